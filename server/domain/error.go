@@ -1,0 +1,98 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Kind classifies an Error; the HTTP layer maps each kind to one status.
+type Kind string
+
+// Error kinds.
+const (
+	KindInvalid      Kind = "invalid"      // the request is malformed or fails validation
+	KindUnauthorized Kind = "unauthorized" // no or bad credentials
+	KindForbidden    Kind = "forbidden"    // authenticated but not allowed
+	KindNotFound     Kind = "not_found"
+	KindConflict     Kind = "conflict"
+	KindRateLimited  Kind = "rate_limited"
+	KindTooLarge     Kind = "too_large"
+	KindUnavailable  Kind = "unavailable" // a dependency is down; retry later
+	KindInternal     Kind = "internal"
+)
+
+// FieldError names one invalid input field.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error is the one error type the platform shows to clients. Code is a stable
+// machine-readable string; Detail is human text (Chinese first, then English).
+// Any other error reaching the HTTP layer is treated as internal and never shown.
+type Error struct {
+	Kind   Kind
+	Code   string
+	Detail string
+	Fields []FieldError
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) > 0 {
+		return fmt.Sprintf("%s: %s (%v)", e.Code, e.Detail, e.Fields)
+	}
+	return e.Code + ": " + e.Detail
+}
+
+// Errorf returns an *Error of kind k whose code is the kind itself.
+func Errorf(k Kind, format string, args ...any) *Error {
+	return &Error{Kind: k, Code: string(k), Detail: fmt.Sprintf(format, args...)}
+}
+
+// CodedError returns an *Error with a specific code.
+func CodedError(k Kind, code, detail string) *Error {
+	return &Error{Kind: k, Code: code, Detail: detail}
+}
+
+// AsError reports whether err wraps an *Error and returns it.
+func AsError(err error) (*Error, bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e, true
+	}
+	return nil, false
+}
+
+// IsKind reports whether err wraps an *Error of kind k.
+func IsKind(err error, k Kind) bool {
+	e, ok := AsError(err)
+	return ok && e.Kind == k
+}
+
+// Common errors.
+var (
+	ErrNotFound     = &Error{Kind: KindNotFound, Code: "not_found", Detail: "未找到 / not found"}
+	ErrUnauthorized = &Error{Kind: KindUnauthorized, Code: "unauthorized", Detail: "请先登录 / authentication required"}
+	ErrForbidden    = &Error{Kind: KindForbidden, Code: "forbidden", Detail: "无权执行此操作 / you may not do this"}
+	ErrInvalidID    = &Error{Kind: KindInvalid, Code: "invalid_id", Detail: "ID 格式不正确 / malformed id"}
+	ErrEditConflict = &Error{Kind: KindConflict, Code: "edit_conflict", Detail: "内容已被同时修改，请刷新后重试 / edited concurrently, reload and retry"}
+)
+
+// Validator collects field errors so a client sees every problem at once.
+// The zero value is ready to use.
+type Validator struct{ fields []FieldError }
+
+// Check records message for field unless ok.
+func (v *Validator) Check(ok bool, field, message string) {
+	if !ok {
+		v.fields = append(v.fields, FieldError{Field: field, Message: message})
+	}
+}
+
+// Err returns a validation *Error naming every failed field, or nil.
+func (v *Validator) Err() error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &Error{Kind: KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed", Fields: v.fields}
+}

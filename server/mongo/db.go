@@ -1,0 +1,187 @@
+// Package mongo stores the platform's data in MongoDB through the official v2
+// driver. It is the only package that imports the driver; it speaks domain
+// types to its callers and maps driver errors to domain errors.
+//
+// Every query shape here must also work on the embedded FerretDB (SQLite), so
+// queries stay simple: equality and range filters, sorts, skip/limit, counts,
+// single-document updates. docs/STORAGE.md lists the subset and its tests.
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+	"go.mongodb.org/mongo-driver/v2/mongo/writeconcern"
+)
+
+// Collection names.
+const (
+	colUsers     = "users"
+	colRefresh   = "refresh_tokens"
+	colStartups  = "startups"
+	colInvestors = "investors"
+	colSpaces    = "spaces"
+)
+
+// DB is a connection to one database. It is safe for concurrent use.
+type DB struct {
+	client *mongo.Client
+	db     *mongo.Database
+	locks  stripedLocks
+}
+
+// Open connects to uri and uses database name. Writes wait for the journal
+// (and a majority on a replica set) so that "saved" means saved.
+func Open(ctx context.Context, uri, name string) (*DB, error) {
+	opts := options.Client().ApplyURI(uri).
+		SetWriteConcern(writeconcern.Majority()).
+		SetServerSelectionTimeout(10 * time.Second).
+		SetTimeout(30 * time.Second)
+	// Majority implies journaled writes on a real server.
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		return nil, fmt.Errorf("mongo: connect: %w", err)
+	}
+	d := &DB{client: client, db: client.Database(name)}
+	if err := d.Ping(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	if err := d.ensureIndexes(ctx); err != nil {
+		_ = client.Disconnect(context.Background())
+		return nil, err
+	}
+	return d, nil
+}
+
+// Close disconnects from the server.
+func (d *DB) Close(ctx context.Context) error {
+	return d.client.Disconnect(ctx)
+}
+
+// Ping checks that the database answers.
+func (d *DB) Ping(ctx context.Context) error {
+	if err := d.client.Ping(ctx, readpref.Primary()); err != nil {
+		return unavailable("ping", err)
+	}
+	return nil
+}
+
+// Drop deletes the whole database. Tests use it to clean up.
+func (d *DB) Drop(ctx context.Context) error {
+	return d.db.Drop(ctx)
+}
+
+func (d *DB) ensureIndexes(ctx context.Context) error {
+	idx := []struct {
+		col    string
+		keys   bson.D
+		unique bool
+	}{
+		{colUsers, bson.D{{Key: "email", Value: 1}}, true},
+		{colRefresh, bson.D{{Key: "family", Value: 1}}, false},
+		{colStartups, bson.D{{Key: "ownerId", Value: 1}}, false},
+		{colStartups, bson.D{{Key: "status", Value: 1}, {Key: "updatedAt", Value: -1}}, false},
+		{colInvestors, bson.D{{Key: "ownerId", Value: 1}}, true},
+		{colSpaces, bson.D{{Key: "ownerId", Value: 1}}, false},
+	}
+	for _, ix := range idx {
+		m := mongo.IndexModel{Keys: ix.keys, Options: options.Index().SetUnique(ix.unique)}
+		if _, err := d.db.Collection(ix.col).Indexes().CreateOne(ctx, m); err != nil {
+			return fmt.Errorf("mongo: create index on %s: %w", ix.col, err)
+		}
+	}
+	return nil
+}
+
+// NewID returns a fresh id as the platform shows it: 24 hex digits.
+func NewID() string { return bson.NewObjectID().Hex() }
+
+// ValidID reports whether id has the shape NewID produces, so that malformed
+// ids get a clear 400 instead of a silent miss.
+func ValidID(id string) bool {
+	_, err := bson.ObjectIDFromHex(id)
+	return err == nil
+}
+
+// mapErr turns driver errors into domain errors, wrapping op for the logs.
+func mapErr(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return domain.ErrNotFound
+	case mongo.IsDuplicateKeyError(err):
+		return &domain.Error{Kind: domain.KindConflict, Code: "duplicate", Detail: "已存在 / already exists"}
+	case mongo.IsNetworkError(err), mongo.IsTimeout(err), errors.Is(err, context.DeadlineExceeded):
+		return unavailable(op, err)
+	}
+	return fmt.Errorf("mongo: %s: %w", op, err)
+}
+
+// unavailable wraps err as a domain error that tells the client to retry,
+// while keeping the driver error for the logs.
+func unavailable(op string, err error) error {
+	return fmt.Errorf("mongo: %s: %w: %w", op, &domain.Error{
+		Kind: domain.KindUnavailable, Code: "database_unavailable",
+		Detail: "数据库暂不可用，请稍后重试 / database unavailable, retry later",
+	}, err)
+}
+
+// findPage runs filter sorted newest-updated first and counts all matches.
+func findPage[T any](ctx context.Context, c *mongo.Collection, op string, filter bson.D, p domain.Page) ([]T, int, error) {
+	total, err := c.CountDocuments(ctx, filter)
+	if err != nil {
+		return nil, 0, mapErr(op+" count", err)
+	}
+	opts := options.Find().
+		SetSort(bson.D{{Key: "updatedAt", Value: -1}, {Key: "_id", Value: 1}}).
+		SetSkip(int64(p.Skip())).
+		SetLimit(int64(p.PageSize))
+	cur, err := c.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, 0, mapErr(op, err)
+	}
+	items := []T{}
+	if err := cur.All(ctx, &items); err != nil {
+		return nil, 0, mapErr(op+" decode", err)
+	}
+	return items, int(total), nil
+}
+
+// replaceVersioned replaces the document with id if it still has version
+// prev, so two concurrent edits cannot silently overwrite each other.
+func (d *DB) replaceVersioned(ctx context.Context, col, op, id string, prev int, doc any) error {
+	defer d.locks.lock(col + id)()
+	c := d.db.Collection(col)
+	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: prev}}, doc)
+	if err != nil {
+		return mapErr(op, err)
+	}
+	if res.MatchedCount == 0 {
+		n, err := c.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
+		if err != nil {
+			return mapErr(op, err)
+		}
+		if n == 0 {
+			return domain.ErrNotFound
+		}
+		return domain.ErrEditConflict
+	}
+	return nil
+}
+
+// eqIf appends key=value to f when value is not empty.
+func eqIf(f bson.D, key, value string) bson.D {
+	if value != "" {
+		f = append(f, bson.E{Key: key, Value: value})
+	}
+	return f
+}

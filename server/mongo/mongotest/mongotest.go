@@ -1,0 +1,56 @@
+// Package mongotest gives tests a real database: an embedded FerretDB in a
+// temporary directory, or, when TEST_MONGODB_URI is set, a fresh database on
+// that MongoDB server. There is no fake store.
+package mongotest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/ferret"
+	"github.com/yuechuang/yuechuang/server/mongo"
+)
+
+// URI returns a MongoDB URI for t: TEST_MONGODB_URI, or a FerretDB started
+// for this test and stopped when it ends.
+func URI(t testing.TB) string {
+	t.Helper()
+	if uri := os.Getenv("TEST_MONGODB_URI"); uri != "" {
+		return uri
+	}
+	srv, err := ferret.Start(t.TempDir(), nil)
+	if err != nil {
+		t.Fatalf("start embedded FerretDB: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Errorf("stop FerretDB: %v", err)
+		}
+	})
+	return srv.URI()
+}
+
+// Open returns a connected, empty database for t, dropped and closed when t ends.
+func Open(t testing.TB) *mongo.DB {
+	t.Helper()
+	uri := URI(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	name := fmt.Sprintf("test_%d", time.Now().UnixNano())
+	db, err := mongo.Open(ctx, uri, name)
+	if err != nil {
+		t.Fatalf("open database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if os.Getenv("TEST_MONGODB_URI") != "" {
+			_ = db.Drop(ctx)
+		}
+		_ = db.Close(ctx)
+	})
+	return db
+}

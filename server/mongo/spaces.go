@@ -1,0 +1,44 @@
+package mongo
+
+import (
+	"context"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// CreateSpace inserts s, assigning its ID and version 1.
+func (d *DB) CreateSpace(ctx context.Context, s *domain.Space) error {
+	s.ID, s.Version = NewID(), 1
+	_, err := d.db.Collection(colSpaces).InsertOne(ctx, s)
+	return mapErr("create space", err)
+}
+
+// SpaceByID returns the space with id.
+func (d *DB) SpaceByID(ctx context.Context, id string) (*domain.Space, error) {
+	var s domain.Space
+	if err := d.db.Collection(colSpaces).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&s); err != nil {
+		return nil, mapErr("space by id", err)
+	}
+	return &s, nil
+}
+
+// UpdateSpace stores s if the stored copy still has version prev.
+func (d *DB) UpdateSpace(ctx context.Context, s *domain.Space, prev int) error {
+	s.Version = prev + 1
+	if err := d.replaceVersioned(ctx, colSpaces, "update space", s.ID, prev, s); err != nil {
+		s.Version = prev
+		return err
+	}
+	return nil
+}
+
+// ListSpaces returns one page of spaces matching f.
+func (d *DB) ListSpaces(ctx context.Context, f domain.SpaceFilter, p domain.Page) ([]domain.Space, int, error) {
+	q := bson.D{}
+	q = eqIf(q, "level", f.Level)
+	q = eqIf(q, "model", f.Model)
+	q = eqIf(q, "district", f.District)
+	q = eqIf(q, "ownerId", f.OwnerID)
+	return findPage[domain.Space](ctx, d.db.Collection(colSpaces), "list spaces", q, p)
+}
