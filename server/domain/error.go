@@ -96,3 +96,17 @@ func (v *Validator) Err() error {
 	}
 	return &Error{Kind: KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed", Fields: v.fields}
 }
+
+// ValidID reports whether id has the shape of the platform's ids (24 hex
+// digits), so a malformed id gets a clear 400 instead of a silent miss.
+func ValidID(id string) bool {
+	if len(id) != 24 {
+		return false
+	}
+	for _, r := range id {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f') {
+			return false
+		}
+	}
+	return true
+}

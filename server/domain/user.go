@@ -65,3 +65,14 @@ func ActorFrom(ctx context.Context) Actor {
 	a, _ := ctx.Value(actorKey{}).(Actor)
 	return a
 }
+
+// RefreshToken is the stored form of a refresh token: only its hash is kept.
+// Tokens issued by rotation share the Family of the login that started them.
+type RefreshToken struct {
+	Hash      string    `bson:"_id"`
+	UserID    string    `bson:"userId"`
+	Family    string    `bson:"family"`
+	Used      bool      `bson:"used"`
+	ExpiresAt time.Time `bson:"expiresAt"`
+	CreatedAt time.Time `bson:"createdAt"`
+}

@@ -104,13 +104,6 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 // NewID returns a fresh id as the platform shows it: 24 hex digits.
 func NewID() string { return bson.NewObjectID().Hex() }
 
-// ValidID reports whether id has the shape NewID produces, so that malformed
-// ids get a clear 400 instead of a silent miss.
-func ValidID(id string) bool {
-	_, err := bson.ObjectIDFromHex(id)
-	return err == nil
-}
-
 // mapErr turns driver errors into domain errors, wrapping op for the logs.
 func mapErr(op string, err error) error {
 	switch {

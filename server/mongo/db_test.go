@@ -28,7 +28,7 @@ func TestUsers(t *testing.T) {
 	if err := db.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	if !mongo.ValidID(u.ID) {
+	if !domain.ValidID(u.ID) {
 		t.Fatalf("id %q not valid", u.ID)
 	}
 	got, err := db.UserByEmail(ctx, "li@EXAMPLE.com")
@@ -56,7 +56,7 @@ func TestUsers(t *testing.T) {
 func TestRefreshRotationIsAtomic(t *testing.T) {
 	db := mongotest.Open(t)
 	ctx := context.Background()
-	tok := mongo.RefreshToken{Hash: "h1", UserID: "u", Family: "f", ExpiresAt: time.Now().Add(time.Hour)}
+	tok := domain.RefreshToken{Hash: "h1", UserID: "u", Family: "f", ExpiresAt: time.Now().Add(time.Hour)}
 	if err := db.SaveRefresh(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestRefreshRotationIsAtomic(t *testing.T) {
 	if _, _, err := db.UseRefresh(ctx, "nope"); !domain.IsKind(err, domain.KindNotFound) {
 		t.Fatalf("unknown token: %v", err)
 	}
-	if err := db.SaveRefresh(ctx, mongo.RefreshToken{Hash: "h2", Family: "f", ExpiresAt: time.Now().Add(-time.Minute)}); err != nil {
+	if err := db.SaveRefresh(ctx, domain.RefreshToken{Hash: "h2", Family: "f", ExpiresAt: time.Now().Add(-time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := db.DeleteRefreshExpired(ctx, time.Now()); err != nil || n != 1 {

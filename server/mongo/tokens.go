@@ -4,22 +4,13 @@ import (
 	"context"
 	"time"
 
+	"github.com/yuechuang/yuechuang/server/domain"
+
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
-// RefreshToken is the stored form of a refresh token: only its hash is kept.
-// Tokens issued by rotation share the Family of the login that started them.
-type RefreshToken struct {
-	Hash      string    `bson:"_id"`
-	UserID    string    `bson:"userId"`
-	Family    string    `bson:"family"`
-	Used      bool      `bson:"used"`
-	ExpiresAt time.Time `bson:"expiresAt"`
-	CreatedAt time.Time `bson:"createdAt"`
-}
-
 // SaveRefresh stores t.
-func (d *DB) SaveRefresh(ctx context.Context, t RefreshToken) error {
+func (d *DB) SaveRefresh(ctx context.Context, t domain.RefreshToken) error {
 	_, err := d.db.Collection(colRefresh).InsertOne(ctx, t)
 	return mapErr("save refresh token", err)
 }
@@ -27,7 +18,7 @@ func (d *DB) SaveRefresh(ctx context.Context, t RefreshToken) error {
 // UseRefresh marks the unused token with hash as used and returns it. It
 // returns ErrNotFound if no such token exists, and reused=true with the token
 // if it had already been used: a sign that it was stolen.
-func (d *DB) UseRefresh(ctx context.Context, hash string) (t RefreshToken, reused bool, err error) {
+func (d *DB) UseRefresh(ctx context.Context, hash string) (t domain.RefreshToken, reused bool, err error) {
 	defer d.locks.lock(colRefresh + hash)()
 	c := d.db.Collection(colRefresh)
 	res, err := c.UpdateOne(ctx,
@@ -56,4 +47,11 @@ func (d *DB) DeleteRefreshExpired(ctx context.Context, now time.Time) (int, erro
 		return 0, mapErr("delete expired refresh tokens", err)
 	}
 	return int(res.DeletedCount), nil
+}
+
+// RefreshByHash returns the token stored under hash.
+func (d *DB) RefreshByHash(ctx context.Context, hash string) (domain.RefreshToken, error) {
+	var t domain.RefreshToken
+	err := d.db.Collection(colRefresh).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&t)
+	return t, mapErr("refresh by hash", err)
 }

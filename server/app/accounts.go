@@ -1,0 +1,270 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// UserStore stores accounts.
+type UserStore interface {
+	CreateUser(ctx context.Context, u *domain.User) error
+	UserByEmail(ctx context.Context, email string) (*domain.User, error)
+	UserByID(ctx context.Context, id string) (*domain.User, error)
+	UpdateUser(ctx context.Context, u *domain.User) error
+}
+
+// RefreshStore stores refresh tokens by hash.
+type RefreshStore interface {
+	SaveRefresh(ctx context.Context, t domain.RefreshToken) error
+	UseRefresh(ctx context.Context, hash string) (t domain.RefreshToken, reused bool, err error)
+	RefreshByHash(ctx context.Context, hash string) (domain.RefreshToken, error)
+	DeleteRefreshFamily(ctx context.Context, family string) error
+}
+
+// Accounts registers users and runs their sessions. It is safe for concurrent use.
+type Accounts struct {
+	users  UserStore
+	tokens RefreshStore
+	hasher *auth.Hasher
+	signer *auth.Signer
+	now    func() time.Time
+	log    *slog.Logger
+	// dummyHash is verified when an email is unknown, so a login takes as
+	// long for a missing account as for a wrong password.
+	dummyHash string
+}
+
+// NewAccounts returns an Accounts service.
+func NewAccounts(users UserStore, tokens RefreshStore, hasher *auth.Hasher, signer *auth.Signer, log *slog.Logger) (*Accounts, error) {
+	dummy, err := hasher.Hash("dummy password for timing")
+	if err != nil {
+		return nil, err
+	}
+	return &Accounts{users: users, tokens: tokens, hasher: hasher, signer: signer, now: time.Now, log: log, dummyHash: dummy}, nil
+}
+
+// Registration is what a new user submits.
+type Registration struct {
+	Email    string      `json:"email"`
+	Password string      `json:"password"`
+	Role     domain.Role `json:"role"`
+	Name     string      `json:"name"`
+}
+
+// Tokens is a fresh pair of access and refresh tokens.
+type Tokens struct {
+	AccessToken  string `json:"accessToken"`
+	RefreshToken string `json:"refreshToken"`
+}
+
+// Session is a signed-in user with their tokens.
+type Session struct {
+	User *domain.User `json:"user"`
+	Tokens
+}
+
+const (
+	minPassword = 8
+	maxPassword = 128
+)
+
+var errBadCredentials = domain.CodedError(domain.KindUnauthorized, "invalid_credentials", "邮箱或密码错误 / wrong email or password")
+
+func checkPassword(v *domain.Validator, pw string) {
+	v.Check(runes(pw) >= minPassword, "password", "密码至少 8 位 / password needs at least 8 characters")
+	v.Check(runes(pw) <= maxPassword, "password", "密码最多 128 位 / password too long")
+}
+
+// Register creates a founder, investor or manager account and signs it in.
+func (a *Accounts) Register(ctx context.Context, r Registration) (*Session, error) {
+	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
+	r.Name = strings.TrimSpace(r.Name)
+	var v domain.Validator
+	v.Check(validEmail(r.Email), "email", "邮箱格式不正确 / invalid email address")
+	checkPassword(&v, r.Password)
+	switch r.Role {
+	case domain.RoleFounder, domain.RoleInvestor, domain.RoleManager:
+	case domain.RoleAdmin:
+		v.Check(false, "role", "管理员不能自助注册 / admin accounts cannot be self-registered")
+	default:
+		v.Check(false, "role", "角色须为 founder、investor 或 manager / role must be founder, investor or manager")
+	}
+	checkText(&v, "name", r.Name, maxName, true)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	hash, err := a.hasher.Hash(r.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &domain.User{Email: r.Email, Role: r.Role, Name: r.Name, PasswordHash: hash, CreatedAt: a.now().UTC()}
+	if err := a.users.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	a.log.InfoContext(ctx, "user registered", "user", u.ID, "role", u.Role)
+	return a.startSession(ctx, u)
+}
+
+// Login checks email and password and starts a new session.
+func (a *Accounts) Login(ctx context.Context, email, password string) (*Session, error) {
+	var v domain.Validator
+	v.Check(email != "", "email", "必填 / required")
+	v.Check(password != "", "password", "必填 / required")
+	v.Check(len(password) <= 4*maxPassword, "password", "密码过长 / password too long")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	u, err := a.users.UserByEmail(ctx, strings.TrimSpace(email))
+	if domain.IsKind(err, domain.KindNotFound) {
+		_, _ = a.hasher.Verify(a.dummyHash, password)
+		return nil, errBadCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	if u.PasswordHash == "" {
+		_, _ = a.hasher.Verify(a.dummyHash, password)
+		return nil, errBadCredentials
+	}
+	ok, err := a.hasher.Verify(u.PasswordHash, password)
+	if err != nil {
+		return nil, fmt.Errorf("login %s: %w", u.ID, err)
+	}
+	if !ok {
+		return nil, errBadCredentials
+	}
+	return a.startSession(ctx, u)
+}
+
+func (a *Accounts) startSession(ctx context.Context, u *domain.User) (*Session, error) {
+	family, _, err := auth.NewOpaqueToken()
+	if err != nil {
+		return nil, err
+	}
+	t, err := a.issue(ctx, u, family)
+	if err != nil {
+		return nil, err
+	}
+	return &Session{User: u, Tokens: *t}, nil
+}
+
+func (a *Accounts) issue(ctx context.Context, u *domain.User, family string) (*Tokens, error) {
+	access, err := a.signer.Sign(auth.Claims{UserID: u.ID, Role: string(u.Role)})
+	if err != nil {
+		return nil, err
+	}
+	refresh, hash, err := auth.NewOpaqueToken()
+	if err != nil {
+		return nil, err
+	}
+	now := a.now().UTC()
+	rt := domain.RefreshToken{Hash: hash, UserID: u.ID, Family: family, ExpiresAt: now.Add(auth.RefreshTokenTTL), CreatedAt: now}
+	if err := a.tokens.SaveRefresh(ctx, rt); err != nil {
+		return nil, err
+	}
+	return &Tokens{AccessToken: access, RefreshToken: refresh}, nil
+}
+
+var errBadRefresh = domain.CodedError(domain.KindUnauthorized, "invalid_refresh_token", "登录已失效，请重新登录 / session expired, sign in again")
+
+// Refresh exchanges a refresh token for a new pair. The old token stops
+// working; presenting it again revokes the whole session, since only a thief
+// or a replay would.
+func (a *Accounts) Refresh(ctx context.Context, token string) (*Tokens, error) {
+	if token == "" || len(token) > 200 {
+		return nil, errBadRefresh
+	}
+	t, reused, err := a.tokens.UseRefresh(ctx, auth.HashToken(token))
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil, errBadRefresh
+	}
+	if err != nil {
+		return nil, err
+	}
+	if reused {
+		a.log.WarnContext(ctx, "refresh token reused; revoking session", "user", t.UserID)
+		if err := a.tokens.DeleteRefreshFamily(ctx, t.Family); err != nil {
+			return nil, err
+		}
+		return nil, errBadRefresh
+	}
+	if !a.now().Before(t.ExpiresAt) {
+		return nil, errBadRefresh
+	}
+	u, err := a.users.UserByID(ctx, t.UserID)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil, errBadRefresh
+	}
+	if err != nil {
+		return nil, err
+	}
+	return a.issue(ctx, u, t.Family)
+}
+
+// Logout revokes the session that token belongs to. Unknown tokens are
+// ignored so that logging out twice is harmless.
+func (a *Accounts) Logout(ctx context.Context, token string) error {
+	if token == "" || len(token) > 200 {
+		return nil
+	}
+	t, err := a.tokens.RefreshByHash(ctx, auth.HashToken(token))
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return a.tokens.DeleteRefreshFamily(ctx, t.Family)
+}
+
+// Authenticate returns the actor an access token stands for.
+func (a *Accounts) Authenticate(token string) (domain.Actor, error) {
+	c, err := a.signer.Verify(token)
+	if err != nil {
+		return domain.Actor{}, domain.CodedError(domain.KindUnauthorized, "invalid_token", "访问令牌无效或已过期 / access token invalid or expired")
+	}
+	return domain.Actor{UserID: c.UserID, Role: domain.Role(c.Role)}, nil
+}
+
+// Me returns the caller's account.
+func (a *Accounts) Me(ctx context.Context, actor domain.Actor) (*domain.User, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	return a.users.UserByID(ctx, actor.UserID)
+}
+
+// EnsureAdmin creates the admin account email, or resets its password, name
+// and role if it exists. It is how admins come to be: never by registration.
+func (a *Accounts) EnsureAdmin(ctx context.Context, email, password, name string) (*domain.User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	var v domain.Validator
+	v.Check(validEmail(email), "ADMIN_EMAIL", "邮箱格式不正确 / invalid email address")
+	checkPassword(&v, password)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if name == "" {
+		name = "管理员"
+	}
+	hash, err := a.hasher.Hash(password)
+	if err != nil {
+		return nil, err
+	}
+	u, err := a.users.UserByEmail(ctx, email)
+	switch {
+	case domain.IsKind(err, domain.KindNotFound):
+		u = &domain.User{Email: email, Role: domain.RoleAdmin, Name: name, PasswordHash: hash, CreatedAt: a.now().UTC()}
+		return u, a.users.CreateUser(ctx, u)
+	case err != nil:
+		return nil, err
+	}
+	u.Role, u.PasswordHash, u.Name = domain.RoleAdmin, hash, name
+	return u, a.users.UpdateUser(ctx, u)
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Config is the process configuration, read once from the environment.
+// The names are fixed by the public contract (../shared/API-CONTRACT.md).
+type Config struct {
+	ListenAddr    string // LISTEN_ADDR
+	DataDir       string // DATA_DIR
+	MongoURI      string // MONGODB_URI; empty: embedded FerretDB under DataDir
+	MongoDB       string // MONGODB_DB
+	MeiliURL      string // MEILI_URL; empty: embedded search under DataDir
+	MeiliKey      string // MEILI_API_KEY
+	AdminEmail    string // ADMIN_EMAIL
+	AdminPassword string // ADMIN_PASSWORD
+	SeedDemo      bool   // SEED_DEMO
+	JWTSecret     string // JWT_SECRET; empty: a key generated once and kept in DataDir
+	TaxonomyFile  string // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
+	LogLevel      string // LOG_LEVEL: debug, info, warn, error
+	LogFormat     string // LOG_FORMAT: json or text
+}
+
+// ConfigFromEnv reads the configuration from getenv.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		ListenAddr:    get("LISTEN_ADDR", ":8080"),
+		DataDir:       get("DATA_DIR", "./data"),
+		MongoURI:      get("MONGODB_URI", ""),
+		MongoDB:       get("MONGODB_DB", "yuechuang"),
+		MeiliURL:      get("MEILI_URL", ""),
+		MeiliKey:      get("MEILI_API_KEY", ""),
+		AdminEmail:    get("ADMIN_EMAIL", ""),
+		AdminPassword: getenv("ADMIN_PASSWORD"),
+		JWTSecret:     getenv("JWT_SECRET"),
+		TaxonomyFile:  get("TAXONOMY_FILE", ""),
+		LogLevel:      get("LOG_LEVEL", "info"),
+		LogFormat:     get("LOG_FORMAT", "text"),
+	}
+	seed, err := strconv.ParseBool(get("SEED_DEMO", "true"))
+	if err != nil {
+		return c, fmt.Errorf("SEED_DEMO must be true or false, got %q", getenv("SEED_DEMO"))
+	}
+	c.SeedDemo = seed
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return c, fmt.Errorf("set both ADMIN_EMAIL and ADMIN_PASSWORD, or neither")
+	}
+	if c.JWTSecret != "" && len(c.JWTSecret) < 32 {
+		return c, fmt.Errorf("JWT_SECRET must be at least 32 characters")
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		return c, fmt.Errorf("LOG_FORMAT must be json or text")
+	}
+	return c, nil
+}

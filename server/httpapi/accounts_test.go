@@ -1,0 +1,103 @@
+package httpapi_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/httpapi"
+)
+
+func TestRegisterLoginRefreshLogout(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	r := e.must(201, "POST", "/api/v1/auth/register", "", map[string]any{
+		"email": "Founder@Test.cn", "password": "password-123", "role": "founder", "name": "陈越"})
+	if r.str("user", "email") != "founder@test.cn" || r.str("user", "role") != "founder" || r.str("user", "id") == "" ||
+		r.str("accessToken") == "" || r.str("refreshToken") == "" || r.str("user", "passwordHash") != "" {
+		t.Fatalf("register answer: %s", r.Raw)
+	}
+	access, refresh := r.str("accessToken"), r.str("refreshToken")
+
+	me := e.must(200, "GET", "/api/v1/me", access, nil)
+	if me.str("user", "name") != "陈越" {
+		t.Fatalf("/me: %s", me.Raw)
+	}
+	checkProblem(t, e.call("GET", "/api/v1/me", "", nil), 401, "unauthorized")
+	checkProblem(t, e.call("GET", "/api/v1/me", "not-a-token", nil), 401, "invalid_token")
+
+	checkProblem(t, e.call("POST", "/api/v1/auth/register", "", map[string]any{
+		"email": "founder@test.cn", "password": "password-123", "role": "investor", "name": "x"}), 409, "email_taken")
+	checkProblem(t, e.call("POST", "/api/v1/auth/login", "", map[string]any{"email": "founder@test.cn", "password": "wrong-password"}), 401, "invalid_credentials")
+	checkProblem(t, e.call("POST", "/api/v1/auth/login", "", map[string]any{"email": "nobody@test.cn", "password": "wrong-password"}), 401, "invalid_credentials")
+	login := e.must(200, "POST", "/api/v1/auth/login", "", map[string]any{"email": "FOUNDER@test.cn", "password": "password-123"})
+	if login.str("user", "role") != "founder" {
+		t.Fatalf("login: %s", login.Raw)
+	}
+
+	// Rotation: the new pair works, the old refresh token does not, and
+	// replaying it revokes the rotated session too.
+	rot := e.must(200, "POST", "/api/v1/auth/refresh", "", map[string]any{"refreshToken": refresh})
+	if rot.str("accessToken") == "" || rot.str("refreshToken") == refresh {
+		t.Fatalf("refresh: %s", rot.Raw)
+	}
+	e.must(200, "GET", "/api/v1/me", rot.str("accessToken"), nil)
+	checkProblem(t, e.call("POST", "/api/v1/auth/refresh", "", map[string]any{"refreshToken": refresh}), 401, "invalid_refresh_token")
+	checkProblem(t, e.call("POST", "/api/v1/auth/refresh", "", map[string]any{"refreshToken": rot.str("refreshToken")}), 401, "invalid_refresh_token")
+
+	// Logout revokes that session only; another login's session survives.
+	other := login.str("refreshToken")
+	a := e.must(200, "POST", "/api/v1/auth/login", "", map[string]any{"email": "founder@test.cn", "password": "password-123"})
+	e.must(204, "POST", "/api/v1/auth/logout", "", map[string]any{"refreshToken": a.str("refreshToken")})
+	e.must(204, "POST", "/api/v1/auth/logout", "", map[string]any{"refreshToken": a.str("refreshToken")})
+	checkProblem(t, e.call("POST", "/api/v1/auth/refresh", "", map[string]any{"refreshToken": a.str("refreshToken")}), 401, "invalid_refresh_token")
+	e.must(200, "POST", "/api/v1/auth/refresh", "", map[string]any{"refreshToken": other})
+}
+
+func TestRegisterValidation(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	cases := []struct {
+		name  string
+		body  map[string]any
+		code  string
+		field string
+	}{
+		{"admin role", map[string]any{"email": "a@test.cn", "password": "password-123", "role": "admin", "name": "x"}, "validation_failed", "role"},
+		{"unknown role", map[string]any{"email": "a@test.cn", "password": "password-123", "role": "king", "name": "x"}, "validation_failed", "role"},
+		{"bad email", map[string]any{"email": "not-an-email", "password": "password-123", "role": "founder", "name": "x"}, "validation_failed", "email"},
+		{"short password", map[string]any{"email": "a@test.cn", "password": "short", "role": "founder", "name": "x"}, "validation_failed", "password"},
+		{"no name", map[string]any{"email": "a@test.cn", "password": "password-123", "role": "founder", "name": " "}, "validation_failed", "name"},
+		{"verified smuggled", map[string]any{"email": "a@test.cn", "password": "password-123", "role": "founder", "name": "x", "verified": true}, "unknown_field", "verified"},
+		{"wrong type", map[string]any{"email": 5, "password": "password-123", "role": "founder", "name": "x"}, "validation_failed", "email"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := e.call("POST", "/api/v1/auth/register", "", tc.body)
+			checkProblem(t, r, 400, tc.code)
+			errs, _ := r.Body["errors"].([]any)
+			found := false
+			for _, fe := range errs {
+				if m, _ := fe.(map[string]any); m["field"] == tc.field && m["message"] != "" {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("errors do not name field %q: %s", tc.field, r.Raw)
+			}
+		})
+	}
+}
+
+func TestLoginRateLimited(t *testing.T) {
+	e := newEnv(t, httpapi.Config{LoginLimit: 3, LoginWindow: time.Minute})
+	// newEnv's own admin login used one attempt.
+	body := map[string]any{"email": "x@test.cn", "password": "whatever-1"}
+	for i := 0; i < 2; i++ {
+		checkProblem(t, e.call("POST", "/api/v1/auth/login", "", body), 401, "invalid_credentials")
+	}
+	r := e.call("POST", "/api/v1/auth/login", "", body)
+	checkProblem(t, r, 429, "rate_limited")
+	if r.Header["Retry-After"] == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	// Other endpoints are not limited by login attempts.
+	e.must(200, "GET", "/api/v1/taxonomy", "", nil)
+}

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// maxJSONBody bounds JSON request bodies; larger uploads (decks) have their
+// own routes and limits.
+const maxJSONBody = 256 << 10
+
+// decode reads the request body into dst strictly: JSON only, no unknown
+// fields, no trailing data, types as declared. Every failure is a 4xx
+// that names the problem.
+func decode(c *fiber.Ctx, dst any) error {
+	body := c.Body()
+	if len(body) > maxJSONBody {
+		return fiberCodes[fiber.StatusRequestEntityTooLarge]
+	}
+	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
+	if ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return domain.CodedError(domain.KindInvalid, "unsupported_media_type", "请求体须为 JSON / body must be application/json")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return domain.CodedError(domain.KindInvalid, "empty_body", "请求体为空 / request body is empty")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return domain.CodedError(domain.KindInvalid, "invalid_json", "JSON 之后有多余内容 / unexpected data after the JSON value")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return domain.CodedError(domain.KindInvalid, "invalid_json", fmt.Sprintf("JSON 格式错误（第 %d 字节）/ malformed JSON at byte %d", syn.Offset, syn.Offset))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return domain.CodedError(domain.KindInvalid, "invalid_json", "JSON 不完整 / truncated JSON")
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "(body)"
+		}
+		return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "字段类型错误 / wrong field type",
+			Fields: []domain.FieldError{{Field: field, Message: "应为 " + typ.Type.String() + "，收到 " + typ.Value + " / expected " + typ.Type.String() + ", got " + typ.Value}}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return &domain.Error{Kind: domain.KindInvalid, Code: "unknown_field", Detail: "不允许的字段 / field not allowed: " + name,
+			Fields: []domain.FieldError{{Field: name, Message: "不允许设置此字段 / this field cannot be set"}}}
+	}
+	return domain.CodedError(domain.KindInvalid, "invalid_json", "无法解析请求体 / cannot parse request body")
+}
+
+// idParam returns the path parameter name, which must be a platform id.
+func idParam(c *fiber.Ctx, name string) (string, error) {
+	id := c.Params(name)
+	if !domain.ValidID(id) {
+		return "", domain.ErrInvalidID
+	}
+	return id, nil
+}
+
+// pageQuery reads ?page= and ?pageSize=.
+func pageQuery(c *fiber.Ctx) (domain.Page, error) {
+	var v domain.Validator
+	num := func(name string) int {
+		s := c.Query(name)
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(s)
+		v.Check(err == nil, name, "须为整数 / must be an integer")
+		return n
+	}
+	page, size := num("page"), num("pageSize")
+	if err := v.Err(); err != nil {
+		return domain.Page{}, err
+	}
+	return domain.NewPage(page, size)
+}
+
+// boolQuery reads an optional true/false query parameter.
+func boolQuery(c *fiber.Ctx, name string) (*bool, error) {
+	s := c.Query(name)
+	if s == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
+			Fields: []domain.FieldError{{Field: name, Message: "须为 true 或 false / must be true or false"}}}
+	}
+	return &b, nil
+}

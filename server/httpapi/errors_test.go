@@ -1,0 +1,110 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/httpapi"
+)
+
+// TestBadInput pins that malformed requests get a clear 4xx problem and
+// never a 500.
+func TestBadInput(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	founder, _ := e.register("founder")
+	cases := []struct {
+		name, method, path, token string
+		body                      any
+		status                    int
+		code                      string
+	}{
+		{"malformed JSON", "POST", "/api/v1/startups", founder, `{"name": `, 400, "invalid_json"},
+		{"syntax error", "POST", "/api/v1/startups", founder, `{"name" "x"}`, 400, "invalid_json"},
+		{"trailing data", "POST", "/api/v1/startups", founder, `{"name":"x"} {}`, 400, "invalid_json"},
+		{"not an object", "POST", "/api/v1/startups", founder, `[1,2]`, 400, "validation_failed"},
+		{"empty body", "POST", "/api/v1/startups", founder, ``, 400, "empty_body"},
+		{"unknown field", "POST", "/api/v1/startups", founder, `{"name":"x","color":"red"}`, 400, "unknown_field"},
+		{"owner smuggled", "POST", "/api/v1/startups", founder, `{"name":"x","ownerId":"abc"}`, 400, "unknown_field"},
+		{"status smuggled", "POST", "/api/v1/startups", founder, `{"name":"x","status":"published"}`, 400, "unknown_field"},
+		{"wrong type", "POST", "/api/v1/startups", founder, `{"askWan":"lots"}`, 400, "validation_failed"},
+		{"bad id", "GET", "/api/v1/startups/123", "", nil, 400, "invalid_id"},
+		{"bad id with quote", "GET", "/api/v1/investors/zz'--", "", nil, 400, "invalid_id"},
+		{"page size too big", "GET", "/api/v1/startups?pageSize=101", "", nil, 400, "validation_failed"},
+		{"page not a number", "GET", "/api/v1/startups?page=two", "", nil, 400, "validation_failed"},
+		{"bad bool", "GET", "/api/v1/investors?verified=maybe", "", nil, 400, "validation_failed"},
+		{"no route", "GET", "/api/v1/nothing-here", "", nil, 404, "route_not_found"},
+		{"bad bearer scheme", "GET", "/api/v1/me", "", nil, 401, "unauthorized"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			checkProblem(t, e.call(tc.method, tc.path, tc.token, tc.body), tc.status, tc.code)
+		})
+	}
+	t.Run("body over the JSON limit", func(t *testing.T) {
+		big := `{"description":"` + strings.Repeat("长", 100_000) + `"}`
+		checkProblem(t, e.call("POST", "/api/v1/startups", founder, big), 413, "payload_too_large")
+	})
+	t.Run("text content type", func(t *testing.T) {
+		r := e.call("POST", "/api/v1/auth/login", "", nil)
+		checkProblem(t, r, 400, "empty_body")
+	})
+}
+
+func TestOps(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	if r := e.must(200, "GET", "/healthz", "", nil); r.str("status") != "ok" {
+		t.Fatal(r.Raw)
+	}
+	if r := e.must(200, "GET", "/readyz", "", nil); r.str("checks", "database") != "ok" {
+		t.Fatal(r.Raw)
+	}
+	e.must(200, "GET", "/api/v1/taxonomy", "", nil)
+	m := e.must(200, "GET", "/metrics", "", nil)
+	if !strings.Contains(m.Raw, `yuechuang_http_requests_total{method="GET",route="/api/v1/taxonomy",status="200"} 1`) {
+		t.Fatalf("metrics lack the request count:\n%s", m.Raw)
+	}
+}
+
+// TestOversizeBodyOverTheWire sends a body above Fiber's own limit through a
+// real socket, where fasthttp rejects it before any handler runs.
+func TestOversizeBodyOverTheWire(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = e.srv.App().Listener(ln) }()
+	t.Cleanup(func() { _ = e.srv.Shutdown(time.Second) })
+	big := strings.NewReader(`{"description":"` + strings.Repeat("x", 2<<20) + `"}`)
+	res, err := http.Post("http://"+ln.Addr().String()+"/api/v1/startups", "application/json", big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var p httpapi.Problem
+	if err := json.NewDecoder(res.Body).Decode(&p); err != nil {
+		t.Fatalf("413 body is not a problem: %v", err)
+	}
+	if res.StatusCode != 413 || p.Code != "payload_too_large" {
+		t.Fatalf("got %d %+v", res.StatusCode, p)
+	}
+}
+
+type downPinger struct{}
+
+func (downPinger) Ping(context.Context) error { return errors.New("connection refused") }
+
+func TestReadyzReportsDown(t *testing.T) {
+	e := newEnv(t, httpapi.Config{Ready: map[string]httpapi.Pinger{"search": downPinger{}}})
+	r := e.call("GET", "/readyz", "", nil)
+	checkProblem(t, r, 503, "not_ready")
+	if strings.Contains(r.Raw, "refused") {
+		t.Fatalf("readyz leaks internals: %s", r.Raw)
+	}
+}

@@ -1,0 +1,164 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/httpapi"
+	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+	"github.com/yuechuang/yuechuang/server/taxonomy"
+)
+
+// env is an API over a real embedded database.
+type env struct {
+	t     *testing.T
+	srv   *httpapi.Server
+	admin string // access token of an admin
+}
+
+var cheapHash = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
+
+func newEnv(t *testing.T, cfg httpapi.Config) *env {
+	t.Helper()
+	db := mongotest.Open(t)
+	tax, err := taxonomy.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := auth.NewSigner([]byte(strings.Repeat("s", 32)), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	accounts, err := app.NewAccounts(db, db, auth.NewHasher(cheapHash), signer, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Ready == nil {
+		cfg.Ready = map[string]httpapi.Pinger{"database": db}
+	}
+	if cfg.LoginLimit == 0 {
+		cfg.LoginLimit = 1000
+	}
+	e := &env{t: t, srv: httpapi.New(httpapi.Services{
+		Accounts:  accounts,
+		Startups:  app.NewStartups(db, db, db, tax),
+		Investors: app.NewInvestors(db, tax),
+		Spaces:    app.NewSpaces(db, db, tax),
+		Taxonomy:  tax,
+	}, cfg, log)}
+	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-password", "管理员"); err != nil {
+		t.Fatal(err)
+	}
+	e.admin = e.login("admin@test.cn", "admin-password")
+	return e
+}
+
+// resp is a decoded response.
+type resp struct {
+	Status int
+	Body   map[string]any
+	Raw    string
+	Header map[string]string
+}
+
+func (r resp) str(path ...string) string {
+	var v any = r.Body
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return ""
+		}
+		v = m[p]
+	}
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+// call sends body (a string is sent as is, anything else as JSON).
+func (e *env) call(method, path, token string, body any) resp {
+	e.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = strings.NewReader(b)
+	default:
+		buf, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rd = bytes.NewReader(buf)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := e.srv.App().Test(req, 30_000)
+	if err != nil {
+		e.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	r := resp{Status: res.StatusCode, Raw: string(raw), Header: map[string]string{}}
+	for k := range res.Header {
+		r.Header[k] = res.Header.Get(k)
+	}
+	if len(raw) > 0 && strings.Contains(res.Header.Get("Content-Type"), "json") {
+		if err := json.Unmarshal(raw, &r.Body); err != nil {
+			e.t.Fatalf("%s %s: response is not a JSON object: %s", method, path, raw)
+		}
+	}
+	return r
+}
+
+// must calls and fails the test unless the status is want.
+func (e *env) must(want int, method, path, token string, body any) resp {
+	e.t.Helper()
+	r := e.call(method, path, token, body)
+	if r.Status != want {
+		e.t.Fatalf("%s %s: status %d, want %d: %s", method, path, r.Status, want, r.Raw)
+	}
+	return r
+}
+
+var userSeq int
+
+// register creates an account with role and returns its access token.
+func (e *env) register(role string) (token, id string) {
+	e.t.Helper()
+	userSeq++
+	r := e.must(201, "POST", "/api/v1/auth/register", "", map[string]any{
+		"email": fmt.Sprintf("u%d@test.cn", userSeq), "password": "password-123", "role": role, "name": "用户" + fmt.Sprint(userSeq),
+	})
+	return r.str("accessToken"), r.str("user", "id")
+}
+
+func (e *env) login(email, password string) string {
+	e.t.Helper()
+	return e.must(200, "POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": password}).str("accessToken")
+}
+
+// checkProblem asserts r is the one error shape with status and code.
+func checkProblem(t *testing.T, r resp, status int, code string) {
+	t.Helper()
+	if r.Status != status || r.str("code") != code || r.str("detail") == "" || r.str("status") != fmt.Sprint(status) {
+		t.Fatalf("got %d %s, want %d problem with code %q", r.Status, r.Raw, status, code)
+	}
+	if !strings.HasPrefix(r.Header["Content-Type"], "application/problem+json") {
+		t.Fatalf("content type %q is not application/problem+json", r.Header["Content-Type"])
+	}
+}

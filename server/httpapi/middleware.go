@@ -1,0 +1,79 @@
+package httpapi
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// recoverer turns a panic in a handler into a logged 500 problem instead of
+// a dropped connection.
+func (s *Server) recoverer(c *fiber.Ctx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+	}()
+	return c.Next()
+}
+
+// observe logs each request and records its metrics.
+func (s *Server) observe(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	if err != nil {
+		// Render the error now so the status logged is the status sent.
+		if herr := s.errorHandler(c, err); herr != nil {
+			return herr
+		}
+	}
+	status := c.Response().StatusCode()
+	route := c.Route().Path
+	if status == fiber.StatusNotFound && route == "/" {
+		route = "unmatched"
+	}
+	d := time.Since(start)
+	s.metrics.observe(c.Method(), route, status, d)
+	s.log.InfoContext(c.UserContext(), "http", "method", c.Method(), "path", c.Path(), "route", route,
+		"status", status, "ms", float64(d.Microseconds())/1000, "ip", c.IP())
+	return nil
+}
+
+// authenticate sets the actor from a Bearer token. Without a header the
+// caller is anonymous; a bad or expired token is refused outright so that
+// clients know to refresh.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	h := c.Get(fiber.HeaderAuthorization)
+	if h == "" {
+		return c.Next()
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return domain.CodedError(domain.KindUnauthorized, "invalid_token", "Authorization 须为 Bearer 令牌 / Authorization must be a Bearer token")
+	}
+	a, err := s.svc.Accounts.Authenticate(token)
+	if err != nil {
+		return err
+	}
+	c.SetUserContext(domain.WithActor(c.UserContext(), a))
+	return c.Next()
+}
+
+// loginLimiter bounds login and registration attempts per client address,
+// against password guessing and account spraying.
+func (s *Server) loginLimiter() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max:        s.cfg.LoginLimit,
+		Expiration: s.cfg.LoginWindow,
+		KeyGenerator: func(c *fiber.Ctx) string {
+			return c.IP()
+		},
+		LimitReached: func(c *fiber.Ctx) error {
+			return domain.CodedError(domain.KindRateLimited, "rate_limited", "尝试次数过多，请稍后再试 / too many attempts, try again later")
+		},
+	})
+}

@@ -1,0 +1,130 @@
+// Package httpapi serves the platform's JSON API over Fiber. It decodes and
+// checks requests, calls the app services and maps their errors to the one
+// problem body. It holds no business rules of its own.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// Pinger reports whether a dependency is usable; /readyz asks each.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Services are the use cases the API exposes.
+type Services struct {
+	Accounts  *app.Accounts
+	Startups  *app.Startups
+	Investors *app.Investors
+	Spaces    *app.Spaces
+	Taxonomy  *domain.Taxonomy
+}
+
+// Config tunes the HTTP layer.
+type Config struct {
+	// LoginLimit is how many login or register attempts one client address
+	// may make per LoginWindow.
+	LoginLimit  int
+	LoginWindow time.Duration
+	// Ready lists what /readyz checks, by name.
+	Ready map[string]Pinger
+}
+
+// Request limits.
+const (
+	bodyLimit    = 1 << 20 // the largest body Fiber reads at all
+	readTimeout  = 15 * time.Second
+	writeTimeout = 30 * time.Second
+	idleTimeout  = 2 * time.Minute
+	readyTimeout = 2 * time.Second
+)
+
+// Server is the HTTP API. Build it with New; it is safe for concurrent use.
+type Server struct {
+	app     *fiber.App
+	svc     Services
+	cfg     Config
+	log     *slog.Logger
+	metrics *metrics
+}
+
+// New returns a Server with every route mounted.
+func New(svc Services, cfg Config, log *slog.Logger) *Server {
+	if cfg.LoginLimit == 0 {
+		cfg.LoginLimit = 10
+	}
+	if cfg.LoginWindow == 0 {
+		cfg.LoginWindow = time.Minute
+	}
+	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics()}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "yuechuang",
+		DisableStartupMessage: true,
+		BodyLimit:             bodyLimit,
+		ReadTimeout:           readTimeout,
+		WriteTimeout:          writeTimeout,
+		IdleTimeout:           idleTimeout,
+		ErrorHandler:          s.errorHandler,
+	})
+	s.routes()
+	return s
+}
+
+// App returns the Fiber app, for tests (app.Test) and for listening.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listen serves on addr until Shutdown.
+func (s *Server) Listen(addr string) error { return s.app.Listen(addr) }
+
+// Shutdown stops accepting connections and waits for requests in flight,
+// up to timeout.
+func (s *Server) Shutdown(timeout time.Duration) error { return s.app.ShutdownWithTimeout(timeout) }
+
+func (s *Server) routes() {
+	a := s.app
+	a.Use(s.recoverer, s.observe)
+	a.Get("/healthz", s.healthz)
+	a.Get("/readyz", s.readyz)
+	a.Get("/metrics", s.metrics.handler())
+	a.Get("/api/openapi.json", s.openapi)
+
+	v1 := a.Group("/api/v1", s.authenticate)
+	limit := s.loginLimiter()
+	v1.Post("/auth/register", limit, s.register)
+	v1.Post("/auth/login", limit, s.login)
+	v1.Post("/auth/refresh", s.refresh)
+	v1.Post("/auth/logout", s.logout)
+	v1.Get("/me", s.me)
+	v1.Get("/taxonomy", s.taxonomy)
+
+	v1.Post("/startups", s.createStartup)
+	v1.Get("/startups", s.listStartups)
+	v1.Get("/startups/:id", s.getStartup)
+	v1.Patch("/startups/:id", s.updateStartup)
+	v1.Delete("/startups/:id", s.deleteStartup)
+	v1.Post("/startups/:id/publish", s.publishStartup)
+	v1.Post("/startups/:id/unpublish", s.unpublishStartup)
+
+	v1.Post("/investors", s.createInvestor)
+	v1.Get("/investors", s.listInvestors)
+	v1.Get("/investors/me", s.myInvestor)
+	v1.Get("/investors/:id", s.getInvestor)
+	v1.Patch("/investors/:id", s.updateInvestor)
+
+	v1.Post("/spaces", s.createSpace)
+	v1.Get("/spaces", s.listSpaces)
+	v1.Get("/spaces/:id", s.getSpace)
+	v1.Patch("/spaces/:id", s.updateSpace)
+
+	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+
+// actor returns the caller, set by authenticate.
+func actor(c *fiber.Ctx) domain.Actor { return domain.ActorFrom(c.UserContext()) }

@@ -1,0 +1,77 @@
+// Command yuechuang runs the Yuechuang platform: the JSON API, the embedded
+// database (unless MONGODB_URI is set) and the demo data.
+//
+//	yuechuang                 start the server
+//	yuechuang create-admin    create or reset the admin from ADMIN_EMAIL / ADMIN_PASSWORD
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Getenv); err != nil {
+		fmt.Fprintln(os.Stderr, "yuechuang:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, getenv func(string) string) error {
+	cfg, err := ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	log, err := newLogger(cfg)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "", "serve":
+	case "create-admin":
+		if cfg.AdminEmail == "" {
+			return errors.New("create-admin needs ADMIN_EMAIL and ADMIN_PASSWORD")
+		}
+		cfg.SeedDemo = false
+		m := NewMain(cfg, log)
+		defer m.Close()
+		return m.Open(ctx) // Open creates or resets the configured admin
+	default:
+		return fmt.Errorf("unknown command %q (commands: serve, create-admin)", cmd)
+	}
+
+	m := NewMain(cfg, log)
+	defer func() {
+		if err := m.Close(); err != nil {
+			log.Error("shutdown", "err", err)
+		}
+	}()
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	return m.Run(ctx)
+}
+
+func newLogger(cfg Config) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return nil, fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+}

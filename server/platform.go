@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/ferret"
+	"github.com/yuechuang/yuechuang/server/httpapi"
+	"github.com/yuechuang/yuechuang/server/mongo"
+	"github.com/yuechuang/yuechuang/server/seed"
+	"github.com/yuechuang/yuechuang/server/taxonomy"
+)
+
+// Timing of the process's own housekeeping.
+const (
+	shutdownTimeout    = 10 * time.Second
+	tokenSweepInterval = time.Hour
+	openTimeout        = 60 * time.Second
+)
+
+// Main is the whole platform in one process. Open starts the dependencies,
+// Run serves until its context ends, Close releases everything. Tests use
+// Main the same way the command does. Methods must be called in that order
+// from one goroutine; Addr may be called from any goroutine after Open.
+type Main struct {
+	Config Config
+	// HashParams lets tests use cheaper argon2id costs; zero means the default.
+	HashParams auth.HashParams
+	// SeedSizes overrides the demo set's size; zero means the default.
+	SeedSizes seed.Sizes
+
+	log      *slog.Logger
+	ferret   *ferret.Server
+	db       *mongo.DB
+	http     *httpapi.Server
+	ln       net.Listener
+	accounts []seed.Account
+}
+
+// NewMain returns a Main for cfg.
+func NewMain(cfg Config, log *slog.Logger) *Main {
+	return &Main{Config: cfg, log: log}
+}
+
+// Open starts the database, creates the configured admin and loads the
+// demo data if the database is empty, and binds the listen address.
+func (m *Main) Open(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
+	cfg := m.Config
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data dir: %w", err)
+	}
+	tax, err := taxonomy.Load(cfg.TaxonomyFile)
+	if err != nil {
+		return err
+	}
+	uri := cfg.MongoURI
+	if uri == "" {
+		dir := filepath.Join(cfg.DataDir, "ferretdb")
+		if m.ferret, err = ferret.Start(dir, m.log.With("component", "ferretdb")); err != nil {
+			return err
+		}
+		uri = m.ferret.URI()
+		m.log.Info("embedded FerretDB started", "dir", dir)
+	}
+	if m.db, err = mongo.Open(ctx, uri, cfg.MongoDB); err != nil {
+		return err
+	}
+	if cfg.MeiliURL != "" {
+		m.log.Warn("MEILI_URL is set but search is not wired yet; ignoring it")
+	}
+
+	key, err := m.signingKey()
+	if err != nil {
+		return err
+	}
+	signer, err := auth.NewSigner(key, nil)
+	if err != nil {
+		return err
+	}
+	hp := m.HashParams
+	if hp == (auth.HashParams{}) {
+		hp = auth.DefaultHashParams
+	}
+	hasher := auth.NewHasher(hp)
+	accounts, err := app.NewAccounts(m.db, m.db, hasher, signer, m.log)
+	if err != nil {
+		return err
+	}
+	svc := httpapi.Services{
+		Accounts:  accounts,
+		Startups:  app.NewStartups(m.db, m.db, m.db, tax),
+		Investors: app.NewInvestors(m.db, tax),
+		Spaces:    app.NewSpaces(m.db, m.db, tax),
+		Taxonomy:  tax,
+	}
+
+	if cfg.AdminEmail != "" {
+		if _, err := accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword, ""); err != nil {
+			return fmt.Errorf("admin from ADMIN_EMAIL: %w", err)
+		}
+		m.log.Info("admin account ready", "email", cfg.AdminEmail)
+	}
+	if cfg.SeedDemo {
+		if err := m.seed(ctx, svc, hasher); err != nil {
+			return err
+		}
+	}
+
+	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db}}, m.log)
+	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
+	}
+	return nil
+}
+
+// seed loads the demo set into an empty database.
+func (m *Main) seed(ctx context.Context, svc httpapi.Services, hasher *auth.Hasher) error {
+	n, err := m.db.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	admins := 0
+	if m.Config.AdminEmail != "" {
+		admins = 1
+	}
+	if n > admins {
+		m.log.Info("database has data; demo set not loaded", "users", n)
+		return nil
+	}
+	start := time.Now()
+	sizes := m.SeedSizes
+	if sizes == (seed.Sizes{}) {
+		sizes = seed.DefaultSizes
+	}
+	m.log.Info("loading demo data set", "startups", sizes.Startups, "investors", sizes.Investors, "spaces", sizes.Spaces)
+	m.accounts, err = seed.Demo(ctx, seed.Deps{
+		Users: m.db, Hasher: hasher, Startups: svc.Startups, Investors: svc.Investors, Spaces: svc.Spaces, Taxonomy: svc.Taxonomy,
+	}, sizes)
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	m.log.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond))
+	for _, a := range m.accounts {
+		m.log.Info("demo account 演示账号", "role", a.Role, "email", a.Email, "password", a.Password)
+	}
+	return nil
+}
+
+// signingKey returns JWT_SECRET, or a random key generated on first start
+// and kept in the data directory so restarts do not sign everyone out.
+func (m *Main) signingKey() ([]byte, error) {
+	if m.Config.JWTSecret != "" {
+		return []byte(m.Config.JWTSecret), nil
+	}
+	path := filepath.Join(m.Config.DataDir, "jwt.key")
+	b, err := os.ReadFile(path)
+	if err == nil && len(b) >= 64 {
+		return b, nil
+	}
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return nil, err
+	}
+	b = []byte(hex.EncodeToString(raw))
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// Addr returns the bound listen address.
+func (m *Main) Addr() string { return m.ln.Addr().String() }
+
+// DemoAccounts returns the demo sign-ins created by Open, if any.
+func (m *Main) DemoAccounts() []seed.Account { return m.accounts }
+
+// Run serves HTTP until ctx ends, then shuts down gracefully.
+func (m *Main) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- m.http.App().Listener(m.ln) }()
+	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()))
+	go m.sweepTokens(ctx)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http: %w", err)
+	case <-ctx.Done():
+	}
+	m.log.Info("shutting down")
+	return m.http.Shutdown(shutdownTimeout)
+}
+
+// sweepTokens deletes expired refresh tokens, since FerretDB has no TTL index.
+func (m *Main) sweepTokens(ctx context.Context) {
+	t := time.NewTicker(tokenSweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if n, err := m.db.DeleteRefreshExpired(ctx, now); err != nil {
+				m.log.Warn("sweep refresh tokens", "err", err)
+			} else if n > 0 {
+				m.log.Info("swept expired refresh tokens", "count", n)
+			}
+		}
+	}
+}
+
+func displayAddr(a string) string {
+	host, port, err := net.SplitHostPort(a)
+	if err != nil || host == "" || host == "::" || host == "0.0.0.0" {
+		return "localhost:" + port
+	}
+	return a
+}
+
+// Close releases the database and the embedded server. It is safe to call
+// after a failed Open.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	var errs []error
+	if m.ln != nil {
+		_ = m.ln.Close()
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close(ctx))
+	}
+	if m.ferret != nil {
+		errs = append(errs, m.ferret.Close())
+	}
+	return errors.Join(errs...)
+}

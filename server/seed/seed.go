@@ -1,0 +1,333 @@
+// Package seed loads the demo data set: a realistic Shaoxing program with a
+// few hundred startups, about a hundred investors, twenty maker spaces and
+// one sign-in account per role. Profiles go through the app services, so the
+// demo data obeys the same validation as user input.
+package seed
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// DemoPassword is the password of every demo sign-in account. The demo set
+// is for trying the platform out; production runs with SEED_DEMO=false.
+const DemoPassword = "yuechuang2026"
+
+// UserCreator creates accounts.
+type UserCreator interface {
+	CreateUser(ctx context.Context, u *domain.User) error
+}
+
+// Deps are what the seeder writes through.
+type Deps struct {
+	Users     UserCreator
+	Hasher    *auth.Hasher
+	Startups  *app.Startups
+	Investors *app.Investors
+	Spaces    *app.Spaces
+	Taxonomy  *domain.Taxonomy
+}
+
+// Sizes says how much to generate.
+type Sizes struct{ Startups, Investors, Spaces int }
+
+// DefaultSizes is the demo set's size.
+var DefaultSizes = Sizes{Startups: 300, Investors: 100, Spaces: 20}
+
+// Account is a demo sign-in.
+type Account struct {
+	Role     domain.Role
+	Email    string
+	Password string
+}
+
+type seeder struct {
+	Deps
+	rnd   *rand.Rand
+	admin domain.Actor
+	n     int
+}
+
+// Demo writes the demo set and returns the sign-in accounts. The same seed
+// always gives the same data.
+func Demo(ctx context.Context, d Deps, sz Sizes) ([]Account, error) {
+	s := &seeder{Deps: d, rnd: rand.New(rand.NewPCG(2026, 4))}
+	accounts := []Account{}
+	login := map[domain.Role]*domain.User{}
+	for _, r := range []domain.Role{domain.RoleAdmin, domain.RoleFounder, domain.RoleInvestor, domain.RoleManager} {
+		email := string(r) + "@demo.yuechuang.cn"
+		u, err := s.user(ctx, r, email, demoName(r), true)
+		if err != nil {
+			return nil, err
+		}
+		login[r] = u
+		accounts = append(accounts, Account{Role: r, Email: email, Password: DemoPassword})
+	}
+	s.admin = domain.Actor{UserID: login[domain.RoleAdmin].ID, Role: domain.RoleAdmin}
+
+	spaces, err := s.spaces(ctx, sz.Spaces, login[domain.RoleManager])
+	if err != nil {
+		return nil, fmt.Errorf("seed spaces: %w", err)
+	}
+	if err := s.investors(ctx, sz.Investors, login[domain.RoleInvestor]); err != nil {
+		return nil, fmt.Errorf("seed investors: %w", err)
+	}
+	if err := s.startups(ctx, sz.Startups, spaces, login[domain.RoleFounder]); err != nil {
+		return nil, fmt.Errorf("seed startups: %w", err)
+	}
+	return accounts, nil
+}
+
+func demoName(r domain.Role) string {
+	return map[domain.Role]string{
+		domain.RoleAdmin: "绍兴市科技局管理员", domain.RoleFounder: "陈越（演示创业者）",
+		domain.RoleInvestor: "王鉴（演示投资人）", domain.RoleManager: "李兰（演示空间管理者）",
+	}[r]
+}
+
+// user creates an account; generated owners get no password and cannot sign in.
+func (s *seeder) user(ctx context.Context, r domain.Role, email, name string, canLogin bool) (*domain.User, error) {
+	u := &domain.User{Email: email, Role: r, Name: name, CreatedAt: time.Now().UTC()}
+	if canLogin {
+		h, err := s.Hasher.Hash(DemoPassword)
+		if err != nil {
+			return nil, err
+		}
+		u.PasswordHash = h
+	}
+	if err := s.Users.CreateUser(ctx, u); err != nil {
+		return nil, fmt.Errorf("seed user %s: %w", email, err)
+	}
+	return u, nil
+}
+
+func (s *seeder) owner(ctx context.Context, r domain.Role) (domain.Actor, error) {
+	s.n++
+	u, err := s.user(ctx, r, fmt.Sprintf("%s-%03d@seed.yuechuang.cn", r, s.n), s.person(), false)
+	if err != nil {
+		return domain.Actor{}, err
+	}
+	return domain.Actor{UserID: u.ID, Role: r}, nil
+}
+
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+func (s *seeder) person() string { return pick(s.rnd, surnames) + pick(s.rnd, givenNames) }
+
+func ptr[T any](v T) *T { return &v }
+
+func (s *seeder) spaces(ctx context.Context, n int, manager *domain.User) ([]*domain.Space, error) {
+	levels := []string{"city", "city", "city", "provincial", "provincial", "national"}
+	out := []*domain.Space{}
+	for i := 0; i < n; i++ {
+		name := spaceNames[i%len(spaceNames)]
+		if i >= len(spaceNames) {
+			name = fmt.Sprintf("%s（%d）", name, i/len(spaceNames)+1)
+		}
+		actor := domain.Actor{UserID: manager.ID, Role: domain.RoleManager}
+		if i >= 2 { // the demo manager runs the first two spaces
+			var err error
+			if actor, err = s.owner(ctx, domain.RoleManager); err != nil {
+				return nil, err
+			}
+		}
+		services := []string{}
+		for _, sv := range domain.SpaceServices {
+			if s.rnd.Float64() < 0.55 {
+				services = append(services, sv)
+			}
+		}
+		district := s.Taxonomy.Districts[i%len(s.Taxonomy.Districts)].Code
+		in := app.SpaceInput{
+			Name: ptr(name), Level: ptr(levels[i%len(levels)]), Model: ptr(domain.SpaceModels[i%len(domain.SpaceModels)]),
+			Services: &services, District: &district, IsBase: ptr(i%10 == 9),
+			Address:     ptr(fmt.Sprintf("绍兴市%s创业大道%d号", s.districtZh(district), 10+i*7)),
+			Description: ptr("面向" + s.districtZh(district) + "创业者提供办公空间、创业辅导、投融资对接和技术服务。"),
+		}
+		sp, err := s.Spaces.Create(ctx, actor, in)
+		if err != nil {
+			return nil, err
+		}
+		if i%4 != 3 {
+			if sp, err = s.Spaces.Update(ctx, s.admin, sp.ID, app.SpaceInput{Verified: ptr(true)}); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+func (s *seeder) districtZh(code string) string {
+	for _, d := range s.Taxonomy.Districts {
+		if d.Code == code {
+			return d.Zh
+		}
+	}
+	return code
+}
+
+// sectorsOfFamily returns the sector codes in family.
+func (s *seeder) sectorsOfFamily(family string) []string {
+	var out []string
+	for _, sec := range s.Taxonomy.Sectors {
+		if sec.Family == family {
+			out = append(out, sec.Code)
+		}
+	}
+	return out
+}
+
+func (s *seeder) investors(ctx context.Context, n int, demo *domain.User) error {
+	stages := domain.StageCodes()
+	for i := 0; i < n; i++ {
+		actor := domain.Actor{UserID: demo.ID, Role: domain.RoleInvestor}
+		if i > 0 {
+			var err error
+			if actor, err = s.owner(ctx, domain.RoleInvestor); err != nil {
+				return err
+			}
+		}
+		kind := domain.KindAngel
+		name := s.person()
+		org := ""
+		lo := 1 + s.rnd.IntN(2) // seed or angel
+		if i%3 == 2 {
+			kind, org = domain.KindInstitution, institutionNames[i%len(institutionNames)]
+			name, lo = org, 2+s.rnd.IntN(3)
+		}
+		hi := min(lo+1+s.rnd.IntN(2), len(stages)-1)
+		fam := pick(s.rnd, s.Taxonomy.Families).Code
+		sectors := s.sectorsOfFamily(fam)
+		if len(sectors) > 2 {
+			s.rnd.Shuffle(len(sectors), func(a, b int) { sectors[a], sectors[b] = sectors[b], sectors[a] })
+			sectors = sectors[:2]
+		}
+		if i == 0 { // the demo investor backs chips and AI, as in the example
+			sectors, lo, hi = []string{"ic", "ai"}, 1, 3
+		}
+		districts := []string{}
+		if s.rnd.Float64() < 0.5 {
+			districts = append(districts, pick(s.rnd, s.Taxonomy.Districts).Code)
+		}
+		minW := []float64{0, 20, 50, 100, 500, 1000, 3000, 5000}[lo]
+		maxW := []float64{50, 200, 500, 1000, 3000, 8000, 20000, 50000}[hi]
+		in := app.InvestorInput{
+			Name: ptr(name), Kind: ptr(kind), Organization: ptr(org), Sectors: &sectors,
+			Stages: ptr(stages[lo : hi+1]), CheckMinWan: ptr(minW), CheckMaxWan: ptr(maxW), Districts: &districts,
+			Bio: ptr(fmt.Sprintf("关注%s领域的早期项目，偏好有核心技术和清晰商业模式的团队。", s.sectorZh(sectors[0]))),
+		}
+		if kind == domain.KindAngel {
+			in.Title = ptr("天使投资人")
+		} else {
+			in.Title = ptr("投资总监")
+		}
+		inv, err := s.Investors.Create(ctx, actor, in)
+		if err != nil {
+			return err
+		}
+		if i == 0 || s.rnd.Float64() < 0.6 {
+			if _, err := s.Investors.Update(ctx, s.admin, inv.ID, app.InvestorInput{Verified: ptr(true)}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (s *seeder) sectorZh(code string) string {
+	if sec, ok := s.Taxonomy.Sector(code); ok {
+		return sec.Zh
+	}
+	return code
+}
+
+// stageWeights favour early stages, as in a maker-space program.
+var stageWeights = []int{10, 25, 30, 18, 10, 4, 2, 1}
+var askRange = [][2]int{{20, 100}, {50, 300}, {100, 800}, {300, 2000}, {1000, 5000}, {3000, 15000}, {10000, 50000}, {20000, 100000}}
+
+func (s *seeder) stageIndex() int {
+	total := 0
+	for _, w := range stageWeights {
+		total += w
+	}
+	x := s.rnd.IntN(total)
+	for i, w := range stageWeights {
+		if x < w {
+			return i
+		}
+		x -= w
+	}
+	return 0
+}
+
+func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, demo *domain.User) error {
+	stages := domain.StageCodes()
+	year := time.Now().Year()
+	for i := 0; i < n; i++ {
+		actor := domain.Actor{UserID: demo.ID, Role: domain.RoleFounder}
+		if i >= 2 { // the demo founder owns the first two: one published, one draft
+			var err error
+			if actor, err = s.owner(ctx, domain.RoleFounder); err != nil {
+				return err
+			}
+		}
+		sec := s.Taxonomy.Sectors[s.rnd.IntN(len(s.Taxonomy.Sectors))]
+		if i == 0 {
+			sec, _ = s.Taxonomy.Sector("ic")
+		}
+		w, ok := sectorWords[sec.Code]
+		if !ok {
+			return fmt.Errorf("no demo words for sector %q", sec.Code)
+		}
+		si := s.stageIndex()
+		if i == 0 {
+			si = 2
+		}
+		r := askRange[si]
+		ask := float64((r[0] + s.rnd.IntN(r[1]-r[0]+1)) / 10 * 10)
+		name := pick(s.rnd, namePrefixes) + pick(s.rnd, w.cores) + w.suffix
+		product, customer := pick(s.rnd, w.products), pick(s.rnd, w.customers)
+		district := pick(s.rnd, s.Taxonomy.Districts).Code
+		spaceID := ""
+		if len(spaces) > 0 && s.rnd.Float64() < 0.7 {
+			sp := pick(s.rnd, spaces)
+			spaceID, district = sp.ID, sp.District
+		}
+		founder := s.person()
+		team := []domain.TeamMember{
+			{Name: founder, Role: teamRoles[0], Bio: pick(s.rnd, schools) + "毕业，" + fmt.Sprint(5+s.rnd.IntN(15)) + "年行业经验"},
+			{Name: s.person(), Role: pick(s.rnd, teamRoles[1:]), Bio: "曾任职于行业龙头企业"},
+		}
+		traction := fmt.Sprintf(pick(s.rnd, tractionLines), 3+s.rnd.IntN(60), 10+s.rnd.IntN(300))
+		in := app.StartupInput{
+			Name: ptr(name), OneLiner: ptr(fmt.Sprintf("为%s提供%s", customer, product)),
+			Description: ptr(fmt.Sprintf("%s专注于%s的研发与产业化，主要面向%s。团队核心成员来自%s，在%s领域积累了扎实的技术和客户资源，本轮融资将用于产品迭代和市场拓展。",
+				name, product, customer, pick(s.rnd, schools), sec.Zh)),
+			Sector: ptr(sec.Code), Stage: ptr(stages[si]), AskWan: ptr(ask), District: ptr(district), SpaceID: ptr(spaceID),
+			FoundedYear: ptr(year - s.rnd.IntN(6)), TeamSize: ptr(3 + s.rnd.IntN(40)), Team: &team, Traction: ptr(traction),
+			Tags: &[]string{sec.Zh, product}, Links: &[]domain.Link{},
+			InvestorsOnly: &domain.StartupPrivate{
+				RevenueWan: float64(s.rnd.IntN(2000)), ValuationWan: ask * float64(5+s.rnd.IntN(6)),
+				UseOfFunds: "研发投入60%，市场拓展30%，运营10%", Financials: "近两年营收保持增长，毛利率约35%。",
+				ContactName: founder, ContactPhone: fmt.Sprintf("1370575%04d", s.rnd.IntN(10000)),
+			},
+		}
+		st, err := s.Startups.Create(ctx, actor, in)
+		if err != nil {
+			return fmt.Errorf("startup %d: %w", i, err)
+		}
+		if i != 1 && (i < 2 || s.rnd.Float64() < 0.9) {
+			if _, err := s.Startups.SetPublished(ctx, actor, st.ID, true); err != nil {
+				return fmt.Errorf("publish startup %d: %w", i, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,48 @@
+package taxonomy_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/yuechuang/yuechuang/server/taxonomy"
+)
+
+func TestDefault(t *testing.T) {
+	tx, err := taxonomy.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"yuecheng", "keqiao", "shangyu", "zhuji", "shengzhou", "xinchang"} {
+		if !tx.HasDistrict(d) {
+			t.Errorf("default lacks district %s", d)
+		}
+	}
+	if s, ok := tx.Sector("ic"); !ok || s.Family == "" || s.Zh != "集成电路" {
+		t.Errorf("sector ic = %+v", s)
+	}
+	if !tx.HasStage("pre-a") || tx.HasStage("series-a") {
+		t.Error("stage codes wrong")
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	good := `{"city":{"code":"x","zh":"x","en":"x"},"families":[{"code":"f","zh":"f","en":"f"}],
+	"sectors":[{"code":"s","zh":"s","en":"s","family":"f"}],
+	"stages":[{"code":"idea","zh":"a","en":"a"},{"code":"seed","zh":"a","en":"a"},{"code":"angel","zh":"a","en":"a"},{"code":"pre-a","zh":"a","en":"a"},{"code":"a","zh":"a","en":"a"},{"code":"b","zh":"a","en":"a"},{"code":"c-plus","zh":"a","en":"a"},{"code":"pre-ipo","zh":"a","en":"a"}],
+	"districts":[{"code":"d","zh":"d","en":"d"}]}`
+	if _, err := taxonomy.Parse([]byte(good)); err != nil {
+		t.Fatalf("minimal taxonomy rejected: %v", err)
+	}
+	cases := map[string]string{
+		"unknown family":  strings.Replace(good, `"family":"f"`, `"family":"zz"`, 1),
+		"stage order":     strings.Replace(good, `"code":"idea"`, `"code":"seed"`, 1),
+		"unknown field":   strings.Replace(good, `"city"`, `"town"`, 1),
+		"no districts":    strings.Replace(good, `[{"code":"d","zh":"d","en":"d"}]`, `[]`, 1),
+		"empty zh sector": strings.Replace(good, `"code":"s","zh":"s"`, `"code":"s","zh":""`, 1),
+	}
+	for name, doc := range cases {
+		if _, err := taxonomy.Parse([]byte(doc)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
