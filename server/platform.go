@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/yuechuang/yuechuang/frontend"
 	"log/slog"
 	"net"
 	"os"
@@ -68,7 +69,7 @@ func (m *Main) Open(ctx context.Context) error {
 	uri := cfg.MongoURI
 	if uri == "" {
 		dir := filepath.Join(cfg.DataDir, "ferretdb")
-		if m.ferret, err = ferret.Start(dir, m.log.With("component", "ferretdb")); err != nil {
+		if m.ferret, err = ferret.Start(dir, slog.New(minLevel{m.log.Handler(), slog.LevelWarn}).With("component", "ferretdb")); err != nil {
 			return err
 		}
 		uri = m.ferret.URI()
@@ -118,7 +119,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 
-	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db}}, m.log)
+	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db}, Web: frontend.Dist()}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}

@@ -1,9 +1,11 @@
 package httpapi_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -81,8 +83,15 @@ func TestOversizeBodyOverTheWire(t *testing.T) {
 	}
 	go func() { _ = e.srv.App().Listener(ln) }()
 	t.Cleanup(func() { _ = e.srv.Shutdown(time.Second) })
-	big := strings.NewReader(`{"description":"` + strings.Repeat("x", 2<<20) + `"}`)
-	res, err := http.Post("http://"+ln.Addr().String()+"/api/v1/startups", "application/json", big)
+	// Announce a 2 MiB body but send only its start: the server must answer
+	// from the Content-Length alone, and the client must not race a reset.
+	conn, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /api/v1/startups HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{\"description\":\"", 2<<20)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,4 +116,16 @@ func TestReadyzReportsDown(t *testing.T) {
 	if strings.Contains(r.Raw, "refused") {
 		t.Fatalf("readyz leaks internals: %s", r.Raw)
 	}
+}
+
+func TestWebFallback(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	for _, p := range []string{"/", "/dealflow", "/roadshows/123/live"} {
+		r := e.must(200, "GET", p, "", nil)
+		if !strings.Contains(r.Raw, "越创汇") || !strings.HasPrefix(r.Header["Content-Type"], "text/html") {
+			t.Errorf("GET %s: %s %q", p, r.Header["Content-Type"], r.Raw)
+		}
+	}
+	checkProblem(t, e.call("GET", "/api/v1/nope", "", nil), 404, "route_not_found")
+	checkProblem(t, e.call("POST", "/somewhere", "", nil), 404, "route_not_found")
 }

@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"time"
 
@@ -35,6 +36,8 @@ type Config struct {
 	LoginWindow time.Duration
 	// Ready lists what /readyz checks, by name.
 	Ready map[string]Pinger
+	// Web is the built web app served outside /api; nil serves a notice.
+	Web fs.FS
 }
 
 // Request limits.
@@ -123,6 +126,7 @@ func (s *Server) routes() {
 	v1.Get("/spaces/:id", s.getSpace)
 	v1.Patch("/spaces/:id", s.updateSpace)
 
+	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
 

@@ -1,0 +1,253 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/seed"
+)
+
+// TestMain lets a test start this very binary as the real server process
+// (for crash tests) by setting YC_RUN_SERVER=1.
+func TestMain(m *testing.M) {
+	if os.Getenv("YC_RUN_SERVER") == "1" {
+		if err := run(nil, os.Getenv); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func testConfig(t *testing.T, dir string) Config {
+	t.Helper()
+	cfg, err := ConfigFromEnv(func(k string) string {
+		return map[string]string{"DATA_DIR": dir, "LISTEN_ADDR": "127.0.0.1:0"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// startMain opens and runs a Main on dir; it is stopped when the test ends
+// or when the returned stop is called.
+func startMain(t *testing.T, cfg Config) (m *Main, stop func()) {
+	t.Helper()
+	m = NewMain(cfg, slog.New(slog.DiscardHandler))
+	m.HashParams = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
+	m.SeedSizes = seed.Sizes{Startups: 30, Investors: 10, Spaces: 4}
+	if err := m.Open(t.Context()); err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	waitReady(t, "http://"+m.Addr())
+	stopped := false
+	stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if err := m.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	}
+	t.Cleanup(stop)
+	return m, stop
+}
+
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		res, err := http.Get(base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s never became ready", base)
+}
+
+func call(t *testing.T, method, url, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, url, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+// TestDemoDataAndRestart starts the platform as `make run` does, signs in
+// with each demo account, and restarts on the same data directory: the data
+// and the signing key survive, and the demo set is not loaded twice.
+func TestDemoDataAndRestart(t *testing.T) {
+	dir := t.TempDir()
+	m, stop := startMain(t, testConfig(t, dir))
+	base := "http://" + m.Addr()
+	accounts := m.DemoAccounts()
+	if len(accounts) != 4 {
+		t.Fatalf("demo accounts: %+v", accounts)
+	}
+	tokens := map[string]string{}
+	for _, a := range accounts {
+		code, body := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": a.Email, "password": a.Password})
+		if code != 200 {
+			t.Fatalf("demo %s login: %d %v", a.Role, code, body)
+		}
+		tokens[string(a.Role)] = body["accessToken"].(string)
+	}
+	_, list := call(t, "GET", base+"/api/v1/startups?pageSize=100", "", nil)
+	published := int(list["total"].(float64))
+	if published < 20 || published > 30 {
+		t.Fatalf("published demo startups: %d of 30", published)
+	}
+	_, inv := call(t, "GET", base+"/api/v1/investors?verified=true", "", nil)
+	if inv["total"].(float64) < 1 {
+		t.Fatal("no verified demo investors")
+	}
+	code, mine := call(t, "GET", base+"/api/v1/startups?mine=true", tokens["founder"], nil)
+	if code != 200 || mine["total"].(float64) != 2 {
+		t.Fatalf("demo founder's startups: %d %v", code, mine["total"])
+	}
+	stop()
+
+	m2, _ := startMain(t, testConfig(t, dir))
+	base = "http://" + m2.Addr()
+	if len(m2.DemoAccounts()) != 0 {
+		t.Fatal("demo set loaded again into a non-empty database")
+	}
+	_, list = call(t, "GET", base+"/api/v1/startups?pageSize=100", "", nil)
+	if int(list["total"].(float64)) != published {
+		t.Fatalf("after restart %v published, want %d", list["total"], published)
+	}
+	if code, _ := call(t, "GET", base+"/api/v1/me", tokens["investor"], nil); code != 200 {
+		t.Fatalf("token from before the restart: %d", code)
+	}
+}
+
+func TestAdminFromConfig(t *testing.T) {
+	cfg := testConfig(t, t.TempDir())
+	cfg.AdminEmail, cfg.AdminPassword, cfg.SeedDemo = "chief@kjj.sx.gov.cn", "admin-secret-1", false
+	m, _ := startMain(t, cfg)
+	code, body := call(t, "POST", "http://"+m.Addr()+"/api/v1/auth/login", "", map[string]string{"email": cfg.AdminEmail, "password": cfg.AdminPassword})
+	if code != 200 || body["user"].(map[string]any)["role"] != "admin" {
+		t.Fatalf("admin login: %d %v", code, body)
+	}
+	_, list := call(t, "GET", "http://"+m.Addr()+"/api/v1/startups", "", nil)
+	if list["total"].(float64) != 0 {
+		t.Fatal("SEED_DEMO=false still loaded demo data")
+	}
+}
+
+func TestConfigRejectsBadValues(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"seed not bool":  {"SEED_DEMO": "yes please"},
+		"half admin":     {"ADMIN_EMAIL": "a@b.cn"},
+		"short secret":   {"JWT_SECRET": "short"},
+		"bad log format": {"LOG_FORMAT": "xml"},
+	} {
+		if _, err := ConfigFromEnv(func(k string) string { return env[k] }); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+	cfg, err := ConfigFromEnv(func(string) string { return "" })
+	if err != nil || cfg.ListenAddr != ":8080" || cfg.DataDir != "./data" || !cfg.SeedDemo {
+		t.Fatalf("defaults: %+v, %v", cfg, err)
+	}
+}
+
+// TestSavedSurvivesKill creates a profile, kills the server process with
+// SIGKILL right after the 201, restarts it on the same data and finds the
+// profile: an acknowledged write is durable in the embedded database.
+func TestSavedSurvivesKill(t *testing.T) {
+	dir := t.TempDir()
+	start := func() (*exec.Cmd, string) {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=false",
+			"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-password", "LOG_FORMAT=json")
+		stderr, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+		addr := make(chan string, 1)
+		go func() {
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				var line map[string]any
+				if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(fmt.Sprint(line["addr"]), "http://") {
+					addr <- fmt.Sprint(line["addr"])
+				}
+			}
+		}()
+		select {
+		case a := <-addr:
+			waitReady(t, a)
+			return cmd, a
+		case <-time.After(60 * time.Second):
+			t.Fatal("server did not start")
+		}
+		return nil, ""
+	}
+	cmd, base := start()
+	_, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "password-123", "role": "founder", "name": "创始人"})
+	token := reg["accessToken"].(string)
+	var ids []string
+	for i := 0; i < 5; i++ {
+		code, st := call(t, "POST", base+"/api/v1/startups", token, map[string]any{"name": fmt.Sprintf("项目%d", i), "sector": "ic", "stage": "seed", "district": "keqiao"})
+		if code != 201 {
+			t.Fatalf("create: %d %v", code, st)
+		}
+		ids = append(ids, st["id"].(string))
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	_, base = start()
+	_, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "f@test.cn", "password": "password-123"})
+	token, _ = login["accessToken"].(string)
+	for _, id := range ids {
+		if code, _ := call(t, "GET", base+"/api/v1/startups/"+id, token, nil); code != 200 {
+			t.Errorf("startup %s lost after SIGKILL: %d", id, code)
+		}
+	}
+}
