@@ -1,0 +1,101 @@
+package matching
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+)
+
+// benchSectors mirrors the Shaoxing taxonomy's 22 sectors in 9 families.
+var benchSectors = func() map[string]string {
+	m := map[string]string{}
+	fams := []int{2, 3, 3, 3, 2, 4, 2, 3, 1}
+	n := 0
+	for f, k := range fams {
+		for i := 0; i < k; i++ {
+			m[fmt.Sprintf("s%02d", n)] = fmt.Sprintf("f%d", f)
+			n++
+		}
+	}
+	return m
+}()
+
+// stageWeights favour early stages, as in a maker-space program.
+var benchStageWeights = []int{10, 25, 30, 18, 10, 4, 2, 1}
+
+func benchIndex(b *testing.B, n int) *Index {
+	b.Helper()
+	x, err := NewIndex(DefaultWeights, benchSectors)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(7, 7))
+	names := make([]string, 0, len(benchSectors))
+	for s := range benchSectors {
+		names = append(names, s)
+	}
+	districts := []string{"yuecheng", "keqiao", "shangyu", "zhuji", "shengzhou", "xinchang", "binhai"}
+	for i := 0; i < n; i++ {
+		st, r := 0, rng.IntN(100)
+		for st < NumStages-1 && r >= benchStageWeights[st] {
+			r -= benchStageWeights[st]
+			st++
+		}
+		err := x.Upsert(Startup{
+			ID: fmt.Sprintf("%024x", i), Sector: names[rng.IntN(len(names))], Stage: st,
+			AskWan: float64(20 + rng.IntN(5000)), District: districts[rng.IntN(len(districts))],
+			SpaceID: fmt.Sprint(rng.IntN(500)), Completeness: rng.Float64(), UpdatedAt: now.AddDate(0, 0, -rng.IntN(400)),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return x
+}
+
+// BenchmarkRank1M ranks the top 50 of 1,000,000 startups for one angel
+// investor with a typical thesis (two sectors, two stages, a cheque range,
+// one district) and some feedback. Target: ≤ 5 ms per ranking.
+//
+//	go test -run '^$' -bench 'Rank1M|IndexMemory' -benchtime 200x ./matching/
+func BenchmarkRank1M(b *testing.B) {
+	x := benchIndex(b, 1_000_000)
+	th := Thesis{Sectors: []string{"s00", "s13"}, Stages: []int{1, 2}, ChequeMin: 50, ChequeMax: 500, Districts: []string{"keqiao"}, Spaces: []string{"3"}}
+	fb := []Signal{{fmt.Sprintf("%024x", 10), Interested}, {fmt.Sprintf("%024x", 11), Pass}, {fmt.Sprintf("%024x", 12), Save}}
+	b.ResetTimer()
+	for b.Loop() {
+		r := x.Rank(Query{Thesis: th, Feedback: fb, Limit: 50, Now: now})
+		if len(r.Results) != 50 {
+			b.Fatalf("%d results", len(r.Results))
+		}
+	}
+}
+
+// BenchmarkRank1MBroad is the worst case: an investor who names no sectors,
+// so every bucket ties on sector and pruning relies on stage alone.
+func BenchmarkRank1MBroad(b *testing.B) {
+	x := benchIndex(b, 1_000_000)
+	th := Thesis{Stages: []int{2}, ChequeMin: 50, ChequeMax: 500}
+	b.ResetTimer()
+	for b.Loop() {
+		if r := x.Rank(Query{Thesis: th, Limit: 50, Now: now}); len(r.Results) != 50 {
+			b.Fatalf("%d results", len(r.Results))
+		}
+	}
+}
+
+// BenchmarkIndexMemory reports the live heap per startup of a 1,000,000
+// startup index. Target: ≤ 64 bytes.
+func BenchmarkIndexMemory(b *testing.B) {
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		x := benchIndex(b, 1_000_000)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "bytes/startup")
+		runtime.KeepAlive(x)
+	}
+}

@@ -1,0 +1,321 @@
+package matching
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"testing"
+	"time"
+)
+
+var families = map[string]string{
+	"ic": "electronics", "electronics": "electronics",
+	"biomedicine": "health", "medical-devices": "health",
+	"ai": "digital", "ecommerce": "digital",
+	"textiles": "textiles",
+}
+
+var now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+func id(n int) string { return fmt.Sprintf("%024x", n) }
+
+func newTestIndex(t testing.TB) *Index {
+	t.Helper()
+	x, err := NewIndex(DefaultWeights, families)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// angel backs IC and AI at angel/pre-A stage (2, 3), 100–500万, in Keqiao.
+var angel = Thesis{Sectors: []string{"ic", "ai"}, Stages: []int{2, 3}, ChequeMin: 100, ChequeMax: 500, Districts: []string{"keqiao"}}
+
+// TestOrderingRules pins the product rule: exact sector+stage above
+// sector-only above stage-only above neither, whatever the adjustments do.
+func TestOrderingRules(t *testing.T) {
+	x := newTestIndex(t)
+	// Each startup is the best possible of its class or the worst possible
+	// of the class above, so any overlap of bands would show.
+	worst := func(n int, sector string, stage int) Startup {
+		return Startup{ID: id(n), Sector: sector, Stage: stage, AskWan: 99999, District: "zhuji", UpdatedAt: now.AddDate(-2, 0, 0)}
+	}
+	best := func(n int, sector string, stage int) Startup {
+		return Startup{ID: id(n), Sector: sector, Stage: stage, AskWan: 300, District: "keqiao", Completeness: 1, UpdatedAt: now}
+	}
+	cases := []struct {
+		name string
+		s    Startup
+		tier int
+	}{
+		{"exact sector and stage, worst extras", worst(1, "ic", 2), 3},
+		{"exact sector, near stage, best extras", best(2, "ai", 4), 2},
+		{"exact sector only, worst extras", worst(3, "ic", 7), 2},
+		{"exact stage, related sector, best extras", best(4, "electronics", 3), 1},
+		{"exact stage only, worst extras", worst(5, "textiles", 2), 1},
+		{"related sector, near stage, best extras", best(6, "electronics", 1), 0},
+		{"neither", worst(7, "biomedicine", 7), 0},
+	}
+	for _, c := range cases {
+		if err := x.Upsert(c.s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := x.Rank(Query{Thesis: angel, Limit: 10, Now: now})
+	if len(r.Results) != len(cases) || r.Total != len(cases) {
+		t.Fatalf("got %d results, total %d", len(r.Results), r.Total)
+	}
+	for i, res := range r.Results {
+		if res.ID != cases[i].s.ID {
+			t.Errorf("rank %d: got %s, want %q", i, res.ID, cases[i].name)
+		}
+		if res.Parts.Tier != cases[i].tier {
+			t.Errorf("%s: tier %d, want %d", cases[i].name, res.Parts.Tier, cases[i].tier)
+		}
+		if i > 0 && res.Score >= r.Results[i-1].Score {
+			t.Errorf("%s: score %.2f not below %.2f", cases[i].name, res.Score, r.Results[i-1].Score)
+		}
+	}
+}
+
+func TestPartialCreditAndAdjustments(t *testing.T) {
+	x := newTestIndex(t)
+	base := Startup{Sector: "biomedicine", Stage: 7, AskWan: 99999, District: "zhuji", UpdatedAt: now.AddDate(-1, 0, 0)}
+	vary := []struct {
+		name string
+		f    func(*Startup)
+	}{
+		{"related sector beats unrelated", func(s *Startup) { s.Sector = "electronics" }},
+		{"near stage beats far stage", func(s *Startup) { s.Stage = 4 }},
+		{"far stage beats no stage", func(s *Startup) { s.Stage = 5 }},
+		{"ask in range beats out of range", func(s *Startup) { s.AskWan = 300 }},
+		{"ask near range beats far out", func(s *Startup) { s.AskWan = 800 }},
+		{"thesis district beats another", func(s *Startup) { s.District = "keqiao" }},
+		{"complete profile beats empty", func(s *Startup) { s.Completeness = 1 }},
+		{"fresh beats stale", func(s *Startup) { s.UpdatedAt = now }},
+	}
+	baseScore := x.Score(angel, base, now).Score
+	for _, v := range vary {
+		s := base
+		v.f(&s)
+		if got := x.Score(angel, s, now).Score; got <= baseScore {
+			t.Errorf("%s: %.2f not above %.2f", v.name, got, baseScore)
+		}
+	}
+	if a, b := x.Score(angel, Startup{Sector: "ic", Stage: 4}, now), x.Score(angel, Startup{Sector: "ic", Stage: 5}, now); a.Score <= b.Score || a.Parts.Stage != StageNear || b.Parts.Stage != StageFar {
+		t.Errorf("stage steps: near %+v far %+v", a, b)
+	}
+	open := Thesis{}
+	if m := x.Score(open, base, now); m.Parts.Tier != 3 || m.Parts.Sector != SectorOpen || m.Parts.District != DistrictOpen {
+		t.Errorf("open thesis: %+v", m.Parts)
+	}
+}
+
+func TestFeedbackMovesRanking(t *testing.T) {
+	x := newTestIndex(t)
+	// Two sector-only startups that tie except for sector.
+	for n, sec := range map[int]string{1: "ic", 2: "ai", 3: "ic", 4: "ai"} {
+		if err := x.Upsert(Startup{ID: id(n), Sector: sec, Stage: 6, AskWan: 300, District: "keqiao", UpdatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := func(fb []Signal) string {
+		r := x.Rank(Query{Thesis: angel, Feedback: fb, Limit: 4, Now: now})
+		return x.sectorOf(r.Results[0].ID)
+	}
+	if got := first([]Signal{{id(2), Interested}}); got != "ai" {
+		t.Errorf("after interest in AI, first is %s", got)
+	}
+	if got := first([]Signal{{id(2), Pass}}); got != "ic" {
+		t.Errorf("after passing on AI, first is %s", got)
+	}
+	r := x.Rank(Query{Thesis: angel, Feedback: []Signal{{id(1), Pass}}, Limit: 10, Now: now})
+	for _, res := range r.Results {
+		if res.ID == id(1) {
+			t.Error("passed startup still ranked")
+		}
+	}
+	if r.Total != 3 || len(r.Results) != 3 {
+		t.Errorf("total %d, %d results after one pass; want 3", r.Total, len(r.Results))
+	}
+}
+
+func (x *Index) sectorOf(hexID string) string {
+	b, _ := parseID(hexID)
+	i, _ := x.find(b)
+	bk, _ := unpack(x.table[i])
+	for s, c := range x.v.sectors {
+		if int(c) == bk/NumStages {
+			return s
+		}
+	}
+	return ""
+}
+
+// TestRankEqualsBruteForce checks the pruned ranking against scoring every
+// startup and sorting, over random indexes, filters and pages.
+func TestRankEqualsBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	sectors := []string{"ic", "electronics", "biomedicine", "medical-devices", "ai", "ecommerce", "textiles"}
+	districts := []string{"keqiao", "yuecheng", "zhuji", "shangyu"}
+	for round := 0; round < 30; round++ {
+		x := newTestIndex(t)
+		all := map[string]Startup{}
+		n := 50 + rng.IntN(400)
+		for i := 0; i < n; i++ {
+			s := Startup{ID: id(round*1000 + i), Sector: sectors[rng.IntN(len(sectors))], Stage: rng.IntN(NumStages),
+				AskWan: float64(rng.IntN(3000)), District: districts[rng.IntN(len(districts))], SpaceID: fmt.Sprint(rng.IntN(3)),
+				Completeness: rng.Float64(), UpdatedAt: now.AddDate(0, 0, -rng.IntN(300))}
+			if err := x.Upsert(s); err != nil {
+				t.Fatal(err)
+			}
+			all[s.ID] = s
+		}
+		// Churn: remove some, move others between buckets.
+		for i := 0; i < n/5; i++ {
+			victim := id(round*1000 + rng.IntN(n))
+			if rng.IntN(2) == 0 {
+				x.Remove(victim)
+				delete(all, victim)
+			} else if s, ok := all[victim]; ok {
+				s.Sector, s.Stage = sectors[rng.IntN(len(sectors))], rng.IntN(NumStages)
+				_ = x.Upsert(s)
+				all[victim] = s
+			}
+		}
+		th := Thesis{Sectors: []string{sectors[rng.IntN(len(sectors))]}, Stages: []int{rng.IntN(NumStages)}, ChequeMin: 100, ChequeMax: 800,
+			Districts: []string{districts[rng.IntN(len(districts))]}, Spaces: []string{"1"}}
+		var fb []Signal
+		for id := range all {
+			if rng.IntN(20) == 0 {
+				fb = append(fb, Signal{id, Action(rng.IntN(3) - 1)})
+			}
+		}
+		q := Query{Thesis: th, Feedback: fb, Offset: rng.IntN(5), Limit: 1 + rng.IntN(30), Now: now}
+		if rng.IntN(3) == 0 {
+			q.District = districts[rng.IntN(len(districts))]
+		}
+		if rng.IntN(3) == 0 {
+			q.OnlyStage = 1 + rng.IntN(NumStages)
+		}
+		got := x.Rank(q)
+		want := bruteForce(x, all, q)
+		if got.Total != len(want) {
+			t.Fatalf("round %d: total %d, want %d", round, got.Total, len(want))
+		}
+		end := min(q.Offset+q.Limit, len(want))
+		if q.Offset > len(want) {
+			end = q.Offset
+		}
+		if len(got.Results) != max(0, end-q.Offset) {
+			t.Fatalf("round %d: %d results, want %d", round, len(got.Results), end-q.Offset)
+		}
+		for i, r := range got.Results {
+			if w := want[q.Offset+i]; r.ID != w.ID || r.Score != w.Score {
+				t.Fatalf("round %d rank %d: got %s %.3f, want %s %.3f", round, q.Offset+i, r.ID, r.Score, w.ID, w.Score)
+			}
+		}
+		if x.Len() != len(all) {
+			t.Fatalf("Len %d, want %d", x.Len(), len(all))
+		}
+	}
+}
+
+func bruteForce(x *Index, all map[string]Startup, q Query) []Result {
+	passed := map[string]bool{}
+	for _, s := range q.Feedback {
+		if s.Action == Pass {
+			passed[s.StartupID] = true
+		}
+	}
+	x.mu.RLock()
+	fb := x.feedback(q.Feedback)
+	x.mu.RUnlock()
+	var out []Result
+	for _, s := range all {
+		if passed[s.ID] || (q.District != "" && s.District != q.District) || (q.OnlyStage > 0 && s.Stage != q.OnlyStage-1) {
+			continue
+		}
+		m := x.Score(q.Thesis, s, q.Now)
+		// Score has no feedback; add it the way Rank does.
+		m.Parts.Affinity = fb.affinity(x.v.sectors[s.Sector], uint8(s.Stage))
+		m.Parts.Freshness = Freshness(int(q.Now.Sub(epoch).Hours()/24) - int(s.UpdatedAt.Sub(epoch).Hours()/24))
+		m.Parts.Completeness = float64(uint8(clamp01(s.Completeness)*255+0.5)) / 255
+		m.Score = x.w.total(&m.Parts)
+		out = append(out, Result{ID: s.ID, Match: m})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, _ := parseID(out[i].ID)
+		b, _ := parseID(out[j].ID)
+		return better(out[i].Score, a, out[j].Score, b)
+	})
+	return out
+}
+
+func TestIndexRejectsBadInput(t *testing.T) {
+	x := newTestIndex(t)
+	for _, s := range []Startup{{ID: "short", Sector: "ic"}, {ID: id(1), Sector: "ic", Stage: 8}, {ID: "zz" + id(1)[2:], Sector: "ic"}} {
+		if err := x.Upsert(s); err == nil {
+			t.Errorf("Upsert(%+v) accepted", s)
+		}
+	}
+	x.Remove("not-an-id")
+	x.Remove(id(99))
+	if x.Len() != 0 {
+		t.Fatal("index not empty")
+	}
+	if _, err := NewIndex(Weights{FamilySector: 30}, nil); err == nil {
+		t.Error("weights wider than a tier accepted")
+	}
+	if !DefaultWeights.Valid() {
+		t.Error("default weights invalid")
+	}
+}
+
+func TestUnknownFilterAndEmptyIndex(t *testing.T) {
+	x := newTestIndex(t)
+	if r := x.Rank(Query{Thesis: angel, Limit: 10, Now: now}); len(r.Results) != 0 || r.Total != 0 {
+		t.Fatalf("empty index: %+v", r)
+	}
+	_ = x.Upsert(Startup{ID: id(1), Sector: "ic", Stage: 2, District: "keqiao"})
+	if r := x.Rank(Query{Thesis: angel, District: "nowhere", Limit: 10, Now: now}); len(r.Results) != 0 || r.Total != 0 {
+		t.Fatalf("unknown district: %+v", r)
+	}
+	if r := x.Rank(Query{Thesis: angel, Sector: "nothing", Limit: 10, Now: now}); len(r.Results) != 0 || r.Total != 0 {
+		t.Fatalf("unknown sector: %+v", r)
+	}
+}
+
+// TestTableGrowAndDelete drives the id table through growth and deletions
+// and checks every lookup afterwards.
+func TestTableGrowAndDelete(t *testing.T) {
+	x := newTestIndex(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	in := map[string]bool{}
+	for i := 0; i < 5000; i++ {
+		if err := x.Upsert(Startup{ID: id(i), Sector: "ic", Stage: i % NumStages}); err != nil {
+			t.Fatal(err)
+		}
+		in[id(i)] = true
+	}
+	for i := 0; i < 5000; i++ {
+		if rng.IntN(2) == 0 {
+			x.Remove(id(i))
+			delete(in, id(i))
+		}
+	}
+	for i := 0; i < 5000; i++ {
+		b, _ := parseID(id(i))
+		_, found := x.find(b)
+		if found != in[id(i)] {
+			t.Fatalf("id %d: found %v, want %v", i, found, in[id(i)])
+		}
+	}
+	if x.Len() != len(in) {
+		t.Fatalf("Len %d, want %d", x.Len(), len(in))
+	}
+	r := x.Rank(Query{Thesis: Thesis{Sectors: []string{"ic"}}, Limit: 10000, Now: now})
+	if r.Total != len(in) || len(r.Results) != len(in) {
+		t.Fatalf("rank sees %d (total %d), want %d", len(r.Results), r.Total, len(in))
+	}
+}
