@@ -160,6 +160,11 @@ func TestDemoDataAndRestart(t *testing.T) {
 	if code, _ := call(t, "GET", base+"/api/v1/me", tokens["investor"], nil); code != 200 {
 		t.Fatalf("token from before the restart: %d", code)
 	}
+	// The matching index is rebuilt from the database on start.
+	code, deals := call(t, "GET", base+"/api/v1/dealflow?pageSize=5", tokens["investor"], nil)
+	if code != 200 || int(deals["total"].(float64)) != published || len(deals["items"].([]any)) != 5 {
+		t.Fatalf("deal flow after restart: %d total %v", code, deals["total"])
+	}
 }
 
 func TestAdminFromConfig(t *testing.T) {

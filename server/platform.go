@@ -99,11 +99,16 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	matcher, err := app.NewMatcher(m.db, tax, m.log)
+	if err != nil {
+		return err
+	}
 	svc := httpapi.Services{
 		Accounts:  accounts,
-		Startups:  app.NewStartups(m.db, m.db, m.db, tax),
-		Investors: app.NewInvestors(m.db, tax),
+		Startups:  app.NewStartups(m.db, m.db, m.db, tax, matcher),
+		Investors: app.NewInvestors(m.db, tax, matcher),
 		Spaces:    app.NewSpaces(m.db, m.db, tax),
+		Matcher:   matcher,
 		Taxonomy:  tax,
 	}
 
@@ -112,6 +117,11 @@ func (m *Main) Open(ctx context.Context) error {
 			return fmt.Errorf("admin from ADMIN_EMAIL: %w", err)
 		}
 		m.log.Info("admin account ready", "email", cfg.AdminEmail)
+	}
+	// Load before seeding: the seed goes through the services, which keep
+	// the matcher current as they write.
+	if err := matcher.Load(ctx); err != nil {
+		return err
 	}
 	if cfg.SeedDemo {
 		if err := m.seed(ctx, svc, hasher); err != nil {

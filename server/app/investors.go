@@ -19,14 +19,20 @@ type InvestorStore interface {
 
 // Investors manages investor profiles. It is safe for concurrent use.
 type Investors struct {
-	store InvestorStore
-	tax   *domain.Taxonomy
-	now   func() time.Time
+	store    InvestorStore
+	tax      *domain.Taxonomy
+	observer InvestorObserver
+	now      func() time.Time
+}
+
+// InvestorObserver hears of every saved investor profile.
+type InvestorObserver interface {
+	InvestorChanged(inv *domain.Investor)
 }
 
 // NewInvestors returns an Investors service.
-func NewInvestors(store InvestorStore, tax *domain.Taxonomy) *Investors {
-	return &Investors{store: store, tax: tax, now: time.Now}
+func NewInvestors(store InvestorStore, tax *domain.Taxonomy, observer InvestorObserver) *Investors {
+	return &Investors{store: store, tax: tax, observer: observer, now: time.Now}
 }
 
 // InvestorInput is a create or partial update of an investor profile.
@@ -42,6 +48,7 @@ type InvestorInput struct {
 	CheckMinWan  *float64  `json:"checkMinWan"`
 	CheckMaxWan  *float64  `json:"checkMaxWan"`
 	Districts    *[]string `json:"districts"`
+	SpaceIDs     *[]string `json:"spaceIds"`
 	Verified     *bool     `json:"verified"`
 }
 
@@ -69,6 +76,7 @@ func (svc *Investors) apply(actor domain.Actor, inv *domain.Investor, in Investo
 	setIf(&inv.CheckMinWan, in.CheckMinWan)
 	setIf(&inv.CheckMaxWan, in.CheckMaxWan)
 	setIf(&inv.Districts, in.Districts)
+	setIf(&inv.SpaceIDs, in.SpaceIDs)
 	inv.Name = strings.TrimSpace(inv.Name)
 
 	var v domain.Validator
@@ -80,6 +88,7 @@ func (svc *Investors) apply(actor domain.Actor, inv *domain.Investor, in Investo
 	checkCodes(&v, "sectors", inv.Sectors, svc.tax.HasSector)
 	checkCodes(&v, "stages", inv.Stages, svc.tax.HasStage)
 	checkCodes(&v, "districts", inv.Districts, svc.tax.HasDistrict)
+	checkCodes(&v, "spaceIds", inv.SpaceIDs, domain.ValidID)
 	v.Check(inv.CheckMinWan >= 0 && inv.CheckMinWan <= maxAskWan, "checkMinWan", "须在 0 到 1,000,000 万元之间 / must be 0..1,000,000")
 	v.Check(inv.CheckMaxWan >= 0 && inv.CheckMaxWan <= maxAskWan, "checkMaxWan", "须在 0 到 1,000,000 万元之间 / must be 0..1,000,000")
 	v.Check(inv.CheckMaxWan == 0 || inv.CheckMaxWan >= inv.CheckMinWan, "checkMaxWan", "不能小于最低单笔金额 / must not be below checkMinWan")
@@ -96,13 +105,14 @@ func (svc *Investors) Create(ctx context.Context, actor domain.Actor, in Investo
 	}
 	now := svc.now().UTC()
 	inv := &domain.Investor{OwnerID: actor.UserID, CreatedAt: now, UpdatedAt: now,
-		Sectors: []string{}, Stages: []string{}, Districts: []string{}}
+		Sectors: []string{}, Stages: []string{}, Districts: []string{}, SpaceIDs: []string{}}
 	if err := svc.apply(actor, inv, in); err != nil {
 		return nil, err
 	}
 	if err := svc.store.CreateInvestor(ctx, inv); err != nil {
 		return nil, err
 	}
+	svc.observer.InvestorChanged(inv)
 	return inv, nil
 }
 
@@ -138,6 +148,7 @@ func (svc *Investors) Update(ctx context.Context, actor domain.Actor, id string,
 	if err := svc.store.UpdateInvestor(ctx, inv, inv.Version); err != nil {
 		return nil, err
 	}
+	svc.observer.InvestorChanged(inv)
 	return inv, nil
 }
 

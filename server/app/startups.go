@@ -21,12 +21,20 @@ type StartupStore interface {
 // maxStartupsPerFounder bounds how many profiles one account may keep.
 const maxStartupsPerFounder = 20
 
+// StartupObserver hears of every saved change to a pitch profile, after
+// the database has it (the matching index, later the search index).
+type StartupObserver interface {
+	StartupChanged(s *domain.Startup)
+	StartupRemoved(id string)
+}
+
 // Startups manages pitch profiles. It is safe for concurrent use.
 type Startups struct {
 	store     StartupStore
 	investors InvestorReader
 	spaces    SpaceReader
 	tax       *domain.Taxonomy
+	observer  StartupObserver
 	now       func() time.Time
 }
 
@@ -41,8 +49,8 @@ type SpaceReader interface {
 }
 
 // NewStartups returns a Startups service.
-func NewStartups(store StartupStore, investors InvestorReader, spaces SpaceReader, tax *domain.Taxonomy) *Startups {
-	return &Startups{store: store, investors: investors, spaces: spaces, tax: tax, now: time.Now}
+func NewStartups(store StartupStore, investors InvestorReader, spaces SpaceReader, tax *domain.Taxonomy, observer StartupObserver) *Startups {
+	return &Startups{store: store, investors: investors, spaces: spaces, tax: tax, observer: observer, now: time.Now}
 }
 
 // StartupInput is a create or partial update of a pitch profile: nil fields
@@ -252,6 +260,7 @@ func (svc *Startups) Update(ctx context.Context, actor domain.Actor, id string, 
 	if err := svc.store.UpdateStartup(ctx, s, s.Version); err != nil {
 		return nil, err
 	}
+	svc.observer.StartupChanged(s)
 	return s, nil
 }
 
@@ -277,6 +286,7 @@ func (svc *Startups) SetPublished(ctx context.Context, actor domain.Actor, id st
 	if err := svc.store.UpdateStartup(ctx, s, s.Version); err != nil {
 		return nil, err
 	}
+	svc.observer.StartupChanged(s)
 	return s, nil
 }
 
@@ -285,7 +295,11 @@ func (svc *Startups) Delete(ctx context.Context, actor domain.Actor, id string) 
 	if _, err := svc.owned(ctx, actor, id); err != nil {
 		return err
 	}
-	return svc.store.DeleteStartup(ctx, id)
+	if err := svc.store.DeleteStartup(ctx, id); err != nil {
+		return err
+	}
+	svc.observer.StartupRemoved(id)
+	return nil
 }
 
 // StartupQuery is a list request. Mine lists the caller's own profiles,

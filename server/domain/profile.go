@@ -78,6 +78,7 @@ type Investor struct {
 	CheckMinWan  float64   `json:"checkMinWan" bson:"checkMinWan"`
 	CheckMaxWan  float64   `json:"checkMaxWan" bson:"checkMaxWan"`
 	Districts    []string  `json:"districts" bson:"districts"`
+	SpaceIDs     []string  `json:"spaceIds" bson:"spaceIds"` // maker spaces the investor works with
 	Verified     bool      `json:"verified" bson:"verified"`
 	Version      int       `json:"version" bson:"version"`
 	CreatedAt    time.Time `json:"createdAt" bson:"createdAt"`

@@ -13,6 +13,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
 	"github.com/yuechuang/yuechuang/server/httpapi"
+	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
@@ -22,6 +23,7 @@ type env struct {
 	t     *testing.T
 	srv   *httpapi.Server
 	admin string // access token of an admin
+	db    *mongo.DB
 }
 
 var cheapHash = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
@@ -48,11 +50,19 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	if cfg.LoginLimit == 0 {
 		cfg.LoginLimit = 1000
 	}
-	e := &env{t: t, srv: httpapi.New(httpapi.Services{
+	matcher, err := app.NewMatcher(db, tax, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := matcher.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, db: db, srv: httpapi.New(httpapi.Services{
 		Accounts:  accounts,
-		Startups:  app.NewStartups(db, db, db, tax),
-		Investors: app.NewInvestors(db, tax),
+		Startups:  app.NewStartups(db, db, db, tax, matcher),
+		Investors: app.NewInvestors(db, tax, matcher),
 		Spaces:    app.NewSpaces(db, db, tax),
+		Matcher:   matcher,
 		Taxonomy:  tax,
 	}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-password", "管理员"); err != nil {

@@ -25,6 +25,7 @@ type Services struct {
 	Startups  *app.Startups
 	Investors *app.Investors
 	Spaces    *app.Spaces
+	Matcher   *app.Matcher
 	Taxonomy  *domain.Taxonomy
 }
 
@@ -125,6 +126,11 @@ func (s *Server) routes() {
 	v1.Get("/spaces", s.listSpaces)
 	v1.Get("/spaces/:id", s.getSpace)
 	v1.Patch("/spaces/:id", s.updateSpace)
+
+	v1.Get("/dealflow", s.dealflow)
+	v1.Post("/dealflow/:startupId/feedback", s.feedback)
+	v1.Delete("/dealflow/:startupId/feedback", s.clearFeedback)
+	v1.Get("/matches/investors", s.investorMatches)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -248,3 +248,65 @@ func TestSpaces(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestFeedbackAndScans(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	// Upsert by _id: a second word on the same startup replaces the first.
+	for _, a := range []string{"interested", "pass", "save"} {
+		if err := db.SaveFeedback(ctx, domain.Feedback{InvestorID: "u1", StartupID: "s1", Action: a, At: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.SaveFeedback(ctx, domain.Feedback{InvestorID: "u1", StartupID: "s2", Action: "pass"}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	if err := db.EachFeedback(ctx, func(f domain.Feedback) error { got[f.StartupID] = f.Action; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != "map[s1:save s2:pass]" {
+		t.Fatalf("feedback after upserts: %v", got)
+	}
+	if err := db.DeleteFeedback(ctx, "u1", "s2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteFeedback(ctx, "u1", "missing"); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	_ = db.EachFeedback(ctx, func(domain.Feedback) error { n++; return nil })
+	if n != 1 {
+		t.Fatalf("%d feedback left, want 1", n)
+	}
+
+	// $in on _id, and a cursor over more than one batch.
+	var ids []string
+	for i := 0; i < 1205; i++ {
+		s := &domain.Startup{Name: fmt.Sprint(i), Status: domain.StatusPublished}
+		if i%2 == 1 {
+			s.Status = domain.StatusDraft
+		}
+		if err := db.CreateStartup(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	some, err := db.StartupsByIDs(ctx, []string{ids[3], ids[7], ids[1000], "0123456789abcdef01234567"})
+	if err != nil || len(some) != 3 {
+		t.Fatalf("StartupsByIDs = %d, %v", len(some), err)
+	}
+	published := 0
+	if err := db.EachPublishedStartup(ctx, func(s domain.Startup) error {
+		if s.Status != domain.StatusPublished {
+			t.Errorf("draft %s in published scan", s.Name)
+		}
+		published++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if published != 603 {
+		t.Fatalf("scanned %d published, want 603", published)
+	}
+}

@@ -1,0 +1,58 @@
+package domain
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Feedback actions an investor gives a startup in the deal flow.
+const (
+	FeedbackInterested = "interested"
+	FeedbackPass       = "pass"
+	FeedbackSave       = "save"
+)
+
+// Feedback is one investor's latest word on one startup.
+type Feedback struct {
+	ID         string    `json:"-" bson:"_id"` // investorUserID + ":" + startupID
+	InvestorID string    `json:"investorUserId" bson:"investorId"`
+	StartupID  string    `json:"startupId" bson:"startupId"`
+	Action     string    `json:"action" bson:"action"`
+	At         time.Time `json:"at" bson:"at"`
+}
+
+// FeedbackID is the stored id of an investor's feedback on a startup.
+func FeedbackID(investorUserID, startupID string) string { return investorUserID + ":" + startupID }
+
+// Reason is one plain-words part of a match explanation. OK says whether
+// it speaks for the match.
+type Reason struct {
+	Code string `json:"code"`
+	OK   bool   `json:"ok"`
+	Zh   string `json:"zh"`
+	En   string `json:"en"`
+}
+
+// Completeness is the share, 0..1, of the pitch that a founder has filled
+// in beyond the required fields; investors prefer complete profiles.
+func (s *Startup) Completeness() float64 {
+	checks := []bool{
+		strings.TrimSpace(s.OneLiner) != "",
+		utf8.RuneCountInString(s.Description) >= 100,
+		len(s.Team) > 0,
+		strings.TrimSpace(s.Traction) != "",
+		len(s.Links) > 0,
+		s.FoundedYear > 0,
+		s.TeamSize > 0,
+		s.SpaceID != "",
+		s.Private != nil && (s.Private.UseOfFunds != "" || s.Private.Financials != ""),
+	}
+	n := 0
+	for _, ok := range checks {
+		if ok {
+			n++
+		}
+	}
+	return float64(n) / float64(len(checks))
+}

@@ -1,0 +1,84 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+func (s *Server) dealflow(c *fiber.Ctx) error {
+	p, err := pageQuery(c)
+	if err != nil {
+		return err
+	}
+	saved, err := boolQuery(c, "saved")
+	if err != nil {
+		return err
+	}
+	var v domain.Validator
+	q := app.DealQuery{Page: p, Saved: saved != nil && *saved}
+	q.Sector = queryCode(c, &v, "sector")
+	q.Stage = queryCode(c, &v, "stage")
+	q.District = queryCode(c, &v, "district")
+	if err := v.Err(); err != nil {
+		return err
+	}
+	list, err := s.svc.Matcher.DealFlow(c.UserContext(), actor(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *Server) feedback(c *fiber.Ctx) error {
+	id, err := idParam(c, "startupId")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Action string `json:"action"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if in.Action == "" {
+		return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
+			Fields: []domain.FieldError{{Field: "action", Message: "必填 / required"}}}
+	}
+	f, err := s.svc.Matcher.Feedback(c.UserContext(), actor(c), id, in.Action)
+	if err != nil {
+		return err
+	}
+	return c.JSON(f)
+}
+
+func (s *Server) clearFeedback(c *fiber.Ctx) error {
+	id, err := idParam(c, "startupId")
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Matcher.Feedback(c.UserContext(), actor(c), id, ""); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) investorMatches(c *fiber.Ctx) error {
+	p, err := pageQuery(c)
+	if err != nil {
+		return err
+	}
+	verified, err := boolQuery(c, "verified")
+	if err != nil {
+		return err
+	}
+	startupID := c.Query("startupId")
+	if startupID != "" && !domain.ValidID(startupID) {
+		return domain.ErrInvalidID
+	}
+	list, err := s.svc.Matcher.InvestorMatches(c.UserContext(), actor(c), startupID, verified != nil && *verified, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
