@@ -1,12 +1,12 @@
 package matching
 
 import (
+	"cmp"
 	"container/heap"
 	"encoding/hex"
 	"fmt"
 	"hash/maphash"
 	"slices"
-	"sort"
 	"sync"
 	"time"
 )
@@ -237,13 +237,11 @@ type Ranking struct {
 	Total   int
 }
 
-// plan is one bucket to scan with what is known of it before scanning.
+// plan is one bucket to scan and the best score any record in it could get;
+// kept small because every ranking sorts them.
 type plan struct {
-	b        int
-	ub       float64 // the best score any record in it could get
-	p        Parts   // sector, stage and affinity, shared by the bucket
-	passed   []int   // positions the investor passed on
-	selected bool
+	ub float64
+	b  int
 }
 
 // Rank returns the best startups for q.Thesis, best first, ties broken by
@@ -277,11 +275,9 @@ func (x *Index) Rank(q Query) Ranking {
 			if len(list) == 0 {
 				continue
 			}
-			p := Parts{Sector: c.sectorFit(uint8(sec), x.v.sectorFam[sec]), Stage: stageFit(uint8(st), c.stages),
-				Affinity: fb.affinity(uint8(sec), uint8(st))}
-			best := p
+			best := x.bucketParts(&c, &fb, b)
 			best.Cheque, best.District, best.SharedSpace, best.Completeness, best.Freshness = ChequeIn, x.bestDistrict(), true, 1, 1
-			pl := plan{b: b, ub: x.w.total(&best), p: p, passed: fb.passed[b]}
+			plans = append(plans, plan{ub: x.w.total(&best), b: b})
 			if wantDistrict == 0 {
 				total += len(list)
 			} else {
@@ -291,15 +287,14 @@ func (x *Index) Rank(q Query) Ranking {
 					}
 				}
 			}
-			for _, pos := range pl.passed {
+			for _, pos := range fb.passed[b] {
 				if wantDistrict == 0 || list[pos].district == wantDistrict {
 					total--
 				}
 			}
-			plans = append(plans, pl)
 		}
 	}
-	sort.Slice(plans, func(i, j int) bool { return plans[i].ub > plans[j].ub })
+	slices.SortFunc(plans, func(a, b plan) int { return cmp.Compare(b.ub, a.ub) })
 
 	k := q.Offset + q.Limit
 	h := make(topK, 0, k)
@@ -307,15 +302,17 @@ func (x *Index) Rank(q Query) Ranking {
 		if len(h) >= k && h[0].score >= pl.ub {
 			break // no startup left can enter the top k
 		}
+		shared := x.bucketParts(&c, &fb, pl.b)
+		passed := fb.passed[pl.b]
 		for pos := range x.buckets[pl.b] {
 			r := &x.buckets[pl.b][pos]
 			if wantDistrict != 0 && r.district != wantDistrict {
 				continue
 			}
-			if len(pl.passed) > 0 && slices.Contains(pl.passed, pos) {
+			if len(passed) > 0 && slices.Contains(passed, pos) {
 				continue
 			}
-			p := pl.p
+			p := shared
 			p.Cheque = chequeFit(float64(r.ask), c.lo, c.hi)
 			p.District = c.districtFit(r.district)
 			p.SharedSpace = c.sharesSpace(r.space)
@@ -341,6 +338,13 @@ func (x *Index) Rank(q Query) Ranking {
 		out = out[q.Offset:]
 	}
 	return Ranking{Results: out, Total: max(total, 0)}
+}
+
+// bucketParts returns the parts every record of bucket b shares: sector,
+// stage and the investor's learned affinity.
+func (x *Index) bucketParts(c *compiled, fb *learned, b int) Parts {
+	sec, st := uint8(b/NumStages), uint8(b%NumStages)
+	return Parts{Sector: c.sectorFit(sec, x.v.sectorFam[sec]), Stage: stageFit(st, c.stages), Affinity: fb.affinity(sec, st)}
 }
 
 // bestDistrict is the district fit worth most under the index's weights.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/yuechuang/yuechuang/matching"
@@ -32,16 +33,27 @@ type MatchStore interface {
 //
 // A Matcher is safe for concurrent use.
 type Matcher struct {
-	store MatchStore
-	tax   *domain.Taxonomy
-	idx   *matching.Index
-	now   func() time.Time
-	log   *slog.Logger
+	store   MatchStore
+	tax     *domain.Taxonomy
+	phrases *phrases
+	idx     *matching.Index
+	now     func() time.Time
+	log     *slog.Logger
+
+	// version moves on every change that could alter a ranking, so that
+	// callers may cache rankings made at one version.
+	version atomic.Uint64
 
 	mu        sync.RWMutex
 	investors map[string]*domain.Investor  // by owner user id
 	feedback  map[string]map[string]string // investor user id → startup id → action
+	// cards caches the list form of published startups so that a deal-flow
+	// page needs no database read; misses (beyond maxCards) are fetched.
+	cards map[string]*domain.StartupCard
 }
+
+// maxCards bounds the card cache (about 0.5 KB each).
+const maxCards = 200_000
 
 // NewMatcher returns an empty Matcher; call Load before serving.
 func NewMatcher(store MatchStore, tax *domain.Taxonomy, log *slog.Logger) (*Matcher, error) {
@@ -53,8 +65,8 @@ func NewMatcher(store MatchStore, tax *domain.Taxonomy, log *slog.Logger) (*Matc
 	if err != nil {
 		return nil, err
 	}
-	return &Matcher{store: store, tax: tax, idx: idx, now: time.Now, log: log,
-		investors: map[string]*domain.Investor{}, feedback: map[string]map[string]string{}}, nil
+	return &Matcher{store: store, tax: tax, phrases: newPhrases(tax), idx: idx, now: time.Now, log: log,
+		investors: map[string]*domain.Investor{}, feedback: map[string]map[string]string{}, cards: map[string]*domain.StartupCard{}}, nil
 }
 
 // Load reads every published startup, investor and feedback into memory.
@@ -80,12 +92,37 @@ func features(s *domain.Startup) matching.Startup {
 		District: s.District, SpaceID: s.SpaceID, Completeness: s.Completeness(), UpdatedAt: s.UpdatedAt}
 }
 
-func (m *Matcher) upsert(s *domain.Startup) error { return m.idx.Upsert(features(s)) }
+func (m *Matcher) upsert(s *domain.Startup) error {
+	if err := m.idx.Upsert(features(s)); err != nil {
+		return err
+	}
+	m.cache(s.Card())
+	return nil
+}
+
+// Version returns a number that changes whenever any deal flow or match
+// could change: a startup, an investor or a piece of feedback.
+func (m *Matcher) Version() uint64 { return m.version.Load() }
+
+func (m *Matcher) cache(c *domain.StartupCard) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	// Bump only once the change is visible, so that a ranking cached under
+	// the new version cannot hold the old data.
+	defer m.version.Add(1)
+	if _, ok := m.cards[c.ID]; !ok && len(m.cards) >= maxCards {
+		for k := range m.cards { // evict an arbitrary card
+			delete(m.cards, k)
+			break
+		}
+	}
+	m.cards[c.ID] = c
+}
 
 // StartupChanged brings the index in line with s after it was saved.
 func (m *Matcher) StartupChanged(s *domain.Startup) {
 	if s.Status != domain.StatusPublished {
-		m.idx.Remove(s.ID)
+		m.StartupRemoved(s.ID)
 		return
 	}
 	if err := m.upsert(s); err != nil {
@@ -93,8 +130,14 @@ func (m *Matcher) StartupChanged(s *domain.Startup) {
 	}
 }
 
-// StartupRemoved drops a deleted startup from the index.
-func (m *Matcher) StartupRemoved(id string) { m.idx.Remove(id) }
+// StartupRemoved drops a deleted or withdrawn startup from the index.
+func (m *Matcher) StartupRemoved(id string) {
+	m.idx.Remove(id)
+	m.version.Add(1)
+	m.mu.Lock()
+	delete(m.cards, id)
+	m.mu.Unlock()
+}
 
 // InvestorChanged records an investor profile after it was saved.
 func (m *Matcher) InvestorChanged(inv *domain.Investor) {
@@ -102,11 +145,13 @@ func (m *Matcher) InvestorChanged(inv *domain.Investor) {
 	m.mu.Lock()
 	m.investors[inv.OwnerID] = &cp
 	m.mu.Unlock()
+	m.version.Add(1)
 }
 
 func (m *Matcher) remember(investorID, startupID, action string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	defer m.version.Add(1)
 	f := m.feedback[investorID]
 	if f == nil {
 		f = map[string]string{}
@@ -155,10 +200,10 @@ func (m *Matcher) investorOf(actor domain.Actor) (*domain.Investor, map[string]s
 
 // DealItem is one startup in an investor's deal flow.
 type DealItem struct {
-	Startup  *domain.Startup `json:"startup"`
-	Score    float64         `json:"score"`
-	Reasons  []domain.Reason `json:"reasons"`
-	Feedback string          `json:"feedback,omitempty"`
+	Startup  *domain.StartupCard `json:"startup"`
+	Score    float64             `json:"score"`
+	Reasons  []domain.Reason     `json:"reasons"`
+	Feedback string              `json:"feedback,omitempty"`
 }
 
 // DealQuery narrows a deal flow. Saved lists only the startups the investor
@@ -197,18 +242,19 @@ func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery)
 	for i, res := range r.Results {
 		ids[i] = res.ID
 	}
-	startups, err := m.fetch(ctx, ids)
+	cards, err := m.cardsOf(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
-	out := &domain.List[DealItem]{Items: []DealItem{}, Total: r.Total, Page: q.Page.Page, PageSize: q.Page.PageSize}
+	rng := chequeRange(inv)
+	out := &domain.List[DealItem]{Items: make([]DealItem, 0, len(ids)), Total: r.Total, Page: q.Page.Page, PageSize: q.Page.PageSize}
 	for _, res := range r.Results {
-		s := startups[res.ID]
-		if s == nil {
+		c := cards[res.ID]
+		if c == nil {
 			continue // deleted between ranking and fetching
 		}
-		out.Items = append(out.Items, DealItem{Startup: s, Score: round1(res.Score),
-			Reasons: m.reasons(res.Parts, inv, s), Feedback: fb[s.ID]})
+		out.Items = append(out.Items, DealItem{Startup: c, Score: round1(res.Score),
+			Reasons: m.reasons(res.Parts, rng, c.Sector, c.Stage, c.District, c.AskWan), Feedback: fb[c.ID]})
 	}
 	return out, nil
 }
@@ -232,7 +278,8 @@ func (m *Matcher) saved(ctx context.Context, inv *domain.Investor, th matching.T
 			continue
 		}
 		mt := m.idx.Score(th, features(s), now)
-		items = append(items, DealItem{Startup: s, Score: round1(mt.Score), Reasons: m.reasons(mt.Parts, inv, s), Feedback: fb[s.ID]})
+		items = append(items, DealItem{Startup: s.Card(), Score: round1(mt.Score),
+			Reasons: m.reasons(mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan), Feedback: fb[s.ID]})
 	}
 	sort.Slice(items, func(i, j int) bool {
 		if items[i].Score != items[j].Score {
@@ -249,6 +296,32 @@ func page[T any](items []T, p domain.Page) *domain.List[T] {
 		out.Items = items[p.Skip():min(len(items), p.Skip()+p.PageSize)]
 	}
 	return out
+}
+
+// cardsOf returns the cards of ids from the cache, fetching any misses in
+// one query.
+func (m *Matcher) cardsOf(ctx context.Context, ids []string) (map[string]*domain.StartupCard, error) {
+	out := make(map[string]*domain.StartupCard, len(ids))
+	var miss []string
+	m.mu.RLock()
+	for _, id := range ids {
+		if c := m.cards[id]; c != nil {
+			out[id] = c
+		} else {
+			miss = append(miss, id)
+		}
+	}
+	m.mu.RUnlock()
+	if len(miss) > 0 {
+		found, err := m.fetch(ctx, miss)
+		if err != nil {
+			return nil, err
+		}
+		for id, s := range found {
+			out[id] = s.Card()
+		}
+	}
+	return out, nil
 }
 
 // fetch loads startups by id in one query, public part only.
@@ -345,7 +418,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 		}
 		mt := m.idx.Score(thesis(inv), f, now)
 		cp := *inv
-		items = append(items, InvestorItem{Investor: &cp, Score: round1(mt.Score), Reasons: m.reasons(mt.Parts, inv, s)})
+		items = append(items, InvestorItem{Investor: &cp, Score: round1(mt.Score), Reasons: m.reasons(mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan)})
 	}
 	m.mu.RUnlock()
 	sort.Slice(items, func(i, j int) bool {

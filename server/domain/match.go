@@ -56,3 +56,28 @@ func (s *Startup) Completeness() float64 {
 	}
 	return float64(n) / float64(len(checks))
 }
+
+// StartupCard is the short public form of a startup shown in ranked lists.
+type StartupCard struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	OneLiner    string     `json:"oneLiner"`
+	Sector      string     `json:"sector"`
+	Stage       string     `json:"stage"`
+	AskWan      float64    `json:"askWan"`
+	District    string     `json:"district"`
+	SpaceID     string     `json:"spaceId"`
+	TeamSize    int        `json:"teamSize"`
+	FoundedYear int        `json:"foundedYear"`
+	Traction    string     `json:"traction"`
+	Tags        []string   `json:"tags"`
+	UpdatedAt   time.Time  `json:"updatedAt"`
+	PublishedAt *time.Time `json:"publishedAt,omitempty"`
+}
+
+// Card returns the list form of s.
+func (s *Startup) Card() *StartupCard {
+	return &StartupCard{ID: s.ID, Name: s.Name, OneLiner: s.OneLiner, Sector: s.Sector, Stage: s.Stage, AskWan: s.AskWan,
+		District: s.District, SpaceID: s.SpaceID, TeamSize: s.TeamSize, FoundedYear: s.FoundedYear, Traction: s.Traction,
+		Tags: s.Tags, UpdatedAt: s.UpdatedAt, PublishedAt: s.PublishedAt}
+}

@@ -98,6 +98,17 @@ func (r resp) str(path ...string) string {
 // call sends body (a string is sent as is, anything else as JSON).
 func (e *env) call(method, path, token string, body any) resp {
 	e.t.Helper()
+	return e.send(method, path, token, body, nil)
+}
+
+// callWith sends a body-less request with extra headers.
+func (e *env) callWith(method, path, token string, headers map[string]string) resp {
+	e.t.Helper()
+	return e.send(method, path, token, nil, headers)
+}
+
+func (e *env) send(method, path, token string, body any, headers map[string]string) resp {
+	e.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -116,6 +127,9 @@ func (e *env) call(method, path, token string, body any) resp {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	res, err := e.srv.App().Test(req, 30_000)
 	if err != nil {

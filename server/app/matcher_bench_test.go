@@ -1,0 +1,62 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	json "github.com/goccy/go-json"
+	"log/slog"
+	"testing"
+
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+	"github.com/yuechuang/yuechuang/server/taxonomy"
+)
+
+// BenchmarkDealFlow measures one deal-flow page (ranking, reasons, cards)
+// and its JSON encoding over 300 published startups.
+//
+//	go test -run '^$' -bench DealFlow -benchmem ./server/app/
+func BenchmarkDealFlow(b *testing.B) {
+	db := mongotest.Open(b)
+	tax, _ := taxonomy.Load("")
+	ctx := context.Background()
+	m, err := app.NewMatcher(db, tax, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	startups := app.NewStartups(db, db, db, tax, m)
+	investors := app.NewInvestors(db, tax, m)
+	for i := 0; i < 300; i++ {
+		founder := domain.Actor{UserID: fmt.Sprint("f", i), Role: domain.RoleFounder}
+		sec := tax.Sectors[i%len(tax.Sectors)].Code
+		st := domain.StageCodes()[i%5]
+		in := app.StartupInput{Name: ptr(fmt.Sprint("项目", i)), OneLiner: ptr("一句话介绍"), Description: ptr("这是一个足够长的项目介绍，用来满足发布要求。"),
+			Sector: &sec, Stage: &st, AskWan: ptr(float64(100 + i)), District: ptr("keqiao")}
+		s, err := startups.Create(ctx, founder, in)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := startups.SetPublished(ctx, founder, s.ID, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+	inv := domain.Actor{UserID: "i", Role: domain.RoleInvestor}
+	if _, err := investors.Create(ctx, inv, app.InvestorInput{Name: ptr("王"), Kind: ptr("angel"), Sectors: &[]string{"ic", "ai"},
+		Stages: &[]string{"angel", "pre-a"}, CheckMinWan: ptr(100.0), CheckMaxWan: ptr(500.0), Districts: &[]string{"keqiao"}}); err != nil {
+		b.Fatal(err)
+	}
+	p, _ := domain.NewPage(1, 20)
+	b.ReportAllocs()
+	for b.Loop() {
+		list, err := m.DealFlow(ctx, inv, app.DealQuery{Page: p})
+		if err != nil || len(list.Items) != 20 {
+			b.Fatal(err)
+		}
+		if _, err := json.Marshal(list); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
