@@ -319,3 +319,21 @@ func TestTableGrowAndDelete(t *testing.T) {
 		t.Fatalf("rank sees %d (total %d), want %d", len(r.Results), r.Total, len(in))
 	}
 }
+
+// TestPruningMatchesExhaustive pins that pruning never changes the answer.
+func TestPruningMatchesExhaustive(t *testing.T) {
+	x := newTestIndex(t)
+	rng := rand.New(rand.NewPCG(9, 9))
+	sectors := []string{"ic", "electronics", "biomedicine", "ai", "textiles"}
+	for i := 0; i < 3000; i++ {
+		_ = x.Upsert(Startup{ID: id(i), Sector: sectors[rng.IntN(len(sectors))], Stage: rng.IntN(NumStages),
+			AskWan: float64(rng.IntN(2000)), District: "keqiao", Completeness: rng.Float64(), UpdatedAt: now.AddDate(0, 0, -rng.IntN(200))})
+	}
+	q := Query{Thesis: angel, Limit: 50, Now: now}
+	a := x.Rank(q)
+	q.exhaustive = true
+	b := x.Rank(q)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatal("pruned and exhaustive rankings differ")
+	}
+}
