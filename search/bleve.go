@@ -1,0 +1,348 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Analyzer names. "std" splits Latin text into words and Han text into
+// single characters (Unicode word rules); "zh_bi" turns runs of Han
+// characters into overlapping bigrams. Every text field is indexed both
+// ways: single-character queries hit the first, longer Chinese queries are
+// phrase queries over the second, so "集成电路" matches only text that
+// contains that exact word, not every text with 集 or 路 in it.
+const (
+	analyzerStd = "std"
+	analyzerBi  = "zh_bi"
+)
+
+// textFields are the searchable fields with their boosts.
+var textFields = []struct {
+	name  string
+	boost float64
+}{{"name", 3}, {"summary", 2}, {"tags", 1.5}, {"body", 1}}
+
+// Bleve is the embedded engine: a bleve scorch index on disk. It is safe
+// for concurrent use.
+type Bleve struct {
+	path string
+	mu   sync.RWMutex
+	idx  bleve.Index // nil while stopped
+}
+
+// OpenBleve opens the index at path, creating it if needed.
+func OpenBleve(path string) (*Bleve, error) {
+	b := &Bleve{path: path}
+	if err := b.Start(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	if err := m.AddCustomAnalyzer(analyzerStd, map[string]any{
+		"type": custom.Name, "tokenizer": unicode.Name, "token_filters": []any{lowercase.Name},
+	}); err != nil {
+		return nil, err
+	}
+	if err := m.AddCustomAnalyzer(analyzerBi, map[string]any{
+		"type": custom.Name, "tokenizer": unicode.Name, "token_filters": []any{cjk.WidthName, lowercase.Name, cjk.BigramName},
+	}); err != nil {
+		return nil, err
+	}
+	doc := bleve.NewDocumentStaticMapping()
+	for _, f := range textFields {
+		std := bleve.NewTextFieldMapping()
+		std.Analyzer = analyzerStd
+		std.Store = false
+		bi := bleve.NewTextFieldMapping()
+		bi.Name, bi.Analyzer, bi.Store = f.name+"_bi", analyzerBi, false
+		doc.AddFieldMappingsAt(f.name, std, bi)
+	}
+	for _, f := range []string{"kind", "sectors", "stages", "districts"} {
+		kw := bleve.NewKeywordFieldMapping()
+		kw.Store, kw.DocValues = f == "kind", true
+		doc.AddFieldMappingsAt(f, kw)
+	}
+	for _, f := range []string{"askWan", "updatedAt"} {
+		num := bleve.NewNumericFieldMapping()
+		num.Store, num.DocValues = false, true
+		doc.AddFieldMappingsAt(f, num)
+	}
+	pub := bleve.NewTextFieldMapping()
+	pub.Index, pub.Store, pub.IncludeInAll, pub.DocValues = false, true, false, false
+	doc.AddFieldMappingsAt("public", pub)
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = keyword.Name
+	return m, nil
+}
+
+// Start opens the index; the engine answers again after Stop.
+func (b *Bleve) Start() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.idx != nil {
+		return nil
+	}
+	idx, err := bleve.Open(b.path)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		m, merr := newMapping()
+		if merr != nil {
+			return fmt.Errorf("search: mapping: %w", merr)
+		}
+		if err := os.MkdirAll(b.path, 0o750); err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		_ = os.Remove(b.path) // bleve wants to create the folder itself
+		idx, err = bleve.New(b.path, m)
+	}
+	if err != nil {
+		return fmt.Errorf("search: open %s: %w", b.path, err)
+	}
+	b.idx = idx
+	return nil
+}
+
+// Stop closes the index: until Start, every call fails with ErrUnavailable,
+// as a remote engine's would while it is down.
+func (b *Bleve) Stop() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.idx == nil {
+		return nil
+	}
+	err := b.idx.Close()
+	b.idx = nil
+	return err
+}
+
+// Close closes the index.
+func (b *Bleve) Close() error { return b.Stop() }
+
+// index returns the open index with the read lock held; call the returned
+// function when done.
+func (b *Bleve) index(op string) (bleve.Index, func(), error) {
+	b.mu.RLock()
+	if b.idx == nil {
+		b.mu.RUnlock()
+		return nil, nil, unavailable(op, errors.New("embedded index is stopped"))
+	}
+	return b.idx, b.mu.RUnlock, nil
+}
+
+func (b *Bleve) Ping(ctx context.Context) error {
+	idx, done, err := b.index("ping")
+	if err != nil {
+		return err
+	}
+	defer done()
+	if _, err := idx.DocCount(); err != nil {
+		return unavailable("ping", err)
+	}
+	return nil
+}
+
+func fields(d Document) map[string]any {
+	nz := func(s []string) []string {
+		if s == nil {
+			return []string{}
+		}
+		return s
+	}
+	return map[string]any{
+		"kind": string(d.Kind), "name": d.Name, "summary": d.Summary, "body": d.Body, "tags": nz(d.Tags),
+		"sectors": nz(d.Sectors), "stages": nz(d.Stages), "districts": nz(d.Districts),
+		"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
+	}
+}
+
+// batchSize bounds one bleve batch.
+const batchSize = 500
+
+func (b *Bleve) Upsert(ctx context.Context, docs []Document) error {
+	idx, done, err := b.index("upsert")
+	if err != nil {
+		return err
+	}
+	defer done()
+	for start := 0; start < len(docs); start += batchSize {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		batch := idx.NewBatch()
+		for _, d := range docs[start:min(len(docs), start+batchSize)] {
+			if err := batch.Index(d.ID, fields(d)); err != nil {
+				return fmt.Errorf("search: index %s: %w", d.ID, err)
+			}
+		}
+		if err := idx.Batch(batch); err != nil {
+			return unavailable("upsert", err)
+		}
+	}
+	return nil
+}
+
+func (b *Bleve) Delete(ctx context.Context, ids []string) error {
+	idx, done, err := b.index("delete")
+	if err != nil {
+		return err
+	}
+	defer done()
+	batch := idx.NewBatch()
+	for _, id := range ids {
+		batch.Delete(id)
+	}
+	if err := idx.Batch(batch); err != nil {
+		return unavailable("delete", err)
+	}
+	return nil
+}
+
+func (b *Bleve) Clear(ctx context.Context, kind Kind) error {
+	for {
+		res, err := b.Search(ctx, Query{Kind: kind, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		if len(res.Hits) == 0 {
+			return nil
+		}
+		ids := make([]string, len(res.Hits))
+		for i, h := range res.Hits {
+			ids[i] = h.ID
+		}
+		if err := b.Delete(ctx, ids); err != nil {
+			return err
+		}
+	}
+}
+
+func (b *Bleve) Count(ctx context.Context, kind Kind) (int, error) {
+	res, err := b.Search(ctx, Query{Kind: kind, Limit: 0})
+	if err != nil {
+		return 0, err
+	}
+	return res.Total, nil
+}
+
+func term(field, value string) query.Query {
+	q := bleve.NewTermQuery(value)
+	q.SetField(field)
+	return q
+}
+
+// textQuery builds the query for the user's words: every run must match
+// somewhere (AND), each run in any text field (OR).
+func textQuery(text string) query.Query {
+	runs := splitRuns(text)
+	if len(runs) == 0 {
+		return bleve.NewMatchAllQuery()
+	}
+	var must []query.Query
+	for _, r := range runs {
+		var any []query.Query
+		for _, f := range textFields {
+			switch {
+			case r.han && len([]rune(r.text)) == 1:
+				q := bleve.NewTermQuery(r.text)
+				q.SetField(f.name)
+				q.SetBoost(f.boost)
+				any = append(any, q)
+			case r.han:
+				q := bleve.NewMatchPhraseQuery(r.text)
+				q.SetField(f.name + "_bi")
+				q.Analyzer = analyzerBi
+				q.SetBoost(f.boost)
+				any = append(any, q)
+			default:
+				m := bleve.NewMatchQuery(r.text)
+				m.SetField(f.name)
+				m.Analyzer = analyzerStd
+				m.SetFuzziness(fuzziness(r.text))
+				m.SetBoost(f.boost)
+				p := bleve.NewPrefixQuery(r.text)
+				p.SetField(f.name)
+				p.SetBoost(f.boost * 0.8)
+				any = append(any, m, p)
+			}
+		}
+		must = append(must, bleve.NewDisjunctionQuery(any...))
+	}
+	return bleve.NewConjunctionQuery(must...)
+}
+
+var facetField = map[string]string{"sector": "sectors", "stage": "stages", "district": "districts"}
+
+func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
+	start := time.Now()
+	conj := []query.Query{textQuery(q.Text)}
+	if q.Kind != "" {
+		conj = append(conj, term("kind", string(q.Kind)))
+	}
+	for field, v := range map[string]string{"sectors": q.Sector, "stages": q.Stage, "districts": q.District} {
+		if v != "" {
+			conj = append(conj, term(field, v))
+		}
+	}
+	if q.AskMin != nil || q.AskMax != nil {
+		yes := true
+		r := bleve.NewNumericRangeInclusiveQuery(q.AskMin, q.AskMax, &yes, &yes)
+		r.SetField("askWan")
+		conj = append(conj, r)
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(conj...), q.Limit, q.Offset, false)
+	req.Fields = []string{"public", "kind"}
+	for _, f := range Facets {
+		req.AddFacet(f, bleve.NewFacetRequest(facetField[f], 100))
+	}
+	switch q.Sort {
+	case SortNewest:
+		req.SortBy([]string{"-updatedAt", "_id"})
+	case SortAskAsc:
+		req.SortBy([]string{"askWan", "_id"})
+	case SortAskDesc:
+		req.SortBy([]string{"-askWan", "_id"})
+	default:
+		req.SortBy([]string{"-_score", "-updatedAt", "_id"})
+	}
+	idx, done, err := b.index("search")
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	res, err := idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, unavailable("search", err)
+	}
+	out := &Result{Hits: make([]Hit, 0, len(res.Hits)), Total: int(res.Total), Facets: map[string]map[string]int{}}
+	for _, h := range res.Hits {
+		pub, _ := h.Fields["public"].(string)
+		kind, _ := h.Fields["kind"].(string)
+		out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: Kind(kind), Score: h.Score, Public: []byte(pub)})
+	}
+	for _, f := range Facets {
+		counts := map[string]int{}
+		if fr, ok := res.Facets[f]; ok && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				counts[t.Term] = t.Count
+			}
+		}
+		out.Facets[f] = counts
+	}
+	out.Took = time.Since(start)
+	return out, nil
+}

@@ -1,0 +1,226 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+)
+
+// fixture is a small realistic corpus. Names hold the words the cases
+// look for; the comments say which near-misses each case must not match.
+func fixture() []Document {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	d := func(i int, kind Kind, name, summary, body string, sector, stage, district string, ask float64) Document {
+		pub, _ := json.Marshal(map[string]any{"id": fmt.Sprintf("d%02d", i), "name": name})
+		doc := Document{ID: fmt.Sprintf("d%02d", i), Kind: kind, Name: name, Summary: summary, Body: body,
+			Sectors: []string{sector}, Districts: []string{district}, AskWan: ask, UpdatedAt: t0.AddDate(0, 0, i), Public: pub}
+		if stage != "" {
+			doc.Stages = []string{stage}
+		}
+		return doc
+	}
+	return []Document{
+		d(1, KindStartup, "越芯半导体", "车规级MCU芯片", "专注集成电路设计，服务新能源车企", "ic", "angel", "keqiao", 300),
+		d(2, KindStartup, "鉴湖微电", "功率芯片封装", "芯片封装测试服务", "ic", "seed", "yuecheng", 120),
+		d(3, KindStartup, "兰亭智能", "行业大模型", "为纺织企业提供大模型质检", "ai", "pre-a", "keqiao", 800),
+		d(4, KindStartup, "稽山模具", "大型模具制造", "集成了电路板检测工位的模具产线", "high-end-equipment", "a", "shangyu", 2000),
+		d(5, KindStartup, "曹娥机器人", "Collaborative robotics", "Semiconductor wafer handling robotics for factories", "robotics", "angel", "shangyu", 500),
+		d(6, KindStartup, "古越黄酒", "低度黄酒新饮品", "年轻人喜欢的黄酒", "food-huangjiu", "seed", "yuecheng", 50),
+		d(7, KindInvestor, "鉴湖资本", "关注芯片与人工智能", "早期投资集成电路项目", "ic", "angel", "keqiao", 0),
+		d(8, KindSpace, "柯桥纺织创意园", "众创空间", "面向纺织创业者", "textiles", "", "keqiao", 0),
+	}
+}
+
+func ids(r *Result) []string {
+	var out []string
+	for _, h := range r.Hits {
+		out = append(out, h.ID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// runContract is the behaviour every Engine must show.
+func runContract(t *testing.T, e Engine) {
+	ctx := context.Background()
+	if err := e.Upsert(ctx, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	search := func(t *testing.T, q Query) *Result {
+		t.Helper()
+		if q.Limit == 0 {
+			q.Limit = 20
+		}
+		r, err := e.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	text := []struct {
+		name, q string
+		kind    Kind
+		want    string
+	}{
+		{"one Han character", "芯", KindStartup, "[d01 d02]"},
+		{"two characters", "芯片", "", "[d01 d02 d07]"},
+		{"three characters are a word, not three letters", "大模型", "", "[d03]"},
+		{"four characters match the exact word only", "集成电路", "", "[d01 d07]"},
+		{"four characters in the name", "鉴湖资本", "", "[d07]"},
+		{"English word", "robotics", "", "[d05]"},
+		{"English typo", "robtics", "", "[d05]"},
+		{"English typo, long word", "semicondutor", "", "[d05]"},
+		{"English prefix while typing", "collab", "", "[d05]"},
+		{"mixed Latin and Han", "MCU芯片", "", "[d01]"},
+		{"two Chinese words both required", "黄酒 饮品", "", "[d06]"},
+		{"no match", "区块链", "", "[]"},
+		{"punctuation only is everything", "？！", KindSpace, "[d08]"},
+	}
+	for _, tc := range text {
+		t.Run("text/"+tc.name, func(t *testing.T) {
+			if got := fmt.Sprint(ids(search(t, Query{Text: tc.q, Kind: tc.kind}))); got != tc.want {
+				t.Fatalf("%q: got %s, want %s", tc.q, got, tc.want)
+			}
+		})
+	}
+	ask := func(x float64) *float64 { return &x }
+	filters := []struct {
+		name string
+		q    Query
+		want string
+	}{
+		{"kind", Query{Kind: KindInvestor}, "[d07]"},
+		{"sector", Query{Kind: KindStartup, Sector: "ic"}, "[d01 d02]"},
+		{"stage", Query{Stage: "angel", Kind: KindStartup}, "[d01 d05]"},
+		{"district", Query{District: "shangyu"}, "[d04 d05]"},
+		{"ask range", Query{Kind: KindStartup, AskMin: ask(100), AskMax: ask(500)}, "[d01 d02 d05]"},
+		{"ask minimum only", Query{Kind: KindStartup, AskMin: ask(800)}, "[d03 d04]"},
+		{"text and filters", Query{Text: "芯片", Kind: KindStartup, District: "keqiao"}, "[d01]"},
+	}
+	for _, tc := range filters {
+		t.Run("filter/"+tc.name, func(t *testing.T) {
+			if got := fmt.Sprint(ids(search(t, tc.q))); got != tc.want {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+	t.Run("facets count every match, not the page", func(t *testing.T) {
+		r := search(t, Query{Kind: KindStartup, Limit: 1})
+		if r.Total != 6 || len(r.Hits) != 1 {
+			t.Fatalf("total %d, %d hits", r.Total, len(r.Hits))
+		}
+		if fmt.Sprint(r.Facets["sector"]) != "map[ai:1 food-huangjiu:1 high-end-equipment:1 ic:2 robotics:1]" ||
+			fmt.Sprint(r.Facets["district"]) != "map[keqiao:2 shangyu:2 yuecheng:2]" || r.Facets["stage"]["angel"] != 2 {
+			t.Fatalf("facets %v", r.Facets)
+		}
+	})
+	t.Run("sort and pages", func(t *testing.T) {
+		r := search(t, Query{Kind: KindStartup, Sort: SortNewest, Limit: 2, Offset: 1})
+		if len(r.Hits) != 2 || r.Hits[0].ID != "d05" || r.Hits[1].ID != "d04" || r.Total != 6 {
+			t.Fatalf("newest page 2: %v total %d", r.Hits, r.Total)
+		}
+		r = search(t, Query{Kind: KindStartup, Sort: SortAskAsc, Limit: 2})
+		if r.Hits[0].ID != "d06" || r.Hits[1].ID != "d02" {
+			t.Fatalf("ask ascending: %v", r.Hits)
+		}
+		r = search(t, Query{Kind: KindStartup, Sort: SortAskDesc, Limit: 1})
+		if r.Hits[0].ID != "d04" {
+			t.Fatalf("ask descending: %v", r.Hits)
+		}
+	})
+	t.Run("hits carry the public view and kind", func(t *testing.T) {
+		r := search(t, Query{Text: "鉴湖资本"})
+		if len(r.Hits) != 1 || r.Hits[0].Kind != KindInvestor || string(r.Hits[0].Public) != `{"id":"d07","name":"鉴湖资本"}` {
+			t.Fatalf("hit %+v", r.Hits)
+		}
+	})
+	t.Run("upsert replaces, delete and clear remove", func(t *testing.T) {
+		docs := fixture()
+		docs[5].Name, docs[5].Summary, docs[5].Body = "古越茶饮", "新式茶饮", "年轻人喜欢的茶"
+		if err := e.Upsert(ctx, docs[5:6]); err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(ids(search(t, Query{Text: "黄酒"}))); got != "[]" {
+			t.Fatalf("old words still found: %s", got)
+		}
+		if got := fmt.Sprint(ids(search(t, Query{Text: "茶饮"}))); got != "[d06]" {
+			t.Fatalf("new words not found: %s", got)
+		}
+		if err := e.Delete(ctx, []string{"d06", "missing"}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := e.Count(ctx, KindStartup); err != nil || n != 5 {
+			t.Fatalf("count after delete %d, %v", n, err)
+		}
+		if err := e.Clear(ctx, KindStartup); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := e.Count(ctx, KindStartup); n != 0 {
+			t.Fatalf("%d startups after clear", n)
+		}
+		if n, _ := e.Count(ctx, KindInvestor); n != 1 {
+			t.Fatalf("clear removed other kinds: %d investors", n)
+		}
+	})
+	if err := e.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestContractBleve(t *testing.T) {
+	b, err := OpenBleve(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	runContract(t, b)
+}
+
+func TestContractMeilisearch(t *testing.T) {
+	url := os.Getenv("MEILI_URL")
+	if url == "" {
+		t.Skip("SKIPPED, not passed: MEILI_URL is not set and no Meilisearch server can run on this machine; " +
+			"the Meilisearch adapter is covered here only by its unit tests (meili_test.go)")
+	}
+	m, err := NewMeili(context.Background(), url, os.Getenv("MEILI_API_KEY"), fmt.Sprintf("contract_%d", time.Now().UnixNano()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	runContract(t, m)
+}
+
+func TestBleveStopStart(t *testing.T) {
+	b, err := OpenBleve(filepath.Join(t.TempDir(), "idx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	if err := b.Upsert(ctx, fixture()[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Stop(); err != nil {
+		t.Fatal(err)
+	}
+	for name, err := range map[string]error{
+		"search": func() error { _, err := b.Search(ctx, Query{Limit: 1}); return err }(),
+		"upsert": b.Upsert(ctx, fixture()[1:2]),
+		"ping":   b.Ping(ctx),
+	} {
+		if !errorsIsUnavailable(err) {
+			t.Errorf("%s while stopped: %v, want ErrUnavailable", name, err)
+		}
+	}
+	if err := b.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := b.Count(ctx, KindStartup); err != nil || n != 1 {
+		t.Fatalf("after restart: %d, %v (data on disk must survive)", n, err)
+	}
+}

@@ -1,0 +1,5 @@
+package search
+
+import "errors"
+
+func errorsIsUnavailable(err error) bool { return errors.Is(err, ErrUnavailable) }
