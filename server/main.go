@@ -3,6 +3,7 @@
 //
 //	yuechuang                 start the server
 //	yuechuang create-admin    create or reset the admin from ADMIN_EMAIL / ADMIN_PASSWORD
+//	yuechuang reindex         rebuild the search index from the database
 package main
 
 import (
@@ -40,6 +41,15 @@ func run(args []string, getenv func(string) string) error {
 	}
 	switch cmd {
 	case "", "serve":
+	case "reindex":
+		cfg.SeedDemo = false
+		cfg.ListenAddr = "127.0.0.1:0"
+		m := NewMain(cfg, log)
+		defer m.Close()
+		if err := m.Open(ctx); err != nil {
+			return err
+		}
+		return m.Reindex(ctx)
 	case "create-admin":
 		if cfg.AdminEmail == "" {
 			return errors.New("create-admin needs ADMIN_EMAIL and ADMIN_PASSWORD")
@@ -49,7 +59,7 @@ func run(args []string, getenv func(string) string) error {
 		defer m.Close()
 		return m.Open(ctx) // Open creates or resets the configured admin
 	default:
-		return fmt.Errorf("unknown command %q (commands: serve, create-admin)", cmd)
+		return fmt.Errorf("unknown command %q (commands: serve, create-admin, reindex)", cmd)
 	}
 
 	m := NewMain(cfg, log)

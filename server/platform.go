@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/yuechuang/yuechuang/frontend"
+	"github.com/yuechuang/yuechuang/search"
 	"log/slog"
 	"net"
 	"os"
@@ -43,6 +44,8 @@ type Main struct {
 	log      *slog.Logger
 	ferret   *ferret.Server
 	db       *mongo.DB
+	engine   search.Engine
+	indexer  *app.Indexer
 	http     *httpapi.Server
 	ln       net.Listener
 	accounts []seed.Account
@@ -79,8 +82,21 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	if cfg.MeiliURL != "" {
-		m.log.Warn("MEILI_URL is set but search is not wired yet; ignoring it")
+		if m.engine, err = search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, "yuechuang"); err != nil {
+			return fmt.Errorf("meilisearch at MEILI_URL: %w", err)
+		}
+		m.log.Info("using Meilisearch", "url", cfg.MeiliURL)
+	} else {
+		dir := filepath.Join(cfg.DataDir, "search", "bleve")
+		if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
+			return err
+		}
+		if m.engine, err = search.OpenBleve(dir); err != nil {
+			return err
+		}
+		m.log.Info("embedded search index opened", "dir", dir)
 	}
+	m.indexer = app.NewIndexer(m.db, m.engine, tax, m.log)
 
 	key, err := m.signingKey()
 	if err != nil {
@@ -105,10 +121,11 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	svc := httpapi.Services{
 		Accounts:  accounts,
-		Startups:  app.NewStartups(m.db, m.db, m.db, tax, matcher),
-		Investors: app.NewInvestors(m.db, tax, matcher),
-		Spaces:    app.NewSpaces(m.db, m.db, tax),
+		Startups:  app.NewStartups(m.db, m.db, m.db, tax, app.StartupObservers{matcher, m.indexer}),
+		Investors: app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),
+		Spaces:    app.NewSpaces(m.db, m.db, tax, m.indexer),
 		Matcher:   matcher,
+		Search:    m.indexer,
 		Taxonomy:  tax,
 	}
 
@@ -129,10 +146,44 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 	}
 
-	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db}, Web: frontend.Dist()}, m.log)
+	if err := m.reindexIfEmpty(ctx); err != nil {
+		return err
+	}
+	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer}, Web: frontend.Dist()}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}
+	return nil
+}
+
+// reindexIfEmpty rebuilds an empty search index from a database that has
+// profiles (a first start with a new engine, or a deleted index folder).
+// Marks already waiting in the outbox are left to the indexer.
+func (m *Main) reindexIfEmpty(ctx context.Context) error {
+	empty, err := m.indexer.Empty(ctx)
+	if err != nil {
+		m.log.Warn("search engine unavailable at start; the index will catch up", "err", err)
+		return nil
+	}
+	if !empty {
+		return nil
+	}
+	return m.Reindex(ctx)
+}
+
+// Reindex rebuilds the search index from the database, logging progress.
+func (m *Main) Reindex(ctx context.Context) error {
+	start := time.Now()
+	counts := map[string]int{}
+	err := m.indexer.Reindex(ctx, func(kind string, n int) {
+		counts[kind] += n
+		m.log.Info("reindexing", "kind", kind, "done", counts[kind])
+	})
+	if err != nil {
+		return err
+	}
+	m.log.Info("search index rebuilt", "startups", counts["startup"], "investors", counts["investor"],
+		"spaces", counts["space"], "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -206,6 +257,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { errc <- m.http.App().Listener(m.ln) }()
 	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()))
 	go m.sweepTokens(ctx)
+	go m.indexer.Run(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http: %w", err)
@@ -249,6 +301,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.ln != nil {
 		_ = m.ln.Close()
+	}
+	if m.engine != nil {
+		errs = append(errs, m.engine.Close())
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close(ctx))

@@ -183,6 +183,7 @@ func (svc *Startups) Create(ctx context.Context, actor domain.Actor, in StartupI
 	if err := svc.store.CreateStartup(ctx, s); err != nil {
 		return nil, err
 	}
+	svc.observer.StartupChanged(s)
 	return s, nil
 }
 

@@ -81,3 +81,13 @@ func (s *Startup) Card() *StartupCard {
 		District: s.District, SpaceID: s.SpaceID, TeamSize: s.TeamSize, FoundedYear: s.FoundedYear, Traction: s.Traction,
 		Tags: s.Tags, UpdatedAt: s.UpdatedAt, PublishedAt: s.PublishedAt}
 }
+
+// OutboxEntry marks a profile whose search-index entry must be brought in
+// line with the database.
+type OutboxEntry struct {
+	ID    string    `bson:"_id"` // kind:docID
+	Kind  string    `bson:"kind"`
+	DocID string    `bson:"docId"`
+	Seq   int64     `bson:"seq"`
+	At    time.Time `bson:"at"`
+}

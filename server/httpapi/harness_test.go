@@ -1,9 +1,13 @@
 package httpapi_test
 
 import (
+	"context"
+	"path/filepath"
+
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/yuechuang/yuechuang/search"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -20,10 +24,12 @@ import (
 
 // env is an API over a real embedded database.
 type env struct {
-	t     *testing.T
-	srv   *httpapi.Server
-	admin string // access token of an admin
-	db    *mongo.DB
+	t       *testing.T
+	srv     *httpapi.Server
+	admin   string // access token of an admin
+	db      *mongo.DB
+	engine  *search.Bleve
+	indexer *app.Indexer
 }
 
 var cheapHash = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
@@ -44,9 +50,6 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Ready == nil {
-		cfg.Ready = map[string]httpapi.Pinger{"database": db}
-	}
 	if cfg.LoginLimit == 0 {
 		cfg.LoginLimit = 1000
 	}
@@ -57,12 +60,26 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	if err := matcher.Load(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, srv: httpapi.New(httpapi.Services{
+	engine, err := search.OpenBleve(filepath.Join(t.TempDir(), "search"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = engine.Close() })
+	indexer := app.NewIndexer(db, engine, tax, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { indexer.Run(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	if cfg.Ready == nil {
+		cfg.Ready = map[string]httpapi.Pinger{"database": db, "search": indexer}
+	}
+	e := &env{t: t, db: db, engine: engine, indexer: indexer, srv: httpapi.New(httpapi.Services{
 		Accounts:  accounts,
-		Startups:  app.NewStartups(db, db, db, tax, matcher),
-		Investors: app.NewInvestors(db, tax, matcher),
-		Spaces:    app.NewSpaces(db, db, tax),
+		Startups:  app.NewStartups(db, db, db, tax, app.StartupObservers{matcher, indexer}),
+		Investors: app.NewInvestors(db, tax, app.InvestorObservers{matcher, indexer}),
+		Spaces:    app.NewSpaces(db, db, tax, indexer),
 		Matcher:   matcher,
+		Search:    indexer,
 		Taxonomy:  tax,
 	}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-password", "管理员"); err != nil {

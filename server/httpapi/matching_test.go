@@ -182,3 +182,24 @@ func TestInvestorMatches(t *testing.T) {
 	checkProblem(t, e.call("GET", "/api/v1/matches/investors?startupId=xyz", founder, nil), 400, "invalid_id")
 	e.must(200, "GET", "/api/v1/matches/investors?startupId="+st, e.admin, nil)
 }
+
+// TestFeedbackKeysSurviveLaterRequests guards against Fiber's reused
+// request buffers: a startup id taken from the path and kept in memory must
+// not change when later requests arrive.
+func TestFeedbackKeysSurviveLaterRequests(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	founder, _ := e.register("founder")
+	investor, _ := e.register("investor")
+	e.must(201, "POST", "/api/v1/investors", investor, investorBody())
+	var ids []string
+	for i := 0; i < 6; i++ {
+		ids = append(ids, e.publish(founder, map[string]any{"name": fmt.Sprint("s", i)}))
+	}
+	for _, id := range ids {
+		e.must(200, "POST", "/api/v1/dealflow/"+id+"/feedback", investor, map[string]any{"action": "save"})
+		e.must(200, "GET", "/api/v1/startups?pageSize=50", "", nil) // traffic that reuses buffers
+	}
+	if r := e.must(200, "GET", "/api/v1/dealflow?saved=true&pageSize=50", investor, nil); r.str("total") != "6" {
+		t.Fatalf("saved %s of 6: %v", r.str("total"), dealNames(r))
+	}
+}

@@ -27,6 +27,7 @@ type Services struct {
 	Investors *app.Investors
 	Spaces    *app.Spaces
 	Matcher   *app.Matcher
+	Search    *app.Indexer
 	Taxonomy  *domain.Taxonomy
 }
 
@@ -82,6 +83,10 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 		WriteTimeout:          writeTimeout,
 		IdleTimeout:           idleTimeout,
 		ErrorHandler:          s.errorHandler,
+		// Fiber's strings (params, query values) otherwise point into
+		// buffers that the next request reuses; services keep some of them
+		// (feedback keys), so every value must be a real copy.
+		Immutable: true,
 		// goccy/go-json encodes the API's responses about twice as fast as
 		// encoding/json (BenchmarkDealFlow), with the same output.
 		JSONEncoder: json.Marshal,
@@ -141,6 +146,7 @@ func (s *Server) routes() {
 	v1.Post("/dealflow/:startupId/feedback", s.feedback)
 	v1.Delete("/dealflow/:startupId/feedback", s.clearFeedback)
 	v1.Get("/matches/investors", s.investorMatches)
+	v1.Get("/search", s.search)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

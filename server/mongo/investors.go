@@ -11,12 +11,18 @@ import (
 // most one investor profile: a second is a conflict.
 func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	inv.ID, inv.Version = NewID(), 1
+	if err := d.markDirty(ctx, "investor", inv.ID); err != nil {
+		return err
+	}
 	_, err := d.db.Collection(colInvestors).InsertOne(ctx, inv)
 	err = mapErr("create investor", err)
 	if domain.IsKind(err, domain.KindConflict) {
 		return domain.CodedError(domain.KindConflict, "profile_exists", "你已有投资人档案 / you already have an investor profile")
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return d.markDirty(ctx, "investor", inv.ID)
 }
 
 // InvestorByID returns the investor with id.
@@ -39,12 +45,15 @@ func (d *DB) investorBy(ctx context.Context, key, value string) (*domain.Investo
 
 // UpdateInvestor stores inv if the stored copy still has version prev.
 func (d *DB) UpdateInvestor(ctx context.Context, inv *domain.Investor, prev int) error {
+	if err := d.markDirty(ctx, "investor", inv.ID); err != nil {
+		return err
+	}
 	inv.Version = prev + 1
 	if err := d.replaceVersioned(ctx, colInvestors, "update investor", inv.ID, prev, inv); err != nil {
 		inv.Version = prev
 		return err
 	}
-	return nil
+	return d.markDirty(ctx, "investor", inv.ID)
 }
 
 // ListInvestors returns one page of investors matching f. Sector, stage and

@@ -10,8 +10,13 @@ import (
 // CreateSpace inserts s, assigning its ID and version 1.
 func (d *DB) CreateSpace(ctx context.Context, s *domain.Space) error {
 	s.ID, s.Version = NewID(), 1
-	_, err := d.db.Collection(colSpaces).InsertOne(ctx, s)
-	return mapErr("create space", err)
+	if err := d.markDirty(ctx, "space", s.ID); err != nil {
+		return err
+	}
+	if _, err := d.db.Collection(colSpaces).InsertOne(ctx, s); err != nil {
+		return mapErr("create space", err)
+	}
+	return d.markDirty(ctx, "space", s.ID)
 }
 
 // SpaceByID returns the space with id.
@@ -25,12 +30,15 @@ func (d *DB) SpaceByID(ctx context.Context, id string) (*domain.Space, error) {
 
 // UpdateSpace stores s if the stored copy still has version prev.
 func (d *DB) UpdateSpace(ctx context.Context, s *domain.Space, prev int) error {
+	if err := d.markDirty(ctx, "space", s.ID); err != nil {
+		return err
+	}
 	s.Version = prev + 1
 	if err := d.replaceVersioned(ctx, colSpaces, "update space", s.ID, prev, s); err != nil {
 		s.Version = prev
 		return err
 	}
-	return nil
+	return d.markDirty(ctx, "space", s.ID)
 }
 
 // ListSpaces returns one page of spaces matching f.

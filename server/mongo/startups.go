@@ -10,8 +10,13 @@ import (
 // CreateStartup inserts s, assigning its ID and version 1.
 func (d *DB) CreateStartup(ctx context.Context, s *domain.Startup) error {
 	s.ID, s.Version = NewID(), 1
-	_, err := d.db.Collection(colStartups).InsertOne(ctx, s)
-	return mapErr("create startup", err)
+	if err := d.markDirty(ctx, "startup", s.ID); err != nil {
+		return err
+	}
+	if _, err := d.db.Collection(colStartups).InsertOne(ctx, s); err != nil {
+		return mapErr("create startup", err)
+	}
+	return d.markDirty(ctx, "startup", s.ID)
 }
 
 // StartupByID returns the startup with id.
@@ -26,16 +31,22 @@ func (d *DB) StartupByID(ctx context.Context, id string) (*domain.Startup, error
 // UpdateStartup stores s if the stored copy still has version prev, and
 // bumps s.Version.
 func (d *DB) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) error {
+	if err := d.markDirty(ctx, "startup", s.ID); err != nil {
+		return err
+	}
 	s.Version = prev + 1
 	if err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, s); err != nil {
 		s.Version = prev
 		return err
 	}
-	return nil
+	return d.markDirty(ctx, "startup", s.ID)
 }
 
 // DeleteStartup deletes the startup with id.
 func (d *DB) DeleteStartup(ctx context.Context, id string) error {
+	if err := d.markDirty(ctx, "startup", id); err != nil {
+		return err
+	}
 	res, err := d.db.Collection(colStartups).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
 	if err != nil {
 		return mapErr("delete startup", err)
@@ -43,7 +54,7 @@ func (d *DB) DeleteStartup(ctx context.Context, id string) error {
 	if res.DeletedCount == 0 {
 		return domain.ErrNotFound
 	}
-	return nil
+	return d.markDirty(ctx, "startup", id)
 }
 
 // ListStartups returns one page of startups matching f, newest first.

@@ -1,0 +1,73 @@
+package mongo
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+const colOutbox = "search_outbox"
+
+// outboxSeq makes every outbox mark distinct, so that clearing a mark that
+// a newer edit has replaced does nothing.
+var outboxSeq atomic.Int64
+
+// markDirty records that the search index must be brought in line with a
+// profile. Every profile write is wrapped in two marks:
+//
+//   - one before, so that a crash between the write and anything after it
+//     leaves a mark (for a profile that may not have changed: harmless, the
+//     indexer re-reads it) rather than a changed profile without one;
+//   - one after, with a new sequence number, so that an indexer that read
+//     the profile before the write landed cannot clear the only mark.
+//
+// The indexer also keeps each mark until it is older than the longest a
+// write can take (app.indexGrace) and applies it once more then, which
+// covers a crash between the write and the second mark.
+func (d *DB) markDirty(ctx context.Context, kind, id string) error {
+	defer d.locks.lock(colOutbox + kind + ":" + id)()
+	e := domain.OutboxEntry{ID: kind + ":" + id, Kind: kind, DocID: id,
+		Seq: time.Now().UnixNano()<<8 | outboxSeq.Add(1)&0xff, At: time.Now().UTC()}
+	_, err := d.db.Collection(colOutbox).ReplaceOne(ctx, bson.D{{Key: "_id", Value: e.ID}}, e, options.Replace().SetUpsert(true))
+	return mapErr("mark for search", err)
+}
+
+// PendingOutbox returns up to limit profiles waiting for the search index.
+func (d *DB) PendingOutbox(ctx context.Context, limit int) ([]domain.OutboxEntry, error) {
+	cur, err := d.db.Collection(colOutbox).Find(ctx, bson.D{}, options.Find().SetLimit(int64(limit)))
+	if err != nil {
+		return nil, mapErr("pending outbox", err)
+	}
+	out := []domain.OutboxEntry{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr("pending outbox decode", err)
+	}
+	return out, nil
+}
+
+// DoneOutbox clears e unless a newer mark has replaced it.
+func (d *DB) DoneOutbox(ctx context.Context, e domain.OutboxEntry) error {
+	defer d.locks.lock(colOutbox + e.ID)()
+	_, err := d.db.Collection(colOutbox).DeleteOne(ctx, bson.D{{Key: "_id", Value: e.ID}, {Key: "seq", Value: e.Seq}})
+	return mapErr("clear outbox", err)
+}
+
+// CountOutbox counts the profiles waiting for the search index.
+func (d *DB) CountOutbox(ctx context.Context) (int, error) {
+	n, err := d.db.Collection(colOutbox).CountDocuments(ctx, bson.D{})
+	return int(n), mapErr("count outbox", err)
+}
+
+// EachStartup calls fn for every startup, drafts included.
+func (d *DB) EachStartup(ctx context.Context, fn func(domain.Startup) error) error {
+	return each(ctx, d, colStartups, bson.D{}, fn)
+}
+
+// EachSpace calls fn for every maker space.
+func (d *DB) EachSpace(ctx context.Context, fn func(domain.Space) error) error {
+	return each(ctx, d, colSpaces, bson.D{}, fn)
+}
