@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/yuechuang
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build vet bench clean
+.PHONY: run test build vet bench loadtest searchbench evalmatch reindex clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: build
@@ -13,18 +13,39 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./server
 
-## test: every test, against the real embedded database
+## test: every test, against the real embedded database and search index
 test: vet
 	$(GO) test -count=1 ./...
+	@# Say what was not tested here: the Meilisearch contract run needs a server.
+	@$(GO) test -count=1 -run 'TestContractMeilisearch' -v ./search/ | grep -E -- '--- SKIP|SKIPPED' || true
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 
-## bench: storage benchmarks (figures in docs/BENCHMARKS.md)
+## bench: Go benchmarks (figures and commands in docs/BENCHMARKS.md)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 20x ./server/mongo/
+	$(GO) test -run '^$$' -bench 'Rank1M' -benchtime 100x ./matching/
+	$(GO) test -run '^$$' -bench 'IndexMemory' -benchtime 1x ./matching/
+	$(GO) test -run '^$$' -bench DealFlow -benchmem ./server/app/
+	$(GO) test -run '^$$' -bench Lookups -benchtime 20x ./server/mongo/
+
+## loadtest: /dealflow against a trivial Fiber handler, on loopback
+loadtest:
+	scripts/loadtest.sh -d 8s
+
+## searchbench: the embedded search engine with 100,000 profiles
+searchbench:
+	$(GO) run ./scripts/searchbench -n 100000
+
+## evalmatch: matching quality on the CrunchBase 2013 deal history
+evalmatch:
+	$(GO) run ./scripts/evalmatch -data ../shared/data/crunchbase2013
+
+## reindex: rebuild the search index of ./data from the database
+reindex: build
+	./$(BIN) reindex
 
 clean:
 	rm -rf bin

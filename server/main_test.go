@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -164,6 +165,52 @@ func TestDemoDataAndRestart(t *testing.T) {
 	code, deals := call(t, "GET", base+"/api/v1/dealflow?pageSize=5", tokens["investor"], nil)
 	if code != 200 || int(deals["total"].(float64)) != published || len(deals["items"].([]any)) != 5 {
 		t.Fatalf("deal flow after restart: %d total %v", code, deals["total"])
+	}
+}
+
+// searchTotal polls the search API until it reports want hits.
+func searchTotal(t *testing.T, base, query string, want int) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, body := call(t, "GET", base+"/api/v1/search"+query, "", nil)
+		if code == 200 && int(body["total"].(float64)) == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("search%s: %d %v, want total %d", query, code, body["total"], want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSearchIndexRebuilt deletes the search index folder between two starts:
+// the platform rebuilds it from the database by itself, and the reindex
+// command rebuilds it on demand.
+func TestSearchIndexRebuilt(t *testing.T) {
+	dir := t.TempDir()
+	m, stop := startMain(t, testConfig(t, dir))
+	base := "http://" + m.Addr()
+	_, list := call(t, "GET", base+"/api/v1/startups?pageSize=1", "", nil)
+	published := int(list["total"].(float64))
+	searchTotal(t, base, "?type=startup", published)
+	searchTotal(t, base, "?type=investor", 10)
+	searchTotal(t, base, "?type=space", 4)
+	stop()
+
+	if err := os.RemoveAll(filepath.Join(dir, "search")); err != nil {
+		t.Fatal(err)
+	}
+	m2, stop2 := startMain(t, testConfig(t, dir))
+	searchTotal(t, "http://"+m2.Addr(), "?type=startup", published)
+	stop2()
+
+	env := map[string]string{"DATA_DIR": dir, "LOG_LEVEL": "error"}
+	if err := run([]string{"reindex"}, func(k string) string { return env[k] }); err != nil {
+		t.Fatalf("reindex command: %v", err)
+	}
+	if err := run([]string{"nonsense"}, func(k string) string { return env[k] }); err == nil {
+		t.Fatal("unknown command accepted")
 	}
 }
 
