@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/yuechuang/yuechuang/frontend"
 	"github.com/yuechuang/yuechuang/search"
+	"github.com/yuechuang/yuechuang/server/realtime"
 	"log/slog"
 	"net"
 	"os"
@@ -46,6 +47,7 @@ type Main struct {
 	db       *mongo.DB
 	engine   search.Engine
 	indexer  *app.Indexer
+	hub      *realtime.Hub
 	http     *httpapi.Server
 	ln       net.Listener
 	accounts []seed.Account
@@ -119,7 +121,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	m.hub = realtime.NewHub(m.db, matcher, realtime.NewLocalBroker(), m.log)
 	svc := httpapi.Services{
+		Roadshows: app.NewRoadshows(m.db, m.hub),
+		Hub:       m.hub,
+		Tickets:   realtime.NewTickets(),
 		Accounts:  accounts,
 		Startups:  app.NewStartups(m.db, m.db, m.db, tax, app.StartupObservers{matcher, m.indexer}),
 		Investors: app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),
@@ -301,6 +307,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.ln != nil {
 		_ = m.ln.Close()
+	}
+	if m.hub != nil {
+		m.hub.Close()
 	}
 	if m.engine != nil {
 		errs = append(errs, m.engine.Close())

@@ -433,3 +433,10 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 	})
 	return page(items, p), nil
 }
+
+// RecordInterest records an investor's interest in a startup, as from the
+// deal flow; roadshow rooms call it when an investor presses "interested".
+func (m *Matcher) RecordInterest(ctx context.Context, investor domain.Actor, startupID string) error {
+	_, err := m.Feedback(ctx, investor, startupID, domain.FeedbackInterested)
+	return err
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/httpapi"
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+	"github.com/yuechuang/yuechuang/server/realtime"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
@@ -73,6 +74,8 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	if cfg.Ready == nil {
 		cfg.Ready = map[string]httpapi.Pinger{"database": db, "search": indexer}
 	}
+	hub := realtime.NewHub(db, matcher, realtime.NewLocalBroker(), log)
+	t.Cleanup(hub.Close)
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, srv: httpapi.New(httpapi.Services{
 		Accounts:  accounts,
 		Startups:  app.NewStartups(db, db, db, tax, app.StartupObservers{matcher, indexer}),
@@ -80,6 +83,9 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 		Spaces:    app.NewSpaces(db, db, tax, indexer),
 		Matcher:   matcher,
 		Search:    indexer,
+		Roadshows: app.NewRoadshows(db, hub),
+		Hub:       hub,
+		Tickets:   realtime.NewTickets(),
 		Taxonomy:  tax,
 	}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-password", "管理员"); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/realtime"
 )
 
 // Pinger reports whether a dependency is usable; /readyz asks each.
@@ -28,6 +29,9 @@ type Services struct {
 	Spaces    *app.Spaces
 	Matcher   *app.Matcher
 	Search    *app.Indexer
+	Roadshows *app.Roadshows
+	Hub       *realtime.Hub
+	Tickets   *realtime.Tickets
 	Taxonomy  *domain.Taxonomy
 }
 
@@ -147,6 +151,18 @@ func (s *Server) routes() {
 	v1.Delete("/dealflow/:startupId/feedback", s.clearFeedback)
 	v1.Get("/matches/investors", s.investorMatches)
 	v1.Get("/search", s.search)
+
+	v1.Post("/roadshows", s.createRoadshow)
+	v1.Get("/roadshows", s.listRoadshows)
+	v1.Get("/roadshows/:id", s.getRoadshow)
+	v1.Patch("/roadshows/:id", s.updateRoadshow)
+	v1.Post("/roadshows/:id/register", s.registerRoadshow)
+	v1.Post("/roadshows/:id/start", s.transition("start"))
+	v1.Post("/roadshows/:id/advance", s.transition("advance"))
+	v1.Post("/roadshows/:id/end", s.transition("end"))
+	v1.Get("/roadshows/:id/record", s.roadshowRecord)
+	v1.Post("/realtime/ticket", s.ticket)
+	a.Get("/ws/roadshows/:id", s.roadshowSocket)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

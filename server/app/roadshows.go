@@ -1,0 +1,461 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// RoadshowStore stores roadshows and their registrations and record.
+type RoadshowStore interface {
+	CreateRoadshow(ctx context.Context, r *domain.Roadshow) error
+	RoadshowByID(ctx context.Context, id string) (*domain.Roadshow, error)
+	UpdateRoadshow(ctx context.Context, r *domain.Roadshow, prev int) error
+	ListRoadshows(ctx context.Context, spaceID, status string, p domain.Page) ([]domain.Roadshow, int, error)
+	Register(ctx context.Context, reg domain.Registration) (bool, error)
+	IsRegistered(ctx context.Context, roadshowID, userID string) (bool, error)
+	CountRegistrations(ctx context.Context, roadshowID string) (int, error)
+	RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error)
+	AttendanceOf(ctx context.Context, roadshowID string) ([]domain.Attendance, error)
+	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
+	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
+}
+
+// RoomControl drives the live room of a roadshow; the realtime hub
+// implements it. Each call returns once the room has stored the change.
+type RoomControl interface {
+	Start(ctx context.Context, roadshowID string) error
+	Advance(ctx context.Context, roadshowID string) error
+	End(ctx context.Context, roadshowID string) error
+}
+
+// Roadshow limits.
+const (
+	maxSlots       = 30
+	maxSlotMinutes = 120
+	maxInvited     = 500
+)
+
+// Roadshows schedules and runs roadshows. It is safe for concurrent use.
+type Roadshows struct {
+	store RoadshowStore
+	rooms RoomControl
+	now   func() time.Time
+}
+
+// NewRoadshows returns a Roadshows service.
+func NewRoadshows(store RoadshowStore, rooms RoomControl) *Roadshows {
+	return &Roadshows{store: store, rooms: rooms, now: time.Now}
+}
+
+// RoadshowInput creates or changes a roadshow; nil fields stay.
+type RoadshowInput struct {
+	Title       *string        `json:"title"`
+	Description *string        `json:"description"`
+	SpaceID     *string        `json:"spaceId"`
+	StartsAt    *time.Time     `json:"startsAt"`
+	StreamURL   *string        `json:"streamUrl"`
+	Visibility  *string        `json:"visibility"`
+	Slots       *[]domain.Slot `json:"slots"`
+	Invited     *[]string      `json:"invited"`
+}
+
+func (svc *Roadshows) apply(ctx context.Context, actor domain.Actor, r *domain.Roadshow, in RoadshowInput, creating bool) error {
+	setIf(&r.Title, in.Title)
+	setIf(&r.Description, in.Description)
+	setIf(&r.SpaceID, in.SpaceID)
+	setIf(&r.StartsAt, in.StartsAt)
+	setIf(&r.StreamURL, in.StreamURL)
+	setIf(&r.Visibility, in.Visibility)
+	setIf(&r.Invited, in.Invited)
+	r.Title = strings.TrimSpace(r.Title)
+	var v domain.Validator
+	checkText(&v, "title", r.Title, maxName*2, true)
+	checkText(&v, "description", r.Description, maxDescription, false)
+	v.Check(r.StreamURL == "" || validURL(r.StreamURL), "streamUrl", "须为 http(s) 网址 / must be an http(s) URL")
+	v.Check(contains([]string{domain.VisibilityPublic, domain.VisibilityRegistered, domain.VisibilityInvited}, r.Visibility),
+		"visibility", "须为 public、registered 或 invited / must be public, registered or invited")
+	v.Check(!r.StartsAt.IsZero(), "startsAt", "必填，RFC 3339 时间 / required, an RFC 3339 time")
+	if in.StartsAt != nil {
+		v.Check(r.StartsAt.After(svc.now().Add(-time.Hour)), "startsAt", "不能早于现在 / must not be in the past")
+	}
+	v.Check(len(r.Invited) <= maxInvited, "invited", "最多邀请 500 人 / at most 500 invitations")
+	for _, u := range r.Invited {
+		v.Check(domain.ValidID(u), "invited", "须为用户 ID / must be user ids")
+	}
+	if in.Slots != nil {
+		v.Check(len(*in.Slots) >= 1 && len(*in.Slots) <= maxSlots, "slots", "须有 1 到 30 个路演项目 / 1 to 30 pitch slots")
+	} else if creating {
+		v.Check(false, "slots", "必填 / required")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	sp, err := svc.store.SpaceByID(ctx, r.SpaceID)
+	if domain.IsKind(err, domain.KindNotFound) || !domain.ValidID(r.SpaceID) {
+		return fieldError("spaceId", "众创空间不存在 / no such maker space")
+	}
+	if err != nil {
+		return err
+	}
+	if !actor.Owns(sp.OwnerID) {
+		return domain.CodedError(domain.KindForbidden, "not_space_manager", "只能为自己管理的众创空间安排路演 / you can only host roadshows for spaces you manage")
+	}
+	if in.Slots != nil {
+		slots := make([]domain.Slot, 0, len(*in.Slots))
+		for i, s := range *in.Slots {
+			field := "slots[" + itoa(i) + "]"
+			if !domain.ValidID(s.StartupID) {
+				return fieldError(field+".startupId", "须为项目 ID / must be a startup id")
+			}
+			if s.Minutes < 1 || s.Minutes > maxSlotMinutes {
+				return fieldError(field+".minutes", "每个项目 1 到 120 分钟 / 1 to 120 minutes")
+			}
+			if runes(s.Presenter) > maxName {
+				return fieldError(field+".presenter", tooLong(maxName))
+			}
+			st, err := svc.store.StartupByID(ctx, s.StartupID)
+			if domain.IsKind(err, domain.KindNotFound) || (err == nil && st.Status != domain.StatusPublished) {
+				return fieldError(field+".startupId", "项目不存在或未发布 / no such published startup")
+			}
+			if err != nil {
+				return err
+			}
+			s.StartupName, s.OwnerID = st.Name, st.OwnerID
+			slots = append(slots, s)
+		}
+		r.Slots = slots
+	}
+	return nil
+}
+
+func fieldError(field, msg string) error {
+	return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
+		Fields: []domain.FieldError{{Field: field, Message: msg}}}
+}
+
+// Create schedules a roadshow hosted by the calling space manager.
+func (svc *Roadshows) Create(ctx context.Context, actor domain.Actor, in RoadshowInput) (*domain.Roadshow, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	if actor.Role != domain.RoleManager && !actor.IsAdmin() {
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有空间管理者可以安排路演 / only space managers host roadshows")
+	}
+	now := svc.now().UTC()
+	r := &domain.Roadshow{OwnerID: actor.UserID, Status: domain.RoadshowScheduled, Invited: []string{}, Slots: []domain.Slot{},
+		CreatedAt: now, UpdatedAt: now}
+	if err := svc.apply(ctx, actor, r, in, true); err != nil {
+		return nil, err
+	}
+	if err := svc.store.CreateRoadshow(ctx, r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// canSee reports whether actor may see (and enter) r.
+func (svc *Roadshows) canSee(actor domain.Actor, r *domain.Roadshow) bool {
+	return r.Visibility != domain.VisibilityInvited || actor.Owns(r.OwnerID) || r.IsInvited(actor.UserID) ||
+		(actor.UserID != "" && r.Presents(actor.UserID))
+}
+
+// RoadshowView is a roadshow with what the caller needs to know about it.
+type RoadshowView struct {
+	*domain.Roadshow
+	IsHost       bool `json:"isHost"`
+	IsRegistered bool `json:"isRegistered"`
+}
+
+// Get returns the roadshow with id if actor may see it.
+func (svc *Roadshows) Get(ctx context.Context, actor domain.Actor, id string) (*RoadshowView, error) {
+	r, err := svc.store.RoadshowByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !svc.canSee(actor, r) {
+		return nil, domain.ErrNotFound
+	}
+	v := &RoadshowView{Roadshow: r, IsHost: actor.Owns(r.OwnerID)}
+	if !v.IsHost {
+		r.Invited = nil // the guest list is the host's business
+	}
+	if actor.UserID != "" {
+		if v.IsRegistered, err = svc.store.IsRegistered(ctx, id, actor.UserID); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// Update changes a scheduled roadshow; only its host may.
+func (svc *Roadshows) Update(ctx context.Context, actor domain.Actor, id string, in RoadshowInput) (*domain.Roadshow, error) {
+	r, err := svc.hosted(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.Status == domain.RoadshowEnded {
+		return nil, domain.CodedError(domain.KindConflict, "roadshow_ended", "路演已结束 / the roadshow has ended")
+	}
+	if r.Status == domain.RoadshowLive && (in.Slots != nil || in.StartsAt != nil) {
+		return nil, domain.CodedError(domain.KindConflict, "roadshow_live", "路演进行中，不能修改议程或时间 / agenda and time are fixed while live")
+	}
+	if err := svc.apply(ctx, actor, r, in, false); err != nil {
+		return nil, err
+	}
+	r.UpdatedAt = svc.now().UTC()
+	if err := svc.store.UpdateRoadshow(ctx, r, r.Version); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (svc *Roadshows) hosted(ctx context.Context, actor domain.Actor, id string) (*domain.Roadshow, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	r, err := svc.store.RoadshowByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Owns(r.OwnerID) {
+		if !svc.canSee(actor, r) {
+			return nil, domain.ErrNotFound
+		}
+		return nil, domain.CodedError(domain.KindForbidden, "host_only", "只有主持人可以操作 / only the host may do this")
+	}
+	return r, nil
+}
+
+// List returns roadshows the caller may see, soonest first.
+func (svc *Roadshows) List(ctx context.Context, actor domain.Actor, spaceID, status string, p domain.Page) (*domain.List[domain.Roadshow], error) {
+	var v domain.Validator
+	v.Check(status == "" || contains([]string{domain.RoadshowScheduled, domain.RoadshowLive, domain.RoadshowEnded}, status),
+		"status", "须为 scheduled、live 或 ended / must be scheduled, live or ended")
+	v.Check(spaceID == "" || domain.ValidID(spaceID), "spaceId", "ID 格式不正确 / malformed id")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	items, total, err := svc.store.ListRoadshows(ctx, spaceID, status, p)
+	if err != nil {
+		return nil, err
+	}
+	out := &domain.List[domain.Roadshow]{Items: []domain.Roadshow{}, Total: total, Page: p.Page, PageSize: p.PageSize}
+	for _, r := range items {
+		if !svc.canSee(actor, &r) {
+			out.Total-- // invitation-only events are not advertised
+			continue
+		}
+		if !actor.Owns(r.OwnerID) {
+			r.Invited = nil
+		}
+		out.Items = append(out.Items, r)
+	}
+	return out, nil
+}
+
+// Register signs the caller up for a roadshow they may see.
+func (svc *Roadshows) Register(ctx context.Context, actor domain.Actor, id string) (*RoadshowView, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	r, err := svc.store.RoadshowByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !svc.canSee(actor, r) {
+		return nil, domain.ErrNotFound
+	}
+	if r.Status == domain.RoadshowEnded {
+		return nil, domain.CodedError(domain.KindConflict, "roadshow_ended", "路演已结束 / the roadshow has ended")
+	}
+	if _, err := svc.store.Register(ctx, domain.Registration{RoadshowID: id, UserID: actor.UserID, At: svc.now().UTC()}); err != nil {
+		return nil, err
+	}
+	if r.Registered, err = svc.store.CountRegistrations(ctx, id); err != nil {
+		return nil, err
+	}
+	return &RoadshowView{Roadshow: r, IsHost: actor.Owns(r.OwnerID), IsRegistered: true}, nil
+}
+
+// Transition moves a roadshow through its life: start, advance, end.
+func (svc *Roadshows) Transition(ctx context.Context, actor domain.Actor, id, action string) (*domain.Roadshow, error) {
+	r, err := svc.hosted(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	now := svc.now().UTC()
+	switch action {
+	case "start":
+		if r.Status != domain.RoadshowScheduled {
+			return nil, domain.CodedError(domain.KindConflict, "bad_state", "只能开始尚未开始的路演 / only a scheduled roadshow can start")
+		}
+		r.Status, r.StartedAt = domain.RoadshowLive, &now
+	case "advance":
+		if r.Status != domain.RoadshowLive {
+			return nil, domain.CodedError(domain.KindConflict, "bad_state", "路演未在进行 / the roadshow is not live")
+		}
+		return r, svc.rooms.Advance(ctx, id)
+	case "end":
+		if r.Status != domain.RoadshowLive {
+			return nil, domain.CodedError(domain.KindConflict, "bad_state", "路演未在进行 / the roadshow is not live")
+		}
+		r.Status, r.EndedAt = domain.RoadshowEnded, &now
+	}
+	r.UpdatedAt = now
+	if err := svc.store.UpdateRoadshow(ctx, r, r.Version); err != nil {
+		return nil, err
+	}
+	if action == "start" {
+		return r, svc.rooms.Start(ctx, id)
+	}
+	return r, svc.rooms.End(ctx, id)
+}
+
+// Record is what happened in a roadshow room.
+type Record struct {
+	Roadshow   *domain.Roadshow   `json:"roadshow"`
+	Chat       []domain.RoomEvent `json:"chat"`
+	Questions  []RecordQuestion   `json:"questions"`
+	Interest   []RecordInterest   `json:"interest"`
+	Attendance RecordAttendance   `json:"attendance"`
+	Stages     []domain.RoomEvent `json:"stages"`
+}
+
+// RecordQuestion is a question with its final votes and state.
+type RecordQuestion struct {
+	ID       int64     `json:"id"`
+	Text     string    `json:"text"`
+	UserName string    `json:"userName"`
+	Votes    int       `json:"votes"`
+	Answered bool      `json:"answered"`
+	At       time.Time `json:"at"`
+}
+
+// RecordInterest is the interest signalled in one startup.
+type RecordInterest struct {
+	StartupID   string   `json:"startupId"`
+	StartupName string   `json:"startupName"`
+	Count       int      `json:"count"`
+	Investors   []string `json:"investors,omitempty"` // names; host and that startup's founder only
+}
+
+// RecordAttendance counts who came; the list is for the host only.
+type RecordAttendance struct {
+	Unique int                 `json:"unique"`
+	People []domain.Attendance `json:"people,omitempty"`
+}
+
+// Record returns the room's record, built from its stored events: hidden
+// messages and questions are left out; who was interested and who attended
+// is shown to the host (and each founder for their own startup).
+func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string) (*Record, error) {
+	r, err := svc.store.RoadshowByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !svc.canSee(actor, r) {
+		return nil, domain.ErrNotFound
+	}
+	events, err := svc.store.RoomEvents(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	host := actor.Owns(r.OwnerID)
+	hidden := map[int64]bool{}
+	for _, e := range events {
+		if e.Type == "message.hide" {
+			hidden[toInt64(e.Data["id"])] = true
+		}
+	}
+	rec := &Record{Roadshow: r, Chat: []domain.RoomEvent{}, Questions: []RecordQuestion{}, Interest: []RecordInterest{}, Stages: []domain.RoomEvent{}}
+	qs := map[int64]*RecordQuestion{}
+	interest := map[string]*RecordInterest{}
+	seenInterest := map[string]bool{}
+	for _, s := range r.Slots {
+		if interest[s.StartupID] == nil {
+			interest[s.StartupID] = &RecordInterest{StartupID: s.StartupID, StartupName: s.StartupName}
+		}
+	}
+	for _, e := range events {
+		switch e.Type {
+		case "chat":
+			if !hidden[e.Seq] {
+				rec.Chat = append(rec.Chat, e)
+			}
+		case "question":
+			if !hidden[e.Seq] {
+				text, _ := e.Data["text"].(string)
+				qs[e.Seq] = &RecordQuestion{ID: e.Seq, Text: text, UserName: e.UserName, At: e.At}
+			}
+		case "question.vote":
+			if q := qs[toInt64(e.Data["id"])]; q != nil {
+				q.Votes++
+			}
+		case "question.answer":
+			if q := qs[toInt64(e.Data["id"])]; q != nil {
+				q.Answered = true
+			}
+		case "interest":
+			sid, _ := e.Data["startupId"].(string)
+			key := sid + ":" + e.UserID
+			if in := interest[sid]; in != nil && !seenInterest[key] {
+				seenInterest[key] = true
+				in.Count++
+				if host || slotOwner(r, sid) == actor.UserID {
+					in.Investors = append(in.Investors, e.UserName)
+				}
+			}
+		case "stage", "ended":
+			rec.Stages = append(rec.Stages, e)
+		}
+	}
+	for _, e := range events {
+		if q := qs[e.Seq]; q != nil && e.Type == "question" {
+			rec.Questions = append(rec.Questions, *q)
+		}
+	}
+	for _, s := range r.Slots {
+		if in := interest[s.StartupID]; in != nil {
+			rec.Interest = append(rec.Interest, *in)
+			delete(interest, s.StartupID)
+		}
+	}
+	att, err := svc.store.AttendanceOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	rec.Attendance.Unique = len(att)
+	if host {
+		rec.Attendance.People = att
+	} else {
+		r.Invited = nil
+	}
+	return rec, nil
+}
+
+func slotOwner(r *domain.Roadshow, startupID string) string {
+	for _, s := range r.Slots {
+		if s.StartupID == startupID {
+			return s.OwnerID
+		}
+	}
+	return ""
+}
+
+// toInt64 reads a number stored in an event's data.
+func toInt64(v any) int64 {
+	switch n := v.(type) {
+	case int64:
+		return n
+	case int32:
+		return int64(n)
+	case int:
+		return int64(n)
+	case float64:
+		return int64(n)
+	}
+	return 0
+}

@@ -1,0 +1,100 @@
+package domain
+
+import "time"
+
+// Roadshow statuses.
+const (
+	RoadshowScheduled = "scheduled"
+	RoadshowLive      = "live"
+	RoadshowEnded     = "ended"
+)
+
+// Roadshow visibilities: who may attend.
+const (
+	VisibilityPublic     = "public"     // anyone, signed in or not
+	VisibilityRegistered = "registered" // users who registered
+	VisibilityInvited    = "invited"    // users the host invited
+)
+
+// Slot is one pitch in a roadshow's agenda.
+type Slot struct {
+	StartupID string `json:"startupId" bson:"startupId"`
+	Minutes   int    `json:"minutes" bson:"minutes"`
+	Presenter string `json:"presenter" bson:"presenter"`
+	// StartupName and OwnerID are copied from the startup when the agenda
+	// is saved, so rooms need no lookups.
+	StartupName string `json:"startupName" bson:"startupName"`
+	OwnerID     string `json:"ownerId" bson:"ownerId"`
+}
+
+// Roadshow is an online pitch event hosted by a maker space (路演).
+type Roadshow struct {
+	ID          string     `json:"id" bson:"_id"`
+	OwnerID     string     `json:"ownerId" bson:"ownerId"`
+	SpaceID     string     `json:"spaceId" bson:"spaceId"`
+	Title       string     `json:"title" bson:"title"`
+	Description string     `json:"description" bson:"description"`
+	StartsAt    time.Time  `json:"startsAt" bson:"startsAt"`
+	StreamURL   string     `json:"streamUrl" bson:"streamUrl"`
+	Visibility  string     `json:"visibility" bson:"visibility"`
+	Slots       []Slot     `json:"slots" bson:"slots"`
+	Invited     []string   `json:"invited" bson:"invited"`
+	Status      string     `json:"status" bson:"status"`
+	Registered  int        `json:"registered" bson:"registered"`
+	StartedAt   *time.Time `json:"startedAt,omitempty" bson:"startedAt,omitempty"`
+	EndedAt     *time.Time `json:"endedAt,omitempty" bson:"endedAt,omitempty"`
+	Version     int        `json:"version" bson:"version"`
+	CreatedAt   time.Time  `json:"createdAt" bson:"createdAt"`
+	UpdatedAt   time.Time  `json:"updatedAt" bson:"updatedAt"`
+}
+
+// Presents reports whether userID founded a startup in the agenda.
+func (r *Roadshow) Presents(userID string) bool {
+	for _, s := range r.Slots {
+		if s.OwnerID == userID {
+			return true
+		}
+	}
+	return false
+}
+
+// IsInvited reports whether userID is on the invitation list.
+func (r *Roadshow) IsInvited(userID string) bool {
+	for _, u := range r.Invited {
+		if u == userID {
+			return true
+		}
+	}
+	return false
+}
+
+// RoomEvent is one stored event of a live room, in the room's order.
+type RoomEvent struct {
+	ID         string         `json:"-" bson:"_id"` // roadshowID:seq
+	RoadshowID string         `json:"-" bson:"roadshowId"`
+	Seq        int64          `json:"seq" bson:"seq"`
+	Type       string         `json:"type" bson:"type"`
+	UserID     string         `json:"userId" bson:"userId"`
+	UserName   string         `json:"userName" bson:"userName"`
+	Data       map[string]any `json:"data" bson:"data"`
+	At         time.Time      `json:"ts" bson:"at"`
+}
+
+// Attendance is one user's presence in a roadshow room.
+type Attendance struct {
+	ID         string    `json:"-" bson:"_id"` // roadshowID:userID
+	RoadshowID string    `json:"-" bson:"roadshowId"`
+	UserID     string    `json:"userId" bson:"userId"`
+	Name       string    `json:"name" bson:"name"`
+	Role       string    `json:"role" bson:"role"`
+	FirstSeen  time.Time `json:"firstSeen" bson:"firstSeen"`
+	LastSeen   time.Time `json:"lastSeen" bson:"lastSeen"`
+}
+
+// Registration is a user's sign-up for a roadshow.
+type Registration struct {
+	ID         string    `json:"-" bson:"_id"` // roadshowID:userID
+	RoadshowID string    `json:"roadshowId" bson:"roadshowId"`
+	UserID     string    `json:"userId" bson:"userId"`
+	At         time.Time `json:"at" bson:"at"`
+}

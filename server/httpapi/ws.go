@@ -1,0 +1,120 @@
+package httpapi
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/realtime"
+)
+
+// ticket issues a single-use websocket ticket. Signed-out callers get a
+// guest ticket, good for public rooms only.
+func (s *Server) ticket(c *fiber.Ctx) error {
+	a := actor(c)
+	p := realtime.Peer{UserID: a.UserID, Role: a.Role}
+	if !a.Anonymous() {
+		u, err := s.svc.Accounts.Me(c.UserContext(), a)
+		if err != nil {
+			return err
+		}
+		p.Name = u.Name
+	}
+	tok, exp := s.svc.Tickets.Issue(p)
+	return c.JSON(fiber.Map{"ticket": tok, "expiresAt": exp.UTC()})
+}
+
+// roadshowSocket upgrades GET /ws/roadshows/:id to a websocket. Fiber runs
+// on fasthttp, gorilla's Upgrader on net/http: the handler checks the
+// request as usual (so refusals are ordinary JSON errors), then asks
+// fasthttp to hand over the raw connection and gives gorilla a
+// ResponseWriter that can hijack it.
+func (s *Server) roadshowSocket(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if !strings.EqualFold(c.Get(fiber.HeaderUpgrade), "websocket") {
+		return domain.CodedError(domain.KindInvalid, "websocket_required", "此地址只接受 websocket 连接 / this address takes websocket connections only")
+	}
+	since := int64(-1)
+	if v := c.Query("since"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
+				Fields: []domain.FieldError{{Field: "since", Message: "须为非负整数 / must be a non-negative integer"}}}
+		}
+		since = n
+	}
+	peer, ok := s.svc.Tickets.Redeem(c.Query("ticket"))
+	if !ok {
+		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "票据无效或已过期，请重新获取 / ticket invalid or expired, get a new one")
+	}
+	adm, err := s.svc.Hub.Admit(c.UserContext(), peer, id)
+	if err != nil {
+		return err
+	}
+	req, err := httpRequest(c)
+	if err != nil {
+		return err
+	}
+	c.Context().HijackSetNoResponse(true)
+	c.Context().Hijack(func(conn net.Conn) {
+		s.svc.Hub.Accept(&hijacker{conn: conn, header: http.Header{}}, req, adm, since)
+	})
+	return nil
+}
+
+// httpRequest rebuilds the net/http request gorilla needs from Fiber's.
+func httpRequest(c *fiber.Ctx) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(context.Background(), c.Method(), c.OriginalURL(), nil)
+	if err != nil {
+		return nil, domain.CodedError(domain.KindInvalid, "bad_request", "请求地址无效 / bad request URL")
+	}
+	req.Host = string(c.Request().Host())
+	c.Request().Header.VisitAll(func(k, v []byte) { req.Header.Add(string(k), string(v)) })
+	return req, nil
+}
+
+// hijacker is the http.ResponseWriter gorilla writes to: the raw
+// connection fasthttp handed over. Before the upgrade it can write a plain
+// error response; Hijack gives gorilla the connection itself.
+type hijacker struct {
+	conn   net.Conn
+	header http.Header
+	status int
+}
+
+func (h *hijacker) Header() http.Header { return h.header }
+
+func (h *hijacker) WriteHeader(status int) { h.status = status }
+
+func (h *hijacker) Write(b []byte) (int, error) {
+	if h.status == 0 {
+		h.status = http.StatusOK
+	}
+	_, err := fmt.Fprintf(h.conn, "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
+		h.status, http.StatusText(h.status), len(b))
+	if err != nil {
+		return 0, err
+	}
+	return h.conn.Write(b)
+}
+
+// Hijack hands over the connection. The buffers are tiny on purpose: gorilla
+// brings its own, and every byte here is multiplied by the viewers.
+func (h *hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if h.conn == nil {
+		return nil, nil, errors.New("connection already hijacked")
+	}
+	c := h.conn
+	h.conn = nil
+	return c, bufio.NewReadWriter(bufio.NewReaderSize(c, 16), bufio.NewWriterSize(c, 16)), nil
+}

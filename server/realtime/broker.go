@@ -1,0 +1,58 @@
+package realtime
+
+import "sync"
+
+// Audience says who receives a frame.
+type Audience struct {
+	All   bool
+	Hosts bool     // the room's hosts
+	Users []string // these users
+}
+
+// Broker carries a room's frames to the connections that receive them.
+// LocalBroker does it within this process; another implementation can
+// carry them through a message system so several instances share rooms.
+type Broker interface {
+	Publish(room string, to Audience, frame []byte)
+	Subscribe(room string, deliver func(to Audience, frame []byte)) (cancel func())
+}
+
+// LocalBroker is the in-process Broker. It is safe for concurrent use;
+// Publish calls the room's subscribers synchronously.
+type LocalBroker struct {
+	mu   sync.RWMutex
+	subs map[string]map[int]func(Audience, []byte)
+	next int
+}
+
+// NewLocalBroker returns an empty broker.
+func NewLocalBroker() *LocalBroker {
+	return &LocalBroker{subs: map[string]map[int]func(Audience, []byte){}}
+}
+
+func (b *LocalBroker) Publish(room string, to Audience, frame []byte) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for _, deliver := range b.subs[room] {
+		deliver(to, frame)
+	}
+}
+
+func (b *LocalBroker) Subscribe(room string, deliver func(Audience, []byte)) func() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.subs[room] == nil {
+		b.subs[room] = map[int]func(Audience, []byte){}
+	}
+	b.next++
+	id := b.next
+	b.subs[room][id] = deliver
+	return func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		delete(b.subs[room], id)
+		if len(b.subs[room]) == 0 {
+			delete(b.subs, room)
+		}
+	}
+}

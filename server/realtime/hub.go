@@ -1,0 +1,273 @@
+package realtime
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// Store is what rooms read and write.
+type Store interface {
+	RoadshowByID(ctx context.Context, id string) (*domain.Roadshow, error)
+	AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error
+	RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error)
+	IsRegistered(ctx context.Context, roadshowID, userID string) (bool, error)
+	SaveAttendance(ctx context.Context, a domain.Attendance) error
+}
+
+// InterestRecorder records an investor's interest in a startup in their
+// deal flow.
+type InterestRecorder interface {
+	RecordInterest(ctx context.Context, investor domain.Actor, startupID string) error
+}
+
+// attendanceFlush is how often attendance is written; it is a record of
+// who came, not something a user saved, so it is batched.
+const attendanceFlush = 2 * time.Second
+
+// Hub owns the live rooms. It is safe for concurrent use.
+type Hub struct {
+	store    Store
+	interest InterestRecorder
+	broker   Broker
+	log      *slog.Logger
+	done     chan struct{}
+	upgrader websocket.Upgrader
+
+	mu    sync.Mutex
+	rooms map[string]*roomEntry
+
+	attMu   sync.Mutex
+	pending map[string]domain.Attendance
+	wg      sync.WaitGroup
+}
+
+type roomEntry struct {
+	once sync.Once
+	r    *room
+	err  error
+}
+
+// NewHub returns a Hub; Close stops its rooms.
+func NewHub(store Store, interest InterestRecorder, broker Broker, log *slog.Logger) *Hub {
+	h := &Hub{store: store, interest: interest, broker: broker, log: log, done: make(chan struct{}),
+		rooms: map[string]*roomEntry{}, pending: map[string]domain.Attendance{},
+		upgrader: websocket.Upgrader{
+			ReadBufferSize: 1024, WriteBufferSize: 1024,
+			// Idle connections hold no write buffer: they borrow one per write.
+			WriteBufferPool: &sync.Pool{},
+			// The API has no cookies: a ticket is the only credential, so
+			// any origin may connect with one.
+			CheckOrigin: func(*http.Request) bool { return true },
+		}}
+	h.wg.Add(1)
+	go h.flushAttendance()
+	return h
+}
+
+// Close stops every room and writes pending attendance.
+func (h *Hub) Close() {
+	select {
+	case <-h.done:
+		return
+	default:
+	}
+	close(h.done)
+	h.wg.Wait()
+}
+
+// room returns the live room of roadshow id, loading it from the store
+// (replaying its events) on first use.
+func (h *Hub) room(ctx context.Context, id string) (*room, error) {
+	h.mu.Lock()
+	e := h.rooms[id]
+	if e == nil {
+		e = &roomEntry{}
+		h.rooms[id] = e
+	}
+	h.mu.Unlock()
+	e.once.Do(func() {
+		rs, err := h.store.RoadshowByID(ctx, id)
+		if err != nil {
+			e.err = err
+			return
+		}
+		events, err := h.store.RoomEvents(ctx, id)
+		if err != nil {
+			e.err = err
+			return
+		}
+		r := newRoom(h, rs)
+		r.replay(events)
+		e.r = r
+		go r.run()
+	})
+	if e.err != nil {
+		h.mu.Lock()
+		if h.rooms[id] == e {
+			delete(h.rooms, id) // let a later call try again
+		}
+		h.mu.Unlock()
+	}
+	return e.r, e.err
+}
+
+func (h *Hub) command(ctx context.Context, id, kind string) error {
+	r, err := h.room(ctx, id)
+	if err != nil {
+		return err
+	}
+	reply := make(chan error, 1)
+	select {
+	case r.cmds <- command{kind: kind, reply: reply}:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-r.stopped:
+		return errStore
+	}
+	select {
+	case err := <-reply:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Start puts the first slot on stage.
+func (h *Hub) Start(ctx context.Context, id string) error { return h.command(ctx, id, "start") }
+
+// Advance puts the next slot on stage.
+func (h *Hub) Advance(ctx context.Context, id string) error { return h.command(ctx, id, "advance") }
+
+// End closes the room to further actions; it stays readable.
+func (h *Hub) End(ctx context.Context, id string) error { return h.command(ctx, id, "end") }
+
+// Admission is who a connection is in a room.
+type Admission struct {
+	Peer      Peer
+	Roadshow  string
+	Host      bool
+	Presenter bool
+}
+
+// Admit decides whether p may enter roadshow id, before the connection is
+// upgraded, so refusals are ordinary HTTP errors.
+func (h *Hub) Admit(ctx context.Context, p Peer, id string) (*Admission, error) {
+	rs, err := h.store.RoadshowByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	a := &Admission{Peer: p, Roadshow: id, Host: p.UserID != "" && (rs.OwnerID == p.UserID || p.Role == domain.RoleAdmin),
+		Presenter: p.UserID != "" && rs.Presents(p.UserID)}
+	if a.Host || a.Presenter {
+		return a, nil
+	}
+	switch rs.Visibility {
+	case domain.VisibilityPublic:
+		return a, nil
+	case domain.VisibilityInvited:
+		if p.UserID != "" && rs.IsInvited(p.UserID) {
+			return a, nil
+		}
+		return nil, domain.ErrNotFound
+	}
+	if p.UserID == "" {
+		return nil, domain.CodedError(domain.KindUnauthorized, "sign_in_required", "请登录并报名后进入 / sign in and register to enter")
+	}
+	ok, err := h.store.IsRegistered(ctx, id, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, domain.CodedError(domain.KindForbidden, "registration_required", "请先报名 / register for this roadshow first")
+	}
+	return a, nil
+}
+
+// Accept upgrades an HTTP request to a websocket and serves it in its room
+// until it closes. It blocks: the calling goroutine becomes the connection's
+// reader. w must implement http.Hijacker.
+func (h *Hub) Accept(w http.ResponseWriter, req *http.Request, a *Admission, since int64) {
+	conn, err := h.upgrader.Upgrade(w, req, nil)
+	if err != nil {
+		return // the upgrader has answered the client
+	}
+	h.serve(req.Context(), conn, a, since)
+}
+
+func (h *Hub) serve(ctx context.Context, conn *websocket.Conn, a *Admission, since int64) {
+	r, err := h.room(ctx, a.Roadshow)
+	if err != nil {
+		_ = conn.WriteMessage(websocket.TextMessage, errorFrame(0, ErrUnavailable, "直播间暂不可用 / room unavailable", ""))
+		_ = conn.Close()
+		return
+	}
+	c := newClient(conn, a.Peer)
+	c.host, c.presenter = a.Host, a.Presenter
+	go c.writePump()
+	select {
+	case r.joins <- joinReq{c: c, since: since}:
+	case <-r.stopped:
+		c.close()
+		return
+	}
+	c.readPump(r)
+	c.close()
+	select {
+	case r.leaves <- c:
+	case <-r.stopped:
+	}
+}
+
+func (h *Hub) attend(a domain.Attendance) {
+	now := time.Now().UTC()
+	h.attMu.Lock()
+	defer h.attMu.Unlock()
+	key := a.RoadshowID + ":" + a.UserID
+	if old, ok := h.pending[key]; ok {
+		a.FirstSeen = old.FirstSeen
+	} else {
+		a.FirstSeen = now
+	}
+	a.LastSeen = now
+	h.pending[key] = a
+}
+
+func (h *Hub) flushAttendance() {
+	defer h.wg.Done()
+	t := time.NewTicker(attendanceFlush)
+	defer t.Stop()
+	seen := map[string]time.Time{} // first sighting per user, kept across flushes
+	write := func() {
+		h.attMu.Lock()
+		batch := h.pending
+		h.pending = map[string]domain.Attendance{}
+		h.attMu.Unlock()
+		for key, a := range batch {
+			if first, ok := seen[key]; ok {
+				a.FirstSeen = first
+			} else {
+				seen[key] = a.FirstSeen
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+			if err := h.store.SaveAttendance(ctx, a); err != nil {
+				h.log.Warn("save attendance", "err", err)
+			}
+			cancel()
+		}
+	}
+	for {
+		select {
+		case <-t.C:
+			write()
+		case <-h.done:
+			write()
+			return
+		}
+	}
+}
