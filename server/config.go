@@ -22,6 +22,7 @@ type Config struct {
 	TaxonomyFile  string // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
 	LogLevel      string // LOG_LEVEL: debug, info, warn, error
 	LogFormat     string // LOG_FORMAT: json or text
+	LoginLimit    int    // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -46,6 +47,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		LogLevel:      get("LOG_LEVEL", "info"),
 		LogFormat:     get("LOG_FORMAT", "text"),
 	}
+	limit, err := strconv.Atoi(get("LOGIN_RATE_LIMIT", "10"))
+	if err != nil || limit < 1 {
+		return c, fmt.Errorf("LOGIN_RATE_LIMIT must be a positive integer, got %q", getenv("LOGIN_RATE_LIMIT"))
+	}
+	c.LoginLimit = limit
 	seed, err := strconv.ParseBool(get("SEED_DEMO", "true"))
 	if err != nil {
 		return c, fmt.Errorf("SEED_DEMO must be true or false, got %q", getenv("SEED_DEMO"))

@@ -74,7 +74,7 @@ func (m *Main) Open(ctx context.Context) error {
 	uri := cfg.MongoURI
 	if uri == "" {
 		dir := filepath.Join(cfg.DataDir, "ferretdb")
-		if m.ferret, err = ferret.Start(dir, slog.New(minLevel{m.log.Handler(), slog.LevelWarn}).With("component", "ferretdb")); err != nil {
+		if m.ferret, err = ferret.Start(dir, slog.New(minLevel{m.log.Handler(), slog.LevelError}).With("component", "ferretdb")); err != nil {
 			return err
 		}
 		uri = m.ferret.URI()
@@ -155,7 +155,8 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.reindexIfEmpty(ctx); err != nil {
 		return err
 	}
-	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer}, Web: frontend.Dist()}, m.log)
+	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer}, Web: frontend.Dist(),
+		LoginLimit: cfg.LoginLimit}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}

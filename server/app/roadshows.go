@@ -29,6 +29,8 @@ type RoomControl interface {
 	Start(ctx context.Context, roadshowID string) error
 	Advance(ctx context.Context, roadshowID string) error
 	End(ctx context.Context, roadshowID string) error
+	// Reload makes a live room re-read the roadshow after it was changed.
+	Reload(ctx context.Context, roadshowID string) error
 }
 
 // Roadshow limits.
@@ -207,6 +209,10 @@ func (svc *Roadshows) Update(ctx context.Context, actor domain.Actor, id string,
 	}
 	r.UpdatedAt = svc.now().UTC()
 	if err := svc.store.UpdateRoadshow(ctx, r, r.Version); err != nil {
+		return nil, err
+	}
+	// Rooms admit from memory: tell a loaded room about the change.
+	if err := svc.rooms.Reload(ctx, id); err != nil {
 		return nil, err
 	}
 	return r, nil

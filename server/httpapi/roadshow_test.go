@@ -466,3 +466,21 @@ func TestRoadshowLive(t *testing.T) {
 		t.Error("a viewer sees who was interested")
 	}
 }
+
+// TestRoadshowVisibilityChangeReachesRoom: rooms admit from memory, so a
+// change of visibility must reach a loaded room.
+func TestRoadshowVisibilityChangeReachesRoom(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	addr := e.listen(t)
+	s := newRoadshow(t, e, "public")
+	if _, err := e.dial(t, addr, "", s.id, ""); err != nil {
+		t.Fatalf("guest in a public room: %v", err)
+	}
+	e.must(200, "PATCH", "/api/v1/roadshows/"+s.id, s.host, map[string]any{"visibility": "invited"})
+	if _, err := e.dial(t, addr, "", s.id, ""); err == nil {
+		t.Fatal("guest still admitted after the room became invitation-only")
+	}
+	if _, err := e.dial(t, addr, s.host, s.id, ""); err != nil {
+		t.Fatalf("host refused: %v", err)
+	}
+}

@@ -67,7 +67,9 @@ func (s *Server) roadshowSocket(c *fiber.Ctx) error {
 	}
 	c.Context().HijackSetNoResponse(true)
 	c.Context().Hijack(func(conn net.Conn) {
-		s.svc.Hub.Accept(&hijacker{conn: conn, header: http.Header{}}, req, adm, since)
+		r := req
+		req = nil // do not keep the request alive for the connection's life
+		s.svc.Hub.Accept(&hijacker{conn: conn, header: http.Header{}}, r, adm, since)
 	})
 	return nil
 }

@@ -3,6 +3,7 @@ package realtime
 import (
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -13,23 +14,41 @@ const (
 	writeWait  = 10 * time.Second
 	pongWait   = 60 * time.Second
 	pingPeriod = pongWait * 9 / 10
-	sendQueue  = 256 // frames a client may fall behind before it is dropped
+	sendQueue  = 64 // frames a client may fall behind (about 3 s of busy chat) before it is dropped
+)
+
+// coalesceWindow is how long a connection in a big room waits after a
+// frame for more before writing them all at once. On this machine the
+// kernel's loopback processing, not the server, limits a 10,000-viewer
+// room: every write is a packet per viewer. Writing a window's frames
+// together cuts the packets; small rooms (fewer than coalesceFrom
+// connections) write at once.
+const (
+	coalesceWindow = 100 * time.Millisecond
+	coalesceFrom   = 2000
 )
 
 // client is one websocket connection. Its conn is read only by readPump and
 // written only by writePump; others reach it through send.
 type client struct {
 	conn      *websocket.Conn
+	fc        *flushConn
+	big       *atomic.Bool // the room is big enough to coalesce writes
 	peer      Peer
 	host      bool
 	presenter bool
 	send      chan []byte
 	closeOnce sync.Once
 	done      chan struct{}
+	// written closes when writePump has returned. The connection may belong
+	// to a pool of the HTTP server (fasthttp reuses hijacked connection
+	// wrappers once the handler returns), so the handler must not return
+	// while the writer can still touch it.
+	written chan struct{}
 }
 
-func newClient(conn *websocket.Conn, p Peer) *client {
-	return &client{conn: conn, peer: p, send: make(chan []byte, sendQueue), done: make(chan struct{})}
+func newClient(conn *websocket.Conn, fc *flushConn, big *atomic.Bool, p Peer) *client {
+	return &client{conn: conn, fc: fc, big: big, peer: p, send: make(chan []byte, sendQueue), done: make(chan struct{}), written: make(chan struct{})}
 }
 
 // enqueue queues a frame without blocking; a client that cannot keep up is
@@ -63,15 +82,32 @@ func (c *client) writePump() {
 	defer func() {
 		ticker.Stop()
 		c.close()
+		close(c.written)
 	}()
 	for {
 		select {
 		case <-c.done:
 			return
 		case frame := <-c.send:
+			if c.big.Load() {
+				select { // let more frames gather, unless the client goes away
+				case <-time.After(coalesceWindow):
+				case <-c.done:
+					return
+				}
+			}
 			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.conn.WriteMessage(websocket.TextMessage, frame); err != nil {
-				return
+			// Write everything queued in one system call: hold each write
+			// while more frames follow.
+			for more := len(c.send); ; more-- {
+				c.fc.Hold(more > 0)
+				if err := c.conn.WriteMessage(websocket.TextMessage, frame); err != nil {
+					return
+				}
+				if more <= 0 {
+					break
+				}
+				frame = <-c.send
 			}
 		case <-ticker.C:
 			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))

@@ -144,6 +144,18 @@ func (h *Hub) Start(ctx context.Context, id string) error { return h.command(ctx
 // Advance puts the next slot on stage.
 func (h *Hub) Advance(ctx context.Context, id string) error { return h.command(ctx, id, "advance") }
 
+// Reload makes a loaded room re-read its roadshow; an unloaded room will
+// read it when it loads.
+func (h *Hub) Reload(ctx context.Context, id string) error {
+	h.mu.Lock()
+	e := h.rooms[id]
+	h.mu.Unlock()
+	if e == nil || e.r == nil {
+		return nil
+	}
+	return h.command(ctx, id, "reload")
+}
+
 // End closes the room to further actions; it stays readable.
 func (h *Hub) End(ctx context.Context, id string) error { return h.command(ctx, id, "end") }
 
@@ -158,10 +170,11 @@ type Admission struct {
 // Admit decides whether p may enter roadshow id, before the connection is
 // upgraded, so refusals are ordinary HTTP errors.
 func (h *Hub) Admit(ctx context.Context, p Peer, id string) (*Admission, error) {
-	rs, err := h.store.RoadshowByID(ctx, id)
+	r, err := h.room(ctx, id) // loads the room once; later admissions read memory
 	if err != nil {
 		return nil, err
 	}
+	rs := r.info.Load()
 	a := &Admission{Peer: p, Roadshow: id, Host: p.UserID != "" && (rs.OwnerID == p.UserID || p.Role == domain.RoleAdmin),
 		Presenter: p.UserID != "" && rs.Presents(p.UserID)}
 	if a.Host || a.Presenter {
@@ -193,23 +206,25 @@ func (h *Hub) Admit(ctx context.Context, p Peer, id string) (*Admission, error) 
 // until it closes. It blocks: the calling goroutine becomes the connection's
 // reader. w must implement http.Hijacker.
 func (h *Hub) Accept(w http.ResponseWriter, req *http.Request, a *Admission, since int64) {
-	conn, err := h.upgrader.Upgrade(w, req, nil)
+	hf := &hijackFlusher{ResponseWriter: w}
+	conn, err := h.upgrader.Upgrade(hf, req, nil)
 	if err != nil {
 		return // the upgrader has answered the client
 	}
-	h.serve(req.Context(), conn, a, since)
+	h.serve(context.Background(), conn, hf.conn, a, since)
 }
 
-func (h *Hub) serve(ctx context.Context, conn *websocket.Conn, a *Admission, since int64) {
+func (h *Hub) serve(ctx context.Context, conn *websocket.Conn, fc *flushConn, a *Admission, since int64) {
 	r, err := h.room(ctx, a.Roadshow)
 	if err != nil {
 		_ = conn.WriteMessage(websocket.TextMessage, errorFrame(0, ErrUnavailable, "直播间暂不可用 / room unavailable", ""))
 		_ = conn.Close()
 		return
 	}
-	c := newClient(conn, a.Peer)
+	c := newClient(conn, fc, &r.big, a.Peer)
 	c.host, c.presenter = a.Host, a.Presenter
 	go c.writePump()
+	defer func() { <-c.written }() // see client.written
 	select {
 	case r.joins <- joinReq{c: c, since: since}:
 	case <-r.stopped:

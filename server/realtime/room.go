@@ -69,6 +69,10 @@ type room struct {
 	fan     *fanout
 	unsub   func()
 	seq     atomic.Int64 // last stored seq; readPump reads it for error frames
+	big     atomic.Bool  // conns ≥ coalesceFrom; writers coalesce (client.go)
+	// info is the roadshow as the room last loaded it, for admission
+	// checks on other goroutines; run replaces it, never changes it.
+	info atomic.Pointer[domain.Roadshow]
 
 	rs        *domain.Roadshow
 	events    []domain.RoomEvent
@@ -96,6 +100,7 @@ func newRoom(h *Hub, rs *domain.Roadshow) *room {
 		limits: map[string]map[string]*bucket{}, reactions: map[string]int{}, totals: map[string]int{},
 		present: map[string]int{}, names: map[string]string{}}
 	r.unsub = h.broker.Subscribe(r.id, r.fan.deliver)
+	r.info.Store(rs)
 	return r
 }
 
@@ -215,6 +220,7 @@ func (r *room) join(j joinReq) {
 	c := j.c
 	r.fan.add(c)
 	r.conns++
+	r.big.Store(r.conns >= coalesceFrom)
 	r.present[presenceKey(c)]++
 	r.names[presenceKey(c)] = c.peer.Name
 	r.dirty = true
@@ -241,6 +247,7 @@ func (a Audience) reaches(c *client) bool {
 func (r *room) leave(c *client) {
 	r.fan.remove(c)
 	r.conns--
+	r.big.Store(r.conns >= coalesceFrom)
 	k := presenceKey(c)
 	if r.present[k]--; r.present[k] <= 0 {
 		delete(r.present, k)
@@ -629,7 +636,10 @@ func (r *room) control(kind string) error {
 		return err
 	}
 	r.rs = rs
+	r.info.Store(rs)
 	switch kind {
+	case "reload":
+		return nil
 	case "start":
 		if r.stage != nil {
 			return nil // already started (a retry after a crash)

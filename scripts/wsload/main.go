@@ -1,0 +1,366 @@
+// Command wsload loads one live roadshow room: it signs up a host, a
+// presenting founder and chat senders, schedules and starts a public
+// roadshow, opens N guest viewers, then sends chat at a given rate and
+// measures what every viewer receives: delivered messages/s, the share of
+// messages delivered to every live viewer, send→receive latency p50/p99,
+// errors, and (with -pid) the server's memory per idle connection.
+//
+//	scripts/wsload.sh -viewers 10000 -rate 20 -d 30s
+//
+// Loopback only. docs/BENCHMARKS.md records the figures.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+var (
+	base    = flag.String("base", "http://127.0.0.1:8080", "platform URL (loopback only)")
+	viewers = flag.Int("viewers", 1000, "guest viewers in the room")
+	rate    = flag.Float64("rate", 20, "chat messages per second, all senders together")
+	dur     = flag.Duration("d", 20*time.Second, "how long to send")
+	pid     = flag.Int("pid", 0, "server process id, to measure its memory per connection")
+	bridge  = flag.Int("bridge", 2000, "connections for the upgrade-rate comparison (0 to skip)")
+	plain   = flag.String("serve-plain", "", "internal: serve a plain net/http + gorilla websocket on this address")
+)
+
+// servePlain is the baseline for the Fiber→gorilla bridge: the same
+// upgrade on the standard library's server, answering with one frame.
+func servePlain(addr string) {
+	up := websocket.Upgrader{ReadBufferSize: 1024, WriteBufferSize: 1024, WriteBufferPool: &sync.Pool{}}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		fail("%v", err)
+	}
+	fmt.Println(ln.Addr().String())
+	fail("%v", http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		_ = c.WriteMessage(websocket.TextMessage, []byte(`{"type":"welcome","seq":0,"ts":0,"data":{}}`))
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				return
+			}
+		}
+	})))
+}
+
+// upgradeRate opens n websockets to each server, 100 at a time, reading the
+// first frame of each, and returns connections per second.
+func upgradeRate(n int, urls func(i int) string) float64 {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 100)
+	conns := make([]*websocket.Conn, n)
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(i int) {
+			defer func() { <-sem; wg.Done() }()
+			d := websocket.Dialer{ReadBufferSize: 1024, WriteBufferSize: 512}
+			c, _, err := d.Dial(urls(i), nil)
+			if err != nil {
+				fail("dial: %v", err)
+			}
+			if _, _, err := c.ReadMessage(); err != nil {
+				fail("first frame: %v", err)
+			}
+			conns[i] = c
+		}(i)
+	}
+	wg.Wait()
+	rate := float64(n) / time.Since(start).Seconds()
+	for _, c := range conns {
+		c.Close()
+	}
+	return rate
+}
+
+// compareBridge measures the upgrade rate through Fiber's hijack bridge
+// (with ticket check, admission and room join) against a plain net/http
+// upgrade, in the same run. Tickets are fetched beforehand.
+func compareBridge(room string, n int) {
+	cmd := exec.Command(os.Args[0], "-serve-plain", "127.0.0.1:0")
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		fail("%v", err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		fail("plain server: %v", err)
+	}
+	plainAddr := strings.TrimSpace(line)
+	tickets := make([]string, n)
+	for i := range tickets {
+		tickets[i] = api("POST", "/api/v1/realtime/ticket", "", nil)["ticket"].(string)
+	}
+	u, _ := url.Parse(*base)
+	bridged := upgradeRate(n, func(i int) string {
+		return (&url.URL{Scheme: "ws", Host: u.Host, Path: "/ws/roadshows/" + room, RawQuery: "ticket=" + tickets[i]}).String()
+	})
+	plainRate := upgradeRate(n, func(int) string { return "ws://" + plainAddr + "/" })
+	fmt.Printf("upgrades: Fiber hijack bridge (ticket, admission, room join, welcome) %.0f/s; plain net/http + gorilla %.0f/s; ratio %.2f\n",
+		bridged, plainRate, bridged/plainRate)
+}
+
+func fail(f string, a ...any) {
+	fmt.Fprintf(os.Stderr, "wsload: "+f+"\n", a...)
+	os.Exit(1)
+}
+
+func api(method, path, token string, body any) map[string]any {
+	var buf bytes.Buffer
+	if body != nil {
+		_ = json.NewEncoder(&buf).Encode(body)
+	}
+	req, _ := http.NewRequest(method, *base+path, &buf)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		fail("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	if res.StatusCode >= 300 {
+		fail("%s %s: %d %v", method, path, res.StatusCode, out)
+	}
+	return out
+}
+
+func signup(role string, n int) string {
+	r := api("POST", "/api/v1/auth/register", "", map[string]any{"email": fmt.Sprintf("wsload-%d-%s-%d@load.test", time.Now().UnixNano(), role, n),
+		"password": "load-password-1", "role": role, "name": fmt.Sprint(role, n)})
+	return r["accessToken"].(string)
+}
+
+func rss(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			f := strings.Fields(line)
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+type mem struct{ inuse, stack, rss int64 }
+
+// serverMem reads the server's heap and stack in use from /metrics, after
+// a pause so that a garbage collection has likely run.
+func serverMem() mem {
+	time.Sleep(2 * time.Second)
+	res, err := http.Get(*base + "/metrics")
+	if err != nil {
+		fail("metrics: %v", err)
+	}
+	defer res.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(res.Body)
+	var m mem
+	for _, line := range strings.Split(b.String(), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && (f[0] == "go_memstats_heap_inuse_bytes" || f[0] == "go_memstats_stack_inuse_bytes") {
+			v, _ := strconv.ParseFloat(f[1], 64)
+			m.inuse += int64(v)
+			if f[0] == "go_memstats_stack_inuse_bytes" {
+				m.stack = int64(v)
+			}
+		}
+	}
+	m.rss = rss(*pid)
+	return m
+}
+
+func dial(room, token string) (*websocket.Conn, error) {
+	tk := api("POST", "/api/v1/realtime/ticket", token, nil)["ticket"].(string)
+	u, _ := url.Parse(*base)
+	ws := url.URL{Scheme: "ws", Host: u.Host, Path: "/ws/roadshows/" + room, RawQuery: "ticket=" + tk}
+	d := websocket.Dialer{ReadBufferSize: 1024, WriteBufferSize: 512, HandshakeTimeout: 30 * time.Second}
+	c, _, err := d.Dial(ws.String(), nil)
+	return c, err
+}
+
+func main() {
+	flag.Parse()
+	if *plain != "" {
+		servePlain(*plain)
+		return
+	}
+	u, err := url.Parse(*base)
+	if err != nil || (u.Hostname() != "localhost" && !net.ParseIP(u.Hostname()).IsLoopback()) {
+		fail("-base must be a loopback URL")
+	}
+	var lim syscall.Rlimit // each viewer is a file descriptor
+	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil {
+		lim.Cur = lim.Max
+		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+	}
+
+	host := signup("manager", 0)
+	founder := signup("founder", 0)
+	space := api("POST", "/api/v1/spaces", host, map[string]any{"name": "压测众创空间", "level": "city", "model": "training", "services": []string{}, "district": "keqiao"})["id"].(string)
+	st := api("POST", "/api/v1/startups", founder, map[string]any{"name": "压测项目", "oneLiner": "压测", "description": "这是一个用于压测路演直播间的项目介绍文字，内容足够长。",
+		"sector": "ic", "stage": "seed", "askWan": 100, "district": "keqiao"})["id"].(string)
+	api("POST", "/api/v1/startups/"+st+"/publish", founder, nil)
+	room := api("POST", "/api/v1/roadshows", host, map[string]any{"title": "压测路演", "spaceId": space,
+		"startsAt": time.Now().Add(time.Minute).Format(time.RFC3339), "visibility": "public",
+		"slots": []map[string]any{{"startupId": st, "minutes": 60}}})["id"].(string)
+	api("POST", "/api/v1/roadshows/"+room+"/start", host, nil)
+	// The room allows a person one chat message a second: enough senders
+	// to reach the rate with room to spare.
+	nSenders := int(*rate/0.8) + 1
+	senders := make([]*websocket.Conn, nSenders)
+	for i := range senders {
+		if senders[i], err = dial(room, signup("founder", i+1)); err != nil {
+			fail("sender: %v", err)
+		}
+		go func(c *websocket.Conn) { // senders read and discard
+			for {
+				if _, _, err := c.ReadMessage(); err != nil {
+					return
+				}
+			}
+		}(senders[i])
+	}
+
+	if *bridge > 0 {
+		compareBridge(room, *bridge)
+	}
+	before := serverMem()
+	var (
+		received atomic.Int64
+		dropped  atomic.Int64
+		dialErrs atomic.Int64
+		hist     [10000]atomic.Int64 // send→receive latency by millisecond
+		counts   = make([]atomic.Int64, *viewers)
+		live     atomic.Int64
+		sending  atomic.Bool
+	)
+	start := time.Now()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 100)
+	for i := 0; i < *viewers; i++ {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			c, err := dial(room, "")
+			<-sem
+			if err != nil {
+				dialErrs.Add(1)
+				return
+			}
+			live.Add(1)
+			go func() {
+				defer live.Add(-1)
+				for {
+					_, data, err := c.ReadMessage()
+					if err != nil {
+						if sending.Load() {
+							dropped.Add(1)
+						}
+						return
+					}
+					// Find the send time without decoding JSON: the load
+					// generator shares the machine and must stay cheap.
+					if !bytes.HasPrefix(data, []byte(`{"type":"chat"`)) {
+						continue
+					}
+					if at := bytes.Index(data, []byte(`"text":"t=`)); at >= 0 {
+						rest := data[at+len(`"text":"t=`):]
+						end := bytes.IndexByte(rest, '"')
+						sent, _ := strconv.ParseInt(string(rest[:max(0, end)]), 10, 64)
+						hist[min(9999, time.Since(time.Unix(0, sent)).Milliseconds())].Add(1)
+						received.Add(1)
+						counts[i].Add(1)
+					}
+				}
+			}()
+		}(i)
+	}
+	wg.Wait()
+	connected := time.Since(start)
+	time.Sleep(3 * time.Second) // let the server settle before measuring idle memory
+	after := serverMem()
+	fmt.Printf("wsload: %d viewers connected in %s (%d failed), %d senders\n", live.Load(), connected.Round(time.Millisecond), dialErrs.Load(), nSenders)
+	n := float64(max(1, live.Load()))
+	fmt.Printf("server Go memory in use (heap + stacks, from /metrics): %.1f MiB before viewers, %.1f MiB with them idle: %.1f KiB per connection (stacks %.1f KiB)\n",
+		float64(before.inuse)/(1<<20), float64(after.inuse)/(1<<20), float64(after.inuse-before.inuse)/n/1024, float64(after.stack-before.stack)/n/1024)
+	if *pid > 0 {
+		fmt.Printf("server RSS: %.1f MiB before, %.1f MiB after: %.1f KiB per connection\n",
+			float64(before.rss)/(1<<20), float64(after.rss)/(1<<20), float64(after.rss-before.rss)/n/1024)
+	}
+
+	sending.Store(true)
+	interval := time.Duration(float64(time.Second) / *rate)
+	tick := time.NewTicker(interval)
+	sent := 0
+	sendStart := time.Now()
+	for time.Since(sendStart) < *dur {
+		<-tick.C
+		c := senders[sent%nSenders]
+		msg := map[string]any{"type": "chat.send", "data": map[string]any{"text": "t=" + strconv.FormatInt(time.Now().UnixNano(), 10)}}
+		if err := c.WriteJSON(msg); err != nil {
+			fail("send: %v", err)
+		}
+		sent++
+	}
+	tick.Stop()
+	elapsed := time.Since(sendStart)
+	time.Sleep(3 * time.Second) // let the last messages arrive
+	sending.Store(false)
+	got := received.Load()
+	full := 0
+	for i := range counts {
+		if counts[i].Load() == int64(sent) {
+			full++
+		}
+	}
+	var samples int64
+	for i := range hist {
+		samples += hist[i].Load()
+	}
+	p := func(q float64) int {
+		want, seen := int64(float64(samples)*q), int64(0)
+		for i := range hist {
+			if seen += hist[i].Load(); seen > want {
+				return i
+			}
+		}
+		return len(hist)
+	}
+	fmt.Printf("sent %d chat messages in %s (%.1f/s)\n", sent, elapsed.Round(time.Millisecond), float64(sent)/elapsed.Seconds())
+	fmt.Printf("delivered %d of %d expected (%.2f%%), %.0f messages/s; viewers who got every message: %d of %d; dropped connections: %d\n",
+		got, int64(sent)*live.Load(), 100*float64(got)/float64(max(1, int64(sent)*live.Load())), float64(got)/elapsed.Seconds(), full, live.Load(), dropped.Load())
+	fmt.Printf("latency send→receive over %d samples: p50 %d ms, p99 %d ms (1 ms buckets)\n", samples, p(0.5), p(0.99))
+}
