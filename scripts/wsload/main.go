@@ -210,6 +210,8 @@ func dial(room, token string) (*websocket.Conn, error) {
 	return c, err
 }
 
+var sendingNow atomic.Bool
+
 func main() {
 	flag.Parse()
 	if *plain != "" {
@@ -247,6 +249,9 @@ func main() {
 		go func(c *websocket.Conn) { // senders read and discard
 			for {
 				if _, _, err := c.ReadMessage(); err != nil {
+					if sendingNow.Load() {
+						fmt.Fprintln(os.Stderr, "wsload: sender connection ended:", err)
+					}
 					return
 				}
 			}
@@ -322,6 +327,7 @@ func main() {
 	}
 
 	sending.Store(true)
+	sendingNow.Store(true)
 	interval := time.Duration(float64(time.Second) / *rate)
 	tick := time.NewTicker(interval)
 	sent := 0

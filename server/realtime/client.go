@@ -3,7 +3,6 @@ package realtime
 import (
 	"encoding/json"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -14,30 +13,38 @@ const (
 	writeWait  = 10 * time.Second
 	pongWait   = 60 * time.Second
 	pingPeriod = pongWait * 9 / 10
-	sendQueue  = 64 // frames a client may fall behind (about 3 s of busy chat) before it is dropped
+	sendQueue  = 32 // frames or batches a client may fall behind (about 3 s of busy chat) before it is dropped
 )
 
-// coalesceWindow is how long a connection in a big room waits after a
-// frame for more before writing them all at once. On this machine the
-// kernel's loopback processing, not the server, limits a 10,000-viewer
-// room: every write is a packet per viewer. Writing a window's frames
-// together cuts the packets; small rooms (fewer than coalesceFrom
-// connections) write at once.
+// In a big room (coalesceFrom connections or more) frames are delivered in
+// batches every coalesceWindow: the frames of a window are framed for the
+// wire once and the same bytes are written to every viewer in one system
+// call. On this machine the kernel's loopback processing, not the server,
+// limits a 10,000-viewer room: every write is a packet per viewer, so
+// fewer, fuller writes are what lets every viewer keep up. Small rooms
+// deliver each frame at once.
 const (
-	coalesceWindow = 100 * time.Millisecond
+	coalesceWindow = 70 * time.Millisecond
 	coalesceFrom   = 2000
 )
+
+// outFrame is one item of a client's queue: a JSON frame for gorilla to
+// send, or raw bytes already framed for the wire (a batch).
+type outFrame struct {
+	b   []byte
+	raw bool
+}
 
 // client is one websocket connection. Its conn is read only by readPump and
 // written only by writePump; others reach it through send.
 type client struct {
-	conn      *websocket.Conn
-	fc        *flushConn
-	big       *atomic.Bool // the room is big enough to coalesce writes
+	conn *websocket.Conn
+	fc   *flushConn
+
 	peer      Peer
 	host      bool
 	presenter bool
-	send      chan []byte
+	send      chan outFrame
 	closeOnce sync.Once
 	done      chan struct{}
 	// written closes when writePump has returned. The connection may belong
@@ -47,20 +54,24 @@ type client struct {
 	written chan struct{}
 }
 
-func newClient(conn *websocket.Conn, fc *flushConn, big *atomic.Bool, p Peer) *client {
-	return &client{conn: conn, fc: fc, big: big, peer: p, send: make(chan []byte, sendQueue), done: make(chan struct{}), written: make(chan struct{})}
+func newClient(conn *websocket.Conn, fc *flushConn, p Peer) *client {
+	return &client{conn: conn, fc: fc, peer: p, send: make(chan outFrame, sendQueue), done: make(chan struct{}), written: make(chan struct{})}
 }
 
 // enqueue queues a frame without blocking; a client that cannot keep up is
 // closed so that it never stalls a room.
 func (c *client) enqueue(frame []byte) bool {
+	return c.enqueueOut(outFrame{b: frame})
+}
+
+func (c *client) enqueueOut(f outFrame) bool {
 	select {
 	case <-c.done:
 		return false
 	default:
 	}
 	select {
-	case c.send <- frame:
+	case c.send <- f:
 		return true
 	default:
 		c.close()
@@ -88,26 +99,29 @@ func (c *client) writePump() {
 		select {
 		case <-c.done:
 			return
-		case frame := <-c.send:
-			if c.big.Load() {
-				select { // let more frames gather, unless the client goes away
-				case <-time.After(coalesceWindow):
-				case <-c.done:
-					return
-				}
-			}
-			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
+		case f := <-c.send:
+			// gorilla applies its deadline to the connection only when it
+			// writes; raw batches go around it, so set both.
+			deadline := time.Now().Add(writeWait)
+			_ = c.conn.SetWriteDeadline(deadline)
+			_ = c.fc.SetWriteDeadline(deadline)
 			// Write everything queued in one system call: hold each write
 			// while more frames follow.
 			for more := len(c.send); ; more-- {
 				c.fc.Hold(more > 0)
-				if err := c.conn.WriteMessage(websocket.TextMessage, frame); err != nil {
+				var err error
+				if f.raw {
+					_, err = c.fc.Write(f.b)
+				} else {
+					err = c.conn.WriteMessage(websocket.TextMessage, f.b)
+				}
+				if err != nil {
 					return
 				}
 				if more <= 0 {
 					break
 				}
-				frame = <-c.send
+				f = <-c.send
 			}
 		case <-ticker.C:
 			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
@@ -155,32 +169,111 @@ func errorFrame(seq int64, code, detail, ref string) []byte {
 
 // fanout is the set of a room's local connections and delivers the frames
 // the broker carries to them. It has its own lock so that delivery does not
-// depend on who publishes.
+// depend on who publishes. In a big room it batches (see coalesceWindow).
 type fanout struct {
-	mu      sync.RWMutex
-	clients map[*client]struct{}
+	mu        sync.RWMutex
+	clients   map[*client]struct{}
+	big       bool
+	pending   []pendingFrame
+	scheduled bool
+}
+
+type pendingFrame struct {
+	to    Audience
+	frame []byte
 }
 
 func (f *fanout) add(c *client) {
 	f.mu.Lock()
 	f.clients[c] = struct{}{}
+	f.big = len(f.clients) >= coalesceFrom
 	f.mu.Unlock()
 }
 
 func (f *fanout) remove(c *client) {
 	f.mu.Lock()
 	delete(f.clients, c)
+	f.big = len(f.clients) >= coalesceFrom
 	f.mu.Unlock()
 }
 
 func (f *fanout) deliver(to Audience, frame []byte) {
+	f.mu.Lock()
+	if f.big {
+		f.pending = append(f.pending, pendingFrame{to, frame})
+		if !f.scheduled {
+			f.scheduled = true
+			time.AfterFunc(coalesceWindow, f.flushBatch)
+		}
+		f.mu.Unlock()
+		return
+	}
+	f.mu.Unlock()
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	for c := range f.clients {
-		if to.All || (to.Hosts && c.host) || contains(to.Users, c.peer.UserID) {
+		if to.reaches(c) {
 			c.enqueue(frame)
 		}
 	}
+}
+
+// flushBatch sends the window's frames: the frames for everyone are framed
+// for the wire once, and each client gets them (plus any frames meant for it
+// alone) in one write.
+func (f *fanout) flushBatch() {
+	f.mu.Lock()
+	batch := f.pending
+	f.pending, f.scheduled = nil, false
+	f.mu.Unlock()
+	var common []byte
+	targeted := false
+	for _, p := range batch {
+		if p.to.All {
+			common = appendWireFrame(common, p.frame)
+		} else {
+			targeted = true
+		}
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	for c := range f.clients {
+		b := common
+		if targeted { // keep the room's order for a client that gets extra frames
+			var own []byte
+			extra := false
+			for _, p := range batch {
+				if p.to.reaches(c) {
+					own = appendWireFrame(own, p.frame)
+					extra = extra || !p.to.All
+				}
+			}
+			if extra {
+				b = own
+			}
+		}
+		if len(b) > 0 {
+			c.enqueueOut(outFrame{b: b, raw: true})
+		}
+	}
+}
+
+// appendWireFrame appends payload as one unmasked, final websocket text
+// frame (RFC 6455 §5.2), the form a server sends.
+func appendWireFrame(dst, payload []byte) []byte {
+	n := len(payload)
+	switch {
+	case n < 126:
+		dst = append(dst, 0x81, byte(n))
+	case n < 1<<16:
+		dst = append(dst, 0x81, 126, byte(n>>8), byte(n))
+	default:
+		dst = append(dst, 0x81, 127)
+		for i := 7; i >= 0; i-- {
+			dst = append(dst, byte(uint64(n)>>(8*i)))
+		}
+	}
+	return append(dst, payload...)
 }
 
 func contains(list []string, s string) bool {

@@ -58,7 +58,7 @@ func NewHub(store Store, interest InterestRecorder, broker Broker, log *slog.Log
 	h := &Hub{store: store, interest: interest, broker: broker, log: log, done: make(chan struct{}),
 		rooms: map[string]*roomEntry{}, pending: map[string]domain.Attendance{},
 		upgrader: websocket.Upgrader{
-			ReadBufferSize: 1024, WriteBufferSize: 1024,
+			ReadBufferSize: 512, WriteBufferSize: 1024,
 			// Idle connections hold no write buffer: they borrow one per write.
 			WriteBufferPool: &sync.Pool{},
 			// The API has no cookies: a ticket is the only credential, so
@@ -221,7 +221,7 @@ func (h *Hub) serve(ctx context.Context, conn *websocket.Conn, fc *flushConn, a 
 		_ = conn.Close()
 		return
 	}
-	c := newClient(conn, fc, &r.big, a.Peer)
+	c := newClient(conn, fc, a.Peer)
 	c.host, c.presenter = a.Host, a.Presenter
 	go c.writePump()
 	defer func() { <-c.written }() // see client.written

@@ -69,7 +69,6 @@ type room struct {
 	fan     *fanout
 	unsub   func()
 	seq     atomic.Int64 // last stored seq; readPump reads it for error frames
-	big     atomic.Bool  // conns ≥ coalesceFrom; writers coalesce (client.go)
 	// info is the roadshow as the room last loaded it, for admission
 	// checks on other goroutines; run replaces it, never changes it.
 	info atomic.Pointer[domain.Roadshow]
@@ -220,7 +219,6 @@ func (r *room) join(j joinReq) {
 	c := j.c
 	r.fan.add(c)
 	r.conns++
-	r.big.Store(r.conns >= coalesceFrom)
 	r.present[presenceKey(c)]++
 	r.names[presenceKey(c)] = c.peer.Name
 	r.dirty = true
@@ -247,7 +245,6 @@ func (a Audience) reaches(c *client) bool {
 func (r *room) leave(c *client) {
 	r.fan.remove(c)
 	r.conns--
-	r.big.Store(r.conns >= coalesceFrom)
 	k := presenceKey(c)
 	if r.present[k]--; r.present[k] <= 0 {
 		delete(r.present, k)
