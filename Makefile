@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/yuechuang
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build vet bench loadtest searchbench evalmatch reindex clean
+.PHONY: run test build vet bench loadtest wsload searchbench evalmatch reindex clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: build
@@ -34,6 +34,10 @@ bench:
 ## loadtest: /dealflow against a trivial Fiber handler, on loopback
 loadtest:
 	scripts/loadtest.sh -d 8s
+
+## wsload: one live roadshow room with 10,000 viewers
+wsload:
+	scripts/wsload.sh -viewers 10000 -rate 20 -d 30s
 
 ## searchbench: the embedded search engine with 100,000 profiles
 searchbench:
