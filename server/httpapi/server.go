@@ -91,6 +91,11 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 		// buffers that the next request reuses; services keep some of them
 		// (feedback keys), so every value must be a real copy.
 		Immutable: true,
+		// Return fasthttp's per-connection buffers to their pools between
+		// requests. It matters for websockets: a hijacked connection would
+		// otherwise keep its 4 KiB read buffer for the whole roadshow
+		// (docs/BENCHMARKS.md, memory per idle connection).
+		ReduceMemoryUsage: true,
 		// goccy/go-json encodes the API's responses about twice as fast as
 		// encoding/json (BenchmarkDealFlow), with the same output.
 		JSONEncoder: json.Marshal,

@@ -24,7 +24,7 @@ const (
 // fewer, fuller writes are what lets every viewer keep up. Small rooms
 // deliver each frame at once.
 const (
-	coalesceWindow = 70 * time.Millisecond
+	coalesceWindow = 50 * time.Millisecond
 	coalesceFrom   = 2000
 )
 
