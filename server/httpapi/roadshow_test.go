@@ -484,3 +484,80 @@ func TestRoadshowVisibilityChangeReachesRoom(t *testing.T) {
 		t.Fatalf("host refused: %v", err)
 	}
 }
+
+// TestRoadshowLimits covers each per-message limit and the guest rule.
+func TestRoadshowLimits(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	addr := e.listen(t)
+	s := newRoadshow(t, e, "public")
+	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/start", s.host, nil)
+	guest, err := e.dial(t, addr, "", s.id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := guest.next("welcome"); w.field("role") != "guest" {
+		t.Fatalf("guest welcome %s", w.Data)
+	}
+	guest.send("chat.send", map[string]any{"text": "游客"}, "g1")
+	guest.expectError("g1", "forbidden")
+
+	v, _ := e.dial(t, addr, s.viewer, s.id, "")
+	v.next("welcome")
+	cases := []struct {
+		typ  string
+		data any
+		code string
+	}{
+		{"question.ask", map[string]any{"text": strings.Repeat("问", 301)}, "too_long"},
+		{"reaction", map[string]any{"emoji": ""}, "invalid"},
+		{"reaction", map[string]any{"emoji": "123456789"}, "invalid"},
+		{"user.mute", map[string]any{"userId": s.investorID}, "forbidden"},
+		{"question.answer", map[string]any{"id": 1}, "forbidden"},
+		{"interest", map[string]any{}, "forbidden"},
+	}
+	for i, tc := range cases {
+		ref := fmt.Sprint("l", i)
+		v.send(tc.typ, tc.data, ref)
+		v.expectError(ref, tc.code)
+	}
+	// Questions: a burst of 3, then one per 5 seconds.
+	limited := false
+	for i := 0; i < 5 && !limited; i++ {
+		ref := fmt.Sprint("q", i)
+		v.send("question.ask", map[string]any{"text": fmt.Sprint("问题", i)}, ref)
+		limited = v.answer(ref).field("code") == "rate_limited"
+	}
+	if !limited {
+		t.Fatal("five questions at once were not rate limited")
+	}
+	// At most 32 kinds of reaction per room.
+	host, _ := e.dial(t, addr, s.host, s.id, "")
+	host.next("welcome")
+	refused := false
+	for i := 0; i < 40 && !refused; i++ {
+		ref := fmt.Sprint("r", i)
+		host.send("reaction", map[string]any{"emoji": fmt.Sprint("e", i)}, ref)
+		host.send("dance", nil, ref+"m") // answered at once: marks the end of the reaction's answers
+		for {
+			f := host.next("error")
+			if f.field("ref") == ref+"m" {
+				break
+			}
+			if f.field("ref") == ref && f.field("code") == "invalid" {
+				refused = true
+			}
+			if f.field("ref") == ref && f.field("code") == "rate_limited" {
+				time.Sleep(200 * time.Millisecond)
+				i--
+			}
+		}
+	}
+	if !refused {
+		t.Fatal("more than 32 kinds of reaction accepted")
+	}
+	// An admin counts as a host everywhere.
+	admin, _ := e.dial(t, addr, e.admin, s.id, "")
+	if w := admin.next("welcome"); w.field("role") != "host" {
+		t.Fatalf("admin welcome %s", w.Data)
+	}
+}
