@@ -271,6 +271,9 @@ func (m *Main) Run(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	m.log.Info("shutting down")
+	// Close the live rooms first: the HTTP server waits for connections,
+	// and websockets only end when their rooms close them.
+	m.hub.Close()
 	return m.http.Shutdown(shutdownTimeout)
 }
 

@@ -373,7 +373,7 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	hidden := map[int64]bool{}
 	for _, e := range events {
 		if e.Type == "message.hide" {
-			hidden[toInt64(e.Data["id"])] = true
+			hidden[e.Int("id")] = true
 		}
 	}
 	rec := &Record{Roadshow: r, Chat: []domain.RoomEvent{}, Questions: []RecordQuestion{}, Interest: []RecordInterest{}, Stages: []domain.RoomEvent{}}
@@ -397,11 +397,11 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 				qs[e.Seq] = &RecordQuestion{ID: e.Seq, Text: text, UserName: e.UserName, At: e.At}
 			}
 		case "question.vote":
-			if q := qs[toInt64(e.Data["id"])]; q != nil {
+			if q := qs[e.Int("id")]; q != nil {
 				q.Votes++
 			}
 		case "question.answer":
-			if q := qs[toInt64(e.Data["id"])]; q != nil {
+			if q := qs[e.Int("id")]; q != nil {
 				q.Answered = true
 			}
 		case "interest":
@@ -449,19 +449,4 @@ func slotOwner(r *domain.Roadshow, startupID string) string {
 		}
 	}
 	return ""
-}
-
-// toInt64 reads a number stored in an event's data.
-func toInt64(v any) int64 {
-	switch n := v.(type) {
-	case int64:
-		return n
-	case int32:
-		return int64(n)
-	case int:
-		return int64(n)
-	case float64:
-		return int64(n)
-	}
-	return 0
 }

@@ -98,3 +98,19 @@ type Registration struct {
 	UserID     string    `json:"userId" bson:"userId"`
 	At         time.Time `json:"at" bson:"at"`
 }
+
+// Int reads a number from the event's data, stored as int32, int64 or
+// float64 depending on the database and the path it took.
+func (e RoomEvent) Int(key string) int64 {
+	switch n := e.Data[key].(type) {
+	case int64:
+		return n
+	case int32:
+		return int64(n)
+	case int:
+		return int64(n)
+	case float64:
+		return int64(n)
+	}
+	return 0
+}

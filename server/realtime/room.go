@@ -125,26 +125,26 @@ func (r *room) applyEvent(e domain.RoomEvent) {
 		text, _ := e.Data["text"].(string)
 		r.questions[e.Seq] = &question{ID: e.Seq, Text: text, UserID: e.UserID, UserName: e.UserName, voters: map[string]bool{}}
 	case "question.vote":
-		if q := r.questions[num(e.Data["id"])]; q != nil && !q.voters[e.UserID] {
+		if q := r.questions[e.Int("id")]; q != nil && !q.voters[e.UserID] {
 			q.voters[e.UserID] = true
 			q.Votes++
 		}
 	case "question.answer":
-		if q := r.questions[num(e.Data["id"])]; q != nil {
+		if q := r.questions[e.Int("id")]; q != nil {
 			q.Answered = true
 		}
 	case "message.hide":
-		if q := r.questions[num(e.Data["id"])]; q != nil {
+		if q := r.questions[e.Int("id")]; q != nil {
 			q.Hidden = true
 		}
 	case "user.mute":
 		u, _ := e.Data["userId"].(string)
 		r.muted[u] = true
 	case "stage":
-		s := &stage{Slot: int(num(e.Data["slot"])), Page: int(num(e.Data["page"]))}
+		s := &stage{Slot: int(e.Int("slot")), Page: int(e.Int("page"))}
 		s.StartupID, _ = e.Data["startupId"].(string)
 		s.StartupName, _ = e.Data["startupName"].(string)
-		s.Deadline = time.UnixMilli(num(e.Data["deadline"]))
+		s.Deadline = time.UnixMilli(e.Int("deadline"))
 		r.stage = s
 	case "interest":
 		sid, _ := e.Data["startupId"].(string)
@@ -152,21 +152,6 @@ func (r *room) applyEvent(e domain.RoomEvent) {
 	case "ended":
 		r.ended = true
 	}
-}
-
-// num reads a number from event data, stored as int64 or float64.
-func num(v any) int64 {
-	switch n := v.(type) {
-	case int64:
-		return n
-	case int32:
-		return int64(n)
-	case int:
-		return int64(n)
-	case float64:
-		return int64(n)
-	}
-	return 0
 }
 
 // run is the room's goroutine.
@@ -315,13 +300,13 @@ func (r *room) eventFrame(e domain.RoomEvent) (Audience, []byte) {
 	case "question", "question.vote", "question.answer":
 		id := e.Seq
 		if e.Type != "question" {
-			id = num(e.Data["id"])
+			id = e.Int("id")
 		}
 		if q := r.questions[id]; q != nil {
 			return all, encode("question", e.Seq, e.At, q)
 		}
 	case "message.hide":
-		id := num(e.Data["id"])
+		id := e.Int("id")
 		if q := r.questions[id]; q != nil {
 			return all, encode("question", e.Seq, e.At, q)
 		}
@@ -343,7 +328,7 @@ func (r *room) eventFrame(e domain.RoomEvent) (Audience, []byte) {
 
 // stageAt is the stage an event set (not the current one, during replay).
 func (r *room) stageAt(e domain.RoomEvent) stage {
-	s := stage{Slot: int(num(e.Data["slot"])), Page: int(num(e.Data["page"])), Deadline: time.UnixMilli(num(e.Data["deadline"]))}
+	s := stage{Slot: int(e.Int("slot")), Page: int(e.Int("page")), Deadline: time.UnixMilli(e.Int("deadline"))}
 	s.StartupID, _ = e.Data["startupId"].(string)
 	s.StartupName, _ = e.Data["startupName"].(string)
 	return s
