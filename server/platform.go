@@ -117,22 +117,27 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	matcher, err := app.NewMatcher(m.db, tax, m.log)
+	notes := realtime.NewNotifications(m.db)
+	notifier := app.NewNotifier(m.db, notes, m.log)
+	matcher, err := app.NewMatcher(m.db, tax, notifier, m.log)
 	if err != nil {
 		return err
 	}
 	m.hub = realtime.NewHub(m.db, matcher, realtime.NewLocalBroker(), m.log)
 	svc := httpapi.Services{
-		Roadshows: app.NewRoadshows(m.db, m.hub),
-		Hub:       m.hub,
-		Tickets:   realtime.NewTickets(),
-		Accounts:  accounts,
-		Startups:  app.NewStartups(m.db, m.db, m.db, tax, app.StartupObservers{matcher, m.indexer}),
-		Investors: app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),
-		Spaces:    app.NewSpaces(m.db, m.db, tax, m.indexer),
-		Matcher:   matcher,
-		Search:    m.indexer,
-		Taxonomy:  tax,
+		Roadshows:     app.NewRoadshows(m.db, m.hub),
+		Hub:           m.hub,
+		Tickets:       realtime.NewTickets(),
+		Notifier:      notifier,
+		Notifications: notes,
+		Intros:        app.NewIntros(m.db, notifier),
+		Accounts:      accounts,
+		Startups:      app.NewStartups(m.db, m.db, m.db, tax, app.StartupObservers{matcher, m.indexer}),
+		Investors:     app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),
+		Spaces:        app.NewSpaces(m.db, m.db, tax, m.indexer),
+		Matcher:       matcher,
+		Search:        m.indexer,
+		Taxonomy:      tax,
 	}
 
 	if cfg.AdminEmail != "" {

@@ -34,6 +34,7 @@ type MatchStore interface {
 // A Matcher is safe for concurrent use.
 type Matcher struct {
 	store   MatchStore
+	notify  Notify
 	tax     *domain.Taxonomy
 	phrases *phrases
 	idx     *matching.Index
@@ -56,7 +57,7 @@ type Matcher struct {
 const maxCards = 200_000
 
 // NewMatcher returns an empty Matcher; call Load before serving.
-func NewMatcher(store MatchStore, tax *domain.Taxonomy, log *slog.Logger) (*Matcher, error) {
+func NewMatcher(store MatchStore, tax *domain.Taxonomy, notify Notify, log *slog.Logger) (*Matcher, error) {
 	fams := map[string]string{}
 	for _, s := range tax.Sectors {
 		fams[s.Code] = s.Family
@@ -65,7 +66,7 @@ func NewMatcher(store MatchStore, tax *domain.Taxonomy, log *slog.Logger) (*Matc
 	if err != nil {
 		return nil, err
 	}
-	return &Matcher{store: store, tax: tax, phrases: newPhrases(tax), idx: idx, now: time.Now, log: log,
+	return &Matcher{store: store, notify: notify, tax: tax, phrases: newPhrases(tax), idx: idx, now: time.Now, log: log,
 		investors: map[string]*domain.Investor{}, feedback: map[string]map[string]string{}, cards: map[string]*domain.StartupCard{}}, nil
 }
 
@@ -360,6 +361,13 @@ func (m *Matcher) Feedback(ctx context.Context, actor domain.Actor, startupID, a
 	if s.Status != domain.StatusPublished {
 		return nil, domain.ErrNotFound
 	}
+	m.mu.RLock()
+	before := m.feedback[actor.UserID][startupID]
+	investorName := ""
+	if inv := m.investors[actor.UserID]; inv != nil {
+		investorName = inv.Name
+	}
+	m.mu.RUnlock()
 	f := domain.Feedback{InvestorID: actor.UserID, StartupID: startupID, Action: action, At: m.now().UTC()}
 	if action == "" {
 		err = m.store.DeleteFeedback(ctx, actor.UserID, startupID)
@@ -370,6 +378,15 @@ func (m *Matcher) Feedback(ctx context.Context, actor domain.Actor, startupID, a
 		return nil, err
 	}
 	m.remember(actor.UserID, startupID, action)
+	if action == domain.FeedbackInterested && before != domain.FeedbackInterested {
+		err := m.notify.Notify(ctx, s.OwnerID, domain.NoteInterest, map[string]any{"startupId": s.ID, "startupName": s.Name,
+			"investorUserId": actor.UserID, "investorName": investorName})
+		if err != nil {
+			// The interest is saved; the founder will see it in the deal
+			// record even if this notice failed.
+			m.log.ErrorContext(ctx, "notify interest", "startup", s.ID, "err", err)
+		}
+	}
 	return &f, nil
 }
 

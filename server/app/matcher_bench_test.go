@@ -21,7 +21,8 @@ func BenchmarkDealFlow(b *testing.B) {
 	db := mongotest.Open(b)
 	tax, _ := taxonomy.Load("")
 	ctx := context.Background()
-	m, err := app.NewMatcher(db, tax, slog.New(slog.DiscardHandler))
+	log := slog.New(slog.DiscardHandler)
+	m, err := app.NewMatcher(db, tax, app.NewNotifier(db, nopPusher{}, log), log)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -60,3 +61,8 @@ func BenchmarkDealFlow(b *testing.B) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// nopPusher drops live pushes: the benchmark has no open sessions.
+type nopPusher struct{}
+
+func (nopPusher) Push(string, *domain.Notification) {}

@@ -54,7 +54,9 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	if cfg.LoginLimit == 0 {
 		cfg.LoginLimit = 1000
 	}
-	matcher, err := app.NewMatcher(db, tax, log)
+	notes := realtime.NewNotifications(db)
+	notifier := app.NewNotifier(db, notes, log)
+	matcher, err := app.NewMatcher(db, tax, notifier, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,16 +79,19 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	hub := realtime.NewHub(db, matcher, realtime.NewLocalBroker(), log)
 	t.Cleanup(hub.Close)
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, srv: httpapi.New(httpapi.Services{
-		Accounts:  accounts,
-		Startups:  app.NewStartups(db, db, db, tax, app.StartupObservers{matcher, indexer}),
-		Investors: app.NewInvestors(db, tax, app.InvestorObservers{matcher, indexer}),
-		Spaces:    app.NewSpaces(db, db, tax, indexer),
-		Matcher:   matcher,
-		Search:    indexer,
-		Roadshows: app.NewRoadshows(db, hub),
-		Hub:       hub,
-		Tickets:   realtime.NewTickets(),
-		Taxonomy:  tax,
+		Accounts:      accounts,
+		Startups:      app.NewStartups(db, db, db, tax, app.StartupObservers{matcher, indexer}),
+		Investors:     app.NewInvestors(db, tax, app.InvestorObservers{matcher, indexer}),
+		Spaces:        app.NewSpaces(db, db, tax, indexer),
+		Matcher:       matcher,
+		Search:        indexer,
+		Roadshows:     app.NewRoadshows(db, hub),
+		Hub:           hub,
+		Tickets:       realtime.NewTickets(),
+		Notifier:      notifier,
+		Notifications: notes,
+		Intros:        app.NewIntros(db, notifier),
+		Taxonomy:      tax,
 	}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-password", "管理员"); err != nil {
 		t.Fatal(err)

@@ -23,16 +23,19 @@ type Pinger interface {
 
 // Services are the use cases the API exposes.
 type Services struct {
-	Accounts  *app.Accounts
-	Startups  *app.Startups
-	Investors *app.Investors
-	Spaces    *app.Spaces
-	Matcher   *app.Matcher
-	Search    *app.Indexer
-	Roadshows *app.Roadshows
-	Hub       *realtime.Hub
-	Tickets   *realtime.Tickets
-	Taxonomy  *domain.Taxonomy
+	Accounts      *app.Accounts
+	Startups      *app.Startups
+	Investors     *app.Investors
+	Spaces        *app.Spaces
+	Matcher       *app.Matcher
+	Search        *app.Indexer
+	Roadshows     *app.Roadshows
+	Hub           *realtime.Hub
+	Tickets       *realtime.Tickets
+	Notifier      *app.Notifier
+	Notifications *realtime.Notifications
+	Intros        *app.Intros
+	Taxonomy      *domain.Taxonomy
 }
 
 // Config tunes the HTTP layer.
@@ -168,6 +171,18 @@ func (s *Server) routes() {
 	v1.Get("/roadshows/:id/record", s.roadshowRecord)
 	v1.Post("/realtime/ticket", s.ticket)
 	a.Get("/ws/roadshows/:id", s.roadshowSocket)
+
+	v1.Get("/notifications", s.listNotifications)
+	v1.Post("/notifications/read", s.readNotifications)
+	v1.Get("/notification-settings", s.notificationSettings)
+	v1.Put("/notification-settings", s.saveNotificationSettings)
+	a.Get("/ws/notifications", s.notificationSocket)
+	v1.Post("/intros", s.createIntro)
+	v1.Get("/intros", s.listIntros)
+	v1.Post("/intros/:id/accept", s.decideIntro(true))
+	v1.Post("/intros/:id/decline", s.decideIntro(false))
+	v1.Get("/pipeline", s.pipeline)
+	v1.Put("/pipeline/:startupId", s.setPipeline)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

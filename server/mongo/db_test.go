@@ -374,3 +374,48 @@ func TestOutbox(t *testing.T) {
 		t.Fatal("delete left no mark")
 	}
 }
+
+// TestNotificationShapes pins $gt on string ids, sort by _id, UpdateMany
+// with $in and the unread count on the real server.
+func TestNotificationShapes(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	var ids []string
+	for i := 0; i < 5; i++ {
+		n := &domain.Notification{UserID: "u", Type: "interest", Data: map[string]any{"i": i}, Digest: i == 3, CreatedAt: time.Now()}
+		if err := db.CreateNotification(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, n.ID)
+	}
+	_ = db.CreateNotification(ctx, &domain.Notification{UserID: "other", Type: "interest"})
+	after, err := db.NotificationsAfter(ctx, "u", ids[1], 10)
+	if err != nil || len(after) != 2 || after[0].ID != ids[2] || after[1].ID != ids[4] {
+		t.Fatalf("after %s: %v %v", ids[1], after, err)
+	}
+	if all, _ := db.NotificationsAfter(ctx, "u", "", 10); len(all) != 4 {
+		t.Fatalf("all pushed: %d", len(all))
+	}
+	page, total, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 2))
+	if err != nil || total != 5 || len(page) != 2 || page[0].ID != ids[4] {
+		t.Fatalf("page %v total %d %v", page, total, err)
+	}
+	if err := db.MarkRead(ctx, "u", []string{ids[0], ids[1]}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.CountUnread(ctx, "u"); n != 3 {
+		t.Fatalf("unread %d, want 3", n)
+	}
+	if _, total, _ := db.ListNotifications(ctx, "u", true, mustPage(t, 1, 20)); total != 3 {
+		t.Fatalf("unread list %d", total)
+	}
+	if err := db.MarkRead(ctx, "u", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.CountUnread(ctx, "u"); n != 0 {
+		t.Fatalf("unread after all %d", n)
+	}
+	if n, _ := db.CountUnread(ctx, "other"); n != 1 {
+		t.Fatalf("another user's notification marked: %d", n)
+	}
+}

@@ -81,7 +81,7 @@ func TestRestartLosesNothing(t *testing.T) {
 	ctx := context.Background()
 	tax, _ := taxonomy.Load("")
 	log := slog.New(slog.DiscardHandler)
-	matcher, err := app.NewMatcher(db, tax, log)
+	matcher, err := app.NewMatcher(db, tax, app.NewNotifier(db, realtime.NewNotifications(db), log), log)
 	if err != nil {
 		t.Fatal(err)
 	}

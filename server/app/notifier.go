@@ -1,0 +1,146 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// NotifyStore stores notifications and delivery settings.
+type NotifyStore interface {
+	CreateNotification(ctx context.Context, n *domain.Notification) error
+	ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error)
+	NotificationsAfter(ctx context.Context, userID, id string, limit int) ([]domain.Notification, error)
+	CountUnread(ctx context.Context, userID string) (int, error)
+	MarkRead(ctx context.Context, userID string, ids []string) error
+	NotificationSettingsOf(ctx context.Context, userID string) (*domain.NotificationSettings, error)
+	SaveNotificationSettings(ctx context.Context, s *domain.NotificationSettings) error
+}
+
+// Pusher delivers a stored notification to a user's open sessions; the
+// realtime package implements it.
+type Pusher interface {
+	Push(userID string, n *domain.Notification)
+}
+
+// Notifier stores notifications first and then pushes them live, as each
+// user's settings say. It is safe for concurrent use.
+type Notifier struct {
+	store  NotifyStore
+	pusher Pusher
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// NewNotifier returns a Notifier.
+func NewNotifier(store NotifyStore, pusher Pusher, log *slog.Logger) *Notifier {
+	return &Notifier{store: store, pusher: pusher, log: log, now: time.Now}
+}
+
+// Notify tells userID about an event of type typ. It is stored before it
+// is pushed, so a session that reconnects gets what it missed.
+func (n *Notifier) Notify(ctx context.Context, userID, typ string, data map[string]any) error {
+	s, err := n.store.NotificationSettingsOf(ctx, userID)
+	if err != nil {
+		return err
+	}
+	d := s.Delivery(typ)
+	if d == domain.DeliverOff {
+		return nil
+	}
+	note := &domain.Notification{UserID: userID, Type: typ, Data: data, Digest: d == domain.DeliverDigest, CreatedAt: n.now().UTC()}
+	if err := n.store.CreateNotification(ctx, note); err != nil {
+		return err
+	}
+	if !note.Digest {
+		n.pusher.Push(userID, note)
+	}
+	return nil
+}
+
+// NotificationList is a page of notifications with the unread count.
+type NotificationList struct {
+	domain.List[domain.Notification]
+	Unread int `json:"unread"`
+}
+
+// List returns the caller's notifications, newest first.
+func (n *Notifier) List(ctx context.Context, actor domain.Actor, unreadOnly bool, p domain.Page) (*NotificationList, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	items, total, err := n.store.ListNotifications(ctx, actor.UserID, unreadOnly, p)
+	if err != nil {
+		return nil, err
+	}
+	unread, err := n.store.CountUnread(ctx, actor.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return &NotificationList{List: domain.List[domain.Notification]{Items: items, Total: total, Page: p.Page, PageSize: p.PageSize}, Unread: unread}, nil
+}
+
+// MarkRead marks the caller's notifications read: those in ids, or all.
+func (n *Notifier) MarkRead(ctx context.Context, actor domain.Actor, ids []string, all bool) error {
+	if actor.Anonymous() {
+		return domain.ErrUnauthorized
+	}
+	var v domain.Validator
+	v.Check(all != (len(ids) > 0), "ids", "须给出 ids 或 all: true 之一 / give either ids or all: true")
+	v.Check(len(ids) <= 500, "ids", "最多 500 个 / at most 500")
+	for _, id := range ids {
+		v.Check(domain.ValidID(id), "ids", "ID 格式不正确 / malformed id")
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	if all {
+		ids = nil
+	}
+	return n.store.MarkRead(ctx, actor.UserID, ids)
+}
+
+// Settings returns the caller's delivery per type, every type listed.
+func (n *Notifier) Settings(ctx context.Context, actor domain.Actor) (*domain.NotificationSettings, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	s, err := n.store.NotificationSettingsOf(ctx, actor.UserID)
+	if err != nil {
+		return nil, err
+	}
+	full := &domain.NotificationSettings{UserID: s.UserID, Types: map[string]string{}}
+	for _, t := range domain.NotificationTypes {
+		full.Types[t] = s.Delivery(t)
+	}
+	return full, nil
+}
+
+// SaveSettings changes the caller's delivery for the types given.
+func (n *Notifier) SaveSettings(ctx context.Context, actor domain.Actor, types map[string]string) (*domain.NotificationSettings, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	var v domain.Validator
+	for t, d := range types {
+		v.Check(contains(domain.NotificationTypes, t), "types."+clip(t), "未知通知类型 / unknown notification type")
+		v.Check(d == domain.DeliverLive || d == domain.DeliverDigest || d == domain.DeliverOff, "types."+clip(t), "须为 live、digest 或 off / must be live, digest or off")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	s, err := n.store.NotificationSettingsOf(ctx, actor.UserID)
+	if err != nil {
+		return nil, err
+	}
+	s.UserID = actor.UserID
+	for t, d := range types {
+		s.Types[t] = d
+	}
+	if err := n.store.SaveNotificationSettings(ctx, s); err != nil {
+		return nil, err
+	}
+	return n.Settings(ctx, actor)
+}

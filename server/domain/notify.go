@@ -1,0 +1,83 @@
+package domain
+
+import "time"
+
+// Notification types.
+const (
+	NoteInterest       = "interest"        // an investor is interested in your startup
+	NoteIntroRequested = "intro.requested" // someone asks you for an introduction
+	NoteIntroAccepted  = "intro.accepted"
+	NoteIntroDeclined  = "intro.declined"
+)
+
+// NotificationTypes lists every type a user can set a delivery for.
+var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined}
+
+// Deliveries: how a type of notification reaches a user.
+const (
+	DeliverLive   = "live"   // stored and pushed to open sessions at once
+	DeliverDigest = "digest" // stored, not pushed; summed up in the daily digest
+	DeliverOff    = "off"    // not stored
+)
+
+// Notification is one stored message to a user.
+type Notification struct {
+	ID        string         `json:"id" bson:"_id"`
+	UserID    string         `json:"-" bson:"userId"`
+	Type      string         `json:"type" bson:"type"`
+	Data      map[string]any `json:"data" bson:"data"`
+	Read      bool           `json:"read" bson:"read"`
+	Digest    bool           `json:"digest" bson:"digest"`
+	CreatedAt time.Time      `json:"createdAt" bson:"createdAt"`
+}
+
+// NotificationSettings are a user's delivery choices by type.
+type NotificationSettings struct {
+	UserID string            `json:"-" bson:"_id"`
+	Types  map[string]string `json:"types" bson:"types"`
+}
+
+// Delivery returns how type t reaches the user; live unless set otherwise.
+func (s *NotificationSettings) Delivery(t string) string {
+	if d, ok := s.Types[t]; ok {
+		return d
+	}
+	return DeliverLive
+}
+
+// Intro statuses.
+const (
+	IntroPending  = "pending"
+	IntroAccepted = "accepted"
+	IntroDeclined = "declined"
+)
+
+// Intro is a double opt-in introduction between an investor and a startup.
+type Intro struct {
+	ID             string     `json:"id" bson:"_id"`
+	StartupID      string     `json:"startupId" bson:"startupId"`
+	StartupName    string     `json:"startupName" bson:"startupName"`
+	FounderID      string     `json:"founderId" bson:"founderId"`
+	InvestorUserID string     `json:"investorUserId" bson:"investorUserId"`
+	InvestorID     string     `json:"investorId" bson:"investorId"`
+	InvestorName   string     `json:"investorName" bson:"investorName"`
+	FromID         string     `json:"fromId" bson:"fromId"` // who proposed: the founder or the investor user
+	Message        string     `json:"message" bson:"message"`
+	Status         string     `json:"status" bson:"status"`
+	CreatedAt      time.Time  `json:"createdAt" bson:"createdAt"`
+	DecidedAt      *time.Time `json:"decidedAt,omitempty" bson:"decidedAt,omitempty"`
+	Version        int        `json:"-" bson:"version"`
+}
+
+// Pipeline stages of an investor's private pipeline.
+var PipelineStages = []string{"watching", "contacted", "meeting", "due-diligence", "term-sheet", "invested", "passed"}
+
+// PipelineItem is one startup in an investor's private pipeline.
+type PipelineItem struct {
+	ID         string    `json:"-" bson:"_id"` // investorUserID:startupID
+	InvestorID string    `json:"-" bson:"investorId"`
+	StartupID  string    `json:"startupId" bson:"startupId"`
+	Stage      string    `json:"stage" bson:"stage"`
+	Note       string    `json:"note" bson:"note"`
+	UpdatedAt  time.Time `json:"updatedAt" bson:"updatedAt"`
+}

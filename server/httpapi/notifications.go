@@ -1,0 +1,148 @@
+package httpapi
+
+import (
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+func (s *Server) listNotifications(c *fiber.Ctx) error {
+	p, err := pageQuery(c)
+	if err != nil {
+		return err
+	}
+	unread, err := boolQuery(c, "unread")
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Notifier.List(c.UserContext(), actor(c), unread != nil && *unread, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(list)
+}
+
+func (s *Server) readNotifications(c *fiber.Ctx) error {
+	var in struct {
+		IDs []string `json:"ids"`
+		All bool     `json:"all"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := s.svc.Notifier.MarkRead(c.UserContext(), actor(c), in.IDs, in.All); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) notificationSettings(c *fiber.Ctx) error {
+	st, err := s.svc.Notifier.Settings(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+func (s *Server) saveNotificationSettings(c *fiber.Ctx) error {
+	var in struct {
+		Types map[string]string `json:"types"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	st, err := s.svc.Notifier.SaveSettings(c.UserContext(), actor(c), in.Types)
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+// notificationSocket upgrades GET /ws/notifications like roadshowSocket.
+func (s *Server) notificationSocket(c *fiber.Ctx) error {
+	if !strings.EqualFold(c.Get(fiber.HeaderUpgrade), "websocket") {
+		return domain.CodedError(domain.KindInvalid, "websocket_required", "此地址只接受 websocket 连接 / this address takes websocket connections only")
+	}
+	since := c.Query("since")
+	if since != "" && !domain.ValidID(since) {
+		return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
+			Fields: []domain.FieldError{{Field: "since", Message: "须为通知 ID / must be a notification id"}}}
+	}
+	peer, ok := s.svc.Tickets.Redeem(c.Query("ticket"))
+	if !ok || peer.UserID == "" {
+		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "票据无效或已过期，请登录后重新获取 / ticket invalid or expired; sign in and get a new one")
+	}
+	req, err := httpRequest(c)
+	if err != nil {
+		return err
+	}
+	c.Context().HijackSetNoResponse(true)
+	c.Context().Hijack(func(conn net.Conn) {
+		r := req
+		req = nil
+		s.svc.Notifications.Accept(&hijacker{conn: conn, header: http.Header{}}, r, peer, since)
+	})
+	return nil
+}
+
+func (s *Server) createIntro(c *fiber.Ctx) error {
+	var in app.IntroInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	i, err := s.svc.Intros.Create(c.UserContext(), actor(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(i)
+}
+
+func (s *Server) listIntros(c *fiber.Ctx) error {
+	list, err := s.svc.Intros.List(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list, "total": len(list)})
+}
+
+func (s *Server) decideIntro(accept bool) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		i, err := s.svc.Intros.Decide(c.UserContext(), actor(c), id, accept)
+		if err != nil {
+			return err
+		}
+		return c.JSON(i)
+	}
+}
+
+func (s *Server) pipeline(c *fiber.Ctx) error {
+	items, err := s.svc.Intros.Pipeline(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+}
+
+func (s *Server) setPipeline(c *fiber.Ctx) error {
+	id, err := idParam(c, "startupId")
+	if err != nil {
+		return err
+	}
+	var in app.PipelineInput
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	it, err := s.svc.Intros.SetPipeline(c.UserContext(), actor(c), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(it)
+}

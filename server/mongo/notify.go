@@ -1,0 +1,166 @@
+package mongo
+
+import (
+	"context"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+const (
+	colNotifications = "notifications"
+	colNoteSettings  = "notification_settings"
+	colIntros        = "intros"
+	colPipeline      = "pipeline"
+)
+
+// CreateNotification stores n, assigning its id. Ids grow with time, so
+// "after id" is "newer than".
+func (d *DB) CreateNotification(ctx context.Context, n *domain.Notification) error {
+	n.ID = NewID()
+	_, err := d.db.Collection(colNotifications).InsertOne(ctx, n)
+	return mapErr("create notification", err)
+}
+
+// ListNotifications returns one page of a user's notifications, newest first.
+func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error) {
+	q := bson.D{{Key: "userId", Value: userID}}
+	if unreadOnly {
+		q = append(q, bson.E{Key: "read", Value: false})
+	}
+	c := d.db.Collection(colNotifications)
+	total, err := c.CountDocuments(ctx, q)
+	if err != nil {
+		return nil, 0, mapErr("count notifications", err)
+	}
+	cur, err := c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetSkip(int64(p.Skip())).SetLimit(int64(p.PageSize)))
+	if err != nil {
+		return nil, 0, mapErr("list notifications", err)
+	}
+	out := []domain.Notification{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, 0, mapErr("list notifications decode", err)
+	}
+	return out, int(total), nil
+}
+
+// NotificationsAfter returns a user's pushed (not digest) notifications
+// with ids after id, oldest first, at most limit.
+func (d *DB) NotificationsAfter(ctx context.Context, userID, id string, limit int) ([]domain.Notification, error) {
+	q := bson.D{{Key: "userId", Value: userID}, {Key: "digest", Value: false}}
+	if id != "" {
+		q = append(q, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: id}}})
+	}
+	cur, err := d.db.Collection(colNotifications).Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, mapErr("notifications after", err)
+	}
+	out := []domain.Notification{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr("notifications after decode", err)
+	}
+	return out, nil
+}
+
+// CountUnread counts a user's unread notifications.
+func (d *DB) CountUnread(ctx context.Context, userID string) (int, error) {
+	n, err := d.db.Collection(colNotifications).CountDocuments(ctx, bson.D{{Key: "userId", Value: userID}, {Key: "read", Value: false}})
+	return int(n), mapErr("count unread", err)
+}
+
+// MarkRead marks the user's notifications with ids (all when ids is nil) read.
+func (d *DB) MarkRead(ctx context.Context, userID string, ids []string) error {
+	q := bson.D{{Key: "userId", Value: userID}, {Key: "read", Value: false}}
+	if ids != nil {
+		q = append(q, bson.E{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}})
+	}
+	_, err := d.db.Collection(colNotifications).UpdateMany(ctx, q, bson.D{{Key: "$set", Value: bson.D{{Key: "read", Value: true}}}})
+	return mapErr("mark read", err)
+}
+
+// NotificationSettingsOf returns a user's settings (empty if never set).
+func (d *DB) NotificationSettingsOf(ctx context.Context, userID string) (*domain.NotificationSettings, error) {
+	var s domain.NotificationSettings
+	err := d.db.Collection(colNoteSettings).FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&s)
+	if domain.IsKind(mapErr("", err), domain.KindNotFound) {
+		return &domain.NotificationSettings{UserID: userID, Types: map[string]string{}}, nil
+	}
+	if err != nil {
+		return nil, mapErr("notification settings", err)
+	}
+	if s.Types == nil {
+		s.Types = map[string]string{}
+	}
+	return &s, nil
+}
+
+// SaveNotificationSettings stores a user's settings.
+func (d *DB) SaveNotificationSettings(ctx context.Context, s *domain.NotificationSettings) error {
+	_, err := d.db.Collection(colNoteSettings).ReplaceOne(ctx, bson.D{{Key: "_id", Value: s.UserID}}, s, options.Replace().SetUpsert(true))
+	return mapErr("save notification settings", err)
+}
+
+// CreateIntro stores i, assigning its id.
+func (d *DB) CreateIntro(ctx context.Context, i *domain.Intro) error {
+	i.ID, i.Version = NewID(), 1
+	_, err := d.db.Collection(colIntros).InsertOne(ctx, i)
+	return mapErr("create intro", err)
+}
+
+// IntroByID returns the intro with id.
+func (d *DB) IntroByID(ctx context.Context, id string) (*domain.Intro, error) {
+	var i domain.Intro
+	if err := d.db.Collection(colIntros).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&i); err != nil {
+		return nil, mapErr("intro by id", err)
+	}
+	return &i, nil
+}
+
+// UpdateIntro stores i if it still has version prev.
+func (d *DB) UpdateIntro(ctx context.Context, i *domain.Intro, prev int) error {
+	i.Version = prev + 1
+	if err := d.replaceVersioned(ctx, colIntros, "update intro", i.ID, prev, i); err != nil {
+		i.Version = prev
+		return err
+	}
+	return nil
+}
+
+// IntrosOf returns the intros a user is part of, newest first.
+func (d *DB) IntrosOf(ctx context.Context, userID string) ([]domain.Intro, error) {
+	out := []domain.Intro{}
+	for _, field := range []string{"founderId", "investorUserId"} {
+		cur, err := d.db.Collection(colIntros).Find(ctx, bson.D{{Key: field, Value: userID}})
+		if err != nil {
+			return nil, mapErr("intros of", err)
+		}
+		var part []domain.Intro
+		if err := cur.All(ctx, &part); err != nil {
+			return nil, mapErr("intros of decode", err)
+		}
+		out = append(out, part...)
+	}
+	return out, nil
+}
+
+// SavePipelineItem stores an investor's pipeline entry for a startup.
+func (d *DB) SavePipelineItem(ctx context.Context, it domain.PipelineItem) error {
+	it.ID = it.InvestorID + ":" + it.StartupID
+	_, err := d.db.Collection(colPipeline).ReplaceOne(ctx, bson.D{{Key: "_id", Value: it.ID}}, it, options.Replace().SetUpsert(true))
+	return mapErr("save pipeline item", err)
+}
+
+// PipelineOf returns an investor's pipeline, most recently changed first.
+func (d *DB) PipelineOf(ctx context.Context, investorID string) ([]domain.PipelineItem, error) {
+	cur, err := d.db.Collection(colPipeline).Find(ctx, bson.D{{Key: "investorId", Value: investorID}},
+		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: -1}}))
+	if err != nil {
+		return nil, mapErr("pipeline", err)
+	}
+	out := []domain.PipelineItem{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, mapErr("pipeline decode", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,135 @@
+package realtime
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// replayLimit bounds the missed notifications sent on reconnect; older
+// ones are in GET /notifications.
+const replayLimit = 500
+
+// Missed returns a user's pushed notifications after an id, oldest first.
+type Missed interface {
+	NotificationsAfter(ctx context.Context, userID, id string, limit int) ([]domain.Notification, error)
+}
+
+// Notifications pushes stored notifications to every open session of
+// their user over GET /ws/notifications. It is safe for concurrent use.
+type Notifications struct {
+	missed   Missed
+	upgrader websocket.Upgrader
+
+	mu    sync.Mutex
+	conns map[string]map[*noteConn]struct{}
+}
+
+// noteConn is one session. Until its replay is sent, live notifications
+// wait in pending so that the session sees each one once, in order.
+type noteConn struct {
+	c         *client
+	mu        sync.Mutex
+	replaying bool
+	pending   []*domain.Notification
+	lastID    string
+}
+
+// NewNotifications returns an empty set of sessions.
+func NewNotifications(missed Missed) *Notifications {
+	return &Notifications{missed: missed, conns: map[string]map[*noteConn]struct{}{},
+		upgrader: websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 1024, WriteBufferPool: &sync.Pool{},
+			CheckOrigin: func(*http.Request) bool { return true }}}
+}
+
+func noteFrame(n *domain.Notification) []byte {
+	return encode("notification", 0, n.CreatedAt, n)
+}
+
+// Push sends n to every open session of userID.
+func (ns *Notifications) Push(userID string, n *domain.Notification) {
+	ns.mu.Lock()
+	conns := make([]*noteConn, 0, len(ns.conns[userID]))
+	for nc := range ns.conns[userID] {
+		conns = append(conns, nc)
+	}
+	ns.mu.Unlock()
+	for _, nc := range conns {
+		nc.mu.Lock()
+		if nc.replaying {
+			nc.pending = append(nc.pending, n)
+		} else if n.ID > nc.lastID {
+			nc.lastID = n.ID
+			nc.c.enqueue(noteFrame(n))
+		}
+		nc.mu.Unlock()
+	}
+}
+
+// Accept upgrades a request and serves a signed-in user's notification
+// session until it closes, first sending what they missed after since.
+func (ns *Notifications) Accept(w http.ResponseWriter, req *http.Request, p Peer, since string) {
+	hf := &hijackFlusher{ResponseWriter: w}
+	conn, err := ns.upgrader.Upgrade(hf, req, nil)
+	if err != nil {
+		return
+	}
+	c := newClient(conn, hf.conn, p)
+	go c.writePump()
+	defer func() { <-c.written }()
+	nc := &noteConn{c: c, replaying: true, lastID: since}
+	ns.mu.Lock()
+	if ns.conns[p.UserID] == nil {
+		ns.conns[p.UserID] = map[*noteConn]struct{}{}
+	}
+	ns.conns[p.UserID][nc] = struct{}{}
+	ns.mu.Unlock()
+	defer func() {
+		ns.mu.Lock()
+		delete(ns.conns[p.UserID], nc)
+		if len(ns.conns[p.UserID]) == 0 {
+			delete(ns.conns, p.UserID)
+		}
+		ns.mu.Unlock()
+		c.close()
+	}()
+
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	missed, err := ns.missed.NotificationsAfter(ctx, p.UserID, since, replayLimit)
+	cancel()
+	c.enqueue(encode("welcome", 0, time.Now(), map[string]any{"userId": p.UserID, "replayed": len(missed)}))
+	nc.mu.Lock()
+	if err != nil {
+		c.enqueue(errorFrame(0, ErrUnavailable, "暂时无法读取未读通知 / could not load missed notifications", ""))
+	}
+	for i := range missed {
+		if missed[i].ID > nc.lastID {
+			nc.lastID = missed[i].ID
+			c.enqueue(noteFrame(&missed[i]))
+		}
+	}
+	for _, n := range nc.pending {
+		if n.ID > nc.lastID {
+			nc.lastID = n.ID
+			c.enqueue(noteFrame(n))
+		}
+	}
+	nc.pending, nc.replaying = nil, false
+	nc.mu.Unlock()
+
+	// The session sends nothing the server acts on; read only to notice
+	// the close and answer pings.
+	c.conn.SetReadLimit(maxFrameBytes)
+	_ = c.conn.SetReadDeadline(time.Now().Add(pongWait))
+	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(pongWait)) })
+	for {
+		if _, _, err := c.conn.ReadMessage(); err != nil {
+			return
+		}
+		c.enqueue(errorFrame(0, ErrUnknownType, "通知连接只接收消息 / this socket only receives", ""))
+	}
+}
