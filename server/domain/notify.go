@@ -33,8 +33,8 @@ type Notification struct {
 
 // NotificationSettings are a user's delivery choices by type.
 type NotificationSettings struct {
-	UserID string            `json:"-" bson:"_id"`
-	Types  map[string]string `json:"types" bson:"types"`
+	UserID string            `json:"-"`
+	Types  map[string]string `json:"types"`
 }
 
 // Delivery returns how type t reaches the user; live unless set otherwise.

@@ -79,25 +79,43 @@ func (d *DB) MarkRead(ctx context.Context, userID string, ids []string) error {
 	return mapErr("mark read", err)
 }
 
+// settingsDoc is how settings are stored: notification types contain dots
+// ("intro.accepted"), which FerretDB refuses as field names, so the choices
+// are a list rather than a map.
+type settingsDoc struct {
+	UserID string           `bson:"_id"`
+	Types  []typeDeliveryDB `bson:"types"`
+}
+
+type typeDeliveryDB struct {
+	Type     string `bson:"type"`
+	Delivery string `bson:"delivery"`
+}
+
 // NotificationSettingsOf returns a user's settings (empty if never set).
 func (d *DB) NotificationSettingsOf(ctx context.Context, userID string) (*domain.NotificationSettings, error) {
-	var s domain.NotificationSettings
-	err := d.db.Collection(colNoteSettings).FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&s)
-	if domain.IsKind(mapErr("", err), domain.KindNotFound) {
-		return &domain.NotificationSettings{UserID: userID, Types: map[string]string{}}, nil
+	out := &domain.NotificationSettings{UserID: userID, Types: map[string]string{}}
+	var doc settingsDoc
+	err := mapErr("notification settings", d.db.Collection(colNoteSettings).FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&doc))
+	if domain.IsKind(err, domain.KindNotFound) {
+		return out, nil
 	}
 	if err != nil {
-		return nil, mapErr("notification settings", err)
+		return nil, err
 	}
-	if s.Types == nil {
-		s.Types = map[string]string{}
+	for _, t := range doc.Types {
+		out.Types[t.Type] = t.Delivery
 	}
-	return &s, nil
+	return out, nil
 }
 
 // SaveNotificationSettings stores a user's settings.
 func (d *DB) SaveNotificationSettings(ctx context.Context, s *domain.NotificationSettings) error {
-	_, err := d.db.Collection(colNoteSettings).ReplaceOne(ctx, bson.D{{Key: "_id", Value: s.UserID}}, s, options.Replace().SetUpsert(true))
+	doc := settingsDoc{UserID: s.UserID, Types: []typeDeliveryDB{}}
+	for t, del := range s.Types {
+		doc.Types = append(doc.Types, typeDeliveryDB{Type: t, Delivery: del})
+	}
+	_, err := d.db.Collection(colNoteSettings).ReplaceOne(ctx, bson.D{{Key: "_id", Value: s.UserID}}, doc, options.Replace().SetUpsert(true))
 	return mapErr("save notification settings", err)
 }
 
