@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -35,6 +36,9 @@ type DB struct {
 	client *mongo.Client
 	db     *mongo.Database
 	locks  stripedLocks
+	// outboxSeq makes every search outbox mark distinct, so that clearing a
+	// mark that a newer edit has replaced does nothing.
+	outboxSeq atomic.Int64
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal

@@ -2,7 +2,6 @@ package mongo
 
 import (
 	"context"
-	"sync/atomic"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -11,10 +10,6 @@ import (
 )
 
 const colOutbox = "search_outbox"
-
-// outboxSeq makes every outbox mark distinct, so that clearing a mark that
-// a newer edit has replaced does nothing.
-var outboxSeq atomic.Int64
 
 // markDirty records that the search index must be brought in line with a
 // profile. Every profile write is wrapped in two marks:
@@ -31,7 +26,7 @@ var outboxSeq atomic.Int64
 func (d *DB) markDirty(ctx context.Context, kind, id string) error {
 	defer d.locks.lock(colOutbox + kind + ":" + id)()
 	e := domain.OutboxEntry{ID: kind + ":" + id, Kind: kind, DocID: id,
-		Seq: time.Now().UnixNano()<<8 | outboxSeq.Add(1)&0xff, At: time.Now().UTC()}
+		Seq: time.Now().UnixNano()<<8 | d.outboxSeq.Add(1)&0xff, At: time.Now().UTC()}
 	_, err := d.db.Collection(colOutbox).ReplaceOne(ctx, bson.D{{Key: "_id", Value: e.ID}}, e, options.Replace().SetUpsert(true))
 	return mapErr("mark for search", err)
 }

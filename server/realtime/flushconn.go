@@ -10,8 +10,6 @@ import (
 // batchLimit is the most bytes held back before a write goes out.
 const batchLimit = 64 << 10
 
-var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
-
 // flushConn lets a writer that knows more frames are queued hold its writes
 // back and send them in one system call. gorilla writes each message
 // straight to the connection; with ten thousand viewers that is one system
@@ -20,6 +18,7 @@ var batchPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &
 // connections hold none.
 type flushConn struct {
 	net.Conn
+	pool *sync.Pool // of *[]byte, shared by a hub's connections
 	mu   sync.Mutex
 	hold bool
 	buf  *[]byte
@@ -40,7 +39,7 @@ func (f *flushConn) Write(p []byte) (int, error) {
 		return f.Conn.Write(p)
 	}
 	if f.buf == nil {
-		f.buf = batchPool.Get().(*[]byte)
+		f.buf = f.pool.Get().(*[]byte)
 	}
 	*f.buf = append(*f.buf, p...)
 	if f.hold && len(*f.buf) < batchLimit {
@@ -48,7 +47,7 @@ func (f *flushConn) Write(p []byte) (int, error) {
 	}
 	_, err := f.Conn.Write(*f.buf)
 	*f.buf = (*f.buf)[:0]
-	batchPool.Put(f.buf)
+	f.pool.Put(f.buf)
 	f.buf = nil
 	if err != nil {
 		return 0, err
@@ -60,6 +59,7 @@ func (f *flushConn) Write(p []byte) (int, error) {
 // flushConn.
 type hijackFlusher struct {
 	http.ResponseWriter
+	pool *sync.Pool
 	conn *flushConn
 }
 
@@ -72,9 +72,13 @@ func (h *hijackFlusher) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	h.conn = &flushConn{Conn: c}
+	h.conn = &flushConn{Conn: c, pool: h.pool}
 	// gorilla writes the handshake through rw.Writer; point it at the
 	// flushConn too so nothing bypasses it.
 	rw.Writer.Reset(h.conn)
 	return h.conn, rw, nil
+}
+
+func newBatchPool() *sync.Pool {
+	return &sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 }

@@ -38,6 +38,7 @@ type Hub struct {
 	log      *slog.Logger
 	done     chan struct{}
 	upgrader websocket.Upgrader
+	batches  *sync.Pool // write batches, see flushConn
 
 	mu    sync.Mutex
 	rooms map[string]*roomEntry
@@ -55,7 +56,7 @@ type roomEntry struct {
 
 // NewHub returns a Hub; Close stops its rooms.
 func NewHub(store Store, interest InterestRecorder, broker Broker, log *slog.Logger) *Hub {
-	h := &Hub{store: store, interest: interest, broker: broker, log: log, done: make(chan struct{}),
+	h := &Hub{store: store, interest: interest, broker: broker, log: log, done: make(chan struct{}), batches: newBatchPool(),
 		rooms: map[string]*roomEntry{}, pending: map[string]domain.Attendance{},
 		upgrader: websocket.Upgrader{
 			ReadBufferSize: 512, WriteBufferSize: 1024,
@@ -206,7 +207,7 @@ func (h *Hub) Admit(ctx context.Context, p Peer, id string) (*Admission, error) 
 // until it closes. It blocks: the calling goroutine becomes the connection's
 // reader. w must implement http.Hijacker.
 func (h *Hub) Accept(w http.ResponseWriter, req *http.Request, a *Admission, since int64) {
-	hf := &hijackFlusher{ResponseWriter: w}
+	hf := &hijackFlusher{ResponseWriter: w, pool: h.batches}
 	conn, err := h.upgrader.Upgrade(hf, req, nil)
 	if err != nil {
 		return // the upgrader has answered the client

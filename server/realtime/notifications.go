@@ -24,6 +24,7 @@ type Missed interface {
 type Notifications struct {
 	missed   Missed
 	upgrader websocket.Upgrader
+	batches  *sync.Pool
 
 	mu    sync.Mutex
 	conns map[string]map[*noteConn]struct{}
@@ -41,7 +42,7 @@ type noteConn struct {
 
 // NewNotifications returns an empty set of sessions.
 func NewNotifications(missed Missed) *Notifications {
-	return &Notifications{missed: missed, conns: map[string]map[*noteConn]struct{}{},
+	return &Notifications{missed: missed, conns: map[string]map[*noteConn]struct{}{}, batches: newBatchPool(),
 		upgrader: websocket.Upgrader{ReadBufferSize: 512, WriteBufferSize: 1024, WriteBufferPool: &sync.Pool{},
 			CheckOrigin: func(*http.Request) bool { return true }}}
 }
@@ -73,7 +74,7 @@ func (ns *Notifications) Push(userID string, n *domain.Notification) {
 // Accept upgrades a request and serves a signed-in user's notification
 // session until it closes, first sending what they missed after since.
 func (ns *Notifications) Accept(w http.ResponseWriter, req *http.Request, p Peer, since string) {
-	hf := &hijackFlusher{ResponseWriter: w}
+	hf := &hijackFlusher{ResponseWriter: w, pool: ns.batches}
 	conn, err := ns.upgrader.Upgrade(hf, req, nil)
 	if err != nil {
 		return
