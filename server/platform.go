@@ -151,6 +151,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := matcher.Load(ctx); err != nil {
 		return err
 	}
+	if err := notifier.Load(ctx); err != nil {
+		return err
+	}
 	if cfg.SeedDemo {
 		if err := m.seed(ctx, svc, hasher); err != nil {
 			return err

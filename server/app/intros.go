@@ -23,9 +23,10 @@ type IntroStore interface {
 	PipelineOf(ctx context.Context, investorID string) ([]domain.PipelineItem, error)
 }
 
-// Notify sends a notification; Notifier implements it.
+// Notify sends notifications; Notifier implements it.
 type Notify interface {
 	Notify(ctx context.Context, userID, typ string, data map[string]any) error
+	NotifyMany(ctx context.Context, notes []Note) error
 }
 
 // Intro limits.

@@ -120,15 +120,65 @@ func (m *Matcher) cache(c *domain.StartupCard) {
 	m.cards[c.ID] = c
 }
 
-// StartupChanged brings the index in line with s after it was saved.
+// StartupChanged brings the index in line with s after it was saved. A
+// startup that is newly published, or moves to another sector or stage,
+// is announced to the investors it fits (see FanOut), in the background.
 func (m *Matcher) StartupChanged(s *domain.Startup) {
 	if s.Status != domain.StatusPublished {
 		m.StartupRemoved(s.ID)
 		return
 	}
+	m.mu.RLock()
+	before := m.cards[s.ID]
+	m.mu.RUnlock()
 	if err := m.upsert(s); err != nil {
 		m.log.Error("matching index update", "startup", s.ID, "err", err)
+		return
 	}
+	if before == nil || before.Sector != s.Sector || before.Stage != s.Stage {
+		cp := *s
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), fanOutTimeout)
+			defer cancel()
+			if _, err := m.FanOut(ctx, &cp); err != nil {
+				m.log.Error("match notifications", "startup", cp.ID, "err", err)
+			}
+		}()
+	}
+}
+
+// Match notifications.
+const (
+	// MatchAlertScore is the score from which an investor hears of a new
+	// startup: the top band, where sector and stage are both in the thesis.
+	MatchAlertScore = 3 * matching.TierWidth
+	fanOutTimeout   = time.Minute
+)
+
+// FanOut notifies every investor whose thesis s fits with a score of at
+// least MatchAlertScore, scoring from memory, with one database write for
+// all of them. It returns how many were notified.
+func (m *Matcher) FanOut(ctx context.Context, s *domain.Startup) (int, error) {
+	f := features(s)
+	now := m.now()
+	var notes []Note
+	m.mu.RLock()
+	for uid, inv := range m.investors {
+		if uid == s.OwnerID {
+			continue
+		}
+		mt := m.idx.Score(thesis(inv), f, now)
+		if mt.Score >= MatchAlertScore {
+			notes = append(notes, Note{UserID: uid, Type: domain.NoteMatch, Data: map[string]any{
+				"startupId": s.ID, "startupName": s.Name, "oneLiner": s.OneLiner, "sector": s.Sector, "stage": s.Stage,
+				"score": round1(mt.Score)}})
+		}
+	}
+	m.mu.RUnlock()
+	if len(notes) == 0 {
+		return 0, nil
+	}
+	return len(notes), m.notify.NotifyMany(ctx, notes)
 }
 
 // StartupRemoved drops a deleted or withdrawn startup from the index.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -11,6 +12,8 @@ import (
 // NotifyStore stores notifications and delivery settings.
 type NotifyStore interface {
 	CreateNotification(ctx context.Context, n *domain.Notification) error
+	CreateNotifications(ctx context.Context, ns []*domain.Notification) error
+	EachNotificationSettings(ctx context.Context, fn func(*domain.NotificationSettings) error) error
 	ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error)
 	NotificationsAfter(ctx context.Context, userID, id string, limit int) ([]domain.Notification, error)
 	CountUnread(ctx context.Context, userID string) (int, error)
@@ -32,30 +35,68 @@ type Notifier struct {
 	pusher Pusher
 	log    *slog.Logger
 	now    func() time.Time
+
+	// settings mirrors every user's stored choices (few users set any), so
+	// a fan-out to thousands needs no reads.
+	mu       sync.RWMutex
+	settings map[string]*domain.NotificationSettings
 }
 
-// NewNotifier returns a Notifier.
+// NewNotifier returns a Notifier; Load fills its settings.
 func NewNotifier(store NotifyStore, pusher Pusher, log *slog.Logger) *Notifier {
-	return &Notifier{store: store, pusher: pusher, log: log, now: time.Now}
+	return &Notifier{store: store, pusher: pusher, log: log, now: time.Now, settings: map[string]*domain.NotificationSettings{}}
+}
+
+// Load reads every user's delivery settings.
+func (n *Notifier) Load(ctx context.Context) error {
+	return n.store.EachNotificationSettings(ctx, func(s *domain.NotificationSettings) error {
+		n.mu.Lock()
+		n.settings[s.UserID] = s
+		n.mu.Unlock()
+		return nil
+	})
+}
+
+func (n *Notifier) delivery(userID, typ string) string {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	if s := n.settings[userID]; s != nil {
+		return s.Delivery(typ)
+	}
+	return domain.DeliverLive
+}
+
+// Note is one notification to send.
+type Note struct {
+	UserID string
+	Type   string
+	Data   map[string]any
 }
 
 // Notify tells userID about an event of type typ. It is stored before it
 // is pushed, so a session that reconnects gets what it missed.
 func (n *Notifier) Notify(ctx context.Context, userID, typ string, data map[string]any) error {
-	s, err := n.store.NotificationSettingsOf(ctx, userID)
-	if err != nil {
+	return n.NotifyMany(ctx, []Note{{UserID: userID, Type: typ, Data: data}})
+}
+
+// NotifyMany stores notes in one write, then pushes the live ones.
+func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
+	now := n.now().UTC()
+	stored := make([]*domain.Notification, 0, len(notes))
+	for _, nt := range notes {
+		d := n.delivery(nt.UserID, nt.Type)
+		if d == domain.DeliverOff {
+			continue
+		}
+		stored = append(stored, &domain.Notification{UserID: nt.UserID, Type: nt.Type, Data: nt.Data, Digest: d == domain.DeliverDigest, CreatedAt: now})
+	}
+	if err := n.store.CreateNotifications(ctx, stored); err != nil {
 		return err
 	}
-	d := s.Delivery(typ)
-	if d == domain.DeliverOff {
-		return nil
-	}
-	note := &domain.Notification{UserID: userID, Type: typ, Data: data, Digest: d == domain.DeliverDigest, CreatedAt: n.now().UTC()}
-	if err := n.store.CreateNotification(ctx, note); err != nil {
-		return err
-	}
-	if !note.Digest {
-		n.pusher.Push(userID, note)
+	for _, note := range stored {
+		if !note.Digest {
+			n.pusher.Push(note.UserID, note)
+		}
 	}
 	return nil
 }
@@ -142,5 +183,8 @@ func (n *Notifier) SaveSettings(ctx context.Context, actor domain.Actor, types m
 	if err := n.store.SaveNotificationSettings(ctx, s); err != nil {
 		return nil, err
 	}
+	n.mu.Lock()
+	n.settings[actor.UserID] = s
+	n.mu.Unlock()
 	return n.Settings(ctx, actor)
 }

@@ -8,10 +8,19 @@ const (
 	NoteIntroRequested = "intro.requested" // someone asks you for an introduction
 	NoteIntroAccepted  = "intro.accepted"
 	NoteIntroDeclined  = "intro.declined"
+	NoteMatch          = "match"              // a startup that fits your thesis was published
+	NoteDeckRequested  = "deck.requested"     // an investor asks to see your deck
+	NoteDeckGranted    = "deck.granted"       // a founder let you see their deck
+	NoteRoadshowNew    = "roadshow.scheduled" // a roadshow in your sectors or space
+	NoteRoadshowSoon   = "roadshow.soon"      // a roadshow you registered for starts in 15 minutes
+	NoteRoadshowLive   = "roadshow.started"
+	NoteQuestion       = "question" // a new question on your pitch
+	NoteDigest         = "digest"   // the daily summary of what waited
 )
 
 // NotificationTypes lists every type a user can set a delivery for.
-var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined}
+var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined, NoteMatch,
+	NoteDeckRequested, NoteDeckGranted, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteQuestion}
 
 // Deliveries: how a type of notification reaches a user.
 const (

@@ -32,18 +32,25 @@ func (e *env) dialNotes(t *testing.T, addr, token, since string) (*wsClient, err
 	return c, nil
 }
 
-// within reads the next notification, failing if it takes over a second.
+// within reads the next notification that is not a match alert (those
+// arrive in the background after each publish), failing if it takes over a
+// second.
 func (c *wsClient) within(t *testing.T) frame {
 	t.Helper()
-	_ = c.conn.SetReadDeadline(time.Now().Add(time.Second))
-	var f frame
-	if err := c.conn.ReadJSON(&f); err != nil {
-		t.Fatalf("no notification within a second: %v", err)
+	deadline := time.Now().Add(time.Second)
+	for {
+		_ = c.conn.SetReadDeadline(deadline)
+		var f frame
+		if err := c.conn.ReadJSON(&f); err != nil {
+			t.Fatalf("no notification within a second: %v", err)
+		}
+		if f.Type != "notification" {
+			t.Fatalf("got %s %s", f.Type, f.Data)
+		}
+		if f.field("type") != "match" {
+			return f
+		}
 	}
-	if f.Type != "notification" {
-		t.Fatalf("got %s %s", f.Type, f.Data)
-	}
-	return f
 }
 
 func TestNotificationsAndIntros(t *testing.T) {
@@ -149,6 +156,32 @@ func TestNotificationsAndIntros(t *testing.T) {
 	var f frame
 	if err := fws.conn.ReadJSON(&f); err == nil {
 		t.Fatalf("pushed despite off/digest: %s %s", f.Type, f.Data)
+	}
+}
+
+// TestMatchAlerts: publishing tells the investors whose thesis the startup
+// fits (sector and stage), live, and nobody else.
+func TestMatchAlerts(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	addr := e.listen(t)
+	founder, _ := e.register("founder")
+	fits, _ := e.register("investor")
+	other, _ := e.register("investor")
+	e.must(201, "POST", "/api/v1/investors", fits, map[string]any{"name": "芯片天使", "kind": "angel", "sectors": []string{"ic"}, "stages": []string{"angel"}})
+	e.must(201, "POST", "/api/v1/investors", other, map[string]any{"name": "纺织基金", "kind": "institution", "sectors": []string{"textiles"}, "stages": []string{"b"}})
+	ws, _ := e.dialNotes(t, addr, fits, "")
+	st := e.publish(founder, map[string]any{"name": "越芯半导体", "sector": "ic", "stage": "angel"})
+	_ = ws.conn.SetReadDeadline(time.Now().Add(time.Second))
+	var f frame
+	if err := ws.conn.ReadJSON(&f); err != nil || f.field("type") != "match" || !strings.Contains(string(f.Data), st) {
+		t.Fatalf("match alert within a second: %v %s", err, f.Data)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for e.must(200, "GET", "/api/v1/notifications", fits, nil).str("total") != "1" && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if r := e.must(200, "GET", "/api/v1/notifications", other, nil); r.str("total") != "0" {
+		t.Fatalf("an investor the startup does not fit was told: %s", r.Raw)
 	}
 }
 

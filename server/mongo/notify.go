@@ -23,6 +23,31 @@ func (d *DB) CreateNotification(ctx context.Context, n *domain.Notification) err
 	return mapErr("create notification", err)
 }
 
+// CreateNotifications stores many notifications in one write, assigning ids.
+func (d *DB) CreateNotifications(ctx context.Context, ns []*domain.Notification) error {
+	if len(ns) == 0 {
+		return nil
+	}
+	docs := make([]any, len(ns))
+	for i, n := range ns {
+		n.ID = NewID()
+		docs[i] = n
+	}
+	_, err := d.db.Collection(colNotifications).InsertMany(ctx, docs)
+	return mapErr("create notifications", err)
+}
+
+// EachNotificationSettings calls fn for every user's settings.
+func (d *DB) EachNotificationSettings(ctx context.Context, fn func(*domain.NotificationSettings) error) error {
+	return each(ctx, d, colNoteSettings, bson.D{}, func(doc settingsDoc) error {
+		s := &domain.NotificationSettings{UserID: doc.UserID, Types: map[string]string{}}
+		for _, t := range doc.Types {
+			s.Types[t.Type] = t.Delivery
+		}
+		return fn(s)
+	})
+}
+
 // ListNotifications returns one page of a user's notifications, newest first.
 func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error) {
 	q := bson.D{{Key: "userId", Value: userID}}

@@ -99,9 +99,14 @@ func (ns *Notifications) Accept(w http.ResponseWriter, req *http.Request, p Peer
 		c.close()
 	}()
 
-	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-	missed, err := ns.missed.NotificationsAfter(ctx, p.UserID, since, replayLimit)
-	cancel()
+	// Without since there is nothing to catch up on: the client reads
+	// its list over REST and takes what comes from now on.
+	var missed []domain.Notification
+	if since != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		missed, err = ns.missed.NotificationsAfter(ctx, p.UserID, since, replayLimit)
+		cancel()
+	}
 	c.enqueue(encode("welcome", 0, time.Now(), map[string]any{"userId": p.UserID, "replayed": len(missed)}))
 	nc.mu.Lock()
 	if err != nil {

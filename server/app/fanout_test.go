@@ -1,0 +1,108 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/mongo"
+	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+	"github.com/yuechuang/yuechuang/server/taxonomy"
+)
+
+// fanOutSetup builds a matcher with n investors in memory: every fourth
+// one backs IC at angel stage, the rest other sectors or stages.
+func fanOutSetup(t testing.TB, n int) (*app.Matcher, *mongo.DB, map[string]bool) {
+	db := mongotest.Open(t)
+	tax, _ := taxonomy.Load("")
+	log := slog.New(slog.DiscardHandler)
+	notifier := app.NewNotifier(db, nopPusher{}, log)
+	m, err := app.NewMatcher(db, tax, notifier, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fits := map[string]bool{}
+	others := [][2]string{{"textiles", "angel"}, {"ic", "b"}, {"biomedicine", "seed"}}
+	for i := 0; i < n; i++ {
+		inv := &domain.Investor{ID: mongo.NewID(), OwnerID: mongo.NewID(), Name: fmt.Sprint("投资人", i)}
+		if i%4 == 0 {
+			inv.Sectors, inv.Stages = []string{"ic"}, []string{"angel"}
+			fits[inv.OwnerID] = true
+		} else {
+			o := others[i%3]
+			inv.Sectors, inv.Stages = []string{o[0]}, []string{o[1]}
+		}
+		m.InvestorChanged(inv)
+	}
+	return m, db, fits
+}
+
+func icStartup() *domain.Startup {
+	return &domain.Startup{ID: mongo.NewID(), OwnerID: mongo.NewID(), Name: "越芯半导体", Sector: "ic", Stage: "angel",
+		AskWan: 300, District: "keqiao", Status: domain.StatusPublished, UpdatedAt: time.Now()}
+}
+
+// TestFanOutNotifiesTheRightInvestors publishes into 5,000 investors and
+// checks who was told; the time it took is logged, and measured properly by
+// BenchmarkFanOut5000 (docs/BENCHMARKS.md).
+func TestFanOutNotifiesTheRightInvestors(t *testing.T) {
+	m, db, fits := fanOutSetup(t, 5000)
+	ctx := context.Background()
+	start := time.Now()
+	n, err := m.FanOut(ctx, icStartup())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("fan-out to %d of 5,000 investors took %s", n, time.Since(start))
+	if n != len(fits) {
+		t.Fatalf("notified %d, want the %d that fit", n, len(fits))
+	}
+	checked := 0
+	p, _ := domain.NewPage(1, 5)
+	for uid := range fits {
+		if checked == 20 {
+			break
+		}
+		items, total, err := db.ListNotifications(ctx, uid, false, p)
+		if err != nil || total != 1 || items[0].Type != domain.NoteMatch {
+			t.Fatalf("fitting investor %s: %d notifications, %v", uid, total, err)
+		}
+		checked++
+	}
+}
+
+// BenchmarkFanOut5000 measures one publish announced to the fitting
+// investors among 5,000: scoring all of them from memory and storing the
+// notifications in one write to the embedded database.
+//
+//	go test -run '^$' -bench FanOut5000 -benchtime 5x ./server/app/
+//
+// The baseline, in the same run, stores the same notifications one write
+// per investor, as a naive loop would.
+func BenchmarkFanOut5000(b *testing.B) {
+	m, db, fits := fanOutSetup(b, 5000)
+	ctx := context.Background()
+	b.Run("batched", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := m.FanOut(ctx, icStartup()); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(fits)), "notified/op")
+	})
+	b.Run("one-write-each-baseline", func(b *testing.B) {
+		n := app.NewNotifier(db, nopPusher{}, slog.New(slog.DiscardHandler))
+		for b.Loop() {
+			for uid := range fits {
+				if err := n.Notify(ctx, uid, domain.NoteMatch, map[string]any{"startupId": "x"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(len(fits)), "notified/op")
+	})
+}
