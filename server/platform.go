@@ -131,6 +131,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Notifier:      notifier,
 		Notifications: notes,
 		Intros:        app.NewIntros(m.db, notifier),
+		Decks:         app.NewDecks(m.db, notifier),
 		Accounts:      accounts,
 		Startups:      app.NewStartups(m.db, m.db, m.db, tax, app.StartupObservers{matcher, m.indexer}),
 		Investors:     app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),

@@ -90,3 +90,23 @@ type PipelineItem struct {
 	Note       string    `json:"note" bson:"note"`
 	UpdatedAt  time.Time `json:"updatedAt" bson:"updatedAt"`
 }
+
+// Deck is a startup's pitch deck: a PDF kept in the database, seen only by
+// its founder, admins, verified investors and investors the founder granted.
+type Deck struct {
+	StartupID  string    `json:"startupId" bson:"_id"`
+	FileID     string    `json:"-" bson:"fileId"`
+	Size       int64     `json:"size" bson:"size"`
+	UploadedAt time.Time `json:"uploadedAt" bson:"uploadedAt"`
+	Grants     []string  `json:"grants" bson:"grants"` // investor user ids
+}
+
+// DeckView is one look at a deck.
+type DeckView struct {
+	ID        string             `json:"id" bson:"_id"`
+	StartupID string             `json:"-" bson:"startupId"`
+	ViewerID  string             `json:"viewerId" bson:"viewerId"`
+	Name      string             `json:"name" bson:"name"`
+	At        time.Time          `json:"at" bson:"at"`
+	Pages     map[string]float64 `json:"pages" bson:"pages"` // page number → seconds, if the viewer reported it
+}

@@ -91,6 +91,7 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 		Notifier:      notifier,
 		Notifications: notes,
 		Intros:        app.NewIntros(db, notifier),
+		Decks:         app.NewDecks(db, notifier),
 		Taxonomy:      tax,
 	}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-password", "管理员"); err != nil {

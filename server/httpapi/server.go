@@ -35,6 +35,7 @@ type Services struct {
 	Notifier      *app.Notifier
 	Notifications *realtime.Notifications
 	Intros        *app.Intros
+	Decks         *app.Decks
 	Taxonomy      *domain.Taxonomy
 }
 
@@ -52,7 +53,7 @@ type Config struct {
 
 // Request limits.
 const (
-	bodyLimit    = 1 << 20 // the largest body Fiber reads at all
+	bodyLimit    = app.MaxDeckBytes + 1<<20 // the largest body Fiber reads at all: a deck; JSON has its own limit
 	readTimeout  = 15 * time.Second
 	writeTimeout = 30 * time.Second
 	idleTimeout  = 2 * time.Minute
@@ -183,6 +184,12 @@ func (s *Server) routes() {
 	v1.Post("/intros/:id/decline", s.decideIntro(false))
 	v1.Get("/pipeline", s.pipeline)
 	v1.Put("/pipeline/:startupId", s.setPipeline)
+	v1.Put("/startups/:id/deck", s.uploadDeck)
+	v1.Get("/startups/:id/deck", s.readDeck)
+	v1.Get("/startups/:id/deck/views", s.deckViews)
+	v1.Post("/startups/:id/deck/views/:viewId/pages", s.reportDeckPages)
+	v1.Post("/startups/:id/deck/request", s.requestDeck)
+	v1.Post("/startups/:id/deck/grants", s.grantDeck)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

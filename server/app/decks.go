@@ -1,0 +1,253 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// DeckStore stores decks, their files and their views.
+type DeckStore interface {
+	SaveDeckFile(ctx context.Context, name string, data []byte) (string, error)
+	DeckFile(ctx context.Context, fileID string) ([]byte, error)
+	DeleteDeckFile(ctx context.Context, fileID string) error
+	SaveDeck(ctx context.Context, dk *domain.Deck) error
+	DeckOf(ctx context.Context, startupID string) (*domain.Deck, error)
+	AddDeckView(ctx context.Context, v *domain.DeckView) error
+	DeckViewByID(ctx context.Context, id string) (*domain.DeckView, error)
+	SaveDeckView(ctx context.Context, v *domain.DeckView) error
+	DeckViewsOf(ctx context.Context, startupID string) ([]domain.DeckView, error)
+	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
+	InvestorByOwner(ctx context.Context, userID string) (*domain.Investor, error)
+	UserByID(ctx context.Context, id string) (*domain.User, error)
+}
+
+// MaxDeckBytes bounds a deck upload.
+const MaxDeckBytes = 20 << 20
+
+// Decks keeps founders' pitch decks private: only the founder, admins,
+// verified investors and investors the founder granted may read one, and
+// every read is logged for the founder. It is safe for concurrent use.
+type Decks struct {
+	store  DeckStore
+	notify Notify
+	now    func() time.Time
+}
+
+// NewDecks returns a Decks service.
+func NewDecks(store DeckStore, notify Notify) *Decks {
+	return &Decks{store: store, notify: notify, now: time.Now}
+}
+
+func (svc *Decks) owned(ctx context.Context, actor domain.Actor, startupID string) (*domain.Startup, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	s, err := svc.store.StartupByID(ctx, startupID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Owns(s.OwnerID) {
+		return nil, domain.ErrForbidden
+	}
+	return s, nil
+}
+
+// Upload replaces a startup's deck; only its founder or an admin may.
+func (svc *Decks) Upload(ctx context.Context, actor domain.Actor, startupID string, pdf []byte) (*domain.Deck, error) {
+	if _, err := svc.owned(ctx, actor, startupID); err != nil {
+		return nil, err
+	}
+	if len(pdf) > MaxDeckBytes {
+		return nil, domain.CodedError(domain.KindTooLarge, "deck_too_large", "路演材料最大 20 MB / a deck may be at most 20 MB")
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		return nil, domain.CodedError(domain.KindInvalid, "not_pdf", "路演材料须为 PDF 文件 / the deck must be a PDF file")
+	}
+	fileID, err := svc.store.SaveDeckFile(ctx, startupID+".pdf", pdf)
+	if err != nil {
+		return nil, err
+	}
+	old, err := svc.store.DeckOf(ctx, startupID)
+	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+		return nil, err
+	}
+	dk := &domain.Deck{StartupID: startupID, FileID: fileID, Size: int64(len(pdf)), UploadedAt: svc.now().UTC(), Grants: []string{}}
+	if old != nil {
+		dk.Grants = old.Grants
+	}
+	if err := svc.store.SaveDeck(ctx, dk); err != nil {
+		return nil, err
+	}
+	if old != nil {
+		_ = svc.store.DeleteDeckFile(ctx, old.FileID) // the record points at the new file already
+	}
+	return dk, nil
+}
+
+// mayRead reports whether actor may read the deck of s.
+func (svc *Decks) mayRead(ctx context.Context, actor domain.Actor, s *domain.Startup, dk *domain.Deck) (bool, error) {
+	if actor.Owns(s.OwnerID) {
+		return true, nil
+	}
+	if actor.Role != domain.RoleInvestor || s.Status != domain.StatusPublished {
+		return false, nil
+	}
+	if contains(dk.Grants, actor.UserID) {
+		return true, nil
+	}
+	inv, err := svc.store.InvestorByOwner(ctx, actor.UserID)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return inv.Verified, nil
+}
+
+var errDeckForbidden = domain.CodedError(domain.KindForbidden, "deck_restricted",
+	"路演材料仅对认证投资人或获创始人授权的投资人开放，可申请查看 / the deck is for verified investors or those the founder granted; you may request access")
+
+// Read returns the deck's bytes and logs the view (the founder's own reads
+// are not logged).
+func (svc *Decks) Read(ctx context.Context, actor domain.Actor, startupID string) ([]byte, *domain.DeckView, error) {
+	if actor.Anonymous() {
+		return nil, nil, domain.ErrUnauthorized
+	}
+	s, err := svc.store.StartupByID(ctx, startupID)
+	if err != nil {
+		return nil, nil, err
+	}
+	dk, err := svc.store.DeckOf(ctx, startupID)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil, nil, domain.CodedError(domain.KindNotFound, "no_deck", "尚未上传路演材料 / no deck uploaded yet")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	ok, err := svc.mayRead(ctx, actor, s, dk)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		if s.Status != domain.StatusPublished && !actor.Owns(s.OwnerID) {
+			return nil, nil, domain.ErrNotFound
+		}
+		return nil, nil, errDeckForbidden
+	}
+	pdf, err := svc.store.DeckFile(ctx, dk.FileID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if actor.Owns(s.OwnerID) {
+		return pdf, nil, nil
+	}
+	u, err := svc.store.UserByID(ctx, actor.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := &domain.DeckView{StartupID: startupID, ViewerID: actor.UserID, Name: u.Name, At: svc.now().UTC(), Pages: map[string]float64{}}
+	if err := svc.store.AddDeckView(ctx, v); err != nil {
+		return nil, nil, err
+	}
+	return pdf, v, nil
+}
+
+// ReportPages records how long the viewer spent on each page of a view.
+func (svc *Decks) ReportPages(ctx context.Context, actor domain.Actor, startupID, viewID string, pages map[string]float64) error {
+	if actor.Anonymous() {
+		return domain.ErrUnauthorized
+	}
+	v, err := svc.store.DeckViewByID(ctx, viewID)
+	if err != nil {
+		return err
+	}
+	if v.ViewerID != actor.UserID || v.StartupID != startupID {
+		return domain.ErrNotFound
+	}
+	var val domain.Validator
+	val.Check(len(pages) <= 500, "pages", "最多 500 页 / at most 500 pages")
+	for p, secs := range pages {
+		n, err := strconv.Atoi(p)
+		val.Check(err == nil && n >= 1 && n <= 500, "pages", "页码须为 1 到 500 / page numbers are 1..500")
+		val.Check(secs >= 0 && secs <= 24*3600, "pages", "秒数无效 / invalid seconds")
+	}
+	if err := val.Err(); err != nil {
+		return err
+	}
+	for p, secs := range pages {
+		v.Pages[p] += secs
+	}
+	return svc.store.SaveDeckView(ctx, v)
+}
+
+// Views returns who looked at the deck, when and for how long per page;
+// only the founder or an admin may see them.
+func (svc *Decks) Views(ctx context.Context, actor domain.Actor, startupID string) ([]domain.DeckView, error) {
+	if _, err := svc.owned(ctx, actor, startupID); err != nil {
+		return nil, err
+	}
+	return svc.store.DeckViewsOf(ctx, startupID)
+}
+
+// Request asks the founder for access to the deck.
+func (svc *Decks) Request(ctx context.Context, actor domain.Actor, startupID string) error {
+	if actor.Anonymous() {
+		return domain.ErrUnauthorized
+	}
+	if actor.Role != domain.RoleInvestor {
+		return domain.CodedError(domain.KindForbidden, "role_required", "只有投资人可以申请查看路演材料 / only investors request decks")
+	}
+	s, err := svc.store.StartupByID(ctx, startupID)
+	if err != nil {
+		return err
+	}
+	if s.Status != domain.StatusPublished {
+		return domain.ErrNotFound
+	}
+	inv, err := svc.store.InvestorByOwner(ctx, actor.UserID)
+	if err != nil {
+		return err
+	}
+	return svc.notify.Notify(ctx, s.OwnerID, domain.NoteDeckRequested, map[string]any{"startupId": s.ID, "startupName": s.Name,
+		"investorUserId": actor.UserID, "investorName": inv.Name, "verified": inv.Verified})
+}
+
+// Grant lets an investor read the deck; only the founder or an admin may.
+func (svc *Decks) Grant(ctx context.Context, actor domain.Actor, startupID, investorUserID string) (*domain.Deck, error) {
+	s, err := svc.owned(ctx, actor, startupID)
+	if err != nil {
+		return nil, err
+	}
+	if !domain.ValidID(investorUserID) {
+		return nil, fieldError("investorUserId", "须为用户 ID / must be a user id")
+	}
+	u, err := svc.store.UserByID(ctx, investorUserID)
+	if domain.IsKind(err, domain.KindNotFound) || (err == nil && u.Role != domain.RoleInvestor) {
+		return nil, fieldError("investorUserId", "须为投资人 / must be an investor")
+	}
+	if err != nil {
+		return nil, err
+	}
+	dk, err := svc.store.DeckOf(ctx, startupID)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil, domain.CodedError(domain.KindNotFound, "no_deck", "尚未上传路演材料 / no deck uploaded yet")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !contains(dk.Grants, investorUserID) {
+		dk.Grants = append(dk.Grants, investorUserID)
+		if err := svc.store.SaveDeck(ctx, dk); err != nil {
+			return nil, err
+		}
+	}
+	if err := svc.notify.Notify(ctx, investorUserID, domain.NoteDeckGranted, map[string]any{"startupId": s.ID, "startupName": s.Name}); err != nil {
+		return nil, err
+	}
+	return dk, nil
+}

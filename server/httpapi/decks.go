@@ -1,0 +1,103 @@
+package httpapi
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+func (s *Server) uploadDeck(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if ct := strings.ToLower(c.Get(fiber.HeaderContentType)); !strings.HasPrefix(ct, "application/pdf") {
+		return domain.CodedError(domain.KindInvalid, "not_pdf", "请以 application/pdf 上传 PDF 文件 / upload the PDF with Content-Type application/pdf")
+	}
+	dk, err := s.svc.Decks.Upload(c.UserContext(), actor(c), id, c.Body())
+	if err != nil {
+		return err
+	}
+	return c.JSON(dk)
+}
+
+func (s *Server) readDeck(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	pdf, view, err := s.svc.Decks.Read(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	if view != nil {
+		c.Set("X-Deck-View-Id", view.ID)
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `inline; filename="deck.pdf"`)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(pdf)
+}
+
+func (s *Server) reportDeckPages(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	viewID, err := idParam(c, "viewId")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Pages map[string]float64 `json:"pages"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	if err := s.svc.Decks.ReportPages(c.UserContext(), actor(c), id, viewID, in.Pages); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (s *Server) deckViews(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	views, err := s.svc.Decks.Views(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": views, "total": len(views)})
+}
+
+func (s *Server) requestDeck(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Decks.Request(c.UserContext(), actor(c), id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusAccepted)
+}
+
+func (s *Server) grantDeck(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	var in struct {
+		InvestorUserID string `json:"investorUserId"`
+	}
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	dk, err := s.svc.Decks.Grant(c.UserContext(), actor(c), id, in.InvestorUserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(dk)
+}
