@@ -42,15 +42,17 @@ type Main struct {
 	// SeedSizes overrides the demo set's size; zero means the default.
 	SeedSizes seed.Sizes
 
-	log      *slog.Logger
-	ferret   *ferret.Server
-	db       *mongo.DB
-	engine   search.Engine
-	indexer  *app.Indexer
-	hub      *realtime.Hub
-	http     *httpapi.Server
-	ln       net.Listener
-	accounts []seed.Account
+	log       *slog.Logger
+	ferret    *ferret.Server
+	db        *mongo.DB
+	engine    search.Engine
+	indexer   *app.Indexer
+	hub       *realtime.Hub
+	roadshows *app.Roadshows
+	digests   *app.Digests
+	http      *httpapi.Server
+	ln        net.Listener
+	accounts  []seed.Account
 }
 
 // NewMain returns a Main for cfg.
@@ -123,9 +125,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.hub = realtime.NewHub(m.db, matcher, realtime.NewLocalBroker(), m.log)
+	m.hub = realtime.NewHub(m.db, matcher, notifier, realtime.NewLocalBroker(), m.log)
+	m.roadshows = app.NewRoadshows(m.db, m.hub, notifier, matcher, m.log)
+	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
 	svc := httpapi.Services{
-		Roadshows:     app.NewRoadshows(m.db, m.hub),
+		Roadshows:     m.roadshows,
 		Hub:           m.hub,
 		Tickets:       realtime.NewTickets(),
 		Notifier:      notifier,
@@ -274,6 +278,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()))
 	go m.sweepTokens(ctx)
 	go m.indexer.Run(ctx)
+	go m.roadshows.RunReminders(ctx)
+	go m.digests.Run(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http: %w", err)

@@ -501,6 +501,23 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 	return page(items, p), nil
 }
 
+// InvestorsInSectors returns the user ids of the investors whose thesis
+// names any of sectors.
+func (m *Matcher) InvestorsInSectors(sectors []string) []string {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []string
+	for uid, inv := range m.investors {
+		for _, s := range inv.Sectors {
+			if contains(sectors, s) {
+				out = append(out, uid)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // RecordInterest records an investor's interest in a startup, as from the
 // deal flow; roadshow rooms call it when an investor presses "interested".
 func (m *Matcher) RecordInterest(ctx context.Context, investor domain.Actor, startupID string) error {

@@ -123,6 +123,14 @@ func (n *Notifier) List(ctx context.Context, actor domain.Actor, unreadOnly bool
 	return &NotificationList{List: domain.List[domain.Notification]{Items: items, Total: total, Page: p.Page, PageSize: p.PageSize}, Unread: unread}, nil
 }
 
+// Unread counts the caller's unread notifications.
+func (n *Notifier) Unread(ctx context.Context, actor domain.Actor) (int, error) {
+	if actor.Anonymous() {
+		return 0, domain.ErrUnauthorized
+	}
+	return n.store.CountUnread(ctx, actor.UserID)
+}
+
 // MarkRead marks the caller's notifications read: those in ids, or all.
 func (n *Notifier) MarkRead(ctx context.Context, actor domain.Actor, ids []string, all bool) error {
 	if actor.Anonymous() {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -21,6 +22,13 @@ type RoadshowStore interface {
 	AttendanceOf(ctx context.Context, roadshowID string) ([]domain.Attendance, error)
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
+	RegisteredUsers(ctx context.Context, roadshowID string) ([]string, error)
+}
+
+// Audience finds who should hear of a roadshow: investors whose thesis
+// names one of its sectors. Matcher implements it.
+type Audience interface {
+	InvestorsInSectors(sectors []string) []string
 }
 
 // RoomControl drives the live room of a roadshow; the realtime hub
@@ -42,14 +50,107 @@ const (
 
 // Roadshows schedules and runs roadshows. It is safe for concurrent use.
 type Roadshows struct {
-	store RoadshowStore
-	rooms RoomControl
-	now   func() time.Time
+	store    RoadshowStore
+	rooms    RoomControl
+	notify   Notify
+	audience Audience
+	log      *slog.Logger
+	now      func() time.Time
 }
 
 // NewRoadshows returns a Roadshows service.
-func NewRoadshows(store RoadshowStore, rooms RoomControl) *Roadshows {
-	return &Roadshows{store: store, rooms: rooms, now: time.Now}
+func NewRoadshows(store RoadshowStore, rooms RoomControl, notify Notify, audience Audience, log *slog.Logger) *Roadshows {
+	return &Roadshows{store: store, rooms: rooms, notify: notify, audience: audience, log: log, now: time.Now}
+}
+
+// Reminder timing.
+const (
+	reminderLead  = 15 * time.Minute
+	reminderCheck = time.Minute
+)
+
+func roadshowNote(r *domain.Roadshow) map[string]any {
+	return map[string]any{"roadshowId": r.ID, "title": r.Title, "startsAt": r.StartsAt}
+}
+
+// announce notifies users of a roadshow, in the background: a failed notice
+// must not undo the change that caused it.
+func (svc *Roadshows) announce(typ string, r *domain.Roadshow, users []string) {
+	seen := map[string]bool{}
+	var notes []Note
+	for _, u := range users {
+		if u != "" && !seen[u] && u != r.OwnerID {
+			seen[u] = true
+			notes = append(notes, Note{UserID: u, Type: typ, Data: roadshowNote(r)})
+		}
+	}
+	if len(notes) == 0 {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := svc.notify.NotifyMany(ctx, notes); err != nil {
+			svc.log.Error("roadshow notifications", "roadshow", r.ID, "type", typ, "err", err)
+		}
+	}()
+}
+
+func (svc *Roadshows) attendees(ctx context.Context, r *domain.Roadshow) ([]string, error) {
+	users, err := svc.store.RegisteredUsers(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range r.Slots {
+		users = append(users, s.OwnerID)
+	}
+	return users, nil
+}
+
+// RunReminders tells the registered users of each roadshow that starts
+// within 15 minutes, once, until ctx ends.
+func (svc *Roadshows) RunReminders(ctx context.Context) {
+	t := time.NewTicker(reminderCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := svc.Remind(ctx); err != nil {
+				svc.log.Warn("roadshow reminders", "err", err)
+			}
+		}
+	}
+}
+
+// Remind sends the reminders that are due.
+func (svc *Roadshows) Remind(ctx context.Context) error {
+	now := svc.now()
+	for page := 1; ; page++ {
+		items, total, err := svc.store.ListRoadshows(ctx, "", domain.RoadshowScheduled, domain.Page{Page: page, PageSize: domain.MaxPageSize})
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			r := &items[i]
+			if r.Reminded || r.StartsAt.After(now.Add(reminderLead)) || r.StartsAt.Before(now.Add(-time.Hour)) {
+				continue
+			}
+			r.Reminded = true
+			if err := svc.store.UpdateRoadshow(ctx, r, r.Version); err != nil {
+				continue // changed meanwhile: the next check sees it again
+			}
+			users, err := svc.attendees(ctx, r)
+			if err != nil {
+				return err
+			}
+			svc.announce(domain.NoteRoadshowSoon, r, users)
+		}
+		if page*domain.MaxPageSize >= total {
+			return nil
+		}
+	}
 }
 
 // RoadshowInput creates or changes a roadshow; nil fields stay.
@@ -125,7 +226,7 @@ func (svc *Roadshows) apply(ctx context.Context, actor domain.Actor, r *domain.R
 			if err != nil {
 				return err
 			}
-			s.StartupName, s.OwnerID = st.Name, st.OwnerID
+			s.StartupName, s.OwnerID, s.Sector = st.Name, st.OwnerID, st.Sector
 			slots = append(slots, s)
 		}
 		r.Slots = slots
@@ -155,6 +256,17 @@ func (svc *Roadshows) Create(ctx context.Context, actor domain.Actor, in Roadsho
 	if err := svc.store.CreateRoadshow(ctx, r); err != nil {
 		return nil, err
 	}
+	var sectors, users []string
+	for _, s := range r.Slots {
+		sectors = append(sectors, s.Sector)
+		users = append(users, s.OwnerID)
+	}
+	users = append(users, svc.audience.InvestorsInSectors(sectors)...)
+	if r.Visibility == domain.VisibilityInvited {
+		// Invitation-only: only the invited and the presenters hear of it.
+		users = append(append([]string{}, r.Invited...), users[:len(r.Slots)]...)
+	}
+	svc.announce(domain.NoteRoadshowNew, r, users)
 	return r, nil
 }
 
@@ -315,7 +427,15 @@ func (svc *Roadshows) Transition(ctx context.Context, actor domain.Actor, id, ac
 		return nil, err
 	}
 	if action == "start" {
-		return r, svc.rooms.Start(ctx, id)
+		if err := svc.rooms.Start(ctx, id); err != nil {
+			return nil, err
+		}
+		users, err := svc.attendees(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		svc.announce(domain.NoteRoadshowLive, r, users)
+		return r, nil
 	}
 	return r, svc.rooms.End(ctx, id)
 }

@@ -37,6 +37,7 @@ type Notification struct {
 	Data      map[string]any `json:"data" bson:"data"`
 	Read      bool           `json:"read" bson:"read"`
 	Digest    bool           `json:"digest" bson:"digest"`
+	Digested  bool           `json:"-" bson:"digested"` // summed up in a daily digest already
 	CreatedAt time.Time      `json:"createdAt" bson:"createdAt"`
 }
 

@@ -25,6 +25,7 @@ type Slot struct {
 	// is saved, so rooms need no lookups.
 	StartupName string `json:"startupName" bson:"startupName"`
 	OwnerID     string `json:"ownerId" bson:"ownerId"`
+	Sector      string `json:"sector" bson:"sector"`
 }
 
 // Roadshow is an online pitch event hosted by a maker space (路演).
@@ -41,6 +42,7 @@ type Roadshow struct {
 	Invited     []string   `json:"invited" bson:"invited"`
 	Status      string     `json:"status" bson:"status"`
 	Registered  int        `json:"registered" bson:"registered"`
+	Reminded    bool       `json:"-" bson:"reminded"` // the 15-minute reminder went out
 	StartedAt   *time.Time `json:"startedAt,omitempty" bson:"startedAt,omitempty"`
 	EndedAt     *time.Time `json:"endedAt,omitempty" bson:"endedAt,omitempty"`
 	Version     int        `json:"version" bson:"version"`

@@ -64,5 +64,9 @@ func (s *Server) me(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"user": u})
+	unread, err := s.svc.Notifier.Unread(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"user": u, "unread": unread})
 }

@@ -25,12 +25,14 @@ import (
 
 // env is an API over a real embedded database.
 type env struct {
-	t       *testing.T
-	srv     *httpapi.Server
-	admin   string // access token of an admin
-	db      *mongo.DB
-	engine  *search.Bleve
-	indexer *app.Indexer
+	t         *testing.T
+	srv       *httpapi.Server
+	admin     string // access token of an admin
+	db        *mongo.DB
+	engine    *search.Bleve
+	indexer   *app.Indexer
+	roadshows *app.Roadshows
+	digests   *app.Digests
 }
 
 var cheapHash = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
@@ -76,16 +78,17 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	if cfg.Ready == nil {
 		cfg.Ready = map[string]httpapi.Pinger{"database": db, "search": indexer}
 	}
-	hub := realtime.NewHub(db, matcher, realtime.NewLocalBroker(), log)
+	hub := realtime.NewHub(db, matcher, notifier, realtime.NewLocalBroker(), log)
+	roadshows := app.NewRoadshows(db, hub, notifier, matcher, log)
 	t.Cleanup(hub.Close)
-	e := &env{t: t, db: db, engine: engine, indexer: indexer, srv: httpapi.New(httpapi.Services{
+	e := &env{t: t, db: db, engine: engine, indexer: indexer, roadshows: roadshows, digests: app.NewDigests(db, notifier, nil, log), srv: httpapi.New(httpapi.Services{
 		Accounts:      accounts,
 		Startups:      app.NewStartups(db, db, db, tax, app.StartupObservers{matcher, indexer}),
 		Investors:     app.NewInvestors(db, tax, app.InvestorObservers{matcher, indexer}),
 		Spaces:        app.NewSpaces(db, db, tax, indexer),
 		Matcher:       matcher,
 		Search:        indexer,
-		Roadshows:     app.NewRoadshows(db, hub),
+		Roadshows:     roadshows,
 		Hub:           hub,
 		Tickets:       realtime.NewTickets(),
 		Notifier:      notifier,

@@ -138,6 +138,10 @@ func TestNotificationsAndIntros(t *testing.T) {
 		t.Fatalf("after all read: %s", l.Raw)
 	}
 	checkProblem(t, e.call("GET", "/api/v1/notifications", "", nil), 401, "unauthorized")
+	me := e.must(200, "GET", "/api/v1/me", investor, nil)
+	if list := e.must(200, "GET", "/api/v1/notifications", investor, nil); me.str("unread") != list.str("unread") || me.str("unread") == "0" {
+		t.Fatalf("unread in /me %s, in the list %s", me.str("unread"), list.str("unread"))
+	}
 
 	// Settings: off stores nothing, digest stores without pushing.
 	checkProblem(t, e.call("PUT", "/api/v1/notification-settings", founder, map[string]any{"types": map[string]string{"interest": "loud"}}), 400, "validation_failed")
@@ -224,5 +228,86 @@ func TestIntroDailyLimit(t *testing.T) {
 		if i == 10 {
 			checkProblem(t, r, 429, "intro_limit")
 		}
+	}
+}
+
+// nextOfType reads notifications until one of type typ, within a second.
+func (c *wsClient) nextOfType(t *testing.T, typ string) frame {
+	t.Helper()
+	deadline := time.Now().Add(time.Second)
+	for {
+		_ = c.conn.SetReadDeadline(deadline)
+		var f frame
+		if err := c.conn.ReadJSON(&f); err != nil {
+			t.Fatalf("no %s notification within a second: %v", typ, err)
+		}
+		if f.Type == "notification" && f.field("type") == typ {
+			return f
+		}
+	}
+}
+
+// TestRoadshowNotifications: scheduled (investors in its sectors and the
+// presenters), the 15-minute reminder and the start (registered users), a
+// question to the founder on stage, and the daily digest.
+func TestRoadshowNotifications(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	addr := e.listen(t)
+	host, _ := e.register("manager")
+	founder, _ := e.register("founder")
+	inSector, _ := e.register("investor")
+	elsewhere, _ := e.register("investor")
+	e.must(201, "POST", "/api/v1/investors", inSector, map[string]any{"name": "芯片天使", "kind": "angel", "sectors": []string{"ic"}})
+	e.must(201, "POST", "/api/v1/investors", elsewhere, map[string]any{"name": "纺织基金", "kind": "institution", "sectors": []string{"textiles"}})
+	space := e.must(201, "POST", "/api/v1/spaces", host, map[string]any{"name": "鉴湖众创空间", "level": "city", "model": "investment",
+		"services": []string{}, "district": "yuecheng"}).str("id")
+	st := e.publish(founder, map[string]any{"name": "越芯半导体", "sector": "ic", "stage": "b"})
+	iws, _ := e.dialNotes(t, addr, inSector, "")
+	fws, _ := e.dialNotes(t, addr, founder, "")
+
+	rs := e.must(201, "POST", "/api/v1/roadshows", host, map[string]any{"title": "集成电路专场", "spaceId": space,
+		"startsAt": time.Now().Add(10 * time.Minute).Format(time.RFC3339), "visibility": "public",
+		"slots": []map[string]any{{"startupId": st, "minutes": 10}}}).str("id")
+	if n := iws.nextOfType(t, "roadshow.scheduled"); !strings.Contains(string(n.Data), rs) {
+		t.Fatalf("scheduled %s", n.Data)
+	}
+	fws.nextOfType(t, "roadshow.scheduled")
+	e.must(200, "POST", "/api/v1/roadshows/"+rs+"/register", inSector, nil)
+	if err := e.roadshows.Remind(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	iws.nextOfType(t, "roadshow.soon")
+	if err := e.roadshows.Remind(t.Context()); err != nil { // only once
+		t.Fatal(err)
+	}
+	e.must(200, "POST", "/api/v1/roadshows/"+rs+"/start", host, nil)
+	iws.nextOfType(t, "roadshow.started")
+	if r := e.must(200, "GET", "/api/v1/notifications", inSector, nil); strings.Count(r.Raw, "roadshow.soon") != 1 {
+		t.Fatalf("reminder count: %s", r.Raw)
+	}
+	if r := e.must(200, "GET", "/api/v1/notifications", elsewhere, nil); strings.Contains(r.Raw, "roadshow.") {
+		t.Fatalf("an investor in other sectors heard of it: %s", r.Raw)
+	}
+
+	room, _ := e.dial(t, addr, inSector, rs, "")
+	room.next("welcome")
+	room.send("question.ask", map[string]any{"text": "量产时间？"}, "q")
+	room.expectAck("q")
+	if n := fws.nextOfType(t, "question"); !strings.Contains(string(n.Data), "量产时间？") {
+		t.Fatalf("question notification %s", n.Data)
+	}
+
+	// The digest: what waited is summed up once, live.
+	e.must(200, "PUT", "/api/v1/notification-settings", founder, map[string]any{"types": map[string]string{"interest": "digest"}})
+	e.must(200, "POST", "/api/v1/dealflow/"+st+"/feedback", inSector, map[string]any{"action": "interested"})
+	n, err := e.digests.Make(t.Context())
+	if err != nil || n != 1 {
+		t.Fatalf("digest for %d users, %v", n, err)
+	}
+	if d := fws.nextOfType(t, "digest"); !strings.Contains(string(d.Data), `"interest":1`) {
+		t.Fatalf("digest %s", d.Data)
+	}
+	if n, _ := e.digests.Make(t.Context()); n != 0 {
+		t.Fatalf("second digest for %d users", n)
 	}
 }

@@ -88,6 +88,26 @@ func (d *DB) NotificationsAfter(ctx context.Context, userID, id string, limit in
 	return out, nil
 }
 
+// PendingDigest returns the digest-only notifications not yet summed up.
+func (d *DB) PendingDigest(ctx context.Context) ([]domain.Notification, error) {
+	var out []domain.Notification
+	err := each(ctx, d, colNotifications, bson.D{{Key: "digest", Value: true}, {Key: "digested", Value: false}}, func(n domain.Notification) error {
+		out = append(out, n)
+		return nil
+	})
+	return out, err
+}
+
+// MarkDigested records that notifications were summed up in a digest.
+func (d *DB) MarkDigested(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := d.db.Collection(colNotifications).UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "digested", Value: true}}}})
+	return mapErr("mark digested", err)
+}
+
 // CountUnread counts a user's unread notifications.
 func (d *DB) CountUnread(ctx context.Context, userID string) (int, error) {
 	n, err := d.db.Collection(colNotifications).CountDocuments(ctx, bson.D{{Key: "userId", Value: userID}, {Key: "read", Value: false}})

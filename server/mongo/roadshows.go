@@ -82,6 +82,16 @@ func (d *DB) IsRegistered(ctx context.Context, roadshowID, userID string) (bool,
 	return n > 0, mapErr("is registered", err)
 }
 
+// RegisteredUsers returns the ids of the users registered for a roadshow.
+func (d *DB) RegisteredUsers(ctx context.Context, roadshowID string) ([]string, error) {
+	var out []string
+	err := each(ctx, d, colRegistrations, bson.D{{Key: "roadshowId", Value: roadshowID}}, func(r domain.Registration) error {
+		out = append(out, r.UserID)
+		return nil
+	})
+	return out, err
+}
+
 // CountRegistrations counts the registrations of a roadshow.
 func (d *DB) CountRegistrations(ctx context.Context, roadshowID string) (int, error) {
 	n, err := d.db.Collection(colRegistrations).CountDocuments(ctx, bson.D{{Key: "roadshowId", Value: roadshowID}})

@@ -26,6 +26,11 @@ type InterestRecorder interface {
 	RecordInterest(ctx context.Context, investor domain.Actor, startupID string) error
 }
 
+// Notifier tells a user about something that happened in a room.
+type Notifier interface {
+	Notify(ctx context.Context, userID, typ string, data map[string]any) error
+}
+
 // attendanceFlush is how often attendance is written; it is a record of
 // who came, not something a user saved, so it is batched.
 const attendanceFlush = 2 * time.Second
@@ -34,6 +39,7 @@ const attendanceFlush = 2 * time.Second
 type Hub struct {
 	store    Store
 	interest InterestRecorder
+	notify   Notifier
 	broker   Broker
 	log      *slog.Logger
 	done     chan struct{}
@@ -55,8 +61,8 @@ type roomEntry struct {
 }
 
 // NewHub returns a Hub; Close stops its rooms.
-func NewHub(store Store, interest InterestRecorder, broker Broker, log *slog.Logger) *Hub {
-	h := &Hub{store: store, interest: interest, broker: broker, log: log, done: make(chan struct{}), batches: newBatchPool(),
+func NewHub(store Store, interest InterestRecorder, notify Notifier, broker Broker, log *slog.Logger) *Hub {
+	h := &Hub{store: store, interest: interest, notify: notify, broker: broker, log: log, done: make(chan struct{}), batches: newBatchPool(),
 		rooms: map[string]*roomEntry{}, pending: map[string]domain.Attendance{},
 		upgrader: websocket.Upgrader{
 			ReadBufferSize: 512, WriteBufferSize: 1024,

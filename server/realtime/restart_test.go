@@ -81,7 +81,8 @@ func TestRestartLosesNothing(t *testing.T) {
 	ctx := context.Background()
 	tax, _ := taxonomy.Load("")
 	log := slog.New(slog.DiscardHandler)
-	matcher, err := app.NewMatcher(db, tax, app.NewNotifier(db, realtime.NewNotifications(db), log), log)
+	notifier := app.NewNotifier(db, realtime.NewNotifications(db), log)
+	matcher, err := app.NewMatcher(db, tax, notifier, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func TestRestartLosesNothing(t *testing.T) {
 		"viewer": {UserID: viewer, Name: "观众", Role: domain.RoleFounder},
 	}
 
-	hub1 := realtime.NewHub(db, matcher, realtime.NewLocalBroker(), log)
+	hub1 := realtime.NewHub(db, matcher, notifier, realtime.NewLocalBroker(), log)
 	addr := serveHub(t, hub1, peers)
 	if err := hub1.Start(ctx, rs.ID); err != nil {
 		t.Fatal(err)
@@ -122,7 +123,7 @@ func TestRestartLosesNothing(t *testing.T) {
 	want = append(want, q, send("question.upvote", map[string]any{"id": q}, "u"))
 	hub1.Close() // the crash: nothing is flushed on purpose beyond what was acknowledged
 
-	hub2 := realtime.NewHub(db, matcher, realtime.NewLocalBroker(), log)
+	hub2 := realtime.NewHub(db, matcher, notifier, realtime.NewLocalBroker(), log)
 	t.Cleanup(hub2.Close)
 	addr2 := serveHub(t, hub2, peers)
 	h := dial(t, addr2, rs.ID, "host", "&since=0")

@@ -445,6 +445,9 @@ func (r *room) handle(c *client, in Inbound) {
 		}
 		if seq, ok := r.store(c, in.Ref, typ, map[string]any{"text": text}); ok {
 			r.ack(c, in.Ref, seq)
+			if typ == "question" {
+				r.tellPresenters(seq, text, c.peer.Name)
+			}
 		}
 	case "question.upvote":
 		q := r.questions[d.ID]
@@ -514,6 +517,26 @@ func (r *room) handle(c *client, in Inbound) {
 	case "stage.set":
 		r.setStage(c, in.Ref, d.Slot, d.Page)
 	}
+}
+
+// tellPresenters notifies the founders on stage of a new question, in the
+// background so the room never waits on it.
+func (r *room) tellPresenters(seq int64, text, asker string) {
+	if r.stage == nil {
+		return
+	}
+	founders := r.foundersOf(r.stage.StartupID)
+	data := map[string]any{"roadshowId": r.id, "title": r.rs.Title, "questionId": seq, "text": text, "askedBy": asker,
+		"startupId": r.stage.StartupID}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+		defer cancel()
+		for _, f := range founders {
+			if err := r.hub.notify.Notify(ctx, f, domain.NoteQuestion, data); err != nil {
+				r.hub.log.Warn("question notification", "roadshow", r.id, "err", err)
+			}
+		}
+	}()
 }
 
 func clip(s string) string {
