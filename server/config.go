@@ -20,6 +20,7 @@ type Config struct {
 	SeedDemo      bool   // SEED_DEMO
 	JWTSecret     string // JWT_SECRET; empty: a key generated once and kept in DataDir
 	TaxonomyFile  string // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
+	TargetsFile   string // TARGETS_FILE; empty: the Shaoxing action plan's targets
 	LogLevel      string // LOG_LEVEL: debug, info, warn, error
 	LogFormat     string // LOG_FORMAT: json or text
 	LoginLimit    int    // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
@@ -44,6 +45,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		AdminPassword: getenv("ADMIN_PASSWORD"),
 		JWTSecret:     getenv("JWT_SECRET"),
 		TaxonomyFile:  get("TAXONOMY_FILE", ""),
+		TargetsFile:   get("TARGETS_FILE", ""),
 		LogLevel:      get("LOG_LEVEL", "info"),
 		LogFormat:     get("LOG_FORMAT", "text"),
 	}

@@ -73,6 +73,10 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	targets, err := taxonomy.LoadTargets(cfg.TargetsFile)
+	if err != nil {
+		return err
+	}
 	uri := cfg.MongoURI
 	if uri == "" {
 		dir := filepath.Join(cfg.DataDir, "ferretdb")
@@ -136,6 +140,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Notifications: notes,
 		Intros:        app.NewIntros(m.db, notifier),
 		Decks:         app.NewDecks(m.db, notifier),
+		Stats:         app.NewStats(m.db, targets, tax),
+		Registry:      app.NewRegistry(m.db, tax, app.StartupObservers{matcher, m.indexer}),
 		Accounts:      accounts,
 		Startups:      app.NewStartups(m.db, m.db, m.db, tax, app.StartupObservers{matcher, m.indexer}),
 		Investors:     app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),

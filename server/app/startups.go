@@ -56,21 +56,24 @@ func NewStartups(store StartupStore, investors InvestorReader, spaces SpaceReade
 // StartupInput is a create or partial update of a pitch profile: nil fields
 // are left as they are.
 type StartupInput struct {
-	Name          *string                `json:"name"`
-	OneLiner      *string                `json:"oneLiner"`
-	Description   *string                `json:"description"`
-	Sector        *string                `json:"sector"`
-	Stage         *string                `json:"stage"`
-	AskWan        *float64               `json:"askWan"`
-	District      *string                `json:"district"`
-	SpaceID       *string                `json:"spaceId"`
-	FoundedYear   *int                   `json:"foundedYear"`
-	TeamSize      *int                   `json:"teamSize"`
-	Team          *[]domain.TeamMember   `json:"team"`
-	Traction      *string                `json:"traction"`
-	Tags          *[]string              `json:"tags"`
-	Links         *[]domain.Link         `json:"links"`
-	InvestorsOnly *domain.StartupPrivate `json:"investorsOnly"`
+	Name           *string                `json:"name"`
+	OneLiner       *string                `json:"oneLiner"`
+	Description    *string                `json:"description"`
+	Sector         *string                `json:"sector"`
+	Stage          *string                `json:"stage"`
+	AskWan         *float64               `json:"askWan"`
+	District       *string                `json:"district"`
+	SpaceID        *string                `json:"spaceId"`
+	FoundedYear    *int                   `json:"foundedYear"`
+	TeamSize       *int                   `json:"teamSize"`
+	Team           *[]domain.TeamMember   `json:"team"`
+	Traction       *string                `json:"traction"`
+	Tags           *[]string              `json:"tags"`
+	Links          *[]domain.Link         `json:"links"`
+	InvestorsOnly  *domain.StartupPrivate `json:"investorsOnly"`
+	HighTech       *bool                  `json:"highTech"`
+	Graduated      *bool                  `json:"graduated"`
+	IncubatedSince *time.Time             `json:"incubatedSince"`
 }
 
 func setIf[T any](dst *T, src *T) {
@@ -94,6 +97,12 @@ func (in *StartupInput) apply(s *domain.Startup) {
 	setIf(&s.Traction, in.Traction)
 	setIf(&s.Tags, in.Tags)
 	setIf(&s.Links, in.Links)
+	setIf(&s.HighTech, in.HighTech)
+	setIf(&s.Graduated, in.Graduated)
+	if in.IncubatedSince != nil {
+		t := *in.IncubatedSince
+		s.IncubatedSince = &t
+	}
 	if in.InvestorsOnly != nil {
 		p := *in.InvestorsOnly
 		s.Private = &p

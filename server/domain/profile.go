@@ -52,10 +52,14 @@ type Startup struct {
 	Links       []Link          `json:"links" bson:"links"`
 	Status      string          `json:"status" bson:"status"`
 	Private     *StartupPrivate `json:"investorsOnly,omitempty" bson:"private"`
-	Version     int             `json:"version" bson:"version"`
-	CreatedAt   time.Time       `json:"createdAt" bson:"createdAt"`
-	UpdatedAt   time.Time       `json:"updatedAt" bson:"updatedAt"`
-	PublishedAt *time.Time      `json:"publishedAt,omitempty" bson:"publishedAt,omitempty"`
+	// Facts the program's figures count.
+	HighTech       bool       `json:"highTech" bson:"highTech"`   // certified high-tech enterprise (高新技术企业)
+	Graduated      bool       `json:"graduated" bson:"graduated"` // left incubation
+	IncubatedSince *time.Time `json:"incubatedSince,omitempty" bson:"incubatedSince,omitempty"`
+	Version        int        `json:"version" bson:"version"`
+	CreatedAt      time.Time  `json:"createdAt" bson:"createdAt"`
+	UpdatedAt      time.Time  `json:"updatedAt" bson:"updatedAt"`
+	PublishedAt    *time.Time `json:"publishedAt,omitempty" bson:"publishedAt,omitempty"`
 }
 
 // Investor kinds.

@@ -44,6 +44,10 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	targets, err := taxonomy.LoadTargets("")
+	if err != nil {
+		t.Fatal(err)
+	}
 	signer, err := auth.NewSigner([]byte(strings.Repeat("s", 32)), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -95,6 +99,8 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 		Notifications: notes,
 		Intros:        app.NewIntros(db, notifier),
 		Decks:         app.NewDecks(db, notifier),
+		Stats:         app.NewStats(db, targets, tax),
+		Registry:      app.NewRegistry(db, tax, app.StartupObservers{matcher, indexer}),
 		Taxonomy:      tax,
 	}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-password", "管理员"); err != nil {

@@ -36,6 +36,8 @@ type Services struct {
 	Notifications *realtime.Notifications
 	Intros        *app.Intros
 	Decks         *app.Decks
+	Stats         *app.Stats
+	Registry      *app.Registry
 	Taxonomy      *domain.Taxonomy
 }
 
@@ -190,6 +192,13 @@ func (s *Server) routes() {
 	v1.Post("/startups/:id/deck/views/:viewId/pages", s.reportDeckPages)
 	v1.Post("/startups/:id/deck/request", s.requestDeck)
 	v1.Post("/startups/:id/deck/grants", s.grantDeck)
+	v1.Get("/stats/program", s.programStats)
+	v1.Get("/stats/program.csv", s.programReportCSV)
+	v1.Get("/stats/targets", s.getTargets)
+	v1.Put("/stats/targets", s.putTargets)
+	v1.Get("/stats/spaces/:id", s.spaceStats)
+	v1.Post("/spaces/:id/registry/import", s.importRegistry)
+	v1.Get("/spaces/:id/registry.csv", s.exportRegistry)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -78,3 +78,28 @@ func check(t *domain.Taxonomy) error {
 	}
 	return nil
 }
+
+//go:embed targets_shaoxing.json
+var shaoxingTargets []byte
+
+// LoadTargets reads a program's default targets from path, or the embedded
+// Shaoxing action plan's when path is empty. Admins change them at run time.
+func LoadTargets(path string) (*domain.Targets, error) {
+	data := shaoxingTargets
+	if path != "" {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			return nil, fmt.Errorf("targets: %w", err)
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var t domain.Targets
+	if err := dec.Decode(&t); err != nil {
+		return nil, fmt.Errorf("targets: decode: %w", err)
+	}
+	if t.Districts == nil {
+		t.Districts = map[string]domain.DistrictTargets{}
+	}
+	return &t, nil
+}

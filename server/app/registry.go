@@ -1,0 +1,388 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// RegistryStore is what importing and exporting a space's registry needs.
+type RegistryStore interface {
+	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
+	ListStartups(ctx context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error)
+	CreateStartup(ctx context.Context, s *domain.Startup) error
+	UpdateStartup(ctx context.Context, s *domain.Startup, prevVersion int) error
+}
+
+// Registry imports and exports a maker space's startup registry (创客企业库).
+// It is safe for concurrent use.
+type Registry struct {
+	store    RegistryStore
+	tax      *domain.Taxonomy
+	observer StartupObserver
+	now      func() time.Time
+}
+
+// NewRegistry returns a Registry.
+func NewRegistry(store RegistryStore, tax *domain.Taxonomy, observer StartupObserver) *Registry {
+	return &Registry{store: store, tax: tax, observer: observer, now: time.Now}
+}
+
+// Import limits.
+const (
+	maxImportBytes = 5 << 20
+	maxImportRows  = 5000
+)
+
+// headerNames maps the column names people really write to fields. A
+// header matches a field when it contains one of the names, so "企业名称
+// （全称）" and "所属行业/领域" work too. Longer names are tried first.
+var headerNames = []struct {
+	field string
+	names []string
+}{
+	{"oneLiner", []string{"一句话介绍", "项目简介", "简介", "one-liner", "oneliner"}},
+	{"teamSize", []string{"团队人数", "员工人数", "从业人数", "人数", "team size"}},
+	{"highTech", []string{"高新技术企业", "是否高企", "高企", "high-tech"}},
+	{"incubatedSince", []string{"入驻时间", "入孵时间", "入驻日期", "入孵日期", "incubated since"}},
+	{"askWan", []string{"融资需求", "融资金额", "拟融资", "ask"}},
+	{"graduated", []string{"是否毕业", "已毕业", "graduated"}},
+	{"stage", []string{"融资阶段", "发展阶段", "阶段", "stage"}},
+	{"sector", []string{"所属行业", "行业领域", "产业领域", "行业", "领域", "sector"}},
+	{"district", []string{"所在区县", "区县", "所在地区", "区域", "district"}},
+	{"name", []string{"企业名称", "公司名称", "项目名称", "单位名称", "名称", "name"}},
+}
+
+// ImportRow is one data row as understood, with its problems.
+type ImportRow struct {
+	Line     int      `json:"line"`
+	Name     string   `json:"name"`
+	Sector   string   `json:"sector"`
+	Stage    string   `json:"stage"`
+	District string   `json:"district"`
+	TeamSize int      `json:"teamSize"`
+	AskWan   float64  `json:"askWan"`
+	HighTech bool     `json:"highTech"`
+	Problems []string `json:"problems"`
+	Action   string   `json:"action"` // create, update, skip
+}
+
+// ImportResult is a preview, or what a commit did.
+type ImportResult struct {
+	Columns   map[string]string `json:"columns"` // header → field
+	Rows      []ImportRow       `json:"rows"`
+	Good      int               `json:"good"`
+	Bad       int               `json:"bad"`
+	Created   int               `json:"created"`
+	Updated   int               `json:"updated"`
+	Committed bool              `json:"committed"`
+}
+
+// decodeText returns data as UTF-8: UTF-8 (with or without BOM) as is,
+// anything else read as GBK, which Chinese spreadsheet software writes.
+func decodeText(data []byte) ([]byte, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if utf8.Valid(data) {
+		return data, nil
+	}
+	out, err := simplifiedchinese.GBK.NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, domain.CodedError(domain.KindInvalid, "bad_encoding", "文件编码无法识别（支持 UTF-8 与 GBK）/ unreadable encoding (UTF-8 and GBK are supported)")
+	}
+	return out, nil
+}
+
+func (r *Registry) lookup(list []domain.Named, value string) string {
+	v := strings.TrimSpace(value)
+	for _, n := range list {
+		if strings.EqualFold(v, n.Code) || v == n.Zh || strings.EqualFold(v, n.En) {
+			return n.Code
+		}
+	}
+	return ""
+}
+
+func (r *Registry) sectorCode(value string) string {
+	v := strings.TrimSpace(value)
+	for _, s := range r.tax.Sectors {
+		if strings.EqualFold(v, s.Code) || v == s.Zh || strings.EqualFold(v, s.En) || (v != "" && strings.Contains(s.Zh, v)) {
+			return s.Code
+		}
+	}
+	return ""
+}
+
+func yes(v string) (bool, bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "是", "y", "yes", "true", "1", "√":
+		return true, true
+	case "否", "n", "no", "false", "0", "":
+		return false, true
+	}
+	return false, false
+}
+
+// parse reads a CSV registry.
+func (r *Registry) parse(data []byte) (*ImportResult, []map[string]string, error) {
+	if len(data) > maxImportBytes {
+		return nil, nil, domain.CodedError(domain.KindTooLarge, "file_too_large", "文件最大 5 MB / at most 5 MB")
+	}
+	text, err := decodeText(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	cr := csv.NewReader(bytes.NewReader(text))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	var records [][]string
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, domain.CodedError(domain.KindInvalid, "bad_csv", "CSV 格式错误 / malformed CSV: "+err.Error())
+		}
+		records = append(records, rec)
+	}
+	// The header is the first row that names a startup column; sheets
+	// often start with a title row or blank lines.
+	head := -1
+	cols := map[int]string{}
+	res := &ImportResult{Columns: map[string]string{}, Rows: []ImportRow{}}
+	for i, rec := range records {
+		found := map[int]string{}
+		for j, h := range rec {
+			h = strings.ToLower(strings.TrimSpace(h))
+			for _, hn := range headerNames {
+				if matched(h, hn.names) && !hasField(found, hn.field) {
+					found[j] = hn.field
+					break
+				}
+			}
+		}
+		if hasField(found, "name") {
+			head, cols = i, found
+			for j, f := range found {
+				res.Columns[strings.TrimSpace(rec[j])] = f
+			}
+			break
+		}
+	}
+	if head < 0 {
+		return nil, nil, domain.CodedError(domain.KindInvalid, "no_header", "找不到表头：需要一列“企业名称” / no header row: a column such as 企业名称 is needed")
+	}
+	var rows []map[string]string
+	for i := head + 1; i < len(records); i++ {
+		row := map[string]string{"_line": strconv.Itoa(i + 1)}
+		blank := true
+		for j, v := range records[i] {
+			if f, ok := cols[j]; ok {
+				row[f] = strings.TrimSpace(v)
+				blank = blank && row[f] == ""
+			}
+		}
+		if blank {
+			continue
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) > maxImportRows {
+		return nil, nil, domain.CodedError(domain.KindTooLarge, "too_many_rows", "最多 5000 行 / at most 5,000 rows")
+	}
+	return res, rows, nil
+}
+
+func matched(h string, names []string) bool {
+	for _, n := range names {
+		if strings.Contains(h, strings.ToLower(n)) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasField(m map[int]string, f string) bool {
+	for _, v := range m {
+		if v == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Import reads a CSV registry for space id. Without commit it only
+// previews: every row with its problems. With commit it saves the good
+// rows as draft profiles resident in the space, matching earlier imports by
+// name so that importing the same file twice creates nothing new.
+func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID string, data []byte, commit bool) (*ImportResult, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	sp, err := r.store.SpaceByID(ctx, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Owns(sp.OwnerID) {
+		return nil, domain.ErrForbidden
+	}
+	res, rows, err := r.parse(data)
+	if err != nil {
+		return nil, err
+	}
+	existing := map[string]*domain.Startup{}
+	for page := 1; ; page++ {
+		items, total, err := r.store.ListStartups(ctx, domain.StartupFilter{SpaceID: spaceID}, domain.Page{Page: page, PageSize: domain.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			existing[strings.TrimSpace(items[i].Name)] = &items[i]
+		}
+		if page*domain.MaxPageSize >= total {
+			break
+		}
+	}
+	seen := map[string]int{}
+	for _, row := range rows {
+		line, _ := strconv.Atoi(row["_line"])
+		ir := ImportRow{Line: line, Name: row["name"], Problems: []string{}}
+		if ir.Name == "" {
+			ir.Problems = append(ir.Problems, "缺少企业名称 / no name")
+		} else if runes(ir.Name) > maxName {
+			ir.Problems = append(ir.Problems, "名称过长 / name too long")
+		} else if prev, dup := seen[ir.Name]; dup {
+			ir.Problems = append(ir.Problems, fmt.Sprintf("与第 %d 行重复 / same name as line %d", prev, prev))
+		}
+		seen[ir.Name] = line
+		if ir.Sector = r.sectorCode(row["sector"]); ir.Sector == "" {
+			ir.Problems = append(ir.Problems, "行业无法识别 / unknown sector: "+clip(row["sector"]))
+		}
+		ir.Stage = r.lookup(r.tax.Stages, row["stage"])
+		if row["stage"] == "" {
+			ir.Stage = "seed"
+		} else if ir.Stage == "" {
+			ir.Problems = append(ir.Problems, "融资阶段无法识别 / unknown stage: "+clip(row["stage"]))
+		}
+		ir.District = r.lookup(r.tax.Districts, row["district"])
+		if row["district"] == "" {
+			ir.District = sp.District
+		} else if ir.District == "" {
+			ir.Problems = append(ir.Problems, "区县无法识别 / unknown district: "+clip(row["district"]))
+		}
+		if v := row["teamSize"]; v != "" {
+			n, err := strconv.Atoi(strings.TrimSuffix(v, "人"))
+			if err != nil || n < 0 || n > 100000 {
+				ir.Problems = append(ir.Problems, "团队人数须为整数 / team size must be a whole number")
+			}
+			ir.TeamSize = n
+		}
+		if v := row["askWan"]; v != "" {
+			f, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSuffix(v, "万元"), "万"), 64)
+			if err != nil || f < 0 || f > maxAskWan {
+				ir.Problems = append(ir.Problems, "融资需求须为万元数 / ask must be an amount in 万元")
+			}
+			ir.AskWan = f
+		}
+		ok := true
+		if ir.HighTech, ok = yes(row["highTech"]); !ok {
+			ir.Problems = append(ir.Problems, "高新技术企业须为是或否 / high-tech must be 是 or 否")
+		}
+		switch {
+		case len(ir.Problems) > 0:
+			ir.Action = "skip"
+			res.Bad++
+		case existing[ir.Name] != nil:
+			ir.Action = "update"
+			res.Good++
+		default:
+			ir.Action = "create"
+			res.Good++
+		}
+		res.Rows = append(res.Rows, ir)
+	}
+	if !commit {
+		return res, nil
+	}
+	now := r.now().UTC()
+	for _, ir := range res.Rows {
+		switch ir.Action {
+		case "create":
+			s := &domain.Startup{OwnerID: actor.UserID, Name: ir.Name, OneLiner: "", Sector: ir.Sector, Stage: ir.Stage, District: ir.District,
+				SpaceID: spaceID, TeamSize: ir.TeamSize, AskWan: ir.AskWan, HighTech: ir.HighTech, Status: domain.StatusDraft,
+				IncubatedSince: &now, Team: []domain.TeamMember{}, Tags: []string{}, Links: []domain.Link{}, CreatedAt: now, UpdatedAt: now}
+			if err := r.store.CreateStartup(ctx, s); err != nil {
+				return nil, err
+			}
+			r.observer.StartupChanged(s)
+			res.Created++
+		case "update":
+			s := existing[ir.Name]
+			s.Sector, s.Stage, s.District, s.TeamSize, s.HighTech = ir.Sector, ir.Stage, ir.District, ir.TeamSize, ir.HighTech
+			if ir.AskWan > 0 {
+				s.AskWan = ir.AskWan
+			}
+			s.UpdatedAt = now
+			if err := r.store.UpdateStartup(ctx, s, s.Version); err != nil {
+				return nil, err
+			}
+			r.observer.StartupChanged(s)
+			res.Updated++
+		}
+	}
+	res.Committed = true
+	return res, nil
+}
+
+// ExportCSV writes space id's registry as CSV (UTF-8 with a BOM, so that
+// spreadsheet software reads the Chinese right).
+func (r *Registry) ExportCSV(ctx context.Context, actor domain.Actor, spaceID string) ([]byte, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	sp, err := r.store.SpaceByID(ctx, spaceID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Owns(sp.OwnerID) {
+		return nil, domain.ErrForbidden
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\xef\xbb\xbf")
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"企业名称", "所属行业", "融资阶段", "所在区县", "团队人数", "融资需求（万元）", "高新技术企业", "是否毕业", "状态"})
+	zh := func(list []domain.Named, code string) string {
+		for _, n := range list {
+			if n.Code == code {
+				return n.Zh
+			}
+		}
+		return code
+	}
+	yn := map[bool]string{true: "是", false: "否"}
+	for page := 1; ; page++ {
+		items, total, err := r.store.ListStartups(ctx, domain.StartupFilter{SpaceID: spaceID}, domain.Page{Page: page, PageSize: domain.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range items {
+			sec, _ := r.tax.Sector(s.Sector)
+			_ = w.Write([]string{s.Name, sec.Zh, zh(r.tax.Stages, s.Stage), zh(r.tax.Districts, s.District), strconv.Itoa(s.TeamSize),
+				strconv.FormatFloat(s.AskWan, 'f', -1, 64), yn[s.HighTech], yn[s.Graduated], s.Status})
+		}
+		if page*domain.MaxPageSize >= total {
+			break
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}

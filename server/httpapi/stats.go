@@ -1,0 +1,115 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+func (s *Server) programStats(c *fiber.Ctx) error {
+	st, err := s.svc.Stats.Program(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+// programReportCSV is the progress report as CSV (UTF-8 with a BOM).
+func (s *Server) programReportCSV(c *fiber.Ctx) error {
+	st, err := s.svc.Stats.Program(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\xef\xbb\xbf")
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"区域 / area", "指标", "figure", "当前 / value", "目标 / target", "完成率 / percent"})
+	row := func(area string, f domain.Figure) {
+		pct := ""
+		if f.Percent != nil {
+			pct = strconv.FormatFloat(*f.Percent, 'f', 1, 64) + "%"
+		}
+		target := ""
+		if f.Target > 0 {
+			target = strconv.FormatFloat(f.Target, 'f', -1, 64)
+		}
+		_ = w.Write([]string{area, f.Zh, f.En, strconv.FormatFloat(f.Value, 'f', -1, 64), target, pct})
+	}
+	for _, f := range st.Figures {
+		row("全市 / city", f)
+	}
+	for _, d := range s.svc.Taxonomy.Districts {
+		for _, f := range st.Districts[d.Code] {
+			row(d.Zh, f)
+		}
+	}
+	w.Flush()
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="program-report.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+func (s *Server) getTargets(c *fiber.Ctx) error {
+	t, err := s.svc.Stats.Targets(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return c.JSON(t)
+}
+
+func (s *Server) putTargets(c *fiber.Ctx) error {
+	var t domain.Targets
+	if err := decode(c, &t); err != nil {
+		return err
+	}
+	saved, err := s.svc.Stats.SaveTargets(c.UserContext(), actor(c), &t)
+	if err != nil {
+		return err
+	}
+	return c.JSON(saved)
+}
+
+func (s *Server) spaceStats(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	st, err := s.svc.Stats.Space(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+func (s *Server) importRegistry(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	commit, err := boolQuery(c, "commit")
+	if err != nil {
+		return err
+	}
+	res, err := s.svc.Registry.Import(c.UserContext(), actor(c), id, c.Body(), commit != nil && *commit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}
+
+func (s *Server) exportRegistry(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	b, err := s.svc.Registry.ExportCSV(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="registry.csv"`)
+	return c.Send(b)
+}

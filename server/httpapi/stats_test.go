@@ -1,0 +1,171 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/yuechuang/yuechuang/server/httpapi"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+func figureOf(t *testing.T, r resp, key string) (value, target, percent string) {
+	t.Helper()
+	figs, _ := r.Body["figures"].([]any)
+	for _, f := range figs {
+		m := f.(map[string]any)
+		if m["key"] == key {
+			return fmt.Sprint(m["value"]), fmt.Sprint(m["target"]), fmt.Sprint(m["percent"])
+		}
+	}
+	t.Fatalf("no figure %s in %s", key, r.Raw)
+	return
+}
+
+// TestProgramStats counts a small hand-checked program:
+//
+//	spaces: keqiao city {incubationTeam, financing}, keqiao provincial base {financing, mentoring},
+//	        yuecheng national {techServices, mentoring}, yuecheng city {}            → 4 spaces
+//	startups in spaces: 3 (team 5 high-tech, team 10, team 7 graduated); 1 outside  → 3, talent 22
+//	investors: 1 institution, 1 angel                                               → 1 institution
+func TestProgramStats(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	mgr, _ := e.register("manager")
+	founder, _ := e.register("founder")
+	mk := func(level, district string, base bool, services ...string) string {
+		return e.must(201, "POST", "/api/v1/spaces", mgr, map[string]any{"name": "空间" + level + district, "level": level, "model": "comprehensive",
+			"services": append([]string{}, services...), "district": district, "isBase": base}).str("id")
+	}
+	k1 := mk("city", "keqiao", false, "incubationTeam", "financing")
+	mk("provincial", "keqiao", true, "financing", "mentoring")
+	y1 := mk("national", "yuecheng", false, "techServices", "mentoring")
+	mk("city", "yuecheng", false)
+	for _, s := range []map[string]any{
+		{"name": "甲", "spaceId": k1, "district": "keqiao", "teamSize": 5, "highTech": true},
+		{"name": "乙", "spaceId": k1, "district": "keqiao", "teamSize": 10},
+		{"name": "丙", "spaceId": y1, "district": "yuecheng", "teamSize": 7, "graduated": true},
+		{"name": "丁", "district": "zhuji", "teamSize": 50},
+	} {
+		b := startupBody()
+		for k, v := range s {
+			b[k] = v
+		}
+		e.must(201, "POST", "/api/v1/startups", founder, b)
+	}
+	a, _ := e.register("investor")
+	b, _ := e.register("investor")
+	e.must(201, "POST", "/api/v1/investors", a, investorBody())
+	ib := investorBody()
+	ib["kind"] = "angel"
+	e.must(201, "POST", "/api/v1/investors", b, ib)
+
+	r := e.must(200, "GET", "/api/v1/stats/program", "", nil)
+	want := map[string][3]string{
+		"spaces.city":          {"2", "150", "1.3"},
+		"spaces.provincial":    {"1", "80", "1.3"},
+		"spaces.national":      {"1", "30", "3.3"},
+		"makerBases":           {"1", "10", "10"},
+		"startups":             {"3", "3000", "0.1"},
+		"highTech":             {"1", "500", "0.2"},
+		"talent":               {"22", "50000", "0"},
+		"ventureInstitutions":  {"1", "10", "10"},
+		"share.incubationTeam": {"0.25", "0.4", "62.5"},
+		"share.financing":      {"0.5", "0.5", "100"},
+		"share.mentoring":      {"0.5", "0.6", "83.3"},
+		"share.techServices":   {"0.25", "0.6", "41.7"},
+	}
+	for key, w := range want {
+		v, tg, p := figureOf(t, r, key)
+		if v != w[0] || tg != w[1] || p != w[2] {
+			t.Errorf("%s: value %s target %s percent %s, want %v", key, v, tg, p, w)
+		}
+	}
+	if _, ok := r.Body["districts"]; ok {
+		t.Error("the public summary has the district detail")
+	}
+	admin := e.must(200, "GET", "/api/v1/stats/program", e.admin, nil)
+	d := admin.Body["districts"].(map[string]any)["keqiao"].([]any)
+	if fmt.Sprint(d[0].(map[string]any)["value"], d[1].(map[string]any)["value"], d[3].(map[string]any)["value"]) != "2 2 15" {
+		t.Errorf("keqiao detail %v", d)
+	}
+
+	// Targets are data the admin edits.
+	checkProblem(t, e.call("PUT", "/api/v1/stats/targets", mgr, map[string]any{"year": 2030}), 403, "forbidden")
+	checkProblem(t, e.call("PUT", "/api/v1/stats/targets", e.admin, map[string]any{"year": 2030, "financingShare": 2}), 400, "validation_failed")
+	e.must(200, "PUT", "/api/v1/stats/targets", e.admin, map[string]any{"year": 2030, "startups": 6, "districts": map[string]any{"keqiao": map[string]any{"startups": 4}}})
+	r = e.must(200, "GET", "/api/v1/stats/program", "", nil)
+	if v, tg, p := figureOf(t, r, "startups"); v != "3" || tg != "6" || p != "50" {
+		t.Errorf("startups after new targets: %s %s %s", v, tg, p)
+	}
+	if rep := e.call("GET", "/api/v1/stats/program.csv", e.admin, nil); rep.Status != 200 || !strings.Contains(rep.Raw, "孵化科技型小微企业,Tech SMEs incubated,3,6,50.0%") || !strings.Contains(rep.Raw, "柯桥区") {
+		t.Errorf("report CSV: %d %s", rep.Status, rep.Raw)
+	}
+
+	// A space's own figures: its manager and admins.
+	s := e.must(200, "GET", "/api/v1/stats/spaces/"+k1, mgr, nil)
+	if v, _, _ := figureOf(t, s, "startups"); v != "2" {
+		t.Errorf("space k1 startups %s", v)
+	}
+	other, _ := e.register("manager")
+	checkProblem(t, e.call("GET", "/api/v1/stats/spaces/"+k1, other, nil), 403, "forbidden")
+	checkProblem(t, e.call("GET", "/api/v1/stats/spaces/"+k1, "", nil), 401, "unauthorized")
+}
+
+// TestRegistryImport imports a messy, GBK-encoded sheet: a title row and
+// blank lines before the header, header names as people write them, a bad
+// row; then the same file again, which must create nothing new.
+func TestRegistryImport(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	mgr, _ := e.register("manager")
+	space := e.must(201, "POST", "/api/v1/spaces", mgr, map[string]any{"name": "柯桥创客中心", "level": "city", "model": "incubation",
+		"services": []string{}, "district": "keqiao"}).str("id")
+	sheet := "柯桥创客中心 2026 年入驻企业名册,,,,,\n" +
+		",,,,,\n" +
+		"序号,企业名称（全称）,所属行业/领域,融资阶段,团队人数,是否高新技术企业\n" +
+		"1,越芯半导体有限公司,集成电路,天使轮,12,是\n" +
+		",,,,,\n" +
+		"2,柯桥纺织科技,现代纺织,种子轮,8人,否\n" +
+		"3,,人工智能,天使轮,5,否\n" +
+		"4,兰亭智能,人工智能,D轮,abc,也许\n"
+	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(sheet))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body, _ := e.raw("POST", "/api/v1/spaces/"+space+"/registry/import", mgr, "text/csv", gbk)
+	if code != 200 {
+		t.Fatalf("preview: %d %s", code, body)
+	}
+	p := string(body)
+	for _, want := range []string{`"good":2`, `"bad":2`, "缺少企业名称", "融资阶段无法识别", "团队人数须为整数", "高新技术企业须为是或否", `"committed":false`} {
+		if !strings.Contains(p, want) {
+			t.Errorf("preview lacks %s: %s", want, p)
+		}
+	}
+	if r := e.must(200, "GET", "/api/v1/startups?mine=true", mgr, nil); r.str("total") != "0" {
+		t.Fatal("a preview saved something")
+	}
+	code, body, _ = e.raw("POST", "/api/v1/spaces/"+space+"/registry/import?commit=true", mgr, "text/csv", gbk)
+	if code != 200 || !strings.Contains(string(body), `"created":2`) {
+		t.Fatalf("commit: %d %s", code, body)
+	}
+	code, body, _ = e.raw("POST", "/api/v1/spaces/"+space+"/registry/import?commit=true", mgr, "text/csv", gbk)
+	if code != 200 || !strings.Contains(string(body), `"created":0`) || !strings.Contains(string(body), `"updated":2`) {
+		t.Fatalf("re-import: %d %s", code, body)
+	}
+	r := e.must(200, "GET", "/api/v1/startups?mine=true", mgr, nil)
+	if r.str("total") != "2" || !strings.Contains(r.Raw, `"highTech":true`) || !strings.Contains(r.Raw, `"teamSize":8`) {
+		t.Fatalf("imported: %s", r.Raw)
+	}
+	code, csvOut, _ := e.raw("GET", "/api/v1/spaces/"+space+"/registry.csv", mgr, "", nil)
+	if code != 200 || !bytes.HasPrefix(csvOut, []byte("\xef\xbb\xbf企业名称")) || !strings.Contains(string(csvOut), "越芯半导体有限公司,集成电路,天使轮,柯桥区,12") {
+		t.Fatalf("export: %d %s", code, csvOut)
+	}
+	other, _ := e.register("manager")
+	if code, _, _ := e.raw("POST", "/api/v1/spaces/"+space+"/registry/import", other, "text/csv", gbk); code != 403 {
+		t.Fatalf("another manager imported: %d", code)
+	}
+	if code, body, _ := e.raw("POST", "/api/v1/spaces/"+space+"/registry/import", mgr, "text/csv", []byte("a,b\n1,2\n")); code != 400 || !strings.Contains(string(body), "no_header") {
+		t.Fatalf("no header: %d %s", code, body)
+	}
+}
