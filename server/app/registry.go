@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/sheet"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -131,28 +132,35 @@ func yes(v string) (bool, bool) {
 	return false, false
 }
 
-// parse reads a CSV registry.
+// parse reads a registry sheet: XLSX, or CSV in UTF-8 or GBK.
 func (r *Registry) parse(data []byte) (*ImportResult, []map[string]string, error) {
 	if len(data) > maxImportBytes {
 		return nil, nil, domain.CodedError(domain.KindTooLarge, "file_too_large", "文件最大 5 MB / at most 5 MB")
 	}
-	text, err := decodeText(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	cr := csv.NewReader(bytes.NewReader(text))
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
 	var records [][]string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
+	if sheet.IsXLSX(data) {
+		var err error
+		if records, err = sheet.ReadXLSX(data); err != nil {
+			return nil, nil, domain.CodedError(domain.KindInvalid, "bad_xlsx", "无法读取 XLSX 文件 / cannot read the XLSX file")
 		}
+	} else {
+		text, err := decodeText(data)
 		if err != nil {
-			return nil, nil, domain.CodedError(domain.KindInvalid, "bad_csv", "CSV 格式错误 / malformed CSV: "+err.Error())
+			return nil, nil, err
 		}
-		records = append(records, rec)
+		cr := csv.NewReader(bytes.NewReader(text))
+		cr.FieldsPerRecord = -1
+		cr.LazyQuotes = true
+		for {
+			rec, err := cr.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, nil, domain.CodedError(domain.KindInvalid, "bad_csv", "CSV 格式错误 / malformed CSV: "+err.Error())
+			}
+			records = append(records, rec)
+		}
 	}
 	// The header is the first row that names a startup column; sheets
 	// often start with a title row or blank lines.
@@ -343,9 +351,9 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 	return res, nil
 }
 
-// ExportCSV writes space id's registry as CSV (UTF-8 with a BOM, so that
-// spreadsheet software reads the Chinese right).
-func (r *Registry) ExportCSV(ctx context.Context, actor domain.Actor, spaceID string) ([]byte, error) {
+// Rows returns space id's registry as a header row and one row per startup,
+// for export as CSV or XLSX; its manager and admins only.
+func (r *Registry) Rows(ctx context.Context, actor domain.Actor, spaceID string) ([][]string, error) {
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
@@ -356,10 +364,7 @@ func (r *Registry) ExportCSV(ctx context.Context, actor domain.Actor, spaceID st
 	if !actor.Owns(sp.OwnerID) {
 		return nil, domain.ErrForbidden
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\xef\xbb\xbf")
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"企业名称", "所属行业", "融资阶段", "所在区县", "团队人数", "融资需求（万元）", "高新技术企业", "是否毕业", "状态"})
+	rows := [][]string{{"企业名称", "所属行业", "融资阶段", "所在区县", "团队人数", "融资需求（万元）", "高新技术企业", "是否毕业", "状态"}}
 	zh := func(list []domain.Named, code string) string {
 		for _, n := range list {
 			if n.Code == code {
@@ -376,13 +381,12 @@ func (r *Registry) ExportCSV(ctx context.Context, actor domain.Actor, spaceID st
 		}
 		for _, s := range items {
 			sec, _ := r.tax.Sector(s.Sector)
-			_ = w.Write([]string{s.Name, sec.Zh, zh(r.tax.Stages, s.Stage), zh(r.tax.Districts, s.District), strconv.Itoa(s.TeamSize),
+			rows = append(rows, []string{s.Name, sec.Zh, zh(r.tax.Stages, s.Stage), zh(r.tax.Districts, s.District), strconv.Itoa(s.TeamSize),
 				strconv.FormatFloat(s.AskWan, 'f', -1, 64), yn[s.HighTech], yn[s.Graduated], s.Status})
 		}
 		if page*domain.MaxPageSize >= total {
 			break
 		}
 	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
+	return rows, nil
 }

@@ -1,12 +1,11 @@
 package httpapi
 
 import (
-	"bytes"
-	"encoding/csv"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/sheet"
 )
 
 func (s *Server) programStats(c *fiber.Ctx) error {
@@ -17,16 +16,35 @@ func (s *Server) programStats(c *fiber.Ctx) error {
 	return c.JSON(st)
 }
 
-// programReportCSV is the progress report as CSV (UTF-8 with a BOM).
-func (s *Server) programReportCSV(c *fiber.Ctx) error {
+// sendSheet answers with rows as CSV or XLSX, as the path asked.
+func sendSheet(c *fiber.Ctx, format, name string, rows [][]string) error {
+	var b []byte
+	var err error
+	if format == "xlsx" {
+		b, err = sheet.WriteXLSX(name, rows)
+		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	} else {
+		b, err = sheet.WriteCSV(rows)
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+"."+format+`"`)
+	return c.Send(b)
+}
+
+// programReport is the progress report as CSV or XLSX.
+func (s *Server) programReport(format string) fiber.Handler {
+	return func(c *fiber.Ctx) error { return s.sendProgramReport(c, format) }
+}
+
+func (s *Server) sendProgramReport(c *fiber.Ctx, format string) error {
 	st, err := s.svc.Stats.Program(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	buf.WriteString("\xef\xbb\xbf")
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"区域 / area", "指标", "figure", "当前 / value", "目标 / target", "完成率 / percent"})
+	rows := [][]string{{"区域 / area", "指标", "figure", "当前 / value", "目标 / target", "完成率 / percent"}}
 	row := func(area string, f domain.Figure) {
 		pct := ""
 		if f.Percent != nil {
@@ -36,7 +54,7 @@ func (s *Server) programReportCSV(c *fiber.Ctx) error {
 		if f.Target > 0 {
 			target = strconv.FormatFloat(f.Target, 'f', -1, 64)
 		}
-		_ = w.Write([]string{area, f.Zh, f.En, strconv.FormatFloat(f.Value, 'f', -1, 64), target, pct})
+		rows = append(rows, []string{area, f.Zh, f.En, strconv.FormatFloat(f.Value, 'f', -1, 64), target, pct})
 	}
 	for _, f := range st.Figures {
 		row("全市 / city", f)
@@ -46,10 +64,7 @@ func (s *Server) programReportCSV(c *fiber.Ctx) error {
 			row(d.Zh, f)
 		}
 	}
-	w.Flush()
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="program-report.csv"`)
-	return c.Send(buf.Bytes())
+	return sendSheet(c, format, "program-report", rows)
 }
 
 func (s *Server) getTargets(c *fiber.Ctx) error {
@@ -100,16 +115,16 @@ func (s *Server) importRegistry(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func (s *Server) exportRegistry(c *fiber.Ctx) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
+func (s *Server) exportRegistry(format string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		rows, err := s.svc.Registry.Rows(c.UserContext(), actor(c), id)
+		if err != nil {
+			return err
+		}
+		return sendSheet(c, format, "registry", rows)
 	}
-	b, err := s.svc.Registry.ExportCSV(c.UserContext(), actor(c), id)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="registry.csv"`)
-	return c.Send(b)
 }

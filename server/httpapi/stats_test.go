@@ -169,3 +169,31 @@ func TestRegistryImport(t *testing.T) {
 		t.Fatalf("no header: %d %s", code, body)
 	}
 }
+
+// TestRegistryXLSX round-trips the registry through XLSX: export, then
+// import the exported file into another space.
+func TestRegistryXLSX(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	mgr, _ := e.register("manager")
+	mk := func(name string) string {
+		return e.must(201, "POST", "/api/v1/spaces", mgr, map[string]any{"name": name, "level": "city", "model": "incubation",
+			"services": []string{}, "district": "keqiao"}).str("id")
+	}
+	a, b := mk("甲空间"), mk("乙空间")
+	csvIn := "企业名称,行业,阶段,团队人数,高新技术企业\n越芯半导体,集成电路,天使轮,12,是\n柯桥纺织科技,现代纺织,种子轮,8,否\n"
+	if code, body, _ := e.raw("POST", "/api/v1/spaces/"+a+"/registry/import?commit=true", mgr, "text/csv", []byte(csvIn)); code != 200 || !strings.Contains(string(body), `"created":2`) {
+		t.Fatalf("csv import: %d %s", code, body)
+	}
+	code, xlsx, h := e.raw("GET", "/api/v1/spaces/"+a+"/registry.xlsx", mgr, "", nil)
+	if code != 200 || !bytes.HasPrefix(xlsx, []byte("PK\x03\x04")) || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("xlsx export: %d %v", code, h)
+	}
+	code, body, _ := e.raw("POST", "/api/v1/spaces/"+b+"/registry/import?commit=true", mgr,
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx)
+	if code != 200 || !strings.Contains(string(body), `"created":2`) || !strings.Contains(string(body), `"bad":0`) {
+		t.Fatalf("xlsx import: %d %s", code, body)
+	}
+	if code, rep, _ := e.raw("GET", "/api/v1/stats/program.xlsx", e.admin, "", nil); code != 200 || !bytes.HasPrefix(rep, []byte("PK")) {
+		t.Fatalf("report xlsx: %d", code)
+	}
+}
