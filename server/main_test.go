@@ -143,6 +143,9 @@ func TestDemoDataAndRestart(t *testing.T) {
 	if inv["total"].(float64) < 1 {
 		t.Fatal("no verified demo investors")
 	}
+	if _, rs := call(t, "GET", base+"/api/v1/roadshows", "", nil); rs["total"].(float64) != 2 {
+		t.Fatalf("demo roadshows: %v", rs["total"])
+	}
 	code, mine := call(t, "GET", base+"/api/v1/startups?mine=true", tokens["founder"], nil)
 	if code != 200 || mine["total"].(float64) != 2 {
 		t.Fatalf("demo founder's startups: %d %v", code, mine["total"])

@@ -31,6 +31,7 @@ type Deps struct {
 	Startups  *app.Startups
 	Investors *app.Investors
 	Spaces    *app.Spaces
+	Roadshows *app.Roadshows
 	Taxonomy  *domain.Taxonomy
 }
 
@@ -78,10 +79,43 @@ func Demo(ctx context.Context, d Deps, sz Sizes) ([]Account, error) {
 	if err := s.investors(ctx, sz.Investors, login[domain.RoleInvestor]); err != nil {
 		return nil, fmt.Errorf("seed investors: %w", err)
 	}
-	if err := s.startups(ctx, sz.Startups, spaces, login[domain.RoleFounder]); err != nil {
+	published, err := s.startups(ctx, sz.Startups, spaces, login[domain.RoleFounder])
+	if err != nil {
 		return nil, fmt.Errorf("seed startups: %w", err)
 	}
+	if err := s.roadshows(ctx, login[domain.RoleManager], spaces, published); err != nil {
+		return nil, fmt.Errorf("seed roadshows: %w", err)
+	}
 	return accounts, nil
+}
+
+// roadshows schedules two roadshows at the demo manager's first space: one
+// tomorrow, public, and one next week for registered users.
+func (s *seeder) roadshows(ctx context.Context, manager *domain.User, spaces []*domain.Space, published []*domain.Startup) error {
+	if len(spaces) == 0 || len(published) < 6 || s.Roadshows == nil {
+		return nil
+	}
+	host := domain.Actor{UserID: manager.ID, Role: domain.RoleManager}
+	day := time.Now().Truncate(time.Hour)
+	for i, rs := range []struct {
+		title, visibility string
+		at                time.Time
+	}{
+		{"越创汇·集成电路与智能制造专场路演", domain.VisibilityPublic, day.Add(26 * time.Hour)},
+		{"鉴湖创投夜·生物医药与新材料专场", domain.VisibilityRegistered, day.Add(7*24*time.Hour + 11*time.Hour)},
+	} {
+		var slots []domain.Slot
+		for _, st := range published[i*3 : i*3+3] {
+			slots = append(slots, domain.Slot{StartupID: st.ID, Minutes: 10 + s.rnd.IntN(3)*5})
+		}
+		in := app.RoadshowInput{Title: ptr(rs.title), SpaceID: ptr(spaces[0].ID), StartsAt: ptr(rs.at), Visibility: ptr(rs.visibility),
+			StreamURL: ptr("https://live.example.cn/yuechuang/" + fmt.Sprint(i+1)), Slots: &slots,
+			Description: ptr("每个项目路演后有问答环节，投资人可在直播间点击“感兴趣”。")}
+		if _, err := s.Roadshows.Create(ctx, host, in); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func demoName(r domain.Role) string {
@@ -267,7 +301,8 @@ func (s *seeder) stageIndex() int {
 	return 0
 }
 
-func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, demo *domain.User) error {
+func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, demo *domain.User) ([]*domain.Startup, error) {
+	var published []*domain.Startup
 	stages := domain.StageCodes()
 	year := time.Now().Year()
 	for i := 0; i < n; i++ {
@@ -275,7 +310,7 @@ func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, de
 		if i >= 2 { // the demo founder owns the first two: one published, one draft
 			var err error
 			if actor, err = s.owner(ctx, domain.RoleFounder); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		sec := s.Taxonomy.Sectors[s.rnd.IntN(len(s.Taxonomy.Sectors))]
@@ -284,7 +319,7 @@ func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, de
 		}
 		w, ok := sectorWords[sec.Code]
 		if !ok {
-			return fmt.Errorf("no demo words for sector %q", sec.Code)
+			return nil, fmt.Errorf("no demo words for sector %q", sec.Code)
 		}
 		si := s.stageIndex()
 		if i == 0 {
@@ -319,15 +354,24 @@ func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, de
 				ContactName: founder, ContactPhone: fmt.Sprintf("1370575%04d", s.rnd.IntN(10000)),
 			},
 		}
+		if spaceID != "" { // the facts the program's figures count
+			since := time.Now().AddDate(0, -s.rnd.IntN(36), 0).UTC()
+			in.IncubatedSince = &since
+			in.HighTech = ptr(si >= 3 && s.rnd.Float64() < 0.4 || s.rnd.Float64() < 0.08)
+			in.Graduated = ptr(s.rnd.Float64() < 0.1)
+		}
 		st, err := s.Startups.Create(ctx, actor, in)
 		if err != nil {
-			return fmt.Errorf("startup %d: %w", i, err)
+			return nil, fmt.Errorf("startup %d: %w", i, err)
 		}
 		if i != 1 && (i < 2 || s.rnd.Float64() < 0.9) {
-			if _, err := s.Startups.SetPublished(ctx, actor, st.ID, true); err != nil {
-				return fmt.Errorf("publish startup %d: %w", i, err)
+			if st, err = s.Startups.SetPublished(ctx, actor, st.ID, true); err != nil {
+				return nil, fmt.Errorf("publish startup %d: %w", i, err)
+			}
+			if st.SpaceID != "" && (st.SpaceID == spaces[0].ID || len(published) < 6) {
+				published = append(published, st)
 			}
 		}
 	}
-	return nil
+	return published, nil
 }
