@@ -3,19 +3,28 @@ GO      ?= go
 BIN     := bin/yuechuang
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build vet bench loadtest wsload searchbench evalmatch reindex clean
+.PHONY: run test build web vet bench loadtest wsload searchbench evalmatch reindex clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
-run: build
+run: web build
 	./$(BIN)
 
-## build: the one server binary
+## build: the one server binary (it embeds whatever frontend/dist holds)
 build:
 	$(GO) build -o $(BIN) ./server
+
+## web: build the web app into frontend/dist (needs Node.js and npm)
+web:
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd frontend && npm ci --no-audit --no-fund && npm run build; \
+	else echo "npm not found: serving the API without the web app"; fi
 
 ## test: every test, against the real embedded database and search index
 test: vet
 	$(GO) test -count=1 ./...
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd frontend && npm ci --no-audit --no-fund --silent && npm test; \
+	else echo "SKIPPED, not passed: npm not found, the web app's unit tests did not run"; fi
 	@# Say what was not tested here: the Meilisearch contract run needs a server.
 	@$(GO) test -count=1 -run 'TestContractMeilisearch' -v ./search/ | grep -E -- '--- SKIP|SKIPPED' || true
 

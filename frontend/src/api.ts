@@ -1,0 +1,134 @@
+import { reactive } from 'vue'
+
+// The access token lives in memory only; the refresh token in this
+// origin's storage, sent only to this origin's /auth/refresh.
+export const session = reactive<{ token: string; user: null | { id: string; name: string; role: string; email: string }; unread: number }>({
+  token: '', user: null, unread: 0,
+})
+
+export class ApiError extends Error {
+  constructor(public status: number, public code: string, detail: string, public fields: { field: string; message: string }[] = []) {
+    super(detail)
+  }
+}
+
+async function refresh(): Promise<boolean> {
+  const rt = localStorage.getItem('refreshToken')
+  if (!rt) return false
+  const res = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: rt }) })
+  if (!res.ok) {
+    localStorage.removeItem('refreshToken')
+    return false
+  }
+  const body = await res.json()
+  session.token = body.accessToken
+  localStorage.setItem('refreshToken', body.refreshToken)
+  return true
+}
+
+// api calls the JSON API, refreshing the access token once if it expired.
+export async function api<T = any>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+  const headers: Record<string, string> = {}
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  if (session.token) headers['Authorization'] = 'Bearer ' + session.token
+  const res = await fetch('/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  if (res.status === 401 && !retried && (await refresh())) return api<T>(method, path, body, true)
+  if (res.status === 204) return undefined as T
+  const data = await res.json().catch(() => ({}))
+  if (!res.ok) throw new ApiError(res.status, data.code || 'error', data.detail || res.statusText, data.errors || [])
+  return data as T
+}
+
+export async function signIn(email: string, password: string) {
+  const s = await api('POST', '/auth/login', { email, password })
+  start(s)
+}
+
+export async function signUp(email: string, password: string, role: string, name: string) {
+  const s = await api('POST', '/auth/register', { email, password, role, name })
+  start(s)
+}
+
+function start(s: any) {
+  session.token = s.accessToken
+  session.user = s.user
+  localStorage.setItem('refreshToken', s.refreshToken)
+}
+
+export async function signOut() {
+  const rt = localStorage.getItem('refreshToken')
+  if (rt) await api('POST', '/auth/logout', { refreshToken: rt }).catch(() => {})
+  localStorage.removeItem('refreshToken')
+  session.token = ''
+  session.user = null
+}
+
+// restore signs back in after a reload, from the refresh token.
+export async function restore() {
+  if (await refresh()) {
+    const me = await api('GET', '/me')
+    session.user = me.user
+    session.unread = me.unread
+  }
+}
+
+// Socket keeps a websocket open with a fresh single-use ticket each time,
+// reconnecting with since= so that nothing is missed.
+export class Socket {
+  private ws: WebSocket | null = null
+  private closed = false
+  private delay = 500
+  since = ''
+  onFrame: (f: { type: string; seq: number; ts: number; data: any }) => void = () => {}
+  onState: (connected: boolean) => void = () => {}
+
+  constructor(private path: string, private cursor: (f: any) => string) {}
+
+  async open() {
+    this.closed = false
+    try {
+      const { ticket } = await api('POST', '/realtime/ticket')
+      const proto = location.protocol === 'https:' ? 'wss' : 'ws'
+      const q = new URLSearchParams({ ticket })
+      if (this.since) q.set('since', this.since)
+      const ws = new WebSocket(`${proto}://${location.host}${this.path}?${q}`)
+      this.ws = ws
+      ws.onopen = () => { this.delay = 500; this.onState(true) }
+      ws.onmessage = (ev) => {
+        const f = JSON.parse(ev.data)
+        const c = this.cursor(f)
+        if (c) this.since = c
+        this.onFrame(f)
+      }
+      ws.onclose = () => { this.onState(false); this.retry() }
+    } catch {
+      this.retry()
+    }
+  }
+
+  private retry() {
+    if (this.closed) return
+    setTimeout(() => this.open(), this.delay)
+    this.delay = Math.min(this.delay * 2, 10000)
+  }
+
+  send(type: string, data: unknown = {}, ref = '') {
+    this.ws?.send(JSON.stringify({ type, data, ref }))
+  }
+
+  close() {
+    this.closed = true
+    this.ws?.close()
+  }
+}
+
+// roomCursor is the replay point of a roadshow room: the seq of stored events.
+export function roomCursor(f: { type: string; seq: number }): string {
+  const stored = ['chat', 'question', 'stage', 'interest', 'ended', 'user.muted']
+  return stored.includes(f.type) && f.seq > 0 ? String(f.seq) : ''
+}
+
+// noteCursor is the replay point of the notification socket: the last id.
+export function noteCursor(f: { type: string; data: any }): string {
+  return f.type === 'notification' && f.data?.id ? f.data.id : ''
+}
