@@ -136,14 +136,23 @@ func (x *Index) deleteAt(i int) {
 }
 
 // unbucket removes the record at (b, pos) by moving the bucket's last
-// record into its place and repointing that record's table entry.
+// record into its place and repointing that record's table entry. The entry
+// is found by its exact value on the moved record's probe path, not by id:
+// while an Upsert moves a startup between buckets, its own entry still
+// points at (b, pos), which now holds the moved record's id.
 func (x *Index) unbucket(b, pos int) {
 	list := x.buckets[b]
 	last := len(list) - 1
 	if pos != last {
 		list[pos] = list[last]
-		i, _ := x.find(list[pos].id)
-		x.table[i] = entry(b, pos)
+		mask := len(x.table) - 1
+		want := entry(b, last)
+		for i := x.home(list[pos].id); ; i = (i + 1) & mask {
+			if x.table[i] == want {
+				x.table[i] = entry(b, pos)
+				break
+			}
+		}
 	}
 	x.buckets[b] = list[:last]
 }

@@ -337,3 +337,40 @@ func TestPruningMatchesExhaustive(t *testing.T) {
 		t.Fatal("pruned and exhaustive rankings differ")
 	}
 }
+
+// TestMovesBetweenBuckets moves startups between sector and stage buckets
+// many times over fresh indexes (each with its own hash seed) and checks
+// every entry afterwards. It pins a bug where a move repointed the wrong
+// table entry when two ids shared a probe path.
+func TestMovesBetweenBuckets(t *testing.T) {
+	sectors := []string{"ic", "ai", "textiles"}
+	for round := 0; round < 20; round++ {
+		x := newTestIndex(t)
+		rng := rand.New(rand.NewPCG(uint64(round), 99))
+		where := map[int][2]int{}
+		for i := 0; i < 600; i++ {
+			s, st := rng.IntN(3), rng.IntN(NumStages)
+			if err := x.Upsert(Startup{ID: id(i), Sector: sectors[s], Stage: st}); err != nil {
+				t.Fatal(err)
+			}
+			where[i] = [2]int{s, st}
+		}
+		for k := 0; k < 3000; k++ {
+			i := rng.IntN(600)
+			s, st := rng.IntN(3), rng.IntN(NumStages)
+			_ = x.Upsert(Startup{ID: id(i), Sector: sectors[s], Stage: st})
+			where[i] = [2]int{s, st}
+		}
+		for i, w := range where {
+			b, _ := parseID(id(i))
+			ti, ok := x.find(b)
+			if !ok {
+				t.Fatalf("round %d: startup %d lost", round, i)
+			}
+			bk, pos := unpack(x.table[ti])
+			if bk != int(x.v.sectors[sectors[w[0]]])*NumStages+w[1] || pos >= len(x.buckets[bk]) || x.buckets[bk][pos].id != b {
+				t.Fatalf("round %d: startup %d points at the wrong record", round, i)
+			}
+		}
+	}
+}
