@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/yuechuang
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build web vet bench loadtest wsload searchbench evalmatch reindex clean
+.PHONY: run test build web smoke vet bench loadtest wsload searchbench evalmatch reindex clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: web build
@@ -43,6 +43,10 @@ bench:
 ## loadtest: /dealflow against a trivial Fiber handler, on loopback
 loadtest:
 	scripts/loadtest.sh -d 8s
+
+## smoke: a browser run of the web app against a running server (make run in another shell)
+smoke:
+	cd frontend && BASE=$${BASE:-http://127.0.0.1:8080} node e2e/smoke.mjs
 
 ## wsload: one live roadshow room with 10,000 viewers
 wsload:

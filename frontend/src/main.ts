@@ -7,6 +7,8 @@ import DealFlow from './views/DealFlow.vue'
 import Search from './views/Search.vue'
 import Roadshows from './views/Roadshows.vue'
 import Room from './views/Room.vue'
+import MyStartups from './views/MyStartups.vue'
+import Admin from './views/Admin.vue'
 import { restore } from './api'
 import './style.css'
 
@@ -19,6 +21,8 @@ const router = createRouter({
     { path: '/search', component: Search },
     { path: '/roadshows', component: Roadshows },
     { path: '/roadshows/:id/live', component: Room },
+    { path: '/me/startups', component: MyStartups },
+    { path: '/admin', component: Admin },
   ],
 })
 
