@@ -9,6 +9,7 @@ import Roadshows from './views/Roadshows.vue'
 import Room from './views/Room.vue'
 import MyStartups from './views/MyStartups.vue'
 import Admin from './views/Admin.vue'
+import Investor from './views/Investor.vue'
 import { restore } from './api'
 import './style.css'
 
@@ -23,6 +24,7 @@ const router = createRouter({
     { path: '/roadshows/:id/live', component: Room },
     { path: '/me/startups', component: MyStartups },
     { path: '/admin', component: Admin },
+    { path: '/me/investor', component: Investor },
   ],
 })
 
