@@ -25,6 +25,7 @@ const router = createRouter({
     { path: '/me/startups', component: MyStartups },
     { path: '/admin', component: Admin },
     { path: '/me/investor', component: Investor },
+    { path: '/dashboard', component: () => import('./views/Dashboard.vue') }, // ECharts loads only here
   ],
 })
 
