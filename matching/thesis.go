@@ -50,12 +50,6 @@ type bits256 [4]uint64
 
 func (b *bits256) set(i uint8)      { b[i>>6] |= 1 << (i & 63) }
 func (b *bits256) has(i uint8) bool { return b[i>>6]&(1<<(i&63)) != 0 }
-func (b *bits256) empty() bool      { return b[0]|b[1]|b[2]|b[3] == 0 }
-func (b *bits256) setAll(xs []uint8) {
-	for _, x := range xs {
-		b.set(x)
-	}
-}
 
 // compiled is a thesis turned into bit sets over a vocabulary.
 type compiled struct {

@@ -241,7 +241,7 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 		Public json.RawMessage `json:"public"`
 		Score  float64         `json:"_rankingScore"`
 	}
-	if err := res.Hits.Decode(&hits); err != nil {
+	if err := res.Hits.DecodeInto(&hits); err != nil {
 		return nil, fmt.Errorf("search: decode hits: %w", err)
 	}
 	if q.Limit > 0 {

@@ -44,7 +44,6 @@ func (f frame) field(k string) string {
 type wsClient struct {
 	t    *testing.T
 	conn *websocket.Conn
-	name string
 }
 
 // dial opens a room socket with a fresh ticket for token ("" = guest).
