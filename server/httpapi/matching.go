@@ -18,9 +18,7 @@ func (s *Server) dealflow(c *fiber.Ctx) error {
 	}
 	var v domain.Validator
 	q := app.DealQuery{Page: p, Saved: saved != nil && *saved}
-	q.Sector = queryCode(c, &v, "sector")
-	q.Stage = queryCode(c, &v, "stage")
-	q.District = queryCode(c, &v, "district")
+	q.Sector, q.Stage, q.District = taxonomyQuery(c, &v)
 	if err := v.Err(); err != nil {
 		return err
 	}

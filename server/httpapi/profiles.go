@@ -6,6 +6,11 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
+// taxonomyQuery reads the sector, stage and district filters most lists take.
+func taxonomyQuery(c *fiber.Ctx, v *domain.Validator) (sector, stage, district string) {
+	return queryCode(c, v, "sector"), queryCode(c, v, "stage"), queryCode(c, v, "district")
+}
+
 // queryCode reads an optional short code from the query string.
 func queryCode(c *fiber.Ctx, v *domain.Validator, name string) string {
 	s := c.Query(name)
@@ -90,9 +95,7 @@ func (s *Server) listStartups(c *fiber.Ctx) error {
 	}
 	var v domain.Validator
 	q := app.StartupQuery{Page: p, Mine: mine != nil && *mine}
-	q.Sector = queryCode(c, &v, "sector")
-	q.Stage = queryCode(c, &v, "stage")
-	q.District = queryCode(c, &v, "district")
+	q.Sector, q.Stage, q.District = taxonomyQuery(c, &v)
 	q.SpaceID = queryCode(c, &v, "spaceId")
 	if q.Mine {
 		q.Status = queryCode(c, &v, "status")
@@ -166,9 +169,7 @@ func (s *Server) listInvestors(c *fiber.Ctx) error {
 	}
 	var v domain.Validator
 	f := domain.InvestorFilter{Verified: verified}
-	f.Sector = queryCode(c, &v, "sector")
-	f.Stage = queryCode(c, &v, "stage")
-	f.District = queryCode(c, &v, "district")
+	f.Sector, f.Stage, f.District = taxonomyQuery(c, &v)
 	f.Kind = queryCode(c, &v, "kind")
 	if err := v.Err(); err != nil {
 		return err

@@ -30,9 +30,7 @@ func (s *Server) search(c *fiber.Ctx) error {
 	var v domain.Validator
 	q := app.SearchQuery{Text: c.Query("q"), Page: p}
 	q.Type = queryCode(c, &v, "type")
-	q.Sector = queryCode(c, &v, "sector")
-	q.Stage = queryCode(c, &v, "stage")
-	q.District = queryCode(c, &v, "district")
+	q.Sector, q.Stage, q.District = taxonomyQuery(c, &v)
 	q.Sort = queryCode(c, &v, "sort")
 	q.AskMin = floatQuery(c, &v, "askMin")
 	q.AskMax = floatQuery(c, &v, "askMax")
