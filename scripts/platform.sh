@@ -1,0 +1,15 @@
+# Sourced by the load scripts: builds the server and starts it on a free
+# loopback port in a temporary data directory, with the environment given
+# in PLATFORM_ENV, waits until it is ready, and stops it on exit. Sets
+# $port and $pid.
+go build -o bin/yuechuang ./server
+data=$(mktemp -d)
+port=$(( 20000 + RANDOM % 20000 ))
+while (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$(( 20000 + RANDOM % 20000 )); done
+env LISTEN_ADDR=127.0.0.1:$port DATA_DIR=$data LOG_LEVEL=warn $PLATFORM_ENV ./bin/yuechuang &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
+for _ in $(seq 1 600); do
+  curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+  sleep 0.2
+done
