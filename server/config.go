@@ -4,26 +4,29 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
+	_ "time/tzdata" // zone names resolve in images without /usr/share/zoneinfo
 )
 
 // Config is the process configuration, read once from the environment.
 // The names are fixed by the public contract (../shared/API-CONTRACT.md).
 type Config struct {
-	ListenAddr    string // LISTEN_ADDR
-	DataDir       string // DATA_DIR
-	MongoURI      string // MONGODB_URI; empty: embedded FerretDB under DataDir
-	MongoDB       string // MONGODB_DB
-	MeiliURL      string // MEILI_URL; empty: embedded search under DataDir
-	MeiliKey      string // MEILI_API_KEY
-	AdminEmail    string // ADMIN_EMAIL
-	AdminPassword string // ADMIN_PASSWORD
-	SeedDemo      bool   // SEED_DEMO
-	JWTSecret     string // JWT_SECRET; empty: a key generated once and kept in DataDir
-	TaxonomyFile  string // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
-	TargetsFile   string // TARGETS_FILE; empty: the Shaoxing action plan's targets
-	LogLevel      string // LOG_LEVEL: debug, info, warn, error
-	LogFormat     string // LOG_FORMAT: json or text
-	LoginLimit    int    // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
+	ListenAddr    string         // LISTEN_ADDR
+	DataDir       string         // DATA_DIR
+	MongoURI      string         // MONGODB_URI; empty: embedded FerretDB under DataDir
+	MongoDB       string         // MONGODB_DB
+	MeiliURL      string         // MEILI_URL; empty: embedded search under DataDir
+	MeiliKey      string         // MEILI_API_KEY
+	AdminEmail    string         // ADMIN_EMAIL
+	AdminPassword string         // ADMIN_PASSWORD
+	SeedDemo      bool           // SEED_DEMO
+	JWTSecret     string         // JWT_SECRET; empty: a key generated once and kept in DataDir
+	TaxonomyFile  string         // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
+	TargetsFile   string         // TARGETS_FILE; empty: the Shaoxing action plan's targets
+	LogLevel      string         // LOG_LEVEL: debug, info, warn, error
+	LogFormat     string         // LOG_FORMAT: json or text
+	LoginLimit    int            // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
+	TimeZone      *time.Location // TIMEZONE: the city's clock, for daily figures; default Asia/Shanghai
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -54,6 +57,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LOGIN_RATE_LIMIT must be a positive integer, got %q", getenv("LOGIN_RATE_LIMIT"))
 	}
 	c.LoginLimit = limit
+	tz, err := time.LoadLocation(get("TIMEZONE", "Asia/Shanghai"))
+	if err != nil {
+		return c, fmt.Errorf("TIMEZONE must be an IANA zone name such as Asia/Shanghai, got %q", getenv("TIMEZONE"))
+	}
+	c.TimeZone = tz
 	seed, err := strconv.ParseBool(get("SEED_DEMO", "true"))
 	if err != nil {
 		return c, fmt.Errorf("SEED_DEMO must be true or false, got %q", getenv("SEED_DEMO"))

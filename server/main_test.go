@@ -237,13 +237,14 @@ func TestConfigRejectsBadValues(t *testing.T) {
 		"half admin":     {"ADMIN_EMAIL": "a@b.cn"},
 		"short secret":   {"JWT_SECRET": "short"},
 		"bad log format": {"LOG_FORMAT": "xml"},
+		"bad time zone":  {"TIMEZONE": "Mars/Olympus"},
 	} {
 		if _, err := ConfigFromEnv(func(k string) string { return env[k] }); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
 	cfg, err := ConfigFromEnv(func(string) string { return "" })
-	if err != nil || cfg.ListenAddr != ":8080" || cfg.DataDir != "./data" || !cfg.SeedDemo {
+	if err != nil || cfg.ListenAddr != ":8080" || cfg.DataDir != "./data" || !cfg.SeedDemo || cfg.TimeZone.String() != "Asia/Shanghai" {
 		t.Fatalf("defaults: %+v, %v", cfg, err)
 	}
 }

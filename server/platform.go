@@ -50,6 +50,7 @@ type Main struct {
 	hub       *realtime.Hub
 	roadshows *app.Roadshows
 	digests   *app.Digests
+	history   *app.History
 	http      *httpapi.Server
 	ln        net.Listener
 	accounts  []seed.Account
@@ -132,6 +133,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.hub = realtime.NewHub(m.db, matcher, notifier, realtime.NewLocalBroker(), m.log)
 	m.roadshows = app.NewRoadshows(m.db, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
+	stats := app.NewStats(m.db, targets, tax)
+	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
 		Hub:           m.hub,
@@ -140,7 +143,8 @@ func (m *Main) Open(ctx context.Context) error {
 		Notifications: notes,
 		Intros:        app.NewIntros(m.db, notifier),
 		Decks:         app.NewDecks(m.db, notifier),
-		Stats:         app.NewStats(m.db, targets, tax),
+		Stats:         stats,
+		History:       m.history,
 		Registry:      app.NewRegistry(m.db, tax, app.StartupObservers{matcher, m.indexer}),
 		Accounts:      accounts,
 		Startups:      app.NewStartups(m.db, m.db, m.db, tax, app.StartupObservers{matcher, m.indexer}),
@@ -287,6 +291,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.indexer.Run(ctx)
 	go m.roadshows.RunReminders(ctx)
 	go m.digests.Run(ctx)
+	go m.history.Run(ctx, m.log)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http: %w", err)

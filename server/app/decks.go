@@ -251,3 +251,31 @@ func (svc *Decks) Grant(ctx context.Context, actor domain.Actor, startupID, inve
 	}
 	return dk, nil
 }
+
+// Presented returns the deck of a startup in r's agenda to its room: a
+// founder who takes a slot shows the deck to the audience while the
+// roadshow is live. The host and the presenters may open it before, to
+// check it; after the end it is private again. Callers check first that
+// actor may be in r's room.
+func (svc *Decks) Presented(ctx context.Context, actor domain.Actor, r *domain.Roadshow, startupID string) ([]byte, error) {
+	inAgenda := false
+	for _, sl := range r.Slots {
+		inAgenda = inAgenda || sl.StartupID == startupID
+	}
+	if !inAgenda {
+		return nil, domain.ErrNotFound
+	}
+	backstage := actor.Owns(r.OwnerID) || (actor.UserID != "" && r.Presents(actor.UserID))
+	if r.Status != domain.RoadshowLive && !backstage {
+		return nil, domain.CodedError(domain.KindForbidden, "roadshow_not_live",
+			"路演进行中才展示路演材料 / decks are shown while the roadshow is live")
+	}
+	dk, err := svc.store.DeckOf(ctx, startupID)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return nil, domain.CodedError(domain.KindNotFound, "no_deck", "尚未上传路演材料 / no deck uploaded yet")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return svc.store.DeckFile(ctx, dk.FileID)
+}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"math"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 )
@@ -141,7 +142,10 @@ type ProgramStats struct {
 
 // counts scans everything once. space, when set, narrows the counts to that
 // space's residents and roadshows.
-func (svc *Stats) counts(ctx context.Context, space string) (*tally, map[string]*tally, error) {
+// asOf, when not zero, counts only what had happened by then, from the
+// dates stored with each record.
+func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*tally, map[string]*tally, error) {
+	counted := func(t time.Time) bool { return asOf.IsZero() || !t.After(asOf) }
 	all := &tally{}
 	by := map[string]*tally{}
 	at := func(d string) *tally {
@@ -151,7 +155,7 @@ func (svc *Stats) counts(ctx context.Context, space string) (*tally, map[string]
 		return by[d]
 	}
 	err := svc.store.EachSpace(ctx, func(s domain.Space) error {
-		if space != "" && s.ID != space {
+		if (space != "" && s.ID != space) || !counted(s.CreatedAt) {
 			return nil
 		}
 		for _, t := range []*tally{all, at(s.District)} {
@@ -190,6 +194,13 @@ func (svc *Stats) counts(ctx context.Context, space string) (*tally, map[string]
 		if s.SpaceID == "" || (space != "" && s.SpaceID != space) {
 			return nil // the program counts startups incubated by a space
 		}
+		since := s.CreatedAt
+		if s.IncubatedSince != nil {
+			since = *s.IncubatedSince
+		}
+		if !counted(since) {
+			return nil
+		}
 		startupSpace[s.ID] = true
 		for _, t := range []*tally{all, at(s.District)} {
 			t.startups++
@@ -208,7 +219,7 @@ func (svc *Stats) counts(ctx context.Context, space string) (*tally, map[string]
 	}
 	if space == "" {
 		err = svc.store.EachInvestor(ctx, func(inv domain.Investor) error {
-			if inv.Kind == domain.KindInstitution {
+			if inv.Kind == domain.KindInstitution && counted(inv.CreatedAt) {
 				all.institutions++
 			}
 			return nil
@@ -219,7 +230,7 @@ func (svc *Stats) counts(ctx context.Context, space string) (*tally, map[string]
 	}
 	held := map[string]bool{}
 	err = svc.store.EachRoadshow(ctx, func(r domain.Roadshow) error {
-		if (space == "" || r.SpaceID == space) && r.Status != domain.RoadshowScheduled {
+		if (space == "" || r.SpaceID == space) && r.Status != domain.RoadshowScheduled && (asOf.IsZero() || r.StartedAt != nil && counted(*r.StartedAt)) {
 			held[r.ID] = true
 			all.roadshows++
 		}
@@ -229,7 +240,7 @@ func (svc *Stats) counts(ctx context.Context, space string) (*tally, map[string]
 		return nil, nil, err
 	}
 	err = svc.store.EachAttendance(ctx, func(a domain.Attendance) error {
-		if held[a.RoadshowID] {
+		if held[a.RoadshowID] && counted(a.FirstSeen) {
 			all.attendance++
 		}
 		return nil
@@ -238,7 +249,7 @@ func (svc *Stats) counts(ctx context.Context, space string) (*tally, map[string]
 		return nil, nil, err
 	}
 	err = svc.store.EachFeedback(ctx, func(f domain.Feedback) error {
-		if f.Action == domain.FeedbackInterested && (space == "" || startupSpace[f.StartupID]) {
+		if f.Action == domain.FeedbackInterested && (space == "" || startupSpace[f.StartupID]) && counted(f.At) {
 			all.interest++
 		}
 		return nil
@@ -247,7 +258,7 @@ func (svc *Stats) counts(ctx context.Context, space string) (*tally, map[string]
 		return nil, nil, err
 	}
 	err = svc.store.EachIntro(ctx, func(i domain.Intro) error {
-		if i.Status == domain.IntroAccepted && (space == "" || startupSpace[i.StartupID]) {
+		if i.Status == domain.IntroAccepted && (space == "" || startupSpace[i.StartupID]) && (asOf.IsZero() || i.DecidedAt != nil && counted(*i.DecidedAt)) {
 			all.intros++
 		}
 		return nil
@@ -256,7 +267,7 @@ func (svc *Stats) counts(ctx context.Context, space string) (*tally, map[string]
 		return nil, nil, err
 	}
 	err = svc.store.EachPipelineItem(ctx, func(p domain.PipelineItem) error {
-		if p.Stage == "invested" && (space == "" || startupSpace[p.StartupID]) {
+		if p.Stage == "invested" && (space == "" || startupSpace[p.StartupID]) && counted(p.UpdatedAt) {
 			all.deals++
 		}
 		return nil
@@ -270,7 +281,7 @@ func (svc *Stats) Program(ctx context.Context, actor domain.Actor) (*ProgramStat
 	if err != nil {
 		return nil, err
 	}
-	all, by, err := svc.counts(ctx, "")
+	all, by, err := svc.counts(ctx, "", time.Time{})
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +323,7 @@ func (svc *Stats) Space(ctx context.Context, actor domain.Actor, id string) (*Sp
 	if !actor.Owns(sp.OwnerID) {
 		return nil, domain.ErrForbidden
 	}
-	t, _, err := svc.counts(ctx, id)
+	t, _, err := svc.counts(ctx, id, time.Time{})
 	if err != nil {
 		return nil, err
 	}

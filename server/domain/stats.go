@@ -36,3 +36,19 @@ type Figure struct {
 	Percent *float64 `json:"percent,omitempty"` // of the target reached
 	Unit    string   `json:"unit,omitempty"`    // "share" for 0..1 values
 }
+
+// Snapshot is the program's figures as they stood on one day. Reconstructed
+// snapshots were computed afterwards from stored dates (see Stats.Backfill)
+// rather than recorded on the day.
+type Snapshot struct {
+	Date          string          `json:"date"` // YYYY-MM-DD, the day's key
+	Values        []SnapshotValue `json:"-"`
+	Reconstructed bool            `json:"reconstructed"`
+}
+
+// SnapshotValue is one figure's value in a snapshot. Values are a list, not
+// a map, because figure keys hold dots that FerretDB refuses as field names.
+type SnapshotValue struct {
+	Key   string  `bson:"k"`
+	Value float64 `bson:"v"`
+}

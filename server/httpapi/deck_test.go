@@ -113,3 +113,52 @@ func TestDeckPrivacy(t *testing.T) {
 		t.Fatalf("deck of a draft: %d", code)
 	}
 }
+
+// TestRoadshowDeck: a presenting startup's deck is shown to the room while
+// the roadshow is live, by the room's admission rule; before the start only
+// the host and the presenters may open it, and never a startup that is not
+// in the agenda.
+func TestRoadshowDeck(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	s := newRoadshow(t, e, "registered")
+	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupA+"/deck", s.founderA, "application/pdf", pdf); code != 200 {
+		t.Fatalf("upload: %d %s", code, body)
+	}
+	outsider, _ := e.register("founder")
+	elsewhere := e.publish(outsider, map[string]any{"name": "不在议程里"})
+	e.raw("PUT", "/api/v1/startups/"+elsewhere+"/deck", outsider, "application/pdf", pdf)
+	path := "/api/v1/roadshows/" + s.id + "/decks/"
+	get := func(token, startup string) (int, string) {
+		code, body, _ := e.raw("GET", path+startup, token, "", nil)
+		return code, string(body)
+	}
+	for _, tc := range []struct {
+		name, token, startup string
+		code                 int
+		has                  string
+	}{
+		{"host before the start", s.host, s.startupA, 200, "%PDF"},
+		{"presenter B before the start", s.founderB, s.startupA, 200, "%PDF"},
+		{"a signed-out guest in a registered room", "", s.startupA, 401, "sign_in_required"},
+		{"an unregistered viewer", s.viewer, s.startupA, 403, "registration_required"},
+		{"no deck uploaded", s.host, s.startupB, 404, "no_deck"},
+		{"a startup outside the agenda", s.host, elsewhere, 404, "not_found"},
+		{"a bad id", s.host, "x%20y", 400, "invalid_id"},
+	} {
+		if code, body := get(tc.token, tc.startup); code != tc.code || !strings.Contains(body, tc.has) {
+			t.Errorf("%s: %d %.80s, want %d with %q", tc.name, code, body, tc.code, tc.has)
+		}
+	}
+	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/register", s.viewer, nil)
+	if code, body := get(s.viewer, s.startupA); code != 403 || !strings.Contains(body, "roadshow_not_live") {
+		t.Errorf("registered viewer before the start: %d %s", code, body)
+	}
+	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/start", s.host, nil)
+	if code, body := get(s.viewer, s.startupA); code != 200 || body != string(pdf) {
+		t.Errorf("registered viewer while live: %d %.80s", code, body)
+	}
+	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/end", s.host, nil)
+	if code, body := get(s.viewer, s.startupA); code != 403 || !strings.Contains(body, "roadshow_not_live") {
+		t.Errorf("registered viewer after the end: %d %s", code, body)
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/realtime"
 )
 
 func (s *Server) uploadDeck(c *fiber.Ctx) error {
@@ -100,4 +101,32 @@ func (s *Server) grantDeck(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(dk)
+}
+
+// roadshowDeck answers the deck of a startup presenting in a roadshow to
+// whoever may be in its room, by the room's own admission rule.
+func (s *Server) roadshowDeck(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	startupID, err := idParam(c, "startupId")
+	if err != nil {
+		return err
+	}
+	a := actor(c)
+	if _, err := s.svc.Hub.Admit(c.UserContext(), realtime.Peer{UserID: a.UserID, Role: a.Role}, id); err != nil {
+		return err
+	}
+	r, err := s.svc.Roadshows.Get(c.UserContext(), a, id)
+	if err != nil {
+		return err
+	}
+	pdf, err := s.svc.Decks.Presented(c.UserContext(), a, r.Roadshow, startupID)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(pdf)
 }

@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
@@ -33,7 +34,11 @@ type env struct {
 	indexer   *app.Indexer
 	roadshows *app.Roadshows
 	digests   *app.Digests
+	history   *app.History
 }
+
+// shanghai is the demo city's clock for day boundaries.
+var shanghai = time.FixedZone("CST", 8*3600)
 
 var cheapHash = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 
@@ -85,7 +90,9 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	hub := realtime.NewHub(db, matcher, notifier, realtime.NewLocalBroker(), log)
 	roadshows := app.NewRoadshows(db, hub, notifier, matcher, log)
 	t.Cleanup(hub.Close)
-	e := &env{t: t, db: db, engine: engine, indexer: indexer, roadshows: roadshows, digests: app.NewDigests(db, notifier, nil, log), srv: httpapi.New(httpapi.Services{
+	stats := app.NewStats(db, targets, tax)
+	history := app.NewHistory(stats, db, shanghai)
+	e := &env{t: t, db: db, engine: engine, indexer: indexer, roadshows: roadshows, digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
 		Accounts:      accounts,
 		Startups:      app.NewStartups(db, db, db, tax, app.StartupObservers{matcher, indexer}),
 		Investors:     app.NewInvestors(db, tax, app.InvestorObservers{matcher, indexer}),
@@ -99,7 +106,8 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 		Notifications: notes,
 		Intros:        app.NewIntros(db, notifier),
 		Decks:         app.NewDecks(db, notifier),
-		Stats:         app.NewStats(db, targets, tax),
+		Stats:         stats,
+		History:       history,
 		Registry:      app.NewRegistry(db, tax, app.StartupObservers{matcher, indexer}),
 		Taxonomy:      tax,
 	}, cfg, log)}

@@ -226,8 +226,18 @@ func (s *Server) listSpaces(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	mine, err := boolQuery(c, "mine")
+	if err != nil {
+		return err
+	}
 	var v domain.Validator
 	f := domain.SpaceFilter{}
+	if mine != nil && *mine {
+		if actor(c).Anonymous() {
+			return domain.ErrUnauthorized
+		}
+		f.OwnerID = actor(c).UserID
+	}
 	f.Level = queryCode(c, &v, "level")
 	f.Model = queryCode(c, &v, "model")
 	f.District = queryCode(c, &v, "district")

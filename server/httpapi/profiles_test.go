@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/yuechuang/yuechuang/server/httpapi"
@@ -305,4 +306,8 @@ func TestSpacePermissions(t *testing.T) {
 			t.Errorf("GET /spaces%s total %s, want %s", q, got, want)
 		}
 	}
+	if got := e.must(200, "GET", "/api/v1/spaces?mine=true", other, nil); got.str("total") != "1" || !strings.Contains(got.Raw, "越城区创客空间") {
+		t.Errorf("GET /spaces?mine=true = %s, want the caller's one space", got.Raw)
+	}
+	checkProblem(t, e.call("GET", "/api/v1/spaces?mine=true", "", nil), 401, "unauthorized")
 }

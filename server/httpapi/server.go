@@ -37,6 +37,7 @@ type Services struct {
 	Intros        *app.Intros
 	Decks         *app.Decks
 	Stats         *app.Stats
+	History       *app.History
 	Registry      *app.Registry
 	Taxonomy      *domain.Taxonomy
 }
@@ -172,6 +173,7 @@ func (s *Server) routes() {
 	v1.Post("/roadshows/:id/advance", s.transition("advance"))
 	v1.Post("/roadshows/:id/end", s.transition("end"))
 	v1.Get("/roadshows/:id/record", s.roadshowRecord)
+	v1.Get("/roadshows/:id/decks/:startupId", s.roadshowDeck)
 	v1.Post("/realtime/ticket", s.ticket)
 	a.Get("/ws/roadshows/:id", s.roadshowSocket)
 
@@ -193,6 +195,7 @@ func (s *Server) routes() {
 	v1.Post("/startups/:id/deck/request", s.requestDeck)
 	v1.Post("/startups/:id/deck/grants", s.grantDeck)
 	v1.Get("/stats/program", s.programStats)
+	v1.Get("/stats/program/history", s.programHistory)
 	v1.Get("/stats/program.csv", s.programReport("csv"))
 	v1.Get("/stats/program.xlsx", s.programReport("xlsx"))
 	v1.Get("/stats/targets", s.getTargets)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -14,6 +15,24 @@ func (s *Server) programStats(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(st)
+}
+
+// programHistory answers the program's daily snapshots of the last
+// ?days= days (default 400: a year of month-ends and then every day).
+func (s *Server) programHistory(c *fiber.Ctx) error {
+	days := 400
+	if v := c.Query("days"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			n = 0 // refused by Trend, which names the field
+		}
+		days = n
+	}
+	tr, err := s.svc.History.Trend(c.UserContext(), time.Now(), days)
+	if err != nil {
+		return err
+	}
+	return c.JSON(tr)
 }
 
 // sendSheet answers with rows as CSV or XLSX, as the path asked.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/httpapi"
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -197,3 +198,73 @@ func TestRegistryXLSX(t *testing.T) {
 		t.Fatalf("report xlsx: %d", code)
 	}
 }
+
+// TestProgramHistory reconstructs the month-ends of a platform's first
+// start from stored dates, records today, and answers them oldest first.
+//
+//	startup A incubated in the month three months ago, B in last month,
+//	C without a date (counted from its creation, today)
+//	→ month-ends 12..4 months ago: 0; 3 and 2 months ago: 1; last month: 2; today: 3
+func TestProgramHistory(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	mgr, _ := e.register("manager")
+	founder, _ := e.register("founder")
+	space := e.must(201, "POST", "/api/v1/spaces", mgr, map[string]any{"name": "越城空间", "level": "city", "model": "comprehensive",
+		"services": []string{"financing"}, "district": "yuecheng"}).str("id")
+	now := time.Now()
+	local := now.In(shanghai)
+	month := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, shanghai)
+	for _, since := range []*time.Time{ptr(month.AddDate(0, -3, 5)), ptr(month.AddDate(0, -1, 5)), nil} {
+		b := startupBody()
+		b["spaceId"], b["district"] = space, "yuecheng"
+		if since != nil {
+			b["incubatedSince"] = since.Format(time.RFC3339)
+		}
+		e.must(201, "POST", "/api/v1/startups", founder, b)
+	}
+	checkProblem(t, e.call("GET", "/api/v1/stats/program/history?days=abc", "", nil), 400, "validation_failed")
+	if r := e.must(200, "GET", "/api/v1/stats/program/history", "", nil); fmt.Sprint(r.Body["items"]) != "[]" {
+		t.Fatalf("history before anything was recorded: %s", r.Raw)
+	}
+
+	ctx := t.Context()
+	if n, err := e.history.Backfill(ctx, now, 12); err != nil || n != 12 {
+		t.Fatalf("Backfill = %d, %v; want 12 month-ends", n, err)
+	}
+	if err := e.history.Record(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.history.Backfill(ctx, now, 12); err != nil || n != 0 {
+		t.Errorf("a second Backfill wrote %d snapshots (%v); history exists, it must write none", n, err)
+	}
+	r := e.must(200, "GET", "/api/v1/stats/program/history?days=400", "", nil)
+	items := r.Body["items"].([]any)
+	if len(items) != 13 {
+		t.Fatalf("%d snapshots, want 12 month-ends and today: %s", len(items), r.Raw)
+	}
+	var got []string
+	for _, it := range items {
+		m := it.(map[string]any)
+		got = append(got, fmt.Sprint(m["values"].(map[string]any)["startups"]))
+	}
+	if want := "0 0 0 0 0 0 0 0 0 1 1 2 3"; strings.Join(got, " ") != want {
+		t.Errorf("startups over time = %s, want %s", strings.Join(got, " "), want)
+	}
+	last := items[12].(map[string]any)
+	if last["date"] != local.Format("2006-01-02") || last["reconstructed"] != false {
+		t.Errorf("today's snapshot = %v", last)
+	}
+	first := items[0].(map[string]any)
+	if first["reconstructed"] != true || first["date"] != month.AddDate(0, -11, -1).Format("2006-01-02") {
+		t.Errorf("oldest snapshot = %v, want the reconstructed end of the month a year ago", first)
+	}
+	if len(r.Body["series"].([]any)) == 0 {
+		t.Error("no series names in the answer")
+	}
+	// A shorter window: only today and perhaps last month's end.
+	if n := len(e.must(200, "GET", "/api/v1/stats/program/history?days=1", "", nil).Body["items"].([]any)); n != 1 {
+		t.Errorf("days=1 gave %d snapshots, want today's only", n)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

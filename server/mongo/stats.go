@@ -50,3 +50,37 @@ func (d *DB) EachPipelineItem(ctx context.Context, fn func(domain.PipelineItem) 
 func (d *DB) EachAttendance(ctx context.Context, fn func(domain.Attendance) error) error {
 	return each(ctx, d, colAttendance, bson.D{}, fn)
 }
+
+const colHistory = "stats_history"
+
+type snapshotDoc struct {
+	Date          string                 `bson:"_id"`
+	Values        []domain.SnapshotValue `bson:"values"`
+	Reconstructed bool                   `bson:"reconstructed"`
+}
+
+// SaveSnapshot stores the snapshot of its day, replacing an earlier one.
+func (d *DB) SaveSnapshot(ctx context.Context, s *domain.Snapshot) error {
+	doc := snapshotDoc{Date: s.Date, Values: s.Values, Reconstructed: s.Reconstructed}
+	_, err := d.db.Collection(colHistory).ReplaceOne(ctx, bson.D{{Key: "_id", Value: s.Date}}, doc, options.Replace().SetUpsert(true))
+	return mapErr("save snapshot", err)
+}
+
+// Snapshots returns the snapshots from day from (YYYY-MM-DD) on, oldest
+// first.
+func (d *DB) Snapshots(ctx context.Context, from string) ([]domain.Snapshot, error) {
+	cur, err := d.db.Collection(colHistory).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: from}}}},
+		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, mapErr("snapshots", err)
+	}
+	var docs []snapshotDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, mapErr("snapshots", err)
+	}
+	out := make([]domain.Snapshot, len(docs))
+	for i, doc := range docs {
+		out[i] = domain.Snapshot{Date: doc.Date, Values: doc.Values, Reconstructed: doc.Reconstructed}
+	}
+	return out, nil
+}

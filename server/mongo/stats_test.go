@@ -1,0 +1,42 @@
+package mongo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+)
+
+// TestSnapshots checks the query shapes the history uses on the embedded
+// FerretDB: an upsert by day, $gte on string ids and a sort by id.
+func TestSnapshots(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	for _, d := range []string{"2026-03-31", "2025-12-31", "2026-01-31", "2026-02-28"} {
+		s := &domain.Snapshot{Date: d, Reconstructed: true, Values: []domain.SnapshotValue{{Key: "spaces.city", Value: 1}}}
+		if err := db.SaveSnapshot(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Recording the same day again replaces it.
+	if err := db.SaveSnapshot(ctx, &domain.Snapshot{Date: "2026-02-28", Values: []domain.SnapshotValue{{Key: "spaces.city", Value: 7}}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Snapshots(ctx, "2026-01-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"2026-01-31", "2026-02-28", "2026-03-31"}
+	if len(got) != len(want) {
+		t.Fatalf("Snapshots = %+v, want days %v", got, want)
+	}
+	for i, s := range got {
+		if s.Date != want[i] {
+			t.Errorf("snapshot %d is %s, want %s", i, s.Date, want[i])
+		}
+	}
+	if got[1].Reconstructed || len(got[1].Values) != 1 || got[1].Values[0].Value != 7 || got[1].Values[0].Key != "spaces.city" {
+		t.Errorf("replaced snapshot = %+v, want the recorded value 7", got[1])
+	}
+}
