@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/yuechuang
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build web smoke vet bench loadtest wsload searchbench evalmatch reindex clean
+.PHONY: run test build web e2e vet bench loadtest wsload searchbench evalmatch reindex clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: web build
@@ -19,12 +19,13 @@ web:
 	  cd frontend && npm ci --no-audit --no-fund && npm run build; \
 	else echo "npm not found: serving the API without the web app"; fi
 
-## test: every test, against the real embedded database and search index
+## test: every test: Go against the real embedded database and search index,
+## the web app's type check and unit tests, and the browser suite (e2e)
 test: vet
 	$(GO) test -count=1 ./...
-	@if command -v npm >/dev/null 2>&1; then \
-	  cd frontend && npm ci --no-audit --no-fund --silent && npm test; \
-	else echo "SKIPPED, not passed: npm not found, the web app's unit tests did not run"; fi
+	@command -v npm >/dev/null 2>&1 || { echo "make test: FAILED: the web app's tests need Node.js 20.19+ with npm (https://nodejs.org or your package manager)"; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund --silent && npm test
+	scripts/e2e.sh
 	@# Say what was not tested here: the Meilisearch contract run needs a server.
 	@$(GO) test -count=1 -run 'TestContractMeilisearch' -v ./search/ | grep -E -- '--- SKIP|SKIPPED' || true
 
@@ -44,9 +45,9 @@ bench:
 loadtest:
 	scripts/loadtest.sh -d 8s
 
-## smoke: a browser run of the web app against a running server (make run in another shell)
-smoke:
-	cd frontend && BASE=$${BASE:-http://127.0.0.1:8080} node e2e/smoke.mjs
+## e2e: the browser suite alone (starts its own platform with demo data)
+e2e:
+	scripts/e2e.sh
 
 ## wsload: one live roadshow room with 10,000 viewers
 wsload:

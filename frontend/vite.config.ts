@@ -6,5 +6,5 @@ export default defineConfig({
   plugins: [vue()],
   build: { outDir: 'dist', emptyOutDir: true },
   server: { proxy: { '/api': 'http://localhost:8080', '/ws': { target: 'ws://localhost:8080', ws: true } } },
-  test: { environment: 'node' },
+  test: { environment: 'node', include: ['src/**/*.test.ts'] }, // e2e/ runs in a browser, from scripts/e2e.sh
 })

@@ -39,6 +39,52 @@ export async function api<T = any>(method: string, path: string, body?: unknown,
   return data as T
 }
 
+// apiBytes fetches a binary answer (a deck), with the same sign-in and
+// error handling as api.
+export async function apiBytes(path: string, onHeaders: (h: Headers) => void = () => {}, retried = false): Promise<ArrayBuffer> {
+  const headers: Record<string, string> = {}
+  if (session.token) headers['Authorization'] = 'Bearer ' + session.token
+  const res = await fetch('/api/v1' + path, { headers })
+  if (res.status === 401 && !retried && (await refresh())) return apiBytes(path, onHeaders, true)
+  onHeaders(res.headers)
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}))
+    throw new ApiError(res.status, data.code || 'error', data.detail || res.statusText)
+  }
+  return res.arrayBuffer()
+}
+
+// upload PUTs a file and reports progress from 0 to 1: decks are up to
+// 20 MB, which takes a while on a phone.
+export function upload(method: string, path: string, file: File, onProgress: (share: number) => void): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const x = new XMLHttpRequest()
+    x.open(method, '/api/v1' + path)
+    x.setRequestHeader('Content-Type', file.type || 'application/octet-stream')
+    if (session.token) x.setRequestHeader('Authorization', 'Bearer ' + session.token)
+    x.upload.onprogress = (e) => { if (e.lengthComputable) onProgress(e.loaded / e.total) }
+    x.onload = () => {
+      const data = (() => { try { return JSON.parse(x.responseText) } catch { return {} } })()
+      if (x.status >= 200 && x.status < 300) resolve(data)
+      else reject(new ApiError(x.status, data.code || 'error', data.detail || x.statusText, data.errors || []))
+    }
+    x.onerror = () => reject(new ApiError(0, 'network', 'network error'))
+    x.send(file)
+  })
+}
+
+// download saves an answer that needs the sign-in (a report, a registry)
+// as a file: a plain link would not carry the access token.
+export async function download(path: string, filename: string) {
+  const b = await apiBytes(path)
+  const url = URL.createObjectURL(new Blob([b]))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
 export async function signIn(email: string, password: string) {
   const s = await api('POST', '/auth/login', { email, password })
   start(s)

@@ -1,27 +1,97 @@
 import { ref } from 'vue'
 
-// Chinese first; English on request. Texts are kept here, by key.
+// Chinese first; English on request. Every text the app shows is kept
+// here by key; i18n.test.ts fails on a key used but not written.
 export type Lang = 'zh' | 'en'
-export const lang = ref<Lang>((localStorage.getItem('lang') as Lang) || 'zh')
+const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('lang')
+export const lang = ref<Lang>(stored === 'en' ? 'en' : 'zh')
 
-const texts: Record<string, [string, string]> = {
+export const texts: Record<string, [string, string]> = {
   brand: ['越创汇', 'Yuechuang'],
   tagline: ['绍兴众创空间投资对接与线上路演平台', "Shaoxing maker spaces' investor matchmaking and online roadshows"],
-  home: ['首页', 'Home'], dealflow: ['项目推荐', 'Deal flow'], search: ['搜索', 'Search'], roadshows: ['路演', 'Roadshows'],
+  menu: ['菜单', 'Menu'], home: ['首页', 'Home'], dealflow: ['项目推荐', 'Deal flow'], search: ['搜索', 'Search'],
+  roadshows: ['路演', 'Roadshows'], spaces: ['众创空间', 'Maker spaces'], dashboard: ['看板', 'Dashboard'],
+  myStartups: ['我的项目', 'My startups'], myInvesting: ['我的投资', 'My investing'], intros: ['引荐', 'Intros'],
+  mySpace: ['我的空间', 'My space'], verification: ['认证管理', 'Verification'],
   login: ['登录', 'Sign in'], logout: ['退出', 'Sign out'], register: ['注册', 'Register'], email: ['邮箱', 'Email'],
-  password: ['密码', 'Password'], name: ['姓名', 'Name'], role: ['身份', 'Role'],
+  password: ['密码', 'Password'], name: ['名称', 'Name'], role: ['身份', 'Role'],
   founder: ['创业者', 'Founder'], investor: ['投资人', 'Investor'], manager: ['空间管理者', 'Space manager'],
   programNumbers: ['计划进度', 'Program progress'], target: ['目标', 'target'],
   searchPlaceholder: ['搜索项目、投资人、众创空间（如 芯片、大模型）', 'Search startups, investors, spaces'],
   noResults: ['没有找到结果', 'Nothing found'], loading: ['加载中…', 'Loading…'], retry: ['重试', 'Retry'],
+  resultCount: ['共 {n} 条 · {ms} 毫秒', '{n} results · {ms} ms'], notFound: ['没有找到这个页面或内容', 'Not found'],
+  'type.startup': ['项目', 'Startups'], 'type.investor': ['投资人', 'Investors'], 'type.space': ['众创空间', 'Spaces'],
+  'facet.sector': ['全部行业', 'All sectors'], 'facet.stage': ['全部阶段', 'All stages'], 'facet.district': ['全部区县', 'All districts'],
   interested: ['感兴趣', 'Interested'], pass: ['跳过', 'Pass'], save: ['收藏', 'Save'], score: ['匹配度', 'Fit'],
+  'fb.interested': ['已标记感兴趣，创始人会收到通知', 'Marked interested; the founder is told'], 'fb.save': ['已收藏', 'Saved for later'], 'fb.pass': ['已跳过', 'Passed'],
   needLogin: ['请先登录', 'Please sign in'], needInvestorProfile: ['请先创建投资人档案', 'Create your investor profile first'],
+  awaitingVerification: ['档案待管理员认证；认证后可查看仅对投资人开放的信息', 'Awaiting verification; once verified you see investors-only details'],
   enterRoom: ['进入直播间', 'Enter the room'], register_: ['报名', 'Register'], registered: ['已报名', 'Registered'],
+  registeredCount: ['{n} 人报名', '{n} registered'], all: ['全部', 'All'], unread: ['未读', 'Unread'],
   chat: ['聊天', 'Chat'], questions: ['提问', 'Questions'], send: ['发送', 'Send'], ask: ['提问', 'Ask'],
+  askPlaceholder: ['向路演项目提问，其他人可以点赞', 'Ask the presenters; others can upvote'],
   onStage: ['正在路演', 'On stage'], page: ['第 {n} 页', 'page {n}'], viewers: ['在线', 'online'],
+  prevPage: ['上一页', 'Previous'], nextPage: ['下一页', 'Next'], watchStream: ['观看直播', 'Watch the stream'],
+  notStarted: ['路演尚未开始', 'The roadshow has not started'], roomEnded: ['路演已结束，记录仍可查看', 'The roadshow has ended; its record stays readable'],
+  interestSent: ['已表达意向', 'Interest sent'], hostConsole: ['主持控制台', 'Host console'], startRoadshow: ['开始路演', 'Start'],
+  nextSlot: ['下一个项目', 'Next startup'], endRoadshow: ['结束路演', 'End'], record: ['路演记录', 'Record'],
+  noQuestions: ['还没有提问', 'No questions yet'], noChat: ['还没有消息', 'No messages yet'], agenda: ['议程', 'Agenda'], minutes: ['分钟', 'min'],
+  attendance: ['{n} 人参加', '{n} attended'], interestSignals: ['个投资意向', 'interest signals'],
   notifications: ['通知', 'Notifications'], markAllRead: ['全部已读', 'Mark all read'], empty: ['暂无', 'Nothing yet'],
+  allNotifications: ['查看全部通知', 'All notifications'], deliverySettings: ['通知方式', 'Delivery'],
+  'deliver.live': ['即时', 'Live'], 'deliver.digest': ['每日摘要', 'Daily digest'], 'deliver.off': ['关闭', 'Off'],
+  'nt.interest': ['投资人感兴趣', 'Investor interest'], 'nt.match': ['新匹配项目', 'New matching startups'],
+  'nt.intro.requested': ['引荐请求', 'Intro requests'], 'nt.intro.accepted': ['引荐被接受', 'Intros accepted'], 'nt.intro.declined': ['引荐被婉拒', 'Intros declined'],
+  'nt.deck.requested': ['路演材料申请', 'Deck requests'], 'nt.deck.granted': ['路演材料授权', 'Deck access granted'],
+  'nt.roadshow.scheduled': ['新路演', 'New roadshows'], 'nt.roadshow.soon': ['路演开始提醒', 'Roadshow reminders'],
+  'nt.roadshow.started': ['路演开始', 'Roadshow started'], 'nt.question': ['对我的项目提问', 'Questions on my pitch'],
   live: ['直播中', 'Live'], scheduled: ['未开始', 'Scheduled'], ended: ['已结束', 'Ended'], vote: ['赞同', 'Upvote'],
   answered: ['已回答', 'Answered'], reconnecting: ['连接中断，正在重连…', 'Connection lost, reconnecting…'],
+  'vis.public': ['公开', 'Public'], 'vis.registered': ['报名后可看', 'Registered only'], 'vis.invited': ['仅受邀', 'Invited only'],
+  askAmount: ['融资', 'Raising'], highTech: ['高新技术企业', 'High-tech enterprise'], traction: ['进展与数据', 'Traction'],
+  teamSize: ['团队人数', 'Team size'], investorsOnly: ['仅对认证投资人开放', 'For verified investors'],
+  deck: ['路演材料', 'Pitch deck'], openDeck: ['查看路演材料', 'Open the deck'], requestDeck: ['申请查看', 'Request access'],
+  deckRequested: ['已申请，等待创始人授权', 'Requested; waiting for the founder'],
+  deckHelp: ['上传 PDF（最大 20 MB）。仅认证投资人和你授权的投资人可以查看；路演时向直播间展示。', 'Upload a PDF (20 MB at most). Only verified investors and those you grant may read it; it is shown to the room while you present.'],
+  deckUploaded: ['路演材料已上传', 'Deck uploaded'], deckTooLarge: ['文件超过 20 MB', 'The file is larger than 20 MB'],
+  deckViews: ['谁看过', 'Who read it'], pagesRead: ['页', 'pages'], publicPage: ['查看公开页面', 'Public page'],
+  pipelineStage: ['管道阶段', 'Pipeline stage'], inPipeline: ['已加入管道', 'In your pipeline'], pipeline: ['项目管道', 'Pipeline'],
+  pipelineEmpty: ['还没有项目。在项目推荐或项目页加入管道。', 'Nothing yet: add startups from the deal flow or a startup page.'],
+  note: ['备注', 'Note'], 'pl.watching': ['关注', 'Watching'], 'pl.contacted': ['已联系', 'Contacted'], 'pl.meeting': ['已会面', 'Meeting'],
+  'pl.due-diligence': ['尽调', 'Due diligence'], 'pl.term-sheet': ['投资意向书', 'Term sheet'], 'pl.invested': ['已投资', 'Invested'], 'pl.passed': ['放弃', 'Passed'],
+  introMessage: ['给对方的一句话（可选）', 'A line for the other side (optional)'], requestIntro: ['请求引荐', 'Request an intro'],
+  introSent: ['引荐请求已发送', 'Intro requested'], introsHelp: ['双方同意后才交换联系方式。', 'Contacts are shared only once both sides agree.'],
+  'intro.pending': ['待回复', 'Pending'], 'intro.accepted': ['已接受', 'Accepted'], 'intro.declined': ['已婉拒', 'Declined'],
+  accept: ['接受', 'Accept'], decline: ['婉拒', 'Decline'], waitingOther: ['等待对方回复', 'Waiting for the other side'],
+  editProfile: ['编辑项目', 'Edit the profile'], noMatchesYet: ['发布后这里会显示匹配的投资人', 'Investors who fit show here once published'],
+  kind: ['类型', 'Kind'], 'kind.angel': ['天使投资人', 'Angel'], 'kind.institution': ['机构', 'Institution'],
+  sectors: ['关注行业', 'Sectors'], stages: ['投资阶段', 'Stages'], districtsAny: ['关注区县（不选即不限）', 'Districts (none = any)'],
+  checkMin: ['单笔下限（万元）', 'Cheque min (万元)'], checkMax: ['单笔上限（万元）', 'Cheque max (万元)'],
+  saveBtn: ['保存', 'Save'], saved: ['已保存', 'Saved'], investorsOnlyPage: ['仅投资人', 'Investors only'],
+  managersOnly: ['仅空间管理者', 'Space managers only'], newSpace: ['新空间', 'New space'], spaceName: ['空间名称', 'Space name'],
+  levelLabel: ['级别', 'Level'], modelLabel: ['模式', 'Model'], district: ['区县', 'District'], servicesLabel: ['服务', 'Services'],
+  address: ['地址', 'Address'], website: ['网站', 'Website'], description: ['介绍', 'Description'], makerBase: ['创客基地', 'Maker base'],
+  'level.city': ['市级', 'City'], 'level.provincial': ['省级', 'Provincial'], 'level.national': ['国家级', 'National'],
+  'model.investment': ['投资促进型', 'Investment'], 'model.training': ['培训辅导型', 'Training'], 'model.services': ['专业服务型', 'Services'],
+  'model.incubation': ['创业孵化型', 'Incubation'], 'model.comprehensive': ['综合型', 'Comprehensive'],
+  'service.incubationTeam': ['职业孵化队伍', 'Incubation team'], 'service.financing': ['投融资', 'Financing'],
+  'service.mentoring': ['辅导培训', 'Mentoring'], 'service.techServices': ['技术服务', 'Technical services'],
+  allLevels: ['全部级别', 'All levels'], allDistricts: ['全部区县', 'All districts'], verified: ['已认证', 'Verified'],
+  manageSpace: ['管理空间', 'Manage the space'], residents: ['入驻项目', 'Resident startups'], spaceFigures: ['本空间数据', "This space's figures"],
+  registry: ['入驻企业名册', 'Startup registry'], registryHelp: ['上传 Excel 或 CSV（UTF-8 或 GBK），先预览每一行的问题，再导入无误的行；重复导入不会重复创建。', 'Upload Excel or CSV (UTF-8 or GBK); preview every row\'s problems, then import the good rows. Importing again creates no duplicates.'],
+  registryCounts: ['{good} 行可导入，{bad} 行有问题', '{good} rows ready, {bad} with problems'],
+  registryDone: ['新建 {created}，更新 {updated}', '{created} created, {updated} updated'],
+  importGood: ['导入 {n} 行', 'Import {n} rows'], export: ['导出', 'Export'],
+  'action.create': ['将新建', 'will be created'], 'action.update': ['将更新', 'will be updated'], 'action.skip': ['跳过', 'skipped'],
+  scheduleRoadshow: ['安排路演', 'Schedule a roadshow'], roadshowTitle: ['路演标题', 'Title'], startsAt: ['开始时间', 'Starts at'],
+  visibility: ['观看范围', 'Who may watch'], streamUrl: ['直播地址', 'Stream URL'], noSlots: ['请至少添加一个路演项目', 'Add at least one startup'],
+  findStartup: ['搜索已发布的项目加入议程', 'Find a published startup for the agenda'], schedule: ['发布路演', 'Schedule'],
+  spaceRoadshows: ['本空间的路演', "This space's roadshows"],
+  adminsOnly: ['仅管理员', 'Admins only'], nothingToVerify: ['没有待认证的', 'Nothing waiting'], verify: ['认证', 'Verify'],
+  demoHint: ['演示账号（密码 yuechuang2026）', 'Demo accounts (password yuechuang2026)'],
+  'dist.spaces': ['众创空间', 'Maker spaces'], 'dist.startups': ['孵化企业', 'Startups incubated'], 'dist.highTech': ['高新技术企业', 'High-tech enterprises'],
+  trends: ['趋势', 'Trends'], noHistory: ['从今天开始每日记录', 'Recorded daily from today'],
+  reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
 }
 
 export function t(key: string, vars: Record<string, string | number> = {}): string {
@@ -34,9 +104,16 @@ export function t(key: string, vars: Record<string, string | number> = {}): stri
 export function toggleLang() {
   lang.value = lang.value === 'zh' ? 'en' : 'zh'
   localStorage.setItem('lang', lang.value)
+  document.documentElement.lang = lang.value === 'zh' ? 'zh-CN' : 'en'
 }
 
 // pick returns the text of a {zh, en} pair in the current language.
 export function pick(o: { zh: string; en: string }): string {
   return lang.value === 'zh' ? o.zh : o.en
+}
+
+// when formats a time in the reader's language and zone.
+export function when(iso: string): string {
+  if (!iso) return ''
+  return new Date(iso).toLocaleString(lang.value === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
 }

@@ -6,10 +6,18 @@ import Login from './views/Login.vue'
 import DealFlow from './views/DealFlow.vue'
 import Search from './views/Search.vue'
 import Roadshows from './views/Roadshows.vue'
+import RoadshowDetail from './views/RoadshowDetail.vue'
 import Room from './views/Room.vue'
+import StartupDetail from './views/StartupDetail.vue'
+import Spaces from './views/Spaces.vue'
+import SpaceDetail from './views/SpaceDetail.vue'
 import MyStartups from './views/MyStartups.vue'
+import MySpace from './views/MySpace.vue'
 import Admin from './views/Admin.vue'
 import Investor from './views/Investor.vue'
+import Intros from './views/Intros.vue'
+import Notifications from './views/Notifications.vue'
+import NotFound from './views/NotFound.vue'
 import { restore } from './api'
 import './style.css'
 
@@ -20,12 +28,20 @@ const router = createRouter({
     { path: '/login', component: Login },
     { path: '/dealflow', component: DealFlow },
     { path: '/search', component: Search },
+    { path: '/startups/:id', component: StartupDetail },
+    { path: '/spaces', component: Spaces },
+    { path: '/spaces/:id', component: SpaceDetail },
     { path: '/roadshows', component: Roadshows },
+    { path: '/roadshows/:id', component: RoadshowDetail },
     { path: '/roadshows/:id/live', component: Room },
     { path: '/me/startups', component: MyStartups },
-    { path: '/admin', component: Admin },
+    { path: '/me/space', component: MySpace },
     { path: '/me/investor', component: Investor },
+    { path: '/me/intros', component: Intros },
+    { path: '/notifications', component: Notifications },
+    { path: '/admin', component: Admin },
     { path: '/dashboard', component: () => import('./views/Dashboard.vue') }, // ECharts loads only here
+    { path: '/:rest(.*)*', component: NotFound },
   ],
 })
 

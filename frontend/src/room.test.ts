@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { applyFrame, type RoomState } from './room'
+import { applyFrame, sortQuestions, secondsLeft, clock, type RoomState } from './room'
 import { roomCursor, noteCursor } from './api'
 
 function empty(): RoomState {
@@ -34,5 +34,33 @@ describe('reconnect cursors', () => {
     expect(roomCursor({ type: 'welcome', seq: 7 })).toBe('')
     expect(noteCursor({ type: 'notification', data: { id: 'abc' } })).toBe('abc')
     expect(noteCursor({ type: 'welcome', data: {} })).toBe('')
+  })
+})
+
+describe('questions and the slot clock', () => {
+  it('orders questions by votes, keeps ties in asking order and leaves hidden ones out', () => {
+    const s = empty()
+    applyFrame(s, { type: 'question', seq: 1, data: { id: 1, text: 'a', votes: 0 } })
+    applyFrame(s, { type: 'question', seq: 2, data: { id: 2, text: 'b', votes: 0 } })
+    applyFrame(s, { type: 'question', seq: 3, data: { id: 3, text: 'c', votes: 0 } })
+    expect(sortQuestions(s.questions).map((q) => q.id)).toEqual([1, 2, 3])
+    applyFrame(s, { type: 'question', seq: 4, data: { id: 3, text: 'c', votes: 2 } })
+    applyFrame(s, { type: 'question', seq: 5, data: { id: 1, text: 'a', votes: 0, hidden: true } })
+    expect(sortQuestions(s.questions).map((q) => q.id)).toEqual([3, 2])
+  })
+  it('counts down to zero and formats m:ss', () => {
+    expect(secondsLeft(10_000, 0)).toBe(10)
+    expect(secondsLeft(10_000, 20_000)).toBe(0)
+    expect(secondsLeft(undefined, 0)).toBe(0)
+    expect(clock(0)).toBe('0:00')
+    expect(clock(605)).toBe('10:05')
+  })
+  it('marks the roadshow live when the first stage arrives', () => {
+    const s = empty()
+    applyFrame(s, { type: 'welcome', seq: 0, data: { role: 'viewer', roadshow: { status: 'scheduled' } } })
+    applyFrame(s, { type: 'stage', seq: 1, data: { slot: 0, page: 1, startupId: 'x', startupName: 'X', deadline: 0 } })
+    expect(s.room.roadshow.status).toBe('live')
+    applyFrame(s, { type: 'stage', seq: 2, data: { slot: 0, page: 3, startupId: 'x', startupName: 'X', deadline: 0 } })
+    expect(s.stage?.page).toBe(3)
   })
 })

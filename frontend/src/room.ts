@@ -1,8 +1,9 @@
 // The live room's state as frames change it; kept apart from the page so
 // it can be tested without a browser.
+export interface Question { id: number; text: string; votes: number; answered: boolean; hidden: boolean }
 export interface RoomState {
   chat: { id: number; userName: string; text: string }[]
-  questions: Record<number, { id: number; text: string; votes: number; answered: boolean; hidden: boolean }>
+  questions: Record<number, Question>
   stage: null | { slot: number; page: number; startupId: string; startupName: string; deadline: number }
   reactions: Record<string, number>
   presence: number
@@ -31,6 +32,7 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
       break
     case 'stage':
       s.stage = d
+      if (s.room?.roadshow && s.room.roadshow.status === 'scheduled') s.room.roadshow.status = 'live'
       break
     case 'reaction':
       s.reactions = d.totals
@@ -45,4 +47,20 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
       s.error = d.detail
       break
   }
+}
+
+// sortQuestions lists the visible questions, most votes first; among equal
+// votes the older question stays ahead, so the list does not jump.
+export function sortQuestions(qs: Record<number, Question>): Question[] {
+  return Object.values(qs).filter((q) => !q.hidden).sort((a, b) => b.votes - a.votes || a.id - b.id)
+}
+
+// secondsLeft is the time left in the slot on stage, never negative.
+export function secondsLeft(deadline: number | undefined, now: number): number {
+  return deadline ? Math.max(0, Math.round((deadline - now) / 1000)) : 0
+}
+
+// clock formats seconds as m:ss.
+export function clock(sec: number): string {
+  return `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`
 }

@@ -250,8 +250,20 @@ func TestRoadshowLive(t *testing.T) {
 		t.Fatalf("stage after start %s", st.Data)
 	}
 	inv, _ := e.dial(t, addr, s.investor, s.id, "")
-	if w := inv.next("welcome"); w.field("role") != "investor" || !strings.Contains(string(w.Data), s.startupA) {
+	w := inv.next("welcome")
+	if w.field("role") != "investor" || !strings.Contains(string(w.Data), s.startupA) {
 		t.Fatalf("investor welcome %s", w.Data)
+	}
+	// Both the stage frame and the welcome's stage count down to a deadline
+	// in Unix milliseconds: slot A has 10 minutes.
+	var welcome struct {
+		Stage struct {
+			Deadline json.Number `json:"deadline"`
+		} `json:"stage"`
+	}
+	_ = json.Unmarshal(w.Data, &welcome)
+	if ms, err := welcome.Stage.Deadline.Int64(); err != nil || time.Until(time.UnixMilli(ms)) < 9*time.Minute || time.Until(time.UnixMilli(ms)) > 10*time.Minute {
+		t.Errorf("welcome stage deadline %q, want Unix ms about 10 minutes ahead", welcome.Stage.Deadline)
 	}
 	presA, _ := e.dial(t, addr, s.founderA, s.id, "")
 	if w := presA.next("welcome"); w.field("role") != "presenter" {

@@ -53,7 +53,20 @@ type stage struct {
 	Page        int       `json:"page"`
 	StartupID   string    `json:"startupId"`
 	StartupName string    `json:"startupName"`
-	Deadline    time.Time `json:"deadline"`
+	Deadline    time.Time `json:"-"`
+}
+
+// MarshalJSON writes the deadline in Unix milliseconds, as the protocol
+// (docs/REALTIME.md) has it, so clients count down without parsing dates.
+func (s stage) MarshalJSON() ([]byte, error) {
+	type wire struct {
+		Slot        int    `json:"slot"`
+		Page        int    `json:"page"`
+		StartupID   string `json:"startupId"`
+		StartupName string `json:"startupName"`
+		Deadline    int64  `json:"deadline"`
+	}
+	return json.Marshal(wire{s.Slot, s.Page, s.StartupID, s.StartupName, s.Deadline.UnixMilli()})
 }
 
 // room is one live roadshow. All fields below the channels are owned by

@@ -1,0 +1,85 @@
+// Helpers for the end-to-end suite: the system's Chromium driven by
+// playwright-core (Playwright's own browser download does not work here),
+// sign-in and sign-up through the real pages, a small PDF maker for decks,
+// and screenshots saved to ../../test-artifacts/ (not committed).
+import { chromium } from 'playwright-core'
+import { mkdirSync } from 'node:fs'
+
+export const base = process.env.BASE || 'http://127.0.0.1:8080'
+export const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname
+mkdirSync(artifacts, { recursive: true })
+export const wait = { timeout: 20_000 } // a slow CI machine, not a performance target
+export const password = 'e2e-password-2026'
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  })
+}
+
+// open returns a page in a fresh context (its own cookies and storage, as
+// another person's browser) that fails the suite on any uncaught error.
+export async function open(browser, width = 1280, errors = []) {
+  const ctx = await browser.newContext({ viewport: { width, height: width < 500 ? 800 : 900 }, locale: 'zh-CN' })
+  const page = await ctx.newPage()
+  page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`))
+  return page
+}
+
+export async function signIn(page, email, pw = password) {
+  await page.goto(base + '/login')
+  await page.fill('input[name=email]', email)
+  await page.fill('input[name=password]', pw)
+  await page.click('form button.primary')
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), wait)
+}
+
+export async function signUp(page, role, name, email) {
+  await page.goto(base + '/login')
+  await page.getByRole('button', { name: '注册' }).first().click()
+  await page.fill('input[name=email]', email)
+  await page.fill('input[name=password]', password)
+  await page.fill('input[name=name]', name)
+  await page.selectOption('select[name=role]', role)
+  await page.click('form button.primary')
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'), wait)
+}
+
+export async function shot(page, name) {
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.screenshot({ path: artifacts + name + '.png', fullPage: false })
+}
+
+// makePdf writes a PDF of n landscape pages, each saying "Page i".
+export function makePdf(n) {
+  const objs = [[1, '<< /Type /Catalog /Pages 2 0 R >>']]
+  const font = 3 + 2 * n
+  const kids = []
+  for (let i = 0; i < n; i++) {
+    const p = 3 + 2 * i
+    const text = `BT /F1 64 Tf 80 170 Td (Page ${i + 1}) Tj ET`
+    kids.push(`${p} 0 R`)
+    objs.push([p, `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 640 360] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${p + 1} 0 R >>`])
+    objs.push([p + 1, `<< /Length ${text.length} >>\nstream\n${text}\nendstream`])
+  }
+  objs.push([2, `<< /Type /Pages /Kids [${kids.join(' ')}] /Count ${n} >>`])
+  objs.push([font, '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>'])
+  objs.sort((a, b) => a[0] - b[0])
+  let out = '%PDF-1.4\n'
+  const at = []
+  for (const [k, body] of objs) { at[k] = out.length; out += `${k} 0 obj\n${body}\nendobj\n` }
+  const xref = out.length
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`
+  for (let k = 1; k <= objs.length; k++) out += String(at[k]).padStart(10, '0') + ' 00000 n \n'
+  out += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`
+  return Buffer.from(out, 'latin1')
+}
+
+// api calls the JSON API directly, for facts the test needs to know.
+export async function api(path) {
+  const res = await fetch(base + '/api/v1' + path)
+  if (!res.ok) throw new Error(`${path}: ${res.status}`)
+  return res.json()
+}

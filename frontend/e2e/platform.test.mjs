@@ -1,0 +1,201 @@
+// The end-to-end suite: people in separate browsers using the platform
+// together, against a running server with demo data (scripts/e2e.sh starts
+// one). Run by `make test`; screenshots go to test-artifacts/.
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { base, wait, launch, open, signIn, signUp, shot, makePdf, api } from './browser.mjs'
+
+const run = Date.now().toString(36)
+const startupName = `越创E2E芯片项目${run}`
+const investorName = `E2E天使投资人${run}`
+const errors = []
+let browser, founder, investor, admin, host, sector, roadshowPath
+
+describe('Yuechuang in the browser', () => {
+  before(async () => {
+    browser = await launch()
+    sector = (await api('/taxonomy')).sectors[0]
+  })
+  after(async () => {
+    await browser?.close()
+    assert.deepEqual(errors, [], 'uncaught errors in the pages')
+  })
+
+  it('a founder registers, fills in a profile with a deck and publishes it', async () => {
+    founder = await open(browser, 1280, errors)
+    await signUp(founder, 'founder', '陈越', `founder-${run}@e2e.test`)
+    await founder.goto(base + '/me/startups')
+    await founder.waitForSelector('[data-test=editor]', wait)
+    await founder.fill('input[name=name]', startupName)
+    await founder.fill('input[name=oneLiner]', '车规级功率芯片设计')
+    await founder.fill('textarea[name=description]', '我们设计车规级碳化硅功率芯片，已与两家整车厂完成样片验证，计划年内量产。')
+    await founder.selectOption('select[name=sector]', sector.code)
+    await founder.selectOption('select[name=stage]', 'angel')
+    await founder.selectOption('select[name=district]', 'keqiao')
+    await founder.fill('input[name=askWan]', '300')
+    await founder.fill('input[name=teamSize]', '6')
+    // The live preview follows the form before anything is saved.
+    await founder.waitForSelector(`[data-test=preview] >> text=${startupName}`, wait)
+    await founder.click('[data-test=editor] button.primary')
+    await founder.waitForSelector('text=已保存', wait)
+    await founder.setInputFiles('[data-test=deck-upload] input[type=file]', { name: 'deck.pdf', mimeType: 'application/pdf', buffer: makePdf(3) })
+    await founder.waitForSelector('[data-test=deck-note] >> text=路演材料已上传', wait)
+    await founder.click('[data-test=publish]')
+    await founder.waitForSelector(`button:has-text("${startupName} · 已发布")`, wait)
+    await shot(founder, 'founder-editor')
+  })
+
+  it('an investor sets a thesis and an admin verifies them', async () => {
+    investor = await open(browser, 1280, errors)
+    await signUp(investor, 'investor', investorName, `investor-${run}@e2e.test`)
+    await investor.goto(base + '/me/investor')
+    await investor.waitForSelector('[data-test=thesis]', wait)
+    await investor.fill('[data-test=thesis] input[name=name]', investorName)
+    await investor.check(`[data-test=thesis] input[value="${sector.code}"]`)
+    await investor.check('[data-test=thesis] input[value="angel"]')
+    await investor.check('[data-test=thesis] input[value="keqiao"]')
+    await investor.fill('[data-test=thesis] input[type=number] >> nth=0', '100')
+    await investor.fill('[data-test=thesis] input[type=number] >> nth=1', '1000')
+    await investor.click('[data-test=thesis] button.primary')
+    await investor.waitForSelector('[data-test=thesis] >> text=已保存', wait)
+
+    admin = await open(browser, 1280, errors)
+    await signIn(admin, 'admin@demo.yuechuang.cn', 'yuechuang2026')
+    await admin.goto(base + '/admin')
+    const card = admin.locator('[data-test=unverified]', { hasText: investorName })
+    await card.waitFor(wait)
+    await shot(admin, 'admin-verification')
+    await card.locator('[data-test=verify]').click()
+    await card.waitFor({ state: 'detached', ...wait })
+    await investor.reload()
+    await investor.waitForSelector('[data-test=thesis] input[name=name]', wait)
+    assert.equal(await investor.locator('text=档案待管理员认证').count(), 0, 'the investor still shows as awaiting verification')
+  })
+
+  it('the investor finds it in the ranked deal flow with reasons, and the founder hears of the interest live', async () => {
+    await founder.goto(base + '/me/startups')
+    await founder.waitForSelector('[data-test=bell]', wait)
+    const unread = async () => Number((await founder.locator('[data-test=unread]').textContent({ timeout: 500 }).catch(() => '0')) || 0)
+    const before = await unread()
+
+    await investor.goto(base + '/dealflow')
+    await investor.waitForSelector('[data-test=dealflow-filters]', wait)
+    await investor.selectOption('[data-test=dealflow-filters] select[name=sector]', sector.code)
+    const card = investor.locator('[data-test=deal]', { hasText: startupName })
+    await card.waitFor(wait)
+    const scores = await investor.locator('[data-test=deal] .tag:has-text("匹配度")').allTextContents()
+    const nums = scores.map((s) => Number(s.replace(/\D+/g, '')))
+    assert.deepEqual(nums, [...nums].sort((a, b) => b - a), 'the deal flow is not ranked best first')
+    assert.ok((await card.locator('[data-test=reason]').count()) >= 2, 'no reasons shown for the match')
+    await shot(investor, 'investor-dealflow')
+    await card.locator('[data-test=interested]').click()
+
+    await founder.waitForFunction((n) => Number(document.querySelector('[data-test=unread]')?.textContent || 0) > n, before, wait)
+    await founder.click('[data-test=bell]')
+    await founder.waitForSelector(`[data-test=note] >> text=${investorName} 对 ${startupName} 感兴趣`, wait)
+    await shot(founder, 'founder-bell')
+  })
+
+  it('a manager schedules a roadshow with an agenda and starts it from the host console', async () => {
+    host = await open(browser, 1280, errors)
+    await signIn(host, 'manager@demo.yuechuang.cn', 'yuechuang2026')
+    await host.goto(base + '/me/space')
+    await host.waitForSelector('[data-test=schedule]', wait)
+    await host.fill('[data-test=schedule] input[name=title]', `E2E 芯片专场路演 ${run}`)
+    await host.selectOption('[data-test=schedule] select[name=visibility]', 'public')
+    // The search index catches up with a publish within moments; type again until it has.
+    for (let i = 0; ; i++) {
+      await host.fill('[data-test=schedule] input[name=slotSearch]', '')
+      await host.fill('[data-test=schedule] input[name=slotSearch]', startupName)
+      if (await host.locator('[data-test=add-slot]').first().waitFor({ timeout: 2000 }).then(() => true, () => false)) break
+      assert.ok(i < 10, 'the startup never appeared in the agenda search')
+    }
+    await host.click('[data-test=add-slot] >> nth=0')
+    await host.waitForSelector(`[data-test=slot] >> text=${startupName}`, wait)
+    await host.click('[data-test=schedule-submit]')
+    await host.waitForURL(/\/roadshows\/[^/]+\/live$/, wait)
+    roadshowPath = new URL(host.url()).pathname
+    await host.waitForSelector('[data-test=host-console] [data-test=start]', wait)
+    await host.click('[data-test=start]')
+    await host.waitForSelector(`[data-test=stage] >> text=${startupName}`, wait)
+    await host.waitForSelector('[data-test=deck][data-page="1"]', wait)
+  })
+
+  it('host, founder and investor in the live room see chat, questions, votes and the deck page move together', async () => {
+    await founder.goto(base + roadshowPath)
+    await investor.goto(base + roadshowPath)
+    const room = [host, founder, investor]
+    for (const p of room) await p.waitForSelector('[data-test=deck][data-page="1"]', wait)
+
+    await founder.fill('input[name=chat]', '大家好，我是陈越')
+    await founder.press('input[name=chat]', 'Enter')
+    for (const p of room) await p.waitForSelector('[data-test=chat] >> text=大家好，我是陈越', wait)
+
+    await investor.fill('input[name=question]', '量产时间表是怎样的？')
+    await investor.press('input[name=question]', 'Enter')
+    for (const p of room) await p.waitForSelector('[data-test=question-text] >> text=量产时间表是怎样的？', wait)
+    await founder.fill('input[name=question]', '欢迎提问：估值怎么定？')
+    await founder.press('input[name=question]', 'Enter')
+    for (const p of room) await p.waitForSelector('[data-test=question-text] >> text=欢迎提问：估值怎么定？', wait)
+    const first = (p) => p.locator('[data-test=question-text]').first().textContent()
+    assert.equal(await first(investor), '量产时间表是怎样的？', 'with equal votes the earlier question should lead')
+
+    await host.locator('[data-test=question]', { hasText: '欢迎提问：估值怎么定？' }).locator('[data-test=upvote]').click()
+    for (const p of room) {
+      await p.waitForFunction(() => document.querySelector('[data-test=question-text]')?.textContent === '欢迎提问：估值怎么定？', null, wait)
+    }
+
+    await host.click('[data-test=next-page]')
+    for (const p of room) await p.waitForSelector('[data-test=deck][data-page="2"]', wait)
+    await investor.click('[data-test=room-interest]')
+    await investor.waitForSelector('[data-test=room-interest] >> text=已表达意向', wait)
+    await shot(host, 'live-room-host')
+    await shot(investor, 'live-room')
+  })
+
+  it('the dashboard shows progress against targets, districts and trends', async () => {
+    await admin.goto(base + '/dashboard')
+    for (const chart of ['progress-chart', 'district-chart', 'trend-chart']) {
+      await admin.waitForSelector(`[data-test=${chart}] canvas`, wait)
+    }
+    await admin.selectOption('select[name=trend]', 'startups')
+    assert.ok((await admin.locator('[data-test=trend] >> text=回推').count()) > 0, 'reconstructed history is not marked')
+    await admin.waitForTimeout(1500) // let the bars finish growing before the picture
+    await shot(admin, 'admin-dashboard')
+  })
+
+  it('every screen fits a 375 px phone', async () => {
+    const slug = (await api('/startups?pageSize=1')).items[0].id
+    const space = (await api('/spaces?pageSize=1')).items[0].id
+    const phones = {}
+    for (const [who, email] of [['anyone', ''], ['founder', 'founder@demo.yuechuang.cn'], ['investor', 'investor@demo.yuechuang.cn'],
+      ['manager', 'manager@demo.yuechuang.cn'], ['admin', 'admin@demo.yuechuang.cn']]) {
+      phones[who] = await open(browser, 375, errors)
+      if (email) await signIn(phones[who], email, 'yuechuang2026')
+    }
+    const screens = [
+      ['anyone', '/'], ['anyone', '/login'], ['anyone', '/search?q=芯片'], ['anyone', '/roadshows'], ['anyone', '/spaces'],
+      ['anyone', `/spaces/${space}`], ['anyone', `/startups/${slug}`], ['anyone', roadshowPath.replace(/\/live$/, '')],
+      ['anyone', '/dashboard'], ['founder', '/me/startups'], ['founder', '/me/intros'], ['founder', '/notifications'],
+      ['investor', '/dealflow'], ['investor', '/me/investor'], ['investor', roadshowPath], ['manager', '/me/space'],
+      ['admin', '/admin'], ['anyone', '/no-such-page'],
+    ]
+    const wide = []
+    for (const [who, path] of screens) {
+      const p = phones[who]
+      await p.goto(base + path)
+      await p.waitForSelector('main h1', wait)
+      await p.waitForTimeout(300) // lists and charts settle
+      const w = await p.evaluate(() => document.documentElement.scrollWidth)
+      if (w > 376) wide.push(`${path} (${who}): ${w}px`)
+    }
+    await shot(phones.investor, 'room-375')
+    await phones.investor.goto(base + '/dealflow')
+    await phones.investor.waitForSelector('[data-test=deal]', wait)
+    await shot(phones.investor, 'investor-dealflow-375')
+    await phones.founder.goto(base + '/me/startups')
+    await phones.founder.waitForSelector('[data-test=editor]', wait)
+    await shot(phones.founder, 'founder-editor-375')
+    assert.deepEqual(wide, [], 'screens wider than the phone')
+  })
+})

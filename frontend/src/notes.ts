@@ -1,0 +1,33 @@
+import { lang } from './i18n'
+
+// Notifications as people read them: a sentence and the page it leads to.
+type Note = { type: string; data?: any }
+
+const sentences: Record<string, [(d: any) => string, (d: any) => string]> = {
+  interest: [(d) => `${d.investorName || '投资人'} 对 ${d.startupName} 感兴趣`, (d) => `${d.investorName || 'An investor'} is interested in ${d.startupName}`],
+  match: [(d) => `新项目符合你的投资方向：${d.startupName}`, (d) => `A new startup fits your thesis: ${d.startupName}`],
+  'intro.requested': [(d) => `引荐请求：${d.startupName} / ${d.investorName}`, (d) => `Intro requested: ${d.startupName} / ${d.investorName}`],
+  'intro.accepted': [(d) => `引荐已接受：${d.startupName}`, (d) => `Intro accepted: ${d.startupName}`],
+  'intro.declined': [(d) => `引荐被婉拒：${d.startupName}`, (d) => `Intro declined: ${d.startupName}`],
+  'deck.requested': [(d) => `${d.investorName} 申请查看 ${d.startupName} 的路演材料`, (d) => `${d.investorName} asks to see the deck of ${d.startupName}`],
+  'deck.granted': [(d) => `可以查看 ${d.startupName} 的路演材料了`, (d) => `You may now read the deck of ${d.startupName}`],
+  'roadshow.scheduled': [(d) => `新路演：${d.title}`, (d) => `New roadshow: ${d.title}`],
+  'roadshow.soon': [(d) => `15 分钟后开始：${d.title}`, (d) => `Starts in 15 minutes: ${d.title}`],
+  'roadshow.started': [(d) => `路演开始了：${d.title}`, (d) => `Roadshow started: ${d.title}`],
+  question: [(d) => `新提问：${d.text}`, (d) => `New question: ${d.text}`],
+  digest: [(d) => `今日摘要：${d.total} 条`, (d) => `Today's digest: ${d.total}`],
+}
+
+export function describe(n: Note): string {
+  const s = sentences[n.type]
+  return s ? s[lang.value === 'zh' ? 0 : 1](n.data || {}) : n.type
+}
+
+export function linkOf(n: Note): string {
+  const d = n.data || {}
+  if (n.type.startsWith('intro.')) return '/me/intros'
+  if (n.type.startsWith('roadshow.') || n.type === 'question') return d.roadshowId ? `/roadshows/${d.roadshowId}` : '/roadshows'
+  if (n.type === 'deck.requested') return '/me/startups'
+  if (d.startupId) return `/startups/${d.startupId}`
+  return '/notifications'
+}

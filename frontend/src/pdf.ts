@@ -1,0 +1,19 @@
+// pdf.js is large: it loads, with its worker, the first time a deck is shown.
+export interface PdfDoc {
+  numPages: number
+  getPage(n: number): Promise<any>
+  destroy(): void
+}
+
+let lib: Promise<any> | null = null
+
+export async function loadPdf(data: ArrayBuffer): Promise<PdfDoc> {
+  if (!lib) {
+    lib = Promise.all([import('pdfjs-dist'), import('pdfjs-dist/build/pdf.worker.min.mjs?url')]).then(([m, w]) => {
+      m.GlobalWorkerOptions.workerSrc = w.default
+      return m
+    })
+  }
+  const m = await lib
+  return m.getDocument({ data }).promise
+}

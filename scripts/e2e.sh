@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The end-to-end suite: builds the web app and the server, starts the
+# platform with demo data on a free loopback port in a temporary data
+# directory, and drives it in headless Chromium (frontend/e2e/). Run by
+# `make test`. Installs Debian's chromium when it can (root with apt-get),
+# otherwise stops with a message that says how.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+browser="${CHROMIUM:-}"
+for c in chromium chromium-browser google-chrome; do
+  [ -n "$browser" ] && break
+  browser=$(command -v "$c" || true)
+done
+if [ -z "$browser" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "e2e: installing Debian's chromium and a CJK font"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei fonts-noto-color-emoji >/dev/null
+    browser=$(command -v chromium)
+  else
+    echo "e2e: FAILED: no Chromium found. Install it with 'sudo apt-get install chromium fonts-wqy-microhei'"
+    echo "     (Debian/Ubuntu), or point CHROMIUM at a Chrome or Chromium binary, then run make test again."
+    exit 1
+  fi
+fi
+if command -v fc-list >/dev/null && { [ -z "$(fc-list :lang=zh 2>/dev/null)" ] || ! fc-list | grep -qi emoji; }; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei fonts-noto-color-emoji >/dev/null || true
+  else
+    echo "e2e: note: no Chinese or emoji font installed; screenshots will show boxes (apt-get install fonts-wqy-microhei fonts-noto-color-emoji)"
+  fi
+fi
+
+(cd frontend && npm run build --silent >/dev/null)
+PLATFORM_ENV="LOGIN_RATE_LIMIT=1000"
+. scripts/platform.sh
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "e2e: the platform did not become ready"; exit 1; }
+cd frontend
+CHROMIUM="$browser" BASE="http://127.0.0.1:$port" node --test --test-concurrency=1 e2e/
+echo "e2e: screenshots in test-artifacts/"
