@@ -83,3 +83,27 @@ export async function api(path) {
   if (!res.ok) throw new Error(`${path}: ${res.status}`)
   return res.json()
 }
+
+// cuttable routes a page's websockets through the test, which can then cut
+// them (as a dropped mobile connection would) and keep new ones from
+// connecting until mended. Reload the page after calling it: routes only
+// catch sockets opened later.
+export async function cuttable(page) {
+  const live = new Set()
+  let down = false
+  await page.routeWebSocket(/\/ws\//, (ws) => {
+    if (down) return ws.close()
+    const server = ws.connectToServer()
+    const pair = { ws, server }
+    live.add(pair)
+    ws.onClose(() => live.delete(pair))
+  })
+  return {
+    cut() {
+      down = true
+      for (const { ws, server } of live) { ws.close(); server.close() }
+      live.clear()
+    },
+    mend() { down = false },
+  }
+}

@@ -3,13 +3,13 @@
 // one). Run by `make test`; screenshots go to test-artifacts/.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { base, wait, launch, open, signIn, signUp, shot, makePdf, api } from './browser.mjs'
+import { base, wait, launch, open, signIn, signUp, shot, makePdf, api, cuttable } from './browser.mjs'
 
 const run = Date.now().toString(36)
 const startupName = `越创E2E芯片项目${run}`
 const investorName = `E2E天使投资人${run}`
 const errors = []
-let browser, founder, investor, admin, host, sector, roadshowPath
+let browser, founder, investor, admin, host, sector, roadshowPath, startupPath
 
 describe('Yuechuang in the browser', () => {
   before(async () => {
@@ -84,9 +84,10 @@ describe('Yuechuang in the browser', () => {
     const card = investor.locator('[data-test=deal]', { hasText: startupName })
     await card.waitFor(wait)
     const scores = await investor.locator('[data-test=deal] .tag:has-text("匹配度")').allTextContents()
-    const nums = scores.map((s) => Number(s.replace(/\D+/g, '')))
+    const nums = scores.map((s) => parseFloat(s.match(/[\d.]+/)[0]))
     assert.deepEqual(nums, [...nums].sort((a, b) => b - a), 'the deal flow is not ranked best first')
     assert.ok((await card.locator('[data-test=reason]').count()) >= 2, 'no reasons shown for the match')
+    startupPath = await card.locator('a').first().getAttribute('href')
     await shot(investor, 'investor-dealflow')
     await card.locator('[data-test=interested]').click()
 
@@ -151,6 +152,38 @@ describe('Yuechuang in the browser', () => {
     await investor.waitForSelector('[data-test=room-interest] >> text=已表达意向', wait)
     await shot(host, 'live-room-host')
     await shot(investor, 'live-room')
+  })
+
+  it('dropped connections come back and catch up on what they missed', async () => {
+    // The investor's room connection drops while the founder chats.
+    const investorNet = await cuttable(investor)
+    await investor.reload()
+    await investor.waitForSelector('[data-test=deck][data-page="2"]', wait)
+    investorNet.cut()
+    await investor.waitForSelector('[data-test=reconnecting]', wait)
+    await founder.fill('input[name=chat]', '断线期间发的消息')
+    await founder.press('input[name=chat]', 'Enter')
+    await host.waitForSelector('[data-test=chat] >> text=断线期间发的消息', wait)
+    investorNet.mend()
+    await investor.waitForSelector('[data-test=chat] >> text=断线期间发的消息', wait)
+    await investor.waitForSelector('[data-test=reconnecting]', { state: 'detached', ...wait })
+
+    // The founder's bell is offline while the investor asks for an intro.
+    const unread = () => founder.evaluate(() => Number(document.querySelector('[data-test=unread]')?.textContent || 0))
+    const founderNet = await cuttable(founder)
+    await founder.reload()
+    await founder.waitForSelector('[data-test=deck][data-page="2"]', wait)
+    const before = await unread()
+    founderNet.cut()
+    await founder.waitForSelector('[data-test=reconnecting]', wait)
+    await investor.goto(base + startupPath)
+    await investor.fill('[data-test=investor-actions] textarea', '想进一步了解量产计划')
+    await investor.click('[data-test=investor-actions] form button')
+    await investor.waitForSelector('[data-test=note] >> text=引荐请求已发送', wait)
+    founderNet.mend()
+    await founder.waitForFunction((n) => Number(document.querySelector('[data-test=unread]')?.textContent || 0) > n, before, wait)
+    await founder.click('[data-test=bell]')
+    await founder.waitForSelector(`[data-test=note] >> text=引荐请求：${startupName} / ${investorName}`, wait)
   })
 
   it('the dashboard shows progress against targets, districts and trends', async () => {

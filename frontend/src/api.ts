@@ -128,7 +128,7 @@ export class Socket {
   onFrame: (f: { type: string; seq: number; ts: number; data: any }) => void = () => {}
   onState: (connected: boolean) => void = () => {}
 
-  constructor(private path: string, private cursor: (f: any) => string) {}
+  constructor(private path: string, private cursor: (f: any, since: string) => string) {}
 
   async open() {
     this.closed = false
@@ -142,7 +142,7 @@ export class Socket {
       ws.onopen = () => { this.delay = 500; this.onState(true) }
       ws.onmessage = (ev) => {
         const f = JSON.parse(ev.data)
-        const c = this.cursor(f)
+        const c = this.cursor(f, this.since)
         if (c) this.since = c
         this.onFrame(f)
       }
@@ -168,13 +168,18 @@ export class Socket {
   }
 }
 
-// roomCursor is the replay point of a roadshow room: the seq of stored events.
-export function roomCursor(f: { type: string; seq: number }): string {
+// roomCursor is the replay point of a roadshow room: the seq of the last
+// stored event received. A first welcome starts it at the room's latest
+// seq, so that a connection dropped before any event still replays what
+// it missed; a welcome after a reconnect does not move it, since the
+// replayed events it precedes may not have arrived yet.
+export function roomCursor(f: { type: string; seq: number }, since = ''): string {
   const stored = ['chat', 'question', 'stage', 'interest', 'ended', 'user.muted']
+  if (f.type === 'welcome') return since === '' ? String(f.seq) : ''
   return stored.includes(f.type) && f.seq > 0 ? String(f.seq) : ''
 }
 
 // noteCursor is the replay point of the notification socket: the last id.
-export function noteCursor(f: { type: string; data: any }): string {
+export function noteCursor(f: { type: string; data: any }, _since = ''): string {
   return f.type === 'notification' && f.data?.id ? f.data.id : ''
 }

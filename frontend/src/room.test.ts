@@ -28,10 +28,11 @@ describe('room state', () => {
 })
 
 describe('reconnect cursors', () => {
-  it('moves only on stored events', () => {
+  it('moves on stored events, and on the first welcome only', () => {
     expect(roomCursor({ type: 'chat', seq: 7 })).toBe('7')
     expect(roomCursor({ type: 'presence', seq: 7 })).toBe('')
-    expect(roomCursor({ type: 'welcome', seq: 7 })).toBe('')
+    expect(roomCursor({ type: 'welcome', seq: 7 })).toBe('7')
+    expect(roomCursor({ type: 'welcome', seq: 9 }, '7')).toBe('')
     expect(noteCursor({ type: 'notification', data: { id: 'abc' } })).toBe('abc')
     expect(noteCursor({ type: 'welcome', data: {} })).toBe('')
   })
