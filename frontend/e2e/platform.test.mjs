@@ -34,6 +34,10 @@ describe('Yuechuang in the browser', () => {
     await founder.selectOption('select[name=district]', 'keqiao')
     await founder.fill('input[name=askWan]', '300')
     await founder.fill('input[name=teamSize]', '6')
+    await founder.fill('input[name=valuationWan]', '5000')
+    await founder.fill('input[name=contactName]', '陈越')
+    await founder.selectOption('select[name=spaceId]', { index: 1 })
+    await founder.fill('input[name=incubatedSince]', '2026-03-01')
     // The live preview follows the form before anything is saved.
     await founder.waitForSelector(`[data-test=preview] >> text=${startupName}`, wait)
     await founder.click('[data-test=editor] button.primary')
@@ -95,6 +99,8 @@ describe('Yuechuang in the browser', () => {
     await founder.click('[data-test=bell]')
     await founder.waitForSelector(`[data-test=note] >> text=${investorName} 对 ${startupName} 感兴趣`, wait)
     await shot(founder, 'founder-bell')
+    await founder.reload()
+    await founder.waitForSelector(`[data-test=interested-investors] >> text=${investorName}`, wait)
   })
 
   it('a manager schedules a roadshow with an agenda and starts it from the host console', async () => {
@@ -177,6 +183,8 @@ describe('Yuechuang in the browser', () => {
     founderNet.cut()
     await founder.waitForSelector('[data-test=reconnecting]', wait)
     await investor.goto(base + startupPath)
+    // Verified by the admin, the investor now reads the investors-only part.
+    await investor.waitForSelector('[data-test=investors-only] >> text=5000', wait)
     await investor.fill('[data-test=investor-actions] textarea', '想进一步了解量产计划')
     await investor.click('[data-test=investor-actions] form button')
     await investor.waitForSelector('[data-test=note] >> text=引荐请求已发送', wait)
@@ -195,6 +203,13 @@ describe('Yuechuang in the browser', () => {
     assert.ok((await admin.locator('[data-test=trend] >> text=回推').count()) > 0, 'reconstructed history is not marked')
     await admin.waitForTimeout(1500) // let the bars finish growing before the picture
     await shot(admin, 'admin-dashboard')
+    // Chinese first, English on request, remembered across pages.
+    await admin.click('header button:has-text("EN")')
+    await admin.waitForSelector('main h1:has-text("Program dashboard")', wait)
+    await admin.goto(base + '/admin')
+    await admin.waitForSelector('main h1:has-text("Verification")', wait)
+    await admin.click('header button:has-text("中文")')
+    await admin.waitForSelector('main h1:has-text("认证管理")', wait)
   })
 
   it('every screen fits a 375 px phone', async () => {

@@ -102,6 +102,13 @@ export const texts: Record<string, [string, string]> = {
   preview: ['预览', 'Preview'],
   investorsWhoFit: ['匹配的投资人', 'Investors who fit'],
   published: ['已发布', 'published'], draft: ['草稿', 'draft'],
+  raiseHand: ['举手', 'Raise hand'], handRaised: ['已举手', 'Hand raised'], hideMessage: ['隐藏消息', 'Hide message'],
+  muteUser: ['禁言', 'Mute'], youAreMuted: ['你已被主持人禁言', 'The host has muted you'],
+  financials: ['财务与估值', 'Financials and valuation'], contactName: ['联系人', 'Contact'], contactPhone: ['联系电话', 'Phone'],
+  programFacts: ['孵化信息（用于计划统计）', 'Incubation facts (for the program figures)'], incubatedBy: ['入驻空间', 'Incubated by'],
+  notIncubated: ['未入驻', 'Not in a space'], incubatedSince: ['入驻日期', 'Incubated since'], graduated: ['已毕业', 'Graduated'],
+  revenueWan: ['年营收（万元）', 'Revenue (万元/yr)'], valuationWan: ['估值（万元）', 'Valuation (万元)'], useOfFunds: ['资金用途', 'Use of funds'],
+  whoIsInterested: ['感兴趣的投资人', 'Interested investors'], noInterestYet: ['还没有投资人表达意向', 'No investor has signalled interest yet'],
   trends: ['趋势', 'Trends'], noHistory: ['从今天开始每日记录', 'Recorded daily from today'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
 }

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { applyFrame, sortQuestions, secondsLeft, clock, type RoomState } from './room'
+import { applyFrame, sortQuestions, secondsLeft, clock, streamKind, type RoomState } from './room'
 import { roomCursor, noteCursor } from './api'
 
 function empty(): RoomState {
@@ -63,5 +63,25 @@ describe('questions and the slot clock', () => {
     expect(s.room.roadshow.status).toBe('live')
     applyFrame(s, { type: 'stage', seq: 2, data: { slot: 0, page: 3, startupId: 'x', startupName: 'X', deadline: 0 } })
     expect(s.stage?.page).toBe(3)
+  })
+})
+
+describe('host aids', () => {
+  it('keeps raised hands newest first, once per person, and notices its own mute', () => {
+    const s = empty()
+    applyFrame(s, { type: 'welcome', seq: 0, data: { role: 'viewer', you: { userId: 'me', muted: false } } })
+    applyFrame(s, { type: 'hand', seq: 0, data: { userId: 'a', userName: 'A' } })
+    applyFrame(s, { type: 'hand', seq: 0, data: { userId: 'b', userName: 'B' } })
+    applyFrame(s, { type: 'hand', seq: 0, data: { userId: 'a', userName: 'A' } })
+    expect(s.hands!.map((h) => h.userId)).toEqual(['a', 'b'])
+    applyFrame(s, { type: 'user.muted', seq: 3, data: { userId: 'other' } })
+    expect(s.muted).toBe(false)
+    applyFrame(s, { type: 'user.muted', seq: 4, data: { userId: 'me' } })
+    expect(s.muted).toBe(true)
+  })
+  it('plays video files and playlists in the page and links the rest', () => {
+    expect(streamKind('https://cdn.example.cn/live/room.m3u8?token=1')).toBe('video')
+    expect(streamKind('https://live.bilibili.com/123')).toBe('link')
+    expect(streamKind('')).toBe('')
   })
 })

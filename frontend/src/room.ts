@@ -2,7 +2,7 @@
 // it can be tested without a browser.
 export interface Question { id: number; text: string; votes: number; answered: boolean; hidden: boolean }
 export interface RoomState {
-  chat: { id: number; userName: string; text: string }[]
+  chat: { id: number; userId?: string; userName: string; text: string }[]
   questions: Record<number, Question>
   stage: null | { slot: number; page: number; startupId: string; startupName: string; deadline: number }
   reactions: Record<string, number>
@@ -10,6 +10,8 @@ export interface RoomState {
   room: any
   role: string
   error: string
+  hands?: { userId: string; userName: string; at: number }[] // raised hands, for the host
+  muted?: boolean // this user was muted by the host
 }
 
 export function applyFrame(s: RoomState, f: { type: string; seq: number; data: any }) {
@@ -21,6 +23,7 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
       s.stage = d.stage
       s.presence = d.presence
       s.reactions = d.reactions || {}
+      s.muted = !!d.you?.muted
       for (const q of d.questions || []) s.questions[q.id] = q
       break
     case 'chat':
@@ -46,6 +49,12 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
     case 'error':
       s.error = d.detail
       break
+    case 'hand':
+      s.hands = [{ userId: d.userId, userName: d.userName, at: Date.now() }, ...(s.hands || []).filter((h) => h.userId !== d.userId)].slice(0, 20)
+      break
+    case 'user.muted':
+      if (d.userId === s.room?.you?.userId) s.muted = true
+      break
   }
 }
 
@@ -63,4 +72,12 @@ export function secondsLeft(deadline: number | undefined, now: number): number {
 // clock formats seconds as m:ss.
 export function clock(sec: number): string {
   return `${Math.floor(sec / 60)}:${String(sec % 60).padStart(2, '0')}`
+}
+
+// streamKind says how the stream address can be shown: a video file or HLS
+// playlist plays in the page; anything else (a live platform's page)
+// opens as a link.
+export function streamKind(url: string): 'video' | 'link' | '' {
+  if (!url) return ''
+  return /\.(mp4|webm|m3u8)(\?|$)/i.test(url) ? 'video' : 'link'
 }

@@ -23,6 +23,7 @@ type MatchStore interface {
 	DeleteFeedback(ctx context.Context, investorID, startupID string) error
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 	ListStartups(ctx context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error)
+	FeedbackOn(ctx context.Context, startupID string) ([]domain.Feedback, error)
 }
 
 // Matcher serves the ranked deal flow and investor matches from memory:
@@ -445,6 +446,43 @@ type InvestorItem struct {
 	Investor *domain.Investor `json:"investor"`
 	Score    float64          `json:"score"`
 	Reasons  []domain.Reason  `json:"reasons"`
+}
+
+// InterestedInvestor is an investor who marked a startup interested.
+type InterestedInvestor struct {
+	Investor *domain.Investor `json:"investor"`
+	At       time.Time        `json:"at"`
+}
+
+// Interested lists the investors who marked startupID interested, newest
+// first; only its founder and admins may ask. Passes and saves stay the
+// investors' own business.
+func (m *Matcher) Interested(ctx context.Context, actor domain.Actor, startupID string) ([]InterestedInvestor, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	s, err := m.store.StartupByID(ctx, startupID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Owns(s.OwnerID) {
+		return nil, domain.ErrNotFound // as for investor matches: no hint to others
+	}
+	fbs, err := m.store.FeedbackOn(ctx, startupID)
+	if err != nil {
+		return nil, err
+	}
+	out := []InterestedInvestor{}
+	m.mu.RLock()
+	for _, f := range fbs {
+		if inv := m.investors[f.InvestorID]; inv != nil && f.Action == domain.FeedbackInterested {
+			cp := *inv
+			out = append(out, InterestedInvestor{Investor: &cp, At: f.At})
+		}
+	}
+	m.mu.RUnlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
+	return out, nil
 }
 
 // InvestorMatches ranks the investors for one of the caller's startups

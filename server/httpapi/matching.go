@@ -103,3 +103,15 @@ func (s *Server) investorMatches(c *fiber.Ctx) error {
 	}
 	return c.JSON(list)
 }
+
+func (s *Server) startupInterest(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	items, err := s.svc.Matcher.Interested(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+}

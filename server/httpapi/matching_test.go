@@ -142,6 +142,19 @@ func TestFeedbackMovesDealFlow(t *testing.T) {
 	if after := dealNames(e.must(200, "GET", "/api/v1/dealflow", investor, nil)); len(after) != 3 || after[2] != "ic-2" {
 		t.Fatalf("after passing an IC startup: %v", after)
 	}
+
+	// The founder sees who is interested, and only that: passes stay private.
+	r := e.must(200, "GET", "/api/v1/startups/"+ai2+"/interest", founder, nil)
+	if r.str("total") != "1" || !strings.Contains(r.Raw, `"name":"李"`) {
+		t.Errorf("interest in ai-2: %s", r.Raw)
+	}
+	if r := e.must(200, "GET", "/api/v1/startups/"+ic+"/interest", founder, nil); r.str("total") != "0" {
+		t.Errorf("a pass shows as interest: %s", r.Raw)
+	}
+	other, _ := e.register("founder")
+	checkProblem(t, e.call("GET", "/api/v1/startups/"+ai2+"/interest", other, nil), 404, "not_found")
+	checkProblem(t, e.call("GET", "/api/v1/startups/"+ai2+"/interest", "", nil), 401, "unauthorized")
+	e.must(200, "GET", "/api/v1/startups/"+ai2+"/interest", e.admin, nil)
 }
 
 func TestInvestorMatches(t *testing.T) {

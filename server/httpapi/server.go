@@ -146,6 +146,7 @@ func (s *Server) routes() {
 	v1.Delete("/startups/:id", s.deleteStartup)
 	v1.Post("/startups/:id/publish", s.publishStartup)
 	v1.Post("/startups/:id/unpublish", s.unpublishStartup)
+	v1.Get("/startups/:id/interest", s.startupInterest)
 
 	v1.Post("/investors", s.createInvestor)
 	v1.Get("/investors", s.listInvestors)

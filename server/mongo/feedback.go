@@ -73,3 +73,13 @@ func each[T any](ctx context.Context, d *DB, col string, filter bson.D, fn func(
 	}
 	return mapErr("scan "+col, cur.Err())
 }
+
+// FeedbackOn returns every investor's word on one startup.
+func (d *DB) FeedbackOn(ctx context.Context, startupID string) ([]domain.Feedback, error) {
+	out := []domain.Feedback{}
+	err := each(ctx, d, colFeedback, bson.D{{Key: "startupId", Value: startupID}}, func(f domain.Feedback) error {
+		out = append(out, f)
+		return nil
+	})
+	return out, err
+}
