@@ -1,7 +1,10 @@
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
+import { createI18n } from 'vue-i18n'
 
 // Chinese first; English on request. Every text the app shows is kept
-// here by key; i18n.test.ts fails on a key used but not written.
+// here by key, in both languages side by side so that neither is
+// forgotten; vue-i18n does the lookup and the {placeholders}.
+// i18n.test.ts fails on a key used but not written.
 export type Lang = 'zh' | 'en'
 const stored = typeof localStorage === 'undefined' ? null : localStorage.getItem('lang')
 export const lang = ref<Lang>(stored === 'en' ? 'en' : 'zh')
@@ -64,7 +67,7 @@ export const texts: Record<string, [string, string]> = {
   'intro.pending': ['待回复', 'Pending'], 'intro.accepted': ['已接受', 'Accepted'], 'intro.declined': ['已婉拒', 'Declined'],
   accept: ['接受', 'Accept'], decline: ['婉拒', 'Decline'], waitingOther: ['等待对方回复', 'Waiting for the other side'],
   editProfile: ['编辑项目', 'Edit the profile'], noMatchesYet: ['发布后这里会显示匹配的投资人', 'Investors who fit show here once published'],
-  kind: ['类型', 'Kind'], 'kind.angel': ['天使投资人', 'Angel'], 'kind.institution': ['机构', 'Institution'],
+  kindLabel: ['类型', 'Kind'], 'kind.angel': ['天使投资人', 'Angel'], 'kind.institution': ['机构', 'Institution'],
   sectors: ['关注行业', 'Sectors'], stages: ['投资阶段', 'Stages'], districtsAny: ['关注区县（不选即不限）', 'Districts (none = any)'],
   checkMin: ['单笔下限（万元）', 'Cheque min (万元)'], checkMax: ['单笔上限（万元）', 'Cheque max (万元)'],
   saveBtn: ['保存', 'Save'], saved: ['已保存', 'Saved'], investorsOnlyPage: ['仅投资人', 'Investors only'],
@@ -113,11 +116,23 @@ export const texts: Record<string, [string, string]> = {
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
 }
 
+const locales = { zh: 'zh-CN', en: 'en' } as const
+const messages: Record<string, Record<string, string>> = { 'zh-CN': {}, en: {} }
+for (const [key, [zh, en]] of Object.entries(texts)) {
+  messages['zh-CN'][key] = zh
+  messages.en[key] = en
+}
+
+// i18n is installed into the app (main.ts); t below is its lookup for
+// code outside templates too.
+export const i18n = createI18n({
+  legacy: false, locale: locales[lang.value], fallbackLocale: 'zh-CN', flatJson: true, messages,
+  missingWarn: import.meta.env.DEV, fallbackWarn: import.meta.env.DEV,
+})
+watch(lang, (l) => { i18n.global.locale.value = locales[l] }, { flush: 'sync' })
+
 export function t(key: string, vars: Record<string, string | number> = {}): string {
-  const pair = texts[key]
-  let s = pair ? pair[lang.value === 'zh' ? 0 : 1] : key
-  for (const [k, v] of Object.entries(vars)) s = s.replace('{' + k + '}', String(v))
-  return s
+  return i18n.global.t(key, vars)
 }
 
 export function toggleLang() {

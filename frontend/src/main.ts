@@ -19,6 +19,7 @@ import Intros from './views/Intros.vue'
 import Notifications from './views/Notifications.vue'
 import NotFound from './views/NotFound.vue'
 import { restore } from './api'
+import { i18n } from './i18n'
 import './style.css'
 
 const router = createRouter({
@@ -45,4 +46,4 @@ const router = createRouter({
   ],
 })
 
-restore().finally(() => createApp(App).use(router).mount('#app'))
+restore().finally(() => createApp(App).use(router).use(i18n).mount('#app'))
