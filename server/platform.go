@@ -147,7 +147,7 @@ func (m *Main) Open(ctx context.Context) error {
 		History:       m.history,
 		Registry:      app.NewRegistry(m.db, tax, app.StartupObservers{matcher, m.indexer}),
 		Accounts:      accounts,
-		Startups:      app.NewStartups(m.db, m.db, m.db, tax, app.StartupObservers{matcher, m.indexer}),
+		Startups:      app.NewStartups(m.db, matcher, m.db, tax, app.StartupObservers{matcher, m.indexer}),
 		Investors:     app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),
 		Spaces:        app.NewSpaces(m.db, m.db, tax, m.indexer),
 		Matcher:       matcher,

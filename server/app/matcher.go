@@ -448,6 +448,20 @@ type InvestorItem struct {
 	Reasons  []domain.Reason  `json:"reasons"`
 }
 
+// InvestorByOwner returns userID's investor profile from memory, or a
+// not-found error. Startups use it on every read by an investor, which on
+// the embedded database would otherwise scan the investors table.
+func (m *Matcher) InvestorByOwner(_ context.Context, userID string) (*domain.Investor, error) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	inv := m.investors[userID]
+	if inv == nil {
+		return nil, domain.ErrNotFound
+	}
+	cp := *inv
+	return &cp, nil
+}
+
 // InterestedInvestor is an investor who marked a startup interested.
 type InterestedInvestor struct {
 	Investor *domain.Investor `json:"investor"`

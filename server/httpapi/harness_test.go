@@ -94,7 +94,7 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	history := app.NewHistory(stats, db, shanghai)
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, roadshows: roadshows, digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
 		Accounts:      accounts,
-		Startups:      app.NewStartups(db, db, db, tax, app.StartupObservers{matcher, indexer}),
+		Startups:      app.NewStartups(db, matcher, db, tax, app.StartupObservers{matcher, indexer}),
 		Investors:     app.NewInvestors(db, tax, app.InvestorObservers{matcher, indexer}),
 		Spaces:        app.NewSpaces(db, db, tax, indexer),
 		Matcher:       matcher,
