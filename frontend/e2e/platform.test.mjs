@@ -108,6 +108,14 @@ describe('Yuechuang in the browser', () => {
     await signIn(host, 'manager@demo.yuechuang.cn', 'yuechuang2026')
     await host.goto(base + '/me/space')
     await host.waitForSelector('[data-test=schedule]', wait)
+
+    // The space's startup registry comes in from a sheet: preview, then the good rows.
+    const sheet = `序号,企业名称,所属行业,融资阶段,团队人数\n1,E2E导入甲${run},${sector.zh},天使轮,8\n2,,${sector.zh},天使轮,3\n3,E2E导入乙${run},${sector.zh},种子轮,5人\n`
+    await host.setInputFiles('[data-test=registry-file]', { name: 'registry.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet) })
+    await host.waitForSelector('[data-test=registry-preview] >> text=2 行可导入，1 行有问题', wait)
+    await host.waitForSelector('text=缺少企业名称', wait)
+    await host.click('[data-test=registry-commit]')
+    await host.waitForSelector('[data-test=registry-preview] >> text=新建 2', wait)
     await host.fill('[data-test=schedule] input[name=title]', `E2E 芯片专场路演 ${run}`)
     await host.selectOption('[data-test=schedule] select[name=visibility]', 'public')
     // The search index catches up with a publish within moments; type again until it has.
