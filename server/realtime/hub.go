@@ -35,6 +35,11 @@ type Notifier interface {
 // who came, not something a user saved, so it is batched.
 const attendanceFlush = 2 * time.Second
 
+// roomIdleUnload is how long a room stays in memory with nobody in it and
+// nothing in flight. Everything a room holds is rebuilt from its stored
+// events, so an unloaded room loads again as it was.
+const roomIdleUnload = 10 * time.Minute
+
 // Hub owns the live rooms. It is safe for concurrent use.
 type Hub struct {
 	store    Store
@@ -45,6 +50,8 @@ type Hub struct {
 	done     chan struct{}
 	upgrader websocket.Upgrader
 	batches  *sync.Pool // write batches, see flushConn
+
+	idle time.Duration // see roomIdleUnload
 
 	mu    sync.Mutex
 	rooms map[string]*roomEntry
@@ -58,11 +65,12 @@ type roomEntry struct {
 	once sync.Once
 	r    *room
 	err  error
+	refs int // callers holding r (connections, commands, admissions); guarded by Hub.mu
 }
 
 // NewHub returns a Hub; Close stops its rooms.
 func NewHub(store Store, interest InterestRecorder, notify Notifier, broker Broker, log *slog.Logger) *Hub {
-	h := &Hub{store: store, interest: interest, notify: notify, broker: broker, log: log, done: make(chan struct{}), batches: newBatchPool(),
+	h := &Hub{store: store, interest: interest, notify: notify, broker: broker, log: log, done: make(chan struct{}), batches: newBatchPool(), idle: roomIdleUnload,
 		rooms: map[string]*roomEntry{}, pending: map[string]domain.Attendance{},
 		upgrader: websocket.Upgrader{
 			ReadBufferSize: 512, WriteBufferSize: 1024,
@@ -89,15 +97,22 @@ func (h *Hub) Close() {
 }
 
 // room returns the live room of roadshow id, loading it from the store
-// (replaying its events) on first use.
-func (h *Hub) room(ctx context.Context, id string) (*room, error) {
+// (replaying its events) on first use, and holds it in memory until the
+// returned release is called.
+func (h *Hub) room(ctx context.Context, id string) (*room, func(), error) {
 	h.mu.Lock()
 	e := h.rooms[id]
 	if e == nil {
 		e = &roomEntry{}
 		h.rooms[id] = e
 	}
+	e.refs++
 	h.mu.Unlock()
+	release := func() {
+		h.mu.Lock()
+		e.refs--
+		h.mu.Unlock()
+	}
 	e.once.Do(func() {
 		rs, err := h.store.RoadshowByID(ctx, id)
 		if err != nil {
@@ -116,19 +131,36 @@ func (h *Hub) room(ctx context.Context, id string) (*room, error) {
 	})
 	if e.err != nil {
 		h.mu.Lock()
+		e.refs--
 		if h.rooms[id] == e {
 			delete(h.rooms, id) // let a later call try again
 		}
 		h.mu.Unlock()
+		return nil, nil, e.err
 	}
-	return e.r, e.err
+	return e.r, release, nil
+}
+
+// unload forgets r if nobody holds it; r's goroutine calls it when the room
+// has been empty for h.idle and stops if it returns true. Holding Hub.mu
+// here and in room means no caller can reach r after it was forgotten.
+func (h *Hub) unload(r *room) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e := h.rooms[r.id]
+	if e == nil || e.r != r || e.refs > 0 {
+		return false
+	}
+	delete(h.rooms, r.id)
+	return true
 }
 
 func (h *Hub) command(ctx context.Context, id, kind string) error {
-	r, err := h.room(ctx, id)
+	r, release, err := h.room(ctx, id)
 	if err != nil {
 		return err
 	}
+	defer release()
 	reply := make(chan error, 1)
 	select {
 	case r.cmds <- command{kind: kind, reply: reply}:
@@ -177,10 +209,11 @@ type Admission struct {
 // Admit decides whether p may enter roadshow id, before the connection is
 // upgraded, so refusals are ordinary HTTP errors.
 func (h *Hub) Admit(ctx context.Context, p Peer, id string) (*Admission, error) {
-	r, err := h.room(ctx, id) // loads the room once; later admissions read memory
+	r, release, err := h.room(ctx, id) // loads the room once; later admissions read memory
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	rs := r.info.Load()
 	a := &Admission{Peer: p, Roadshow: id, Host: p.UserID != "" && (rs.OwnerID == p.UserID || p.Role == domain.RoleAdmin),
 		Presenter: p.UserID != "" && rs.Presents(p.UserID)}
@@ -222,12 +255,13 @@ func (h *Hub) Accept(w http.ResponseWriter, req *http.Request, a *Admission, sin
 }
 
 func (h *Hub) serve(ctx context.Context, conn *websocket.Conn, fc *flushConn, a *Admission, since int64) {
-	r, err := h.room(ctx, a.Roadshow)
+	r, release, err := h.room(ctx, a.Roadshow)
 	if err != nil {
 		_ = conn.WriteMessage(websocket.TextMessage, errorFrame(0, ErrUnavailable, "直播间暂不可用 / room unavailable", ""))
 		_ = conn.Close()
 		return
 	}
+	defer release() // after the leave below: the room stays loaded while anyone is in it
 	c := newClient(conn, fc, a.Peer)
 	c.host, c.presenter = a.Host, a.Presenter
 	go c.writePump()

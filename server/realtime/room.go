@@ -100,7 +100,8 @@ type room struct {
 	present   map[string]int // user (or guest connection) → connections
 	names     map[string]string
 	conns     int
-	dirty     bool // presence changed since the last flush
+	dirty     bool      // presence changed since the last flush
+	empty     time.Time // since when nobody is connected; zero while someone is
 }
 
 func newRoom(h *Hub, rs *domain.Roadshow) *room {
@@ -110,7 +111,7 @@ func newRoom(h *Hub, rs *domain.Roadshow) *room {
 		fan:       &fanout{clients: map[*client]struct{}{}},
 		questions: map[int64]*question{}, chats: map[int64]bool{}, muted: map[string]bool{}, interest: map[string]bool{},
 		limits: map[string]map[string]*bucket{}, reactions: map[string]int{}, totals: map[string]int{},
-		present: map[string]int{}, names: map[string]string{}}
+		present: map[string]int{}, names: map[string]string{}, empty: time.Now()}
 	r.unsub = h.broker.Subscribe(r.id, r.fan.deliver)
 	r.info.Store(rs)
 	return r
@@ -186,6 +187,9 @@ func (r *room) run() {
 			cmd.reply <- r.control(cmd.kind)
 		case <-t.C:
 			r.flush()
+			if r.conns == 0 && time.Since(r.empty) >= r.hub.idle && r.hub.unload(r) {
+				return
+			}
 		case <-r.hub.done:
 			return
 		}
@@ -217,6 +221,7 @@ func (r *room) join(j joinReq) {
 	c := j.c
 	r.fan.add(c)
 	r.conns++
+	r.empty = time.Time{}
 	r.present[presenceKey(c)]++
 	r.names[presenceKey(c)] = c.peer.Name
 	r.dirty = true
@@ -242,7 +247,9 @@ func (a Audience) reaches(c *client) bool {
 
 func (r *room) leave(c *client) {
 	r.fan.remove(c)
-	r.conns--
+	if r.conns--; r.conns == 0 {
+		r.empty = time.Now()
+	}
 	k := presenceKey(c)
 	if r.present[k]--; r.present[k] <= 0 {
 		delete(r.present, k)

@@ -1,0 +1,73 @@
+package realtime_test
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/mongo"
+	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/taxonomy"
+)
+
+// TestIdleRoomUnloads: a room stays in memory while anyone is in it, leaves
+// memory once it has been empty for the idle time, and loads again as it
+// was, with its stage and every stored event.
+func TestIdleRoomUnloads(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	tax, _ := taxonomy.Load("")
+	log := slog.New(slog.DiscardHandler)
+	notifier := app.NewNotifier(db, realtime.NewNotifications(db), log)
+	matcher, err := app.NewMatcher(db, tax, notifier, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, viewer := mongo.NewID(), mongo.NewID()
+	rs := &domain.Roadshow{OwnerID: host, Title: "卸载测试", Visibility: domain.VisibilityPublic, Status: domain.RoadshowLive,
+		Slots: []domain.Slot{{StartupID: mongo.NewID(), Minutes: 5, StartupName: "甲"}}, StartsAt: time.Now()}
+	if err := db.CreateRoadshow(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	hub := realtime.NewHub(db, matcher, notifier, realtime.NewLocalBroker(), log)
+	t.Cleanup(hub.Close)
+	const idle = 200 * time.Millisecond
+	realtime.SetIdleUnload(hub, idle)
+	addr := serveHub(t, hub, map[string]realtime.Peer{"viewer": {UserID: viewer, Name: "观众", Role: domain.RoleFounder}})
+	if err := hub.Start(ctx, rs.ID); err != nil {
+		t.Fatal(err)
+	}
+	v := dial(t, addr, rs.ID, "viewer", "")
+	read(t, v, "welcome")
+	if err := v.WriteJSON(map[string]any{"type": "chat.send", "data": map[string]any{"text": "还在吗"}, "ref": "c"}); err != nil {
+		t.Fatal(err)
+	}
+	read(t, v, "ack")
+	time.Sleep(2*time.Second + idle) // two checks pass with someone in the room
+	if !realtime.Loaded(hub, rs.ID) {
+		t.Fatal("the room was unloaded with a viewer in it")
+	}
+	v.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for realtime.Loaded(hub, rs.ID) {
+		if time.Now().After(deadline) {
+			t.Fatal("an empty room stayed in memory")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	again := dial(t, addr, rs.ID, "viewer", "&since=0")
+	if w := read(t, again, "welcome"); !strings.Contains(string(w.Data), `"startupName":"甲"`) {
+		t.Fatalf("reloaded room lost its stage: %s", w.Data)
+	}
+	if m := read(t, again, "chat"); !strings.Contains(string(m.Data), "还在吗") {
+		t.Fatalf("reloaded room replayed %s", m.Data)
+	}
+	if !realtime.Loaded(hub, rs.ID) {
+		t.Fatal("the room did not load again")
+	}
+}
