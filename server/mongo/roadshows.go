@@ -123,7 +123,13 @@ func (d *DB) RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEv
 // SaveAttendance stores a user's attendance, replacing the earlier record.
 func (d *DB) SaveAttendance(ctx context.Context, a domain.Attendance) error {
 	a.ID = a.RoadshowID + ":" + a.UserID
-	_, err := d.db.Collection(colAttendance).ReplaceOne(ctx, bson.D{{Key: "_id", Value: a.ID}}, a, options.Replace().SetUpsert(true))
+	// firstSeen only on insert: a restarted server, which no longer knows
+	// when someone first came, must not move it.
+	_, err := d.db.Collection(colAttendance).UpdateOne(ctx, bson.D{{Key: "_id", Value: a.ID}}, bson.D{
+		{Key: "$set", Value: bson.D{{Key: "roadshowId", Value: a.RoadshowID}, {Key: "userId", Value: a.UserID}, {Key: "name", Value: a.Name},
+			{Key: "role", Value: a.Role}, {Key: "lastSeen", Value: a.LastSeen}}},
+		{Key: "$setOnInsert", Value: bson.D{{Key: "firstSeen", Value: a.FirstSeen}}},
+	}, options.UpdateOne().SetUpsert(true))
 	return mapErr("save attendance", err)
 }
 

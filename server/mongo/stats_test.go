@@ -3,6 +3,7 @@ package mongo_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
@@ -38,5 +39,30 @@ func TestSnapshots(t *testing.T) {
 	}
 	if got[1].Reconstructed || len(got[1].Values) != 1 || got[1].Values[0].Value != 7 || got[1].Values[0].Key != "spaces.city" {
 		t.Errorf("replaced snapshot = %+v, want the recorded value 7", got[1])
+	}
+}
+
+// TestAttendanceKeepsFirstSeen: saving someone's attendance again (as a
+// restarted server does, not knowing when they first came) moves lastSeen
+// and keeps firstSeen; the upsert with $setOnInsert works on FerretDB.
+func TestAttendanceKeepsFirstSeen(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	first := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	a := domain.Attendance{RoadshowID: "r1", UserID: "u1", Name: "甲", Role: "viewer", FirstSeen: first, LastSeen: first}
+	if err := db.SaveAttendance(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	later := first.Add(time.Hour)
+	a.FirstSeen, a.LastSeen, a.Name = later, later, "甲（改名）"
+	if err := db.SaveAttendance(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.AttendanceOf(ctx, "r1")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("AttendanceOf = %+v, %v", got, err)
+	}
+	if !got[0].FirstSeen.Equal(first) || !got[0].LastSeen.Equal(later) || got[0].Name != "甲（改名）" {
+		t.Errorf("attendance = %+v, want firstSeen %v kept and lastSeen %v", got[0], first, later)
 	}
 }
