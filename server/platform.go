@@ -90,6 +90,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.db, err = mongo.Open(ctx, uri, cfg.MongoDB); err != nil {
 		return err
 	}
+	if m.ferret != nil {
+		n, err := m.ferret.IndexIDs(ctx)
+		if err != nil {
+			return err
+		}
+		m.log.Debug("embedded FerretDB: id lookups indexed", "tables", n)
+	}
 	if cfg.MeiliURL != "" {
 		if m.engine, err = search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, "yuechuang"); err != nil {
 			return fmt.Errorf("meilisearch at MEILI_URL: %w", err)

@@ -5,6 +5,7 @@ package ferret
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,10 +14,12 @@ import (
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
+	_ "modernc.org/sqlite" // the driver FerretDB itself uses, for IndexIDs
 )
 
 // Server is a running embedded FerretDB. Its methods are safe for concurrent use.
 type Server struct {
+	dir    string
 	uri    string
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -46,7 +49,7 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 		return nil, fmt.Errorf("ferret: new: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{cancel: cancel, done: make(chan struct{})}
+	s := &Server{dir: abs, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		_ = f.Run(ctx)
@@ -76,4 +79,59 @@ func (s *Server) Close() error {
 	case <-time.After(10 * time.Second):
 		return errors.New("ferret: stop timed out")
 	}
+}
+
+// IndexIDs gives every collection's SQLite table an index on the exact
+// expression FerretDB v1 filters `_id` lookups by (`_ferretdb_sjson->'$._id'`).
+// FerretDB's own `_id` index is on `_ferretdb_sjson->"_id"`, which SQLite
+// does not match to that filter, so every lookup by id scanned the whole
+// table (1.9 ms at 300 rows, growing with the table; 17 µs with the index).
+// Call it once the collections exist; it is idempotent. It returns how many
+// tables it looked at.
+func (s *Server) IndexIDs(ctx context.Context) (int, error) {
+	files, err := filepath.Glob(filepath.Join(s.dir, "*.sqlite"))
+	if err != nil {
+		return 0, fmt.Errorf("ferret: list databases: %w", err)
+	}
+	n := 0
+	for _, f := range files {
+		k, err := indexIDs(ctx, f)
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func indexIDs(ctx context.Context, file string) (int, error) {
+	db, err := sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return 0, fmt.Errorf("ferret: open %s: %w", file, err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT table_name FROM _ferretdb_collections`)
+	if err != nil {
+		return 0, fmt.Errorf("ferret: list tables of %s: %w", file, err)
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("ferret: list tables: %w", err)
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("ferret: list tables: %w", err)
+	}
+	for _, t := range tables {
+		q := fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %q ON %q (_ferretdb_sjson->'$._id')`, t+"_yc_id", t)
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return 0, fmt.Errorf("ferret: index %s: %w", t, err)
+		}
+	}
+	return len(tables), nil
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -83,7 +84,24 @@ func (d *DB) Drop(ctx context.Context) error {
 	return d.db.Drop(ctx)
 }
 
+// collections are every collection the platform uses; Open creates them
+// all up front so that storage-level set-up (ferret.IndexIDs) sees them.
+var collections = []string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
+	colNotifications, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEvents, colRegistrations,
+	colAttendance, colTargets, colHistory}
+
 func (d *DB) ensureIndexes(ctx context.Context) error {
+	have, err := d.db.ListCollectionNames(ctx, bson.D{})
+	if err != nil {
+		return fmt.Errorf("mongo: list collections: %w", err)
+	}
+	for _, c := range collections {
+		if !slices.Contains(have, c) {
+			if err := d.db.CreateCollection(ctx, c); err != nil && !isNamespaceExists(err) {
+				return fmt.Errorf("mongo: create collection %s: %w", c, err)
+			}
+		}
+	}
 	idx := []struct {
 		col    string
 		keys   bson.D
@@ -103,6 +121,13 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// isNamespaceExists reports a collection created meanwhile by another
+// instance (server error 48).
+func isNamespaceExists(err error) bool {
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && ce.Code == 48
 }
 
 // NewID returns a fresh id as the platform shows it: 24 hex digits.

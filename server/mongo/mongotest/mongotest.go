@@ -18,8 +18,15 @@ import (
 // for this test and stopped when it ends.
 func URI(t testing.TB) string {
 	t.Helper()
+	uri, _ := start(t)
+	return uri
+}
+
+// start returns the URI and, when it started one, the embedded server.
+func start(t testing.TB) (string, *ferret.Server) {
+	t.Helper()
 	if uri := os.Getenv("TEST_MONGODB_URI"); uri != "" {
-		return uri
+		return uri, nil
 	}
 	srv, err := ferret.Start(t.TempDir(), nil)
 	if err != nil {
@@ -30,19 +37,25 @@ func URI(t testing.TB) string {
 			t.Errorf("stop FerretDB: %v", err)
 		}
 	})
-	return srv.URI()
+	return srv.URI(), srv
 }
 
-// Open returns a connected, empty database for t, dropped and closed when t ends.
+// Open returns a connected, empty database for t, dropped and closed when
+// t ends, set up as the platform sets up its own (ferret.IndexIDs).
 func Open(t testing.TB) *mongo.DB {
 	t.Helper()
-	uri := URI(t)
+	uri, srv := start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	name := fmt.Sprintf("test_%d", time.Now().UnixNano())
 	db, err := mongo.Open(ctx, uri, name)
 	if err != nil {
 		t.Fatalf("open database: %v", err)
+	}
+	if srv != nil {
+		if _, err := srv.IndexIDs(ctx); err != nil {
+			t.Fatalf("index ids: %v", err)
+		}
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
