@@ -246,6 +246,14 @@ describe('Yuechuang in the browser', () => {
       if (w > 376) wide.push(`${path} (${who}): ${w}px`)
     }
     await shot(phones.investor, 'room-375')
+    // The demo's presenters brought decks: a verified investor reads one on a phone.
+    const demoShow = (await api('/roadshows?pageSize=50')).items.find((r) => !r.title.startsWith('E2E'))
+    await phones.investor.goto(base + `/startups/${demoShow.slots[0].startupId}`)
+    await phones.investor.click('[data-test=open-deck]')
+    await phones.investor.waitForSelector('[data-test=deck][data-pages="6"][data-page="1"]', wait)
+    await phones.investor.click('[data-test=deck] button:has-text("›")')
+    await phones.investor.waitForSelector('[data-test=deck][data-page="2"]', wait)
+    await shot(phones.investor, 'deck-375')
     await phones.investor.goto(base + '/dealflow')
     await phones.investor.waitForSelector('[data-test=deal]', wait)
     await shot(phones.investor, 'investor-dealflow-375')

@@ -32,6 +32,7 @@ type Deps struct {
 	Investors *app.Investors
 	Spaces    *app.Spaces
 	Roadshows *app.Roadshows
+	Decks     *app.Decks
 	Taxonomy  *domain.Taxonomy
 }
 
@@ -105,8 +106,14 @@ func (s *seeder) roadshows(ctx context.Context, manager *domain.User, spaces []*
 		{"鉴湖创投夜·生物医药与新材料专场", domain.VisibilityRegistered, day.Add(7*24*time.Hour + 11*time.Hour)},
 	} {
 		var slots []domain.Slot
-		for _, st := range published[i*3 : i*3+3] {
+		for j, st := range published[i*3 : i*3+3] {
 			slots = append(slots, domain.Slot{StartupID: st.ID, Minutes: 10 + s.rnd.IntN(3)*5})
+			if s.Decks != nil { // presenters bring a deck, so the room has pages to turn
+				founder := domain.Actor{UserID: st.OwnerID, Role: domain.RoleFounder}
+				if _, err := s.Decks.Upload(ctx, founder, st.ID, demoDeck(fmt.Sprintf("Yuechuang demo pitch %d", i*3+j+1), 6)); err != nil {
+					return fmt.Errorf("demo deck: %w", err)
+				}
+			}
 		}
 		in := app.RoadshowInput{Title: ptr(rs.title), SpaceID: ptr(spaces[0].ID), StartsAt: ptr(rs.at), Visibility: ptr(rs.visibility),
 			StreamURL: ptr("https://live.example.cn/yuechuang/" + fmt.Sprint(i+1)), Slots: &slots,
