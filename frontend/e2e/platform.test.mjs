@@ -254,6 +254,12 @@ describe('Yuechuang in the browser', () => {
     await phones.investor.click('[data-test=deck] button:has-text("›")')
     await phones.investor.waitForSelector('[data-test=deck][data-page="2"]', wait)
     await shot(phones.investor, 'deck-375')
+    // A registered-only roadshow asks a founder who has not registered to do so, then lets them in.
+    const closed = (await api('/roadshows?pageSize=50')).items.find((r) => r.visibility === 'registered')
+    await phones.founder.goto(base + `/roadshows/${closed.id}/live`)
+    await phones.founder.click('[data-test=gate-register]')
+    await phones.founder.waitForSelector('[data-test=presence]', wait)
+    assert.equal(await phones.founder.locator('[data-test=reconnecting]').count(), 0, 'the room did not connect after registering')
     await phones.investor.goto(base + '/dealflow')
     await phones.investor.waitForSelector('[data-test=deal]', wait)
     await shot(phones.investor, 'investor-dealflow-375')

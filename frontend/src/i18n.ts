@@ -112,6 +112,8 @@ export const texts: Record<string, [string, string]> = {
   notIncubated: ['未入驻', 'Not in a space'], incubatedSince: ['入驻日期', 'Incubated since'], graduated: ['已毕业', 'Graduated'],
   revenueWan: ['年营收（万元）', 'Revenue (万元/yr)'], valuationWan: ['估值（万元）', 'Valuation (万元)'], useOfFunds: ['资金用途', 'Use of funds'],
   whoIsInterested: ['感兴趣的投资人', 'Interested investors'], noInterestYet: ['还没有投资人表达意向', 'No investor has signalled interest yet'],
+  roomNeedsSignIn: ['这场路演仅对报名用户开放，请先登录', 'This roadshow is for registered users: sign in first'],
+  roomNeedsRegistration: ['这场路演仅对报名用户开放，报名后即可进入', 'This roadshow is for registered users: register to enter'],
   trends: ['趋势', 'Trends'], noHistory: ['从今天开始每日记录', 'Recorded daily from today'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
 }
