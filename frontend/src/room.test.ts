@@ -16,6 +16,12 @@ describe('room state', () => {
     expect(s.chat).toHaveLength(1)
     expect(s.questions[2].votes).toBe(2)
   })
+  it('starts with the welcome\'s latest chat and merges it with what is shown', () => {
+    const s = empty()
+    applyFrame(s, { type: 'chat', seq: 9, data: { id: 9, userName: 'b', text: 'later' } })
+    applyFrame(s, { type: 'welcome', seq: 9, data: { role: 'viewer', chat: [{ id: 5, userName: 'a', text: 'early' }, { id: 9, userName: 'b', text: 'later' }] } })
+    expect(s.chat.map((m) => m.id)).toEqual([5, 9])
+  })
   it('does not show a replayed message twice and drops hidden ones', () => {
     const s = empty()
     const m = { type: 'chat', seq: 4, data: { id: 4, userName: 'a', text: 'hi' } }

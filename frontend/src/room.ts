@@ -25,6 +25,10 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
       s.reactions = d.reactions || {}
       s.muted = !!d.you?.muted
       for (const q of d.questions || []) s.questions[q.id] = q
+      // The latest chat, merged with what this page already shows (a
+      // reconnect's welcome repeats some of it).
+      for (const m of d.chat || []) if (!s.chat.some((x) => x.id === m.id)) s.chat.push(m)
+      s.chat.sort((a, b) => a.id - b.id)
       break
     case 'chat':
       if (d.hidden) s.chat = s.chat.filter((m) => m.id !== d.id)

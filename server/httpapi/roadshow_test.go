@@ -572,3 +572,45 @@ func TestRoadshowLimits(t *testing.T) {
 		t.Fatalf("admin welcome %s", w.Data)
 	}
 }
+
+// TestLateJoinerSeesRecentChat: someone entering mid-roadshow gets the
+// latest chat in the welcome, oldest first, without hidden messages.
+func TestLateJoinerSeesRecentChat(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	addr := e.listen(t)
+	s := newRoadshow(t, e, "public")
+	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/start", s.host, nil)
+	host, err := e.dial(t, addr, s.host, s.id, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host.next("welcome")
+	inv, _ := e.dial(t, addr, s.investor, s.id, "")
+	inv.next("welcome")
+	var ids []int64
+	for i, text := range []string{"第一条", "要隐藏的", "第三条"} {
+		inv.send("chat.send", map[string]any{"text": text}, fmt.Sprint("c", i))
+		ids = append(ids, inv.expectAck(fmt.Sprint("c", i))) // within the burst of 5
+	}
+	host.send("message.hide", map[string]any{"id": ids[1]}, "h")
+	host.expectAck("h")
+
+	late, _ := e.dial(t, addr, s.viewer, s.id, "")
+	var w struct {
+		Chat []struct {
+			ID       int64  `json:"id"`
+			UserName string `json:"userName"`
+			Text     string `json:"text"`
+		} `json:"chat"`
+	}
+	if err := json.Unmarshal(late.next("welcome").Data, &w); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range w.Chat {
+		got = append(got, m.Text)
+	}
+	if strings.Join(got, ",") != "第一条,第三条" || w.Chat[0].ID != ids[0] || w.Chat[0].UserName == "" {
+		t.Errorf("welcome chat = %+v, want 第一条 then 第三条 with ids and names", w.Chat)
+	}
+}

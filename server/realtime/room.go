@@ -3,6 +3,7 @@ package realtime
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -17,7 +18,9 @@ const (
 	flushEvery   = time.Second // reactions and presence are sent at most this often
 	storeTimeout = 5 * time.Second
 	maxPage      = 500
-	welcomeQs    = 100 // questions sent in a welcome
+	welcomeQs    = 100  // questions sent in a welcome
+	welcomeChat  = 50   // latest chat messages sent in a welcome
+	welcomeScan  = 2000 // stored events looked through for them
 )
 
 type inbound struct {
@@ -263,6 +266,7 @@ type welcomeData struct {
 	You       youInfo        `json:"you"`
 	Stage     *stage         `json:"stage"`
 	Questions []*question    `json:"questions"`
+	Chat      []chatLine     `json:"chat"` // the latest, oldest first
 	Presence  int            `json:"presence"`
 	Reactions map[string]int `json:"reactions"`
 	Ended     bool           `json:"ended"`
@@ -276,6 +280,34 @@ type roadshowInfo struct {
 	StartsAt   time.Time     `json:"startsAt"`
 	Slots      []domain.Slot `json:"slots"`
 	Visibility string        `json:"visibility"`
+}
+
+type chatLine struct {
+	ID       int64  `json:"id"`
+	UserID   string `json:"userId"`
+	UserName string `json:"userName"`
+	Text     string `json:"text"`
+}
+
+// recentChat returns the latest visible chat messages, oldest first, so
+// that someone joining mid-roadshow sees what the room is talking about.
+func (r *room) recentChat() []chatLine {
+	out := []chatLine{}
+	hidden := map[int64]bool{}
+	for i, seen := len(r.events)-1, 0; i >= 0 && seen < welcomeScan && len(out) < welcomeChat; i, seen = i-1, seen+1 {
+		e := r.events[i]
+		switch e.Type {
+		case "message.hide": // comes after what it hides, so it is met first here
+			hidden[e.Int("id")] = true
+		case "chat":
+			if !hidden[e.Seq] {
+				text, _ := e.Data["text"].(string)
+				out = append(out, chatLine{ID: e.Seq, UserID: e.UserID, UserName: e.UserName, Text: text})
+			}
+		}
+	}
+	slices.Reverse(out)
+	return out
 }
 
 type youInfo struct {
@@ -305,7 +337,7 @@ func (r *room) welcome(c *client) welcomeData {
 		Roadshow: roadshowInfo{ID: r.rs.ID, Title: r.rs.Title, StreamURL: r.rs.StreamURL, Status: status, StartsAt: r.rs.StartsAt,
 			Slots: r.rs.Slots, Visibility: r.rs.Visibility},
 		Role: r.role(c), You: youInfo{UserID: c.peer.UserID, Name: c.peer.Name, Muted: r.muted[c.peer.UserID]},
-		Stage: r.stage, Questions: qs, Presence: r.conns, Reactions: r.totals, Ended: r.ended,
+		Stage: r.stage, Questions: qs, Chat: r.recentChat(), Presence: r.conns, Reactions: r.totals, Ended: r.ended,
 	}
 }
 
