@@ -231,7 +231,7 @@ describe('Yuechuang in the browser', () => {
     }
     const screens = [
       ['anyone', '/'], ['anyone', '/login'], ['anyone', '/search?q=芯片'], ['anyone', '/roadshows'], ['anyone', '/spaces'],
-      ['anyone', `/spaces/${space}`], ['anyone', `/startups/${slug}`], ['anyone', roadshowPath.replace(/\/live$/, '')],
+      ['anyone', `/spaces/${space}`], ['anyone', `/startups/${slug}`], ['founder', `/investors/${(await api('/investors?pageSize=1')).items[0].id}`], ['anyone', roadshowPath.replace(/\/live$/, '')],
       ['anyone', '/dashboard'], ['founder', '/me/startups'], ['founder', '/me/intros'], ['founder', '/notifications'],
       ['investor', '/dealflow'], ['investor', '/me/investor'], ['investor', roadshowPath], ['manager', '/me/space'],
       ['admin', '/admin'], ['anyone', '/no-such-page'],

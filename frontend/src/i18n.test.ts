@@ -24,10 +24,10 @@ describe('texts', () => {
     // text, with the placeholders filled (its message syntax gives "@", "|"
     // and braces meanings of their own).
     const unresolved: string[] = []
-    const vars = { n: 1, good: 1, bad: 1, created: 1, updated: 1, ms: 1 }
     for (const [i, l] of (['zh', 'en'] as const).entries()) {
       lang.value = l
       for (const [k, pair] of Object.entries(texts)) {
+        const vars = Object.fromEntries([...pair.join(' ').matchAll(/\{(\w+)\}/g)].map((m) => [m[1], 1]))
         if (t(k, vars) !== pair[i].replace(/\{\w+\}/g, '1')) unresolved.push(`${l}:${k}`)
       }
     }

@@ -15,6 +15,7 @@ import MyStartups from './views/MyStartups.vue'
 import MySpace from './views/MySpace.vue'
 import Admin from './views/Admin.vue'
 import Investor from './views/Investor.vue'
+import InvestorDetail from './views/InvestorDetail.vue'
 import Intros from './views/Intros.vue'
 import Notifications from './views/Notifications.vue'
 import NotFound from './views/NotFound.vue'
@@ -30,6 +31,7 @@ const router = createRouter({
     { path: '/dealflow', component: DealFlow },
     { path: '/search', component: Search },
     { path: '/startups/:id', component: StartupDetail },
+    { path: '/investors/:id', component: InvestorDetail },
     { path: '/spaces', component: Spaces },
     { path: '/spaces/:id', component: SpaceDetail },
     { path: '/roadshows', component: Roadshows },
