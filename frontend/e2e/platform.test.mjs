@@ -24,6 +24,9 @@ describe('Yuechuang in the browser', () => {
   it('a founder registers, fills in a profile with a deck and publishes it', async () => {
     founder = await open(browser, 1280, errors)
     await signUp(founder, 'founder', '陈越', `founder-${run}@e2e.test`)
+    // No token is left where scripts can read it: the refresh token is an HttpOnly cookie.
+    assert.deepEqual(await founder.evaluate(() => Object.keys(localStorage).filter((k) => (localStorage.getItem(k) || '').length > 20)), [])
+    assert.ok((await founder.context().cookies()).some((c) => c.name === 'yc_refresh' && c.httpOnly && c.sameSite === 'Strict'))
     await founder.goto(base + '/me/startups')
     await founder.waitForSelector('[data-test=editor]', wait)
     await founder.fill('input[name=name]', startupName)

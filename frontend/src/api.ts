@@ -1,7 +1,9 @@
 import { reactive } from 'vue'
 
-// The access token lives in memory only; the refresh token in this
-// origin's storage, sent only to this origin's /auth/refresh.
+// The access token lives in memory only. The refresh token rides in an
+// HttpOnly cookie the server sets for its /api/v1/auth routes, which no
+// script here (or injected) can read; this origin's storage only remembers
+// that someone signed in, to know whether a refresh is worth trying.
 export const session = reactive<{ token: string; user: null | { id: string; name: string; role: string; email: string }; unread: number }>({
   token: '', user: null, unread: 0,
 })
@@ -12,18 +14,24 @@ export class ApiError extends Error {
   }
 }
 
-async function refresh(): Promise<boolean> {
-  const rt = localStorage.getItem('refreshToken')
-  if (!rt) return false
-  const res = await fetch('/api/v1/auth/refresh', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refreshToken: rt }) })
-  if (!res.ok) {
-    localStorage.removeItem('refreshToken')
-    return false
-  }
-  const body = await res.json()
-  session.token = body.accessToken
-  localStorage.setItem('refreshToken', body.refreshToken)
-  return true
+const signedInKey = 'signedIn'
+
+// refreshing is the refresh in flight: several 401s at once share it, since
+// a refresh token works once.
+let refreshing: Promise<boolean> | null = null
+
+function refresh(): Promise<boolean> {
+  if (!localStorage.getItem(signedInKey)) return Promise.resolve(false)
+  refreshing ??= (async () => {
+    const res = await fetch('/api/v1/auth/refresh', { method: 'POST', credentials: 'same-origin' })
+    if (!res.ok) {
+      localStorage.removeItem(signedInKey)
+      return false
+    }
+    session.token = (await res.json()).accessToken
+    return true
+  })().finally(() => { refreshing = null })
+  return refreshing
 }
 
 // api calls the JSON API, refreshing the access token once if it expired.
@@ -98,13 +106,13 @@ export async function signUp(email: string, password: string, role: string, name
 function start(s: any) {
   session.token = s.accessToken
   session.user = s.user
-  localStorage.setItem('refreshToken', s.refreshToken)
+  localStorage.setItem(signedInKey, '1')
+  localStorage.removeItem('refreshToken') // kept there by earlier versions
 }
 
 export async function signOut() {
-  const rt = localStorage.getItem('refreshToken')
-  if (rt) await api('POST', '/auth/logout', { refreshToken: rt }).catch(() => {})
-  localStorage.removeItem('refreshToken')
+  await fetch('/api/v1/auth/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {})
+  localStorage.removeItem(signedInKey)
   session.token = ''
   session.user = null
 }

@@ -1,9 +1,45 @@
 package httpapi
 
 import (
+	"bytes"
+
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/auth"
 )
+
+// refreshCookie also carries the refresh token, for the web app: HttpOnly,
+// so no script (an injected one included) can read it; SameSite=Strict and
+// scoped to the auth routes, so no other site's request carries it. The
+// token stays in the JSON answers as the public contract has it, for other
+// clients, and refresh and logout take it from the body first.
+const refreshCookie = "yc_refresh"
+
+func setRefreshCookie(c *fiber.Ctx, token string) {
+	c.Cookie(&fiber.Cookie{Name: refreshCookie, Value: token, Path: "/api/v1/auth", MaxAge: int(auth.RefreshTokenTTL.Seconds()),
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https"})
+}
+
+func clearRefreshCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: refreshCookie, Path: "/api/v1/auth", Expires: fasthttp.CookieExpireDelete,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: c.Protocol() == "https"})
+}
+
+// refreshToken reads the token from the body, or else from the cookie; an
+// empty body is fine when the cookie carries it.
+func refreshToken(c *fiber.Ctx) (string, error) {
+	var in refreshBody
+	if len(bytes.TrimSpace(c.Body())) > 0 {
+		if err := decode(c, &in); err != nil {
+			return "", err
+		}
+	}
+	if in.RefreshToken == "" {
+		return c.Cookies(refreshCookie), nil
+	}
+	return in.RefreshToken, nil
+}
 
 func (s *Server) register(c *fiber.Ctx) error {
 	var in app.Registration
@@ -14,6 +50,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	setRefreshCookie(c, sess.RefreshToken)
 	return c.Status(fiber.StatusCreated).JSON(sess)
 }
 
@@ -29,6 +66,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	setRefreshCookie(c, sess.RefreshToken)
 	return c.JSON(sess)
 }
 
@@ -37,25 +75,27 @@ type refreshBody struct {
 }
 
 func (s *Server) refresh(c *fiber.Ctx) error {
-	var in refreshBody
-	if err := decode(c, &in); err != nil {
-		return err
-	}
-	t, err := s.svc.Accounts.Refresh(c.UserContext(), in.RefreshToken)
+	token, err := refreshToken(c)
 	if err != nil {
 		return err
 	}
+	t, err := s.svc.Accounts.Refresh(c.UserContext(), token)
+	if err != nil {
+		return err
+	}
+	setRefreshCookie(c, t.RefreshToken)
 	return c.JSON(t)
 }
 
 func (s *Server) logout(c *fiber.Ctx) error {
-	var in refreshBody
-	if err := decode(c, &in); err != nil {
+	token, err := refreshToken(c)
+	if err != nil {
 		return err
 	}
-	if err := s.svc.Accounts.Logout(c.UserContext(), in.RefreshToken); err != nil {
+	if err := s.svc.Accounts.Logout(c.UserContext(), token); err != nil {
 		return err
 	}
+	clearRefreshCookie(c)
 	return c.SendStatus(fiber.StatusNoContent)
 }
 

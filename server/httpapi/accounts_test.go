@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -100,4 +101,32 @@ func TestLoginRateLimited(t *testing.T) {
 	}
 	// Other endpoints are not limited by login attempts.
 	e.must(200, "GET", "/api/v1/taxonomy", "", nil)
+}
+
+// TestRefreshCookie: the web app's refresh token rides in an HttpOnly,
+// SameSite=Strict cookie scoped to the auth routes; refresh and logout work
+// with the cookie alone, rotation replaces it, and logout clears it.
+func TestRefreshCookie(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	r := e.must(201, "POST", "/api/v1/auth/register", "", map[string]any{"email": "cookie@test.cn", "password": "password-123", "role": "founder", "name": "饼干"})
+	cookie := r.Header["Set-Cookie"]
+	for _, want := range []string{"yc_refresh=" + r.str("refreshToken"), "HttpOnly", "SameSite=Strict", "path=/api/v1/auth"} {
+		if !strings.Contains(strings.ToLower(cookie), strings.ToLower(want)) {
+			t.Fatalf("Set-Cookie %q lacks %q", cookie, want)
+		}
+	}
+	jar := func(setCookie string) map[string]string {
+		return map[string]string{"Cookie": strings.SplitN(setCookie, ";", 2)[0], "Content-Type": "application/json"}
+	}
+	rot := e.send("POST", "/api/v1/auth/refresh", "", "", jar(cookie))
+	if rot.Status != 200 || rot.str("accessToken") == "" || !strings.Contains(rot.Header["Set-Cookie"], "yc_refresh="+rot.str("refreshToken")) {
+		t.Fatalf("refresh with the cookie alone: %d %s %q", rot.Status, rot.Raw, rot.Header["Set-Cookie"])
+	}
+	checkProblem(t, e.send("POST", "/api/v1/auth/refresh", "", "", jar(cookie)), 401, "invalid_refresh_token") // rotated away
+	out := e.send("POST", "/api/v1/auth/logout", "", "{}", jar(rot.Header["Set-Cookie"]))
+	if out.Status != 204 || !strings.Contains(out.Header["Set-Cookie"], "yc_refresh=;") {
+		t.Fatalf("logout with the cookie: %d, Set-Cookie %q", out.Status, out.Header["Set-Cookie"])
+	}
+	checkProblem(t, e.send("POST", "/api/v1/auth/refresh", "", "", jar(rot.Header["Set-Cookie"])), 401, "invalid_refresh_token")
+	checkProblem(t, e.call("POST", "/api/v1/auth/refresh", "", nil), 401, "invalid_refresh_token") // neither body nor cookie
 }
