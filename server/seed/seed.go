@@ -308,8 +308,20 @@ func (s *seeder) stageIndex() int {
 	return 0
 }
 
+// startupPlan is one demo startup to write: drawn in order from the seeded
+// random source, written by several workers at once.
+type startupPlan struct {
+	actor   domain.Actor
+	in      app.StartupInput
+	publish bool
+}
+
+// seedWorkers write demo startups at once: the embedded database spends its
+// time decoding documents, which two cores share.
+const seedWorkers = 3
+
 func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, demo *domain.User) ([]*domain.Startup, error) {
-	var published []*domain.Startup
+	plans := make([]startupPlan, n)
 	stages := domain.StageCodes()
 	year := time.Now().Year()
 	for i := 0; i < n; i++ {
@@ -367,18 +379,61 @@ func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, de
 			in.HighTech = ptr(si >= 3 && s.rnd.Float64() < 0.4 || s.rnd.Float64() < 0.08)
 			in.Graduated = ptr(s.rnd.Float64() < 0.1)
 		}
-		st, err := s.Startups.Create(ctx, actor, in)
-		if err != nil {
-			return nil, fmt.Errorf("startup %d: %w", i, err)
-		}
-		if i != 1 && (i < 2 || s.rnd.Float64() < 0.9) {
-			if st, err = s.Startups.SetPublished(ctx, actor, st.ID, true); err != nil {
-				return nil, fmt.Errorf("publish startup %d: %w", i, err)
-			}
-			if st.SpaceID != "" && (st.SpaceID == spaces[0].ID || len(published) < 6) {
-				published = append(published, st)
-			}
+		plans[i] = startupPlan{actor: actor, in: in, publish: i != 1 && (i < 2 || s.rnd.Float64() < 0.9)}
+	}
+	written, err := s.writeStartups(ctx, plans)
+	if err != nil {
+		return nil, err
+	}
+	var published []*domain.Startup
+	for _, st := range written {
+		if st != nil && st.SpaceID != "" && (st.SpaceID == spaces[0].ID || len(published) < 6) {
+			published = append(published, st)
 		}
 	}
 	return published, nil
+}
+
+// writeStartups creates (and publishes) the planned startups with
+// seedWorkers at once; it returns the published ones by plan index.
+func (s *seeder) writeStartups(ctx context.Context, plans []startupPlan) ([]*domain.Startup, error) {
+	out := make([]*domain.Startup, len(plans))
+	next := make(chan int)
+	errs := make(chan error, seedWorkers)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < seedWorkers; w++ {
+		go func() {
+			for i := range next {
+				p := plans[i]
+				st, err := s.Startups.Create(ctx, p.actor, p.in)
+				if err == nil && p.publish {
+					st, err = s.Startups.SetPublished(ctx, p.actor, st.ID, true)
+					out[i] = st
+				}
+				if err != nil {
+					errs <- fmt.Errorf("startup %d: %w", i, err)
+					cancel()
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+feed:
+	for i := range plans {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	var first error
+	for w := 0; w < seedWorkers; w++ {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return out, first
 }
