@@ -137,6 +137,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	catalog := app.NewCatalog()
 	m.hub = realtime.NewHub(m.db, matcher, notifier, realtime.NewLocalBroker(), m.log)
 	m.roadshows = app.NewRoadshows(m.db, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
@@ -152,11 +153,11 @@ func (m *Main) Open(ctx context.Context) error {
 		Decks:         app.NewDecks(m.db, notifier),
 		Stats:         stats,
 		History:       m.history,
-		Registry:      app.NewRegistry(m.db, tax, app.StartupObservers{matcher, m.indexer}),
+		Registry:      app.NewRegistry(m.db, tax, app.StartupObservers{matcher, m.indexer, catalog}),
 		Accounts:      accounts,
-		Startups:      app.NewStartups(m.db, matcher, m.db, tax, app.StartupObservers{matcher, m.indexer}),
+		Startups:      app.NewStartups(m.db, catalog, matcher, m.db, tax, app.StartupObservers{matcher, m.indexer, catalog}),
 		Investors:     app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),
-		Spaces:        app.NewSpaces(m.db, m.db, tax, m.indexer),
+		Spaces:        app.NewSpaces(m.db, catalog, tax, m.indexer),
 		Matcher:       matcher,
 		Search:        m.indexer,
 		Taxonomy:      tax,
@@ -170,6 +171,9 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	// Load before seeding: the seed goes through the services, which keep
 	// the matcher current as they write.
+	if err := catalog.Load(ctx, m.db); err != nil {
+		return err
+	}
 	if err := matcher.Load(ctx); err != nil {
 		return err
 	}

@@ -26,7 +26,7 @@ func BenchmarkDealFlow(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	startups := app.NewStartups(db, db, db, tax, m)
+	startups := app.NewStartups(db, db, db, db, tax, m)
 	investors := app.NewInvestors(db, tax, m)
 	for i := 0; i < 300; i++ {
 		founder := domain.Actor{UserID: fmt.Sprint("f", i), Role: domain.RoleFounder}

@@ -28,9 +28,16 @@ type StartupObserver interface {
 	StartupRemoved(id string)
 }
 
+// StartupLister lists startups matching a filter, a page at a time: the
+// store does, and a Catalog does for the published ones, from memory.
+type StartupLister interface {
+	ListStartups(ctx context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error)
+}
+
 // Startups manages pitch profiles. It is safe for concurrent use.
 type Startups struct {
 	store     StartupStore
+	published StartupLister // the public lists
 	investors InvestorReader
 	spaces    SpaceReader
 	tax       *domain.Taxonomy
@@ -48,9 +55,10 @@ type SpaceReader interface {
 	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
 }
 
-// NewStartups returns a Startups service.
-func NewStartups(store StartupStore, investors InvestorReader, spaces SpaceReader, tax *domain.Taxonomy, observer StartupObserver) *Startups {
-	return &Startups{store: store, investors: investors, spaces: spaces, tax: tax, observer: observer, now: time.Now}
+// NewStartups returns a Startups service; published answers the public
+// lists (the store itself, or a Catalog that observer keeps current).
+func NewStartups(store StartupStore, published StartupLister, investors InvestorReader, spaces SpaceReader, tax *domain.Taxonomy, observer StartupObserver) *Startups {
+	return &Startups{store: store, published: published, investors: investors, spaces: spaces, tax: tax, observer: observer, now: time.Now}
 }
 
 // StartupInput is a create or partial update of a pitch profile: nil fields
@@ -325,15 +333,17 @@ type StartupQuery struct {
 func (svc *Startups) List(ctx context.Context, actor domain.Actor, q StartupQuery) (*domain.List[domain.Startup], error) {
 	f := q.StartupFilter
 	f.OwnerID = ""
+	lister := svc.published
 	if q.Mine {
 		if actor.Anonymous() {
 			return nil, domain.ErrUnauthorized
 		}
 		f.OwnerID = actor.UserID
+		lister = svc.store // drafts too
 	} else {
 		f.Status = domain.StatusPublished
 	}
-	items, total, err := svc.store.ListStartups(ctx, f, q.Page)
+	items, total, err := lister.ListStartups(ctx, f, q.Page)
 	if err != nil {
 		return nil, err
 	}

@@ -71,6 +71,10 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	catalog := app.NewCatalog()
+	if err := catalog.Load(t.Context(), db); err != nil {
+		t.Fatal(err)
+	}
 	if err := matcher.Load(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -94,9 +98,9 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	history := app.NewHistory(stats, db, shanghai)
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, roadshows: roadshows, digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
 		Accounts:      accounts,
-		Startups:      app.NewStartups(db, matcher, db, tax, app.StartupObservers{matcher, indexer}),
+		Startups:      app.NewStartups(db, catalog, matcher, db, tax, app.StartupObservers{matcher, indexer, catalog}),
 		Investors:     app.NewInvestors(db, tax, app.InvestorObservers{matcher, indexer}),
-		Spaces:        app.NewSpaces(db, db, tax, indexer),
+		Spaces:        app.NewSpaces(db, catalog, tax, indexer),
 		Matcher:       matcher,
 		Search:        indexer,
 		Roadshows:     roadshows,
@@ -108,7 +112,7 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 		Decks:         app.NewDecks(db, notifier),
 		Stats:         stats,
 		History:       history,
-		Registry:      app.NewRegistry(db, tax, app.StartupObservers{matcher, indexer}),
+		Registry:      app.NewRegistry(db, tax, app.StartupObservers{matcher, indexer, catalog}),
 		Taxonomy:      tax,
 	}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-password", "管理员"); err != nil {
