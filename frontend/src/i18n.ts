@@ -115,6 +115,7 @@ export const texts: Record<string, [string, string]> = {
   roomNeedsSignIn: ['这场路演仅对报名用户开放，请先登录', 'This roadshow is for registered users: sign in first'],
   roomNeedsRegistration: ['这场路演仅对报名用户开放，报名后即可进入', 'This roadshow is for registered users: register to enter'],
   chequeRange: ['单笔 {min}–{max} 万元', 'Cheques of {min}–{max} 万元'],
+  colon: ['：', ': '],
   trends: ['趋势', 'Trends'], noHistory: ['从今天开始每日记录', 'Recorded daily from today'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
 }
