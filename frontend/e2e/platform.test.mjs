@@ -119,6 +119,8 @@ describe('Yuechuang in the browser', () => {
     await host.waitForSelector('text=缺少企业名称', wait)
     await host.click('[data-test=registry-commit]')
     await host.waitForSelector('[data-test=registry-preview] >> text=新建 2', wait)
+    await host.waitForSelector(`text=E2E导入甲${run} 已新建`, wait)
+    await shot(host, 'manager-space')
     await host.fill('[data-test=schedule] input[name=title]', `E2E 芯片专场路演 ${run}`)
     await host.selectOption('[data-test=schedule] select[name=visibility]', 'public')
     // The search index catches up with a publish within moments; type again until it has.

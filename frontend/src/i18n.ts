@@ -116,6 +116,7 @@ export const texts: Record<string, [string, string]> = {
   roomNeedsRegistration: ['这场路演仅对报名用户开放，报名后即可进入', 'This roadshow is for registered users: register to enter'],
   chequeRange: ['单笔 {min}–{max} 万元', 'Cheques of {min}–{max} 万元'],
   colon: ['：', ': '],
+  'done.create': ['已新建', 'created'], 'done.update': ['已更新', 'updated'], 'done.skip': ['已跳过', 'skipped'],
   trends: ['趋势', 'Trends'], noHistory: ['从今天开始每日记录', 'Recorded daily from today'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
 }
