@@ -116,6 +116,8 @@ export const texts: Record<string, [string, string]> = {
   roomNeedsRegistration: ['这场路演仅对报名用户开放，报名后即可进入', 'This roadshow is for registered users: register to enter'],
   chequeRange: ['单笔 {min}–{max} 万元', 'Cheques of {min}–{max} 万元'],
   colon: ['：', ': '],
+  alertScore: ['新项目提醒', 'New-startup alerts'], 'alert.default': ['行业和阶段都符合时（默认）', 'When sector and stage both fit (default)'],
+  'alert.wide': ['行业或阶段符合时', 'When sector or stage fits'], 'alert.narrow': ['只提醒最契合的', 'Only the closest fits'],
   'done.create': ['已新建', 'created'], 'done.update': ['已更新', 'updated'], 'done.skip': ['已跳过', 'skipped'],
   trends: ['趋势', 'Trends'], noHistory: ['从今天开始每日记录', 'Recorded daily from today'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],

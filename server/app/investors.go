@@ -49,8 +49,13 @@ type InvestorInput struct {
 	CheckMaxWan  *float64  `json:"checkMaxWan"`
 	Districts    *[]string `json:"districts"`
 	SpaceIDs     *[]string `json:"spaceIds"`
+	AlertScore   *float64  `json:"alertScore"`
 	Verified     *bool     `json:"verified"`
 }
+
+// minAlertScore is the lowest fit an investor may ask to hear of: below the
+// second band (sector or stage in the thesis) alerts would be noise.
+const minAlertScore = 25
 
 // errAdminField rejects a field only admins may set.
 func errAdminField(field string) error {
@@ -77,6 +82,7 @@ func (svc *Investors) apply(actor domain.Actor, inv *domain.Investor, in Investo
 	setIf(&inv.CheckMaxWan, in.CheckMaxWan)
 	setIf(&inv.Districts, in.Districts)
 	setIf(&inv.SpaceIDs, in.SpaceIDs)
+	setIf(&inv.AlertScore, in.AlertScore)
 	inv.Name = strings.TrimSpace(inv.Name)
 
 	var v domain.Validator
@@ -92,6 +98,8 @@ func (svc *Investors) apply(actor domain.Actor, inv *domain.Investor, in Investo
 	v.Check(inv.CheckMinWan >= 0 && inv.CheckMinWan <= maxAskWan, "checkMinWan", "须在 0 到 1,000,000 万元之间 / must be 0..1,000,000")
 	v.Check(inv.CheckMaxWan >= 0 && inv.CheckMaxWan <= maxAskWan, "checkMaxWan", "须在 0 到 1,000,000 万元之间 / must be 0..1,000,000")
 	v.Check(inv.CheckMaxWan == 0 || inv.CheckMaxWan >= inv.CheckMinWan, "checkMaxWan", "不能小于最低单笔金额 / must not be below checkMinWan")
+	v.Check(inv.AlertScore == 0 || inv.AlertScore >= minAlertScore && inv.AlertScore <= 100, "alertScore",
+		"须为 0（默认）或 25 到 100 / must be 0 (the default) or 25..100")
 	return v.Err()
 }
 

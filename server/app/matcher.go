@@ -157,7 +157,7 @@ const (
 )
 
 // FanOut notifies every investor whose thesis s fits with a score of at
-// least MatchAlertScore, scoring from memory, with one database write for
+// least their own alert score (MatchAlertScore unless they chose), scoring from memory, with one database write for
 // all of them. It returns how many were notified.
 func (m *Matcher) FanOut(ctx context.Context, s *domain.Startup) (int, error) {
 	f := features(s)
@@ -169,7 +169,11 @@ func (m *Matcher) FanOut(ctx context.Context, s *domain.Startup) (int, error) {
 			continue
 		}
 		mt := m.idx.Score(thesis(inv), f, now)
-		if mt.Score >= MatchAlertScore {
+		threshold := float64(MatchAlertScore)
+		if inv.AlertScore > 0 {
+			threshold = inv.AlertScore
+		}
+		if mt.Score >= threshold {
 			notes = append(notes, Note{UserID: uid, Type: domain.NoteMatch, Data: map[string]any{
 				"startupId": s.ID, "startupName": s.Name, "oneLiner": s.OneLiner, "sector": s.Sector, "stage": s.Stage,
 				"score": round1(mt.Score)}})

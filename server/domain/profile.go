@@ -70,23 +70,26 @@ const (
 
 // Investor is an angel's or an institution's profile and thesis.
 type Investor struct {
-	ID           string    `json:"id" bson:"_id"`
-	OwnerID      string    `json:"ownerId" bson:"ownerId"`
-	Name         string    `json:"name" bson:"name"`
-	Kind         string    `json:"kind" bson:"kind"`
-	Organization string    `json:"organization" bson:"organization"`
-	Title        string    `json:"title" bson:"title"`
-	Bio          string    `json:"bio" bson:"bio"`
-	Sectors      []string  `json:"sectors" bson:"sectors"`
-	Stages       []string  `json:"stages" bson:"stages"`
-	CheckMinWan  float64   `json:"checkMinWan" bson:"checkMinWan"`
-	CheckMaxWan  float64   `json:"checkMaxWan" bson:"checkMaxWan"`
-	Districts    []string  `json:"districts" bson:"districts"`
-	SpaceIDs     []string  `json:"spaceIds" bson:"spaceIds"` // maker spaces the investor works with
-	Verified     bool      `json:"verified" bson:"verified"`
-	Version      int       `json:"version" bson:"version"`
-	CreatedAt    time.Time `json:"createdAt" bson:"createdAt"`
-	UpdatedAt    time.Time `json:"updatedAt" bson:"updatedAt"`
+	ID           string   `json:"id" bson:"_id"`
+	OwnerID      string   `json:"ownerId" bson:"ownerId"`
+	Name         string   `json:"name" bson:"name"`
+	Kind         string   `json:"kind" bson:"kind"`
+	Organization string   `json:"organization" bson:"organization"`
+	Title        string   `json:"title" bson:"title"`
+	Bio          string   `json:"bio" bson:"bio"`
+	Sectors      []string `json:"sectors" bson:"sectors"`
+	Stages       []string `json:"stages" bson:"stages"`
+	CheckMinWan  float64  `json:"checkMinWan" bson:"checkMinWan"`
+	CheckMaxWan  float64  `json:"checkMaxWan" bson:"checkMaxWan"`
+	Districts    []string `json:"districts" bson:"districts"`
+	SpaceIDs     []string `json:"spaceIds" bson:"spaceIds"` // maker spaces the investor works with
+	// AlertScore is the fit from which the investor hears of a newly
+	// published startup; zero means the default, the top band.
+	AlertScore float64   `json:"alertScore" bson:"alertScore"`
+	Verified   bool      `json:"verified" bson:"verified"`
+	Version    int       `json:"version" bson:"version"`
+	CreatedAt  time.Time `json:"createdAt" bson:"createdAt"`
+	UpdatedAt  time.Time `json:"updatedAt" bson:"updatedAt"`
 }
 
 // Space levels, models and services, as fixed by the public contract.

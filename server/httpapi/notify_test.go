@@ -183,6 +183,16 @@ func TestMatchAlerts(t *testing.T) {
 	other, _ := e.register("investor")
 	e.must(201, "POST", "/api/v1/investors", fits, map[string]any{"name": "芯片天使", "kind": "angel", "sectors": []string{"ic"}, "stages": []string{"angel"}})
 	e.must(201, "POST", "/api/v1/investors", other, map[string]any{"name": "纺织基金", "kind": "institution", "sectors": []string{"textiles"}, "stages": []string{"b"}})
+	// An investor may hear of weaker fits: IC at a later stage only, but alerts from 50.
+	wide, _ := e.register("investor")
+	r := e.call("POST", "/api/v1/investors", wide, map[string]any{"name": "广撒网", "kind": "angel", "sectors": []string{"ic"}, "stages": []string{"b"}, "alertScore": 10})
+	checkProblem(t, r, 400, "validation_failed")
+	if !containsField(r, "alertScore") {
+		t.Errorf("alertScore not named: %s", r.Raw)
+	}
+	e.must(201, "POST", "/api/v1/investors", wide, map[string]any{"name": "广撒网", "kind": "angel", "sectors": []string{"ic"}, "stages": []string{"b"}, "alertScore": 50})
+	strict, _ := e.register("investor")
+	e.must(201, "POST", "/api/v1/investors", strict, map[string]any{"name": "只看最好", "kind": "angel", "sectors": []string{"ic"}, "stages": []string{"b"}})
 	ws, _ := e.dialNotes(t, addr, fits, "")
 	st := e.publish(founder, map[string]any{"name": "越芯半导体", "sector": "ic", "stage": "angel"})
 	_ = ws.conn.SetReadDeadline(time.Now().Add(time.Second))
@@ -196,6 +206,15 @@ func TestMatchAlerts(t *testing.T) {
 	}
 	if r := e.must(200, "GET", "/api/v1/notifications", other, nil); r.str("total") != "0" {
 		t.Fatalf("an investor the startup does not fit was told: %s", r.Raw)
+	}
+	for deadline := time.Now().Add(5 * time.Second); e.must(200, "GET", "/api/v1/notifications", wide, nil).str("total") != "1"; {
+		if time.Now().After(deadline) {
+			t.Fatal("the investor who asked for alerts from 50 was not told of a sector-only fit")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if r := e.must(200, "GET", "/api/v1/notifications", strict, nil); r.str("total") != "0" {
+		t.Fatalf("an investor on the default threshold was told of a sector-only fit: %s", r.Raw)
 	}
 }
 
