@@ -216,6 +216,12 @@ describe('Yuechuang in the browser', () => {
     assert.ok((await admin.locator('[data-test=trend] >> text=回推').count()) > 0, 'reconstructed history is not marked')
     await admin.waitForTimeout(1500) // let the bars finish growing before the picture
     await shot(admin, 'admin-dashboard')
+    // The admin edits the targets; the figures count against them at once.
+    await admin.fill('[data-test=targets] input[name=startups]', '1000')
+    await admin.click('[data-test=targets-save]')
+    await admin.waitForSelector('[data-test=targets] >> text=已保存', wait)
+    const startups = (await api('/stats/program')).figures.find((f) => f.key === 'startups')
+    assert.equal(startups.target, 1000, 'the saved target is not the one counted against')
     // Chinese first, English on request, remembered across pages.
     await admin.click('header button:has-text("EN")')
     await admin.waitForSelector('main h1:has-text("Program dashboard")', wait)
@@ -239,7 +245,7 @@ describe('Yuechuang in the browser', () => {
       ['anyone', `/spaces/${space}`], ['anyone', `/startups/${slug}`], ['founder', `/investors/${(await api('/investors?pageSize=1')).items[0].id}`], ['anyone', roadshowPath.replace(/\/live$/, '')],
       ['anyone', '/dashboard'], ['founder', '/me/startups'], ['founder', '/me/intros'], ['founder', '/notifications'],
       ['investor', '/dealflow'], ['investor', '/me/investor'], ['investor', roadshowPath], ['manager', '/me/space'],
-      ['admin', '/admin'], ['anyone', '/no-such-page'],
+      ['admin', '/admin'], ['admin', '/dashboard'], ['anyone', '/no-such-page'],
     ]
     const wide = []
     for (const [who, path] of screens) {
