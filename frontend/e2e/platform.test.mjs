@@ -112,6 +112,16 @@ describe('Yuechuang in the browser', () => {
     await host.goto(base + '/me/space')
     await host.waitForSelector('[data-test=schedule]', wait)
 
+    // A scheduled roadshow can still be changed (the demo's are at one of the manager's spaces).
+    const demoShow = (await api('/roadshows?pageSize=50')).items.find((r) => r.status === 'scheduled')
+    const demoSpace = await api(`/spaces/${demoShow.spaceId}`)
+    await host.click(`button:has-text("${demoSpace.name}")`)
+    const first = host.locator('[data-test=my-roadshow]', { has: host.locator('[data-test=edit-roadshow]') }).first()
+    await first.locator('[data-test=edit-roadshow]').click()
+    await host.fill('[data-test=schedule] input[name=title]', `改过的路演 ${run}`)
+    await host.click('[data-test=schedule-submit]')
+    await host.waitForSelector(`[data-test=my-roadshow] >> text=改过的路演 ${run}`, wait)
+
     // The space's startup registry comes in from a sheet: preview, then the good rows.
     const sheet = `序号,企业名称,所属行业,融资阶段,团队人数\n1,E2E导入甲${run},${sector.zh},天使轮,8\n2,,${sector.zh},天使轮,3\n3,E2E导入乙${run},${sector.zh},种子轮,5人\n`
     await host.setInputFiles('[data-test=registry-file]', { name: 'registry.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet) })

@@ -115,7 +115,7 @@ export const texts: Record<string, [string, string]> = {
   roomNeedsSignIn: ['这场路演仅对报名用户开放，请先登录', 'This roadshow is for registered users: sign in first'],
   roomNeedsRegistration: ['这场路演仅对报名用户开放，报名后即可进入', 'This roadshow is for registered users: register to enter'],
   chequeRange: ['单笔 {min}–{max} 万元', 'Cheques of {min}–{max} 万元'],
-  colon: ['：', ': '], react: ['表情', 'React with'], markAnswered: ['标为已回答', 'Mark answered'],
+  colon: ['：', ': '], edit: ['编辑', 'Edit'], cancel: ['取消', 'Cancel'], editRoadshow: ['修改路演', 'Edit the roadshow'], react: ['表情', 'React with'], markAnswered: ['标为已回答', 'Mark answered'],
   targetsTitle: ['计划目标', 'Program targets'], targetsHelp: ['按本市行动计划填写；保存后看板立即按新目标计算完成率。', "As the city's action plan sets them; the dashboard counts against the new targets at once."],
   targetYear: ['目标年份', 'Target year'], districtTargets: ['区县目标（0 表示未设）', 'District targets (0 = none set)'],
   'tg.spacesCity': ['市级众创空间', 'City-level spaces'], 'tg.spacesProvincial': ['省级众创空间', 'Provincial spaces'], 'tg.spacesNational': ['国家级众创空间', 'National spaces'],
