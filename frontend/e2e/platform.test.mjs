@@ -112,6 +112,15 @@ describe('Yuechuang in the browser', () => {
     await host.goto(base + '/me/space')
     await host.waitForSelector('[data-test=schedule]', wait)
 
+    // The manager opens a new space, which waits for the admin's verification.
+    await host.click('button:has-text("新空间")')
+    await host.fill('[data-test=space-editor] input[name=name]', `E2E新空间${run}`)
+    await host.selectOption('[data-test=space-editor] select[name=district]', 'shangyu')
+    await host.check('[data-test=space-editor] input[value="mentoring"]')
+    await host.click('[data-test=space-editor] button.primary')
+    await host.waitForSelector(`button.primary:has-text("E2E新空间${run}")`, wait)
+    await host.waitForSelector('[data-test=space-figures]', wait)
+
     // A scheduled roadshow can still be changed (the demo's are at one of the manager's spaces).
     const demoShow = (await api('/roadshows?pageSize=50')).items.find((r) => r.status === 'scheduled')
     const demoSpace = await api(`/spaces/${demoShow.spaceId}`)
@@ -226,6 +235,14 @@ describe('Yuechuang in the browser', () => {
     assert.ok((await admin.locator('[data-test=trend] >> text=回推').count()) > 0, 'reconstructed history is not marked')
     await admin.waitForTimeout(1500) // let the bars finish growing before the picture
     await shot(admin, 'admin-dashboard')
+    // The admin verifies the manager's new space.
+    await admin.goto(base + '/admin')
+    const space = admin.locator('[data-test=unverified-space]', { hasText: `E2E新空间${run}` })
+    await space.locator('button').click()
+    await space.waitFor({ state: 'detached', ...wait })
+    await admin.goto(base + '/dashboard')
+    await admin.waitForSelector('[data-test=targets]', wait)
+
     // The admin edits the targets; the figures count against them at once.
     await admin.fill('[data-test=targets] input[name=startups]', '1000')
     await admin.click('[data-test=targets-save]')
