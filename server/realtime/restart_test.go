@@ -76,28 +76,50 @@ func read(t *testing.T, c *websocket.Conn, types ...string) msg {
 // throws the hub away as a crash would and starts a new one on the same
 // database: a client reconnecting with since=0 gets every acknowledged
 // event in order, and the room's state (votes, stage) is rebuilt.
-func TestRestartLosesNothing(t *testing.T) {
-	db := mongotest.Open(t)
-	ctx := context.Background()
+// roomFixture is a live public roadshow in a real embedded database, with
+// what a Hub needs and a host and a viewer to connect as.
+type roomFixture struct {
+	db       *mongo.DB
+	matcher  *app.Matcher
+	notifier *app.Notifier
+	log      *slog.Logger
+	rs       *domain.Roadshow
+	peers    map[string]realtime.Peer
+}
+
+func newRoomFixture(t *testing.T, title string) roomFixture {
+	t.Helper()
+	f := roomFixture{db: mongotest.Open(t), log: slog.New(slog.DiscardHandler)}
 	tax, _ := taxonomy.Load("")
-	log := slog.New(slog.DiscardHandler)
-	notifier := app.NewNotifier(db, realtime.NewNotifications(db), log)
-	matcher, err := app.NewMatcher(db, tax, notifier, log)
-	if err != nil {
+	f.notifier = app.NewNotifier(f.db, realtime.NewNotifications(f.db), f.log)
+	var err error
+	if f.matcher, err = app.NewMatcher(f.db, tax, f.notifier, f.log); err != nil {
 		t.Fatal(err)
 	}
 	host, viewer := mongo.NewID(), mongo.NewID()
-	rs := &domain.Roadshow{OwnerID: host, Title: "重启测试", Visibility: domain.VisibilityPublic, Status: domain.RoadshowLive,
+	f.rs = &domain.Roadshow{OwnerID: host, Title: title, Visibility: domain.VisibilityPublic, Status: domain.RoadshowLive,
 		Slots: []domain.Slot{{StartupID: mongo.NewID(), Minutes: 5, StartupName: "甲"}}, StartsAt: time.Now()}
-	if err := db.CreateRoadshow(ctx, rs); err != nil {
+	if err := f.db.CreateRoadshow(context.Background(), f.rs); err != nil {
 		t.Fatal(err)
 	}
-	peers := map[string]realtime.Peer{
+	f.peers = map[string]realtime.Peer{
 		"host":   {UserID: host, Name: "主持人", Role: domain.RoleManager},
 		"viewer": {UserID: viewer, Name: "观众", Role: domain.RoleFounder},
 	}
+	return f
+}
 
-	hub1 := realtime.NewHub(db, matcher, notifier, realtime.NewLocalBroker(), log)
+// hub returns a new Hub on the fixture's database.
+func (f roomFixture) hub() *realtime.Hub {
+	return realtime.NewHub(f.db, f.matcher, f.notifier, realtime.NewLocalBroker(), f.log)
+}
+
+func TestRestartLosesNothing(t *testing.T) {
+	fx := newRoomFixture(t, "重启测试")
+	ctx := context.Background()
+	rs, peers := fx.rs, fx.peers
+
+	hub1 := fx.hub()
 	addr := serveHub(t, hub1, peers)
 	if err := hub1.Start(ctx, rs.ID); err != nil {
 		t.Fatal(err)
@@ -123,7 +145,7 @@ func TestRestartLosesNothing(t *testing.T) {
 	want = append(want, q, send("question.upvote", map[string]any{"id": q}, "u"))
 	hub1.Close() // the crash: nothing is flushed on purpose beyond what was acknowledged
 
-	hub2 := realtime.NewHub(db, matcher, notifier, realtime.NewLocalBroker(), log)
+	hub2 := fx.hub()
 	t.Cleanup(hub2.Close)
 	addr2 := serveHub(t, hub2, peers)
 	h := dial(t, addr2, rs.ID, "host", "&since=0")

@@ -2,43 +2,25 @@ package realtime_test
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/yuechuang/yuechuang/server/app"
-	"github.com/yuechuang/yuechuang/server/domain"
-	"github.com/yuechuang/yuechuang/server/mongo"
-	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 	"github.com/yuechuang/yuechuang/server/realtime"
-	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
 // TestIdleRoomUnloads: a room stays in memory while anyone is in it, leaves
 // memory once it has been empty for the idle time, and loads again as it
 // was, with its stage and every stored event.
 func TestIdleRoomUnloads(t *testing.T) {
-	db := mongotest.Open(t)
+	fx := newRoomFixture(t, "卸载测试")
 	ctx := context.Background()
-	tax, _ := taxonomy.Load("")
-	log := slog.New(slog.DiscardHandler)
-	notifier := app.NewNotifier(db, realtime.NewNotifications(db), log)
-	matcher, err := app.NewMatcher(db, tax, notifier, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	host, viewer := mongo.NewID(), mongo.NewID()
-	rs := &domain.Roadshow{OwnerID: host, Title: "卸载测试", Visibility: domain.VisibilityPublic, Status: domain.RoadshowLive,
-		Slots: []domain.Slot{{StartupID: mongo.NewID(), Minutes: 5, StartupName: "甲"}}, StartsAt: time.Now()}
-	if err := db.CreateRoadshow(ctx, rs); err != nil {
-		t.Fatal(err)
-	}
-	hub := realtime.NewHub(db, matcher, notifier, realtime.NewLocalBroker(), log)
+	rs := fx.rs
+	hub := fx.hub()
 	t.Cleanup(hub.Close)
 	const idle = 200 * time.Millisecond
 	realtime.SetIdleUnload(hub, idle)
-	addr := serveHub(t, hub, map[string]realtime.Peer{"viewer": {UserID: viewer, Name: "观众", Role: domain.RoleFounder}})
+	addr := serveHub(t, hub, fx.peers)
 	if err := hub.Start(ctx, rs.ID); err != nil {
 		t.Fatal(err)
 	}
