@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"time"
@@ -270,10 +271,11 @@ func (svc *Roadshows) Create(ctx context.Context, actor domain.Actor, in Roadsho
 	return r, nil
 }
 
-// canSee reports whether actor may see (and enter) r.
+// canSee reports whether actor may see r at all: by the room's entry rule,
+// an invited-only roadshow exists only for its guests, host and presenters.
 func (svc *Roadshows) canSee(actor domain.Actor, r *domain.Roadshow) bool {
-	return r.Visibility != domain.VisibilityInvited || actor.Owns(r.OwnerID) || r.IsInvited(actor.UserID) ||
-		(actor.UserID != "" && r.Presents(actor.UserID))
+	err := r.EntryRefusal(actor.UserID, actor.Role, func() (bool, error) { return true, nil })
+	return err != domain.ErrNotFound
 }
 
 // RoadshowView is a roadshow with what the caller needs to know about it.
@@ -281,6 +283,9 @@ type RoadshowView struct {
 	*domain.Roadshow
 	IsHost       bool `json:"isHost"`
 	IsRegistered bool `json:"isRegistered"`
+	// Entry is why the caller may not enter the live room yet
+	// (sign_in_required, registration_required), or empty if they may.
+	Entry string `json:"entry"`
 }
 
 // Get returns the roadshow with id if actor may see it.
@@ -300,6 +305,10 @@ func (svc *Roadshows) Get(ctx context.Context, actor domain.Actor, id string) (*
 		if v.IsRegistered, err = svc.store.IsRegistered(ctx, id, actor.UserID); err != nil {
 			return nil, err
 		}
+	}
+	var refusal *domain.Error
+	if errors.As(r.EntryRefusal(actor.UserID, actor.Role, func() (bool, error) { return v.IsRegistered, nil }), &refusal) {
+		v.Entry = refusal.Code
 	}
 	return v, nil
 }

@@ -116,3 +116,42 @@ func (e RoomEvent) Int(key string) int64 {
 	}
 	return 0
 }
+
+// Room entry refusals, for EntryRefusal.
+var (
+	ErrSignInToEnter   = CodedError(KindUnauthorized, "sign_in_required", "请登录并报名后进入 / sign in and register to enter")
+	ErrRegisterToEnter = CodedError(KindForbidden, "registration_required", "请先报名 / register for this roadshow first")
+)
+
+// EntryRefusal says why userID (with role; "" for a signed-out guest) may
+// not enter r's live room, or nil if they may. The host, admins and
+// presenters always may; public rooms admit everyone, invited ones their
+// guests (to others they do not exist), registered ones those who
+// registered. registered is asked only when it matters: it may read the
+// database. This is the one rule for the room's door and for what the
+// roadshow page tells people.
+func (r *Roadshow) EntryRefusal(userID string, role Role, registered func() (bool, error)) error {
+	if userID != "" && (r.OwnerID == userID || role == RoleAdmin || r.Presents(userID)) {
+		return nil
+	}
+	switch r.Visibility {
+	case VisibilityPublic:
+		return nil
+	case VisibilityInvited:
+		if userID != "" && r.IsInvited(userID) {
+			return nil
+		}
+		return ErrNotFound
+	}
+	if userID == "" {
+		return ErrSignInToEnter
+	}
+	ok, err := registered()
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrRegisterToEnter
+	}
+	return nil
+}

@@ -180,10 +180,19 @@ func TestRoadshowREST(t *testing.T) {
 	checkProblem(t, e.call("PATCH", path, "", map[string]any{"title": "x"}), 401, "unauthorized")
 	e.must(200, "PATCH", path, s.host, map[string]any{"description": "欢迎投资人参加"})
 	checkProblem(t, e.call("POST", path+"/register", "", nil), 401, "unauthorized")
+	// The page says who may not enter the registered-only room yet, and why.
+	for who, want := range map[string]string{"": "sign_in_required", s.investor: "registration_required", s.host: "", s.founderA: ""} {
+		if got := e.must(200, "GET", path, who, nil).str("entry"); got != want {
+			t.Errorf("entry for %.12q = %q, want %q", who, got, want)
+		}
+	}
 	if r := e.must(200, "POST", path+"/register", s.investor, nil); r.str("registered") != "1" || r.str("isRegistered") != "true" {
 		t.Fatalf("register: %s", r.Raw)
 	}
 	e.must(200, "POST", path+"/register", s.investor, nil) // twice is fine
+	if got := e.must(200, "GET", path, s.investor, nil).str("entry"); got != "" {
+		t.Errorf("entry after registering = %q", got)
+	}
 	checkProblem(t, e.call("POST", path+"/start", s.investor, nil), 403, "host_only")
 	checkProblem(t, e.call("POST", path+"/advance", s.host, nil), 409, "bad_state")
 	e.must(200, "POST", path+"/start", s.host, nil)

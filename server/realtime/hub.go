@@ -217,27 +217,9 @@ func (h *Hub) Admit(ctx context.Context, p Peer, id string) (*Admission, error) 
 	rs := r.info.Load()
 	a := &Admission{Peer: p, Roadshow: id, Host: p.UserID != "" && (rs.OwnerID == p.UserID || p.Role == domain.RoleAdmin),
 		Presenter: p.UserID != "" && rs.Presents(p.UserID)}
-	if a.Host || a.Presenter {
-		return a, nil
-	}
-	switch rs.Visibility {
-	case domain.VisibilityPublic:
-		return a, nil
-	case domain.VisibilityInvited:
-		if p.UserID != "" && rs.IsInvited(p.UserID) {
-			return a, nil
-		}
-		return nil, domain.ErrNotFound
-	}
-	if p.UserID == "" {
-		return nil, domain.CodedError(domain.KindUnauthorized, "sign_in_required", "请登录并报名后进入 / sign in and register to enter")
-	}
-	ok, err := h.store.IsRegistered(ctx, id, p.UserID)
+	err = rs.EntryRefusal(p.UserID, p.Role, func() (bool, error) { return h.store.IsRegistered(ctx, id, p.UserID) })
 	if err != nil {
 		return nil, err
-	}
-	if !ok {
-		return nil, domain.CodedError(domain.KindForbidden, "registration_required", "请先报名 / register for this roadshow first")
 	}
 	return a, nil
 }
