@@ -14,6 +14,12 @@ export class ApiError extends Error {
   }
 }
 
+// explain turns an error into what a form shows: the fields the server
+// named, each with its message, or else the error's own message.
+export function explain(e: any): string {
+  return e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.message}`).join('；') : e?.message || String(e)
+}
+
 const signedInKey = 'signedIn'
 
 // refreshing is the refresh in flight: several 401s at once share it, since
