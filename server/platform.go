@@ -174,7 +174,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := catalog.Load(ctx, m.db); err != nil {
 		return err
 	}
-	if err := matcher.Load(ctx); err != nil {
+	if err := matcher.Load(ctx, catalog); err != nil {
 		return err
 	}
 	if err := notifier.Load(ctx); err != nil {

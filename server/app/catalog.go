@@ -44,6 +44,23 @@ func (c *Catalog) Load(ctx context.Context, src PublishedSource) error {
 	return nil
 }
 
+// EachPublishedStartup calls fn with a copy of every published startup in
+// memory, so that a Catalog loaded first can feed the matcher at start.
+func (c *Catalog) EachPublishedStartup(_ context.Context, fn func(domain.Startup) error) error {
+	c.mu.RLock()
+	all := make([]domain.Startup, 0, len(c.byID))
+	for _, s := range c.byID {
+		all = append(all, *s)
+	}
+	c.mu.RUnlock()
+	for _, s := range all {
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // StartupChanged keeps a published startup's latest version and forgets
 // one that is no longer published.
 func (c *Catalog) StartupChanged(s *domain.Startup) {

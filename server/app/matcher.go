@@ -15,7 +15,6 @@ import (
 
 // MatchStore is what matching reads and writes in the database.
 type MatchStore interface {
-	EachPublishedStartup(ctx context.Context, fn func(domain.Startup) error) error
 	EachInvestor(ctx context.Context, fn func(domain.Investor) error) error
 	EachFeedback(ctx context.Context, fn func(domain.Feedback) error) error
 	StartupsByIDs(ctx context.Context, ids []string) ([]domain.Startup, error)
@@ -71,10 +70,12 @@ func NewMatcher(store MatchStore, tax *domain.Taxonomy, notify Notify, log *slog
 		investors: map[string]*domain.Investor{}, feedback: map[string]map[string]string{}, cards: map[string]*domain.StartupCard{}}, nil
 }
 
-// Load reads every published startup, investor and feedback into memory.
-func (m *Matcher) Load(ctx context.Context) error {
+// Load reads every published startup (from startups: the store, or a
+// Catalog loaded already, which saves a second scan at start), investor and
+// feedback into memory.
+func (m *Matcher) Load(ctx context.Context, startups PublishedSource) error {
 	start := time.Now()
-	if err := m.store.EachPublishedStartup(ctx, func(s domain.Startup) error { return m.upsert(&s) }); err != nil {
+	if err := startups.EachPublishedStartup(ctx, func(s domain.Startup) error { return m.upsert(&s) }); err != nil {
 		return fmt.Errorf("load startups: %w", err)
 	}
 	if err := m.store.EachInvestor(ctx, func(inv domain.Investor) error { m.InvestorChanged(&inv); return nil }); err != nil {

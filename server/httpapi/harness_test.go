@@ -75,7 +75,7 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	if err := catalog.Load(t.Context(), db); err != nil {
 		t.Fatal(err)
 	}
-	if err := matcher.Load(t.Context()); err != nil {
+	if err := matcher.Load(t.Context(), catalog); err != nil {
 		t.Fatal(err)
 	}
 	engine, err := search.OpenBleve(filepath.Join(t.TempDir(), "search"))
