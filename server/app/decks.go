@@ -21,7 +21,6 @@ type DeckStore interface {
 	SaveDeckView(ctx context.Context, v *domain.DeckView) error
 	DeckViewsOf(ctx context.Context, startupID string) ([]domain.DeckView, error)
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
-	InvestorByOwner(ctx context.Context, userID string) (*domain.Investor, error)
 	UserByID(ctx context.Context, id string) (*domain.User, error)
 }
 
@@ -32,14 +31,16 @@ const MaxDeckBytes = 20 << 20
 // verified investors and investors the founder granted may read one, and
 // every read is logged for the founder. It is safe for concurrent use.
 type Decks struct {
-	store  DeckStore
-	notify Notify
-	now    func() time.Time
+	store     DeckStore
+	investors InvestorReader
+	notify    Notify
+	now       func() time.Time
 }
 
-// NewDecks returns a Decks service.
-func NewDecks(store DeckStore, notify Notify) *Decks {
-	return &Decks{store: store, notify: notify, now: time.Now}
+// NewDecks returns a Decks service; investors finds who is reading (the
+// matcher answers from memory).
+func NewDecks(store DeckStore, investors InvestorReader, notify Notify) *Decks {
+	return &Decks{store: store, investors: investors, notify: notify, now: time.Now}
 }
 
 func (svc *Decks) owned(ctx context.Context, actor domain.Actor, startupID string) (*domain.Startup, error) {
@@ -99,7 +100,7 @@ func (svc *Decks) mayRead(ctx context.Context, actor domain.Actor, s *domain.Sta
 	if contains(dk.Grants, actor.UserID) {
 		return true, nil
 	}
-	inv, err := svc.store.InvestorByOwner(ctx, actor.UserID)
+	inv, err := svc.investors.InvestorByOwner(ctx, actor.UserID)
 	if domain.IsKind(err, domain.KindNotFound) {
 		return false, nil
 	}
@@ -209,7 +210,7 @@ func (svc *Decks) Request(ctx context.Context, actor domain.Actor, startupID str
 	if s.Status != domain.StatusPublished {
 		return domain.ErrNotFound
 	}
-	inv, err := svc.store.InvestorByOwner(ctx, actor.UserID)
+	inv, err := svc.investors.InvestorByOwner(ctx, actor.UserID)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,6 @@ type IntroStore interface {
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 	ListStartups(ctx context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error)
 	InvestorByID(ctx context.Context, id string) (*domain.Investor, error)
-	InvestorByOwner(ctx context.Context, userID string) (*domain.Investor, error)
 	UserByID(ctx context.Context, id string) (*domain.User, error)
 	SavePipelineItem(ctx context.Context, it domain.PipelineItem) error
 	PipelineOf(ctx context.Context, investorID string) ([]domain.PipelineItem, error)
@@ -38,14 +37,16 @@ const (
 // Intros runs double opt-in introductions and investors' pipelines. It is
 // safe for concurrent use.
 type Intros struct {
-	store  IntroStore
-	notify Notify
-	now    func() time.Time
+	store     IntroStore
+	investors InvestorReader
+	notify    Notify
+	now       func() time.Time
 }
 
-// NewIntros returns an Intros service.
-func NewIntros(store IntroStore, notify Notify) *Intros {
-	return &Intros{store: store, notify: notify, now: time.Now}
+// NewIntros returns an Intros service; investors finds the calling
+// investor's profile (the matcher answers from memory).
+func NewIntros(store IntroStore, investors InvestorReader, notify Notify) *Intros {
+	return &Intros{store: store, investors: investors, notify: notify, now: time.Now}
 }
 
 // IntroInput proposes an introduction: an investor names a startup, a
@@ -95,7 +96,7 @@ func (svc *Intros) Create(ctx context.Context, actor domain.Actor, in IntroInput
 	var st *domain.Startup
 	var err error
 	if actor.Role == domain.RoleInvestor {
-		if inv, err = svc.store.InvestorByOwner(ctx, actor.UserID); domain.IsKind(err, domain.KindNotFound) {
+		if inv, err = svc.investors.InvestorByOwner(ctx, actor.UserID); domain.IsKind(err, domain.KindNotFound) {
 			return nil, domain.CodedError(domain.KindConflict, "profile_required", "请先创建投资人档案 / create your investor profile first")
 		} else if err != nil {
 			return nil, err
