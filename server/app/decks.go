@@ -100,14 +100,7 @@ func (svc *Decks) mayRead(ctx context.Context, actor domain.Actor, s *domain.Sta
 	if contains(dk.Grants, actor.UserID) {
 		return true, nil
 	}
-	inv, err := svc.investors.InvestorByOwner(ctx, actor.UserID)
-	if domain.IsKind(err, domain.KindNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return inv.Verified, nil
+	return verifiedInvestor(ctx, svc.investors, actor)
 }
 
 var errDeckForbidden = domain.CodedError(domain.KindForbidden, "deck_restricted",

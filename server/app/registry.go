@@ -233,15 +233,9 @@ func hasField(m map[int]string, f string) bool {
 // rows as draft profiles resident in the space, matching earlier imports by
 // name so that importing the same file twice creates nothing new.
 func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID string, data []byte, commit bool) (*ImportResult, error) {
-	if actor.Anonymous() {
-		return nil, domain.ErrUnauthorized
-	}
-	sp, err := r.store.SpaceByID(ctx, spaceID)
+	sp, err := managedSpace(ctx, r.store, actor, spaceID)
 	if err != nil {
 		return nil, err
-	}
-	if !actor.Owns(sp.OwnerID) {
-		return nil, domain.ErrForbidden
 	}
 	res, rows, err := r.parse(data)
 	if err != nil {
@@ -354,15 +348,8 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 // Rows returns space id's registry as a header row and one row per startup,
 // for export as CSV or XLSX; its manager and admins only.
 func (r *Registry) Rows(ctx context.Context, actor domain.Actor, spaceID string) ([][]string, error) {
-	if actor.Anonymous() {
-		return nil, domain.ErrUnauthorized
-	}
-	sp, err := r.store.SpaceByID(ctx, spaceID)
-	if err != nil {
+	if _, err := managedSpace(ctx, r.store, actor, spaceID); err != nil {
 		return nil, err
-	}
-	if !actor.Owns(sp.OwnerID) {
-		return nil, domain.ErrForbidden
 	}
 	rows := [][]string{{"企业名称", "所属行业", "融资阶段", "所在区县", "团队人数", "融资需求（万元）", "高新技术企业", "是否毕业", "状态"}}
 	zh := func(list []domain.Named, code string) string {

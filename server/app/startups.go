@@ -228,10 +228,16 @@ func (svc *Startups) Get(ctx context.Context, actor domain.Actor, id string) (*d
 }
 
 func (svc *Startups) seesPrivate(ctx context.Context, actor domain.Actor) (bool, error) {
+	return verifiedInvestor(ctx, svc.investors, actor)
+}
+
+// verifiedInvestor reports whether actor is an investor whose profile an
+// admin verified: they see investors-only parts and decks.
+func verifiedInvestor(ctx context.Context, investors InvestorReader, actor domain.Actor) (bool, error) {
 	if actor.Role != domain.RoleInvestor {
 		return false, nil
 	}
-	inv, err := svc.investors.InvestorByOwner(ctx, actor.UserID)
+	inv, err := investors.InvestorByOwner(ctx, actor.UserID)
 	if domain.IsKind(err, domain.KindNotFound) {
 		return false, nil
 	}
@@ -239,6 +245,21 @@ func (svc *Startups) seesPrivate(ctx context.Context, actor domain.Actor) (bool,
 		return false, err
 	}
 	return inv.Verified, nil
+}
+
+// managedSpace returns space id if actor manages it (or is an admin).
+func managedSpace(ctx context.Context, spaces SpaceReader, actor domain.Actor, id string) (*domain.Space, error) {
+	if actor.Anonymous() {
+		return nil, domain.ErrUnauthorized
+	}
+	sp, err := spaces.SpaceByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Owns(sp.OwnerID) {
+		return nil, domain.ErrForbidden
+	}
+	return sp, nil
 }
 
 // owned loads the profile with id for a change by actor.

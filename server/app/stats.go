@@ -313,15 +313,8 @@ type SpaceStats struct {
 
 // Space returns one space's figures; its manager and admins only.
 func (svc *Stats) Space(ctx context.Context, actor domain.Actor, id string) (*SpaceStats, error) {
-	if actor.Anonymous() {
-		return nil, domain.ErrUnauthorized
-	}
-	sp, err := svc.store.SpaceByID(ctx, id)
-	if err != nil {
+	if _, err := managedSpace(ctx, svc.store, actor, id); err != nil {
 		return nil, err
-	}
-	if !actor.Owns(sp.OwnerID) {
-		return nil, domain.ErrForbidden
 	}
 	t, _, err := svc.counts(ctx, id, time.Time{})
 	if err != nil {
