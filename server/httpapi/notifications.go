@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"net"
 	"net/http"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/app"
@@ -64,8 +62,8 @@ func (s *Server) saveNotificationSettings(c *fiber.Ctx) error {
 
 // notificationSocket upgrades GET /ws/notifications like roadshowSocket.
 func (s *Server) notificationSocket(c *fiber.Ctx) error {
-	if !strings.EqualFold(c.Get(fiber.HeaderUpgrade), "websocket") {
-		return domain.CodedError(domain.KindInvalid, "websocket_required", "此地址只接受 websocket 连接 / this address takes websocket connections only")
+	if err := requireWebsocket(c); err != nil {
+		return err
 	}
 	since := c.Query("since")
 	if since != "" && !domain.ValidID(since) {
@@ -76,17 +74,7 @@ func (s *Server) notificationSocket(c *fiber.Ctx) error {
 	if !ok || peer.UserID == "" {
 		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "票据无效或已过期，请登录后重新获取 / ticket invalid or expired; sign in and get a new one")
 	}
-	req, err := httpRequest(c)
-	if err != nil {
-		return err
-	}
-	c.Context().HijackSetNoResponse(true)
-	c.Context().Hijack(func(conn net.Conn) {
-		r := req
-		req = nil
-		s.svc.Notifications.Accept(&hijacker{conn: conn, header: http.Header{}}, r, peer, since)
-	})
-	return nil
+	return hijack(c, func(w http.ResponseWriter, r *http.Request) { s.svc.Notifications.Accept(w, r, peer, since) })
 }
 
 func (s *Server) createIntro(c *fiber.Ctx) error {

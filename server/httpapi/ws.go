@@ -41,8 +41,8 @@ func (s *Server) roadshowSocket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if !strings.EqualFold(c.Get(fiber.HeaderUpgrade), "websocket") {
-		return domain.CodedError(domain.KindInvalid, "websocket_required", "此地址只接受 websocket 连接 / this address takes websocket connections only")
+	if err := requireWebsocket(c); err != nil {
+		return err
 	}
 	since := int64(-1)
 	if v := c.Query("since"); v != "" {
@@ -61,6 +61,19 @@ func (s *Server) roadshowSocket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return hijack(c, func(w http.ResponseWriter, r *http.Request) { s.svc.Hub.Accept(w, r, adm, since) })
+}
+
+func requireWebsocket(c *fiber.Ctx) error {
+	if !strings.EqualFold(c.Get(fiber.HeaderUpgrade), "websocket") {
+		return domain.CodedError(domain.KindInvalid, "websocket_required", "此地址只接受 websocket 连接 / this address takes websocket connections only")
+	}
+	return nil
+}
+
+// hijack hands the connection of a checked upgrade request to accept, which
+// serves it (gorilla upgrades through the hijacker) on fasthttp's goroutine.
+func hijack(c *fiber.Ctx, accept func(w http.ResponseWriter, r *http.Request)) error {
 	req, err := httpRequest(c)
 	if err != nil {
 		return err
@@ -69,7 +82,7 @@ func (s *Server) roadshowSocket(c *fiber.Ctx) error {
 	c.Context().Hijack(func(conn net.Conn) {
 		r := req
 		req = nil // do not keep the request alive for the connection's life
-		s.svc.Hub.Accept(&hijacker{conn: conn, header: http.Header{}}, r, adm, since)
+		accept(&hijacker{conn: conn, header: http.Header{}}, r)
 	})
 	return nil
 }
