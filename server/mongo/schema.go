@@ -1,0 +1,54 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// SchemaVersion is the version of the stored shapes this binary reads and
+// writes. Version 1 is the shape written by every release up to and
+// including commit b1acd2e, which kept no version record: a database with
+// no record holds version 1. Each later shape change bumps this number and
+// adds a migration step that upgrades the stored data to it.
+const SchemaVersion = 1
+
+// colMeta holds the database's own facts, one document per fact.
+const colMeta = "meta"
+
+// schemaDocID is the _id of the schema version record in colMeta.
+const schemaDocID = "schema"
+
+type schemaDoc struct {
+	ID      string `bson:"_id"`
+	Version int    `bson:"version"`
+}
+
+// StoredSchemaVersion returns the version of the shapes the database holds:
+// the recorded one, or 1 when nothing is recorded (data written before
+// versioning, or an empty database).
+func (d *DB) StoredSchemaVersion(ctx context.Context) (int, error) {
+	var doc schemaDoc
+	err := d.db.Collection(colMeta).FindOne(ctx, bson.D{{Key: "_id", Value: schemaDocID}}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return 1, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("mongo: read schema version: %w", err)
+	}
+	return doc.Version, nil
+}
+
+// SetStoredSchemaVersion records v as the version of the stored shapes.
+func (d *DB) SetStoredSchemaVersion(ctx context.Context, v int) error {
+	_, err := d.db.Collection(colMeta).ReplaceOne(ctx, bson.D{{Key: "_id", Value: schemaDocID}},
+		schemaDoc{ID: schemaDocID, Version: v}, options.Replace().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("mongo: record schema version: %w", err)
+	}
+	return nil
+}
