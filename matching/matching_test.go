@@ -371,21 +371,32 @@ func TestTableGrowAndDelete(t *testing.T) {
 	}
 }
 
-// TestPruningMatchesExhaustive pins that pruning never changes the answer.
+// TestPruningMatchesExhaustive pins that pruning (the bucket bound and the
+// early dismissal of records that cannot enter the top k) never changes
+// the answer, for a typical, a broad and an empty thesis, and with many
+// exact ties (which the id must order).
 func TestPruningMatchesExhaustive(t *testing.T) {
 	x := newTestIndex(t)
 	rng := rand.New(rand.NewPCG(9, 9))
 	sectors := []string{"ic", "electronics", "biomedicine", "ai", "textiles"}
 	for i := 0; i < 3000; i++ {
-		_ = x.Upsert(Startup{ID: id(i), Sector: sectors[rng.IntN(len(sectors))], Stage: rng.IntN(NumStages),
-			AskWan: float64(rng.IntN(2000)), District: "keqiao", Completeness: rng.Float64(), UpdatedAt: now.AddDate(0, 0, -rng.IntN(200))})
+		s := Startup{ID: id(i), Sector: sectors[rng.IntN(len(sectors))], Stage: rng.IntN(NumStages),
+			AskWan: float64(rng.IntN(2000)), District: "keqiao", Completeness: rng.Float64(), UpdatedAt: now.AddDate(0, 0, -rng.IntN(200))}
+		if i%3 == 0 { // a third tie on everything but sector and stage
+			s.AskWan, s.Completeness, s.UpdatedAt = 300, 1, now
+		}
+		_ = x.Upsert(s)
 	}
-	q := Query{Thesis: angel, Limit: 50, Now: now}
-	a := x.Rank(q)
-	q.exhaustive = true
-	b := x.Rank(q)
-	if fmt.Sprint(a) != fmt.Sprint(b) {
-		t.Fatal("pruned and exhaustive rankings differ")
+	for _, th := range []Thesis{angel, {Stages: []int{2}, ChequeMin: 100, ChequeMax: 800}, {}} {
+		for _, limit := range []int{1, 50, 500} {
+			q := Query{Thesis: th, Limit: limit, Offset: 3, Now: now}
+			a := x.Rank(q)
+			q.exhaustive = true
+			b := x.Rank(q)
+			if fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Fatalf("thesis %+v, limit %d: pruned and exhaustive rankings differ", th, limit)
+			}
+		}
 	}
 }
 

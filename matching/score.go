@@ -157,20 +157,8 @@ func (w *Weights) within(p *Parts) float64 {
 	case StageFar:
 		pts += w.StageFar
 	}
-	switch p.Cheque {
-	case ChequeIn:
-		pts += w.ChequeIn
-	case ChequeNear:
-		pts += w.ChequeNear
-	case ChequeUnknown:
-		pts += w.ChequeNear / 2
-	}
-	switch p.District {
-	case DistrictMatch:
-		pts += w.District
-	case DistrictOpen:
-		pts += w.OpenDistrict
-	}
+	pts += w.chequePoints(p.Cheque)
+	pts += w.districtPoints(p.District)
 	if p.SharedSpace {
 		pts += w.SharedSpace
 	}
@@ -179,6 +167,28 @@ func (w *Weights) within(p *Parts) float64 {
 	// feedback can lower a startup without leaving the band.
 	pts += w.Feedback * (1 + math.Max(-1, math.Min(1, p.Affinity))) / 2
 	return pts
+}
+
+func (w *Weights) chequePoints(f ChequeFit) float64 {
+	switch f {
+	case ChequeIn:
+		return w.ChequeIn
+	case ChequeNear:
+		return w.ChequeNear
+	case ChequeUnknown:
+		return w.ChequeNear / 2
+	}
+	return 0
+}
+
+func (w *Weights) districtPoints(f DistrictFit) float64 {
+	switch f {
+	case DistrictMatch:
+		return w.District
+	case DistrictOpen:
+		return w.OpenDistrict
+	}
+	return 0
 }
 
 func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }
