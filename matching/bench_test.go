@@ -56,15 +56,13 @@ func benchIndex(b *testing.B, n int) *Index {
 
 // BenchmarkRank1M ranks the top 50 of 1,000,000 startups for three theses,
 // each with bucket pruning and, as the baseline in the same run, scoring
-// every startup the slow way (no bucket bound, no early dismissal):
-//
-//   - typical: an angel's thesis (two sectors, two stages, a cheque range,
-//     one district, one space) with some feedback. Target: ≤ 5 ms.
-//   - broad: no sectors, one stage: buckets tie on sector, so the bound
-//     prunes by stage alone.
-//   - open: a thesis that names nothing, which the API allows: every
-//     bucket has the same bound, nothing is pruned, and every startup is
-//     scanned. This is the worst case; its bound is one pass over the index.
+// every startup the slow way (no bucket bound, no early dismissal).
+// Typical is an angel's thesis (two sectors, two stages, a cheque range,
+// one district, one space) with some feedback; target ≤ 5 ms. Broad names
+// no sectors and one stage, so buckets tie on sector and the bound prunes
+// by stage alone. Open names nothing, which the API allows: every bucket
+// has the same bound, nothing is pruned and every startup is scanned. That
+// is the worst case, and its bound is one pass over the index.
 //
 //	go test -run '^$' -bench 'Rank1M' -benchtime 20x ./matching/
 func BenchmarkRank1M(b *testing.B) {
