@@ -181,7 +181,7 @@ func summarise(xs, boots []float64) estimate {
 }
 
 func (e estimate) String() string {
-	if e.half == 0 {
+	if e.half < 0.00005 {
 		return fmt.Sprintf("%.4f", e.mean)
 	}
 	return fmt.Sprintf("%.4f ± %.4f", e.mean, e.half)
