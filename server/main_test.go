@@ -24,8 +24,15 @@ import (
 // TestMain lets a test start this very binary as the real server process
 // (for crash tests) by setting YC_RUN_SERVER=1.
 func TestMain(m *testing.M) {
-	if os.Getenv("YC_RUN_SERVER") == "1" {
+	switch os.Getenv("YC_RUN_SERVER") {
+	case "1":
 		if err := run(nil, os.Getenv); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	case "pause-migration":
+		if err := runPausedServer(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

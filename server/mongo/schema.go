@@ -14,8 +14,11 @@ import (
 // writes. Version 1 is the shape written by every release up to and
 // including commit b1acd2e, which kept no version record: a database with
 // no record holds version 1. Each later shape change bumps this number and
-// adds a migration step that upgrades the stored data to it.
-const SchemaVersion = 1
+// adds a migration step that upgrades the stored data to it (migrate.go):
+//
+//  2. keys by _id: user_emails, investor_owners; refresh sessions
+//     (refresh_families, refresh_users, refresh_expiry).
+const SchemaVersion = 2
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"
