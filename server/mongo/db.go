@@ -95,7 +95,7 @@ func (d *DB) Drop(ctx context.Context) error {
 // collections are every collection the platform uses; Open creates them
 // all up front so that storage-level set-up (ferret.IndexIDs) sees them.
 var collections = []string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
-	colNotifications, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEvents, colRegistrations,
+	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEvents, colRegistrations,
 	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry}
 
 func (d *DB) ensureIndexes(ctx context.Context) error {

@@ -33,3 +33,6 @@ const (
 	ColInvestorOwners = colInvestorOwners
 	ColMeta           = colMeta
 )
+
+// ColNoteHeads is the notification heads' collection.
+const ColNoteHeads = colNoteHeads

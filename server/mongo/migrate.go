@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -40,6 +41,10 @@ func migrations() []migration {
 			{"investor_owners", migrateInvestorOwners},
 			{"refresh_sessions", migrateRefreshSessions},
 			{"drop_unique_indexes", dropOldUniqueIndexes},
+		}},
+		{to: 3, name: "notifications as per-user logs in buckets", phases: []phase{
+			{"notification_logs", migrateNotificationLogs},
+			{"drop_old_notifications", dropCollection(colNotifications)},
 		}},
 	}
 }
@@ -204,4 +209,67 @@ func dropOldUniqueIndexes(ctx context.Context, d *DB) error {
 func isIndexNotFound(err error) bool {
 	var ce mongo.CommandError
 	return errors.As(err, &ce) && (ce.Code == 27 || ce.Code == 26)
+}
+
+// migrateNotificationLogs writes each user's version 1 notifications, in id
+// order, as that user's log (notes.go). It replaces whole documents, so a
+// re-run writes the same ones again.
+func migrateNotificationLogs(ctx context.Context, d *DB) error {
+	byUser := map[string][]domain.Notification{}
+	err := each(ctx, d, colNotifications, bson.D{}, func(n domain.Notification) error {
+		byUser[n.UserID] = append(byUser[n.UserID], n)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	users := make([]string, 0, len(byUser))
+	for u := range byUser {
+		users = append(users, u)
+	}
+	return parallel(ctx, 4, len(users), func(i int) error {
+		return d.writeLog(ctx, users[i], byUser[users[i]])
+	})
+}
+
+func (d *DB) writeLog(ctx context.Context, userID string, ns []domain.Notification) error {
+	slices.SortFunc(ns, func(a, b domain.Notification) int { return strings.Compare(a.ID, b.ID) })
+	h := noteHead{UserID: userID, Version: 1, Count: len(ns), UnreadFrom: bucketOf(len(ns)), DigestFrom: bucketOf(len(ns)), LastDigest: -1}
+	buckets := map[int][]noteItem{}
+	waiting := false
+	for p, n := range ns {
+		b := bucketOf(p)
+		if p%noteBucketSize == 0 {
+			h.Firsts = append(h.Firsts, n.ID)
+		}
+		if !n.Read {
+			h.Unread++
+			h.UnreadFrom = min(h.UnreadFrom, b)
+		}
+		if n.Digest {
+			h.LastDigest = p
+			if !n.Digested {
+				h.DigestFrom, waiting = min(h.DigestFrom, b), true
+			}
+		}
+		buckets[b] = append(buckets[b], noteItem{Pos: p, Notification: n})
+	}
+	for b, items := range buckets {
+		if _, err := d.db.Collection(colNoteBuckets).ReplaceOne(ctx, byID(bucketID(userID, b)),
+			noteBucket{ID: bucketID(userID, b), Items: items}, options.Replace().SetUpsert(true)); err != nil {
+			return err
+		}
+	}
+	if _, err := d.db.Collection(colNoteHeads).ReplaceOne(ctx, byID(userID), h, options.Replace().SetUpsert(true)); err != nil {
+		return err
+	}
+	if waiting {
+		return d.setDigestUser(ctx, userID, true)
+	}
+	return nil
+}
+
+// dropCollection removes a collection whose data an earlier phase moved.
+func dropCollection(name string) func(ctx context.Context, d *DB) error {
+	return func(ctx context.Context, d *DB) error { return d.db.Collection(name).Drop(ctx) }
 }

@@ -9,33 +9,13 @@ import (
 )
 
 const (
+	// colNotifications held version 1's notifications, one document each;
+	// migration 3 moves them into per-user logs (notes.go).
 	colNotifications = "notifications"
 	colNoteSettings  = "notification_settings"
 	colIntros        = "intros"
 	colPipeline      = "pipeline"
 )
-
-// CreateNotification stores n, assigning its id. Ids grow with time, so
-// "after id" is "newer than".
-func (d *DB) CreateNotification(ctx context.Context, n *domain.Notification) error {
-	n.ID = NewID()
-	_, err := d.db.Collection(colNotifications).InsertOne(ctx, n)
-	return mapErr("create notification", err)
-}
-
-// CreateNotifications stores many notifications in one write, assigning ids.
-func (d *DB) CreateNotifications(ctx context.Context, ns []*domain.Notification) error {
-	if len(ns) == 0 {
-		return nil
-	}
-	docs := make([]any, len(ns))
-	for i, n := range ns {
-		n.ID = NewID()
-		docs[i] = n
-	}
-	_, err := d.db.Collection(colNotifications).InsertMany(ctx, docs)
-	return mapErr("create notifications", err)
-}
 
 // EachNotificationSettings calls fn for every user's settings.
 func (d *DB) EachNotificationSettings(ctx context.Context, fn func(*domain.NotificationSettings) error) error {
@@ -46,82 +26,6 @@ func (d *DB) EachNotificationSettings(ctx context.Context, fn func(*domain.Notif
 		}
 		return fn(s)
 	})
-}
-
-// ListNotifications returns one page of a user's notifications, newest first.
-func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error) {
-	q := bson.D{{Key: "userId", Value: userID}}
-	if unreadOnly {
-		q = append(q, bson.E{Key: "read", Value: false})
-	}
-	c := d.db.Collection(colNotifications)
-	total, err := c.CountDocuments(ctx, q)
-	if err != nil {
-		return nil, 0, mapErr("count notifications", err)
-	}
-	cur, err := c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetSkip(int64(p.Skip())).SetLimit(int64(p.PageSize)))
-	if err != nil {
-		return nil, 0, mapErr("list notifications", err)
-	}
-	out := []domain.Notification{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, 0, mapErr("list notifications decode", err)
-	}
-	return out, int(total), nil
-}
-
-// NotificationsAfter returns a user's pushed (not digest) notifications
-// with ids after id, oldest first, at most limit.
-func (d *DB) NotificationsAfter(ctx context.Context, userID, id string, limit int) ([]domain.Notification, error) {
-	q := bson.D{{Key: "userId", Value: userID}, {Key: "digest", Value: false}}
-	if id != "" {
-		q = append(q, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: id}}})
-	}
-	cur, err := d.db.Collection(colNotifications).Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, mapErr("notifications after", err)
-	}
-	out := []domain.Notification{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr("notifications after decode", err)
-	}
-	return out, nil
-}
-
-// PendingDigest returns the digest-only notifications not yet summed up.
-func (d *DB) PendingDigest(ctx context.Context) ([]domain.Notification, error) {
-	var out []domain.Notification
-	err := each(ctx, d, colNotifications, bson.D{{Key: "digest", Value: true}, {Key: "digested", Value: false}}, func(n domain.Notification) error {
-		out = append(out, n)
-		return nil
-	})
-	return out, err
-}
-
-// MarkDigested records that notifications were summed up in a digest.
-func (d *DB) MarkDigested(ctx context.Context, ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	_, err := d.db.Collection(colNotifications).UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "digested", Value: true}}}})
-	return mapErr("mark digested", err)
-}
-
-// CountUnread counts a user's unread notifications.
-func (d *DB) CountUnread(ctx context.Context, userID string) (int, error) {
-	n, err := d.db.Collection(colNotifications).CountDocuments(ctx, bson.D{{Key: "userId", Value: userID}, {Key: "read", Value: false}})
-	return int(n), mapErr("count unread", err)
-}
-
-// MarkRead marks the user's notifications with ids (all when ids is nil) read.
-func (d *DB) MarkRead(ctx context.Context, userID string, ids []string) error {
-	q := bson.D{{Key: "userId", Value: userID}, {Key: "read", Value: false}}
-	if ids != nil {
-		q = append(q, bson.E{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}})
-	}
-	_, err := d.db.Collection(colNotifications).UpdateMany(ctx, q, bson.D{{Key: "$set", Value: bson.D{{Key: "read", Value: true}}}})
-	return mapErr("mark read", err)
 }
 
 // settingsDoc is how settings are stored: notification types contain dots

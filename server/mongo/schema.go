@@ -18,7 +18,9 @@ import (
 //
 //  2. keys by _id: user_emails, investor_owners; refresh sessions
 //     (refresh_families, refresh_users, refresh_expiry).
-const SchemaVersion = 2
+//  3. notifications as per-user logs in buckets (notification_heads,
+//     notification_buckets).
+const SchemaVersion = 3
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"
