@@ -95,7 +95,7 @@ func (d *DB) Drop(ctx context.Context) error {
 // collections are every collection the platform uses; Open creates them
 // all up front so that storage-level set-up (ferret.IndexIDs) sees them.
 var collections = []string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
-	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEvents, colRegistrations,
+	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEventBuckets, colRegistrations, colLists,
 	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry}
 
 func (d *DB) ensureIndexes(ctx context.Context) error {

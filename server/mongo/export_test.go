@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 
+	"github.com/yuechuang/yuechuang/server/domain"
+
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -36,3 +38,17 @@ const (
 
 // ColNoteHeads is the notification heads' collection.
 const ColNoteHeads = colNoteHeads
+
+// WriteLog writes a user's notifications as migration 3 does.
+func (d *DB) WriteLog(ctx context.Context, userID string, ns []domain.Notification) error {
+	return d.writeLog(ctx, userID, ns)
+}
+
+// BuildListsAndBuckets runs migration 4's phases that build the lists and
+// the room event buckets from the old collections (which they keep).
+func (d *DB) BuildListsAndBuckets(ctx context.Context) error {
+	if err := migrateLists(ctx, d); err != nil {
+		return err
+	}
+	return migrateRoomEvents(ctx, d)
+}

@@ -46,6 +46,11 @@ func migrations() []migration {
 			{"notification_logs", migrateNotificationLogs},
 			{"drop_old_notifications", dropCollection(colNotifications)},
 		}},
+		{to: 4, name: "per-owner lists by _id; room events in buckets", phases: []phase{
+			{"lists", migrateLists},
+			{"room_event_buckets", migrateRoomEvents},
+			{"drop_old_room_events", dropCollection(colRoomEvents)},
+		}},
 	}
 }
 

@@ -2,6 +2,8 @@ package mongo
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -71,6 +73,11 @@ func (d *DB) SaveNotificationSettings(ctx context.Context, s *domain.Notificatio
 // CreateIntro stores i, assigning its id.
 func (d *DB) CreateIntro(ctx context.Context, i *domain.Intro) error {
 	i.ID, i.Version = NewID(), 1
+	for _, u := range []string{i.FounderID, i.InvestorUserID} {
+		if err := d.listAdd(ctx, listIntros, u, i.ID); err != nil {
+			return err
+		}
+	}
 	_, err := d.db.Collection(colIntros).InsertOne(ctx, i)
 	return mapErr("create intro", err)
 }
@@ -94,40 +101,40 @@ func (d *DB) UpdateIntro(ctx context.Context, i *domain.Intro, prev int) error {
 	return nil
 }
 
-// IntrosOf returns the intros a user is part of, newest first.
+// IntrosOf returns the intros a user is part of, newest first: the user's
+// list of intros, then each intro by _id.
 func (d *DB) IntrosOf(ctx context.Context, userID string) ([]domain.Intro, error) {
-	out := []domain.Intro{}
-	for _, field := range []string{"founderId", "investorUserId"} {
-		cur, err := d.db.Collection(colIntros).Find(ctx, bson.D{{Key: field, Value: userID}})
-		if err != nil {
-			return nil, mapErr("intros of", err)
-		}
-		var part []domain.Intro
-		if err := cur.All(ctx, &part); err != nil {
-			return nil, mapErr("intros of decode", err)
-		}
-		out = append(out, part...)
+	ids, err := d.list(ctx, listIntros, userID)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	out, err := byIDs[domain.Intro](ctx, d, colIntros, ids)
+	slices.SortFunc(out, func(a, b domain.Intro) int { return strings.Compare(b.ID, a.ID) })
+	return out, err
 }
 
 // SavePipelineItem stores an investor's pipeline entry for a startup.
 func (d *DB) SavePipelineItem(ctx context.Context, it domain.PipelineItem) error {
 	it.ID = it.InvestorID + ":" + it.StartupID
-	_, err := d.db.Collection(colPipeline).ReplaceOne(ctx, bson.D{{Key: "_id", Value: it.ID}}, it, options.Replace().SetUpsert(true))
+	if err := d.listAdd(ctx, listPipeline, it.InvestorID, it.StartupID); err != nil {
+		return err
+	}
+	_, err := d.db.Collection(colPipeline).ReplaceOne(ctx, byID(it.ID), it, options.Replace().SetUpsert(true))
 	return mapErr("save pipeline item", err)
 }
 
-// PipelineOf returns an investor's pipeline, most recently changed first.
+// PipelineOf returns an investor's pipeline, most recently changed first:
+// the investor's list of startups, then each entry by _id.
 func (d *DB) PipelineOf(ctx context.Context, investorID string) ([]domain.PipelineItem, error) {
-	cur, err := d.db.Collection(colPipeline).Find(ctx, bson.D{{Key: "investorId", Value: investorID}},
-		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: -1}}))
+	startups, err := d.list(ctx, listPipeline, investorID)
 	if err != nil {
-		return nil, mapErr("pipeline", err)
+		return nil, err
 	}
-	out := []domain.PipelineItem{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr("pipeline decode", err)
+	ids := make([]string, len(startups))
+	for i, s := range startups {
+		ids[i] = investorID + ":" + s
 	}
-	return out, nil
+	out, err := byIDs[domain.PipelineItem](ctx, d, colPipeline, ids)
+	slices.SortStableFunc(out, func(a, b domain.PipelineItem) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
+	return out, err
 }

@@ -2,6 +2,8 @@ package mongo
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"sync"
 )
 
@@ -46,4 +48,9 @@ func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
 		firstErr = ctx.Err()
 	}
 	return firstErr
+}
+
+// sortByID sorts s by the id key gives, ascending.
+func sortByID[T any](s []T, key func(T) string) {
+	slices.SortFunc(s, func(a, b T) int { return strings.Compare(key(a), key(b)) })
 }

@@ -20,7 +20,10 @@ import (
 //     (refresh_families, refresh_users, refresh_expiry).
 //  3. notifications as per-user logs in buckets (notification_heads,
 //     notification_buckets).
-const SchemaVersion = 3
+//  4. per-owner lists (id_lists: registrants, attendees, feedback per
+//     startup, deck views, intros, pipeline) and room events in buckets
+//     (roadshow_event_buckets).
+const SchemaVersion = 4
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"
