@@ -162,6 +162,13 @@ func removeAbandoned(dir string) {
 		}
 		f.Close()
 	}
+	// A backup killed after its rename leaves its staging folder alone.
+	stagings, _ := filepath.Glob(filepath.Join(dir, ".*"+stagingExt))
+	for _, st := range stagings {
+		if _, err := os.Stat(strings.TrimSuffix(st, stagingExt) + partialExt); errors.Is(err, fs.ErrNotExist) {
+			_ = os.RemoveAll(st)
+		}
+	}
 }
 
 func copyFile(src, dst string) error {
