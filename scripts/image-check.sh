@@ -21,7 +21,8 @@ trap cleanup EXIT
 
 echo "== build (as the Dockerfile's build stage)"
 mkdir -p "$root/usr/local/bin"
-CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$root/usr/local/bin/yuechuang" ./server
+release=$(git describe --tags --always --dirty 2>/dev/null || echo unknown)
+CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.release=$release" -o "$root/usr/local/bin/yuechuang" ./server
 mkdir -p "$root/data" "$root/backups"
 as=()
 if [ "$(id -u)" = 0 ]; then

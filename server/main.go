@@ -21,6 +21,10 @@ import (
 	"syscall"
 )
 
+// release names the build (git describe), set by the Makefile and the
+// Dockerfile with -ldflags "-X main.release=…"; backups record it.
+var release string
+
 func main() {
 	if err := run(os.Args[1:], os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "yuechuang:", err)

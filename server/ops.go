@@ -59,7 +59,7 @@ func backupCmd(ctx context.Context, cfg Config, args []string, log *slog.Logger,
 // runBackup archives cfg's data directory to out.
 func runBackup(ctx context.Context, cfg Config, out string, progress func(string)) (backup.Manifest, error) {
 	return backup.Create(ctx, backup.Options{
-		DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != "", Out: out, Progress: progress,
+		DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != "", Out: out, Progress: progress, Release: release,
 	})
 }
 
@@ -140,7 +140,7 @@ func (b backupReports) BackupReport(now time.Time) httpapi.BackupReport {
 
 // newScheduler returns the scheduled backups cfg asks for.
 func newScheduler(cfg Config, log *slog.Logger) *backup.Scheduler {
-	return backup.NewScheduler(backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != ""},
+	return backup.NewScheduler(backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != "", Release: release},
 		cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log.With("component", "backup"))
 }
 
@@ -154,7 +154,7 @@ func exportCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer)
 	if *out == "" || fs.NArg() > 0 {
 		return errors.New("usage: yuechuang export -o DIR")
 	}
-	m, err := backup.Export(ctx, backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != ""}, *out)
+	m, err := backup.Export(ctx, backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != "", Release: release}, *out)
 	if err != nil {
 		return err
 	}

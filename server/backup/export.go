@@ -72,6 +72,9 @@ func Export(ctx context.Context, o Options, dir string) (ExportManifest, error) 
 	}
 	m = ExportManifest{Database: o.Database, SchemaVersion: facts.SchemaVersion, Counts: counts}
 	m.Release, m.Commit = Build()
+	if o.Release != "" {
+		m.Release = o.Release
+	}
 	b, _ := json.MarshalIndent(m, "", "  ")
 	if err := os.WriteFile(filepath.Join(dir, ExportManifestName), b, 0o600); err != nil {
 		return m, fmt.Errorf("export: %w", err)
