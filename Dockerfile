@@ -16,7 +16,9 @@ COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
 COPY --from=web /web/dist ./frontend/dist
-RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/yuechuang ./server
+# The build's name for backups' manifests (.git is not in the build context).
+ARG RELEASE=unknown
+RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.release=${RELEASE}" -o /out/yuechuang ./server
 # Distroless has no shell to create folders in: make them here and copy them
 # with the runtime user (nonroot = 65532) as owner. A new named volume takes
 # the owner of the image's folder, so the first start can write its data.

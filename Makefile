@@ -1,6 +1,8 @@
 # Yuechuang 越创汇 — the two commands: `make run` and `make test`.
 GO      ?= go
 BIN     := bin/yuechuang
+# The build's name, recorded in backups' manifests.
+RELEASE ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 export CGO_ENABLED ?= 0
 
 .PHONY: run test build web e2e vet bench bench-report loadtest wsload searchbench evalmatch reindex backup restore healthcheck image-check clean
@@ -11,7 +13,7 @@ run: web build
 
 ## build: the one server binary (it embeds whatever frontend/dist holds)
 build:
-	$(GO) build -o $(BIN) ./server
+	$(GO) build -ldflags "-X main.release=$(RELEASE)" -o $(BIN) ./server
 
 ## web: build the web app into frontend/dist (needs Node.js and npm)
 web:

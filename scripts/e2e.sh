@@ -39,7 +39,11 @@ if command -v flock >/dev/null; then
 fi
 (cd frontend && npm run build --silent >/dev/null)
 PLATFORM_ENV="LOGIN_RATE_LIMIT=1000"
+# Scheduled backups on, so the admin's dashboard shows the last one's age.
+backups=$(mktemp -d)
+export BACKUP_DIR=$backups
 . scripts/platform.sh
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" "$backups"' EXIT
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "e2e: the platform did not become ready"; exit 1; }
 cd frontend
 CHROMIUM="$browser" BASE="http://127.0.0.1:$port" node --test --test-concurrency=1 e2e/

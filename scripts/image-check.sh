@@ -5,6 +5,7 @@
 #   the data folders owned by the runtime user (uid 65532, distroless's nonroot),
 #   a first start as that user with nothing but the image's environment,
 #   the HEALTHCHECK command until it passes, a backup and a restore.
+# Also verifies the systemd unit when systemd-analyze is installed.
 # Usage: scripts/image-check.sh [--skip-web]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,8 @@ trap cleanup EXIT
 
 echo "== build (as the Dockerfile's build stage)"
 mkdir -p "$root/usr/local/bin"
-CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$root/usr/local/bin/yuechuang" ./server
+release=$(git describe --tags --always --dirty 2>/dev/null || echo unknown)
+CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.release=$release" -o "$root/usr/local/bin/yuechuang" ./server
 mkdir -p "$root/data" "$root/backups"
 as=()
 if [ "$(id -u)" = 0 ]; then
@@ -57,4 +59,10 @@ archive=$(ls "$root"/backups/yuechuang-*.tar.gz | head -1)
 "${as[@]}" env -i "DATA_DIR=$root/restored" "$bin" restore "$archive"
 owner=$(stat -c %u "$root/data/jwt.key")
 if [ "$(id -u)" = 0 ] && [ "$owner" != 65532 ]; then echo "image-check: FAILED: jwt.key owned by $owner"; exit 1; fi
+if command -v systemd-analyze >/dev/null; then
+  echo "== the systemd unit (scripts/yuechuang.service) verifies"
+  sed "s#/usr/local/bin/yuechuang#$bin#g" scripts/yuechuang.service > "$root/yuechuang.service"
+  out=$(systemd-analyze verify "$root/yuechuang.service" 2>&1 | grep -v -e 'Failed to .*connect' -e 'bus' || true)
+  [ -z "$out" ] || { echo "$out"; echo "image-check: FAILED: systemd-analyze verify"; exit 1; }
+fi
 echo "image-check: OK"

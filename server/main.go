@@ -7,6 +7,8 @@
 //	yuechuang backup [-o FILE] archive DATA_DIR while the server runs
 //	yuechuang restore FILE    restore an archive into an empty DATA_DIR
 //	yuechuang healthcheck     exit 0 when /readyz on LISTEN_ADDR answers 200
+//	yuechuang export -o DIR   the whole embedded database in mongodump's layout
+//	yuechuang import DIR      load an export into MONGODB_URI (or an empty DATA_DIR)
 package main
 
 import (
@@ -18,6 +20,10 @@ import (
 	"os/signal"
 	"syscall"
 )
+
+// release names the build (git describe), set by the Makefile and the
+// Dockerfile with -ldflags "-X main.release=…"; backups record it.
+var release string
 
 func main() {
 	if err := run(os.Args[1:], os.Getenv); err != nil {
@@ -67,8 +73,12 @@ func run(args []string, getenv func(string) string) error {
 		return restoreCmd(ctx, cfg, args[1:], os.Stdout)
 	case "healthcheck":
 		return healthcheck(ctx, cfg)
+	case "export":
+		return exportCmd(ctx, cfg, args[1:], os.Stdout)
+	case "import":
+		return importCmd(ctx, cfg, args[1:], os.Stdout)
 	default:
-		return fmt.Errorf("unknown command %q (commands: serve, create-admin, reindex, backup, restore, healthcheck)", cmd)
+		return fmt.Errorf("unknown command %q (commands: serve, create-admin, reindex, backup, restore, healthcheck, export, import)", cmd)
 	}
 
 	m := NewMain(cfg, log)

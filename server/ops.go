@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/backup"
+	"github.com/yuechuang/yuechuang/server/ferret"
 	"github.com/yuechuang/yuechuang/server/httpapi"
 	"github.com/yuechuang/yuechuang/server/mongo"
 )
@@ -58,7 +59,7 @@ func backupCmd(ctx context.Context, cfg Config, args []string, log *slog.Logger,
 // runBackup archives cfg's data directory to out.
 func runBackup(ctx context.Context, cfg Config, out string, progress func(string)) (backup.Manifest, error) {
 	return backup.Create(ctx, backup.Options{
-		DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != "", Out: out, Progress: progress,
+		DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != "", Out: out, Progress: progress, Release: release,
 	})
 }
 
@@ -139,6 +140,56 @@ func (b backupReports) BackupReport(now time.Time) httpapi.BackupReport {
 
 // newScheduler returns the scheduled backups cfg asks for.
 func newScheduler(cfg Config, log *slog.Logger) *backup.Scheduler {
-	return backup.NewScheduler(backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != ""},
+	return backup.NewScheduler(backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != "", Release: release},
 		cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log.With("component", "backup"))
+}
+
+// exportCmd is `yuechuang export -o DIR`.
+func exportCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	out := fs.String("o", "", "the folder to write (new or empty)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() > 0 {
+		return errors.New("usage: yuechuang export -o DIR")
+	}
+	m, err := backup.Export(ctx, backup.Options{DataDir: cfg.DataDir, Database: cfg.MongoDB, External: cfg.MongoURI != "", Release: release}, *out)
+	if err != nil {
+		return err
+	}
+	var docs int64
+	for _, n := range m.Counts {
+		docs += n
+	}
+	fmt.Fprintf(stdout, "exported %d documents in %d collections to %s (mongodump's layout, schema version %d)\n",
+		docs, len(m.Counts), *out, m.SchemaVersion)
+	return nil
+}
+
+// importCmd is `yuechuang import DIR`: into MONGODB_URI, or into the
+// embedded database of an unused DATA_DIR.
+func importCmd(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: yuechuang import DIR (from yuechuang export or mongodump)")
+	}
+	uri := cfg.MongoURI
+	if uri == "" {
+		srv, err := ferret.Start(filepath.Join(cfg.DataDir, backup.FerretDir), nil)
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		uri = srv.URI()
+	}
+	counts, err := backup.Import(ctx, args[0], uri, cfg.MongoDB, mongo.SchemaVersion)
+	if err != nil {
+		return err
+	}
+	var docs int64
+	for _, n := range counts {
+		docs += n
+	}
+	fmt.Fprintf(stdout, "imported %d documents in %d collections into %s; the search index is built on the first start\n", docs, len(counts), cfg.MongoDB)
+	return nil
 }

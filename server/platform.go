@@ -300,7 +300,7 @@ func (m *Main) DemoAccounts() []seed.Account { return m.accounts }
 func (m *Main) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- m.http.App().Listener(m.ln) }()
-	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()))
+	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()), "release", release)
 	go m.sweepTokens(ctx)
 	go m.indexer.Run(ctx)
 	go m.roadshows.RunReminders(ctx)

@@ -254,6 +254,10 @@ describe('Yuechuang in the browser', () => {
     await admin.waitForSelector('[data-test=targets] >> text=已保存', wait)
     const startups = (await api('/stats/program')).figures.find((f) => f.key === 'startups')
     assert.equal(startups.target, 1000, 'the saved target is not the one counted against')
+    // The platform backed itself up at start (BACKUP_DIR is set): the admin sees how old that is.
+    const age = await admin.waitForSelector('[data-test=backup-age]', wait)
+    assert.match(await age.textContent(), /最近一次成功备份：\d+ \S+前/)
+    assert.equal(await admin.locator('[data-test=backup-stale]').count(), 0, 'a fresh backup is called stale')
     // Chinese first, English on request, remembered across pages.
     await admin.click('header button:has-text("EN")')
     await admin.waitForSelector('main h1:has-text("Program dashboard")', wait)

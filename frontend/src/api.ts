@@ -197,3 +197,24 @@ export function roomCursor(f: { type: string; seq: number }, since = ''): string
 export function noteCursor(f: { type: string; data: any }, _since = ''): string {
   return f.type === 'notification' && f.data?.id ? f.data.id : ''
 }
+
+// BackupReport is GET /admin/backups: scheduled backups as the operator
+// must see them.
+export interface BackupReport {
+  enabled: boolean
+  external: boolean
+  dir: string
+  everySeconds: number
+  keep: number
+  lastGoodAt: string | null
+  ageSeconds: number
+  stale: boolean
+  lastSize: number
+  failures: number
+  lastFailureAt: string | null
+  lastError: string
+}
+
+export function backupReport(): Promise<BackupReport> {
+  return api<BackupReport>('GET', '/admin/backups')
+}

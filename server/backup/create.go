@@ -46,6 +46,9 @@ type Options struct {
 	Progress func(stage string)
 	// Now, if set, replaces time.Now for the manifest.
 	Now func() time.Time
+	// Release, if set, names the build in the manifest instead of the
+	// module version (see Build).
+	Release string
 }
 
 func (o Options) progress(stage string) {
@@ -95,6 +98,9 @@ func Create(ctx context.Context, o Options) (m Manifest, err error) {
 	}
 	m = Manifest{Format: Format, CreatedAt: now().UTC(), Embedded: !o.External, SearchIndex: SearchRebuilt}
 	m.Release, m.Commit = Build()
+	if o.Release != "" {
+		m.Release = o.Release
+	}
 	if !o.External {
 		o.progress("snapshot")
 		if _, err := ferret.Snapshot(ctx, filepath.Join(o.DataDir, FerretDir), filepath.Join(staging, FerretDir)); err != nil {
@@ -161,6 +167,13 @@ func removeAbandoned(dir string) {
 			_ = os.Remove(p)
 		}
 		f.Close()
+	}
+	// A backup killed after its rename leaves its staging folder alone.
+	stagings, _ := filepath.Glob(filepath.Join(dir, ".*"+stagingExt))
+	for _, st := range stagings {
+		if _, err := os.Stat(strings.TrimSuffix(st, stagingExt) + partialExt); errors.Is(err, fs.ErrNotExist) {
+			_ = os.RemoveAll(st)
+		}
 	}
 }
 
