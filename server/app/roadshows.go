@@ -483,16 +483,18 @@ type RecordAttendance struct {
 	People []domain.Attendance `json:"people,omitempty"`
 }
 
-// Record returns the room's record, built from its stored events: hidden
-// messages and questions are left out; who was interested and who attended
-// is shown to the host (and each founder for their own startup).
+// Record returns the room's record, built from its stored events, to those
+// the room admits (domain.Roadshow.RecordRefusal): hidden messages and
+// questions are left out; who was interested and who attended is shown to
+// the host (and each founder for their own startup).
 func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string) (*Record, error) {
 	r, err := svc.store.RoadshowByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !svc.canSee(actor, r) {
-		return nil, domain.ErrNotFound
+	err = r.RecordRefusal(actor.UserID, actor.Role, func() (bool, error) { return svc.store.IsRegistered(ctx, id, actor.UserID) })
+	if err != nil {
+		return nil, err
 	}
 	events, err := svc.store.RoomEvents(ctx, id)
 	if err != nil {

@@ -98,6 +98,7 @@ type Deck struct {
 	StartupID  string    `json:"startupId" bson:"_id"`
 	FileID     string    `json:"-" bson:"fileId"`
 	Size       int64     `json:"size" bson:"size"`
+	Pages      int       `json:"pages,omitempty" bson:"pages,omitempty"`
 	UploadedAt time.Time `json:"uploadedAt" bson:"uploadedAt"`
 	Grants     []string  `json:"grants" bson:"grants"` // investor user ids
 }
@@ -110,4 +111,9 @@ type DeckView struct {
 	Name      string             `json:"name" bson:"name"`
 	At        time.Time          `json:"at" bson:"at"`
 	Pages     map[string]float64 `json:"pages" bson:"pages"` // page number → seconds, if the viewer reported it
+	// A view in a roadshow room: one per viewer (signed-out guests share
+	// one, ViewerID empty), counting reads and the last page reached.
+	RoadshowID string `json:"roadshowId,omitempty" bson:"roadshowId,omitempty"`
+	UpToPage   int    `json:"upToPage,omitempty" bson:"upToPage,omitempty"`
+	Reads      int    `json:"reads,omitempty" bson:"reads,omitempty"`
 }

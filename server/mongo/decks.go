@@ -98,3 +98,17 @@ func (d *DB) DeckViewsOf(ctx context.Context, startupID string) ([]domain.DeckVi
 	}
 	return out, nil
 }
+
+// LogRoomDeckView counts one read of a deck in a roadshow room into the
+// view v.ID, creating it on the first read: one record per viewer and room
+// rather than one per page turn. Its filter is the _id alone, so FerretDB
+// finds it through its index.
+func (d *DB) LogRoomDeckView(ctx context.Context, v *domain.DeckView) error {
+	_, err := d.db.Collection(colDeckViews).UpdateOne(ctx, bson.D{{Key: "_id", Value: v.ID}}, bson.D{
+		{Key: "$setOnInsert", Value: bson.D{{Key: "startupId", Value: v.StartupID}, {Key: "viewerId", Value: v.ViewerID},
+			{Key: "name", Value: v.Name}, {Key: "at", Value: v.At}, {Key: "pages", Value: bson.D{}}, {Key: "roadshowId", Value: v.RoadshowID}}},
+		{Key: "$inc", Value: bson.D{{Key: "reads", Value: 1}}},
+		{Key: "$max", Value: bson.D{{Key: "upToPage", Value: v.UpToPage}}},
+	}, options.UpdateOne().SetUpsert(true))
+	return mapErr("log room deck view", err)
+}
