@@ -14,13 +14,15 @@ const (
 	NoteRoadshowNew    = "roadshow.scheduled" // a roadshow in your sectors or space
 	NoteRoadshowSoon   = "roadshow.soon"      // a roadshow you registered for starts in 15 minutes
 	NoteRoadshowLive   = "roadshow.started"
-	NoteQuestion       = "question" // a new question on your pitch
-	NoteDigest         = "digest"   // the daily summary of what waited
+	NoteRoadshowInvite = "roadshow.invitation" // a host invites your startup to present
+	NoteRoadshowAnswer = "roadshow.answered"   // a founder accepted or declined your invitation
+	NoteQuestion       = "question"            // a new question on your pitch
+	NoteDigest         = "digest"              // the daily summary of what waited
 )
 
 // NotificationTypes lists every type a user can set a delivery for.
 var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined, NoteMatch,
-	NoteDeckRequested, NoteDeckGranted, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteQuestion}
+	NoteDeckRequested, NoteDeckGranted, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteRoadshowInvite, NoteRoadshowAnswer, NoteQuestion}
 
 // Deliveries: how a type of notification reaches a user.
 const (

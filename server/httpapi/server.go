@@ -175,6 +175,9 @@ func (s *Server) routes() {
 	v1.Post("/roadshows/:id/end", s.transition("end"))
 	v1.Get("/roadshows/:id/record", s.roadshowRecord)
 	v1.Get("/roadshows/:id/decks/:startupId", s.roadshowDeck)
+	v1.Get("/me/invitations", s.myInvitations)
+	v1.Post("/roadshows/:id/invitations/:startupId/accept", s.answerInvitation(true))
+	v1.Post("/roadshows/:id/invitations/:startupId/decline", s.answerInvitation(false))
 	v1.Post("/realtime/ticket", s.ticket)
 	a.Get("/ws/roadshows/:id", s.roadshowSocket)
 

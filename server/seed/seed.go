@@ -118,8 +118,20 @@ func (s *seeder) roadshows(ctx context.Context, manager *domain.User, spaces []*
 		in := app.RoadshowInput{Title: ptr(rs.title), SpaceID: ptr(spaces[0].ID), StartsAt: ptr(rs.at), Visibility: ptr(rs.visibility),
 			StreamURL: ptr("https://live.example.cn/yuechuang/" + fmt.Sprint(i+1)), Slots: &slots,
 			Description: ptr("每个项目路演后有问答环节，投资人可在直播间点击“感兴趣”。")}
-		if _, err := s.Roadshows.Create(ctx, host, in); err != nil {
+		r, err := s.Roadshows.Create(ctx, host, in)
+		if err != nil {
 			return err
+		}
+		// The demo's founders accept to present, as presenting needs their
+		// consent; the last one of the second roadshow has not answered yet.
+		for j, st := range published[i*3 : i*3+3] {
+			if i == 1 && j == 2 {
+				break
+			}
+			founder := domain.Actor{UserID: st.OwnerID, Role: domain.RoleFounder}
+			if _, err := s.Roadshows.Answer(ctx, founder, r.ID, st.ID, true); err != nil {
+				return fmt.Errorf("demo consent: %w", err)
+			}
 		}
 	}
 	return nil
