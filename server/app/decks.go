@@ -223,8 +223,9 @@ func (svc *Decks) Request(ctx context.Context, actor domain.Actor, startupID str
 	if err != nil {
 		return err
 	}
-	return svc.notify.Notify(ctx, s.OwnerID, domain.NoteDeckRequested, map[string]any{"startupId": s.ID, "startupName": s.Name,
-		"investorUserId": actor.UserID, "investorName": inv.Name, "verified": inv.Verified})
+	// One investor's repeated requests reach the founder once while unread.
+	return svc.notify.NotifyMany(ctx, []Note{{UserID: s.OwnerID, Type: domain.NoteDeckRequested, From: actor.UserID, Subject: s.ID,
+		Data: map[string]any{"startupId": s.ID, "startupName": s.Name, "investorUserId": actor.UserID, "investorName": inv.Name, "verified": inv.Verified}}})
 }
 
 // Grant lets an investor read the deck; only the founder or an admin may.
