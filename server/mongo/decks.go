@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -66,6 +67,9 @@ func (d *DB) DeckOf(ctx context.Context, startupID string) (*domain.Deck, error)
 // AddDeckView logs a look at a deck, assigning its id.
 func (d *DB) AddDeckView(ctx context.Context, v *domain.DeckView) error {
 	v.ID = NewID()
+	if err := d.listAdd(ctx, listDeckViews, v.StartupID, v.ID); err != nil {
+		return err
+	}
 	_, err := d.db.Collection(colDeckViews).InsertOne(ctx, v)
 	return mapErr("add deck view", err)
 }
@@ -85,25 +89,30 @@ func (d *DB) SaveDeckView(ctx context.Context, v *domain.DeckView) error {
 	return mapErr("save deck view", err)
 }
 
-// DeckViewsOf returns the views of a startup's deck, newest first.
+// DeckViewsOf returns the views of a startup's deck, newest first: the
+// startup's list of views, then each view by _id.
 func (d *DB) DeckViewsOf(ctx context.Context, startupID string) ([]domain.DeckView, error) {
-	cur, err := d.db.Collection(colDeckViews).Find(ctx, bson.D{{Key: "startupId", Value: startupID}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}))
+	ids, err := d.list(ctx, listDeckViews, startupID)
 	if err != nil {
-		return nil, mapErr("deck views", err)
+		return nil, err
 	}
-	out := []domain.DeckView{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr("deck views decode", err)
-	}
-	return out, nil
+	slices.Reverse(ids)
+	return byIDs[domain.DeckView](ctx, d, colDeckViews, ids)
 }
 
 // LogRoomDeckView counts one read of a deck in a roadshow room into the
 // view v.ID, creating it on the first read: one record per viewer and room
-// rather than one per page turn. Its filter is the _id alone, so FerretDB
-// finds it through its index.
+// rather than one per page turn. Every filter is the _id alone, so FerretDB
+// finds it through its index; a new view joins the startup's list first,
+// as AddDeckView's do.
 func (d *DB) LogRoomDeckView(ctx context.Context, v *domain.DeckView) error {
+	if _, err := d.DeckViewByID(ctx, v.ID); domain.IsKind(err, domain.KindNotFound) {
+		if err := d.listAdd(ctx, listDeckViews, v.StartupID, v.ID); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
 	_, err := d.db.Collection(colDeckViews).UpdateOne(ctx, bson.D{{Key: "_id", Value: v.ID}}, bson.D{
 		{Key: "$setOnInsert", Value: bson.D{{Key: "startupId", Value: v.StartupID}, {Key: "viewerId", Value: v.ViewerID},
 			{Key: "name", Value: v.Name}, {Key: "at", Value: v.At}, {Key: "pages", Value: bson.D{}}, {Key: "roadshowId", Value: v.RoadshowID}}},
