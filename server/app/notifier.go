@@ -23,7 +23,7 @@ type NotifyStore interface {
 	// De-duplication (domain.NoteDedupKey).
 	NoteKeyHolder(ctx context.Context, key string) (string, error)
 	SetNoteKey(ctx context.Context, key, notificationID string) error
-	NotificationByID(ctx context.Context, id string) (*domain.Notification, error)
+	NotificationOf(ctx context.Context, userID, id string) (*domain.Notification, error)
 }
 
 // Pusher delivers a stored notification to a user's open sessions; the
@@ -101,7 +101,7 @@ func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
 		}
 		key := domain.NoteDedupKey(nt.UserID, nt.Type, nt.From, nt.Subject)
 		if key != "" {
-			dup, err := n.pending(ctx, key)
+			dup, err := n.pending(ctx, nt.UserID, key)
 			if err != nil {
 				return err
 			}
@@ -135,12 +135,12 @@ func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
 
 // pending reports whether the last notification stored under key is
 // still unread.
-func (n *Notifier) pending(ctx context.Context, key string) (bool, error) {
+func (n *Notifier) pending(ctx context.Context, userID, key string) (bool, error) {
 	id, err := n.store.NoteKeyHolder(ctx, key)
 	if err != nil || id == "" {
 		return false, err
 	}
-	last, err := n.store.NotificationByID(ctx, id)
+	last, err := n.store.NotificationOf(ctx, userID, id)
 	if domain.IsKind(err, domain.KindNotFound) {
 		return false, nil
 	}

@@ -40,11 +40,25 @@ func (d *DB) SetNoteKey(ctx context.Context, key, id string) error {
 	return mapErr("set notification key", err)
 }
 
-// NotificationByID returns a stored notification.
-func (d *DB) NotificationByID(ctx context.Context, id string) (*domain.Notification, error) {
-	var n domain.Notification
-	if err := d.db.Collection(colNotifications).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&n); err != nil {
-		return nil, mapErr("notification", err)
+// NotificationOf returns userID's notification with id: the head, then
+// the one bucket that holds it.
+func (d *DB) NotificationOf(ctx context.Context, userID, id string) (*domain.Notification, error) {
+	h, err := d.head(ctx, userID)
+	if err != nil {
+		return nil, err
 	}
-	return &n, nil
+	if h.Count == 0 {
+		return nil, domain.ErrNotFound
+	}
+	items, err := d.bucket(ctx, userID, findBucket(h, id))
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		if it.ID == id {
+			n := it.Notification
+			return &n, nil
+		}
+	}
+	return nil, domain.ErrNotFound
 }
