@@ -253,7 +253,7 @@ func (m *Main) seed(ctx context.Context, svc httpapi.Services, hasher *auth.Hash
 	m.log.Info("loading demo data set", "startups", sizes.Startups, "investors", sizes.Investors, "spaces", sizes.Spaces)
 	m.accounts, err = seed.Demo(ctx, seed.Deps{
 		Users: m.db, Hasher: hasher, Startups: svc.Startups, Investors: svc.Investors, Spaces: svc.Spaces, Roadshows: svc.Roadshows,
-		Decks: svc.Decks, Taxonomy: svc.Taxonomy,
+		Decks: svc.Decks, Registry: svc.Registry, Taxonomy: svc.Taxonomy,
 	}, sizes)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)

@@ -159,6 +159,12 @@ describe('Yuechuang in the browser', () => {
     await host.click('[data-test=schedule-submit]')
     await host.waitForURL(/\/roadshows\/[^/]+\/live$/, wait)
     roadshowPath = new URL(host.url()).pathname
+    // Presenting needs the founder's consent: the agenda entry is an invitation the founder accepts.
+    await founder.goto(base + '/me/startups')
+    const invitation = founder.locator('[data-test=invitation]', { hasText: `E2E 芯片专场路演 ${run}` })
+    await invitation.locator('[data-test=accept-invitation]').click()
+    await founder.waitForSelector(`[data-test=invitation][data-consent=accepted] >> text=E2E 芯片专场路演 ${run}`, wait)
+    await shot(founder, 'founder-invitation')
     await host.waitForSelector('[data-test=host-console] [data-test=start]', wait)
     await host.click('[data-test=start]')
     await host.waitForSelector(`[data-test=stage] >> text=${startupName}`, wait)

@@ -14,6 +14,8 @@ const sentences: Record<string, [(d: any) => string, (d: any) => string]> = {
   'roadshow.scheduled': [(d) => `新路演：${d.title}`, (d) => `New roadshow: ${d.title}`],
   'roadshow.soon': [(d) => `15 分钟后开始：${d.title}`, (d) => `Starts in 15 minutes: ${d.title}`],
   'roadshow.started': [(d) => `路演开始了：${d.title}`, (d) => `Roadshow started: ${d.title}`],
+  'roadshow.invitation': [(d) => `路演邀请：${d.title} / ${d.startupName}`, (d) => `Invited to present: ${d.title} / ${d.startupName}`],
+  'roadshow.answered': [(d) => `${d.startupName} ${d.accepted ? '接受了' : '婉拒了'}路演邀请：${d.title}`, (d) => `${d.startupName} ${d.accepted ? 'accepted' : 'declined'} to present: ${d.title}`],
   question: [(d) => `新提问：${d.text}`, (d) => `New question: ${d.text}`],
   digest: [(d) => `今日摘要：${d.total} 条`, (d) => `Today's digest: ${d.total}`],
 }
@@ -26,6 +28,8 @@ export function describe(n: Note): string {
 export function linkOf(n: Note): string {
   const d = n.data || {}
   if (n.type.startsWith('intro.')) return '/me/intros'
+  if (n.type === 'roadshow.invitation') return '/me/startups'
+  if (n.type === 'roadshow.answered') return '/me/space'
   if (n.type.startsWith('roadshow.') || n.type === 'question') return d.roadshowId ? `/roadshows/${d.roadshowId}` : '/roadshows'
   if (n.type === 'deck.requested') return '/me/startups'
   if (d.startupId) return `/startups/${d.startupId}`

@@ -3,10 +3,12 @@ package app
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strconv"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/pdf"
 )
 
 // DeckStore stores decks, their files and their views.
@@ -22,6 +24,10 @@ type DeckStore interface {
 	DeckViewsOf(ctx context.Context, startupID string) ([]domain.DeckView, error)
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 	UserByID(ctx context.Context, id string) (*domain.User, error)
+	// For decks shown in roadshow rooms.
+	RoadshowByID(ctx context.Context, id string) (*domain.Roadshow, error)
+	IsRegistered(ctx context.Context, roadshowID, userID string) (bool, error)
+	LogRoomDeckView(ctx context.Context, v *domain.DeckView) error
 }
 
 // MaxDeckBytes bounds a deck upload.
@@ -34,6 +40,7 @@ type Decks struct {
 	store     DeckStore
 	investors InvestorReader
 	notify    Notify
+	pages     deckPages
 	now       func() time.Time
 }
 
@@ -57,18 +64,27 @@ func (svc *Decks) owned(ctx context.Context, actor domain.Actor, startupID strin
 	return s, nil
 }
 
-// Upload replaces a startup's deck; only its founder or an admin may.
-func (svc *Decks) Upload(ctx context.Context, actor domain.Actor, startupID string, pdf []byte) (*domain.Deck, error) {
+// Upload replaces a startup's deck; only its founder or an admin may. The
+// file must parse as a PDF that opens without a password, not merely start
+// like one, so that every reader can open it.
+func (svc *Decks) Upload(ctx context.Context, actor domain.Actor, startupID string, data []byte) (*domain.Deck, error) {
 	if _, err := svc.owned(ctx, actor, startupID); err != nil {
 		return nil, err
 	}
-	if len(pdf) > MaxDeckBytes {
+	if len(data) > MaxDeckBytes {
 		return nil, domain.CodedError(domain.KindTooLarge, "deck_too_large", "路演材料最大 20 MB / a deck may be at most 20 MB")
 	}
-	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+	if !bytes.HasPrefix(data, []byte("%PDF-")) {
 		return nil, domain.CodedError(domain.KindInvalid, "not_pdf", "路演材料须为 PDF 文件 / the deck must be a PDF file")
 	}
-	fileID, err := svc.store.SaveDeckFile(ctx, startupID+".pdf", pdf)
+	pages, err := pdf.Check(data)
+	if errors.Is(err, pdf.ErrEncrypted) {
+		return nil, domain.CodedError(domain.KindInvalid, "pdf_encrypted", "路演材料不能设打开密码 / the deck must open without a password")
+	}
+	if err != nil {
+		return nil, domain.CodedError(domain.KindInvalid, "pdf_unparseable", "文件无法解析为 PDF（可能已损坏）/ the file does not parse as a PDF (it may be damaged)")
+	}
+	fileID, err := svc.store.SaveDeckFile(ctx, startupID+".pdf", data)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +92,7 @@ func (svc *Decks) Upload(ctx context.Context, actor domain.Actor, startupID stri
 	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
 		return nil, err
 	}
-	dk := &domain.Deck{StartupID: startupID, FileID: fileID, Size: int64(len(pdf)), UploadedAt: svc.now().UTC(), Grants: []string{}}
+	dk := &domain.Deck{StartupID: startupID, FileID: fileID, Size: int64(len(data)), Pages: pages, UploadedAt: svc.now().UTC(), Grants: []string{}}
 	if old != nil {
 		dk.Grants = old.Grants
 	}
@@ -133,12 +149,12 @@ func (svc *Decks) Read(ctx context.Context, actor domain.Actor, startupID string
 		}
 		return nil, nil, errDeckForbidden
 	}
-	pdf, err := svc.store.DeckFile(ctx, dk.FileID)
+	data, err := svc.store.DeckFile(ctx, dk.FileID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if actor.Owns(s.OwnerID) {
-		return pdf, nil, nil
+		return data, nil, nil
 	}
 	u, err := svc.store.UserByID(ctx, actor.UserID)
 	if err != nil {
@@ -148,7 +164,7 @@ func (svc *Decks) Read(ctx context.Context, actor domain.Actor, startupID string
 	if err := svc.store.AddDeckView(ctx, v); err != nil {
 		return nil, nil, err
 	}
-	return pdf, v, nil
+	return data, v, nil
 }
 
 // ReportPages records how long the viewer spent on each page of a view.
@@ -207,8 +223,9 @@ func (svc *Decks) Request(ctx context.Context, actor domain.Actor, startupID str
 	if err != nil {
 		return err
 	}
-	return svc.notify.Notify(ctx, s.OwnerID, domain.NoteDeckRequested, map[string]any{"startupId": s.ID, "startupName": s.Name,
-		"investorUserId": actor.UserID, "investorName": inv.Name, "verified": inv.Verified})
+	// One investor's repeated requests reach the founder once while unread.
+	return svc.notify.NotifyMany(ctx, []Note{{UserID: s.OwnerID, Type: domain.NoteDeckRequested, From: actor.UserID, Subject: s.ID,
+		Data: map[string]any{"startupId": s.ID, "startupName": s.Name, "investorUserId": actor.UserID, "investorName": inv.Name, "verified": inv.Verified}}})
 }
 
 // Grant lets an investor read the deck; only the founder or an admin may.
@@ -244,32 +261,4 @@ func (svc *Decks) Grant(ctx context.Context, actor domain.Actor, startupID, inve
 		return nil, err
 	}
 	return dk, nil
-}
-
-// Presented returns the deck of a startup in r's agenda to its room: a
-// founder who takes a slot shows the deck to the audience while the
-// roadshow is live. The host and the presenters may open it before, to
-// check it; after the end it is private again. Callers check first that
-// actor may be in r's room.
-func (svc *Decks) Presented(ctx context.Context, actor domain.Actor, r *domain.Roadshow, startupID string) ([]byte, error) {
-	inAgenda := false
-	for _, sl := range r.Slots {
-		inAgenda = inAgenda || sl.StartupID == startupID
-	}
-	if !inAgenda {
-		return nil, domain.ErrNotFound
-	}
-	backstage := actor.Owns(r.OwnerID) || (actor.UserID != "" && r.Presents(actor.UserID))
-	if r.Status != domain.RoadshowLive && !backstage {
-		return nil, domain.CodedError(domain.KindForbidden, "roadshow_not_live",
-			"路演进行中才展示路演材料 / decks are shown while the roadshow is live")
-	}
-	dk, err := svc.store.DeckOf(ctx, startupID)
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, domain.CodedError(domain.KindNotFound, "no_deck", "尚未上传路演材料 / no deck uploaded yet")
-	}
-	if err != nil {
-		return nil, err
-	}
-	return svc.store.DeckFile(ctx, dk.FileID)
 }

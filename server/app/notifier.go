@@ -20,6 +20,10 @@ type NotifyStore interface {
 	MarkRead(ctx context.Context, userID string, ids []string) error
 	NotificationSettingsOf(ctx context.Context, userID string) (*domain.NotificationSettings, error)
 	SaveNotificationSettings(ctx context.Context, s *domain.NotificationSettings) error
+	// De-duplication (domain.NoteDedupKey).
+	NoteKeyHolder(ctx context.Context, key string) (string, error)
+	SetNoteKey(ctx context.Context, key, notificationID string) error
+	NotificationOf(ctx context.Context, userID, id string) (*domain.Notification, error)
 }
 
 // Pusher delivers a stored notification to a user's open sessions; the
@@ -40,6 +44,8 @@ type Notifier struct {
 	// a fan-out to thousands needs no reads.
 	mu       sync.RWMutex
 	settings map[string]*domain.NotificationSettings
+
+	senders senderLimits
 }
 
 // NewNotifier returns a Notifier; Load fills its settings.
@@ -66,11 +72,15 @@ func (n *Notifier) delivery(userID, typ string) string {
 	return domain.DeliverLive
 }
 
-// Note is one notification to send.
+// Note is one notification to send. A note with a sender (From) about a
+// subject is not stored again while the last one like it is unread, and
+// counts against the sender's limit (domain.NoteDedupKey).
 type Note struct {
-	UserID string
-	Type   string
-	Data   map[string]any
+	UserID  string
+	Type    string
+	Data    map[string]any
+	From    string // the user whose act this tells of, if one
+	Subject string // what it is about: a startup, a roadshow
 }
 
 // Notify tells userID about an event of type typ. It is stored before it
@@ -83,15 +93,37 @@ func (n *Notifier) Notify(ctx context.Context, userID, typ string, data map[stri
 func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
 	now := n.now().UTC()
 	stored := make([]*domain.Notification, 0, len(notes))
+	keys := make([]string, 0, len(notes))
 	for _, nt := range notes {
 		d := n.delivery(nt.UserID, nt.Type)
 		if d == domain.DeliverOff {
 			continue
 		}
+		key := domain.NoteDedupKey(nt.UserID, nt.Type, nt.From, nt.Subject)
+		if key != "" {
+			dup, err := n.pending(ctx, nt.UserID, key)
+			if err != nil {
+				return err
+			}
+			if dup {
+				continue
+			}
+			if !n.senders.allow(nt.From, now) {
+				return domain.ErrSenderLimit
+			}
+		}
 		stored = append(stored, &domain.Notification{UserID: nt.UserID, Type: nt.Type, Data: nt.Data, Digest: d == domain.DeliverDigest, CreatedAt: now})
+		keys = append(keys, key)
 	}
 	if err := n.store.CreateNotifications(ctx, stored); err != nil {
 		return err
+	}
+	for i, note := range stored {
+		if keys[i] != "" {
+			if err := n.store.SetNoteKey(ctx, keys[i], note.ID); err != nil {
+				return err
+			}
+		}
 	}
 	for _, note := range stored {
 		if !note.Digest {
@@ -99,6 +131,55 @@ func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
 		}
 	}
 	return nil
+}
+
+// pending reports whether the last notification stored under key is
+// still unread.
+func (n *Notifier) pending(ctx context.Context, userID, key string) (bool, error) {
+	id, err := n.store.NoteKeyHolder(ctx, key)
+	if err != nil || id == "" {
+		return false, err
+	}
+	last, err := n.store.NotificationOf(ctx, userID, id)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return !last.Read, nil
+}
+
+// senderLimits is a token bucket per sender: domain.SenderNoteBurst at
+// once, refilled at domain.SenderNotesPerDay. In memory: a restart forgives.
+type senderLimits struct {
+	mu      sync.Mutex
+	buckets map[string]*senderBucket
+}
+
+type senderBucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func (l *senderLimits) allow(from string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.buckets == nil {
+		l.buckets = map[string]*senderBucket{}
+	}
+	b := l.buckets[from]
+	if b == nil {
+		b = &senderBucket{tokens: domain.SenderNoteBurst, at: now}
+		l.buckets[from] = b
+	}
+	b.tokens = min(domain.SenderNoteBurst, b.tokens+now.Sub(b.at).Hours()*domain.SenderNotesPerDay/24)
+	b.at = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
 }
 
 // NotificationList is a page of notifications with the unread count.

@@ -22,6 +22,7 @@ type RegistryStore interface {
 	ListStartups(ctx context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error)
 	CreateStartup(ctx context.Context, s *domain.Startup) error
 	UpdateStartup(ctx context.Context, s *domain.Startup, prevVersion int) error
+	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 }
 
 // Registry imports and exports a maker space's startup registry (创客企业库).
@@ -230,8 +231,11 @@ func hasField(m map[int]string, f string) bool {
 
 // Import reads a CSV registry for space id. Without commit it only
 // previews: every row with its problems. With commit it saves the good
-// rows as draft profiles resident in the space, matching earlier imports by
-// name so that importing the same file twice creates nothing new.
+// rows as draft profiles the space owns, matching earlier imports by name
+// so that importing the same file twice creates nothing new. A row naming a
+// founder's startup changes only the space's facts of a confirmed,
+// published resident (domain.RegistryMayChange), never a founder's profile
+// or draft.
 func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID string, data []byte, commit bool) (*ImportResult, error) {
 	sp, err := managedSpace(ctx, r.store, actor, spaceID)
 	if err != nil {
@@ -242,17 +246,15 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 		return nil, err
 	}
 	existing := map[string]*domain.Startup{}
-	for page := 1; ; page++ {
-		items, total, err := r.store.ListStartups(ctx, domain.StartupFilter{SpaceID: spaceID}, domain.Page{Page: page, PageSize: domain.MaxPageSize})
-		if err != nil {
-			return nil, err
+	err = r.eachInSpace(ctx, spaceID, func(s *domain.Startup) error {
+		name := strings.TrimSpace(s.Name)
+		if prev := existing[name]; prev == nil || prev.OwnerID != sp.OwnerID {
+			existing[name] = s // the space's own row wins a tie of names
 		}
-		for i := range items {
-			existing[strings.TrimSpace(items[i].Name)] = &items[i]
-		}
-		if page*domain.MaxPageSize >= total {
-			break
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	seen := map[string]int{}
 	for _, row := range rows {
@@ -299,10 +301,19 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 		if ir.HighTech, ok = yes(row["highTech"]); !ok {
 			ir.Problems = append(ir.Problems, "高新技术企业须为是或否 / high-tech must be 是 or 否")
 		}
+		may := domain.RegistryChangeNone
+		if ex := existing[ir.Name]; ex != nil {
+			if may = domain.RegistryMayChange(ex, sp); may == domain.RegistryChangeNone {
+				ir.Problems = append(ir.Problems, "该项目由创始人维护，且不是已确认入驻的已发布项目 / the startup is its founder's and not a confirmed, published resident")
+			}
+		}
 		switch {
 		case len(ir.Problems) > 0:
 			ir.Action = "skip"
 			res.Bad++
+		case may == domain.RegistryChangeFacts:
+			ir.Action = "facts"
+			res.Good++
 		case existing[ir.Name] != nil:
 			ir.Action = "update"
 			res.Good++
@@ -319,8 +330,8 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 	for _, ir := range res.Rows {
 		switch ir.Action {
 		case "create":
-			s := &domain.Startup{OwnerID: actor.UserID, Name: ir.Name, OneLiner: "", Sector: ir.Sector, Stage: ir.Stage, District: ir.District,
-				SpaceID: spaceID, TeamSize: ir.TeamSize, AskWan: ir.AskWan, HighTech: ir.HighTech, Status: domain.StatusDraft,
+			s := &domain.Startup{OwnerID: sp.OwnerID, Name: ir.Name, OneLiner: "", Sector: ir.Sector, Stage: ir.Stage, District: ir.District,
+				SpaceID: spaceID, Residency: domain.ResidencyConfirmed, TeamSize: ir.TeamSize, AskWan: ir.AskWan, HighTech: ir.HighTech, Status: domain.StatusDraft,
 				IncubatedSince: &now, Team: []domain.TeamMember{}, Tags: []string{}, Links: []domain.Link{}, CreatedAt: now, UpdatedAt: now}
 			if err := r.store.CreateStartup(ctx, s); err != nil {
 				return nil, err
@@ -339,6 +350,16 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 			}
 			r.observer.StartupChanged(s)
 			res.Updated++
+		case "facts":
+			// A founder's confirmed resident: the space states its facts, the founder keeps the profile.
+			s := existing[ir.Name]
+			s.TeamSize, s.HighTech = ir.TeamSize, ir.HighTech
+			s.UpdatedAt = now
+			if err := r.store.UpdateStartup(ctx, s, s.Version); err != nil {
+				return nil, err
+			}
+			r.observer.StartupChanged(s)
+			res.Updated++
 		}
 	}
 	res.Committed = true
@@ -348,7 +369,8 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 // Rows returns space id's registry as a header row and one row per startup,
 // for export as CSV or XLSX; its manager and admins only.
 func (r *Registry) Rows(ctx context.Context, actor domain.Actor, spaceID string) ([][]string, error) {
-	if _, err := managedSpace(ctx, r.store, actor, spaceID); err != nil {
+	sp, err := managedSpace(ctx, r.store, actor, spaceID)
+	if err != nil {
 		return nil, err
 	}
 	rows := [][]string{{"企业名称", "所属行业", "融资阶段", "所在区县", "团队人数", "融资需求（万元）", "高新技术企业", "是否毕业", "状态"}}
@@ -361,19 +383,14 @@ func (r *Registry) Rows(ctx context.Context, actor domain.Actor, spaceID string)
 		return code
 	}
 	yn := map[bool]string{true: "是", false: "否"}
-	for page := 1; ; page++ {
-		items, total, err := r.store.ListStartups(ctx, domain.StartupFilter{SpaceID: spaceID}, domain.Page{Page: page, PageSize: domain.MaxPageSize})
-		if err != nil {
-			return nil, err
+	err = r.eachInSpace(ctx, spaceID, func(s *domain.Startup) error {
+		if !domain.RegistryLists(s, sp) {
+			return nil // others' drafts and unconfirmed requests are not the space's to hand out
 		}
-		for _, s := range items {
-			sec, _ := r.tax.Sector(s.Sector)
-			rows = append(rows, []string{s.Name, sec.Zh, zh(r.tax.Stages, s.Stage), zh(r.tax.Districts, s.District), strconv.Itoa(s.TeamSize),
-				strconv.FormatFloat(s.AskWan, 'f', -1, 64), yn[s.HighTech], yn[s.Graduated], s.Status})
-		}
-		if page*domain.MaxPageSize >= total {
-			break
-		}
-	}
-	return rows, nil
+		sec, _ := r.tax.Sector(s.Sector)
+		rows = append(rows, []string{s.Name, sec.Zh, zh(r.tax.Stages, s.Stage), zh(r.tax.Districts, s.District), strconv.Itoa(s.TeamSize),
+			strconv.FormatFloat(s.AskWan, 'f', -1, 64), yn[s.HighTech], yn[s.Graduated], s.Status})
+		return nil
+	})
+	return rows, err
 }

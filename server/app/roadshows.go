@@ -230,7 +230,8 @@ func (svc *Roadshows) apply(ctx context.Context, actor domain.Actor, r *domain.R
 			s.StartupName, s.OwnerID, s.Sector = st.Name, st.OwnerID, st.Sector
 			slots = append(slots, s)
 		}
-		r.Slots = slots
+		// The agenda is a list of invitations; only what founders accepted is presented.
+		r.Slots, r.Invitations = domain.PlanAgenda(slots, r, r.OwnerID)
 	}
 	return nil
 }
@@ -258,16 +259,16 @@ func (svc *Roadshows) Create(ctx context.Context, actor domain.Actor, in Roadsho
 		return nil, err
 	}
 	var sectors, users []string
-	for _, s := range r.Slots {
+	for _, s := range append(append([]domain.Slot{}, r.Slots...), r.Invitations...) {
 		sectors = append(sectors, s.Sector)
-		users = append(users, s.OwnerID)
 	}
-	users = append(users, svc.audience.InvestorsInSectors(sectors)...)
+	users = svc.audience.InvestorsInSectors(sectors)
 	if r.Visibility == domain.VisibilityInvited {
-		// Invitation-only: only the invited and the presenters hear of it.
-		users = append(append([]string{}, r.Invited...), users[:len(r.Slots)]...)
+		// Invitation-only: only the invited hear of it.
+		users = append([]string{}, r.Invited...)
 	}
 	svc.announce(domain.NoteRoadshowNew, r, users)
+	svc.invite(r, nil) // founders hear of it as an invitation to answer
 	return r, nil
 }
 
@@ -275,7 +276,7 @@ func (svc *Roadshows) Create(ctx context.Context, actor domain.Actor, in Roadsho
 // an invited-only roadshow exists only for its guests, host and presenters.
 func (svc *Roadshows) canSee(actor domain.Actor, r *domain.Roadshow) bool {
 	err := r.EntryRefusal(actor.UserID, actor.Role, func() (bool, error) { return true, nil })
-	return err != domain.ErrNotFound
+	return err != domain.ErrNotFound || (actor.UserID != "" && r.InvitedToPresent(actor.UserID))
 }
 
 // RoadshowView is a roadshow with what the caller needs to know about it.
@@ -298,9 +299,7 @@ func (svc *Roadshows) Get(ctx context.Context, actor domain.Actor, id string) (*
 		return nil, domain.ErrNotFound
 	}
 	v := &RoadshowView{Roadshow: r, IsHost: actor.Owns(r.OwnerID)}
-	if !v.IsHost {
-		r.Invited = nil // the guest list is the host's business
-	}
+	hideAgendaWork(actor, r) // the guest list and invitations are the host's business
 	if actor.UserID != "" {
 		if v.IsRegistered, err = svc.store.IsRegistered(ctx, id, actor.UserID); err != nil {
 			return nil, err
@@ -325,6 +324,7 @@ func (svc *Roadshows) Update(ctx context.Context, actor domain.Actor, id string,
 	if r.Status == domain.RoadshowLive && (in.Slots != nil || in.StartsAt != nil) {
 		return nil, domain.CodedError(domain.KindConflict, "roadshow_live", "路演进行中，不能修改议程或时间 / agenda and time are fixed while live")
 	}
+	before := agendaOf(r)
 	if err := svc.apply(ctx, actor, r, in, false); err != nil {
 		return nil, err
 	}
@@ -336,6 +336,7 @@ func (svc *Roadshows) Update(ctx context.Context, actor domain.Actor, id string,
 	if err := svc.rooms.Reload(ctx, id); err != nil {
 		return nil, err
 	}
+	svc.invite(r, before)
 	return r, nil
 }
 
@@ -375,9 +376,7 @@ func (svc *Roadshows) List(ctx context.Context, actor domain.Actor, spaceID, sta
 			out.Total-- // invitation-only events are not advertised
 			continue
 		}
-		if !actor.Owns(r.OwnerID) {
-			r.Invited = nil
-		}
+		hideAgendaWork(actor, &r)
 		out.Items = append(out.Items, r)
 	}
 	return out, nil
@@ -404,6 +403,7 @@ func (svc *Roadshows) Register(ctx context.Context, actor domain.Actor, id strin
 	if r.Registered, err = svc.store.CountRegistrations(ctx, id); err != nil {
 		return nil, err
 	}
+	hideAgendaWork(actor, r)
 	return &RoadshowView{Roadshow: r, IsHost: actor.Owns(r.OwnerID), IsRegistered: true}, nil
 }
 
@@ -418,6 +418,9 @@ func (svc *Roadshows) Transition(ctx context.Context, actor domain.Actor, id, ac
 	case "start":
 		if r.Status != domain.RoadshowScheduled {
 			return nil, domain.CodedError(domain.KindConflict, "bad_state", "只能开始尚未开始的路演 / only a scheduled roadshow can start")
+		}
+		if err := r.StartRefusal(); err != nil {
+			return nil, err
 		}
 		r.Status, r.StartedAt = domain.RoadshowLive, &now
 	case "advance":
@@ -483,16 +486,18 @@ type RecordAttendance struct {
 	People []domain.Attendance `json:"people,omitempty"`
 }
 
-// Record returns the room's record, built from its stored events: hidden
-// messages and questions are left out; who was interested and who attended
-// is shown to the host (and each founder for their own startup).
+// Record returns the room's record, built from its stored events, to those
+// the room admits (domain.Roadshow.RecordRefusal): hidden messages and
+// questions are left out; who was interested and who attended is shown to
+// the host (and each founder for their own startup).
 func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string) (*Record, error) {
 	r, err := svc.store.RoadshowByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !svc.canSee(actor, r) {
-		return nil, domain.ErrNotFound
+	err = r.RecordRefusal(actor.UserID, actor.Role, func() (bool, error) { return svc.store.IsRegistered(ctx, id, actor.UserID) })
+	if err != nil {
+		return nil, err
 	}
 	events, err := svc.store.RoomEvents(ctx, id)
 	if err != nil {
@@ -565,9 +570,8 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	rec.Attendance.Unique = len(att)
 	if host {
 		rec.Attendance.People = att
-	} else {
-		r.Invited = nil
 	}
+	hideAgendaWork(actor, r)
 	return rec, nil
 }
 

@@ -98,7 +98,11 @@ func (in *StartupInput) apply(s *domain.Startup) {
 	setIf(&s.Stage, in.Stage)
 	setIf(&s.AskWan, in.AskWan)
 	setIf(&s.District, in.District)
+	prevSpace, prevResidency := s.SpaceID, s.Residency
 	setIf(&s.SpaceID, in.SpaceID)
+	if in.SpaceID != nil {
+		s.FounderChoseSpace(prevSpace, prevResidency) // a request the space confirms
+	}
 	setIf(&s.FoundedYear, in.FoundedYear)
 	setIf(&s.TeamSize, in.TeamSize)
 	setIf(&s.Team, in.Team)

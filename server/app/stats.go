@@ -90,7 +90,7 @@ type tally struct {
 }
 
 func figure(key, zh, en string, value, target float64) domain.Figure {
-	f := domain.Figure{Key: key, Zh: zh, En: en, Value: value, Target: target}
+	f := domain.Figure{Key: key, Zh: zh, En: en, Value: value, Target: target, Basis: domain.FigureBasis(key)}
 	if target > 0 {
 		p := math.Round(value/target*1000) / 10
 		f.Percent = &p
@@ -140,8 +140,10 @@ type ProgramStats struct {
 	Districts map[string][]domain.Figure `json:"districts,omitempty"`
 }
 
-// counts scans everything once. space, when set, narrows the counts to that
-// space's residents and roadshows.
+// counts scans everything once, by the official counting rules
+// (domain.CountsSpace, domain.CountsStartup). space, when set, narrows the
+// counts to that space's residents and roadshows, the space itself counted
+// whether or not verified yet (its manager's own view).
 // asOf, when not zero, counts only what had happened by then, from the
 // dates stored with each record.
 func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*tally, map[string]*tally, error) {
@@ -154,8 +156,12 @@ func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*ta
 		}
 		return by[d]
 	}
+	spaceCounts := map[string]bool{}
 	err := svc.store.EachSpace(ctx, func(s domain.Space) error {
-		if (space != "" && s.ID != space) || !counted(s.CreatedAt) {
+		if s.ID == space || (space == "" && domain.CountsSpace(&s)) {
+			spaceCounts[s.ID] = true // its residents count; verification has no date, so as it stands now
+		}
+		if (space != "" && s.ID != space) || !counted(s.CreatedAt) || !spaceCounts[s.ID] {
 			return nil
 		}
 		for _, t := range []*tally{all, at(s.District)} {
@@ -191,8 +197,8 @@ func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*ta
 	}
 	startupSpace := map[string]bool{}
 	err = svc.store.EachStartup(ctx, func(s domain.Startup) error {
-		if s.SpaceID == "" || (space != "" && s.SpaceID != space) {
-			return nil // the program counts startups incubated by a space
+		if !domain.CountsStartup(&s, func(id string) bool { return spaceCounts[id] }) {
+			return nil // the program counts published, confirmed residents of counted spaces
 		}
 		since := s.CreatedAt
 		if s.IncubatedSince != nil {

@@ -14,13 +14,15 @@ const (
 	NoteRoadshowNew    = "roadshow.scheduled" // a roadshow in your sectors or space
 	NoteRoadshowSoon   = "roadshow.soon"      // a roadshow you registered for starts in 15 minutes
 	NoteRoadshowLive   = "roadshow.started"
-	NoteQuestion       = "question" // a new question on your pitch
-	NoteDigest         = "digest"   // the daily summary of what waited
+	NoteRoadshowInvite = "roadshow.invitation" // a host invites your startup to present
+	NoteRoadshowAnswer = "roadshow.answered"   // a founder accepted or declined your invitation
+	NoteQuestion       = "question"            // a new question on your pitch
+	NoteDigest         = "digest"              // the daily summary of what waited
 )
 
 // NotificationTypes lists every type a user can set a delivery for.
 var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined, NoteMatch,
-	NoteDeckRequested, NoteDeckGranted, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteQuestion}
+	NoteDeckRequested, NoteDeckGranted, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteRoadshowInvite, NoteRoadshowAnswer, NoteQuestion}
 
 // Deliveries: how a type of notification reaches a user.
 const (
@@ -98,6 +100,7 @@ type Deck struct {
 	StartupID  string    `json:"startupId" bson:"_id"`
 	FileID     string    `json:"-" bson:"fileId"`
 	Size       int64     `json:"size" bson:"size"`
+	Pages      int       `json:"pages,omitempty" bson:"pages,omitempty"`
 	UploadedAt time.Time `json:"uploadedAt" bson:"uploadedAt"`
 	Grants     []string  `json:"grants" bson:"grants"` // investor user ids
 }
@@ -110,4 +113,9 @@ type DeckView struct {
 	Name      string             `json:"name" bson:"name"`
 	At        time.Time          `json:"at" bson:"at"`
 	Pages     map[string]float64 `json:"pages" bson:"pages"` // page number → seconds, if the viewer reported it
+	// A view in a roadshow room: one per viewer (signed-out guests share
+	// one, ViewerID empty), counting reads and the last page reached.
+	RoadshowID string `json:"roadshowId,omitempty" bson:"roadshowId,omitempty"`
+	UpToPage   int    `json:"upToPage,omitempty" bson:"upToPage,omitempty"`
+	Reads      int    `json:"reads,omitempty" bson:"reads,omitempty"`
 }

@@ -53,6 +53,8 @@ type Startup struct {
 	Status      string          `json:"status" bson:"status"`
 	Private     *StartupPrivate `json:"investorsOnly,omitempty" bson:"private"`
 	// Facts the program's figures count.
+	// Residency in SpaceID: requested, invited or confirmed (FounderChoseSpace).
+	Residency      string     `json:"residency,omitempty" bson:"residency,omitempty"`
 	HighTech       bool       `json:"highTech" bson:"highTech"`   // certified high-tech enterprise (高新技术企业)
 	Graduated      bool       `json:"graduated" bson:"graduated"` // left incubation
 	IncubatedSince *time.Time `json:"incubatedSince,omitempty" bson:"incubatedSince,omitempty"`

@@ -26,6 +26,10 @@ type Slot struct {
 	StartupName string `json:"startupName" bson:"startupName"`
 	OwnerID     string `json:"ownerId" bson:"ownerId"`
 	Sector      string `json:"sector" bson:"sector"`
+	// Consent is the founder's answer to the host's invitation (see
+	// PlanAgenda); Position is the slot's place in the host's agenda.
+	Consent  string `json:"consent,omitempty" bson:"consent,omitempty"`
+	Position int    `json:"position" bson:"position"`
 }
 
 // Roadshow is an online pitch event hosted by a maker space (路演).
@@ -38,7 +42,8 @@ type Roadshow struct {
 	StartsAt    time.Time  `json:"startsAt" bson:"startsAt"`
 	StreamURL   string     `json:"streamUrl" bson:"streamUrl"`
 	Visibility  string     `json:"visibility" bson:"visibility"`
-	Slots       []Slot     `json:"slots" bson:"slots"`
+	Slots       []Slot     `json:"slots" bson:"slots"`                                 // presented: their founders accepted
+	Invitations []Slot     `json:"invitations,omitempty" bson:"invitations,omitempty"` // not accepted (yet): the host's business
 	Invited     []string   `json:"invited" bson:"invited"`
 	Status      string     `json:"status" bson:"status"`
 	Registered  int        `json:"registered" bson:"registered"`

@@ -35,6 +35,7 @@ type Figure struct {
 	Target  float64  `json:"target,omitempty"`
 	Percent *float64 `json:"percent,omitempty"` // of the target reached
 	Unit    string   `json:"unit,omitempty"`    // "share" for 0..1 values
+	Basis   string   `json:"basis,omitempty"`   // verified or self-declared (FigureBasis)
 }
 
 // Snapshot is the program's figures as they stood on one day. Reconstructed

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,9 +10,49 @@ import (
 	"testing"
 
 	"github.com/yuechuang/yuechuang/server/httpapi"
+	pdfcheck "github.com/yuechuang/yuechuang/server/pdf"
 )
 
-var pdf = []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+// pdf is a small but whole deck of three pages.
+var pdf = makeDeck(3)
+
+// makeDeck writes a complete PDF of n pages, each saying "Page i".
+func makeDeck(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	count := 3 + 2*n
+	at := make([]int, count+1)
+	obj := func(i int, body string) { at[i] = b.Len(); fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i, body) }
+	obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
+	kids := ""
+	for i := 0; i < n; i++ {
+		kids += fmt.Sprintf("%d 0 R ", 4+2*i)
+	}
+	obj(2, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids, n))
+	obj(3, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+	for i := 0; i < n; i++ {
+		text := fmt.Sprintf("BT /F1 24 Tf 60 150 Td (Page %d) Tj ET", i+1)
+		obj(4+2*i, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 640 360] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i))
+		obj(5+2*i, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(text), text))
+	}
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", count)
+	for i := 1; i < count; i++ {
+		fmt.Fprintf(&b, "%010d 00000 n \n", at[i])
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", count, xref)
+	return b.Bytes()
+}
+
+// pageCount parses a PDF the server wrote and counts its pages.
+func pageCount(t *testing.T, data []byte) int {
+	t.Helper()
+	n, err := pdfcheck.Check(data)
+	if err != nil {
+		t.Fatalf("not a whole PDF: %v", err)
+	}
+	return n
+}
 
 // raw sends body with a content type and returns status, body and headers.
 func (e *env) raw(method, path, token, ctype string, body []byte) (int, []byte, http.Header) {
@@ -51,6 +92,16 @@ func TestDeckPrivacy(t *testing.T) {
 	}
 	if code, b, _ := e.raw("PUT", path, founder, "application/pdf", []byte("<html>not a pdf")); code != 400 || !strings.Contains(string(b), "not_pdf") {
 		t.Fatalf("non-PDF: %d %s", code, b)
+	}
+	// A file that only starts like a PDF is refused with its own code.
+	for name, data := range map[string][]byte{
+		"a header and text":      []byte("%PDF-1.7\nthis is not a PDF at all"),
+		"a catalog without xref": []byte("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"),
+		"a cut-off deck":         pdf[:len(pdf)/2],
+	} {
+		if code, b, _ := e.raw("PUT", path, founder, "application/pdf", data); code != 400 || !strings.Contains(string(b), "pdf_unparseable") {
+			t.Fatalf("%s: %d %s", name, code, b)
+		}
 	}
 	if code, b, _ := e.raw("PUT", path, founder, "text/plain", pdf); code != 400 || !strings.Contains(string(b), "not_pdf") {
 		t.Fatalf("wrong content type: %d %s", code, b)
@@ -114,14 +165,18 @@ func TestDeckPrivacy(t *testing.T) {
 	}
 }
 
-// TestRoadshowDeck: a presenting startup's deck is shown to the room while
-// the roadshow is live, by the room's admission rule; before the start only
-// the host and the presenters may open it, and never a startup that is not
-// in the agenda.
+// TestRoadshowDeck: in a roadshow room a deck is shown only as it is
+// presented: to those the room admits, only while live and on stage, only
+// the pages up to the one on screen; each read is a deck view its founder
+// sees. Neither the host nor the other presenters have standing access.
 func TestRoadshowDeck(t *testing.T) {
 	e := newEnv(t, httpapi.Config{})
+	addr := e.listen(t)
 	s := newRoadshow(t, e, "registered")
-	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupA+"/deck", s.founderA, "application/pdf", pdf); code != 200 {
+	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupA+"/deck", s.founderA, "application/pdf", makeDeck(5)); code != 200 {
+		t.Fatalf("upload: %d %s", code, body)
+	}
+	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupB+"/deck", s.founderB, "application/pdf", makeDeck(4)); code != 200 {
 		t.Fatalf("upload: %d %s", code, body)
 	}
 	outsider, _ := e.register("founder")
@@ -132,33 +187,81 @@ func TestRoadshowDeck(t *testing.T) {
 		code, body, _ := e.raw("GET", path+startup, token, "", nil)
 		return code, string(body)
 	}
-	for _, tc := range []struct {
+	type want struct {
 		name, token, startup string
 		code                 int
 		has                  string
-	}{
-		{"host before the start", s.host, s.startupA, 200, "%PDF"},
-		{"presenter B before the start", s.founderB, s.startupA, 200, "%PDF"},
-		{"a signed-out guest in a registered room", "", s.startupA, 401, "sign_in_required"},
-		{"an unregistered viewer", s.viewer, s.startupA, 403, "registration_required"},
-		{"no deck uploaded", s.host, s.startupB, 404, "no_deck"},
-		{"a startup outside the agenda", s.host, elsewhere, 404, "not_found"},
-		{"a bad id", s.host, "x%20y", 400, "invalid_id"},
-	} {
-		if code, body := get(tc.token, tc.startup); code != tc.code || !strings.Contains(body, tc.has) {
-			t.Errorf("%s: %d %.80s, want %d with %q", tc.name, code, body, tc.code, tc.has)
+	}
+	check := func(cases ...want) {
+		t.Helper()
+		for _, tc := range cases {
+			if code, body := get(tc.token, tc.startup); code != tc.code || !strings.Contains(body, tc.has) {
+				t.Errorf("%s: %d %.80s, want %d with %q", tc.name, code, body, tc.code, tc.has)
+			}
 		}
 	}
 	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/register", s.viewer, nil)
-	if code, body := get(s.viewer, s.startupA); code != 403 || !strings.Contains(body, "roadshow_not_live") {
-		t.Errorf("registered viewer before the start: %d %s", code, body)
+	check(
+		want{"host before the start", s.host, s.startupA, 403, "roadshow_not_live"},
+		want{"presenter B before the start", s.founderB, s.startupA, 403, "roadshow_not_live"},
+		want{"registered viewer before the start", s.viewer, s.startupA, 403, "roadshow_not_live"},
+		want{"a signed-out guest in a registered room", "", s.startupA, 401, "sign_in_required"},
+		want{"an unregistered viewer", s.investor, s.startupA, 403, "registration_required"},
+		want{"a startup outside the agenda", s.host, elsewhere, 404, "not_found"},
+		want{"a bad id", s.host, "x%20y", 400, "invalid_id"},
+	)
+
+	host, err := e.dial(t, addr, s.host, s.id, "")
+	if err != nil {
+		t.Fatal(err)
 	}
+	host.next("welcome")
 	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/start", s.host, nil)
-	if code, body := get(s.viewer, s.startupA); code != 200 || body != string(pdf) {
-		t.Errorf("registered viewer while live: %d %.80s", code, body)
+	host.next("stage")
+	pages := func(token, startup string) int {
+		t.Helper()
+		code, body, _ := e.raw("GET", path+startup, token, "", nil)
+		if code != 200 {
+			t.Fatalf("read %s: %d %s", startup, code, body)
+		}
+		return pageCount(t, body)
 	}
+	// On stage at page 1: the room reads page 1 and nothing more; the
+	// deck that is not on stage yet stays closed, to its fellow presenter too.
+	if n := pages(s.viewer, s.startupA); n != 1 {
+		t.Fatalf("at page 1 the viewer got %d pages", n)
+	}
+	check(
+		want{"the next presenter's deck, by the host", s.host, s.startupB, 403, "deck_not_on_stage"},
+		want{"the next presenter's deck, by presenter A", s.founderA, s.startupB, 403, "deck_not_on_stage"},
+		want{"still an unregistered viewer", s.investor, s.startupA, 403, "registration_required"},
+	)
+	host.send("stage.set", map[string]any{"page": 3}, "p3")
+	host.expectAck("p3") // acknowledged once stored and on stage
+	if n := pages(s.viewer, s.startupA); n != 3 {
+		t.Fatalf("at page 3 the viewer got %d pages", n)
+	}
+	pages(s.host, s.startupA)
+	pages(s.founderA, s.startupA) // the founder's own reads are not logged
+
+	// Each viewer's reads are one deck view the founder sees, with how far they got.
+	views := e.must(200, "GET", "/api/v1/startups/"+s.startupA+"/deck/views", s.founderA, nil)
+	if views.str("total") != "2" || !strings.Contains(views.Raw, `"roadshowId":"`+s.id+`"`) ||
+		!strings.Contains(views.Raw, `"upToPage":3,"reads":2`) || !strings.Contains(views.Raw, `"upToPage":3,"reads":1`) {
+		t.Fatalf("room views %s", views.Raw)
+	}
+
+	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/advance", s.host, nil)
+	host.next("stage")
+	check(
+		want{"the first deck after its slot", s.viewer, s.startupA, 403, "deck_not_on_stage"},
+		want{"the host, the first deck after its slot", s.host, s.startupA, 403, "deck_not_on_stage"},
+		want{"the second deck once on stage", s.viewer, s.startupB, 200, "%PDF"},
+	)
 	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/end", s.host, nil)
-	if code, body := get(s.viewer, s.startupA); code != 403 || !strings.Contains(body, "roadshow_not_live") {
-		t.Errorf("registered viewer after the end: %d %s", code, body)
-	}
+	check(
+		want{"registered viewer after the end", s.viewer, s.startupB, 403, "roadshow_not_live"},
+		want{"host after the end", s.host, s.startupB, 403, "roadshow_not_live"},
+		want{"presenter after the end", s.founderA, s.startupB, 403, "roadshow_not_live"},
+	)
 }

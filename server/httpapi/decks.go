@@ -5,7 +5,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/domain"
-	"github.com/yuechuang/yuechuang/server/realtime"
 )
 
 func (s *Server) uploadDeck(c *fiber.Ctx) error {
@@ -103,8 +102,9 @@ func (s *Server) grantDeck(c *fiber.Ctx) error {
 	return c.JSON(dk)
 }
 
-// roadshowDeck answers the deck of a startup presenting in a roadshow to
-// whoever may be in its room, by the room's own admission rule.
+// roadshowDeck answers the part of a presenting startup's deck that the
+// room has been shown (pages 1..n while it is on stage at page n), to those
+// the room admits.
 func (s *Server) roadshowDeck(c *fiber.Ctx) error {
 	id, err := idParam(c, "id")
 	if err != nil {
@@ -114,15 +114,7 @@ func (s *Server) roadshowDeck(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a := actor(c)
-	if _, err := s.svc.Hub.Admit(c.UserContext(), realtime.Peer{UserID: a.UserID, Role: a.Role}, id); err != nil {
-		return err
-	}
-	r, err := s.svc.Roadshows.Get(c.UserContext(), a, id)
-	if err != nil {
-		return err
-	}
-	pdf, err := s.svc.Decks.Presented(c.UserContext(), a, r.Roadshow, startupID)
+	pdf, err := s.svc.Decks.Presented(c.UserContext(), actor(c), s.svc.Hub, id, startupID)
 	if err != nil {
 		return err
 	}

@@ -284,7 +284,11 @@ func TestRoadshowNotifications(t *testing.T) {
 	if n := iws.nextOfType(t, "roadshow.scheduled"); !strings.Contains(string(n.Data), rs) {
 		t.Fatalf("scheduled %s", n.Data)
 	}
-	fws.nextOfType(t, "roadshow.scheduled")
+	// The founder hears of it as an invitation to present, and accepts.
+	if n := fws.nextOfType(t, "roadshow.invitation"); !strings.Contains(string(n.Data), st) {
+		t.Fatalf("invitation %s", n.Data)
+	}
+	e.must(200, "POST", "/api/v1/roadshows/"+rs+"/invitations/"+st+"/accept", founder, nil)
 	e.must(200, "POST", "/api/v1/roadshows/"+rs+"/register", inSector, nil)
 	if err := e.roadshows.Remind(t.Context()); err != nil {
 		t.Fatal(err)

@@ -138,6 +138,9 @@ func newRoadshow(t *testing.T, e *env, visibility string) roadshowSetup {
 		"streamUrl": "https://live.example.cn/room/1", "visibility": visibility,
 		"slots": []map[string]any{{"startupId": s.startupA, "minutes": 10, "presenter": "陈越"}, {"startupId": s.startupB, "minutes": 8}},
 	}).str("id")
+	// Both founders accept to present (consent_test.go tests the invitations).
+	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/invitations/"+s.startupA+"/accept", s.founderA, nil)
+	e.must(200, "POST", "/api/v1/roadshows/"+s.id+"/invitations/"+s.startupB+"/accept", s.founderB, nil)
 	return s
 }
 

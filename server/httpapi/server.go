@@ -180,6 +180,9 @@ func (s *Server) routes() {
 	v1.Post("/roadshows/:id/end", s.transition("end"))
 	v1.Get("/roadshows/:id/record", s.roadshowRecord)
 	v1.Get("/roadshows/:id/decks/:startupId", s.roadshowDeck)
+	v1.Get("/me/invitations", s.myInvitations)
+	v1.Post("/roadshows/:id/invitations/:startupId/accept", s.answerInvitation(true))
+	v1.Post("/roadshows/:id/invitations/:startupId/decline", s.answerInvitation(false))
 	v1.Post("/realtime/ticket", s.ticket)
 	a.Get("/ws/roadshows/:id", s.roadshowSocket)
 
@@ -211,6 +214,11 @@ func (s *Server) routes() {
 	v1.Post("/spaces/:id/registry/import", s.importRegistry)
 	v1.Get("/spaces/:id/registry.csv", s.exportRegistry("csv"))
 	v1.Get("/spaces/:id/registry.xlsx", s.exportRegistry("xlsx"))
+	v1.Get("/spaces/:id/residents", s.spaceResidents)
+	v1.Post("/spaces/:id/residents/:startupId/confirm", s.answerResident(true))
+	v1.Post("/spaces/:id/residents/:startupId/decline", s.answerResident(false))
+	v1.Post("/startups/:id/residency/accept", s.answerResidency(true))
+	v1.Post("/startups/:id/residency/decline", s.answerResidency(false))
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

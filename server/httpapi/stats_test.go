@@ -35,8 +35,10 @@ func TestProgramStats(t *testing.T) {
 	mgr, _ := e.register("manager")
 	founder, _ := e.register("founder")
 	mk := func(level, district string, base bool, services ...string) string {
-		return e.must(201, "POST", "/api/v1/spaces", mgr, map[string]any{"name": "空间" + level + district, "level": level, "model": "comprehensive",
+		id := e.must(201, "POST", "/api/v1/spaces", mgr, map[string]any{"name": "空间" + level + district, "level": level, "model": "comprehensive",
 			"services": append([]string{}, services...), "district": district, "isBase": base}).str("id")
+		e.must(200, "PATCH", "/api/v1/spaces/"+id, e.admin, map[string]any{"verified": true}) // only verified spaces count
+		return id
 	}
 	k1 := mk("city", "keqiao", false, "incubationTeam", "financing")
 	mk("provincial", "keqiao", true, "financing", "mentoring")
@@ -48,11 +50,11 @@ func TestProgramStats(t *testing.T) {
 		{"name": "丙", "spaceId": y1, "district": "yuecheng", "teamSize": 7, "graduated": true},
 		{"name": "丁", "district": "zhuji", "teamSize": 50},
 	} {
-		b := startupBody()
-		for k, v := range s {
-			b[k] = v
+		// Published, and confirmed by the space: what the figures count.
+		id := e.publish(founder, s)
+		if space, ok := s["spaceId"].(string); ok {
+			e.must(200, "POST", "/api/v1/spaces/"+space+"/residents/"+id+"/confirm", mgr, nil)
 		}
-		e.must(201, "POST", "/api/v1/startups", founder, b)
 	}
 	a, _ := e.register("investor")
 	b, _ := e.register("investor")
@@ -211,6 +213,7 @@ func TestProgramHistory(t *testing.T) {
 	founder, _ := e.register("founder")
 	space := e.must(201, "POST", "/api/v1/spaces", mgr, map[string]any{"name": "越城空间", "level": "city", "model": "comprehensive",
 		"services": []string{"financing"}, "district": "yuecheng"}).str("id")
+	e.must(200, "PATCH", "/api/v1/spaces/"+space, e.admin, map[string]any{"verified": true})
 	now := time.Now()
 	local := now.In(shanghai)
 	month := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, shanghai)
@@ -220,7 +223,9 @@ func TestProgramHistory(t *testing.T) {
 		if since != nil {
 			b["incubatedSince"] = since.Format(time.RFC3339)
 		}
-		e.must(201, "POST", "/api/v1/startups", founder, b)
+		id := e.must(201, "POST", "/api/v1/startups", founder, b).str("id")
+		e.must(200, "POST", "/api/v1/startups/"+id+"/publish", founder, nil)
+		e.must(200, "POST", "/api/v1/spaces/"+space+"/residents/"+id+"/confirm", mgr, nil)
 	}
 	checkProblem(t, e.call("GET", "/api/v1/stats/program/history?days=abc", "", nil), 400, "validation_failed")
 	if r := e.must(200, "GET", "/api/v1/stats/program/history", "", nil); fmt.Sprint(r.Body["items"]) != "[]" {

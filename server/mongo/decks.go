@@ -99,3 +99,25 @@ func (d *DB) DeckViewsOf(ctx context.Context, startupID string) ([]domain.DeckVi
 	slices.Reverse(ids)
 	return byIDs[domain.DeckView](ctx, d, colDeckViews, ids)
 }
+
+// LogRoomDeckView counts one read of a deck in a roadshow room into the
+// view v.ID, creating it on the first read: one record per viewer and room
+// rather than one per page turn. Every filter is the _id alone, so FerretDB
+// finds it through its index; a new view joins the startup's list first,
+// as AddDeckView's do.
+func (d *DB) LogRoomDeckView(ctx context.Context, v *domain.DeckView) error {
+	if _, err := d.DeckViewByID(ctx, v.ID); domain.IsKind(err, domain.KindNotFound) {
+		if err := d.listAdd(ctx, listDeckViews, v.StartupID, v.ID); err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	_, err := d.db.Collection(colDeckViews).UpdateOne(ctx, bson.D{{Key: "_id", Value: v.ID}}, bson.D{
+		{Key: "$setOnInsert", Value: bson.D{{Key: "startupId", Value: v.StartupID}, {Key: "viewerId", Value: v.ViewerID},
+			{Key: "name", Value: v.Name}, {Key: "at", Value: v.At}, {Key: "pages", Value: bson.D{}}, {Key: "roadshowId", Value: v.RoadshowID}}},
+		{Key: "$inc", Value: bson.D{{Key: "reads", Value: 1}}},
+		{Key: "$max", Value: bson.D{{Key: "upToPage", Value: v.UpToPage}}},
+	}, options.UpdateOne().SetUpsert(true))
+	return mapErr("log room deck view", err)
+}

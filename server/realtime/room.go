@@ -88,6 +88,9 @@ type room struct {
 	// info is the roadshow as the room last loaded it, for admission
 	// checks on other goroutines; run replaces it, never changes it.
 	info atomic.Pointer[domain.Roadshow]
+	// shown is what is on stage, for deck reads on other goroutines
+	// (Hub.OnStage); run replaces it, nil before the start and after the end.
+	shown atomic.Pointer[domain.Stage]
 
 	rs        *domain.Roadshow
 	events    []domain.RoomEvent
@@ -163,11 +166,13 @@ func (r *room) applyEvent(e domain.RoomEvent) {
 		s.StartupName, _ = e.Data["startupName"].(string)
 		s.Deadline = time.UnixMilli(e.Int("deadline"))
 		r.stage = s
+		r.shown.Store(&domain.Stage{Slot: s.Slot, Page: s.Page, StartupID: s.StartupID})
 	case "interest":
 		sid, _ := e.Data["startupId"].(string)
 		r.interest[sid+":"+e.UserID] = true
 	case "ended":
 		r.ended = true
+		r.shown.Store(nil)
 	}
 }
 

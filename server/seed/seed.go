@@ -33,6 +33,7 @@ type Deps struct {
 	Spaces    *app.Spaces
 	Roadshows *app.Roadshows
 	Decks     *app.Decks
+	Registry  *app.Registry // spaces confirm their residents
 	Taxonomy  *domain.Taxonomy
 }
 
@@ -51,9 +52,10 @@ type Account struct {
 
 type seeder struct {
 	Deps
-	rnd   *rand.Rand
-	admin domain.Actor
-	n     int
+	rnd        *rand.Rand
+	admin      domain.Actor
+	n          int
+	spaceOwner map[string]string // space id → its manager
 }
 
 // Demo writes the demo set and returns the sign-in accounts. The same seed
@@ -118,8 +120,20 @@ func (s *seeder) roadshows(ctx context.Context, manager *domain.User, spaces []*
 		in := app.RoadshowInput{Title: ptr(rs.title), SpaceID: ptr(spaces[0].ID), StartsAt: ptr(rs.at), Visibility: ptr(rs.visibility),
 			StreamURL: ptr("https://live.example.cn/yuechuang/" + fmt.Sprint(i+1)), Slots: &slots,
 			Description: ptr("每个项目路演后有问答环节，投资人可在直播间点击“感兴趣”。")}
-		if _, err := s.Roadshows.Create(ctx, host, in); err != nil {
+		r, err := s.Roadshows.Create(ctx, host, in)
+		if err != nil {
 			return err
+		}
+		// The demo's founders accept to present, as presenting needs their
+		// consent; the last one of the second roadshow has not answered yet.
+		for j, st := range published[i*3 : i*3+3] {
+			if i == 1 && j == 2 {
+				break
+			}
+			founder := domain.Actor{UserID: st.OwnerID, Role: domain.RoleFounder}
+			if _, err := s.Roadshows.Answer(ctx, founder, r.ID, st.ID, true); err != nil {
+				return fmt.Errorf("demo consent: %w", err)
+			}
 		}
 	}
 	return nil
@@ -201,6 +215,10 @@ func (s *seeder) spaces(ctx context.Context, n int, manager *domain.User) ([]*do
 			}
 		}
 		out = append(out, sp)
+		if s.spaceOwner == nil {
+			s.spaceOwner = map[string]string{}
+		}
+		s.spaceOwner[sp.ID] = sp.OwnerID
 	}
 	return out, nil
 }
@@ -314,6 +332,7 @@ type startupPlan struct {
 	actor   domain.Actor
 	in      app.StartupInput
 	publish bool
+	confirm bool // its space confirms the residency it asked for
 }
 
 // seedWorkers write demo startups at once: the embedded database spends its
@@ -379,7 +398,7 @@ func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, de
 			in.HighTech = ptr(si >= 3 && s.rnd.Float64() < 0.4 || s.rnd.Float64() < 0.08)
 			in.Graduated = ptr(s.rnd.Float64() < 0.1)
 		}
-		plans[i] = startupPlan{actor: actor, in: in, publish: i != 1 && (i < 2 || s.rnd.Float64() < 0.9)}
+		plans[i] = startupPlan{actor: actor, in: in, publish: i != 1 && (i < 2 || s.rnd.Float64() < 0.9), confirm: spaceID != "" && i%10 != 7}
 	}
 	written, err := s.writeStartups(ctx, plans)
 	if err != nil {
@@ -410,6 +429,11 @@ func (s *seeder) writeStartups(ctx context.Context, plans []startupPlan) ([]*dom
 				if err == nil && p.publish {
 					st, err = s.Startups.SetPublished(ctx, p.actor, st.ID, true)
 					out[i] = st
+				}
+				if err == nil && p.confirm && s.Registry != nil {
+					// Residency is two-sided: the founder asked, the space confirms.
+					manager := domain.Actor{UserID: s.spaceOwner[st.SpaceID], Role: domain.RoleManager}
+					_, err = s.Registry.AnswerResident(ctx, manager, st.SpaceID, st.ID, true)
 				}
 				if err != nil {
 					errs <- fmt.Errorf("startup %d: %w", i, err)
