@@ -27,7 +27,17 @@ const (
 	listDeckViews   = "deckviews"   // startup → deck view ids, oldest first
 	listIntros      = "intros"      // user (founder or investor) → intro ids
 	listPipeline    = "pipeline"    // investor user → startup ids
+	listOwnStartups = "startups"    // founder → startup ids, drafts too
+	listSpaceShows  = "roadshows"   // space → roadshow ids
+	listScheduled   = "scheduled"   // "all" → ids of roadshows that may still be scheduled
 )
+
+// pageOf returns page p of items and their number.
+func pageOf[T any](items []T, p domain.Page) ([]T, int) {
+	lo := min(p.Skip(), len(items))
+	hi := min(lo+p.PageSize, len(items))
+	return append([]T{}, items[lo:hi]...), len(items)
+}
 
 type idList struct {
 	ID  string   `bson:"_id"`
@@ -145,4 +155,17 @@ func migrateLists(ctx context.Context, d *DB) error {
 		}
 	}
 	return nil
+}
+
+// migrateOwnerLists builds the lists of schema 5: each founder's startups,
+// each space's roadshows and the roadshows still scheduled.
+func migrateOwnerLists(ctx context.Context, d *DB) error {
+	if err := each(ctx, d, colStartups, bson.D{}, func(s domain.Startup) error {
+		return d.listAdd(ctx, listOwnStartups, s.OwnerID, s.ID)
+	}); err != nil {
+		return err
+	}
+	return each(ctx, d, colRoadshows, bson.D{}, func(r domain.Roadshow) error {
+		return d.listRoadshow(ctx, &r)
+	})
 }
