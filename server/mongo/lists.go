@@ -6,7 +6,6 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // colLists holds the lists that make "all X of Y" a read by _id instead of
@@ -49,8 +48,8 @@ func listID(kind, owner string) string { return kind + ":" + owner }
 // listAdd adds id to a list once; $addToSet is atomic on MongoDB, and on
 // the embedded engine a single-document update by _id.
 func (d *DB) listAdd(ctx context.Context, kind, owner, id string) error {
-	_, err := d.db.Collection(colLists).UpdateOne(ctx, byID(listID(kind, owner)),
-		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: id}}}}, options.UpdateOne().SetUpsert(true))
+	_, err := upsertUpdate(ctx, d.db.Collection(colLists), byID(listID(kind, owner)),
+		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: id}}}})
 	return mapErr("add to "+kind, err)
 }
 

@@ -198,8 +198,7 @@ func (d *DB) AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error {
 		}
 		filter = byID(id)
 	}
-	_, err := c.UpdateOne(ctx, filter, bson.D{{Key: "$push", Value: bson.D{{Key: "events", Value: e}, {Key: "seqs", Value: e.Seq}}}},
-		options.UpdateOne().SetUpsert(true))
+	_, err := upsertUpdate(ctx, c, filter, bson.D{{Key: "$push", Value: bson.D{{Key: "events", Value: e}, {Key: "seqs", Value: e.Seq}}}})
 	return mapErr("append room event", err)
 }
 
@@ -230,11 +229,11 @@ func (d *DB) SaveAttendance(ctx context.Context, a domain.Attendance) error {
 	}
 	// firstSeen only on insert: a restarted server, which no longer knows
 	// when someone first came, must not move it.
-	_, err := d.db.Collection(colAttendance).UpdateOne(ctx, byID(a.ID), bson.D{
+	_, err := upsertUpdate(ctx, d.db.Collection(colAttendance), byID(a.ID), bson.D{
 		{Key: "$set", Value: bson.D{{Key: "roadshowId", Value: a.RoadshowID}, {Key: "userId", Value: a.UserID}, {Key: "name", Value: a.Name},
 			{Key: "role", Value: a.Role}, {Key: "lastSeen", Value: a.LastSeen}}},
 		{Key: "$setOnInsert", Value: bson.D{{Key: "firstSeen", Value: a.FirstSeen}}},
-	}, options.UpdateOne().SetUpsert(true))
+	})
 	return mapErr("save attendance", err)
 }
 
