@@ -40,7 +40,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'IndexMemory' -benchtime 1x ./matching/
 	$(GO) test -run '^$$' -bench DealFlow -benchmem ./server/app/
 	$(GO) test -run '^$$' -bench PublicList -benchtime 20x ./server/app/
-	$(GO) test -run '^$$' -bench Lookups -benchtime 20x ./server/mongo/
+	$(GO) test -run '^$$' -bench Lookups -benchtime 3x ./server/mongo/
 
 ## loadtest: /dealflow against a trivial Fiber handler, on loopback
 loadtest:
