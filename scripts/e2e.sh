@@ -32,7 +32,7 @@ if command -v fc-list >/dev/null && { [ -z "$(fc-list :lang=zh 2>/dev/null)" ] |
 fi
 
 (cd frontend && npm run build --silent >/dev/null)
-PLATFORM_ENV="LOGIN_RATE_LIMIT=1000"
+PLATFORM_ENV="SEED_DEMO=true LOGIN_RATE_LIMIT=1000"
 . scripts/platform.sh
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "e2e: the platform did not become ready"; exit 1; }
 cd frontend

@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go build -o bin/loadtest ./scripts/loadtest
-PLATFORM_ENV=""
+PLATFORM_ENV="SEED_DEMO=true"
 . scripts/platform.sh
 ./bin/loadtest -base "http://127.0.0.1:$port" "$@"

@@ -19,7 +19,7 @@ type Config struct {
 	MeiliKey      string         // MEILI_API_KEY
 	AdminEmail    string         // ADMIN_EMAIL
 	AdminPassword string         // ADMIN_PASSWORD
-	SeedDemo      bool           // SEED_DEMO
+	SeedDemo      bool           // SEED_DEMO: load the demo set into an empty database; default false, so a bare start is empty and safe
 	JWTSecret     string         // JWT_SECRET; empty: a key generated once and kept in DataDir
 	TaxonomyFile  string         // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
 	TargetsFile   string         // TARGETS_FILE; empty: the Shaoxing action plan's targets
@@ -62,7 +62,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("TIMEZONE must be an IANA zone name such as Asia/Shanghai, got %q", getenv("TIMEZONE"))
 	}
 	c.TimeZone = tz
-	seed, err := strconv.ParseBool(get("SEED_DEMO", "true"))
+	seed, err := strconv.ParseBool(get("SEED_DEMO", "false"))
 	if err != nil {
 		return c, fmt.Errorf("SEED_DEMO must be true or false, got %q", getenv("SEED_DEMO"))
 	}

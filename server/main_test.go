@@ -34,10 +34,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// testConfig is the configuration `make run` uses: with the demo set.
 func testConfig(t *testing.T, dir string) Config {
 	t.Helper()
 	cfg, err := ConfigFromEnv(func(k string) string {
-		return map[string]string{"DATA_DIR": dir, "LISTEN_ADDR": "127.0.0.1:0"}[k]
+		return map[string]string{"DATA_DIR": dir, "LISTEN_ADDR": "127.0.0.1:0", "SEED_DEMO": "true"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -231,6 +232,31 @@ func TestAdminFromConfig(t *testing.T) {
 	}
 }
 
+// TestBareStartIsEmpty starts the platform with nothing but a data
+// directory and an address, as `./bin/yuechuang` alone does: no demo set, no
+// account, so no published demo password signs anyone in.
+func TestBareStartIsEmpty(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := ConfigFromEnv(func(k string) string {
+		return map[string]string{"DATA_DIR": dir, "LISTEN_ADDR": "127.0.0.1:0"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := startMain(t, cfg)
+	base := "http://" + m.Addr()
+	if len(m.DemoAccounts()) != 0 {
+		t.Fatalf("a bare start created demo accounts: %+v", m.DemoAccounts())
+	}
+	if _, list := call(t, "GET", base+"/api/v1/startups", "", nil); list["total"].(float64) != 0 {
+		t.Fatalf("a bare start loaded %v startups", list["total"])
+	}
+	code, _ := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "admin@demo.yuechuang.cn", "password": seed.DemoPassword})
+	if code != 401 {
+		t.Fatalf("demo admin signs in on a bare start: %d", code)
+	}
+}
+
 func TestConfigRejectsBadValues(t *testing.T) {
 	for name, env := range map[string]map[string]string{
 		"seed not bool":  {"SEED_DEMO": "yes please"},
@@ -244,7 +270,7 @@ func TestConfigRejectsBadValues(t *testing.T) {
 		}
 	}
 	cfg, err := ConfigFromEnv(func(string) string { return "" })
-	if err != nil || cfg.ListenAddr != ":8080" || cfg.DataDir != "./data" || !cfg.SeedDemo || cfg.TimeZone.String() != "Asia/Shanghai" {
+	if err != nil || cfg.ListenAddr != ":8080" || cfg.DataDir != "./data" || cfg.SeedDemo || cfg.TimeZone.String() != "Asia/Shanghai" {
 		t.Fatalf("defaults: %+v, %v", cfg, err)
 	}
 }
@@ -257,7 +283,7 @@ func TestSavedSurvivesKill(t *testing.T) {
 	start := func() (*exec.Cmd, string) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=false",
-			"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-password", "LOG_FORMAT=json")
+			"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-passphrase", "LOG_FORMAT=json")
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -283,7 +309,7 @@ func TestSavedSurvivesKill(t *testing.T) {
 		return nil, ""
 	}
 	cmd, base := start()
-	_, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "password-123", "role": "founder", "name": "创始人"})
+	_, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "founder-passphrase", "role": "founder", "name": "创始人"})
 	token := reg["accessToken"].(string)
 	var ids []string
 	for i := 0; i < 5; i++ {
@@ -299,7 +325,7 @@ func TestSavedSurvivesKill(t *testing.T) {
 	_ = cmd.Wait()
 
 	_, base = start()
-	_, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "f@test.cn", "password": "password-123"})
+	_, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "f@test.cn", "password": "founder-passphrase"})
 	token, _ = login["accessToken"].(string)
 	for _, id := range ids {
 		if code, _ := call(t, "GET", base+"/api/v1/startups/"+id, token, nil); code != 200 {

@@ -69,16 +69,22 @@ type Session struct {
 	Tokens
 }
 
-const (
-	minPassword = 8
-	maxPassword = 128
-)
-
 var errBadCredentials = domain.CodedError(domain.KindUnauthorized, "invalid_credentials", "邮箱或密码错误 / wrong email or password")
 
-func checkPassword(v *domain.Validator, pw string) {
-	v.Check(runes(pw) >= minPassword, "password", "密码至少 8 位 / password needs at least 8 characters")
-	v.Check(runes(pw) <= maxPassword, "password", "密码最多 128 位 / password too long")
+// passwordMessages words the password policy's codes for API clients; the
+// web app has its own words for each code.
+var passwordMessages = map[string]string{
+	auth.PasswordTooShort: "密码至少 10 位 / password needs at least 10 characters",
+	auth.PasswordTooLong:  "密码最多 128 位 / password too long",
+	auth.PasswordIsEmail:  "密码不能是邮箱 / password must not be the email address",
+	auth.PasswordCommon:   "密码过于常见 / password is too common",
+}
+
+// checkPassword applies the password policy (auth.CheckPassword) for the
+// account email, reporting a refusal under field with its stable code.
+func checkPassword(v *domain.Validator, field, pw, email string) {
+	code := auth.CheckPassword(pw, email)
+	v.CheckCode(code == "", field, code, passwordMessages[code])
 }
 
 // Register creates a founder, investor or manager account and signs it in.
@@ -87,7 +93,7 @@ func (a *Accounts) Register(ctx context.Context, r Registration) (*Session, erro
 	r.Name = strings.TrimSpace(r.Name)
 	var v domain.Validator
 	v.Check(validEmail(r.Email), "email", "邮箱格式不正确 / invalid email address")
-	checkPassword(&v, r.Password)
+	checkPassword(&v, "password", r.Password, r.Email)
 	switch r.Role {
 	case domain.RoleFounder, domain.RoleInvestor, domain.RoleManager:
 	case domain.RoleAdmin:
@@ -116,7 +122,7 @@ func (a *Accounts) Login(ctx context.Context, email, password string) (*Session,
 	var v domain.Validator
 	v.Check(email != "", "email", "必填 / required")
 	v.Check(password != "", "password", "必填 / required")
-	v.Check(len(password) <= 4*maxPassword, "password", "密码过长 / password too long")
+	v.Check(len(password) <= 4*auth.MaxPassword, "password", "密码过长 / password too long")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -246,7 +252,7 @@ func (a *Accounts) EnsureAdmin(ctx context.Context, email, password, name string
 	email = strings.ToLower(strings.TrimSpace(email))
 	var v domain.Validator
 	v.Check(validEmail(email), "ADMIN_EMAIL", "邮箱格式不正确 / invalid email address")
-	checkPassword(&v, password)
+	checkPassword(&v, "ADMIN_PASSWORD", password, email)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
