@@ -333,3 +333,35 @@ func TestSavedSurvivesKill(t *testing.T) {
 		}
 	}
 }
+
+// TestAdminResetEndsSessions: a start with another ADMIN_PASSWORD resets the
+// admin's password and ends every session it had; a start with the same
+// password signs no one out.
+func TestAdminResetEndsSessions(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig(t, dir)
+	cfg.AdminEmail, cfg.AdminPassword, cfg.SeedDemo = "chief@kjj.sx.gov.cn", "first-admin-secret", false
+	m, stop := startMain(t, cfg)
+	_, login := call(t, "POST", "http://"+m.Addr()+"/api/v1/auth/login", "", map[string]string{"email": cfg.AdminEmail, "password": cfg.AdminPassword})
+	access, refresh := login["accessToken"].(string), login["refreshToken"].(string)
+	stop()
+
+	m, stop = startMain(t, cfg) // same password: sessions go on
+	if code, _ := call(t, "GET", "http://"+m.Addr()+"/api/v1/me", access, nil); code != 200 {
+		t.Fatalf("same ADMIN_PASSWORD signed the admin out: %d", code)
+	}
+	stop()
+
+	cfg.AdminPassword = "second-admin-secret"
+	m, _ = startMain(t, cfg)
+	base := "http://" + m.Addr()
+	if code, _ := call(t, "GET", base+"/api/v1/me", access, nil); code != 401 {
+		t.Fatalf("access token from before the reset: %d", code)
+	}
+	if code, _ := call(t, "POST", base+"/api/v1/auth/refresh", "", map[string]string{"refreshToken": refresh}); code != 401 {
+		t.Fatalf("refresh token from before the reset: %d", code)
+	}
+	if code, _ := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": cfg.AdminEmail, "password": "second-admin-secret"}); code != 200 {
+		t.Fatalf("new admin password: %d", code)
+	}
+}

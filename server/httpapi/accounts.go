@@ -99,6 +99,30 @@ func (s *Server) logout(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+// changePassword sets a new password, ends every session of the user and
+// answers with a new session for the caller, as a sign-in does.
+func (s *Server) changePassword(c *fiber.Ctx) error {
+	var in app.PasswordChange
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	sess, err := s.svc.Accounts.ChangePassword(c.UserContext(), actor(c), in)
+	if err != nil {
+		return err
+	}
+	setRefreshCookie(c, sess.RefreshToken)
+	return c.JSON(sess)
+}
+
+// logoutAll ends every session of the caller on every device.
+func (s *Server) logoutAll(c *fiber.Ctx) error {
+	if err := s.svc.Accounts.LogoutAll(c.UserContext(), actor(c)); err != nil {
+		return err
+	}
+	clearRefreshCookie(c)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 func (s *Server) me(c *fiber.Ctx) error {
 	u, err := s.svc.Accounts.Me(c.UserContext(), actor(c))
 	if err != nil {

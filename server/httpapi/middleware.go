@@ -55,7 +55,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return domain.CodedError(domain.KindUnauthorized, "invalid_token", "Authorization 须为 Bearer 令牌 / Authorization must be a Bearer token")
 	}
-	a, err := s.svc.Accounts.Authenticate(token)
+	a, err := s.svc.Accounts.Authenticate(c.UserContext(), token)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func (d *DB) Drop(ctx context.Context) error {
 // all up front so that storage-level set-up (ferret.IndexIDs) sees them.
 var collections = []string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
 	colNotifications, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEvents, colRegistrations,
-	colAttendance, colTargets, colHistory, colMeta}
+	colAttendance, colTargets, colHistory, colMeta, colRevoked}
 
 func (d *DB) ensureIndexes(ctx context.Context) error {
 	have, err := d.db.ListCollectionNames(ctx, bson.D{})
