@@ -13,10 +13,6 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// maxJSONBody bounds JSON request bodies; larger uploads (decks) have their
-// own routes and limits.
-const maxJSONBody = 256 << 10
-
 // decode reads the request body into dst strictly: JSON only, no unknown
 // fields, no trailing data, types as declared. Every failure is a 4xx
 // that names the problem.

@@ -56,7 +56,6 @@ type Config struct {
 
 // Request limits.
 const (
-	bodyLimit    = app.MaxDeckBytes + 1<<20 // the largest body Fiber reads at all: a deck; JSON has its own limit
 	readTimeout  = 15 * time.Second
 	writeTimeout = 30 * time.Second
 	idleTimeout  = 2 * time.Minute
@@ -89,7 +88,10 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	s.app = fiber.New(fiber.Config{
 		AppName:               "yuechuang",
 		DisableStartupMessage: true,
-		BodyLimit:             bodyLimit,
+		BodyLimit:             serverBodyLimit,
+		// Bodies are read by the handlers, after limitBody has checked the
+		// route's own limit (limits.go).
+		StreamRequestBody: true,
 		ReadTimeout:           readTimeout,
 		WriteTimeout:          writeTimeout,
 		IdleTimeout:           idleTimeout,
@@ -124,7 +126,7 @@ func (s *Server) Shutdown(timeout time.Duration) error { return s.app.ShutdownWi
 
 func (s *Server) routes() {
 	a := s.app
-	a.Use(s.recoverer, s.observe)
+	a.Use(s.recoverer, s.securityHeaders, s.observe, s.limitBody)
 	a.Get("/healthz", s.healthz)
 	a.Get("/readyz", s.readyz)
 	a.Get("/metrics", s.metrics.handler())
@@ -136,6 +138,8 @@ func (s *Server) routes() {
 	v1.Post("/auth/login", limit, s.login)
 	v1.Post("/auth/refresh", s.refresh)
 	v1.Post("/auth/logout", s.logout)
+	v1.Post("/auth/logout-all", s.logoutAll)
+	v1.Post("/auth/password", limit, s.changePassword)
 	v1.Get("/me", s.me)
 	v1.Get("/taxonomy", s.taxonomy)
 

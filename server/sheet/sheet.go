@@ -10,6 +10,9 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// MaxFileBytes is the largest spreadsheet file the platform accepts.
+const MaxFileBytes = 5 << 20
+
 // IsXLSX reports whether data looks like an XLSX file (a zip archive).
 func IsXLSX(data []byte) bool { return bytes.HasPrefix(data, []byte("PK\x03\x04")) }
 
