@@ -94,10 +94,10 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 		// Bodies are read by the handlers, after limitBody has checked the
 		// route's own limit (limits.go).
 		StreamRequestBody: true,
-		ReadTimeout:           readTimeout,
-		WriteTimeout:          writeTimeout,
-		IdleTimeout:           idleTimeout,
-		ErrorHandler:          s.errorHandler,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorHandler:      s.errorHandler,
 		// Fiber's strings (params, query values) otherwise point into
 		// buffers that the next request reuses; services keep some of them
 		// (feedback keys), so every value must be a real copy.
