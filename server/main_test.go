@@ -267,6 +267,8 @@ func TestConfigRejectsBadValues(t *testing.T) {
 		"short secret":   {"JWT_SECRET": "short"},
 		"bad log format": {"LOG_FORMAT": "xml"},
 		"bad time zone":  {"TIMEZONE": "Mars/Olympus"},
+		"bad proxies":    {"TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
+		"account limit":  {"LOGIN_ACCOUNT_LIMIT": "0"},
 	} {
 		if _, err := ConfigFromEnv(func(k string) string { return env[k] }); err == nil {
 			t.Errorf("%s: accepted", name)

@@ -8,6 +8,7 @@ import (
 	json "github.com/goccy/go-json"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,6 +55,13 @@ type Config struct {
 	Web fs.FS
 	// Backups, if set, reports scheduled backups in /metrics and to admins.
 	Backups Backups
+	// AccountLimit is how many failed sign-ins one account may have per
+	// AccountWindow, whatever addresses they come from.
+	AccountLimit  int
+	AccountWindow time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (clientIP); empty: the TCP peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Request limits.
@@ -73,6 +81,8 @@ type Server struct {
 	metrics *metrics
 	// dealCache holds encoded deal-flow pages; see respCache.
 	dealCache *respCache
+	// signins limits failed sign-ins per account.
+	signins *accountLimiter
 }
 
 // dealCacheSize bounds the cached deal-flow pages (about 15 KB each).
@@ -86,7 +96,14 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = time.Minute
 	}
-	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(), dealCache: newRespCache(dealCacheSize)}
+	if cfg.AccountLimit == 0 {
+		cfg.AccountLimit = 10
+	}
+	if cfg.AccountWindow == 0 {
+		cfg.AccountWindow = 15 * time.Minute
+	}
+	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(), dealCache: newRespCache(dealCacheSize),
+		signins: newAccountLimiter(cfg.AccountLimit, cfg.AccountWindow)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "yuechuang",
 		DisableStartupMessage: true,
