@@ -203,7 +203,7 @@ func (r *Registry) parse(data []byte) (*ImportResult, []map[string]string, error
 		blank := true
 		for j, v := range records[i] {
 			if f, ok := cols[j]; ok {
-				row[f] = strings.TrimSpace(v)
+				row[f] = strings.TrimSpace(domain.CleanText(v))
 				blank = blank && row[f] == ""
 			}
 		}

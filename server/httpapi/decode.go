@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,10 @@ func decode(c *fiber.Ctx, dst any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return domain.CodedError(domain.KindInvalid, "invalid_json", "JSON 之后有多余内容 / unexpected data after the JSON value")
 	}
+	// Every text a client sends follows the platform's text rule before
+	// any service sees it (domain.CleanText); the validators refuse what
+	// is left, such as a name that was only invisible characters.
+	cleanStrings(reflect.ValueOf(dst))
 	return nil
 }
 
