@@ -22,7 +22,7 @@ export function explain(e: any): string {
   if (!(e instanceof ApiError) || !e.fields.length) return e?.message || String(e)
   return e.fields.map((f) => {
     const key = 'fe.' + (f.code || '')
-    return f.code && has(key) ? t(key) : `${f.field}: ${f.message}`
+    return `${f.field}: ${f.code && has(key) ? t(key) : f.message}`
   }).join('；')
 }
 

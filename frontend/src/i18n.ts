@@ -136,7 +136,10 @@ export const texts: Record<string, [string, string]> = {
   'fe.password_is_email': ['密码不能是邮箱或邮箱用户名', 'The password must not be your email or its name part'],
   'fe.password_common': ['密码过于常见，容易被猜到', 'This password is too common and easy to guess'],
   'fe.password_unchanged': ['新密码须与当前密码不同', 'The new password must differ from the current one'],
-  'fe.password_wrong': ['当前密码不正确', 'The current password is wrong'], 'fe.required': ['请填写必填项', 'Please fill in the required field'],
+  'fe.password_wrong': ['当前密码不正确', 'The current password is wrong'], 'fe.required': ['必填', 'required'],
+  'fe.too_long': ['内容过长', 'too long'], 'fe.single_line': ['须为一行，不能换行', 'must be a single line'],
+  'fe.invisible_characters': ['含有控制字符或不可见字符', 'contains control or invisible characters'],
+  'fe.date_out_of_range': ['日期不在合理范围内', 'the date is out of the plausible range'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
 }
 
