@@ -198,7 +198,7 @@ func (a *Accounts) endSessions(ctx context.Context, u *domain.User, why string) 
 		return err
 	}
 	a.versions.setAt(u.ID, u.SessionVersion, a.now())
-	if err := a.tokens.DeleteRefreshUser(ctx, u.ID); err != nil {
+	if err := a.tokens.DeleteRefreshOfUser(ctx, u.ID); err != nil {
 		return err
 	}
 	a.log.InfoContext(ctx, "every session ended", "user", u.ID, "why", why)
