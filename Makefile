@@ -9,7 +9,7 @@ export CGO_ENABLED ?= 0
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: web build
-	./$(BIN)
+	SEED_DEMO=true ./$(BIN)
 
 ## build: the one server binary (it embeds whatever frontend/dist holds)
 build:

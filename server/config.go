@@ -2,10 +2,13 @@ package main
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // zone names resolve in images without /usr/share/zoneinfo
+
+	"github.com/yuechuang/yuechuang/server/httpapi"
 )
 
 // Config is the process configuration, read once from the environment.
@@ -19,7 +22,7 @@ type Config struct {
 	MeiliKey      string         // MEILI_API_KEY
 	AdminEmail    string         // ADMIN_EMAIL
 	AdminPassword string         // ADMIN_PASSWORD
-	SeedDemo      bool           // SEED_DEMO
+	SeedDemo      bool           // SEED_DEMO: load the demo set into an empty database; default false, so a bare start is empty and safe
 	JWTSecret     string         // JWT_SECRET; empty: a key generated once and kept in DataDir
 	TaxonomyFile  string         // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
 	TargetsFile   string         // TARGETS_FILE; empty: the Shaoxing action plan's targets
@@ -30,6 +33,12 @@ type Config struct {
 	BackupDir     string         // BACKUP_DIR: where scheduled backups go; empty: no scheduled backups
 	BackupEvery   time.Duration  // BACKUP_EVERY: time between scheduled backups; default 24h
 	BackupKeep    int            // BACKUP_KEEP: scheduled archives kept; default 7
+	// AccountLimit is LOGIN_ACCOUNT_LIMIT: failed sign-ins per account per
+	// 15 minutes, from any addresses; default 10.
+	AccountLimit int
+	// TrustedProxies is TRUSTED_PROXIES: reverse proxies (addresses or CIDR
+	// prefixes) whose X-Forwarded-For is believed; default none.
+	TrustedProxies []netip.Prefix
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -71,12 +80,18 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LOGIN_RATE_LIMIT must be a positive integer, got %q", getenv("LOGIN_RATE_LIMIT"))
 	}
 	c.LoginLimit = limit
+	if c.AccountLimit, err = strconv.Atoi(get("LOGIN_ACCOUNT_LIMIT", "10")); err != nil || c.AccountLimit < 1 {
+		return c, fmt.Errorf("LOGIN_ACCOUNT_LIMIT must be a positive integer, got %q", getenv("LOGIN_ACCOUNT_LIMIT"))
+	}
+	if c.TrustedProxies, err = httpapi.ParseTrustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
+		return c, fmt.Errorf("TRUSTED_PROXIES must list addresses or CIDR prefixes such as 10.0.0.0/8, got %q", getenv("TRUSTED_PROXIES"))
+	}
 	tz, err := time.LoadLocation(get("TIMEZONE", "Asia/Shanghai"))
 	if err != nil {
 		return c, fmt.Errorf("TIMEZONE must be an IANA zone name such as Asia/Shanghai, got %q", getenv("TIMEZONE"))
 	}
 	c.TimeZone = tz
-	seed, err := strconv.ParseBool(get("SEED_DEMO", "true"))
+	seed, err := strconv.ParseBool(get("SEED_DEMO", "false"))
 	if err != nil {
 		return c, fmt.Errorf("SEED_DEMO must be true or false, got %q", getenv("SEED_DEMO"))
 	}

@@ -45,10 +45,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// testConfig is the configuration `make run` uses: with the demo set.
 func testConfig(t *testing.T, dir string) Config {
 	t.Helper()
 	cfg, err := ConfigFromEnv(func(k string) string {
-		return map[string]string{"DATA_DIR": dir, "LISTEN_ADDR": "127.0.0.1:0"}[k]
+		return map[string]string{"DATA_DIR": dir, "LISTEN_ADDR": "127.0.0.1:0", "SEED_DEMO": "true"}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -269,6 +270,31 @@ func TestAdminFromConfig(t *testing.T) {
 	}
 }
 
+// TestBareStartIsEmpty starts the platform with nothing but a data
+// directory and an address, as `./bin/yuechuang` alone does: no demo set, no
+// account, so no published demo password signs anyone in.
+func TestBareStartIsEmpty(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := ConfigFromEnv(func(k string) string {
+		return map[string]string{"DATA_DIR": dir, "LISTEN_ADDR": "127.0.0.1:0"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := startMain(t, cfg)
+	base := "http://" + m.Addr()
+	if len(m.DemoAccounts()) != 0 {
+		t.Fatalf("a bare start created demo accounts: %+v", m.DemoAccounts())
+	}
+	if _, list := call(t, "GET", base+"/api/v1/startups", "", nil); list["total"].(float64) != 0 {
+		t.Fatalf("a bare start loaded %v startups", list["total"])
+	}
+	code, _ := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "admin@demo.yuechuang.cn", "password": seed.DemoPassword})
+	if code != 401 {
+		t.Fatalf("demo admin signs in on a bare start: %d", code)
+	}
+}
+
 func TestConfigRejectsBadValues(t *testing.T) {
 	for name, env := range map[string]map[string]string{
 		"seed not bool":  {"SEED_DEMO": "yes please"},
@@ -276,13 +302,15 @@ func TestConfigRejectsBadValues(t *testing.T) {
 		"short secret":   {"JWT_SECRET": "short"},
 		"bad log format": {"LOG_FORMAT": "xml"},
 		"bad time zone":  {"TIMEZONE": "Mars/Olympus"},
+		"bad proxies":    {"TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"},
+		"account limit":  {"LOGIN_ACCOUNT_LIMIT": "0"},
 	} {
 		if _, err := ConfigFromEnv(func(k string) string { return env[k] }); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
 	cfg, err := ConfigFromEnv(func(string) string { return "" })
-	if err != nil || cfg.ListenAddr != ":8080" || cfg.DataDir != "./data" || !cfg.SeedDemo || cfg.TimeZone.String() != "Asia/Shanghai" {
+	if err != nil || cfg.ListenAddr != ":8080" || cfg.DataDir != "./data" || cfg.SeedDemo || cfg.TimeZone.String() != "Asia/Shanghai" {
 		t.Fatalf("defaults: %+v, %v", cfg, err)
 	}
 }
@@ -295,7 +323,7 @@ func TestSavedSurvivesKill(t *testing.T) {
 	start := func() (*exec.Cmd, string) {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=false",
-			"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-password", "LOG_FORMAT=json")
+			"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-passphrase", "LOG_FORMAT=json")
 		stderr, _ := cmd.StderrPipe()
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -321,7 +349,7 @@ func TestSavedSurvivesKill(t *testing.T) {
 		return nil, ""
 	}
 	cmd, base := start()
-	_, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "password-123", "role": "founder", "name": "创始人"})
+	_, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "founder-passphrase", "role": "founder", "name": "创始人"})
 	token := reg["accessToken"].(string)
 	var ids []string
 	for i := 0; i < 5; i++ {
@@ -337,11 +365,43 @@ func TestSavedSurvivesKill(t *testing.T) {
 	_ = cmd.Wait()
 
 	_, base = start()
-	_, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "f@test.cn", "password": "password-123"})
+	_, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "f@test.cn", "password": "founder-passphrase"})
 	token, _ = login["accessToken"].(string)
 	for _, id := range ids {
 		if code, _ := call(t, "GET", base+"/api/v1/startups/"+id, token, nil); code != 200 {
 			t.Errorf("startup %s lost after SIGKILL: %d", id, code)
 		}
+	}
+}
+
+// TestAdminResetEndsSessions: a start with another ADMIN_PASSWORD resets the
+// admin's password and ends every session it had; a start with the same
+// password signs no one out.
+func TestAdminResetEndsSessions(t *testing.T) {
+	dir := t.TempDir()
+	cfg := testConfig(t, dir)
+	cfg.AdminEmail, cfg.AdminPassword, cfg.SeedDemo = "chief@kjj.sx.gov.cn", "first-admin-secret", false
+	m, stop := startMain(t, cfg)
+	_, login := call(t, "POST", "http://"+m.Addr()+"/api/v1/auth/login", "", map[string]string{"email": cfg.AdminEmail, "password": cfg.AdminPassword})
+	access, refresh := login["accessToken"].(string), login["refreshToken"].(string)
+	stop()
+
+	m, stop = startMain(t, cfg) // same password: sessions go on
+	if code, _ := call(t, "GET", "http://"+m.Addr()+"/api/v1/me", access, nil); code != 200 {
+		t.Fatalf("same ADMIN_PASSWORD signed the admin out: %d", code)
+	}
+	stop()
+
+	cfg.AdminPassword = "second-admin-secret"
+	m, _ = startMain(t, cfg)
+	base := "http://" + m.Addr()
+	if code, _ := call(t, "GET", base+"/api/v1/me", access, nil); code != 401 {
+		t.Fatalf("access token from before the reset: %d", code)
+	}
+	if code, _ := call(t, "POST", base+"/api/v1/auth/refresh", "", map[string]string{"refreshToken": refresh}); code != 401 {
+		t.Fatalf("refresh token from before the reset: %d", code)
+	}
+	if code, _ := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": cfg.AdminEmail, "password": "second-admin-secret"}); code != 200 {
+		t.Fatalf("new admin password: %d", code)
 	}
 }

@@ -193,7 +193,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.backups = newScheduler(cfg, m.log)
 	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer}, Web: frontend.Dist(),
-		LoginLimit: cfg.LoginLimit, Backups: backupReports{m.backups}}, m.log)
+		LoginLimit: cfg.LoginLimit, AccountLimit: cfg.AccountLimit, TrustedProxies: cfg.TrustedProxies, Backups: backupReports{m.backups}}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}

@@ -23,11 +23,25 @@ export async function launch() {
 
 // open returns a page in a fresh context (its own cookies and storage, as
 // another person's browser) that fails the suite on any uncaught error.
+// Every Content-Security-Policy violation fails the suite too: the page
+// reports each one as a securitypolicyviolation event (logged here) and
+// Chromium logs a console error, whichever comes.
 export async function open(browser, width = 1280, errors = []) {
   const ctx = await browser.newContext({ viewport: { width, height: width < 500 ? 800 : 900 }, locale: 'zh-CN' })
+  await ctx.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`))
+  })
   const page = await ctx.newPage()
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && isCspError(m.text())) errors.push(`${page.url()}: ${m.text()}`)
+  })
   return page
+}
+
+export function isCspError(text) {
+  return /CSP violation|Content Security Policy/i.test(text)
 }
 
 export async function signIn(page, email, pw = password) {

@@ -1,4 +1,5 @@
 import { reactive } from 'vue'
+import { t, has } from './i18n'
 
 // The access token lives in memory only. The refresh token rides in an
 // HttpOnly cookie the server sets for its /api/v1/auth routes, which no
@@ -9,15 +10,20 @@ export const session = reactive<{ token: string; user: null | { id: string; name
 })
 
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, detail: string, public fields: { field: string; message: string }[] = []) {
+  constructor(public status: number, public code: string, detail: string, public fields: { field: string; code?: string; message: string }[] = []) {
     super(detail)
   }
 }
 
 // explain turns an error into what a form shows: the fields the server
-// named, each with its message, or else the error's own message.
+// named, each with the words for its code (texts 'fe.<code>') or else its
+// message, or else the error's own message.
 export function explain(e: any): string {
-  return e instanceof ApiError && e.fields.length ? e.fields.map((f) => `${f.field}: ${f.message}`).join('；') : e?.message || String(e)
+  if (!(e instanceof ApiError) || !e.fields.length) return e?.message || String(e)
+  return e.fields.map((f) => {
+    const key = 'fe.' + (f.code || '')
+    return `${f.field}: ${f.code && has(key) ? t(key) : f.message}`
+  }).join('；')
 }
 
 const signedInKey = 'signedIn'
@@ -114,6 +120,21 @@ function start(s: any) {
   session.user = s.user
   localStorage.setItem(signedInKey, '1')
   localStorage.removeItem('refreshToken') // kept there by earlier versions
+}
+
+// changePassword sets a new password; the server ends every session of
+// the user and answers with a new one for this tab.
+export async function changePassword(oldPassword: string, newPassword: string) {
+  const s = await api('POST', '/auth/password', { oldPassword, newPassword })
+  start(s)
+}
+
+// signOutEverywhere ends every session of the user, this one included.
+export async function signOutEverywhere() {
+  await api('POST', '/auth/logout-all')
+  localStorage.removeItem(signedInKey)
+  session.token = ''
+  session.user = null
 }
 
 export async function signOut() {

@@ -155,6 +155,19 @@ export const texts: Record<string, [string, string]> = {
   'alert.wide': ['行业或阶段符合时', 'When sector or stage fits'], 'alert.narrow': ['只提醒最契合的', 'Only the closest fits'],
   'done.create': ['已新建', 'created'], 'done.update': ['已更新', 'updated'], 'done.skip': ['已跳过', 'skipped'],
   trends: ['趋势', 'Trends'], noHistory: ['从今天开始每日记录', 'Recorded daily from today'],
+  account: ['账号与安全', 'Account and security'], changePassword: ['修改密码', 'Change password'],
+  oldPassword: ['当前密码', 'Current password'], newPassword: ['新密码', 'New password'], repeatPassword: ['再次输入新密码', 'New password again'],
+  passwordRule: ['至少 10 位，不能是邮箱，不能是常见密码。修改后其他设备上的登录全部失效。', 'At least 10 characters, not your email, not a common password. Changing it signs out every other device.'],
+  passwordsDiffer: ['两次输入的新密码不一致', 'The two new passwords differ'], passwordChanged: ['密码已修改，其他设备已退出登录', 'Password changed; every other device is signed out'],
+  signOutEverywhere: ['在所有设备上退出', 'Sign out everywhere'], signOutEverywhereHelp: ['结束此账号在所有设备和浏览器上的登录，包括当前这个。', 'Ends every session of this account on every device and browser, this one included.'],
+  'fe.password_too_short': ['密码至少 10 位', 'The password needs at least 10 characters'], 'fe.password_too_long': ['密码最多 128 位', 'The password is too long (128 at most)'],
+  'fe.password_is_email': ['密码不能是邮箱或邮箱用户名', 'The password must not be your email or its name part'],
+  'fe.password_common': ['密码过于常见，容易被猜到', 'This password is too common and easy to guess'],
+  'fe.password_unchanged': ['新密码须与当前密码不同', 'The new password must differ from the current one'],
+  'fe.password_wrong': ['当前密码不正确', 'The current password is wrong'], 'fe.required': ['必填', 'required'],
+  'fe.too_long': ['内容过长', 'too long'], 'fe.single_line': ['须为一行，不能换行', 'must be a single line'],
+  'fe.invisible_characters': ['含有控制字符或不可见字符', 'contains control or invisible characters'],
+  'fe.date_out_of_range': ['日期不在合理范围内', 'the date is out of the plausible range'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
 }
 
@@ -175,6 +188,11 @@ watch(lang, (l) => {
   i18n.global.locale.value = locales[l]
   if (typeof document !== 'undefined') document.documentElement.lang = locales[l]
 }, { flush: 'sync', immediate: true })
+
+// has reports whether key has a text (for codes the server sends).
+export function has(key: string): boolean {
+  return i18n.global.te(key, locales[lang.value]) || i18n.global.te(key, 'zh-CN')
+}
 
 export function t(key: string, vars: Record<string, string | number> = {}): string {
   return i18n.global.t(key, vars)

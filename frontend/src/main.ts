@@ -18,6 +18,7 @@ import Investor from './views/Investor.vue'
 import InvestorDetail from './views/InvestorDetail.vue'
 import Intros from './views/Intros.vue'
 import Notifications from './views/Notifications.vue'
+import Account from './views/Account.vue'
 import NotFound from './views/NotFound.vue'
 import { restore } from './api'
 import { i18n } from './i18n'
@@ -42,6 +43,7 @@ const router = createRouter({
     { path: '/me/investor', component: Investor },
     { path: '/me/intros', component: Intros },
     { path: '/notifications', component: Notifications },
+    { path: '/account', component: Account },
     { path: '/admin', component: Admin },
     { path: '/dashboard', component: () => import('./views/Dashboard.vue') }, // ECharts loads only here
     { path: '/:rest(.*)*', component: NotFound },

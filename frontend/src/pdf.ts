@@ -15,5 +15,7 @@ export async function loadPdf(data: ArrayBuffer): Promise<PdfDoc> {
     })
   }
   const m = await lib
-  return m.getDocument({ data }).promise
+  // isEvalSupported: false keeps pdf.js from trying eval, which the
+  // Content-Security-Policy forbids (it would log a violation).
+  return m.getDocument({ data, isEvalSupported: false }).promise
 }

@@ -24,7 +24,10 @@ type RefreshStore interface {
 	SaveRefresh(ctx context.Context, t domain.RefreshToken) error
 	UseRefresh(ctx context.Context, hash string) (t domain.RefreshToken, reused bool, err error)
 	RefreshByHash(ctx context.Context, hash string) (domain.RefreshToken, error)
-	DeleteRefreshFamily(ctx context.Context, family string) error
+	// RevokeRefreshFamily marks family revoked, then deletes its tokens.
+	RevokeRefreshFamily(ctx context.Context, family string, until time.Time) error
+	RefreshFamilyRevoked(ctx context.Context, family string) (bool, error)
+	DeleteRefreshOfUser(ctx context.Context, userID string) error
 }
 
 // Accounts registers users and runs their sessions. It is safe for concurrent use.
@@ -38,6 +41,8 @@ type Accounts struct {
 	// dummyHash is verified when an email is unknown, so a login takes as
 	// long for a missing account as for a wrong password.
 	dummyHash string
+	// versions caches each user's SessionVersion for Authenticate.
+	versions *versionCache
 }
 
 // NewAccounts returns an Accounts service.
@@ -46,7 +51,8 @@ func NewAccounts(users UserStore, tokens RefreshStore, hasher *auth.Hasher, sign
 	if err != nil {
 		return nil, err
 	}
-	return &Accounts{users: users, tokens: tokens, hasher: hasher, signer: signer, now: time.Now, log: log, dummyHash: dummy}, nil
+	return &Accounts{users: users, tokens: tokens, hasher: hasher, signer: signer, now: time.Now, log: log, dummyHash: dummy,
+		versions: newVersionCache(versionTTL)}, nil
 }
 
 // Registration is what a new user submits.
@@ -69,16 +75,22 @@ type Session struct {
 	Tokens
 }
 
-const (
-	minPassword = 8
-	maxPassword = 128
-)
-
 var errBadCredentials = domain.CodedError(domain.KindUnauthorized, "invalid_credentials", "邮箱或密码错误 / wrong email or password")
 
-func checkPassword(v *domain.Validator, pw string) {
-	v.Check(runes(pw) >= minPassword, "password", "密码至少 8 位 / password needs at least 8 characters")
-	v.Check(runes(pw) <= maxPassword, "password", "密码最多 128 位 / password too long")
+// passwordMessages words the password policy's codes for API clients; the
+// web app has its own words for each code.
+var passwordMessages = map[string]string{
+	auth.PasswordTooShort: "密码至少 10 位 / password needs at least 10 characters",
+	auth.PasswordTooLong:  "密码最多 128 位 / password too long",
+	auth.PasswordIsEmail:  "密码不能是邮箱 / password must not be the email address",
+	auth.PasswordCommon:   "密码过于常见 / password is too common",
+}
+
+// checkPassword applies the password policy (auth.CheckPassword) for the
+// account email, reporting a refusal under field with its stable code.
+func checkPassword(v *domain.Validator, field, pw, email string) {
+	code := auth.CheckPassword(pw, email)
+	v.CheckCode(code == "", field, code, passwordMessages[code])
 }
 
 // Register creates a founder, investor or manager account and signs it in.
@@ -87,7 +99,7 @@ func (a *Accounts) Register(ctx context.Context, r Registration) (*Session, erro
 	r.Name = strings.TrimSpace(r.Name)
 	var v domain.Validator
 	v.Check(validEmail(r.Email), "email", "邮箱格式不正确 / invalid email address")
-	checkPassword(&v, r.Password)
+	checkPassword(&v, "password", r.Password, r.Email)
 	switch r.Role {
 	case domain.RoleFounder, domain.RoleInvestor, domain.RoleManager:
 	case domain.RoleAdmin:
@@ -116,7 +128,7 @@ func (a *Accounts) Login(ctx context.Context, email, password string) (*Session,
 	var v domain.Validator
 	v.Check(email != "", "email", "必填 / required")
 	v.Check(password != "", "password", "必填 / required")
-	v.Check(len(password) <= 4*maxPassword, "password", "密码过长 / password too long")
+	v.Check(len(password) <= 4*auth.MaxPassword, "password", "密码过长 / password too long")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -142,96 +154,6 @@ func (a *Accounts) Login(ctx context.Context, email, password string) (*Session,
 	return a.startSession(ctx, u)
 }
 
-func (a *Accounts) startSession(ctx context.Context, u *domain.User) (*Session, error) {
-	family, _, err := auth.NewOpaqueToken()
-	if err != nil {
-		return nil, err
-	}
-	t, err := a.issue(ctx, u, family)
-	if err != nil {
-		return nil, err
-	}
-	return &Session{User: u, Tokens: *t}, nil
-}
-
-func (a *Accounts) issue(ctx context.Context, u *domain.User, family string) (*Tokens, error) {
-	access, err := a.signer.Sign(auth.Claims{UserID: u.ID, Role: string(u.Role)})
-	if err != nil {
-		return nil, err
-	}
-	refresh, hash, err := auth.NewOpaqueToken()
-	if err != nil {
-		return nil, err
-	}
-	now := a.now().UTC()
-	rt := domain.RefreshToken{Hash: hash, UserID: u.ID, Family: family, ExpiresAt: now.Add(auth.RefreshTokenTTL), CreatedAt: now}
-	if err := a.tokens.SaveRefresh(ctx, rt); err != nil {
-		return nil, err
-	}
-	return &Tokens{AccessToken: access, RefreshToken: refresh}, nil
-}
-
-var errBadRefresh = domain.CodedError(domain.KindUnauthorized, "invalid_refresh_token", "登录已失效，请重新登录 / session expired, sign in again")
-
-// Refresh exchanges a refresh token for a new pair. The old token stops
-// working; presenting it again revokes the whole session, since only a thief
-// or a replay would.
-func (a *Accounts) Refresh(ctx context.Context, token string) (*Tokens, error) {
-	if token == "" || len(token) > 200 {
-		return nil, errBadRefresh
-	}
-	t, reused, err := a.tokens.UseRefresh(ctx, auth.HashToken(token))
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, errBadRefresh
-	}
-	if err != nil {
-		return nil, err
-	}
-	if reused {
-		a.log.WarnContext(ctx, "refresh token reused; revoking session", "user", t.UserID)
-		if err := a.tokens.DeleteRefreshFamily(ctx, t.Family); err != nil {
-			return nil, err
-		}
-		return nil, errBadRefresh
-	}
-	if !a.now().Before(t.ExpiresAt) {
-		return nil, errBadRefresh
-	}
-	u, err := a.users.UserByID(ctx, t.UserID)
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, errBadRefresh
-	}
-	if err != nil {
-		return nil, err
-	}
-	return a.issue(ctx, u, t.Family)
-}
-
-// Logout revokes the session that token belongs to. Unknown tokens are
-// ignored so that logging out twice is harmless.
-func (a *Accounts) Logout(ctx context.Context, token string) error {
-	if token == "" || len(token) > 200 {
-		return nil
-	}
-	t, err := a.tokens.RefreshByHash(ctx, auth.HashToken(token))
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	return a.tokens.DeleteRefreshFamily(ctx, t.Family)
-}
-
-// Authenticate returns the actor an access token stands for.
-func (a *Accounts) Authenticate(token string) (domain.Actor, error) {
-	c, err := a.signer.Verify(token)
-	if err != nil {
-		return domain.Actor{}, domain.CodedError(domain.KindUnauthorized, "invalid_token", "访问令牌无效或已过期 / access token invalid or expired")
-	}
-	return domain.Actor{UserID: c.UserID, Role: domain.Role(c.Role)}, nil
-}
-
 // Me returns the caller's account.
 func (a *Accounts) Me(ctx context.Context, actor domain.Actor) (*domain.User, error) {
 	if actor.Anonymous() {
@@ -246,7 +168,7 @@ func (a *Accounts) EnsureAdmin(ctx context.Context, email, password, name string
 	email = strings.ToLower(strings.TrimSpace(email))
 	var v domain.Validator
 	v.Check(validEmail(email), "ADMIN_EMAIL", "邮箱格式不正确 / invalid email address")
-	checkPassword(&v, password)
+	checkPassword(&v, "ADMIN_PASSWORD", password, email)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -265,6 +187,12 @@ func (a *Accounts) EnsureAdmin(ctx context.Context, email, password, name string
 	case err != nil:
 		return nil, err
 	}
+	// A reset to another password ends every session of the account; the
+	// same password on each start (ADMIN_PASSWORD) signs no one out.
+	same, _ := a.hasher.Verify(u.PasswordHash, password)
 	u.Role, u.PasswordHash, u.Name = domain.RoleAdmin, hash, name
-	return u, a.users.UpdateUser(ctx, u)
+	if same {
+		return u, a.users.UpdateUser(ctx, u)
+	}
+	return u, a.endSessions(ctx, u, "password reset")
 }

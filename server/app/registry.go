@@ -3,9 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
+	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -39,11 +38,30 @@ func NewRegistry(store RegistryStore, tax *domain.Taxonomy, observer StartupObse
 	return &Registry{store: store, tax: tax, observer: observer, now: time.Now}
 }
 
-// Import limits.
-const (
-	maxImportBytes = 5 << 20
-	maxImportRows  = 5000
-)
+// maxImportRows bounds the startups of one import; sheet.DefaultLimits
+// bound the file as it is read.
+const maxImportRows = 5000
+
+// sheetError turns a refusal of the sheet reader into the error a manager
+// sees.
+func sheetError(err error, xlsx bool) error {
+	var le *sheet.LimitError
+	if errors.As(err, &le) {
+		switch le.Limit {
+		case "rows":
+			return domain.CodedError(domain.KindTooLarge, "too_many_rows", "最多 5000 行 / at most 5,000 rows")
+		case "columns":
+			return domain.CodedError(domain.KindTooLarge, "too_many_columns", "列数过多 / too many columns")
+		case "cell":
+			return domain.CodedError(domain.KindTooLarge, "cell_too_large", "单元格内容过长 / a cell is too long")
+		}
+		return domain.CodedError(domain.KindTooLarge, "file_too_large", "文件解压后过大 / the file unpacks to too much data")
+	}
+	if xlsx {
+		return domain.CodedError(domain.KindInvalid, "bad_xlsx", "无法读取 XLSX 文件 / cannot read the XLSX file")
+	}
+	return domain.CodedError(domain.KindInvalid, "bad_csv", "CSV 格式错误 / malformed CSV: "+err.Error())
+}
 
 // headerNames maps the column names people really write to fields. A
 // header matches a field when it contains one of the names, so "企业名称
@@ -135,33 +153,23 @@ func yes(v string) (bool, bool) {
 
 // parse reads a registry sheet: XLSX, or CSV in UTF-8 or GBK.
 func (r *Registry) parse(data []byte) (*ImportResult, []map[string]string, error) {
-	if len(data) > maxImportBytes {
+	if len(data) > sheet.MaxFileBytes {
 		return nil, nil, domain.CodedError(domain.KindTooLarge, "file_too_large", "文件最大 5 MB / at most 5 MB")
 	}
 	var records [][]string
-	if sheet.IsXLSX(data) {
-		var err error
-		if records, err = sheet.ReadXLSX(data); err != nil {
-			return nil, nil, domain.CodedError(domain.KindInvalid, "bad_xlsx", "无法读取 XLSX 文件 / cannot read the XLSX file")
-		}
+	var err error
+	xlsx := sheet.IsXLSX(data)
+	if xlsx {
+		records, err = sheet.ReadXLSX(data, sheet.DefaultLimits)
 	} else {
-		text, err := decodeText(data)
-		if err != nil {
+		var text []byte
+		if text, err = decodeText(data); err != nil {
 			return nil, nil, err
 		}
-		cr := csv.NewReader(bytes.NewReader(text))
-		cr.FieldsPerRecord = -1
-		cr.LazyQuotes = true
-		for {
-			rec, err := cr.Read()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				return nil, nil, domain.CodedError(domain.KindInvalid, "bad_csv", "CSV 格式错误 / malformed CSV: "+err.Error())
-			}
-			records = append(records, rec)
-		}
+		records, err = sheet.ReadCSV(bytes.NewReader(text), sheet.DefaultLimits)
+	}
+	if err != nil {
+		return nil, nil, sheetError(err, xlsx)
 	}
 	// The header is the first row that names a startup column; sheets
 	// often start with a title row or blank lines.
@@ -196,7 +204,7 @@ func (r *Registry) parse(data []byte) (*ImportResult, []map[string]string, error
 		blank := true
 		for j, v := range records[i] {
 			if f, ok := cols[j]; ok {
-				row[f] = strings.TrimSpace(v)
+				row[f] = strings.TrimSpace(domain.CleanText(v))
 				blank = blank && row[f] == ""
 			}
 		}

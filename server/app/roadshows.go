@@ -184,6 +184,7 @@ func (svc *Roadshows) apply(ctx context.Context, actor domain.Actor, r *domain.R
 	v.Check(!r.StartsAt.IsZero(), "startsAt", "必填，RFC 3339 时间 / required, an RFC 3339 time")
 	if in.StartsAt != nil {
 		v.Check(r.StartsAt.After(svc.now().Add(-time.Hour)), "startsAt", "不能早于现在 / must not be in the past")
+		v.CheckCode(r.StartsAt.Before(svc.now().Add(domain.ScheduleHorizon)), "startsAt", "date_out_of_range", "最多提前两年安排 / at most two years ahead")
 	}
 	v.Check(len(r.Invited) <= maxInvited, "invited", "最多邀请 500 人 / at most 500 invitations")
 	for _, u := range r.Invited {

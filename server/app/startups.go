@@ -136,6 +136,7 @@ func (svc *Startups) validate(ctx context.Context, s *domain.Startup) error {
 	year := svc.now().Year()
 	v.Check(s.FoundedYear == 0 || (s.FoundedYear >= 1900 && s.FoundedYear <= year), "foundedYear", "成立年份无效 / invalid founding year")
 	v.Check(s.TeamSize >= 0 && s.TeamSize <= 100000, "teamSize", "团队人数无效 / invalid team size")
+	checkDate(&v, "incubatedSince", s.IncubatedSince, domain.EarliestDate, svc.now().AddDate(1, 0, 0))
 	v.Check(len(s.Team) <= maxListItems, "team", "最多 20 人 / at most 20 members")
 	for _, m := range s.Team {
 		checkText(&v, "team.name", m.Name, maxName, true)

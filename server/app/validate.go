@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"net/url"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -21,13 +22,33 @@ const (
 
 func runes(s string) int { return utf8.RuneCountInString(s) }
 
-// checkText requires 1..max characters, or 0..max when optional.
+// maxLine is the longest text that must be a single line: names, titles,
+// labels and tags are this short; longer texts may have line breaks.
+const maxLine = 2 * maxName
+
+// checkText requires 1..max characters, or 0..max when optional, of text
+// that follows domain.CleanText (the API applies it to every JSON body it
+// decodes; other roads in must too): no control or invisible characters,
+// and a short text on one line. A text of only spaces counts as empty.
 func checkText(v *domain.Validator, field, s string, max int, required bool) {
 	n := runes(strings.TrimSpace(s))
 	if required {
-		v.Check(n > 0, field, "必填 / required")
+		v.CheckCode(n > 0, field, "required", "必填 / required")
 	}
-	v.Check(runes(s) <= max, field, tooLong(max))
+	v.CheckCode(runes(s) <= max, field, "too_long", tooLong(max))
+	v.CheckCode(domain.CleanText(s) == s, field, "invisible_characters", "含有控制字符或不可见字符 / contains control or invisible characters")
+	if max <= maxLine {
+		v.CheckCode(!strings.ContainsAny(s, "\n\t"), field, "single_line", "须为一行 / must be a single line")
+	}
+}
+
+// checkDate requires t (when set) to lie within [min, max].
+func checkDate(v *domain.Validator, field string, t *time.Time, min, max time.Time) {
+	if t == nil {
+		return
+	}
+	v.CheckCode(domain.DateIn(*t, min, max), field, "date_out_of_range",
+		"日期须在 "+min.Format("2006-01-02")+" 与 "+max.Format("2006-01-02")+" 之间 / date must lie between "+min.Format("2006-01-02")+" and "+max.Format("2006-01-02"))
 }
 
 func tooLong(max int) string {

@@ -119,3 +119,21 @@ func TestOpaqueToken(t *testing.T) {
 		t.Fatal("tokens not random or hash not stable")
 	}
 }
+
+func TestPasswordPolicyRules(t *testing.T) {
+	for _, tc := range []struct{ pw, email, want string }{
+		{"correct horse battery", "a@b.cn", ""},
+		{"yuechuang2026", "admin@demo.yuechuang.cn", ""},
+		{"123456789", "a@b.cn", auth.PasswordTooShort},
+		{"passwordpassword", "a@b.cn", auth.PasswordCommon},
+		{"zyxwvutsrq", "a@b.cn", auth.PasswordCommon},
+		{"2024Sunshine!!", "a@b.cn", auth.PasswordCommon},
+		{"1212121212", "a@b.cn", auth.PasswordCommon},
+		{"Zhang.San@Mail.cn", "zhang.san@mail.cn", auth.PasswordIsEmail},
+		{"zhangsan2026", "zhangsan@mail.cn", auth.PasswordIsEmail},
+	} {
+		if got := auth.CheckPassword(tc.pw, tc.email); got != tc.want {
+			t.Errorf("CheckPassword(%q, %q) = %q, want %q", tc.pw, tc.email, got, tc.want)
+		}
+	}
+}

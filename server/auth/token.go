@@ -25,10 +25,14 @@ const (
 type Claims struct {
 	UserID string
 	Role   string
+	// Session is the user's session version when the token was issued; a
+	// token whose version is not the user's current one is refused.
+	Session int
 }
 
 type jwtClaims struct {
-	Role string `json:"role"`
+	Role    string `json:"role"`
+	Session int    `json:"sv,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -66,7 +70,8 @@ func NewSigner(key []byte, now func() time.Time) (*Signer, error) {
 func (s *Signer) Sign(c Claims) (string, error) {
 	now := s.now()
 	t := jwt.NewWithClaims(jwt.SigningMethodHS256, jwtClaims{
-		Role: c.Role,
+		Role:    c.Role,
+		Session: c.Session,
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer:    Issuer,
 			Subject:   c.UserID,
@@ -91,7 +96,7 @@ func (s *Signer) Verify(token string) (Claims, error) {
 	if jc.Subject == "" {
 		return Claims{}, errors.New("auth: token has no subject")
 	}
-	return Claims{UserID: jc.Subject, Role: jc.Role}, nil
+	return Claims{UserID: jc.Subject, Role: jc.Role, Session: jc.Session}, nil
 }
 
 // NewOpaqueToken returns a random URL-safe token (refresh tokens, tickets)

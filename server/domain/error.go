@@ -22,8 +22,11 @@ const (
 )
 
 // FieldError names one invalid input field.
+// Code, where set, is a stable machine-readable reason ("password_common")
+// that the web app turns into words.
 type FieldError struct {
 	Field   string `json:"field"`
+	Code    string `json:"code,omitempty"`
 	Message string `json:"message"`
 }
 
@@ -86,6 +89,13 @@ type Validator struct{ fields []FieldError }
 func (v *Validator) Check(ok bool, field, message string) {
 	if !ok {
 		v.fields = append(v.fields, FieldError{Field: field, Message: message})
+	}
+}
+
+// CheckCode records message for field with a stable code unless ok.
+func (v *Validator) CheckCode(ok bool, field, code, message string) {
+	if !ok {
+		v.fields = append(v.fields, FieldError{Field: field, Code: code, Message: message})
 	}
 }
 

@@ -34,6 +34,10 @@ type User struct {
 	Name         string    `json:"name" bson:"name"`
 	PasswordHash string    `json:"-" bson:"passwordHash"`
 	CreatedAt    time.Time `json:"createdAt" bson:"createdAt"`
+	// SessionVersion counts the times every session of the user was ended
+	// (password change or reset, "sign out everywhere"). Tokens carry the
+	// version they were issued under and die when it moves on.
+	SessionVersion int `json:"-" bson:"sessionVersion,omitempty"`
 }
 
 // Actor is the authenticated caller of an operation. The zero Actor is anonymous.
@@ -69,10 +73,12 @@ func ActorFrom(ctx context.Context) Actor {
 // RefreshToken is the stored form of a refresh token: only its hash is kept.
 // Tokens issued by rotation share the Family of the login that started them.
 type RefreshToken struct {
-	Hash      string    `bson:"_id"`
-	UserID    string    `bson:"userId"`
-	Family    string    `bson:"family"`
-	Used      bool      `bson:"used"`
-	ExpiresAt time.Time `bson:"expiresAt"`
-	CreatedAt time.Time `bson:"createdAt"`
+	Hash   string `bson:"_id"`
+	UserID string `bson:"userId"`
+	Family string `bson:"family"`
+	Used   bool   `bson:"used"`
+	// SessionVersion is the user's SessionVersion when the family started.
+	SessionVersion int       `bson:"sessionVersion,omitempty"`
+	ExpiresAt      time.Time `bson:"expiresAt"`
+	CreatedAt      time.Time `bson:"createdAt"`
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/valyala/fasthttp"
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/domain"
 )
 
 // refreshCookie also carries the refresh token, for the web app: HttpOnly,
@@ -62,7 +63,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := decode(c, &in); err != nil {
 		return err
 	}
+	key := accountKey(in.Email)
+	if err := s.signins.allow(key); err != nil {
+		return err
+	}
 	sess, err := s.svc.Accounts.Login(c.UserContext(), in.Email, in.Password)
+	s.signins.record(key, domain.IsKind(err, domain.KindUnauthorized))
 	if err != nil {
 		return err
 	}
@@ -93,6 +99,51 @@ func (s *Server) logout(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.svc.Accounts.Logout(c.UserContext(), token); err != nil {
+		return err
+	}
+	clearRefreshCookie(c)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// changePassword sets a new password, ends every session of the user and
+// answers with a new session for the caller, as a sign-in does.
+func (s *Server) changePassword(c *fiber.Ctx) error {
+	var in app.PasswordChange
+	if err := decode(c, &in); err != nil {
+		return err
+	}
+	// Guesses of the current password count against the account as
+	// sign-ins do: a stolen access token must not become a password oracle.
+	key := "user:" + actor(c).UserID
+	if err := s.signins.allow(key); err != nil {
+		return err
+	}
+	sess, err := s.svc.Accounts.ChangePassword(c.UserContext(), actor(c), in)
+	s.signins.record(key, wrongPassword(err))
+	if err != nil {
+		return err
+	}
+	setRefreshCookie(c, sess.RefreshToken)
+	return c.JSON(sess)
+}
+
+// wrongPassword reports whether err refused a wrong current password.
+func wrongPassword(err error) bool {
+	e, ok := domain.AsError(err)
+	if !ok {
+		return false
+	}
+	for _, f := range e.Fields {
+		if f.Code == "password_wrong" {
+			return true
+		}
+	}
+	return false
+}
+
+// logoutAll ends every session of the caller on every device.
+func (s *Server) logoutAll(c *fiber.Ctx) error {
+	if err := s.svc.Accounts.LogoutAll(c.UserContext(), actor(c)); err != nil {
 		return err
 	}
 	clearRefreshCookie(c)

@@ -6,16 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/domain"
 )
-
-// maxJSONBody bounds JSON request bodies; larger uploads (decks) have their
-// own routes and limits.
-const maxJSONBody = 256 << 10
 
 // decode reads the request body into dst strictly: JSON only, no unknown
 // fields, no trailing data, types as declared. Every failure is a 4xx
@@ -40,6 +37,10 @@ func decode(c *fiber.Ctx, dst any) error {
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return domain.CodedError(domain.KindInvalid, "invalid_json", "JSON 之后有多余内容 / unexpected data after the JSON value")
 	}
+	// Every text a client sends follows the platform's text rule before
+	// any service sees it (domain.CleanText); the validators refuse what
+	// is left, such as a name that was only invisible characters.
+	cleanStrings(reflect.ValueOf(dst))
 	return nil
 }
 

@@ -115,10 +115,10 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 		Registry:      app.NewRegistry(db, tax, app.StartupObservers{matcher, indexer, catalog}),
 		Taxonomy:      tax,
 	}, cfg, log)}
-	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-password", "管理员"); err != nil {
+	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-passphrase", "管理员"); err != nil {
 		t.Fatal(err)
 	}
-	e.admin = e.login("admin@test.cn", "admin-password")
+	e.admin = e.login("admin@test.cn", "admin-passphrase")
 	return e
 }
 
@@ -216,7 +216,7 @@ func (e *env) register(role string) (token, id string) {
 	e.t.Helper()
 	userSeq++
 	r := e.must(201, "POST", "/api/v1/auth/register", "", map[string]any{
-		"email": fmt.Sprintf("u%d@test.cn", userSeq), "password": "password-123", "role": role, "name": "用户" + fmt.Sprint(userSeq),
+		"email": fmt.Sprintf("u%d@test.cn", userSeq), "password": "founder-passphrase", "role": role, "name": "用户" + fmt.Sprint(userSeq),
 	})
 	return r.str("accessToken"), r.str("user", "id")
 }

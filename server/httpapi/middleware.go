@@ -39,7 +39,7 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	d := time.Since(start)
 	s.metrics.observe(c.Method(), route, status, d)
 	s.log.InfoContext(c.UserContext(), "http", "method", c.Method(), "path", c.Path(), "route", route,
-		"status", status, "ms", float64(d.Microseconds())/1000, "ip", c.IP())
+		"status", status, "ms", float64(d.Microseconds())/1000, "ip", s.clientIP(c))
 	return nil
 }
 
@@ -55,7 +55,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return domain.CodedError(domain.KindUnauthorized, "invalid_token", "Authorization 须为 Bearer 令牌 / Authorization must be a Bearer token")
 	}
-	a, err := s.svc.Accounts.Authenticate(token)
+	a, err := s.svc.Accounts.Authenticate(c.UserContext(), token)
 	if err != nil {
 		return err
 	}
@@ -63,15 +63,15 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// loginLimiter bounds login and registration attempts per client address,
-// against password guessing and account spraying.
+// loginLimiter bounds login and registration attempts per client address
+// (clientIP: behind a trusted proxy, the address it forwarded), against
+// password guessing and account spraying. Failed sign-ins are also limited
+// per account (accountLimiter).
 func (s *Server) loginLimiter() fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max:        s.cfg.LoginLimit,
-		Expiration: s.cfg.LoginWindow,
-		KeyGenerator: func(c *fiber.Ctx) string {
-			return c.IP()
-		},
+		Max:          s.cfg.LoginLimit,
+		Expiration:   s.cfg.LoginWindow,
+		KeyGenerator: s.clientIP,
 		LimitReached: func(c *fiber.Ctx) error {
 			return domain.CodedError(domain.KindRateLimited, "rate_limited", "尝试次数过多，请稍后再试 / too many attempts, try again later")
 		},

@@ -123,7 +123,7 @@ func TestStartupValidation(t *testing.T) {
 		"unknown district":   {with("district", "hangzhou"), "district"},
 		"negative ask":       {with("askWan", -1), "askWan"},
 		"javascript link":    {with("links", []map[string]string{{"label": "site", "url": "javascript:alert(1)"}}), "links.url"},
-		"long one-liner":     {with("oneLiner", string(make([]rune, 81))), "oneLiner"},
+		"long one-liner":     {with("oneLiner", strings.Repeat("长", 81)), "oneLiner"},
 		"missing space":      {with("spaceId", "0123456789abcdef01234567"), "spaceId"},
 		"future founding":    {with("foundedYear", 3000), "foundedYear"},
 		"empty name":         {with("name", "  "), "name"},

@@ -8,6 +8,7 @@ import (
 	json "github.com/goccy/go-json"
 	"io/fs"
 	"log/slog"
+	"net/netip"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -54,11 +55,17 @@ type Config struct {
 	Web fs.FS
 	// Backups, if set, reports scheduled backups in /metrics and to admins.
 	Backups Backups
+	// AccountLimit is how many failed sign-ins one account may have per
+	// AccountWindow, whatever addresses they come from.
+	AccountLimit  int
+	AccountWindow time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (clientIP); empty: the TCP peer is the client.
+	TrustedProxies []netip.Prefix
 }
 
 // Request limits.
 const (
-	bodyLimit    = app.MaxDeckBytes + 1<<20 // the largest body Fiber reads at all: a deck; JSON has its own limit
 	readTimeout  = 15 * time.Second
 	writeTimeout = 30 * time.Second
 	idleTimeout  = 2 * time.Minute
@@ -74,6 +81,8 @@ type Server struct {
 	metrics *metrics
 	// dealCache holds encoded deal-flow pages; see respCache.
 	dealCache *respCache
+	// signins limits failed sign-ins per account.
+	signins *accountLimiter
 }
 
 // dealCacheSize bounds the cached deal-flow pages (about 15 KB each).
@@ -87,15 +96,25 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = time.Minute
 	}
-	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(), dealCache: newRespCache(dealCacheSize)}
+	if cfg.AccountLimit == 0 {
+		cfg.AccountLimit = 10
+	}
+	if cfg.AccountWindow == 0 {
+		cfg.AccountWindow = 15 * time.Minute
+	}
+	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(), dealCache: newRespCache(dealCacheSize),
+		signins: newAccountLimiter(cfg.AccountLimit, cfg.AccountWindow)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "yuechuang",
 		DisableStartupMessage: true,
-		BodyLimit:             bodyLimit,
-		ReadTimeout:           readTimeout,
-		WriteTimeout:          writeTimeout,
-		IdleTimeout:           idleTimeout,
-		ErrorHandler:          s.errorHandler,
+		BodyLimit:             serverBodyLimit,
+		// Bodies are read by the handlers, after limitBody has checked the
+		// route's own limit (limits.go).
+		StreamRequestBody: true,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorHandler:      s.errorHandler,
 		// Fiber's strings (params, query values) otherwise point into
 		// buffers that the next request reuses; services keep some of them
 		// (feedback keys), so every value must be a real copy.
@@ -129,7 +148,7 @@ func (s *Server) Shutdown(timeout time.Duration) error { return s.app.ShutdownWi
 
 func (s *Server) routes() {
 	a := s.app
-	a.Use(s.recoverer, s.observe)
+	a.Use(s.recoverer, s.securityHeaders, s.observe, s.limitBody)
 	a.Get("/healthz", s.healthz)
 	a.Get("/readyz", s.readyz)
 	a.Get("/metrics", s.metrics.handler())
@@ -141,6 +160,8 @@ func (s *Server) routes() {
 	v1.Post("/auth/login", limit, s.login)
 	v1.Post("/auth/refresh", s.refresh)
 	v1.Post("/auth/logout", s.logout)
+	v1.Post("/auth/logout-all", s.logoutAll)
+	v1.Post("/auth/password", limit, s.changePassword)
 	v1.Get("/me", s.me)
 	v1.Get("/taxonomy", s.taxonomy)
 

@@ -96,7 +96,7 @@ func (d *DB) Drop(ctx context.Context) error {
 // all up front so that storage-level set-up (ferret.IndexIDs) sees them.
 var collections = []string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
 	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEventBuckets, colRegistrations, colLists,
-	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry}
+	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry, colRevoked}
 
 func (d *DB) ensureIndexes(ctx context.Context) error {
 	have, err := d.db.ListCollectionNames(ctx, bson.D{})

@@ -7,6 +7,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -48,6 +49,8 @@ type expiryBucket struct {
 	Day      string   `bson:"_id"`
 	Hashes   []string `bson:"hashes"`
 	Families []string `bson:"families"`
+	// Revoked lists the revocation marks (colRevoked) to delete that day.
+	Revoked []string `bson:"revoked"`
 }
 
 func expiryDay(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -220,6 +223,11 @@ func (d *DB) sweepDay(ctx context.Context, day string, now time.Time) (int, erro
 			return n, err
 		}
 	}
+	for _, f := range b.Revoked {
+		if _, err := d.db.Collection(colRevoked).DeleteOne(ctx, byID(f)); err != nil {
+			return n, mapErr("sweep revocation mark", err)
+		}
+	}
 	_, err = d.db.Collection(colRefreshExpiry).DeleteOne(ctx, byID(day))
 	return n, mapErr("sweep refresh expiry", err)
 }
@@ -229,4 +237,40 @@ func (d *DB) RefreshByHash(ctx context.Context, hash string) (domain.RefreshToke
 	var t domain.RefreshToken
 	err := d.db.Collection(colRefresh).FindOne(ctx, byID(hash)).Decode(&t)
 	return t, mapErr("refresh by hash", err)
+}
+
+// colRevoked holds a mark per revoked session (family), by _id. Deleting
+// the family alone is not enough against a rotation in flight: the
+// rotation's SaveRefresh writes the family again.
+const colRevoked = "refresh_revoked"
+
+// RevokeRefreshFamily ends a session for good: it marks the family revoked
+// until until (when its last token would have expired; the sweep then
+// removes the mark) and then deletes it. Marking first closes the race with
+// a rotation in flight, which saves its new token and then checks the mark
+// (RefreshFamilyRevoked): either it sees the mark, or its save came before
+// the delete, which then takes the family it wrote.
+func (d *DB) RevokeRefreshFamily(ctx context.Context, family string, until time.Time) error {
+	if _, err := d.db.Collection(colRefreshExpiry).UpdateOne(ctx, byID(expiryDay(until)),
+		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "revoked", Value: family}}}},
+		options.UpdateOne().SetUpsert(true)); err != nil {
+		return mapErr("save revocation expiry", err)
+	}
+	_, err := d.db.Collection(colRevoked).ReplaceOne(ctx, byID(family), bson.D{{Key: "_id", Value: family}},
+		options.Replace().SetUpsert(true))
+	// Concurrent revocations of one family race to insert the one mark;
+	// the losers find it there, which is all they wanted.
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return mapErr("revoke refresh family", err)
+	}
+	return d.DeleteRefreshFamily(ctx, family)
+}
+
+// RefreshFamilyRevoked reports whether family was revoked.
+func (d *DB) RefreshFamilyRevoked(ctx context.Context, family string) (bool, error) {
+	err := mapErr("refresh family revoked", d.db.Collection(colRevoked).FindOne(ctx, byID(family)).Err())
+	if domain.IsKind(err, domain.KindNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -150,6 +150,10 @@ func demoName(r domain.Role) string {
 func (s *seeder) user(ctx context.Context, r domain.Role, email, name string, canLogin bool) (*domain.User, error) {
 	u := &domain.User{Email: email, Role: r, Name: name, CreatedAt: time.Now().UTC()}
 	if canLogin {
+		// The demo accounts obey the password policy like everyone else's.
+		if code := auth.CheckPassword(DemoPassword, email); code != "" {
+			return nil, fmt.Errorf("seed user %s: demo password refused by the policy: %s", email, code)
+		}
 		h, err := s.Hasher.Hash(DemoPassword)
 		if err != nil {
 			return nil, err
