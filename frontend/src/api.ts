@@ -20,10 +20,7 @@ export class ApiError extends Error {
 // message, or else the error's own message.
 export function explain(e: any): string {
   if (!(e instanceof ApiError) || !e.fields.length) return e?.message || String(e)
-  return e.fields.map((f) => {
-    const key = 'fe.' + (f.code || '')
-    return `${f.field}: ${f.code && has(key) ? t(key) : f.message}`
-  }).join('；')
+  return e.fields.map((f) => `${f.field}: ${f.code && has('fe.' + f.code) ? t('fe.' + f.code) : f.message}`).join('；')
 }
 
 const signedInKey = 'signedIn'
