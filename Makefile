@@ -26,6 +26,8 @@ test: vet
 	@command -v npm >/dev/null 2>&1 || { echo "make test: FAILED: the web app's tests need Node.js 20.19+ with npm (https://nodejs.org or your package manager)"; exit 1; }
 	cd frontend && npm ci --no-audit --no-fund --silent && npm test
 	scripts/e2e.sh
+	@# The search relevance set's figures (the test above asserts the targets).
+	@$(GO) test -count=1 -run 'TestRelevance' -v ./search/ | grep -E -- '^ +relevance_test.go:[0-9]+: +(relevance|class|[a-z-]+ +[0-9]+ )' | sed 's/^ *relevance_test.go:[0-9]*: //' || true
 	@# Say what was not tested here: the Meilisearch contract run needs a server.
 	@$(GO) test -count=1 -run 'TestContractMeilisearch' -v ./search/ | grep -E -- '--- SKIP|SKIPPED' || true
 
