@@ -31,8 +31,8 @@ func (c *capture) Upsert(_ context.Context, d []search.Document) error {
 	c.docs = append(c.docs, d...)
 	return nil
 }
-func (c *capture) Delete(context.Context, []string) error         { return nil }
-func (c *capture) Clear(context.Context, search.Kind) error       { return nil }
+func (c *capture) Delete(context.Context, []string) error          { return nil }
+func (c *capture) Clear(context.Context, search.Kind) error        { return nil }
 func (c *capture) Count(context.Context, search.Kind) (int, error) { return 0, nil }
 func (c *capture) Search(context.Context, search.Query) (*search.Result, error) {
 	return &search.Result{}, nil
