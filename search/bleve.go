@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -55,23 +54,24 @@ const (
 // schemaVersion names the index layout; an index on disk with another
 // version (or built with another vocabulary) is rebuilt empty and refilled
 // by the platform's reindex on start.
-const schemaVersion = "2"
+const schemaVersion = "3"
 
 var schemaKey = []byte("yc:schema")
 
 // Bleve is the embedded engine: a bleve scorch index on disk. It is safe
 // for concurrent use.
 type Bleve struct {
-	path string
-	voc  *vocab
-	mu   sync.RWMutex
-	idx  bleve.Index // nil while stopped
+	path  string
+	voc   *vocab
+	plain bool // PlainLayout
+	mu    sync.RWMutex
+	idx   bleve.Index // nil while stopped
 }
 
 // OpenBleve opens the index at path, creating it if needed.
 func OpenBleve(path string, opts ...Option) (*Bleve, error) {
 	o := buildOptions(opts)
-	b := &Bleve{path: path, voc: o.vocab}
+	b := &Bleve{path: path, voc: o.vocab, plain: o.plain}
 	if err := b.Start(); err != nil {
 		return nil, err
 	}
@@ -167,7 +167,12 @@ func (b *Bleve) Start() error {
 	return nil
 }
 
-func (b *Bleve) schema() string { return schemaVersion + ":" + b.voc.version }
+func (b *Bleve) schema() string {
+	if b.plain {
+		return schemaVersion + ":plain"
+	}
+	return schemaVersion + ":" + b.voc.version
+}
 
 // Stop closes the index: until Start, every call fails with ErrUnavailable,
 // as a remote engine's would while it is down.
@@ -217,6 +222,13 @@ func (b *Bleve) fields(d Document) map[string]any {
 	}
 	tags := strings.Join(d.Tags, " ")
 	text := d.Summary + "\n" + tags + "\n" + d.Body
+	if b.plain {
+		return map[string]any{
+			"kind": string(d.Kind), "name": d.Name, "text": text,
+			"sectors": nz(d.Sectors), "stages": nz(d.Stages), "districts": nz(d.Districts),
+			"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
+		}
+	}
 	tax := b.voc.docTerms(d)
 	var py, taxpy pinyinTerms
 	py.add(d.Name, pyName)
@@ -323,66 +335,4 @@ func term(field, value string) query.Query {
 	q := bleve.NewTermQuery(value)
 	q.SetField(field)
 	return q
-}
-
-var facetField = map[string]string{"sector": "sectors", "stage": "stages", "district": "districts"}
-
-func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
-	start := time.Now()
-	conj := []query.Query{textQuery(analyze(b.voc, q.Text))}
-	if q.Kind != "" {
-		conj = append(conj, term("kind", string(q.Kind)))
-	}
-	for field, v := range map[string]string{"sectors": q.Sector, "stages": q.Stage, "districts": q.District} {
-		if v != "" {
-			conj = append(conj, term(field, v))
-		}
-	}
-	if q.AskMin != nil || q.AskMax != nil {
-		yes := true
-		r := bleve.NewNumericRangeInclusiveQuery(q.AskMin, q.AskMax, &yes, &yes)
-		r.SetField("askWan")
-		conj = append(conj, r)
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(conj...), q.Limit, q.Offset, false)
-	req.Fields = []string{"public", "kind"}
-	for _, f := range Facets {
-		req.AddFacet(f, bleve.NewFacetRequest(facetField[f], 100))
-	}
-	switch q.Sort {
-	case SortNewest:
-		req.SortBy([]string{"-updatedAt"})
-	case SortAskAsc:
-		req.SortBy([]string{"askWan"})
-	case SortAskDesc:
-		req.SortBy([]string{"-askWan"})
-	default:
-		req.SortBy([]string{"-_score"})
-	}
-	idx, done, err := b.index("search")
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	res, err := idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, unavailable("search", err)
-	}
-	out := &Result{Hits: make([]Hit, 0, len(res.Hits)), Total: int(res.Total), Facets: map[string]map[string]int{}}
-	for _, h := range res.Hits {
-		pub, _ := h.Fields["public"].(string)
-		kind, _ := h.Fields["kind"].(string)
-		out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: Kind(kind), Score: h.Score, Public: []byte(pub)})
-	}
-	for _, f := range Facets {
-		counts := map[string]int{}
-		if fr, ok := res.Facets[f]; ok && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts[t.Term] = t.Count
-			}
-		}
-		out.Facets[f] = counts
-	}
-	out.Took = time.Since(start)
-	return out, nil
 }

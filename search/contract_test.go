@@ -71,6 +71,7 @@ type opener func(t *testing.T, opts ...Option) Engine
 func runContract(t *testing.T, open opener) {
 	t.Run("as typed", func(t *testing.T) { runTyped(t, open(t)) })
 	t.Run("what people type", func(t *testing.T) { runAnalysed(t, open(t, WithVocabulary(contractVocabulary()))) })
+	t.Run("why and what next", func(t *testing.T) { runExplained(t, open(t, WithVocabulary(contractVocabulary()))) })
 }
 
 // runAnalysed checks pinyin, initials, synonyms across languages, same-sound
@@ -116,6 +117,90 @@ func runAnalysed(t *testing.T, e Engine) {
 				if got := fmt.Sprint(ids(top)); got != tc.first {
 					t.Fatalf("%q: first %s, want %s first", tc.q, got, tc.first)
 				}
+			}
+		})
+	}
+}
+
+// runExplained checks what a result says beyond its hits: highlights,
+// "did you mean" and suggestions while typing.
+func runExplained(t *testing.T, e Engine) {
+	ctx := context.Background()
+	if err := e.Upsert(ctx, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	hl := func(t *testing.T, q, id string) string {
+		t.Helper()
+		r, err := e.Search(ctx, Query{Text: q, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range r.Hits {
+			if h.ID == id {
+				return fmt.Sprint(h.Highlights)
+			}
+		}
+		t.Fatalf("%q: %s not found", q, id)
+		return ""
+	}
+	for _, tc := range []struct{ name, q, id, want string }{
+		{"pinyin marks the characters it read", "xinpian", "d01", "[{summary 车规级MCU芯片 [[6 8]]}]"},
+		{"a synonym marks the word it stands for", "chip", "d07", "[{summary 关注芯片与人工智能 [[2 4]]}]"},
+		{"English typo marks the word", "robtics", "d05", "[{summary Collaborative robotics [[14 22]]}]"},
+		{"initials mark the name", "jhzb", "d07", "[{name 鉴湖资本 [[0 4]]}]"},
+		{"a match through the district names it", "柯桥", "d01", "[{district 柯桥区 [[0 3]]}]"},
+		{"two words, one name", "鉴湖 资本", "d07", "[{name 鉴湖资本 [[0 4]]}]"},
+	} {
+		t.Run("highlight/"+tc.name, func(t *testing.T) {
+			if got := hl(t, tc.q, tc.id); got != tc.want {
+				t.Fatalf("%q on %s: highlights %s, want %s", tc.q, tc.id, got, tc.want)
+			}
+		})
+	}
+	t.Run("did you mean", func(t *testing.T) {
+		r, err := e.Search(ctx, Query{Text: "芯料"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total != 0 || r.DidYouMean != "芯片" {
+			t.Fatalf("芯料: %d hits, did you mean %q; want none and 芯片", r.Total, r.DidYouMean)
+		}
+		if r, _ := e.Search(ctx, Query{Text: "芯片"}); r.DidYouMean != "" {
+			t.Fatalf("a query with hits gets a correction: %q", r.DidYouMean)
+		}
+		if r, _ := e.Search(ctx, Query{Text: "区块链"}); r.DidYouMean != "" {
+			t.Fatalf("nothing near 区块链, yet did you mean %q", r.DidYouMean)
+		}
+	})
+	suggest := func(t *testing.T, text string, kind Kind) string {
+		t.Helper()
+		s, err := e.Suggest(ctx, SuggestQuery{Text: text, Kind: kind, Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, x := range s {
+			out = append(out, x.Kind+":"+x.Text+":"+x.ID+x.Code)
+		}
+		sort.Strings(out)
+		return fmt.Sprint(out)
+	}
+	for _, tc := range []struct {
+		name, text string
+		kind       Kind
+		want       string
+	}{
+		{"pinyin prefix", "jianhu", "", "[investor:鉴湖资本:d07 startup:鉴湖微电:d02]"},
+		{"pinyin prefix, one kind", "jianhu", KindStartup, "[startup:鉴湖微电:d02]"},
+		{"initials", "jhzb", "", "[investor:鉴湖资本:d07]"},
+		{"characters", "鉴湖资", "", "[investor:鉴湖资本:d07]"},
+		{"a district", "柯", "", "[district:柯桥区:keqiao space:柯桥纺织创意园:d08]"},
+		{"a sector by a synonym's pinyin", "huangj", KindSpace, "[sector:黄酒与食品:food-huangjiu]"},
+		{"nothing typed", " ", "", "[]"},
+	} {
+		t.Run("suggest/"+tc.name, func(t *testing.T) {
+			if got := suggest(t, tc.text, tc.kind); got != tc.want {
+				t.Fatalf("%q: %s, want %s", tc.text, got, tc.want)
 			}
 		})
 	}

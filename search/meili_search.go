@@ -102,7 +102,10 @@ type meiliHit struct {
 	Districts []string        `json:"districts"`
 }
 
-func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
+func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) { return m.search(ctx, q, true) }
+
+// search runs q; correct asks for "did you mean" when nothing matches.
+func (m *Meili) search(ctx context.Context, q Query, correct bool) (*Result, error) {
 	start := time.Now()
 	words := analyze(m.voc, q.Text)
 	texts := meiliTexts(words)
@@ -137,7 +140,8 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	if q.Limit > 0 {
 		for _, h := range hits {
-			out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: h.Kind, Score: h.Score, Public: h.Public})
+			src := hlSource{Name: h.Name, Summary: h.Summary, Tags: h.Tags, Sectors: h.Sectors, Districts: h.Districts}
+			out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: h.Kind, Score: h.Score, Public: h.Public, Highlights: highlights(words, m.voc, src)})
 		}
 	}
 	f, err := decodeFacets(facets)
@@ -145,6 +149,22 @@ func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	out.Facets = f
+	if correct && out.Total == 0 && len(words) > 0 {
+		count := func(ctx context.Context, text string) (int, error) {
+			fixed := q
+			fixed.Text, fixed.Offset, fixed.Limit = text, 0, 0
+			r, err := m.search(ctx, fixed, false)
+			if err != nil {
+				return 0, err
+			}
+			return r.Total, nil
+		}
+		// Only the vocabulary's terms are candidates: Meilisearch has no
+		// term dictionary to read.
+		if out.DidYouMean, err = didYouMean(ctx, words, m.voc, nil, count); err != nil {
+			return nil, err
+		}
+	}
 	out.Took = time.Since(start)
 	return out, nil
 }

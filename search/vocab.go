@@ -38,6 +38,21 @@ type vocab struct {
 	sectorOf map[string][]string
 	terms    map[string][]string // "s:code" / "d:code" → every term of the entry
 	version  string              // changes when the vocabulary does
+	entries  []vocabEntry        // for suggestions
+}
+
+// vocabEntry is a sector or district as suggestions see it.
+type vocabEntry struct {
+	kind, code, name string
+	keys             []string // every term normalised, in pinyin and initials
+}
+
+func newVocabEntry(kind string, e VocabEntry, terms []string) vocabEntry {
+	ve := vocabEntry{kind: kind, code: e.Code, name: e.Zh}
+	for _, t := range terms {
+		ve.keys = append(ve.keys, suggestKeys(t)...)
+	}
+	return ve
 }
 
 // termKey normalises a term for lookup: lower case, letters, digits and
@@ -86,6 +101,7 @@ func compileVocab(v Vocabulary) *vocab {
 			}
 		}
 		c.terms["s:"+e.Code] = all
+		c.entries = append(c.entries, newVocabEntry("sector", e, all))
 	}
 	for _, e := range v.Districts {
 		all := []string{e.Zh, e.En}
@@ -94,6 +110,7 @@ func compileVocab(v Vocabulary) *vocab {
 		}
 		addGroup(all)
 		c.terms["d:"+e.Code] = all
+		c.entries = append(c.entries, newVocabEntry("district", e, all))
 	}
 	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)

@@ -37,6 +37,9 @@ func (c *capture) Count(context.Context, search.Kind) (int, error) { return 0, n
 func (c *capture) Search(context.Context, search.Query) (*search.Result, error) {
 	return &search.Result{}, nil
 }
+func (c *capture) Suggest(context.Context, search.SuggestQuery) ([]search.Suggestion, error) {
+	return nil, nil
+}
 func (c *capture) Ping(context.Context) error { return nil }
 func (c *capture) Close() error               { return nil }
 
