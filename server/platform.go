@@ -17,6 +17,7 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/backup"
 	"github.com/yuechuang/yuechuang/server/ferret"
 	"github.com/yuechuang/yuechuang/server/httpapi"
 	"github.com/yuechuang/yuechuang/server/mongo"
@@ -28,7 +29,6 @@ import (
 const (
 	shutdownTimeout    = 10 * time.Second
 	tokenSweepInterval = time.Hour
-	openTimeout        = 60 * time.Second
 )
 
 // Main is the whole platform in one process. Open starts the dependencies,
@@ -54,6 +54,7 @@ type Main struct {
 	http      *httpapi.Server
 	ln        net.Listener
 	accounts  []seed.Account
+	backups   *backup.Scheduler
 }
 
 // NewMain returns a Main for cfg.
@@ -64,8 +65,6 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 // Open starts the database, creates the configured admin and loads the
 // demo data if the database is empty, and binds the listen address.
 func (m *Main) Open(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, openTimeout)
-	defer cancel()
 	cfg := m.Config
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data dir: %w", err)
@@ -189,8 +188,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.reindexIfEmpty(ctx); err != nil {
 		return err
 	}
+	m.backups = newScheduler(cfg, m.log)
 	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer}, Web: frontend.Dist(),
-		LoginLimit: cfg.LoginLimit}, m.log)
+		LoginLimit: cfg.LoginLimit, Backups: backupReports{m.backups}}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}
@@ -303,6 +303,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.roadshows.RunReminders(ctx)
 	go m.digests.Run(ctx)
 	go m.history.Run(ctx, m.log)
+	go m.backups.Run(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http: %w", err)
