@@ -56,9 +56,10 @@ e2e:
 wsload:
 	scripts/wsload.sh -viewers 10000 -rate 20 -d 30s
 
-## searchbench: the embedded search engine with 100,000 profiles
+## searchbench: the embedded search engine with 100,000 profiles; writes docs/bench/searchbench.md
 searchbench:
-	$(GO) run ./scripts/searchbench -n 100000
+	@mkdir -p docs/bench
+	$(GO) run ./scripts/searchbench -n 100000 | tee docs/bench/searchbench.md
 
 ## evalmatch: matching quality on the CrunchBase 2013 deal history
 evalmatch:
