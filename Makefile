@@ -26,6 +26,8 @@ test: vet
 	@command -v npm >/dev/null 2>&1 || { echo "make test: FAILED: the web app's tests need Node.js 20.19+ with npm (https://nodejs.org or your package manager)"; exit 1; }
 	cd frontend && npm ci --no-audit --no-fund --silent && npm test
 	scripts/e2e.sh
+	@# The search relevance set's figures (the test above asserts the targets).
+	@$(GO) test -count=1 -run 'TestRelevance' -v ./search/ | grep -E -- '^ +relevance_test.go:[0-9]+: +(relevance|class|[a-z-]+ +[0-9]+ )' | sed 's/^ *relevance_test.go:[0-9]*: //' || true
 	@# Say what was not tested here: the Meilisearch contract run needs a server.
 	@$(GO) test -count=1 -run 'TestContractMeilisearch' -v ./search/ | grep -E -- '--- SKIP|SKIPPED' || true
 
@@ -40,7 +42,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'IndexMemory' -benchtime 1x ./matching/
 	$(GO) test -run '^$$' -bench DealFlow -benchmem ./server/app/
 	$(GO) test -run '^$$' -bench PublicList -benchtime 20x ./server/app/
-	$(GO) test -run '^$$' -bench Lookups -benchtime 20x ./server/mongo/
+	$(GO) test -run '^$$' -bench Lookups -benchtime 3x ./server/mongo/
 
 ## bench-report: docs/BENCHMARKS.md and the figures in docs/MATCHING.md, from the tools' latest
 ## outputs in docs/bench/*.md; RUN=all (or go, evalmatch, loadtest) runs those tools first
@@ -59,9 +61,10 @@ e2e:
 wsload:
 	scripts/wsload.sh -viewers 10000 -rate 20 -d 30s
 
-## searchbench: the embedded search engine with 100,000 profiles
+## searchbench: the embedded search engine with 100,000 profiles; writes docs/bench/searchbench.md
 searchbench:
-	$(GO) run ./scripts/searchbench -n 100000
+	@mkdir -p docs/bench
+	$(GO) run ./scripts/searchbench -n 100000 | tee docs/bench/searchbench.md
 
 ## evalmatch: matching quality on the CrunchBase 2013 deal history
 evalmatch:
