@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/seed"
 )
 
@@ -249,40 +250,45 @@ func TestConfigRejectsBadValues(t *testing.T) {
 	}
 }
 
+// startProcess starts this test binary as the real server process on dir
+// with env added, and returns it and its base URL once it is ready.
+func startProcess(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=false",
+		"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-password", "LOG_FORMAT=json")
+	cmd.Env = append(cmd.Env, env...)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var line map[string]any
+			if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(fmt.Sprint(line["addr"]), "http://") {
+				addr <- fmt.Sprint(line["addr"])
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		waitReady(t, a)
+		return cmd, a
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start")
+	}
+	return nil, ""
+}
+
 // TestSavedSurvivesKill creates a profile, kills the server process with
 // SIGKILL right after the 201, restarts it on the same data and finds the
 // profile: an acknowledged write is durable in the embedded database.
 func TestSavedSurvivesKill(t *testing.T) {
 	dir := t.TempDir()
-	start := func() (*exec.Cmd, string) {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=false",
-			"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-password", "LOG_FORMAT=json")
-		stderr, _ := cmd.StderrPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		addr := make(chan string, 1)
-		go func() {
-			sc := bufio.NewScanner(stderr)
-			for sc.Scan() {
-				var line map[string]any
-				if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(fmt.Sprint(line["addr"]), "http://") {
-					addr <- fmt.Sprint(line["addr"])
-				}
-			}
-		}()
-		select {
-		case a := <-addr:
-			waitReady(t, a)
-			return cmd, a
-		case <-time.After(60 * time.Second):
-			t.Fatal("server did not start")
-		}
-		return nil, ""
-	}
-	cmd, base := start()
+	cmd, base := startProcess(t, dir)
 	_, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "password-123", "role": "founder", "name": "创始人"})
 	token := reg["accessToken"].(string)
 	var ids []string
@@ -298,12 +304,76 @@ func TestSavedSurvivesKill(t *testing.T) {
 	}
 	_ = cmd.Wait()
 
-	_, base = start()
+	_, base = startProcess(t, dir)
 	_, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "f@test.cn", "password": "password-123"})
 	token, _ = login["accessToken"].(string)
 	for _, id := range ids {
 		if code, _ := call(t, "GET", base+"/api/v1/startups/"+id, token, nil); code != 200 {
 			t.Errorf("startup %s lost after SIGKILL: %d", id, code)
 		}
+	}
+}
+
+// TestChangeSurvivesKillBeforeDispatch publishes a startup in a process
+// that kills itself (SIGKILL) right after the publish is stored and before
+// anything dispatches it; after a restart on the same data the search
+// index, the investor's deal flow and the investor's match alert all show
+// the publish.
+func TestChangeSurvivesKillBeforeDispatch(t *testing.T) {
+	dir := t.TempDir()
+	cmd, base := startProcess(t, dir, "YC_TEST_CRASH_AFTER="+string(domain.ChangeMatchAlert))
+	register := func(base, email, role string) string {
+		code, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": email, "password": "password-123", "role": role, "name": "测试" + role})
+		if code != 201 {
+			t.Fatalf("register %s: %d %v", role, code, reg)
+		}
+		return reg["accessToken"].(string)
+	}
+	investor := register(base, "i@test.cn", "investor")
+	if code, body := call(t, "POST", base+"/api/v1/investors", investor, map[string]any{"name": "王鉴", "kind": "angel",
+		"sectors": []string{"ic"}, "stages": []string{"angel"}}); code != 201 {
+		t.Fatalf("investor profile: %d %v", code, body)
+	}
+	founder := register(base, "f@test.cn", "founder")
+	code, st := call(t, "POST", base+"/api/v1/startups", founder, map[string]any{"name": "越芯半导体", "oneLiner": "车规级功率芯片",
+		"description": "专注车规级功率芯片的设计与量产，服务新能源汽车客户。", "sector": "ic", "stage": "angel", "askWan": 300, "district": "keqiao"})
+	if code != 201 {
+		t.Fatalf("create: %d %v", code, st)
+	}
+	id := st["id"].(string)
+
+	req, _ := http.NewRequest("POST", base+"/api/v1/startups/"+id+"/publish", nil)
+	req.Header.Set("Authorization", "Bearer "+founder)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("publish answered %d: the process should have died right after storing it", res.StatusCode)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatal("the process exited cleanly; it should have been killed")
+	}
+
+	_, base = startProcess(t, dir)
+	login := func(email string) string {
+		_, body := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": email, "password": "password-123"})
+		return fmt.Sprint(body["accessToken"])
+	}
+	investor = login("i@test.cn")
+	if code, s := call(t, "GET", base+"/api/v1/startups/"+id, "", nil); code != 200 || s["status"] != "published" {
+		t.Fatalf("the stored publish is lost: %d %v", code, s["status"])
+	}
+	searchTotal(t, base, "?q=越芯", 1)
+	if code, deals := call(t, "GET", base+"/api/v1/dealflow", investor, nil); code != 200 || deals["total"].(float64) != 1 {
+		t.Fatalf("deal flow after restart: %d %v", code, deals)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, notes := call(t, "GET", base+"/api/v1/notifications", investor, nil)
+		if items, _ := notes["items"].([]any); len(items) == 1 && items[0].(map[string]any)["type"] == domain.NoteMatch {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no match alert after the restart: %v", notes)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -13,10 +13,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/ferret"
 	"github.com/yuechuang/yuechuang/server/httpapi"
 	"github.com/yuechuang/yuechuang/server/mongo"
@@ -47,6 +49,8 @@ type Main struct {
 	db        *mongo.DB
 	engine    search.Engine
 	indexer   *app.Indexer
+	readModel *app.ReadModel
+	changes   *app.Dispatcher
 	hub       *realtime.Hub
 	roadshows *app.Roadshows
 	digests   *app.Digests
@@ -112,7 +116,6 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.log.Info("embedded search index opened", "dir", dir)
 	}
-	m.indexer = app.NewIndexer(m.db, m.engine, tax, m.log)
 
 	key, err := m.signingKey()
 	if err != nil {
@@ -133,15 +136,24 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	notes := realtime.NewNotifications(m.db)
 	notifier := app.NewNotifier(m.db, notes, m.log)
-	matcher, err := app.NewMatcher(m.db, tax, notifier, m.log)
+	// The read model stands in front of the database for every service
+	// that reads what it holds; the dispatcher carries each stored change
+	// on to it, the search index and the match alerts.
+	rm, err := app.NewReadModel(m.db, tax, m.log)
 	if err != nil {
 		return err
 	}
-	catalog := app.NewCatalog()
-	m.hub = realtime.NewHub(m.db, matcher, notifier, realtime.NewLocalBroker(), m.log)
-	m.roadshows = app.NewRoadshows(m.db, m.hub, notifier, matcher, m.log)
+	if cfg.CrashAfter != "" {
+		rm.AfterWrite = crashAfter(cfg.CrashAfter)
+	}
+	m.readModel = rm
+	m.indexer = app.NewIndexer(rm, m.engine, tax, m.log)
+	matcher := app.NewMatcher(rm, tax, notifier, m.log)
+	m.changes = app.NewDispatcher(m.db, rm, m.indexer, matcher, m.log)
+	m.hub = realtime.NewHub(rm, matcher, notifier, realtime.NewLocalBroker(), m.log)
+	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
-	stats := app.NewStats(m.db, targets, tax)
+	stats := app.NewStats(rm, targets, tax)
 	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
@@ -149,15 +161,15 @@ func (m *Main) Open(ctx context.Context) error {
 		Tickets:       realtime.NewTickets(),
 		Notifier:      notifier,
 		Notifications: notes,
-		Intros:        app.NewIntros(m.db, matcher, notifier),
-		Decks:         app.NewDecks(m.db, matcher, notifier),
+		Intros:        app.NewIntros(rm, rm, notifier),
+		Decks:         app.NewDecks(m.db, rm, notifier),
 		Stats:         stats,
 		History:       m.history,
-		Registry:      app.NewRegistry(m.db, tax, app.StartupObservers{matcher, m.indexer, catalog}),
+		Registry:      app.NewRegistry(rm, tax),
 		Accounts:      accounts,
-		Startups:      app.NewStartups(m.db, catalog, matcher, m.db, tax, app.StartupObservers{matcher, m.indexer, catalog}),
-		Investors:     app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),
-		Spaces:        app.NewSpaces(m.db, catalog, tax, m.indexer),
+		Startups:      app.NewStartups(rm, rm, rm, tax),
+		Investors:     app.NewInvestors(rm, tax),
+		Spaces:        app.NewSpaces(rm, rm, tax),
 		Matcher:       matcher,
 		Search:        m.indexer,
 		Taxonomy:      tax,
@@ -169,12 +181,8 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.log.Info("admin account ready", "email", cfg.AdminEmail)
 	}
-	// Load before seeding: the seed goes through the services, which keep
-	// the matcher current as they write.
-	if err := catalog.Load(ctx, m.db); err != nil {
-		return err
-	}
-	if err := matcher.Load(ctx, catalog); err != nil {
+	// Load before seeding: the seed goes through the read model.
+	if err := rm.Load(ctx); err != nil {
 		return err
 	}
 	if err := notifier.Load(ctx); err != nil {
@@ -199,7 +207,7 @@ func (m *Main) Open(ctx context.Context) error {
 
 // reindexIfEmpty rebuilds an empty search index from a database that has
 // profiles (a first start with a new engine, or a deleted index folder).
-// Marks already waiting in the outbox are left to the indexer.
+// Marks already waiting in the outbox are left to the dispatcher.
 func (m *Main) reindexIfEmpty(ctx context.Context) error {
 	empty, err := m.indexer.Empty(ctx)
 	if err != nil {
@@ -299,7 +307,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { errc <- m.http.App().Listener(m.ln) }()
 	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()))
 	go m.sweepTokens(ctx)
-	go m.indexer.Run(ctx)
+	go m.changes.Run(ctx)
 	go m.roadshows.RunReminders(ctx)
 	go m.digests.Run(ctx)
 	go m.history.Run(ctx, m.log)
@@ -329,6 +337,17 @@ func (m *Main) sweepTokens(ctx context.Context) {
 			} else if n > 0 {
 				m.log.Info("swept expired refresh tokens", "count", n)
 			}
+		}
+	}
+}
+
+// crashAfter returns a hook that kills the process with SIGKILL right after
+// the first write of kind is stored, before anything dispatches it.
+func crashAfter(kind domain.ChangeKind) func(domain.ChangeKind) {
+	return func(k domain.ChangeKind) {
+		if k == kind {
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal is on its way
 		}
 	}
 }

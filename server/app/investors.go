@@ -19,20 +19,15 @@ type InvestorStore interface {
 
 // Investors manages investor profiles. It is safe for concurrent use.
 type Investors struct {
-	store    InvestorStore
-	tax      *domain.Taxonomy
-	observer InvestorObserver
-	now      func() time.Time
+	store InvestorStore
+	tax   *domain.Taxonomy
+	now   func() time.Time
 }
 
-// InvestorObserver hears of every saved investor profile.
-type InvestorObserver interface {
-	InvestorChanged(inv *domain.Investor)
-}
-
-// NewInvestors returns an Investors service.
-func NewInvestors(store InvestorStore, tax *domain.Taxonomy, observer InvestorObserver) *Investors {
-	return &Investors{store: store, tax: tax, observer: observer, now: time.Now}
+// NewInvestors returns an Investors service (the platform's store is the
+// ReadModel).
+func NewInvestors(store InvestorStore, tax *domain.Taxonomy) *Investors {
+	return &Investors{store: store, tax: tax, now: time.Now}
 }
 
 // InvestorInput is a create or partial update of an investor profile.
@@ -120,7 +115,6 @@ func (svc *Investors) Create(ctx context.Context, actor domain.Actor, in Investo
 	if err := svc.store.CreateInvestor(ctx, inv); err != nil {
 		return nil, err
 	}
-	svc.observer.InvestorChanged(inv)
 	return inv, nil
 }
 
@@ -156,7 +150,6 @@ func (svc *Investors) Update(ctx context.Context, actor domain.Actor, id string,
 	if err := svc.store.UpdateInvestor(ctx, inv, inv.Version); err != nil {
 		return nil, err
 	}
-	svc.observer.InvestorChanged(inv)
 	return inv, nil
 }
 

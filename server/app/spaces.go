@@ -26,18 +26,13 @@ type Spaces struct {
 	store    SpaceStore
 	startups ResidentLister
 	tax      *domain.Taxonomy
-	observer SpaceObserver
 	now      func() time.Time
 }
 
-// SpaceObserver hears of every saved maker space.
-type SpaceObserver interface {
-	SpaceChanged(s *domain.Space)
-}
-
-// NewSpaces returns a Spaces service.
-func NewSpaces(store SpaceStore, startups ResidentLister, tax *domain.Taxonomy, observer SpaceObserver) *Spaces {
-	return &Spaces{store: store, startups: startups, tax: tax, observer: observer, now: time.Now}
+// NewSpaces returns a Spaces service (the platform's store and startups are
+// the ReadModel).
+func NewSpaces(store SpaceStore, startups ResidentLister, tax *domain.Taxonomy) *Spaces {
+	return &Spaces{store: store, startups: startups, tax: tax, now: time.Now}
 }
 
 // SpaceInput is a create or partial update of a maker space. Verified may
@@ -104,7 +99,6 @@ func (svc *Spaces) Create(ctx context.Context, actor domain.Actor, in SpaceInput
 	if err := svc.store.CreateSpace(ctx, s); err != nil {
 		return nil, err
 	}
-	svc.observer.SpaceChanged(s)
 	return s, nil
 }
 
@@ -164,7 +158,6 @@ func (svc *Spaces) Update(ctx context.Context, actor domain.Actor, id string, in
 	if err := svc.store.UpdateSpace(ctx, s, s.Version); err != nil {
 		return nil, err
 	}
-	svc.observer.SpaceChanged(s)
 	return s, nil
 }
 

@@ -21,27 +21,12 @@ type StartupStore interface {
 // maxStartupsPerFounder bounds how many profiles one account may keep.
 const maxStartupsPerFounder = 20
 
-// StartupObserver hears of every saved change to a pitch profile, after
-// the database has it (the matching index, later the search index).
-type StartupObserver interface {
-	StartupChanged(s *domain.Startup)
-	StartupRemoved(id string)
-}
-
-// StartupLister lists startups matching a filter, a page at a time: the
-// store does, and a Catalog does for the published ones, from memory.
-type StartupLister interface {
-	ListStartups(ctx context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error)
-}
-
 // Startups manages pitch profiles. It is safe for concurrent use.
 type Startups struct {
 	store     StartupStore
-	published StartupLister // the public lists
 	investors InvestorReader
 	spaces    SpaceReader
 	tax       *domain.Taxonomy
-	observer  StartupObserver
 	now       func() time.Time
 }
 
@@ -55,10 +40,11 @@ type SpaceReader interface {
 	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
 }
 
-// NewStartups returns a Startups service; published answers the public
-// lists (the store itself, or a Catalog that observer keeps current).
-func NewStartups(store StartupStore, published StartupLister, investors InvestorReader, spaces SpaceReader, tax *domain.Taxonomy, observer StartupObserver) *Startups {
-	return &Startups{store: store, published: published, investors: investors, spaces: spaces, tax: tax, observer: observer, now: time.Now}
+// NewStartups returns a Startups service. The platform passes the
+// ReadModel as store, investors and spaces: it answers reads from memory and
+// carries every write to the database and on to its dependents.
+func NewStartups(store StartupStore, investors InvestorReader, spaces SpaceReader, tax *domain.Taxonomy) *Startups {
+	return &Startups{store: store, investors: investors, spaces: spaces, tax: tax, now: time.Now}
 }
 
 // StartupInput is a create or partial update of a pitch profile: nil fields
@@ -200,7 +186,6 @@ func (svc *Startups) Create(ctx context.Context, actor domain.Actor, in StartupI
 	if err := svc.store.CreateStartup(ctx, s); err != nil {
 		return nil, err
 	}
-	svc.observer.StartupChanged(s)
 	return s, nil
 }
 
@@ -299,7 +284,6 @@ func (svc *Startups) Update(ctx context.Context, actor domain.Actor, id string, 
 	if err := svc.store.UpdateStartup(ctx, s, s.Version); err != nil {
 		return nil, err
 	}
-	svc.observer.StartupChanged(s)
 	return s, nil
 }
 
@@ -325,7 +309,6 @@ func (svc *Startups) SetPublished(ctx context.Context, actor domain.Actor, id st
 	if err := svc.store.UpdateStartup(ctx, s, s.Version); err != nil {
 		return nil, err
 	}
-	svc.observer.StartupChanged(s)
 	return s, nil
 }
 
@@ -334,11 +317,7 @@ func (svc *Startups) Delete(ctx context.Context, actor domain.Actor, id string) 
 	if _, err := svc.owned(ctx, actor, id); err != nil {
 		return err
 	}
-	if err := svc.store.DeleteStartup(ctx, id); err != nil {
-		return err
-	}
-	svc.observer.StartupRemoved(id)
-	return nil
+	return svc.store.DeleteStartup(ctx, id)
 }
 
 // StartupQuery is a list request. Mine lists the caller's own profiles,
@@ -354,17 +333,15 @@ type StartupQuery struct {
 func (svc *Startups) List(ctx context.Context, actor domain.Actor, q StartupQuery) (*domain.List[domain.Startup], error) {
 	f := q.StartupFilter
 	f.OwnerID = ""
-	lister := svc.published
 	if q.Mine {
 		if actor.Anonymous() {
 			return nil, domain.ErrUnauthorized
 		}
-		f.OwnerID = actor.UserID
-		lister = svc.store // drafts too
+		f.OwnerID = actor.UserID // drafts too
 	} else {
 		f.Status = domain.StatusPublished
 	}
-	items, total, err := lister.ListStartups(ctx, f, q.Page)
+	items, total, err := svc.store.ListStartups(ctx, f, q.Page)
 	if err != nil {
 		return nil, err
 	}

@@ -70,12 +70,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
-	// dealCache holds encoded deal-flow pages; see respCache.
-	dealCache *respCache
 }
-
-// dealCacheSize bounds the cached deal-flow pages (about 15 KB each).
-const dealCacheSize = 5000
 
 // New returns a Server with every route mounted.
 func New(svc Services, cfg Config, log *slog.Logger) *Server {
@@ -85,7 +80,7 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = time.Minute
 	}
-	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(), dealCache: newRespCache(dealCacheSize)}
+	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics()}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "yuechuang",
 		DisableStartupMessage: true,

@@ -11,7 +11,7 @@ import (
 // most one investor profile: a second is a conflict.
 func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	inv.ID, inv.Version = NewID(), 1
-	if err := d.markDirty(ctx, "investor", inv.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeInvestor, inv.ID); err != nil {
 		return err
 	}
 	_, err := d.db.Collection(colInvestors).InsertOne(ctx, inv)
@@ -22,7 +22,7 @@ func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	if err != nil {
 		return err
 	}
-	return d.markDirty(ctx, "investor", inv.ID)
+	return d.markDirty(ctx, domain.ChangeInvestor, inv.ID)
 }
 
 // InvestorByID returns the investor with id.
@@ -45,7 +45,7 @@ func (d *DB) investorBy(ctx context.Context, key, value string) (*domain.Investo
 
 // UpdateInvestor stores inv if the stored copy still has version prev.
 func (d *DB) UpdateInvestor(ctx context.Context, inv *domain.Investor, prev int) error {
-	if err := d.markDirty(ctx, "investor", inv.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeInvestor, inv.ID); err != nil {
 		return err
 	}
 	inv.Version = prev + 1
@@ -53,7 +53,7 @@ func (d *DB) UpdateInvestor(ctx context.Context, inv *domain.Investor, prev int)
 		inv.Version = prev
 		return err
 	}
-	return d.markDirty(ctx, "investor", inv.ID)
+	return d.markDirty(ctx, domain.ChangeInvestor, inv.ID)
 }
 
 // ListInvestors returns one page of investors matching f. Sector, stage and

@@ -10,13 +10,13 @@ import (
 // CreateStartup inserts s, assigning its ID and version 1.
 func (d *DB) CreateStartup(ctx context.Context, s *domain.Startup) error {
 	s.ID, s.Version = NewID(), 1
-	if err := d.markDirty(ctx, "startup", s.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeStartup, s.ID); err != nil {
 		return err
 	}
 	if _, err := d.db.Collection(colStartups).InsertOne(ctx, s); err != nil {
 		return mapErr("create startup", err)
 	}
-	return d.markDirty(ctx, "startup", s.ID)
+	return d.markDirty(ctx, domain.ChangeStartup, s.ID)
 }
 
 // StartupByID returns the startup with id.
@@ -31,7 +31,7 @@ func (d *DB) StartupByID(ctx context.Context, id string) (*domain.Startup, error
 // UpdateStartup stores s if the stored copy still has version prev, and
 // bumps s.Version.
 func (d *DB) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) error {
-	if err := d.markDirty(ctx, "startup", s.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeStartup, s.ID); err != nil {
 		return err
 	}
 	s.Version = prev + 1
@@ -39,12 +39,12 @@ func (d *DB) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) err
 		s.Version = prev
 		return err
 	}
-	return d.markDirty(ctx, "startup", s.ID)
+	return d.markDirty(ctx, domain.ChangeStartup, s.ID)
 }
 
 // DeleteStartup deletes the startup with id.
 func (d *DB) DeleteStartup(ctx context.Context, id string) error {
-	if err := d.markDirty(ctx, "startup", id); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeStartup, id); err != nil {
 		return err
 	}
 	res, err := d.db.Collection(colStartups).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
@@ -54,7 +54,7 @@ func (d *DB) DeleteStartup(ctx context.Context, id string) error {
 	if res.DeletedCount == 0 {
 		return domain.ErrNotFound
 	}
-	return d.markDirty(ctx, "startup", id)
+	return d.markDirty(ctx, domain.ChangeStartup, id)
 }
 
 // ListStartups returns one page of startups matching f, newest first.
