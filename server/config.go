@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // zone names resolve in images without /usr/share/zoneinfo
-
-	"github.com/yuechuang/yuechuang/server/domain"
 )
 
 // Config is the process configuration, read once from the environment.
@@ -29,10 +27,11 @@ type Config struct {
 	LogFormat     string         // LOG_FORMAT: json or text
 	LoginLimit    int            // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
 	TimeZone      *time.Location // TIMEZONE: the city's clock, for daily figures; default Asia/Shanghai
-	// CrashAfter (YC_TEST_CRASH_AFTER, tests only) names a change kind: the
-	// process kills itself right after the first such write is stored,
-	// before it is dispatched, so that tests can check nothing is lost.
-	CrashAfter domain.ChangeKind
+	// CrashAfter (YC_TEST_CRASH_AFTER, tests only) names a change kind, or
+	// a demo load step as demo:<step>: the process kills itself right after
+	// the first such write is stored, before anything follows it, so that
+	// tests can check nothing is lost and nothing is left half done.
+	CrashAfter string
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -57,7 +56,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		TargetsFile:   get("TARGETS_FILE", ""),
 		LogLevel:      get("LOG_LEVEL", "info"),
 		LogFormat:     get("LOG_FORMAT", "text"),
-		CrashAfter:    domain.ChangeKind(get("YC_TEST_CRASH_AFTER", "")),
+		CrashAfter:    get("YC_TEST_CRASH_AFTER", ""),
 	}
 	limit, err := strconv.Atoi(get("LOGIN_RATE_LIMIT", "10"))
 	if err != nil || limit < 1 {

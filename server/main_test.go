@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -375,5 +376,56 @@ func TestChangeSurvivesKillBeforeDispatch(t *testing.T) {
 			t.Fatalf("no match alert after the restart: %v", notes)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestDemoLoadCompletesAfterKill kills the real process (SIGKILL) in the
+// middle of loading the demo set, twice at different points, and restarts
+// it each time on the same data: the next start completes the set, and it
+// is the same set an uninterrupted start loads.
+func TestDemoLoadCompletesAfterKill(t *testing.T) {
+	dir := t.TempDir()
+	for _, step := range []string{"demo:startups", "demo:roadshow1"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=true",
+			"LOG_LEVEL=error", "YC_TEST_CRASH_AFTER="+step)
+		if err := cmd.Run(); err == nil {
+			t.Fatalf("crash at %s: the process exited cleanly", step)
+		}
+	}
+	_, base := startProcess(t, dir, "SEED_DEMO=true")
+	code, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "founder@demo.yuechuang.cn", "password": seed.DemoPassword})
+	if code != 200 {
+		t.Fatalf("demo founder after an interrupted load: %d %v", code, login)
+	}
+	counts := func(base string) string {
+		total := func(path string) any {
+			_, body := call(t, "GET", base+path, "", nil)
+			return body["total"]
+		}
+		return fmt.Sprint(total("/api/v1/startups?pageSize=1"), " startups, ", total("/api/v1/investors?pageSize=1"), " investors, ",
+			total("/api/v1/spaces?pageSize=1"), " spaces, ", total("/api/v1/roadshows"), " roadshows")
+	}
+	got := counts(base)
+	_, whole := startProcess(t, t.TempDir(), "SEED_DEMO=true")
+	if want := counts(whole); got != want {
+		t.Fatalf("after two interrupted loads: %s; an uninterrupted load: %s", got, want)
+	}
+	_, list := call(t, "GET", base+"/api/v1/startups?pageSize=1", "", nil)
+	searchTotal(t, base, "?type=startup", int(list["total"].(float64)))
+}
+
+// TestNotReadyUntilStarted: /readyz says 503 after Open, while the start-up
+// work (the demo set) has not run.
+func TestNotReadyUntilStarted(t *testing.T) {
+	m := NewMain(testConfig(t, t.TempDir()), slog.New(slog.DiscardHandler))
+	m.HashParams = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
+	if err := m.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	res, err := m.http.App().Test(httptest.NewRequest("GET", "/readyz", nil))
+	if err != nil || res.StatusCode != 503 {
+		t.Fatalf("readyz before the start-up work: %v %v", res.StatusCode, err)
 	}
 }

@@ -103,6 +103,19 @@ func (svc *Investors) Create(ctx context.Context, actor domain.Actor, in Investo
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
+	inv, err := svc.Prepare(actor, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.store.CreateInvestor(ctx, inv); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// Prepare builds a new profile owned by actor from in and checks it as
+// Create does, without storing it (the demo set's bulk load).
+func (svc *Investors) Prepare(actor domain.Actor, in InvestorInput) (*domain.Investor, error) {
 	if actor.Role != domain.RoleInvestor {
 		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人可以创建投资人档案 / only investors create investor profiles")
 	}
@@ -110,9 +123,6 @@ func (svc *Investors) Create(ctx context.Context, actor domain.Actor, in Investo
 	inv := &domain.Investor{OwnerID: actor.UserID, CreatedAt: now, UpdatedAt: now,
 		Sectors: []string{}, Stages: []string{}, Districts: []string{}, SpaceIDs: []string{}}
 	if err := svc.apply(actor, inv, in); err != nil {
-		return nil, err
-	}
-	if err := svc.store.CreateInvestor(ctx, inv); err != nil {
 		return nil, err
 	}
 	return inv, nil

@@ -29,6 +29,10 @@ type Database interface {
 	AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error
 	SaveAttendance(ctx context.Context, a domain.Attendance) error
 	MarkChange(ctx context.Context, e domain.OutboxEntry) error
+	InsertUsers(ctx context.Context, us []*domain.User) error
+	InsertStartups(ctx context.Context, ss []*domain.Startup) error
+	InsertInvestors(ctx context.Context, invs []*domain.Investor) error
+	InsertSpaces(ctx context.Context, sps []*domain.Space) error
 }
 
 // ReadModel is the one in-memory copy of what the hot paths read: every

@@ -170,3 +170,40 @@ func (rm *ReadModel) SaveAttendance(ctx context.Context, a domain.Attendance) er
 	rm.stored(Change{Kind: domain.ChangeAttendance, Attendance: &a})
 	return nil
 }
+
+// Bulk loads (the demo set) write whole sets at once, with no outbox marks
+// and no alerts: the set is the starting state, and the loader rebuilds the
+// search index when it is done.
+
+// InsertStartups stores startups in bulk and holds them.
+func (rm *ReadModel) InsertStartups(ctx context.Context, ss []*domain.Startup) error {
+	if err := rm.Database.InsertStartups(ctx, ss); err != nil {
+		return err
+	}
+	for _, s := range ss {
+		rm.apply(Change{Kind: domain.ChangeStartup, ID: s.ID, Startup: s})
+	}
+	return nil
+}
+
+// InsertInvestors stores investor profiles in bulk and holds them.
+func (rm *ReadModel) InsertInvestors(ctx context.Context, invs []*domain.Investor) error {
+	if err := rm.Database.InsertInvestors(ctx, invs); err != nil {
+		return err
+	}
+	for _, inv := range invs {
+		rm.apply(Change{Kind: domain.ChangeInvestor, ID: inv.ID, Investor: inv})
+	}
+	return nil
+}
+
+// InsertSpaces stores maker spaces in bulk and holds them.
+func (rm *ReadModel) InsertSpaces(ctx context.Context, sps []*domain.Space) error {
+	if err := rm.Database.InsertSpaces(ctx, sps); err != nil {
+		return err
+	}
+	for _, sp := range sps {
+		rm.apply(Change{Kind: domain.ChangeSpace, ID: sp.ID, Space: sp})
+	}
+	return nil
+}

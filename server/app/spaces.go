@@ -88,15 +88,25 @@ func (svc *Spaces) Create(ctx context.Context, actor domain.Actor, in SpaceInput
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
+	s, err := svc.Prepare(actor, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.store.CreateSpace(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Prepare builds a new space managed by actor from in and checks it as
+// Create does, without storing it (the demo set's bulk load).
+func (svc *Spaces) Prepare(actor domain.Actor, in SpaceInput) (*domain.Space, error) {
 	if actor.Role != domain.RoleManager && !actor.IsAdmin() {
 		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有空间管理者可以创建众创空间 / only space managers create spaces")
 	}
 	now := svc.now().UTC()
 	s := &domain.Space{OwnerID: actor.UserID, CreatedAt: now, UpdatedAt: now, Services: []string{}, Districts: []string{}}
 	if err := svc.apply(actor, s, in); err != nil {
-		return nil, err
-	}
-	if err := svc.store.CreateSpace(ctx, s); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -176,6 +176,24 @@ func (svc *Startups) Create(ctx context.Context, actor domain.Actor, in StartupI
 	if n >= maxStartupsPerFounder {
 		return nil, domain.CodedError(domain.KindConflict, "limit_reached", "每个账号最多 20 个项目 / at most 20 startups per account")
 	}
+	s, err := svc.Prepare(ctx, actor, in, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.store.CreateStartup(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Prepare builds a new profile owned by actor from in and checks it as
+// Create does, without storing it; with publish it must also be fit to
+// publish, and comes back published. The demo set's bulk load builds its
+// profiles with it, so they obey the rules user input does.
+func (svc *Startups) Prepare(ctx context.Context, actor domain.Actor, in StartupInput, publish bool) (*domain.Startup, error) {
+	if actor.Role != domain.RoleFounder {
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有创业者可以创建项目 / only founders create startup profiles")
+	}
 	now := svc.now().UTC()
 	s := &domain.Startup{OwnerID: actor.UserID, Status: domain.StatusDraft, CreatedAt: now, UpdatedAt: now,
 		Team: []domain.TeamMember{}, Tags: []string{}, Links: []domain.Link{}}
@@ -183,8 +201,11 @@ func (svc *Startups) Create(ctx context.Context, actor domain.Actor, in StartupI
 	if err := svc.validate(ctx, s); err != nil {
 		return nil, err
 	}
-	if err := svc.store.CreateStartup(ctx, s); err != nil {
-		return nil, err
+	if publish {
+		if err := checkPublishable(s); err != nil {
+			return nil, err
+		}
+		s.Status, s.PublishedAt = domain.StatusPublished, &now
 	}
 	return s, nil
 }

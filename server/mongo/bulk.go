@@ -1,0 +1,133 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Bulk loading: the demo set and the scale benchmark write whole sets of
+// records at once, a batch per write, with ids chosen by the caller (so a
+// load run again after an interruption writes the same ids) and records
+// already stored left as they are. Profiles written this way get no outbox
+// marks: the loader rebuilds the read model and the search index from the
+// database once it is done.
+
+// bulkBatch is how many documents one insert carries.
+const bulkBatch = 1000
+
+// InsertUsers stores accounts in bulk; an account whose id is stored already
+// is skipped.
+func (d *DB) InsertUsers(ctx context.Context, us []*domain.User) error {
+	docs := make([]any, len(us))
+	for i, u := range us {
+		if u.ID == "" {
+			u.ID = NewID()
+		}
+		u.Email = strings.ToLower(strings.TrimSpace(u.Email))
+		docs[i] = u
+	}
+	return d.insertMany(ctx, colUsers, docs)
+}
+
+// InsertStartups stores startups in bulk, version 1 unless set.
+func (d *DB) InsertStartups(ctx context.Context, ss []*domain.Startup) error {
+	docs := make([]any, len(ss))
+	for i, s := range ss {
+		if s.ID == "" {
+			s.ID = NewID()
+		}
+		s.Version = max(s.Version, 1)
+		docs[i] = s
+	}
+	return d.insertMany(ctx, colStartups, docs)
+}
+
+// InsertInvestors stores investor profiles in bulk, version 1 unless set.
+func (d *DB) InsertInvestors(ctx context.Context, invs []*domain.Investor) error {
+	docs := make([]any, len(invs))
+	for i, inv := range invs {
+		if inv.ID == "" {
+			inv.ID = NewID()
+		}
+		inv.Version = max(inv.Version, 1)
+		docs[i] = inv
+	}
+	return d.insertMany(ctx, colInvestors, docs)
+}
+
+// InsertSpaces stores maker spaces in bulk, version 1 unless set.
+func (d *DB) InsertSpaces(ctx context.Context, sps []*domain.Space) error {
+	docs := make([]any, len(sps))
+	for i, sp := range sps {
+		if sp.ID == "" {
+			sp.ID = NewID()
+		}
+		sp.Version = max(sp.Version, 1)
+		docs[i] = sp
+	}
+	return d.insertMany(ctx, colSpaces, docs)
+}
+
+// insertMany inserts docs a batch at a time, unordered, and ignores
+// duplicate ids: those documents are stored already.
+func (d *DB) insertMany(ctx context.Context, col string, docs []any) error {
+	c := d.db.Collection(col)
+	for start := 0; start < len(docs); start += bulkBatch {
+		batch := docs[start:min(len(docs), start+bulkBatch)]
+		_, err := c.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
+		if err != nil && !onlyDuplicates(err) {
+			return mapErr("bulk insert "+col, err)
+		}
+	}
+	return nil
+}
+
+// onlyDuplicates reports whether every error in a bulk write is a
+// duplicate key.
+func onlyDuplicates(err error) bool {
+	var bwe mongo.BulkWriteException
+	if !errors.As(err, &bwe) || bwe.WriteConcernError != nil || len(bwe.WriteErrors) == 0 {
+		return false
+	}
+	for _, we := range bwe.WriteErrors {
+		if we.Code != 11000 {
+			return false
+		}
+	}
+	return true
+}
+
+// A load's progress is kept in the meta collection, one record per load,
+// so that a start interrupted mid-way finishes the load on the next start.
+type loadDoc struct {
+	ID    string    `bson:"_id"`
+	State string    `bson:"state"`
+	At    time.Time `bson:"at"`
+}
+
+// LoadState returns the recorded state of the load name ("" when none).
+func (d *DB) LoadState(ctx context.Context, name string) (string, error) {
+	var doc loadDoc
+	err := d.db.Collection(colMeta).FindOne(ctx, bson.D{{Key: "_id", Value: "load:" + name}}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return "", nil
+	}
+	if err != nil {
+		return "", mapErr("load state", err)
+	}
+	return doc.State, nil
+}
+
+// SetLoadState records the state of the load name.
+func (d *DB) SetLoadState(ctx context.Context, name, state string) error {
+	_, err := d.db.Collection(colMeta).ReplaceOne(ctx, bson.D{{Key: "_id", Value: "load:" + name}},
+		loadDoc{ID: "load:" + name, State: state, At: time.Now().UTC()}, options.Replace().SetUpsert(true))
+	return mapErr("record load state", err)
+}

@@ -1,0 +1,78 @@
+package mongo_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/mongo"
+	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+)
+
+// TestBulkInsertRunsAgain loads a set in bulk, then loads it again with
+// more records, as a load interrupted and restarted does: every record is
+// stored once, and each is found the way the services look it up.
+func TestBulkInsertRunsAgain(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	set := func(n int) ([]*domain.User, []*domain.Investor, []*domain.Startup, []*domain.Space) {
+		var us []*domain.User
+		var invs []*domain.Investor
+		var ss []*domain.Startup
+		var sps []*domain.Space
+		for i := 0; i < n; i++ {
+			id := fmt.Sprintf("%024x", i+1)
+			us = append(us, &domain.User{ID: id, Email: fmt.Sprintf("User-%d@Bulk.cn", i), Role: domain.RoleInvestor, Name: "批量"})
+			invs = append(invs, &domain.Investor{ID: id, OwnerID: id, Name: "批量投资人", Kind: "angel", Sectors: []string{"ic"}})
+			ss = append(ss, &domain.Startup{ID: id, OwnerID: id, Name: fmt.Sprint("项目", i), Status: domain.StatusPublished})
+			sps = append(sps, &domain.Space{ID: id, OwnerID: id, Name: fmt.Sprint("空间", i)})
+		}
+		return us, invs, ss, sps
+	}
+	load := func(n int) {
+		us, invs, ss, sps := set(n)
+		for _, err := range []error{db.InsertUsers(ctx, us), db.InsertInvestors(ctx, invs), db.InsertStartups(ctx, ss), db.InsertSpaces(ctx, sps)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if st, _ := db.LoadState(ctx, "test"); st != "" {
+		t.Fatalf("state before any load: %q", st)
+	}
+	if err := db.SetLoadState(ctx, "test", "started"); err != nil {
+		t.Fatal(err)
+	}
+	load(1001) // more than one batch
+	load(1050)
+	if err := db.SetLoadState(ctx, "test", "done"); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := db.LoadState(ctx, "test"); st != "done" {
+		t.Fatalf("state after the load: %q", st)
+	}
+	if n, _ := db.CountUsers(ctx); n != 1050 {
+		t.Fatalf("users after two loads: %d", n)
+	}
+	n := 0
+	_ = db.EachStartup(ctx, func(domain.Startup) error { n++; return nil })
+	if n != 1050 {
+		t.Fatalf("startups after two loads: %d", n)
+	}
+	u, err := db.UserByEmail(ctx, "user-1049@bulk.cn")
+	if err != nil || u.ID != fmt.Sprintf("%024x", 1050) {
+		t.Fatalf("bulk user by email: %+v %v", u, err)
+	}
+	inv, err := db.InvestorByOwner(ctx, u.ID)
+	if err != nil || inv.Version != 1 {
+		t.Fatalf("bulk investor by owner: %+v %v", inv, err)
+	}
+	if err := db.CreateUser(ctx, &domain.User{Email: "user-7@bulk.cn", Role: domain.RoleFounder}); !domain.IsKind(err, domain.KindConflict) {
+		t.Fatalf("a bulk-loaded email taken again: %v", err)
+	}
+	if _, err := db.StartupByID(ctx, fmt.Sprintf("%024x", 3)); err != nil {
+		t.Fatal(err)
+	}
+	_ = mongo.NewID
+}
