@@ -27,6 +27,9 @@ type Config struct {
 	LogFormat     string         // LOG_FORMAT: json or text
 	LoginLimit    int            // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
 	TimeZone      *time.Location // TIMEZONE: the city's clock, for daily figures; default Asia/Shanghai
+	BackupDir     string         // BACKUP_DIR: where scheduled backups go; empty: no scheduled backups
+	BackupEvery   time.Duration  // BACKUP_EVERY: time between scheduled backups; default 24h
+	BackupKeep    int            // BACKUP_KEEP: scheduled archives kept; default 7
 	// CrashAfter (YC_TEST_CRASH_AFTER, tests only) names a change kind, or
 	// a demo load step as demo:<step>: the process kills itself right after
 	// the first such write is stored, before anything follows it, so that
@@ -56,8 +59,19 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		TargetsFile:   get("TARGETS_FILE", ""),
 		LogLevel:      get("LOG_LEVEL", "info"),
 		LogFormat:     get("LOG_FORMAT", "text"),
+		BackupDir:     get("BACKUP_DIR", ""),
 		CrashAfter:    get("YC_TEST_CRASH_AFTER", ""),
 	}
+	every, err := time.ParseDuration(get("BACKUP_EVERY", "24h"))
+	if err != nil || every < time.Minute {
+		return c, fmt.Errorf("BACKUP_EVERY must be a duration of at least 1m such as 6h or 24h, got %q", getenv("BACKUP_EVERY"))
+	}
+	c.BackupEvery = every
+	keep, err := strconv.Atoi(get("BACKUP_KEEP", "7"))
+	if err != nil || keep < 1 {
+		return c, fmt.Errorf("BACKUP_KEEP must be a positive integer, got %q", getenv("BACKUP_KEEP"))
+	}
+	c.BackupKeep = keep
 	limit, err := strconv.Atoi(get("LOGIN_RATE_LIMIT", "10"))
 	if err != nil || limit < 1 {
 		return c, fmt.Errorf("LOGIN_RATE_LIMIT must be a positive integer, got %q", getenv("LOGIN_RATE_LIMIT"))

@@ -20,6 +20,7 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/backup"
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/ferret"
 	"github.com/yuechuang/yuechuang/server/httpapi"
@@ -65,6 +66,7 @@ type Main struct {
 	ready    atomic.Bool
 	mu       sync.Mutex
 	accounts []seed.Account
+	backups  *backup.Scheduler
 }
 
 // NewMain returns a Main for cfg.
@@ -197,8 +199,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.svc = svc
+	m.backups = newScheduler(cfg, m.log)
 	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer, "startup": startup{m}},
-		Web: frontend.Dist(), LoginLimit: cfg.LoginLimit}, m.log)
+		Web: frontend.Dist(), LoginLimit: cfg.LoginLimit, Backups: backupReports{m.backups}}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}
@@ -392,6 +395,7 @@ func (m *Main) Run(ctx context.Context) error {
 		go m.roadshows.RunReminders(ctx)
 		go m.digests.Run(ctx)
 		go m.history.Run(ctx, m.log)
+		go m.backups.Run(ctx)
 		m.ready.Store(true)
 		m.log.Info("ready 就绪", "took", time.Since(start).Round(time.Millisecond))
 	}()
