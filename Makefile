@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/yuechuang
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build web e2e vet bench loadtest wsload searchbench evalmatch reindex backup restore healthcheck image-check clean
+.PHONY: run test build web e2e vet bench loadtest wsload searchbench scalebench evalmatch reindex backup restore healthcheck image-check clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: web build
@@ -57,6 +57,10 @@ wsload:
 ## searchbench: the embedded search engine with 100,000 profiles
 searchbench:
 	$(GO) run ./scripts/searchbench -n 100000
+
+## scalebench: a full-size city (6,000 startups, 50,000 accounts, 1M notifications) against the demo set, through HTTP
+scalebench: build
+	$(GO) run ./scripts/scalebench -bin $(BIN)
 
 ## evalmatch: matching quality on the CrunchBase 2013 deal history
 evalmatch:

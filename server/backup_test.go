@@ -148,6 +148,9 @@ func TestBackupWhileServing(t *testing.T) {
 			}
 			code, st := call(t, "POST", base+"/api/v1/startups", tokens["founder"], map[string]any{
 				"name": fmt.Sprintf("备份测试项目%d", i), "sector": "ic", "stage": "seed", "district": "keqiao"})
+			if code == 409 && st["code"] == "limit_reached" {
+				return // the founder's 20 profiles are written
+			}
 			if code != 201 {
 				t.Errorf("create startup: %d %v", code, st)
 				return

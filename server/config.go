@@ -30,7 +30,8 @@ type Config struct {
 	BackupDir     string         // BACKUP_DIR: where scheduled backups go; empty: no scheduled backups
 	BackupEvery   time.Duration  // BACKUP_EVERY: time between scheduled backups; default 24h
 	BackupKeep    int            // BACKUP_KEEP: scheduled archives kept; default 7
-	// CrashAfter (YC_TEST_CRASH_AFTER, tests only) names a change kind, or
+	// CrashAfter is no setting: run takes it from YC_TEST_CRASH_AFTER,
+	// which only the crash tests set. It names a change kind, or
 	// a demo load step as demo:<step>: the process kills itself right after
 	// the first such write is stored, before anything follows it, so that
 	// tests can check nothing is lost and nothing is left half done.
@@ -60,7 +61,6 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		LogLevel:      get("LOG_LEVEL", "info"),
 		LogFormat:     get("LOG_FORMAT", "text"),
 		BackupDir:     get("BACKUP_DIR", ""),
-		CrashAfter:    get("YC_TEST_CRASH_AFTER", ""),
 	}
 	every, err := time.ParseDuration(get("BACKUP_EVERY", "24h"))
 	if err != nil || every < time.Minute {

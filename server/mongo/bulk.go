@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -73,6 +74,17 @@ func (d *DB) InsertSpaces(ctx context.Context, sps []*domain.Space) error {
 		docs[i] = sp
 	}
 	return d.insertMany(ctx, colSpaces, docs)
+}
+
+// InsertRoomEvents stores room events in bulk (their ids are
+// roadshowID:seq as AppendRoomEvent makes them); events already stored are skipped.
+func (d *DB) InsertRoomEvents(ctx context.Context, es []domain.RoomEvent) error {
+	docs := make([]any, len(es))
+	for i := range es {
+		es[i].ID = fmt.Sprintf("%s:%012d", es[i].RoadshowID, es[i].Seq) // as AppendRoomEvent
+		docs[i] = es[i]
+	}
+	return d.insertMany(ctx, colRoomEvents, docs)
 }
 
 // insertMany inserts docs a batch at a time, unordered, and ignores

@@ -47,8 +47,13 @@ type Deps struct {
 	AfterStep func(step string)
 }
 
-// Sizes says how much to generate.
-type Sizes struct{ Startups, Investors, Spaces int }
+// Sizes says how much to generate. PublishShare is the share of the
+// startups published (zero: nine in ten, as in the demo set); the scale
+// benchmark uses the generator at a city's size.
+type Sizes struct {
+	Startups, Investors, Spaces int
+	PublishShare                float64
+}
 
 // DefaultSizes is the demo set's size.
 var DefaultSizes = Sizes{Startups: 300, Investors: 100, Spaces: 20}
@@ -109,7 +114,7 @@ func Demo(ctx context.Context, d Deps, sz Sizes) ([]Account, error) {
 		return nil, fmt.Errorf("seed investors: %w", err)
 	}
 	s.AfterStep("investors")
-	published, err := s.startups(ctx, sz.Startups, spaces, login[domain.RoleFounder])
+	published, err := s.startups(ctx, sz, spaces, login[domain.RoleFounder])
 	if err != nil {
 		return nil, fmt.Errorf("seed startups: %w", err)
 	}
@@ -345,7 +350,12 @@ func (s *seeder) stageIndex() int {
 	return 0
 }
 
-func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, demo *domain.User) ([]*domain.Startup, error) {
+func (s *seeder) startups(ctx context.Context, sz Sizes, spaces []*domain.Space, demo *domain.User) ([]*domain.Startup, error) {
+	n := sz.Startups
+	share := sz.PublishShare
+	if share == 0 {
+		share = 0.9
+	}
 	plans := make([]*domain.Startup, n)
 	stages := domain.StageCodes()
 	year := time.Now().Year()
@@ -404,7 +414,7 @@ func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, de
 			in.HighTech = ptr(si >= 3 && s.rnd.Float64() < 0.4 || s.rnd.Float64() < 0.08)
 			in.Graduated = ptr(s.rnd.Float64() < 0.1)
 		}
-		st, err := s.Startups.Prepare(ctx, actor, in, i != 1 && (i < 2 || s.rnd.Float64() < 0.9))
+		st, err := s.Startups.Prepare(ctx, actor, in, i != 1 && (i < 2 || s.rnd.Float64() < share))
 		if err != nil {
 			return nil, fmt.Errorf("startup %d: %w", i, err)
 		}
