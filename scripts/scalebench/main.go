@@ -37,6 +37,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the temporary data directories")
 	scale := flag.Float64("scale", 1, "size of the city relative to the full one (a quick try: 0.05)")
 	budget := flag.Duration("budget", 25*time.Minute, "give up after this long")
+	flag.DurationVar(&callBudget, "calltime", callBudget, "most time spent measuring one call")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *budget)
 	defer cancel()
@@ -159,6 +160,9 @@ func report(demo, city []*sample, demoStart, cityStart time.Duration, demoRSS, d
 		failed := ""
 		if c.failed > 0 || d != nil && d.failed > 0 {
 			failed = fmt.Sprintf(" — failed calls: demo %d, city %d", d.failed, c.failed)
+		}
+		if c.cut || d != nil && d.cut {
+			failed += fmt.Sprintf(" — stopped at the %s budget after %d demo / %d city calls", callBudget, len(d.ds), len(c.ds))
 		}
 		fmt.Fprintf(&b, "| %s%s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %s |\n", name, failed, d.pct(0.5), d.pct(0.99), c.pct(0.5), c.pct(0.99), ratio, target)
 	}

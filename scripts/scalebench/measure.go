@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -156,6 +157,21 @@ type sample struct {
 	ds     []time.Duration
 	failed int
 	note   string
+	// until bounds the time spent on this call: past it, the loop stops
+	// and the table says how many calls were made.
+	until time.Time
+	cut   bool
+}
+
+// callBudget is the most time spent measuring one call.
+var callBudget = 90 * time.Second
+
+func (s *sample) over() bool {
+	if time.Now().After(s.until) {
+		s.cut = true
+		return true
+	}
+	return false
 }
 
 func (s *sample) add(code int, d time.Duration, want int) {
@@ -259,10 +275,21 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 	rnd := rand.New(rand.NewPCG(7, 7))
 	pick := func(xs []person) person { return xs[rnd.IntN(len(xs))] }
 	var out []*sample
-	add := func(s *sample) *sample { out = append(out, s); return s }
+	phase := time.Now()
+	add := func(s *sample) *sample {
+		if len(out) > 0 {
+			last := out[len(out)-1]
+			log.Printf("  %s: %d calls in %s", last.name, len(last.ds)+last.failed, time.Since(phase).Round(time.Millisecond))
+		}
+		phase = time.Now()
+		s.until = phase.Add(callBudget)
+		out = append(out, s)
+		return s
+	}
+	defer func() { add(&sample{}); out = out[:len(out)-1] }()
 
 	signup, signin := add(&sample{name: "sign-up", write: true}), add(&sample{name: "sign-in", write: true})
-	for i := 0; i < logins; i++ {
+	for i := 0; i < logins && !signin.over(); i++ {
 		email := fmt.Sprintf("bench-%s-%d-%d@scale.yuechuang.cn", tag, time.Now().UnixNano()%1e6, i)
 		code, _, d := c.do("POST", "/api/v1/auth/register", "", map[string]string{"email": email, "password": "bench-password-1", "role": "founder", "name": "测试"})
 		signup.add(code, d, 201)
@@ -271,12 +298,12 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 	}
 	people := append(append([]person{}, w.founders...), w.investors...)
 	s := add(&sample{name: "GET /me"})
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		code, _, d := c.do("GET", "/api/v1/me", c.token(pick(people)), nil)
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "startup page"})
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		tok := ""
 		if i%2 == 0 {
 			tok = c.token(pick(w.investors))
@@ -285,7 +312,7 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "public list page"})
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		q := url.Values{"page": {fmt.Sprint(1 + rnd.IntN(5))}, "pageSize": {"20"}}
 		switch i % 4 {
 		case 1:
@@ -300,7 +327,7 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 	}
 	s = add(&sample{name: "search", note: "sector names as typed by a user"})
 	hits := 0
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		sec := tax.Sectors[rnd.IntN(len(tax.Sectors))]
 		q := url.Values{"q": {sec.Zh}, "pageSize": {"20"}}
 		if i%3 == 1 {
@@ -314,7 +341,7 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 	}
 	s.note = fmt.Sprintf("sector names as typed; %d of %d found something", hits, n)
 	s = add(&sample{name: "deal flow"})
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		code, _, d := c.do("GET", fmt.Sprintf("/api/v1/dealflow?page=%d&pageSize=20", 1+rnd.IntN(3)), c.token(pick(w.investors)), nil)
 		s.add(code, d, 200)
 	}
@@ -323,7 +350,7 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		user person
 		id   string
 	}
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		p := pick(people)
 		code, body, d := c.do("GET", "/api/v1/notifications?pageSize=20", c.token(p), nil)
 		s.add(code, d, 200)
@@ -338,7 +365,7 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		}
 	}
 	s = add(&sample{name: "notifications since replay (websocket)"})
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		p, since := pick(people), "000000000000000000000000"
 		if len(sinceIDs) > 0 {
 			x := sinceIDs[rnd.IntN(len(sinceIDs))]
@@ -352,12 +379,12 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "roadshow record"})
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		code, _, d := c.do("GET", "/api/v1/roadshows/"+w.roadshows[rnd.IntN(len(w.roadshows))]+"/record", c.token(w.admin), nil)
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "GET /stats/program"})
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		tok := ""
 		if i%5 == 0 {
 			tok = c.token(w.admin) // with every district's figures
@@ -366,19 +393,19 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "registry export (CSV)"})
-	for i := 0; i < n; i++ {
+	for i := 0; i < n && !s.over(); i++ {
 		code, _, d := c.do("GET", "/api/v1/spaces/"+w.spaces[rnd.IntN(len(w.spaces))]+"/registry.csv", c.token(w.admin), nil)
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "profile save", write: true})
-	for i := 0; i < nw; i++ {
+	for i := 0; i < nw && !s.over(); i++ {
 		st := w.startups[rnd.IntN(len(w.startups))]
 		code, _, d := c.do("PATCH", "/api/v1/startups/"+st.ID, c.token(person{st.OwnerID, "founder"}),
 			map[string]any{"traction": fmt.Sprintf("已签约%d家客户，月收入%d万元", 3+i, 10+rnd.IntN(90))})
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "publish", write: true, note: "a published startup withdrawn, then published again (alerts fan out)"})
-	for i := 0; i < nw; i++ {
+	for i := 0; i < nw && !s.over(); i++ {
 		st := w.startups[(i*7)%len(w.startups)]
 		tok := c.token(person{st.OwnerID, "founder"})
 		if code, body, _ := c.do("POST", "/api/v1/startups/"+st.ID+"/unpublish", tok, nil); code != 200 {
