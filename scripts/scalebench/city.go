@@ -46,12 +46,15 @@ func buildCity(ctx context.Context, dataDir string, sz citySize, report func(ste
 		return err
 	}
 	defer fdb.Close()
-	db, err := mongo.Open(ctx, fdb.URI(), "yuechuang")
+	db, err := mongo.Open(ctx, fdb.URI(), "yuechuang", true)
 	if err != nil {
 		return err
 	}
 	defer db.Close(context.Background())
 	if _, err := fdb.IndexIDs(ctx); err != nil {
+		return err
+	}
+	if _, err := db.Migrate(ctx, log); err != nil { // an empty database: it records the current shapes
 		return err
 	}
 	tax, err := taxonomy.Load("")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -23,16 +22,21 @@ import (
 // bulkBatch is how many documents one insert carries.
 const bulkBatch = 1000
 
-// InsertUsers stores accounts in bulk; an account whose id is stored already
-// is skipped.
+// InsertUsers stores accounts in bulk, each with its email key (keys
+// first, as CreateUser claims them); an account or key stored already is
+// skipped. The caller gives distinct emails.
 func (d *DB) InsertUsers(ctx context.Context, us []*domain.User) error {
-	docs := make([]any, len(us))
+	docs, keys := make([]any, len(us)), make([]any, len(us))
+	now := time.Now().UTC()
 	for i, u := range us {
 		if u.ID == "" {
 			u.ID = NewID()
 		}
-		u.Email = strings.ToLower(strings.TrimSpace(u.Email))
-		docs[i] = u
+		u.Email = NormalizeEmail(u.Email)
+		docs[i], keys[i] = u, emailKey{Email: u.Email, UserID: u.ID, At: now}
+	}
+	if err := d.insertMany(ctx, colUserEmails, keys); err != nil {
+		return err
 	}
 	return d.insertMany(ctx, colUsers, docs)
 }
@@ -52,13 +56,17 @@ func (d *DB) InsertStartups(ctx context.Context, ss []*domain.Startup) error {
 
 // InsertInvestors stores investor profiles in bulk, version 1 unless set.
 func (d *DB) InsertInvestors(ctx context.Context, invs []*domain.Investor) error {
-	docs := make([]any, len(invs))
+	docs, keys := make([]any, len(invs)), make([]any, len(invs))
+	now := time.Now().UTC()
 	for i, inv := range invs {
 		if inv.ID == "" {
 			inv.ID = NewID()
 		}
 		inv.Version = max(inv.Version, 1)
-		docs[i] = inv
+		docs[i], keys[i] = inv, ownerKey{OwnerID: inv.OwnerID, InvestorID: inv.ID, At: now}
+	}
+	if err := d.insertMany(ctx, colInvestorOwners, keys); err != nil {
+		return err
 	}
 	return d.insertMany(ctx, colInvestors, docs)
 }
@@ -76,15 +84,24 @@ func (d *DB) InsertSpaces(ctx context.Context, sps []*domain.Space) error {
 	return d.insertMany(ctx, colSpaces, docs)
 }
 
-// InsertRoomEvents stores room events in bulk (their ids are
-// roadshowID:seq as AppendRoomEvent makes them); events already stored are skipped.
+// InsertRoomEvents stores whole room records in bulk, as the buckets
+// AppendRoomEvent fills one event at a time; a bucket stored already is
+// skipped. Each roadshow's events must all be given in one call.
 func (d *DB) InsertRoomEvents(ctx context.Context, es []domain.RoomEvent) error {
-	docs := make([]any, len(es))
-	for i := range es {
-		es[i].ID = fmt.Sprintf("%s:%012d", es[i].RoadshowID, es[i].Seq) // as AppendRoomEvent
-		docs[i] = es[i]
+	byID := map[string]*eventBucket{}
+	var docs []any
+	for _, e := range es {
+		e.ID = fmt.Sprintf("%s:%012d", e.RoadshowID, e.Seq) // as AppendRoomEvent
+		id := eventBucketID(e.RoadshowID, e.Seq)
+		b := byID[id]
+		if b == nil {
+			b = &eventBucket{ID: id}
+			byID[id] = b
+			docs = append(docs, b)
+		}
+		b.Events, b.Seqs = append(b.Events, e), append(b.Seqs, e.Seq)
 	}
-	return d.insertMany(ctx, colRoomEvents, docs)
+	return d.insertMany(ctx, colRoomEventBuckets, docs)
 }
 
 // insertMany inserts docs a batch at a time, unordered, and ignores

@@ -76,3 +76,33 @@ func TestBulkInsertRunsAgain(t *testing.T) {
 	}
 	_ = mongo.NewID
 }
+
+// TestBulkRoomEvents stores a room record in bulk and reads it back as the
+// room does, twice-loaded buckets skipped.
+func TestBulkRoomEvents(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	rs := &domain.Roadshow{Title: "批量路演", Status: domain.RoadshowEnded}
+	if err := db.CreateRoadshow(ctx, rs); err != nil {
+		t.Fatal(err)
+	}
+	var es []domain.RoomEvent
+	for seq := int64(1); seq <= 250; seq++ {
+		es = append(es, domain.RoomEvent{RoadshowID: rs.ID, Seq: seq, Type: "chat", Data: map[string]any{"text": fmt.Sprint(seq)}})
+	}
+	for range 2 {
+		if err := db.InsertRoomEvents(ctx, es); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.RoomEvents(ctx, rs.ID)
+	if err != nil || len(got) != 250 || got[0].Seq != 1 || got[249].Seq != 250 {
+		t.Fatalf("room record loaded in bulk: %d events, %v", len(got), err)
+	}
+	if err := db.AppendRoomEvent(ctx, domain.RoomEvent{RoadshowID: rs.ID, Seq: 251, Type: "chat"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AppendRoomEvent(ctx, domain.RoomEvent{RoadshowID: rs.ID, Seq: 200, Type: "chat"}); !domain.IsKind(err, domain.KindConflict) {
+		t.Fatalf("a bulk-loaded seq appended again: %v", err)
+	}
+}
