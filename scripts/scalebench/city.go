@@ -132,11 +132,11 @@ func buildCity(ctx context.Context, dataDir string, sz citySize, report func(ste
 
 var noteTypes = []string{domain.NoteMatch, domain.NoteInterest, domain.NoteRoadshowNew}
 
-// notifications appends n notifications spread evenly over users, a few
-// thousand per store call (each call appends to each user's log).
+// notifications stores n notifications spread evenly over users, as each
+// user's log, in bulk (a few thousand users per store call).
 func notifications(ctx context.Context, db *mongo.DB, users []string, n int, rnd *rand.Rand) error {
 	per := max(1, n/len(users))
-	const chunkUsers = 250
+	const chunkUsers = 2500
 	at := time.Now().Add(-90 * 24 * time.Hour).UTC()
 	done := 0
 	for start := 0; start < len(users) && done < n; start += chunkUsers {
@@ -149,7 +149,7 @@ func notifications(ctx context.Context, db *mongo.DB, users []string, n int, rnd
 				done++
 			}
 		}
-		if err := db.CreateNotifications(ctx, ns); err != nil {
+		if err := db.InsertNotificationLogs(ctx, ns); err != nil {
 			return err
 		}
 		if err := ctx.Err(); err != nil {

@@ -160,3 +160,49 @@ func (d *DB) SetLoadState(ctx context.Context, name, state string) error {
 		loadDoc{ID: "load:" + name, State: state, At: time.Now().UTC()}, options.Replace().SetUpsert(true))
 	return mapErr("record load state", err)
 }
+
+// InsertNotificationLogs stores the notifications of users who have none
+// yet, in bulk: each user's log (head and buckets, as appendNotes leaves
+// them) built in memory and written a batch of documents at a time, ids
+// assigned in order. A user whose log exists already is skipped. Digest
+// deliveries are not taken: they also need the digest list.
+func (d *DB) InsertNotificationLogs(ctx context.Context, ns []*domain.Notification) error {
+	byUser := map[string][]*domain.Notification{}
+	var users []string
+	for _, n := range ns {
+		if n.Digest {
+			return errors.New("mongo: bulk notifications cannot wait for a digest")
+		}
+		if byUser[n.UserID] == nil {
+			users = append(users, n.UserID)
+		}
+		byUser[n.UserID] = append(byUser[n.UserID], n)
+	}
+	var heads, buckets []any
+	for _, uid := range users {
+		h := noteHead{UserID: uid, Version: 1, LastDigest: -1}
+		var items []noteItem
+		for _, n := range byUser[uid] {
+			n.ID = NewID()
+			p := h.Count
+			if len(h.Firsts) <= bucketOf(p) {
+				h.Firsts = append(h.Firsts, n.ID)
+			}
+			h.Count++
+			if !n.Read {
+				h.Unread++
+			}
+			items = append(items, noteItem{Pos: p, Notification: *n})
+			if len(items) == noteBucketSize || h.Count == len(byUser[uid]) {
+				buckets = append(buckets, noteBucket{ID: bucketID(uid, bucketOf(p)), Items: items})
+				items = nil
+			}
+		}
+		heads = append(heads, h)
+	}
+	// Buckets first: a head is what makes a log visible.
+	if err := d.insertMany(ctx, colNoteBuckets, buckets); err != nil {
+		return err
+	}
+	return d.insertMany(ctx, colNoteHeads, heads)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/mongo"
@@ -104,5 +105,41 @@ func TestBulkRoomEvents(t *testing.T) {
 	}
 	if err := db.AppendRoomEvent(ctx, domain.RoomEvent{RoadshowID: rs.ID, Seq: 200, Type: "chat"}); !domain.IsKind(err, domain.KindConflict) {
 		t.Fatalf("a bulk-loaded seq appended again: %v", err)
+	}
+}
+
+// TestBulkNotificationLogs loads users' notifications in bulk and reads
+// them as the API does: a page, the unread count, the replay since an id,
+// and a later append that continues the log.
+func TestBulkNotificationLogs(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	var ns []*domain.Notification
+	for u := 0; u < 3; u++ {
+		for i := 0; i < 40*(u+1); i++ { // 40, 80 and 120: one, two and three buckets
+			ns = append(ns, &domain.Notification{UserID: fmt.Sprint("user", u), Type: domain.NoteMatch, Read: i%2 == 0,
+				Data: map[string]any{"i": i}, CreatedAt: time.Now().UTC()})
+		}
+	}
+	if err := db.InsertNotificationLogs(ctx, ns); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := domain.NewPage(1, 20)
+	items, total, err := db.ListNotifications(ctx, "user2", false, p)
+	if err != nil || total != 120 || len(items) != 20 || items[0].Data["i"] != int32(119) && items[0].Data["i"] != int64(119) {
+		t.Fatalf("page of a bulk log: %d items of %d, first %v, %v", len(items), total, items[0].Data, err)
+	}
+	if n, err := db.CountUnread(ctx, "user2"); err != nil || n != 60 {
+		t.Fatalf("unread: %d %v", n, err)
+	}
+	after, err := db.NotificationsAfter(ctx, "user1", ns[40+49].ID, 100)
+	if err != nil || len(after) != 30 {
+		t.Fatalf("since replay: %d %v", len(after), err)
+	}
+	if err := db.CreateNotification(ctx, &domain.Notification{UserID: "user0", Type: domain.NoteMatch, CreatedAt: time.Now().UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, total, _ := db.ListNotifications(ctx, "user0", false, p); total != 41 {
+		t.Fatalf("append after a bulk log: %d", total)
 	}
 }
