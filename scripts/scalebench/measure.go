@@ -290,10 +290,13 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 
 	signup, signin := add(&sample{name: "sign-up", write: true}), add(&sample{name: "sign-in", write: true})
 	for i := 0; i < logins && !signin.over(); i++ {
-		email := fmt.Sprintf("bench-%s-%d-%d@scale.yuechuang.cn", tag, time.Now().UnixNano()%1e6, i)
-		code, _, d := c.do("POST", "/api/v1/auth/register", "", map[string]string{"email": email, "password": "bench-password-1", "role": "founder", "name": "测试"})
+		email := fmt.Sprintf("bench-%d-%d@scale.yuechuang.cn", time.Now().UnixNano()%1e9, i)
+		code, body, d := c.do("POST", "/api/v1/auth/register", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!", "role": "founder", "name": "测试"})
 		signup.add(code, d, 201)
-		code, _, d = c.do("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "bench-password-1"})
+		if code != 201 && i == 0 {
+			log.Printf("  sign-up refused: %d %s", code, body)
+		}
+		code, _, d = c.do("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!"})
 		signin.add(code, d, 200)
 	}
 	people := append(append([]person{}, w.founders...), w.investors...)
