@@ -40,7 +40,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'IndexMemory' -benchtime 1x ./matching/
 	$(GO) test -run '^$$' -bench DealFlow -benchmem ./server/app/
 	$(GO) test -run '^$$' -bench PublicList -benchtime 20x ./server/app/
-	$(GO) test -run '^$$' -bench Lookups -benchtime 20x ./server/mongo/
+	$(GO) test -run '^$$' -bench Lookups -benchtime 3x ./server/mongo/
 
 ## bench-report: docs/BENCHMARKS.md and the figures in docs/MATCHING.md, from the tools' latest
 ## outputs in docs/bench/*.md; RUN=all (or go, evalmatch, loadtest) runs those tools first

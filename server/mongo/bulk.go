@@ -41,7 +41,8 @@ func (d *DB) InsertUsers(ctx context.Context, us []*domain.User) error {
 	return d.insertMany(ctx, colUsers, docs)
 }
 
-// InsertStartups stores startups in bulk, version 1 unless set.
+// InsertStartups stores startups in bulk, version 1 unless set, each in
+// its founder's list first (as CreateStartup does).
 func (d *DB) InsertStartups(ctx context.Context, ss []*domain.Startup) error {
 	docs := make([]any, len(ss))
 	for i, s := range ss {
@@ -50,6 +51,9 @@ func (d *DB) InsertStartups(ctx context.Context, ss []*domain.Startup) error {
 		}
 		s.Version = max(s.Version, 1)
 		docs[i] = s
+		if err := d.listAdd(ctx, listOwnStartups, s.OwnerID, s.ID); err != nil {
+			return err
+		}
 	}
 	return d.insertMany(ctx, colStartups, docs)
 }

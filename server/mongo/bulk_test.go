@@ -75,6 +75,9 @@ func TestBulkInsertRunsAgain(t *testing.T) {
 	if _, err := db.StartupByID(ctx, fmt.Sprintf("%024x", 3)); err != nil {
 		t.Fatal(err)
 	}
+	if mine, n, err := db.ListStartups(ctx, domain.StartupFilter{OwnerID: fmt.Sprintf("%024x", 3)}, domain.Page{Page: 1, PageSize: 5}); err != nil || n != 1 || len(mine) != 1 {
+		t.Fatalf("a bulk-loaded startup in its founder's list: %d %v", n, err)
+	}
 	_ = mongo.NewID
 }
 

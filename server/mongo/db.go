@@ -238,3 +238,17 @@ func eqIf(f bson.D, key, value string) bson.D {
 	}
 	return f
 }
+
+// upsertUpdate is updateOne with upsert. Two upserts of a missing document
+// can race to insert it, and the loser gets a duplicate _id (FerretDB and
+// MongoDB alike): retried, it finds the document and updates it. A
+// duplicate that persists (a filter that excludes an existing document, as
+// in AppendRoomEvent) is returned.
+func upsertUpdate(ctx context.Context, c *mongo.Collection, filter, update bson.D) (*mongo.UpdateResult, error) {
+	for i := 0; ; i++ {
+		res, err := c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
+		if err == nil || !mongo.IsDuplicateKeyError(err) || i == 2 {
+			return res, err
+		}
+	}
+}

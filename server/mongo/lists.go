@@ -6,7 +6,6 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // colLists holds the lists that make "all X of Y" a read by _id instead of
@@ -27,7 +26,17 @@ const (
 	listDeckViews   = "deckviews"   // startup → deck view ids, oldest first
 	listIntros      = "intros"      // user (founder or investor) → intro ids
 	listPipeline    = "pipeline"    // investor user → startup ids
+	listOwnStartups = "startups"    // founder → startup ids, drafts too
+	listSpaceShows  = "roadshows"   // space → roadshow ids
+	listScheduled   = "scheduled"   // "all" → ids of roadshows that may still be scheduled
 )
+
+// pageOf returns page p of items and their number.
+func pageOf[T any](items []T, p domain.Page) ([]T, int) {
+	lo := min(p.Skip(), len(items))
+	hi := min(lo+p.PageSize, len(items))
+	return append([]T{}, items[lo:hi]...), len(items)
+}
 
 type idList struct {
 	ID  string   `bson:"_id"`
@@ -39,8 +48,8 @@ func listID(kind, owner string) string { return kind + ":" + owner }
 // listAdd adds id to a list once; $addToSet is atomic on MongoDB, and on
 // the embedded engine a single-document update by _id.
 func (d *DB) listAdd(ctx context.Context, kind, owner, id string) error {
-	_, err := d.db.Collection(colLists).UpdateOne(ctx, byID(listID(kind, owner)),
-		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: id}}}}, options.UpdateOne().SetUpsert(true))
+	_, err := upsertUpdate(ctx, d.db.Collection(colLists), byID(listID(kind, owner)),
+		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: id}}}})
 	return mapErr("add to "+kind, err)
 }
 
@@ -145,4 +154,17 @@ func migrateLists(ctx context.Context, d *DB) error {
 		}
 	}
 	return nil
+}
+
+// migrateOwnerLists builds the lists of schema 5: each founder's startups,
+// each space's roadshows and the roadshows still scheduled.
+func migrateOwnerLists(ctx context.Context, d *DB) error {
+	if err := each(ctx, d, colStartups, bson.D{}, func(s domain.Startup) error {
+		return d.listAdd(ctx, listOwnStartups, s.OwnerID, s.ID)
+	}); err != nil {
+		return err
+	}
+	return each(ctx, d, colRoadshows, bson.D{}, func(r domain.Roadshow) error {
+		return d.listRoadshow(ctx, &r)
+	})
 }

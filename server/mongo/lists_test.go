@@ -203,3 +203,89 @@ func TestMigrateLists(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnerAndScheduleLists: a founder's startups (drafts too), a space's
+// roadshows and the scheduled ones are read through their lists, and
+// follow deletes and status changes.
+func TestOwnerAndScheduleLists(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	t0 := time.Now().UTC().Truncate(time.Millisecond)
+	var mine []string
+	for i, st := range []string{domain.StatusDraft, domain.StatusPublished, domain.StatusPublished} {
+		s := &domain.Startup{Name: fmt.Sprint(i), OwnerID: "f", Status: st, Sector: "ic", UpdatedAt: t0.Add(time.Duration(i) * time.Minute)}
+		if err := db.CreateStartup(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		mine = append(mine, s.ID)
+	}
+	_ = db.CreateStartup(ctx, &domain.Startup{Name: "x", OwnerID: "g", Status: domain.StatusPublished})
+	got, total, err := db.ListStartups(ctx, domain.StartupFilter{OwnerID: "f"}, mustPage(t, 1, 2))
+	if err != nil || total != 3 || len(got) != 2 || got[0].ID != mine[2] || got[1].ID != mine[1] {
+		t.Fatalf("mine: %d of %d, %v", len(got), total, err)
+	}
+	if n, _ := db.CountStartups(ctx, domain.StartupFilter{OwnerID: "f", Status: domain.StatusPublished}); n != 2 {
+		t.Fatalf("published of mine: %d", n)
+	}
+	if err := db.DeleteStartup(ctx, mine[0]); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.CountStartups(ctx, domain.StartupFilter{OwnerID: "f"}); n != 2 {
+		t.Fatalf("after a delete: %d", n)
+	}
+
+	var shows []*domain.Roadshow
+	for i, sp := range []string{"sp1", "sp1", "sp2"} {
+		r := &domain.Roadshow{SpaceID: sp, Title: fmt.Sprint(i), Status: domain.RoadshowScheduled, StartsAt: t0.Add(time.Duration(3-i) * time.Hour)}
+		if err := db.CreateRoadshow(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+		shows = append(shows, r)
+	}
+	shows[0].Status = domain.RoadshowLive
+	if err := db.UpdateRoadshow(ctx, shows[0], 1); err != nil {
+		t.Fatal(err)
+	}
+	sched, total, err := db.ListRoadshows(ctx, "", domain.RoadshowScheduled, mustPage(t, 1, 20))
+	if err != nil || total != 2 || sched[0].ID != shows[2].ID || sched[1].ID != shows[1].ID {
+		t.Fatalf("scheduled: %+v (%d), %v", sched, total, err)
+	}
+	inSpace, total, err := db.ListRoadshows(ctx, "sp1", "", mustPage(t, 1, 20))
+	if err != nil || total != 2 || inSpace[0].ID != shows[1].ID {
+		t.Fatalf("space sp1: %d, %v", total, err)
+	}
+	if live, total, _ := db.ListRoadshows(ctx, "sp1", domain.RoadshowLive, mustPage(t, 1, 20)); total != 1 || live[0].ID != shows[0].ID {
+		t.Fatalf("live in sp1: %d", total)
+	}
+	if all, total, _ := db.ListRoadshows(ctx, "", "", mustPage(t, 1, 20)); total != 3 || len(all) != 3 {
+		t.Fatalf("all roadshows: %d", total)
+	}
+}
+
+// TestMigrateOwnerLists: migration 5 lists version 4's startups and
+// roadshows.
+func TestMigrateOwnerLists(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	if _, err := db.Raw("startups").InsertMany(ctx, []any{domain.Startup{ID: mongo.NewID(), OwnerID: "f", Status: domain.StatusDraft}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Raw("roadshows").InsertMany(ctx, []any{domain.Roadshow{ID: mongo.NewID(), SpaceID: "sp", Status: domain.RoadshowScheduled}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetStoredSchemaVersion(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.CountStartups(ctx, domain.StartupFilter{OwnerID: "f"}); n != 1 {
+		t.Fatalf("founder's startups after migration: %d", n)
+	}
+	if _, n, _ := db.ListRoadshows(ctx, "", domain.RoadshowScheduled, mustPage(t, 1, 20)); n != 1 {
+		t.Fatalf("scheduled after migration: %d", n)
+	}
+	if _, n, _ := db.ListRoadshows(ctx, "sp", "", mustPage(t, 1, 20)); n != 1 {
+		t.Fatalf("space's roadshows after migration: %d", n)
+	}
+}

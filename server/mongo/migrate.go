@@ -51,6 +51,9 @@ func migrations() []migration {
 			{"room_event_buckets", migrateRoomEvents},
 			{"drop_old_room_events", dropCollection(colRoomEvents)},
 		}},
+		{to: 5, name: "each founder's startups, each space's roadshows, the scheduled roadshows as lists", phases: []phase{
+			{"owner_lists", migrateOwnerLists},
+		}},
 	}
 }
 

@@ -8,7 +8,6 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // A user's notifications are a log in buckets, so that every read is a few
@@ -166,9 +165,8 @@ func (d *DB) appendNotes(ctx context.Context, userID string, ns []*domain.Notifi
 		byBucket[bucketOf(p)] = append(byBucket[bucketOf(p)], noteItem{Pos: p, Notification: *n})
 	}
 	for b, items := range byBucket {
-		if _, err := d.db.Collection(colNoteBuckets).UpdateOne(ctx, byID(bucketID(userID, b)),
-			bson.D{{Key: "$push", Value: bson.D{{Key: "items", Value: bson.D{{Key: "$each", Value: items}}}}}},
-			options.UpdateOne().SetUpsert(true)); err != nil {
+		if _, err := upsertUpdate(ctx, d.db.Collection(colNoteBuckets), byID(bucketID(userID, b)),
+			bson.D{{Key: "$push", Value: bson.D{{Key: "items", Value: bson.D{{Key: "$each", Value: items}}}}}}); err != nil {
 			return mapErr("append notifications", err)
 		}
 	}
@@ -183,8 +181,8 @@ func (d *DB) setDigestUser(ctx context.Context, userID string, waiting bool) err
 	if waiting {
 		op = "$addToSet"
 	}
-	_, err := d.db.Collection(colMeta).UpdateOne(ctx, byID(digestUsersID),
-		bson.D{{Key: op, Value: bson.D{{Key: "users", Value: userID}}}}, options.UpdateOne().SetUpsert(true))
+	_, err := upsertUpdate(ctx, d.db.Collection(colMeta), byID(digestUsersID),
+		bson.D{{Key: op, Value: bson.D{{Key: "users", Value: userID}}}})
 	return mapErr("digest users", err)
 }
 

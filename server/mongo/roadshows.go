@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -23,6 +24,9 @@ const (
 // CreateRoadshow inserts r, assigning its ID and version 1.
 func (d *DB) CreateRoadshow(ctx context.Context, r *domain.Roadshow) error {
 	r.ID, r.Version = NewID(), 1
+	if err := d.listRoadshow(ctx, r); err != nil {
+		return err
+	}
 	_, err := d.db.Collection(colRoadshows).InsertOne(ctx, r)
 	return mapErr("create roadshow", err)
 }
@@ -43,13 +47,57 @@ func (d *DB) UpdateRoadshow(ctx context.Context, r *domain.Roadshow, prev int) e
 		r.Version = prev
 		return err
 	}
-	return nil
+	return d.listRoadshow(ctx, r)
+}
+
+// listRoadshow keeps a roadshow in its space's list and, while scheduled,
+// in the list of scheduled ones. A stale entry (a crash after the write) is
+// harmless: readers filter by the stored status.
+func (d *DB) listRoadshow(ctx context.Context, r *domain.Roadshow) error {
+	if err := d.listAdd(ctx, listSpaceShows, r.SpaceID, r.ID); err != nil {
+		return err
+	}
+	if r.Status == domain.RoadshowScheduled || r.Status == "" {
+		return d.listAdd(ctx, listScheduled, "all", r.ID)
+	}
+	return d.listRemove(ctx, listScheduled, "all", r.ID)
 }
 
 // ListRoadshows returns one page of roadshows, soonest first, filtered by
-// space and status when given.
+// space and status when given. A space's roadshows, and the scheduled ones
+// (the reminders' routine check), come from their lists by _id; other
+// filters scan the collection (the roadshow list page, which belongs to the
+// app's read model).
 func (d *DB) ListRoadshows(ctx context.Context, spaceID, status string, p domain.Page) ([]domain.Roadshow, int, error) {
-	q := eqIf(eqIf(bson.D{}, "spaceId", spaceID), "status", status)
+	if spaceID != "" || status == domain.RoadshowScheduled {
+		kind, owner := listSpaceShows, spaceID
+		if spaceID == "" {
+			kind, owner = listScheduled, "all"
+		}
+		ids, err := d.list(ctx, kind, owner)
+		if err != nil {
+			return nil, 0, err
+		}
+		all, err := byIDs[domain.Roadshow](ctx, d, colRoadshows, ids)
+		if err != nil {
+			return nil, 0, err
+		}
+		out := all[:0]
+		for _, r := range all {
+			if match(r.SpaceID, spaceID) && match(r.Status, status) {
+				out = append(out, r)
+			}
+		}
+		slices.SortFunc(out, func(a, b domain.Roadshow) int {
+			if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		items, total := pageOf(out, p)
+		return items, total, nil
+	}
+	q := eqIf(bson.D{}, "status", status)
 	c := d.db.Collection(colRoadshows)
 	total, err := c.CountDocuments(ctx, q)
 	if err != nil {
@@ -150,8 +198,7 @@ func (d *DB) AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error {
 		}
 		filter = byID(id)
 	}
-	_, err := c.UpdateOne(ctx, filter, bson.D{{Key: "$push", Value: bson.D{{Key: "events", Value: e}, {Key: "seqs", Value: e.Seq}}}},
-		options.UpdateOne().SetUpsert(true))
+	_, err := upsertUpdate(ctx, c, filter, bson.D{{Key: "$push", Value: bson.D{{Key: "events", Value: e}, {Key: "seqs", Value: e.Seq}}}})
 	return mapErr("append room event", err)
 }
 
@@ -182,11 +229,11 @@ func (d *DB) SaveAttendance(ctx context.Context, a domain.Attendance) error {
 	}
 	// firstSeen only on insert: a restarted server, which no longer knows
 	// when someone first came, must not move it.
-	_, err := d.db.Collection(colAttendance).UpdateOne(ctx, byID(a.ID), bson.D{
+	_, err := upsertUpdate(ctx, d.db.Collection(colAttendance), byID(a.ID), bson.D{
 		{Key: "$set", Value: bson.D{{Key: "roadshowId", Value: a.RoadshowID}, {Key: "userId", Value: a.UserID}, {Key: "name", Value: a.Name},
 			{Key: "role", Value: a.Role}, {Key: "lastSeen", Value: a.LastSeen}}},
 		{Key: "$setOnInsert", Value: bson.D{{Key: "firstSeen", Value: a.FirstSeen}}},
-	}, options.UpdateOne().SetUpsert(true))
+	})
 	return mapErr("save attendance", err)
 }
 

@@ -23,7 +23,9 @@ import (
 //  4. per-owner lists (id_lists: registrants, attendees, feedback per
 //     startup, deck views, intros, pipeline) and room events in buckets
 //     (roadshow_event_buckets).
-const SchemaVersion = 4
+//  5. lists of each founder's startups, each space's roadshows and the
+//     scheduled roadshows (id_lists).
+const SchemaVersion = 5
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"

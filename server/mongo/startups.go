@@ -2,6 +2,8 @@ package mongo
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -10,6 +12,9 @@ import (
 // CreateStartup inserts s, assigning its ID and version 1.
 func (d *DB) CreateStartup(ctx context.Context, s *domain.Startup) error {
 	s.ID, s.Version = NewID(), 1
+	if err := d.listAdd(ctx, listOwnStartups, s.OwnerID, s.ID); err != nil {
+		return err
+	}
 	if err := d.markDirty(ctx, domain.ChangeStartup, s.ID); err != nil {
 		return err
 	}
@@ -44,6 +49,10 @@ func (d *DB) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) err
 
 // DeleteStartup deletes the startup with id.
 func (d *DB) DeleteStartup(ctx context.Context, id string) error {
+	s, err := d.StartupByID(ctx, id)
+	if err != nil {
+		return err
+	}
 	if err := d.markDirty(ctx, domain.ChangeStartup, id); err != nil {
 		return err
 	}
@@ -54,25 +63,70 @@ func (d *DB) DeleteStartup(ctx context.Context, id string) error {
 	if res.DeletedCount == 0 {
 		return domain.ErrNotFound
 	}
+	if err := d.listRemove(ctx, listOwnStartups, s.OwnerID, id); err != nil {
+		return err
+	}
 	return d.markDirty(ctx, domain.ChangeStartup, id)
 }
 
-// ListStartups returns one page of startups matching f, newest first.
+// ListStartups returns one page of startups matching f, newest first. With
+// an owner it reads that founder's list of startups and each by _id; without
+// one it filters the collection (a scan on the embedded engine: the public
+// lists are served from the app's in-memory catalog instead).
 func (d *DB) ListStartups(ctx context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error) {
+	if f.OwnerID != "" {
+		all, err := d.ownStartups(ctx, f)
+		if err != nil {
+			return nil, 0, err
+		}
+		items, total := pageOf(all, p)
+		return items, total, nil
+	}
 	q := bson.D{}
 	q = eqIf(q, "sector", f.Sector)
 	q = eqIf(q, "stage", f.Stage)
 	q = eqIf(q, "district", f.District)
 	q = eqIf(q, "spaceId", f.SpaceID)
-	q = eqIf(q, "ownerId", f.OwnerID)
 	q = eqIf(q, "status", f.Status)
 	return findPage[domain.Startup](ctx, d.db.Collection(colStartups), "list startups", q, p)
 }
 
-// CountStartups counts startups matching f.
+// ownStartups returns a founder's startups matching f, newest first.
+func (d *DB) ownStartups(ctx context.Context, f domain.StartupFilter) ([]domain.Startup, error) {
+	ids, err := d.list(ctx, listOwnStartups, f.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	all, err := byIDs[domain.Startup](ctx, d, colStartups, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := all[:0]
+	for _, s := range all {
+		if s.OwnerID == f.OwnerID && match(s.Sector, f.Sector) && match(s.Stage, f.Stage) && match(s.District, f.District) &&
+			match(s.SpaceID, f.SpaceID) && match(s.Status, f.Status) {
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b domain.Startup) int {
+		if c := b.UpdatedAt.Compare(a.UpdatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+func match(v, want string) bool { return want == "" || v == want }
+
+// CountStartups counts startups matching f; with an owner from the
+// founder's list.
 func (d *DB) CountStartups(ctx context.Context, f domain.StartupFilter) (int, error) {
+	if f.OwnerID != "" {
+		all, err := d.ownStartups(ctx, f)
+		return len(all), err
+	}
 	q := bson.D{}
-	q = eqIf(q, "ownerId", f.OwnerID)
 	q = eqIf(q, "status", f.Status)
 	q = eqIf(q, "spaceId", f.SpaceID)
 	n, err := d.db.Collection(colStartups).CountDocuments(ctx, q)

@@ -66,14 +66,12 @@ func (d *DB) SaveRefresh(ctx context.Context, t domain.RefreshToken) error {
 // saveRefreshSession writes what SaveRefresh writes besides the token.
 func (d *DB) saveRefreshSession(ctx context.Context, t domain.RefreshToken) error {
 	add := func(field, v string) bson.E { return bson.E{Key: field, Value: v} }
-	if _, err := d.db.Collection(colRefreshExpiry).UpdateOne(ctx, byID(expiryDay(t.ExpiresAt)),
-		bson.D{{Key: "$addToSet", Value: bson.D{add("hashes", t.Hash), add("families", t.Family)}}},
-		options.UpdateOne().SetUpsert(true)); err != nil {
+	if _, err := upsertUpdate(ctx, d.db.Collection(colRefreshExpiry), byID(expiryDay(t.ExpiresAt)),
+		bson.D{{Key: "$addToSet", Value: bson.D{add("hashes", t.Hash), add("families", t.Family)}}}); err != nil {
 		return mapErr("save refresh expiry", err)
 	}
-	if _, err := d.db.Collection(colRefreshUsers).UpdateOne(ctx, byID(t.UserID),
-		bson.D{{Key: "$addToSet", Value: bson.D{add("families", t.Family)}}},
-		options.UpdateOne().SetUpsert(true)); err != nil {
+	if _, err := upsertUpdate(ctx, d.db.Collection(colRefreshUsers), byID(t.UserID),
+		bson.D{{Key: "$addToSet", Value: bson.D{add("families", t.Family)}}}); err != nil {
 		return mapErr("save refresh user", err)
 	}
 	if _, err := d.db.Collection(colRefreshFamilies).ReplaceOne(ctx, byID(t.Family),
