@@ -26,6 +26,8 @@ test: vet
 	@command -v npm >/dev/null 2>&1 || { echo "make test: FAILED: the web app's tests need Node.js 20.19+ with npm (https://nodejs.org or your package manager)"; exit 1; }
 	cd frontend && npm ci --no-audit --no-fund --silent && npm test
 	scripts/e2e.sh
+	@# The search relevance set's figures (the test above asserts the targets).
+	@$(GO) test -count=1 -run 'TestRelevance' -v ./search/ | grep -E -- '^ +relevance_test.go:[0-9]+: +(relevance|class|[a-z-]+ +[0-9]+ )' | sed 's/^ *relevance_test.go:[0-9]*: //' || true
 	@# Say what was not tested here: the Meilisearch contract run needs a server.
 	@$(GO) test -count=1 -run 'TestContractMeilisearch' -v ./search/ | grep -E -- '--- SKIP|SKIPPED' || true
 
@@ -59,9 +61,10 @@ e2e:
 wsload:
 	scripts/wsload.sh -viewers 10000 -rate 20 -d 30s
 
-## searchbench: the embedded search engine with 100,000 profiles
+## searchbench: the embedded search engine with 100,000 profiles; writes docs/bench/searchbench.md
 searchbench:
-	$(GO) run ./scripts/searchbench -n 100000
+	@mkdir -p docs/bench
+	$(GO) run ./scripts/searchbench -n 100000 | tee docs/bench/searchbench.md
 
 ## scalebench: a full-size city (6,000 startups, 50,000 accounts, 1M notifications) against the demo set, through HTTP
 scalebench: build

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -30,25 +29,49 @@ const (
 	analyzerBi  = "zh_bi"
 )
 
-// textFields are the searchable fields with their boosts: the name, and
-// everything else in one field, so a query runs over two fields, not four
-// (searchbench: p99 of 4-character queries fell by a third).
+// textFields are the searchable fields with their boosts: the name,
+// everything else the profile says in one field, and the vocabulary's
+// terms for its sectors and districts (tax), which weigh least: a profile's
+// own words rank above its sector's.
 var textFields = []struct {
 	name  string
 	boost float64
-}{{"name", 3}, {"text", 1}}
+}{{"name", 3}, {"text", 1}, {"tax", 0.2}}
+
+// Derived term fields, each a list of terms indexed as they are: py holds
+// the pinyin of the name, summary and tags (syllables, adjacent pairs,
+// initials pairs; see pinyinTerms), taxpy the same for the vocabulary's
+// Chinese terms, kw the Han key phrases (name, tags, vocabulary terms) whole,
+// for near matches.
+const (
+	fieldPy    = "py"
+	fieldTaxPy = "taxpy"
+	fieldKw    = "kw"
+	fieldSug   = "sug" // name prefixes, as typed and in pinyin (suggest.go)
+	fieldHl    = "hl"  // stored only: what highlights are cut from
+)
+
+// schemaVersion names the index layout; an index on disk with another
+// version (or built with another vocabulary) is rebuilt empty and refilled
+// by the platform's reindex on start.
+const schemaVersion = "3"
+
+var schemaKey = []byte("yc:schema")
 
 // Bleve is the embedded engine: a bleve scorch index on disk. It is safe
 // for concurrent use.
 type Bleve struct {
-	path string
-	mu   sync.RWMutex
-	idx  bleve.Index // nil while stopped
+	path  string
+	voc   *vocab
+	plain bool // PlainLayout
+	mu    sync.RWMutex
+	idx   bleve.Index // nil while stopped
 }
 
 // OpenBleve opens the index at path, creating it if needed.
-func OpenBleve(path string) (*Bleve, error) {
-	b := &Bleve{path: path}
+func OpenBleve(path string, opts ...Option) (*Bleve, error) {
+	o := buildOptions(opts)
+	b := &Bleve{path: path, voc: o.vocab, plain: o.plain}
 	if err := b.Start(); err != nil {
 		return nil, err
 	}
@@ -74,7 +97,17 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		std.Store = false
 		bi := bleve.NewTextFieldMapping()
 		bi.Name, bi.Analyzer, bi.Store = f.name+"_bi", analyzerBi, false
+		if f.name == "tax" { // never highlighted from the index: no vectors
+			std.IncludeTermVectors, bi.IncludeTermVectors = false, false
+			std.IncludeInAll, bi.IncludeInAll = false, false
+		}
 		doc.AddFieldMappingsAt(f.name, std, bi)
+	}
+	for _, f := range []string{fieldPy, fieldTaxPy, fieldKw, fieldSug} {
+		t := bleve.NewTextFieldMapping()
+		t.Analyzer = keyword.Name
+		t.Store, t.IncludeTermVectors, t.IncludeInAll, t.DocValues = false, false, false, false
+		doc.AddFieldMappingsAt(f, t)
 	}
 	for _, f := range []string{"kind", "sectors", "stages", "districts"} {
 		kw := bleve.NewKeywordFieldMapping()
@@ -86,9 +119,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		num.Store, num.DocValues = false, true
 		doc.AddFieldMappingsAt(f, num)
 	}
-	pub := bleve.NewTextFieldMapping()
-	pub.Index, pub.Store, pub.IncludeInAll, pub.DocValues = false, true, false, false
-	doc.AddFieldMappingsAt("public", pub)
+	for _, f := range []string{"public", fieldHl} {
+		pub := bleve.NewTextFieldMapping()
+		pub.Index, pub.Store, pub.IncludeInAll, pub.DocValues = false, true, false, false
+		doc.AddFieldMappingsAt(f, pub)
+	}
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = keyword.Name
 	return m, nil
@@ -102,6 +137,16 @@ func (b *Bleve) Start() error {
 		return nil
 	}
 	idx, err := bleve.Open(b.path)
+	if err == nil {
+		if v, _ := idx.GetInternal(schemaKey); string(v) != b.schema() {
+			// Another layout or vocabulary: start empty, to be refilled.
+			_ = idx.Close()
+			if err := os.RemoveAll(b.path); err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			err = bleve.ErrorIndexPathDoesNotExist
+		}
+	}
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		m, merr := newMapping()
 		if merr != nil {
@@ -111,13 +156,22 @@ func (b *Bleve) Start() error {
 			return fmt.Errorf("search: %w", err)
 		}
 		_ = os.Remove(b.path) // bleve wants to create the folder itself
-		idx, err = bleve.New(b.path, m)
+		if idx, err = bleve.New(b.path, m); err == nil {
+			err = idx.SetInternal(schemaKey, []byte(b.schema()))
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("search: open %s: %w", b.path, err)
 	}
 	b.idx = idx
 	return nil
+}
+
+func (b *Bleve) schema() string {
+	if b.plain {
+		return schemaVersion + ":plain"
+	}
+	return schemaVersion + ":" + b.voc.version
 }
 
 // Stop closes the index: until Start, every call fails with ErrUnavailable,
@@ -159,19 +213,53 @@ func (b *Bleve) Ping(ctx context.Context) error {
 	return nil
 }
 
-func fields(d Document) map[string]any {
+func (b *Bleve) fields(d Document) map[string]any {
 	nz := func(s []string) []string {
 		if s == nil {
 			return []string{}
 		}
 		return s
 	}
-	text := d.Summary + "\n" + strings.Join(d.Tags, " ") + "\n" + d.Body
+	tags := strings.Join(d.Tags, " ")
+	text := d.Summary + "\n" + tags + "\n" + d.Body
+	if b.plain {
+		return map[string]any{
+			"kind": string(d.Kind), "name": d.Name, "text": text,
+			"sectors": nz(d.Sectors), "stages": nz(d.Stages), "districts": nz(d.Districts),
+			"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
+		}
+	}
+	tax := b.voc.docTerms(d)
+	var py, taxpy pinyinTerms
+	py.add(d.Name, pyName)
+	py.add(tags, pyPhrase)
+	py.add(d.Summary, pyFull)
+	var kw []string
+	for _, t := range append([]string{d.Name}, d.Tags...) {
+		kw = append(kw, hanRuns(t)...)
+	}
+	for _, t := range tax {
+		taxpy.add(t, pyPhrase)
+		kw = append(kw, hanRuns(t)...)
+	}
 	return map[string]any{
-		"kind": string(d.Kind), "name": d.Name, "text": text,
+		"kind": string(d.Kind), "name": d.Name, "text": text, "tax": strings.Join(tax, "\n"),
+		fieldPy: sorted(append(py.full, py.initials...)), fieldTaxPy: sorted(append(taxpy.full, taxpy.initials...)),
+		fieldKw: sorted(kw), fieldSug: suggestTerms(d.Name), fieldHl: highlightSource(d),
 		"sectors": nz(d.Sectors), "stages": nz(d.Stages), "districts": nz(d.Districts),
 		"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
 	}
+}
+
+// hanRuns returns the runs of two or more Han characters in s.
+func hanRuns(s string) []string {
+	var out []string
+	for _, r := range splitRuns(s) {
+		if r.han && len([]rune(r.text)) >= 2 {
+			out = append(out, r.text)
+		}
+	}
+	return out
 }
 
 // batchSize bounds one bleve batch.
@@ -189,7 +277,7 @@ func (b *Bleve) Upsert(ctx context.Context, docs []Document) error {
 		}
 		batch := idx.NewBatch()
 		for _, d := range docs[start:min(len(docs), start+batchSize)] {
-			if err := batch.Index(d.ID, fields(d)); err != nil {
+			if err := batch.Index(d.ID, b.fields(d)); err != nil {
 				return fmt.Errorf("search: index %s: %w", d.ID, err)
 			}
 		}
@@ -247,117 +335,4 @@ func term(field, value string) query.Query {
 	q := bleve.NewTermQuery(value)
 	q.SetField(field)
 	return q
-}
-
-// textQuery builds the query for the user's words: every run must match
-// somewhere (AND), each run in any text field (OR).
-func textQuery(text string) query.Query {
-	runs := splitRuns(text)
-	if len(runs) == 0 {
-		return bleve.NewMatchAllQuery()
-	}
-	var must []query.Query
-	for _, r := range runs {
-		var any []query.Query
-		for _, f := range textFields {
-			switch {
-			case r.han && len([]rune(r.text)) == 1:
-				q := bleve.NewTermQuery(r.text)
-				q.SetField(f.name)
-				q.SetBoost(f.boost)
-				any = append(any, q)
-			case r.han:
-				// All the run's bigrams, without positions: a text that has
-				// every bigram of 集成电路 (集成, 成电, 电路) has the word, in
-				// practice, and this is cheaper than a phrase query.
-				rs := []rune(r.text)
-				var grams []query.Query
-				for i := 0; i+1 < len(rs); i++ {
-					q := bleve.NewTermQuery(string(rs[i : i+2]))
-					q.SetField(f.name + "_bi")
-					grams = append(grams, q)
-				}
-				c := bleve.NewConjunctionQuery(grams...)
-				c.SetBoost(f.boost)
-				any = append(any, c)
-			default:
-				m := bleve.NewMatchQuery(r.text)
-				m.SetField(f.name)
-				m.Analyzer = analyzerStd
-				m.SetFuzziness(fuzziness(r.text))
-				// The first letter must be right: it cuts the terms a fuzzy
-				// match has to visit by an order of magnitude.
-				m.Prefix = 1
-				m.SetBoost(f.boost)
-				p := bleve.NewPrefixQuery(r.text)
-				p.SetField(f.name)
-				p.SetBoost(f.boost * 0.8)
-				any = append(any, m, p)
-			}
-		}
-		must = append(must, bleve.NewDisjunctionQuery(any...))
-	}
-	return bleve.NewConjunctionQuery(must...)
-}
-
-var facetField = map[string]string{"sector": "sectors", "stage": "stages", "district": "districts"}
-
-func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
-	start := time.Now()
-	conj := []query.Query{textQuery(q.Text)}
-	if q.Kind != "" {
-		conj = append(conj, term("kind", string(q.Kind)))
-	}
-	for field, v := range map[string]string{"sectors": q.Sector, "stages": q.Stage, "districts": q.District} {
-		if v != "" {
-			conj = append(conj, term(field, v))
-		}
-	}
-	if q.AskMin != nil || q.AskMax != nil {
-		yes := true
-		r := bleve.NewNumericRangeInclusiveQuery(q.AskMin, q.AskMax, &yes, &yes)
-		r.SetField("askWan")
-		conj = append(conj, r)
-	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(conj...), q.Limit, q.Offset, false)
-	req.Fields = []string{"public", "kind"}
-	for _, f := range Facets {
-		req.AddFacet(f, bleve.NewFacetRequest(facetField[f], 100))
-	}
-	switch q.Sort {
-	case SortNewest:
-		req.SortBy([]string{"-updatedAt"})
-	case SortAskAsc:
-		req.SortBy([]string{"askWan"})
-	case SortAskDesc:
-		req.SortBy([]string{"-askWan"})
-	default:
-		req.SortBy([]string{"-_score"})
-	}
-	idx, done, err := b.index("search")
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	res, err := idx.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, unavailable("search", err)
-	}
-	out := &Result{Hits: make([]Hit, 0, len(res.Hits)), Total: int(res.Total), Facets: map[string]map[string]int{}}
-	for _, h := range res.Hits {
-		pub, _ := h.Fields["public"].(string)
-		kind, _ := h.Fields["kind"].(string)
-		out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: Kind(kind), Score: h.Score, Public: []byte(pub)})
-	}
-	for _, f := range Facets {
-		counts := map[string]int{}
-		if fr, ok := res.Facets[f]; ok && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts[t.Term] = t.Count
-			}
-		}
-		out.Facets[f] = counts
-	}
-	out.Took = time.Since(start)
-	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -45,8 +46,168 @@ func ids(r *Result) []string {
 	return out
 }
 
-// runContract is the behaviour every Engine must show.
-func runContract(t *testing.T, e Engine) {
+// contractVocabulary is a small taxonomy's words, as the taxonomy file
+// gives them.
+func contractVocabulary() Vocabulary {
+	return Vocabulary{
+		Sectors: []VocabEntry{
+			{Code: "ic", Zh: "集成电路", En: "Integrated circuits", Synonyms: [][]string{
+				{"芯片", "chip", "chips", "IC"}, {"半导体", "semiconductor"}, {"集成电路", "integrated circuit"}}},
+			{Code: "textiles", Zh: "现代纺织", En: "Modern textiles", Synonyms: [][]string{{"纺织", "textile", "textiles"}}},
+			{Code: "food-huangjiu", Zh: "黄酒与食品", En: "Rice wine & food", Synonyms: [][]string{{"黄酒", "huangjiu", "rice wine"}}},
+			{Code: "ai", Zh: "人工智能", En: "Artificial intelligence", Synonyms: [][]string{{"人工智能", "AI", "artificial intelligence"}}},
+		},
+		Districts: []VocabEntry{{Code: "keqiao", Zh: "柯桥区", En: "Keqiao", Synonyms: [][]string{{"柯桥"}}},
+			{Code: "shangyu", Zh: "上虞区", En: "Shangyu", Synonyms: [][]string{{"上虞"}}}},
+	}
+}
+
+// opener opens an empty engine of the kind under test.
+type opener func(t *testing.T, opts ...Option) Engine
+
+// runContract is the behaviour every Engine must show: words as typed
+// without a vocabulary (what the engines did before pinyin and synonyms,
+// unchanged), then what people type, with the vocabulary.
+func runContract(t *testing.T, open opener) {
+	t.Run("as typed", func(t *testing.T) { runTyped(t, open(t)) })
+	t.Run("what people type", func(t *testing.T) { runAnalysed(t, open(t, WithVocabulary(contractVocabulary()))) })
+	t.Run("why and what next", func(t *testing.T) { runExplained(t, open(t, WithVocabulary(contractVocabulary()))) })
+}
+
+// runAnalysed checks pinyin, initials, synonyms across languages, same-sound
+// wrong characters and abbreviations.
+func runAnalysed(t *testing.T, e Engine) {
+	ctx := context.Background()
+	if err := e.Upsert(ctx, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, q string
+		want    string // every hit, sorted
+		first   string // the hits that must rank first, sorted
+	}{
+		{"pinyin", "huangjiu", "[d06]", ""},
+		{"pinyin of a summary word", "xinpian", "[d01 d02 d07]", ""},
+		{"pinyin of a name", "jianhuziben", "[d07]", ""},
+		{"pinyin, two words", "keqiao fangzhi", "[d08]", ""},
+		{"initials", "jhzb", "[d07]", ""},
+		{"English for Chinese", "chip", "[d01 d02 d07]", ""},
+		{"English for a sector", "textile", "[d03 d08]", "[d08]"},
+		{"English typo for a sector", "textle", "[d08]", ""},
+		{"two English words", "rice wine", "[d06]", ""},
+		{"same-sound wrong character", "芯偏", "[d01 d02 d07]", ""},
+		{"same-sound wrong character in a name", "黄久", "[d06]", ""},
+		{"district without its suffix", "柯桥", "[d01 d03 d07 d08]", ""},
+		{"district with its suffix", "柯桥区", "[d01 d03 d07 d08]", ""},
+		{"mixed English and Chinese", "chip 柯桥", "[d01 d07]", ""},
+		{"synonyms rank below the word itself", "集成电路", "[d01 d02 d07]", "[d01 d07]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := e.Search(ctx, Query{Text: tc.q, Limit: 20})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := fmt.Sprint(ids(r)); got != tc.want {
+				t.Fatalf("%q: got %s, want %s", tc.q, got, tc.want)
+			}
+			if tc.first != "" {
+				n := strings.Count(tc.first, "d")
+				top := &Result{Hits: r.Hits[:n]}
+				if got := fmt.Sprint(ids(top)); got != tc.first {
+					t.Fatalf("%q: first %s, want %s first", tc.q, got, tc.first)
+				}
+			}
+		})
+	}
+}
+
+// runExplained checks what a result says beyond its hits: highlights,
+// "did you mean" and suggestions while typing.
+func runExplained(t *testing.T, e Engine) {
+	ctx := context.Background()
+	if err := e.Upsert(ctx, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	hl := func(t *testing.T, q, id string) string {
+		t.Helper()
+		r, err := e.Search(ctx, Query{Text: q, Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range r.Hits {
+			if h.ID == id {
+				return fmt.Sprint(h.Highlights)
+			}
+		}
+		t.Fatalf("%q: %s not found", q, id)
+		return ""
+	}
+	for _, tc := range []struct{ name, q, id, want string }{
+		{"pinyin marks the characters it read", "xinpian", "d01", "[{summary 车规级MCU芯片 [[6 8]]}]"},
+		{"a synonym marks the word it stands for", "chip", "d07", "[{summary 关注芯片与人工智能 [[2 4]]}]"},
+		{"English typo marks the word", "robtics", "d05", "[{summary Collaborative robotics [[14 22]]}]"},
+		{"initials mark the name", "jhzb", "d07", "[{name 鉴湖资本 [[0 4]]}]"},
+		{"a match through the district names it", "柯桥", "d01", "[{district 柯桥区 [[0 3]]}]"},
+		{"two words, one name", "鉴湖 资本", "d07", "[{name 鉴湖资本 [[0 4]]}]"},
+	} {
+		t.Run("highlight/"+tc.name, func(t *testing.T) {
+			if got := hl(t, tc.q, tc.id); got != tc.want {
+				t.Fatalf("%q on %s: highlights %s, want %s", tc.q, tc.id, got, tc.want)
+			}
+		})
+	}
+	t.Run("did you mean", func(t *testing.T) {
+		r, err := e.Search(ctx, Query{Text: "芯料"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total != 0 || r.DidYouMean != "芯片" {
+			t.Fatalf("芯料: %d hits, did you mean %q; want none and 芯片", r.Total, r.DidYouMean)
+		}
+		if r, _ := e.Search(ctx, Query{Text: "芯片"}); r.DidYouMean != "" {
+			t.Fatalf("a query with hits gets a correction: %q", r.DidYouMean)
+		}
+		if r, _ := e.Search(ctx, Query{Text: "区块链"}); r.DidYouMean != "" {
+			t.Fatalf("nothing near 区块链, yet did you mean %q", r.DidYouMean)
+		}
+	})
+	suggest := func(t *testing.T, text string, kind Kind) string {
+		t.Helper()
+		s, err := e.Suggest(ctx, SuggestQuery{Text: text, Kind: kind, Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, x := range s {
+			out = append(out, x.Kind+":"+x.Text+":"+x.ID+x.Code)
+		}
+		sort.Strings(out)
+		return fmt.Sprint(out)
+	}
+	for _, tc := range []struct {
+		name, text string
+		kind       Kind
+		want       string
+	}{
+		{"pinyin prefix", "jianhu", "", "[investor:鉴湖资本:d07 startup:鉴湖微电:d02]"},
+		{"pinyin prefix, one kind", "jianhu", KindStartup, "[startup:鉴湖微电:d02]"},
+		{"initials", "jhzb", "", "[investor:鉴湖资本:d07]"},
+		{"characters", "鉴湖资", "", "[investor:鉴湖资本:d07]"},
+		{"a district", "柯", "", "[district:柯桥区:keqiao space:柯桥纺织创意园:d08]"},
+		{"a sector by a synonym's pinyin", "huangj", KindSpace, "[sector:黄酒与食品:food-huangjiu]"},
+		{"nothing typed", " ", "", "[]"},
+	} {
+		t.Run("suggest/"+tc.name, func(t *testing.T) {
+			if got := suggest(t, tc.text, tc.kind); got != tc.want {
+				t.Fatalf("%q: %s, want %s", tc.text, got, tc.want)
+			}
+		})
+	}
+}
+
+// runTyped is the behaviour of words as typed.
+func runTyped(t *testing.T, e Engine) {
 	ctx := context.Background()
 	if err := e.Upsert(ctx, fixture()); err != nil {
 		t.Fatal(err)
@@ -173,12 +334,14 @@ func runContract(t *testing.T, e Engine) {
 }
 
 func TestContractBleve(t *testing.T) {
-	b, err := OpenBleve(filepath.Join(t.TempDir(), "idx"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	runContract(t, b)
+	runContract(t, func(t *testing.T, opts ...Option) Engine {
+		b, err := OpenBleve(filepath.Join(t.TempDir(), "idx"), opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = b.Close() })
+		return b
+	})
 }
 
 func TestContractMeilisearch(t *testing.T) {
@@ -187,12 +350,14 @@ func TestContractMeilisearch(t *testing.T) {
 		t.Skip("SKIPPED, not passed: MEILI_URL is not set and no Meilisearch server can run on this machine; " +
 			"the Meilisearch adapter is covered here only by its unit tests (meili_test.go)")
 	}
-	m, err := NewMeili(context.Background(), url, os.Getenv("MEILI_API_KEY"), fmt.Sprintf("contract_%d", time.Now().UnixNano()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	runContract(t, m)
+	runContract(t, func(t *testing.T, opts ...Option) Engine {
+		m, err := NewMeili(context.Background(), url, os.Getenv("MEILI_API_KEY"), fmt.Sprintf("contract_%d", time.Now().UnixNano()), opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = m.Close() })
+		return m
+	})
 }
 
 func TestBleveStopStart(t *testing.T) {

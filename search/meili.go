@@ -25,17 +25,18 @@ type Meili struct {
 	client meilisearch.ServiceManager
 	index  meilisearch.IndexManager
 	uid    string
+	voc    *vocab
 }
 
 // NewMeili connects to the server at url, creates the index uid if needed
 // and applies the settings the platform relies on.
-func NewMeili(ctx context.Context, url, apiKey, uid string) (*Meili, error) {
-	var opts []meilisearch.Option
+func NewMeili(ctx context.Context, url, apiKey, uid string, opts ...Option) (*Meili, error) {
+	var copts []meilisearch.Option
 	if apiKey != "" {
-		opts = append(opts, meilisearch.WithAPIKey(apiKey))
+		copts = append(copts, meilisearch.WithAPIKey(apiKey))
 	}
-	c := meilisearch.New(url, opts...)
-	m := &Meili{client: c, index: c.Index(uid), uid: uid}
+	c := meilisearch.New(url, copts...)
+	m := &Meili{client: c, index: c.Index(uid), uid: uid, voc: buildOptions(opts).vocab}
 	task, err := c.CreateIndex(ctx, &meilisearch.IndexConfig{Uid: uid, PrimaryKey: "id"})
 	if err != nil {
 		return nil, unavailable("create index", err)
@@ -43,7 +44,7 @@ func NewMeili(ctx context.Context, url, apiKey, uid string) (*Meili, error) {
 	if err := m.wait(ctx, "create index", task); err != nil && !strings.Contains(err.Error(), "index_already_exists") {
 		return nil, err
 	}
-	task, err = m.index.UpdateSettings(ctx, meiliSettings())
+	task, err = m.index.UpdateSettings(ctx, meiliSettings(m.voc))
 	if err != nil {
 		return nil, unavailable("settings", err)
 	}
@@ -54,20 +55,51 @@ func NewMeili(ctx context.Context, url, apiKey, uid string) (*Meili, error) {
 }
 
 // meiliSettings are the index settings: what is searched (in order of
-// importance), filtered, sorted, and that the text fields are Chinese
-// first, so Meilisearch segments them as Mandarin.
-func meiliSettings() *meilisearch.Settings {
+// importance), filtered, sorted; that the text fields are Chinese first, so
+// Meilisearch segments them as Mandarin; the vocabulary's synonyms; and
+// typo tolerance as the embedded engine has it, but never on pinyin, where
+// one letter off is another word.
+func meiliSettings(v *vocab) *meilisearch.Settings {
 	return &meilisearch.Settings{
-		SearchableAttributes: []string{"name", "summary", "tags", "body"},
+		SearchableAttributes: meiliSearchable,
 		FilterableAttributes: []string{"kind", "sectors", "stages", "districts", "askWan"},
 		SortableAttributes:   []string{"updatedAt", "askWan"},
-		DisplayedAttributes:  []string{"id", "kind", "public"},
+		DisplayedAttributes:  []string{"id", "kind", "public", "name", "summary", "tags", "sectors", "districts"},
 		LocalizedAttributes: []*meilisearch.LocalizedAttributes{
-			{AttributePatterns: []string{"name", "summary", "tags", "body"}, Locales: []string{"cmn", "eng"}},
+			{AttributePatterns: meiliText, Locales: []string{"cmn", "eng"}},
+		},
+		Synonyms: meiliSynonyms(v),
+		TypoTolerance: &meilisearch.TypoTolerance{
+			Enabled:             true,
+			MinWordSizeForTypos: meilisearch.MinWordSizeForTypos{OneTypo: 5, TwoTypos: 9},
+			DisableOnAttributes: []string{"pinyin", "taxPinyin"},
 		},
 		Faceting:   &meilisearch.Faceting{MaxValuesPerFacet: 100},
 		Pagination: &meilisearch.Pagination{MaxTotalHits: 100000},
 	}
+}
+
+// meiliText are the text attributes; meiliSearchable adds the derived ones.
+var (
+	meiliText       = []string{"name", "summary", "tags", "body", "tax"}
+	meiliSearchable = []string{"name", "summary", "tags", "body", "pinyin", "tax", "taxPinyin"}
+)
+
+// meiliSynonyms maps every vocabulary term to the rest of its groups, in
+// lower case as Meilisearch compares them.
+func meiliSynonyms(v *vocab) map[string][]string {
+	out := map[string][]string{}
+	for _, g := range v.groups {
+		for _, t := range g {
+			k := strings.ToLower(t)
+			for _, o := range g {
+				if o != t && !contains(out[k], strings.ToLower(o)) {
+					out[k] = append(out[k], strings.ToLower(o))
+				}
+			}
+		}
+	}
+	return out
 }
 
 // wait waits for a task; a failed task is an error even though the client
@@ -106,13 +138,58 @@ type meiliDoc struct {
 	AskWan    float64         `json:"askWan"`
 	UpdatedAt int64           `json:"updatedAt"`
 	Public    json.RawMessage `json:"public"`
+	// Derived, as in the embedded engine: the vocabulary's terms for the
+	// profile's sectors and districts, and pinyin (meiliPinyin).
+	Tax       []string `json:"tax"`
+	Pinyin    []string `json:"pinyin"`
+	TaxPinyin []string `json:"taxPinyin"`
 }
 
-func toMeili(docs []Document) []meiliDoc {
+func toMeili(v *vocab, docs []Document) []meiliDoc {
 	out := make([]meiliDoc, len(docs))
 	for i, d := range docs {
+		tax := v.docTerms(d)
+		var taxpy []string
+		for _, t := range tax {
+			taxpy = append(taxpy, meiliPinyin(t, false)...)
+		}
+		name := meiliPinyin(d.Name, true)
+		for _, t := range append([]string{d.Summary}, d.Tags...) {
+			name = append(name, meiliPinyin(t, false)...)
+		}
 		out[i] = meiliDoc{ID: d.ID, Kind: d.Kind, Name: d.Name, Summary: d.Summary, Body: d.Body, Tags: d.Tags,
-			Sectors: d.Sectors, Stages: d.Stages, Districts: d.Districts, AskWan: d.AskWan, UpdatedAt: d.UpdatedAt.Unix(), Public: d.Public}
+			Sectors: d.Sectors, Stages: d.Stages, Districts: d.Districts, AskWan: d.AskWan, UpdatedAt: d.UpdatedAt.Unix(), Public: d.Public,
+			Tax: tax, Pinyin: sorted(name), TaxPinyin: sorted(taxpy)}
+	}
+	return out
+}
+
+// meiliPinyin returns the pinyin words Meilisearch indexes for a text:
+// each Han run written whole ("jianhuziben", and its initials "jhzb"), so a
+// query word matches it exactly or as a prefix, and every two adjacent
+// syllables ("huangjiu"), so a word inside a longer run is found too. For
+// names every combination of polyphone readings is kept (at most
+// maxSpellings); for other text the most common reading.
+func meiliPinyin(text string, name bool) []string {
+	limit := 1
+	if name {
+		limit = maxSpellings
+	}
+	var out []string
+	for _, r := range splitRuns(text) {
+		if !r.han {
+			continue
+		}
+		for _, sp := range hanReadings(r.text, limit) {
+			ini := make([]byte, len(sp))
+			for i, s := range sp {
+				ini[i] = initial(s)
+			}
+			out = append(out, strings.Join(sp, ""), string(ini))
+			if len(sp) > 2 {
+				out = append(out, pairs(sp)...)
+			}
+		}
 	}
 	return out
 }
@@ -122,7 +199,7 @@ func (m *Meili) Upsert(ctx context.Context, docs []Document) error {
 		return nil
 	}
 	pk := "id"
-	tasks, err := m.index.AddDocumentsInBatches(ctx, toMeili(docs), meiliBatch, &meilisearch.DocumentOptions{PrimaryKey: &pk})
+	tasks, err := m.index.AddDocumentsInBatches(ctx, toMeili(m.voc, docs), meiliBatch, &meilisearch.DocumentOptions{PrimaryKey: &pk})
 	if err != nil {
 		return unavailable("add documents", err)
 	}
@@ -198,66 +275,6 @@ func meiliFilter(q Query) string {
 	return strings.Join(parts, " AND ")
 }
 
-// meiliRequest builds the search request for q.
-func meiliRequest(q Query) *meilisearch.SearchRequest {
-	limit := int64(q.Limit)
-	req := &meilisearch.SearchRequest{
-		Offset: int64(q.Offset), Limit: limit, Facets: []string{"sectors", "stages", "districts"},
-		AttributesToRetrieve: []string{"id", "kind", "public"}, ShowRankingScore: true,
-		MatchingStrategy: meilisearch.All, Locales: []string{"cmn", "eng"},
-	}
-	if limit == 0 {
-		// Meilisearch treats 0 as "default"; ask for one hit and drop it.
-		req.Limit = 1
-	}
-	if f := meiliFilter(q); f != "" {
-		req.Filter = f
-	}
-	switch q.Sort {
-	case SortNewest:
-		req.Sort = []string{"updatedAt:desc"}
-	case SortAskAsc:
-		req.Sort = []string{"askWan:asc"}
-	case SortAskDesc:
-		req.Sort = []string{"askWan:desc"}
-	}
-	return req
-}
-
-func (m *Meili) Search(ctx context.Context, q Query) (*Result, error) {
-	start := time.Now()
-	text := strings.Join(runTexts(splitRuns(q.Text)), " ")
-	res, err := m.index.Search(ctx, text, meiliRequest(q))
-	if err != nil {
-		return nil, unavailable("search", err)
-	}
-	out := &Result{Hits: []Hit{}, Total: int(res.EstimatedTotalHits), Facets: map[string]map[string]int{}}
-	if res.TotalHits > 0 {
-		out.Total = int(res.TotalHits)
-	}
-	var hits []struct {
-		ID     string          `json:"id"`
-		Kind   Kind            `json:"kind"`
-		Public json.RawMessage `json:"public"`
-		Score  float64         `json:"_rankingScore"`
-	}
-	if err := res.Hits.DecodeInto(&hits); err != nil {
-		return nil, fmt.Errorf("search: decode hits: %w", err)
-	}
-	if q.Limit > 0 {
-		for _, h := range hits {
-			out.Hits = append(out.Hits, Hit{ID: h.ID, Kind: h.Kind, Score: h.Score, Public: h.Public})
-		}
-	}
-	facets, err := decodeFacets(res.FacetDistribution)
-	if err != nil {
-		return nil, err
-	}
-	out.Facets = facets
-	out.Took = time.Since(start)
-	return out, nil
-}
-
 // decodeFacets maps Meilisearch's facet distribution onto the platform's
 // facet names.
 func decodeFacets(raw json.RawMessage) (map[string]map[string]int, error) {
@@ -275,12 +292,4 @@ func decodeFacets(raw json.RawMessage) (map[string]map[string]int, error) {
 		}
 	}
 	return out, nil
-}
-
-func runTexts(rs []run) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = r.text
-	}
-	return out
 }

@@ -13,9 +13,9 @@ import (
 // on the build machines (TestContractMeilisearch runs when MEILI_URL is set).
 
 func TestMeiliSettings(t *testing.T) {
-	s := meiliSettings()
-	if !slices.Equal(s.SearchableAttributes, []string{"name", "summary", "tags", "body"}) {
-		t.Errorf("searchable %v: name must rank first", s.SearchableAttributes)
+	s := meiliSettings(compileVocab(contractVocabulary()))
+	if !slices.Equal(s.SearchableAttributes, []string{"name", "summary", "tags", "body", "pinyin", "tax", "taxPinyin"}) {
+		t.Errorf("searchable %v: name must rank first, the derived fields after the profile's own", s.SearchableAttributes)
 	}
 	for _, f := range []string{"kind", "sectors", "stages", "districts", "askWan"} {
 		if !slices.Contains(s.FilterableAttributes, f) {
@@ -26,16 +26,49 @@ func TestMeiliSettings(t *testing.T) {
 		t.Errorf("sortable %v", s.SortableAttributes)
 	}
 	if len(s.LocalizedAttributes) != 1 || !slices.Contains(s.LocalizedAttributes[0].Locales, "cmn") ||
-		!slices.Equal(s.LocalizedAttributes[0].AttributePatterns, s.SearchableAttributes) {
+		!slices.Equal(s.LocalizedAttributes[0].AttributePatterns, []string{"name", "summary", "tags", "body", "tax"}) {
 		t.Errorf("Chinese locale not set on the text fields: %+v", s.LocalizedAttributes)
 	}
-	// Only the public view is ever returned.
-	if !slices.Equal(s.DisplayedAttributes, []string{"id", "kind", "public"}) {
+	// Only the public view and public fields of it are ever returned.
+	if !slices.Equal(s.DisplayedAttributes, []string{"id", "kind", "public", "name", "summary", "tags", "sectors", "districts"}) {
 		t.Errorf("displayed %v", s.DisplayedAttributes)
 	}
+	if got := s.Synonyms["chip"]; !slices.Contains(got, "芯片") || !slices.Contains(s.Synonyms["芯片"], "chip") {
+		t.Errorf("synonyms are not both ways: chip → %v, 芯片 → %v", got, s.Synonyms["芯片"])
+	}
+	if tt := s.TypoTolerance; tt == nil || !tt.Enabled || tt.MinWordSizeForTypos.OneTypo != 5 || tt.MinWordSizeForTypos.TwoTypos != 9 ||
+		!slices.Equal(tt.DisableOnAttributes, []string{"pinyin", "taxPinyin"}) {
+		t.Errorf("typo tolerance %+v", s.TypoTolerance)
+	}
 	b, _ := json.Marshal(s)
-	if !strings.Contains(string(b), `"localizedAttributes":[{"locales":["cmn","eng"],"attributePatterns":["name","summary","tags","body"]}]`) {
+	if !strings.Contains(string(b), `"localizedAttributes":[{"locales":["cmn","eng"],"attributePatterns":["name","summary","tags","body","tax"]}]`) {
 		t.Errorf("settings JSON: %s", b)
+	}
+}
+
+func TestMeiliPinyinAndQueries(t *testing.T) {
+	v := compileVocab(contractVocabulary())
+	d := toMeili(v, fixture()[6:7])[0] // 鉴湖资本, sector ic, district keqiao
+	for _, w := range []string{"jianhuziben", "jhzb", "jianhu", "ziben"} {
+		if !slices.Contains(d.Pinyin, w) {
+			t.Errorf("pinyin of 鉴湖资本 lacks %q: %v", w, d.Pinyin)
+		}
+	}
+	if !slices.Contains(d.Tax, "chip") || !slices.Contains(d.Tax, "柯桥") {
+		t.Errorf("tax terms %v", d.Tax)
+	}
+	if got := meiliTexts(analyze(v, "芯偏 design")); !slices.Equal(got, []string{"芯偏 design", "xinpian design"}) {
+		t.Errorf("queries sent for a Chinese word: %q", got)
+	}
+	if got := meiliTexts(analyze(v, "huangjiu")); len(got) != 1 {
+		t.Errorf("a Latin query is sent once: %q", got)
+	}
+	m := &Meili{uid: "idx", voc: v}
+	r := m.meiliMulti(Query{Kind: KindStartup, Limit: 20, Offset: 20}, []string{"a", "b"})
+	if r.Federation == nil || r.Federation.Limit != 20 || r.Federation.Offset != 20 || len(r.Queries) != 2 ||
+		r.Queries[1].FederationOptions.Weight >= r.Queries[0].FederationOptions.Weight || r.Queries[0].Filter != `kind = "startup"` ||
+		!slices.Equal(r.Federation.FacetsByIndex["idx"], []string{"sectors", "stages", "districts"}) {
+		t.Errorf("federated request %+v", r)
 	}
 }
 
@@ -94,7 +127,7 @@ func TestMeiliTaskStatus(t *testing.T) {
 
 func TestMeiliDocsAndFacets(t *testing.T) {
 	d := fixture()[0]
-	m := toMeili([]Document{d})[0]
+	m := toMeili(compileVocab(Vocabulary{}), []Document{d})[0]
 	if m.UpdatedAt != d.UpdatedAt.Unix() || string(m.Public) != string(d.Public) || m.ID != d.ID {
 		t.Errorf("doc %+v", m)
 	}

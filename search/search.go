@@ -70,6 +70,8 @@ type Hit struct {
 	Kind   Kind            `json:"kind"`
 	Score  float64         `json:"score"`
 	Public json.RawMessage `json:"doc"`
+	// Highlights say why the hit matched: its fields with the matched spans.
+	Highlights []Highlight `json:"highlights,omitempty"`
 }
 
 // Result is one page of hits with the total and facet counts of all matches.
@@ -77,7 +79,10 @@ type Result struct {
 	Hits   []Hit                     `json:"hits"`
 	Total  int                       `json:"total"`
 	Facets map[string]map[string]int `json:"facets"`
-	Took   time.Duration             `json:"-"`
+	// DidYouMean is, when nothing matched, a corrected query that finds
+	// something ("" if there is none).
+	DidYouMean string        `json:"didYouMean,omitempty"`
+	Took       time.Duration `json:"-"`
 }
 
 // Engine is a search engine. Implementations are safe for concurrent use.
@@ -91,6 +96,9 @@ type Engine interface {
 	// Count returns how many documents of kind are indexed.
 	Count(ctx context.Context, kind Kind) (int, error)
 	Search(ctx context.Context, q Query) (*Result, error)
+	// Suggest completes what has been typed to names of profiles and of
+	// sectors and districts, by prefix and pinyin prefix.
+	Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, error)
 	Ping(ctx context.Context) error
 	Close() error
 }

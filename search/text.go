@@ -44,8 +44,17 @@ func splitRuns(q string) []run {
 		}
 	}
 	flush()
-	if len(out) > 8 { // bound the work one query can ask for
-		out = out[:8]
+	return out
+}
+
+// maxQueryRuns bounds the work one query can ask for.
+const maxQueryRuns = 8
+
+// queryRuns is splitRuns for a query: at most maxQueryRuns runs.
+func queryRuns(q string) []run {
+	out := splitRuns(q)
+	if len(out) > maxQueryRuns {
+		out = out[:maxQueryRuns]
 	}
 	return out
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/auth"
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/seed"
+	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
 // TestMain lets a test start this very binary as the real server process
@@ -231,7 +232,13 @@ func TestSearchIndexRebuilt(t *testing.T) {
 	if err := run([]string{"reindex"}, func(k string) string { return env[k] }); err != nil {
 		t.Fatalf("reindex command: %v", err)
 	}
-	idx, err := search.OpenBleve(filepath.Join(dir, "search", "bleve"))
+	// Open it as the platform does: an index opened with another
+	// vocabulary is emptied to be rebuilt.
+	tax, err := taxonomy.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := search.OpenBleve(filepath.Join(dir, "search", "bleve"), search.WithVocabulary(taxonomy.SearchVocabulary(tax)))
 	if err != nil {
 		t.Fatal(err)
 	}

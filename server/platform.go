@@ -115,7 +115,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	if cfg.MeiliURL != "" {
-		if m.engine, err = search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, "yuechuang"); err != nil {
+		if m.engine, err = search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, "yuechuang", search.WithVocabulary(taxonomy.SearchVocabulary(tax))); err != nil {
 			return fmt.Errorf("meilisearch at MEILI_URL: %w", err)
 		}
 		m.log.Info("using Meilisearch", "url", cfg.MeiliURL)
@@ -124,7 +124,7 @@ func (m *Main) Open(ctx context.Context) error {
 		if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
 			return err
 		}
-		if m.engine, err = search.OpenBleve(dir); err != nil {
+		if m.engine, err = search.OpenBleve(dir, search.WithVocabulary(taxonomy.SearchVocabulary(tax))); err != nil {
 			return err
 		}
 		m.log.Info("embedded search index opened", "dir", dir)

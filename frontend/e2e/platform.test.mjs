@@ -52,6 +52,27 @@ describe('Yuechuang in the browser', () => {
     await shot(founder, 'founder-editor')
   })
 
+  it('anyone finds startups by pinyin, sees why they matched, gets suggestions and a "did you mean"', async () => {
+    const p = await open(browser, 1280, errors)
+    // Pinyin for 芯片 finds the chip startups, with the characters it matched marked.
+    await p.goto(base + '/search?q=xinpian')
+    await p.waitForSelector('[data-test=hit] mark', wait)
+    assert.match(await p.locator('[data-test=hit] mark').first().innerText(), /芯|片/)
+    // Typing a name's pinyin offers the name.
+    await p.fill('input[name=q]', 'jianhu')
+    await p.waitForSelector('[data-test=suggestions] li', wait)
+    assert.match(await p.locator('[data-test=suggestions]').innerText(), /鉴湖/)
+    await shot(p, 'search-suggest')
+    // A near miss with no result offers the word it was near; following it finds results.
+    await p.fill('input[name=q]', '芯料')
+    await p.keyboard.press('Escape')
+    await p.click('form button.primary')
+    await p.waitForSelector('[data-test=did-you-mean] >> text=芯片', wait)
+    await p.click('[data-test=did-you-mean] a')
+    await p.waitForSelector('[data-test=hit] mark', wait)
+    await p.close()
+  })
+
   it('an investor sets a thesis and an admin verifies them', async () => {
     investor = await open(browser, 1280, errors)
     await signUp(investor, 'investor', investorName, `investor-${run}@e2e.test`)

@@ -171,12 +171,14 @@ type SearchQuery struct {
 
 // SearchResult is a page of hits with facet counts.
 type SearchResult struct {
-	Hits     []search.Hit              `json:"hits"`
-	Total    int                       `json:"total"`
-	Facets   map[string]map[string]int `json:"facets"`
-	TookMs   float64                   `json:"tookMs"`
-	Page     int                       `json:"page"`
-	PageSize int                       `json:"pageSize"`
+	Hits   []search.Hit              `json:"hits"`
+	Total  int                       `json:"total"`
+	Facets map[string]map[string]int `json:"facets"`
+	TookMs float64                   `json:"tookMs"`
+	// DidYouMean is a corrected query that finds something, when q found nothing.
+	DidYouMean string `json:"didYouMean,omitempty"`
+	Page       int    `json:"page"`
+	PageSize   int    `json:"pageSize"`
 }
 
 var errSearchDown = &domain.Error{Kind: domain.KindUnavailable, Code: "search_unavailable",
@@ -216,6 +218,6 @@ func (ix *Indexer) Search(ctx context.Context, q SearchQuery) (*SearchResult, er
 	if err != nil {
 		return nil, err
 	}
-	return &SearchResult{Hits: res.Hits, Total: res.Total, Facets: res.Facets,
+	return &SearchResult{Hits: res.Hits, Total: res.Total, Facets: res.Facets, DidYouMean: res.DidYouMean,
 		TookMs: float64(res.Took.Microseconds()) / 1000, Page: q.Page.Page, PageSize: q.Page.PageSize}, nil
 }

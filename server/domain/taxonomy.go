@@ -22,6 +22,9 @@ type Named struct {
 	Code string `json:"code"`
 	Zh   string `json:"zh"`
 	En   string `json:"en"`
+	// Synonyms are other names people use for it (districts: 柯桥 for 柯桥区),
+	// each set one group of equivalent terms; search expands them.
+	Synonyms [][]string `json:"synonyms,omitempty"`
 }
 
 // Sector is a named industry sector; sectors sharing a Family are related.
@@ -30,6 +33,11 @@ type Sector struct {
 	Zh     string `json:"zh"`
 	En     string `json:"en"`
 	Family string `json:"family"`
+	// Synonyms are the words people use for the sector in either language,
+	// each set one group of equivalent terms (芯片/chip/IC). Search indexes
+	// them with every profile of the sector and expands a query term to the
+	// rest of its set.
+	Synonyms [][]string `json:"synonyms,omitempty"`
 }
 
 // Taxonomy is a deployment's places, sectors and stage names. It is data:

@@ -43,3 +43,22 @@ func (s *Server) search(c *fiber.Ctx) error {
 	}
 	return c.JSON(res)
 }
+
+func (s *Server) suggest(c *fiber.Ctx) error {
+	var v domain.Validator
+	typ := queryCode(c, &v, "type")
+	limit := 0
+	if l := c.Query("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		v.Check(err == nil, "limit", "须为整数 / must be an integer")
+		limit = n
+	}
+	if err := v.Err(); err != nil {
+		return err
+	}
+	res, err := s.svc.Search.Suggest(c.UserContext(), c.Query("q"), typ, limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}

@@ -130,3 +130,29 @@ func TestSearchEngineDown(t *testing.T) {
 		t.Fatal(r.Raw)
 	}
 }
+
+func TestSearchSuggestAndHighlightsAPI(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	founder, _ := e.register("founder")
+	id := e.publish(founder, map[string]any{"name": "越芯半导体", "oneLiner": "车规级MCU芯片", "sector": "ic", "district": "keqiao", "askWan": 300})
+	r := e.eventually(t, "/api/v1/search?q=xinpian", totalIs(1))
+	hl, _ := r.Body["hits"].([]any)[0].(map[string]any)["highlights"].([]any)
+	if len(hl) == 0 || fmt.Sprint(hl[0]) != "map[field:summary marks:[[6 8]] text:车规级MCU芯片]" {
+		t.Fatalf("pinyin hit without its highlight: %s", r.Raw)
+	}
+	for _, q := range []string{"yuexin", "yx", "越芯"} {
+		r = e.must(200, "GET", "/api/v1/search/suggest?type=startup&q="+q, "", nil)
+		items, _ := r.Body["items"].([]any)
+		if len(items) != 1 || fmt.Sprint(items[0]) != fmt.Sprintf("map[id:%s kind:startup text:越芯半导体]", id) {
+			t.Fatalf("suggest %q: %s", q, r.Raw)
+		}
+	}
+	if r = e.must(200, "GET", "/api/v1/search/suggest?q=", "", nil); r.Raw != `{"items":[]}` {
+		t.Fatalf("empty prefix: %s", r.Raw)
+	}
+	for _, bad := range []string{"type=robot", "limit=21", "limit=x", "q=" + strings.Repeat("芯", 101)} {
+		if r = e.call("GET", "/api/v1/search/suggest?"+bad, "", nil); r.Status != 400 {
+			t.Errorf("suggest?%s: %d %s", bad, r.Status, r.Raw)
+		}
+	}
+}

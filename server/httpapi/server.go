@@ -164,6 +164,7 @@ func (s *Server) routes() {
 	v1.Delete("/dealflow/:startupId/feedback", s.clearFeedback)
 	v1.Get("/matches/investors", s.investorMatches)
 	v1.Get("/search", s.search)
+	v1.Get("/search/suggest", s.suggest)
 
 	v1.Post("/roadshows", s.createRoadshow)
 	v1.Get("/roadshows", s.listRoadshows)

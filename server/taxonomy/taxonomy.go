@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 )
@@ -59,11 +60,17 @@ func check(t *domain.Taxonomy) error {
 		if !families[s.Family] {
 			return fmt.Errorf("sector %q: unknown family %q", s.Code, s.Family)
 		}
+		if err := checkSynonyms(s.Synonyms); err != nil {
+			return fmt.Errorf("sector %q: %w", s.Code, err)
+		}
 		seen["s:"+s.Code] = true
 	}
 	for _, d := range t.Districts {
 		if d.Code == "" || d.Zh == "" || d.En == "" || seen["d:"+d.Code] {
 			return fmt.Errorf("district %q: code, zh and en required, code unique", d.Code)
+		}
+		if err := checkSynonyms(d.Synonyms); err != nil {
+			return fmt.Errorf("district %q: %w", d.Code, err)
 		}
 		seen["d:"+d.Code] = true
 	}
@@ -74,6 +81,21 @@ func check(t *domain.Taxonomy) error {
 	for i, s := range t.Stages {
 		if s.Code != codes[i] || s.Zh == "" || s.En == "" {
 			return fmt.Errorf("stage %d must be %q with zh and en names", i, codes[i])
+		}
+	}
+	return nil
+}
+
+// checkSynonyms requires every synonym set to hold terms, none blank.
+func checkSynonyms(sets [][]string) error {
+	for i, set := range sets {
+		if len(set) == 0 {
+			return fmt.Errorf("synonym set %d is empty", i)
+		}
+		for _, t := range set {
+			if strings.TrimSpace(t) == "" {
+				return fmt.Errorf("synonym set %d has a blank term", i)
+			}
 		}
 	}
 	return nil

@@ -39,10 +39,34 @@ func TestParseRejects(t *testing.T) {
 		"unknown field":   strings.Replace(good, `"city"`, `"town"`, 1),
 		"no districts":    strings.Replace(good, `[{"code":"d","zh":"d","en":"d"}]`, `[]`, 1),
 		"empty zh sector": strings.Replace(good, `"code":"s","zh":"s"`, `"code":"s","zh":""`, 1),
+		"blank synonym":   strings.Replace(good, `"family":"f"`, `"family":"f","synonyms":[["芯片"," "]]`, 1),
+		"empty synonyms":  strings.Replace(good, `"family":"f"`, `"family":"f","synonyms":[[]]`, 1),
 	}
 	for name, doc := range cases {
 		if _, err := taxonomy.Parse([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+func TestSearchVocabulary(t *testing.T) {
+	tx, err := taxonomy.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := taxonomy.SearchVocabulary(tx)
+	if len(v.Sectors) != len(tx.Sectors) || len(v.Districts) != len(tx.Districts) {
+		t.Fatalf("vocabulary %d sectors %d districts", len(v.Sectors), len(v.Districts))
+	}
+	found := false
+	for _, s := range v.Sectors {
+		if s.Code == "ic" {
+			for _, set := range s.Synonyms {
+				found = found || strings.Contains(strings.Join(set, "|"), "芯片|chip")
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("ic's synonyms lack 芯片/chip: %+v", v.Sectors[0])
 	}
 }
