@@ -5,7 +5,7 @@ BIN     := bin/yuechuang
 RELEASE ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build web e2e vet bench bench-report loadtest wsload searchbench evalmatch reindex backup restore healthcheck image-check clean
+.PHONY: run test build web e2e vet bench bench-report loadtest wsload searchbench scalebench evalmatch reindex backup restore healthcheck image-check clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: web build
@@ -67,6 +67,10 @@ wsload:
 searchbench:
 	@mkdir -p docs/bench
 	$(GO) run ./scripts/searchbench -n 100000 | tee docs/bench/searchbench.md
+
+## scalebench: a full-size city (6,000 startups, 50,000 accounts, 1M notifications) against the demo set, through HTTP
+scalebench: build
+	$(GO) run ./scripts/scalebench -bin $(BIN)
 
 ## evalmatch: matching quality on the CrunchBase 2013 deal history
 evalmatch:

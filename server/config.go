@@ -39,6 +39,12 @@ type Config struct {
 	// TrustedProxies is TRUSTED_PROXIES: reverse proxies (addresses or CIDR
 	// prefixes) whose X-Forwarded-For is believed; default none.
 	TrustedProxies []netip.Prefix
+	// CrashAfter is no setting: run takes it from YC_TEST_CRASH_AFTER,
+	// which only the crash tests set. It names a change kind, or
+	// a demo load step as demo:<step>: the process kills itself right after
+	// the first such write is stored, before anything follows it, so that
+	// tests can check nothing is lost and nothing is left half done.
+	CrashAfter string
 }
 
 // ConfigFromEnv reads the configuration from getenv.

@@ -37,6 +37,7 @@ func run(args []string, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	cfg.CrashAfter = getenv("YC_TEST_CRASH_AFTER") // tests only, see Config
 	log, err := newLogger(cfg)
 	if err != nil {
 		return err

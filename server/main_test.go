@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/yuechuang/yuechuang/search"
 	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/seed"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
@@ -322,40 +324,45 @@ func TestConfigRejectsBadValues(t *testing.T) {
 	}
 }
 
+// startProcess starts this test binary as the real server process on dir
+// with env added, and returns it and its base URL once it is ready.
+func startProcess(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=false",
+		"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-passphrase", "LOG_FORMAT=json")
+	cmd.Env = append(cmd.Env, env...)
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var line map[string]any
+			if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(fmt.Sprint(line["addr"]), "http://") {
+				addr <- fmt.Sprint(line["addr"])
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		waitReady(t, a)
+		return cmd, a
+	case <-time.After(60 * time.Second):
+		t.Fatal("server did not start")
+	}
+	return nil, ""
+}
+
 // TestSavedSurvivesKill creates a profile, kills the server process with
 // SIGKILL right after the 201, restarts it on the same data and finds the
 // profile: an acknowledged write is durable in the embedded database.
 func TestSavedSurvivesKill(t *testing.T) {
 	dir := t.TempDir()
-	start := func() (*exec.Cmd, string) {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=false",
-			"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-passphrase", "LOG_FORMAT=json")
-		stderr, _ := cmd.StderrPipe()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		addr := make(chan string, 1)
-		go func() {
-			sc := bufio.NewScanner(stderr)
-			for sc.Scan() {
-				var line map[string]any
-				if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(fmt.Sprint(line["addr"]), "http://") {
-					addr <- fmt.Sprint(line["addr"])
-				}
-			}
-		}()
-		select {
-		case a := <-addr:
-			waitReady(t, a)
-			return cmd, a
-		case <-time.After(60 * time.Second):
-			t.Fatal("server did not start")
-		}
-		return nil, ""
-	}
-	cmd, base := start()
+	cmd, base := startProcess(t, dir)
 	_, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "founder-passphrase", "role": "founder", "name": "创始人"})
 	token := reg["accessToken"].(string)
 	var ids []string
@@ -371,7 +378,7 @@ func TestSavedSurvivesKill(t *testing.T) {
 	}
 	_ = cmd.Wait()
 
-	_, base = start()
+	_, base = startProcess(t, dir)
 	_, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "f@test.cn", "password": "founder-passphrase"})
 	token, _ = login["accessToken"].(string)
 	for _, id := range ids {
@@ -410,5 +417,120 @@ func TestAdminResetEndsSessions(t *testing.T) {
 	}
 	if code, _ := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": cfg.AdminEmail, "password": "second-admin-secret"}); code != 200 {
 		t.Fatalf("new admin password: %d", code)
+	}
+}
+
+// TestChangeSurvivesKillBeforeDispatch publishes a startup in a process
+// that kills itself (SIGKILL) right after the publish is stored and before
+// anything dispatches it; after a restart on the same data the search
+// index, the investor's deal flow and the investor's match alert all show
+// the publish.
+func TestChangeSurvivesKillBeforeDispatch(t *testing.T) {
+	dir := t.TempDir()
+	cmd, base := startProcess(t, dir, "YC_TEST_CRASH_AFTER="+string(domain.ChangeMatchAlert))
+	register := func(base, email, role string) string {
+		code, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": email, "password": "member-passphrase", "role": role, "name": "测试" + role})
+		if code != 201 {
+			t.Fatalf("register %s: %d %v", role, code, reg)
+		}
+		return reg["accessToken"].(string)
+	}
+	investor := register(base, "i@test.cn", "investor")
+	if code, body := call(t, "POST", base+"/api/v1/investors", investor, map[string]any{"name": "王鉴", "kind": "angel",
+		"sectors": []string{"ic"}, "stages": []string{"angel"}}); code != 201 {
+		t.Fatalf("investor profile: %d %v", code, body)
+	}
+	founder := register(base, "f@test.cn", "founder")
+	code, st := call(t, "POST", base+"/api/v1/startups", founder, map[string]any{"name": "越芯半导体", "oneLiner": "车规级功率芯片",
+		"description": "专注车规级功率芯片的设计与量产，服务新能源汽车客户。", "sector": "ic", "stage": "angel", "askWan": 300, "district": "keqiao"})
+	if code != 201 {
+		t.Fatalf("create: %d %v", code, st)
+	}
+	id := st["id"].(string)
+
+	req, _ := http.NewRequest("POST", base+"/api/v1/startups/"+id+"/publish", nil)
+	req.Header.Set("Authorization", "Bearer "+founder)
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("publish answered %d: the process should have died right after storing it", res.StatusCode)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatal("the process exited cleanly; it should have been killed")
+	}
+
+	_, base = startProcess(t, dir)
+	login := func(email string) string {
+		_, body := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": email, "password": "member-passphrase"})
+		return fmt.Sprint(body["accessToken"])
+	}
+	investor = login("i@test.cn")
+	if code, s := call(t, "GET", base+"/api/v1/startups/"+id, "", nil); code != 200 || s["status"] != "published" {
+		t.Fatalf("the stored publish is lost: %d %v", code, s["status"])
+	}
+	searchTotal(t, base, "?q=越芯", 1)
+	if code, deals := call(t, "GET", base+"/api/v1/dealflow", investor, nil); code != 200 || deals["total"].(float64) != 1 {
+		t.Fatalf("deal flow after restart: %d %v", code, deals)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, notes := call(t, "GET", base+"/api/v1/notifications", investor, nil)
+		if items, _ := notes["items"].([]any); len(items) == 1 && items[0].(map[string]any)["type"] == domain.NoteMatch {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no match alert after the restart: %v", notes)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestDemoLoadCompletesAfterKill kills the real process (SIGKILL) in the
+// middle of loading the demo set, twice at different points, and restarts
+// it each time on the same data: the next start completes the set, and it
+// is the same set an uninterrupted start loads.
+func TestDemoLoadCompletesAfterKill(t *testing.T) {
+	dir := t.TempDir()
+	for _, step := range []string{"demo:startups", "demo:roadshow1"} {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=true",
+			"LOG_LEVEL=error", "YC_TEST_CRASH_AFTER="+step)
+		if err := cmd.Run(); err == nil {
+			t.Fatalf("crash at %s: the process exited cleanly", step)
+		}
+	}
+	_, base := startProcess(t, dir, "SEED_DEMO=true")
+	code, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "founder@demo.yuechuang.cn", "password": seed.DemoPassword})
+	if code != 200 {
+		t.Fatalf("demo founder after an interrupted load: %d %v", code, login)
+	}
+	counts := func(base string) string {
+		total := func(path string) any {
+			_, body := call(t, "GET", base+path, "", nil)
+			return body["total"]
+		}
+		return fmt.Sprint(total("/api/v1/startups?pageSize=1"), " startups, ", total("/api/v1/investors?pageSize=1"), " investors, ",
+			total("/api/v1/spaces?pageSize=1"), " spaces, ", total("/api/v1/roadshows"), " roadshows")
+	}
+	got := counts(base)
+	_, whole := startProcess(t, t.TempDir(), "SEED_DEMO=true")
+	if want := counts(whole); got != want {
+		t.Fatalf("after two interrupted loads: %s; an uninterrupted load: %s", got, want)
+	}
+	_, list := call(t, "GET", base+"/api/v1/startups?pageSize=1", "", nil)
+	searchTotal(t, base, "?type=startup", int(list["total"].(float64)))
+}
+
+// TestNotReadyUntilStarted: /readyz says 503 after Open, while the start-up
+// work (the demo set) has not run.
+func TestNotReadyUntilStarted(t *testing.T) {
+	m := NewMain(testConfig(t, t.TempDir()), slog.New(slog.DiscardHandler))
+	m.HashParams = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
+	if err := m.Open(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	res, err := m.http.App().Test(httptest.NewRequest("GET", "/readyz", nil))
+	if err != nil || res.StatusCode != 503 {
+		t.Fatalf("readyz before the start-up work: %v %v", res.StatusCode, err)
 	}
 }

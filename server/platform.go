@@ -13,11 +13,15 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
 	"github.com/yuechuang/yuechuang/server/backup"
+	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/ferret"
 	"github.com/yuechuang/yuechuang/server/httpapi"
 	"github.com/yuechuang/yuechuang/server/mongo"
@@ -47,14 +51,22 @@ type Main struct {
 	db        *mongo.DB
 	engine    search.Engine
 	indexer   *app.Indexer
+	readModel *app.ReadModel
+	changes   *app.Dispatcher
 	hub       *realtime.Hub
 	roadshows *app.Roadshows
 	digests   *app.Digests
 	history   *app.History
 	http      *httpapi.Server
 	ln        net.Listener
-	accounts  []seed.Account
-	backups   *backup.Scheduler
+	svc       httpapi.Services
+	hasher    *auth.Hasher
+	// ready is set once the start-up work (demo set, search rebuild) is
+	// done; /readyz answers 503 until then.
+	ready    atomic.Bool
+	mu       sync.Mutex
+	accounts []seed.Account
+	backups  *backup.Scheduler
 }
 
 // NewMain returns a Main for cfg.
@@ -62,8 +74,11 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 	return &Main{Config: cfg, log: log}
 }
 
-// Open starts the database, creates the configured admin and loads the
-// demo data if the database is empty, and binds the listen address.
+// Open starts the database, creates the configured admin, loads the read
+// model and binds the listen address. The longer start-up work (the demo
+// set, a search rebuild) is Run's, behind a /readyz that says 503 until it
+// is done. Nothing here runs against a fixed budget: a slow machine makes a
+// slow start, not a half-made one.
 func (m *Main) Open(ctx context.Context) error {
 	cfg := m.Config
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
@@ -114,7 +129,6 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.log.Info("embedded search index opened", "dir", dir)
 	}
-	m.indexer = app.NewIndexer(m.db, m.engine, tax, m.log)
 
 	key, err := m.signingKey()
 	if err != nil {
@@ -129,21 +143,31 @@ func (m *Main) Open(ctx context.Context) error {
 		hp = auth.DefaultHashParams
 	}
 	hasher := auth.NewHasher(hp)
+	m.hasher = hasher
 	accounts, err := app.NewAccounts(m.db, m.db, hasher, signer, m.log)
 	if err != nil {
 		return err
 	}
 	notes := realtime.NewNotifications(m.db)
 	notifier := app.NewNotifier(m.db, notes, m.log)
-	matcher, err := app.NewMatcher(m.db, tax, notifier, m.log)
+	// The read model stands in front of the database for every service
+	// that reads what it holds; the dispatcher carries each stored change
+	// on to it, the search index and the match alerts.
+	rm, err := app.NewReadModel(m.db, tax, m.log)
 	if err != nil {
 		return err
 	}
-	catalog := app.NewCatalog()
-	m.hub = realtime.NewHub(m.db, matcher, notifier, realtime.NewLocalBroker(), m.log)
-	m.roadshows = app.NewRoadshows(m.db, m.hub, notifier, matcher, m.log)
+	if cfg.CrashAfter != "" {
+		rm.AfterWrite = func(k domain.ChangeKind) { m.crashAfter(string(k)) }
+	}
+	m.readModel = rm
+	m.indexer = app.NewIndexer(rm, m.engine, tax, m.log)
+	matcher := app.NewMatcher(rm, tax, notifier, m.log)
+	m.changes = app.NewDispatcher(m.db, rm, m.indexer, matcher, m.log)
+	m.hub = realtime.NewHub(rm, matcher, notifier, realtime.NewLocalBroker(), m.log)
+	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
-	stats := app.NewStats(m.db, targets, tax)
+	stats := app.NewStats(rm, targets, tax)
 	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
@@ -151,15 +175,15 @@ func (m *Main) Open(ctx context.Context) error {
 		Tickets:       realtime.NewTickets(),
 		Notifier:      notifier,
 		Notifications: notes,
-		Intros:        app.NewIntros(m.db, matcher, notifier),
-		Decks:         app.NewDecks(m.db, matcher, notifier),
+		Intros:        app.NewIntros(rm, rm, notifier),
+		Decks:         app.NewDecks(m.db, rm, notifier),
 		Stats:         stats,
 		History:       m.history,
-		Registry:      app.NewRegistry(m.db, tax, app.StartupObservers{matcher, m.indexer, catalog}),
+		Registry:      app.NewRegistry(rm, tax),
 		Accounts:      accounts,
-		Startups:      app.NewStartups(m.db, catalog, matcher, m.db, tax, app.StartupObservers{matcher, m.indexer, catalog}),
-		Investors:     app.NewInvestors(m.db, tax, app.InvestorObservers{matcher, m.indexer}),
-		Spaces:        app.NewSpaces(m.db, catalog, tax, m.indexer),
+		Startups:      app.NewStartups(rm, rm, rm, tax),
+		Investors:     app.NewInvestors(rm, tax),
+		Spaces:        app.NewSpaces(rm, rm, tax),
 		Matcher:       matcher,
 		Search:        m.indexer,
 		Taxonomy:      tax,
@@ -171,38 +195,56 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.log.Info("admin account ready", "email", cfg.AdminEmail)
 	}
-	// Load before seeding: the seed goes through the services, which keep
-	// the matcher current as they write.
-	if err := catalog.Load(ctx, m.db); err != nil {
-		return err
-	}
-	if err := matcher.Load(ctx, catalog); err != nil {
+	if err := rm.Load(ctx); err != nil {
 		return err
 	}
 	if err := notifier.Load(ctx); err != nil {
 		return err
 	}
-	if cfg.SeedDemo {
-		if err := m.seed(ctx, svc, hasher); err != nil {
-			return err
-		}
-	}
-
-	if err := m.reindexIfEmpty(ctx); err != nil {
-		return err
-	}
+	m.svc = svc
 	m.backups = newScheduler(cfg, m.log)
-	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer}, Web: frontend.Dist(),
-		LoginLimit: cfg.LoginLimit, AccountLimit: cfg.AccountLimit, TrustedProxies: cfg.TrustedProxies, Backups: backupReports{m.backups}}, m.log)
+	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer, "startup": startup{m}},
+		Web: frontend.Dist(), LoginLimit: cfg.LoginLimit, AccountLimit: cfg.AccountLimit, TrustedProxies: cfg.TrustedProxies,
+		Backups: backupReports{m.backups}}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}
 	return nil
 }
 
+// startup is /readyz's check that the start-up work is done.
+type startup struct{ m *Main }
+
+var errStarting = errors.New("still starting: loading data")
+
+func (s startup) Ping(context.Context) error {
+	if !s.m.ready.Load() {
+		return errStarting
+	}
+	return nil
+}
+
+// prepare does the start-up work that may take a while: the demo set (if
+// asked for and not loaded yet, or left half-loaded by an interrupted
+// start) and the search index (rebuilt when empty or after a demo load).
+func (m *Main) prepare(ctx context.Context) error {
+	rebuild := false
+	if m.Config.SeedDemo {
+		loaded, err := m.seed(ctx)
+		if err != nil {
+			return err
+		}
+		rebuild = loaded
+	}
+	if rebuild {
+		return m.Reindex(ctx)
+	}
+	return m.reindexIfEmpty(ctx)
+}
+
 // reindexIfEmpty rebuilds an empty search index from a database that has
 // profiles (a first start with a new engine, or a deleted index folder).
-// Marks already waiting in the outbox are left to the indexer.
+// Marks already waiting in the outbox are left to the dispatcher.
 func (m *Main) reindexIfEmpty(ctx context.Context) error {
 	empty, err := m.indexer.Empty(ctx)
 	if err != nil {
@@ -231,19 +273,39 @@ func (m *Main) Reindex(ctx context.Context) error {
 	return nil
 }
 
-// seed loads the demo set into an empty database.
-func (m *Main) seed(ctx context.Context, svc httpapi.Services, hasher *auth.Hasher) error {
-	n, err := m.db.CountUsers(ctx)
+// demoLoad names the demo set's progress record in the database.
+const demoLoad = "demo"
+
+// seed loads the demo set into an empty database, or completes a load an
+// earlier start began, and reports whether it loaded anything. A progress
+// record says "started" before the first write and "done" after the last,
+// so a start interrupted at any point completes the set on the next start.
+func (m *Main) seed(ctx context.Context) (bool, error) {
+	state, err := m.db.LoadState(ctx, demoLoad)
 	if err != nil {
-		return err
+		return false, err
 	}
-	admins := 0
-	if m.Config.AdminEmail != "" {
-		admins = 1
-	}
-	if n > admins {
-		m.log.Info("database has data; demo set not loaded", "users", n)
-		return nil
+	switch state {
+	case "done":
+		return false, nil
+	case "started":
+		m.log.Info("completing the demo data set an earlier start left unfinished")
+	default:
+		n, err := m.db.CountUsers(ctx)
+		if err != nil {
+			return false, err
+		}
+		admins := 0
+		if m.Config.AdminEmail != "" {
+			admins = 1
+		}
+		if n > admins {
+			m.log.Info("database has data; demo set not loaded", "users", n)
+			return false, nil
+		}
+		if err := m.db.SetLoadState(ctx, demoLoad, "started"); err != nil {
+			return false, err
+		}
 	}
 	start := time.Now()
 	sizes := m.SeedSizes
@@ -251,18 +313,35 @@ func (m *Main) seed(ctx context.Context, svc httpapi.Services, hasher *auth.Hash
 		sizes = seed.DefaultSizes
 	}
 	m.log.Info("loading demo data set", "startups", sizes.Startups, "investors", sizes.Investors, "spaces", sizes.Spaces)
-	m.accounts, err = seed.Demo(ctx, seed.Deps{
-		Users: m.db, Hasher: hasher, Startups: svc.Startups, Investors: svc.Investors, Spaces: svc.Spaces, Roadshows: svc.Roadshows,
-		Decks: svc.Decks, Registry: svc.Registry, Taxonomy: svc.Taxonomy,
+	svc := m.svc
+	accounts, err := seed.Demo(ctx, seed.Deps{
+		Store: m.readModel, Hasher: m.hasher, Startups: svc.Startups, Investors: svc.Investors, Spaces: svc.Spaces, Roadshows: svc.Roadshows,
+		Decks: svc.Decks, Registry: svc.Registry, Taxonomy: svc.Taxonomy, AfterStep: func(step string) {
+			m.log.Debug("demo data step stored", "step", step, "after", time.Since(start).Round(time.Millisecond))
+			m.crashAfter("demo:" + step)
+		},
 	}, sizes)
 	if err != nil {
-		return fmt.Errorf("demo data: %w", err)
+		return false, fmt.Errorf("demo data: %w", err)
+	}
+	if state == "started" {
+		// Records the first start stored were kept as they were: read them
+		// back rather than hold the second run's copies.
+		if err := m.readModel.Load(ctx); err != nil {
+			return false, err
+		}
+	}
+	if err := m.db.SetLoadState(ctx, demoLoad, "done"); err != nil {
+		return false, err
 	}
 	m.log.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond))
-	for _, a := range m.accounts {
+	for _, a := range accounts {
 		m.log.Info("demo account 演示账号", "role", a.Role, "email", a.Email, "password", a.Password)
 	}
-	return nil
+	m.mu.Lock()
+	m.accounts = accounts
+	m.mu.Unlock()
+	return true, nil
 }
 
 // signingKey returns JWT_SECRET, or a random key generated on first start
@@ -294,23 +373,45 @@ func (m *Main) signingKey() ([]byte, error) {
 func (m *Main) Addr() string { return m.ln.Addr().String() }
 
 // DemoAccounts returns the demo sign-ins created by Open, if any.
-func (m *Main) DemoAccounts() []seed.Account { return m.accounts }
+func (m *Main) DemoAccounts() []seed.Account {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.accounts
+}
 
-// Run serves HTTP until ctx ends, then shuts down gracefully.
+// Run serves HTTP until ctx ends, then shuts down gracefully. It serves
+// from the start, with /readyz at 503 until the start-up work (prepare) is
+// done; the background work starts after it.
 func (m *Main) Run(ctx context.Context) error {
-	errc := make(chan error, 1)
-	go func() { errc <- m.http.App().Listener(m.ln) }()
+	errc := make(chan error, 2)
+	go func() { errc <- fmt.Errorf("http: %w", m.http.App().Listener(m.ln)) }()
 	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()), "release", release)
-	go m.sweepTokens(ctx)
-	go m.indexer.Run(ctx)
-	go m.roadshows.RunReminders(ctx)
-	go m.digests.Run(ctx)
-	go m.history.Run(ctx, m.log)
-	go m.backups.Run(ctx)
+	go func() {
+		start := time.Now()
+		if err := m.prepare(ctx); err != nil {
+			if ctx.Err() == nil {
+				errc <- fmt.Errorf("start-up: %w", err)
+			}
+			return
+		}
+		go m.sweepTokens(ctx)
+		go m.changes.Run(ctx)
+		go m.roadshows.RunReminders(ctx)
+		go m.digests.Run(ctx)
+		go m.history.Run(ctx, m.log)
+		go m.backups.Run(ctx)
+		m.ready.Store(true)
+		m.log.Info("ready 就绪", "took", time.Since(start).Round(time.Millisecond))
+	}()
+	var runErr error
 	select {
-	case err := <-errc:
-		return fmt.Errorf("http: %w", err)
+	case runErr = <-errc:
 	case <-ctx.Done():
+	}
+	if runErr != nil {
+		m.hub.Close()
+		_ = m.http.Shutdown(shutdownTimeout)
+		return runErr
 	}
 	m.log.Info("shutting down")
 	// Close the live rooms first: the HTTP server waits for connections,
@@ -334,6 +435,15 @@ func (m *Main) sweepTokens(ctx context.Context) {
 				m.log.Info("swept expired refresh tokens", "count", n)
 			}
 		}
+	}
+}
+
+// crashAfter kills the process with SIGKILL when what was just stored is
+// the configured YC_TEST_CRASH_AFTER (tests only).
+func (m *Main) crashAfter(what string) {
+	if what == m.Config.CrashAfter {
+		_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+		select {} // the signal is on its way
 	}
 }
 

@@ -21,10 +21,11 @@ func fanOutSetup(t testing.TB, n int) (*app.Matcher, *mongo.DB, map[string]bool)
 	tax, _ := taxonomy.Load("")
 	log := slog.New(slog.DiscardHandler)
 	notifier := app.NewNotifier(db, nopPusher{}, log)
-	m, err := app.NewMatcher(db, tax, notifier, log)
+	rm, err := app.NewReadModel(db, tax, log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	m := app.NewMatcher(rm, tax, notifier, log)
 	fits := map[string]bool{}
 	others := [][2]string{{"textiles", "angel"}, {"ic", "b"}, {"biomedicine", "seed"}}
 	for i := 0; i < n; i++ {
@@ -36,7 +37,7 @@ func fanOutSetup(t testing.TB, n int) (*app.Matcher, *mongo.DB, map[string]bool)
 			o := others[i%3]
 			inv.Sectors, inv.Stages = []string{o[0]}, []string{o[1]}
 		}
-		m.InvestorChanged(inv)
+		app.ApplyChange(rm, app.Change{Kind: domain.ChangeInvestor, ID: inv.ID, Investor: inv})
 	}
 	return m, db, fits
 }

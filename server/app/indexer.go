@@ -7,180 +7,45 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/yuechuang/yuechuang/search"
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// IndexStore is what the indexer reads from the database.
+// IndexStore is what the indexer reads from the database to rebuild.
 type IndexStore interface {
-	PendingOutbox(ctx context.Context, limit int) ([]domain.OutboxEntry, error)
-	DoneOutbox(ctx context.Context, e domain.OutboxEntry) error
-	CountOutbox(ctx context.Context) (int, error)
-	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
-	InvestorByID(ctx context.Context, id string) (*domain.Investor, error)
-	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
 	EachStartup(ctx context.Context, fn func(domain.Startup) error) error
 	EachInvestor(ctx context.Context, fn func(domain.Investor) error) error
 	EachSpace(ctx context.Context, fn func(domain.Space) error) error
 }
 
-// Indexer timing and sizes.
+// Search index sizes.
 const (
-	indexPoll       = 2 * time.Second  // look for marks even when nobody kicked
-	indexBackoffMax = 30 * time.Second // longest wait between tries while the engine is down
-	indexBatch      = 200
-	indexScan       = 5000 // marks read per pass
-	searchMaxText   = 100
-	// indexGrace is longer than any profile write can take (the database
-	// client gives up after 30 s). A mark younger than that is applied but
-	// kept, and applied once more when it is older, so that a write that
-	// landed after the indexer read the profile is never missed.
-	indexGrace = time.Minute
+	indexBatch    = 200
+	searchMaxText = 100
 )
 
-// Indexer keeps the search engine in line with the database and answers
-// searches. The database's outbox (a mark written before every profile
-// write) says what to bring in line; the indexer reads each marked profile's
-// current state, writes its public view to the engine (or removes it), and
-// only then clears the mark, so nothing saved is lost while the engine is
-// down or the process crashes. It is safe for concurrent use.
+// Indexer writes profiles' public views to the search engine and answers
+// searches. Changes reach it only through the Dispatcher, which applies the
+// outbox's marks. It is safe for concurrent use.
 type Indexer struct {
 	store  IndexStore
 	engine search.Engine
 	tax    *domain.Taxonomy
 	log    *slog.Logger
-	kick   chan struct{}
-	now    func() time.Time
-
-	// applied remembers young marks already applied (id → seq) so that a
-	// pass does not re-apply them until they age; only Drain touches it.
-	mu      sync.Mutex
-	applied map[string]int64
 }
 
-// NewIndexer returns an Indexer; Run must be running for changes to arrive.
+// NewIndexer returns an Indexer over engine; store feeds Reindex.
 func NewIndexer(store IndexStore, engine search.Engine, tax *domain.Taxonomy, log *slog.Logger) *Indexer {
-	return &Indexer{store: store, engine: engine, tax: tax, log: log, kick: make(chan struct{}, 1), now: time.Now, applied: map[string]int64{}}
+	return &Indexer{store: store, engine: engine, tax: tax, log: log}
 }
 
-// Kick asks Run to look at the outbox now rather than at its next poll.
-func (ix *Indexer) Kick() {
-	select {
-	case ix.kick <- struct{}{}:
-	default:
-	}
-}
-
-// StartupChanged, StartupRemoved, InvestorChanged and SpaceChanged make the
-// indexer an observer of the profile services: the mark is already in the
-// database, so all they do is wake Run.
-func (ix *Indexer) StartupChanged(*domain.Startup)   { ix.Kick() }
-func (ix *Indexer) StartupRemoved(string)            { ix.Kick() }
-func (ix *Indexer) InvestorChanged(*domain.Investor) { ix.Kick() }
-func (ix *Indexer) SpaceChanged(*domain.Space)       { ix.Kick() }
-
-// Run applies marked changes until ctx ends, backing off while the engine
-// is unavailable.
-func (ix *Indexer) Run(ctx context.Context) {
-	backoff := time.Duration(0)
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ix.kick:
-			if backoff > 0 {
-				continue // a kick does not cut a backoff short
-			}
-		case <-t.C:
-		}
-		n, err := ix.Drain(ctx)
-		switch {
-		case err == nil:
-			backoff = 0
-		case ctx.Err() != nil:
-			return
-		default:
-			backoff = min(max(2*backoff, 500*time.Millisecond), indexBackoffMax)
-			ix.log.Warn("search index behind; will retry", "err", err, "retryIn", backoff)
-		}
-		if n > 0 {
-			ix.log.Debug("search index updated", "profiles", n)
-		}
-		wait := indexPoll
-		if backoff > 0 {
-			wait = backoff
-		}
-		t.Reset(wait)
-	}
-}
-
-// Drain applies the pending marks and returns how many it applied. Young
-// marks are applied once and kept; marks older than indexGrace are applied
-// and cleared.
-func (ix *Indexer) Drain(ctx context.Context) (int, error) {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	total := 0
-	for {
-		marks, err := ix.store.PendingOutbox(ctx, indexScan)
-		if err != nil || len(marks) == 0 {
-			return total, err
-		}
-		old := ix.now().Add(-indexGrace)
-		var todo, clear []domain.OutboxEntry
-		for _, m := range marks {
-			aged := m.At.Before(old)
-			if aged {
-				clear = append(clear, m)
-			}
-			if aged || ix.applied[m.ID] != m.Seq {
-				todo = append(todo, m)
-			}
-		}
-		for start := 0; start < len(todo); start += indexBatch {
-			batch := todo[start:min(len(todo), start+indexBatch)]
-			if err := ix.apply(ctx, batch); err != nil {
-				return total, err
-			}
-			for _, m := range batch {
-				ix.applied[m.ID] = m.Seq
-			}
-		}
-		for _, m := range clear {
-			if err := ix.store.DoneOutbox(ctx, m); err != nil {
-				return total, err
-			}
-			delete(ix.applied, m.ID)
-		}
-		total += len(todo)
-		if len(marks) < indexScan || len(clear) == 0 {
-			return total, nil
-		}
-	}
-}
-
-// apply brings the engine in line with the current state of each marked profile.
-func (ix *Indexer) apply(ctx context.Context, marks []domain.OutboxEntry) error {
-	var docs []search.Document
-	var gone []string
-	for _, m := range marks {
-		doc, ok, err := ix.document(ctx, m.Kind, m.DocID)
-		if err != nil {
+// apply writes docs to the engine and removes the documents gone.
+func (ix *Indexer) apply(ctx context.Context, docs []search.Document, gone []string) error {
+	if len(docs) > 0 {
+		if err := ix.engine.Upsert(ctx, docs); err != nil {
 			return err
 		}
-		if ok {
-			docs = append(docs, doc)
-		} else {
-			gone = append(gone, m.DocID)
-		}
-	}
-	if err := ix.engine.Upsert(ctx, docs); err != nil {
-		return err
 	}
 	if len(gone) > 0 {
 		return ix.engine.Delete(ctx, gone)
@@ -188,34 +53,18 @@ func (ix *Indexer) apply(ctx context.Context, marks []domain.OutboxEntry) error 
 	return nil
 }
 
-// document returns the public search document of a profile, or ok=false if
-// it must not be in the index (deleted, or a draft).
-func (ix *Indexer) document(ctx context.Context, kind, id string) (search.Document, bool, error) {
-	var err error
-	switch kind {
-	case string(search.KindStartup):
-		var s *domain.Startup
-		if s, err = ix.store.StartupByID(ctx, id); err == nil {
-			d, ok := startupDoc(s)
-			return d, ok, nil
-		}
-	case string(search.KindInvestor):
-		var inv *domain.Investor
-		if inv, err = ix.store.InvestorByID(ctx, id); err == nil {
-			return investorDoc(inv), true, nil
-		}
-	case string(search.KindSpace):
-		var sp *domain.Space
-		if sp, err = ix.store.SpaceByID(ctx, id); err == nil {
-			return spaceDoc(sp), true, nil
-		}
-	default:
-		return search.Document{}, false, nil
+// document returns the public search document of a changed profile, or
+// ok=false if it must not be in the index (deleted, or a draft).
+func document(ch Change) (search.Document, bool) {
+	switch {
+	case ch.Startup != nil:
+		return startupDoc(ch.Startup)
+	case ch.Investor != nil:
+		return investorDoc(ch.Investor), true
+	case ch.Space != nil:
+		return spaceDoc(ch.Space), true
 	}
-	if domain.IsKind(err, domain.KindNotFound) {
-		return search.Document{}, false, nil
-	}
-	return search.Document{}, false, err
+	return search.Document{}, false
 }
 
 func mustJSON(v any) json.RawMessage {

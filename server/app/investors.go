@@ -19,20 +19,15 @@ type InvestorStore interface {
 
 // Investors manages investor profiles. It is safe for concurrent use.
 type Investors struct {
-	store    InvestorStore
-	tax      *domain.Taxonomy
-	observer InvestorObserver
-	now      func() time.Time
+	store InvestorStore
+	tax   *domain.Taxonomy
+	now   func() time.Time
 }
 
-// InvestorObserver hears of every saved investor profile.
-type InvestorObserver interface {
-	InvestorChanged(inv *domain.Investor)
-}
-
-// NewInvestors returns an Investors service.
-func NewInvestors(store InvestorStore, tax *domain.Taxonomy, observer InvestorObserver) *Investors {
-	return &Investors{store: store, tax: tax, observer: observer, now: time.Now}
+// NewInvestors returns an Investors service (the platform's store is the
+// ReadModel).
+func NewInvestors(store InvestorStore, tax *domain.Taxonomy) *Investors {
+	return &Investors{store: store, tax: tax, now: time.Now}
 }
 
 // InvestorInput is a create or partial update of an investor profile.
@@ -108,6 +103,19 @@ func (svc *Investors) Create(ctx context.Context, actor domain.Actor, in Investo
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
+	inv, err := svc.Prepare(actor, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.store.CreateInvestor(ctx, inv); err != nil {
+		return nil, err
+	}
+	return inv, nil
+}
+
+// Prepare builds a new profile owned by actor from in and checks it as
+// Create does, without storing it (the demo set's bulk load).
+func (svc *Investors) Prepare(actor domain.Actor, in InvestorInput) (*domain.Investor, error) {
 	if actor.Role != domain.RoleInvestor {
 		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人可以创建投资人档案 / only investors create investor profiles")
 	}
@@ -117,10 +125,6 @@ func (svc *Investors) Create(ctx context.Context, actor domain.Actor, in Investo
 	if err := svc.apply(actor, inv, in); err != nil {
 		return nil, err
 	}
-	if err := svc.store.CreateInvestor(ctx, inv); err != nil {
-		return nil, err
-	}
-	svc.observer.InvestorChanged(inv)
 	return inv, nil
 }
 
@@ -156,7 +160,6 @@ func (svc *Investors) Update(ctx context.Context, actor domain.Actor, id string,
 	if err := svc.store.UpdateInvestor(ctx, inv, inv.Version); err != nil {
 		return nil, err
 	}
-	svc.observer.InvestorChanged(inv)
 	return inv, nil
 }
 

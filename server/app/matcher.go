@@ -2,92 +2,33 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"sort"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/yuechuang/yuechuang/matching"
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// MatchStore is what matching reads and writes in the database.
-type MatchStore interface {
-	EachInvestor(ctx context.Context, fn func(domain.Investor) error) error
-	EachFeedback(ctx context.Context, fn func(domain.Feedback) error) error
-	StartupsByIDs(ctx context.Context, ids []string) ([]domain.Startup, error)
-	SaveFeedback(ctx context.Context, f domain.Feedback) error
-	DeleteFeedback(ctx context.Context, investorID, startupID string) error
-	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
-	ListStartups(ctx context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error)
-	FeedbackOn(ctx context.Context, startupID string) ([]domain.Feedback, error)
-}
-
-// Matcher serves the ranked deal flow and investor matches from memory:
-// the published startups' features in a matching.Index, every investor's
-// thesis and every investor's feedback. The database stays the record;
-// Load fills memory from it at start and every change is written to the
-// database first, then to memory.
+// Matcher serves the ranked deal flow, investor matches and match alerts.
+// It keeps nothing of its own: the startups' features, the investors'
+// theses and their feedback are views of the ReadModel, through which it
+// also writes feedback.
 //
 // A Matcher is safe for concurrent use.
 type Matcher struct {
-	store   MatchStore
+	rm      *ReadModel
 	notify  Notify
 	tax     *domain.Taxonomy
 	phrases *phrases
 	idx     *matching.Index
 	now     func() time.Time
 	log     *slog.Logger
-
-	// version moves on every change that could alter a ranking, so that
-	// callers may cache rankings made at one version.
-	version atomic.Uint64
-
-	mu        sync.RWMutex
-	investors map[string]*domain.Investor  // by owner user id
-	feedback  map[string]map[string]string // investor user id → startup id → action
-	// cards caches the list form of published startups so that a deal-flow
-	// page needs no database read; misses (beyond maxCards) are fetched.
-	cards map[string]*domain.StartupCard
 }
 
-// maxCards bounds the card cache (about 0.5 KB each).
-const maxCards = 200_000
-
-// NewMatcher returns an empty Matcher; call Load before serving.
-func NewMatcher(store MatchStore, tax *domain.Taxonomy, notify Notify, log *slog.Logger) (*Matcher, error) {
-	fams := map[string]string{}
-	for _, s := range tax.Sectors {
-		fams[s.Code] = s.Family
-	}
-	idx, err := matching.NewIndex(matching.DefaultWeights, fams)
-	if err != nil {
-		return nil, err
-	}
-	return &Matcher{store: store, notify: notify, tax: tax, phrases: newPhrases(tax), idx: idx, now: time.Now, log: log,
-		investors: map[string]*domain.Investor{}, feedback: map[string]map[string]string{}, cards: map[string]*domain.StartupCard{}}, nil
-}
-
-// Load reads every published startup (from startups: the store, or a
-// Catalog loaded already, which saves a second scan at start), investor and
-// feedback into memory.
-func (m *Matcher) Load(ctx context.Context, startups PublishedSource) error {
-	start := time.Now()
-	if err := startups.EachPublishedStartup(ctx, func(s domain.Startup) error { return m.upsert(&s) }); err != nil {
-		return fmt.Errorf("load startups: %w", err)
-	}
-	if err := m.store.EachInvestor(ctx, func(inv domain.Investor) error { m.InvestorChanged(&inv); return nil }); err != nil {
-		return fmt.Errorf("load investors: %w", err)
-	}
-	n := 0
-	if err := m.store.EachFeedback(ctx, func(f domain.Feedback) error { m.remember(f.InvestorID, f.StartupID, f.Action); n++; return nil }); err != nil {
-		return fmt.Errorf("load feedback: %w", err)
-	}
-	m.log.InfoContext(ctx, "matching index loaded", "startups", m.idx.Len(), "investors", len(m.investors), "feedback", n,
-		"took", time.Since(start).Round(time.Millisecond))
-	return nil
+// NewMatcher returns a Matcher over the read model rm.
+func NewMatcher(rm *ReadModel, tax *domain.Taxonomy, notify Notify, log *slog.Logger) *Matcher {
+	return &Matcher{rm: rm, notify: notify, tax: tax, phrases: newPhrases(tax), idx: rm.Index(), now: time.Now, log: log}
 }
 
 func features(s *domain.Startup) matching.Startup {
@@ -95,78 +36,23 @@ func features(s *domain.Startup) matching.Startup {
 		District: s.District, SpaceID: s.SpaceID, Completeness: s.Completeness(), UpdatedAt: s.UpdatedAt}
 }
 
-func (m *Matcher) upsert(s *domain.Startup) error {
-	if err := m.idx.Upsert(features(s)); err != nil {
-		return err
-	}
-	m.cache(s.Card())
-	return nil
-}
-
-// Version returns a number that changes whenever any deal flow or match
-// could change: a startup, an investor or a piece of feedback.
-func (m *Matcher) Version() uint64 { return m.version.Load() }
-
-func (m *Matcher) cache(c *domain.StartupCard) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	// Bump only once the change is visible, so that a ranking cached under
-	// the new version cannot hold the old data.
-	defer m.version.Add(1)
-	if _, ok := m.cards[c.ID]; !ok && len(m.cards) >= maxCards {
-		for k := range m.cards { // evict an arbitrary card
-			delete(m.cards, k)
-			break
-		}
-	}
-	m.cards[c.ID] = c
-}
-
-// StartupChanged brings the index in line with s after it was saved. A
-// startup that is newly published, or moves to another sector or stage,
-// is announced to the investors it fits (see FanOut), in the background.
-func (m *Matcher) StartupChanged(s *domain.Startup) {
-	if s.Status != domain.StatusPublished {
-		m.StartupRemoved(s.ID)
-		return
-	}
-	m.mu.RLock()
-	before := m.cards[s.ID]
-	m.mu.RUnlock()
-	if err := m.upsert(s); err != nil {
-		m.log.Error("matching index update", "startup", s.ID, "err", err)
-		return
-	}
-	if before == nil || before.Sector != s.Sector || before.Stage != s.Stage {
-		cp := *s
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), fanOutTimeout)
-			defer cancel()
-			if _, err := m.FanOut(ctx, &cp); err != nil {
-				m.log.Error("match notifications", "startup", cp.ID, "err", err)
-			}
-		}()
-	}
-}
-
 // Match notifications.
 const (
 	// MatchAlertScore is the score from which an investor hears of a new
 	// startup: the top band, where sector and stage are both in the thesis.
 	MatchAlertScore = 3 * matching.TierWidth
-	fanOutTimeout   = time.Minute
 )
 
 // FanOut notifies every investor whose thesis s fits with a score of at
-// least their own alert score (MatchAlertScore unless they chose), scoring from memory, with one database write for
-// all of them. It returns how many were notified.
+// least their own alert score (MatchAlertScore unless they chose), scoring
+// from memory, with one database write for all of them. It returns how
+// many were notified. Only the Dispatcher calls it, for a match-alert mark.
 func (m *Matcher) FanOut(ctx context.Context, s *domain.Startup) (int, error) {
 	f := features(s)
 	now := m.now()
 	var notes []Note
-	m.mu.RLock()
-	for uid, inv := range m.investors {
-		if uid == s.OwnerID {
+	for _, inv := range m.rm.investorList() {
+		if inv.OwnerID == s.OwnerID {
 			continue
 		}
 		mt := m.idx.Score(thesis(inv), f, now)
@@ -175,50 +61,15 @@ func (m *Matcher) FanOut(ctx context.Context, s *domain.Startup) (int, error) {
 			threshold = inv.AlertScore
 		}
 		if mt.Score >= threshold {
-			notes = append(notes, Note{UserID: uid, Type: domain.NoteMatch, Data: map[string]any{
+			notes = append(notes, Note{UserID: inv.OwnerID, Type: domain.NoteMatch, Data: map[string]any{
 				"startupId": s.ID, "startupName": s.Name, "oneLiner": s.OneLiner, "sector": s.Sector, "stage": s.Stage,
 				"score": round1(mt.Score)}})
 		}
 	}
-	m.mu.RUnlock()
 	if len(notes) == 0 {
 		return 0, nil
 	}
 	return len(notes), m.notify.NotifyMany(ctx, notes)
-}
-
-// StartupRemoved drops a deleted or withdrawn startup from the index.
-func (m *Matcher) StartupRemoved(id string) {
-	m.idx.Remove(id)
-	m.version.Add(1)
-	m.mu.Lock()
-	delete(m.cards, id)
-	m.mu.Unlock()
-}
-
-// InvestorChanged records an investor profile after it was saved.
-func (m *Matcher) InvestorChanged(inv *domain.Investor) {
-	cp := *inv
-	m.mu.Lock()
-	m.investors[inv.OwnerID] = &cp
-	m.mu.Unlock()
-	m.version.Add(1)
-}
-
-func (m *Matcher) remember(investorID, startupID, action string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	defer m.version.Add(1)
-	f := m.feedback[investorID]
-	if f == nil {
-		f = map[string]string{}
-		m.feedback[investorID] = f
-	}
-	if action == "" {
-		delete(f, startupID)
-	} else {
-		f[startupID] = action
-	}
 }
 
 func thesis(inv *domain.Investor) matching.Thesis {
@@ -235,24 +86,21 @@ var actionOf = map[string]matching.Action{
 }
 
 // investorOf returns the caller's investor profile and a copy of their feedback.
-func (m *Matcher) investorOf(actor domain.Actor) (*domain.Investor, map[string]string, error) {
+func (m *Matcher) investorOf(ctx context.Context, actor domain.Actor) (*domain.Investor, map[string]string, error) {
 	if actor.Anonymous() {
 		return nil, nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleInvestor {
 		return nil, nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人有项目推荐 / only investors have a deal flow")
 	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	inv := m.investors[actor.UserID]
-	if inv == nil {
+	inv, err := m.rm.InvestorByOwner(ctx, actor.UserID)
+	if domain.IsKind(err, domain.KindNotFound) {
 		return nil, nil, domain.CodedError(domain.KindConflict, "profile_required", "请先创建投资人档案 / create your investor profile first")
 	}
-	fb := make(map[string]string, len(m.feedback[actor.UserID]))
-	for k, v := range m.feedback[actor.UserID] {
-		fb[k] = v
+	if err != nil {
+		return nil, nil, err
 	}
-	return inv, fb, nil
+	return inv, m.rm.feedbackOf(actor.UserID), nil
 }
 
 // DealItem is one startup in an investor's deal flow.
@@ -273,7 +121,7 @@ type DealQuery struct {
 
 // DealFlow ranks the published startups for the calling investor.
 func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery) (*domain.List[DealItem], error) {
-	inv, fb, err := m.investorOf(actor)
+	inv, fb, err := m.investorOf(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -299,10 +147,7 @@ func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery)
 	for i, res := range r.Results {
 		ids[i] = res.ID
 	}
-	cards, err := m.cardsOf(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
+	cards := m.cardsOf(ids)
 	rng := chequeRange(inv)
 	out := &domain.List[DealItem]{Items: make([]DealItem, 0, len(ids)), Total: r.Total, Page: q.Page.Page, PageSize: q.Page.PageSize}
 	for _, res := range r.Results {
@@ -355,35 +200,20 @@ func page[T any](items []T, p domain.Page) *domain.List[T] {
 	return out
 }
 
-// cardsOf returns the cards of ids from the cache, fetching any misses in
-// one query.
-func (m *Matcher) cardsOf(ctx context.Context, ids []string) (map[string]*domain.StartupCard, error) {
+// cardsOf returns the cards of the published startups among ids.
+func (m *Matcher) cardsOf(ids []string) map[string]*domain.StartupCard {
 	out := make(map[string]*domain.StartupCard, len(ids))
-	var miss []string
-	m.mu.RLock()
 	for _, id := range ids {
-		if c := m.cards[id]; c != nil {
-			out[id] = c
-		} else {
-			miss = append(miss, id)
-		}
-	}
-	m.mu.RUnlock()
-	if len(miss) > 0 {
-		found, err := m.fetch(ctx, miss)
-		if err != nil {
-			return nil, err
-		}
-		for id, s := range found {
+		if s := m.rm.published(id); s != nil {
 			out[id] = s.Card()
 		}
 	}
-	return out, nil
+	return out
 }
 
-// fetch loads startups by id in one query, public part only.
+// fetch returns copies of the startups with ids, public part only.
 func (m *Matcher) fetch(ctx context.Context, ids []string) (map[string]*domain.Startup, error) {
-	list, err := m.store.StartupsByIDs(ctx, ids)
+	list, err := m.rm.StartupsByIDs(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -410,30 +240,27 @@ func (m *Matcher) Feedback(ctx context.Context, actor domain.Actor, startupID, a
 		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
 			Fields: []domain.FieldError{{Field: "action", Message: "须为 interested、pass 或 save / must be interested, pass or save"}}}
 	}
-	s, err := m.store.StartupByID(ctx, startupID)
+	s, err := m.rm.StartupByID(ctx, startupID)
 	if err != nil {
 		return nil, err
 	}
 	if s.Status != domain.StatusPublished {
 		return nil, domain.ErrNotFound
 	}
-	m.mu.RLock()
-	before := m.feedback[actor.UserID][startupID]
+	before := m.rm.feedbackOf(actor.UserID)[startupID]
 	investorName := ""
-	if inv := m.investors[actor.UserID]; inv != nil {
+	if inv, err := m.rm.InvestorByOwner(ctx, actor.UserID); err == nil {
 		investorName = inv.Name
 	}
-	m.mu.RUnlock()
 	f := domain.Feedback{InvestorID: actor.UserID, StartupID: startupID, Action: action, At: m.now().UTC()}
 	if action == "" {
-		err = m.store.DeleteFeedback(ctx, actor.UserID, startupID)
+		err = m.rm.DeleteFeedback(ctx, actor.UserID, startupID)
 	} else {
-		err = m.store.SaveFeedback(ctx, f)
+		err = m.rm.SaveFeedback(ctx, f)
 	}
 	if err != nil {
 		return nil, err
 	}
-	m.remember(actor.UserID, startupID, action)
 	if action == domain.FeedbackInterested && before != domain.FeedbackInterested {
 		err := m.notify.Notify(ctx, s.OwnerID, domain.NoteInterest, map[string]any{"startupId": s.ID, "startupName": s.Name,
 			"investorUserId": actor.UserID, "investorName": investorName})
@@ -453,20 +280,6 @@ type InvestorItem struct {
 	Reasons  []domain.Reason  `json:"reasons"`
 }
 
-// InvestorByOwner returns userID's investor profile from memory, or a
-// not-found error. Startups use it on every read by an investor, which on
-// the embedded database would otherwise scan the investors table.
-func (m *Matcher) InvestorByOwner(_ context.Context, userID string) (*domain.Investor, error) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	inv := m.investors[userID]
-	if inv == nil {
-		return nil, domain.ErrNotFound
-	}
-	cp := *inv
-	return &cp, nil
-}
-
 // InterestedInvestor is an investor who marked a startup interested.
 type InterestedInvestor struct {
 	Investor *domain.Investor `json:"investor"`
@@ -480,26 +293,26 @@ func (m *Matcher) Interested(ctx context.Context, actor domain.Actor, startupID 
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
-	s, err := m.store.StartupByID(ctx, startupID)
+	s, err := m.rm.StartupByID(ctx, startupID)
 	if err != nil {
 		return nil, err
 	}
 	if !actor.Owns(s.OwnerID) {
 		return nil, domain.ErrNotFound // as for investor matches: no hint to others
 	}
-	fbs, err := m.store.FeedbackOn(ctx, startupID)
+	fbs, err := m.rm.FeedbackOn(ctx, startupID)
 	if err != nil {
 		return nil, err
 	}
 	out := []InterestedInvestor{}
-	m.mu.RLock()
 	for _, f := range fbs {
-		if inv := m.investors[f.InvestorID]; inv != nil && f.Action == domain.FeedbackInterested {
-			cp := *inv
-			out = append(out, InterestedInvestor{Investor: &cp, At: f.At})
+		if f.Action != domain.FeedbackInterested {
+			continue
+		}
+		if inv, err := m.rm.InvestorByOwner(ctx, f.InvestorID); err == nil {
+			out = append(out, InterestedInvestor{Investor: inv, At: f.At})
 		}
 	}
-	m.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
 	return out, nil
 }
@@ -515,7 +328,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 	}
 	var s *domain.Startup
 	if startupID == "" {
-		mine, _, err := m.store.ListStartups(ctx, domain.StartupFilter{OwnerID: actor.UserID}, domain.Page{Page: 1, PageSize: 1})
+		mine, _, err := m.rm.ListStartups(ctx, domain.StartupFilter{OwnerID: actor.UserID}, domain.Page{Page: 1, PageSize: 1})
 		if err != nil {
 			return nil, err
 		}
@@ -525,7 +338,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 		s = &mine[0]
 	} else {
 		var err error
-		if s, err = m.store.StartupByID(ctx, startupID); err != nil {
+		if s, err = m.rm.StartupByID(ctx, startupID); err != nil {
 			return nil, err
 		}
 		if !actor.Owns(s.OwnerID) {
@@ -534,17 +347,15 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 	}
 	f := features(s)
 	now := m.now()
-	m.mu.RLock()
-	items := make([]InvestorItem, 0, len(m.investors))
-	for _, inv := range m.investors {
+	investors := m.rm.investorList()
+	items := make([]InvestorItem, 0, len(investors))
+	for _, inv := range investors {
 		if verifiedOnly && !inv.Verified {
 			continue
 		}
 		mt := m.idx.Score(thesis(inv), f, now)
-		cp := *inv
-		items = append(items, InvestorItem{Investor: &cp, Score: round1(mt.Score), Reasons: m.reasons(mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan)})
+		items = append(items, InvestorItem{Investor: inv, Score: round1(mt.Score), Reasons: m.reasons(mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan)})
 	}
-	m.mu.RUnlock()
 	sort.Slice(items, func(i, j int) bool {
 		a, b := items[i], items[j]
 		if a.Score != b.Score {
@@ -561,13 +372,11 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 // InvestorsInSectors returns the user ids of the investors whose thesis
 // names any of sectors.
 func (m *Matcher) InvestorsInSectors(sectors []string) []string {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
 	var out []string
-	for uid, inv := range m.investors {
+	for _, inv := range m.rm.investorList() {
 		for _, s := range inv.Sectors {
 			if contains(sectors, s) {
-				out = append(out, uid)
+				out = append(out, inv.OwnerID)
 				break
 			}
 		}

@@ -22,12 +22,13 @@ func BenchmarkDealFlow(b *testing.B) {
 	tax, _ := taxonomy.Load("")
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	m, err := app.NewMatcher(db, tax, app.NewNotifier(db, nopPusher{}, log), log)
+	rm, err := app.NewReadModel(db, tax, log)
 	if err != nil {
 		b.Fatal(err)
 	}
-	startups := app.NewStartups(db, db, db, db, tax, m)
-	investors := app.NewInvestors(db, tax, m)
+	m := app.NewMatcher(rm, tax, app.NewNotifier(db, nopPusher{}, log), log)
+	startups := app.NewStartups(rm, rm, rm, tax)
+	investors := app.NewInvestors(rm, tax)
 	for i := 0; i < 300; i++ {
 		founder := domain.Actor{UserID: fmt.Sprint("f", i), Role: domain.RoleFounder}
 		sec := tax.Sectors[i%len(tax.Sectors)].Code

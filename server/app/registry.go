@@ -27,15 +27,14 @@ type RegistryStore interface {
 // Registry imports and exports a maker space's startup registry (创客企业库).
 // It is safe for concurrent use.
 type Registry struct {
-	store    RegistryStore
-	tax      *domain.Taxonomy
-	observer StartupObserver
-	now      func() time.Time
+	store RegistryStore
+	tax   *domain.Taxonomy
+	now   func() time.Time
 }
 
-// NewRegistry returns a Registry.
-func NewRegistry(store RegistryStore, tax *domain.Taxonomy, observer StartupObserver) *Registry {
-	return &Registry{store: store, tax: tax, observer: observer, now: time.Now}
+// NewRegistry returns a Registry (the platform's store is the ReadModel).
+func NewRegistry(store RegistryStore, tax *domain.Taxonomy) *Registry {
+	return &Registry{store: store, tax: tax, now: time.Now}
 }
 
 // maxImportRows bounds the startups of one import; sheet.DefaultLimits
@@ -344,7 +343,6 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 			if err := r.store.CreateStartup(ctx, s); err != nil {
 				return nil, err
 			}
-			r.observer.StartupChanged(s)
 			res.Created++
 		case "update":
 			s := existing[ir.Name]
@@ -356,7 +354,6 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 			if err := r.store.UpdateStartup(ctx, s, s.Version); err != nil {
 				return nil, err
 			}
-			r.observer.StartupChanged(s)
 			res.Updated++
 		case "facts":
 			// A founder's confirmed resident: the space states its facts, the founder keeps the profile.
@@ -366,7 +363,6 @@ func (r *Registry) Import(ctx context.Context, actor domain.Actor, spaceID strin
 			if err := r.store.UpdateStartup(ctx, s, s.Version); err != nil {
 				return nil, err
 			}
-			r.observer.StartupChanged(s)
 			res.Updated++
 		}
 	}

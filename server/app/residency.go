@@ -113,6 +113,5 @@ func (r *Registry) save(ctx context.Context, s, prev *domain.Startup) error {
 	if err := r.store.UpdateStartup(ctx, s, s.Version); err != nil {
 		return err
 	}
-	r.observer.StartupChanged(s)
 	return nil
 }

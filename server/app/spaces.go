@@ -26,18 +26,13 @@ type Spaces struct {
 	store    SpaceStore
 	startups ResidentLister
 	tax      *domain.Taxonomy
-	observer SpaceObserver
 	now      func() time.Time
 }
 
-// SpaceObserver hears of every saved maker space.
-type SpaceObserver interface {
-	SpaceChanged(s *domain.Space)
-}
-
-// NewSpaces returns a Spaces service.
-func NewSpaces(store SpaceStore, startups ResidentLister, tax *domain.Taxonomy, observer SpaceObserver) *Spaces {
-	return &Spaces{store: store, startups: startups, tax: tax, observer: observer, now: time.Now}
+// NewSpaces returns a Spaces service (the platform's store and startups are
+// the ReadModel).
+func NewSpaces(store SpaceStore, startups ResidentLister, tax *domain.Taxonomy) *Spaces {
+	return &Spaces{store: store, startups: startups, tax: tax, now: time.Now}
 }
 
 // SpaceInput is a create or partial update of a maker space. Verified may
@@ -93,6 +88,19 @@ func (svc *Spaces) Create(ctx context.Context, actor domain.Actor, in SpaceInput
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
+	s, err := svc.Prepare(actor, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.store.CreateSpace(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Prepare builds a new space managed by actor from in and checks it as
+// Create does, without storing it (the demo set's bulk load).
+func (svc *Spaces) Prepare(actor domain.Actor, in SpaceInput) (*domain.Space, error) {
 	if actor.Role != domain.RoleManager && !actor.IsAdmin() {
 		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有空间管理者可以创建众创空间 / only space managers create spaces")
 	}
@@ -101,10 +109,6 @@ func (svc *Spaces) Create(ctx context.Context, actor domain.Actor, in SpaceInput
 	if err := svc.apply(actor, s, in); err != nil {
 		return nil, err
 	}
-	if err := svc.store.CreateSpace(ctx, s); err != nil {
-		return nil, err
-	}
-	svc.observer.SpaceChanged(s)
 	return s, nil
 }
 
@@ -164,7 +168,6 @@ func (svc *Spaces) Update(ctx context.Context, actor domain.Actor, id string, in
 	if err := svc.store.UpdateSpace(ctx, s, s.Version); err != nil {
 		return nil, err
 	}
-	svc.observer.SpaceChanged(s)
 	return s, nil
 }
 

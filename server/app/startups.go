@@ -21,27 +21,12 @@ type StartupStore interface {
 // maxStartupsPerFounder bounds how many profiles one account may keep.
 const maxStartupsPerFounder = 20
 
-// StartupObserver hears of every saved change to a pitch profile, after
-// the database has it (the matching index, later the search index).
-type StartupObserver interface {
-	StartupChanged(s *domain.Startup)
-	StartupRemoved(id string)
-}
-
-// StartupLister lists startups matching a filter, a page at a time: the
-// store does, and a Catalog does for the published ones, from memory.
-type StartupLister interface {
-	ListStartups(ctx context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error)
-}
-
 // Startups manages pitch profiles. It is safe for concurrent use.
 type Startups struct {
 	store     StartupStore
-	published StartupLister // the public lists
 	investors InvestorReader
 	spaces    SpaceReader
 	tax       *domain.Taxonomy
-	observer  StartupObserver
 	now       func() time.Time
 }
 
@@ -55,10 +40,11 @@ type SpaceReader interface {
 	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
 }
 
-// NewStartups returns a Startups service; published answers the public
-// lists (the store itself, or a Catalog that observer keeps current).
-func NewStartups(store StartupStore, published StartupLister, investors InvestorReader, spaces SpaceReader, tax *domain.Taxonomy, observer StartupObserver) *Startups {
-	return &Startups{store: store, published: published, investors: investors, spaces: spaces, tax: tax, observer: observer, now: time.Now}
+// NewStartups returns a Startups service. The platform passes the
+// ReadModel as store, investors and spaces: it answers reads from memory and
+// carries every write to the database and on to its dependents.
+func NewStartups(store StartupStore, investors InvestorReader, spaces SpaceReader, tax *domain.Taxonomy) *Startups {
+	return &Startups{store: store, investors: investors, spaces: spaces, tax: tax, now: time.Now}
 }
 
 // StartupInput is a create or partial update of a pitch profile: nil fields
@@ -195,6 +181,24 @@ func (svc *Startups) Create(ctx context.Context, actor domain.Actor, in StartupI
 	if n >= maxStartupsPerFounder {
 		return nil, domain.CodedError(domain.KindConflict, "limit_reached", "每个账号最多 20 个项目 / at most 20 startups per account")
 	}
+	s, err := svc.Prepare(ctx, actor, in, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := svc.store.CreateStartup(ctx, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Prepare builds a new profile owned by actor from in and checks it as
+// Create does, without storing it; with publish it must also be fit to
+// publish, and comes back published. The demo set's bulk load builds its
+// profiles with it, so they obey the rules user input does.
+func (svc *Startups) Prepare(ctx context.Context, actor domain.Actor, in StartupInput, publish bool) (*domain.Startup, error) {
+	if actor.Role != domain.RoleFounder {
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有创业者可以创建项目 / only founders create startup profiles")
+	}
 	now := svc.now().UTC()
 	s := &domain.Startup{OwnerID: actor.UserID, Status: domain.StatusDraft, CreatedAt: now, UpdatedAt: now,
 		Team: []domain.TeamMember{}, Tags: []string{}, Links: []domain.Link{}}
@@ -202,10 +206,12 @@ func (svc *Startups) Create(ctx context.Context, actor domain.Actor, in StartupI
 	if err := svc.validate(ctx, s); err != nil {
 		return nil, err
 	}
-	if err := svc.store.CreateStartup(ctx, s); err != nil {
-		return nil, err
+	if publish {
+		if err := checkPublishable(s); err != nil {
+			return nil, err
+		}
+		s.Status, s.PublishedAt = domain.StatusPublished, &now
 	}
-	svc.observer.StartupChanged(s)
 	return s, nil
 }
 
@@ -304,7 +310,6 @@ func (svc *Startups) Update(ctx context.Context, actor domain.Actor, id string, 
 	if err := svc.store.UpdateStartup(ctx, s, s.Version); err != nil {
 		return nil, err
 	}
-	svc.observer.StartupChanged(s)
 	return s, nil
 }
 
@@ -330,7 +335,6 @@ func (svc *Startups) SetPublished(ctx context.Context, actor domain.Actor, id st
 	if err := svc.store.UpdateStartup(ctx, s, s.Version); err != nil {
 		return nil, err
 	}
-	svc.observer.StartupChanged(s)
 	return s, nil
 }
 
@@ -339,11 +343,7 @@ func (svc *Startups) Delete(ctx context.Context, actor domain.Actor, id string) 
 	if _, err := svc.owned(ctx, actor, id); err != nil {
 		return err
 	}
-	if err := svc.store.DeleteStartup(ctx, id); err != nil {
-		return err
-	}
-	svc.observer.StartupRemoved(id)
-	return nil
+	return svc.store.DeleteStartup(ctx, id)
 }
 
 // StartupQuery is a list request. Mine lists the caller's own profiles,
@@ -359,17 +359,15 @@ type StartupQuery struct {
 func (svc *Startups) List(ctx context.Context, actor domain.Actor, q StartupQuery) (*domain.List[domain.Startup], error) {
 	f := q.StartupFilter
 	f.OwnerID = ""
-	lister := svc.published
 	if q.Mine {
 		if actor.Anonymous() {
 			return nil, domain.ErrUnauthorized
 		}
-		f.OwnerID = actor.UserID
-		lister = svc.store // drafts too
+		f.OwnerID = actor.UserID // drafts too
 	} else {
 		f.Status = domain.StatusPublished
 	}
-	items, total, err := lister.ListStartups(ctx, f, q.Page)
+	items, total, err := svc.store.ListStartups(ctx, f, q.Page)
 	if err != nil {
 		return nil, err
 	}

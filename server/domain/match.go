@@ -82,12 +82,40 @@ func (s *Startup) Card() *StartupCard {
 		Tags: s.Tags, UpdatedAt: s.UpdatedAt, PublishedAt: s.PublishedAt}
 }
 
-// OutboxEntry marks a profile whose search-index entry must be brought in
-// line with the database.
+// ChangeKind says what changed in a stored change. The kinds written to
+// the outbox are those a durable consumer (the search index, match alerts)
+// must not miss; the others only move the in-memory read model, which is
+// rebuilt from the database at every start.
+type ChangeKind string
+
+// Change kinds.
+const (
+	// Outbox kinds: a profile's record changed or was deleted.
+	ChangeStartup  ChangeKind = "startup"
+	ChangeInvestor ChangeKind = "investor"
+	ChangeSpace    ChangeKind = "space"
+	// ChangeMatchAlert: a startup was newly published or moved to another
+	// sector or stage, and the investors it fits must hear of it once the
+	// write that gives it Version has landed.
+	ChangeMatchAlert ChangeKind = "match-alert"
+
+	// Read-model kinds (memory only): the records the figures count.
+	ChangeFeedback   ChangeKind = "feedback"
+	ChangeRoadshow   ChangeKind = "roadshow"
+	ChangeIntro      ChangeKind = "intro"
+	ChangePipeline   ChangeKind = "pipeline"
+	ChangeAttendance ChangeKind = "attendance"
+)
+
+// OutboxEntry is one change waiting for the dispatcher: a mark written to
+// the database before (and after) the write it announces.
 type OutboxEntry struct {
-	ID    string    `bson:"_id"` // kind:docID
-	Kind  string    `bson:"kind"`
-	DocID string    `bson:"docId"`
-	Seq   int64     `bson:"seq"`
-	At    time.Time `bson:"at"`
+	ID    string     `bson:"_id"` // kind:docID
+	Kind  ChangeKind `bson:"kind"`
+	DocID string     `bson:"docId"`
+	// Version is, for a match alert, the version the announced write gives
+	// the startup: the alert waits until the stored startup has it.
+	Version int       `bson:"version,omitempty"`
+	Seq     int64     `bson:"seq"`
+	At      time.Time `bson:"at"`
 }

@@ -32,6 +32,8 @@ type env struct {
 	db        *mongo.DB
 	engine    *search.Bleve
 	indexer   *app.Indexer
+	changes   *app.Dispatcher
+	readModel *app.ReadModel
 	roadshows *app.Roadshows
 	digests   *app.Digests
 	history   *app.History
@@ -67,54 +69,53 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	}
 	notes := realtime.NewNotifications(db)
 	notifier := app.NewNotifier(db, notes, log)
-	matcher, err := app.NewMatcher(db, tax, notifier, log)
+	rm, err := app.NewReadModel(db, tax, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	catalog := app.NewCatalog()
-	if err := catalog.Load(t.Context(), db); err != nil {
+	if err := rm.Load(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if err := matcher.Load(t.Context(), catalog); err != nil {
-		t.Fatal(err)
-	}
+	matcher := app.NewMatcher(rm, tax, notifier, log)
 	engine, err := search.OpenBleve(filepath.Join(t.TempDir(), "search"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = engine.Close() })
-	indexer := app.NewIndexer(db, engine, tax, log)
+	indexer := app.NewIndexer(rm, engine, tax, log)
+	changes := app.NewDispatcher(db, rm, indexer, matcher, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	go func() { indexer.Run(ctx); close(done) }()
+	go func() { changes.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	if cfg.Ready == nil {
 		cfg.Ready = map[string]httpapi.Pinger{"database": db, "search": indexer}
 	}
-	hub := realtime.NewHub(db, matcher, notifier, realtime.NewLocalBroker(), log)
-	roadshows := app.NewRoadshows(db, hub, notifier, matcher, log)
+	hub := realtime.NewHub(rm, matcher, notifier, realtime.NewLocalBroker(), log)
+	roadshows := app.NewRoadshows(rm, hub, notifier, matcher, log)
 	t.Cleanup(hub.Close)
-	stats := app.NewStats(db, targets, tax)
+	stats := app.NewStats(rm, targets, tax)
 	history := app.NewHistory(stats, db, shanghai)
-	e := &env{t: t, db: db, engine: engine, indexer: indexer, roadshows: roadshows, digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
-		Accounts:      accounts,
-		Startups:      app.NewStartups(db, catalog, matcher, db, tax, app.StartupObservers{matcher, indexer, catalog}),
-		Investors:     app.NewInvestors(db, tax, app.InvestorObservers{matcher, indexer}),
-		Spaces:        app.NewSpaces(db, catalog, tax, indexer),
-		Matcher:       matcher,
-		Search:        indexer,
-		Roadshows:     roadshows,
-		Hub:           hub,
-		Tickets:       realtime.NewTickets(),
-		Notifier:      notifier,
-		Notifications: notes,
-		Intros:        app.NewIntros(db, matcher, notifier),
-		Decks:         app.NewDecks(db, matcher, notifier),
-		Stats:         stats,
-		History:       history,
-		Registry:      app.NewRegistry(db, tax, app.StartupObservers{matcher, indexer, catalog}),
-		Taxonomy:      tax,
-	}, cfg, log)}
+	e := &env{t: t, db: db, engine: engine, indexer: indexer, changes: changes, readModel: rm, roadshows: roadshows,
+		digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
+			Accounts:      accounts,
+			Startups:      app.NewStartups(rm, rm, rm, tax),
+			Investors:     app.NewInvestors(rm, tax),
+			Spaces:        app.NewSpaces(rm, rm, tax),
+			Matcher:       matcher,
+			Search:        indexer,
+			Roadshows:     roadshows,
+			Hub:           hub,
+			Tickets:       realtime.NewTickets(),
+			Notifier:      notifier,
+			Notifications: notes,
+			Intros:        app.NewIntros(rm, rm, notifier),
+			Decks:         app.NewDecks(db, rm, notifier),
+			Stats:         stats,
+			History:       history,
+			Registry:      app.NewRegistry(rm, tax),
+			Taxonomy:      tax,
+		}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-passphrase", "管理员"); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	json "github.com/goccy/go-json"
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -22,33 +21,12 @@ func (s *Server) dealflow(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	// A client that sends Cache-Control: no-cache gets a freshly computed
-	// ranking; everyone else may get the cached one, which is identical
-	// until the matcher's version moves.
-	a := actor(c)
-	key := a.UserID + "?" + string(c.Request().URI().QueryString())
-	version := s.svc.Matcher.Version()
-	if c.Get(fiber.HeaderCacheControl) != "no-cache" {
-		if body, ok := s.dealCache.get(key, version); ok {
-			c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-			c.Set("X-Cache", "hit")
-			return c.Send(body)
-		}
-	}
-	list, err := s.svc.Matcher.DealFlow(c.UserContext(), a, q)
+	// Ranked from the read model on every call: nothing to go stale.
+	list, err := s.svc.Matcher.DealFlow(c.UserContext(), actor(c), q)
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(list)
-	if err != nil {
-		return err
-	}
-	if !a.Anonymous() {
-		s.dealCache.put(key, version, body)
-	}
-	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	c.Set("X-Cache", "miss")
-	return c.Send(body)
+	return c.JSON(list)
 }
 
 func (s *Server) feedback(c *fiber.Ctx) error {

@@ -22,7 +22,7 @@ func (e *env) eventually(t *testing.T, path string, check func(resp) bool) resp 
 		if time.Now().After(deadline) {
 			t.Fatalf("GET %s never satisfied the check; last answer %d %s", path, r.Status, r.Raw)
 		}
-		e.indexer.Kick()
+		e.changes.Kick()
 		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -79,14 +79,9 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	metrics *metrics
-	// dealCache holds encoded deal-flow pages; see respCache.
-	dealCache *respCache
 	// signins limits failed sign-ins per account.
 	signins *accountLimiter
 }
-
-// dealCacheSize bounds the cached deal-flow pages (about 15 KB each).
-const dealCacheSize = 5000
 
 // New returns a Server with every route mounted.
 func New(svc Services, cfg Config, log *slog.Logger) *Server {
@@ -102,7 +97,7 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.AccountWindow == 0 {
 		cfg.AccountWindow = 15 * time.Minute
 	}
-	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(), dealCache: newRespCache(dealCacheSize),
+	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(),
 		signins: newAccountLimiter(cfg.AccountLimit, cfg.AccountWindow)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "yuechuang",

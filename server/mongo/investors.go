@@ -44,7 +44,7 @@ func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	} else if err != nil {
 		return err
 	}
-	if err := d.markDirty(ctx, "investor", inv.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeInvestor, inv.ID); err != nil {
 		return err
 	}
 	_, err = d.db.Collection(colInvestors).InsertOne(ctx, inv)
@@ -55,7 +55,7 @@ func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	if err != nil {
 		return err
 	}
-	return d.markDirty(ctx, "investor", inv.ID)
+	return d.markDirty(ctx, domain.ChangeInvestor, inv.ID)
 }
 
 // InvestorByID returns the investor with id.
@@ -83,7 +83,7 @@ func (d *DB) InvestorByOwner(ctx context.Context, userID string) (*domain.Invest
 
 // UpdateInvestor stores inv if the stored copy still has version prev.
 func (d *DB) UpdateInvestor(ctx context.Context, inv *domain.Investor, prev int) error {
-	if err := d.markDirty(ctx, "investor", inv.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeInvestor, inv.ID); err != nil {
 		return err
 	}
 	inv.Version = prev + 1
@@ -91,7 +91,7 @@ func (d *DB) UpdateInvestor(ctx context.Context, inv *domain.Investor, prev int)
 		inv.Version = prev
 		return err
 	}
-	return d.markDirty(ctx, "investor", inv.ID)
+	return d.markDirty(ctx, domain.ChangeInvestor, inv.ID)
 }
 
 // ListInvestors returns one page of investors matching f. Sector, stage and

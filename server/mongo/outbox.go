@@ -11,24 +11,32 @@ import (
 
 const colOutbox = "search_outbox"
 
-// markDirty records that the search index must be brought in line with a
-// profile. Every profile write is wrapped in two marks:
+// markDirty records that the change of a profile must be dispatched (to
+// the read model, the search index). Every profile write is wrapped in two
+// marks:
 //
 //   - one before, so that a crash between the write and anything after it
 //     leaves a mark (for a profile that may not have changed: harmless, the
-//     indexer re-reads it) rather than a changed profile without one;
-//   - one after, with a new sequence number, so that an indexer that read
+//     dispatcher re-reads it) rather than a changed profile without one;
+//   - one after, with a new sequence number, so that a dispatcher that read
 //     the profile before the write landed cannot clear the only mark.
 //
-// The indexer also keeps each mark until it is older than the longest a
+// The dispatcher also keeps each mark until it is older than the longest a
 // write can take (app.indexGrace) and applies it once more then, which
 // covers a crash between the write and the second mark.
-func (d *DB) markDirty(ctx context.Context, kind, id string) error {
-	defer d.locks.lock(colOutbox + kind + ":" + id)()
-	e := domain.OutboxEntry{ID: kind + ":" + id, Kind: kind, DocID: id,
-		Seq: time.Now().UnixNano()<<8 | d.outboxSeq.Add(1)&0xff, At: time.Now().UTC()}
+func (d *DB) markDirty(ctx context.Context, kind domain.ChangeKind, id string) error {
+	return d.MarkChange(ctx, domain.OutboxEntry{Kind: kind, DocID: id})
+}
+
+// MarkChange stores e in the outbox (keyed by kind and document, so a newer
+// mark of the same change replaces an older one), with a fresh sequence
+// number and time. Callers write it before the change it announces.
+func (d *DB) MarkChange(ctx context.Context, e domain.OutboxEntry) error {
+	e.ID = string(e.Kind) + ":" + e.DocID
+	defer d.locks.lock(colOutbox + e.ID)()
+	e.Seq, e.At = time.Now().UnixNano()<<8|d.outboxSeq.Add(1)&0xff, time.Now().UTC()
 	_, err := d.db.Collection(colOutbox).ReplaceOne(ctx, bson.D{{Key: "_id", Value: e.ID}}, e, options.Replace().SetUpsert(true))
-	return mapErr("mark for search", err)
+	return mapErr("mark change", err)
 }
 
 // PendingOutbox returns up to limit profiles waiting for the search index.

@@ -10,13 +10,13 @@ import (
 // CreateSpace inserts s, assigning its ID and version 1.
 func (d *DB) CreateSpace(ctx context.Context, s *domain.Space) error {
 	s.ID, s.Version = NewID(), 1
-	if err := d.markDirty(ctx, "space", s.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeSpace, s.ID); err != nil {
 		return err
 	}
 	if _, err := d.db.Collection(colSpaces).InsertOne(ctx, s); err != nil {
 		return mapErr("create space", err)
 	}
-	return d.markDirty(ctx, "space", s.ID)
+	return d.markDirty(ctx, domain.ChangeSpace, s.ID)
 }
 
 // SpaceByID returns the space with id.
@@ -30,7 +30,7 @@ func (d *DB) SpaceByID(ctx context.Context, id string) (*domain.Space, error) {
 
 // UpdateSpace stores s if the stored copy still has version prev.
 func (d *DB) UpdateSpace(ctx context.Context, s *domain.Space, prev int) error {
-	if err := d.markDirty(ctx, "space", s.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeSpace, s.ID); err != nil {
 		return err
 	}
 	s.Version = prev + 1
@@ -38,7 +38,7 @@ func (d *DB) UpdateSpace(ctx context.Context, s *domain.Space, prev int) error {
 		s.Version = prev
 		return err
 	}
-	return d.markDirty(ctx, "space", s.ID)
+	return d.markDirty(ctx, domain.ChangeSpace, s.ID)
 }
 
 // ListSpaces returns one page of spaces matching f.

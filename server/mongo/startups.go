@@ -15,13 +15,13 @@ func (d *DB) CreateStartup(ctx context.Context, s *domain.Startup) error {
 	if err := d.listAdd(ctx, listOwnStartups, s.OwnerID, s.ID); err != nil {
 		return err
 	}
-	if err := d.markDirty(ctx, "startup", s.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeStartup, s.ID); err != nil {
 		return err
 	}
 	if _, err := d.db.Collection(colStartups).InsertOne(ctx, s); err != nil {
 		return mapErr("create startup", err)
 	}
-	return d.markDirty(ctx, "startup", s.ID)
+	return d.markDirty(ctx, domain.ChangeStartup, s.ID)
 }
 
 // StartupByID returns the startup with id.
@@ -36,7 +36,7 @@ func (d *DB) StartupByID(ctx context.Context, id string) (*domain.Startup, error
 // UpdateStartup stores s if the stored copy still has version prev, and
 // bumps s.Version.
 func (d *DB) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) error {
-	if err := d.markDirty(ctx, "startup", s.ID); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeStartup, s.ID); err != nil {
 		return err
 	}
 	s.Version = prev + 1
@@ -44,7 +44,7 @@ func (d *DB) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) err
 		s.Version = prev
 		return err
 	}
-	return d.markDirty(ctx, "startup", s.ID)
+	return d.markDirty(ctx, domain.ChangeStartup, s.ID)
 }
 
 // DeleteStartup deletes the startup with id.
@@ -53,7 +53,7 @@ func (d *DB) DeleteStartup(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := d.markDirty(ctx, "startup", id); err != nil {
+	if err := d.markDirty(ctx, domain.ChangeStartup, id); err != nil {
 		return err
 	}
 	res, err := d.db.Collection(colStartups).DeleteOne(ctx, bson.D{{Key: "_id", Value: id}})
@@ -66,7 +66,7 @@ func (d *DB) DeleteStartup(ctx context.Context, id string) error {
 	if err := d.listRemove(ctx, listOwnStartups, s.OwnerID, id); err != nil {
 		return err
 	}
-	return d.markDirty(ctx, "startup", id)
+	return d.markDirty(ctx, domain.ChangeStartup, id)
 }
 
 // ListStartups returns one page of startups matching f, newest first. With

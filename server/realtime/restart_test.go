@@ -92,10 +92,11 @@ func newRoomFixture(t *testing.T, title string) roomFixture {
 	f := roomFixture{db: mongotest.Open(t), log: slog.New(slog.DiscardHandler)}
 	tax, _ := taxonomy.Load("")
 	f.notifier = app.NewNotifier(f.db, realtime.NewNotifications(f.db), f.log)
-	var err error
-	if f.matcher, err = app.NewMatcher(f.db, tax, f.notifier, f.log); err != nil {
+	rm, err := app.NewReadModel(f.db, tax, f.log)
+	if err != nil {
 		t.Fatal(err)
 	}
+	f.matcher = app.NewMatcher(rm, tax, f.notifier, f.log)
 	host, viewer := mongo.NewID(), mongo.NewID()
 	f.rs = &domain.Roadshow{OwnerID: host, Title: title, Visibility: domain.VisibilityPublic, Status: domain.RoadshowLive,
 		Slots: []domain.Slot{{StartupID: mongo.NewID(), Minutes: 5, StartupName: "甲"}}, StartsAt: time.Now()}

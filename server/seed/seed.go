@@ -1,7 +1,10 @@
 // Package seed loads the demo data set: a realistic Shaoxing program with a
 // few hundred startups, about a hundred investors, twenty maker spaces and
-// one sign-in account per role. Profiles go through the app services, so the
-// demo data obeys the same validation as user input.
+// one sign-in account per role. Profiles are built and checked by the app
+// services (Prepare), so the demo data obeys the same validation as user
+// input, and stored in bulk, a batch per collection. Ids are derived from
+// the seeded random sequence's order, so a load interrupted at any point
+// and run again writes the same records and completes the set.
 package seed
 
 import (
@@ -19,14 +22,18 @@ import (
 // is for trying the platform out; production runs with SEED_DEMO=false.
 const DemoPassword = "yuechuang2026"
 
-// UserCreator creates accounts.
-type UserCreator interface {
-	CreateUser(ctx context.Context, u *domain.User) error
+// Store writes the demo set in bulk; records already stored are kept.
+type Store interface {
+	InsertUsers(ctx context.Context, us []*domain.User) error
+	InsertSpaces(ctx context.Context, sps []*domain.Space) error
+	InsertInvestors(ctx context.Context, invs []*domain.Investor) error
+	InsertStartups(ctx context.Context, ss []*domain.Startup) error
+	ListRoadshows(ctx context.Context, spaceID, status string, p domain.Page) ([]domain.Roadshow, int, error)
 }
 
-// Deps are what the seeder writes through.
+// Deps are what the seeder builds with and writes through.
 type Deps struct {
-	Users     UserCreator
+	Store     Store
 	Hasher    *auth.Hasher
 	Startups  *app.Startups
 	Investors *app.Investors
@@ -35,10 +42,19 @@ type Deps struct {
 	Decks     *app.Decks
 	Registry  *app.Registry // spaces confirm their residents
 	Taxonomy  *domain.Taxonomy
+	// AfterStep, when set, is called after each step is stored (spaces,
+	// investors, startups, users, roadshow1, roadshow2, roadshows); the
+	// crash tests use it.
+	AfterStep func(step string)
 }
 
-// Sizes says how much to generate.
-type Sizes struct{ Startups, Investors, Spaces int }
+// Sizes says how much to generate. PublishShare is the share of the
+// startups published (zero: nine in ten, as in the demo set); the scale
+// benchmark uses the generator at a city's size.
+type Sizes struct {
+	Startups, Investors, Spaces int
+	PublishShare                float64
+}
 
 // DefaultSizes is the demo set's size.
 var DefaultSizes = Sizes{Startups: 300, Investors: 100, Spaces: 20}
@@ -56,12 +72,30 @@ type seeder struct {
 	admin      domain.Actor
 	n          int
 	spaceOwner map[string]string // space id → its manager
+	ids        int
+	users      []*domain.User
+	hash       string // the demo password's, computed once
+}
+
+// id returns the next demo id: 24 hex digits, unlike any ObjectID made
+// after 2015, in the same order on every run.
+func (s *seeder) id() string {
+	s.ids++
+	return fmt.Sprintf("de30%020x", s.ids)
 }
 
 // Demo writes the demo set and returns the sign-in accounts. The same seed
 // always gives the same data.
 func Demo(ctx context.Context, d Deps, sz Sizes) ([]Account, error) {
+	if d.AfterStep == nil {
+		d.AfterStep = func(string) {}
+	}
 	s := &seeder{Deps: d, rnd: rand.New(rand.NewPCG(2026, 4))}
+	h, err := s.Hasher.Hash(DemoPassword)
+	if err != nil {
+		return nil, err
+	}
+	s.hash = h
 	accounts := []Account{}
 	login := map[domain.Role]*domain.User{}
 	for _, r := range []domain.Role{domain.RoleAdmin, domain.RoleFounder, domain.RoleInvestor, domain.RoleManager} {
@@ -73,22 +107,29 @@ func Demo(ctx context.Context, d Deps, sz Sizes) ([]Account, error) {
 		login[r] = u
 		accounts = append(accounts, Account{Role: r, Email: email, Password: DemoPassword})
 	}
-	s.admin = domain.Actor{UserID: login[domain.RoleAdmin].ID, Role: domain.RoleAdmin}
 
 	spaces, err := s.spaces(ctx, sz.Spaces, login[domain.RoleManager])
 	if err != nil {
 		return nil, fmt.Errorf("seed spaces: %w", err)
 	}
+	s.AfterStep("spaces")
 	if err := s.investors(ctx, sz.Investors, login[domain.RoleInvestor]); err != nil {
 		return nil, fmt.Errorf("seed investors: %w", err)
 	}
-	published, err := s.startups(ctx, sz.Startups, spaces, login[domain.RoleFounder])
+	s.AfterStep("investors")
+	published, err := s.startups(ctx, sz, spaces, login[domain.RoleFounder])
 	if err != nil {
 		return nil, fmt.Errorf("seed startups: %w", err)
 	}
+	s.AfterStep("startups")
+	if err := s.Store.InsertUsers(ctx, s.users); err != nil {
+		return nil, fmt.Errorf("seed users: %w", err)
+	}
+	s.AfterStep("users")
 	if err := s.roadshows(ctx, login[domain.RoleManager], spaces, published); err != nil {
 		return nil, fmt.Errorf("seed roadshows: %w", err)
 	}
+	s.AfterStep("roadshows")
 	return accounts, nil
 }
 
@@ -100,6 +141,15 @@ func (s *seeder) roadshows(ctx context.Context, manager *domain.User, spaces []*
 	}
 	host := domain.Actor{UserID: manager.ID, Role: domain.RoleManager}
 	day := time.Now().Truncate(time.Hour)
+	// A load run again keeps the roadshows the first run created.
+	have := map[string]bool{}
+	existing, _, err := s.Store.ListRoadshows(ctx, spaces[0].ID, "", domain.Page{Page: 1, PageSize: domain.MaxPageSize})
+	if err != nil {
+		return err
+	}
+	for _, r := range existing {
+		have[r.Title] = true
+	}
 	for i, rs := range []struct {
 		title, visibility string
 		at                time.Time
@@ -107,6 +157,9 @@ func (s *seeder) roadshows(ctx context.Context, manager *domain.User, spaces []*
 		{"越创汇·集成电路与智能制造专场路演", domain.VisibilityPublic, day.Add(26 * time.Hour)},
 		{"鉴湖创投夜·生物医药与新材料专场", domain.VisibilityRegistered, day.Add(7*24*time.Hour + 11*time.Hour)},
 	} {
+		if have[rs.title] {
+			continue
+		}
 		var slots []domain.Slot
 		for j, st := range published[i*3 : i*3+3] {
 			slots = append(slots, domain.Slot{StartupID: st.ID, Minutes: 10 + s.rnd.IntN(3)*5})
@@ -135,6 +188,7 @@ func (s *seeder) roadshows(ctx context.Context, manager *domain.User, spaces []*
 				return fmt.Errorf("demo consent: %w", err)
 			}
 		}
+		s.AfterStep(fmt.Sprint("roadshow", i+1))
 	}
 	return nil
 }
@@ -146,23 +200,18 @@ func demoName(r domain.Role) string {
 	}[r]
 }
 
-// user creates an account; generated owners get no password and cannot sign in.
-func (s *seeder) user(ctx context.Context, r domain.Role, email, name string, canLogin bool) (*domain.User, error) {
-	u := &domain.User{Email: email, Role: r, Name: name, CreatedAt: time.Now().UTC()}
+// user plans an account, stored with the others; generated owners get no
+// password and cannot sign in.
+func (s *seeder) user(_ context.Context, r domain.Role, email, name string, canLogin bool) (*domain.User, error) {
+	u := &domain.User{ID: s.id(), Email: email, Role: r, Name: name, CreatedAt: time.Now().UTC()}
 	if canLogin {
 		// The demo accounts obey the password policy like everyone else's.
 		if code := auth.CheckPassword(DemoPassword, email); code != "" {
 			return nil, fmt.Errorf("seed user %s: demo password refused by the policy: %s", email, code)
 		}
-		h, err := s.Hasher.Hash(DemoPassword)
-		if err != nil {
-			return nil, err
-		}
-		u.PasswordHash = h
+		u.PasswordHash = s.hash
 	}
-	if err := s.Users.CreateUser(ctx, u); err != nil {
-		return nil, fmt.Errorf("seed user %s: %w", email, err)
-	}
+	s.users = append(s.users, u)
 	return u, nil
 }
 
@@ -209,22 +258,18 @@ func (s *seeder) spaces(ctx context.Context, n int, manager *domain.User) ([]*do
 			Address:     ptr(fmt.Sprintf("绍兴市%s创业大道%d号", s.districtZh(district), 10+i*7)),
 			Description: ptr("面向" + s.districtZh(district) + "创业者提供办公空间、创业辅导、投融资对接和技术服务。"),
 		}
-		sp, err := s.Spaces.Create(ctx, actor, in)
+		sp, err := s.Spaces.Prepare(actor, in)
 		if err != nil {
 			return nil, err
 		}
-		if i%4 != 3 {
-			if sp, err = s.Spaces.Update(ctx, s.admin, sp.ID, app.SpaceInput{Verified: ptr(true)}); err != nil {
-				return nil, err
-			}
-		}
+		sp.ID, sp.Verified = s.id(), i%4 != 3
 		out = append(out, sp)
 		if s.spaceOwner == nil {
 			s.spaceOwner = map[string]string{}
 		}
 		s.spaceOwner[sp.ID] = sp.OwnerID
 	}
-	return out, nil
+	return out, s.Store.InsertSpaces(ctx, out)
 }
 
 func (s *seeder) districtZh(code string) string {
@@ -249,6 +294,7 @@ func (s *seeder) sectorsOfFamily(family string) []string {
 
 func (s *seeder) investors(ctx context.Context, n int, demo *domain.User) error {
 	stages := domain.StageCodes()
+	var out []*domain.Investor
 	for i := 0; i < n; i++ {
 		actor := domain.Actor{UserID: demo.ID, Role: domain.RoleInvestor}
 		if i > 0 {
@@ -291,17 +337,14 @@ func (s *seeder) investors(ctx context.Context, n int, demo *domain.User) error 
 		} else {
 			in.Title = ptr("投资总监")
 		}
-		inv, err := s.Investors.Create(ctx, actor, in)
+		inv, err := s.Investors.Prepare(actor, in)
 		if err != nil {
 			return err
 		}
-		if i == 0 || s.rnd.Float64() < 0.6 {
-			if _, err := s.Investors.Update(ctx, s.admin, inv.ID, app.InvestorInput{Verified: ptr(true)}); err != nil {
-				return err
-			}
-		}
+		inv.ID, inv.Verified = s.id(), i == 0 || s.rnd.Float64() < 0.6
+		out = append(out, inv)
 	}
-	return nil
+	return s.Store.InsertInvestors(ctx, out)
 }
 
 func (s *seeder) sectorZh(code string) string {
@@ -330,21 +373,13 @@ func (s *seeder) stageIndex() int {
 	return 0
 }
 
-// startupPlan is one demo startup to write: drawn in order from the seeded
-// random source, written by several workers at once.
-type startupPlan struct {
-	actor   domain.Actor
-	in      app.StartupInput
-	publish bool
-	confirm bool // its space confirms the residency it asked for
-}
-
-// seedWorkers write demo startups at once: the embedded database spends its
-// time decoding documents, which two cores share.
-const seedWorkers = 3
-
-func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, demo *domain.User) ([]*domain.Startup, error) {
-	plans := make([]startupPlan, n)
+func (s *seeder) startups(ctx context.Context, sz Sizes, spaces []*domain.Space, demo *domain.User) ([]*domain.Startup, error) {
+	n := sz.Startups
+	share := sz.PublishShare
+	if share == 0 {
+		share = 0.9
+	}
+	plans := make([]*domain.Startup, n)
 	stages := domain.StageCodes()
 	year := time.Now().Year()
 	for i := 0; i < n; i++ {
@@ -402,66 +437,29 @@ func (s *seeder) startups(ctx context.Context, n int, spaces []*domain.Space, de
 			in.HighTech = ptr(si >= 3 && s.rnd.Float64() < 0.4 || s.rnd.Float64() < 0.08)
 			in.Graduated = ptr(s.rnd.Float64() < 0.1)
 		}
-		plans[i] = startupPlan{actor: actor, in: in, publish: i != 1 && (i < 2 || s.rnd.Float64() < 0.9), confirm: spaceID != "" && i%10 != 7}
+		st, err := s.Startups.Prepare(ctx, actor, in, i != 1 && (i < 2 || s.rnd.Float64() < share))
+		if err != nil {
+			return nil, fmt.Errorf("startup %d: %w", i, err)
+		}
+		st.ID = s.id()
+		if st.SpaceID != "" {
+			// Residency is two-sided: the founder asked, and the space
+			// confirmed all but a few, which still wait for its answer.
+			st.Residency = domain.ResidencyRequested
+			if i%10 != 7 {
+				st.Residency = domain.ResidencyConfirmed
+			}
+		}
+		plans[i] = st
 	}
-	written, err := s.writeStartups(ctx, plans)
-	if err != nil {
+	if err := s.Store.InsertStartups(ctx, plans); err != nil {
 		return nil, err
 	}
 	var published []*domain.Startup
-	for _, st := range written {
-		if st != nil && st.SpaceID != "" && (st.SpaceID == spaces[0].ID || len(published) < 6) {
+	for _, st := range plans {
+		if st.Status == domain.StatusPublished && st.SpaceID != "" && (st.SpaceID == spaces[0].ID || len(published) < 6) {
 			published = append(published, st)
 		}
 	}
 	return published, nil
-}
-
-// writeStartups creates (and publishes) the planned startups with
-// seedWorkers at once; it returns the published ones by plan index.
-func (s *seeder) writeStartups(ctx context.Context, plans []startupPlan) ([]*domain.Startup, error) {
-	out := make([]*domain.Startup, len(plans))
-	next := make(chan int)
-	errs := make(chan error, seedWorkers)
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	for w := 0; w < seedWorkers; w++ {
-		go func() {
-			for i := range next {
-				p := plans[i]
-				st, err := s.Startups.Create(ctx, p.actor, p.in)
-				if err == nil && p.publish {
-					st, err = s.Startups.SetPublished(ctx, p.actor, st.ID, true)
-					out[i] = st
-				}
-				if err == nil && p.confirm && s.Registry != nil {
-					// Residency is two-sided: the founder asked, the space confirms.
-					manager := domain.Actor{UserID: s.spaceOwner[st.SpaceID], Role: domain.RoleManager}
-					_, err = s.Registry.AnswerResident(ctx, manager, st.SpaceID, st.ID, true)
-				}
-				if err != nil {
-					errs <- fmt.Errorf("startup %d: %w", i, err)
-					cancel()
-					return
-				}
-			}
-			errs <- nil
-		}()
-	}
-feed:
-	for i := range plans {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	var first error
-	for w := 0; w < seedWorkers; w++ {
-		if err := <-errs; err != nil && first == nil {
-			first = err
-		}
-	}
-	return out, first
 }

@@ -1,0 +1,447 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/seed"
+	"github.com/yuechuang/yuechuang/server/taxonomy"
+)
+
+// jwtSecret is given to the server so that the benchmark can sign access
+// tokens for the many users it acts as, without an argon2 sign-in each.
+const jwtSecret = "scalebench-signing-key-0123456789abcdef"
+
+// server is a running platform process.
+type server struct {
+	cmd   *exec.Cmd
+	base  string
+	start time.Duration // from exec to /readyz 200
+}
+
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// startServer runs bin on dataDir and waits until /readyz says 200.
+func startServer(ctx context.Context, bin, dataDir string, env ...string) (*server, error) {
+	addr, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+dataDir, "JWT_SECRET="+jwtSecret, "LOGIN_RATE_LIMIT=1000000", "LOG_LEVEL=warn")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stderr = os.Stderr
+	began := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	for time.Since(began) < 10*time.Minute {
+		if res, err := http.Get(s.base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				s.start = time.Since(began)
+				return s, nil
+			}
+		}
+		if cmd.ProcessState != nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.stop()
+	return nil, fmt.Errorf("%s never became ready", bin)
+}
+
+// rss returns the process's resident and peak resident memory in MiB.
+func (s *server) rss() (cur, peak float64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			switch f[0] {
+			case "VmRSS:":
+				cur = kb / 1024
+			case "VmHWM:":
+				peak = kb / 1024
+			}
+		}
+	}
+	return cur, peak
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// client calls the API and times each call.
+type client struct {
+	base   string
+	http   *http.Client
+	signer *auth.Signer
+}
+
+type person struct{ id, role string }
+
+func (c *client) token(p person) string {
+	t, err := c.signer.Sign(auth.Claims{UserID: p.id, Role: p.role})
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// do sends one request and returns its status, body and duration.
+func (c *client) do(method, path, token string, body any) (int, []byte, time.Duration) {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.base+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	began := time.Now()
+	res, err := c.http.Do(req)
+	if err != nil {
+		return 0, nil, time.Since(began)
+	}
+	out, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	return res.StatusCode, out, time.Since(began)
+}
+
+// sample is one call's measured durations and failures.
+type sample struct {
+	name   string
+	write  bool
+	ds     []time.Duration
+	failed int
+	note   string
+	// until bounds the time spent on this call: past it, the loop stops
+	// and the table says how many calls were made.
+	until time.Time
+	cut   bool
+}
+
+// callBudget is the most time spent measuring one call.
+var callBudget = 90 * time.Second
+
+func (s *sample) over() bool {
+	if time.Now().After(s.until) {
+		s.cut = true
+		return true
+	}
+	return false
+}
+
+func (s *sample) add(code int, d time.Duration, want int) {
+	if code != want {
+		s.failed++
+		return
+	}
+	s.ds = append(s.ds, d)
+}
+
+func (s *sample) pct(p float64) float64 {
+	if len(s.ds) == 0 {
+		return 0
+	}
+	d := append([]time.Duration(nil), s.ds...)
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	i := int(float64(len(d))*p+0.999999) - 1
+	return float64(d[max(0, min(i, len(d)-1))].Microseconds()) / 1000
+}
+
+// world is what a run found through the API to act on.
+type world struct {
+	startups  []struct{ ID, OwnerID string }
+	investors []person
+	founders  []person
+	spaces    []string
+	roadshows []string
+	admin     person
+}
+
+func (c *client) discover() (*world, error) {
+	w := &world{}
+	var list struct {
+		Items []map[string]any `json:"items"`
+	}
+	get := func(path string) error {
+		code, body, _ := c.do("GET", path, "", nil)
+		if code != 200 {
+			return fmt.Errorf("GET %s: %d %s", path, code, body)
+		}
+		list.Items = nil
+		return json.Unmarshal(body, &list)
+	}
+	seen := map[string]bool{}
+	for page := 1; page <= 5; page++ {
+		if err := get(fmt.Sprintf("/api/v1/startups?pageSize=100&page=%d", page)); err != nil {
+			return nil, err
+		}
+		for _, it := range list.Items {
+			id, owner := it["id"].(string), it["ownerId"].(string)
+			w.startups = append(w.startups, struct{ ID, OwnerID string }{id, owner})
+			if !seen[owner] {
+				seen[owner] = true
+				w.founders = append(w.founders, person{owner, "founder"})
+			}
+		}
+		if err := get(fmt.Sprintf("/api/v1/investors?pageSize=100&page=%d", page)); err != nil {
+			return nil, err
+		}
+		for _, it := range list.Items {
+			w.investors = append(w.investors, person{it["ownerId"].(string), "investor"})
+		}
+	}
+	if err := get("/api/v1/spaces?pageSize=100"); err != nil {
+		return nil, err
+	}
+	for _, it := range list.Items {
+		w.spaces = append(w.spaces, it["id"].(string))
+	}
+	if err := get("/api/v1/roadshows?pageSize=100"); err != nil {
+		return nil, err
+	}
+	for _, it := range list.Items {
+		w.roadshows = append(w.roadshows, it["id"].(string))
+	}
+	code, body, _ := c.do("POST", "/api/v1/auth/login", "", map[string]string{"email": "admin@demo.yuechuang.cn", "password": seed.DemoPassword})
+	var login struct {
+		User struct{ ID string } `json:"user"`
+	}
+	if code != 200 || json.Unmarshal(body, &login) != nil {
+		return nil, fmt.Errorf("admin sign-in: %d %s", code, body)
+	}
+	w.admin = person{login.User.ID, "admin"}
+	if len(w.startups) == 0 || len(w.investors) == 0 || len(w.spaces) == 0 || len(w.roadshows) == 0 {
+		return nil, fmt.Errorf("nothing to act on: %d startups, %d investors, %d spaces, %d roadshows",
+			len(w.startups), len(w.investors), len(w.spaces), len(w.roadshows))
+	}
+	return w, nil
+}
+
+// measure runs every main call, reads n times and writes nw times, as
+// many different users with varied inputs, one call at a time.
+func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
+	signer, _ := auth.NewSigner([]byte(jwtSecret), nil)
+	c := &client{base: base, http: &http.Client{Timeout: time.Minute}, signer: signer}
+	w, err := c.discover()
+	if err != nil {
+		return nil, err
+	}
+	tax, _ := taxonomy.Load("")
+	rnd := rand.New(rand.NewPCG(7, 7))
+	pick := func(xs []person) person { return xs[rnd.IntN(len(xs))] }
+	var out []*sample
+	phase := time.Now()
+	add := func(s *sample) *sample {
+		if len(out) > 0 {
+			last := out[len(out)-1]
+			log.Printf("  %s: %d calls in %s", last.name, len(last.ds)+last.failed, time.Since(phase).Round(time.Millisecond))
+		}
+		phase = time.Now()
+		s.until = phase.Add(callBudget)
+		out = append(out, s)
+		return s
+	}
+	defer func() { add(&sample{}); out = out[:len(out)-1] }()
+
+	signup, signin := add(&sample{name: "sign-up", write: true}), add(&sample{name: "sign-in", write: true})
+	for i := 0; i < logins && !signin.over(); i++ {
+		email := fmt.Sprintf("bench-%d-%d@scale.yuechuang.cn", time.Now().UnixNano()%1e9, i)
+		code, body, d := c.do("POST", "/api/v1/auth/register", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!", "role": "founder", "name": "测试"})
+		signup.add(code, d, 201)
+		if code != 201 && i == 0 {
+			log.Printf("  sign-up refused: %d %s", code, body)
+		}
+		code, _, d = c.do("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!"})
+		signin.add(code, d, 200)
+	}
+	people := append(append([]person{}, w.founders...), w.investors...)
+	s := add(&sample{name: "GET /me"})
+	for i := 0; i < n && !s.over(); i++ {
+		code, _, d := c.do("GET", "/api/v1/me", c.token(pick(people)), nil)
+		s.add(code, d, 200)
+	}
+	s = add(&sample{name: "startup page"})
+	for i := 0; i < n && !s.over(); i++ {
+		tok := ""
+		if i%2 == 0 {
+			tok = c.token(pick(w.investors))
+		}
+		code, _, d := c.do("GET", "/api/v1/startups/"+w.startups[rnd.IntN(len(w.startups))].ID, tok, nil)
+		s.add(code, d, 200)
+	}
+	s = add(&sample{name: "public list page"})
+	for i := 0; i < n && !s.over(); i++ {
+		q := url.Values{"page": {fmt.Sprint(1 + rnd.IntN(5))}, "pageSize": {"20"}}
+		switch i % 4 {
+		case 1:
+			q.Set("sector", tax.Sectors[rnd.IntN(len(tax.Sectors))].Code)
+		case 2:
+			q.Set("district", tax.Districts[rnd.IntN(len(tax.Districts))].Code)
+		case 3:
+			q.Set("stage", tax.Stages[rnd.IntN(3)].Code)
+		}
+		code, _, d := c.do("GET", "/api/v1/startups?"+q.Encode(), "", nil)
+		s.add(code, d, 200)
+	}
+	s = add(&sample{name: "search", note: "sector names as typed by a user"})
+	hits := 0
+	for i := 0; i < n && !s.over(); i++ {
+		sec := tax.Sectors[rnd.IntN(len(tax.Sectors))]
+		q := url.Values{"q": {sec.Zh}, "pageSize": {"20"}}
+		if i%3 == 1 {
+			q.Set("district", tax.Districts[rnd.IntN(len(tax.Districts))].Code)
+		}
+		code, body, d := c.do("GET", "/api/v1/search?"+q.Encode(), "", nil)
+		s.add(code, d, 200)
+		if !bytes.Contains(body, []byte(`"total":0`)) {
+			hits++
+		}
+	}
+	s.note = fmt.Sprintf("sector names as typed; %d of %d found something", hits, n)
+	s = add(&sample{name: "deal flow"})
+	for i := 0; i < n && !s.over(); i++ {
+		code, _, d := c.do("GET", fmt.Sprintf("/api/v1/dealflow?page=%d&pageSize=20", 1+rnd.IntN(3)), c.token(pick(w.investors)), nil)
+		s.add(code, d, 200)
+	}
+	s = add(&sample{name: "notification list"})
+	var sinceIDs []struct {
+		user person
+		id   string
+	}
+	for i := 0; i < n && !s.over(); i++ {
+		p := pick(people)
+		code, body, d := c.do("GET", "/api/v1/notifications?pageSize=20", c.token(p), nil)
+		s.add(code, d, 200)
+		var l struct {
+			Items []struct{ ID string } `json:"items"`
+		}
+		if json.Unmarshal(body, &l) == nil && len(l.Items) > 1 {
+			sinceIDs = append(sinceIDs, struct {
+				user person
+				id   string
+			}{p, l.Items[len(l.Items)/2].ID})
+		}
+	}
+	s = add(&sample{name: "notifications since replay (websocket)"})
+	for i := 0; i < n && !s.over(); i++ {
+		p, since := pick(people), "000000000000000000000000"
+		if len(sinceIDs) > 0 {
+			x := sinceIDs[rnd.IntN(len(sinceIDs))]
+			p, since = x.user, x.id
+		}
+		d, err := c.replay(p, since)
+		code := 200
+		if err != nil {
+			code = 0
+		}
+		s.add(code, d, 200)
+	}
+	s = add(&sample{name: "roadshow record"})
+	for i := 0; i < n && !s.over(); i++ {
+		code, _, d := c.do("GET", "/api/v1/roadshows/"+w.roadshows[rnd.IntN(len(w.roadshows))]+"/record", c.token(w.admin), nil)
+		s.add(code, d, 200)
+	}
+	s = add(&sample{name: "GET /stats/program"})
+	for i := 0; i < n && !s.over(); i++ {
+		tok := ""
+		if i%5 == 0 {
+			tok = c.token(w.admin) // with every district's figures
+		}
+		code, _, d := c.do("GET", "/api/v1/stats/program", tok, nil)
+		s.add(code, d, 200)
+	}
+	s = add(&sample{name: "registry export (CSV)"})
+	for i := 0; i < n && !s.over(); i++ {
+		code, _, d := c.do("GET", "/api/v1/spaces/"+w.spaces[rnd.IntN(len(w.spaces))]+"/registry.csv", c.token(w.admin), nil)
+		s.add(code, d, 200)
+	}
+	s = add(&sample{name: "profile save", write: true})
+	for i := 0; i < nw && !s.over(); i++ {
+		st := w.startups[rnd.IntN(len(w.startups))]
+		code, _, d := c.do("PATCH", "/api/v1/startups/"+st.ID, c.token(person{st.OwnerID, "founder"}),
+			map[string]any{"traction": fmt.Sprintf("已签约%d家客户，月收入%d万元", 3+i, 10+rnd.IntN(90))})
+		s.add(code, d, 200)
+	}
+	s = add(&sample{name: "publish", write: true, note: "a published startup withdrawn, then published again (alerts fan out)"})
+	for i := 0; i < nw && !s.over(); i++ {
+		st := w.startups[(i*7)%len(w.startups)]
+		tok := c.token(person{st.OwnerID, "founder"})
+		if code, body, _ := c.do("POST", "/api/v1/startups/"+st.ID+"/unpublish", tok, nil); code != 200 {
+			return nil, fmt.Errorf("unpublish: %d %s", code, body)
+		}
+		code, _, d := c.do("POST", "/api/v1/startups/"+st.ID+"/publish", tok, nil)
+		s.add(code, d, 200)
+	}
+	return out, nil
+}
+
+// replay times a notification session that asks for what was missed since
+// an id: a ticket, the websocket and its welcome frame (sent after the
+// replay is read).
+func (c *client) replay(p person, since string) (time.Duration, error) {
+	began := time.Now()
+	code, body, _ := c.do("POST", "/api/v1/realtime/ticket", c.token(p), nil)
+	if code != 200 {
+		return 0, fmt.Errorf("ticket: %d", code)
+	}
+	var t struct{ Ticket string }
+	if err := json.Unmarshal(body, &t); err != nil {
+		return 0, err
+	}
+	u := strings.Replace(c.base, "http", "ws", 1) + "/ws/notifications?" + url.Values{"ticket": {t.Ticket}, "since": {since}}.Encode()
+	conn, _, err := websocket.DefaultDialer.Dial(u, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
+	if _, _, err := conn.ReadMessage(); err != nil {
+		return 0, err
+	}
+	return time.Since(began), nil
+}

@@ -1,0 +1,10 @@
+package app
+
+import "time"
+
+// ApplyChange lets tests put records into a read model without writing
+// them to a database first (as the dispatcher does after reading them).
+func ApplyChange(rm *ReadModel, ch Change) { rm.apply(ch) }
+
+// SetClock sets the dispatcher's clock, so that tests can age its marks.
+func (d *Dispatcher) SetClock(now func() time.Time) { d.now = now }

@@ -1,0 +1,347 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/yuechuang/yuechuang/matching"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// Database is the store the read model stands in front of: every store
+// interface of the services it serves, so that it can be passed where they
+// expect their store. Writes pass through to the database first; reads of
+// what the model holds are answered from memory (readmodel_reads.go), all
+// others pass through.
+type Database interface {
+	StartupStore
+	InvestorStore
+	SpaceStore
+	RoadshowStore
+	IntroStore
+	StatsStore
+	SaveFeedback(ctx context.Context, f domain.Feedback) error
+	DeleteFeedback(ctx context.Context, investorID, startupID string) error
+	AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error
+	SaveAttendance(ctx context.Context, a domain.Attendance) error
+	MarkChange(ctx context.Context, e domain.OutboxEntry) error
+	InsertUsers(ctx context.Context, us []*domain.User) error
+	InsertStartups(ctx context.Context, ss []*domain.Startup) error
+	InsertInvestors(ctx context.Context, invs []*domain.Investor) error
+	InsertSpaces(ctx context.Context, sps []*domain.Space) error
+}
+
+// ReadModel is the one in-memory copy of what the hot paths read: every
+// startup (drafts too), investor and space, every investor's feedback, and
+// the records the program's figures count (roadshows, intros, pipeline
+// entries, attendance), plus the matching index of the published startups.
+// The public lists, a space's residents, the deal flow, investor look-ups
+// and the figures are all views of it; no service keeps a copy of its own.
+//
+// It is loaded in one pass at start (Load) and then kept current by one
+// road: every write goes through it to the database, which stores the
+// write and, for profiles, its outbox mark; the stored change is then
+// applied here (apply) before the write returns, and the Dispatcher applies
+// the outbox's marks again from the database (so a change made by another
+// process, or lost between the write and the apply, still arrives).
+//
+// Records in memory are never changed in place: a change replaces the
+// pointer, so a reader may hold one without a lock; callers get copies.
+// A ReadModel is safe for concurrent use.
+type ReadModel struct {
+	Database
+	tax *domain.Taxonomy
+	idx *matching.Index
+	log *slog.Logger
+	// kick wakes the Dispatcher after a stored change.
+	kick chan struct{}
+	// AfterWrite, when set, is called right after a change is stored and
+	// before it is applied or dispatched; the crash tests set it to kill
+	// the process there (see server.Config.CrashAfter).
+	AfterWrite func(domain.ChangeKind)
+
+	mu         sync.RWMutex
+	startups   map[string]*domain.Startup
+	investors  map[string]*domain.Investor
+	ownerInv   map[string]string // owner user id → investor id
+	spaces     map[string]*domain.Space
+	feedback   map[string]map[string]*domain.Feedback // investor user id → startup id → word
+	roadshows  map[string]*domain.Roadshow
+	intros     map[string]*domain.Intro
+	pipeline   map[string]*domain.PipelineItem // investor:startup
+	attendance map[string]*domain.Attendance   // roadshow:user
+	// gone remembers deleted profiles, so that a stale re-read of one by
+	// the dispatcher cannot bring it back.
+	gone map[string]bool
+}
+
+// NewReadModel returns an empty read model over db; Load fills it.
+func NewReadModel(db Database, tax *domain.Taxonomy, log *slog.Logger) (*ReadModel, error) {
+	fams := map[string]string{}
+	for _, s := range tax.Sectors {
+		fams[s.Code] = s.Family
+	}
+	idx, err := matching.NewIndex(matching.DefaultWeights, fams)
+	if err != nil {
+		return nil, err
+	}
+	rm := &ReadModel{Database: db, tax: tax, idx: idx, log: log, kick: make(chan struct{}, 1)}
+	rm.reset()
+	return rm, nil
+}
+
+func (rm *ReadModel) reset() {
+	rm.startups = map[string]*domain.Startup{}
+	rm.investors = map[string]*domain.Investor{}
+	rm.ownerInv = map[string]string{}
+	rm.spaces = map[string]*domain.Space{}
+	rm.feedback = map[string]map[string]*domain.Feedback{}
+	rm.roadshows = map[string]*domain.Roadshow{}
+	rm.intros = map[string]*domain.Intro{}
+	rm.pipeline = map[string]*domain.PipelineItem{}
+	rm.attendance = map[string]*domain.Attendance{}
+	rm.gone = map[string]bool{}
+}
+
+// Load reads everything the model holds from the database, one scan per
+// collection, replacing what it held.
+func (rm *ReadModel) Load(ctx context.Context) error {
+	start := time.Now()
+	db := rm.Database
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	for id := range rm.startups {
+		rm.idx.Remove(id)
+	}
+	rm.reset()
+	steps := []struct {
+		name string
+		scan func() error
+	}{
+		{"startups", func() error {
+			return db.EachStartup(ctx, func(s domain.Startup) error { rm.putStartup(&s); return nil })
+		}},
+		{"investors", func() error {
+			return db.EachInvestor(ctx, func(inv domain.Investor) error { rm.putInvestor(&inv); return nil })
+		}},
+		{"spaces", func() error {
+			return db.EachSpace(ctx, func(sp domain.Space) error { rm.spaces[sp.ID] = &sp; return nil })
+		}},
+		{"feedback", func() error {
+			return db.EachFeedback(ctx, func(f domain.Feedback) error { rm.putFeedback(&f); return nil })
+		}},
+		{"roadshows", func() error {
+			return db.EachRoadshow(ctx, func(r domain.Roadshow) error { rm.roadshows[r.ID] = &r; return nil })
+		}},
+		{"intros", func() error {
+			return db.EachIntro(ctx, func(i domain.Intro) error { rm.intros[i.ID] = &i; return nil })
+		}},
+		{"pipeline", func() error {
+			return db.EachPipelineItem(ctx, func(p domain.PipelineItem) error {
+				rm.pipeline[domain.FeedbackID(p.InvestorID, p.StartupID)] = &p
+				return nil
+			})
+		}},
+		{"attendance", func() error {
+			return db.EachAttendance(ctx, func(a domain.Attendance) error { rm.attendance[a.RoadshowID+":"+a.UserID] = &a; return nil })
+		}},
+	}
+	for _, st := range steps {
+		if err := st.scan(); err != nil {
+			return fmt.Errorf("read model: load %s: %w", st.name, err)
+		}
+	}
+	rm.log.InfoContext(ctx, "read model loaded", "startups", len(rm.startups), "published", rm.idx.Len(),
+		"investors", len(rm.investors), "spaces", len(rm.spaces), "roadshows", len(rm.roadshows),
+		"took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// Change is one stored change as the read model applies it. The record is
+// the stored one (nil when it was deleted).
+type Change struct {
+	Kind       domain.ChangeKind
+	ID         string
+	Startup    *domain.Startup
+	Investor   *domain.Investor
+	Space      *domain.Space
+	Feedback   *domain.Feedback // with an empty Action when withdrawn
+	Roadshow   *domain.Roadshow
+	Intro      *domain.Intro
+	Pipeline   *domain.PipelineItem
+	Attendance *domain.Attendance
+}
+
+// stored is called by every write the model passes to the database, once
+// the database has it: it applies the change and wakes the dispatcher.
+func (rm *ReadModel) stored(ch Change) {
+	if rm.AfterWrite != nil {
+		rm.AfterWrite(ch.Kind)
+	}
+	rm.apply(ch)
+	switch ch.Kind {
+	case domain.ChangeStartup, domain.ChangeInvestor, domain.ChangeSpace:
+		select { // the dispatcher has outbox marks to apply
+		case rm.kick <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// apply brings memory in line with one stored change. A profile older than
+// the one held (a stale re-read racing a newer write) is ignored.
+func (rm *ReadModel) apply(ch Change) {
+	rm.mu.Lock()
+	defer rm.mu.Unlock()
+	switch ch.Kind {
+	case domain.ChangeStartup:
+		if ch.Startup == nil {
+			rm.removeStartup(ch.ID)
+			return
+		}
+		if cur := rm.startups[ch.ID]; rm.gone[ch.ID] || cur != nil && cur.Version > ch.Startup.Version {
+			return
+		}
+		rm.putStartup(normalStartup(ch.Startup))
+	case domain.ChangeInvestor:
+		if ch.Investor == nil {
+			if inv := rm.investors[ch.ID]; inv != nil {
+				delete(rm.ownerInv, inv.OwnerID)
+				delete(rm.investors, ch.ID)
+			}
+			return
+		}
+		if cur := rm.investors[ch.ID]; cur != nil && cur.Version > ch.Investor.Version {
+			return
+		}
+		cp := cloneInvestor(ch.Investor)
+		cp.CreatedAt, cp.UpdatedAt = ms(cp.CreatedAt), ms(cp.UpdatedAt)
+		rm.putInvestor(cp)
+	case domain.ChangeSpace:
+		if ch.Space == nil {
+			delete(rm.spaces, ch.ID)
+			return
+		}
+		if cur := rm.spaces[ch.ID]; cur != nil && cur.Version > ch.Space.Version {
+			return
+		}
+		cp := cloneSpace(ch.Space)
+		cp.CreatedAt, cp.UpdatedAt = ms(cp.CreatedAt), ms(cp.UpdatedAt)
+		rm.spaces[cp.ID] = cp
+	case domain.ChangeFeedback:
+		f := *ch.Feedback
+		f.At = ms(f.At)
+		rm.putFeedback(&f)
+	case domain.ChangeRoadshow:
+		cp := *ch.Roadshow
+		rm.roadshows[cp.ID] = &cp
+	case domain.ChangeIntro:
+		cp := *ch.Intro
+		rm.intros[cp.ID] = &cp
+	case domain.ChangePipeline:
+		cp := *ch.Pipeline
+		rm.pipeline[domain.FeedbackID(cp.InvestorID, cp.StartupID)] = &cp
+	case domain.ChangeAttendance:
+		a := *ch.Attendance
+		key := a.RoadshowID + ":" + a.UserID
+		if cur := rm.attendance[key]; cur != nil && cur.FirstSeen.Before(a.FirstSeen) {
+			a.FirstSeen = cur.FirstSeen // the store keeps the first sighting
+		}
+		rm.attendance[key] = &a
+	}
+}
+
+// putStartup holds s (owned by the model from now on) and keeps the
+// matching index in line. Callers hold mu.
+func (rm *ReadModel) putStartup(s *domain.Startup) {
+	rm.startups[s.ID] = s
+	if s.Status != domain.StatusPublished {
+		rm.idx.Remove(s.ID)
+		return
+	}
+	if err := rm.idx.Upsert(features(s)); err != nil {
+		rm.log.Error("matching index update", "startup", s.ID, "err", err)
+	}
+}
+
+func (rm *ReadModel) removeStartup(id string) {
+	delete(rm.startups, id)
+	rm.gone[id] = true
+	rm.idx.Remove(id)
+}
+
+func (rm *ReadModel) putInvestor(inv *domain.Investor) {
+	if old := rm.investors[inv.ID]; old != nil && old.OwnerID != inv.OwnerID {
+		delete(rm.ownerInv, old.OwnerID)
+	}
+	rm.investors[inv.ID] = inv
+	rm.ownerInv[inv.OwnerID] = inv.ID
+}
+
+func (rm *ReadModel) putFeedback(f *domain.Feedback) {
+	byStartup := rm.feedback[f.InvestorID]
+	if f.Action == "" {
+		delete(byStartup, f.StartupID)
+		return
+	}
+	if byStartup == nil {
+		byStartup = map[string]*domain.Feedback{}
+		rm.feedback[f.InvestorID] = byStartup
+	}
+	byStartup[f.StartupID] = f
+}
+
+// ms gives a time back as the database does (UTC, milliseconds), so that
+// memory reads the same as after a restart.
+func ms(t time.Time) time.Time { return t.UTC().Truncate(time.Millisecond) }
+
+func msPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	v := ms(*t)
+	return &v
+}
+
+func normalStartup(s *domain.Startup) *domain.Startup {
+	cp := cloneStartup(s)
+	cp.CreatedAt, cp.UpdatedAt = ms(cp.CreatedAt), ms(cp.UpdatedAt)
+	cp.PublishedAt, cp.IncubatedSince = msPtr(cp.PublishedAt), msPtr(cp.IncubatedSince)
+	return cp
+}
+
+// cloneStartup copies s deeply enough that neither copy can change the other.
+func cloneStartup(s *domain.Startup) *domain.Startup {
+	cp := *s
+	cp.Team, cp.Tags, cp.Links = slices.Clone(s.Team), slices.Clone(s.Tags), slices.Clone(s.Links)
+	if s.Private != nil {
+		p := *s.Private
+		cp.Private = &p
+	}
+	if s.PublishedAt != nil {
+		t := *s.PublishedAt
+		cp.PublishedAt = &t
+	}
+	if s.IncubatedSince != nil {
+		t := *s.IncubatedSince
+		cp.IncubatedSince = &t
+	}
+	return &cp
+}
+
+func cloneInvestor(inv *domain.Investor) *domain.Investor {
+	cp := *inv
+	cp.Sectors, cp.Stages = slices.Clone(inv.Sectors), slices.Clone(inv.Stages)
+	cp.Districts, cp.SpaceIDs = slices.Clone(inv.Districts), slices.Clone(inv.SpaceIDs)
+	return &cp
+}
+
+func cloneSpace(sp *domain.Space) *domain.Space {
+	cp := *sp
+	cp.Services, cp.Districts = slices.Clone(sp.Services), slices.Clone(sp.Districts)
+	return &cp
+}

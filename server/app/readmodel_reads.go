@@ -1,0 +1,302 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/yuechuang/yuechuang/matching"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// The reads below answer from memory what the database would: the same
+// filters, the same order (newest update first, then by id), copies that
+// the caller may change. On the embedded database each of them would
+// otherwise decode a whole collection (docs/STORAGE.md).
+
+// StartupByID returns a copy of the startup with id.
+func (rm *ReadModel) StartupByID(_ context.Context, id string) (*domain.Startup, error) {
+	rm.mu.RLock()
+	s := rm.startups[id]
+	rm.mu.RUnlock()
+	if s == nil {
+		return nil, domain.ErrNotFound
+	}
+	return cloneStartup(s), nil
+}
+
+// StartupsByIDs returns copies of the startups with ids that exist.
+func (rm *ReadModel) StartupsByIDs(_ context.Context, ids []string) ([]domain.Startup, error) {
+	out := make([]domain.Startup, 0, len(ids))
+	rm.mu.RLock()
+	defer rm.mu.RUnlock()
+	for _, id := range ids {
+		if s := rm.startups[id]; s != nil {
+			out = append(out, *cloneStartup(s))
+		}
+	}
+	return out, nil
+}
+
+func (f startupMatch) of(s *domain.Startup) bool {
+	eq := func(want, have string) bool { return want == "" || want == have }
+	return eq(f.Sector, s.Sector) && eq(f.Stage, s.Stage) && eq(f.District, s.District) && eq(f.SpaceID, s.SpaceID) &&
+		eq(f.OwnerID, s.OwnerID) && eq(f.Status, s.Status)
+}
+
+type startupMatch domain.StartupFilter
+
+// ListStartups returns one page of the startups matching f.
+func (rm *ReadModel) ListStartups(_ context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error) {
+	rm.mu.RLock()
+	matched := make([]*domain.Startup, 0, 64)
+	for _, s := range rm.startups {
+		if startupMatch(f).of(s) {
+			matched = append(matched, s)
+		}
+	}
+	rm.mu.RUnlock()
+	sortNewest(matched, func(s *domain.Startup) (time.Time, string) { return s.UpdatedAt, s.ID })
+	out := []domain.Startup{}
+	for _, s := range pageOf(matched, p) {
+		out = append(out, *cloneStartup(s))
+	}
+	return out, len(matched), nil
+}
+
+// CountStartups counts the startups matching f.
+func (rm *ReadModel) CountStartups(_ context.Context, f domain.StartupFilter) (int, error) {
+	rm.mu.RLock()
+	defer rm.mu.RUnlock()
+	n := 0
+	for _, s := range rm.startups {
+		if startupMatch(f).of(s) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// InvestorByID returns a copy of the investor profile with id.
+func (rm *ReadModel) InvestorByID(_ context.Context, id string) (*domain.Investor, error) {
+	rm.mu.RLock()
+	inv := rm.investors[id]
+	rm.mu.RUnlock()
+	if inv == nil {
+		return nil, domain.ErrNotFound
+	}
+	return cloneInvestor(inv), nil
+}
+
+// InvestorByOwner returns a copy of userID's investor profile.
+func (rm *ReadModel) InvestorByOwner(_ context.Context, userID string) (*domain.Investor, error) {
+	rm.mu.RLock()
+	inv := rm.investors[rm.ownerInv[userID]]
+	rm.mu.RUnlock()
+	if inv == nil {
+		return nil, domain.ErrNotFound
+	}
+	return cloneInvestor(inv), nil
+}
+
+// ListInvestors returns one page of the investors matching f; sector, stage
+// and district match when the investor's list contains the value.
+func (rm *ReadModel) ListInvestors(_ context.Context, f domain.InvestorFilter, p domain.Page) ([]domain.Investor, int, error) {
+	has := func(list []string, v string) bool { return v == "" || slices.Contains(list, v) }
+	rm.mu.RLock()
+	matched := make([]*domain.Investor, 0, 64)
+	for _, inv := range rm.investors {
+		if has(inv.Sectors, f.Sector) && has(inv.Stages, f.Stage) && has(inv.Districts, f.District) &&
+			(f.Kind == "" || f.Kind == inv.Kind) && (f.OwnerID == "" || f.OwnerID == inv.OwnerID) &&
+			(f.Verified == nil || *f.Verified == inv.Verified) {
+			matched = append(matched, inv)
+		}
+	}
+	rm.mu.RUnlock()
+	sortNewest(matched, func(inv *domain.Investor) (time.Time, string) { return inv.UpdatedAt, inv.ID })
+	out := []domain.Investor{}
+	for _, inv := range pageOf(matched, p) {
+		out = append(out, *cloneInvestor(inv))
+	}
+	return out, len(matched), nil
+}
+
+// SpaceByID returns a copy of the space with id.
+func (rm *ReadModel) SpaceByID(_ context.Context, id string) (*domain.Space, error) {
+	rm.mu.RLock()
+	sp := rm.spaces[id]
+	rm.mu.RUnlock()
+	if sp == nil {
+		return nil, domain.ErrNotFound
+	}
+	return cloneSpace(sp), nil
+}
+
+// ListSpaces returns one page of the spaces matching f.
+func (rm *ReadModel) ListSpaces(_ context.Context, f domain.SpaceFilter, p domain.Page) ([]domain.Space, int, error) {
+	eq := func(want, have string) bool { return want == "" || want == have }
+	rm.mu.RLock()
+	matched := make([]*domain.Space, 0, 64)
+	for _, sp := range rm.spaces {
+		if eq(f.Level, sp.Level) && eq(f.Model, sp.Model) && eq(f.District, sp.District) && eq(f.OwnerID, sp.OwnerID) {
+			matched = append(matched, sp)
+		}
+	}
+	rm.mu.RUnlock()
+	sortNewest(matched, func(sp *domain.Space) (time.Time, string) { return sp.UpdatedAt, sp.ID })
+	out := []domain.Space{}
+	for _, sp := range pageOf(matched, p) {
+		out = append(out, *cloneSpace(sp))
+	}
+	return out, len(matched), nil
+}
+
+// FeedbackOn returns every investor's word on one startup.
+func (rm *ReadModel) FeedbackOn(_ context.Context, startupID string) ([]domain.Feedback, error) {
+	out := []domain.Feedback{}
+	rm.mu.RLock()
+	defer rm.mu.RUnlock()
+	for _, byStartup := range rm.feedback {
+		if f := byStartup[startupID]; f != nil {
+			out = append(out, *f)
+		}
+	}
+	return out, nil
+}
+
+// feedbackOf returns a copy of one investor's words, startup id → action.
+func (rm *ReadModel) feedbackOf(investorUserID string) map[string]string {
+	rm.mu.RLock()
+	defer rm.mu.RUnlock()
+	out := make(map[string]string, len(rm.feedback[investorUserID]))
+	for id, f := range rm.feedback[investorUserID] {
+		out[id] = f.Action
+	}
+	return out
+}
+
+// investorList returns the investor profiles held now. They must not be
+// changed: the model replaces, never edits, a record.
+func (rm *ReadModel) investorList() []*domain.Investor {
+	rm.mu.RLock()
+	defer rm.mu.RUnlock()
+	out := make([]*domain.Investor, 0, len(rm.investors))
+	for _, inv := range rm.investors {
+		out = append(out, inv)
+	}
+	return out
+}
+
+// published returns the published startup with id, not to be changed, or nil.
+func (rm *ReadModel) published(id string) *domain.Startup {
+	rm.mu.RLock()
+	defer rm.mu.RUnlock()
+	if s := rm.startups[id]; s != nil && s.Status == domain.StatusPublished {
+		return s
+	}
+	return nil
+}
+
+// Index returns the matching index of the published startups.
+func (rm *ReadModel) Index() *matching.Index { return rm.idx }
+
+// The Each methods feed the figures and the search index's rebuild from
+// memory. fn gets a shallow copy and must not change its lists.
+
+// EachStartup calls fn for every startup, drafts included.
+func (rm *ReadModel) EachStartup(_ context.Context, fn func(domain.Startup) error) error {
+	return eachOf(rm, rm.startups, fn)
+}
+
+// EachPublishedStartup calls fn for every published startup.
+func (rm *ReadModel) EachPublishedStartup(ctx context.Context, fn func(domain.Startup) error) error {
+	return rm.EachStartup(ctx, func(s domain.Startup) error {
+		if s.Status != domain.StatusPublished {
+			return nil
+		}
+		return fn(s)
+	})
+}
+
+// EachInvestor calls fn for every investor profile.
+func (rm *ReadModel) EachInvestor(_ context.Context, fn func(domain.Investor) error) error {
+	return eachOf(rm, rm.investors, fn)
+}
+
+// EachSpace calls fn for every maker space.
+func (rm *ReadModel) EachSpace(_ context.Context, fn func(domain.Space) error) error {
+	return eachOf(rm, rm.spaces, fn)
+}
+
+// EachRoadshow calls fn for every roadshow.
+func (rm *ReadModel) EachRoadshow(_ context.Context, fn func(domain.Roadshow) error) error {
+	return eachOf(rm, rm.roadshows, fn)
+}
+
+// EachIntro calls fn for every intro.
+func (rm *ReadModel) EachIntro(_ context.Context, fn func(domain.Intro) error) error {
+	return eachOf(rm, rm.intros, fn)
+}
+
+// EachPipelineItem calls fn for every pipeline entry.
+func (rm *ReadModel) EachPipelineItem(_ context.Context, fn func(domain.PipelineItem) error) error {
+	return eachOf(rm, rm.pipeline, fn)
+}
+
+// EachAttendance calls fn for every attendance record.
+func (rm *ReadModel) EachAttendance(_ context.Context, fn func(domain.Attendance) error) error {
+	return eachOf(rm, rm.attendance, fn)
+}
+
+// EachFeedback calls fn for every investor's every word.
+func (rm *ReadModel) EachFeedback(_ context.Context, fn func(domain.Feedback) error) error {
+	rm.mu.RLock()
+	all := make([]*domain.Feedback, 0, len(rm.feedback)*4)
+	for _, byStartup := range rm.feedback {
+		for _, f := range byStartup {
+			all = append(all, f)
+		}
+	}
+	rm.mu.RUnlock()
+	for _, f := range all {
+		if err := fn(*f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachOf calls fn with a copy of every record of m, outside the lock.
+func eachOf[T any](rm *ReadModel, m map[string]*T, fn func(T) error) error {
+	rm.mu.RLock()
+	all := make([]*T, 0, len(m))
+	for _, v := range m {
+		all = append(all, v)
+	}
+	rm.mu.RUnlock()
+	for _, v := range all {
+		if err := fn(*v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sortNewest[T any](xs []*T, key func(*T) (time.Time, string)) {
+	sort.Slice(xs, func(i, j int) bool {
+		ti, ii := key(xs[i])
+		tj, ij := key(xs[j])
+		if !ti.Equal(tj) {
+			return ti.After(tj)
+		}
+		return ii < ij
+	})
+}
+
+func pageOf[T any](xs []*T, p domain.Page) []*T {
+	if p.Skip() >= len(xs) {
+		return nil
+	}
+	return xs[p.Skip():min(len(xs), p.Skip()+p.PageSize)]
+}
