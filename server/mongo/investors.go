@@ -26,23 +26,14 @@ type ownerKey struct {
 func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	inv.ID, inv.Version = NewID(), 1
 	exists := domain.CodedError(domain.KindConflict, "profile_exists", "你已有投资人档案 / you already have an investor profile")
-	_, err := d.db.Collection(colInvestorOwners).InsertOne(ctx, ownerKey{OwnerID: inv.OwnerID, InvestorID: inv.ID, At: time.Now().UTC()})
-	if err = mapErr("claim investor owner", err); domain.IsKind(err, domain.KindConflict) {
-		ok, err := d.takeOverKey(ctx, colInvestorOwners, "investorId", inv.OwnerID, inv.ID, func(owner string) (bool, error) {
-			_, err := d.InvestorByID(ctx, owner)
-			if domain.IsKind(err, domain.KindNotFound) {
-				return false, nil
-			}
-			return err == nil, err
-		})
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return exists
-		}
-	} else if err != nil {
+	ok, err := d.claimKey(ctx, "claim investor owner", colInvestorOwners, "investorId", inv.OwnerID, inv.ID,
+		ownerKey{OwnerID: inv.OwnerID, InvestorID: inv.ID, At: time.Now().UTC()},
+		func(id string) error { _, err := d.InvestorByID(ctx, id); return err })
+	if err != nil {
 		return err
+	}
+	if !ok {
+		return exists
 	}
 	if err := d.markDirty(ctx, domain.ChangeInvestor, inv.ID); err != nil {
 		return err

@@ -39,24 +39,14 @@ func (d *DB) CreateUser(ctx context.Context, u *domain.User) error {
 	u.ID = NewID()
 	u.Email = NormalizeEmail(u.Email)
 	taken := domain.CodedError(domain.KindConflict, "email_taken", "该邮箱已注册 / email already registered")
-	keys := d.db.Collection(colUserEmails)
-	_, err := keys.InsertOne(ctx, emailKey{Email: u.Email, UserID: u.ID, At: time.Now().UTC()})
-	if err = mapErr("claim email", err); domain.IsKind(err, domain.KindConflict) {
-		ok, err := d.takeOverKey(ctx, colUserEmails, "userId", u.Email, u.ID, func(owner string) (bool, error) {
-			_, err := d.UserByID(ctx, owner)
-			if domain.IsKind(err, domain.KindNotFound) {
-				return false, nil
-			}
-			return err == nil, err
-		})
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return taken
-		}
-	} else if err != nil {
+	ok, err := d.claimKey(ctx, "claim email", colUserEmails, "userId", u.Email, u.ID,
+		emailKey{Email: u.Email, UserID: u.ID, At: time.Now().UTC()},
+		func(id string) error { _, err := d.UserByID(ctx, id); return err })
+	if err != nil {
 		return err
+	}
+	if !ok {
+		return taken
 	}
 	_, err = d.db.Collection(colUsers).InsertOne(ctx, u)
 	if err = mapErr("create user", err); domain.IsKind(err, domain.KindConflict) {
@@ -65,6 +55,24 @@ func (d *DB) CreateUser(ctx context.Context, u *domain.User) error {
 		return taken
 	}
 	return err
+}
+
+// claimKey inserts doc, the key document col/_id=key naming owner id in
+// field, which is how a natural key is made unique: a duplicate _id. A key
+// left by a crash (its owner, looked up by lookup, was never stored) is
+// taken over. It reports false when the key belongs to a stored owner.
+func (d *DB) claimKey(ctx context.Context, op, col, field, key, id string, doc any, lookup func(id string) error) (bool, error) {
+	_, err := d.db.Collection(col).InsertOne(ctx, doc)
+	if err = mapErr(op, err); !domain.IsKind(err, domain.KindConflict) {
+		return err == nil, err
+	}
+	return d.takeOverKey(ctx, col, field, key, id, func(owner string) (bool, error) {
+		err := lookup(owner)
+		if domain.IsKind(err, domain.KindNotFound) {
+			return false, nil
+		}
+		return err == nil, err
+	})
 }
 
 // takeOverKey points the key doc col/_id=key, whose current owner (in

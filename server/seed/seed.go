@@ -40,7 +40,6 @@ type Deps struct {
 	Spaces    *app.Spaces
 	Roadshows *app.Roadshows
 	Decks     *app.Decks
-	Registry  *app.Registry // spaces confirm their residents
 	Taxonomy  *domain.Taxonomy
 	// AfterStep, when set, is called after each step is stored (spaces,
 	// investors, startups, users, roadshow1, roadshow2, roadshows); the
@@ -68,13 +67,11 @@ type Account struct {
 
 type seeder struct {
 	Deps
-	rnd        *rand.Rand
-	admin      domain.Actor
-	n          int
-	spaceOwner map[string]string // space id → its manager
-	ids        int
-	users      []*domain.User
-	hash       string // the demo password's, computed once
+	rnd   *rand.Rand
+	n     int
+	ids   int
+	users []*domain.User
+	hash  string // the demo password's, computed once
 }
 
 // id returns the next demo id: 24 hex digits, unlike any ObjectID made
@@ -264,10 +261,6 @@ func (s *seeder) spaces(ctx context.Context, n int, manager *domain.User) ([]*do
 		}
 		sp.ID, sp.Verified = s.id(), i%4 != 3
 		out = append(out, sp)
-		if s.spaceOwner == nil {
-			s.spaceOwner = map[string]string{}
-		}
-		s.spaceOwner[sp.ID] = sp.OwnerID
 	}
 	return out, s.Store.InsertSpaces(ctx, out)
 }

@@ -1,0 +1,145 @@
+package main
+
+// The start-up work that follows Open: the demo set and the search index,
+// done while the server already answers (/readyz says 503 until it is).
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/seed"
+)
+
+// startup is /readyz's check that the start-up work is done.
+type startup struct{ m *Main }
+
+var errStarting = errors.New("still starting: loading data")
+
+func (s startup) Ping(context.Context) error {
+	if !s.m.ready.Load() {
+		return errStarting
+	}
+	return nil
+}
+
+// prepare does the start-up work that may take a while: the demo set (if
+// asked for and not loaded yet, or left half-loaded by an interrupted
+// start) and the search index (rebuilt when empty or after a demo load).
+func (m *Main) prepare(ctx context.Context) error {
+	rebuild := false
+	if m.Config.SeedDemo {
+		loaded, err := m.seed(ctx)
+		if err != nil {
+			return err
+		}
+		rebuild = loaded
+	}
+	if rebuild {
+		return m.Reindex(ctx)
+	}
+	return m.reindexIfEmpty(ctx)
+}
+
+// reindexIfEmpty rebuilds an empty search index from a database that has
+// profiles (a first start with a new engine, or a deleted index folder).
+// Marks already waiting in the outbox are left to the dispatcher.
+func (m *Main) reindexIfEmpty(ctx context.Context) error {
+	empty, err := m.indexer.Empty(ctx)
+	if err != nil {
+		m.log.Warn("search engine unavailable at start; the index will catch up", "err", err)
+		return nil
+	}
+	if !empty {
+		return nil
+	}
+	return m.Reindex(ctx)
+}
+
+// Reindex rebuilds the search index from the database, logging progress.
+func (m *Main) Reindex(ctx context.Context) error {
+	start := time.Now()
+	counts := map[string]int{}
+	err := m.indexer.Reindex(ctx, func(kind string, n int) {
+		counts[kind] += n
+		m.log.Info("reindexing", "kind", kind, "done", counts[kind])
+	})
+	if err != nil {
+		return err
+	}
+	m.log.Info("search index rebuilt", "startups", counts["startup"], "investors", counts["investor"],
+		"spaces", counts["space"], "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// demoLoad names the demo set's progress record in the database.
+const demoLoad = "demo"
+
+// seed loads the demo set into an empty database, or completes a load an
+// earlier start began, and reports whether it loaded anything. A progress
+// record says "started" before the first write and "done" after the last,
+// so a start interrupted at any point completes the set on the next start.
+func (m *Main) seed(ctx context.Context) (bool, error) {
+	state, err := m.db.LoadState(ctx, demoLoad)
+	if err != nil {
+		return false, err
+	}
+	switch state {
+	case "done":
+		return false, nil
+	case "started":
+		m.log.Info("completing the demo data set an earlier start left unfinished")
+	default:
+		n, err := m.db.CountUsers(ctx)
+		if err != nil {
+			return false, err
+		}
+		admins := 0
+		if m.Config.AdminEmail != "" {
+			admins = 1
+		}
+		if n > admins {
+			m.log.Info("database has data; demo set not loaded", "users", n)
+			return false, nil
+		}
+		if err := m.db.SetLoadState(ctx, demoLoad, "started"); err != nil {
+			return false, err
+		}
+	}
+	start := time.Now()
+	sizes := m.SeedSizes
+	if sizes == (seed.Sizes{}) {
+		sizes = seed.DefaultSizes
+	}
+	m.log.Info("loading demo data set", "startups", sizes.Startups, "investors", sizes.Investors, "spaces", sizes.Spaces)
+	svc := m.svc
+	accounts, err := seed.Demo(ctx, seed.Deps{
+		Store: m.readModel, Hasher: m.hasher, Startups: svc.Startups, Investors: svc.Investors, Spaces: svc.Spaces, Roadshows: svc.Roadshows,
+		Decks: svc.Decks, Taxonomy: svc.Taxonomy, AfterStep: func(step string) {
+			m.log.Debug("demo data step stored", "step", step, "after", time.Since(start).Round(time.Millisecond))
+			m.crashAfter("demo:" + step)
+		},
+	}, sizes)
+	if err != nil {
+		return false, fmt.Errorf("demo data: %w", err)
+	}
+	if state == "started" {
+		// Records the first start stored were kept as they were: read them
+		// back rather than hold the second run's copies.
+		if err := m.readModel.Load(ctx); err != nil {
+			return false, err
+		}
+	}
+	if err := m.db.SetLoadState(ctx, demoLoad, "done"); err != nil {
+		return false, err
+	}
+	m.log.Info("demo data loaded", "took", time.Since(start).Round(time.Millisecond))
+	for _, a := range accounts {
+		m.log.Info("demo account 演示账号", "role", a.Role, "email", a.Email, "password", a.Password)
+	}
+	m.mu.Lock()
+	m.accounts = accounts
+	m.mu.Unlock()
+	return true, nil
+}
