@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -81,6 +82,9 @@ type Server struct {
 	metrics *metrics
 	// signins limits failed sign-ins per account.
 	signins *accountLimiter
+	// bufs holds response buffers for the answers written by hand (the
+	// deal flow), so a busy page allocates nothing per call.
+	bufs sync.Pool
 }
 
 // New returns a Server with every route mounted.
