@@ -149,14 +149,18 @@ func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery)
 	}
 	cards := m.cardsOf(ids)
 	rng := chequeRange(inv)
+	slab := make([]domain.Reason, 0, 8*len(r.Results)) // one array for the page's reasons
 	out := &domain.List[DealItem]{Items: make([]DealItem, 0, len(ids)), Total: r.Total, Page: q.Page.Page, PageSize: q.Page.PageSize}
 	for _, res := range r.Results {
 		c := cards[res.ID]
 		if c == nil {
 			continue // deleted between ranking and fetching
 		}
+		n := len(slab)
+		slab = m.reasons(slab, res.Parts, rng, c.Sector, c.Stage, c.District, c.AskWan)
+		// capped, so that appending to one item's reasons cannot overwrite the next's
 		out.Items = append(out.Items, DealItem{Startup: c, Score: round1(res.Score),
-			Reasons: m.reasons(res.Parts, rng, c.Sector, c.Stage, c.District, c.AskWan), Feedback: fb[c.ID]})
+			Reasons: slab[n:len(slab):len(slab)], Feedback: fb[c.ID]})
 	}
 	return out, nil
 }
@@ -181,7 +185,7 @@ func (m *Matcher) saved(ctx context.Context, inv *domain.Investor, th matching.T
 		}
 		mt := m.idx.Score(th, features(s), now)
 		items = append(items, DealItem{Startup: s.Card(), Score: round1(mt.Score),
-			Reasons: m.reasons(mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan), Feedback: fb[s.ID]})
+			Reasons: m.reasons(nil, mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan), Feedback: fb[s.ID]})
 	}
 	sort.Slice(items, func(i, j int) bool {
 		if items[i].Score != items[j].Score {
@@ -354,7 +358,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 			continue
 		}
 		mt := m.idx.Score(thesis(inv), f, now)
-		items = append(items, InvestorItem{Investor: inv, Score: round1(mt.Score), Reasons: m.reasons(mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan)})
+		items = append(items, InvestorItem{Investor: inv, Score: round1(mt.Score), Reasons: m.reasons(nil, mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan)})
 	}
 	sort.Slice(items, func(i, j int) bool {
 		a, b := items[i], items[j]

@@ -70,9 +70,10 @@ var (
 // reasons explains a match in plain words, Chinese and English, in the
 // order an investor reads them: sector, stage, money, place, the rest.
 // The wording reads the same from the founder's side. rng is the
-// investor's cheque range as chequeRange formats it.
-func (m *Matcher) reasons(p matching.Parts, rng string, sector, stage, district string, askWan float64) []domain.Reason {
-	out := make([]domain.Reason, 0, 8)
+// investor's cheque range as chequeRange formats it. The reasons are
+// appended to dst, so that a page's items can share one array.
+func (m *Matcher) reasons(dst []domain.Reason, p matching.Parts, rng string, sector, stage, district string, askWan float64) []domain.Reason {
+	out := dst
 	if r, ok := m.phrases.sector[sector][p.Sector]; ok {
 		out = append(out, r)
 	}
