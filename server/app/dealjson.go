@@ -9,7 +9,11 @@ import (
 // AppendJSON appends d's JSON encoding to b (see domain.StartupCard.AppendJSON).
 func (d *DealItem) AppendJSON(b []byte) []byte {
 	b = append(b, `{"startup":`...)
-	b = d.Startup.AppendJSON(b)
+	if d.card != nil {
+		b = append(b, d.card...)
+	} else {
+		b = d.Startup.AppendJSON(b)
+	}
 	b = append(b, `,"score":`...)
 	b = domain.AppendJSONFloat(b, d.Score)
 	b = append(b, `,"reasons":`...)

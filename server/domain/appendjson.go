@@ -64,6 +64,9 @@ func (c *StartupCard) AppendJSON(b []byte) []byte {
 
 // AppendJSON appends r's JSON encoding to b.
 func (r *Reason) AppendJSON(b []byte) []byte {
+	if r.raw != nil {
+		return append(b, r.raw...)
+	}
 	b = append(b, `{"code":`...)
 	b = AppendJSONString(b, r.Code)
 	b = append(b, `,"ok":`...)
@@ -107,6 +110,52 @@ const hexDigits = "0123456789abcdef"
 // AppendJSONString appends s quoted, escaping as encoding/json does
 // (HTML-safe, invalid UTF-8 replaced, U+2028/U+2029 escaped).
 func AppendJSONString(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		return appendJSONStringSlow(b, s)
+	}
+	// Valid UTF-8, so only ASCII bytes and the lead byte of U+2028 and
+	// U+2029 (E2 80 A8/A9) can need escaping: the CJK text that fills
+	// these strings is copied without decoding a rune.
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			if c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				b = append(b, s[start:i]...)
+				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xF])
+				i += 2
+				start = i + 1
+			}
+			continue
+		}
+		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		b = appendEscapedASCII(b, c)
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+func appendEscapedASCII(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+}
+
+// appendJSONStringSlow is AppendJSONString for invalid UTF-8.
+func appendJSONStringSlow(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -116,18 +165,7 @@ func AppendJSONString(b []byte, s string) []byte {
 				continue
 			}
 			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
+			b = appendEscapedASCII(b, c)
 			i++
 			start = i
 			continue

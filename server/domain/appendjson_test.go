@@ -42,6 +42,8 @@ func TestAppendJSONMatchesEncoding(t *testing.T) {
 		same(t, c.AppendJSON(nil), c)
 		r := &Reason{Code: str(), OK: i%2 == 0, Zh: str(), En: str()}
 		same(t, r.AppendJSON(nil), r)
+		enc := r.Encoded()
+		same(t, enc.AppendJSON(nil), r)
 		f := floats[rng.IntN(len(floats))] * float64(rng.IntN(7)-3)
 		got := AppendJSONFloat(nil, f)
 		want, _ := json.Marshal(f)
