@@ -35,6 +35,8 @@ type env struct {
 	roadshows *app.Roadshows
 	digests   *app.Digests
 	history   *app.History
+	notifier  *app.Notifier
+	notes     *realtime.Notifications
 }
 
 // shanghai is the demo city's clock for day boundaries.
@@ -96,7 +98,7 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	t.Cleanup(hub.Close)
 	stats := app.NewStats(db, targets, tax)
 	history := app.NewHistory(stats, db, shanghai)
-	e := &env{t: t, db: db, engine: engine, indexer: indexer, roadshows: roadshows, digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
+	e := &env{t: t, db: db, engine: engine, indexer: indexer, roadshows: roadshows, notifier: notifier, notes: notes, digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
 		Accounts:      accounts,
 		Startups:      app.NewStartups(db, catalog, matcher, db, tax, app.StartupObservers{matcher, indexer, catalog}),
 		Investors:     app.NewInvestors(db, tax, app.InvestorObservers{matcher, indexer}),

@@ -80,12 +80,27 @@ func hijack(c *fiber.Ctx, accept func(w http.ResponseWriter, r *http.Request)) e
 	}
 	c.Context().HijackSetNoResponse(true)
 	c.Context().Hijack(func(conn net.Conn) {
+		if u, ok := conn.(interface{ UnsafeConn() net.Conn }); ok {
+			conn = rawClose{Conn: conn, raw: u.UnsafeConn()}
+		}
 		r := req
 		req = nil // do not keep the request alive for the connection's life
 		accept(&hijacker{conn: conn, header: http.Header{}}, r)
 	})
 	return nil
 }
+
+// rawClose reads and writes through fasthttp's hijacked connection and
+// closes the socket under it. fasthttp's own Close does nothing while the
+// handler runs (it closes the socket after the handler returns), but a
+// client dropped for falling behind must be gone at once: its reader then
+// fails, the handler returns, and nothing waits for a deadline.
+type rawClose struct {
+	net.Conn
+	raw net.Conn
+}
+
+func (c rawClose) Close() error { return c.raw.Close() }
 
 // httpRequest rebuilds the net/http request gorilla needs from Fiber's.
 func httpRequest(c *fiber.Ctx) (*http.Request, error) {

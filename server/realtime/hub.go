@@ -246,20 +246,28 @@ func (h *Hub) serve(ctx context.Context, conn *websocket.Conn, fc *flushConn, a 
 	defer release() // after the leave below: the room stays loaded while anyone is in it
 	c := newClient(conn, fc, a.Peer)
 	c.host, c.presenter = a.Host, a.Presenter
-	go c.writePump()
-	defer func() { <-c.written }() // see client.written
+	reply := make(chan joined, 1)
 	select {
-	case r.joins <- joinReq{c: c, since: since}:
+	case r.joins <- joinReq{c: c, since: since, reply: reply}:
 	case <-r.stopped:
 		c.close()
 		return
 	}
-	c.readPump(r)
-	c.close()
-	select {
-	case r.leaves <- c:
-	case <-r.stopped:
+	leave := func() {
+		c.close()
+		select {
+		case r.leaves <- c:
+		case <-r.stopped:
+		}
 	}
+	if j := <-reply; !j.live && !c.catchUp(r, j.welcome, since) {
+		leave()
+		return
+	}
+	go c.writePump()
+	defer func() { <-c.written }() // see client.written
+	c.readPump(r)                  // only now: the answers to what it sends follow the history
+	leave()
 }
 
 func (h *Hub) attend(a domain.Attendance) {

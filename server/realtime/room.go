@@ -31,6 +31,7 @@ type inbound struct {
 type joinReq struct {
 	c     *client
 	since int64 // replay events after this seq; -1 for none
+	reply chan joined
 }
 
 type command struct {
@@ -75,19 +76,22 @@ func (s stage) MarshalJSON() ([]byte, error) {
 // room is one live roadshow. All fields below the channels are owned by
 // run's goroutine; other goroutines talk to it through the channels.
 type room struct {
-	id      string
-	hub     *Hub
-	inbox   chan inbound
-	joins   chan joinReq
-	leaves  chan *client
-	cmds    chan command
-	stopped chan struct{}
-	fan     *fanout
-	unsub   func()
-	seq     atomic.Int64 // last stored seq; readPump reads it for error frames
+	id       string
+	hub      *Hub
+	inbox    chan inbound
+	joins    chan joinReq
+	attaches chan attachReq
+	leaves   chan *client
+	cmds     chan command
+	stopped  chan struct{}
+	fan      *fanout
+	unsub    func()
+	seq      atomic.Int64 // last stored seq; readPump reads it for error frames
 	// info is the roadshow as the room last loaded it, for admission
 	// checks on other goroutines; run replaces it, never changes it.
 	info atomic.Pointer[domain.Roadshow]
+
+	log eventLog // the stored events' frames, for clients catching up
 
 	rs        *domain.Roadshow
 	events    []domain.RoomEvent
@@ -109,7 +113,7 @@ type room struct {
 
 func newRoom(h *Hub, rs *domain.Roadshow) *room {
 	r := &room{id: rs.ID, hub: h, rs: rs,
-		inbox: make(chan inbound, 1024), joins: make(chan joinReq, 256), leaves: make(chan *client, 256),
+		inbox: make(chan inbound, 1024), joins: make(chan joinReq, 256), attaches: make(chan attachReq, 256), leaves: make(chan *client, 256),
 		cmds: make(chan command), stopped: make(chan struct{}),
 		fan:       &fanout{clients: map[*client]struct{}{}},
 		questions: map[int64]*question{}, chats: map[int64]bool{}, muted: map[string]bool{}, interest: map[string]bool{},
@@ -122,10 +126,14 @@ func newRoom(h *Hub, rs *domain.Roadshow) *room {
 
 func (r *room) lastSeq() int64 { return r.seq.Load() }
 
-// replay rebuilds the room's state from its stored events.
+// replay rebuilds the room's state from its stored events, and the frames
+// each event made as it was stored, for clients catching up.
 func (r *room) replay(events []domain.RoomEvent) {
 	for _, e := range events {
 		r.applyEvent(e)
+		if to, frame := r.eventFrame(e); frame != nil {
+			r.log.append(e.Seq, to, frame)
+		}
 	}
 }
 
@@ -182,6 +190,8 @@ func (r *room) run() {
 		select {
 		case j := <-r.joins:
 			r.join(j)
+		case a := <-r.attaches:
+			r.attach(a)
 		case c := <-r.leaves:
 			r.leave(c)
 		case in := <-r.inbox:
@@ -220,9 +230,11 @@ func presenceKey(c *client) string {
 	return "guest"
 }
 
+// join counts a new connection in and answers with its welcome. A client
+// with nothing to catch up on joins the live stream at once; one that
+// reconnects behind the room catches up on its own writer (catchUp) first.
 func (r *room) join(j joinReq) {
 	c := j.c
-	r.fan.add(c)
 	r.conns++
 	r.empty = time.Time{}
 	r.present[presenceKey(c)]++
@@ -231,17 +243,14 @@ func (r *room) join(j joinReq) {
 	if c.peer.UserID != "" {
 		r.hub.attend(domain.Attendance{RoadshowID: r.id, UserID: c.peer.UserID, Name: c.peer.Name, Role: r.role(c)})
 	}
-	now := time.Now()
-	c.enqueue(encode("welcome", r.lastSeq(), now, r.welcome(c)))
-	if j.since >= 0 {
-		for _, e := range r.events {
-			if e.Seq > j.since {
-				if to, frame := r.eventFrame(e); to.reaches(c) {
-					c.enqueue(frame)
-				}
-			}
-		}
+	welcome := encode("welcome", r.lastSeq(), time.Now(), r.welcome(c))
+	if j.since < 0 || j.since >= r.lastSeq() {
+		r.fan.add(c, r.lastSeq())
+		c.enqueue(welcome)
+		j.reply <- joined{live: true}
+		return
 	}
+	j.reply <- joined{welcome: welcome}
 }
 
 func (a Audience) reaches(c *client) bool {
@@ -415,7 +424,8 @@ func (r *room) store(c *client, ref, typ string, data map[string]any) (int64, bo
 	}
 	r.applyEvent(e)
 	if to, frame := r.eventFrame(e); frame != nil {
-		r.hub.broker.Publish(r.id, to, frame)
+		r.log.append(e.Seq, to, frame)
+		r.hub.broker.Publish(r.id, Delivery{To: to, Seq: e.Seq, Frame: frame})
 	}
 	return e.Seq, true
 }
@@ -561,8 +571,8 @@ func (r *room) handle(c *client, in Inbound) {
 		r.reactions[d.Emoji]++
 		r.totals[d.Emoji]++
 	case "hand.raise":
-		r.hub.broker.Publish(r.id, Audience{Hosts: true}, encode("hand", r.lastSeq(), time.Now(),
-			map[string]any{"userId": c.peer.UserID, "userName": c.peer.Name}))
+		r.hub.broker.Publish(r.id, Delivery{To: Audience{Hosts: true}, Frame: encode("hand", r.lastSeq(), time.Now(),
+			map[string]any{"userId": c.peer.UserID, "userName": c.peer.Name})})
 		r.ack(c, in.Ref, r.lastSeq())
 	case "interest":
 		r.signalInterest(c, in.Ref, d.StartupID)
@@ -737,13 +747,13 @@ func okOr(ok bool) error {
 func (r *room) flush() {
 	now := time.Now()
 	if len(r.reactions) > 0 {
-		r.hub.broker.Publish(r.id, Audience{All: true}, encode("reaction", r.lastSeq(), now,
-			map[string]any{"delta": r.reactions, "totals": r.totals}))
+		r.hub.broker.Publish(r.id, Delivery{To: Audience{All: true}, Frame: encode("reaction", r.lastSeq(), now,
+			map[string]any{"delta": r.reactions, "totals": r.totals})})
 		r.reactions = map[string]int{}
 	}
 	if r.dirty {
 		r.dirty = false
-		r.hub.broker.Publish(r.id, Audience{All: true}, encode("presence", r.lastSeq(), now, map[string]any{"count": r.conns}))
+		r.hub.broker.Publish(r.id, Delivery{To: Audience{All: true}, Frame: encode("presence", r.lastSeq(), now, map[string]any{"count": r.conns})})
 		var who []map[string]any
 		for k, n := range r.present {
 			if k != "guest" {
@@ -751,8 +761,8 @@ func (r *room) flush() {
 			}
 		}
 		if len(who) <= 2000 { // the host's list of who is here; beyond that, the count says it
-			r.hub.broker.Publish(r.id, Audience{Hosts: true}, encode("presence", r.lastSeq(), now,
-				map[string]any{"count": r.conns, "guests": r.present["guest"], "who": who}))
+			r.hub.broker.Publish(r.id, Delivery{To: Audience{Hosts: true}, Frame: encode("presence", r.lastSeq(), now,
+				map[string]any{"count": r.conns, "guests": r.present["guest"], "who": who})})
 		}
 	}
 }
