@@ -9,6 +9,10 @@ type Audience struct {
 	Users []string // these users
 }
 
+func (a Audience) reaches(c *client) bool {
+	return a.All || (a.Hosts && c.as.Host) || contains(a.Users, c.peer.UserID)
+}
+
 // Delivery is one frame for a room's connections: who receives it and,
 // for a stored event, its seq (0 for other frames).
 type Delivery struct {

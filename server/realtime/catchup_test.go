@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -36,7 +37,7 @@ func TestCatchUpFromFarBehind(t *testing.T) {
 	hub := fx.hub()
 	t.Cleanup(hub.Close)
 	addr := serveHub(t, hub, peers)
-	if err := hub.Start(ctx, rs.ID); err != nil { // event behind+1, and loads the room
+	if err := hub.Command(ctx, rs.ID, fx.hostActor(), roadshow.Start{}); err != nil { // event behind+1, and loads the room
 		t.Fatal(err)
 	}
 	host := dial(t, addr, rs.ID, "host", "")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 )
 
 // Connection timing and sizes, as in gorilla's chat example.
@@ -48,8 +49,7 @@ type client struct {
 	fc   *flushConn
 
 	peer      Peer
-	host      bool
-	presenter bool
+	as        roadshow.Peer // who the room's rules know; zero on notification sessions
 	send      chan outFrame
 	closeOnce sync.Once
 	done      chan struct{}
@@ -189,10 +189,6 @@ func (c *client) readPump(r *room) {
 			return
 		}
 	}
-}
-
-func errorFrame(seq int64, code, detail, ref string) []byte {
-	return encode("error", seq, time.Now(), errorData{Code: code, Detail: detail, Ref: ref})
 }
 
 // fanout is the set of a room's local connections and delivers the frames
