@@ -31,6 +31,12 @@ if command -v fc-list >/dev/null && { [ -z "$(fc-list :lang=zh 2>/dev/null)" ] |
   fi
 fi
 
+# One browser suite at a time on a machine: two at once on a small machine
+# starve each other's platform (its demo start and Chromium) into timeouts.
+if command -v flock >/dev/null; then
+  exec 9>"${E2E_LOCK:-/tmp/yuechuang-e2e.lock}"
+  flock 9
+fi
 (cd frontend && npm run build --silent >/dev/null)
 PLATFORM_ENV="LOGIN_RATE_LIMIT=1000"
 . scripts/platform.sh

@@ -9,7 +9,10 @@ while (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$(( 20000 + RANDOM %
 env LISTEN_ADDR=127.0.0.1:$port DATA_DIR=$data LOG_LEVEL=warn $PLATFORM_ENV ./bin/yuechuang &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 600); do
+# Wait while the platform is alive and working (a loaded machine can take
+# minutes over the demo set), up to 15 minutes.
+for _ in $(seq 1 4500); do
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break
+  kill -0 $pid 2>/dev/null || break
   sleep 0.2
 done

@@ -28,7 +28,6 @@ import (
 const (
 	shutdownTimeout    = 10 * time.Second
 	tokenSweepInterval = time.Hour
-	openTimeout        = 60 * time.Second
 )
 
 // Main is the whole platform in one process. Open starts the dependencies,
@@ -64,8 +63,6 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 // Open starts the database, creates the configured admin and loads the
 // demo data if the database is empty, and binds the listen address.
 func (m *Main) Open(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, openTimeout)
-	defer cancel()
 	cfg := m.Config
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data dir: %w", err)
