@@ -11,22 +11,28 @@ import (
 // Config is the process configuration, read once from the environment.
 // The names are fixed by the public contract (../shared/API-CONTRACT.md).
 type Config struct {
-	ListenAddr    string         // LISTEN_ADDR
-	DataDir       string         // DATA_DIR
-	MongoURI      string         // MONGODB_URI; empty: embedded FerretDB under DataDir
-	MongoDB       string         // MONGODB_DB
-	MeiliURL      string         // MEILI_URL; empty: embedded search under DataDir
-	MeiliKey      string         // MEILI_API_KEY
-	AdminEmail    string         // ADMIN_EMAIL
-	AdminPassword string         // ADMIN_PASSWORD
-	SeedDemo      bool           // SEED_DEMO
-	JWTSecret     string         // JWT_SECRET; empty: a key generated once and kept in DataDir
-	TaxonomyFile  string         // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
-	TargetsFile   string         // TARGETS_FILE; empty: the Shaoxing action plan's targets
-	LogLevel      string         // LOG_LEVEL: debug, info, warn, error
-	LogFormat     string         // LOG_FORMAT: json or text
-	LoginLimit    int            // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
-	TimeZone      *time.Location // TIMEZONE: the city's clock, for daily figures; default Asia/Shanghai
+	ListenAddr    string // LISTEN_ADDR
+	DataDir       string // DATA_DIR
+	MongoURI      string // MONGODB_URI; empty: embedded FerretDB under DataDir
+	MongoDB       string // MONGODB_DB
+	MeiliURL      string // MEILI_URL; empty: embedded search under DataDir
+	MeiliKey      string // MEILI_API_KEY
+	AdminEmail    string // ADMIN_EMAIL
+	AdminPassword string // ADMIN_PASSWORD
+	SeedDemo      bool   // SEED_DEMO
+	JWTSecret     string // JWT_SECRET; empty: a key generated once and kept in DataDir
+	TaxonomyFile  string // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
+	TargetsFile   string // TARGETS_FILE; empty: the Shaoxing action plan's targets
+	LogLevel      string // LOG_LEVEL: debug, info, warn, error
+	LogFormat     string // LOG_FORMAT: json or text
+	LoginLimit    int    // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
+	// Per client address (0: no limit): open connections (CONNS_PER_ADDRESS, default 256; set 0
+	// behind a reverse proxy, which is then the only address), open websockets (WS_PER_ADDRESS,
+	// default 100) and websocket tickets a minute (TICKETS_PER_MINUTE, default 60).
+	ConnsPerAddress   int
+	SocketsPerAddress int
+	TicketsPerMinute  int
+	TimeZone          *time.Location // TIMEZONE: the city's clock, for daily figures; default Asia/Shanghai
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -57,6 +63,16 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LOGIN_RATE_LIMIT must be a positive integer, got %q", getenv("LOGIN_RATE_LIMIT"))
 	}
 	c.LoginLimit = limit
+	for _, l := range []struct {
+		env, def string
+		to       *int
+	}{{"CONNS_PER_ADDRESS", "256", &c.ConnsPerAddress}, {"WS_PER_ADDRESS", "100", &c.SocketsPerAddress}, {"TICKETS_PER_MINUTE", "60", &c.TicketsPerMinute}} {
+		n, err := strconv.Atoi(get(l.env, l.def))
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("%s must be a whole number, 0 for no limit, got %q", l.env, getenv(l.env))
+		}
+		*l.to = n
+	}
 	tz, err := time.LoadLocation(get("TIMEZONE", "Asia/Shanghai"))
 	if err != nil {
 		return c, fmt.Errorf("TIMEZONE must be an IANA zone name such as Asia/Shanghai, got %q", getenv("TIMEZONE"))

@@ -187,10 +187,11 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer}, Web: frontend.Dist(),
-		LoginLimit: cfg.LoginLimit}, m.log)
+		LoginLimit: cfg.LoginLimit, SocketsPerAddress: noLimitIfZero(cfg.SocketsPerAddress), TicketsPerMinute: noLimitIfZero(cfg.TicketsPerMinute)}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}
+	m.ln = httpapi.LimitListener(m.ln, cfg.ConnsPerAddress)
 	return nil
 }
 
@@ -360,4 +361,12 @@ func (m *Main) Close() error {
 		errs = append(errs, m.ferret.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// noLimitIfZero maps the environment's 0 (no limit) to httpapi's negative.
+func noLimitIfZero(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

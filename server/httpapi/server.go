@@ -52,6 +52,11 @@ type Config struct {
 	Ready map[string]Pinger
 	// Web is the built web app served outside /api; nil serves a notice.
 	Web fs.FS
+	// SocketsPerAddress bounds the open websockets of one client address
+	// and TicketsPerMinute the websocket tickets it gets (0: the default;
+	// negative: no limit).
+	SocketsPerAddress int
+	TicketsPerMinute  int
 }
 
 // Request limits.
@@ -72,6 +77,8 @@ type Server struct {
 	metrics *metrics
 	// dealCache holds encoded deal-flow pages; see respCache.
 	dealCache *respCache
+	sockets   *socketGate
+	tickets   *addressRate
 }
 
 // dealCacheSize bounds the cached deal-flow pages (about 15 KB each).
@@ -85,7 +92,14 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.LoginWindow == 0 {
 		cfg.LoginWindow = time.Minute
 	}
-	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(), dealCache: newRespCache(dealCacheSize)}
+	if cfg.SocketsPerAddress == 0 {
+		cfg.SocketsPerAddress = DefaultSocketsPerAddress
+	}
+	if cfg.TicketsPerMinute == 0 {
+		cfg.TicketsPerMinute = DefaultTicketsPerMinute
+	}
+	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(), dealCache: newRespCache(dealCacheSize),
+		sockets: &socketGate{max: cfg.SocketsPerAddress, n: map[string]int{}}, tickets: newAddressRate(cfg.TicketsPerMinute)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "yuechuang",
 		DisableStartupMessage: true,
