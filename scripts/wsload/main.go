@@ -39,6 +39,7 @@ var (
 	pid     = flag.Int("pid", 0, "server process id, to measure its memory per connection")
 	bridge  = flag.Int("bridge", 2000, "connections for the upgrade-rate comparison (0 to skip)")
 	plain   = flag.String("serve-plain", "", "internal: serve a plain net/http + gorilla websocket on this address")
+	memory  = flag.Bool("memory", false, "measure memory per idle connection from a cold, GC'd baseline (skips the upgrade comparison; -d 0 stops there)")
 )
 
 // servePlain is the baseline for the Fiber→gorilla bridge: the same
@@ -173,12 +174,11 @@ func rss(pid int) int64 {
 	return 0
 }
 
-type mem struct{ inuse, stack, rss int64 }
+type mem struct{ inuse, stack, rss, gcs int64 }
 
-// serverMem reads the server's heap and stack in use from /metrics, after
-// a pause so that a garbage collection has likely run.
-func serverMem() mem {
-	time.Sleep(2 * time.Second)
+// metrics reads the server's heap and stack in use and its count of
+// garbage collections from /metrics.
+func metrics() mem {
 	res, err := http.Get(*base + "/metrics")
 	if err != nil {
 		fail("metrics: %v", err)
@@ -189,16 +189,38 @@ func serverMem() mem {
 	var m mem
 	for _, line := range strings.Split(b.String(), "\n") {
 		f := strings.Fields(line)
-		if len(f) == 2 && (f[0] == "go_memstats_heap_inuse_bytes" || f[0] == "go_memstats_stack_inuse_bytes") {
-			v, _ := strconv.ParseFloat(f[1], 64)
+		if len(f) != 2 {
+			continue
+		}
+		v, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "go_memstats_heap_inuse_bytes":
 			m.inuse += int64(v)
-			if f[0] == "go_memstats_stack_inuse_bytes" {
-				m.stack = int64(v)
-			}
+		case "go_memstats_stack_inuse_bytes":
+			m.inuse += int64(v)
+			m.stack = int64(v)
+		case "go_gc_duration_seconds_count":
+			m.gcs = int64(v)
 		}
 	}
 	m.rss = rss(*pid)
 	return m
+}
+
+// serverMem waits for the server's next garbage collection (the runtime
+// forces one at least every two minutes) and then reads its memory, so
+// that what is counted is what is live, not garbage not yet collected.
+func serverMem() mem {
+	before := metrics().gcs
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		time.Sleep(time.Second)
+		if m := metrics(); m.gcs > before {
+			return m
+		}
+	}
+	fail("no garbage collection in the server within 3 minutes")
+	return mem{}
 }
 
 func dial(room, token string) (*websocket.Conn, error) {
@@ -258,10 +280,15 @@ func main() {
 		}(senders[i])
 	}
 
-	if *bridge > 0 {
+	// Memory per connection needs a cold baseline: no connections have
+	// come and gone before it. The upgrade-rate comparison opens and closes
+	// thousands, so it runs in its own invocation (-memory=false).
+	var before mem
+	if *memory {
+		before = serverMem()
+	} else if *bridge > 0 {
 		compareBridge(room, *bridge)
 	}
-	before := serverMem()
 	var (
 		received atomic.Int64
 		dropped  atomic.Int64
@@ -315,15 +342,19 @@ func main() {
 	}
 	wg.Wait()
 	connected := time.Since(start)
-	time.Sleep(3 * time.Second) // let the server settle before measuring idle memory
-	after := serverMem()
 	fmt.Printf("wsload: %d viewers connected in %s (%d failed), %d senders\n", live.Load(), connected.Round(time.Millisecond), dialErrs.Load(), nSenders)
-	n := float64(max(1, live.Load()))
-	fmt.Printf("server Go memory in use (heap + stacks, from /metrics): %.1f MiB before viewers, %.1f MiB with them idle: %.1f KiB per connection (stacks %.1f KiB)\n",
-		float64(before.inuse)/(1<<20), float64(after.inuse)/(1<<20), float64(after.inuse-before.inuse)/n/1024, float64(after.stack-before.stack)/n/1024)
-	if *pid > 0 {
-		fmt.Printf("server RSS: %.1f MiB before, %.1f MiB after: %.1f KiB per connection\n",
-			float64(before.rss)/(1<<20), float64(after.rss)/(1<<20), float64(after.rss-before.rss)/n/1024)
+	if *memory {
+		after := serverMem()
+		n := float64(max(1, live.Load()))
+		fmt.Printf("server Go memory in use after a GC (heap + stacks, from /metrics): %.1f MiB cold before viewers, %.1f MiB with them idle: %.1f KiB per connection (stacks %.1f KiB)\n",
+			float64(before.inuse)/(1<<20), float64(after.inuse)/(1<<20), float64(after.inuse-before.inuse)/n/1024, float64(after.stack-before.stack)/n/1024)
+		if *pid > 0 {
+			fmt.Printf("server RSS after a GC: %.1f MiB cold before, %.1f MiB after: %.1f KiB per connection\n",
+				float64(before.rss)/(1<<20), float64(after.rss)/(1<<20), float64(after.rss-before.rss)/n/1024)
+		}
+		if *dur <= 0 {
+			return
+		}
 	}
 
 	sending.Store(true)
