@@ -38,7 +38,7 @@ if command -v flock >/dev/null; then
   flock 9
 fi
 (cd frontend && npm run build --silent >/dev/null)
-PLATFORM_ENV="LOGIN_RATE_LIMIT=1000"
+PLATFORM_ENV="LOGIN_RATE_LIMIT=1000 TICKETS_PER_MINUTE=1000"
 . scripts/platform.sh
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "e2e: the platform did not become ready"; exit 1; }
 cd frontend
