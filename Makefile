@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/yuechuang
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build web e2e vet bench loadtest wsload searchbench evalmatch reindex clean
+.PHONY: run test build web e2e vet bench loadtest wsload searchbench evalmatch reindex backup restore healthcheck image-check clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: web build
@@ -67,6 +67,23 @@ evalmatch:
 ## reindex: rebuild the search index of ./data from the database
 reindex: build
 	./$(BIN) reindex
+
+## backup: archive ./data (or DATA_DIR) while the server runs, into BACKUP_DIR or here
+backup: build
+	./$(BIN) backup $(if $(OUT),-o $(OUT))
+
+## restore: FILE=archive restores into an empty ./data (or DATA_DIR)
+restore: build
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=yuechuang-....tar.gz"; exit 1; }
+	./$(BIN) restore $(FILE)
+
+## healthcheck: exit 0 when the running server's /readyz answers 200 (LISTEN_ADDR)
+healthcheck: build
+	./$(BIN) healthcheck
+
+## image-check: the Dockerfile's steps as plain commands on this host (no Docker engine needed)
+image-check:
+	scripts/image-check.sh
 
 clean:
 	rm -rf bin

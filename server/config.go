@@ -11,28 +11,31 @@ import (
 // Config is the process configuration, read once from the environment.
 // The names are fixed by the public contract (../shared/API-CONTRACT.md).
 type Config struct {
-	ListenAddr    string // LISTEN_ADDR
-	DataDir       string // DATA_DIR
-	MongoURI      string // MONGODB_URI; empty: embedded FerretDB under DataDir
-	MongoDB       string // MONGODB_DB
-	MeiliURL      string // MEILI_URL; empty: embedded search under DataDir
-	MeiliKey      string // MEILI_API_KEY
-	AdminEmail    string // ADMIN_EMAIL
-	AdminPassword string // ADMIN_PASSWORD
-	SeedDemo      bool   // SEED_DEMO
-	JWTSecret     string // JWT_SECRET; empty: a key generated once and kept in DataDir
-	TaxonomyFile  string // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
-	TargetsFile   string // TARGETS_FILE; empty: the Shaoxing action plan's targets
-	LogLevel      string // LOG_LEVEL: debug, info, warn, error
-	LogFormat     string // LOG_FORMAT: json or text
-	LoginLimit    int    // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
+	ListenAddr    string         // LISTEN_ADDR
+	DataDir       string         // DATA_DIR
+	MongoURI      string         // MONGODB_URI; empty: embedded FerretDB under DataDir
+	MongoDB       string         // MONGODB_DB
+	MeiliURL      string         // MEILI_URL; empty: embedded search under DataDir
+	MeiliKey      string         // MEILI_API_KEY
+	AdminEmail    string         // ADMIN_EMAIL
+	AdminPassword string         // ADMIN_PASSWORD
+	SeedDemo      bool           // SEED_DEMO
+	JWTSecret     string         // JWT_SECRET; empty: a key generated once and kept in DataDir
+	TaxonomyFile  string         // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
+	TargetsFile   string         // TARGETS_FILE; empty: the Shaoxing action plan's targets
+	LogLevel      string         // LOG_LEVEL: debug, info, warn, error
+	LogFormat     string         // LOG_FORMAT: json or text
+	LoginLimit    int            // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
+	TimeZone      *time.Location // TIMEZONE: the city's clock, for daily figures; default Asia/Shanghai
 	// Per client address (0: no limit): open connections (CONNS_PER_ADDRESS, default 256; set 0
 	// behind a reverse proxy, which is then the only address), open websockets (WS_PER_ADDRESS,
 	// default 100) and websocket tickets a minute (TICKETS_PER_MINUTE, default 60).
 	ConnsPerAddress   int
 	SocketsPerAddress int
 	TicketsPerMinute  int
-	TimeZone          *time.Location // TIMEZONE: the city's clock, for daily figures; default Asia/Shanghai
+	BackupDir         string        // BACKUP_DIR: where scheduled backups go; empty: no scheduled backups
+	BackupEvery       time.Duration // BACKUP_EVERY: time between scheduled backups; default 24h
+	BackupKeep        int           // BACKUP_KEEP: scheduled archives kept; default 7
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -57,7 +60,18 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		TargetsFile:   get("TARGETS_FILE", ""),
 		LogLevel:      get("LOG_LEVEL", "info"),
 		LogFormat:     get("LOG_FORMAT", "text"),
+		BackupDir:     get("BACKUP_DIR", ""),
 	}
+	every, err := time.ParseDuration(get("BACKUP_EVERY", "24h"))
+	if err != nil || every < time.Minute {
+		return c, fmt.Errorf("BACKUP_EVERY must be a duration of at least 1m such as 6h or 24h, got %q", getenv("BACKUP_EVERY"))
+	}
+	c.BackupEvery = every
+	keep, err := strconv.Atoi(get("BACKUP_KEEP", "7"))
+	if err != nil || keep < 1 {
+		return c, fmt.Errorf("BACKUP_KEEP must be a positive integer, got %q", getenv("BACKUP_KEEP"))
+	}
+	c.BackupKeep = keep
 	limit, err := strconv.Atoi(get("LOGIN_RATE_LIMIT", "10"))
 	if err != nil || limit < 1 {
 		return c, fmt.Errorf("LOGIN_RATE_LIMIT must be a positive integer, got %q", getenv("LOGIN_RATE_LIMIT"))

@@ -4,6 +4,9 @@
 //	yuechuang                 start the server
 //	yuechuang create-admin    create or reset the admin from ADMIN_EMAIL / ADMIN_PASSWORD
 //	yuechuang reindex         rebuild the search index from the database
+//	yuechuang backup [-o FILE] archive DATA_DIR while the server runs
+//	yuechuang restore FILE    restore an archive into an empty DATA_DIR
+//	yuechuang healthcheck     exit 0 when /readyz on LISTEN_ADDR answers 200
 package main
 
 import (
@@ -58,8 +61,14 @@ func run(args []string, getenv func(string) string) error {
 		m := NewMain(cfg, log)
 		defer m.Close()
 		return m.Open(ctx) // Open creates or resets the configured admin
+	case "backup":
+		return backupCmd(ctx, cfg, args[1:], log, os.Stdout)
+	case "restore":
+		return restoreCmd(ctx, cfg, args[1:], os.Stdout)
+	case "healthcheck":
+		return healthcheck(ctx, cfg)
 	default:
-		return fmt.Errorf("unknown command %q (commands: serve, create-admin, reindex)", cmd)
+		return fmt.Errorf("unknown command %q (commands: serve, create-admin, reindex, backup, restore, healthcheck)", cmd)
 	}
 
 	m := NewMain(cfg, log)

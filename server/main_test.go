@@ -24,6 +24,9 @@ import (
 // TestMain lets a test start this very binary as the real server process
 // (for crash tests) by setting YC_RUN_SERVER=1.
 func TestMain(m *testing.M) {
+	if os.Getenv("YC_RUN_ARGS") != "" {
+		os.Exit(runTestCommand())
+	}
 	if os.Getenv("YC_RUN_SERVER") == "1" {
 		if err := run(nil, os.Getenv); err != nil {
 			fmt.Fprintln(os.Stderr, err)

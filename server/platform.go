@@ -17,6 +17,7 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/backup"
 	"github.com/yuechuang/yuechuang/server/ferret"
 	"github.com/yuechuang/yuechuang/server/httpapi"
 	"github.com/yuechuang/yuechuang/server/mongo"
@@ -53,6 +54,7 @@ type Main struct {
 	http      *httpapi.Server
 	ln        net.Listener
 	accounts  []seed.Account
+	backups   *backup.Scheduler
 }
 
 // NewMain returns a Main for cfg.
@@ -186,8 +188,10 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.reindexIfEmpty(ctx); err != nil {
 		return err
 	}
+	m.backups = newScheduler(cfg, m.log)
 	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer}, Web: frontend.Dist(),
-		LoginLimit: cfg.LoginLimit, SocketsPerAddress: noLimitIfZero(cfg.SocketsPerAddress), TicketsPerMinute: noLimitIfZero(cfg.TicketsPerMinute)}, m.log)
+		LoginLimit: cfg.LoginLimit, Backups: backupReports{m.backups},
+		SocketsPerAddress: noLimitIfZero(cfg.SocketsPerAddress), TicketsPerMinute: noLimitIfZero(cfg.TicketsPerMinute)}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}
@@ -301,6 +305,7 @@ func (m *Main) Run(ctx context.Context) error {
 	go m.roadshows.RunReminders(ctx)
 	go m.digests.Run(ctx)
 	go m.history.Run(ctx, m.log)
+	go m.backups.Run(ctx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("http: %w", err)

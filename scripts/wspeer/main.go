@@ -33,7 +33,9 @@ func main() {
 		return centrifuge.ConnectReply{Credentials: &centrifuge.Credentials{UserID: ""}}, nil
 	})
 	node.OnConnect(func(c *centrifuge.Client) {
-		c.OnSubscribe(func(e centrifuge.SubscribeEvent, cb centrifuge.SubscribeCallback) { cb(centrifuge.SubscribeReply{}, nil) })
+		c.OnSubscribe(func(e centrifuge.SubscribeEvent, cb centrifuge.SubscribeCallback) {
+			cb(centrifuge.SubscribeReply{}, nil)
+		})
 		c.OnPublish(func(e centrifuge.PublishEvent, cb centrifuge.PublishCallback) { cb(centrifuge.PublishReply{}, nil) })
 	})
 	if err := node.Run(); err != nil {

@@ -57,6 +57,8 @@ type Config struct {
 	// negative: no limit).
 	SocketsPerAddress int
 	TicketsPerMinute  int
+	// Backups, if set, reports scheduled backups in /metrics and to admins.
+	Backups Backups
 }
 
 // Request limits.
@@ -122,6 +124,9 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 		JSONEncoder: json.Marshal,
 		JSONDecoder: json.Unmarshal,
 	})
+	if cfg.Backups != nil {
+		s.metrics.watchBackups(cfg.Backups)
+	}
 	s.routes()
 	return s
 }
@@ -209,6 +214,7 @@ func (s *Server) routes() {
 	v1.Post("/startups/:id/deck/views/:viewId/pages", s.reportDeckPages)
 	v1.Post("/startups/:id/deck/request", s.requestDeck)
 	v1.Post("/startups/:id/deck/grants", s.grantDeck)
+	v1.Get("/admin/backups", s.backupReport)
 	v1.Get("/stats/program", s.programStats)
 	v1.Get("/stats/program/history", s.programHistory)
 	v1.Get("/stats/program.csv", s.programReport("csv"))
