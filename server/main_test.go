@@ -27,8 +27,15 @@ func TestMain(m *testing.M) {
 	if os.Getenv("YC_RUN_ARGS") != "" {
 		os.Exit(runTestCommand())
 	}
-	if os.Getenv("YC_RUN_SERVER") == "1" {
+	switch os.Getenv("YC_RUN_SERVER") {
+	case "1":
 		if err := run(nil, os.Getenv); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	case "pause-migration":
+		if err := runPausedServer(); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

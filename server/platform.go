@@ -86,7 +86,7 @@ func (m *Main) Open(ctx context.Context) error {
 		uri = m.ferret.URI()
 		m.log.Info("embedded FerretDB started", "dir", dir)
 	}
-	if m.db, err = mongo.Open(ctx, uri, cfg.MongoDB); err != nil {
+	if m.db, err = mongo.Open(ctx, uri, cfg.MongoDB, m.ferret != nil); err != nil {
 		return err
 	}
 	if m.ferret != nil {
@@ -95,6 +95,9 @@ func (m *Main) Open(ctx context.Context) error {
 			return err
 		}
 		m.log.Debug("embedded FerretDB: id lookups indexed", "tables", n)
+	}
+	if _, err := m.db.Migrate(ctx, m.log); err != nil {
+		return err
 	}
 	if cfg.MeiliURL != "" {
 		if m.engine, err = search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, "yuechuang"); err != nil {

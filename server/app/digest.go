@@ -11,7 +11,7 @@ import (
 // DigestStore finds what waited for the digest.
 type DigestStore interface {
 	PendingDigest(ctx context.Context) ([]domain.Notification, error)
-	MarkDigested(ctx context.Context, ids []string) error
+	MarkDigested(ctx context.Context, ns []domain.Notification) error
 }
 
 // DigestSender takes a user's daily summary somewhere else too, such as a
@@ -50,13 +50,11 @@ func (d *Digests) Make(ctx context.Context) (int, error) {
 		byUser[n.UserID] = append(byUser[n.UserID], n)
 	}
 	var notes []Note
-	var ids []string
 	summaries := map[string]map[string]any{}
 	for uid, ns := range byUser {
 		counts := map[string]int{}
 		for _, n := range ns {
 			counts[n.Type]++
-			ids = append(ids, n.ID)
 		}
 		summary := map[string]any{"counts": counts, "total": len(ns), "since": ns[0].CreatedAt}
 		summaries[uid] = summary
@@ -65,7 +63,7 @@ func (d *Digests) Make(ctx context.Context) (int, error) {
 	if err := d.notify.NotifyMany(ctx, notes); err != nil {
 		return 0, err
 	}
-	if err := d.store.MarkDigested(ctx, ids); err != nil {
+	if err := d.store.MarkDigested(ctx, pending); err != nil {
 		return 0, err
 	}
 	if d.sender != nil {

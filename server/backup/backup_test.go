@@ -34,7 +34,7 @@ func dataDir(t *testing.T, schema int) string {
 	}
 	t.Cleanup(func() { _ = srv.Close() })
 	ctx := context.Background()
-	db, err := mongo.Open(ctx, srv.URI(), "yuechuang")
+	db, err := mongo.Open(ctx, srv.URI(), "yuechuang", true)
 	if err != nil {
 		t.Fatal(err)
 	}

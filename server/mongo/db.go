@@ -36,15 +36,23 @@ const (
 type DB struct {
 	client *mongo.Client
 	db     *mongo.Database
-	locks  stripedLocks
+	// embedded says the database is the in-process FerretDB, which serves
+	// only this process and whose conditional writes are not atomic: there,
+	// conditional writes are read-compare-write under locks with filters
+	// that are exactly {_id}; on a real MongoDB they keep the conditional
+	// filter, which the server applies atomically across processes.
+	embedded bool
+	locks    stripedLocks
 	// outboxSeq makes every search outbox mark distinct, so that clearing a
 	// mark that a newer edit has replaced does nothing.
 	outboxSeq atomic.Int64
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal
-// (and a majority on a replica set) so that "saved" means saved.
-func Open(ctx context.Context, uri, name string) (*DB, error) {
+// (and a majority on a replica set) so that "saved" means saved. embedded
+// says uri is the embedded FerretDB that this process started and alone
+// uses (see DB.embedded).
+func Open(ctx context.Context, uri, name string, embedded bool) (*DB, error) {
 	opts := options.Client().ApplyURI(uri).
 		SetWriteConcern(writeconcern.Majority()).
 		SetServerSelectionTimeout(10 * time.Second).
@@ -54,7 +62,7 @@ func Open(ctx context.Context, uri, name string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mongo: connect: %w", err)
 	}
-	d := &DB{client: client, db: client.Database(name)}
+	d := &DB{client: client, db: client.Database(name), embedded: embedded}
 	if err := d.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
@@ -87,8 +95,8 @@ func (d *DB) Drop(ctx context.Context) error {
 // collections are every collection the platform uses; Open creates them
 // all up front so that storage-level set-up (ferret.IndexIDs) sees them.
 var collections = []string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
-	colNotifications, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEvents, colRegistrations,
-	colAttendance, colTargets, colHistory, colMeta}
+	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEventBuckets, colRegistrations, colLists,
+	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry}
 
 func (d *DB) ensureIndexes(ctx context.Context) error {
 	have, err := d.db.ListCollectionNames(ctx, bson.D{})
@@ -107,11 +115,9 @@ func (d *DB) ensureIndexes(ctx context.Context) error {
 		keys   bson.D
 		unique bool
 	}{
-		{colUsers, bson.D{{Key: "email", Value: 1}}, true},
 		{colRefresh, bson.D{{Key: "family", Value: 1}}, false},
 		{colStartups, bson.D{{Key: "ownerId", Value: 1}}, false},
 		{colStartups, bson.D{{Key: "status", Value: 1}, {Key: "updatedAt", Value: -1}}, false},
-		{colInvestors, bson.D{{Key: "ownerId", Value: 1}}, true},
 		{colSpaces, bson.D{{Key: "ownerId", Value: 1}}, false},
 	}
 	for _, ix := range idx {
@@ -180,25 +186,50 @@ func findPage[T any](ctx context.Context, c *mongo.Collection, op string, filter
 
 // replaceVersioned replaces the document with id if it still has version
 // prev, so two concurrent edits cannot silently overwrite each other.
+//
+// On the embedded engine a filter {_id, version} would decode every
+// document of the collection and is not atomic anyway, so the check is a
+// read by _id and a replace by _id under this process's lock for the
+// document. On MongoDB the conditional filter is atomic on the server, which
+// also covers other processes; the lock costs nothing there.
 func (d *DB) replaceVersioned(ctx context.Context, col, op, id string, prev int, doc any) error {
 	defer d.locks.lock(col + id)()
 	c := d.db.Collection(col)
+	if d.embedded {
+		var cur struct {
+			Version int `bson:"version"`
+		}
+		if err := c.FindOne(ctx, byID(id)).Decode(&cur); err != nil {
+			return mapErr(op, err)
+		}
+		if cur.Version != prev {
+			return domain.ErrEditConflict
+		}
+		res, err := c.ReplaceOne(ctx, byID(id), doc)
+		if err != nil {
+			return mapErr(op, err)
+		}
+		if res.MatchedCount == 0 {
+			return domain.ErrNotFound // deleted meanwhile
+		}
+		return nil
+	}
 	res, err := c.ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: prev}}, doc)
 	if err != nil {
 		return mapErr(op, err)
 	}
 	if res.MatchedCount == 0 {
-		n, err := c.CountDocuments(ctx, bson.D{{Key: "_id", Value: id}})
-		if err != nil {
+		if err := c.FindOne(ctx, byID(id)).Err(); err != nil {
 			return mapErr(op, err)
-		}
-		if n == 0 {
-			return domain.ErrNotFound
 		}
 		return domain.ErrEditConflict
 	}
 	return nil
 }
+
+// byID is the one filter the embedded engine answers without decoding the
+// whole collection.
+func byID(id string) bson.D { return bson.D{{Key: "_id", Value: id}} }
 
 // eqIf appends key=value to f when value is not empty.
 func eqIf(f bson.D, key, value string) bson.D {

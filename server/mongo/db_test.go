@@ -89,7 +89,9 @@ func TestRefreshRotationIsAtomic(t *testing.T) {
 	if _, _, err := db.UseRefresh(ctx, "nope"); !domain.IsKind(err, domain.KindNotFound) {
 		t.Fatalf("unknown token: %v", err)
 	}
-	if err := db.SaveRefresh(ctx, domain.RefreshToken{Hash: "h2", Family: "f", ExpiresAt: time.Now().Add(-time.Minute)}); err != nil {
+	// The sweep empties the days before today's (UTC): h2 expired two days
+	// ago, h1 lives on.
+	if err := db.SaveRefresh(ctx, domain.RefreshToken{Hash: "h2", Family: "f2", ExpiresAt: time.Now().Add(-48 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := db.DeleteRefreshExpired(ctx, time.Now()); err != nil || n != 1 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -66,6 +67,9 @@ func (d *DB) DeckOf(ctx context.Context, startupID string) (*domain.Deck, error)
 // AddDeckView logs a look at a deck, assigning its id.
 func (d *DB) AddDeckView(ctx context.Context, v *domain.DeckView) error {
 	v.ID = NewID()
+	if err := d.listAdd(ctx, listDeckViews, v.StartupID, v.ID); err != nil {
+		return err
+	}
 	_, err := d.db.Collection(colDeckViews).InsertOne(ctx, v)
 	return mapErr("add deck view", err)
 }
@@ -85,16 +89,13 @@ func (d *DB) SaveDeckView(ctx context.Context, v *domain.DeckView) error {
 	return mapErr("save deck view", err)
 }
 
-// DeckViewsOf returns the views of a startup's deck, newest first.
+// DeckViewsOf returns the views of a startup's deck, newest first: the
+// startup's list of views, then each view by _id.
 func (d *DB) DeckViewsOf(ctx context.Context, startupID string) ([]domain.DeckView, error) {
-	cur, err := d.db.Collection(colDeckViews).Find(ctx, bson.D{{Key: "startupId", Value: startupID}},
-		options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}))
+	ids, err := d.list(ctx, listDeckViews, startupID)
 	if err != nil {
-		return nil, mapErr("deck views", err)
+		return nil, err
 	}
-	out := []domain.DeckView{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr("deck views decode", err)
-	}
-	return out, nil
+	slices.Reverse(ids)
+	return byIDs[domain.DeckView](ctx, d, colDeckViews, ids)
 }

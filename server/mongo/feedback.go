@@ -13,14 +13,19 @@ const colFeedback = "feedback"
 // SaveFeedback stores f, replacing the investor's earlier word on that startup.
 func (d *DB) SaveFeedback(ctx context.Context, f domain.Feedback) error {
 	f.ID = domain.FeedbackID(f.InvestorID, f.StartupID)
+	if err := d.listAdd(ctx, listInterest, f.StartupID, f.InvestorID); err != nil {
+		return err
+	}
 	_, err := d.db.Collection(colFeedback).ReplaceOne(ctx, bson.D{{Key: "_id", Value: f.ID}}, f, options.Replace().SetUpsert(true))
 	return mapErr("save feedback", err)
 }
 
 // DeleteFeedback removes an investor's word on a startup; a missing one is fine.
 func (d *DB) DeleteFeedback(ctx context.Context, investorID, startupID string) error {
-	_, err := d.db.Collection(colFeedback).DeleteOne(ctx, bson.D{{Key: "_id", Value: domain.FeedbackID(investorID, startupID)}})
-	return mapErr("delete feedback", err)
+	if _, err := d.db.Collection(colFeedback).DeleteOne(ctx, byID(domain.FeedbackID(investorID, startupID))); err != nil {
+		return mapErr("delete feedback", err)
+	}
+	return d.listRemove(ctx, listInterest, startupID, investorID)
 }
 
 // EachFeedback calls fn for every stored feedback.
@@ -74,12 +79,16 @@ func each[T any](ctx context.Context, d *DB, col string, filter bson.D, fn func(
 	return mapErr("scan "+col, cur.Err())
 }
 
-// FeedbackOn returns every investor's word on one startup.
+// FeedbackOn returns every investor's word on one startup: the startup's
+// list of investors with feedback, then each feedback by _id.
 func (d *DB) FeedbackOn(ctx context.Context, startupID string) ([]domain.Feedback, error) {
-	out := []domain.Feedback{}
-	err := each(ctx, d, colFeedback, bson.D{{Key: "startupId", Value: startupID}}, func(f domain.Feedback) error {
-		out = append(out, f)
-		return nil
-	})
-	return out, err
+	investors, err := d.list(ctx, listInterest, startupID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(investors))
+	for i, inv := range investors {
+		ids[i] = domain.FeedbackID(inv, startupID)
+	}
+	return byIDs[domain.Feedback](ctx, d, colFeedback, ids)
 }

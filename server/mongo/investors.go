@@ -2,22 +2,55 @@ package mongo
 
 import (
 	"context"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
+// colInvestorOwners maps a user to their investor profile: {_id: ownerId,
+// investorId}. A user owns at most one profile because a second key insert
+// is a duplicate _id.
+const colInvestorOwners = "investor_owners"
+
+type ownerKey struct {
+	OwnerID    string    `bson:"_id"`
+	InvestorID string    `bson:"investorId"`
+	At         time.Time `bson:"at"`
+}
+
 // CreateInvestor inserts inv, assigning its ID and version 1. A user owns at
-// most one investor profile: a second is a conflict.
+// most one investor profile: a second is a conflict. As with emails, the key
+// is claimed before the profile is written, and a key left by a crash in
+// between is taken over.
 func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	inv.ID, inv.Version = NewID(), 1
+	exists := domain.CodedError(domain.KindConflict, "profile_exists", "你已有投资人档案 / you already have an investor profile")
+	_, err := d.db.Collection(colInvestorOwners).InsertOne(ctx, ownerKey{OwnerID: inv.OwnerID, InvestorID: inv.ID, At: time.Now().UTC()})
+	if err = mapErr("claim investor owner", err); domain.IsKind(err, domain.KindConflict) {
+		ok, err := d.takeOverKey(ctx, colInvestorOwners, "investorId", inv.OwnerID, inv.ID, func(owner string) (bool, error) {
+			_, err := d.InvestorByID(ctx, owner)
+			if domain.IsKind(err, domain.KindNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return exists
+		}
+	} else if err != nil {
+		return err
+	}
 	if err := d.markDirty(ctx, "investor", inv.ID); err != nil {
 		return err
 	}
-	_, err := d.db.Collection(colInvestors).InsertOne(ctx, inv)
+	_, err = d.db.Collection(colInvestors).InsertOne(ctx, inv)
 	err = mapErr("create investor", err)
 	if domain.IsKind(err, domain.KindConflict) {
-		return domain.CodedError(domain.KindConflict, "profile_exists", "你已有投资人档案 / you already have an investor profile")
+		return exists
 	}
 	if err != nil {
 		return err
@@ -27,20 +60,25 @@ func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 
 // InvestorByID returns the investor with id.
 func (d *DB) InvestorByID(ctx context.Context, id string) (*domain.Investor, error) {
-	return d.investorBy(ctx, "_id", id)
-}
-
-// InvestorByOwner returns the investor profile owned by userID.
-func (d *DB) InvestorByOwner(ctx context.Context, userID string) (*domain.Investor, error) {
-	return d.investorBy(ctx, "ownerId", userID)
-}
-
-func (d *DB) investorBy(ctx context.Context, key, value string) (*domain.Investor, error) {
 	var inv domain.Investor
-	if err := d.db.Collection(colInvestors).FindOne(ctx, bson.D{{Key: key, Value: value}}).Decode(&inv); err != nil {
-		return nil, mapErr("investor by "+key, err)
+	if err := d.db.Collection(colInvestors).FindOne(ctx, byID(id)).Decode(&inv); err != nil {
+		return nil, mapErr("investor by id", err)
 	}
 	return &inv, nil
+}
+
+// InvestorByOwner returns the investor profile owned by userID: the owner
+// key, then the profile, both read by _id.
+func (d *DB) InvestorByOwner(ctx context.Context, userID string) (*domain.Investor, error) {
+	var k ownerKey
+	if err := d.db.Collection(colInvestorOwners).FindOne(ctx, byID(userID)).Decode(&k); err != nil {
+		return nil, mapErr("investor by owner", err)
+	}
+	inv, err := d.InvestorByID(ctx, k.InvestorID)
+	if err == nil && inv.OwnerID != userID {
+		return nil, domain.ErrNotFound
+	}
+	return inv, err
 }
 
 // UpdateInvestor stores inv if the stored copy still has version prev.

@@ -2,6 +2,8 @@ package mongo
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -9,33 +11,13 @@ import (
 )
 
 const (
+	// colNotifications held version 1's notifications, one document each;
+	// migration 3 moves them into per-user logs (notes.go).
 	colNotifications = "notifications"
 	colNoteSettings  = "notification_settings"
 	colIntros        = "intros"
 	colPipeline      = "pipeline"
 )
-
-// CreateNotification stores n, assigning its id. Ids grow with time, so
-// "after id" is "newer than".
-func (d *DB) CreateNotification(ctx context.Context, n *domain.Notification) error {
-	n.ID = NewID()
-	_, err := d.db.Collection(colNotifications).InsertOne(ctx, n)
-	return mapErr("create notification", err)
-}
-
-// CreateNotifications stores many notifications in one write, assigning ids.
-func (d *DB) CreateNotifications(ctx context.Context, ns []*domain.Notification) error {
-	if len(ns) == 0 {
-		return nil
-	}
-	docs := make([]any, len(ns))
-	for i, n := range ns {
-		n.ID = NewID()
-		docs[i] = n
-	}
-	_, err := d.db.Collection(colNotifications).InsertMany(ctx, docs)
-	return mapErr("create notifications", err)
-}
 
 // EachNotificationSettings calls fn for every user's settings.
 func (d *DB) EachNotificationSettings(ctx context.Context, fn func(*domain.NotificationSettings) error) error {
@@ -46,82 +28,6 @@ func (d *DB) EachNotificationSettings(ctx context.Context, fn func(*domain.Notif
 		}
 		return fn(s)
 	})
-}
-
-// ListNotifications returns one page of a user's notifications, newest first.
-func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error) {
-	q := bson.D{{Key: "userId", Value: userID}}
-	if unreadOnly {
-		q = append(q, bson.E{Key: "read", Value: false})
-	}
-	c := d.db.Collection(colNotifications)
-	total, err := c.CountDocuments(ctx, q)
-	if err != nil {
-		return nil, 0, mapErr("count notifications", err)
-	}
-	cur, err := c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetSkip(int64(p.Skip())).SetLimit(int64(p.PageSize)))
-	if err != nil {
-		return nil, 0, mapErr("list notifications", err)
-	}
-	out := []domain.Notification{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, 0, mapErr("list notifications decode", err)
-	}
-	return out, int(total), nil
-}
-
-// NotificationsAfter returns a user's pushed (not digest) notifications
-// with ids after id, oldest first, at most limit.
-func (d *DB) NotificationsAfter(ctx context.Context, userID, id string, limit int) ([]domain.Notification, error) {
-	q := bson.D{{Key: "userId", Value: userID}, {Key: "digest", Value: false}}
-	if id != "" {
-		q = append(q, bson.E{Key: "_id", Value: bson.D{{Key: "$gt", Value: id}}})
-	}
-	cur, err := d.db.Collection(colNotifications).Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
-	if err != nil {
-		return nil, mapErr("notifications after", err)
-	}
-	out := []domain.Notification{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr("notifications after decode", err)
-	}
-	return out, nil
-}
-
-// PendingDigest returns the digest-only notifications not yet summed up.
-func (d *DB) PendingDigest(ctx context.Context) ([]domain.Notification, error) {
-	var out []domain.Notification
-	err := each(ctx, d, colNotifications, bson.D{{Key: "digest", Value: true}, {Key: "digested", Value: false}}, func(n domain.Notification) error {
-		out = append(out, n)
-		return nil
-	})
-	return out, err
-}
-
-// MarkDigested records that notifications were summed up in a digest.
-func (d *DB) MarkDigested(ctx context.Context, ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	_, err := d.db.Collection(colNotifications).UpdateMany(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "digested", Value: true}}}})
-	return mapErr("mark digested", err)
-}
-
-// CountUnread counts a user's unread notifications.
-func (d *DB) CountUnread(ctx context.Context, userID string) (int, error) {
-	n, err := d.db.Collection(colNotifications).CountDocuments(ctx, bson.D{{Key: "userId", Value: userID}, {Key: "read", Value: false}})
-	return int(n), mapErr("count unread", err)
-}
-
-// MarkRead marks the user's notifications with ids (all when ids is nil) read.
-func (d *DB) MarkRead(ctx context.Context, userID string, ids []string) error {
-	q := bson.D{{Key: "userId", Value: userID}, {Key: "read", Value: false}}
-	if ids != nil {
-		q = append(q, bson.E{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}})
-	}
-	_, err := d.db.Collection(colNotifications).UpdateMany(ctx, q, bson.D{{Key: "$set", Value: bson.D{{Key: "read", Value: true}}}})
-	return mapErr("mark read", err)
 }
 
 // settingsDoc is how settings are stored: notification types contain dots
@@ -167,6 +73,11 @@ func (d *DB) SaveNotificationSettings(ctx context.Context, s *domain.Notificatio
 // CreateIntro stores i, assigning its id.
 func (d *DB) CreateIntro(ctx context.Context, i *domain.Intro) error {
 	i.ID, i.Version = NewID(), 1
+	for _, u := range []string{i.FounderID, i.InvestorUserID} {
+		if err := d.listAdd(ctx, listIntros, u, i.ID); err != nil {
+			return err
+		}
+	}
 	_, err := d.db.Collection(colIntros).InsertOne(ctx, i)
 	return mapErr("create intro", err)
 }
@@ -190,40 +101,40 @@ func (d *DB) UpdateIntro(ctx context.Context, i *domain.Intro, prev int) error {
 	return nil
 }
 
-// IntrosOf returns the intros a user is part of, newest first.
+// IntrosOf returns the intros a user is part of, newest first: the user's
+// list of intros, then each intro by _id.
 func (d *DB) IntrosOf(ctx context.Context, userID string) ([]domain.Intro, error) {
-	out := []domain.Intro{}
-	for _, field := range []string{"founderId", "investorUserId"} {
-		cur, err := d.db.Collection(colIntros).Find(ctx, bson.D{{Key: field, Value: userID}})
-		if err != nil {
-			return nil, mapErr("intros of", err)
-		}
-		var part []domain.Intro
-		if err := cur.All(ctx, &part); err != nil {
-			return nil, mapErr("intros of decode", err)
-		}
-		out = append(out, part...)
+	ids, err := d.list(ctx, listIntros, userID)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	out, err := byIDs[domain.Intro](ctx, d, colIntros, ids)
+	slices.SortFunc(out, func(a, b domain.Intro) int { return strings.Compare(b.ID, a.ID) })
+	return out, err
 }
 
 // SavePipelineItem stores an investor's pipeline entry for a startup.
 func (d *DB) SavePipelineItem(ctx context.Context, it domain.PipelineItem) error {
 	it.ID = it.InvestorID + ":" + it.StartupID
-	_, err := d.db.Collection(colPipeline).ReplaceOne(ctx, bson.D{{Key: "_id", Value: it.ID}}, it, options.Replace().SetUpsert(true))
+	if err := d.listAdd(ctx, listPipeline, it.InvestorID, it.StartupID); err != nil {
+		return err
+	}
+	_, err := d.db.Collection(colPipeline).ReplaceOne(ctx, byID(it.ID), it, options.Replace().SetUpsert(true))
 	return mapErr("save pipeline item", err)
 }
 
-// PipelineOf returns an investor's pipeline, most recently changed first.
+// PipelineOf returns an investor's pipeline, most recently changed first:
+// the investor's list of startups, then each entry by _id.
 func (d *DB) PipelineOf(ctx context.Context, investorID string) ([]domain.PipelineItem, error) {
-	cur, err := d.db.Collection(colPipeline).Find(ctx, bson.D{{Key: "investorId", Value: investorID}},
-		options.Find().SetSort(bson.D{{Key: "updatedAt", Value: -1}}))
+	startups, err := d.list(ctx, listPipeline, investorID)
 	if err != nil {
-		return nil, mapErr("pipeline", err)
+		return nil, err
 	}
-	out := []domain.PipelineItem{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr("pipeline decode", err)
+	ids := make([]string, len(startups))
+	for i, s := range startups {
+		ids[i] = investorID + ":" + s
 	}
-	return out, nil
+	out, err := byIDs[domain.PipelineItem](ctx, d, colPipeline, ids)
+	slices.SortStableFunc(out, func(a, b domain.PipelineItem) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
+	return out, err
 }

@@ -1,8 +1,10 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -10,7 +12,9 @@ import (
 )
 
 const (
-	colRoadshows     = "roadshows"
+	colRoadshows = "roadshows"
+	// colRoomEvents held version 3's room events, one document each;
+	// migration 4 moves them into colRoomEventBuckets.
 	colRoomEvents    = "roadshow_events"
 	colRegistrations = "roadshow_registrations"
 	colAttendance    = "roadshow_attendance"
@@ -64,8 +68,13 @@ func (d *DB) ListRoadshows(ctx context.Context, spaceID, status string, p domain
 }
 
 // Register records userID for roadshow r; it reports whether that was new.
+// The registration is a document under roadshowID:userID (a duplicate _id
+// means registered already), listed in the roadshow's registrants.
 func (d *DB) Register(ctx context.Context, reg domain.Registration) (bool, error) {
 	reg.ID = reg.RoadshowID + ":" + reg.UserID
+	if err := d.listAdd(ctx, listRegistrants, reg.RoadshowID, reg.UserID); err != nil {
+		return false, err
+	}
 	_, err := d.db.Collection(colRegistrations).InsertOne(ctx, reg)
 	if err != nil {
 		if e := mapErr("register", err); domain.IsKind(e, domain.KindConflict) {
@@ -78,54 +87,102 @@ func (d *DB) Register(ctx context.Context, reg domain.Registration) (bool, error
 
 // IsRegistered reports whether userID registered for roadshow id.
 func (d *DB) IsRegistered(ctx context.Context, roadshowID, userID string) (bool, error) {
-	n, err := d.db.Collection(colRegistrations).CountDocuments(ctx, bson.D{{Key: "_id", Value: roadshowID + ":" + userID}})
-	return n > 0, mapErr("is registered", err)
+	err := mapErr("is registered", d.db.Collection(colRegistrations).FindOne(ctx, byID(roadshowID+":"+userID)).Err())
+	if domain.IsKind(err, domain.KindNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // RegisteredUsers returns the ids of the users registered for a roadshow.
 func (d *DB) RegisteredUsers(ctx context.Context, roadshowID string) ([]string, error) {
-	var out []string
-	err := each(ctx, d, colRegistrations, bson.D{{Key: "roadshowId", Value: roadshowID}}, func(r domain.Registration) error {
-		out = append(out, r.UserID)
-		return nil
-	})
-	return out, err
+	return d.list(ctx, listRegistrants, roadshowID)
 }
 
 // CountRegistrations counts the registrations of a roadshow.
 func (d *DB) CountRegistrations(ctx context.Context, roadshowID string) (int, error) {
-	n, err := d.db.Collection(colRegistrations).CountDocuments(ctx, bson.D{{Key: "roadshowId", Value: roadshowID}})
-	return int(n), mapErr("count registrations", err)
+	ids, err := d.list(ctx, listRegistrants, roadshowID)
+	return len(ids), err
 }
 
-// AppendRoomEvent stores e. Sequence numbers are unique per roadshow (the
-// _id is roadshowID:seq), so a duplicate is refused rather than stored twice.
+// A roadshow's events are stored in buckets of eventBucketSize by sequence
+// number, {_id: roadshowID/bucket, events: [...]}: the room numbers its
+// events 1, 2, 3…, so the whole log is the buckets 0, 1, 2… up to the first
+// missing one, one read by _id each.
+const (
+	colRoomEventBuckets = "roadshow_event_buckets"
+	eventBucketSize     = 100
+)
+
+type eventBucket struct {
+	ID     string             `bson:"_id"`
+	Events []domain.RoomEvent `bson:"events"`
+	// Seqs repeats the events' numbers for the duplicate check on MongoDB:
+	// FerretDB answers {"events.seq": {$ne: n}} wrongly once the array has
+	// two elements, but {seqs: {$ne: n}} right (TestRoomEventBuckets).
+	Seqs []int64 `bson:"seqs"`
+}
+
+func eventBucketID(roadshowID string, seq int64) string {
+	return fmt.Sprintf("%s/%08d", roadshowID, seq/eventBucketSize)
+}
+
+// AppendRoomEvent stores e. Sequence numbers are unique per roadshow: a
+// duplicate is refused (a conflict) rather than stored twice. On MongoDB the
+// push is filtered on the seq being absent, atomically; on the embedded
+// engine the bucket is read and checked under this process's lock.
 func (d *DB) AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error {
 	e.ID = fmt.Sprintf("%s:%012d", e.RoadshowID, e.Seq)
-	_, err := d.db.Collection(colRoomEvents).InsertOne(ctx, e)
+	id := eventBucketID(e.RoadshowID, e.Seq)
+	defer d.locks.lock(colRoomEventBuckets + id)()
+	c := d.db.Collection(colRoomEventBuckets)
+	filter := bson.D{{Key: "_id", Value: id}, {Key: "seqs", Value: bson.D{{Key: "$ne", Value: e.Seq}}}}
+	if d.embedded {
+		var b eventBucket
+		err := mapErr("room events", c.FindOne(ctx, byID(id)).Decode(&b))
+		if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+			return err
+		}
+		for _, old := range b.Events {
+			if old.Seq == e.Seq {
+				return &domain.Error{Kind: domain.KindConflict, Code: "duplicate", Detail: "已存在 / already exists"}
+			}
+		}
+		filter = byID(id)
+	}
+	_, err := c.UpdateOne(ctx, filter, bson.D{{Key: "$push", Value: bson.D{{Key: "events", Value: e}, {Key: "seqs", Value: e.Seq}}}},
+		options.UpdateOne().SetUpsert(true))
 	return mapErr("append room event", err)
 }
 
 // RoomEvents returns the events of a roadshow in order.
 func (d *DB) RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error) {
-	cur, err := d.db.Collection(colRoomEvents).Find(ctx, bson.D{{Key: "roadshowId", Value: roadshowID}},
-		options.Find().SetSort(bson.D{{Key: "seq", Value: 1}}))
-	if err != nil {
-		return nil, mapErr("room events", err)
-	}
 	out := []domain.RoomEvent{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr("room events decode", err)
+	for b := int64(0); ; b++ {
+		var eb eventBucket
+		err := mapErr("room events", d.db.Collection(colRoomEventBuckets).FindOne(ctx, byID(eventBucketID(roadshowID, b*eventBucketSize))).Decode(&eb))
+		if domain.IsKind(err, domain.KindNotFound) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		slices.SortFunc(eb.Events, func(x, y domain.RoomEvent) int { return cmp.Compare(x.Seq, y.Seq) })
+		out = append(out, eb.Events...)
 	}
 	return out, nil
 }
 
-// SaveAttendance stores a user's attendance, replacing the earlier record.
+// SaveAttendance stores a user's attendance, replacing the earlier record,
+// and lists the user among the roadshow's attendees.
 func (d *DB) SaveAttendance(ctx context.Context, a domain.Attendance) error {
 	a.ID = a.RoadshowID + ":" + a.UserID
+	if err := d.listAdd(ctx, listAttendees, a.RoadshowID, a.UserID); err != nil {
+		return err
+	}
 	// firstSeen only on insert: a restarted server, which no longer knows
 	// when someone first came, must not move it.
-	_, err := d.db.Collection(colAttendance).UpdateOne(ctx, bson.D{{Key: "_id", Value: a.ID}}, bson.D{
+	_, err := d.db.Collection(colAttendance).UpdateOne(ctx, byID(a.ID), bson.D{
 		{Key: "$set", Value: bson.D{{Key: "roadshowId", Value: a.RoadshowID}, {Key: "userId", Value: a.UserID}, {Key: "name", Value: a.Name},
 			{Key: "role", Value: a.Role}, {Key: "lastSeen", Value: a.LastSeen}}},
 		{Key: "$setOnInsert", Value: bson.D{{Key: "firstSeen", Value: a.FirstSeen}}},
@@ -133,16 +190,49 @@ func (d *DB) SaveAttendance(ctx context.Context, a domain.Attendance) error {
 	return mapErr("save attendance", err)
 }
 
-// AttendanceOf returns who attended a roadshow.
+// AttendanceOf returns who attended a roadshow, first come first: the
+// attendee list, then each attendance by _id.
 func (d *DB) AttendanceOf(ctx context.Context, roadshowID string) ([]domain.Attendance, error) {
-	cur, err := d.db.Collection(colAttendance).Find(ctx, bson.D{{Key: "roadshowId", Value: roadshowID}},
-		options.Find().SetSort(bson.D{{Key: "firstSeen", Value: 1}}))
+	users, err := d.list(ctx, listAttendees, roadshowID)
 	if err != nil {
-		return nil, mapErr("attendance", err)
+		return nil, err
 	}
-	out := []domain.Attendance{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, mapErr("attendance decode", err)
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = roadshowID + ":" + u
 	}
+	out, err := byIDs[domain.Attendance](ctx, d, colAttendance, ids)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b domain.Attendance) int { return a.FirstSeen.Compare(b.FirstSeen) })
 	return out, nil
+}
+
+// migrateRoomEvents moves version 3's room events, one document each, into
+// the buckets. Each bucket is replaced whole, so a re-run converges.
+func migrateRoomEvents(ctx context.Context, d *DB) error {
+	buckets := map[string][]domain.RoomEvent{}
+	err := each(ctx, d, colRoomEvents, bson.D{}, func(e domain.RoomEvent) error {
+		id := eventBucketID(e.RoadshowID, e.Seq)
+		buckets[id] = append(buckets[id], e)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ids := make([]string, 0, len(buckets))
+	for id := range buckets {
+		ids = append(ids, id)
+	}
+	return parallel(ctx, 4, len(ids), func(i int) error {
+		evs := buckets[ids[i]]
+		slices.SortFunc(evs, func(x, y domain.RoomEvent) int { return cmp.Compare(x.Seq, y.Seq) })
+		b := eventBucket{ID: ids[i], Events: evs}
+		for _, e := range evs {
+			b.Seqs = append(b.Seqs, e.Seq)
+		}
+		_, err := d.db.Collection(colRoomEventBuckets).ReplaceOne(ctx, byID(ids[i]), b, options.Replace().SetUpsert(true))
+		return err
+	})
 }

@@ -14,8 +14,16 @@ import (
 // writes. Version 1 is the shape written by every release up to and
 // including commit b1acd2e, which kept no version record: a database with
 // no record holds version 1. Each later shape change bumps this number and
-// adds a migration step that upgrades the stored data to it.
-const SchemaVersion = 1
+// adds a migration step that upgrades the stored data to it (migrate.go):
+//
+//  2. keys by _id: user_emails, investor_owners; refresh sessions
+//     (refresh_families, refresh_users, refresh_expiry).
+//  3. notifications as per-user logs in buckets (notification_heads,
+//     notification_buckets).
+//  4. per-owner lists (id_lists: registrants, attendees, feedback per
+//     startup, deck views, intros, pipeline) and room events in buckets
+//     (roadshow_event_buckets).
+const SchemaVersion = 4
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"

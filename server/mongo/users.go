@@ -3,47 +3,129 @@ package mongo
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
+// colUserEmails maps a normalised email to its account: {_id: email,
+// userId}. It is how an account is found by email with one read by _id, and
+// the duplicate _id of a second insert is what makes an email unique.
+const colUserEmails = "user_emails"
+
+type emailKey struct {
+	Email  string    `bson:"_id"`
+	UserID string    `bson:"userId"`
+	At     time.Time `bson:"at"`
+}
+
+// claimGrace is how old a key whose document does not exist must be before
+// another writer may take it over: longer than the driver lets the write
+// after the claim take (Open's client timeout), so a key whose document is
+// still being written is never taken.
+const claimGrace = 2 * time.Minute
+
+// NormalizeEmail is the form an email is stored and looked up in.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
 // CreateUser inserts u, assigning its ID. A taken email is a conflict.
+//
+// The email key is claimed first and the account written second, so a
+// crash in between leaves a key whose account does not exist; a sign-up
+// with that email after claimGrace takes such a key over instead of being
+// refused forever.
 func (d *DB) CreateUser(ctx context.Context, u *domain.User) error {
 	u.ID = NewID()
-	u.Email = strings.ToLower(u.Email)
-	_, err := d.db.Collection(colUsers).InsertOne(ctx, u)
-	if err != nil {
-		err = mapErr("create user", err)
-		if domain.IsKind(err, domain.KindConflict) {
-			return domain.CodedError(domain.KindConflict, "email_taken", "该邮箱已注册 / email already registered")
+	u.Email = NormalizeEmail(u.Email)
+	taken := domain.CodedError(domain.KindConflict, "email_taken", "该邮箱已注册 / email already registered")
+	keys := d.db.Collection(colUserEmails)
+	_, err := keys.InsertOne(ctx, emailKey{Email: u.Email, UserID: u.ID, At: time.Now().UTC()})
+	if err = mapErr("claim email", err); domain.IsKind(err, domain.KindConflict) {
+		ok, err := d.takeOverKey(ctx, colUserEmails, "userId", u.Email, u.ID, func(owner string) (bool, error) {
+			_, err := d.UserByID(ctx, owner)
+			if domain.IsKind(err, domain.KindNotFound) {
+				return false, nil
+			}
+			return err == nil, err
+		})
+		if err != nil {
+			return err
 		}
+		if !ok {
+			return taken
+		}
+	} else if err != nil {
+		return err
+	}
+	_, err = d.db.Collection(colUsers).InsertOne(ctx, u)
+	if err = mapErr("create user", err); domain.IsKind(err, domain.KindConflict) {
+		// Only an account written before the keys existed can still hold
+		// this email (the old unique index on users.email).
+		return taken
 	}
 	return err
 }
 
-// UserByEmail returns the user with email (case-insensitive).
-func (d *DB) UserByEmail(ctx context.Context, email string) (*domain.User, error) {
-	var u domain.User
-	err := d.db.Collection(colUsers).FindOne(ctx, bson.D{{Key: "email", Value: strings.ToLower(email)}}).Decode(&u)
+// takeOverKey points the key doc col/_id=key, whose current owner (in
+// field) is orphaned (live reports false and the claim is older than
+// claimGrace), to newOwner. It reports false when the owner is alive or may
+// still be being written. The swap is conditional on the old owner: a
+// filter on {_id, field} on MongoDB, read-compare-write under the lock on
+// the embedded engine.
+func (d *DB) takeOverKey(ctx context.Context, col, field, key, newOwner string, live func(owner string) (bool, error)) (bool, error) {
+	defer d.locks.lock(col + key)()
+	c := d.db.Collection(col)
+	var cur bson.M
+	if err := c.FindOne(ctx, byID(key)).Decode(&cur); err != nil {
+		return false, mapErr("read key", err)
+	}
+	owner, _ := cur[field].(string)
+	if at, ok := cur["at"].(bson.DateTime); ok && time.Since(at.Time()) < claimGrace {
+		return false, nil
+	}
+	if alive, err := live(owner); err != nil || alive {
+		return false, err
+	}
+	filter := bson.D{{Key: "_id", Value: key}, {Key: field, Value: owner}}
+	if d.embedded {
+		filter = byID(key) // compared above, under the lock
+	}
+	res, err := c.UpdateOne(ctx, filter, bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: newOwner}, {Key: "at", Value: time.Now().UTC()}}}})
 	if err != nil {
+		return false, mapErr("take over key", err)
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// UserByEmail returns the user with email (case-insensitive): one read of
+// the email key and one of the account, both by _id.
+func (d *DB) UserByEmail(ctx context.Context, email string) (*domain.User, error) {
+	var k emailKey
+	if err := d.db.Collection(colUserEmails).FindOne(ctx, byID(NormalizeEmail(email))).Decode(&k); err != nil {
 		return nil, mapErr("user by email", err)
 	}
-	return &u, nil
+	return d.UserByID(ctx, k.UserID)
 }
 
 // UserByID returns the user with id.
 func (d *DB) UserByID(ctx context.Context, id string) (*domain.User, error) {
 	var u domain.User
-	if err := d.db.Collection(colUsers).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&u); err != nil {
+	if err := d.db.Collection(colUsers).FindOne(ctx, byID(id)).Decode(&u); err != nil {
 		return nil, mapErr("user by id", err)
 	}
 	return &u, nil
 }
 
-// UpdateUser overwrites the stored user with u.
+// UpdateUser overwrites the stored user with u. The email is the account's
+// key and is kept as stored.
 func (d *DB) UpdateUser(ctx context.Context, u *domain.User) error {
-	res, err := d.db.Collection(colUsers).ReplaceOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, u)
+	old, err := d.UserByID(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	u.Email = old.Email
+	res, err := d.db.Collection(colUsers).ReplaceOne(ctx, byID(u.ID), u)
 	if err != nil {
 		return mapErr("update user", err)
 	}
@@ -53,7 +135,8 @@ func (d *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 	return nil
 }
 
-// CountUsers counts users, for deciding whether the database is empty.
+// CountUsers counts users, for deciding at start whether the database is
+// empty (a count of the collection, run once per start, not per request).
 func (d *DB) CountUsers(ctx context.Context) (int, error) {
 	n, err := d.db.Collection(colUsers).CountDocuments(ctx, bson.D{})
 	return int(n), mapErr("count users", err)

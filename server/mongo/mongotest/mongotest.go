@@ -48,7 +48,7 @@ func Open(t testing.TB) *mongo.DB {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	name := fmt.Sprintf("test_%d", time.Now().UnixNano())
-	db, err := mongo.Open(ctx, uri, name)
+	db, err := mongo.Open(ctx, uri, name, srv != nil)
 	if err != nil {
 		t.Fatalf("open database: %v", err)
 	}

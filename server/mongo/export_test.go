@@ -1,0 +1,54 @@
+package mongo
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// Raw gives tests the driver's collection, to write shapes of earlier
+// versions and orphans left by crashes.
+func (d *DB) Raw(name string) *mongo.Collection { return d.db.Collection(name) }
+
+// SetEmbedded switches between the embedded and the MongoDB code paths, so
+// that both run here (the in-process lock makes the MongoDB path's
+// conditional filters correct on FerretDB too, within one process).
+func (d *DB) SetEmbedded(v bool) { d.embedded = v }
+
+// Embedded reports which path d takes.
+func (d *DB) Embedded() bool { return d.embedded }
+
+// MigrateTo runs the migrations up to version target.
+func (d *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) (int, error) {
+	return d.migrateTo(ctx, log, target)
+}
+
+// Collection names for tests.
+const (
+	ColUsers          = colUsers
+	ColInvestors      = colInvestors
+	ColRefresh        = colRefresh
+	ColUserEmails     = colUserEmails
+	ColInvestorOwners = colInvestorOwners
+	ColMeta           = colMeta
+)
+
+// ColNoteHeads is the notification heads' collection.
+const ColNoteHeads = colNoteHeads
+
+// WriteLog writes a user's notifications as migration 3 does.
+func (d *DB) WriteLog(ctx context.Context, userID string, ns []domain.Notification) error {
+	return d.writeLog(ctx, userID, ns)
+}
+
+// BuildListsAndBuckets runs migration 4's phases that build the lists and
+// the room event buckets from the old collections (which they keep).
+func (d *DB) BuildListsAndBuckets(ctx context.Context) error {
+	if err := migrateLists(ctx, d); err != nil {
+		return err
+	}
+	return migrateRoomEvents(ctx, d)
+}

@@ -1,0 +1,154 @@
+package mongo_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/mongo"
+	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	mongodrv "go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// writeV1 writes what release b1acd2e stored for accounts, investors and
+// refresh tokens: no key documents, unique indexes on users.email and
+// investors.ownerId, a session as a set of tokens sharing a family.
+func writeV1(t *testing.T, db *mongo.DB) {
+	t.Helper()
+	ctx := context.Background()
+	for col, field := range map[string]string{mongo.ColUsers: "email", mongo.ColInvestors: "ownerId"} {
+		if _, err := db.Raw(col).Indexes().CreateOne(ctx, mongodrv.IndexModel{Keys: bson.D{{Key: field, Value: 1}},
+			Options: options.Index().SetUnique(true)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now()
+	docs := map[string][]any{
+		mongo.ColUsers: {
+			domain.User{ID: "u1", Email: "li@example.com", Role: domain.RoleFounder, Name: "李"},
+			domain.User{ID: "u2", Email: "wu@example.com", Role: domain.RoleInvestor, Name: "吴"},
+		},
+		mongo.ColInvestors: {domain.Investor{ID: "i2", OwnerID: "u2", Name: "吴资本", Version: 3}},
+		mongo.ColRefresh: {
+			domain.RefreshToken{Hash: "used", UserID: "u2", Family: "f", Used: true, ExpiresAt: now.Add(time.Hour)},
+			domain.RefreshToken{Hash: "live", UserID: "u2", Family: "f", ExpiresAt: now.Add(2 * time.Hour)},
+			domain.RefreshToken{Hash: "gone", UserID: "u1", Family: "g", ExpiresAt: now.Add(-time.Hour)},
+		},
+	}
+	for col, ds := range docs {
+		if _, err := db.Raw(col).InsertMany(ctx, ds); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// checkV2 checks that version 1's data answers through version 2's shapes.
+func checkV2(t *testing.T, db *mongo.DB) {
+	t.Helper()
+	ctx := context.Background()
+	if v, err := db.StoredSchemaVersion(ctx); err != nil || v != mongo.SchemaVersion {
+		t.Fatalf("version %d, %v; want %d", v, err, mongo.SchemaVersion)
+	}
+	if u, err := db.UserByEmail(ctx, "LI@example.com"); err != nil || u.ID != "u1" {
+		t.Fatalf("UserByEmail = %+v, %v", u, err)
+	}
+	if inv, err := db.InvestorByOwner(ctx, "u2"); err != nil || inv.ID != "i2" || inv.Version != 3 {
+		t.Fatalf("InvestorByOwner = %+v, %v", inv, err)
+	}
+	err := db.CreateUser(ctx, &domain.User{Email: "wu@example.com"})
+	if e, ok := domain.AsError(err); !ok || e.Code != "email_taken" {
+		t.Fatalf("sign-up with a migrated email: %v", err)
+	}
+	if _, err := db.RefreshByHash(ctx, "gone"); !domain.IsKind(err, domain.KindNotFound) {
+		t.Fatalf("expired token kept: %v", err)
+	}
+	// The session is revocable as one, then none of its tokens works.
+	if err := db.DeleteRefreshOfUser(ctx, "u2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.UseRefresh(ctx, "live"); !domain.IsKind(err, domain.KindNotFound) {
+		t.Fatalf("token of a revoked migrated session: %v", err)
+	}
+}
+
+func TestMigrateFromV1(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	writeV1(t, db)
+	from, err := db.Migrate(ctx, slog.New(slog.DiscardHandler))
+	if err != nil || from != 1 {
+		t.Fatalf("Migrate = %d, %v", from, err)
+	}
+	if _, reused, err := db.UseRefresh(ctx, "used"); err != nil || !reused {
+		t.Fatalf("a used v1 token: reused=%v, %v; want reused", reused, err)
+	}
+	// A second start finds nothing to do.
+	if from, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil || from != mongo.SchemaVersion {
+		t.Fatalf("second Migrate = %d, %v", from, err)
+	}
+	checkV2(t, db)
+}
+
+// TestMigrateResumes: a step killed after its first phase was recorded and
+// half-way through its second completes on the next start.
+func TestMigrateResumes(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	writeV1(t, db)
+	for _, k := range []bson.M{{"_id": "li@example.com", "userId": "u1"}, {"_id": "wu@example.com", "userId": "u2"}} {
+		if _, err := db.Raw(mongo.ColUserEmails).InsertOne(ctx, k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Raw(mongo.ColMeta).InsertOne(ctx, bson.M{"_id": "migration", "to": 2, "done": []string{"user_emails"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Raw(mongo.ColInvestorOwners).InsertOne(ctx, bson.M{"_id": "u2", "investorId": "i2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Raw(mongo.ColMeta).CountDocuments(ctx, bson.D{{Key: "_id", Value: "migration"}}); err != nil || n != 0 {
+		t.Fatalf("progress record left: %d, %v", n, err)
+	}
+	checkV2(t, db)
+}
+
+// TestMigrateRerunConverges: running every phase again over finished data
+// (a crash after the last phase, before the version was recorded) changes
+// nothing.
+func TestMigrateRerunConverges(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	writeV1(t, db)
+	if _, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetStoredSchemaVersion(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	checkV2(t, db)
+}
+
+// TestNewerSchemaRefused: data from a newer release is refused with a code.
+func TestNewerSchemaRefused(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	if err := db.SetStoredSchemaVersion(ctx, mongo.SchemaVersion+1); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.Migrate(ctx, slog.New(slog.DiscardHandler))
+	var e *mongo.SchemaNewerError
+	if !errors.As(err, &e) || e.Stored != mongo.SchemaVersion+1 || e.Code() != "schema_newer_than_binary" {
+		t.Fatalf("Migrate = %v, want a SchemaNewerError", err)
+	}
+}
