@@ -12,7 +12,6 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/realtime"
 	"github.com/yuechuang/yuechuang/server/roadshow"
-	"golang.org/x/sync/errgroup"
 )
 
 // TestCatchUpFromFarBehind: a client that reconnects 5,000 events behind
@@ -24,14 +23,12 @@ func TestCatchUpFromFarBehind(t *testing.T) {
 	ctx := context.Background()
 	rs, peers := fx.rs, fx.peers
 	const behind = 5000
-	var g errgroup.Group
-	g.SetLimit(8)
-	for i := 1; i <= behind; i++ {
-		e := domain.RoomEvent{RoadshowID: rs.ID, Seq: int64(i), Type: "chat", UserID: peers["viewer"].UserID, UserName: "观众",
-			Data: map[string]any{"text": fmt.Sprint("历史消息 ", i)}, At: time.Now().UTC()}
-		g.Go(func() error { return fx.db.AppendRoomEvent(ctx, e) })
+	events := make([]domain.RoomEvent, behind)
+	for i := range events {
+		events[i] = domain.RoomEvent{RoadshowID: rs.ID, Seq: int64(i + 1), Type: "chat", UserID: peers["viewer"].UserID, UserName: "观众",
+			Data: map[string]any{"text": fmt.Sprint("历史消息 ", i+1)}, At: time.Now().UTC()}
 	}
-	if err := g.Wait(); err != nil {
+	if err := fx.db.AppendRoomEvents(ctx, events); err != nil {
 		t.Fatal(err)
 	}
 	hub := fx.hub()
