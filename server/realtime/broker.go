@@ -25,36 +25,38 @@ type Delivery struct {
 // LocalBroker does it within this process; another implementation can
 // carry them through a message system so several instances share rooms.
 type Broker interface {
-	Publish(room string, d Delivery)
-	Subscribe(room string, deliver func(Delivery)) (cancel func())
+	// Publish carries frames to the room's connections, in order; frames
+	// published together (a batch of stored events) may travel together.
+	Publish(room string, ds ...Delivery)
+	Subscribe(room string, deliver func([]Delivery)) (cancel func())
 }
 
 // LocalBroker is the in-process Broker. It is safe for concurrent use;
 // Publish calls the room's subscribers synchronously.
 type LocalBroker struct {
 	mu   sync.RWMutex
-	subs map[string]map[int]func(Delivery)
+	subs map[string]map[int]func([]Delivery)
 	next int
 }
 
 // NewLocalBroker returns an empty broker.
 func NewLocalBroker() *LocalBroker {
-	return &LocalBroker{subs: map[string]map[int]func(Delivery){}}
+	return &LocalBroker{subs: map[string]map[int]func([]Delivery){}}
 }
 
-func (b *LocalBroker) Publish(room string, d Delivery) {
+func (b *LocalBroker) Publish(room string, ds ...Delivery) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	for _, deliver := range b.subs[room] {
-		deliver(d)
+		deliver(ds)
 	}
 }
 
-func (b *LocalBroker) Subscribe(room string, deliver func(Delivery)) func() {
+func (b *LocalBroker) Subscribe(room string, deliver func([]Delivery)) func() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.subs[room] == nil {
-		b.subs[room] = map[int]func(Delivery){}
+		b.subs[room] = map[int]func([]Delivery){}
 	}
 	b.next++
 	id := b.next

@@ -255,6 +255,38 @@ func (f *fanout) flushBatch() {
 	batch := f.pending
 	f.pending, f.scheduled = nil, false
 	f.mu.Unlock()
+	f.send(batch)
+}
+
+// deliverAll delivers frames stored together (a batch of events): in a
+// big room they join the window's batch; in a small one each client gets
+// them in one queue item, so a burst does not overflow its queue.
+func (f *fanout) deliverAll(ds []Delivery) {
+	if len(ds) == 1 {
+		f.deliver(ds[0])
+		return
+	}
+	batch := make([]pendingFrame, len(ds))
+	for i, d := range ds {
+		batch[i] = pendingFrame{d.To, d.Seq, d.Frame}
+	}
+	f.mu.Lock()
+	if f.big {
+		f.pending = append(f.pending, batch...)
+		if !f.scheduled {
+			f.scheduled = true
+			time.AfterFunc(coalesceWindow, f.flushBatch)
+		}
+		f.mu.Unlock()
+		return
+	}
+	f.mu.Unlock()
+	f.send(batch)
+}
+
+// send gives each client the frames of batch it receives, framed for the
+// wire in one queue item.
+func (f *fanout) send(batch []pendingFrame) {
 	var common []byte
 	targeted := false
 	var minSeq int64 // the batch's first stored event

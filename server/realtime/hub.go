@@ -16,7 +16,7 @@ import (
 type Store interface {
 	RoadshowByID(ctx context.Context, id string) (*domain.Roadshow, error)
 	UpdateRoadshow(ctx context.Context, r *domain.Roadshow, prev int) error
-	AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error
+	AppendRoomEvents(ctx context.Context, events []domain.RoomEvent) error
 	RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error)
 	IsRegistered(ctx context.Context, roadshowID, userID string) (bool, error)
 	SaveAttendance(ctx context.Context, a domain.Attendance) error
@@ -153,6 +153,16 @@ func (h *Hub) room(ctx context.Context, id string) (*room, func(), error) {
 		return nil, nil, e.err
 	}
 	return e.r, release, nil
+}
+
+// forget drops r from the loaded rooms whoever holds it: r stopped because
+// its state got ahead of the store, and the next use rebuilds it.
+func (h *Hub) forget(r *room) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if e := h.rooms[r.id]; e != nil && e.r == r {
+		delete(h.rooms, r.id)
+	}
 }
 
 // unload forgets r if nobody holds it; r's goroutine calls it when the room

@@ -62,8 +62,9 @@ type room struct {
 	seq      atomic.Int64 // last stored seq; readers on other goroutines use it for error frames
 	// info is the roadshow as the room last loaded it, for admission
 	// checks on other goroutines; run replaces it, never changes it.
-	info atomic.Pointer[domain.Roadshow]
-	log  eventLog // the stored events' frames, for clients catching up
+	info  atomic.Pointer[domain.Roadshow]
+	log   eventLog  // the stored events' frames, for clients catching up
+	batch []inbound // reused by run for each batch of client messages
 
 	rs        *domain.Roadshow
 	st        *roadshow.State
@@ -83,7 +84,7 @@ func newRoom(h *Hub, rs *domain.Roadshow) *room {
 		fan:    &fanout{clients: map[*client]struct{}{}},
 		limits: map[string]map[string]*bucket{}, reactions: map[string]int{},
 		present: map[string]int{}, names: map[string]string{}, empty: time.Now()}
-	r.unsub = h.broker.Subscribe(r.id, r.fan.deliver)
+	r.unsub = h.broker.Subscribe(r.id, r.fan.deliverAll)
 	r.info.Store(rs)
 	return r
 }
@@ -125,10 +126,28 @@ func (r *room) run() {
 		case c := <-r.leaves:
 			r.leave(c)
 		case in := <-r.inbox:
-			r.handle(in.c, in.msg)
+			batch := append(r.batch[:0], in)
+		more:
+			for len(batch) < maxBatch {
+				select {
+				case in := <-r.inbox:
+					batch = append(batch, in)
+				default:
+					break more
+				}
+			}
+			r.batch = batch
+			if !r.handleBatch(batch) {
+				r.hub.forget(r) // its state is ahead of the store: the next use rebuilds it from the log
+				return
+			}
 		case cmd := <-r.cmds:
-			_, refusal := r.do(cmd.peer, cmd.cmd)
+			_, refusal, ok := r.do(cmd.peer, cmd.cmd)
 			cmd.reply <- commandResult{refusal: refusal, lifecycle: r.st.Lifecycle()}
+			if !ok {
+				r.hub.forget(r)
+				return
+			}
 		case reply := <-r.reloads:
 			reply <- r.reload()
 		case <-t.C:
@@ -142,24 +161,130 @@ func (r *room) run() {
 	}
 }
 
-// handle carries out one client message: parse it, hold it to the
-// sender's rate, and do it.
-func (r *room) handle(c *client, in Inbound) {
-	cmd, bad := parseCommand(in)
-	if bad != nil {
-		r.reject(c, in.Ref, bad)
-		return
+// maxBatch bounds the client messages carried out together: every event
+// they make is stored in one write (a bucket of the log at a time), then
+// broadcast and acknowledged. Storing is what a room waits on; a busy
+// room's messages share it instead of queueing one store each.
+const maxBatch = 256
+
+// staged is an event decided and folded into the state, with its frame and
+// after-effect, waiting for its batch to be stored.
+type staged struct {
+	l      roadshow.Logged
+	to     Audience
+	frame  []byte
+	effect func(ctx context.Context) error
+}
+
+// outcome is what a client message of a batch gets: a refusal, or an ack
+// at seq and perhaps a raised hand to pass on.
+type outcome struct {
+	c       *client
+	ref     string
+	refusal *domain.Error
+	seq     int64
+	hand    bool
+}
+
+// handleBatch carries out client messages that arrived together: each is
+// parsed, held to its sender's rate and decided against the state as the
+// ones before it left it; their events are stored in one write, then
+// broadcast, handed to the after-effects and acknowledged. If the store
+// fails nothing is acknowledged and it returns false: the state is ahead
+// of the store, so the room stops and is rebuilt from the log.
+func (r *room) handleBatch(batch []inbound) bool {
+	now := time.Now()
+	var events []staged
+	outs := make([]outcome, len(batch))
+	for i, in := range batch {
+		o := &outs[i]
+		o.c, o.ref = in.c, in.msg.Ref
+		cmd, bad := parseCommand(in.msg)
+		switch {
+		case bad != nil:
+			o.refusal = bad
+		case in.c.peer.UserID != "" && !r.allow(in.c, in.msg.Type):
+			o.refusal = errRateLimited
+		}
+		if o.refusal != nil {
+			continue
+		}
+		d, refusal := roadshow.Decide(r.st, r.rs, in.c.as, cmd, now)
+		if refusal != nil {
+			o.refusal = refusal
+			continue
+		}
+		for _, e := range d.Events {
+			l := roadshow.Logged{Seq: r.st.Seq + 1, At: now.UTC(), UserID: in.c.as.UserID, UserName: in.c.as.Name, Event: e}
+			r.st.Apply(l)
+			to, frame := r.frame(l)
+			events = append(events, staged{l: l, to: to, frame: frame, effect: r.afterEffect(l)})
+		}
+		if d.Reaction != "" {
+			r.st.CountReaction(d.Reaction)
+			r.reactions[d.Reaction]++
+		}
+		o.seq, o.hand = r.st.Seq, d.Hand
 	}
-	if c.peer.UserID != "" && !r.allow(c, in.Type) {
-		r.reject(c, in.Ref, errRateLimited)
-		return
+	if !r.commit(events) {
+		for _, o := range outs {
+			r.reject(o.c, o.ref, cmpRefusal(o.refusal, errStore))
+		}
+		return false
 	}
-	seq, refusal := r.do(c.as, cmd)
-	if refusal != nil {
-		r.reject(c, in.Ref, refusal)
-		return
+	for _, o := range outs {
+		switch {
+		case o.refusal != nil:
+			r.reject(o.c, o.ref, o.refusal)
+		default:
+			if o.hand {
+				r.hub.broker.Publish(r.id, Delivery{To: Audience{Hosts: true}, Frame: encode("hand", r.lastSeq(), now,
+					handData{UserID: o.c.as.UserID, UserName: o.c.as.Name})})
+			}
+			r.ack(o.c, o.ref, o.seq)
+		}
 	}
-	r.ack(c, in.Ref, seq)
+	return true
+}
+
+func cmpRefusal(e, otherwise *domain.Error) *domain.Error {
+	if e != nil {
+		return e
+	}
+	return otherwise
+}
+
+// commit stores staged events in one write, then keeps their frames,
+// broadcasts them and starts their after-effects. It reports false if the
+// store failed; nothing is then broadcast.
+func (r *room) commit(events []staged) bool {
+	if len(events) == 0 {
+		return true
+	}
+	records := make([]domain.RoomEvent, len(events))
+	for i, e := range events {
+		records[i] = roadshow.Record(r.id, e.l)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+	err := r.hub.store.AppendRoomEvents(ctx, records)
+	cancel()
+	if err != nil {
+		r.hub.log.Error("store room events", "roadshow", r.id, "events", len(events), "err", err)
+		return false
+	}
+	ds := make([]Delivery, 0, len(events))
+	for _, e := range events {
+		r.seq.Store(e.l.Seq)
+		if e.frame != nil {
+			r.log.append(e.l.Seq, e.to, e.frame)
+			ds = append(ds, Delivery{To: e.to, Seq: e.l.Seq, Frame: e.frame})
+		}
+		r.hub.after(e.effect)
+	}
+	if len(ds) > 0 {
+		r.hub.broker.Publish(r.id, ds...)
+	}
+	return true
 }
 
 var (
@@ -167,37 +292,26 @@ var (
 	errStore       = &domain.Error{Kind: domain.KindUnavailable, Code: ErrUnavailable, Detail: "暂时无法保存，请重试 / could not save, please retry"}
 )
 
-// do decides a command and carries out the decision: each event is
-// stored, then folded, broadcast and handed to the after-effects. Nothing
-// is acknowledged that is not stored. It returns the room's seq after.
-func (r *room) do(p roadshow.Peer, cmd roadshow.Command) (int64, *domain.Error) {
-	d, refusal := roadshow.Decide(r.st, r.rs, p, cmd, time.Now())
+// do decides a command that does not come over the socket (the lifecycle
+// over REST) and carries it out like a batch of one. It returns the
+// room's seq after, and whether the room must stop (the store failed).
+func (r *room) do(p roadshow.Peer, cmd roadshow.Command) (int64, *domain.Error, bool) {
+	now := time.Now()
+	d, refusal := roadshow.Decide(r.st, r.rs, p, cmd, now)
 	if refusal != nil {
-		return 0, refusal
+		return 0, refusal, true
 	}
+	var events []staged
 	for _, e := range d.Events {
-		l := roadshow.Logged{Seq: r.lastSeq() + 1, At: time.Now().UTC(), UserID: p.UserID, UserName: p.Name, Event: e}
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		err := r.hub.store.AppendRoomEvent(ctx, roadshow.Record(r.id, l))
-		cancel()
-		if err != nil {
-			r.hub.log.Error("store room event", "roadshow", r.id, "kind", e.Kind(), "err", err)
-			return 0, errStore
-		}
-		if to, frame := r.apply(l); frame != nil {
-			r.hub.broker.Publish(r.id, Delivery{To: to, Seq: l.Seq, Frame: frame})
-		}
-		r.hub.after(r.afterEffect(l))
+		l := roadshow.Logged{Seq: r.st.Seq + 1, At: now.UTC(), UserID: p.UserID, UserName: p.Name, Event: e}
+		r.st.Apply(l)
+		to, frame := r.frame(l)
+		events = append(events, staged{l: l, to: to, frame: frame, effect: r.afterEffect(l)})
 	}
-	if d.Reaction != "" {
-		r.st.CountReaction(d.Reaction)
-		r.reactions[d.Reaction]++
+	if !r.commit(events) {
+		return 0, errStore, false
 	}
-	if d.Hand {
-		r.hub.broker.Publish(r.id, Delivery{To: Audience{Hosts: true}, Frame: encode("hand", r.lastSeq(), time.Now(),
-			handData{UserID: p.UserID, UserName: p.Name})})
-	}
-	return r.lastSeq(), nil
+	return r.lastSeq(), nil, true
 }
 
 func (r *room) reject(c *client, ref string, e *domain.Error) {
