@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/yuechuang
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build web e2e vet bench loadtest wsload searchbench evalmatch reindex backup restore healthcheck image-check clean
+.PHONY: run test build web e2e vet bench bench-report loadtest wsload searchbench evalmatch reindex backup restore healthcheck image-check clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: web build
@@ -36,15 +36,20 @@ vet:
 
 ## bench: Go benchmarks (figures and commands in docs/BENCHMARKS.md)
 bench:
-	$(GO) test -run '^$$' -bench 'Rank1M' -benchtime 100x ./matching/
+	$(GO) test -run '^$$' -bench 'Rank1M' -benchtime 20x ./matching/
 	$(GO) test -run '^$$' -bench 'IndexMemory' -benchtime 1x ./matching/
 	$(GO) test -run '^$$' -bench DealFlow -benchmem ./server/app/
 	$(GO) test -run '^$$' -bench PublicList -benchtime 20x ./server/app/
 	$(GO) test -run '^$$' -bench Lookups -benchtime 20x ./server/mongo/
 
-## loadtest: /dealflow against a trivial Fiber handler, on loopback
+## bench-report: docs/BENCHMARKS.md and the figures in docs/MATCHING.md, from the tools' latest
+## outputs in docs/bench/*.md; RUN=all (or go, evalmatch, loadtest) runs those tools first
+bench-report:
+	$(GO) run ./scripts/benchreport $(if $(RUN),-run $(RUN))
+
+## loadtest: the deal flow for many investors against a trivial Fiber handler, on loopback
 loadtest:
-	scripts/loadtest.sh -d 8s
+	scripts/loadtest.sh -d 8s -out docs/bench/loadtest.md
 
 ## e2e: the browser suite alone (starts its own platform with demo data)
 e2e:
@@ -62,7 +67,7 @@ searchbench:
 
 ## evalmatch: matching quality on the CrunchBase 2013 deal history
 evalmatch:
-	$(GO) run ./scripts/evalmatch -data ../shared/data/crunchbase2013
+	$(GO) run ./scripts/evalmatch -data ../shared/data/crunchbase2013 -out docs/bench/evalmatch.md
 
 ## reindex: rebuild the search index of ./data from the database
 reindex: build

@@ -314,6 +314,15 @@ func (x *Index) Rank(q Query) Ranking {
 			break // no startup left can enter the top k
 		}
 		shared := x.bucketParts(&c, &fb, pl.b)
+		// base is what every record of the bucket scores before its own
+		// parts (cheque, district, space, completeness, freshness), so that
+		// a record can be dismissed by a few additions when the top k is
+		// full and it cannot reach the worst of them: the bucket bound
+		// prunes nothing when a thesis names nothing (every bucket ties),
+		// and then this keeps the full scan cheap.
+		zero := shared
+		zero.Cheque, zero.District = ChequeOut, DistrictOther
+		base := x.w.total(&zero)
 		passed := fb.passed[pl.b]
 		for pos := range x.buckets[pl.b] {
 			r := &x.buckets[pl.b][pos]
@@ -329,6 +338,20 @@ func (x *Index) Rank(q Query) Ranking {
 			p.SharedSpace = c.sharesSpace(r.space)
 			p.Completeness = float64(r.complete) / 255
 			p.Freshness = Freshness(today - int(r.day))
+			if !q.exhaustive && k > 0 && len(h) >= k {
+				// The same points summed in another order, so compared
+				// with a margin far above rounding error and far below
+				// the smallest step a weight makes; near-ties get the
+				// exact score below.
+				est := base + x.w.chequePoints(p.Cheque) + x.w.districtPoints(p.District) +
+					x.w.Completeness*p.Completeness + x.w.Freshness*p.Freshness
+				if p.SharedSpace {
+					est += x.w.SharedSpace
+				}
+				if est < h[0].score-1e-9 {
+					continue
+				}
+			}
 			s := x.w.total(&p)
 			if len(h) < k {
 				heap.Push(&h, scored{s, p, r.id})

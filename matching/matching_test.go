@@ -111,32 +111,65 @@ func TestPartialCreditAndAdjustments(t *testing.T) {
 	}
 }
 
+// TestFeedbackMovesRanking pins each kind of feedback by its own effect on
+// the score, and arranges ids so that the id tie-break works against the
+// expected order: a check that held through the tie-break alone would not
+// see a feedback weight set to zero.
 func TestFeedbackMovesRanking(t *testing.T) {
 	x := newTestIndex(t)
-	// Two sector-only startups that tie except for sector.
-	for n, sec := range map[int]string{1: "ic", 2: "ai", 3: "ic", 4: "ai"} {
+	// Four sector-only startups that tie except for sector; the AI ones
+	// have the lower ids, so with no feedback AI comes first.
+	for n, sec := range map[int]string{1: "ai", 2: "ai", 3: "ic", 4: "ic"} {
 		if err := x.Upsert(Startup{ID: id(n), Sector: sec, Stage: 6, AskWan: 300, District: "keqiao", UpdatedAt: now}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	first := func(fb []Signal) string {
-		r := x.Rank(Query{Thesis: angel, Feedback: fb, Limit: 4, Now: now})
-		return x.sectorOf(r.Results[0].ID)
+	rank := func(fb []Signal) Ranking { return x.Rank(Query{Thesis: angel, Feedback: fb, Limit: 4, Now: now}) }
+	scoreOf := func(r Ranking, want string) float64 {
+		for _, res := range r.Results {
+			if res.ID == want {
+				return res.Score
+			}
+		}
+		t.Fatalf("%s not ranked", want)
+		return 0
 	}
-	if got := first([]Signal{{id(2), Interested}}); got != "ai" {
-		t.Errorf("after interest in AI, first is %s", got)
+	none := rank(nil)
+	if got := x.sectorOf(none.Results[0].ID); got != "ai" {
+		t.Fatalf("without feedback the id tie-break should put AI first, got %s", got)
 	}
-	if got := first([]Signal{{id(2), Pass}}); got != "ic" {
+	base := scoreOf(none, id(2))
+
+	// Pass on one AI startup: the other AI startup scores lower than with
+	// no feedback, and falls below IC although its id is lower.
+	passed := rank([]Signal{{id(1), Pass}})
+	if s := scoreOf(passed, id(2)); s >= base {
+		t.Errorf("after passing on an AI startup, another AI startup scores %.3f, not below %.3f", s, base)
+	}
+	if got := x.sectorOf(passed.Results[0].ID); got != "ic" {
 		t.Errorf("after passing on AI, first is %s", got)
 	}
-	r := x.Rank(Query{Thesis: angel, Feedback: []Signal{{id(1), Pass}}, Limit: 10, Now: now})
-	for _, res := range r.Results {
+	for _, res := range passed.Results {
 		if res.ID == id(1) {
 			t.Error("passed startup still ranked")
 		}
 	}
-	if r.Total != 3 || len(r.Results) != 3 {
-		t.Errorf("total %d, %d results after one pass; want 3", r.Total, len(r.Results))
+	if passed.Total != 3 || len(passed.Results) != 3 {
+		t.Errorf("total %d, %d results after one pass; want 3", passed.Total, len(passed.Results))
+	}
+
+	// Interest and save in IC lift IC above AI, interest more than save.
+	interested := rank([]Signal{{id(4), Interested}})
+	saved := rank([]Signal{{id(4), Save}})
+	if got := x.sectorOf(interested.Results[0].ID); got != "ic" {
+		t.Errorf("after interest in IC, first is %s", got)
+	}
+	if got := x.sectorOf(saved.Results[0].ID); got != "ic" {
+		t.Errorf("after saving an IC startup, first is %s", got)
+	}
+	i3, s3, b3 := scoreOf(interested, id(3)), scoreOf(saved, id(3)), scoreOf(none, id(3))
+	if !(i3 > s3 && s3 > b3) {
+		t.Errorf("IC startup after interest %.3f, after save %.3f, without feedback %.3f: want strictly falling", i3, s3, b3)
 	}
 }
 
@@ -188,7 +221,7 @@ func TestRankEqualsBruteForce(t *testing.T) {
 		var fb []Signal
 		for id := range all {
 			if rng.IntN(20) == 0 {
-				fb = append(fb, Signal{id, Action(rng.IntN(3) - 1)})
+				fb = append(fb, Signal{id, []Action{Pass, Save, Interested}[rng.IntN(3)]})
 			}
 		}
 		q := Query{Thesis: th, Feedback: fb, Offset: rng.IntN(5), Limit: 1 + rng.IntN(30), Now: now}
@@ -221,24 +254,42 @@ func TestRankEqualsBruteForce(t *testing.T) {
 	}
 }
 
+// bruteForce scores every startup with Score and sorts. It computes the
+// investor's feedback affinity itself, from the rule in docs/MATCHING.md,
+// rather than through the index's own feedback code, so that a wrong
+// feedback weight in the index shows here.
 func bruteForce(x *Index, all map[string]Startup, q Query) []Result {
 	passed := map[string]bool{}
+	sectorNet, stageNet := map[string]float64{}, map[int]float64{}
+	n := 0.0
 	for _, s := range q.Feedback {
+		st, ok := all[s.StartupID]
+		if !ok {
+			continue
+		}
+		w := map[Action]float64{Interested: 1, Save: 0.5, Pass: -1}[s.Action]
 		if s.Action == Pass {
 			passed[s.StartupID] = true
 		}
+		sectorNet[st.Sector] += w
+		stageNet[st.Stage] += w
+		n++
 	}
-	x.mu.RLock()
-	fb := x.feedback(q.Feedback)
-	x.mu.RUnlock()
+	affinity := func(s Startup) float64 {
+		if n == 0 {
+			return 0
+		}
+		return max(-1, min(1, (sectorNet[s.Sector]+0.5*stageNet[s.Stage])/(n+2)))
+	}
 	var out []Result
 	for _, s := range all {
 		if passed[s.ID] || (q.District != "" && s.District != q.District) || (q.OnlyStage > 0 && s.Stage != q.OnlyStage-1) {
 			continue
 		}
 		m := x.Score(q.Thesis, s, q.Now)
-		// Score has no feedback; add it the way Rank does.
-		m.Parts.Affinity = fb.affinity(x.v.sectors[s.Sector], uint8(s.Stage))
+		// Score has no feedback, and the index keeps days and completeness
+		// rounded; add and round them the way the index stores them.
+		m.Parts.Affinity = affinity(s)
 		m.Parts.Freshness = Freshness(int(q.Now.Sub(epoch).Hours()/24) - int(s.UpdatedAt.Sub(epoch).Hours()/24))
 		m.Parts.Completeness = float64(uint8(clamp01(s.Completeness)*255+0.5)) / 255
 		m.Score = x.w.total(&m.Parts)
@@ -320,21 +371,32 @@ func TestTableGrowAndDelete(t *testing.T) {
 	}
 }
 
-// TestPruningMatchesExhaustive pins that pruning never changes the answer.
+// TestPruningMatchesExhaustive pins that pruning (the bucket bound and the
+// early dismissal of records that cannot enter the top k) never changes
+// the answer, for a typical, a broad and an empty thesis, and with many
+// exact ties (which the id must order).
 func TestPruningMatchesExhaustive(t *testing.T) {
 	x := newTestIndex(t)
 	rng := rand.New(rand.NewPCG(9, 9))
 	sectors := []string{"ic", "electronics", "biomedicine", "ai", "textiles"}
 	for i := 0; i < 3000; i++ {
-		_ = x.Upsert(Startup{ID: id(i), Sector: sectors[rng.IntN(len(sectors))], Stage: rng.IntN(NumStages),
-			AskWan: float64(rng.IntN(2000)), District: "keqiao", Completeness: rng.Float64(), UpdatedAt: now.AddDate(0, 0, -rng.IntN(200))})
+		s := Startup{ID: id(i), Sector: sectors[rng.IntN(len(sectors))], Stage: rng.IntN(NumStages),
+			AskWan: float64(rng.IntN(2000)), District: "keqiao", Completeness: rng.Float64(), UpdatedAt: now.AddDate(0, 0, -rng.IntN(200))}
+		if i%3 == 0 { // a third tie on everything but sector and stage
+			s.AskWan, s.Completeness, s.UpdatedAt = 300, 1, now
+		}
+		_ = x.Upsert(s)
 	}
-	q := Query{Thesis: angel, Limit: 50, Now: now}
-	a := x.Rank(q)
-	q.exhaustive = true
-	b := x.Rank(q)
-	if fmt.Sprint(a) != fmt.Sprint(b) {
-		t.Fatal("pruned and exhaustive rankings differ")
+	for _, th := range []Thesis{angel, {Stages: []int{2}, ChequeMin: 100, ChequeMax: 800}, {}} {
+		for _, limit := range []int{1, 50, 500} {
+			q := Query{Thesis: th, Limit: limit, Offset: 3, Now: now}
+			a := x.Rank(q)
+			q.exhaustive = true
+			b := x.Rank(q)
+			if fmt.Sprint(a) != fmt.Sprint(b) {
+				t.Fatalf("thesis %+v, limit %d: pruned and exhaustive rankings differ", th, limit)
+			}
+		}
 	}
 }
 

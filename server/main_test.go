@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yuechuang/yuechuang/search"
 	"github.com/yuechuang/yuechuang/server/auth"
 	"github.com/yuechuang/yuechuang/server/seed"
 )
@@ -206,6 +207,7 @@ func TestSearchIndexRebuilt(t *testing.T) {
 	base := "http://" + m.Addr()
 	_, list := call(t, "GET", base+"/api/v1/startups?pageSize=1", "", nil)
 	published := int(list["total"].(float64))
+	first := list["items"].([]any)[0].(map[string]any)
 	searchTotal(t, base, "?type=startup", published)
 	searchTotal(t, base, "?type=investor", 10)
 	searchTotal(t, base, "?type=space", 4)
@@ -218,9 +220,35 @@ func TestSearchIndexRebuilt(t *testing.T) {
 	searchTotal(t, "http://"+m2.Addr(), "?type=startup", published)
 	stop2()
 
+	// The reindex command on a deleted index: read the rebuilt index
+	// directly, since a platform start would rebuild an empty one itself.
+	if err := os.RemoveAll(filepath.Join(dir, "search")); err != nil {
+		t.Fatal(err)
+	}
 	env := map[string]string{"DATA_DIR": dir, "LOG_LEVEL": "error"}
 	if err := run([]string{"reindex"}, func(k string) string { return env[k] }); err != nil {
 		t.Fatalf("reindex command: %v", err)
+	}
+	idx, err := search.OpenBleve(filepath.Join(dir, "search", "bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	for kind, want := range map[search.Kind]int{search.KindStartup: published, search.KindInvestor: 10, search.KindSpace: 4} {
+		if n, err := idx.Count(t.Context(), kind); err != nil || n != want {
+			t.Errorf("after reindex: %d %s documents (%v), want %d", n, kind, err, want)
+		}
+	}
+	res, err := idx.Search(t.Context(), search.Query{Text: first["name"].(string), Kind: search.KindStartup, Limit: 20})
+	if err != nil {
+		t.Fatalf("search after reindex: %v", err)
+	}
+	found := false
+	for _, h := range res.Hits {
+		found = found || h.ID == first["id"]
+	}
+	if !found {
+		t.Errorf("after reindex, searching %q does not find startup %v", first["name"], first["id"])
 	}
 	if err := run([]string{"nonsense"}, func(k string) string { return env[k] }); err == nil {
 		t.Fatal("unknown command accepted")

@@ -65,6 +65,8 @@ describe('Yuechuang in the browser', () => {
     await investor.fill('[data-test=thesis] input[type=number] >> nth=1', '1000')
     await investor.click('[data-test=thesis] button.primary')
     await investor.waitForSelector('[data-test=thesis] >> text=已保存', wait)
+    await investor.reload()
+    await investor.waitForSelector('[data-test=thesis][data-state=awaiting] >> text=档案待管理员认证', wait)
 
     admin = await open(browser, 1280, errors)
     await signIn(admin, 'admin@demo.yuechuang.cn', 'yuechuang2026')
@@ -75,7 +77,10 @@ describe('Yuechuang in the browser', () => {
     await card.locator('[data-test=verify]').click()
     await card.waitFor({ state: 'detached', ...wait })
     await investor.reload()
-    await investor.waitForSelector('[data-test=thesis] input[name=name]', wait)
+    // Wait for the profile to have loaded and show as verified; before it
+    // loads the page shows neither state, so a bare "no notice" check
+    // would pass on an empty page.
+    await investor.waitForSelector('[data-test=thesis][data-state=verified]', wait)
     assert.equal(await investor.locator('text=档案待管理员认证').count(), 0, 'the investor still shows as awaiting verification')
   })
 

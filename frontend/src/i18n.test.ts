@@ -36,6 +36,56 @@ describe('texts', () => {
     for (const p of prefixes) expect(Object.keys(texts).some((k) => k.startsWith(p)), `no texts for ${p}*`).toBe(true)
     expect(used.size).toBeGreaterThan(100)
   })
+  // Keys built at run time, like t(r.status), escape the literal scan
+  // above. Every t() call whose key is not a string literal must be listed
+  // here with the values its expression can take, read from where the
+  // server defines them, so that a new status or action without a text (or
+  // a new computed call nobody listed) fails.
+  it('has both languages for every key built at run time', () => {
+    const root = join(__dirname, '..', '..')
+    const openapi = JSON.parse(readFileSync(join(root, 'server/httpapi/openapi.json'), 'utf8'))
+    const roadshowStatuses: string[] = openapi.components.schemas.Roadshow.properties.status.enum
+    const registry = readFileSync(join(root, 'server/app/registry.go'), 'utf8')
+    const registryActions = [...new Set([...registry.matchAll(/\.Action = "(\w+)"/g)].map((m) => m[1]))]
+    expect(roadshowStatuses.length, 'roadshow statuses in openapi.json').toBeGreaterThan(1)
+    expect(registryActions.length, 'registry row actions in server/app/registry.go').toBeGreaterThan(1)
+    const domains: Record<string, string[]> = {
+      'r.status': roadshowStatuses, // roadshow lists and pages
+      s: roadshowStatuses, // the roadshow list's status filter buttons
+      "(preview.committed ? 'done.' : 'action.') + r.action": registryActions.flatMap((a) => ['done.' + a, 'action.' + a]),
+    }
+    const unlisted: string[] = []
+    const missing: string[] = []
+    const seen = new Set<string>()
+    for (const f of sources(__dirname)) {
+      if (f.endsWith('i18n.ts')) continue // where t is defined
+      const src = readFileSync(f, 'utf8')
+      for (const m of src.matchAll(/(?<![\w.$])t\(/g)) {
+        // The first argument, up to a comma or the closing parenthesis at depth 0.
+        let depth = 0
+        let i = m.index! + 2
+        const start = i
+        for (; i < src.length; i++) {
+          const c = src[i]
+          if (c === '(') depth++
+          else if (c === ')' && depth-- === 0) break
+          else if (c === ',' && depth === 0) break
+        }
+        const arg = src.slice(start, i).replace(/\s+/g, ' ').trim()
+        if (/^'[^']*'$/.test(arg) || /^'[^']*' \+/.test(arg)) continue // literal keys and prefixes: checked above
+        const values = domains[arg]
+        seen.add(arg)
+        if (!values) {
+          unlisted.push(`${f.slice(root.length + 1)}: t(${arg})`)
+          continue
+        }
+        for (const k of values) if (!texts[k] || !texts[k][0] || !texts[k][1]) missing.push(`${k} (from t(${arg}))`)
+      }
+    }
+    expect(unlisted, 'computed keys with no known values: list them in this test').toEqual([])
+    expect([...new Set(missing)]).toEqual([])
+    expect(Object.keys(domains).filter((k) => !seen.has(k)), 'listed computed keys no longer used').toEqual([])
+  })
   it('fills in values and switches language', () => {
     lang.value = 'zh'
     expect(t('registryCounts', { good: 2, bad: 1 })).toBe('2 行可导入，1 行有问题')

@@ -1,10 +1,18 @@
-// Command loadtest measures an endpoint of a running platform against a
+// Command loadtest measures the deal flow of a running platform against a
 // trivial Fiber JSON handler in the same run, on loopback only. The
 // trivial handler runs in a child process of its own, so both servers
 // compete with the load generator in the same way.
 //
-//	loadtest -base http://127.0.0.1:8080 -path /api/v1/dealflow \
-//	         -email investor@demo.yuechuang.cn -password yuechuang2026
+// The load looks like use: the tool signs up many investors, each with a
+// thesis drawn from the taxonomy, and every request comes from a random one
+// of them with a random query (most without filters on the first page,
+// others on later pages or filtered by sector, stage or district). It
+// prints, beside the requests per second, the share of responses the
+// server answered from a cache (its X-Cache header; 0 when it has none),
+// and runs the same load with Cache-Control: no-cache, the computed path,
+// against the target.
+//
+//	loadtest -base http://127.0.0.1:8080 -investors 200 -d 8s
 //
 // scripts/loadtest.sh starts a platform with demo data and runs this.
 package main
@@ -17,6 +25,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -25,20 +34,24 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/yuechuang/yuechuang/scripts/benchdoc"
 )
+
+// target is the deal flow's throughput as a share of the trivial handler's.
+const target = 0.5
 
 func main() {
 	base := flag.String("base", "http://127.0.0.1:8080", "platform base URL (loopback only)")
-	path := flag.String("path", "/api/v1/dealflow", "endpoint to measure")
-	email := flag.String("email", "investor@demo.yuechuang.cn", "account to sign in with (empty: anonymous)")
-	password := flag.String("password", "yuechuang2026", "its password")
+	investors := flag.Int("investors", 200, "investors to sign up, each with a thesis drawn from the taxonomy")
+	seed := flag.Uint64("seed", 1, "seed for the investors' theses and the query mix")
 	conc := flag.Int("c", 16, "concurrent connections")
-	dur := flag.Duration("d", 10*time.Second, "duration of each measured run")
+	dur := flag.Duration("d", 8*time.Second, "duration of each measured run")
 	rounds := flag.Int("rounds", 2, "alternating rounds of baseline and endpoint")
-	fresh := flag.Bool("fresh", true, "also measure the endpoint with Cache-Control: no-cache (every response computed)")
+	out := flag.String("out", "", "also write the figures as this markdown file (docs/bench/loadtest.md)")
 	trivial := flag.String("trivial", "", "internal: serve the trivial handler on this address")
 	flag.Parse()
 	if *trivial != "" {
@@ -51,36 +64,57 @@ func main() {
 	}
 	baseline, stop := startTrivial()
 	defer stop()
-	token := ""
-	if *email != "" {
-		if token, err = login(*base, *email, *password); err != nil {
+	rng := rand.New(rand.NewPCG(*seed, 7))
+	tax, err := getTaxonomy(*base)
+	if err != nil {
+		fail(err)
+	}
+	start := time.Now()
+	tokens, err := signUpInvestors(*base, tax, *investors, rng)
+	if err != nil {
+		fail(err)
+	}
+	fmt.Fprintf(os.Stderr, "loadtest: %d investors signed up with theses in %s\n", len(tokens), time.Since(start).Round(time.Millisecond))
+	reqs := requests(*base, tax, tokens, rng, 4096)
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc, MaxConnsPerHost: *conc}, Timeout: 10 * time.Second}
+	machine := benchdoc.Load()
+	var doc strings.Builder
+	p := func(format string, a ...any) {
+		fmt.Printf(format, a...)
+		fmt.Fprintf(&doc, format, a...)
+	}
+	p("%d connections, %s per run, %d rounds; %d investors, %d distinct requests drawn from them (%s).\n\n",
+		*conc, *dur, *rounds, len(tokens), len(reqs), mixNote)
+	p("| target | requests/s | p50 ms | p99 ms | errors | answered from cache |\n|---|---|---|---|---|---|\n")
+	var tb, te, tf float64
+	var hits, total int64
+	for r := 0; r < *rounds; r++ {
+		b := run(client, []request{{url: baseline + "/ping"}}, false, *conc, *dur)
+		p("%s", b.row("trivial Fiber JSON handler (baseline)"))
+		e := run(client, reqs, false, *conc, *dur)
+		p("%s", e.row("`GET /api/v1/dealflow`, many investors and queries"))
+		f := run(client, reqs, true, *conc, *dur)
+		p("%s", f.row("`GET /api/v1/dealflow` with `Cache-Control: no-cache` (computed)"))
+		tb, te, tf = tb+b.rps, te+e.rps, tf+f.rps
+		hits, total = hits+e.hits, total+e.n
+	}
+	n := float64(*rounds)
+	verdict := func(x float64) string {
+		if x >= target {
+			return "meets"
+		}
+		return "misses"
+	}
+	p("\nMeans of %d rounds: trivial %.0f req/s; deal flow %.0f req/s, ratio **%.2f** with %.0f %% of responses from a cache; "+
+		"computed every time %.0f req/s, ratio **%.2f**, which %s the target of %.2f.\n",
+		*rounds, tb/n, te/n, te/tb, 100*float64(hits)/float64(max(total, 1)), tf/n, tf/tb, verdict(tf/tb), target)
+	if *out != "" {
+		err := benchdoc.Write(*out, benchdoc.Doc{Title: "Deal flow under load (scripts/loadtest)", Load: machine,
+			Command: "scripts/loadtest.sh -out docs/bench/loadtest.md   # or: make loadtest", Body: doc.String()})
+		if err != nil {
 			fail(err)
 		}
 	}
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conc, MaxConnsPerHost: *conc}, Timeout: 10 * time.Second}
-	fmt.Printf("loadtest: %d connections, %s per run, %d rounds\n", *conc, *dur, *rounds)
-	fmt.Println("| target | requests/s | p50 ms | p99 ms | errors |")
-	fmt.Println("|---|---|---|---|---|")
-	var tb, te, tf float64
-	for r := 0; r < *rounds; r++ {
-		b := run(client, baseline+"/ping", "", false, *conc, *dur)
-		b.print("trivial Fiber JSON handler")
-		e := run(client, *base+*path, token, false, *conc, *dur)
-		e.print(*path)
-		tb += b.rps
-		te += e.rps
-		if *fresh {
-			f := run(client, *base+*path, token, true, *conc, *dur)
-			f.print(*path + " (no-cache: computed every time)")
-			tf += f.rps
-		}
-	}
-	n := float64(*rounds)
-	fmt.Printf("\nmean: trivial %.0f req/s · %s %.0f req/s, ratio %.2f", tb/n, *path, te/n, te/tb)
-	if *fresh {
-		fmt.Printf(" · no-cache %.0f req/s, ratio %.2f", tf/n, tf/tb)
-	}
-	fmt.Println()
 }
 
 func loopback(host string) bool {
@@ -125,73 +159,179 @@ func startTrivial() (string, func()) {
 	return "http://" + strings.TrimSpace(line), func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
 }
 
-func login(base, email, password string) (string, error) {
-	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
-	res, err := http.Post(base+"/api/v1/auth/login", "application/json", bytes.NewReader(body))
+type taxonomy struct {
+	Sectors   []struct{ Code string } `json:"sectors"`
+	Stages    []struct{ Code string } `json:"stages"`
+	Districts []struct{ Code string } `json:"districts"`
+}
+
+func getTaxonomy(base string) (*taxonomy, error) {
+	res, err := http.Get(base + "/api/v1/taxonomy")
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	defer res.Body.Close()
-	var out struct {
-		AccessToken string `json:"accessToken"`
+	var t taxonomy
+	if err := json.NewDecoder(res.Body).Decode(&t); err != nil || len(t.Sectors) == 0 || len(t.Stages) == 0 || len(t.Districts) == 0 {
+		return nil, fmt.Errorf("taxonomy: %d %v", res.StatusCode, err)
 	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil || out.AccessToken == "" {
-		return "", fmt.Errorf("login as %s failed: %d", email, res.StatusCode)
+	return &t, nil
+}
+
+func pick[T any](rng *rand.Rand, xs []T, n int) []T {
+	out := make([]T, 0, n)
+	for _, i := range rng.Perm(len(xs))[:min(n, len(xs))] {
+		out = append(out, xs[i])
 	}
-	return out.AccessToken, nil
+	return out
+}
+
+func codes(xs []struct{ Code string }) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = x.Code
+	}
+	return out
+}
+
+// signUpInvestors registers n investors, each with a thesis as angels
+// state them (1–3 sectors, 1–3 stages, a cheque range, sometimes
+// districts), and returns their access tokens.
+func signUpInvestors(base string, t *taxonomy, n int, rng *rand.Rand) ([]string, error) {
+	run := time.Now().UnixNano()
+	sectors, stages, districts := codes(t.Sectors), codes(t.Stages), codes(t.Districts)
+	tokens := make([]string, 0, n)
+	for i := 0; i < n; i++ {
+		email := fmt.Sprintf("load-%d-%d@loadtest.example", run, i)
+		password := fmt.Sprintf("Lt%x!x%d", run, i)
+		var sess struct {
+			AccessToken string `json:"accessToken"`
+		}
+		if code, err := post(base+"/api/v1/auth/register", "", map[string]string{"email": email, "password": password, "role": "investor", "name": fmt.Sprint("压测投资人", i)}, &sess); err != nil || sess.AccessToken == "" {
+			return nil, fmt.Errorf("sign up %s: %d %v", email, code, err)
+		}
+		lo := float64(50 * (1 + rng.IntN(10)))
+		th := map[string]any{"name": fmt.Sprint("压测投资人", i), "kind": "angel",
+			"sectors": pick(rng, sectors, 1+rng.IntN(3)), "stages": pick(rng, stages, 1+rng.IntN(3)),
+			"checkMinWan": lo, "checkMaxWan": lo * float64(2+rng.IntN(8))}
+		if rng.IntN(2) == 0 {
+			th["districts"] = pick(rng, districts, 1+rng.IntN(2))
+		}
+		if code, err := post(base+"/api/v1/investors", sess.AccessToken, th, nil); err != nil {
+			return nil, fmt.Errorf("thesis of %s: %d %v", email, code, err)
+		}
+		tokens = append(tokens, sess.AccessToken)
+	}
+	return tokens, nil
+}
+
+func post(url, token string, body, out any) (int, error) {
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		return res.StatusCode, fmt.Errorf("%s", raw)
+	}
+	if out != nil {
+		return res.StatusCode, json.Unmarshal(raw, out)
+	}
+	return res.StatusCode, nil
+}
+
+// request is one deal-flow read by one investor.
+type request struct{ url, token string }
+
+const mixNote = "half the first page unfiltered, 20 % pages 2–3, 10 % each filtered by sector, stage or district"
+
+// requests draws n reads: a random investor each, with the query mix above.
+func requests(base string, t *taxonomy, tokens []string, rng *rand.Rand, n int) []request {
+	out := make([]request, n)
+	for i := range out {
+		q := "?page=1"
+		switch r := rng.IntN(10); {
+		case r < 5:
+		case r < 7:
+			q = fmt.Sprintf("?page=%d", 2+rng.IntN(2))
+		case r < 8:
+			q += "&sector=" + t.Sectors[rng.IntN(len(t.Sectors))].Code
+		case r < 9:
+			q += "&stage=" + t.Stages[rng.IntN(len(t.Stages))].Code
+		default:
+			q += "&district=" + t.Districts[rng.IntN(len(t.Districts))].Code
+		}
+		out[i] = request{url: base + "/api/v1/dealflow" + q, token: tokens[rng.IntN(len(tokens))]}
+	}
+	return out
 }
 
 type result struct {
 	rps      float64
 	p50, p99 time.Duration
 	errors   int
+	hits, n  int64 // responses the server marked X-Cache: hit, of n
 }
 
-func (r result) print(name string) {
-	fmt.Printf("| %s | %.0f | %.2f | %.2f | %d |\n", name, r.rps, ms(r.p50), ms(r.p99), r.errors)
+func (r result) row(name string) string {
+	return fmt.Sprintf("| %s | %.0f | %.2f | %.2f | %d | %.0f %% |\n", name, r.rps, ms(r.p50), ms(r.p99), r.errors, 100*float64(r.hits)/float64(max(r.n, 1)))
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// run sends requests from conc workers for d after a one-second warm-up.
-func run(client *http.Client, target, token string, fresh bool, conc int, d time.Duration) result {
+// run sends requests from conc workers for d after a one-second warm-up,
+// each worker walking reqs from its own offset.
+func run(client *http.Client, reqs []request, fresh bool, conc int, d time.Duration) result {
 	warm, cancel := context.WithTimeout(context.Background(), time.Second)
-	drive(warm, client, target, token, fresh, conc, nil)
+	drive(warm, client, reqs, fresh, conc, nil)
 	cancel()
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var mu sync.Mutex
 	var lat []time.Duration
-	errs := 0
+	var r result
 	start := time.Now()
-	drive(ctx, client, target, token, fresh, conc, func(l time.Duration, ok bool) {
+	drive(ctx, client, reqs, fresh, conc, func(l time.Duration, ok, hit bool) {
 		mu.Lock()
 		if ok {
 			lat = append(lat, l)
+			r.n++
+			if hit {
+				r.hits++
+			}
 		} else {
-			errs++
+			r.errors++
 		}
 		mu.Unlock()
 	})
 	elapsed := time.Since(start)
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	r := result{rps: float64(len(lat)) / elapsed.Seconds(), errors: errs}
+	r.rps = float64(len(lat)) / elapsed.Seconds()
 	if len(lat) > 0 {
 		r.p50, r.p99 = lat[len(lat)/2], lat[len(lat)*99/100]
 	}
 	return r
 }
 
-func drive(ctx context.Context, client *http.Client, target, token string, fresh bool, conc int, record func(time.Duration, bool)) {
+func drive(ctx context.Context, client *http.Client, reqs []request, fresh bool, conc int, record func(time.Duration, bool, bool)) {
 	var wg sync.WaitGroup
+	var next atomic.Int64
 	for i := 0; i < conc; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for ctx.Err() == nil {
-				req, _ := http.NewRequestWithContext(ctx, "GET", target, nil)
-				if token != "" {
-					req.Header.Set("Authorization", "Bearer "+token)
+				rq := reqs[int(next.Add(1))%len(reqs)]
+				req, _ := http.NewRequestWithContext(ctx, "GET", rq.url, nil)
+				if rq.token != "" {
+					req.Header.Set("Authorization", "Bearer "+rq.token)
 				}
 				if fresh {
 					req.Header.Set("Cache-Control", "no-cache")
@@ -199,12 +339,14 @@ func drive(ctx context.Context, client *http.Client, target, token string, fresh
 				t := time.Now()
 				res, err := client.Do(req)
 				ok := err == nil && res.StatusCode == 200
+				hit := false
 				if err == nil {
+					hit = res.Header.Get("X-Cache") == "hit"
 					_, _ = io.Copy(io.Discard, res.Body)
 					res.Body.Close()
 				}
 				if ctx.Err() == nil && record != nil {
-					record(time.Since(t), ok)
+					record(time.Since(t), ok, hit)
 				}
 			}
 		}()

@@ -86,23 +86,31 @@ func TestFanOutNotifiesTheRightInvestors(t *testing.T) {
 func BenchmarkFanOut5000(b *testing.B) {
 	m, db, fits := fanOutSetup(b, 5000)
 	ctx := context.Background()
+	// notified/op is what each run reports it did (FanOut's count, the
+	// baseline's successful writes), not the setup's number of fitting
+	// investors; a fan-out that notified nobody would show 0 here.
 	b.Run("batched", func(b *testing.B) {
+		notified := 0
 		for b.Loop() {
-			if _, err := m.FanOut(ctx, icStartup()); err != nil {
+			n, err := m.FanOut(ctx, icStartup())
+			if err != nil {
 				b.Fatal(err)
 			}
+			notified += n
 		}
-		b.ReportMetric(float64(len(fits)), "notified/op")
+		b.ReportMetric(float64(notified)/float64(b.N), "notified/op")
 	})
 	b.Run("one-write-each-baseline", func(b *testing.B) {
 		n := app.NewNotifier(db, nopPusher{}, slog.New(slog.DiscardHandler))
+		written := 0
 		for b.Loop() {
 			for uid := range fits {
 				if err := n.Notify(ctx, uid, domain.NoteMatch, map[string]any{"startupId": "x"}); err != nil {
 					b.Fatal(err)
 				}
+				written++
 			}
 		}
-		b.ReportMetric(float64(len(fits)), "notified/op")
+		b.ReportMetric(float64(written)/float64(b.N), "notified/op")
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/httpapi"
@@ -118,14 +119,37 @@ func TestReadyzReportsDown(t *testing.T) {
 	}
 }
 
+// TestWebFallback serves a built web app: real files as they are (assets
+// cached for good), every other page path as index.html so that client-side
+// routes survive a reload, and API paths as API 404s. Without a built app
+// the notice is served instead.
 func TestWebFallback(t *testing.T) {
-	e := newEnv(t, httpapi.Config{})
+	const index = `<!doctype html><html><head><title>越创汇</title></head><body><div id="app" data-built="yes"></div></body></html>`
+	web := fstest.MapFS{
+		"index.html":           {Data: []byte(index)},
+		"assets/index-abc1.js": {Data: []byte("console.log('app')")},
+		"favicon.svg":          {Data: []byte("<svg/>")},
+	}
+	e := newEnv(t, httpapi.Config{Web: web})
 	for _, p := range []string{"/", "/dealflow", "/roadshows/123/live"} {
 		r := e.must(200, "GET", p, "", nil)
-		if !strings.Contains(r.Raw, "越创汇") || !strings.HasPrefix(r.Header["Content-Type"], "text/html") {
-			t.Errorf("GET %s: %s %q", p, r.Header["Content-Type"], r.Raw)
+		if r.Raw != index || !strings.HasPrefix(r.Header["Content-Type"], "text/html") || r.Header["Cache-Control"] != "no-cache" {
+			t.Errorf("GET %s: %s, cache %q, body %q; want index.html, not cached", p, r.Header["Content-Type"], r.Header["Cache-Control"], r.Raw)
 		}
+	}
+	js := e.must(200, "GET", "/assets/index-abc1.js", "", nil)
+	if js.Raw != "console.log('app')" || !strings.Contains(js.Header["Content-Type"], "javascript") || !strings.Contains(js.Header["Cache-Control"], "immutable") {
+		t.Errorf("asset: %s, cache %q, body %q", js.Header["Content-Type"], js.Header["Cache-Control"], js.Raw)
+	}
+	if svg := e.must(200, "GET", "/favicon.svg", "", nil); svg.Raw != "<svg/>" || !strings.HasPrefix(svg.Header["Content-Type"], "image/svg+xml") || strings.Contains(svg.Header["Cache-Control"], "immutable") {
+		t.Errorf("favicon: %s, cache %q, body %q", svg.Header["Content-Type"], svg.Header["Cache-Control"], svg.Raw)
 	}
 	checkProblem(t, e.call("GET", "/api/v1/nope", "", nil), 404, "route_not_found")
 	checkProblem(t, e.call("POST", "/somewhere", "", nil), 404, "route_not_found")
+
+	bare := newEnv(t, httpapi.Config{})
+	r := bare.must(200, "GET", "/dealflow", "", nil)
+	if !strings.Contains(r.Raw, "make run") || strings.Contains(r.Raw, "data-built") || !strings.HasPrefix(r.Header["Content-Type"], "text/html") {
+		t.Errorf("without a built app: %s %q", r.Header["Content-Type"], r.Raw)
+	}
 }

@@ -245,9 +245,26 @@ func TestSpaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sp.Verified = true
+	stale := *sp
+	sp.Verified, sp.Description, sp.Services = true, "孵化 · incubation", []string{"incubation", "financing"}
 	if err := db.UpdateSpace(ctx, sp, sp.Version); err != nil {
 		t.Fatal(err)
+	}
+	got, err := db.SpaceByID(ctx, sp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Verified || got.Description != sp.Description || fmt.Sprint(got.Services) != fmt.Sprint(sp.Services) ||
+		got.Version != stale.Version+1 || got.Name != stale.Name || got.Level != "city" {
+		t.Fatalf("space read back after update: %+v", got)
+	}
+	// An update from the copy read before loses to the one stored since.
+	stale.Name = "late"
+	if err := db.UpdateSpace(ctx, &stale, stale.Version); !domain.IsKind(err, domain.KindConflict) {
+		t.Fatalf("stale space update: got %v, want conflict", err)
+	}
+	if got, _ := db.SpaceByID(ctx, sp.ID); got == nil || got.Name == "late" {
+		t.Fatalf("stale update was stored: %+v", got)
 	}
 }
 

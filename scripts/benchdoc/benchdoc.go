@@ -1,0 +1,69 @@
+// Package benchdoc writes a benchmark tool's figures as docs/bench/<tool>.md
+// with what makes them reproducible and datable: the commit they were
+// measured at (marked when the work tree had changes), the date, the
+// command, and how loaded the machine was. `make bench-report` assembles
+// docs/BENCHMARKS.md from these files, so no figure outlives the code that
+// produced it without saying so.
+package benchdoc
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Commit returns the short commit of the work tree in dir, with
+// "+changes" when it has uncommitted changes to tracked files, or
+// "unknown" outside git.
+func Commit(dir string) string {
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if st, err := exec.Command("git", "-C", dir, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(strings.TrimSpace(string(st))) > 0 {
+		c += "+changes"
+	}
+	return c
+}
+
+// Load describes the machine's load now: the 1-minute load average
+// against the number of cores (other work on a shared machine slows every
+// figure; ratios against a baseline of the same run suffer less).
+func Load() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return fmt.Sprintf("%d cores, load unknown", runtime.NumCPU())
+	}
+	f := strings.Fields(string(b))
+	return fmt.Sprintf("1-minute load average %s on %d cores", f[0], runtime.NumCPU())
+}
+
+// Doc is one tool's section.
+type Doc struct {
+	Title   string // section heading, e.g. "Matching quality on CrunchBase 2013"
+	Command string // the command that reproduces the figures
+	Load    string // Load() while the tool ran; empty: measured at Write
+	Body    string // markdown: tables and notes, from the tool's own output
+}
+
+// Write stores d as path (normally docs/bench/<tool>.md) with the commit of
+// the repository that holds path and today's date (UTC).
+func Write(path string, d Doc) error {
+	if d.Load == "" {
+		d.Load = Load()
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	text := fmt.Sprintf("## %s\n\nMeasured at commit `%s` on %s; %s.\n\n```sh\n%s\n```\n\n%s",
+		d.Title, Commit(filepath.Dir(path)), time.Now().UTC().Format("2006-01-02 15:04 UTC"), d.Load, d.Command, strings.TrimLeft(d.Body, "\n"))
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	return os.WriteFile(path, []byte(text), 0o644)
+}
