@@ -59,6 +59,30 @@ func TestNotificationsCatchUp(t *testing.T) {
 	}
 }
 
+// TestNotificationsFromEmptyList: a bell that read an empty list opens
+// its session with the cursor before every id (the web app's NO_NOTES);
+// a notification stored between the list and the session is replayed to
+// it, so none is missed live (the browser suite's "founder hears of the
+// interest live" lost it when the socket came up after the interest).
+func TestNotificationsFromEmptyList(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	addr := e.listen(t)
+	tok, uid := e.register("founder")
+	if list := e.must(200, "GET", "/api/v1/notifications", tok, nil); list.str("total") != "0" {
+		t.Fatalf("a new user's list: %s", list.Raw)
+	}
+	if err := e.notifier.Notify(t.Context(), uid, domain.NoteInterest, map[string]any{"n": "gap"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.dialNotes(t, addr, tok, strings.Repeat("0", 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := c.nextOfType(t, domain.NoteInterest); !strings.Contains(string(f.Data), `"n":"gap"`) {
+		t.Fatalf("notification stored before the session: %s", f.Data)
+	}
+}
+
 // TestSlowNotificationSessionIsDropped: a session that stops reading is
 // disconnected as soon as its queue overflows — the socket under fasthttp's
 // hijacked connection is closed, not left open and silent until a
