@@ -354,16 +354,26 @@ func (x *Index) Rank(q Query) Ranking {
 			}
 			s := x.w.total(&p)
 			if len(h) < k {
-				heap.Push(&h, scored{s, p, r.id})
+				// append and sift up: heap.Push would box the entry
+				h = append(h, scored{s, p, r.id})
+				heap.Fix(&h, len(h)-1)
 			} else if better(s, r.id, h[0].score, h[0].id) {
 				h[0] = scored{s, p, r.id}
 				heap.Fix(&h, 0)
 			}
 		}
 	}
+	slices.SortFunc(h, func(a, b scored) int {
+		switch {
+		case better(a.score, a.id, b.score, b.id):
+			return -1
+		case better(b.score, b.id, a.score, a.id):
+			return 1
+		}
+		return 0
+	})
 	out := make([]Result, len(h))
-	for i := len(out) - 1; i >= 0; i-- {
-		e := heap.Pop(&h).(scored)
+	for i, e := range h {
 		out[i] = Result{ID: hex.EncodeToString(e.id[:]), Match: Match{Score: e.score, Parts: e.p}}
 	}
 	if q.Offset >= len(out) {

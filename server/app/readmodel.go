@@ -26,13 +26,14 @@ type Database interface {
 	StatsStore
 	SaveFeedback(ctx context.Context, f domain.Feedback) error
 	DeleteFeedback(ctx context.Context, investorID, startupID string) error
-	AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error
+	AppendRoomEvents(ctx context.Context, events []domain.RoomEvent) error
 	SaveAttendance(ctx context.Context, a domain.Attendance) error
 	MarkChange(ctx context.Context, e domain.OutboxEntry) error
 	InsertUsers(ctx context.Context, us []*domain.User) error
 	InsertStartups(ctx context.Context, ss []*domain.Startup) error
 	InsertInvestors(ctx context.Context, invs []*domain.Investor) error
 	InsertSpaces(ctx context.Context, sps []*domain.Space) error
+	RoomRecordStore
 }
 
 // ReadModel is the one in-memory copy of what the hot paths read: every
@@ -64,8 +65,11 @@ type ReadModel struct {
 	// the process there (see server.Config.CrashAfter).
 	AfterWrite func(domain.ChangeKind)
 
-	mu         sync.RWMutex
-	startups   map[string]*domain.Startup
+	mu       sync.RWMutex
+	startups map[string]*domain.Startup
+	// cards holds each published startup's card as JSON, made when the
+	// startup changes: deal-flow pages copy it instead of encoding it.
+	cards      map[string][]byte
 	investors  map[string]*domain.Investor
 	ownerInv   map[string]string // owner user id → investor id
 	spaces     map[string]*domain.Space
@@ -77,6 +81,14 @@ type ReadModel struct {
 	// gone remembers deleted profiles, so that a stale re-read of one by
 	// the dispatcher cannot bring it back.
 	gone map[string]bool
+
+	// gen counts the changes applied (under mu), so that views computed
+	// from memory (the program's figures) are recomputed only after one.
+	gen uint64
+	// views holds those views, each with the gen it was computed at.
+	views viewMemo
+	// rooms holds ended rooms' events (readmodel_rooms.go).
+	rooms *roomCache
 }
 
 // NewReadModel returns an empty read model over db; Load fills it.
@@ -89,13 +101,15 @@ func NewReadModel(db Database, tax *domain.Taxonomy, log *slog.Logger) (*ReadMod
 	if err != nil {
 		return nil, err
 	}
-	rm := &ReadModel{Database: db, tax: tax, idx: idx, log: log, kick: make(chan struct{}, 1)}
+	rm := &ReadModel{Database: db, tax: tax, idx: idx, log: log, kick: make(chan struct{}, 1), rooms: newRoomCache(roomCacheEvents)}
 	rm.reset()
 	return rm, nil
 }
 
 func (rm *ReadModel) reset() {
+	rm.gen++
 	rm.startups = map[string]*domain.Startup{}
+	rm.cards = map[string][]byte{}
 	rm.investors = map[string]*domain.Investor{}
 	rm.ownerInv = map[string]string{}
 	rm.spaces = map[string]*domain.Space{}
@@ -197,6 +211,7 @@ func (rm *ReadModel) stored(ch Change) {
 func (rm *ReadModel) apply(ch Change) {
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
+	rm.gen++
 	switch ch.Kind {
 	case domain.ChangeStartup:
 		if ch.Startup == nil {
@@ -237,8 +252,10 @@ func (rm *ReadModel) apply(ch Change) {
 		f.At = ms(f.At)
 		rm.putFeedback(&f)
 	case domain.ChangeRoadshow:
-		cp := *ch.Roadshow
-		rm.roadshows[cp.ID] = &cp
+		if cur := rm.roadshows[ch.Roadshow.ID]; cur != nil && cur.Version > ch.Roadshow.Version {
+			return
+		}
+		rm.roadshows[ch.Roadshow.ID] = normalRoadshow(ch.Roadshow)
 	case domain.ChangeIntro:
 		cp := *ch.Intro
 		rm.intros[cp.ID] = &cp
@@ -260,9 +277,11 @@ func (rm *ReadModel) apply(ch Change) {
 func (rm *ReadModel) putStartup(s *domain.Startup) {
 	rm.startups[s.ID] = s
 	if s.Status != domain.StatusPublished {
+		delete(rm.cards, s.ID)
 		rm.idx.Remove(s.ID)
 		return
 	}
+	rm.cards[s.ID] = s.Card().AppendJSON(nil)
 	if err := rm.idx.Upsert(features(s)); err != nil {
 		rm.log.Error("matching index update", "startup", s.ID, "err", err)
 	}
@@ -270,6 +289,7 @@ func (rm *ReadModel) putStartup(s *domain.Startup) {
 
 func (rm *ReadModel) removeStartup(id string) {
 	delete(rm.startups, id)
+	delete(rm.cards, id)
 	rm.gone[id] = true
 	rm.idx.Remove(id)
 }
