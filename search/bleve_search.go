@@ -48,7 +48,10 @@ func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 
 // searchIn runs q, read as words, on the open index.
 func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []word) (*Result, error) {
-	conj := []query.Query{textQuery(words)}
+	var conj []query.Query
+	if t := textQuery(words, b.voc); t != nil {
+		conj = append(conj, t)
+	}
 	var filters []string
 	for _, f := range []struct{ facet, value string }{{"sector", q.Sector}, {"stage", q.Stage}, {"district", q.District}} {
 		if f.value != "" {
@@ -60,7 +63,7 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 		conj = append(conj, term(fieldKindFacets, string(q.Kind)+"|"+filters[0]))
 		filters = filters[1:]
 	case q.Kind != "":
-		conj = append(conj, term(fieldFacets, facetTerm("kind", string(q.Kind))))
+		conj = append(conj, term(fieldKindFacets, string(q.Kind)))
 	}
 	for _, f := range filters {
 		conj = append(conj, term(fieldFacets, f))
@@ -71,8 +74,13 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 		r.SetField("askWan")
 		conj = append(conj, r)
 	}
-	var qq query.Query = conj[0]
-	if len(conj) > 1 {
+	var qq query.Query
+	switch len(conj) {
+	case 0: // no words, no filter: every profile
+		qq = bleve.NewMatchAllQuery()
+	case 1:
+		qq = conj[0]
+	default:
 		qq = bleve.NewConjunctionQuery(conj...)
 	}
 	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
@@ -104,14 +112,16 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 	}
 	if fr, ok := res.Facets[fieldFacets]; ok && fr.Terms != nil {
 		for _, t := range fr.Terms.Terms() {
-			facet, value, _ := strings.Cut(t.Term, ":")
-			if counts, ok := out.Facets[facet]; ok {
-				counts[value] = t.Count
+			prefix, value, _ := strings.Cut(t.Term, ":")
+			if facet := facetOfPrefix[prefix]; facet != "" {
+				out.Facets[facet][value] = t.Count
 			}
 		}
 	}
 	return out, nil
 }
+
+var facetOfPrefix = map[string]string{"s": "sector", "t": "stage", "d": "district"}
 
 // maxFacetTerms bounds the facet values counted, over the three facets.
 const maxFacetTerms = 1000
