@@ -18,21 +18,22 @@ func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 	defer done()
 	all := analyze(b.voc, q.Text)
 	words, more := firstPass(all)
-	out, err := b.searchIn(ctx, idx, q, words)
+	out, err := b.searchIn(ctx, idx, q, words, false)
 	if err != nil {
 		return nil, err
 	}
 	if more && out.Total < fallbackBelow {
 		words = all
-		if out, err = b.searchIn(ctx, idx, q, words); err != nil {
+		if out, err = b.searchIn(ctx, idx, q, words, false); err != nil {
 			return nil, err
 		}
 	}
 	if out.Total == 0 && len(words) > 0 {
+		// Whether the correction finds anything: the first match will do.
 		count := func(ctx context.Context, text string) (int, error) {
 			fixed := q
-			fixed.Text, fixed.Offset, fixed.Limit = text, 0, 0
-			r, err := b.searchIn(ctx, idx, fixed, analyze(b.voc, text)) // both passes at once: a count only
+			fixed.Text = text
+			r, err := b.searchIn(ctx, idx, fixed, analyze(b.voc, text), true) // both passes at once
 			if err != nil {
 				return 0, err
 			}
@@ -46,8 +47,9 @@ func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 	return out, nil
 }
 
-// searchIn runs q, read as words, on the open index.
-func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []word) (*Result, error) {
+// searchIn runs q, read as words, on the open index. With exists, it only
+// finds out whether anything matches: Total is 0 or 1, and nothing else is set.
+func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []word, exists bool) (*Result, error) {
 	var conj []query.Query
 	if t := textQuery(words, b.voc); t != nil {
 		conj = append(conj, t)
@@ -82,6 +84,16 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 		qq = conj[0]
 	default:
 		qq = bleve.NewConjunctionQuery(conj...)
+	}
+	if exists {
+		// Unscored, no facets, one hit: bleve stops at the first match.
+		req := bleve.NewSearchRequestOptions(qq, 1, 0, false)
+		req.Score = bleve.ScoreNone
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, unavailable("search", err)
+		}
+		return &Result{Total: len(res.Hits)}, nil
 	}
 	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
 	req.Fields = []string{"public", "kind", fieldHl}
