@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/yuechuang/yuechuang/scripts/benchdoc"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -145,8 +146,8 @@ func main() {
 	fmt.Printf("- machine: %d cores shared with other engineers' builds and tests while this ran; load average %s at the start,"+
 		" %s after indexing. Every figure below is from this one run, the baseline rows included: compare ratios, not absolutes.\n\n",
 		runtime.NumCPU(), loadStart, loadavg())
-	if n := niceness(); n != "0" {
-		fmt.Printf("- priority: this process ran at nice %s (its own scheduling group at top priority, `/tmp/bench/prio.sh`), so it got more of the CPU than the others' work did; the baselines below ran the same way.\n\n", n)
+	if n := benchdoc.Niceness(); n != "0" {
+		fmt.Printf("- priority: this process ran at nice %s (its own scheduling group at top priority, `scripts/prio.sh`), so it got more of the CPU than the others' work did; the baselines below ran the same way.\n\n", n)
 	}
 	fmt.Printf("%d startup profiles, indexed in batches of 5,000 into a fresh index on disk.\n\n", *n)
 	fmt.Println("| index layout | build time | profiles/s | size on disk |")
@@ -414,20 +415,6 @@ func loadavg() string {
 		return "?"
 	}
 	return strings.Fields(string(b))[0]
-}
-
-// niceness is this process's nice value as /proc says, or "0".
-func niceness() string {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return "0"
-	}
-	// The command name (field 2) may hold spaces: count from its ")".
-	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
-	if len(f) < 17 {
-		return "0"
-	}
-	return f[16] // field 19 overall
 }
 
 func fail(err error) {
