@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -53,6 +54,11 @@ type Config struct {
 	Ready map[string]Pinger
 	// Web is the built web app served outside /api; nil serves a notice.
 	Web fs.FS
+	// SocketsPerAddress bounds the open websockets of one client address
+	// and TicketsPerMinute the websocket tickets it gets (0: the default;
+	// negative: no limit).
+	SocketsPerAddress int
+	TicketsPerMinute  int
 	// Backups, if set, reports scheduled backups in /metrics and to admins.
 	Backups Backups
 	// AccountLimit is how many failed sign-ins one account may have per
@@ -81,6 +87,13 @@ type Server struct {
 	metrics *metrics
 	// signins limits failed sign-ins per account.
 	signins *accountLimiter
+	// sockets bounds the open websockets and tickets the tickets issued
+	// per client address.
+	sockets *socketGate
+	tickets *addressRate
+	// bufs holds response buffers for the answers written by hand (the
+	// deal flow), so a busy page allocates nothing per call.
+	bufs sync.Pool
 }
 
 // New returns a Server with every route mounted.
@@ -97,8 +110,15 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.AccountWindow == 0 {
 		cfg.AccountWindow = 15 * time.Minute
 	}
+	if cfg.SocketsPerAddress == 0 {
+		cfg.SocketsPerAddress = DefaultSocketsPerAddress
+	}
+	if cfg.TicketsPerMinute == 0 {
+		cfg.TicketsPerMinute = DefaultTicketsPerMinute
+	}
 	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(),
-		signins: newAccountLimiter(cfg.AccountLimit, cfg.AccountWindow)}
+		signins: newAccountLimiter(cfg.AccountLimit, cfg.AccountWindow),
+		sockets: &socketGate{max: cfg.SocketsPerAddress, n: map[string]int{}}, tickets: newAddressRate(cfg.TicketsPerMinute)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "yuechuang",
 		DisableStartupMessage: true,
