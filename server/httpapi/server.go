@@ -32,7 +32,7 @@ type Services struct {
 	Search        *app.Indexer
 	Roadshows     *app.Roadshows
 	Hub           *realtime.Hub
-	Tickets       *realtime.Tickets
+	Tickets       Tickets
 	Notifier      *app.Notifier
 	Notifications *realtime.Notifications
 	Intros        *app.Intros
@@ -90,6 +90,13 @@ type Server struct {
 	// per client address.
 	sockets *socketGate
 	tickets *addressRate
+}
+
+// Tickets issues single-use websocket tickets and redeems them:
+// realtime.Tickets in one process, natsbus.Bus across instances.
+type Tickets interface {
+	Issue(p realtime.Peer) (string, time.Time)
+	Redeem(tok string) (realtime.Peer, bool)
 }
 
 // New returns a Server with every route mounted.
