@@ -216,15 +216,24 @@ func (h *Hub) Command(ctx context.Context, id string, actor domain.Actor, cmd ro
 	case <-r.stopped:
 		return errStore
 	}
+	var res commandResult
 	select {
-	case res := <-reply:
-		if res.refusal != nil {
-			return res.refusal
-		}
-		return h.project(ctx, id, res.lifecycle)
+	case res = <-reply:
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-r.stopped:
+		// A room that stops answers what it holds; a command it had not
+		// sent on yet (to another instance's owner) gets no answer.
+		select {
+		case res = <-reply:
+		default:
+			return errStore
+		}
 	}
+	if res.refusal != nil {
+		return res.refusal
+	}
+	return h.project(ctx, id, res.lifecycle)
 }
 
 // projectTries bounds the retries of a status write that met a
