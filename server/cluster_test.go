@@ -135,7 +135,9 @@ func TestThreeInstances(t *testing.T) {
 	send(vs[1], "question.ask", map[string]any{"text": "估值多少？"}, "q")
 	q := vs[1].rec.ack(t, "q")
 	bellRec.wait(t, "the question on the founder's bell", func(fs []frameMsg) bool {
-		return slices.ContainsFunc(fs, func(m frameMsg) bool { return m.Type == "notification" && strings.Contains(string(m.Data), "估值多少") })
+		return slices.ContainsFunc(fs, func(m frameMsg) bool {
+			return m.Type == "notification" && strings.Contains(string(m.Data), "估值多少")
+		})
 	})
 	for _, v := range []*viewer{vs[0], vs[2], vs[4]} {
 		send(v, "question.upvote", map[string]any{"id": q}, "")
