@@ -33,7 +33,7 @@ func NewMatcher(rm *ReadModel, tax *domain.Taxonomy, notify Notify, log *slog.Lo
 
 func features(s *domain.Startup) matching.Startup {
 	return matching.Startup{ID: s.ID, Sector: s.Sector, Stage: domain.StageIndex(s.Stage), AskWan: s.AskWan,
-		District: s.District, SpaceID: s.SpaceID, Completeness: s.Completeness(), UpdatedAt: s.UpdatedAt}
+		District: s.District, SpaceID: s.ResidentSpace(), Completeness: s.Completeness(), UpdatedAt: s.UpdatedAt}
 }
 
 // Match notifications.

@@ -42,7 +42,7 @@ func (rm *ReadModel) StartupsByIDs(_ context.Context, ids []string) ([]domain.St
 func (f startupMatch) of(s *domain.Startup) bool {
 	eq := func(want, have string) bool { return want == "" || want == have }
 	return eq(f.Sector, s.Sector) && eq(f.Stage, s.Stage) && eq(f.District, s.District) && eq(f.SpaceID, s.SpaceID) &&
-		eq(f.OwnerID, s.OwnerID) && eq(f.Status, s.Status)
+		eq(f.OwnerID, s.OwnerID) && eq(f.Status, s.Status) && eq(f.Residency, s.Residency)
 }
 
 type startupMatch domain.StartupFilter

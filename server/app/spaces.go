@@ -130,14 +130,15 @@ type Resident struct {
 
 const maxResidentsShown = 50
 
-// Get returns the space with id and its first published residents.
+// Get returns the space with id and its first published residents: those
+// whose residency both sides confirmed (domain.Startup.ResidentSpace).
 func (svc *Spaces) Get(ctx context.Context, id string) (*SpaceDetail, error) {
 	s, err := svc.store.SpaceByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	items, total, err := svc.startups.ListStartups(ctx,
-		domain.StartupFilter{SpaceID: id, Status: domain.StatusPublished},
+		domain.StartupFilter{SpaceID: id, Status: domain.StatusPublished, Residency: domain.ResidencyConfirmed},
 		domain.Page{Page: 1, PageSize: maxResidentsShown})
 	if err != nil {
 		return nil, err

@@ -228,6 +228,7 @@ func (svc *Startups) Get(ctx context.Context, actor domain.Actor, id string) (*d
 	if s.Status != domain.StatusPublished {
 		return nil, domain.ErrNotFound // do not reveal that a draft exists
 	}
+	s.HideUnconfirmedResidency()
 	ok, err := svc.seesPrivate(ctx, actor)
 	if err != nil {
 		return nil, err
@@ -366,6 +367,9 @@ func (svc *Startups) List(ctx context.Context, actor domain.Actor, q StartupQuer
 		f.OwnerID = actor.UserID // drafts too
 	} else {
 		f.Status = domain.StatusPublished
+		if f.SpaceID != "" {
+			f.Residency = domain.ResidencyConfirmed // a space's residents, as its page lists them
+		}
 	}
 	items, total, err := svc.store.ListStartups(ctx, f, q.Page)
 	if err != nil {
@@ -374,6 +378,7 @@ func (svc *Startups) List(ctx context.Context, actor domain.Actor, q StartupQuer
 	for i := range items {
 		if items[i].OwnerID != actor.UserID {
 			items[i].Private = nil
+			items[i].HideUnconfirmedResidency()
 		}
 	}
 	return &domain.List[domain.Startup]{Items: items, Total: total, Page: q.Page.Page, PageSize: q.Page.PageSize}, nil

@@ -78,7 +78,7 @@ type StartupCard struct {
 // Card returns the list form of s.
 func (s *Startup) Card() *StartupCard {
 	return &StartupCard{ID: s.ID, Name: s.Name, OneLiner: s.OneLiner, Sector: s.Sector, Stage: s.Stage, AskWan: s.AskWan,
-		District: s.District, SpaceID: s.SpaceID, TeamSize: s.TeamSize, FoundedYear: s.FoundedYear, Traction: s.Traction,
+		District: s.District, SpaceID: s.ResidentSpace(), TeamSize: s.TeamSize, FoundedYear: s.FoundedYear, Traction: s.Traction,
 		Tags: s.Tags, UpdatedAt: s.UpdatedAt, PublishedAt: s.PublishedAt}
 }
 

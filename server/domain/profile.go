@@ -124,6 +124,7 @@ type Space struct {
 // StartupFilter selects startups; empty fields match everything.
 type StartupFilter struct {
 	Sector, Stage, District, SpaceID, OwnerID, Status string
+	Residency                                         string // in SpaceID: requested, invited or confirmed
 }
 
 // InvestorFilter selects investors; empty fields match everything.

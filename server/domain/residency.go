@@ -77,6 +77,26 @@ func (s *Startup) ConfirmedResident(spaceID string) bool {
 	return s.SpaceID == spaceID && spaceID != "" && s.Residency == ResidencyConfirmed
 }
 
+// ResidentSpace is the space s is a resident of in everyone else's eyes:
+// its space once both sides confirmed, none while a founder's request or
+// a space's invitation waits for the other side. The space's public page,
+// the catalog's space filter, cards and matching all go by it, so that a
+// founder cannot borrow a space's name by choosing it.
+func (s *Startup) ResidentSpace() string {
+	if s.Residency == ResidencyConfirmed {
+		return s.SpaceID
+	}
+	return ""
+}
+
+// HideUnconfirmedResidency clears from s, a copy shown to someone other
+// than its founder, a residency the other side has not confirmed.
+func (s *Startup) HideUnconfirmedResidency() {
+	if s.ResidentSpace() == "" {
+		s.SpaceID, s.Residency = "", ""
+	}
+}
+
 // What a space's registry import may change in an existing startup.
 const (
 	RegistryChangeNone  = ""      // nothing: a founder's draft, or not a confirmed resident

@@ -287,6 +287,10 @@ func TestSpacePermissions(t *testing.T) {
 	st := e.must(201, "POST", "/api/v1/startups", founder, sb)
 	e.must(201, "POST", "/api/v1/startups", founder, sb)
 	e.must(200, "POST", "/api/v1/startups/"+st.str("id")+"/publish", founder, nil)
+	if got := e.must(200, "GET", path, "", nil); got.str("residentCount") != "0" {
+		t.Fatalf("a residency the space has not confirmed shows: %s", got.Raw)
+	}
+	e.must(200, "POST", path+"/residents/"+st.str("id")+"/confirm", owner, nil)
 	got := e.must(200, "GET", path, "", nil)
 	if got.str("residentCount") != "1" || got.str("name") != "柯桥纺织创意园众创空间" {
 		t.Fatalf("space detail: %s", got.Raw)

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -148,5 +149,71 @@ func TestRegistryImportRespectsFounders(t *testing.T) {
 	code, csvOut, _ := e.raw("GET", "/api/v1/spaces/"+space+"/registry.csv", mgr, "", nil)
 	if code != 200 || strings.Contains(string(csvOut), "草稿公司") || !strings.Contains(string(csvOut), "越芯半导体") || !strings.Contains(string(csvOut), "新登记") {
 		t.Fatalf("export: %d %s", code, csvOut)
+	}
+}
+
+// TestOnlyConfirmedResidencyShowsPublicly: a founder who chooses a space,
+// or a startup a space invited, is nobody's resident until the other side
+// confirms: the space's public page, the catalog's space filter, the
+// startup's public profile and card, and the deal flow's "same maker
+// space" reason all wait for the confirmation.
+func TestOnlyConfirmedResidencyShowsPublicly(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	mgr, _ := e.register("manager")
+	founder, _ := e.register("founder")
+	invitee, _ := e.register("founder")
+	investor, _ := e.register("investor")
+	space := e.must(201, "POST", "/api/v1/spaces", mgr, map[string]any{"name": "柯桥创客中心", "level": "city", "model": "incubation",
+		"services": []string{}, "district": "keqiao"}).str("id")
+	e.must(200, "PATCH", "/api/v1/spaces/"+space, e.admin, map[string]any{"verified": true})
+	b := investorBody()
+	b["spaceIds"] = []string{space}
+	e.must(201, "POST", "/api/v1/investors", investor, b)
+
+	asked := e.publish(founder, map[string]any{"name": "越芯半导体", "spaceId": space})
+	invited := e.publish(invitee, map[string]any{"name": "兰亭智能"})
+	e.must(200, "POST", "/api/v1/spaces/"+space+"/residents/"+invited+"/confirm", mgr, nil)
+
+	shows := func(who string) (page, catalog bool, profile string, card string, reason bool) {
+		t.Helper()
+		sp := e.must(200, "GET", "/api/v1/spaces/"+space, who, nil)
+		page = strings.Contains(sp.Raw, asked) || strings.Contains(sp.Raw, invited) || sp.str("residentCount") != "0"
+		cat := e.must(200, "GET", "/api/v1/startups?spaceId="+space, who, nil)
+		catalog = cat.str("total") != "0"
+		profile = e.must(200, "GET", "/api/v1/startups/"+asked, who, nil).str("spaceId")
+		flow := e.must(200, "GET", "/api/v1/dealflow?pageSize=100", investor, nil)
+		for _, it := range flow.Body["items"].([]any) {
+			m := it.(map[string]any)
+			if st := m["startup"].(map[string]any); st["id"] == asked {
+				card, _ = st["spaceId"].(string)
+				reason = strings.Contains(fmt.Sprint(m["reasons"]), "shared_space")
+			}
+		}
+		return
+	}
+	for _, who := range []string{"", investor} {
+		page, catalog, profile, card, reason := shows(who)
+		if page || catalog || profile != "" || card != "" || reason {
+			t.Fatalf("unconfirmed residency shows (viewer %q): page %v, catalog %v, profile %q, card %q, shared-space reason %v",
+				who, page, catalog, profile, card, reason)
+		}
+	}
+	// The founder still sees their own request, and the manager the list.
+	if r := e.must(200, "GET", "/api/v1/startups/"+asked, founder, nil); r.str("spaceId") != space || r.str("residency") != "requested" {
+		t.Fatalf("the founder's own view: %s", r.Raw)
+	}
+
+	// Both sides confirmed: it shows everywhere.
+	e.must(200, "POST", "/api/v1/spaces/"+space+"/residents/"+asked+"/confirm", mgr, nil)
+	e.must(200, "POST", "/api/v1/startups/"+invited+"/residency/accept", invitee, nil)
+	sp := e.must(200, "GET", "/api/v1/spaces/"+space, "", nil)
+	if sp.str("residentCount") != "2" || !strings.Contains(sp.Raw, asked) || !strings.Contains(sp.Raw, invited) {
+		t.Fatalf("confirmed residents missing from the space's page: %s", sp.Raw)
+	}
+	if r := e.must(200, "GET", "/api/v1/startups?spaceId="+space, "", nil); r.str("total") != "2" {
+		t.Fatalf("catalog by space: %s", r.Raw)
+	}
+	if _, _, profile, card, reason := shows(""); profile != space || card != space || !reason {
+		t.Fatalf("a confirmed resident: profile %q, card %q, shared-space reason %v", profile, card, reason)
 	}
 }

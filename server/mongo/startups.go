@@ -88,6 +88,7 @@ func (d *DB) ListStartups(ctx context.Context, f domain.StartupFilter, p domain.
 	q = eqIf(q, "district", f.District)
 	q = eqIf(q, "spaceId", f.SpaceID)
 	q = eqIf(q, "status", f.Status)
+	q = eqIf(q, "residency", f.Residency)
 	return findPage[domain.Startup](ctx, d.db.Collection(colStartups), "list startups", q, p)
 }
 
@@ -104,7 +105,7 @@ func (d *DB) ownStartups(ctx context.Context, f domain.StartupFilter) ([]domain.
 	out := all[:0]
 	for _, s := range all {
 		if s.OwnerID == f.OwnerID && match(s.Sector, f.Sector) && match(s.Stage, f.Stage) && match(s.District, f.District) &&
-			match(s.SpaceID, f.SpaceID) && match(s.Status, f.Status) {
+			match(s.SpaceID, f.SpaceID) && match(s.Status, f.Status) && match(s.Residency, f.Residency) {
 			out = append(out, s)
 		}
 	}
@@ -129,6 +130,7 @@ func (d *DB) CountStartups(ctx context.Context, f domain.StartupFilter) (int, er
 	q := bson.D{}
 	q = eqIf(q, "status", f.Status)
 	q = eqIf(q, "spaceId", f.SpaceID)
+	q = eqIf(q, "residency", f.Residency)
 	n, err := d.db.Collection(colStartups).CountDocuments(ctx, q)
 	return int(n), mapErr("count startups", err)
 }
