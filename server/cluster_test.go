@@ -248,7 +248,11 @@ func (l *frameLog) wait(t *testing.T, what string, ok func([]frameMsg) bool) []f
 			return fs
 		}
 		if err != nil || time.Now().After(deadline) {
-			t.Fatalf("%s: %d frames, %v", what, len(fs), err)
+			var seen []string
+			for _, m := range fs[max(0, len(fs)-5):] {
+				seen = append(seen, fmt.Sprintf("%s %d %.120s", m.Type, m.Seq, m.Data))
+			}
+			t.Fatalf("%s: %d frames (the last: %q), %v", what, len(fs), seen, err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
