@@ -29,32 +29,30 @@ const (
 	analyzerBi  = "zh_bi"
 )
 
-// textFields are the searchable fields with their boosts: the name,
-// everything else the profile says in one field, and the vocabulary's
-// terms for its sectors and districts (tax), which weigh least: a profile's
-// own words rank above its sector's.
+// textFields are the searchable fields with their boosts: the name and
+// everything else the profile says in one field. The vocabulary's terms for
+// its sectors and districts weigh least (boostTax): a profile's own words
+// rank above its sector's. They are not in the index: see vocab_match.go.
 var textFields = []struct {
 	name  string
 	boost float64
-}{{"name", 3}, {"text", 1}, {"tax", 0.2}}
+}{{"name", 3}, {"text", 1}}
 
 // Derived term fields, each a list of terms indexed as they are: py holds
 // the pinyin of the name, summary and tags (syllables, adjacent pairs,
-// initials pairs; see pinyinTerms), taxpy the same for the vocabulary's
-// Chinese terms, kw the Han key phrases (name, tags, vocabulary terms) whole,
-// for near matches.
+// initials pairs; see pinyinTerms), kw the Han key phrases (name, tags)
+// whole, for near matches.
 const (
-	fieldPy    = "py"
-	fieldTaxPy = "taxpy"
-	fieldKw    = "kw"
-	fieldSug   = "sug" // name prefixes, as typed and in pinyin (suggest.go)
-	fieldHl    = "hl"  // stored only: what highlights are cut from
+	fieldPy  = "py"
+	fieldKw  = "kw"
+	fieldSug = "sug" // name prefixes, as typed and in pinyin (suggest.go)
+	fieldHl  = "hl"  // stored only: what highlights are cut from
 )
 
 // schemaVersion names the index layout; an index on disk with another
 // version (or built with another vocabulary) is rebuilt empty and refilled
 // by the platform's reindex on start.
-const schemaVersion = "3"
+const schemaVersion = "6"
 
 var schemaKey = []byte("yc:schema")
 
@@ -78,7 +76,26 @@ func OpenBleve(path string, opts ...Option) (*Bleve, error) {
 	return b, nil
 }
 
-func newMapping() (*mapping.IndexMappingImpl, error) {
+// Filter and facet fields. fc holds a profile's sectors, stages and
+// districts as "s:ic", "t:seed", "d:keqiao", with doc values: the three
+// facets are one doc-value visit per match instead of three, and the
+// shorter the terms the fewer bytes every query decompresses to count
+// them. kfc holds the kind ("startup") and the same terms prefixed by it
+// ("startup|s:ic"), so a kind and a filter are one term to intersect
+// rather than two (every profile of a kind matches the kind alone:
+// advancing it costs as much as the text).
+const (
+	fieldFacets     = "fc"
+	fieldKindFacets = "kfc"
+)
+
+// facetPrefix is each facet's prefix in fc.
+var facetPrefix = map[string]string{"sector": "s", "stage": "t", "district": "d"}
+
+// facetTerm is a facet value's term in fc.
+func facetTerm(facet, value string) string { return facetPrefix[facet] + ":" + value }
+
+func newMapping(plain bool) (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomAnalyzer(analyzerStd, map[string]any{
 		"type": custom.Name, "tokenizer": unicode.Name, "token_filters": []any{lowercase.Name},
@@ -90,32 +107,58 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}); err != nil {
 		return nil, err
 	}
+	m.DefaultMapping = docMapping(plain)
+	m.DefaultAnalyzer = keyword.Name
+	return m, nil
+}
+
+// docMapping is the document mapping. Nothing is read back from the
+// index but the stored fields: highlights are cut in Go (highlight.go) and
+// no query needs positions, so no field keeps term vectors, and no field
+// feeds bleve's catch-all "_all" field, which no query reads. The plain
+// layout is the mapping as it was before (vectors, "_all", one doc-value
+// field per facet), kept as the baseline it stands for.
+func docMapping(plain bool) *mapping.DocumentMapping {
+	lean := func(f *mapping.FieldMapping) *mapping.FieldMapping {
+		if !plain {
+			f.IncludeTermVectors, f.IncludeInAll = false, false
+		}
+		return f
+	}
 	doc := bleve.NewDocumentStaticMapping()
 	for _, f := range textFields {
-		std := bleve.NewTextFieldMapping()
+		std := lean(bleve.NewTextFieldMapping())
 		std.Analyzer = analyzerStd
 		std.Store = false
-		bi := bleve.NewTextFieldMapping()
+		bi := lean(bleve.NewTextFieldMapping())
 		bi.Name, bi.Analyzer, bi.Store = f.name+"_bi", analyzerBi, false
-		if f.name == "tax" { // never highlighted from the index: no vectors
-			std.IncludeTermVectors, bi.IncludeTermVectors = false, false
-			std.IncludeInAll, bi.IncludeInAll = false, false
-		}
 		doc.AddFieldMappingsAt(f.name, std, bi)
 	}
-	for _, f := range []string{fieldPy, fieldTaxPy, fieldKw, fieldSug} {
+	for _, f := range []string{fieldPy, fieldKw, fieldSug} {
 		t := bleve.NewTextFieldMapping()
 		t.Analyzer = keyword.Name
 		t.Store, t.IncludeTermVectors, t.IncludeInAll, t.DocValues = false, false, false, false
 		doc.AddFieldMappingsAt(f, t)
 	}
-	for _, f := range []string{"kind", "sectors", "stages", "districts"} {
-		kw := bleve.NewKeywordFieldMapping()
-		kw.Store, kw.DocValues = f == "kind", true
-		doc.AddFieldMappingsAt(f, kw)
+	if plain {
+		for _, f := range []string{"kind", "sectors", "stages", "districts"} {
+			kw := bleve.NewKeywordFieldMapping()
+			kw.Store, kw.DocValues = f == "kind", true
+			doc.AddFieldMappingsAt(f, kw)
+		}
+	} else {
+		kind := lean(bleve.NewKeywordFieldMapping())
+		kind.Index, kind.DocValues = false, false
+		doc.AddFieldMappingsAt("kind", kind)
+		fc := lean(bleve.NewKeywordFieldMapping())
+		fc.Store = false
+		doc.AddFieldMappingsAt(fieldFacets, fc)
+		kfc := lean(bleve.NewKeywordFieldMapping())
+		kfc.Store, kfc.DocValues = false, false
+		doc.AddFieldMappingsAt(fieldKindFacets, kfc)
 	}
 	for _, f := range []string{"askWan", "updatedAt"} {
-		num := bleve.NewNumericFieldMapping()
+		num := lean(bleve.NewNumericFieldMapping())
 		num.Store, num.DocValues = false, true
 		doc.AddFieldMappingsAt(f, num)
 	}
@@ -124,9 +167,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		pub.Index, pub.Store, pub.IncludeInAll, pub.DocValues = false, true, false, false
 		doc.AddFieldMappingsAt(f, pub)
 	}
-	m.DefaultMapping = doc
-	m.DefaultAnalyzer = keyword.Name
-	return m, nil
+	return doc
 }
 
 // Start opens the index; the engine answers again after Stop.
@@ -148,7 +189,7 @@ func (b *Bleve) Start() error {
 		}
 	}
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		m, merr := newMapping()
+		m, merr := newMapping(b.plain)
 		if merr != nil {
 			return fmt.Errorf("search: mapping: %w", merr)
 		}
@@ -229,8 +270,23 @@ func (b *Bleve) fields(d Document) map[string]any {
 			"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
 		}
 	}
-	tax := b.voc.docTerms(d)
-	var py, taxpy pinyinTerms
+	var fc []string
+	for _, f := range []struct {
+		facet  string
+		values []string
+	}{{"sector", d.Sectors}, {"stage", d.Stages}, {"district", d.Districts}} {
+		for _, v := range f.values {
+			fc = append(fc, facetTerm(f.facet, v))
+		}
+	}
+	kfc := []string{string(d.Kind)}
+	for _, t := range fc {
+		kfc = append(kfc, string(d.Kind)+"|"+t)
+	}
+	if fc == nil {
+		fc = []string{}
+	}
+	var py pinyinTerms
 	py.add(d.Name, pyName)
 	py.add(tags, pyPhrase)
 	py.add(d.Summary, pyFull)
@@ -238,15 +294,11 @@ func (b *Bleve) fields(d Document) map[string]any {
 	for _, t := range append([]string{d.Name}, d.Tags...) {
 		kw = append(kw, hanRuns(t)...)
 	}
-	for _, t := range tax {
-		taxpy.add(t, pyPhrase)
-		kw = append(kw, hanRuns(t)...)
-	}
 	return map[string]any{
-		"kind": string(d.Kind), "name": d.Name, "text": text, "tax": strings.Join(tax, "\n"),
-		fieldPy: sorted(append(py.full, py.initials...)), fieldTaxPy: sorted(append(taxpy.full, taxpy.initials...)),
+		"kind": string(d.Kind), "name": d.Name, "text": text,
+		fieldPy: sorted(append(py.full, py.initials...)),
 		fieldKw: sorted(kw), fieldSug: suggestTerms(d.Name), fieldHl: highlightSource(d),
-		"sectors": nz(d.Sectors), "stages": nz(d.Stages), "districts": nz(d.Districts),
+		fieldFacets: fc, fieldKindFacets: kfc,
 		"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
 	}
 }

@@ -2,13 +2,12 @@ package search
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
-
-var facetField = map[string]string{"sector": "sectors", "stage": "stages", "district": "districts"}
 
 func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 	start := time.Now()
@@ -17,16 +16,24 @@ func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	defer done()
-	words := analyze(b.voc, q.Text)
-	out, err := b.searchIn(ctx, idx, q, words)
+	all := analyze(b.voc, q.Text)
+	words, more := firstPass(all)
+	out, err := b.searchIn(ctx, idx, q, words, false)
 	if err != nil {
 		return nil, err
 	}
+	if more && out.Total < fallbackBelow {
+		words = all
+		if out, err = b.searchIn(ctx, idx, q, words, false); err != nil {
+			return nil, err
+		}
+	}
 	if out.Total == 0 && len(words) > 0 {
+		// Whether the correction finds anything: the first match will do.
 		count := func(ctx context.Context, text string) (int, error) {
 			fixed := q
-			fixed.Text, fixed.Offset, fixed.Limit = text, 0, 0
-			r, err := b.searchIn(ctx, idx, fixed, analyze(b.voc, text))
+			fixed.Text = text
+			r, err := b.searchIn(ctx, idx, fixed, analyze(b.voc, text), true) // both passes at once
 			if err != nil {
 				return 0, err
 			}
@@ -40,16 +47,28 @@ func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 	return out, nil
 }
 
-// searchIn runs q, read as words, on the open index.
-func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []word) (*Result, error) {
-	conj := []query.Query{textQuery(words)}
-	if q.Kind != "" {
-		conj = append(conj, term("kind", string(q.Kind)))
+// searchIn runs q, read as words, on the open index. With exists, it only
+// finds out whether anything matches: Total is 0 or 1, and nothing else is set.
+func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []word, exists bool) (*Result, error) {
+	var conj []query.Query
+	if t := textQuery(words, b.voc); t != nil {
+		conj = append(conj, t)
 	}
-	for field, v := range map[string]string{"sectors": q.Sector, "stages": q.Stage, "districts": q.District} {
-		if v != "" {
-			conj = append(conj, term(field, v))
+	var filters []string
+	for _, f := range []struct{ facet, value string }{{"sector", q.Sector}, {"stage", q.Stage}, {"district", q.District}} {
+		if f.value != "" {
+			filters = append(filters, facetTerm(f.facet, f.value))
 		}
+	}
+	switch {
+	case q.Kind != "" && len(filters) > 0:
+		conj = append(conj, term(fieldKindFacets, string(q.Kind)+"|"+filters[0]))
+		filters = filters[1:]
+	case q.Kind != "":
+		conj = append(conj, term(fieldKindFacets, string(q.Kind)))
+	}
+	for _, f := range filters {
+		conj = append(conj, term(fieldFacets, f))
 	}
 	if q.AskMin != nil || q.AskMax != nil {
 		yes := true
@@ -57,11 +76,28 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 		r.SetField("askWan")
 		conj = append(conj, r)
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(conj...), q.Limit, q.Offset, false)
-	req.Fields = []string{"public", "kind", fieldHl}
-	for _, f := range Facets {
-		req.AddFacet(f, bleve.NewFacetRequest(facetField[f], 100))
+	var qq query.Query
+	switch len(conj) {
+	case 0: // no words, no filter: every profile
+		qq = bleve.NewMatchAllQuery()
+	case 1:
+		qq = conj[0]
+	default:
+		qq = bleve.NewConjunctionQuery(conj...)
 	}
+	if exists {
+		// Unscored, no facets, one hit: bleve stops at the first match.
+		req := bleve.NewSearchRequestOptions(qq, 1, 0, false)
+		req.Score = bleve.ScoreNone
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, unavailable("search", err)
+		}
+		return &Result{Total: len(res.Hits)}, nil
+	}
+	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
+	req.Fields = []string{"public", "kind", fieldHl}
+	req.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, maxFacetTerms))
 	switch q.Sort {
 	case SortNewest:
 		req.SortBy([]string{"-updatedAt"})
@@ -84,13 +120,43 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 			Highlights: highlights(words, b.voc, storedSource(h.Fields))})
 	}
 	for _, f := range Facets {
-		counts := map[string]int{}
-		if fr, ok := res.Facets[f]; ok && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts[t.Term] = t.Count
+		out.Facets[f] = map[string]int{}
+	}
+	if fr, ok := res.Facets[fieldFacets]; ok && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			prefix, value, _ := strings.Cut(t.Term, ":")
+			if facet := facetOfPrefix[prefix]; facet != "" {
+				out.Facets[facet][value] = t.Count
 			}
 		}
-		out.Facets[f] = counts
 	}
 	return out, nil
+}
+
+var facetOfPrefix = map[string]string{"s": "sector", "t": "stage", "d": "district"}
+
+// maxFacetTerms bounds the facet values counted, over the three facets.
+const maxFacetTerms = 1000
+
+// fallbackBelow is how few matches of the words as written (and their
+// synonyms, pinyin and initials) make a query try them again with their
+// same-sound and one-character-off readings: those readings are there for
+// words that find little as typed, and on a word that finds plenty they
+// add only noise and cost (every homophone pair and fuzzy key phrase is
+// another list to merge over thousands of matches).
+const fallbackBelow = 20
+
+// firstPass returns words without their second-pass readings (the pinyin
+// of Chinese words and near misses), and whether any word had some.
+func firstPass(words []word) ([]word, bool) {
+	out := make([]word, len(words))
+	more := false
+	for i, w := range words {
+		if w.han() && (len(w.spellings) > 0 || w.nearHan) {
+			w.spellings, w.nearHan = nil, false
+			more = true
+		}
+		out[i] = w
+	}
+	return out, more
 }

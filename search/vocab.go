@@ -37,6 +37,7 @@ type vocab struct {
 	// word for a sector also means the sector (chip → 集成电路).
 	sectorOf map[string][]string
 	terms    map[string][]string // "s:code" / "d:code" → every term of the entry
+	matchers []entryTerms        // every entry, as the embedded engine matches words to it
 	version  string              // changes when the vocabulary does
 	entries  []vocabEntry        // for suggestions
 }
@@ -101,6 +102,7 @@ func compileVocab(v Vocabulary) *vocab {
 			}
 		}
 		c.terms["s:"+e.Code] = all
+		c.matchers = append(c.matchers, newEntryTerms(facetTerm("sector", e.Code), all))
 		c.entries = append(c.entries, newVocabEntry("sector", e, all))
 	}
 	for _, e := range v.Districts {
@@ -110,6 +112,7 @@ func compileVocab(v Vocabulary) *vocab {
 		}
 		addGroup(all)
 		c.terms["d:"+e.Code] = all
+		c.matchers = append(c.matchers, newEntryTerms(facetTerm("district", e.Code), all))
 		c.entries = append(c.entries, newVocabEntry("district", e, all))
 	}
 	b, _ := json.Marshal(v)
@@ -136,14 +139,22 @@ func (c *vocab) expand(k string) []string {
 	return out
 }
 
+func docKeys(d Document) []string {
+	out := make([]string, 0, len(d.Sectors)+len(d.Districts))
+	for _, s := range d.Sectors {
+		out = append(out, "s:"+s)
+	}
+	for _, s := range d.Districts {
+		out = append(out, "d:"+s)
+	}
+	return out
+}
+
 // docTerms returns the vocabulary terms of a document's sectors and districts.
 func (c *vocab) docTerms(d Document) []string {
 	var out []string
-	for _, s := range d.Sectors {
-		out = append(out, c.terms["s:"+s]...)
-	}
-	for _, s := range d.Districts {
-		out = append(out, c.terms["d:"+s]...)
+	for _, k := range docKeys(d) {
+		out = append(out, c.terms[k]...)
 	}
 	return out
 }
