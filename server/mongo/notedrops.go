@@ -197,25 +197,8 @@ func (d *DB) dropNotes(ctx context.Context, users []string, byUser map[string][]
 	if err != nil {
 		return err
 	}
-	if err := d.insertDrops(ctx, users, byUser, next, full); err != nil {
-		for _, u := range users {
-			d.hints.forget(u)
-		}
+	if err := d.insertDrops(ctx, users, byUser, from, next, full); err != nil {
 		return err
-	}
-	for i, u := range users {
-		if full[i] {
-			d.hints.forget(u) // absorbed meanwhile, or numbered wrong
-			continue
-		}
-		h := dropHint{drops: from[i], next: next[i] + 1}
-		if cur, ok := d.hints.get(u); ok && cur.drops > h.drops {
-			h.drops = cur.drops // an absorb between the numbering and the insert
-		}
-		d.hints.set(u, h, true)
-		if h.next-h.drops >= dropsMax {
-			d.absorber.add(u)
-		}
 	}
 	var rest []string
 	for i, f := range full {
@@ -230,10 +213,27 @@ func (d *DB) dropNotes(ctx context.Context, users []string, byUser map[string][]
 
 // insertDrops gives the notes their ids and inserts the users' drops
 // numbered next, but for the full ones; a drop refused as taken marks its
-// user full.
-func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string][]*domain.Notification, next []int, full []bool) error {
+// user full. The hints change before appends may run again, so that no
+// append takes a user for one with nothing waiting while its drop is in.
+func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string][]*domain.Notification, from, next []int, full []bool) (err error) {
 	d.dropsMu.Lock()
 	defer d.dropsMu.Unlock()
+	defer func() {
+		for i, u := range users {
+			if err != nil || full[i] {
+				d.hints.forget(u) // absorbed meanwhile, numbered wrong, or not known to be in
+				continue
+			}
+			h := dropHint{drops: from[i], next: next[i] + 1}
+			if cur, ok := d.hints.get(u); ok && cur.drops > h.drops {
+				h.drops = cur.drops // an absorb between the numbering and the insert
+			}
+			d.hints.set(u, h, true)
+			if h.next-h.drops >= dropsMax {
+				d.absorber.add(u)
+			}
+		}
+	}()
 	var docs []any
 	var owners []int
 	var digest bson.A
@@ -268,7 +268,7 @@ func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string]
 	if len(digest) == 0 {
 		return nil
 	}
-	_, err := upsertUpdate(ctx, d.db.Collection(colMeta), byID(digestUsersID),
+	_, err = upsertUpdate(ctx, d.db.Collection(colMeta), byID(digestUsersID),
 		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "users", Value: bson.D{{Key: "$each", Value: digest}}}}}})
 	return mapErr("digest users", err)
 }
