@@ -33,6 +33,7 @@ type Database interface {
 	InsertStartups(ctx context.Context, ss []*domain.Startup) error
 	InsertInvestors(ctx context.Context, invs []*domain.Investor) error
 	InsertSpaces(ctx context.Context, sps []*domain.Space) error
+	RoomRecordStore
 }
 
 // ReadModel is the one in-memory copy of what the hot paths read: every
@@ -77,6 +78,14 @@ type ReadModel struct {
 	// gone remembers deleted profiles, so that a stale re-read of one by
 	// the dispatcher cannot bring it back.
 	gone map[string]bool
+
+	// gen counts the changes applied (under mu), so that views computed
+	// from memory (the program's figures) are recomputed only after one.
+	gen uint64
+	// views holds those views, each with the gen it was computed at.
+	views viewMemo
+	// rooms holds ended rooms' events (readmodel_rooms.go).
+	rooms *roomCache
 }
 
 // NewReadModel returns an empty read model over db; Load fills it.
@@ -89,12 +98,13 @@ func NewReadModel(db Database, tax *domain.Taxonomy, log *slog.Logger) (*ReadMod
 	if err != nil {
 		return nil, err
 	}
-	rm := &ReadModel{Database: db, tax: tax, idx: idx, log: log, kick: make(chan struct{}, 1)}
+	rm := &ReadModel{Database: db, tax: tax, idx: idx, log: log, kick: make(chan struct{}, 1), rooms: newRoomCache(roomCacheEvents)}
 	rm.reset()
 	return rm, nil
 }
 
 func (rm *ReadModel) reset() {
+	rm.gen++
 	rm.startups = map[string]*domain.Startup{}
 	rm.investors = map[string]*domain.Investor{}
 	rm.ownerInv = map[string]string{}
@@ -197,6 +207,7 @@ func (rm *ReadModel) stored(ch Change) {
 func (rm *ReadModel) apply(ch Change) {
 	rm.mu.Lock()
 	defer rm.mu.Unlock()
+	rm.gen++
 	switch ch.Kind {
 	case domain.ChangeStartup:
 		if ch.Startup == nil {
@@ -237,8 +248,10 @@ func (rm *ReadModel) apply(ch Change) {
 		f.At = ms(f.At)
 		rm.putFeedback(&f)
 	case domain.ChangeRoadshow:
-		cp := *ch.Roadshow
-		rm.roadshows[cp.ID] = &cp
+		if cur := rm.roadshows[ch.Roadshow.ID]; cur != nil && cur.Version > ch.Roadshow.Version {
+			return
+		}
+		rm.roadshows[ch.Roadshow.ID] = normalRoadshow(ch.Roadshow)
 	case domain.ChangeIntro:
 		cp := *ch.Intro
 		rm.intros[cp.ID] = &cp

@@ -281,13 +281,46 @@ func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*ta
 	return all, by, err
 }
 
+// viewer is a store that keeps views of its memory current (ReadModel.View).
+type viewer interface {
+	View(key string, build func() (any, error)) (any, error)
+}
+
+type programTally struct {
+	all *tally
+	by  map[string]*tally
+}
+
+// programCounts are the program's counts as they stand: from the read
+// model's view, counted again only after a change (the counts are not
+// changed by their readers).
+func (svc *Stats) programCounts(ctx context.Context) (*tally, map[string]*tally, error) {
+	build := func() (any, error) {
+		all, by, err := svc.counts(ctx, "", time.Time{})
+		return programTally{all: all, by: by}, err
+	}
+	v, ok := svc.store.(viewer)
+	if !ok {
+		t, err := build()
+		if err != nil {
+			return nil, nil, err
+		}
+		return t.(programTally).all, t.(programTally).by, nil
+	}
+	t, err := v.View("stats.program", build)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t.(programTally).all, t.(programTally).by, nil
+}
+
 // Program returns the program's figures; admins also get every district's.
 func (svc *Stats) Program(ctx context.Context, actor domain.Actor) (*ProgramStats, error) {
 	tg, err := svc.Targets(ctx)
 	if err != nil {
 		return nil, err
 	}
-	all, by, err := svc.counts(ctx, "", time.Time{})
+	all, by, err := svc.programCounts(ctx)
 	if err != nil {
 		return nil, err
 	}
