@@ -59,8 +59,10 @@ loadtest:
 e2e:
 	scripts/e2e.sh
 
-## wsload: one live roadshow room with 10,000 viewers
+## wsload: one live roadshow room with 10,000 viewers: memory per idle connection from a cold,
+## GC'd baseline on a fresh server, then the chat load on another
 wsload:
+	scripts/wsload.sh -memory -viewers 10000 -d 0
 	scripts/wsload.sh -viewers 10000 -rate 20 -d 30s
 
 ## searchbench: the embedded search engine with 100,000 profiles; writes docs/bench/searchbench.md

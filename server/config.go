@@ -45,6 +45,12 @@ type Config struct {
 	// the first such write is stored, before anything follows it, so that
 	// tests can check nothing is lost and nothing is left half done.
 	CrashAfter string
+	// Per client address (0: no limit): open connections (CONNS_PER_ADDRESS, default 256; set 0
+	// behind a reverse proxy, which is then the only address), open websockets (WS_PER_ADDRESS,
+	// default 100) and websocket tickets a minute (TICKETS_PER_MINUTE, default 60).
+	ConnsPerAddress   int
+	SocketsPerAddress int
+	TicketsPerMinute  int
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -91,6 +97,16 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	}
 	if c.TrustedProxies, err = httpapi.ParseTrustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
 		return c, fmt.Errorf("TRUSTED_PROXIES must list addresses or CIDR prefixes such as 10.0.0.0/8, got %q", getenv("TRUSTED_PROXIES"))
+	}
+	for _, l := range []struct {
+		env, def string
+		to       *int
+	}{{"CONNS_PER_ADDRESS", "256", &c.ConnsPerAddress}, {"WS_PER_ADDRESS", "100", &c.SocketsPerAddress}, {"TICKETS_PER_MINUTE", "60", &c.TicketsPerMinute}} {
+		n, err := strconv.Atoi(get(l.env, l.def))
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("%s must be a whole number, 0 for no limit, got %q", l.env, getenv(l.env))
+		}
+		*l.to = n
 	}
 	tz, err := time.LoadLocation(get("TIMEZONE", "Asia/Shanghai"))
 	if err != nil {

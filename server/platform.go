@@ -205,10 +205,12 @@ func (m *Main) Open(ctx context.Context) error {
 	m.backups = newScheduler(cfg, m.log)
 	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer, "startup": startup{m}},
 		Web: frontend.Dist(), LoginLimit: cfg.LoginLimit, AccountLimit: cfg.AccountLimit, TrustedProxies: cfg.TrustedProxies,
-		Backups: backupReports{m.backups}}, m.log)
+		Backups:           backupReports{m.backups},
+		SocketsPerAddress: noLimitIfZero(cfg.SocketsPerAddress), TicketsPerMinute: noLimitIfZero(cfg.TicketsPerMinute)}, m.log)
 	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
 	}
+	m.ln = httpapi.LimitListener(m.ln, cfg.ConnsPerAddress)
 	return nil
 }
 
@@ -345,4 +347,12 @@ func (m *Main) Close() error {
 		errs = append(errs, m.ferret.Close())
 	}
 	return errors.Join(errs...)
+}
+
+// noLimitIfZero maps the environment's 0 (no limit) to httpapi's negative.
+func noLimitIfZero(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

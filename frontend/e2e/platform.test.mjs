@@ -107,7 +107,9 @@ describe('Yuechuang in the browser', () => {
 
   it('the investor finds it in the ranked deal flow with reasons, and the founder hears of the interest live', async () => {
     await founder.goto(base + '/me/startups')
-    await founder.waitForSelector('[data-test=bell]', wait)
+    // The count before is the one the loaded list gave, not the empty
+    // badge of a page still loading.
+    await founder.waitForSelector('[data-test=bell][data-loaded=true]', wait)
     const unread = async () => Number((await founder.locator('[data-test=unread]').textContent({ timeout: 500 }).catch(() => '0')) || 0)
     const before = await unread()
 

@@ -35,3 +35,15 @@ export function linkOf(n: Note): string {
   if (d.startupId) return `/startups/${d.startupId}`
   return '/notifications'
 }
+
+// NO_NOTES is the cursor of an empty list: the id before every id.
+export const NO_NOTES = '0'.repeat(24)
+
+// noteSince is where the bell's socket starts after the bell loaded its
+// list: the newest id listed, or NO_NOTES when the list was empty. The
+// socket then replays whatever was stored between the list and its own
+// start; without a cursor it would only hear what comes after, and a
+// notification stored in that gap would never show up live.
+export function noteSince(listed: { id: string }[]): string {
+  return listed.reduce((max, n) => (n.id > max ? n.id : max), NO_NOTES)
+}

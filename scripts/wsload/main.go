@@ -39,6 +39,8 @@ var (
 	pid     = flag.Int("pid", 0, "server process id, to measure its memory per connection")
 	bridge  = flag.Int("bridge", 2000, "connections for the upgrade-rate comparison (0 to skip)")
 	plain   = flag.String("serve-plain", "", "internal: serve a plain net/http + gorilla websocket on this address")
+	peer    = flag.String("peer", "", "load the centrifuge peer (scripts/wspeer) at this websocket URL instead of the platform")
+	memory  = flag.Bool("memory", false, "measure memory per idle connection from a cold, GC'd baseline (skips the upgrade comparison; -d 0 stops there)")
 )
 
 // servePlain is the baseline for the Fiber→gorilla bridge: the same
@@ -173,13 +175,12 @@ func rss(pid int) int64 {
 	return 0
 }
 
-type mem struct{ inuse, stack, rss int64 }
+type mem struct{ inuse, stack, rss, gcs int64 }
 
-// serverMem reads the server's heap and stack in use from /metrics, after
-// a pause so that a garbage collection has likely run.
-func serverMem() mem {
-	time.Sleep(2 * time.Second)
-	res, err := http.Get(*base + "/metrics")
+// metrics reads the server's heap and stack in use and its count of
+// garbage collections from /metrics.
+func metrics() mem {
+	res, err := http.Get(metricsURL())
 	if err != nil {
 		fail("metrics: %v", err)
 	}
@@ -189,25 +190,54 @@ func serverMem() mem {
 	var m mem
 	for _, line := range strings.Split(b.String(), "\n") {
 		f := strings.Fields(line)
-		if len(f) == 2 && (f[0] == "go_memstats_heap_inuse_bytes" || f[0] == "go_memstats_stack_inuse_bytes") {
-			v, _ := strconv.ParseFloat(f[1], 64)
+		if len(f) != 2 {
+			continue
+		}
+		v, _ := strconv.ParseFloat(f[1], 64)
+		switch f[0] {
+		case "go_memstats_heap_inuse_bytes":
 			m.inuse += int64(v)
-			if f[0] == "go_memstats_stack_inuse_bytes" {
-				m.stack = int64(v)
-			}
+		case "go_memstats_stack_inuse_bytes":
+			m.inuse += int64(v)
+			m.stack = int64(v)
+		case "go_gc_duration_seconds_count":
+			m.gcs = int64(v)
 		}
 	}
 	m.rss = rss(*pid)
 	return m
 }
 
-func dial(room, token string) (*websocket.Conn, error) {
+// serverMem waits for the server's next garbage collection (the runtime
+// forces one at least every two minutes) and then reads its memory, so
+// that what is counted is what is live, not garbage not yet collected.
+func serverMem() mem {
+	before := metrics().gcs
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		time.Sleep(time.Second)
+		if m := metrics(); m.gcs > before {
+			return m
+		}
+	}
+	fail("no garbage collection in the server within 3 minutes")
+	return mem{}
+}
+
+// dial opens a room connection: a viewer (token "") or a sender.
+func dial(room, token string, viewer bool) (*conn, error) {
+	if *peer != "" {
+		return dialPeer(viewer)
+	}
 	tk := api("POST", "/api/v1/realtime/ticket", token, nil)["ticket"].(string)
 	u, _ := url.Parse(*base)
 	ws := url.URL{Scheme: "ws", Host: u.Host, Path: "/ws/roadshows/" + room, RawQuery: "ticket=" + tk}
 	d := websocket.Dialer{ReadBufferSize: 1024, WriteBufferSize: 512, HandshakeTimeout: 30 * time.Second}
 	c, _, err := d.Dial(ws.String(), nil)
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	return &conn{Conn: c}, nil
 }
 
 var sendingNow atomic.Bool
@@ -218,9 +248,13 @@ func main() {
 		servePlain(*plain)
 		return
 	}
-	u, err := url.Parse(*base)
+	target := *base
+	if *peer != "" {
+		target = *peer
+	}
+	u, err := url.Parse(target)
 	if err != nil || (u.Hostname() != "localhost" && !net.ParseIP(u.Hostname()).IsLoopback()) {
-		fail("-base must be a loopback URL")
+		fail("-base and -peer must be loopback URLs")
 	}
 	var lim syscall.Rlimit // each viewer is a file descriptor
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil {
@@ -228,40 +262,54 @@ func main() {
 		_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
 	}
 
-	host := signup("manager", 0)
-	founder := signup("founder", 0)
-	space := api("POST", "/api/v1/spaces", host, map[string]any{"name": "压测众创空间", "level": "city", "model": "training", "services": []string{}, "district": "keqiao"})["id"].(string)
-	st := api("POST", "/api/v1/startups", founder, map[string]any{"name": "压测项目", "oneLiner": "压测", "description": "这是一个用于压测路演直播间的项目介绍文字，内容足够长。",
-		"sector": "ic", "stage": "seed", "askWan": 100, "district": "keqiao"})["id"].(string)
-	api("POST", "/api/v1/startups/"+st+"/publish", founder, nil)
-	room := api("POST", "/api/v1/roadshows", host, map[string]any{"title": "压测路演", "spaceId": space,
-		"startsAt": time.Now().Add(time.Minute).Format(time.RFC3339), "visibility": "public",
-		"slots": []map[string]any{{"startupId": st, "minutes": 60}}})["id"].(string)
-	api("POST", "/api/v1/roadshows/"+room+"/start", host, nil)
+	room := "" // the peer has one channel
+	if *peer == "" {
+		host := signup("manager", 0)
+		founder := signup("founder", 0)
+		space := api("POST", "/api/v1/spaces", host, map[string]any{"name": "压测众创空间", "level": "city", "model": "training", "services": []string{}, "district": "keqiao"})["id"].(string)
+		st := api("POST", "/api/v1/startups", founder, map[string]any{"name": "压测项目", "oneLiner": "压测", "description": "这是一个用于压测路演直播间的项目介绍文字，内容足够长。",
+			"sector": "ic", "stage": "seed", "askWan": 100, "district": "keqiao"})["id"].(string)
+		api("POST", "/api/v1/startups/"+st+"/publish", founder, nil)
+		room = api("POST", "/api/v1/roadshows", host, map[string]any{"title": "压测路演", "spaceId": space,
+			"startsAt": time.Now().Add(time.Minute).Format(time.RFC3339), "visibility": "public",
+			"slots": []map[string]any{{"startupId": st, "minutes": 60}}})["id"].(string)
+		api("POST", "/api/v1/roadshows/"+room+"/start", host, nil)
+	}
 	// The room allows a person one chat message a second: enough senders
 	// to reach the rate with room to spare.
 	nSenders := int(*rate/0.8) + 1
-	senders := make([]*websocket.Conn, nSenders)
+	senders := make([]*conn, nSenders)
 	for i := range senders {
-		if senders[i], err = dial(room, signup("founder", i+1)); err != nil {
+		token := ""
+		if *peer == "" {
+			token = signup("founder", i+1)
+		}
+		if senders[i], err = dial(room, token, false); err != nil {
 			fail("sender: %v", err)
 		}
-		go func(c *websocket.Conn) { // senders read and discard
+		go func(c *conn) { // senders read and discard
 			for {
-				if _, _, err := c.ReadMessage(); err != nil {
+				_, data, err := c.ReadMessage()
+				if err != nil {
 					if sendingNow.Load() {
 						fmt.Fprintln(os.Stderr, "wsload: sender connection ended:", err)
 					}
 					return
 				}
+				c.messages(data, func([]byte) {})
 			}
 		}(senders[i])
 	}
 
-	if *bridge > 0 {
+	// Memory per connection needs a cold baseline: no connections have
+	// come and gone before it. The upgrade-rate comparison opens and closes
+	// thousands, so it runs in its own invocation (-memory=false).
+	var before mem
+	if *memory {
+		before = serverMem()
+	} else if *bridge > 0 && *peer == "" {
 		compareBridge(room, *bridge)
 	}
-	before := serverMem()
 	var (
 		received atomic.Int64
 		dropped  atomic.Int64
@@ -279,7 +327,7 @@ func main() {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			c, err := dial(room, "")
+			c, err := dial(room, "", true)
 			<-sem
 			if err != nil {
 				dialErrs.Add(1)
@@ -298,32 +346,38 @@ func main() {
 					}
 					// Find the send time without decoding JSON: the load
 					// generator shares the machine and must stay cheap.
-					if !bytes.HasPrefix(data, []byte(`{"type":"chat"`)) {
-						continue
-					}
-					if at := bytes.Index(data, []byte(`"text":"t=`)); at >= 0 {
-						rest := data[at+len(`"text":"t=`):]
-						end := bytes.IndexByte(rest, '"')
-						sent, _ := strconv.ParseInt(string(rest[:max(0, end)]), 10, 64)
-						hist[min(9999, time.Since(time.Unix(0, sent)).Milliseconds())].Add(1)
-						received.Add(1)
-						counts[i].Add(1)
-					}
+					c.messages(data, func(msg []byte) {
+						if !isChat(msg) {
+							return
+						}
+						if at := bytes.Index(msg, []byte(`"text":"t=`)); at >= 0 {
+							rest := msg[at+len(`"text":"t=`):]
+							end := bytes.IndexByte(rest, '"')
+							sent, _ := strconv.ParseInt(string(rest[:max(0, end)]), 10, 64)
+							hist[min(9999, time.Since(time.Unix(0, sent)).Milliseconds())].Add(1)
+							received.Add(1)
+							counts[i].Add(1)
+						}
+					})
 				}
 			}()
 		}(i)
 	}
 	wg.Wait()
 	connected := time.Since(start)
-	time.Sleep(3 * time.Second) // let the server settle before measuring idle memory
-	after := serverMem()
 	fmt.Printf("wsload: %d viewers connected in %s (%d failed), %d senders\n", live.Load(), connected.Round(time.Millisecond), dialErrs.Load(), nSenders)
-	n := float64(max(1, live.Load()))
-	fmt.Printf("server Go memory in use (heap + stacks, from /metrics): %.1f MiB before viewers, %.1f MiB with them idle: %.1f KiB per connection (stacks %.1f KiB)\n",
-		float64(before.inuse)/(1<<20), float64(after.inuse)/(1<<20), float64(after.inuse-before.inuse)/n/1024, float64(after.stack-before.stack)/n/1024)
-	if *pid > 0 {
-		fmt.Printf("server RSS: %.1f MiB before, %.1f MiB after: %.1f KiB per connection\n",
-			float64(before.rss)/(1<<20), float64(after.rss)/(1<<20), float64(after.rss-before.rss)/n/1024)
+	if *memory {
+		after := serverMem()
+		n := float64(max(1, live.Load()))
+		fmt.Printf("server Go memory in use after a GC (heap + stacks, from /metrics): %.1f MiB cold before viewers, %.1f MiB with them idle: %.1f KiB per connection (stacks %.1f KiB)\n",
+			float64(before.inuse)/(1<<20), float64(after.inuse)/(1<<20), float64(after.inuse-before.inuse)/n/1024, float64(after.stack-before.stack)/n/1024)
+		if *pid > 0 {
+			fmt.Printf("server RSS after a GC: %.1f MiB cold before, %.1f MiB after: %.1f KiB per connection\n",
+				float64(before.rss)/(1<<20), float64(after.rss)/(1<<20), float64(after.rss-before.rss)/n/1024)
+		}
+		if *dur <= 0 {
+			return
+		}
 	}
 
 	sending.Store(true)
@@ -335,8 +389,7 @@ func main() {
 	for time.Since(sendStart) < *dur {
 		<-tick.C
 		c := senders[sent%nSenders]
-		msg := map[string]any{"type": "chat.send", "data": map[string]any{"text": "t=" + strconv.FormatInt(time.Now().UnixNano(), 10)}}
-		if err := c.WriteJSON(msg); err != nil {
+		if err := c.write(c.chatFrame(time.Now())); err != nil {
 			fail("send: %v", err)
 		}
 		sent++

@@ -26,7 +26,7 @@ type Database interface {
 	StatsStore
 	SaveFeedback(ctx context.Context, f domain.Feedback) error
 	DeleteFeedback(ctx context.Context, investorID, startupID string) error
-	AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error
+	AppendRoomEvents(ctx context.Context, events []domain.RoomEvent) error
 	SaveAttendance(ctx context.Context, a domain.Attendance) error
 	MarkChange(ctx context.Context, e domain.OutboxEntry) error
 	InsertUsers(ctx context.Context, us []*domain.User) error

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 )
 
 // RoadshowStore stores roadshows and their registrations and record.
@@ -33,11 +34,12 @@ type Audience interface {
 }
 
 // RoomControl drives the live room of a roadshow; the realtime hub
-// implements it. Each call returns once the room has stored the change.
+// implements it.
 type RoomControl interface {
-	Start(ctx context.Context, roadshowID string) error
-	Advance(ctx context.Context, roadshowID string) error
-	End(ctx context.Context, roadshowID string) error
+	// Command carries out a lifecycle command (roadshow.Start, Advance,
+	// End) as actor under the room's rules, and returns once the room
+	// stored it and the roadshow's status follows its log.
+	Command(ctx context.Context, roadshowID string, actor domain.Actor, cmd roadshow.Command) error
 	// Reload makes a live room re-read the roadshow after it was changed.
 	Reload(ctx context.Context, roadshowID string) error
 }
@@ -408,49 +410,35 @@ func (svc *Roadshows) Register(ctx context.Context, actor domain.Actor, id strin
 	return &RoadshowView{Roadshow: r, IsHost: actor.Owns(r.OwnerID), IsRegistered: true}, nil
 }
 
-// Transition moves a roadshow through its life: start, advance, end.
+// lifecycle are the roadshow's lifecycle commands by their REST names.
+var lifecycle = map[string]roadshow.Command{"start": roadshow.Start{}, "advance": roadshow.Advance{}, "end": roadshow.End{}}
+
+// Transition moves a roadshow through its life: start, advance, end. The
+// room decides and logs it (the log is the lifecycle's one source); the
+// roadshow's status is its copy, written before the room answers.
 func (svc *Roadshows) Transition(ctx context.Context, actor domain.Actor, id, action string) (*domain.Roadshow, error) {
-	r, err := svc.hosted(ctx, actor, id)
+	if _, err := svc.hosted(ctx, actor, id); err != nil {
+		return nil, err
+	}
+	cmd, ok := lifecycle[action]
+	if !ok {
+		return nil, domain.ErrNotFound
+	}
+	if err := svc.rooms.Command(ctx, id, actor, cmd); err != nil {
+		return nil, err
+	}
+	r, err := svc.store.RoadshowByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	now := svc.now().UTC()
-	switch action {
-	case "start":
-		if r.Status != domain.RoadshowScheduled {
-			return nil, domain.CodedError(domain.KindConflict, "bad_state", "只能开始尚未开始的路演 / only a scheduled roadshow can start")
-		}
-		if err := r.StartRefusal(); err != nil {
-			return nil, err
-		}
-		r.Status, r.StartedAt = domain.RoadshowLive, &now
-	case "advance":
-		if r.Status != domain.RoadshowLive {
-			return nil, domain.CodedError(domain.KindConflict, "bad_state", "路演未在进行 / the roadshow is not live")
-		}
-		return r, svc.rooms.Advance(ctx, id)
-	case "end":
-		if r.Status != domain.RoadshowLive {
-			return nil, domain.CodedError(domain.KindConflict, "bad_state", "路演未在进行 / the roadshow is not live")
-		}
-		r.Status, r.EndedAt = domain.RoadshowEnded, &now
-	}
-	r.UpdatedAt = now
-	if err := svc.store.UpdateRoadshow(ctx, r, r.Version); err != nil {
-		return nil, err
-	}
 	if action == "start" {
-		if err := svc.rooms.Start(ctx, id); err != nil {
-			return nil, err
-		}
 		users, err := svc.attendees(ctx, r)
 		if err != nil {
 			return nil, err
 		}
 		svc.announce(domain.NoteRoadshowLive, r, users)
-		return r, nil
 	}
-	return r, svc.rooms.End(ctx, id)
+	return r, nil
 }
 
 // Record is what happened in a roadshow room.
@@ -504,58 +492,39 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	if err != nil {
 		return nil, err
 	}
+	log, err := roadshow.FromRecords(events)
+	if err != nil {
+		return nil, err
+	}
+	st := roadshow.Fold(log) // the same fold as the live room's
 	host := actor.Owns(r.OwnerID)
-	hidden := map[int64]bool{}
-	for _, e := range events {
-		if e.Type == "message.hide" {
-			hidden[e.Int("id")] = true
+	rec := &Record{Roadshow: r, Chat: []domain.RoomEvent{}, Questions: []RecordQuestion{}, Interest: []RecordInterest{}, Stages: []domain.RoomEvent{}}
+	for _, c := range st.Chat {
+		if !c.Hidden {
+			rec.Chat = append(rec.Chat, roadshow.Record(id, roadshow.Logged{Seq: c.ID, At: c.At, UserID: c.UserID, UserName: c.UserName,
+				Event: roadshow.Chat{Text: c.Text}}))
 		}
 	}
-	rec := &Record{Roadshow: r, Chat: []domain.RoomEvent{}, Questions: []RecordQuestion{}, Interest: []RecordInterest{}, Stages: []domain.RoomEvent{}}
-	qs := map[int64]*RecordQuestion{}
+	for _, q := range st.Questions {
+		if !q.Hidden {
+			rec.Questions = append(rec.Questions, RecordQuestion{ID: q.ID, Text: q.Text, UserName: q.UserName, Votes: q.Votes, Answered: q.Answered, At: q.At})
+		}
+	}
+	for _, l := range st.Stages {
+		rec.Stages = append(rec.Stages, roadshow.Record(id, l))
+	}
 	interest := map[string]*RecordInterest{}
-	seenInterest := map[string]bool{}
 	for _, s := range r.Slots {
 		if interest[s.StartupID] == nil {
 			interest[s.StartupID] = &RecordInterest{StartupID: s.StartupID, StartupName: s.StartupName}
 		}
 	}
-	for _, e := range events {
-		switch e.Type {
-		case "chat":
-			if !hidden[e.Seq] {
-				rec.Chat = append(rec.Chat, e)
+	for _, sig := range st.Interest {
+		if in := interest[sig.StartupID]; in != nil {
+			in.Count++
+			if host || slotOwner(r, sig.StartupID) == actor.UserID {
+				in.Investors = append(in.Investors, sig.UserName)
 			}
-		case "question":
-			if !hidden[e.Seq] {
-				text, _ := e.Data["text"].(string)
-				qs[e.Seq] = &RecordQuestion{ID: e.Seq, Text: text, UserName: e.UserName, At: e.At}
-			}
-		case "question.vote":
-			if q := qs[e.Int("id")]; q != nil {
-				q.Votes++
-			}
-		case "question.answer":
-			if q := qs[e.Int("id")]; q != nil {
-				q.Answered = true
-			}
-		case "interest":
-			sid, _ := e.Data["startupId"].(string)
-			key := sid + ":" + e.UserID
-			if in := interest[sid]; in != nil && !seenInterest[key] {
-				seenInterest[key] = true
-				in.Count++
-				if host || slotOwner(r, sid) == actor.UserID {
-					in.Investors = append(in.Investors, e.UserName)
-				}
-			}
-		case "stage", "ended":
-			rec.Stages = append(rec.Stages, e)
-		}
-	}
-	for _, e := range events {
-		if q := qs[e.Seq]; q != nil && e.Type == "question" {
-			rec.Questions = append(rec.Questions, *q)
 		}
 	}
 	for _, s := range r.Slots {

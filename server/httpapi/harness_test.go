@@ -37,6 +37,8 @@ type env struct {
 	roadshows *app.Roadshows
 	digests   *app.Digests
 	history   *app.History
+	notifier  *app.Notifier
+	notes     *realtime.Notifications
 }
 
 // shanghai is the demo city's clock for day boundaries.
@@ -97,6 +99,7 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	stats := app.NewStats(rm, targets, tax)
 	history := app.NewHistory(stats, db, shanghai)
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, changes: changes, readModel: rm, roadshows: roadshows,
+		notifier: notifier, notes: notes,
 		digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
 			Accounts:      accounts,
 			Startups:      app.NewStartups(rm, rm, rm, tax),

@@ -74,7 +74,7 @@ func (s *Server) notificationSocket(c *fiber.Ctx) error {
 	if !ok || peer.UserID == "" {
 		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "票据无效或已过期，请登录后重新获取 / ticket invalid or expired; sign in and get a new one")
 	}
-	return hijack(c, func(w http.ResponseWriter, r *http.Request) { s.svc.Notifications.Accept(w, r, peer, since) })
+	return s.hijack(c, func(w http.ResponseWriter, r *http.Request) { s.svc.Notifications.Accept(w, r, peer, since) })
 }
 
 func (s *Server) createIntro(c *fiber.Ctx) error {

@@ -349,9 +349,16 @@ func TestRoadshowLive(t *testing.T) {
 	if f := presB.next("interest"); f.field("startupId") != s.startupB {
 		t.Fatalf("founder interest %s", f.Data)
 	}
-	saved := e.must(200, "GET", "/api/v1/dealflow?saved=true", s.investor, nil)
-	if !strings.Contains(saved.Raw, s.startupB) {
-		t.Fatalf("interest not in the deal flow: %s", saved.Raw)
+	// The deal flow takes the interest after it is stored, off the room's
+	// goroutine: wait for it.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		saved := e.must(200, "GET", "/api/v1/dealflow?saved=true", s.investor, nil)
+		if strings.Contains(saved.Raw, s.startupB) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("interest not in the deal flow: %s", saved.Raw)
+		}
 	}
 
 	// Reactions are counted and sent in aggregate.

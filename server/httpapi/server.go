@@ -53,6 +53,11 @@ type Config struct {
 	Ready map[string]Pinger
 	// Web is the built web app served outside /api; nil serves a notice.
 	Web fs.FS
+	// SocketsPerAddress bounds the open websockets of one client address
+	// and TicketsPerMinute the websocket tickets it gets (0: the default;
+	// negative: no limit).
+	SocketsPerAddress int
+	TicketsPerMinute  int
 	// Backups, if set, reports scheduled backups in /metrics and to admins.
 	Backups Backups
 	// AccountLimit is how many failed sign-ins one account may have per
@@ -81,6 +86,10 @@ type Server struct {
 	metrics *metrics
 	// signins limits failed sign-ins per account.
 	signins *accountLimiter
+	// sockets bounds the open websockets and tickets the tickets issued
+	// per client address.
+	sockets *socketGate
+	tickets *addressRate
 }
 
 // New returns a Server with every route mounted.
@@ -97,8 +106,15 @@ func New(svc Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.AccountWindow == 0 {
 		cfg.AccountWindow = 15 * time.Minute
 	}
+	if cfg.SocketsPerAddress == 0 {
+		cfg.SocketsPerAddress = DefaultSocketsPerAddress
+	}
+	if cfg.TicketsPerMinute == 0 {
+		cfg.TicketsPerMinute = DefaultTicketsPerMinute
+	}
 	s := &Server{svc: svc, cfg: cfg, log: log, metrics: newMetrics(),
-		signins: newAccountLimiter(cfg.AccountLimit, cfg.AccountWindow)}
+		signins: newAccountLimiter(cfg.AccountLimit, cfg.AccountWindow),
+		sockets: &socketGate{max: cfg.SocketsPerAddress, n: map[string]int{}}, tickets: newAddressRate(cfg.TicketsPerMinute)}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "yuechuang",
 		DisableStartupMessage: true,

@@ -18,6 +18,9 @@ import (
 // ticket issues a single-use websocket ticket. Signed-out callers get a
 // guest ticket, good for public rooms only.
 func (s *Server) ticket(c *fiber.Ctx) error {
+	if !s.tickets.allow(s.clientIP(c)) {
+		return errTooManyTickets
+	}
 	a := actor(c)
 	p := realtime.Peer{UserID: a.UserID, Role: a.Role}
 	if !a.Anonymous() {
@@ -61,7 +64,7 @@ func (s *Server) roadshowSocket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return hijack(c, func(w http.ResponseWriter, r *http.Request) { s.svc.Hub.Accept(w, r, adm, since) })
+	return s.hijack(c, func(w http.ResponseWriter, r *http.Request) { s.svc.Hub.Accept(w, r, adm, since) })
 }
 
 func requireWebsocket(c *fiber.Ctx) error {
@@ -73,19 +76,40 @@ func requireWebsocket(c *fiber.Ctx) error {
 
 // hijack hands the connection of a checked upgrade request to accept, which
 // serves it (gorilla upgrades through the hijacker) on fasthttp's goroutine.
-func hijack(c *fiber.Ctx, accept func(w http.ResponseWriter, r *http.Request)) error {
+// The socket counts against its address's limit until accept returns.
+func (s *Server) hijack(c *fiber.Ctx, accept func(w http.ResponseWriter, r *http.Request)) error {
 	req, err := httpRequest(c)
 	if err != nil {
 		return err
 	}
+	release, ok := s.sockets.open(s.clientIP(c))
+	if !ok {
+		return errTooManySockets
+	}
 	c.Context().HijackSetNoResponse(true)
 	c.Context().Hijack(func(conn net.Conn) {
+		defer release()
+		if u, ok := conn.(interface{ UnsafeConn() net.Conn }); ok {
+			conn = rawClose{Conn: conn, raw: u.UnsafeConn()}
+		}
 		r := req
 		req = nil // do not keep the request alive for the connection's life
 		accept(&hijacker{conn: conn, header: http.Header{}}, r)
 	})
 	return nil
 }
+
+// rawClose reads and writes through fasthttp's hijacked connection and
+// closes the socket under it. fasthttp's own Close does nothing while the
+// handler runs (it closes the socket after the handler returns), but a
+// client dropped for falling behind must be gone at once: its reader then
+// fails, the handler returns, and nothing waits for a deadline.
+type rawClose struct {
+	net.Conn
+	raw net.Conn
+}
+
+func (c rawClose) Close() error { return c.raw.Close() }
 
 // httpRequest rebuilds the net/http request gorilla needs from Fiber's.
 func httpRequest(c *fiber.Ctx) (*http.Request, error) {

@@ -51,6 +51,27 @@ func TestRoomEventBuckets(t *testing.T) {
 		if evs, _ := db.RoomEvents(ctx, "r"); len(evs) != 251 {
 			t.Fatalf("%d events after the race, want 251", len(evs))
 		}
+		// Many at once, a bucket a write, across bucket boundaries; a
+		// stored seq is refused.
+		var batch []domain.RoomEvent
+		for seq := int64(252); seq <= 420; seq++ {
+			batch = append(batch, domain.RoomEvent{RoadshowID: "r", Seq: seq, Type: "chat", At: time.Now()})
+		}
+		if err := db.AppendRoomEvents(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.AppendRoomEvents(ctx, batch[len(batch)-1:]); !domain.IsKind(err, domain.KindConflict) {
+			t.Fatalf("a stored seq appended again: %v", err)
+		}
+		evs, _ = db.RoomEvents(ctx, "r")
+		for i, e := range evs {
+			if e.Seq != int64(i+1) {
+				t.Fatalf("after the batch, event %d has seq %d", i, e.Seq)
+			}
+		}
+		if len(evs) != 420 {
+			t.Fatalf("%d events after the batch, want 420", len(evs))
+		}
 	})
 }
 

@@ -202,6 +202,51 @@ func (d *DB) AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error {
 	return mapErr("append room event", err)
 }
 
+// AppendRoomEvents stores events of one roadshow, in order, a bucket at a
+// time (one write per bucket instead of one per event: an import or a
+// test's long log). Like AppendRoomEvent it refuses a seq already stored;
+// the buckets before the one refused are stored.
+func (d *DB) AppendRoomEvents(ctx context.Context, events []domain.RoomEvent) error {
+	for len(events) > 0 {
+		id := eventBucketID(events[0].RoadshowID, events[0].Seq)
+		n := 1
+		for n < len(events) && eventBucketID(events[n].RoadshowID, events[n].Seq) == id {
+			n++
+		}
+		if err := d.appendBucket(ctx, id, events[:n]); err != nil {
+			return err
+		}
+		events = events[n:]
+	}
+	return nil
+}
+
+func (d *DB) appendBucket(ctx context.Context, id string, events []domain.RoomEvent) error {
+	defer d.locks.lock(colRoomEventBuckets + id)()
+	c := d.db.Collection(colRoomEventBuckets)
+	var b eventBucket
+	err := mapErr("room events", c.FindOne(ctx, byID(id)).Decode(&b))
+	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+		return err
+	}
+	seqs := make([]int64, len(events))
+	for i := range events {
+		events[i].ID = fmt.Sprintf("%s:%012d", events[i].RoadshowID, events[i].Seq)
+		seqs[i] = events[i].Seq
+		if slices.Contains(b.Seqs, seqs[i]) {
+			return &domain.Error{Kind: domain.KindConflict, Code: "duplicate", Detail: "已存在 / already exists"}
+		}
+	}
+	filter := byID(id)
+	if !d.embedded {
+		filter = append(filter, bson.E{Key: "seqs", Value: bson.D{{Key: "$nin", Value: seqs}}})
+	}
+	_, err = c.UpdateOne(ctx, filter, bson.D{{Key: "$push", Value: bson.D{
+		{Key: "events", Value: bson.D{{Key: "$each", Value: events}}}, {Key: "seqs", Value: bson.D{{Key: "$each", Value: seqs}}}}}},
+		options.UpdateOne().SetUpsert(true))
+	return mapErr("append room events", err)
+}
+
 // RoomEvents returns the events of a roadshow in order.
 func (d *DB) RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error) {
 	out := []domain.RoomEvent{}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 )
 
 // Connection timing and sizes, as in gorilla's chat example.
@@ -14,6 +15,12 @@ const (
 	pongWait   = 60 * time.Second
 	pingPeriod = pongWait * 9 / 10
 	sendQueue  = 32 // frames or batches a client may fall behind (about 3 s of busy chat) before it is dropped
+	// catchUpPage is how many stored events a reconnecting client's writer
+	// reads from the room's log at a time; attachSlack is how far behind the
+	// room it may be when it joins the live stream (the rest then fits in
+	// its empty queue).
+	catchUpPage = 256
+	attachSlack = sendQueue / 2
 )
 
 // In a big room (coalesceFrom connections or more) frames are delivered in
@@ -42,11 +49,14 @@ type client struct {
 	fc   *flushConn
 
 	peer      Peer
-	host      bool
-	presenter bool
+	as        roadshow.Peer // who the room's rules know; zero on notification sessions
 	send      chan outFrame
 	closeOnce sync.Once
 	done      chan struct{}
+	// from is the last stored seq this client had when it joined the live
+	// stream; a batch still pending then may hold events it already has.
+	// Guarded by the fanout's lock.
+	from int64
 	// written closes when writePump has returned. The connection may belong
 	// to a pool of the HTTP server (fasthttp reuses hijacked connection
 	// wrappers once the handler returns), so the handler must not return
@@ -79,7 +89,25 @@ func (c *client) enqueueOut(f outFrame) bool {
 	}
 }
 
-// close ends the connection; both pumps then return.
+// writeNow writes frames straight to the connection. Only the goroutine
+// that is the connection's writer calls it: the one catching up, before
+// writePump starts. The frames go out in as few system calls as fit.
+func (c *client) writeNow(frames [][]byte) error {
+	deadline := time.Now().Add(writeWait)
+	_ = c.conn.SetWriteDeadline(deadline)
+	_ = c.fc.SetWriteDeadline(deadline)
+	for i, f := range frames {
+		c.fc.Hold(i < len(frames)-1)
+		if err := c.conn.WriteMessage(websocket.TextMessage, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// close ends the connection; both pumps then return. The connection is
+// the raw one (server/httpapi hands over fasthttp's underlying socket), so a
+// client dropped for falling behind is gone at once, not at its deadline.
 func (c *client) close() {
 	c.closeOnce.Do(func() {
 		close(c.done)
@@ -163,10 +191,6 @@ func (c *client) readPump(r *room) {
 	}
 }
 
-func errorFrame(seq int64, code, detail, ref string) []byte {
-	return encode("error", seq, time.Now(), errorData{Code: code, Detail: detail, Ref: ref})
-}
-
 // fanout is the set of a room's local connections and delivers the frames
 // the broker carries to them. It has its own lock so that delivery does not
 // depend on who publishes. In a big room it batches (see coalesceWindow).
@@ -180,11 +204,15 @@ type fanout struct {
 
 type pendingFrame struct {
 	to    Audience
+	seq   int64 // the stored event's seq; 0 for frames that are not events
 	frame []byte
 }
 
-func (f *fanout) add(c *client) {
+// add makes c receive what is delivered from now on; it already has every
+// stored event up to from.
+func (f *fanout) add(c *client, from int64) {
 	f.mu.Lock()
+	c.from = from
 	f.clients[c] = struct{}{}
 	f.big = len(f.clients) >= coalesceFrom
 	f.mu.Unlock()
@@ -197,10 +225,11 @@ func (f *fanout) remove(c *client) {
 	f.mu.Unlock()
 }
 
-func (f *fanout) deliver(to Audience, frame []byte) {
+func (f *fanout) deliver(d Delivery) {
+	to, frame := d.To, d.Frame
 	f.mu.Lock()
 	if f.big {
-		f.pending = append(f.pending, pendingFrame{to, frame})
+		f.pending = append(f.pending, pendingFrame{d.To, d.Seq, d.Frame})
 		if !f.scheduled {
 			f.scheduled = true
 			time.AfterFunc(coalesceWindow, f.flushBatch)
@@ -226,29 +255,69 @@ func (f *fanout) flushBatch() {
 	batch := f.pending
 	f.pending, f.scheduled = nil, false
 	f.mu.Unlock()
+	f.send(batch)
+}
+
+// deliverAll delivers frames stored together (a batch of events): in a
+// big room they join the window's batch; in a small one each client gets
+// them in one queue item, so a burst does not overflow its queue.
+func (f *fanout) deliverAll(ds []Delivery) {
+	if len(ds) == 1 {
+		f.deliver(ds[0])
+		return
+	}
+	batch := make([]pendingFrame, len(ds))
+	for i, d := range ds {
+		batch[i] = pendingFrame{d.To, d.Seq, d.Frame}
+	}
+	f.mu.Lock()
+	if f.big {
+		f.pending = append(f.pending, batch...)
+		if !f.scheduled {
+			f.scheduled = true
+			time.AfterFunc(coalesceWindow, f.flushBatch)
+		}
+		f.mu.Unlock()
+		return
+	}
+	f.mu.Unlock()
+	f.send(batch)
+}
+
+// send gives each client the frames of batch it receives, framed for the
+// wire in one queue item.
+func (f *fanout) send(batch []pendingFrame) {
 	var common []byte
 	targeted := false
+	var minSeq int64 // the batch's first stored event
 	for _, p := range batch {
 		if p.to.All {
 			common = appendWireFrame(common, p.frame)
 		} else {
 			targeted = true
 		}
+		if p.seq > 0 && minSeq == 0 {
+			minSeq = p.seq
+		}
 	}
 	f.mu.RLock()
 	defer f.mu.RUnlock()
 	for c := range f.clients {
 		b := common
-		if targeted { // keep the room's order for a client that gets extra frames
+		// A client that joined the live stream during the window already has
+		// some of its events; one that gets extra frames needs them in the
+		// room's order.
+		dup := minSeq > 0 && c.from >= minSeq
+		if targeted || dup {
 			var own []byte
 			extra := false
 			for _, p := range batch {
-				if p.to.reaches(c) {
+				if p.to.reaches(c) && (p.seq == 0 || p.seq > c.from) {
 					own = appendWireFrame(own, p.frame)
 					extra = extra || !p.to.All
 				}
 			}
-			if extra {
+			if extra || dup {
 				b = own
 			}
 		}

@@ -9,12 +9,14 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 )
 
 // Store is what rooms read and write.
 type Store interface {
 	RoadshowByID(ctx context.Context, id string) (*domain.Roadshow, error)
-	AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error
+	UpdateRoadshow(ctx context.Context, r *domain.Roadshow, prev int) error
+	AppendRoomEvents(ctx context.Context, events []domain.RoomEvent) error
 	RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error)
 	IsRegistered(ctx context.Context, roadshowID, userID string) (bool, error)
 	SaveAttendance(ctx context.Context, a domain.Attendance) error
@@ -119,13 +121,25 @@ func (h *Hub) room(ctx context.Context, id string) (*room, func(), error) {
 			e.err = err
 			return
 		}
-		events, err := h.store.RoomEvents(ctx, id)
+		records, err := h.store.RoomEvents(ctx, id)
+		if err != nil {
+			e.err = err
+			return
+		}
+		log, err := roadshow.FromRecords(records)
 		if err != nil {
 			e.err = err
 			return
 		}
 		r := newRoom(h, rs)
-		r.replay(events)
+		r.replay(log)
+		// The log is the lifecycle's one source; the roadshow's status is
+		// its copy for lists, mended here if a crash left it behind.
+		if rs.Status != r.st.Lifecycle().Status() {
+			if err := h.project(ctx, id, r.st.Lifecycle()); err != nil {
+				h.log.Warn("roadshow status from its log", "roadshow", id, "err", err)
+			}
+		}
 		e.r = r
 		go r.run()
 	})
@@ -139,6 +153,16 @@ func (h *Hub) room(ctx context.Context, id string) (*room, func(), error) {
 		return nil, nil, e.err
 	}
 	return e.r, release, nil
+}
+
+// forget drops r from the loaded rooms whoever holds it: r stopped because
+// its state got ahead of the store, and the next use rebuilds it.
+func (h *Hub) forget(r *room) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if e := h.rooms[r.id]; e != nil && e.r == r {
+		delete(h.rooms, r.id)
+	}
 }
 
 // unload forgets r if nobody holds it; r's goroutine calls it when the room
@@ -155,33 +179,68 @@ func (h *Hub) unload(r *room) bool {
 	return true
 }
 
-func (h *Hub) command(ctx context.Context, id, kind string) error {
+// Command carries out a command that does not come over the room's
+// websocket — the lifecycle (start, advance, end) over REST — as actor,
+// through the same rules (roadshow.Decide) as the room's own messages. It
+// returns once the events are stored and the roadshow's status, the
+// lifecycle's copy for lists, is written.
+func (h *Hub) Command(ctx context.Context, id string, actor domain.Actor, cmd roadshow.Command) error {
 	r, release, err := h.room(ctx, id)
 	if err != nil {
 		return err
 	}
 	defer release()
-	reply := make(chan error, 1)
+	p := peerOf(r.info.Load(), Peer{UserID: actor.UserID, Role: actor.Role})
+	reply := make(chan commandResult, 1)
 	select {
-	case r.cmds <- command{kind: kind, reply: reply}:
+	case r.cmds <- commandReq{peer: p, cmd: cmd, reply: reply}:
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-r.stopped:
 		return errStore
 	}
 	select {
-	case err := <-reply:
-		return err
+	case res := <-reply:
+		if res.refusal != nil {
+			return res.refusal
+		}
+		return h.project(ctx, id, res.lifecycle)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 }
 
-// Start puts the first slot on stage.
-func (h *Hub) Start(ctx context.Context, id string) error { return h.command(ctx, id, "start") }
+// projectTries bounds the retries of a status write that met a
+// concurrent change of the roadshow.
+const projectTries = 5
 
-// Advance puts the next slot on stage.
-func (h *Hub) Advance(ctx context.Context, id string) error { return h.command(ctx, id, "advance") }
+// project writes a roadshow's lifecycle, as its log has it, into the
+// roadshow's status and times.
+func (h *Hub) project(ctx context.Context, id string, lc roadshow.Lifecycle) error {
+	for try := 1; ; try++ {
+		rs, err := h.store.RoadshowByID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if rs.Status == lc.Status() {
+			return nil
+		}
+		rs.Status = lc.Status()
+		if lc.Started {
+			at := lc.StartedAt
+			rs.StartedAt = &at
+		}
+		if lc.Ended {
+			at := lc.EndedAt
+			rs.EndedAt = &at
+		}
+		rs.UpdatedAt = time.Now().UTC()
+		err = h.store.UpdateRoadshow(ctx, rs, rs.Version)
+		if err == nil || !domain.IsKind(err, domain.KindConflict) || try == projectTries {
+			return err
+		}
+	}
+}
 
 // Reload makes a loaded room re-read its roadshow; an unloaded room will
 // read it when it loads.
@@ -192,18 +251,40 @@ func (h *Hub) Reload(ctx context.Context, id string) error {
 	if e == nil || e.r == nil {
 		return nil
 	}
-	return h.command(ctx, id, "reload")
+	r, release, err := h.room(ctx, id)
+	if err != nil {
+		return err
+	}
+	defer release()
+	reply := make(chan error, 1)
+	select {
+	case r.reloads <- reply:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-r.stopped:
+		return nil // unloaded: it reads the roadshow when it loads
+	}
+	select {
+	case err := <-reply:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
-
-// End closes the room to further actions; it stays readable.
-func (h *Hub) End(ctx context.Context, id string) error { return h.command(ctx, id, "end") }
 
 // Admission is who a connection is in a room.
 type Admission struct {
-	Peer      Peer
-	Roadshow  string
-	Host      bool
-	Presenter bool
+	Peer     Peer
+	Roadshow string
+	As       roadshow.Peer // what the room's rules know of the peer
+}
+
+// peerOf is who p is in rs's room: the host is its manager or an admin,
+// presenters are the founders in its agenda.
+func peerOf(rs *domain.Roadshow, p Peer) roadshow.Peer {
+	in := p.UserID != ""
+	return roadshow.Peer{UserID: p.UserID, Name: p.Name, Investor: p.Role == domain.RoleInvestor,
+		Host: in && (rs.OwnerID == p.UserID || p.Role == domain.RoleAdmin), Presenter: in && rs.Presents(p.UserID)}
 }
 
 // Admit decides whether p may enter roadshow id, before the connection is
@@ -215,8 +296,7 @@ func (h *Hub) Admit(ctx context.Context, p Peer, id string) (*Admission, error) 
 	}
 	defer release()
 	rs := r.info.Load()
-	a := &Admission{Peer: p, Roadshow: id, Host: p.UserID != "" && (rs.OwnerID == p.UserID || p.Role == domain.RoleAdmin),
-		Presenter: p.UserID != "" && rs.Presents(p.UserID)}
+	a := &Admission{Peer: p, Roadshow: id, As: peerOf(rs, p)}
 	err = rs.EntryRefusal(p.UserID, p.Role, func() (bool, error) { return h.store.IsRegistered(ctx, id, p.UserID) })
 	if err != nil {
 		return nil, err
@@ -245,21 +325,29 @@ func (h *Hub) serve(ctx context.Context, conn *websocket.Conn, fc *flushConn, a 
 	}
 	defer release() // after the leave below: the room stays loaded while anyone is in it
 	c := newClient(conn, fc, a.Peer)
-	c.host, c.presenter = a.Host, a.Presenter
-	go c.writePump()
-	defer func() { <-c.written }() // see client.written
+	c.as = a.As
+	reply := make(chan joined, 1)
 	select {
-	case r.joins <- joinReq{c: c, since: since}:
+	case r.joins <- joinReq{c: c, since: since, reply: reply}:
 	case <-r.stopped:
 		c.close()
 		return
 	}
-	c.readPump(r)
-	c.close()
-	select {
-	case r.leaves <- c:
-	case <-r.stopped:
+	leave := func() {
+		c.close()
+		select {
+		case r.leaves <- c:
+		case <-r.stopped:
+		}
 	}
+	if j := <-reply; !j.live && !c.catchUp(r, j.welcome, since) {
+		leave()
+		return
+	}
+	go c.writePump()
+	defer func() { <-c.written }() // see client.written
+	c.readPump(r)                  // only now: the answers to what it sends follow the history
+	leave()
 }
 
 func (h *Hub) attend(a domain.Attendance) {

@@ -3,6 +3,8 @@ package realtime
 import (
 	"context"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -10,9 +12,9 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// replayLimit bounds the missed notifications sent on reconnect; older
-// ones are in GET /notifications.
-const replayLimit = 500
+// notePage is how many missed notifications a reconnecting session reads
+// from the store at a time.
+const notePage = 1000
 
 // Missed returns a user's pushed notifications after an id, oldest first.
 type Missed interface {
@@ -31,7 +33,9 @@ type Notifications struct {
 }
 
 // noteConn is one session. Until its replay is sent, live notifications
-// wait in pending so that the session sees each one once, in order.
+// wait in pending so that the session sees each one once, in order; they
+// are stored already, so if many arrive meanwhile the replay reads them
+// from the store instead.
 type noteConn struct {
 	c         *client
 	mu        sync.Mutex
@@ -71,6 +75,71 @@ func (ns *Notifications) Push(userID string, n *domain.Notification) {
 	}
 }
 
+// catchUp writes the welcome and, for a session opened with since, every
+// pushed notification after it, page by page, straight to the connection
+// (this goroutine is its writer until writePump starts). Then the
+// session takes live notifications from its queue: what was pushed during
+// the replay follows, each once and in order. It reports false if the
+// connection failed.
+func (ns *Notifications) catchUp(nc *noteConn, since string) bool {
+	c := nc.c
+	// Without since there is nothing to catch up on: the client reads its
+	// list over REST and takes what comes from now on.
+	frames := [][]byte{encode("welcome", 0, time.Now(), map[string]any{"userId": c.peer.UserID})}
+	for more := since != ""; ; {
+		var missed []domain.Notification
+		if more {
+			ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
+			var err error
+			missed, err = ns.missed.NotificationsAfter(ctx, c.peer.UserID, nc.lastID, notePage)
+			cancel()
+			if err != nil {
+				frames = append(frames, errorFrame(0, ErrUnavailable, "暂时无法读取未读通知 / could not load missed notifications", ""))
+				more = false
+			}
+		}
+		for i := range missed {
+			if missed[i].ID > nc.lastID {
+				nc.lastID = missed[i].ID
+				frames = append(frames, noteFrame(&missed[i]))
+			}
+		}
+		if len(frames) > 0 {
+			if err := c.writeNow(frames); err != nil {
+				return false
+			}
+			frames = frames[:0]
+		}
+		if more && len(missed) == notePage {
+			continue
+		}
+		nc.mu.Lock()
+		if more && len(nc.pending) > attachSlack {
+			// Many came meanwhile: they are stored, read them in pages.
+			nc.pending = nil
+			nc.mu.Unlock()
+			continue
+		}
+		slices.SortFunc(nc.pending, func(a, b *domain.Notification) int { return strings.Compare(a.ID, b.ID) })
+		for _, n := range nc.pending {
+			if n.ID > nc.lastID {
+				nc.lastID = n.ID
+				c.enqueue(noteFrame(n))
+			}
+		}
+		nc.pending, nc.replaying = nil, false
+		nc.mu.Unlock()
+		return true
+	}
+}
+
+// Sessions counts a user's open notification sessions.
+func (ns *Notifications) Sessions(userID string) int {
+	ns.mu.Lock()
+	defer ns.mu.Unlock()
+	return len(ns.conns[userID])
+}
+
 // Accept upgrades a request and serves a signed-in user's notification
 // session until it closes, first sending what they missed after since.
 func (ns *Notifications) Accept(w http.ResponseWriter, req *http.Request, p Peer, since string) {
@@ -80,8 +149,6 @@ func (ns *Notifications) Accept(w http.ResponseWriter, req *http.Request, p Peer
 		return
 	}
 	c := newClient(conn, hf.conn, p)
-	go c.writePump()
-	defer func() { <-c.written }()
 	nc := &noteConn{c: c, replaying: true, lastID: since}
 	ns.mu.Lock()
 	if ns.conns[p.UserID] == nil {
@@ -98,35 +165,11 @@ func (ns *Notifications) Accept(w http.ResponseWriter, req *http.Request, p Peer
 		ns.mu.Unlock()
 		c.close()
 	}()
-
-	// Without since there is nothing to catch up on: the client reads
-	// its list over REST and takes what comes from now on.
-	var missed []domain.Notification
-	if since != "" {
-		ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-		missed, err = ns.missed.NotificationsAfter(ctx, p.UserID, since, replayLimit)
-		cancel()
+	if !ns.catchUp(nc, since) {
+		return
 	}
-	c.enqueue(encode("welcome", 0, time.Now(), map[string]any{"userId": p.UserID, "replayed": len(missed)}))
-	nc.mu.Lock()
-	if err != nil {
-		c.enqueue(errorFrame(0, ErrUnavailable, "暂时无法读取未读通知 / could not load missed notifications", ""))
-	}
-	for i := range missed {
-		if missed[i].ID > nc.lastID {
-			nc.lastID = missed[i].ID
-			c.enqueue(noteFrame(&missed[i]))
-		}
-	}
-	for _, n := range nc.pending {
-		if n.ID > nc.lastID {
-			nc.lastID = n.ID
-			c.enqueue(noteFrame(n))
-		}
-	}
-	nc.pending, nc.replaying = nil, false
-	nc.mu.Unlock()
-
+	go c.writePump()
+	defer func() { <-c.written }()
 	// The session sends nothing the server acts on; read only to notice
 	// the close and answer pings.
 	c.conn.SetReadLimit(maxFrameBytes)
@@ -134,6 +177,7 @@ func (ns *Notifications) Accept(w http.ResponseWriter, req *http.Request, p Peer
 	c.conn.SetPongHandler(func(string) error { return c.conn.SetReadDeadline(time.Now().Add(pongWait)) })
 	for {
 		if _, _, err := c.conn.ReadMessage(); err != nil {
+			c.close() // before waiting for the writer
 			return
 		}
 		c.enqueue(errorFrame(0, ErrUnknownType, "通知连接只接收消息 / this socket only receives", ""))

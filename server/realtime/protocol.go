@@ -52,10 +52,7 @@ type errorData struct {
 	Ref    string `json:"ref,omitempty"`
 }
 
-// Limits on what one client may send.
-const (
-	maxFrameBytes    = 4096
-	maxChatRunes     = 500
-	maxQuestionRunes = 300
-	maxEmojiRunes    = 8
-)
+// maxFrameBytes is the largest frame a client may send; a larger one
+// closes the connection (code 1009). What each message may hold is
+// roadshow.Decide's business.
+const maxFrameBytes = 4096

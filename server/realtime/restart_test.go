@@ -17,6 +17,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
@@ -110,6 +111,11 @@ func newRoomFixture(t *testing.T, title string) roomFixture {
 	return f
 }
 
+// hostActor is the roadshow's host, for lifecycle commands.
+func (f roomFixture) hostActor() domain.Actor {
+	return domain.Actor{UserID: f.peers["host"].UserID, Role: f.peers["host"].Role}
+}
+
 // hub returns a new Hub on the fixture's database.
 func (f roomFixture) hub() *realtime.Hub {
 	return realtime.NewHub(f.db, f.matcher, f.notifier, realtime.NewLocalBroker(), f.log)
@@ -122,7 +128,7 @@ func TestRestartLosesNothing(t *testing.T) {
 
 	hub1 := fx.hub()
 	addr := serveHub(t, hub1, peers)
-	if err := hub1.Start(ctx, rs.ID); err != nil {
+	if err := hub1.Command(ctx, rs.ID, fx.hostActor(), roadshow.Start{}); err != nil {
 		t.Fatal(err)
 	}
 	v := dial(t, addr, rs.ID, "viewer", "")

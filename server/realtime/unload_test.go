@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 )
 
 // TestIdleRoomUnloads: a room stays in memory while anyone is in it, leaves
@@ -21,7 +22,7 @@ func TestIdleRoomUnloads(t *testing.T) {
 	const idle = 200 * time.Millisecond
 	realtime.SetIdleUnload(hub, idle)
 	addr := serveHub(t, hub, fx.peers)
-	if err := hub.Start(ctx, rs.ID); err != nil {
+	if err := hub.Command(ctx, rs.ID, fx.hostActor(), roadshow.Start{}); err != nil {
 		t.Fatal(err)
 	}
 	v := dial(t, addr, rs.ID, "viewer", "")
