@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -46,6 +47,10 @@ type Notifier struct {
 	settings map[string]*domain.NotificationSettings
 
 	senders senderLimits
+	// caused serializes the notes people cause (those with a sender), so
+	// that two like ones sent at once (a room's questions stored together)
+	// cannot both find no like one before them. Fan-outs do not take it.
+	caused sync.Mutex
 }
 
 // NewNotifier returns a Notifier; Load fills its settings.
@@ -113,8 +118,19 @@ func (n *Notifier) Notify(ctx context.Context, userID, typ string, data map[stri
 	return n.NotifyMany(ctx, []Note{{UserID: userID, Type: typ, Data: data}})
 }
 
+// NotifyFrom tells userID of an act by from about subject, as one Note:
+// de-duplicated and limited by the one rule (domain.NoteRuleOf). For
+// callers that cannot build a Note (the realtime rooms).
+func (n *Notifier) NotifyFrom(ctx context.Context, from, subject, userID, typ string, data map[string]any) error {
+	return n.NotifyMany(ctx, []Note{{UserID: userID, Type: typ, Data: data, From: from, Subject: subject}})
+}
+
 // NotifyMany stores notes in one write, then pushes the live ones.
 func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
+	if slices.ContainsFunc(notes, func(nt Note) bool { return nt.From != "" }) {
+		n.caused.Lock()
+		defer n.caused.Unlock()
+	}
 	now := n.now().UTC()
 	stored := make([]*domain.Notification, 0, len(notes))
 	keys := make([]string, 0, len(notes))
