@@ -54,7 +54,7 @@ const (
 // schemaVersion names the index layout; an index on disk with another
 // version (or built with another vocabulary) is rebuilt empty and refilled
 // by the platform's reindex on start.
-const schemaVersion = "3"
+const schemaVersion = "4"
 
 var schemaKey = []byte("yc:schema")
 
@@ -78,7 +78,20 @@ func OpenBleve(path string, opts ...Option) (*Bleve, error) {
 	return b, nil
 }
 
-func newMapping() (*mapping.IndexMappingImpl, error) {
+// Filter and facet fields. fc holds a profile's kind, sectors, stages and
+// districts as "kind:startup", "sector:ic"…, with doc values: the three
+// facets are one doc-value visit per match instead of three. kfc holds the
+// same pairs prefixed by the kind ("startup|sector:ic"), so a kind and a
+// filter are one term to intersect rather than two (every profile of a kind
+// matches the kind alone: advancing it costs as much as the whole text).
+const (
+	fieldFacets     = "fc"
+	fieldKindFacets = "kfc"
+)
+
+func facetTerm(facet, value string) string { return facet + ":" + value }
+
+func newMapping(plain bool) (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
 	if err := m.AddCustomAnalyzer(analyzerStd, map[string]any{
 		"type": custom.Name, "tokenizer": unicode.Name, "token_filters": []any{lowercase.Name},
@@ -90,12 +103,30 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	}); err != nil {
 		return nil, err
 	}
+	m.DefaultMapping = docMapping(plain)
+	m.DefaultAnalyzer = keyword.Name
+	return m, nil
+}
+
+// docMapping is the document mapping. Nothing is read back from the
+// index but the stored fields: highlights are cut in Go (highlight.go) and
+// no query needs positions, so no field keeps term vectors, and no field
+// feeds bleve's catch-all "_all" field, which no query reads. The plain
+// layout is the mapping as it was before (vectors, "_all", one doc-value
+// field per facet), kept as the baseline it stands for.
+func docMapping(plain bool) *mapping.DocumentMapping {
+	lean := func(f *mapping.FieldMapping) *mapping.FieldMapping {
+		if !plain {
+			f.IncludeTermVectors, f.IncludeInAll = false, false
+		}
+		return f
+	}
 	doc := bleve.NewDocumentStaticMapping()
 	for _, f := range textFields {
-		std := bleve.NewTextFieldMapping()
+		std := lean(bleve.NewTextFieldMapping())
 		std.Analyzer = analyzerStd
 		std.Store = false
-		bi := bleve.NewTextFieldMapping()
+		bi := lean(bleve.NewTextFieldMapping())
 		bi.Name, bi.Analyzer, bi.Store = f.name+"_bi", analyzerBi, false
 		if f.name == "tax" { // never highlighted from the index: no vectors
 			std.IncludeTermVectors, bi.IncludeTermVectors = false, false
@@ -109,13 +140,25 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		t.Store, t.IncludeTermVectors, t.IncludeInAll, t.DocValues = false, false, false, false
 		doc.AddFieldMappingsAt(f, t)
 	}
-	for _, f := range []string{"kind", "sectors", "stages", "districts"} {
-		kw := bleve.NewKeywordFieldMapping()
-		kw.Store, kw.DocValues = f == "kind", true
-		doc.AddFieldMappingsAt(f, kw)
+	if plain {
+		for _, f := range []string{"kind", "sectors", "stages", "districts"} {
+			kw := bleve.NewKeywordFieldMapping()
+			kw.Store, kw.DocValues = f == "kind", true
+			doc.AddFieldMappingsAt(f, kw)
+		}
+	} else {
+		kind := lean(bleve.NewKeywordFieldMapping())
+		kind.Index, kind.DocValues = false, false
+		doc.AddFieldMappingsAt("kind", kind)
+		fc := lean(bleve.NewKeywordFieldMapping())
+		fc.Store = false
+		doc.AddFieldMappingsAt(fieldFacets, fc)
+		kfc := lean(bleve.NewKeywordFieldMapping())
+		kfc.Store, kfc.DocValues = false, false
+		doc.AddFieldMappingsAt(fieldKindFacets, kfc)
 	}
 	for _, f := range []string{"askWan", "updatedAt"} {
-		num := bleve.NewNumericFieldMapping()
+		num := lean(bleve.NewNumericFieldMapping())
 		num.Store, num.DocValues = false, true
 		doc.AddFieldMappingsAt(f, num)
 	}
@@ -124,9 +167,7 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		pub.Index, pub.Store, pub.IncludeInAll, pub.DocValues = false, true, false, false
 		doc.AddFieldMappingsAt(f, pub)
 	}
-	m.DefaultMapping = doc
-	m.DefaultAnalyzer = keyword.Name
-	return m, nil
+	return doc
 }
 
 // Start opens the index; the engine answers again after Stop.
@@ -148,7 +189,7 @@ func (b *Bleve) Start() error {
 		}
 	}
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		m, merr := newMapping()
+		m, merr := newMapping(b.plain)
 		if merr != nil {
 			return fmt.Errorf("search: mapping: %w", merr)
 		}
@@ -229,8 +270,20 @@ func (b *Bleve) fields(d Document) map[string]any {
 			"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
 		}
 	}
-	tax := b.voc.docTerms(d)
-	var py, taxpy pinyinTerms
+	fc := []string{facetTerm("kind", string(d.Kind))}
+	for _, f := range []struct {
+		facet  string
+		values []string
+	}{{"sector", d.Sectors}, {"stage", d.Stages}, {"district", d.Districts}} {
+		for _, v := range f.values {
+			fc = append(fc, facetTerm(f.facet, v))
+		}
+	}
+	kfc := make([]string, len(fc))
+	for i, t := range fc {
+		kfc[i] = string(d.Kind) + "|" + t
+	}
+	var py pinyinTerms
 	py.add(d.Name, pyName)
 	py.add(tags, pyPhrase)
 	py.add(d.Summary, pyFull)
@@ -238,15 +291,14 @@ func (b *Bleve) fields(d Document) map[string]any {
 	for _, t := range append([]string{d.Name}, d.Tags...) {
 		kw = append(kw, hanRuns(t)...)
 	}
-	for _, t := range tax {
-		taxpy.add(t, pyPhrase)
-		kw = append(kw, hanRuns(t)...)
-	}
+	// The vocabulary's terms of the profile's sectors and districts, with
+	// their pinyin and key phrases computed once per entry (vocab.go).
+	tax, taxpy, taxkw := b.voc.docDerived(d)
 	return map[string]any{
-		"kind": string(d.Kind), "name": d.Name, "text": text, "tax": strings.Join(tax, "\n"),
-		fieldPy: sorted(append(py.full, py.initials...)), fieldTaxPy: sorted(append(taxpy.full, taxpy.initials...)),
-		fieldKw: sorted(kw), fieldSug: suggestTerms(d.Name), fieldHl: highlightSource(d),
-		"sectors": nz(d.Sectors), "stages": nz(d.Stages), "districts": nz(d.Districts),
+		"kind": string(d.Kind), "name": d.Name, "text": text, "tax": tax,
+		fieldPy: sorted(append(py.full, py.initials...)), fieldTaxPy: taxpy,
+		fieldKw: sorted(append(kw, taxkw...)), fieldSug: suggestTerms(d.Name), fieldHl: highlightSource(d),
+		fieldFacets: fc, fieldKindFacets: kfc,
 		"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
 	}
 }

@@ -2,13 +2,12 @@ package search
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
-
-var facetField = map[string]string{"sector": "sectors", "stage": "stages", "district": "districts"}
 
 func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 	start := time.Now()
@@ -17,16 +16,23 @@ func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	defer done()
-	words := analyze(b.voc, q.Text)
+	all := analyze(b.voc, q.Text)
+	words, more := firstPass(all)
 	out, err := b.searchIn(ctx, idx, q, words)
 	if err != nil {
 		return nil, err
+	}
+	if more && out.Total < fallbackBelow {
+		words = all
+		if out, err = b.searchIn(ctx, idx, q, words); err != nil {
+			return nil, err
+		}
 	}
 	if out.Total == 0 && len(words) > 0 {
 		count := func(ctx context.Context, text string) (int, error) {
 			fixed := q
 			fixed.Text, fixed.Offset, fixed.Limit = text, 0, 0
-			r, err := b.searchIn(ctx, idx, fixed, analyze(b.voc, text))
+			r, err := b.searchIn(ctx, idx, fixed, analyze(b.voc, text)) // both passes at once: a count only
 			if err != nil {
 				return 0, err
 			}
@@ -43,13 +49,21 @@ func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 // searchIn runs q, read as words, on the open index.
 func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []word) (*Result, error) {
 	conj := []query.Query{textQuery(words)}
-	if q.Kind != "" {
-		conj = append(conj, term("kind", string(q.Kind)))
-	}
-	for field, v := range map[string]string{"sectors": q.Sector, "stages": q.Stage, "districts": q.District} {
-		if v != "" {
-			conj = append(conj, term(field, v))
+	var filters []string
+	for _, f := range []struct{ facet, value string }{{"sector", q.Sector}, {"stage", q.Stage}, {"district", q.District}} {
+		if f.value != "" {
+			filters = append(filters, facetTerm(f.facet, f.value))
 		}
+	}
+	switch {
+	case q.Kind != "" && len(filters) > 0:
+		conj = append(conj, term(fieldKindFacets, string(q.Kind)+"|"+filters[0]))
+		filters = filters[1:]
+	case q.Kind != "":
+		conj = append(conj, term(fieldFacets, facetTerm("kind", string(q.Kind))))
+	}
+	for _, f := range filters {
+		conj = append(conj, term(fieldFacets, f))
 	}
 	if q.AskMin != nil || q.AskMax != nil {
 		yes := true
@@ -57,11 +71,13 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 		r.SetField("askWan")
 		conj = append(conj, r)
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(conj...), q.Limit, q.Offset, false)
-	req.Fields = []string{"public", "kind", fieldHl}
-	for _, f := range Facets {
-		req.AddFacet(f, bleve.NewFacetRequest(facetField[f], 100))
+	var qq query.Query = conj[0]
+	if len(conj) > 1 {
+		qq = bleve.NewConjunctionQuery(conj...)
 	}
+	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
+	req.Fields = []string{"public", "kind", fieldHl}
+	req.AddFacet(fieldFacets, bleve.NewFacetRequest(fieldFacets, maxFacetTerms))
 	switch q.Sort {
 	case SortNewest:
 		req.SortBy([]string{"-updatedAt"})
@@ -84,13 +100,41 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 			Highlights: highlights(words, b.voc, storedSource(h.Fields))})
 	}
 	for _, f := range Facets {
-		counts := map[string]int{}
-		if fr, ok := res.Facets[f]; ok && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts[t.Term] = t.Count
+		out.Facets[f] = map[string]int{}
+	}
+	if fr, ok := res.Facets[fieldFacets]; ok && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() {
+			facet, value, _ := strings.Cut(t.Term, ":")
+			if counts, ok := out.Facets[facet]; ok {
+				counts[value] = t.Count
 			}
 		}
-		out.Facets[f] = counts
 	}
 	return out, nil
+}
+
+// maxFacetTerms bounds the facet values counted, over the three facets.
+const maxFacetTerms = 1000
+
+// fallbackBelow is how few matches of the words as written (and their
+// synonyms, pinyin and initials) make a query try them again with their
+// same-sound and one-character-off readings: those readings are there for
+// words that find little as typed, and on a word that finds plenty they
+// add only noise and cost (every homophone pair and fuzzy key phrase is
+// another list to merge over thousands of matches).
+const fallbackBelow = 20
+
+// firstPass returns words without their second-pass readings (the pinyin
+// of Chinese words and near misses), and whether any word had some.
+func firstPass(words []word) ([]word, bool) {
+	out := make([]word, len(words))
+	more := false
+	for i, w := range words {
+		if w.han() && (len(w.spellings) > 0 || w.nearHan) {
+			w.spellings, w.nearHan = nil, false
+			more = true
+		}
+		out[i] = w
+	}
+	return out, more
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"sort"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -10,6 +11,9 @@ import (
 
 // defaultSuggest is how many suggestions a query without a limit gets.
 const defaultSuggest = 8
+
+// suggestWindow is how many profiles per suggestion asked for are read.
+const suggestWindow = 4
 
 // Suggest completes a prefix to names of profiles (of q.Kind, or any) and
 // of sectors and districts: one term lookup in the sug field.
@@ -26,10 +30,14 @@ func (b *Bleve) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, erro
 	out = append(out, b.voc.suggest(prefix, min(maxVocabSuggest, limit))...)
 	var qq query.Query = term(fieldSug, prefix)
 	if q.Kind != "" {
-		qq = bleve.NewConjunctionQuery(qq, term("kind", string(q.Kind)))
+		qq = bleve.NewConjunctionQuery(qq, term(fieldFacets, facetTerm("kind", string(q.Kind))))
 	}
 	// Several profiles may share a name: ask for more and keep one of each.
-	req := bleve.NewSearchRequestOptions(qq, 3*limit, 0, false)
+	// Unscored, so the engine stops at the first ones found instead of
+	// ranking every name with a one-letter prefix; the shortest names
+	// (closest to what was typed) are offered first.
+	req := bleve.NewSearchRequestOptions(qq, suggestWindow*limit, 0, false)
+	req.Score = bleve.ScoreNone
 	req.Fields = []string{fieldHl, "kind"}
 	idx, done, err := b.index("suggest")
 	if err != nil {
@@ -40,18 +48,25 @@ func (b *Bleve) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, erro
 	if err != nil {
 		return nil, unavailable("suggest", err)
 	}
-	seen := map[string]bool{}
+	type named struct {
+		id, kind, name string
+	}
+	hits := make([]named, 0, len(res.Hits))
 	for _, h := range res.Hits {
+		kind, _ := h.Fields["kind"].(string)
+		hits = append(hits, named{h.ID, kind, storedSource(h.Fields).Name})
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return len(hits[i].name) < len(hits[j].name) })
+	seen := map[string]bool{}
+	for _, h := range hits {
 		if len(out) == limit {
 			break
 		}
-		src := storedSource(h.Fields)
-		kind, _ := h.Fields["kind"].(string)
-		if src.Name == "" || seen[kind+src.Name] {
+		if h.name == "" || seen[h.kind+h.name] {
 			continue
 		}
-		seen[kind+src.Name] = true
-		out = append(out, Suggestion{Text: src.Name, Kind: kind, ID: h.ID})
+		seen[h.kind+h.name] = true
+		out = append(out, Suggestion{Text: h.name, Kind: h.kind, ID: h.id})
 	}
 	return out, nil
 }

@@ -18,22 +18,40 @@ import (
 const maxReadings = 3
 
 // readings returns the toneless readings of a Han character, most common
-// first ("v" for ü, as on phone keyboards), or nil for other runes.
-func readings(r rune) []string {
+// first ("v" for ü, as on phone keyboards), or nil for other runes. The
+// table is computed once (pinyinTable): the library's per-call conversion
+// allocates, and indexing and highlighting ask for the same characters
+// again and again.
+func readings(r rune) []string { return pinyinTable().readings[r] }
+
+// pinyinData is the library's table as the engines use it.
+type pinyinData struct {
+	readings  map[rune][]string // at most maxReadings per character
+	syllables map[string]bool   // every toneless syllable
+}
+
+var pinyinTable = sync.OnceValue(func() pinyinData {
+	d := pinyinData{readings: make(map[rune][]string, len(pinyin.PinyinDict)), syllables: map[string]bool{}}
 	a := pinyin.NewArgs()
 	a.Heteronym = true
 	a.Fallback = func(rune, pinyin.Args) []string { return nil }
-	var out []string
-	for _, p := range pinyin.SinglePinyin(r, a) {
-		if p != "" && !contains(out, p) {
-			out = append(out, p)
+	for code := range pinyin.PinyinDict {
+		var out []string
+		for _, p := range pinyin.SinglePinyin(rune(code), a) {
+			if p == "" {
+				continue
+			}
+			d.syllables[p] = true
+			if !contains(out, p) && len(out) < maxReadings {
+				out = append(out, p)
+			}
 		}
-		if len(out) == maxReadings {
-			break
+		if len(out) > 0 {
+			d.readings[rune(code)] = out
 		}
 	}
-	return out
-}
+	return d
+})
 
 func contains(xs []string, x string) bool {
 	for _, y := range xs {
@@ -48,19 +66,6 @@ func contains(xs []string, x string) bool {
 // first letter (zh, ch and sh are typed z, c, s).
 func initial(syllable string) byte { return syllable[0] }
 
-// syllables is the set of toneless syllables in the table.
-var syllables = sync.OnceValue(func() map[string]bool {
-	set := map[string]bool{}
-	a := pinyin.NewArgs()
-	a.Heteronym = true
-	for code := range pinyin.PinyinDict {
-		for _, p := range pinyin.SinglePinyin(rune(code), a) {
-			set[p] = true
-		}
-	}
-	return set
-})
-
 // maxSyllable is the longest syllable's length (zhuang, shuang).
 const maxSyllable = 6
 
@@ -68,7 +73,7 @@ const maxSyllable = 6
 // first, or returns nil if it does not read as pinyin. "xinpian" is
 // [xin pian]; "chip" is nil.
 func segment(word string) []string {
-	set := syllables()
+	set := pinyinTable().syllables
 	n := len(word)
 	if n == 0 || n > 40 {
 		return nil

@@ -29,6 +29,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -94,6 +95,9 @@ func main() {
 	n := flag.Int("n", 100000, "startup profiles to index")
 	reps := flag.Int("reps", 400, "queries per class")
 	taxFile := flag.String("taxonomy", "server/taxonomy/shaoxing.json", "taxonomy file with the synonyms")
+	keep := flag.String("index", "", "for iterating: keep the full layout's index in this folder and reuse it when it exists (no build figures)")
+	only := flag.String("only", "", "for iterating: time only the classes whose name contains this")
+	cpuprofile := flag.String("cpuprofile", "", "for iterating: write a CPU profile of the queries to this file")
 	flag.Parse()
 	tmp, err := os.MkdirTemp("", "searchbench")
 	if err != nil {
@@ -115,10 +119,20 @@ func main() {
 	for i, p := range profiles {
 		docs[i] = p.doc
 	}
-	// Today's layout first, as the baseline of the same run.
-	plainBuild, plainSize := build(ctx, filepath.Join(tmp, "plain"), docs, search.PlainLayout())
-	fullBuild, fullSize := build(ctx, filepath.Join(tmp, "full"), docs, search.WithVocabulary(vocab))
-	eng, err := search.OpenBleve(filepath.Join(tmp, "full"), search.WithVocabulary(vocab))
+	fullDir := filepath.Join(tmp, "full")
+	var plainBuild, fullBuild time.Duration
+	var plainSize, fullSize int64
+	if *keep != "" {
+		fullDir = *keep
+		if _, err := os.Stat(fullDir); err != nil {
+			fullBuild, fullSize = build(ctx, fullDir, docs, search.WithVocabulary(vocab))
+		}
+	} else {
+		// Today's layout first, as the baseline of the same run.
+		plainBuild, plainSize = build(ctx, filepath.Join(tmp, "plain"), docs, search.PlainLayout())
+		fullBuild, fullSize = build(ctx, fullDir, docs, search.WithVocabulary(vocab))
+	}
+	eng, err := search.OpenBleve(fullDir, search.WithVocabulary(vocab))
 	if err != nil {
 		fail(err)
 	}
@@ -158,9 +172,22 @@ func main() {
 	fmt.Println("Each class: " + fmt.Sprint(*reps) + " queries on the full layout, with a sector filter (the profile's own for 3 in 4), the three facets and a page of 20.")
 	fmt.Println("Hits and empty answers are timed apart.")
 	fmt.Println()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fail(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	fmt.Println("| query class | example | hit: n | p50 ms | p99 ms | mean matches | no hit: n | p50 ms | p99 ms |")
 	fmt.Println("|---|---|---|---|---|---|---|---|---|")
 	for _, c := range classes {
+		if !strings.Contains(c.name, *only) {
+			continue
+		}
 		var hit, miss []time.Duration
 		matches, example := 0, ""
 		for i := 0; i < *reps; i++ {
@@ -206,6 +233,9 @@ func main() {
 			return s[:min(len(s), 2+r.IntN(7))]
 		}},
 	} {
+		if !strings.Contains("suggestions "+c.name, *only) {
+			continue
+		}
 		var lat []time.Duration
 		got, example := 0, ""
 		for i := 0; i < *reps; i++ {

@@ -110,6 +110,8 @@ type DealItem struct {
 	Score    float64             `json:"score"`
 	Reasons  []domain.Reason     `json:"reasons"`
 	Feedback string              `json:"feedback,omitempty"`
+	// card is Startup as JSON when the read model has it made.
+	card []byte
 }
 
 // DealQuery narrows a deal flow. Saved lists only the startups the investor
@@ -144,20 +146,19 @@ func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery)
 	}
 	r := m.idx.Rank(matching.Query{Thesis: th, Feedback: signals, Sector: q.Sector, District: q.District,
 		OnlyStage: domain.StageIndex(q.Stage) + 1, Offset: q.Page.Skip(), Limit: q.Page.PageSize, Now: now})
-	ids := make([]string, len(r.Results))
-	for i, res := range r.Results {
-		ids[i] = res.ID
-	}
-	cards := m.cardsOf(ids)
 	rng := chequeRange(inv)
-	out := &domain.List[DealItem]{Items: make([]DealItem, 0, len(ids)), Total: r.Total, Page: q.Page.Page, PageSize: q.Page.PageSize}
+	slab := make([]domain.Reason, 0, 8*len(r.Results)) // one array for the page's reasons
+	out := &domain.List[DealItem]{Items: make([]DealItem, 0, len(r.Results)), Total: r.Total, Page: q.Page.Page, PageSize: q.Page.PageSize}
 	for _, res := range r.Results {
-		c := cards[res.ID]
-		if c == nil {
-			continue // deleted between ranking and fetching
+		s, card := m.rm.publishedCard(res.ID)
+		if s == nil {
+			continue // withdrawn between ranking and fetching
 		}
-		out.Items = append(out.Items, DealItem{Startup: c, Score: round1(res.Score),
-			Reasons: m.reasons(res.Parts, rng, c.Sector, c.Stage, c.District, c.AskWan), Feedback: fb[c.ID]})
+		n := len(slab)
+		slab = m.reasons(slab, res.Parts, rng, s.Sector, s.Stage, s.District, s.AskWan)
+		// capped, so that appending to one item's reasons cannot overwrite the next's
+		out.Items = append(out.Items, DealItem{Startup: s.Card(), card: card, Score: round1(res.Score),
+			Reasons: slab[n:len(slab):len(slab)], Feedback: fb[s.ID]})
 	}
 	return out, nil
 }
@@ -182,7 +183,7 @@ func (m *Matcher) saved(ctx context.Context, inv *domain.Investor, th matching.T
 		}
 		mt := m.idx.Score(th, features(s), now)
 		items = append(items, DealItem{Startup: s.Card(), Score: round1(mt.Score),
-			Reasons: m.reasons(mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan), Feedback: fb[s.ID]})
+			Reasons: m.reasons(nil, mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan), Feedback: fb[s.ID]})
 	}
 	sort.Slice(items, func(i, j int) bool {
 		if items[i].Score != items[j].Score {
@@ -197,17 +198,6 @@ func page[T any](items []T, p domain.Page) *domain.List[T] {
 	out := &domain.List[T]{Items: []T{}, Total: len(items), Page: p.Page, PageSize: p.PageSize}
 	if p.Skip() < len(items) {
 		out.Items = items[p.Skip():min(len(items), p.Skip()+p.PageSize)]
-	}
-	return out
-}
-
-// cardsOf returns the cards of the published startups among ids.
-func (m *Matcher) cardsOf(ids []string) map[string]*domain.StartupCard {
-	out := make(map[string]*domain.StartupCard, len(ids))
-	for _, id := range ids {
-		if s := m.rm.published(id); s != nil {
-			out[id] = s.Card()
-		}
 	}
 	return out
 }
@@ -363,7 +353,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 			continue
 		}
 		mt := m.idx.Score(thesis(inv), f, now)
-		items = append(items, InvestorItem{Investor: inv, Score: round1(mt.Score), Reasons: m.reasons(mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan)})
+		items = append(items, InvestorItem{Investor: inv, Score: round1(mt.Score), Reasons: m.reasons(nil, mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan)})
 	}
 	sort.Slice(items, func(i, j int) bool {
 		a, b := items[i], items[j]

@@ -49,15 +49,31 @@ func BenchmarkDealFlow(b *testing.B) {
 		b.Fatal(err)
 	}
 	p, _ := domain.NewPage(1, 20)
-	b.ReportAllocs()
-	for b.Loop() {
-		list, err := m.DealFlow(ctx, inv, app.DealQuery{Page: p})
-		if err != nil || len(list.Items) != 20 {
-			b.Fatal(err)
-		}
-		if _, err := json.Marshal(list); err != nil {
-			b.Fatal(err)
-		}
+	// The handler writes the page with app.AppendDealFlowJSON; the
+	// reflection encoder the other routes use is the same run's baseline.
+	encoders := []struct {
+		name   string
+		encode func([]byte, *domain.List[app.DealItem]) ([]byte, error)
+	}{
+		{"encode=append", func(buf []byte, l *domain.List[app.DealItem]) ([]byte, error) {
+			return app.AppendDealFlowJSON(buf[:0], l), nil
+		}},
+		{"encode=go-json", func(_ []byte, l *domain.List[app.DealItem]) ([]byte, error) { return json.Marshal(l) }},
+	}
+	for _, enc := range encoders {
+		b.Run(enc.name, func(b *testing.B) {
+			var buf []byte
+			b.ReportAllocs()
+			for b.Loop() {
+				list, err := m.DealFlow(ctx, inv, app.DealQuery{Page: p})
+				if err != nil || len(list.Items) != 20 {
+					b.Fatal(err)
+				}
+				if buf, err = enc.encode(buf, list); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -65,8 +65,11 @@ type ReadModel struct {
 	// the process there (see server.Config.CrashAfter).
 	AfterWrite func(domain.ChangeKind)
 
-	mu         sync.RWMutex
-	startups   map[string]*domain.Startup
+	mu       sync.RWMutex
+	startups map[string]*domain.Startup
+	// cards holds each published startup's card as JSON, made when the
+	// startup changes: deal-flow pages copy it instead of encoding it.
+	cards      map[string][]byte
 	investors  map[string]*domain.Investor
 	ownerInv   map[string]string // owner user id → investor id
 	spaces     map[string]*domain.Space
@@ -106,6 +109,7 @@ func NewReadModel(db Database, tax *domain.Taxonomy, log *slog.Logger) (*ReadMod
 func (rm *ReadModel) reset() {
 	rm.gen++
 	rm.startups = map[string]*domain.Startup{}
+	rm.cards = map[string][]byte{}
 	rm.investors = map[string]*domain.Investor{}
 	rm.ownerInv = map[string]string{}
 	rm.spaces = map[string]*domain.Space{}
@@ -273,9 +277,11 @@ func (rm *ReadModel) apply(ch Change) {
 func (rm *ReadModel) putStartup(s *domain.Startup) {
 	rm.startups[s.ID] = s
 	if s.Status != domain.StatusPublished {
+		delete(rm.cards, s.ID)
 		rm.idx.Remove(s.ID)
 		return
 	}
+	rm.cards[s.ID] = s.Card().AppendJSON(nil)
 	if err := rm.idx.Upsert(features(s)); err != nil {
 		rm.log.Error("matching index update", "startup", s.ID, "err", err)
 	}
@@ -283,6 +289,7 @@ func (rm *ReadModel) putStartup(s *domain.Startup) {
 
 func (rm *ReadModel) removeStartup(id string) {
 	delete(rm.startups, id)
+	delete(rm.cards, id)
 	rm.gone[id] = true
 	rm.idx.Remove(id)
 }

@@ -188,6 +188,17 @@ func (rm *ReadModel) investorList() []*domain.Investor {
 	return out
 }
 
+// publishedCard returns the published startup with id, not to be changed,
+// and its card as JSON, or nil.
+func (rm *ReadModel) publishedCard(id string) (*domain.Startup, []byte) {
+	rm.mu.RLock()
+	defer rm.mu.RUnlock()
+	if s := rm.startups[id]; s != nil && s.Status == domain.StatusPublished {
+		return s, rm.cards[id]
+	}
+	return nil, nil
+}
+
 // published returns the published startup with id, not to be changed, or nil.
 func (rm *ReadModel) published(id string) *domain.Startup {
 	rm.mu.RLock()

@@ -20,7 +20,7 @@ func newPhrases(t *domain.Taxonomy) *phrases {
 	p := &phrases{sector: map[string]map[matching.SectorFit]domain.Reason{},
 		stage: map[string]map[matching.StageFit]domain.Reason{}, district: map[string]map[matching.DistrictFit]domain.Reason{}}
 	r := func(code string, ok bool, zh, en string) domain.Reason {
-		return domain.Reason{Code: code, OK: ok, Zh: zh, En: en}
+		return domain.Reason{Code: code, OK: ok, Zh: zh, En: en}.Encoded()
 	}
 	for _, sec := range t.Sectors {
 		fam := named(t.Families, sec.Family)
@@ -60,19 +60,20 @@ func named(list []domain.Named, code string) domain.Named {
 }
 
 var (
-	reasonSpace    = domain.Reason{Code: "shared_space", OK: true, Zh: "同一众创空间", En: "same maker space"}
-	reasonLiked    = domain.Reason{Code: "feedback", OK: true, Zh: "与你感兴趣的项目相似", En: "like startups you were interested in"}
-	reasonDisliked = domain.Reason{Code: "feedback", OK: false, Zh: "与你跳过的项目相似", En: "like startups you passed on"}
-	reasonFresh    = domain.Reason{Code: "fresh", OK: true, Zh: "近期更新", En: "recently updated"}
-	reasonComplete = domain.Reason{Code: "complete", OK: true, Zh: "资料完整", En: "complete profile"}
+	reasonSpace    = domain.Reason{Code: "shared_space", OK: true, Zh: "同一众创空间", En: "same maker space"}.Encoded()
+	reasonLiked    = domain.Reason{Code: "feedback", OK: true, Zh: "与你感兴趣的项目相似", En: "like startups you were interested in"}.Encoded()
+	reasonDisliked = domain.Reason{Code: "feedback", OK: false, Zh: "与你跳过的项目相似", En: "like startups you passed on"}.Encoded()
+	reasonFresh    = domain.Reason{Code: "fresh", OK: true, Zh: "近期更新", En: "recently updated"}.Encoded()
+	reasonComplete = domain.Reason{Code: "complete", OK: true, Zh: "资料完整", En: "complete profile"}.Encoded()
 )
 
 // reasons explains a match in plain words, Chinese and English, in the
 // order an investor reads them: sector, stage, money, place, the rest.
 // The wording reads the same from the founder's side. rng is the
-// investor's cheque range as chequeRange formats it.
-func (m *Matcher) reasons(p matching.Parts, rng string, sector, stage, district string, askWan float64) []domain.Reason {
-	out := make([]domain.Reason, 0, 8)
+// investor's cheque range as chequeRange formats it. The reasons are
+// appended to dst, so that a page's items can share one array.
+func (m *Matcher) reasons(dst []domain.Reason, p matching.Parts, rng string, sector, stage, district string, askWan float64) []domain.Reason {
+	out := dst
 	if r, ok := m.phrases.sector[sector][p.Sector]; ok {
 		out = append(out, r)
 	}

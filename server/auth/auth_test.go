@@ -137,3 +137,32 @@ func TestPasswordPolicyRules(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifiedTokenExpires checks that a token remembered as verified is
+// still refused once it expires, and that a token with the same claims but
+// a changed signature is not taken for the remembered one.
+func TestVerifiedTokenExpires(t *testing.T) {
+	now := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	s, err := auth.NewSigner([]byte(strings.Repeat("k", 32)), func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := s.Sign(auth.Claims{UserID: "u1", Role: "founder"})
+	for range 3 {
+		if c, err := s.Verify(tok); err != nil || c.UserID != "u1" || c.Role != "founder" {
+			t.Fatalf("Verify = %+v, %v", c, err)
+		}
+	}
+	tampered := tok[:len(tok)-2] + map[bool]string{true: "AA", false: "BB"}[tok[len(tok)-2:] != "AA"]
+	if _, err := s.Verify(tampered); err == nil {
+		t.Error("a token with another signature was accepted")
+	}
+	now = now.Add(auth.AccessTokenTTL - time.Second)
+	if _, err := s.Verify(tok); err != nil {
+		t.Fatalf("still valid token refused: %v", err)
+	}
+	now = now.Add(time.Minute)
+	if _, err := s.Verify(tok); err == nil {
+		t.Error("expired token accepted from the verified cache")
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -20,6 +21,9 @@ const (
 	AccessTokenTTL  = 15 * time.Minute
 	RefreshTokenTTL = 30 * 24 * time.Hour
 )
+
+// leeway is the clock skew allowed on a token's times.
+const leeway = 5 * time.Second
 
 // Claims are what an access token asserts.
 type Claims struct {
@@ -41,7 +45,24 @@ type Signer struct {
 	key    []byte
 	now    func() time.Time
 	parser *jwt.Parser
+
+	// verified remembers tokens whose signature and claims were checked,
+	// with their expiry: every API call presents its token, and parsing
+	// and checking it again costs more than the busiest handlers' own work.
+	// Only a token that passed Verify gets in, so the cache cannot admit
+	// anything Verify would refuse before its expiry.
+	mu       sync.RWMutex
+	verified map[string]verifiedToken
 }
+
+type verifiedToken struct {
+	claims  Claims
+	expires time.Time
+}
+
+// verifiedMax bounds the verified-token cache; when full it starts over,
+// which costs one full check per active token.
+const verifiedMax = 50_000
 
 // NewSigner returns a Signer using key, which must be at least 32 bytes.
 // now may be nil for time.Now.
@@ -61,9 +82,9 @@ func NewSigner(key []byte, now func() time.Time) (*Signer, error) {
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(now),
-		jwt.WithLeeway(5*time.Second),
+		jwt.WithLeeway(leeway),
 	)
-	return &Signer{key: key, now: now, parser: p}, nil
+	return &Signer{key: key, now: now, parser: p, verified: map[string]verifiedToken{}}, nil
 }
 
 // Sign returns an access token for c valid for AccessTokenTTL.
@@ -89,6 +110,13 @@ func (s *Signer) Sign(c Claims) (string, error) {
 
 // Verify checks token and returns its claims.
 func (s *Signer) Verify(token string) (Claims, error) {
+	now := s.now()
+	s.mu.RLock()
+	v, ok := s.verified[token]
+	s.mu.RUnlock()
+	if ok && now.Before(v.expires.Add(leeway)) {
+		return v.claims, nil
+	}
 	var jc jwtClaims
 	if _, err := s.parser.ParseWithClaims(token, &jc, func(*jwt.Token) (any, error) { return s.key, nil }); err != nil {
 		return Claims{}, fmt.Errorf("auth: verify: %w", err)
@@ -96,7 +124,14 @@ func (s *Signer) Verify(token string) (Claims, error) {
 	if jc.Subject == "" {
 		return Claims{}, errors.New("auth: token has no subject")
 	}
-	return Claims{UserID: jc.Subject, Role: jc.Role, Session: jc.Session}, nil
+	c := Claims{UserID: jc.Subject, Role: jc.Role, Session: jc.Session}
+	s.mu.Lock()
+	if len(s.verified) >= verifiedMax {
+		clear(s.verified)
+	}
+	s.verified[token] = verifiedToken{claims: c, expires: jc.ExpiresAt.Time}
+	s.mu.Unlock()
+	return c, nil
 }
 
 // NewOpaqueToken returns a random URL-safe token (refresh tokens, tickets)

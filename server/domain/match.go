@@ -32,6 +32,16 @@ type Reason struct {
 	OK   bool   `json:"ok"`
 	Zh   string `json:"zh"`
 	En   string `json:"en"`
+	// raw is the reason as JSON, made once by Encoded for the phrases
+	// every answer reuses.
+	raw []byte
+}
+
+// Encoded returns r carrying its JSON, which AppendJSON then copies.
+func (r Reason) Encoded() Reason {
+	r.raw = nil
+	r.raw = r.AppendJSON(nil)
+	return r
 }
 
 // Completeness is the share, 0..1, of the pitch that a founder has filled

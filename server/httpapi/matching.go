@@ -26,7 +26,15 @@ func (s *Server) dealflow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	buf, _ := s.bufs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	*buf = app.AppendDealFlowJSON((*buf)[:0], list)
+	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON) // as c.JSON
+	c.Response().SetBody(*buf)                                    // copies
+	s.bufs.Put(buf)
+	return nil
 }
 
 func (s *Server) feedback(c *fiber.Ctx) error {

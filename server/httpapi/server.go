@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -90,6 +91,9 @@ type Server struct {
 	// per client address.
 	sockets *socketGate
 	tickets *addressRate
+	// bufs holds response buffers for the answers written by hand (the
+	// deal flow), so a busy page allocates nothing per call.
+	bufs sync.Pool
 }
 
 // New returns a Server with every route mounted.

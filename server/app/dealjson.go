@@ -1,0 +1,61 @@
+package app
+
+import (
+	"strconv"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// AppendJSON appends d's JSON encoding to b (see domain.StartupCard.AppendJSON).
+func (d *DealItem) AppendJSON(b []byte) []byte {
+	b = append(b, `{"startup":`...)
+	if d.card != nil {
+		b = append(b, d.card...)
+	} else {
+		b = d.Startup.AppendJSON(b)
+	}
+	b = append(b, `,"score":`...)
+	b = domain.AppendJSONFloat(b, d.Score)
+	b = append(b, `,"reasons":`...)
+	if d.Reasons == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range d.Reasons {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = d.Reasons[i].AppendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	if d.Feedback != "" {
+		b = append(b, `,"feedback":`...)
+		b = domain.AppendJSONString(b, d.Feedback)
+	}
+	return append(b, '}')
+}
+
+// AppendDealFlowJSON appends the JSON encoding of a deal-flow page to b.
+func AppendDealFlowJSON(b []byte, l *domain.List[DealItem]) []byte {
+	b = append(b, `{"items":`...)
+	if l.Items == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range l.Items {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = l.Items[i].AppendJSON(b)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"total":`...)
+	b = strconv.AppendInt(b, int64(l.Total), 10)
+	b = append(b, `,"page":`...)
+	b = strconv.AppendInt(b, int64(l.Page), 10)
+	b = append(b, `,"pageSize":`...)
+	b = strconv.AppendInt(b, int64(l.PageSize), 10)
+	return append(b, '}')
+}

@@ -1,0 +1,192 @@
+package domain
+
+import (
+	"math"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// The deal flow is the API's busiest computed answer. Its cards and reasons
+// are flat structs of strings and numbers, so they are written straight
+// into the response buffer instead of going through reflection; each
+// AppendJSON decodes to exactly what encoding/json makes of the same value
+// (TestAppendJSONMatchesEncoding), so the struct tags stay the contract.
+
+// AppendJSON appends c's JSON encoding to b.
+func (c *StartupCard) AppendJSON(b []byte) []byte {
+	if c == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, `{"id":`...)
+	b = AppendJSONString(b, c.ID)
+	b = append(b, `,"name":`...)
+	b = AppendJSONString(b, c.Name)
+	b = append(b, `,"oneLiner":`...)
+	b = AppendJSONString(b, c.OneLiner)
+	b = append(b, `,"sector":`...)
+	b = AppendJSONString(b, c.Sector)
+	b = append(b, `,"stage":`...)
+	b = AppendJSONString(b, c.Stage)
+	b = append(b, `,"askWan":`...)
+	b = AppendJSONFloat(b, c.AskWan)
+	b = append(b, `,"district":`...)
+	b = AppendJSONString(b, c.District)
+	b = append(b, `,"spaceId":`...)
+	b = AppendJSONString(b, c.SpaceID)
+	b = append(b, `,"teamSize":`...)
+	b = strconv.AppendInt(b, int64(c.TeamSize), 10)
+	b = append(b, `,"foundedYear":`...)
+	b = strconv.AppendInt(b, int64(c.FoundedYear), 10)
+	b = append(b, `,"traction":`...)
+	b = AppendJSONString(b, c.Traction)
+	b = append(b, `,"tags":`...)
+	if c.Tags == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, t := range c.Tags {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = AppendJSONString(b, t)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"updatedAt":`...)
+	b = appendJSONTime(b, c.UpdatedAt)
+	if c.PublishedAt != nil {
+		b = append(b, `,"publishedAt":`...)
+		b = appendJSONTime(b, *c.PublishedAt)
+	}
+	return append(b, '}')
+}
+
+// AppendJSON appends r's JSON encoding to b.
+func (r *Reason) AppendJSON(b []byte) []byte {
+	if r.raw != nil {
+		return append(b, r.raw...)
+	}
+	b = append(b, `{"code":`...)
+	b = AppendJSONString(b, r.Code)
+	b = append(b, `,"ok":`...)
+	b = strconv.AppendBool(b, r.OK)
+	b = append(b, `,"zh":`...)
+	b = AppendJSONString(b, r.Zh)
+	b = append(b, `,"en":`...)
+	b = AppendJSONString(b, r.En)
+	return append(b, '}')
+}
+
+// AppendJSONFloat appends f as encoding/json writes a float64.
+func AppendJSONFloat(b []byte, f float64) []byte {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return append(b, "null"...) // encoding/json refuses these; no field here can hold one
+	}
+	abs := math.Abs(f)
+	format := byte('f')
+	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if format == 'e' {
+		// clean up e-09 to e-9, as encoding/json does
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+func appendJSONTime(b []byte, t time.Time) []byte {
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendJSONString appends s quoted, escaping as encoding/json does
+// (HTML-safe, invalid UTF-8 replaced, U+2028/U+2029 escaped).
+func AppendJSONString(b []byte, s string) []byte {
+	if !utf8.ValidString(s) {
+		return appendJSONStringSlow(b, s)
+	}
+	// Valid UTF-8, so only ASCII bytes and the lead byte of U+2028 and
+	// U+2029 (E2 80 A8/A9) can need escaping: the CJK text that fills
+	// these strings is copied without decoding a rune.
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			if c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				b = append(b, s[start:i]...)
+				b = append(b, '\\', 'u', '2', '0', '2', hexDigits[s[i+2]&0xF])
+				i += 2
+				start = i + 1
+			}
+			continue
+		}
+		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		b = appendEscapedASCII(b, c)
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+func appendEscapedASCII(b []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(b, '\\', c)
+	case '\n':
+		return append(b, '\\', 'n')
+	case '\r':
+		return append(b, '\\', 'r')
+	case '\t':
+		return append(b, '\\', 't')
+	}
+	return append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+}
+
+// appendJSONStringSlow is AppendJSONString for invalid UTF-8.
+func appendJSONStringSlow(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			b = appendEscapedASCII(b, c)
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
