@@ -60,10 +60,14 @@ e2e:
 	scripts/e2e.sh
 
 ## wsload: one live roadshow room with 10,000 viewers: memory per idle connection from a cold,
-## GC'd baseline on a fresh server, then the chat load on another
+## GC'd baseline on a fresh server, then the chat load on another, the centrifuge peer under the
+## same load, and 9,000 viewers on one instance beside three instances of 3,000 (NATS)
 wsload:
 	scripts/wsload.sh -memory -viewers 10000 -d 0
 	scripts/wsload.sh -viewers 10000 -rate 20 -d 30s
+	scripts/wsload.sh peer -viewers 10000 -rate 20 -d 30s
+	scripts/wsload.sh -viewers 9000 -rate 20 -d 30s -bridge 0
+	scripts/wsload.sh cluster -viewers 9000 -rate 20 -d 30s
 
 ## searchbench: the embedded search engine with 100,000 profiles; writes docs/bench/searchbench.md
 searchbench:

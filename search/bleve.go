@@ -29,32 +29,30 @@ const (
 	analyzerBi  = "zh_bi"
 )
 
-// textFields are the searchable fields with their boosts: the name,
-// everything else the profile says in one field, and the vocabulary's
-// terms for its sectors and districts (tax), which weigh least: a profile's
-// own words rank above its sector's.
+// textFields are the searchable fields with their boosts: the name and
+// everything else the profile says in one field. The vocabulary's terms for
+// its sectors and districts weigh least (boostTax): a profile's own words
+// rank above its sector's. They are not in the index: see vocab_match.go.
 var textFields = []struct {
 	name  string
 	boost float64
-}{{"name", 3}, {"text", 1}, {"tax", 0.2}}
+}{{"name", 3}, {"text", 1}}
 
 // Derived term fields, each a list of terms indexed as they are: py holds
 // the pinyin of the name, summary and tags (syllables, adjacent pairs,
-// initials pairs; see pinyinTerms), taxpy the same for the vocabulary's
-// Chinese terms, kw the Han key phrases (name, tags, vocabulary terms) whole,
-// for near matches.
+// initials pairs; see pinyinTerms), kw the Han key phrases (name, tags)
+// whole, for near matches.
 const (
-	fieldPy    = "py"
-	fieldTaxPy = "taxpy"
-	fieldKw    = "kw"
-	fieldSug   = "sug" // name prefixes, as typed and in pinyin (suggest.go)
-	fieldHl    = "hl"  // stored only: what highlights are cut from
+	fieldPy  = "py"
+	fieldKw  = "kw"
+	fieldSug = "sug" // name prefixes, as typed and in pinyin (suggest.go)
+	fieldHl  = "hl"  // stored only: what highlights are cut from
 )
 
 // schemaVersion names the index layout; an index on disk with another
 // version (or built with another vocabulary) is rebuilt empty and refilled
 // by the platform's reindex on start.
-const schemaVersion = "4"
+const schemaVersion = "6"
 
 var schemaKey = []byte("yc:schema")
 
@@ -78,18 +76,24 @@ func OpenBleve(path string, opts ...Option) (*Bleve, error) {
 	return b, nil
 }
 
-// Filter and facet fields. fc holds a profile's kind, sectors, stages and
-// districts as "kind:startup", "sector:ic"…, with doc values: the three
-// facets are one doc-value visit per match instead of three. kfc holds the
-// same pairs prefixed by the kind ("startup|sector:ic"), so a kind and a
-// filter are one term to intersect rather than two (every profile of a kind
-// matches the kind alone: advancing it costs as much as the whole text).
+// Filter and facet fields. fc holds a profile's sectors, stages and
+// districts as "s:ic", "t:seed", "d:keqiao", with doc values: the three
+// facets are one doc-value visit per match instead of three, and the
+// shorter the terms the fewer bytes every query decompresses to count
+// them. kfc holds the kind ("startup") and the same terms prefixed by it
+// ("startup|s:ic"), so a kind and a filter are one term to intersect
+// rather than two (every profile of a kind matches the kind alone:
+// advancing it costs as much as the text).
 const (
 	fieldFacets     = "fc"
 	fieldKindFacets = "kfc"
 )
 
-func facetTerm(facet, value string) string { return facet + ":" + value }
+// facetPrefix is each facet's prefix in fc.
+var facetPrefix = map[string]string{"sector": "s", "stage": "t", "district": "d"}
+
+// facetTerm is a facet value's term in fc.
+func facetTerm(facet, value string) string { return facetPrefix[facet] + ":" + value }
 
 func newMapping(plain bool) (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
@@ -128,13 +132,9 @@ func docMapping(plain bool) *mapping.DocumentMapping {
 		std.Store = false
 		bi := lean(bleve.NewTextFieldMapping())
 		bi.Name, bi.Analyzer, bi.Store = f.name+"_bi", analyzerBi, false
-		if f.name == "tax" { // never highlighted from the index: no vectors
-			std.IncludeTermVectors, bi.IncludeTermVectors = false, false
-			std.IncludeInAll, bi.IncludeInAll = false, false
-		}
 		doc.AddFieldMappingsAt(f.name, std, bi)
 	}
-	for _, f := range []string{fieldPy, fieldTaxPy, fieldKw, fieldSug} {
+	for _, f := range []string{fieldPy, fieldKw, fieldSug} {
 		t := bleve.NewTextFieldMapping()
 		t.Analyzer = keyword.Name
 		t.Store, t.IncludeTermVectors, t.IncludeInAll, t.DocValues = false, false, false, false
@@ -270,7 +270,7 @@ func (b *Bleve) fields(d Document) map[string]any {
 			"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
 		}
 	}
-	fc := []string{facetTerm("kind", string(d.Kind))}
+	var fc []string
 	for _, f := range []struct {
 		facet  string
 		values []string
@@ -279,9 +279,12 @@ func (b *Bleve) fields(d Document) map[string]any {
 			fc = append(fc, facetTerm(f.facet, v))
 		}
 	}
-	kfc := make([]string, len(fc))
-	for i, t := range fc {
-		kfc[i] = string(d.Kind) + "|" + t
+	kfc := []string{string(d.Kind)}
+	for _, t := range fc {
+		kfc = append(kfc, string(d.Kind)+"|"+t)
+	}
+	if fc == nil {
+		fc = []string{}
 	}
 	var py pinyinTerms
 	py.add(d.Name, pyName)
@@ -291,13 +294,10 @@ func (b *Bleve) fields(d Document) map[string]any {
 	for _, t := range append([]string{d.Name}, d.Tags...) {
 		kw = append(kw, hanRuns(t)...)
 	}
-	// The vocabulary's terms of the profile's sectors and districts, with
-	// their pinyin and key phrases computed once per entry (vocab.go).
-	tax, taxpy, taxkw := b.voc.docDerived(d)
 	return map[string]any{
-		"kind": string(d.Kind), "name": d.Name, "text": text, "tax": tax,
-		fieldPy: sorted(append(py.full, py.initials...)), fieldTaxPy: taxpy,
-		fieldKw: sorted(append(kw, taxkw...)), fieldSug: suggestTerms(d.Name), fieldHl: highlightSource(d),
+		"kind": string(d.Kind), "name": d.Name, "text": text,
+		fieldPy: sorted(append(py.full, py.initials...)),
+		fieldKw: sorted(kw), fieldSug: suggestTerms(d.Name), fieldHl: highlightSource(d),
 		fieldFacets: fc, fieldKindFacets: kfc,
 		"askWan": d.AskWan, "updatedAt": float64(d.UpdatedAt.Unix()), "public": string(d.Public),
 	}

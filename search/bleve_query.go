@@ -7,47 +7,72 @@ import (
 
 // Boosts of the ways a word can match, relative to its literal match in a
 // field (textFields). A profile's own words rank above their synonyms, and
-// those above pinyin and near matches, which can be wrong.
+// those above pinyin and near matches, which can be wrong; a match through
+// the profile's sector or district terms weighs least.
 const (
 	boostSynonym = 0.6
 	boostPinyin  = 0.5
-	boostTaxPy   = 0.2
 	boostNear    = 0.3
+	boostTax     = 0.2 // relative to the way the word matched the terms
 )
 
 // textQuery builds the query for the user's words: every word must match
 // somewhere (AND); a word matches as typed in any text field, or through
-// any of its alternatives (OR).
-func textQuery(words []word) query.Query {
+// any of its alternatives (OR). It is nil without words.
+func textQuery(words []word, v *vocab) query.Query {
 	if len(words) == 0 {
-		return bleve.NewMatchAllQuery()
+		return nil
 	}
 	must := make([]query.Query, 0, len(words))
 	for _, w := range words {
-		must = append(must, wordQuery(w))
+		must = append(must, wordQuery(w, v))
+	}
+	if len(must) == 1 {
+		return must[0]
 	}
 	return bleve.NewConjunctionQuery(must...)
 }
 
-func wordQuery(w word) query.Query {
-	any := []query.Query{literal(w.runs, true, 1)}
+func wordQuery(w word, v *vocab) query.Query {
+	any := []query.Query{literal(w.runs, true, 1, v)}
 	for _, syn := range w.synonyms {
-		any = append(any, literal(splitRuns(syn), false, boostSynonym))
+		any = append(any, literal(splitRuns(syn), false, boostSynonym, v))
 	}
 	for _, sp := range w.spellings {
-		any = append(any, allTerms(fieldPy, pairs(sp), boostPinyin), allTerms(fieldTaxPy, pairs(sp), boostTaxPy))
+		terms := pairs(sp)
+		any = append(any, allTerms(fieldPy, terms, boostPinyin))
+		any = append(any, facetTerms(v.facetsWhere(func(e *entryTerms) bool { return e.sound(terms) }), boostTax*boostPinyin)...)
 	}
 	if w.initials != "" {
-		any = append(any, allTerms(fieldPy, letterPairs(w.initials), boostPinyin), allTerms(fieldTaxPy, letterPairs(w.initials), boostTaxPy))
+		terms := letterPairs(w.initials)
+		any = append(any, allTerms(fieldPy, terms, boostPinyin))
+		any = append(any, facetTerms(v.facetsWhere(func(e *entryTerms) bool { return e.sound(terms) }), boostTax*boostPinyin)...)
 	}
 	if w.nearHan {
-		f := bleve.NewFuzzyQuery(w.runs[0].text)
+		han := w.runs[0].text
+		f := bleve.NewFuzzyQuery(han)
 		f.SetField(fieldKw)
 		f.SetFuzziness(1)
 		f.SetBoost(boostNear)
 		any = append(any, f)
+		any = append(any, facetTerms(v.facetsWhere(func(e *entryTerms) bool { return e.near(han) }), boostTax*boostNear)...)
+	}
+	if len(any) == 1 {
+		return any[0]
 	}
 	return bleve.NewDisjunctionQuery(any...)
+}
+
+// facetTerms matches the profiles with any of the facet terms.
+func facetTerms(terms []string, boost float64) []query.Query {
+	out := make([]query.Query, len(terms))
+	for i, t := range terms {
+		q := bleve.NewTermQuery(t)
+		q.SetField(fieldFacets)
+		q.SetBoost(boost)
+		out[i] = q
+	}
+	return out
 }
 
 // allTerms requires every term in field.
@@ -56,21 +81,29 @@ func allTerms(field string, terms []string, boost float64) query.Query {
 	for i, t := range terms {
 		qs[i] = term(field, t)
 	}
+	if len(qs) == 1 {
+		if b, ok := qs[0].(query.BoostableQuery); ok {
+			b.SetBoost(boost)
+		}
+		return qs[0]
+	}
 	c := bleve.NewConjunctionQuery(qs...)
 	c.SetBoost(boost)
 	return c
 }
 
-// literal matches runs as written: each run in any text field, all runs
+// literal matches runs as written: each run in any text field or in the
+// vocabulary terms of the profile's sectors and districts, all runs
 // required. typed says the runs are the user's (typos and prefixes
 // tolerated) rather than a vocabulary term's.
-func literal(runs []run, typed bool, boost float64) query.Query {
+func literal(runs []run, typed bool, boost float64, v *vocab) query.Query {
 	all := make([]query.Query, 0, len(runs))
 	for _, r := range runs {
 		var any []query.Query
 		for _, f := range textFields {
 			any = append(any, runQuery(r, f.name, f.boost*boost, typed)...)
 		}
+		any = append(any, facetTerms(v.facetsWhere(func(e *entryTerms) bool { return e.literal(r, typed) }), boostTax*boost)...)
 		all = append(all, bleve.NewDisjunctionQuery(any...))
 	}
 	if len(all) == 1 {
@@ -96,6 +129,10 @@ func runQuery(r run, field string, boost float64, typed bool) []query.Query {
 			q := bleve.NewTermQuery(string(rs[i : i+2]))
 			q.SetField(field + "_bi")
 			grams = append(grams, q)
+		}
+		if len(grams) == 1 {
+			grams[0].(*query.TermQuery).SetBoost(boost)
+			return grams
 		}
 		c := bleve.NewConjunctionQuery(grams...)
 		c.SetBoost(boost)

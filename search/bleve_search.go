@@ -18,21 +18,22 @@ func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 	defer done()
 	all := analyze(b.voc, q.Text)
 	words, more := firstPass(all)
-	out, err := b.searchIn(ctx, idx, q, words)
+	out, err := b.searchIn(ctx, idx, q, words, false)
 	if err != nil {
 		return nil, err
 	}
 	if more && out.Total < fallbackBelow {
 		words = all
-		if out, err = b.searchIn(ctx, idx, q, words); err != nil {
+		if out, err = b.searchIn(ctx, idx, q, words, false); err != nil {
 			return nil, err
 		}
 	}
 	if out.Total == 0 && len(words) > 0 {
+		// Whether the correction finds anything: the first match will do.
 		count := func(ctx context.Context, text string) (int, error) {
 			fixed := q
-			fixed.Text, fixed.Offset, fixed.Limit = text, 0, 0
-			r, err := b.searchIn(ctx, idx, fixed, analyze(b.voc, text)) // both passes at once: a count only
+			fixed.Text = text
+			r, err := b.searchIn(ctx, idx, fixed, analyze(b.voc, text), true) // both passes at once
 			if err != nil {
 				return 0, err
 			}
@@ -46,9 +47,13 @@ func (b *Bleve) Search(ctx context.Context, q Query) (*Result, error) {
 	return out, nil
 }
 
-// searchIn runs q, read as words, on the open index.
-func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []word) (*Result, error) {
-	conj := []query.Query{textQuery(words)}
+// searchIn runs q, read as words, on the open index. With exists, it only
+// finds out whether anything matches: Total is 0 or 1, and nothing else is set.
+func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []word, exists bool) (*Result, error) {
+	var conj []query.Query
+	if t := textQuery(words, b.voc); t != nil {
+		conj = append(conj, t)
+	}
 	var filters []string
 	for _, f := range []struct{ facet, value string }{{"sector", q.Sector}, {"stage", q.Stage}, {"district", q.District}} {
 		if f.value != "" {
@@ -60,7 +65,7 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 		conj = append(conj, term(fieldKindFacets, string(q.Kind)+"|"+filters[0]))
 		filters = filters[1:]
 	case q.Kind != "":
-		conj = append(conj, term(fieldFacets, facetTerm("kind", string(q.Kind))))
+		conj = append(conj, term(fieldKindFacets, string(q.Kind)))
 	}
 	for _, f := range filters {
 		conj = append(conj, term(fieldFacets, f))
@@ -71,9 +76,24 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 		r.SetField("askWan")
 		conj = append(conj, r)
 	}
-	var qq query.Query = conj[0]
-	if len(conj) > 1 {
+	var qq query.Query
+	switch len(conj) {
+	case 0: // no words, no filter: every profile
+		qq = bleve.NewMatchAllQuery()
+	case 1:
+		qq = conj[0]
+	default:
 		qq = bleve.NewConjunctionQuery(conj...)
+	}
+	if exists {
+		// Unscored, no facets, one hit: bleve stops at the first match.
+		req := bleve.NewSearchRequestOptions(qq, 1, 0, false)
+		req.Score = bleve.ScoreNone
+		res, err := idx.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, unavailable("search", err)
+		}
+		return &Result{Total: len(res.Hits)}, nil
 	}
 	req := bleve.NewSearchRequestOptions(qq, q.Limit, q.Offset, false)
 	req.Fields = []string{"public", "kind", fieldHl}
@@ -104,14 +124,16 @@ func (b *Bleve) searchIn(ctx context.Context, idx bleve.Index, q Query, words []
 	}
 	if fr, ok := res.Facets[fieldFacets]; ok && fr.Terms != nil {
 		for _, t := range fr.Terms.Terms() {
-			facet, value, _ := strings.Cut(t.Term, ":")
-			if counts, ok := out.Facets[facet]; ok {
-				counts[value] = t.Count
+			prefix, value, _ := strings.Cut(t.Term, ":")
+			if facet := facetOfPrefix[prefix]; facet != "" {
+				out.Facets[facet][value] = t.Count
 			}
 		}
 	}
 	return out, nil
 }
+
+var facetOfPrefix = map[string]string{"s": "sector", "t": "stage", "d": "district"}
 
 // maxFacetTerms bounds the facet values counted, over the three facets.
 const maxFacetTerms = 1000

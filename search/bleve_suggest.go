@@ -30,7 +30,7 @@ func (b *Bleve) Suggest(ctx context.Context, q SuggestQuery) ([]Suggestion, erro
 	out = append(out, b.voc.suggest(prefix, min(maxVocabSuggest, limit))...)
 	var qq query.Query = term(fieldSug, prefix)
 	if q.Kind != "" {
-		qq = bleve.NewConjunctionQuery(qq, term(fieldFacets, facetTerm("kind", string(q.Kind))))
+		qq = bleve.NewConjunctionQuery(qq, term(fieldKindFacets, string(q.Kind)))
 	}
 	// Several profiles may share a name: ask for more and keep one of each.
 	// Unscored, so the engine stops at the first ones found instead of
@@ -89,7 +89,7 @@ func (b *Bleve) candidates(idx bleve.Index) candidateSource {
 	return func(w word) []string {
 		r := w.runs[0]
 		first := string([]rune(r.text)[:1])
-		fields := []string{"name", "text", "tax"}
+		fields := []string{"name", "text"}
 		if r.han {
 			fields = []string{fieldKw}
 		}

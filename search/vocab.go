@@ -36,10 +36,10 @@ type vocab struct {
 	// sectorOf maps a sector synonym's key to the sector's Chinese name: a
 	// word for a sector also means the sector (chip → 集成电路).
 	sectorOf map[string][]string
-	terms    map[string][]string     // "s:code" / "d:code" → every term of the entry
-	derived  map[string]derivedTerms // the same keys → what the index derives from the terms
-	version  string                  // changes when the vocabulary does
-	entries  []vocabEntry            // for suggestions
+	terms    map[string][]string // "s:code" / "d:code" → every term of the entry
+	matchers []entryTerms        // every entry, as the embedded engine matches words to it
+	version  string              // changes when the vocabulary does
+	entries  []vocabEntry        // for suggestions
 }
 
 // vocabEntry is a sector or district as suggestions see it.
@@ -69,8 +69,7 @@ func termKey(s string) string {
 }
 
 func compileVocab(v Vocabulary) *vocab {
-	c := &vocab{byKey: map[string][]int{}, terms: map[string][]string{}, sectorOf: map[string][]string{},
-		derived: map[string]derivedTerms{}}
+	c := &vocab{byKey: map[string][]int{}, terms: map[string][]string{}, sectorOf: map[string][]string{}}
 	addGroup := func(terms []string) {
 		var g []string
 		for _, t := range terms {
@@ -103,6 +102,7 @@ func compileVocab(v Vocabulary) *vocab {
 			}
 		}
 		c.terms["s:"+e.Code] = all
+		c.matchers = append(c.matchers, newEntryTerms(facetTerm("sector", e.Code), all))
 		c.entries = append(c.entries, newVocabEntry("sector", e, all))
 	}
 	for _, e := range v.Districts {
@@ -112,10 +112,8 @@ func compileVocab(v Vocabulary) *vocab {
 		}
 		addGroup(all)
 		c.terms["d:"+e.Code] = all
+		c.matchers = append(c.matchers, newEntryTerms(facetTerm("district", e.Code), all))
 		c.entries = append(c.entries, newVocabEntry("district", e, all))
-	}
-	for k, terms := range c.terms {
-		c.derived[k] = derive(terms)
 	}
 	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
@@ -139,41 +137,6 @@ func (c *vocab) expand(k string) []string {
 		}
 	}
 	return out
-}
-
-// derivedTerms are an entry's terms as the index carries them for each
-// profile of the entry: the text, its pinyin terms and its key phrases,
-// computed once per entry rather than once per profile.
-type derivedTerms struct {
-	text   string
-	pinyin []string
-	kw     []string
-}
-
-func derive(terms []string) derivedTerms {
-	var py pinyinTerms
-	var kw []string
-	for _, t := range terms {
-		py.add(t, pyPhrase)
-		kw = append(kw, hanRuns(t)...)
-	}
-	return derivedTerms{text: strings.Join(terms, "\n"), pinyin: sorted(append(py.full, py.initials...)), kw: kw}
-}
-
-// docDerived returns the vocabulary's text, pinyin terms and key phrases of
-// a document's sectors and districts.
-func (c *vocab) docDerived(d Document) (text string, pinyin, kw []string) {
-	var texts []string
-	for _, k := range docKeys(d) {
-		dt, ok := c.derived[k]
-		if !ok {
-			continue
-		}
-		texts = append(texts, dt.text)
-		pinyin = append(pinyin, dt.pinyin...)
-		kw = append(kw, dt.kw...)
-	}
-	return strings.Join(texts, "\n"), sorted(pinyin), kw
 }
 
 func docKeys(d Document) []string {

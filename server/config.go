@@ -51,6 +51,11 @@ type Config struct {
 	ConnsPerAddress   int
 	SocketsPerAddress int
 	TicketsPerMinute  int
+	// NatsURL is NATS_URL: a NATS server (with JetStream) through which
+	// several instances share rooms, tickets and live notifications; empty:
+	// one process serves them alone. Instances sharing it must share the
+	// database and JWT_SECRET too.
+	NatsURL string
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -64,6 +69,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
 		ListenAddr:    get("LISTEN_ADDR", ":8080"),
 		DataDir:       get("DATA_DIR", "./data"),
+		NatsURL:       get("NATS_URL", ""),
 		MongoURI:      get("MONGODB_URI", ""),
 		MongoDB:       get("MONGODB_DB", "yuechuang"),
 		MeiliURL:      get("MEILI_URL", ""),

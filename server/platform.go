@@ -25,6 +25,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/ferret"
 	"github.com/yuechuang/yuechuang/server/httpapi"
 	"github.com/yuechuang/yuechuang/server/mongo"
+	"github.com/yuechuang/yuechuang/server/natsbus"
 	"github.com/yuechuang/yuechuang/server/seed"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
@@ -54,6 +55,7 @@ type Main struct {
 	readModel *app.ReadModel
 	changes   *app.Dispatcher
 	hub       *realtime.Hub
+	bus       *natsbus.Bus // nil unless NATS_URL: several instances
 	roadshows *app.Roadshows
 	digests   *app.Digests
 	history   *app.History
@@ -149,7 +151,23 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	notes := realtime.NewNotifications(m.db)
-	notifier := app.NewNotifier(m.db, notes, m.log)
+	var pusher app.Pusher = notes
+	var tickets httpapi.Tickets = realtime.NewTickets()
+	ready := map[string]httpapi.Pinger{"database": m.db, "startup": startup{m}}
+	if cfg.NatsURL != "" {
+		// Several instances: rooms, tickets and live notifications are
+		// shared through NATS (docs/REALTIME.md).
+		if m.bus, err = natsbus.Connect(ctx, cfg.NatsURL, m.log); err != nil {
+			return err
+		}
+		if pusher, err = m.bus.Notifications(notes); err != nil {
+			return err
+		}
+		tickets = m.bus
+		ready["nats"] = m.bus
+		m.log.Info("sharing rooms through NATS", "url", cfg.NatsURL, "instance", m.bus.Instance())
+	}
+	notifier := app.NewNotifier(m.db, pusher, m.log)
 	// The read model stands in front of the database for every service
 	// that reads what it holds; the dispatcher carries each stored change
 	// on to it, the search index and the match alerts.
@@ -165,6 +183,9 @@ func (m *Main) Open(ctx context.Context) error {
 	matcher := app.NewMatcher(rm, tax, notifier, m.log)
 	m.changes = app.NewDispatcher(m.db, rm, m.indexer, matcher, m.log)
 	m.hub = realtime.NewHub(rm, matcher, notifier, realtime.NewLocalBroker(), m.log)
+	if m.bus != nil {
+		m.hub.UseCluster(m.bus)
+	}
 	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
 	stats := app.NewStats(rm, targets, tax)
@@ -172,7 +193,7 @@ func (m *Main) Open(ctx context.Context) error {
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
 		Hub:           m.hub,
-		Tickets:       realtime.NewTickets(),
+		Tickets:       tickets,
 		Notifier:      notifier,
 		Notifications: notes,
 		Intros:        app.NewIntros(rm, rm, notifier),
@@ -203,7 +224,8 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.svc = svc
 	m.backups = newScheduler(cfg, m.log)
-	m.http = httpapi.New(svc, httpapi.Config{Ready: map[string]httpapi.Pinger{"database": m.db, "search": m.indexer, "startup": startup{m}},
+	ready["search"] = m.indexer
+	m.http = httpapi.New(svc, httpapi.Config{Ready: ready,
 		Web: frontend.Dist(), LoginLimit: cfg.LoginLimit, AccountLimit: cfg.AccountLimit, TrustedProxies: cfg.TrustedProxies,
 		Backups:           backupReports{m.backups},
 		SocketsPerAddress: noLimitIfZero(cfg.SocketsPerAddress), TicketsPerMinute: noLimitIfZero(cfg.TicketsPerMinute)}, m.log)
@@ -336,6 +358,9 @@ func (m *Main) Close() error {
 	}
 	if m.hub != nil {
 		m.hub.Close()
+	}
+	if m.bus != nil {
+		m.bus.Close()
 	}
 	if m.engine != nil {
 		errs = append(errs, m.engine.Close())

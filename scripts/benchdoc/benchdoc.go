@@ -40,7 +40,25 @@ func Load() string {
 		return fmt.Sprintf("%d cores, load unknown", runtime.NumCPU())
 	}
 	f := strings.Fields(string(b))
-	return fmt.Sprintf("1-minute load average %s on %d cores", f[0], runtime.NumCPU())
+	out := fmt.Sprintf("1-minute load average %s on %d cores", f[0], runtime.NumCPU())
+	if n := Niceness(); n != "0" {
+		out += fmt.Sprintf(", this tool and what it started at nice %s in their own scheduling group (`scripts/prio.sh`: more of the CPU than the other work got, the same for the baseline)", n)
+	}
+	return out
+}
+
+// Niceness is this process's nice value as /proc says, or "0".
+func Niceness() string {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return "0"
+	}
+	// The command name (field 2) may hold spaces: count from its ")".
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	if len(f) < 17 {
+		return "0"
+	}
+	return f[16] // field 19 overall
 }
 
 // Doc is one tool's section.

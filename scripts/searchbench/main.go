@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/yuechuang/yuechuang/scripts/benchdoc"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -145,6 +146,9 @@ func main() {
 	fmt.Printf("- machine: %d cores shared with other engineers' builds and tests while this ran; load average %s at the start,"+
 		" %s after indexing. Every figure below is from this one run, the baseline rows included: compare ratios, not absolutes.\n\n",
 		runtime.NumCPU(), loadStart, loadavg())
+	if n := benchdoc.Niceness(); n != "0" {
+		fmt.Printf("- priority: this process ran at nice %s (its own scheduling group at top priority, `scripts/prio.sh`), so it got more of the CPU than the others' work did; the baselines below ran the same way.\n\n", n)
+	}
 	fmt.Printf("%d startup profiles, indexed in batches of 5,000 into a fresh index on disk.\n\n", *n)
 	fmt.Println("| index layout | build time | profiles/s | size on disk |")
 	fmt.Println("|---|---|---|---|")

@@ -33,6 +33,7 @@ import (
 
 var (
 	base    = flag.String("base", "http://127.0.0.1:8080", "platform URL (loopback only)")
+	spread  = flag.String("spread", "", "more instances' URLs, comma-separated: viewers and senders are spread over -base and these (loopback only)")
 	viewers = flag.Int("viewers", 1000, "guest viewers in the room")
 	rate    = flag.Float64("rate", 20, "chat messages per second, all senders together")
 	dur     = flag.Duration("d", 20*time.Second, "how long to send")
@@ -229,8 +230,8 @@ func dial(room, token string, viewer bool) (*conn, error) {
 	if *peer != "" {
 		return dialPeer(viewer)
 	}
-	tk := api("POST", "/api/v1/realtime/ticket", token, nil)["ticket"].(string)
-	u, _ := url.Parse(*base)
+	tk := api("POST", "/api/v1/realtime/ticket", token, nil)["ticket"].(string) // any instance accepts it
+	u, _ := url.Parse(instances[int(nextInstance.Add(1))%len(instances)])
 	ws := url.URL{Scheme: "ws", Host: u.Host, Path: "/ws/roadshows/" + room, RawQuery: "ticket=" + tk}
 	d := websocket.Dialer{ReadBufferSize: 1024, WriteBufferSize: 512, HandshakeTimeout: 30 * time.Second}
 	c, _, err := d.Dial(ws.String(), nil)
@@ -242,20 +243,32 @@ func dial(room, token string, viewer bool) (*conn, error) {
 
 var sendingNow atomic.Bool
 
+// instances are the platform URLs connections are spread over, in turn.
+var (
+	instances    []string
+	nextInstance atomic.Int64
+)
+
 func main() {
 	flag.Parse()
 	if *plain != "" {
 		servePlain(*plain)
 		return
 	}
-	target := *base
+	targets := []string{*base}
 	if *peer != "" {
-		target = *peer
+		targets = []string{*peer}
+	} else if *spread != "" {
+		targets = append(targets, strings.Split(*spread, ",")...)
 	}
-	u, err := url.Parse(target)
-	if err != nil || (u.Hostname() != "localhost" && !net.ParseIP(u.Hostname()).IsLoopback()) {
-		fail("-base and -peer must be loopback URLs")
+	instances = targets
+	for _, target := range targets {
+		u, err := url.Parse(target)
+		if err != nil || (u.Hostname() != "localhost" && !net.ParseIP(u.Hostname()).IsLoopback()) {
+			fail("-base, -spread and -peer must be loopback URLs")
+		}
 	}
+	var err error
 	var lim syscall.Rlimit // each viewer is a file descriptor
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim) == nil {
 		lim.Cur = lim.Max
@@ -273,6 +286,8 @@ func main() {
 		room = api("POST", "/api/v1/roadshows", host, map[string]any{"title": "压测路演", "spaceId": space,
 			"startsAt": time.Now().Add(time.Minute).Format(time.RFC3339), "visibility": "public",
 			"slots": []map[string]any{{"startupId": st, "minutes": 60}}})["id"].(string)
+		// The agenda is an invitation the founder accepts (presenting needs consent).
+		api("POST", "/api/v1/roadshows/"+room+"/invitations/"+st+"/accept", founder, nil)
 		api("POST", "/api/v1/roadshows/"+room+"/start", host, nil)
 	}
 	// The room allows a person one chat message a second: enough senders

@@ -83,6 +83,40 @@ func TestNotificationsFromEmptyList(t *testing.T) {
 	}
 }
 
+// TestNotificationsAnyIDOrder: live notifications are pushed whatever the
+// order of their ids (two instances storing in the same second make ids
+// that do not follow the order of storing), and one the replay sent is not
+// pushed again when its push comes after the replay.
+func TestNotificationsAnyIDOrder(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	addr := e.listen(t)
+	tok, uid := e.register("founder")
+	if err := e.notifier.Notify(t.Context(), uid, domain.NoteInterest, map[string]any{"n": "stored"}); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := e.db.NotificationsAfter(t.Context(), uid, "", 10)
+	if err != nil || len(stored) != 1 {
+		t.Fatalf("stored: %v %v", stored, err)
+	}
+	c, err := e.dialNotes(t, addr, tok, strings.Repeat("0", 24))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.nextOfType(t, domain.NoteInterest) // replayed
+	// Its push arrives late: not sent twice. Then another instance's
+	// notifications, with ids below and above the ones seen.
+	e.notes.Push(uid, &stored[0])
+	for _, id := range []string{"000000000000000000000001", "ffffffffffffffffffffff01"} {
+		e.notes.Push(uid, &domain.Notification{ID: id, UserID: uid, Type: domain.NoteQuestion, Data: map[string]any{"id": id}, CreatedAt: time.Now()})
+	}
+	for _, id := range []string{"000000000000000000000001", "ffffffffffffffffffffff01"} {
+		f := c.nextNote(t, func(typ string) bool { return typ == domain.NoteQuestion || typ == domain.NoteInterest })
+		if !strings.Contains(string(f.Data), id) {
+			t.Fatalf("want the notification %s, got %s", id, f.Data)
+		}
+	}
+}
+
 // TestSlowNotificationSessionIsDropped: a session that stops reading is
 // disconnected as soon as its queue overflows — the socket under fasthttp's
 // hijacked connection is closed, not left open and silent until a

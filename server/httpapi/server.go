@@ -33,7 +33,7 @@ type Services struct {
 	Search        *app.Indexer
 	Roadshows     *app.Roadshows
 	Hub           *realtime.Hub
-	Tickets       *realtime.Tickets
+	Tickets       Tickets
 	Notifier      *app.Notifier
 	Notifications *realtime.Notifications
 	Intros        *app.Intros
@@ -94,6 +94,13 @@ type Server struct {
 	// bufs holds response buffers for the answers written by hand (the
 	// deal flow), so a busy page allocates nothing per call.
 	bufs sync.Pool
+}
+
+// Tickets issues single-use websocket tickets and redeems them:
+// realtime.Tickets in one process, natsbus.Bus across instances.
+type Tickets interface {
+	Issue(p realtime.Peer) (string, time.Time)
+	Redeem(tok string) (realtime.Peer, bool)
 }
 
 // New returns a Server with every route mounted.

@@ -31,3 +31,11 @@ func Connections(h *Hub, id string) int {
 func Broadcast(h *Hub, id string, frame []byte) {
 	h.broker.Publish(id, Delivery{To: Audience{All: true}, Frame: frame})
 }
+
+// Owns reports whether h owns roadshow id's room among several instances.
+func Owns(h *Hub, id string) bool {
+	h.mu.Lock()
+	e := h.rooms[id]
+	h.mu.Unlock()
+	return e != nil && e.r != nil && e.r.cl.owning.Load()
+}

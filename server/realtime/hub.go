@@ -50,6 +50,7 @@ type Hub struct {
 	interest InterestRecorder
 	notify   Notifier
 	broker   Broker
+	cluster  Cluster // nil: this process serves every room alone
 	log      *slog.Logger
 	done     chan struct{}
 	upgrader websocket.Upgrader
@@ -89,6 +90,10 @@ func NewHub(store Store, interest InterestRecorder, notify Notifier, broker Brok
 	return h
 }
 
+// UseCluster makes the hub share its rooms with other instances through
+// c. Call it before the hub serves anything.
+func (h *Hub) UseCluster(c Cluster) { h.cluster = c }
+
 // Close stops every room and writes pending attendance.
 func (h *Hub) Close() {
 	select {
@@ -123,18 +128,29 @@ func (h *Hub) room(ctx context.Context, id string) (*room, func(), error) {
 			e.err = err
 			return
 		}
-		records, err := h.store.RoomEvents(ctx, id)
-		if err != nil {
-			e.err = err
-			return
-		}
-		log, err := roadshow.FromRecords(records)
-		if err != nil {
-			e.err = err
-			return
-		}
 		r := newRoom(h, rs)
-		r.replay(log)
+		if h.cluster != nil {
+			// Listen first, then take the room if it is free, then read
+			// the log (tryClaim reads it as the owner, resync otherwise).
+			if e.err = r.cl.start(r); e.err != nil {
+				return
+			}
+			if r.tryClaim(); !r.cl.owner {
+				r.resync()
+			}
+		} else {
+			records, err := h.store.RoomEvents(ctx, id)
+			if err != nil {
+				e.err = err
+				return
+			}
+			log, err := roadshow.FromRecords(records)
+			if err != nil {
+				e.err = err
+				return
+			}
+			r.replay(log)
+		}
 		// The log is the lifecycle's one source; the roadshow's status is
 		// its copy for lists, mended here if a crash left it behind.
 		if rs.Status != r.st.Lifecycle().Status() {
@@ -192,24 +208,34 @@ func (h *Hub) Command(ctx context.Context, id string, actor domain.Actor, cmd ro
 		return err
 	}
 	defer release()
-	p := peerOf(r.info.Load(), Peer{UserID: actor.UserID, Role: actor.Role})
+	from := Peer{UserID: actor.UserID, Role: actor.Role}
+	p := peerOf(r.info.Load(), from)
 	reply := make(chan commandResult, 1)
 	select {
-	case r.cmds <- commandReq{peer: p, cmd: cmd, reply: reply}:
+	case r.cmds <- commandReq{peer: p, from: from, cmd: cmd, reply: reply}:
 	case <-ctx.Done():
 		return ctx.Err()
 	case <-r.stopped:
 		return errStore
 	}
+	var res commandResult
 	select {
-	case res := <-reply:
-		if res.refusal != nil {
-			return res.refusal
-		}
-		return h.project(ctx, id, res.lifecycle)
+	case res = <-reply:
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-r.stopped:
+		// A room that stops answers what it holds; a command it had not
+		// sent on yet (to another instance's owner) gets no answer.
+		select {
+		case res = <-reply:
+		default:
+			return errStore
+		}
 	}
+	if res.refusal != nil {
+		return res.refusal
+	}
+	return h.project(ctx, id, res.lifecycle)
 }
 
 // projectTries bounds the retries of a status write that met a
@@ -247,6 +273,10 @@ func (h *Hub) project(ctx context.Context, id string, lc roadshow.Lifecycle) err
 // Reload makes a loaded room re-read its roadshow; an unloaded room will
 // read it when it loads.
 func (h *Hub) Reload(ctx context.Context, id string) error {
+	if h.cluster != nil {
+		// The other instances' copies read it again too.
+		h.cluster.PublishRoom(id, RoomMessage{From: h.cluster.Instance(), Reload: true})
+	}
 	h.mu.Lock()
 	e := h.rooms[id]
 	h.mu.Unlock()
@@ -350,52 +380,4 @@ func (h *Hub) serve(ctx context.Context, conn *websocket.Conn, fc *flushConn, a 
 	defer func() { <-c.written }() // see client.written
 	c.readPump(r)                  // only now: the answers to what it sends follow the history
 	leave()
-}
-
-func (h *Hub) attend(a domain.Attendance) {
-	now := time.Now().UTC()
-	h.attMu.Lock()
-	defer h.attMu.Unlock()
-	key := a.RoadshowID + ":" + a.UserID
-	if old, ok := h.pending[key]; ok {
-		a.FirstSeen = old.FirstSeen
-	} else {
-		a.FirstSeen = now
-	}
-	a.LastSeen = now
-	h.pending[key] = a
-}
-
-func (h *Hub) flushAttendance() {
-	defer h.wg.Done()
-	t := time.NewTicker(attendanceFlush)
-	defer t.Stop()
-	seen := map[string]time.Time{} // first sighting per user, kept across flushes
-	write := func() {
-		h.attMu.Lock()
-		batch := h.pending
-		h.pending = map[string]domain.Attendance{}
-		h.attMu.Unlock()
-		for key, a := range batch {
-			if first, ok := seen[key]; ok {
-				a.FirstSeen = first
-			} else {
-				seen[key] = a.FirstSeen
-			}
-			ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
-			if err := h.store.SaveAttendance(ctx, a); err != nil {
-				h.log.Warn("save attendance", "err", err)
-			}
-			cancel()
-		}
-	}
-	for {
-		select {
-		case <-t.C:
-			write()
-		case <-h.done:
-			write()
-			return
-		}
-	}
 }

@@ -42,6 +42,40 @@ type noteConn struct {
 	replaying bool
 	pending   []*domain.Notification
 	lastID    string
+	// seen holds the recent notifications the replay sent: one stored
+	// just before the replay read it may still be pushed after. A push is
+	// otherwise new, whatever its id: ids made by different instances in
+	// the same second do not follow the order they were stored in.
+	seen map[string]bool
+}
+
+// pushWindow is how long after it is stored a notification may still be
+// pushed (the store, then the push, on the storing instance or over NATS).
+const pushWindow = time.Minute
+
+// sent records that the replay sent n.
+func (nc *noteConn) sent(n *domain.Notification) {
+	if n.ID > nc.lastID {
+		nc.lastID = n.ID
+	}
+	if time.Since(n.CreatedAt) < pushWindow {
+		if nc.seen == nil {
+			nc.seen = map[string]bool{}
+		}
+		nc.seen[n.ID] = true
+	}
+}
+
+// fresh reports whether a pushed n has not been sent yet.
+func (nc *noteConn) fresh(n *domain.Notification) bool {
+	if nc.seen[n.ID] {
+		delete(nc.seen, n.ID) // it is pushed once
+		return false
+	}
+	if n.ID > nc.lastID {
+		nc.lastID = n.ID
+	}
+	return true
 }
 
 // NewNotifications returns an empty set of sessions.
@@ -67,8 +101,7 @@ func (ns *Notifications) Push(userID string, n *domain.Notification) {
 		nc.mu.Lock()
 		if nc.replaying {
 			nc.pending = append(nc.pending, n)
-		} else if n.ID > nc.lastID {
-			nc.lastID = n.ID
+		} else if nc.fresh(n) {
 			nc.c.enqueue(noteFrame(n))
 		}
 		nc.mu.Unlock()
@@ -100,7 +133,7 @@ func (ns *Notifications) catchUp(nc *noteConn, since string) bool {
 		}
 		for i := range missed {
 			if missed[i].ID > nc.lastID {
-				nc.lastID = missed[i].ID
+				nc.sent(&missed[i])
 				frames = append(frames, noteFrame(&missed[i]))
 			}
 		}
@@ -122,8 +155,7 @@ func (ns *Notifications) catchUp(nc *noteConn, since string) bool {
 		}
 		slices.SortFunc(nc.pending, func(a, b *domain.Notification) int { return strings.Compare(a.ID, b.ID) })
 		for _, n := range nc.pending {
-			if n.ID > nc.lastID {
-				nc.lastID = n.ID
+			if nc.fresh(n) {
 				c.enqueue(noteFrame(n))
 			}
 		}

@@ -103,7 +103,87 @@ func (r *room) welcome(c *client) welcomeData {
 		Roadshow: roadshowInfo{ID: r.rs.ID, Title: r.rs.Title, StreamURL: r.rs.StreamURL, Status: r.st.Lifecycle().Status(), StartsAt: r.rs.StartsAt,
 			Slots: r.rs.Slots, Visibility: r.rs.Visibility},
 		Role: r.role(c), You: youInfo{UserID: c.peer.UserID, Name: c.peer.Name, Muted: r.st.Muted[c.peer.UserID]},
-		Stage: st, Questions: r.st.TopQuestions(welcomeQs), Chat: r.st.RecentChat(welcomeChat), Presence: r.conns,
+		Stage: st, Questions: r.st.TopQuestions(welcomeQs), Chat: r.st.RecentChat(welcomeChat), Presence: r.presenceCount(),
 		Reactions: r.st.Reactions, Ended: r.st.Ended,
 	}
+}
+
+// flush sends aggregated reactions and presence, at most once a tick.
+// With several instances each counts its own connections and tells the
+// others (InstancePresence); everyone's frames show the sum.
+func (r *room) flush() {
+	now := time.Now()
+	if len(r.reactions) > 0 {
+		r.publish(Delivery{To: Audience{All: true}, Frame: encode("reaction", r.lastSeq(), now,
+			reactionData{Delta: r.reactions, Totals: r.st.Reactions})})
+		r.reactions = map[string]int{}
+	}
+	if r.cl.expireOthers(now) {
+		r.dirty = true
+	}
+	mine := r.localWho()
+	r.cl.tellPresence(r, now, r.dirty, InstancePresence{Count: r.conns, Guests: r.present["guest"], Who: mine})
+	if !r.dirty {
+		return
+	}
+	r.dirty = false
+	count := r.presenceCount()
+	r.hub.broker.Publish(r.id, Delivery{To: Audience{All: true}, Frame: encode("presence", r.lastSeq(), now, presenceData{Count: count})})
+	guests, who := r.present["guest"], mine
+	for _, o := range r.cl.others {
+		guests += o.p.Guests
+		who = mergeWho(who, o.p.Who)
+	}
+	if len(who) <= maxWho { // the host's list of who is here; beyond that, the count says it
+		r.hub.broker.Publish(r.id, Delivery{To: Audience{Hosts: true}, Frame: encode("presence", r.lastSeq(), now,
+			presenceData{Count: count, Guests: &guests, Who: who})})
+	}
+}
+
+// maxWho bounds the host's list of who is here.
+const maxWho = 2000
+
+// localWho lists the signed-in people connected to this instance, or nil
+// beyond maxWho.
+func (r *room) localWho() []presentData {
+	var who []presentData
+	for k, n := range r.present {
+		if k != "guest" {
+			who = append(who, presentData{UserID: k, Name: r.names[k], Connections: n})
+		}
+	}
+	if len(who) > maxWho {
+		return nil
+	}
+	return who
+}
+
+// presenceCount is how many connections the room has on every instance.
+func (r *room) presenceCount() int {
+	n := r.conns
+	for _, o := range r.cl.others {
+		n += o.p.Count
+	}
+	return n
+}
+
+// mergeWho adds more to who, one entry per person.
+func mergeWho(who, more []presentData) []presentData {
+	if len(more) == 0 {
+		return who
+	}
+	at := make(map[string]int, len(who))
+	out := append([]presentData{}, who...)
+	for i, p := range out {
+		at[p.UserID] = i
+	}
+	for _, p := range more {
+		if i, ok := at[p.UserID]; ok {
+			out[i].Connections += p.Connections
+			continue
+		}
+		at[p.UserID] = len(out)
+		out = append(out, p)
+	}
+	return out
 }

@@ -18,8 +18,12 @@ const (
 )
 
 type inbound struct {
-	c   *client
+	c   *client // a local connection; nil for a message another instance forwarded
 	msg Inbound
+	// fwd is a forwarded message (who sent it, or a lifecycle command from
+	// REST instead of msg) and out where its outcome goes.
+	fwd *Forwarded
+	out *ForwardOutcome
 }
 
 type joinReq struct {
@@ -32,6 +36,7 @@ type joinReq struct {
 // (the lifecycle over REST).
 type commandReq struct {
 	peer  roadshow.Peer
+	from  Peer // who asked, for the owner when this instance is not it
 	cmd   roadshow.Command
 	reply chan commandResult
 }
@@ -78,6 +83,7 @@ type room struct {
 	conns     int
 	dirty     bool      // presence changed since the last flush
 	empty     time.Time // since when nobody is connected; zero while someone is
+	cl        clusterSide
 }
 
 func newRoom(h *Hub, rs *domain.Roadshow) *room {
@@ -89,6 +95,7 @@ func newRoom(h *Hub, rs *domain.Roadshow) *room {
 		present: map[string]int{}, names: map[string]string{}, empty: time.Now()}
 	r.unsub = h.broker.Subscribe(r.id, r.fan.deliverAll)
 	r.info.Store(rs)
+	r.cl.init(r)
 	return r
 }
 
@@ -132,8 +139,20 @@ func (r *room) run() {
 	defer close(r.stopped)
 	defer r.unsub()
 	defer r.fan.closeAll()
+	defer r.cl.stop(r)
 	for {
 		select {
+		case m := <-r.cl.remote:
+			r.receive(m)
+		case res := <-r.cl.forwarded:
+			r.settle(res)
+		case s := <-r.cl.served:
+			if !r.serveForwarded(s) {
+				r.hub.forget(r)
+				return
+			}
+		case <-r.cl.tick:
+			r.clusterTick()
 		case j := <-r.joins:
 			r.join(j)
 		case a := <-r.attaches:
@@ -157,6 +176,10 @@ func (r *room) run() {
 				return
 			}
 		case cmd := <-r.cmds:
+			if !r.deciding() {
+				r.forwardCommand(cmd)
+				continue
+			}
 			_, refusal, ok := r.do(cmd.peer, cmd.cmd)
 			cmd.reply <- commandResult{refusal: refusal, lifecycle: r.st.Lifecycle()}
 			if !ok {
@@ -196,6 +219,8 @@ type staged struct {
 type outcome struct {
 	c       *client
 	ref     string
+	out     *ForwardOutcome
+	as      roadshow.Peer
 	refusal *domain.Error
 	seq     int64
 	hand    bool
@@ -208,29 +233,34 @@ type outcome struct {
 // fails nothing is acknowledged and it returns false: the state is ahead
 // of the store, so the room stops and is rebuilt from the log.
 func (r *room) handleBatch(batch []inbound) bool {
+	if !r.deciding() {
+		r.forward(batch) // another instance owns the room
+		return true
+	}
 	now := time.Now()
 	var events []staged
 	outs := make([]outcome, len(batch))
 	for i, in := range batch {
 		o := &outs[i]
-		o.c, o.ref = in.c, in.msg.Ref
-		cmd, bad := parseCommand(in.msg)
+		o.c, o.ref, o.out = in.c, in.msg.Ref, in.out
+		cmd, bad, limited := r.commandOf(in)
+		o.as = r.sender(in)
 		switch {
 		case bad != nil:
 			o.refusal = bad
-		case in.c.peer.UserID != "" && !r.allow(in.c, in.msg.Type):
+		case limited && o.as.UserID != "" && !r.allow(o.as.UserID, in.msg.Type):
 			o.refusal = errRateLimited
 		}
 		if o.refusal != nil {
 			continue
 		}
-		d, refusal := roadshow.Decide(r.st, r.rs, in.c.as, cmd, now)
+		d, refusal := roadshow.Decide(r.st, r.rs, o.as, cmd, now)
 		if refusal != nil {
 			o.refusal = refusal
 			continue
 		}
 		for _, e := range d.Events {
-			l := roadshow.Logged{Seq: r.st.Seq + 1, At: now.UTC(), UserID: in.c.as.UserID, UserName: in.c.as.Name, Event: e}
+			l := roadshow.Logged{Seq: r.st.Seq + 1, At: now.UTC(), UserID: o.as.UserID, UserName: o.as.Name, Event: e}
 			r.st.Apply(l)
 			to, frame := r.frame(l)
 			events = append(events, staged{l: l, to: to, frame: frame, effect: r.afterEffect(l)})
@@ -243,21 +273,16 @@ func (r *room) handleBatch(batch []inbound) bool {
 	}
 	if !r.commit(events) {
 		for _, o := range outs {
-			r.reject(o.c, o.ref, cmpRefusal(o.refusal, errStore))
+			r.answer(o, cmpRefusal(o.refusal, errStore))
 		}
 		return false
 	}
 	for _, o := range outs {
-		switch {
-		case o.refusal != nil:
-			r.reject(o.c, o.ref, o.refusal)
-		default:
-			if o.hand {
-				r.hub.broker.Publish(r.id, Delivery{To: Audience{Hosts: true}, Frame: encode("hand", r.lastSeq(), now,
-					handData{UserID: o.c.as.UserID, UserName: o.c.as.Name})})
-			}
-			r.ack(o.c, o.ref, o.seq)
+		if o.refusal == nil && o.hand {
+			r.publish(Delivery{To: Audience{Hosts: true}, Frame: encode("hand", r.lastSeq(), now,
+				handData{UserID: o.as.UserID, UserName: o.as.Name})})
 		}
+		r.answer(o, o.refusal)
 	}
 	return true
 }
@@ -287,6 +312,7 @@ func (r *room) commit(events []staged) bool {
 		r.hub.log.Error("store room events", "roadshow", r.id, "events", len(events), "err", err)
 		return false
 	}
+	r.cl.published(r, records)
 	ds := make([]Delivery, 0, len(events))
 	for _, e := range events {
 		r.seq.Store(e.l.Seq)
@@ -340,8 +366,7 @@ func (r *room) ack(c *client, ref string, seq int64) {
 	}
 }
 
-func (r *room) allow(c *client, typ string) bool {
-	u := c.peer.UserID
+func (r *room) allow(u, typ string) bool {
 	if r.limits[u] == nil {
 		r.limits[u] = newLimits()
 	}
@@ -361,29 +386,4 @@ func (r *room) reload() error {
 	r.rs = rs
 	r.info.Store(rs)
 	return nil
-}
-
-// flush sends aggregated reactions and presence, at most once a tick.
-func (r *room) flush() {
-	now := time.Now()
-	if len(r.reactions) > 0 {
-		r.hub.broker.Publish(r.id, Delivery{To: Audience{All: true}, Frame: encode("reaction", r.lastSeq(), now,
-			reactionData{Delta: r.reactions, Totals: r.st.Reactions})})
-		r.reactions = map[string]int{}
-	}
-	if r.dirty {
-		r.dirty = false
-		r.hub.broker.Publish(r.id, Delivery{To: Audience{All: true}, Frame: encode("presence", r.lastSeq(), now, presenceData{Count: r.conns})})
-		var who []presentData
-		for k, n := range r.present {
-			if k != "guest" {
-				who = append(who, presentData{UserID: k, Name: r.names[k], Connections: n})
-			}
-		}
-		if len(who) <= 2000 { // the host's list of who is here; beyond that, the count says it
-			guests := r.present["guest"]
-			r.hub.broker.Publish(r.id, Delivery{To: Audience{Hosts: true}, Frame: encode("presence", r.lastSeq(), now,
-				presenceData{Count: r.conns, Guests: &guests, Who: who})})
-		}
-	}
 }

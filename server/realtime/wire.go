@@ -148,3 +148,38 @@ func clip(s string) string {
 func errorFrame(seq int64, code, detail, ref string) []byte {
 	return encode("error", seq, time.Now(), errorData{Code: code, Detail: detail, Ref: ref})
 }
+
+// answer tells a message's sender its outcome: an ack or a refusal on its
+// connection, or the forwarded outcome for the instance that sent it.
+func (r *room) answer(o outcome, refusal *domain.Error) {
+	switch {
+	case o.out != nil:
+		*o.out = ForwardOutcome{Seq: o.seq, Refusal: refusal}
+	case refusal != nil:
+		r.reject(o.c, o.ref, refusal)
+	default:
+		r.ack(o.c, o.ref, o.seq)
+	}
+}
+
+// commandOf parses a message into a command; limited says whether the
+// sender's rate applies (not to the host's lifecycle over REST).
+func (r *room) commandOf(in inbound) (roadshow.Command, *domain.Error, bool) {
+	if in.fwd != nil && in.fwd.Lifecycle != "" {
+		if cmd, ok := lifecycleCommands[in.fwd.Lifecycle]; ok {
+			return cmd, nil, false
+		}
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: ErrUnknownType, Detail: "未知命令 / unknown command"}, false
+	}
+	cmd, bad := parseCommand(in.msg)
+	return cmd, bad, true
+}
+
+// sender is who sent a message, as this room's rules know them: a local
+// connection as admitted, a forwarded one by this room's agenda.
+func (r *room) sender(in inbound) roadshow.Peer {
+	if in.c != nil {
+		return in.c.as
+	}
+	return peerOf(r.rs, in.fwd.Peer)
+}
