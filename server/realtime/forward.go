@@ -14,9 +14,16 @@ type served struct {
 // forwardJob is what a non-owner sends on: its connections' messages or
 // a lifecycle command from REST.
 type forwardJob struct {
-	batch  ForwardBatch
-	locals []inbound
-	cmd    *commandReq
+	batch ForwardBatch
+	to    []answerTo // who gets each item's outcome
+}
+
+// answerTo is where a forwarded item's outcome goes: a local connection's
+// ack or refusal, or a REST command's reply.
+type answerTo struct {
+	c   *client
+	ref string
+	cmd *commandReq
 }
 
 type forwardResult struct {
@@ -84,9 +91,10 @@ func (r *room) serveForwarded(s served) bool {
 // forward sends a batch of this instance's connections' messages to the
 // owner, in order, without waiting for the answer here.
 func (r *room) forward(batch []inbound) {
-	job := forwardJob{locals: append([]inbound(nil), batch...)}
+	var job forwardJob
 	for _, in := range batch {
 		job.batch.Items = append(job.batch.Items, Forwarded{Peer: in.c.peer, Msg: in.msg})
+		job.to = append(job.to, answerTo{c: in.c, ref: in.msg.Ref})
 	}
 	select {
 	case r.cl.forwards <- job:
@@ -99,7 +107,7 @@ func (r *room) forward(batch []inbound) {
 
 // forwardCommand sends a lifecycle command from REST to the owner.
 func (r *room) forwardCommand(cmd commandReq) {
-	job := forwardJob{cmd: &cmd, batch: ForwardBatch{Items: []Forwarded{{Peer: cmd.from, Lifecycle: LifecycleName(cmd.cmd)}}}}
+	job := forwardJob{to: []answerTo{{cmd: &cmd}}, batch: ForwardBatch{Items: []Forwarded{{Peer: cmd.from, Lifecycle: LifecycleName(cmd.cmd)}}}}
 	select {
 	case r.cl.forwards <- job:
 	default:
@@ -113,6 +121,18 @@ func (r *room) forwardLoop() {
 	for {
 		select {
 		case job := <-r.cl.forwards:
+			// Everything queued meanwhile goes in the same request: one
+			// round trip to the owner at a time, however busy the room.
+		more:
+			for len(job.batch.Items) < maxBatch {
+				select {
+				case j := <-r.cl.forwards:
+					job.batch.Items = append(job.batch.Items, j.batch.Items...)
+					job.to = append(job.to, j.to...)
+				default:
+					break more
+				}
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), storeTimeout)
 			rep, err := r.hub.cluster.ForwardRoom(ctx, r.id, job.batch)
 			cancel()
@@ -138,12 +158,8 @@ func (r *room) settle(res forwardResult) {
 	}
 	now := time.Now()
 	for i, o := range res.reply.Outcomes {
-		w := waiter{seq: o.Seq, since: now}
-		if res.job.cmd != nil {
-			w.cmd = res.job.cmd
-		} else {
-			w.c, w.ref = res.job.locals[i].c, res.job.locals[i].msg.Ref
-		}
+		to := res.job.to[i]
+		w := waiter{seq: o.Seq, since: now, c: to.c, ref: to.ref, cmd: to.cmd}
 		if o.Refusal != nil {
 			if w.cmd != nil {
 				w.cmd.reply <- commandResult{refusal: o.Refusal}
