@@ -161,7 +161,8 @@ func notifications(ctx context.Context, db *mongo.DB, users []string, n int, rnd
 
 // roadshows stores ended roadshows, each in one space with three published
 // residents presenting, and a room record of chat, questions, votes and
-// interest.
+// interest: in its buckets and folded, as the server leaves a room once it
+// has settled after its end (app.ReadModel.RoomEvents).
 func roadshows(ctx context.Context, db *mongo.DB, rm *app.ReadModel, spaces []domain.Space, sz citySize, rnd *rand.Rand) error {
 	var published []domain.Startup
 	_ = rm.EachPublishedStartup(ctx, func(s domain.Startup) error { published = append(published, s); return nil })
@@ -196,6 +197,12 @@ func roadshows(ctx context.Context, db *mongo.DB, rm *app.ReadModel, spaces []do
 			events = append(events, e)
 		}
 		if err := db.InsertRoomEvents(ctx, events); err != nil {
+			return err
+		}
+		for k := range events {
+			events[k].ID = fmt.Sprintf("%s:%012d", r.ID, events[k].Seq) // as the buckets give them back
+		}
+		if _, err := db.SaveRoomRecord(ctx, r.ID, events); err != nil {
 			return err
 		}
 	}

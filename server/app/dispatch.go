@@ -158,7 +158,11 @@ func (d *Dispatcher) profiles(ctx context.Context, marks []domain.OutboxEntry, o
 		if aged {
 			clear = append(clear, m)
 		}
-		if aged || d.applied[m.ID] != m.Seq {
+		// A profile written through the read model since this mark was
+		// last applied is applied again: the application may have read
+		// it before the write landed (on the embedded engine a write
+		// leaves no second mark: server/mongo/outbox.go).
+		if written := d.rm.takeWritten(m.DocID); aged || written || d.applied[m.ID] != m.Seq {
 			todo = append(todo, m)
 		}
 	}

@@ -89,6 +89,11 @@ type ReadModel struct {
 	views viewMemo
 	// rooms holds ended rooms' events (readmodel_rooms.go).
 	rooms *roomCache
+	// written holds the profiles written through this model since the
+	// dispatcher last looked, so that it applies their marks again even if
+	// it applied them once before the write landed.
+	writtenMu sync.Mutex
+	written   map[string]bool
 }
 
 // NewReadModel returns an empty read model over db; Load fills it.
@@ -199,11 +204,27 @@ func (rm *ReadModel) stored(ch Change) {
 	rm.apply(ch)
 	switch ch.Kind {
 	case domain.ChangeStartup, domain.ChangeInvestor, domain.ChangeSpace:
+		rm.writtenMu.Lock()
+		if rm.written == nil {
+			rm.written = map[string]bool{}
+		}
+		rm.written[ch.ID] = true
+		rm.writtenMu.Unlock()
 		select { // the dispatcher has outbox marks to apply
 		case rm.kick <- struct{}{}:
 		default:
 		}
 	}
+}
+
+// takeWritten reports whether the profile id was written through the model
+// since the last call for it.
+func (rm *ReadModel) takeWritten(id string) bool {
+	rm.writtenMu.Lock()
+	defer rm.writtenMu.Unlock()
+	w := rm.written[id]
+	delete(rm.written, id)
+	return w
 }
 
 // apply brings memory in line with one stored change. A profile older than
@@ -252,10 +273,14 @@ func (rm *ReadModel) apply(ch Change) {
 		f.At = ms(f.At)
 		rm.putFeedback(&f)
 	case domain.ChangeRoadshow:
-		if cur := rm.roadshows[ch.Roadshow.ID]; cur != nil && cur.Version > ch.Roadshow.Version {
+		cur := rm.roadshows[ch.Roadshow.ID]
+		if cur != nil && cur.Version > ch.Roadshow.Version {
 			return
 		}
 		rm.roadshows[ch.Roadshow.ID] = normalRoadshow(ch.Roadshow)
+		if ch.Roadshow.Status == domain.RoadshowEnded && (cur == nil || cur.Status != domain.RoadshowEnded) {
+			rm.foldWhenSettled(ch.Roadshow.ID)
+		}
 	case domain.ChangeIntro:
 		cp := *ch.Intro
 		rm.intros[cp.ID] = &cp

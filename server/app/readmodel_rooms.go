@@ -60,6 +60,19 @@ func (rm *ReadModel) RoomEvents(ctx context.Context, roadshowID string) ([]domai
 	return slices.Clone(evs), nil
 }
 
+// foldWhenSettled folds a room that just ended once it has settled, so
+// that no reader waits for its buckets; if this process stops before, the
+// first read folds it.
+func (rm *ReadModel) foldWhenSettled(id string) {
+	time.AfterFunc(roomSettle+time.Second, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := rm.RoomEvents(ctx, id); err != nil {
+			rm.log.Warn("room record not folded", "roadshow", id, "err", err)
+		}
+	})
+}
+
 // settled reports whether r ended long enough ago that its room stores no
 // more events.
 func settled(r *domain.Roadshow, now time.Time) bool {

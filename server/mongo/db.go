@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,6 +47,14 @@ type DB struct {
 	// outboxSeq makes every search outbox mark distinct, so that clearing a
 	// mark that a newer edit has replaced does nothing.
 	outboxSeq atomic.Int64
+	// fanOut serialises fan-outs, and drops keeps appends to users' logs
+	// (shared) apart from a fan-out numbering and inserting its drops
+	// (exclusive): notedrops.go.
+	fanOut   sync.Mutex
+	dropsMu  sync.RWMutex
+	hints    dropHints
+	sweep    *sweeper
+	absorber *absorber
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal
@@ -63,6 +72,7 @@ func Open(ctx context.Context, uri, name string, embedded bool) (*DB, error) {
 		return nil, fmt.Errorf("mongo: connect: %w", err)
 	}
 	d := &DB{client: client, db: client.Database(name), embedded: embedded}
+	d.sweep, d.absorber = newSweeper(d), newAbsorber(d)
 	if err := d.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
@@ -76,6 +86,8 @@ func Open(ctx context.Context, uri, name string, embedded bool) (*DB, error) {
 
 // Close disconnects from the server.
 func (d *DB) Close(ctx context.Context) error {
+	d.absorber.stop()
+	d.sweep.stop()
 	return d.client.Disconnect(ctx)
 }
 
@@ -96,7 +108,8 @@ func (d *DB) Drop(ctx context.Context) error {
 // all up front so that storage-level set-up (ferret.IndexIDs) sees them.
 var collections = []string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
 	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEventBuckets, colRegistrations, colLists,
-	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry, colRevoked}
+	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry, colRevoked,
+	colNoteDrops, colRoomRecords}
 
 func (d *DB) ensureIndexes(ctx context.Context) error {
 	have, err := d.db.ListCollectionNames(ctx, bson.D{})

@@ -52,3 +52,12 @@ func (d *DB) BuildListsAndBuckets(ctx context.Context) error {
 	}
 	return migrateRoomEvents(ctx, d)
 }
+
+// Notification drops' collection (notedrops.go).
+const ColNoteDrops = colNoteDrops
+
+// ColNoteBuckets is the notification buckets' collection.
+const ColNoteBuckets = colNoteBuckets
+
+// DropsMax is how many drops a user may have waiting.
+const DropsMax = dropsMax

@@ -46,7 +46,7 @@ func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	if err != nil {
 		return err
 	}
-	return d.markDirty(ctx, domain.ChangeInvestor, inv.ID)
+	return d.markAfter(ctx, domain.ChangeInvestor, inv.ID)
 }
 
 // InvestorByID returns the investor with id.
@@ -82,7 +82,7 @@ func (d *DB) UpdateInvestor(ctx context.Context, inv *domain.Investor, prev int)
 		inv.Version = prev
 		return err
 	}
-	return d.markDirty(ctx, domain.ChangeInvestor, inv.ID)
+	return d.markAfter(ctx, domain.ChangeInvestor, inv.ID)
 }
 
 // ListInvestors returns one page of investors matching f. Sector, stage and

@@ -54,6 +54,8 @@ func migrations() []migration {
 		{to: 5, name: "each founder's startups, each space's roadshows, the scheduled roadshows as lists", phases: []phase{
 			{"owner_lists", migrateOwnerLists},
 		}},
+		// New collections that start empty: nothing to convert.
+		{to: 6, name: "fan-out drops and folded room records"},
 	}
 }
 

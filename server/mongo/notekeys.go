@@ -41,11 +41,16 @@ func (d *DB) SetNoteKey(ctx context.Context, key, id string) error {
 }
 
 // NotificationOf returns userID's notification with id: the head, then
-// the one bucket that holds it.
+// the one bucket that holds it, or the drops.
 func (d *DB) NotificationOf(ctx context.Context, userID, id string) (*domain.Notification, error) {
-	h, err := d.head(ctx, userID)
+	h, dr, err := d.logOf(ctx, userID)
 	if err != nil {
 		return nil, err
+	}
+	for _, n := range dr {
+		if n.ID == id {
+			return &n, nil
+		}
 	}
 	if h.Count == 0 {
 		return nil, domain.ErrNotFound
@@ -55,7 +60,7 @@ func (d *DB) NotificationOf(ctx context.Context, userID, id string) (*domain.Not
 		return nil, err
 	}
 	for _, it := range items {
-		if it.ID == id {
+		if it.ID == id && it.Pos < h.Count {
 			n := it.Notification
 			return &n, nil
 		}

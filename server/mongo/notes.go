@@ -49,6 +49,9 @@ type noteHead struct {
 	UnreadFrom int `bson:"unreadFrom"`
 	DigestFrom int `bson:"digestFrom"`
 	LastDigest int `bson:"lastDigest"`
+	// Drops is the number of the user's first drop not yet absorbed into
+	// the log (notedrops.go).
+	Drops int `bson:"drops"`
 }
 
 type noteItem struct {
@@ -129,34 +132,75 @@ func (d *DB) CreateNotifications(ctx context.Context, ns []*domain.Notification)
 		}
 		byUser[n.UserID] = append(byUser[n.UserID], n)
 	}
+	if d.embedded && len(users) > 1 {
+		return d.dropNotes(ctx, users, byUser)
+	}
 	return parallel(ctx, 4, len(users), func(i int) error {
 		return d.appendNotes(ctx, users[i], byUser[users[i]])
 	})
 }
 
+// lockLog holds off fan-outs' id numbering (shared) and locks the user's
+// log; it returns the unlock.
+func (d *DB) lockLog(userID string) func() {
+	d.dropsMu.RLock()
+	unlock := d.locks.lock(colNoteHeads + userID)
+	return func() { unlock(); d.dropsMu.RUnlock() }
+}
+
+// appendNotes appends ns to the user's log, after the user's drops.
 func (d *DB) appendNotes(ctx context.Context, userID string, ns []*domain.Notification) error {
-	defer d.locks.lock(colNoteHeads + userID)()
+	defer d.lockLog(userID)()
+	_, err := d.appendLocked(ctx, userID, ns)
+	return err
+}
+
+// appendLocked absorbs the user's drops (notedrops.go) and appends ns
+// after them, and returns the head after; the caller holds lockLog. The
+// drops' items are pushed before the head counts them (a crash in between
+// repeats the absorb, which skips what it pushed); ns's positions are
+// reserved in the head before they are pushed (a crash in between leaves a
+// hole, which reads skip).
+func (d *DB) appendLocked(ctx context.Context, userID string, ns []*domain.Notification) (noteHead, error) {
+	h, items, next, err := d.absorbPush(ctx, userID)
+	if err != nil {
+		return h, err
+	}
+	if len(items) == 0 && len(ns) == 0 {
+		return h, nil
+	}
 	for _, n := range ns {
 		n.ID = NewID() // under the lock, so a user's ids grow with position
 	}
-	digest := false
-	h, err := d.updateHead(ctx, userID, func(h *noteHead) {
-		for _, n := range ns {
+	from, digest := h.Drops, false
+	h, err = d.updateHead(ctx, userID, func(h *noteHead) {
+		place := func(n *domain.Notification) {
 			p := h.Count
 			if len(h.Firsts) <= bucketOf(p) {
 				h.Firsts = append(h.Firsts, n.ID)
 			}
 			if n.Digest {
-				h.LastDigest, digest = p, true
+				h.LastDigest = p
 			}
 			h.Count++
 			if !n.Read {
 				h.Unread++
 			}
 		}
+		for i := range items {
+			place(&items[i])
+		}
+		for _, n := range ns {
+			place(n)
+			digest = digest || n.Digest
+		}
+		h.Drops = next
 	})
 	if err != nil {
-		return err
+		return h, err
+	}
+	if len(items) > 0 {
+		d.absorbed(userID, from, next)
 	}
 	first := h.Count - len(ns)
 	byBucket := map[int]bson.A{}
@@ -167,13 +211,13 @@ func (d *DB) appendNotes(ctx context.Context, userID string, ns []*domain.Notifi
 	for b, items := range byBucket {
 		if _, err := upsertUpdate(ctx, d.db.Collection(colNoteBuckets), byID(bucketID(userID, b)),
 			bson.D{{Key: "$push", Value: bson.D{{Key: "items", Value: bson.D{{Key: "$each", Value: items}}}}}}); err != nil {
-			return mapErr("append notifications", err)
+			return h, mapErr("append notifications", err)
 		}
 	}
 	if digest {
-		return d.setDigestUser(ctx, userID, true)
+		return h, d.setDigestUser(ctx, userID, true)
 	}
-	return nil
+	return h, nil
 }
 
 func (d *DB) setDigestUser(ctx context.Context, userID string, waiting bool) error {
@@ -204,20 +248,41 @@ func (d *DB) bucket(ctx context.Context, userID string, b int) ([]noteItem, erro
 	return nb.Items, nil
 }
 
-// ListNotifications returns one page of a user's notifications, newest
-// first, and the total: the page's bucket or two, or with unreadOnly the
-// buckets from the oldest one holding an unread notification.
-func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error) {
+// logOf reads a user's head and the drops not yet absorbed (notedrops.go),
+// which follow the head's positions.
+func (d *DB) logOf(ctx context.Context, userID string) (noteHead, []domain.Notification, error) {
 	h, err := d.head(ctx, userID)
+	if err != nil {
+		return h, nil, err
+	}
+	dr, next, err := d.drops(ctx, userID, h.Drops)
+	if d.embedded && next-h.Drops >= dropsMax {
+		d.absorber.add(userID)
+	}
+	return h, dr, err
+}
+
+// ListNotifications returns one page of a user's notifications, newest
+// first, and the total: the drops and the page's bucket or two, or with
+// unreadOnly the buckets from the oldest one holding an unread
+// notification. Bucket items past the head's count (pushed by an absorb
+// that crashed before its head write) are still read as drops.
+func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error) {
+	h, dr, err := d.logOf(ctx, userID)
 	if err != nil {
 		return nil, 0, err
 	}
 	out := []domain.Notification{}
 	skip, size := p.Skip(), p.PageSize
 	if !unreadOnly {
-		hi := h.Count - 1 - skip
+		total := h.Count + len(dr)
+		hi := total - 1 - skip
 		lo := max(hi-size+1, 0)
-		for b := bucketOf(max(hi, 0)); hi >= 0 && b >= bucketOf(lo); b-- {
+		for pos := hi; pos >= max(lo, h.Count); pos-- {
+			out = append(out, dr[pos-h.Count])
+		}
+		hi = min(hi, h.Count-1)
+		for b := bucketOf(max(hi, 0)); hi >= lo && b >= bucketOf(lo); b-- {
 			items, err := d.bucket(ctx, userID, b)
 			if err != nil {
 				return nil, 0, err
@@ -228,24 +293,35 @@ func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bo
 				}
 			}
 		}
-		return out, h.Count, nil
+		return out, total, nil
 	}
-	seen := 0
-	for b := bucketOf(max(h.Count-1, 0)); b >= h.UnreadFrom && len(out) < size; b-- {
+	seen, unread := 0, h.Unread
+	take := func(n domain.Notification) {
+		if !n.Read && len(out) < size {
+			if seen >= skip {
+				out = append(out, n)
+			}
+			seen++
+		}
+	}
+	for i := len(dr) - 1; i >= 0; i-- {
+		if !dr[i].Read {
+			unread++
+		}
+		take(dr[i])
+	}
+	for b := bucketOf(max(h.Count-1, 0)); h.Count > 0 && b >= h.UnreadFrom && len(out) < size; b-- {
 		items, err := d.bucket(ctx, userID, b)
 		if err != nil {
 			return nil, 0, err
 		}
 		for i := len(items) - 1; i >= 0 && len(out) < size; i-- {
-			if !items[i].Read {
-				if seen >= skip {
-					out = append(out, items[i].Notification)
-				}
-				seen++
+			if items[i].Pos < h.Count {
+				take(items[i].Notification)
 			}
 		}
 	}
-	return out, h.Unread, nil
+	return out, unread, nil
 }
 
 // findBucket returns the bucket that holds id, by the first ids of the
@@ -256,9 +332,9 @@ func findBucket(h noteHead, id string) int {
 
 // NotificationsAfter returns a user's pushed (not digest) notifications
 // with ids after id, oldest first, at most limit: the buckets from the one
-// holding id on.
+// holding id on, then the drops.
 func (d *DB) NotificationsAfter(ctx context.Context, userID, id string, limit int) ([]domain.Notification, error) {
-	h, err := d.head(ctx, userID)
+	h, dr, err := d.logOf(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -267,24 +343,35 @@ func (d *DB) NotificationsAfter(ctx context.Context, userID, id string, limit in
 	if id != "" {
 		from = findBucket(h, id)
 	}
-	for b := from; b <= bucketOf(max(h.Count-1, 0)) && len(out) < limit; b++ {
+	for b := from; h.Count > 0 && b <= bucketOf(h.Count-1) && len(out) < limit; b++ {
 		items, err := d.bucket(ctx, userID, b)
 		if err != nil {
 			return nil, err
 		}
 		for _, it := range items {
-			if it.ID > id && !it.Digest && len(out) < limit {
+			if it.Pos < h.Count && it.ID > id && !it.Digest && len(out) < limit {
 				out = append(out, it.Notification)
 			}
+		}
+	}
+	for _, n := range dr {
+		if n.ID > id && !n.Digest && len(out) < limit {
+			out = append(out, n)
 		}
 	}
 	return out, nil
 }
 
-// CountUnread returns a user's unread counter.
+// CountUnread returns a user's unread counter, with the drops.
 func (d *DB) CountUnread(ctx context.Context, userID string) (int, error) {
-	h, err := d.head(ctx, userID)
-	return h.Unread, err
+	h, dr, err := d.logOf(ctx, userID)
+	n := h.Unread
+	for _, x := range dr {
+		if !x.Read {
+			n++
+		}
+	}
+	return n, err
 }
 
 // setFlags sets a boolean field on the items at the given indexes of a
@@ -315,8 +402,8 @@ func (d *DB) rawBucket(ctx context.Context, userID string, b int) ([]noteItem, e
 // MarkRead marks the user's notifications with ids (all when ids is nil)
 // read: the buckets holding ids, or those from the oldest unread one on.
 func (d *DB) MarkRead(ctx context.Context, userID string, ids []string) error {
-	defer d.locks.lock(colNoteHeads + userID)()
-	h, err := d.head(ctx, userID)
+	defer d.lockLog(userID)()
+	h, err := d.absorb(ctx, userID)
 	if err != nil || h.Count == 0 {
 		return err
 	}
@@ -374,7 +461,7 @@ func (d *DB) PendingDigest(ctx context.Context) ([]domain.Notification, error) {
 	}
 	var out []domain.Notification
 	for _, u := range doc.Users {
-		h, err := d.head(ctx, u)
+		h, dr, err := d.logOf(ctx, u)
 		if err != nil {
 			return nil, err
 		}
@@ -384,9 +471,14 @@ func (d *DB) PendingDigest(ctx context.Context) ([]domain.Notification, error) {
 				return nil, err
 			}
 			for _, it := range items {
-				if it.Digest && !it.Digested {
+				if it.Pos < h.Count && it.Digest && !it.Digested {
 					out = append(out, it.Notification)
 				}
+			}
+		}
+		for _, n := range dr {
+			if n.Digest && !n.Digested {
+				out = append(out, n)
 			}
 		}
 	}
@@ -408,8 +500,8 @@ func (d *DB) MarkDigested(ctx context.Context, ns []domain.Notification) error {
 }
 
 func (d *DB) markDigested(ctx context.Context, userID string, ids []string) error {
-	defer d.locks.lock(colNoteHeads + userID)()
-	h, err := d.head(ctx, userID)
+	defer d.lockLog(userID)()
+	h, err := d.absorb(ctx, userID)
 	if err != nil {
 		return err
 	}

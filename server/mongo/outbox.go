@@ -12,20 +12,32 @@ import (
 const colOutbox = "search_outbox"
 
 // markDirty records that the change of a profile must be dispatched (to
-// the read model, the search index). Every profile write is wrapped in two
+// the read model, the search index). Every profile write is wrapped in
 // marks:
 //
 //   - one before, so that a crash between the write and anything after it
 //     leaves a mark (for a profile that may not have changed: harmless, the
 //     dispatcher re-reads it) rather than a changed profile without one;
-//   - one after, with a new sequence number, so that a dispatcher that read
-//     the profile before the write landed cannot clear the only mark.
+//   - on MongoDB, one after (markAfter), with a new sequence number, so that
+//     another process's dispatcher that read the profile before the write
+//     landed applies it again at once. On the embedded engine this process
+//     is the only writer, and the read model tells its own dispatcher of
+//     the write (app.ReadModel.stored), which saves an fsynced write per
+//     profile save.
 //
 // The dispatcher also keeps each mark until it is older than the longest a
 // write can take (app.indexGrace) and applies it once more then, which
-// covers a crash between the write and the second mark.
+// covers a crash right after the write.
 func (d *DB) markDirty(ctx context.Context, kind domain.ChangeKind, id string) error {
 	return d.MarkChange(ctx, domain.OutboxEntry{Kind: kind, DocID: id})
+}
+
+// markAfter is the mark after a profile write (see markDirty).
+func (d *DB) markAfter(ctx context.Context, kind domain.ChangeKind, id string) error {
+	if d.embedded {
+		return nil
+	}
+	return d.markDirty(ctx, kind, id)
 }
 
 // MarkChange stores e in the outbox (keyed by kind and document, so a newer

@@ -25,7 +25,13 @@ import (
 //     (roadshow_event_buckets).
 //  5. lists of each founder's startups, each space's roadshows and the
 //     scheduled roadshows (id_lists).
-const SchemaVersion = 5
+//  6. fan-outs' notification drops (notification_drops, the heads' drops
+//     number) and ended rooms' folded records (roadshow_records): new
+//     collections that start empty (a head without drops has none waiting;
+//     a room without a record folds on its first read), so nothing is
+//     converted; an older release, which would not read the drops, refuses
+//     the data.
+const SchemaVersion = 6
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"

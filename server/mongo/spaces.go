@@ -16,7 +16,7 @@ func (d *DB) CreateSpace(ctx context.Context, s *domain.Space) error {
 	if _, err := d.db.Collection(colSpaces).InsertOne(ctx, s); err != nil {
 		return mapErr("create space", err)
 	}
-	return d.markDirty(ctx, domain.ChangeSpace, s.ID)
+	return d.markAfter(ctx, domain.ChangeSpace, s.ID)
 }
 
 // SpaceByID returns the space with id.
@@ -38,7 +38,7 @@ func (d *DB) UpdateSpace(ctx context.Context, s *domain.Space, prev int) error {
 		s.Version = prev
 		return err
 	}
-	return d.markDirty(ctx, domain.ChangeSpace, s.ID)
+	return d.markAfter(ctx, domain.ChangeSpace, s.ID)
 }
 
 // ListSpaces returns one page of spaces matching f.

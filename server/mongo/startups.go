@@ -21,7 +21,7 @@ func (d *DB) CreateStartup(ctx context.Context, s *domain.Startup) error {
 	if _, err := d.db.Collection(colStartups).InsertOne(ctx, s); err != nil {
 		return mapErr("create startup", err)
 	}
-	return d.markDirty(ctx, domain.ChangeStartup, s.ID)
+	return d.markAfter(ctx, domain.ChangeStartup, s.ID)
 }
 
 // StartupByID returns the startup with id.
@@ -44,7 +44,7 @@ func (d *DB) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) err
 		s.Version = prev
 		return err
 	}
-	return d.markDirty(ctx, domain.ChangeStartup, s.ID)
+	return d.markAfter(ctx, domain.ChangeStartup, s.ID)
 }
 
 // DeleteStartup deletes the startup with id.
@@ -66,7 +66,7 @@ func (d *DB) DeleteStartup(ctx context.Context, id string) error {
 	if err := d.listRemove(ctx, listOwnStartups, s.OwnerID, id); err != nil {
 		return err
 	}
-	return d.markDirty(ctx, domain.ChangeStartup, id)
+	return d.markAfter(ctx, domain.ChangeStartup, id)
 }
 
 // ListStartups returns one page of startups matching f, newest first. With

@@ -1,0 +1,274 @@
+package mongo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// A fan-out (one event told to many users: a match alert to every fitting
+// investor) would cost each recipient a head write and a bucket push, and
+// FerretDB runs every update as its own fsynced SQLite transaction after
+// decoding and re-encoding the whole bucket. So on the embedded engine a
+// fan-out drops each recipient's notes into a new small document instead,
+// notification_drops {_id: userId/k, items}, and inserts them all at once
+// (FerretDB inserts a batch of 100 documents in one transaction):
+//
+//   - a user's drops are numbered k = head.drops, head.drops+1, … up to
+//     the first missing one; they follow the log's positions, newest last,
+//     and every read of the log reads them too (usually one missing _id);
+//   - any write to the user's log under the user's lock (an append,
+//     marking read, the digest) first absorbs them: pushes their items
+//     into the buckets at the next positions (skipping any a crashed
+//     absorb pushed already), then moves head.drops past them, then
+//     deletes them. A crash before the head write repeats the absorb; a
+//     crash after it leaves drops below head.drops that nothing reads;
+//   - a user found with dropsMax drops waiting (by a fan-out or a read) is
+//     absorbed in the background, one user at a time; a fan-out to a user
+//     with dropsHard waiting appends to that log itself. So a read has a
+//     few drops to read, and the fan-out rarely more than its inserts.
+//
+// Numbering a drop from the head read under the user's lock is exact only
+// while this process is the database's only client, so drops are written
+// on the embedded engine only; on MongoDB a fan-out appends to each log
+// (its writes are cheap there and its conditional head write is atomic).
+const (
+	colNoteDrops = "notification_drops"
+	// dropsMax drops waiting send the user to the background absorber;
+	// at dropsHard the fan-out appends to that user's log itself.
+	dropsMax  = 16
+	dropsHard = 64
+)
+
+type noteDrop struct {
+	ID    string                `bson:"_id"`
+	Items []domain.Notification `bson:"items"`
+}
+
+func dropID(userID string, k int) string { return fmt.Sprintf("%s/%08d", userID, k) }
+
+// drops reads a user's drops from k on, up to the first missing one, and
+// returns their items in order and the number of the first missing drop:
+// the hinted ones at once, or one by one.
+func (d *DB) drops(ctx context.Context, userID string, k int) ([]domain.Notification, int, error) {
+	c := d.db.Collection(colNoteDrops)
+	if h, ok := d.hints.get(userID); ok && h.drops == k {
+		got := make([]*noteDrop, h.next-k)
+		err := parallel(ctx, 4, len(got), func(i int) error {
+			var dr noteDrop
+			err := mapErr("notification drops", c.FindOne(ctx, byID(dropID(userID, k+i))).Decode(&dr))
+			if domain.IsKind(err, domain.KindNotFound) {
+				return nil // not there yet: read as the end
+			}
+			got[i] = &dr
+			return err
+		})
+		if err != nil {
+			return nil, k, err
+		}
+		var out []domain.Notification
+		for i, dr := range got {
+			if dr == nil {
+				return out, k + i, nil
+			}
+			for _, n := range dr.Items {
+				n.UserID = userID
+				out = append(out, n)
+			}
+		}
+		return out, h.next, nil
+	}
+	var out []domain.Notification
+	for i := k; ; i++ {
+		var dr noteDrop
+		err := mapErr("notification drops", c.FindOne(ctx, byID(dropID(userID, i))).Decode(&dr))
+		if domain.IsKind(err, domain.KindNotFound) {
+			if d.embedded {
+				d.hints.set(userID, dropHint{drops: k, next: i}, false)
+			}
+			return out, i, nil
+		}
+		if err != nil {
+			return nil, i, err
+		}
+		for _, n := range dr.Items {
+			n.UserID = userID
+			out = append(out, n)
+		}
+	}
+}
+
+// absorb moves the user's drops into the log (see above) and returns the
+// head after. The caller holds lockLog.
+func (d *DB) absorb(ctx context.Context, userID string) (noteHead, error) {
+	return d.appendLocked(ctx, userID, nil)
+}
+
+// absorbPush reads the head and the drops waiting and pushes the drops'
+// items into the buckets at the positions after the head's count, skipping
+// any that a crashed absorb pushed already. It returns the head, the items
+// and the number of the first missing drop; the caller's head write counts
+// them.
+func (d *DB) absorbPush(ctx context.Context, userID string) (noteHead, []domain.Notification, int, error) {
+	h, err := d.head(ctx, userID)
+	if err != nil {
+		return h, nil, 0, err
+	}
+	if hint, ok := d.hints.get(userID); ok && hint.drops == h.Drops && hint.next == h.Drops {
+		return h, nil, h.Drops, nil // nothing waiting
+	}
+	items, next, err := d.drops(ctx, userID, h.Drops)
+	if err != nil || len(items) == 0 {
+		return h, nil, next, err
+	}
+	d.hints.forget(userID) // until the caller's head write has landed
+	byBucket := map[int][]noteItem{}
+	for i, n := range items {
+		p := h.Count + i
+		byBucket[bucketOf(p)] = append(byBucket[bucketOf(p)], noteItem{Pos: p, Notification: n})
+	}
+	for b, its := range byBucket {
+		have, err := d.rawBucket(ctx, userID, b)
+		if err != nil {
+			return h, nil, 0, err
+		}
+		var push bson.A
+		for _, it := range its {
+			if !slices.ContainsFunc(have, func(x noteItem) bool { return x.ID == it.ID }) {
+				push = append(push, it)
+			}
+		}
+		if len(push) == 0 {
+			continue // a crashed absorb pushed them already
+		}
+		if _, err := upsertUpdate(ctx, d.db.Collection(colNoteBuckets), byID(bucketID(userID, b)),
+			bson.D{{Key: "$push", Value: bson.D{{Key: "items", Value: bson.D{{Key: "$each", Value: push}}}}}}); err != nil {
+			return h, nil, 0, mapErr("absorb notification drops", err)
+		}
+	}
+	return h, items, next, nil
+}
+
+// absorbed records that the drops from..next are in the log: none wait
+// now, and those documents go to the sweeper.
+func (d *DB) absorbed(userID string, from, next int) {
+	d.hints.set(userID, dropHint{drops: next, next: next}, true)
+	var dead []string
+	for k := from; k < next; k++ {
+		dead = append(dead, dropID(userID, k))
+	}
+	d.sweep.add(dead...)
+}
+
+// dropNotes stores a fan-out's notes, byUser in users' order, as drops.
+// Fan-outs run one at a time, so only this one adds drops meanwhile: each
+// user's next drop number is read (head and drops, four users at a time)
+// while other writes go on, since an absorb only ever moves head.drops up
+// to the first missing drop. Then, with appends to logs held off (so that
+// a user's ids keep growing with their positions), the ids are given and
+// every drop inserted, a batch of documents per transaction. Users with
+// dropsHard drops waiting, or whose drop could not be inserted, are
+// appended to the ordinary way afterwards.
+func (d *DB) dropNotes(ctx context.Context, users []string, byUser map[string][]*domain.Notification) error {
+	d.fanOut.Lock()
+	defer d.fanOut.Unlock()
+	from := make([]int, len(users))
+	next := make([]int, len(users))
+	full := make([]bool, len(users))
+	err := parallel(ctx, 4, len(users), func(i int) error {
+		if h, ok := d.hints.get(users[i]); ok {
+			from[i], next[i], full[i] = h.drops, h.next, h.next-h.drops >= dropsHard
+			return nil
+		}
+		h, err := d.head(ctx, users[i])
+		if err != nil {
+			return err
+		}
+		_, k, err := d.drops(ctx, users[i], h.Drops)
+		from[i], next[i], full[i] = h.Drops, k, k-h.Drops >= dropsHard
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := d.insertDrops(ctx, users, byUser, from, next, full); err != nil {
+		return err
+	}
+	var rest []string
+	for i, f := range full {
+		if f {
+			rest = append(rest, users[i])
+		}
+	}
+	return parallel(ctx, 4, len(rest), func(j int) error {
+		return d.appendNotes(ctx, rest[j], byUser[rest[j]])
+	})
+}
+
+// insertDrops gives the notes their ids and inserts the users' drops
+// numbered next, but for the full ones; a drop refused as taken marks its
+// user full. The hints change before appends may run again, so that no
+// append takes a user for one with nothing waiting while its drop is in.
+func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string][]*domain.Notification, from, next []int, full []bool) (err error) {
+	d.dropsMu.Lock()
+	defer d.dropsMu.Unlock()
+	defer func() {
+		for i, u := range users {
+			if err != nil || full[i] {
+				d.hints.forget(u) // absorbed meanwhile, numbered wrong, or not known to be in
+				continue
+			}
+			h := dropHint{drops: from[i], next: next[i] + 1}
+			if cur, ok := d.hints.get(u); ok && cur.drops > h.drops {
+				h.drops = cur.drops // an absorb between the numbering and the insert
+			}
+			d.hints.set(u, h, true)
+			if h.next-h.drops >= dropsMax {
+				d.absorber.add(u)
+			}
+		}
+	}()
+	var docs []any
+	var owners []int
+	var digest bson.A
+	for i, u := range users {
+		if full[i] {
+			continue
+		}
+		dr := noteDrop{ID: dropID(u, next[i])}
+		for _, n := range byUser[u] {
+			n.ID = NewID()
+			dr.Items = append(dr.Items, *n)
+		}
+		docs, owners = append(docs, dr), append(owners, i)
+		if slices.ContainsFunc(byUser[u], func(n *domain.Notification) bool { return n.Digest }) {
+			digest = append(digest, u)
+		}
+	}
+	for start := 0; start < len(docs); start += bulkBatch {
+		end := min(len(docs), start+bulkBatch)
+		_, err := d.db.Collection(colNoteDrops).InsertMany(ctx, docs[start:end], options.InsertMany().SetOrdered(false))
+		var bwe mongo.BulkWriteException
+		switch {
+		case err == nil:
+		case errors.As(err, &bwe) && onlyDuplicates(err):
+			for _, we := range bwe.WriteErrors {
+				full[owners[start+we.Index]] = true
+			}
+		default:
+			return mapErr("insert notification drops", err)
+		}
+	}
+	if len(digest) == 0 {
+		return nil
+	}
+	_, err = upsertUpdate(ctx, d.db.Collection(colMeta), byID(digestUsersID),
+		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "users", Value: bson.D{{Key: "$each", Value: digest}}}}}})
+	return mapErr("digest users", err)
+}
