@@ -267,6 +267,8 @@ describe('Yuechuang in the browser', () => {
     }
     await admin.selectOption('select[name=trend]', 'startups')
     assert.ok((await admin.locator('[data-test=trend] >> text=回推').count()) > 0, 'reconstructed history is not marked')
+    // The dashboard says what the official figures count and which numbers are the startups' own (issue 13).
+    assert.match(await admin.locator('[data-test=counting-rules]').textContent(), /已认证的众创空间.*入驻经空间确认.*企业自报/)
     await admin.waitForTimeout(1500) // let the bars finish growing before the picture
     await shot(admin, 'admin-dashboard')
     // The admin verifies the manager's new space.

@@ -257,7 +257,9 @@ func (svc *Decks) Grant(ctx context.Context, actor domain.Actor, startupID, inve
 			return nil, err
 		}
 	}
-	if err := svc.notify.Notify(ctx, investorUserID, domain.NoteDeckGranted, map[string]any{"startupId": s.ID, "startupName": s.Name}); err != nil {
+	// Granting again tells nothing new (domain.NoteRuleOf).
+	if err := svc.notify.NotifyMany(ctx, []Note{{UserID: investorUserID, Type: domain.NoteDeckGranted, From: actor.UserID, Subject: s.ID,
+		Data: map[string]any{"startupId": s.ID, "startupName": s.Name}}}); err != nil {
 		return nil, err
 	}
 	return dk, nil

@@ -22,10 +22,14 @@ type IntroStore interface {
 	PipelineOf(ctx context.Context, investorID string) ([]domain.PipelineItem, error)
 }
 
-// Notify sends notifications; Notifier implements it.
+// Notify sends notifications; Notifier implements it. A note a person
+// causes names them (Note.From) and its subject, so that one rule
+// de-duplicates and limits every kind (domain.NoteRuleOf); an act that
+// saves something before it notifies calls Admit first.
 type Notify interface {
 	Notify(ctx context.Context, userID, typ string, data map[string]any) error
 	NotifyMany(ctx context.Context, notes []Note) error
+	Admit(ctx context.Context, nt *Note) error
 }
 
 // Intro limits.
@@ -148,14 +152,19 @@ func (svc *Intros) Create(ctx context.Context, actor domain.Actor, in IntroInput
 	if sent >= maxOpenIntrosDaily {
 		return nil, domain.CodedError(domain.KindRateLimited, "intro_limit", "每天最多发出 10 个待处理的引荐请求 / at most 10 open intro requests a day")
 	}
-	if err := svc.store.CreateIntro(ctx, i); err != nil {
-		return nil, err
-	}
 	other := i.FounderID
 	if actor.UserID == i.FounderID {
 		other = i.InvestorUserID
 	}
-	if err := svc.notify.Notify(ctx, other, domain.NoteIntroRequested, introData(i)); err != nil {
+	note := Note{UserID: other, Type: domain.NoteIntroRequested, From: actor.UserID, Subject: i.StartupID}
+	if err := svc.notify.Admit(ctx, &note); err != nil {
+		return nil, err // before the intro is saved: a refused request leaves nothing
+	}
+	if err := svc.store.CreateIntro(ctx, i); err != nil {
+		return nil, err
+	}
+	note.Data = introData(i)
+	if err := svc.notify.NotifyMany(ctx, []Note{note}); err != nil {
 		return nil, err
 	}
 	return &IntroView{Intro: *i}, nil
@@ -200,7 +209,7 @@ func (svc *Intros) Decide(ctx context.Context, actor domain.Actor, id string, ac
 	if err := svc.store.UpdateIntro(ctx, i, i.Version); err != nil {
 		return nil, err
 	}
-	if err := svc.notify.Notify(ctx, i.FromID, typ, introData(i)); err != nil {
+	if err := svc.notify.NotifyMany(ctx, []Note{{UserID: i.FromID, Type: typ, Data: introData(i), From: actor.UserID, Subject: i.ID}}); err != nil {
 		return nil, err
 	}
 	return svc.view(ctx, actor, i)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -33,7 +34,10 @@ func (svc *Roadshows) invite(r *domain.Roadshow, prev map[string]bool) {
 	var notes []Note
 	for _, s := range r.Invitations {
 		if s.Consent == domain.ConsentInvited && !prev[s.StartupID] && s.OwnerID != r.OwnerID {
-			notes = append(notes, Note{UserID: s.OwnerID, Type: domain.NoteRoadshowInvite, Data: invitationNote(r, s)})
+			// Taken off the agenda and put back, a startup is not invited again
+			// while the first invitation tells it (domain.NoteRuleOf).
+			notes = append(notes, Note{UserID: s.OwnerID, Type: domain.NoteRoadshowInvite, Data: invitationNote(r, s),
+				From: r.OwnerID, Subject: r.ID + "/" + s.StartupID})
 		}
 	}
 	svc.send(r, domain.NoteRoadshowInvite, notes)
@@ -94,7 +98,9 @@ func (svc *Roadshows) Answer(ctx context.Context, actor domain.Actor, id, startu
 			if changed {
 				data := invitationNote(r, domain.Slot{StartupID: startupID, StartupName: inv[i].StartupName})
 				data["accepted"] = accept
-				svc.send(r, domain.NoteRoadshowAnswer, []Note{{UserID: r.OwnerID, Type: domain.NoteRoadshowAnswer, Data: data}})
+				// Each answer once while unread, however often it changes.
+				svc.send(r, domain.NoteRoadshowAnswer, []Note{{UserID: r.OwnerID, Type: domain.NoteRoadshowAnswer, Data: data,
+					From: actor.UserID, Subject: fmt.Sprintf("%s/%s/%t", r.ID, startupID, accept)}})
 			}
 			return &inv[i], nil
 		}

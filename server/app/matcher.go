@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sort"
 	"time"
@@ -252,9 +253,17 @@ func (m *Matcher) Feedback(ctx context.Context, actor domain.Actor, startupID, a
 		return nil, err
 	}
 	if action == domain.FeedbackInterested && before != domain.FeedbackInterested {
-		err := m.notify.Notify(ctx, s.OwnerID, domain.NoteInterest, map[string]any{"startupId": s.ID, "startupName": s.Name,
-			"investorUserId": actor.UserID, "investorName": investorName})
-		if err != nil {
+		// One investor's interest in one startup is told once, however
+		// often it is withdrawn and given again, from the deal flow or a
+		// room (domain.NoteRuleOf).
+		err := m.notify.NotifyMany(ctx, []Note{{UserID: s.OwnerID, Type: domain.NoteInterest, From: actor.UserID, Subject: s.ID,
+			Data: map[string]any{"startupId": s.ID, "startupName": s.Name, "investorUserId": actor.UserID, "investorName": investorName}}})
+		switch {
+		case errors.Is(err, domain.ErrSenderLimit):
+			// The interest is saved and listed to the founder; an investor
+			// who signals too many founders at once is not told to them all.
+			m.log.InfoContext(ctx, "interest not notified: sender limit", "startup", s.ID, "investor", actor.UserID)
+		case err != nil:
 			// The interest is saved; the founder will see it in the deal
 			// record even if this notice failed.
 			m.log.ErrorContext(ctx, "notify interest", "startup", s.ID, "err", err)

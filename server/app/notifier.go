@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -46,6 +47,10 @@ type Notifier struct {
 	settings map[string]*domain.NotificationSettings
 
 	senders senderLimits
+	// caused serializes the notes people cause (those with a sender), so
+	// that two like ones sent at once (a room's questions stored together)
+	// cannot both find no like one before them. Fan-outs do not take it.
+	caused sync.Mutex
 }
 
 // NewNotifier returns a Notifier; Load fills its settings.
@@ -73,14 +78,38 @@ func (n *Notifier) delivery(userID, typ string) string {
 }
 
 // Note is one notification to send. A note with a sender (From) about a
-// subject is not stored again while the last one like it is unread, and
-// counts against the sender's limit (domain.NoteDedupKey).
+// subject is not stored while a like one tells it already, and may count
+// against the sender's limit (domain.NoteDedupKey, domain.NoteRuleOf).
 type Note struct {
 	UserID  string
 	Type    string
 	Data    map[string]any
 	From    string // the user whose act this tells of, if one
 	Subject string // what it is about: a startup, a roadshow
+
+	admitted bool // charged to From by Admit already
+}
+
+// Admit charges nt's sender for it before the act that causes it is saved,
+// so that an act the limit refuses leaves nothing behind: ErrSenderLimit
+// if the sender has notified others too often. A note that would not be
+// stored (a like one tells it already) costs nothing. NotifyMany does not
+// charge an admitted note again.
+func (n *Notifier) Admit(ctx context.Context, nt *Note) error {
+	key := domain.NoteDedupKey(nt.UserID, nt.Type, nt.From, nt.Subject)
+	if key == "" || !domain.NoteRuleOf(nt.Type).Limited || n.delivery(nt.UserID, nt.Type) == domain.DeliverOff {
+		return nil
+	}
+	now := n.now().UTC()
+	dup, err := n.suppressed(ctx, nt.UserID, nt.Type, key, now)
+	if err != nil || dup {
+		return err
+	}
+	if !n.senders.allow(nt.From, now) {
+		return domain.ErrSenderLimit
+	}
+	nt.admitted = true
+	return nil
 }
 
 // Notify tells userID about an event of type typ. It is stored before it
@@ -89,8 +118,19 @@ func (n *Notifier) Notify(ctx context.Context, userID, typ string, data map[stri
 	return n.NotifyMany(ctx, []Note{{UserID: userID, Type: typ, Data: data}})
 }
 
+// NotifyFrom tells userID of an act by from about subject, as one Note:
+// de-duplicated and limited by the one rule (domain.NoteRuleOf). For
+// callers that cannot build a Note (the realtime rooms).
+func (n *Notifier) NotifyFrom(ctx context.Context, from, subject, userID, typ string, data map[string]any) error {
+	return n.NotifyMany(ctx, []Note{{UserID: userID, Type: typ, Data: data, From: from, Subject: subject}})
+}
+
 // NotifyMany stores notes in one write, then pushes the live ones.
 func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
+	if slices.ContainsFunc(notes, func(nt Note) bool { return nt.From != "" }) {
+		n.caused.Lock()
+		defer n.caused.Unlock()
+	}
 	now := n.now().UTC()
 	stored := make([]*domain.Notification, 0, len(notes))
 	keys := make([]string, 0, len(notes))
@@ -101,14 +141,14 @@ func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
 		}
 		key := domain.NoteDedupKey(nt.UserID, nt.Type, nt.From, nt.Subject)
 		if key != "" {
-			dup, err := n.pending(ctx, nt.UserID, key)
+			dup, err := n.suppressed(ctx, nt.UserID, nt.Type, key, now)
 			if err != nil {
 				return err
 			}
 			if dup {
 				continue
 			}
-			if !n.senders.allow(nt.From, now) {
+			if domain.NoteRuleOf(nt.Type).Limited && !nt.admitted && !n.senders.allow(nt.From, now) {
 				return domain.ErrSenderLimit
 			}
 		}
@@ -133,9 +173,9 @@ func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
 	return nil
 }
 
-// pending reports whether the last notification stored under key is
-// still unread.
-func (n *Notifier) pending(ctx context.Context, userID, key string) (bool, error) {
+// suppressed reports whether the last notification stored under key
+// tells a note of type typ already (domain.NoteSuppressed).
+func (n *Notifier) suppressed(ctx context.Context, userID, typ, key string, now time.Time) (bool, error) {
 	id, err := n.store.NoteKeyHolder(ctx, key)
 	if err != nil || id == "" {
 		return false, err
@@ -147,7 +187,7 @@ func (n *Notifier) pending(ctx context.Context, userID, key string) (bool, error
 	if err != nil {
 		return false, err
 	}
-	return !last.Read, nil
+	return domain.NoteSuppressed(typ, last, now), nil
 }
 
 // senderLimits is a token bucket per sender: domain.SenderNoteBurst at

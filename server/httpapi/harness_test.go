@@ -39,6 +39,7 @@ type env struct {
 	history   *app.History
 	notifier  *app.Notifier
 	notes     *realtime.Notifications
+	hub       *realtime.Hub // Close waits for the rooms' after-effects in flight
 }
 
 // shanghai is the demo city's clock for day boundaries.
@@ -99,7 +100,7 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	stats := app.NewStats(rm, targets, tax)
 	history := app.NewHistory(stats, db, shanghai)
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, changes: changes, readModel: rm, roadshows: roadshows,
-		notifier: notifier, notes: notes,
+		notifier: notifier, notes: notes, hub: hub,
 		digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
 			Accounts:      accounts,
 			Startups:      app.NewStartups(rm, rm, rm, tax),

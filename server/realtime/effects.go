@@ -2,6 +2,7 @@ package realtime
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -28,9 +29,14 @@ func (r *room) afterEffect(l roadshow.Logged) func(ctx context.Context) error {
 		founders := roadshow.Founders(r.rs, r.st.Stage.StartupID)
 		data := map[string]any{"roadshowId": r.id, "title": r.rs.Title, "questionId": l.Seq, "text": e.Text, "askedBy": l.UserName,
 			"startupId": r.st.Stage.StartupID}
+		// One asker's questions on one pitch reach each founder as one
+		// notification while it is unread; an asker over their limit is
+		// not notified at all (the questions stay in the room).
+		asker, pitch := l.UserID, r.id+"/"+r.st.Stage.StartupID
 		return func(ctx context.Context) error {
 			for _, f := range founders {
-				if err := r.hub.notify.Notify(ctx, f, domain.NoteQuestion, data); err != nil {
+				err := r.hub.notify.NotifyFrom(ctx, asker, pitch, f, domain.NoteQuestion, data)
+				if err != nil && !errors.Is(err, domain.ErrSenderLimit) {
 					return err
 				}
 			}

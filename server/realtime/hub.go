@@ -28,9 +28,11 @@ type InterestRecorder interface {
 	RecordInterest(ctx context.Context, investor domain.Actor, startupID string) error
 }
 
-// Notifier tells a user about something that happened in a room.
+// Notifier tells a user about something a person (from) did in a room,
+// about subject; app.Notifier de-duplicates and limits by them
+// (domain.NoteRuleOf), refusing with domain.ErrSenderLimit.
 type Notifier interface {
-	Notify(ctx context.Context, userID, typ string, data map[string]any) error
+	NotifyFrom(ctx context.Context, from, subject, userID, typ string, data map[string]any) error
 }
 
 // attendanceFlush is how often attendance is written; it is a record of

@@ -164,3 +164,40 @@ func TestCSVEscapesFormulas(t *testing.T) {
 		t.Fatalf("got  %q\nwant %q", got, want)
 	}
 }
+
+// TestUnpackBudgetCoversEveryPart: the declared-size check sums only the
+// worksheet and the shared strings; a bomb in another part the reader
+// opens (the workbook, honestly declared) is stopped by the unpack budget
+// while it is read, not unpacked whole.
+func TestUnpackBudgetCoversEveryPart(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	part := func(name string, write func(w io.Writer)) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(w)
+	}
+	part("xl/workbook.xml", func(w io.Writer) {
+		io.WriteString(w, `<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="a" sheetId="1"/></sheets>`)
+		pad := strings.Repeat(`<x/>`, 1024)
+		for n := 0; n < 4<<20; n += len(pad) { // 4 MB of elements after the sheet list
+			io.WriteString(w, pad)
+		}
+		io.WriteString(w, `</workbook>`)
+	})
+	part("xl/worksheets/sheet1.xml", func(w io.Writer) {
+		io.WriteString(w, `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>`)
+	})
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	lim := sheet.DefaultLimits
+	lim.Unpacked = 1 << 20
+	_, err := sheet.ReadXLSX(buf.Bytes(), lim)
+	var le *sheet.LimitError
+	if !errors.As(err, &le) || le.Limit != "unpacked" {
+		t.Fatalf("a 4 MB workbook part under a 1 MB budget: err %v, want the unpacked limit", err)
+	}
+}
