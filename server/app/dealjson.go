@@ -17,18 +17,7 @@ func (d *DealItem) AppendJSON(b []byte) []byte {
 	b = append(b, `,"score":`...)
 	b = domain.AppendJSONFloat(b, d.Score)
 	b = append(b, `,"reasons":`...)
-	if d.Reasons == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range d.Reasons {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = d.Reasons[i].AppendJSON(b)
-		}
-		b = append(b, ']')
-	}
+	b = domain.AppendJSONArray(b, d.Reasons, (*domain.Reason).AppendJSON)
 	if d.Feedback != "" {
 		b = append(b, `,"feedback":`...)
 		b = domain.AppendJSONString(b, d.Feedback)
@@ -39,18 +28,7 @@ func (d *DealItem) AppendJSON(b []byte) []byte {
 // AppendDealFlowJSON appends the JSON encoding of a deal-flow page to b.
 func AppendDealFlowJSON(b []byte, l *domain.List[DealItem]) []byte {
 	b = append(b, `{"items":`...)
-	if l.Items == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range l.Items {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = l.Items[i].AppendJSON(b)
-		}
-		b = append(b, ']')
-	}
+	b = domain.AppendJSONArray(b, l.Items, (*DealItem).AppendJSON)
 	b = append(b, `,"total":`...)
 	b = strconv.AppendInt(b, int64(l.Total), 10)
 	b = append(b, `,"page":`...)

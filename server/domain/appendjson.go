@@ -41,18 +41,7 @@ func (c *StartupCard) AppendJSON(b []byte) []byte {
 	b = append(b, `,"traction":`...)
 	b = AppendJSONString(b, c.Traction)
 	b = append(b, `,"tags":`...)
-	if c.Tags == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, t := range c.Tags {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = AppendJSONString(b, t)
-		}
-		b = append(b, ']')
-	}
+	b = AppendJSONArray(b, c.Tags, func(t *string, b []byte) []byte { return AppendJSONString(b, *t) })
 	b = append(b, `,"updatedAt":`...)
 	b = appendJSONTime(b, c.UpdatedAt)
 	if c.PublishedAt != nil {
@@ -76,6 +65,23 @@ func (r *Reason) AppendJSON(b []byte) []byte {
 	b = append(b, `,"en":`...)
 	b = AppendJSONString(b, r.En)
 	return append(b, '}')
+}
+
+// AppendJSONArray appends xs as a JSON array, each element by appendOne
+// (a method expression such as (*Reason).AppendJSON fits),
+// and a nil slice as null (as encoding/json does).
+func AppendJSONArray[T any](b []byte, xs []T, appendOne func(*T, []byte) []byte) []byte {
+	if xs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendOne(&xs[i], b)
+	}
+	return append(b, ']')
 }
 
 // AppendJSONFloat appends f as encoding/json writes a float64.
