@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,38 +10,11 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/httpapi"
 	pdfcheck "github.com/yuechuang/yuechuang/server/pdf"
+	"github.com/yuechuang/yuechuang/server/pdf/pdftest"
 )
 
 // pdf is a small but whole deck of three pages.
-var pdf = makeDeck(3)
-
-// makeDeck writes a complete PDF of n pages, each saying "Page i".
-func makeDeck(n int) []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n")
-	count := 3 + 2*n
-	at := make([]int, count+1)
-	obj := func(i int, body string) { at[i] = b.Len(); fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i, body) }
-	obj(1, "<< /Type /Catalog /Pages 2 0 R >>")
-	kids := ""
-	for i := 0; i < n; i++ {
-		kids += fmt.Sprintf("%d 0 R ", 4+2*i)
-	}
-	obj(2, fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", kids, n))
-	obj(3, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
-	for i := 0; i < n; i++ {
-		text := fmt.Sprintf("BT /F1 24 Tf 60 150 Td (Page %d) Tj ET", i+1)
-		obj(4+2*i, fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 640 360] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>", 5+2*i))
-		obj(5+2*i, fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(text), text))
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", count)
-	for i := 1; i < count; i++ {
-		fmt.Fprintf(&b, "%010d 00000 n \n", at[i])
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", count, xref)
-	return b.Bytes()
-}
+var pdf = pdftest.Deck(3)
 
 // pageCount parses a PDF the server wrote and counts its pages.
 func pageCount(t *testing.T, data []byte) int {
@@ -173,10 +145,10 @@ func TestRoadshowDeck(t *testing.T) {
 	e := newEnv(t, httpapi.Config{})
 	addr := e.listen(t)
 	s := newRoadshow(t, e, "registered")
-	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupA+"/deck", s.founderA, "application/pdf", makeDeck(5)); code != 200 {
+	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupA+"/deck", s.founderA, "application/pdf", pdftest.Deck(5)); code != 200 {
 		t.Fatalf("upload: %d %s", code, body)
 	}
-	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupB+"/deck", s.founderB, "application/pdf", makeDeck(4)); code != 200 {
+	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupB+"/deck", s.founderB, "application/pdf", pdftest.Deck(4)); code != 200 {
 		t.Fatalf("upload: %d %s", code, body)
 	}
 	outsider, _ := e.register("founder")

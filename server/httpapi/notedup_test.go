@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/yuechuang/yuechuang/server/httpapi"
+	"github.com/yuechuang/yuechuang/server/pdf/pdftest"
 )
 
 // TestDeckRequestsDeduplicated: one investor's 60 requests for one deck
@@ -102,7 +103,7 @@ func TestRepeatedActsNotifyOnce(t *testing.T) {
 
 	// Grants: the deck is granted three times, told once.
 	investorID := e.must(200, "GET", "/api/v1/me", s.investor, nil).str("user", "id")
-	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupB+"/deck", s.founderB, "application/pdf", makeDeck(2)); code != 200 {
+	if code, body, _ := e.raw("PUT", "/api/v1/startups/"+s.startupB+"/deck", s.founderB, "application/pdf", pdftest.Deck(2)); code != 200 {
 		t.Fatalf("upload: %d %s", code, body)
 	}
 	for i := 0; i < 3; i++ {
