@@ -180,7 +180,7 @@ func TestInvestorMatches(t *testing.T) {
 	if fmt.Sprint(names) != "[芯片天使 电子天使 纺织基金]" {
 		t.Fatalf("investor matches: %v", names)
 	}
-	if !strings.Contains(fmt.Sprint(r.Body["items"].([]any)[1]), "属于关注的电子信息领域") {
+	if !strings.Contains(fmt.Sprint(r.Body["items"].([]any)[1]), "map[code:sector_related family:electronics ok:true sector:ic]") {
 		t.Errorf("related-sector reason missing: %v", r.Body["items"].([]any)[1])
 	}
 	if v := e.must(200, "GET", "/api/v1/matches/investors?verified=true&startupId="+st, founder, nil); v.str("total") != "1" {
