@@ -141,7 +141,7 @@ func (r *room) dropSource(src *source) {
 }
 
 // setLayers orders the video layers best first and points each viewer
-// that wanted a layer now gone at the best one.
+// that wanted the best layer, or one now gone, at the best one.
 func (p *publisher) setLayers() {
 	var layers []*source
 	for _, s := range p.sources {
@@ -150,9 +150,11 @@ func (p *publisher) setLayers() {
 		}
 	}
 	slices.SortStableFunc(layers, func(a, b *source) int { return ridRank(b.rid) - ridRank(a.rid) })
-	p.layers.Store(&layers)
+	top := first(*p.layers.Swap(&layers))
 	for _, s := range *p.videoSinks.Load() {
-		if w := s.wanted(); w == nil || !slices.Contains(layers, w) {
+		// Viewers on the best layer move to a better one that arrived;
+		// those on a layer now gone move to the best.
+		if w := s.wanted(); w == nil || w == top || !slices.Contains(layers, w) {
 			s.setWant(first(layers))
 			p.keyframe(s.wanted())
 		}

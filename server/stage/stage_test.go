@@ -450,3 +450,94 @@ func TestStageFollowsTheAgendaAndRecordsEachSlot(t *testing.T) {
 		t.Fatal("opened a file that is not a recording")
 	}
 }
+
+// TestSimulcastLayerPerViewer: a publisher sending three layers; a viewer
+// gets the best, and moves to another at a key frame with its packet
+// numbers unbroken.
+func TestSimulcastLayerPerViewer(t *testing.T) {
+	r := newRoom(t)
+	r.do(host, roadshow.Start{})
+	ctx := ctxT(t, 20*time.Second)
+	p, err := stagetest.NewSimulcastPublisher(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	answer, _, err := r.stage.Publish(ctx, rsID, presA, r.rules(), p.Offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rate = 1_600_000 // f 1.6 Mb/s, h 400 kb/s, q 100 kb/s
+	if err := p.Start(answer, rate); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := r.watch(founderA)
+	flowing(t, v)
+	rateOf := func() float64 { // video kb/s over a second
+		b0, t0 := v.Got("video").Bytes, time.Now()
+		time.Sleep(1500 * time.Millisecond)
+		return float64(v.Got("video").Bytes-b0) * 8 / time.Since(t0).Seconds() / 1000
+	}
+	if got := rateOf(); got < 800 {
+		t.Fatalf("the viewer gets %.0f kb/s, not the best layer (1,600)", got)
+	}
+	if !stage.WantLayer(r.stage, rsID, "q") {
+		t.Fatal("no layer q received")
+	}
+	time.Sleep(time.Second) // the switch waits for q's key frame
+	if got := rateOf(); got > 300 {
+		t.Fatalf("after choosing q the viewer gets %.0f kb/s, want about 100", got)
+	}
+	if c := v.Got("video"); c.Lost() > c.Expected()/100 {
+		t.Fatalf("packet numbers broke at the switch: %d of %d missing", c.Lost(), c.Expected())
+	}
+}
+
+// TestLayerChoice: down a layer after two lossy reports, up after ten
+// quiet seconds.
+func TestLayerChoice(t *testing.T) {
+	now := time.Now()
+	var bad int
+	var good time.Time
+	if got := stage.ChooseLayer(3, -1, 0, now, &bad, &good); got != 0 {
+		t.Fatalf("no layer wanted: got %d, want the best (0)", got)
+	}
+	if got := stage.ChooseLayer(3, 0, 60, now, &bad, &good); got != 0 {
+		t.Fatalf("one lossy report moved to %d", got)
+	}
+	if got := stage.ChooseLayer(3, 0, 60, now, &bad, &good); got != 1 {
+		t.Fatalf("two lossy reports: got %d, want 1", got)
+	}
+	if got := stage.ChooseLayer(3, 1, 0, now, &bad, &good); got != 1 {
+		t.Fatalf("first quiet report moved to %d", got)
+	}
+	if got := stage.ChooseLayer(3, 1, 2, now.Add(5*time.Second), &bad, &good); got != 1 {
+		t.Fatalf("five quiet seconds moved to %d", got)
+	}
+	if got := stage.ChooseLayer(3, 1, 2, now.Add(11*time.Second), &bad, &good); got != 0 {
+		t.Fatalf("eleven quiet seconds: got %d, want 0", got)
+	}
+	if got := stage.ChooseLayer(3, 2, 200, now, &bad, &good); got != 2 {
+		t.Fatal("the lowest layer has nowhere lower to go")
+	}
+}
+
+func TestVP8Keyframe(t *testing.T) {
+	for _, c := range []struct {
+		b    []byte
+		want bool
+	}{
+		{[]byte{0x10, 0x10}, true},                   // S, partition 0, P clear
+		{[]byte{0x10, 0x11}, false},                  // an inter frame
+		{[]byte{0x00, 0x10}, false},                  // not the start of a frame
+		{[]byte{0x90, 0x80, 0x81, 0x02, 0x10}, true}, // X, I with a 15-bit picture id
+		{[]byte{0x90, 0xC0, 0x05, 0x07, 0x10}, true}, // X, I (7-bit), L
+		{[]byte{0x90, 0xF0, 0x05, 0x07, 0x01, 0x11}, false},
+		{[]byte{0x90}, false},
+		{nil, false},
+	} {
+		if got := stage.VP8Keyframe(c.b); got != c.want {
+			t.Errorf("% x: %v, want %v", c.b, got, c.want)
+		}
+	}
+}

@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/rtp/codecs"
+	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 )
@@ -24,6 +27,9 @@ func newPC() (*webrtc.PeerConnection, error) {
 	se.SetICETimeouts(4*time.Second, 10*time.Second, 2*time.Second)
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterDefaultCodecs(); err != nil {
+		return nil, err
+	}
+	if err := webrtc.ConfigureSimulcastExtensionHeaders(m); err != nil {
 		return nil, err
 	}
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
@@ -55,7 +61,10 @@ func offer(ctx context.Context, pc *webrtc.PeerConnection) (string, error) {
 type Publisher struct {
 	PC            *webrtc.PeerConnection
 	Offer         string
-	video, audio  *webrtc.TrackLocalStaticSample
+	video         []*webrtc.TrackLocalStaticSample // one stream
+	layers        []*layer                         // or the simulcast layers q, h, f
+	videoSender   *webrtc.RTPSender
+	audio         *webrtc.TrackLocalStaticSample
 	keyframeAsked atomic.Bool
 	Frames        atomic.Int64 // video frames sent
 	stop          chan struct{}
@@ -63,24 +72,67 @@ type Publisher struct {
 	done          sync.WaitGroup
 }
 
-// NewPublisher prepares a publisher's offer.
-func NewPublisher(ctx context.Context) (*Publisher, error) {
+// Layers are the simulcast layers a simulcast publisher sends, best last,
+// with the share of the bit rate each gets.
+var Layers = []struct {
+	RID   string
+	Share int // of 16
+}{{"q", 1}, {"h", 4}, {"f", 16}}
+
+// NewPublisher prepares a publisher's offer: one video stream.
+func NewPublisher(ctx context.Context) (*Publisher, error) { return newPublisher(ctx, false) }
+
+// NewSimulcastPublisher prepares a publisher's offer with the video in
+// three simulcast layers (Layers), as browsers send it.
+func NewSimulcastPublisher(ctx context.Context) (*Publisher, error) { return newPublisher(ctx, true) }
+
+func newPublisher(ctx context.Context, simulcast bool) (*Publisher, error) {
 	pc, err := newPC()
 	if err != nil {
 		return nil, err
 	}
 	p := &Publisher{PC: pc, stop: make(chan struct{})}
-	if p.video, err = webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8}, "video", "pub"); err != nil {
-		return nil, err
-	}
-	if p.audio, err = webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus}, "audio", "pub"); err != nil {
-		return nil, err
-	}
-	for _, t := range []webrtc.TrackLocal{p.video, p.audio} {
-		sender, err := pc.AddTrack(t)
+	vp8 := webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8}
+	var videoSender *webrtc.RTPSender
+	if simulcast {
+		// Browsers mark each layer's packets with the transceiver's mid and
+		// the layer's rid (header extensions); pion's sender does not, so
+		// the layers are packetized and marked here.
+		for i, l := range Layers {
+			t, err := webrtc.NewTrackLocalStaticRTP(vp8, "video", "pub", webrtc.WithRTPStreamID(l.RID))
+			if err != nil {
+				return nil, err
+			}
+			p.layers = append(p.layers, &layer{track: t, rid: l.RID,
+				pk: rtp.NewPacketizer(1200, 96, 0, &codecs.VP8Payloader{}, rtp.NewRandomSequencer(), 90000)})
+			if i == 0 {
+				videoSender, err = pc.AddTrack(t)
+			} else {
+				err = videoSender.AddEncoding(t)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		t, err := webrtc.NewTrackLocalStaticSample(vp8, "video", "pub")
 		if err != nil {
 			return nil, err
 		}
+		p.video = append(p.video, t)
+		if videoSender, err = pc.AddTrack(t); err != nil {
+			return nil, err
+		}
+	}
+	p.videoSender = videoSender
+	if p.audio, err = webrtc.NewTrackLocalStaticSample(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus}, "audio", "pub"); err != nil {
+		return nil, err
+	}
+	audioSender, err := pc.AddTrack(p.audio)
+	if err != nil {
+		return nil, err
+	}
+	for _, sender := range []*webrtc.RTPSender{videoSender, audioSender} {
 		go func() {
 			for {
 				pkts, _, err := sender.ReadRTCP()
@@ -121,25 +173,35 @@ func (p *Publisher) sendVideo(bitrate int) {
 	defer p.done.Done()
 	t := time.NewTicker(time.Second / fps)
 	defer t.Stop()
-	// A key frame is about 8 inter frames; one every two seconds.
-	per := bitrate / 8 / fps
-	inter := per * 60 / 67
-	key := inter * 8
+	// A key frame is about 8 inter frames; one every two seconds. With
+	// simulcast each layer gets its share of the rate.
 	for n := 0; ; n++ {
 		select {
 		case <-p.stop:
 			return
 		case <-t.C:
 		}
-		size, first := inter, byte(0x01) // P bit set: an inter frame
-		if n%(2*fps) == 0 || p.keyframeAsked.Swap(false) {
-			size, first = key, 0x10 // P bit clear: a key frame
+		key := n%(2*fps) == 0 || p.keyframeAsked.Swap(false)
+		frame := func(rate int) []byte {
+			inter := rate / 8 / fps * 60 / 67
+			size, first := inter, byte(0x01) // P bit set: an inter frame
+			if key {
+				size, first = inter*8, 0x10 // P bit clear: a key frame
+			}
+			f := make([]byte, max(size, 2))
+			_, _ = rand.Read(f[1:])
+			f[0] = first
+			return f
 		}
-		frame := make([]byte, size)
-		_, _ = rand.Read(frame[1:])
-		frame[0] = first
-		if p.video.WriteSample(media.Sample{Data: frame, Duration: time.Second / fps}) != nil {
-			return
+		for _, track := range p.video {
+			if track.WriteSample(media.Sample{Data: frame(bitrate), Duration: time.Second / fps}) != nil {
+				return
+			}
+		}
+		for i, l := range p.layers {
+			if l.send(p.videoSender, frame(bitrate*Layers[i].Share/16)) != nil {
+				return
+			}
 		}
 		p.Frames.Add(1)
 	}
@@ -295,3 +357,38 @@ func (v *Viewer) WaitFor(ctx context.Context, cond func(audio, video Count) bool
 
 // Close closes the connection.
 func (v *Viewer) Close() { _ = v.PC.Close() }
+
+// layer is one simulcast layer a publisher sends.
+type layer struct {
+	track *webrtc.TrackLocalStaticRTP
+	rid   string
+	pk    rtp.Packetizer
+}
+
+// send packetizes one frame and marks each packet with the mid and rid,
+// once the connection has negotiated their header extension ids.
+func (l *layer) send(sender *webrtc.RTPSender, frame []byte) error {
+	var midID, ridID uint8
+	for _, e := range sender.GetParameters().HeaderExtensions {
+		switch e.URI {
+		case sdp.SDESMidURI:
+			midID = uint8(e.ID)
+		case sdp.SDESRTPStreamIDURI:
+			ridID = uint8(e.ID)
+		}
+	}
+	mid := ""
+	if tr := sender.Transport(); tr != nil && midID != 0 && ridID != 0 {
+		mid = "0" // the video transceiver comes first in the offer
+	}
+	for _, pkt := range l.pk.Packetize(frame, 90000/fps) {
+		if mid != "" {
+			_ = pkt.Header.SetExtension(midID, []byte(mid))
+			_ = pkt.Header.SetExtension(ridID, []byte(l.rid))
+		}
+		if err := l.track.WriteRTP(pkt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
