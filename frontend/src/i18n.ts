@@ -204,6 +204,27 @@ export const texts: Record<string, [string, string]> = {
   savedEmpty: ['还没有收藏的项目。在项目推荐或项目页点“收藏”。', 'Nothing saved yet: press Save in the deal flow or on a startup page.'],
   needInvestorProfileFirst: ['项目推荐按你的投资方向排序：请先创建投资人档案（关注行业、阶段和单笔金额）。', 'The deal flow is ranked by your thesis: create your investor profile first (sectors, stages, cheque size).'],
   passedName: ['已跳过“{name}”', 'Passed on “{name}”'],
+  // Match reasons (taxonomy.ts's reasonText fills the names and numbers).
+  'reason.sector': ['{sector} ✓ 在关注行业内', '{sector} ✓ in the thesis sectors'],
+  'reason.sector_no': ['{sector} 不在关注行业内', '{sector} is outside the thesis sectors'],
+  'reason.sector_related': ['{sector} ≈ 属于关注的{family}领域', '{sector} ≈ related ({family})'],
+  'reason.sector_open': ['{sector}（不限行业）', '{sector} (any sector)'],
+  'reason.stage': ['{stage} ✓', '{stage} ✓'],
+  'reason.stage_no': ['{stage} 不在关注阶段内', '{stage} is outside the thesis stages'],
+  'reason.stage_near': ['{stage}，与关注阶段相邻', '{stage}, next to a thesis stage'],
+  'reason.stage_far_no': ['{stage}，与关注阶段相差两轮', '{stage}, two rounds from the thesis stages'],
+  'reason.stage_open': ['{stage}（不限阶段）', '{stage} (any stage)'],
+  'reason.cheque': ['融资 {ask}万元，在 {range}万元 单笔范围内', 'asks {ask}万, inside the {range}万 cheque range'],
+  'reason.cheque_no': ['融资 {ask}万元，超出 {range}万元 单笔范围', 'asks {ask}万, outside the {range}万 cheque range'],
+  'reason.cheque_near': ['融资 {ask}万元，接近 {range}万元 单笔范围', 'asks {ask}万, near the {range}万 cheque range'],
+  'reason.district': ['{district} ✓', '{district} ✓'],
+  'reason.district_no': ['{district}（不在关注区县）', '{district} (outside the thesis districts)'],
+  'reason.district_open': ['{district}', '{district}'],
+  'reason.shared_space': ['同一众创空间', 'same maker space'],
+  'reason.feedback': ['与你感兴趣的项目相似', 'like startups you were interested in'],
+  'reason.feedback_no': ['与你跳过的项目相似', 'like startups you passed on'],
+  'reason.fresh': ['近期更新', 'recently updated'],
+  'reason.complete': ['资料完整', 'complete profile'],
 }
 
 const locales = { zh: 'zh-CN', en: 'en' } as const
