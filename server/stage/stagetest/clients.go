@@ -81,6 +81,7 @@ type Publisher struct {
 	h264          bool // H.264 video instead of VP8
 	keyframeAsked atomic.Bool
 	Frames        atomic.Int64 // video frames sent
+	VideoBytes    atomic.Int64 // bytes of video frames sent (the best layer's with simulcast)
 	stop          chan struct{}
 	once          sync.Once
 	done          sync.WaitGroup
@@ -239,9 +240,11 @@ func (p *Publisher) sendVideo(bitrate int) {
 			return f
 		}
 		for _, track := range p.video {
-			if track.WriteSample(media.Sample{Data: frame(bitrate), Duration: time.Second / fps}) != nil {
+			f := frame(bitrate)
+			if track.WriteSample(media.Sample{Data: f, Duration: time.Second / fps}) != nil {
 				return
 			}
+			p.VideoBytes.Add(int64(len(f)))
 		}
 		for i, l := range p.layers {
 			if l.send(p.videoSender, frame(bitrate*Layers[i].Share/16)) != nil {
