@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -108,7 +109,12 @@ func (r *room) publish(who roadshow.Peer, bitrate int) (*stagetest.Publisher, st
 
 func (r *room) watch(publisher string) (*stagetest.Viewer, string) {
 	r.t.Helper()
-	v, session, err := r.tryWatch(publisher)
+	return r.watchAs(publisher, viewer)
+}
+
+func (r *room) watchAs(publisher string, who roadshow.Peer) (*stagetest.Viewer, string) {
+	r.t.Helper()
+	v, session, err := r.tryWatchAs(publisher, who)
 	if err != nil {
 		r.t.Fatalf("watch %s: %v", publisher, err)
 	}
@@ -116,13 +122,17 @@ func (r *room) watch(publisher string) (*stagetest.Viewer, string) {
 }
 
 func (r *room) tryWatch(publisher string) (*stagetest.Viewer, string, error) {
+	return r.tryWatchAs(publisher, viewer)
+}
+
+func (r *room) tryWatchAs(publisher string, who roadshow.Peer) (*stagetest.Viewer, string, error) {
 	ctx := ctxT(r.t, 20*time.Second)
 	v, err := stagetest.NewViewer(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	r.t.Cleanup(v.Close)
-	answer, session, err := r.stage.Watch(ctx, rsID, publisher, viewer, v.Offer)
+	answer, session, err := r.stage.Watch(ctx, rsID, publisher, who, v.Offer)
 	if err != nil {
 		return nil, "", err
 	}
@@ -316,7 +326,11 @@ func TestFiftyViewers(t *testing.T) {
 	const n = 50
 	vs := make([]*stagetest.Viewer, n)
 	for i := range vs {
-		vs[i], _ = r.watch(founderA)
+		who := roadshow.Peer{UserID: fmt.Sprintf("6b00000000000000000010%02x", i), Name: fmt.Sprint("观众", i)}
+		if i%10 == 0 {
+			who = roadshow.Peer{} // some guests, in a public room
+		}
+		vs[i], _ = r.watchAs(founderA, who)
 	}
 	for _, v := range vs {
 		flowing(t, v)
@@ -616,4 +630,21 @@ func TestH264Keyframe(t *testing.T) {
 			t.Errorf("% x: %v, want %v", c.b, got, c.want)
 		}
 	}
+}
+
+// TestOneViewerFewConnections: a person's fourth connection to the same
+// publisher replaces their oldest (a reloaded page's connection lingers
+// until it times out).
+func TestOneViewerFewConnections(t *testing.T) {
+	r := newRoom(t)
+	r.do(host, roadshow.Start{})
+	r.publish(presA, 200_000)
+	var vs []*stagetest.Viewer
+	for range 4 {
+		v, _ := r.watch(founderA)
+		vs = append(vs, v)
+	}
+	waitSessions(t, r.stage, 1, 3)
+	waitClosed(t, vs[0].PC)
+	flowing(t, vs[3])
 }

@@ -21,6 +21,7 @@ type viewer struct {
 	pc      *webrtc.PeerConnection
 	audio   *sink
 	video   *sink
+	joined  int64 // order of arrival in the room (room.joins)
 }
 
 func newViewer(r *room, p *publisher, who roadshow.Peer, pc *webrtc.PeerConnection, offer string) (*viewer, error) {
