@@ -648,3 +648,31 @@ func TestOneViewerFewConnections(t *testing.T) {
 	waitClosed(t, vs[0].PC)
 	flowing(t, vs[3])
 }
+
+// TestPausedLayer: when the publisher stops sending the layer a viewer
+// follows, the viewer turns to the best layer still coming.
+func TestPausedLayer(t *testing.T) {
+	r := newRoom(t)
+	r.do(host, roadshow.Start{})
+	ctx := ctxT(t, 20*time.Second)
+	p, err := stagetest.NewSimulcastPublisher(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	answer, _, err := r.stage.Publish(ctx, rsID, presA, r.rules(), p.Offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(answer, 1_600_000); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := r.watch(founderA)
+	flowing(t, v)
+	p.Pause("f")
+	time.Sleep(300 * time.Millisecond)
+	before := v.Got("video").Packets
+	if err := v.WaitFor(ctxT(t, 10*time.Second), func(_, vid stagetest.Count) bool { return vid.Packets > before+60 }); err != nil {
+		t.Fatalf("the viewer's video stopped with its layer: %v", err)
+	}
+}

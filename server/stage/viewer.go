@@ -119,9 +119,20 @@ func (s *sink) restart() {
 
 // write sends one packet of src if src is the layer this sink follows,
 // switching to it at a key frame if it is the one wanted.
-func (s *sink) write(src *source, p *rtp.Packet) {
+func (s *sink) write(src *source, p *rtp.Packet, now int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.video && src != s.want && s.want != nil && now-s.want.lastAt.Load() > int64(layerStall) {
+		// The wanted layer stopped (browsers pause their higher layers when
+		// short of CPU or bandwidth): want the best one still coming.
+		for _, l := range *s.v.pub.layers.Load() {
+			if now-l.lastAt.Load() <= int64(layerStall) {
+				s.want, s.bad, s.goodSince = l, 0, time.Time{}
+				s.v.pub.keyframe(l)
+				break
+			}
+		}
+	}
 	if src != s.cur {
 		if src != s.want || (s.video && !s.keyframe(p.Payload)) {
 			return
@@ -173,6 +184,10 @@ func (s *sink) readRTCP(sender *webrtc.RTPSender) {
 		}
 	}
 }
+
+// layerStall is how long a layer may send nothing before its viewers turn
+// to one that flows.
+const layerStall = time.Second
 
 // Layer choice: a viewer whose reports show more than badLoss of the
 // packets lost twice in a row gets the next lower layer; one that loses

@@ -78,7 +78,8 @@ type Publisher struct {
 	layers        []*layer                         // or the simulcast layers q, h, f
 	videoSender   *webrtc.RTPSender
 	audio         *webrtc.TrackLocalStaticSample
-	h264          bool // H.264 video instead of VP8
+	h264          bool     // H.264 video instead of VP8
+	paused        sync.Map // rid → true: a simulcast layer not sent (Pause)
 	keyframeAsked atomic.Bool
 	Frames        atomic.Int64 // video frames sent
 	VideoBytes    atomic.Int64 // bytes of video frames sent (the best layer's with simulcast)
@@ -247,6 +248,9 @@ func (p *Publisher) sendVideo(bitrate int) {
 			p.VideoBytes.Add(int64(len(f)))
 		}
 		for i, l := range p.layers {
+			if _, off := p.paused.Load(l.rid); off {
+				continue
+			}
 			if l.send(p.videoSender, frame(bitrate*Layers[i].Share/16)) != nil {
 				return
 			}
@@ -449,3 +453,7 @@ func (v *Viewer) Codec(kind string) string {
 	s, _ := m.(string)
 	return s
 }
+
+// Pause stops sending the simulcast layer rid, as browsers pause their
+// higher layers when short of CPU or bandwidth.
+func (p *Publisher) Pause(rid string) { p.paused.Store(rid, true) }
