@@ -15,6 +15,10 @@ type InvestorStore interface {
 	InvestorByID(ctx context.Context, id string) (*domain.Investor, error)
 	UpdateInvestor(ctx context.Context, inv *domain.Investor, prevVersion int) error
 	ListInvestors(ctx context.Context, f domain.InvestorFilter, p domain.Page) ([]domain.Investor, int, error)
+	// A person's one display name is their account's (names.go); an
+	// investor's profile name is kept equal to it.
+	UserByID(ctx context.Context, id string) (*domain.User, error)
+	SetUserName(ctx context.Context, id, name string) error
 }
 
 // Investors manages investor profiles. It is safe for concurrent use.
@@ -45,7 +49,10 @@ type InvestorInput struct {
 	Districts    *[]string `json:"districts"`
 	SpaceIDs     *[]string `json:"spaceIds"`
 	AlertScore   *float64  `json:"alertScore"`
-	Verified     *bool     `json:"verified"`
+	// PublicInterest consents to the investor's interest being listed on
+	// their page (InvestorActivity).
+	PublicInterest *bool `json:"publicInterest"`
+	Verified       *bool `json:"verified"`
 }
 
 // minAlertScore is the lowest fit an investor may ask to hear of: below the
@@ -78,6 +85,7 @@ func (svc *Investors) apply(actor domain.Actor, inv *domain.Investor, in Investo
 	setIf(&inv.Districts, in.Districts)
 	setIf(&inv.SpaceIDs, in.SpaceIDs)
 	setIf(&inv.AlertScore, in.AlertScore)
+	setIf(&inv.PublicInterest, in.PublicInterest)
 	inv.Name = strings.TrimSpace(inv.Name)
 
 	var v domain.Validator
@@ -110,7 +118,20 @@ func (svc *Investors) Create(ctx context.Context, actor domain.Actor, in Investo
 	if err := svc.store.CreateInvestor(ctx, inv); err != nil {
 		return nil, err
 	}
+	if err := svc.nameAccount(ctx, inv); err != nil {
+		return nil, err
+	}
 	return inv, nil
+}
+
+// nameAccount gives the investor's account the profile's name: one name
+// per person (names.go). A profile without an account (made by a script
+// for a user id alone) has none to name.
+func (svc *Investors) nameAccount(ctx context.Context, inv *domain.Investor) error {
+	if err := svc.store.SetUserName(ctx, inv.OwnerID, inv.Name); err != nil && !domain.IsKind(err, domain.KindNotFound) {
+		return err
+	}
+	return nil
 }
 
 // Prepare builds a new profile owned by actor from in and checks it as
@@ -129,8 +150,9 @@ func (svc *Investors) Prepare(actor domain.Actor, in InvestorInput) (*domain.Inv
 }
 
 // Get returns the investor profile with id; investor profiles are public.
+// Its name is its owner's display name.
 func (svc *Investors) Get(ctx context.Context, id string) (*domain.Investor, error) {
-	return svc.store.InvestorByID(ctx, id)
+	return svc.named(ctx)(svc.store.InvestorByID(ctx, id))
 }
 
 // Mine returns the calling investor's own profile.
@@ -138,7 +160,18 @@ func (svc *Investors) Mine(ctx context.Context, actor domain.Actor) (*domain.Inv
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
-	return svc.store.InvestorByOwner(ctx, actor.UserID)
+	return svc.named(ctx)(svc.store.InvestorByOwner(ctx, actor.UserID))
+}
+
+// named gives a looked-up profile its owner's display name (profiles saved
+// before the two were kept equal may differ).
+func (svc *Investors) named(ctx context.Context) func(*domain.Investor, error) (*domain.Investor, error) {
+	return func(inv *domain.Investor, err error) (*domain.Investor, error) {
+		if err == nil {
+			inv.Name = newNames(ctx, svc.store).of(inv.OwnerID, inv.Name)
+		}
+		return inv, err
+	}
 }
 
 // Update applies in; the owner or an admin may, and only an admin may verify.
@@ -159,6 +192,11 @@ func (svc *Investors) Update(ctx context.Context, actor domain.Actor, id string,
 	inv.UpdatedAt = svc.now().UTC()
 	if err := svc.store.UpdateInvestor(ctx, inv, inv.Version); err != nil {
 		return nil, err
+	}
+	if in.Name != nil {
+		if err := svc.nameAccount(ctx, inv); err != nil {
+			return nil, err
+		}
 	}
 	return inv, nil
 }
