@@ -151,10 +151,15 @@ describe('founder and investor journeys', () => {
     await investor.screenshot({ path: new URL('../../test-artifacts/journey-pipeline-1280.png', import.meta.url).pathname })
   })
 
-  it('an investor consents to show their interest, and their page shows their activity', async () => {
+  it('the founder sees interest arrive live; the investor consents to show it on their page', async () => {
+    await founder.goto(`${base}/me/startups?startup=${startupId}`)
+    await founder.waitForSelector('[data-test=bell][data-loaded=true]', wait)
+    await founder.waitForSelector('[data-test=interested-investors] >> text=还没有投资人表达意向', wait)
     await investor.goto(`${base}/startups/${startupId}`)
     await investor.click('[data-test=interested]')
     await investor.waitForSelector('[data-test=note] >> text=已标记感兴趣', wait)
+    // No reload: the bell's socket tells the founder's page.
+    await founder.waitForSelector('[data-test=interested-investors] >> text=旅程投资人', wait)
     const other = await open(browser, 1280, errors)
     await other.goto(`${base}/investors/${investorProfileId}`)
     await other.waitForSelector('[data-test=interest-hidden]', wait)

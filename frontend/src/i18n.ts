@@ -204,6 +204,7 @@ export const texts: Record<string, [string, string]> = {
   savedEmpty: ['还没有收藏的项目。在项目推荐或项目页点“收藏”。', 'Nothing saved yet: press Save in the deal flow or on a startup page.'],
   needInvestorProfileFirst: ['项目推荐按你的投资方向排序：请先创建投资人档案（关注行业、阶段和单笔金额）。', 'The deal flow is ranked by your thesis: create your investor profile first (sectors, stages, cheque size).'],
   passedName: ['已跳过“{name}”', 'Passed on “{name}”'],
+  deckUnreadable: ['这份路演材料无法显示', 'This deck cannot be shown'],
   nextSteps: ['下一步', 'Next steps'], completeness: ['资料完整度 {n}%', 'Profile {n}% complete'],
   'step.founder.startup': ['创建你的项目档案', 'Create your startup profile'], 'step.founder.oneLiner': ['写一句话介绍', 'Write a one-liner'],
   'step.founder.description': ['把项目介绍写到 100 字以上', 'Describe the startup in 100+ characters'], 'step.founder.team': ['填写团队成员', 'List the team'],

@@ -66,7 +66,7 @@ func (svc *Decks) Access(ctx context.Context, actor domain.Actor, startupID stri
 		return out, nil
 	}
 	out.Requests, out.Grants = []DeckRequester{}, []DeckRequester{}
-	who := newNames(ctx, svc.store)
+	who := newNames(ctx, peopleOf(svc.store, svc.investors))
 	for _, r := range dk.Requests {
 		at := r.At
 		out.Requests = append(out.Requests, svc.requester(ctx, who, r.UserID, r.Status, &at))
@@ -110,7 +110,7 @@ func (svc *Decks) Request(ctx context.Context, actor domain.Actor, startupID str
 	if err != nil {
 		return nil, err
 	}
-	name := newNames(ctx, svc.store).of(actor.UserID, "")
+	name := newNames(ctx, peopleOf(svc.store, svc.investors)).of(actor.UserID, "")
 	// One investor's repeated requests reach the founder once while unread.
 	note := Note{UserID: s.OwnerID, Type: domain.NoteDeckRequested, From: actor.UserID, Subject: s.ID,
 		Data: map[string]any{"startupId": s.ID, "startupName": s.Name, "investorUserId": actor.UserID, "investorName": name, "verified": inv.Verified}}

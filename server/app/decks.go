@@ -217,7 +217,7 @@ func (svc *Decks) Views(ctx context.Context, actor domain.Actor, startupID strin
 	if err != nil {
 		return nil, err
 	}
-	who := newNames(ctx, svc.store)
+	who := newNames(ctx, peopleOf(svc.store, svc.investors))
 	for i := range views {
 		views[i].Name = who.of(views[i].ViewerID, views[i].Name)
 	}

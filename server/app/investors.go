@@ -15,9 +15,7 @@ type InvestorStore interface {
 	InvestorByID(ctx context.Context, id string) (*domain.Investor, error)
 	UpdateInvestor(ctx context.Context, inv *domain.Investor, prevVersion int) error
 	ListInvestors(ctx context.Context, f domain.InvestorFilter, p domain.Page) ([]domain.Investor, int, error)
-	// A person's one display name is their account's (names.go); an
-	// investor's profile name is kept equal to it.
-	UserByID(ctx context.Context, id string) (*domain.User, error)
+	// An investor's account bears their profile's name (names.go).
 	SetUserName(ctx context.Context, id, name string) error
 }
 
@@ -150,9 +148,8 @@ func (svc *Investors) Prepare(actor domain.Actor, in InvestorInput) (*domain.Inv
 }
 
 // Get returns the investor profile with id; investor profiles are public.
-// Its name is its owner's display name.
 func (svc *Investors) Get(ctx context.Context, id string) (*domain.Investor, error) {
-	return svc.named(ctx)(svc.store.InvestorByID(ctx, id))
+	return svc.store.InvestorByID(ctx, id)
 }
 
 // Mine returns the calling investor's own profile.
@@ -160,18 +157,7 @@ func (svc *Investors) Mine(ctx context.Context, actor domain.Actor) (*domain.Inv
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
-	return svc.named(ctx)(svc.store.InvestorByOwner(ctx, actor.UserID))
-}
-
-// named gives a looked-up profile its owner's display name (profiles saved
-// before the two were kept equal may differ).
-func (svc *Investors) named(ctx context.Context) func(*domain.Investor, error) (*domain.Investor, error) {
-	return func(inv *domain.Investor, err error) (*domain.Investor, error) {
-		if err == nil {
-			inv.Name = newNames(ctx, svc.store).of(inv.OwnerID, inv.Name)
-		}
-		return inv, err
-	}
+	return svc.store.InvestorByOwner(ctx, actor.UserID)
 }
 
 // Update applies in; the owner or an admin may, and only an admin may verify.

@@ -6,31 +6,54 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// One display name per person: a person is shown everywhere (interest,
-// intros, deck views and requests, the roadshow record, the investor's
-// page) by their account's name. An investor's profile name is kept equal
-// to it (Investors.Create and Update set the account's name); the read
-// models below resolve names by user id when they answer, so a name that
-// changed, or a record kept from before the two were one, shows the same.
+// One display name per person. An investor is shown everywhere (interest,
+// intros, deck views and requests, the roadshow record, their page) by
+// their investor profile's name, the name they chose to face founders
+// with; anyone else by their account's name. Saving the profile gives the
+// account the same name (Investors.Create and Update), so the two agree
+// from then on; the read models below resolve names by user id when they
+// answer, so a record kept from before, or under a name since changed,
+// shows the one name too.
 
-// UserReader finds accounts.
-type UserReader interface {
+// People finds accounts and investor profiles by user id.
+type People interface {
 	UserByID(ctx context.Context, id string) (*domain.User, error)
+	InvestorByOwner(ctx context.Context, userID string) (*domain.Investor, error)
 }
 
 // names resolves display names, each person once per answer.
 type names struct {
-	ctx   context.Context
-	users UserReader
-	known map[string]string
+	ctx    context.Context
+	people People
+	known  map[string]string
 }
 
-func newNames(ctx context.Context, users UserReader) *names {
-	return &names{ctx: ctx, users: users, known: map[string]string{}}
+func newNames(ctx context.Context, people People) *names {
+	return &names{ctx: ctx, people: people, known: map[string]string{}}
+}
+
+// peopleOf joins an account store and an investor reader into People.
+func peopleOf(users interface {
+	UserByID(ctx context.Context, id string) (*domain.User, error)
+}, investors InvestorReader) People {
+	return struct {
+		userLookup
+		InvestorReader
+	}{userLookup{users}, investors}
+}
+
+type userLookup struct {
+	users interface {
+		UserByID(ctx context.Context, id string) (*domain.User, error)
+	}
+}
+
+func (u userLookup) UserByID(ctx context.Context, id string) (*domain.User, error) {
+	return u.users.UserByID(ctx, id)
 }
 
 // of returns userID's display name, or fallback (the name recorded at the
-// time) if the account is gone or userID is empty (a signed-out guest).
+// time) if the person is gone or userID is empty (a signed-out guest).
 func (n *names) of(userID, fallback string) string {
 	if userID == "" {
 		return fallback
@@ -39,7 +62,9 @@ func (n *names) of(userID, fallback string) string {
 		return name
 	}
 	name := fallback
-	if u, err := n.users.UserByID(n.ctx, userID); err == nil && u.Name != "" {
+	if inv, err := n.people.InvestorByOwner(n.ctx, userID); err == nil && inv.Name != "" {
+		name = inv.Name
+	} else if u, err := n.people.UserByID(n.ctx, userID); err == nil && u.Name != "" {
 		name = u.Name
 	}
 	n.known[userID] = name
