@@ -189,6 +189,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
 	stats := app.NewStats(rm, targets, tax)
+	plan := app.NewPlanServices(m.db, rm, m.db, tax, stats)
 	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
@@ -208,6 +209,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Matcher:       matcher,
 		Search:        m.indexer,
 		Taxonomy:      tax,
+		Ledger:        plan.Ledger,
 	}
 
 	if cfg.AdminEmail != "" {
@@ -217,6 +219,9 @@ func (m *Main) Open(ctx context.Context) error {
 		m.log.Info("admin account ready", "email", cfg.AdminEmail)
 	}
 	if err := rm.Load(ctx); err != nil {
+		return err
+	}
+	if err := plan.Load(ctx); err != nil {
 		return err
 	}
 	if err := notifier.Load(ctx); err != nil {

@@ -1,5 +1,6 @@
 import { ref, watch } from 'vue'
 import { createI18n } from 'vue-i18n'
+import { servicesTexts } from './i18n.services'
 
 // Chinese first; English on request. Every text the app shows is kept
 // here by key, in both languages side by side so that neither is
@@ -173,6 +174,7 @@ export const texts: Record<string, [string, string]> = {
   'fe.invisible_characters': ['含有控制字符或不可见字符', 'contains control or invisible characters'],
   'fe.date_out_of_range': ['日期不在合理范围内', 'the date is out of the plausible range'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
+  ...servicesTexts,
 }
 
 const locales = { zh: 'zh-CN', en: 'en' } as const

@@ -42,6 +42,8 @@ type Services struct {
 	History       *app.History
 	Registry      *app.Registry
 	Taxonomy      *domain.Taxonomy
+	// The plan's other services (services.go).
+	Ledger *app.Ledger
 }
 
 // Config tunes the HTTP layer.
@@ -263,6 +265,7 @@ func (s *Server) routes() {
 	v1.Post("/spaces/:id/residents/:startupId/decline", s.answerResident(false))
 	v1.Post("/startups/:id/residency/accept", s.answerResidency(true))
 	v1.Post("/startups/:id/residency/decline", s.answerResidency(false))
+	s.serviceRoutes(v1)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
