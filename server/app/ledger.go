@@ -331,7 +331,9 @@ func (l *Ledger) matching(f LedgerFilter) ([]LedgerEntry, LedgerTotals, []string
 	for _, t := range byPolicy {
 		tot.ByPolicy = append(tot.ByPolicy, rounded(t))
 	}
-	slices.SortFunc(tot.ByPolicy, func(a, b LedgerTotal) int { return cmp.Or(cmp.Compare(b.AmountWan, a.AmountWan), cmp.Compare(a.Key, b.Key)) })
+	slices.SortFunc(tot.ByPolicy, func(a, b LedgerTotal) int {
+		return cmp.Or(cmp.Compare(b.AmountWan, a.AmountWan), cmp.Compare(a.Key, b.Key))
+	})
 	names := make([]string, 0, len(policies))
 	for p := range policies {
 		names = append(names, p)
