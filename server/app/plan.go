@@ -15,17 +15,19 @@ import (
 // events as they come), built over one ServiceBook. NewPlanServices is the
 // one wiring of them, which the platform and the tests both call.
 type PlanServices struct {
-	Book   *ServiceBook
-	Ledger *Ledger
+	Book    *ServiceBook
+	Ledger  *Ledger
+	Mentors *Mentors
 }
 
 // NewPlanServices wires the plan's services over db, beside the read
-// model rm; users finds accounts, and stats counts their records in the
-// program's figures. Load fills the book.
-func NewPlanServices(db ServiceStore, rm *ReadModel, users Users, tax *domain.Taxonomy, stats *Stats) *PlanServices {
+// model rm; users finds accounts, matcher ranks, notify tells people, and
+// stats counts their records in the program's figures. Load fills the
+// book.
+func NewPlanServices(db ServiceStore, rm *ReadModel, users Users, matcher *Matcher, notify Notify, tax *domain.Taxonomy, stats *Stats) *PlanServices {
 	book := NewServiceBook(db, rm)
 	stats.WithServices(book)
-	return &PlanServices{Book: book, Ledger: NewLedger(book, users, tax, newEntryID)}
+	return &PlanServices{Book: book, Ledger: NewLedger(book, users, tax, newEntryID), Mentors: NewMentors(book, matcher, notify, tax)}
 }
 
 // Load reads the services' records into memory (once, at start).

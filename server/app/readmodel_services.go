@@ -12,6 +12,7 @@ import (
 // as they come, mentors, providers and the alliance's events).
 type ServiceStore interface {
 	LedgerStore
+	MentorStore
 }
 
 // ServiceBook is the in-memory copy of the plan's other services, beside
@@ -29,21 +30,37 @@ type ServiceBook struct {
 	payments map[string]*domain.Payment
 	// correctedBy maps a corrected entry to the entry that corrects it.
 	correctedBy map[string]string
+	mentors     map[string]*domain.Mentor
+	ownerMentor map[string]string // owner user id → mentor id
+	bookings    map[string]*domain.Booking
 }
 
 // NewServiceBook returns an empty book over db; Load fills it. rm gives
 // the recipients' names and the change count.
 func NewServiceBook(db ServiceStore, rm *ReadModel) *ServiceBook {
-	return &ServiceBook{db: db, rm: rm, payments: map[string]*domain.Payment{}, correctedBy: map[string]string{}}
+	b := &ServiceBook{db: db, rm: rm}
+	b.reset()
+	return b
+}
+
+func (b *ServiceBook) reset() {
+	b.payments, b.correctedBy = map[string]*domain.Payment{}, map[string]string{}
+	b.mentors, b.ownerMentor, b.bookings = map[string]*domain.Mentor{}, map[string]string{}, map[string]*domain.Booking{}
 }
 
 // Load reads everything the book holds from the database.
 func (b *ServiceBook) Load(ctx context.Context) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.payments, b.correctedBy = map[string]*domain.Payment{}, map[string]string{}
+	b.reset()
 	if err := b.db.EachPayment(ctx, func(p domain.Payment) error { b.putPayment(&p); return nil }); err != nil {
 		return fmt.Errorf("service book: load payments: %w", err)
+	}
+	if err := b.db.EachMentor(ctx, func(m domain.Mentor) error { b.putMentor(&m); return nil }); err != nil {
+		return fmt.Errorf("service book: load mentors: %w", err)
+	}
+	if err := b.db.EachBooking(ctx, func(bk domain.Booking) error { b.putBooking(&bk); return nil }); err != nil {
+		return fmt.Errorf("service book: load bookings: %w", err)
 	}
 	return nil
 }

@@ -161,6 +161,7 @@ func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*ta
 		return by[d]
 	}
 	spaceCounts := map[string]bool{}
+	covered := svc.coverage(asOf) // services counted from records, not the spaces' own flags
 	err := svc.store.EachSpace(ctx, func(s domain.Space) error {
 		if s.ID == space || (space == "" && domain.CountsSpace(&s)) {
 			spaceCounts[s.ID] = true // its residents count; verification has no date, so as it stands now
@@ -181,7 +182,12 @@ func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*ta
 			if s.IsBase {
 				t.bases++
 			}
+			t.mentoring += covered.count("mentoring", s.ID)
+			t.techSvc += covered.count("techServices", s.ID)
 			for _, sv := range s.Services {
+				if covered.has(sv) {
+					continue
+				}
 				switch sv {
 				case "incubationTeam":
 					t.incubationTeam++

@@ -50,3 +50,31 @@ func (svc *Stats) countServices(all *tally, at func(string) *tally, space string
 		}
 	}
 }
+
+// coverage is, per space service counted from records rather than from
+// the spaces' own flags, the spaces that gave it.
+type coverage map[string]map[string]bool
+
+func (c coverage) has(service string) bool { _, ok := c[service]; return ok }
+
+func (c coverage) count(service, space string) int {
+	if c[service][space] {
+		return 1
+	}
+	return 0
+}
+
+// coverage says which spaces gave the services the records show, as of
+// asOf (zero: now): mentoring (辅导与培训) is a session held there in the
+// twelve months before.
+func (svc *Stats) coverage(asOf time.Time) coverage {
+	if svc.book == nil {
+		return coverage{}
+	}
+	from := asOf
+	if from.IsZero() {
+		from = time.Now()
+	}
+	from = from.AddDate(-1, 0, 0)
+	return coverage{"mentoring": svc.book.mentoringSpaces(from, asOf)}
+}

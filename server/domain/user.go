@@ -19,7 +19,7 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleFounder, RoleInvestor, RoleManager, RoleAdmin, RoleOfficer:
+	case RoleFounder, RoleInvestor, RoleManager, RoleAdmin, RoleOfficer, RoleMentor:
 		return true
 	}
 	return false

@@ -110,7 +110,7 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB) *env {
 	roadshows := app.NewRoadshows(rm, hub, notifier, matcher, log)
 	t.Cleanup(hub.Close)
 	stats := app.NewStats(rm, targets, tax)
-	plan := app.NewPlanServices(db, rm, db, tax, stats)
+	plan := app.NewPlanServices(db, rm, db, matcher, notifier, tax, stats)
 	if err := plan.Load(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -136,6 +136,7 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB) *env {
 			Registry:      app.NewRegistry(rm, tax),
 			Taxonomy:      tax,
 			Ledger:        plan.Ledger,
+			Mentors:       plan.Mentors,
 		}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-passphrase", "管理员"); err != nil {
 		t.Fatal(err)

@@ -43,7 +43,8 @@ type Services struct {
 	Registry      *app.Registry
 	Taxonomy      *domain.Taxonomy
 	// The plan's other services (services.go).
-	Ledger *app.Ledger
+	Ledger  *app.Ledger
+	Mentors *app.Mentors
 }
 
 // Config tunes the HTTP layer.

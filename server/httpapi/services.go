@@ -17,6 +17,7 @@ func (s *Server) serviceRoutes(v1 fiber.Router) {
 	v1.Get("/ledger/:id", s.getPayment)
 	v1.Post("/ledger/:id/corrections", s.correctPayment)
 	v1.Post("/admin/officers", s.createOfficer)
+	s.mentorRoutes(v1)
 }
 
 func ledgerFilter(c *fiber.Ctx) (app.LedgerFilter, error) {
