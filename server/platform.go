@@ -189,7 +189,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
 	stats := app.NewStats(rm, targets, tax)
-	plan := app.NewPlanServices(m.db, rm, m.db, matcher, notifier, tax, stats)
+	plan := app.NewPlanServices(m.db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: cfg.IPHelpEmail})
 	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
@@ -211,6 +211,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Taxonomy:      tax,
 		Ledger:        plan.Ledger,
 		Mentors:       plan.Mentors,
+		Providers:     plan.Providers,
 	}
 
 	if cfg.AdminEmail != "" {

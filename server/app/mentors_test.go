@@ -40,7 +40,7 @@ func newMentorWorld(t *testing.T, db *mongo.DB) *mentorWorld {
 	notifier := app.NewNotifier(db, nopPusher{}, log)
 	matcher := app.NewMatcher(rm, tax, notifier, log)
 	stats := app.NewStats(rm, targets, tax)
-	plan := app.NewPlanServices(db, rm, db, matcher, notifier, tax, stats)
+	plan := app.NewPlanServices(db, rm, matcher, notifier, tax, stats, app.PlanConfig{})
 	if err := plan.Load(ctx); err != nil {
 		t.Fatal(err)
 	}

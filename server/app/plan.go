@@ -15,19 +15,35 @@ import (
 // events as they come), built over one ServiceBook. NewPlanServices is the
 // one wiring of them, which the platform and the tests both call.
 type PlanServices struct {
-	Book    *ServiceBook
-	Ledger  *Ledger
-	Mentors *Mentors
+	Book      *ServiceBook
+	Ledger    *Ledger
+	Mentors   *Mentors
+	Providers *Providers
+}
+
+// PlanStore is the database the plan's services use: their own records and
+// the accounts (officers' districts, the IP assistance contact).
+type PlanStore interface {
+	ServiceStore
+	Users
+	UserFinder
+}
+
+// PlanConfig is the deployment's settings of the plan's services.
+type PlanConfig struct {
+	// IPHelpEmail is the account of the city's IP assistance contact
+	// (IP_HELP_EMAIL); empty: no IP help.
+	IPHelpEmail string
 }
 
 // NewPlanServices wires the plan's services over db, beside the read
-// model rm; users finds accounts, matcher ranks, notify tells people, and
-// stats counts their records in the program's figures. Load fills the
-// book.
-func NewPlanServices(db ServiceStore, rm *ReadModel, users Users, matcher *Matcher, notify Notify, tax *domain.Taxonomy, stats *Stats) *PlanServices {
+// model rm; matcher ranks, notify tells people, and stats counts their
+// records in the program's figures. Load fills the book.
+func NewPlanServices(db PlanStore, rm *ReadModel, matcher *Matcher, notify Notify, tax *domain.Taxonomy, stats *Stats, cfg PlanConfig) *PlanServices {
 	book := NewServiceBook(db, rm)
 	stats.WithServices(book)
-	return &PlanServices{Book: book, Ledger: NewLedger(book, users, tax, newEntryID), Mentors: NewMentors(book, matcher, notify, tax)}
+	return &PlanServices{Book: book, Ledger: NewLedger(book, db, tax, newEntryID), Mentors: NewMentors(book, matcher, notify, tax),
+		Providers: NewProviders(book, db, cfg.IPHelpEmail, notify, tax)}
 }
 
 // Load reads the services' records into memory (once, at start).

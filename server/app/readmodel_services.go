@@ -13,6 +13,7 @@ import (
 type ServiceStore interface {
 	LedgerStore
 	MentorStore
+	ProviderStore
 }
 
 // ServiceBook is the in-memory copy of the plan's other services, beside
@@ -29,10 +30,13 @@ type ServiceBook struct {
 	mu       sync.RWMutex
 	payments map[string]*domain.Payment
 	// correctedBy maps a corrected entry to the entry that corrects it.
-	correctedBy map[string]string
-	mentors     map[string]*domain.Mentor
-	ownerMentor map[string]string // owner user id → mentor id
-	bookings    map[string]*domain.Booking
+	correctedBy   map[string]string
+	mentors       map[string]*domain.Mentor
+	ownerMentor   map[string]string // owner user id → mentor id
+	bookings      map[string]*domain.Booking
+	providers     map[string]*domain.Provider
+	ownerProvider map[string]string // owner user id → provider id
+	requests      map[string]*domain.ServiceRequest
 }
 
 // NewServiceBook returns an empty book over db; Load fills it. rm gives
@@ -46,6 +50,7 @@ func NewServiceBook(db ServiceStore, rm *ReadModel) *ServiceBook {
 func (b *ServiceBook) reset() {
 	b.payments, b.correctedBy = map[string]*domain.Payment{}, map[string]string{}
 	b.mentors, b.ownerMentor, b.bookings = map[string]*domain.Mentor{}, map[string]string{}, map[string]*domain.Booking{}
+	b.providers, b.ownerProvider, b.requests = map[string]*domain.Provider{}, map[string]string{}, map[string]*domain.ServiceRequest{}
 }
 
 // Load reads everything the book holds from the database.
@@ -61,6 +66,12 @@ func (b *ServiceBook) Load(ctx context.Context) error {
 	}
 	if err := b.db.EachBooking(ctx, func(bk domain.Booking) error { b.putBooking(&bk); return nil }); err != nil {
 		return fmt.Errorf("service book: load bookings: %w", err)
+	}
+	if err := b.db.EachProvider(ctx, func(p domain.Provider) error { b.putProvider(&p); return nil }); err != nil {
+		return fmt.Errorf("service book: load providers: %w", err)
+	}
+	if err := b.db.EachRequest(ctx, func(r domain.ServiceRequest) error { b.putRequest(&r); return nil }); err != nil {
+		return fmt.Errorf("service book: load service requests: %w", err)
 	}
 	return nil
 }

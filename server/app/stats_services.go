@@ -65,8 +65,9 @@ func (c coverage) count(service, space string) int {
 }
 
 // coverage says which spaces gave the services the records show, as of
-// asOf (zero: now): mentoring (辅导与培训) is a session held there in the
-// twelve months before.
+// asOf (zero: now), in the twelve months before: mentoring (辅导与培训) is
+// a session held there, technical services (技术服务) a request of one of
+// its startups answered.
 func (svc *Stats) coverage(asOf time.Time) coverage {
 	if svc.book == nil {
 		return coverage{}
@@ -76,5 +77,5 @@ func (svc *Stats) coverage(asOf time.Time) coverage {
 		from = time.Now()
 	}
 	from = from.AddDate(-1, 0, 0)
-	return coverage{"mentoring": svc.book.mentoringSpaces(from, asOf)}
+	return coverage{"mentoring": svc.book.mentoringSpaces(from, asOf), "techServices": svc.book.techServiceSpaces(from, asOf)}
 }

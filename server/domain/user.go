@@ -19,7 +19,7 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleFounder, RoleInvestor, RoleManager, RoleAdmin, RoleOfficer, RoleMentor:
+	case RoleFounder, RoleInvestor, RoleManager, RoleAdmin, RoleOfficer, RoleMentor, RoleProvider:
 		return true
 	}
 	return false

@@ -110,7 +110,7 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB) *env {
 	roadshows := app.NewRoadshows(rm, hub, notifier, matcher, log)
 	t.Cleanup(hub.Close)
 	stats := app.NewStats(rm, targets, tax)
-	plan := app.NewPlanServices(db, rm, db, matcher, notifier, tax, stats)
+	plan := app.NewPlanServices(db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: ipHelpEmail})
 	if err := plan.Load(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -137,6 +137,7 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB) *env {
 			Taxonomy:      tax,
 			Ledger:        plan.Ledger,
 			Mentors:       plan.Mentors,
+			Providers:     plan.Providers,
 		}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-passphrase", "管理员"); err != nil {
 		t.Fatal(err)

@@ -69,3 +69,7 @@ func TestMentorRoutes(t *testing.T) {
 		t.Fatalf("the mentor was told of %d requests", n)
 	}
 }
+
+// ipHelpEmail is the IP assistance contact every test server is given;
+// an account with it exists only where a test makes one.
+const ipHelpEmail = "ip-help@test.cn"

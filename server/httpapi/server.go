@@ -43,8 +43,9 @@ type Services struct {
 	Registry      *app.Registry
 	Taxonomy      *domain.Taxonomy
 	// The plan's other services (services.go).
-	Ledger  *app.Ledger
-	Mentors *app.Mentors
+	Ledger    *app.Ledger
+	Mentors   *app.Mentors
+	Providers *app.Providers
 }
 
 // Config tunes the HTTP layer.
