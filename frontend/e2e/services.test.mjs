@@ -60,7 +60,7 @@ describe('the open support ledger', () => {
     // The dashboard's financing figures come from the ledger and link to it.
     await visitor.goto(base + '/dashboard')
     const figures = visitor.locator('[data-test=support-figures]')
-    await figures.waitFor(wait)
+    await figures.locator('text=已兑现扶持资金（万元）').waitFor(wait)
     assert.match(await figures.innerText(), /已兑现扶持资金（万元）\s+120/)
     await visitor.click('[data-test=ledger-link]')
     await visitor.waitForURL(/\/ledger$/, wait)
