@@ -22,6 +22,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/stage"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
@@ -109,6 +110,12 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB) *env {
 	hub := realtime.NewHub(rm, matcher, notifier, realtime.NewLocalBroker(), log)
 	roadshows := app.NewRoadshows(rm, hub, notifier, matcher, log)
 	t.Cleanup(hub.Close)
+	video, err := stage.New(stage.Config{RecordDir: filepath.Join(t.TempDir(), "recordings"), OnLive: hub.StageLive, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub.UseStage(video)
+	t.Cleanup(video.Close)
 	stats := app.NewStats(rm, targets, tax)
 	plan := app.NewPlanServices(db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: ipHelpEmail})
 	if err := plan.Load(t.Context()); err != nil {
@@ -126,6 +133,7 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB) *env {
 			Search:        indexer,
 			Roadshows:     roadshows,
 			Hub:           hub,
+			Stage:         video,
 			Tickets:       realtime.NewTickets(),
 			Notifier:      notifier,
 			Notifications: notes,
