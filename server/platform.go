@@ -71,6 +71,7 @@ type Main struct {
 	mu       sync.Mutex
 	accounts []seed.Account
 	backups  *backup.Scheduler
+	plan     *app.PlanServices // the plan's other services (#18)
 }
 
 // NewMain returns a Main for cfg.
@@ -199,6 +200,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
 	stats := app.NewStats(rm, targets, tax)
 	plan := app.NewPlanServices(m.db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: cfg.IPHelpEmail})
+	m.plan = plan
 	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
