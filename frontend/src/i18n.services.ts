@@ -37,7 +37,7 @@ export const servicesTexts: Record<string, [string, string]> = {
   'fe.recipient_kind': ['须为众创空间或企业', 'must be a maker space or a startup'],
   'fe.recipient_unknown': ['平台上没有这个众创空间或企业', 'no such maker space or startup on the platform'],
   'fe.recipient_ambiguous': ['有多个同名对象，请填写对象类型', 'several bear this name: give the recipient kind'],
-  'fe.amount_range': ['须为大于 0、不超过 1,000,000 的万元数', 'must be an amount in 万元 above 0 and at most 1,000,000'],
+  'fe.amount_range': ['须为大于 0、不超过 1,000,000 的万元数', 'must be an amount in wan (10,000 yuan) above 0 and at most 1,000,000'],
   'fe.district_unknown': ['区县无法识别', 'unknown district'],
   'fe.payment_status': ['状态须为已批准或已兑现（更正时可撤销）', 'must be approved or paid (or revoked, in a correction)'],
   'fe.date_format': ['日期格式应为 2026-03-01', 'a date such as 2026-03-01'],
@@ -104,4 +104,11 @@ export const servicesTexts: Record<string, [string, string]> = {
   'err.ip_help_unavailable': ['本平台尚未设置知识产权维权援助联系人', 'No IP assistance contact is set up on this platform'],
   'fe.invalid_choice': ['不是可选的值', 'not one of the choices'], 'fe.invalid_url': ['须为 http(s) 网址', 'must be an http(s) URL'],
   'fe.invalid_id': ['编号格式不正确', 'malformed id'], 'fe.invalid_email': ['邮箱格式不正确', 'invalid email address'],
+  // Field names of the services' forms, for the error words (field.<name>).
+  'field.recipientKind': ['对象类型', 'Recipient kind'], 'field.recipientId': ['受助对象', 'Recipient'], 'field.amountWan': ['金额', 'Amount'],
+  'field.policy': ['政策', 'Policy'], 'field.docNumber': ['文号', 'Document number'], 'field.date': ['日期', 'Date'], 'field.status': ['状态', 'Status'],
+  'field.districts': ['区县', 'Districts'], 'field.sectors': ['行业', 'Sectors'], 'field.stages': ['阶段', 'Stages'], 'field.spaceIds': ['众创空间', 'Maker spaces'],
+  'field.officeHours': ['辅导时段', 'Office hours'], 'field.slotId': ['时段', 'Office hour'], 'field.startupId': ['项目', 'Startup'],
+  'field.kinds': ['服务类型', 'Kinds of service'], 'field.kind': ['服务类型', 'Kind of service'], 'field.subject': ['主题', 'Subject'],
+  'field.message': ['内容', 'Message'], 'field.answer': ['答复', 'Answer'], 'field.note': ['备注', 'Note'], 'field.q': ['搜索', 'Search'],
 }
