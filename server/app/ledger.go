@@ -99,7 +99,7 @@ func (l *Ledger) check(in PaymentInput, revoke bool) (*domain.Payment, []domain.
 		p.District = r.District
 	}
 	v.CheckCode(l.tax.HasDistrict(p.District), "district", "district_unknown", "unknown district")
-	v.CheckCode(!math.IsNaN(p.AmountWan) && p.AmountWan > 0 && p.AmountWan <= maxAskWan, "amountWan", "amount_range", "must be more than 0 and at most 1,000,000 (万元)")
+	v.CheckCode(!math.IsNaN(p.AmountWan) && p.AmountWan > 0 && p.AmountWan <= maxAskWan, "amountWan", "amount_range", "must be more than 0 and at most 1,000,000 (wan)")
 	p.AmountWan = math.Round(p.AmountWan*10000) / 10000 // to the yuan
 	checkText(&v, "policy", p.Policy, maxName, true)
 	checkText(&v, "docNumber", p.DocNumber, maxName, true)

@@ -76,7 +76,7 @@ func (l *Ledger) Import(ctx context.Context, actor domain.Actor, data []byte, co
 		return nil, err
 	}
 	columns, rows, err := readSheet(data, ledgerColumns, "recipient",
-		domain.CodedError(domain.KindInvalid, "no_header", "no header row: a column such as 受助对象 is needed"))
+		domain.CodedError(domain.KindInvalid, "no_header", "no header row: a recipient column is needed"))
 	if err != nil {
 		return nil, err
 	}

@@ -29,7 +29,7 @@ type sheetColumn struct {
 // noHeader is the error when no row names the key column.
 func readSheet(data []byte, columns []sheetColumn, key string, noHeader error) (map[string]string, []map[string]string, error) {
 	if len(data) > sheet.MaxFileBytes {
-		return nil, nil, domain.CodedError(domain.KindTooLarge, "file_too_large", "文件最大 5 MB / at most 5 MB")
+		return nil, nil, domain.CodedError(domain.KindTooLarge, "file_too_large", "at most 5 MB")
 	}
 	var records [][]string
 	var err error
@@ -87,7 +87,7 @@ func readSheet(data []byte, columns []sheetColumn, key string, noHeader error) (
 		rows = append(rows, row)
 	}
 	if len(rows) > maxImportRows {
-		return nil, nil, domain.CodedError(domain.KindTooLarge, "too_many_rows", "最多 5000 行 / at most 5,000 rows")
+		return nil, nil, domain.CodedError(domain.KindTooLarge, "too_many_rows", "at most 5,000 rows")
 	}
 	return named, rows, nil
 }
