@@ -25,6 +25,7 @@ type RoadshowStore interface {
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
 	RegisteredUsers(ctx context.Context, roadshowID string) ([]string, error)
+	People // the record's names (names.go)
 }
 
 // Audience finds who should hear of a roadshow: investors whose thesis

@@ -139,6 +139,7 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB) *env {
 			Notifications: notes,
 			Intros:        app.NewIntros(rm, rm, notifier),
 			Decks:         app.NewDecks(db, rm, notifier),
+			Onboarding:    app.NewOnboarding(rm, db),
 			Stats:         stats,
 			History:       history,
 			Registry:      app.NewRegistry(rm, tax),
