@@ -71,6 +71,7 @@ type Main struct {
 	mu       sync.Mutex
 	accounts []seed.Account
 	backups  *backup.Scheduler
+	plan     *app.PlanServices // the plan's other services (#18)
 }
 
 // NewMain returns a Main for cfg.
@@ -198,6 +199,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
 	stats := app.NewStats(rm, targets, tax)
+	plan := app.NewPlanServices(m.db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: cfg.IPHelpEmail})
+	m.plan = plan
 	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
@@ -219,6 +222,9 @@ func (m *Main) Open(ctx context.Context) error {
 		Matcher:       matcher,
 		Search:        m.indexer,
 		Taxonomy:      tax,
+		Ledger:        plan.Ledger,
+		Mentors:       plan.Mentors,
+		Providers:     plan.Providers,
 	}
 
 	if cfg.AdminEmail != "" {
@@ -228,6 +234,9 @@ func (m *Main) Open(ctx context.Context) error {
 		m.log.Info("admin account ready", "email", cfg.AdminEmail)
 	}
 	if err := rm.Load(ctx); err != nil {
+		return err
+	}
+	if err := plan.Load(ctx); err != nil {
 		return err
 	}
 	if err := notifier.Load(ctx); err != nil {

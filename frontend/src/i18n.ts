@@ -1,5 +1,6 @@
 import { ref, watch } from 'vue'
 import { createI18n } from 'vue-i18n'
+import { servicesTexts } from './i18n.services'
 
 // Chinese first; English on request. Every text the app shows is kept
 // here by key, in both languages side by side so that neither is
@@ -279,6 +280,7 @@ export const texts: Record<string, [string, string]> = {
   'reason.feedback_no': ['与你跳过的项目相似', 'like startups you passed on'],
   'reason.fresh': ['近期更新', 'recently updated'],
   'reason.complete': ['资料完整', 'complete profile'],
+  ...servicesTexts,
 }
 
 const locales = { zh: 'zh-CN', en: 'en' } as const

@@ -51,7 +51,18 @@ var cheapHash = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 
 func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	t.Helper()
-	db := mongotest.Open(t)
+	return newEnvWith(t, cfg, mongotest.Open(t))
+}
+
+// newEnvOn is another server process on the database of an env: what a
+// restart reads back.
+func newEnvOn(t *testing.T, db *mongo.DB) *env {
+	t.Helper()
+	return newEnvWith(t, httpapi.Config{}, db)
+}
+
+func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB) *env {
+	t.Helper()
 	tax, err := taxonomy.Load("")
 	if err != nil {
 		t.Fatal(err)
@@ -106,6 +117,10 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	hub.UseStage(video)
 	t.Cleanup(video.Close)
 	stats := app.NewStats(rm, targets, tax)
+	plan := app.NewPlanServices(db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: ipHelpEmail})
+	if err := plan.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	history := app.NewHistory(stats, db, shanghai)
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, changes: changes, readModel: rm, roadshows: roadshows,
 		notifier: notifier, notes: notes, hub: hub,
@@ -129,6 +144,9 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 			History:       history,
 			Registry:      app.NewRegistry(rm, tax),
 			Taxonomy:      tax,
+			Ledger:        plan.Ledger,
+			Mentors:       plan.Mentors,
+			Providers:     plan.Providers,
 		}, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-passphrase", "管理员"); err != nil {
 		t.Fatal(err)

@@ -45,6 +45,10 @@ type Services struct {
 	History       *app.History
 	Registry      *app.Registry
 	Taxonomy      *domain.Taxonomy
+	// The plan's other services (services.go).
+	Ledger    *app.Ledger
+	Mentors   *app.Mentors
+	Providers *app.Providers
 }
 
 // Config tunes the HTTP layer.
@@ -277,6 +281,7 @@ func (s *Server) routes() {
 	v1.Post("/spaces/:id/residents/:startupId/decline", s.answerResident(false))
 	v1.Post("/startups/:id/residency/accept", s.answerResidency(true))
 	v1.Post("/startups/:id/residency/decline", s.answerResidency(false))
+	s.serviceRoutes(v1)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
