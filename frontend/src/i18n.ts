@@ -173,6 +173,31 @@ export const texts: Record<string, [string, string]> = {
   'fe.invisible_characters': ['含有控制字符或不可见字符', 'contains control or invisible characters'],
   'fe.date_out_of_range': ['日期不在合理范围内', 'the date is out of the plausible range'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
+
+  // manager: roadshow guests, confirmations, loading (the manager's, admin's and everyone's journeys)
+  guests: ['受邀嘉宾', 'Guests'], guestCounts: ['{accepted} 人接受 · {invited} 人待回复 · {declined} 人婉拒', '{accepted} accepted · {invited} waiting · {declined} declined'],
+  guestsHelpInvited: ['仅受邀路演：只有受邀并接受邀请的人能看到并进入直播间。按姓名、机构或邮箱查找。', 'Invitation only: only people you invite, once they accept, see and enter the room. Find them by name, organisation or email.'],
+  guestsHelp: ['邀请投资人参加：接受邀请即完成报名。按姓名、机构或邮箱查找。', 'Invite investors: accepting registers them. Find them by name, organisation or email.'],
+  findGuest: ['姓名、机构或邮箱', 'Name, organisation or email'], inviteByEmail: ['按邮箱邀请', 'Invite by email'], invite: ['邀请', 'Invite'],
+  noAccountForEmail: ['这个邮箱还没有注册账号', 'No account has this email address yet'], noGuests: ['还没有邀请任何人', 'Nobody invited yet'],
+  'guest.invited': ['待回复', 'Waiting'], 'guest.accepted': ['已接受', 'Accepted'], 'guest.declined': ['已婉拒', 'Declined'],
+  remove: ['移除', 'Remove'], removeGuestQ: ['确定移除 {name}？对方将无法进入直播间。', 'Remove {name}? They will no longer be able to enter.'],
+  guestInvited: ['你受邀参加这场路演', 'You are invited to this roadshow'], guestAccepted: ['你已接受邀请并完成报名', 'You accepted the invitation and are registered'],
+  guestAcceptToEnter: ['接受邀请后即完成报名，开始后可进入直播间。', 'Accept to register; you can enter the room once it starts.'],
+  guestAcceptRegisters: ['接受邀请即完成报名。', 'Accepting registers you.'],
+  acceptGuest: ['接受邀请', 'Accept the invitation'], cannotCome: ['无法参加', "I can't come"],
+  'roleName.founder': ['创业者', 'founder'], 'roleName.investor': ['投资人', 'investor'], 'roleName.manager': ['空间管理者', 'space manager'], 'roleName.admin': ['管理员', 'admin'],
+  endRoadshowQ: ['确定结束路演？结束后不能再开始。', 'End the roadshow? It cannot be started again.'],
+  guestsAndDetails: ['嘉宾与详情', 'Guests and details'], details: ['详情', 'Details'],
+  myGuestInvitations: ['我收到的路演邀请', 'My roadshow invitations'], agendaEmpty: ['议程待定', 'The agenda is not settled yet'],
+  'nt.roadshow.guest': ['路演邀请（参加）', 'Invitations to attend'], 'nt.roadshow.rsvp': ['嘉宾回复', 'Guests\' answers'],
+  'err.invitation_not_accepted': ['请先接受路演邀请', 'Accept the invitation first'],
+  'err.not_invited': ['你没有收到这场路演的邀请', 'You are not invited to this roadshow'],
+  'err.guest_is_host': ['主持人无需邀请自己', 'The host need not be invited'],
+  'err.too_many_guests': ['每场路演最多邀请 500 人', 'At most 500 guests per roadshow'],
+  'fe.no_account': ['这个邮箱还没有注册账号', 'no account has this email address'], 'fe.no_such_user': ['用户不存在', 'no such user'],
+  'fe.invalid_email': ['邮箱格式不正确', 'not a valid email address'], 'fe.invalid_query': ['请输入 1 到 60 个字', 'type 1 to 60 characters'],
+  'fe.too_many': ['一次最多 100 个', 'at most 100 at once'],
 }
 
 const locales = { zh: 'zh-CN', en: 'en' } as const

@@ -16,6 +16,8 @@ const sentences: Record<string, [(d: any) => string, (d: any) => string]> = {
   'roadshow.started': [(d) => `路演开始了：${d.title}`, (d) => `Roadshow started: ${d.title}`],
   'roadshow.invitation': [(d) => `路演邀请：${d.title} / ${d.startupName}`, (d) => `Invited to present: ${d.title} / ${d.startupName}`],
   'roadshow.answered': [(d) => `${d.startupName} ${d.accepted ? '接受了' : '婉拒了'}路演邀请：${d.title}`, (d) => `${d.startupName} ${d.accepted ? 'accepted' : 'declined'} to present: ${d.title}`],
+  'roadshow.guest': [(d) => `路演邀请：${d.title}`, (d) => `You are invited to attend: ${d.title}`],
+  'roadshow.rsvp': [(d) => `${d.guestName || '嘉宾'} ${d.accepted ? '接受了' : '婉拒了'}邀请：${d.title}`, (d) => `${d.guestName || 'A guest'} ${d.accepted ? 'accepted' : 'declined'}: ${d.title}`],
   question: [(d) => `新提问：${d.text}`, (d) => `New question: ${d.text}`],
   digest: [(d) => `今日摘要：${d.total} 条`, (d) => `Today's digest: ${d.total}`],
 }

@@ -227,6 +227,7 @@ func (s *Server) routes() {
 	v1.Get("/me/invitations", s.myInvitations)
 	v1.Post("/roadshows/:id/invitations/:startupId/accept", s.answerInvitation(true))
 	v1.Post("/roadshows/:id/invitations/:startupId/decline", s.answerInvitation(false))
+	s.guestRoutes(v1)
 	v1.Post("/realtime/ticket", s.ticket)
 	a.Get("/ws/roadshows/:id", s.roadshowSocket)
 
