@@ -1,14 +1,18 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // zone names resolve in images without /usr/share/zoneinfo
 
 	"github.com/yuechuang/yuechuang/server/httpapi"
+	"github.com/yuechuang/yuechuang/server/mail"
 )
 
 // Config is the process configuration, read once from the environment.
@@ -56,6 +60,14 @@ type Config struct {
 	// one process serves them alone. Instances sharing it must share the
 	// database and JWT_SECRET too.
 	NatsURL string
+	// SMTPURL is SMTP_URL: the mail server for password reset links,
+	// smtp://[user:password@]host[:port]?from=address; empty: no mail, and
+	// admins issue one-time reset links by hand. Mail is its parsed form.
+	SMTPURL string
+	Mail    *mail.Sender
+	// PublicURL is PUBLIC_URL: the web app's address as users reach it,
+	// for the links mailed; default http://localhost plus LISTEN_ADDR's port.
+	PublicURL string
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -82,6 +94,22 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		LogLevel:      get("LOG_LEVEL", "info"),
 		LogFormat:     get("LOG_FORMAT", "text"),
 		BackupDir:     get("BACKUP_DIR", ""),
+		SMTPURL:       get("SMTP_URL", ""),
+		PublicURL:     get("PUBLIC_URL", ""),
+	}
+	if c.SMTPURL != "" {
+		m, err := mail.Parse(c.SMTPURL)
+		if err != nil {
+			return c, err
+		}
+		c.Mail = m
+	}
+	if c.PublicURL == "" {
+		_, port, _ := net.SplitHostPort(c.ListenAddr)
+		c.PublicURL = "http://localhost:" + cmp.Or(port, "8080")
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("PUBLIC_URL must be an http(s) address such as https://yuechuang.example.cn, got %q", c.PublicURL)
 	}
 	every, err := time.ParseDuration(get("BACKUP_EVERY", "24h"))
 	if err != nil || every < time.Minute {

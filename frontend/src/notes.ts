@@ -18,6 +18,7 @@ const sentences: Record<string, [(d: any) => string, (d: any) => string]> = {
   'roadshow.answered': [(d) => `${d.startupName} ${d.accepted ? '接受了' : '婉拒了'}路演邀请：${d.title}`, (d) => `${d.startupName} ${d.accepted ? 'accepted' : 'declined'} to present: ${d.title}`],
   'roadshow.guest': [(d) => `路演邀请：${d.title}`, (d) => `You are invited to attend: ${d.title}`],
   'roadshow.rsvp': [(d) => `${d.guestName || '嘉宾'} ${d.accepted ? '接受了' : '婉拒了'}邀请：${d.title}`, (d) => `${d.guestName || 'A guest'} ${d.accepted ? 'accepted' : 'declined'}: ${d.title}`],
+  'verification.decided': [(d) => d.verified ? `认证通过：${d.name}` : `认证未通过：${d.name}`, (d) => d.verified ? `Verified: ${d.name}` : `Verification declined: ${d.name}`],
   question: [(d) => `新提问：${d.text}`, (d) => `New question: ${d.text}`],
   digest: [(d) => `今日摘要：${d.total} 条`, (d) => `Today's digest: ${d.total}`],
 }
@@ -34,6 +35,7 @@ export function linkOf(n: Note): string {
   if (n.type === 'roadshow.answered') return '/me/space'
   if (n.type.startsWith('roadshow.') || n.type === 'question') return d.roadshowId ? `/roadshows/${d.roadshowId}` : '/roadshows'
   if (n.type === 'deck.requested') return '/me/startups'
+  if (n.type === 'verification.decided') return d.kind === 'space' ? '/me/space' : '/me/investor'
   if (d.startupId) return `/startups/${d.startupId}`
   return '/notifications'
 }

@@ -19,14 +19,15 @@ const (
 	NoteRoadshowGuest  = "roadshow.guest"      // a host invites you to attend
 	// NoteRoadshowGuestAnswer tells a host a guest accepted or declined.
 	NoteRoadshowGuestAnswer = "roadshow.rsvp"
-	NoteQuestion            = "question" // a new question on your pitch
-	NoteDigest              = "digest"   // the daily summary of what waited
+	NoteQuestion            = "question"             // a new question on your pitch
+	NoteVerification        = "verification.decided" // an admin verified or rejected your profile
+	NoteDigest              = "digest"               // the daily summary of what waited
 )
 
 // NotificationTypes lists every type a user can set a delivery for.
 var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined, NoteMatch,
 	NoteDeckRequested, NoteDeckGranted, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteRoadshowInvite, NoteRoadshowAnswer,
-	NoteRoadshowGuest, NoteRoadshowGuestAnswer, NoteQuestion}
+	NoteRoadshowGuest, NoteRoadshowGuestAnswer, NoteQuestion, NoteVerification}
 
 // Deliveries: how a type of notification reaches a user.
 const (

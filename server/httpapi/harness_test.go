@@ -48,7 +48,11 @@ var shanghai = time.FixedZone("CST", 8*3600)
 
 var cheapHash = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 
-func newEnv(t *testing.T, cfg httpapi.Config) *env {
+// envOption changes the services of a test's API before it starts (a
+// mail sender, say).
+type envOption func(svc *httpapi.Services, db *mongo.DB, log *slog.Logger)
+
+func newEnv(t *testing.T, cfg httpapi.Config, opts ...envOption) *env {
 	t.Helper()
 	db := mongotest.Open(t)
 	tax, err := taxonomy.Load("")
@@ -100,27 +104,33 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	t.Cleanup(hub.Close)
 	stats := app.NewStats(rm, targets, tax)
 	history := app.NewHistory(stats, db, shanghai)
+	svc := httpapi.Services{
+		Accounts:      accounts,
+		Startups:      app.NewStartups(rm, rm, rm, tax),
+		Investors:     app.NewInvestors(rm, tax),
+		Spaces:        app.NewSpaces(rm, rm, tax),
+		Matcher:       matcher,
+		Search:        indexer,
+		Roadshows:     roadshows,
+		Hub:           hub,
+		Tickets:       realtime.NewTickets(),
+		Notifier:      notifier,
+		Notifications: notes,
+		Intros:        app.NewIntros(rm, rm, notifier),
+		Decks:         app.NewDecks(db, rm, notifier),
+		Stats:         stats,
+		History:       history,
+		Registry:      app.NewRegistry(rm, tax),
+		Taxonomy:      tax,
+		Verifications: app.NewVerifications(rm, db, notifier, log),
+		Resets:        app.NewPasswordResets(accounts, db, nil, "http://yc.test", log),
+	}
+	for _, o := range opts {
+		o(&svc, db, log)
+	}
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, changes: changes, readModel: rm, roadshows: roadshows,
 		notifier: notifier, notes: notes, hub: hub,
-		digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
-			Accounts:      accounts,
-			Startups:      app.NewStartups(rm, rm, rm, tax),
-			Investors:     app.NewInvestors(rm, tax),
-			Spaces:        app.NewSpaces(rm, rm, tax),
-			Matcher:       matcher,
-			Search:        indexer,
-			Roadshows:     roadshows,
-			Hub:           hub,
-			Tickets:       realtime.NewTickets(),
-			Notifier:      notifier,
-			Notifications: notes,
-			Intros:        app.NewIntros(rm, rm, notifier),
-			Decks:         app.NewDecks(db, rm, notifier),
-			Stats:         stats,
-			History:       history,
-			Registry:      app.NewRegistry(rm, tax),
-			Taxonomy:      tax,
-		}, cfg, log)}
+		digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(svc, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-passphrase", "管理员"); err != nil {
 		t.Fatal(err)
 	}

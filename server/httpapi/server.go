@@ -42,6 +42,8 @@ type Services struct {
 	History       *app.History
 	Registry      *app.Registry
 	Taxonomy      *domain.Taxonomy
+	Verifications *app.Verifications
+	Resets        *app.PasswordResets
 }
 
 // Config tunes the HTTP layer.
@@ -184,6 +186,7 @@ func (s *Server) routes() {
 	v1.Post("/auth/logout", s.logout)
 	v1.Post("/auth/logout-all", s.logoutAll)
 	v1.Post("/auth/password", limit, s.changePassword)
+	s.resetRoutes(v1, limit)
 	v1.Get("/me", s.me)
 	v1.Get("/taxonomy", s.taxonomy)
 
@@ -228,6 +231,7 @@ func (s *Server) routes() {
 	v1.Post("/roadshows/:id/invitations/:startupId/accept", s.answerInvitation(true))
 	v1.Post("/roadshows/:id/invitations/:startupId/decline", s.answerInvitation(false))
 	s.guestRoutes(v1)
+	s.verificationRoutes(v1)
 	v1.Post("/realtime/ticket", s.ticket)
 	a.Get("/ws/roadshows/:id", s.roadshowSocket)
 
