@@ -177,4 +177,27 @@ describe('manager, admin and everyone', () => {
     await user.close()
     await admin.close()
   })
+
+  it('the dashboard shows each target with its pace, districts against theirs, and the target on the trend', async () => {
+    const admin = await open(browser, 1280, errors)
+    await signIn(admin, 'admin@demo.yuechuang.cn', 'yuechuang2026')
+    await admin.goto(base + '/dashboard')
+    await admin.waitForSelector('[data-test=pace-table] [data-test=pace-row][data-key=startups]', wait)
+    const status = await admin.locator('[data-test=pace-row][data-key=startups]').getAttribute('data-status')
+    assert.ok(['reached', 'on_track', 'behind', 'missed', 'unknown'].includes(status), `pace ${status}`)
+    // The plan's year shows, and the trend names the line it draws for the target.
+    await admin.waitForSelector('[data-test=pace-table] >> text=年目标进度', wait)
+    await admin.selectOption('select[name=trend]', 'startups')
+    await admin.waitForSelector('[data-test=target-note] >> text=灰色点线为目标', wait)
+    // A district target set in the editor is counted against at once.
+    await admin.fill('[data-test=targets] input[name="district.keqiao.startups"]', '40')
+    await admin.click('[data-test=targets-save]')
+    await admin.waitForSelector('[data-test=targets] >> text=已保存', wait)
+    await admin.waitForSelector('[data-test=district-row][data-district=keqiao] >> text=/ 40', wait)
+    assert.match(await admin.locator('[data-test=district-row][data-district=keqiao]').innerText(), /\d+%/)
+    await admin.locator('[data-test=district-table]').scrollIntoViewIfNeeded()
+    await admin.waitForTimeout(1000) // let the bars finish growing before the picture
+    await admin.screenshot({ path: new URL('../../test-artifacts/dashboard-districts.png', import.meta.url).pathname })
+    await admin.close()
+  })
 })

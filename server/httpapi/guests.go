@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/app"
 )
@@ -15,6 +17,20 @@ func (s *Server) guestRoutes(v1 fiber.Router) {
 	v1.Post("/roadshows/:id/guests/me/accept", s.answerGuest(true))
 	v1.Post("/roadshows/:id/guests/me/decline", s.answerGuest(false))
 	v1.Delete("/roadshows/:id/guests/:userId", s.removeGuest)
+	v1.Get("/agenda-cards", s.agendaCards)
+}
+
+// agendaCards describes startups for the agenda picker (?ids=a,b,c).
+func (s *Server) agendaCards(c *fiber.Ctx) error {
+	var ids []string
+	if q := strings.TrimSpace(c.Query("ids")); q != "" {
+		ids = strings.Split(q, ",")
+	}
+	items, err := s.svc.Roadshows.AgendaCards(c.UserContext(), actor(c), ids)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "total": len(items)})
 }
 
 func (s *Server) myGuestInvitations(c *fiber.Ctx) error {

@@ -151,3 +151,27 @@ func TestGuestInvitations(t *testing.T) {
 	checkProblem(t, e.call("POST", path+"/guests", s.host, map[string]any{"userIds": []string{guestID}}), 409, "roadshow_ended")
 	checkProblem(t, e.call("POST", path+"/guests/me/accept", other, nil), 409, "roadshow_ended")
 }
+
+// TestAgendaCards: two published startups with one name are told apart
+// in the agenda picker by district, founder and space.
+func TestAgendaCards(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	mgr, _ := e.register("manager")
+	f1, _ := e.register("founder")
+	f2, _ := e.register("founder")
+	a := e.publish(f1, map[string]any{"name": "越芯科技", "district": "keqiao"})
+	b := e.publish(f2, map[string]any{"name": "越芯科技", "district": "zhuji"})
+	draft := e.must(201, "POST", "/api/v1/startups", f1, startupBody()).str("id")
+	r := e.must(200, "GET", "/api/v1/agenda-cards?ids="+a+","+b+","+draft, mgr, nil)
+	if r.str("total") != "2" || !strings.Contains(r.Raw, `"district":"keqiao"`) || !strings.Contains(r.Raw, `"district":"zhuji"`) ||
+		strings.Contains(r.Raw, draft) {
+		t.Fatalf("cards: %s", r.Raw)
+	}
+	n1 := e.must(200, "GET", "/api/v1/me", f1, nil).str("user", "name")
+	n2 := e.must(200, "GET", "/api/v1/me", f2, nil).str("user", "name")
+	if !strings.Contains(r.Raw, `"ownerName":"`+n1+`"`) || !strings.Contains(r.Raw, `"ownerName":"`+n2+`"`) {
+		t.Fatalf("owners not named: %s", r.Raw)
+	}
+	checkProblem(t, e.call("GET", "/api/v1/agenda-cards?ids="+a, f1, nil), 403, "role_required")
+	checkProblem(t, e.call("GET", "/api/v1/agenda-cards?ids=x", mgr, nil), 400, "validation_failed")
+}
