@@ -16,6 +16,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/stage"
 )
 
 // Pinger reports whether a dependency is usable; /readyz asks each.
@@ -33,6 +34,7 @@ type Services struct {
 	Search        *app.Indexer
 	Roadshows     *app.Roadshows
 	Hub           *realtime.Hub
+	Stage         *stage.Stage // nil: no live video
 	Tickets       Tickets
 	Notifier      *app.Notifier
 	Notifications *realtime.Notifications
@@ -213,6 +215,7 @@ func (s *Server) routes() {
 	v1.Get("/dealflow", s.dealflow)
 	v1.Post("/dealflow/:startupId/feedback", s.feedback)
 	v1.Delete("/dealflow/:startupId/feedback", s.clearFeedback)
+	v1.Get("/dealflow/:startupId/feedback", s.getFeedback)
 	v1.Get("/matches/investors", s.investorMatches)
 	v1.Get("/search", s.search)
 	v1.Get("/search/suggest", s.suggest)
@@ -233,6 +236,11 @@ func (s *Server) routes() {
 	s.guestRoutes(v1)
 	s.verificationRoutes(v1)
 	v1.Post("/realtime/ticket", s.ticket)
+	v1.Post("/roadshows/:id/stage/publish", s.stagePublish)
+	v1.Post("/roadshows/:id/stage/watch/:userId", s.stageWatch)
+	v1.Delete("/roadshows/:id/stage/sessions/:session", s.stageHangup)
+	v1.Get("/roadshows/:id/recordings/:file", s.stageRecording)
+	v1.Get("/stage/ice-servers", s.iceServers)
 	a.Get("/ws/roadshows/:id", s.roadshowSocket)
 
 	v1.Get("/notifications", s.listNotifications)
@@ -252,6 +260,9 @@ func (s *Server) routes() {
 	v1.Post("/startups/:id/deck/views/:viewId/pages", s.reportDeckPages)
 	v1.Post("/startups/:id/deck/request", s.requestDeck)
 	v1.Post("/startups/:id/deck/grants", s.grantDeck)
+	v1.Delete("/startups/:id/deck/grants/:userId", s.revokeDeck)
+	v1.Post("/startups/:id/deck/requests/:userId/decline", s.declineDeck)
+	v1.Get("/startups/:id/deck/access", s.deckAccess)
 	v1.Get("/admin/backups", s.backupReport)
 	v1.Get("/stats/program", s.programStats)
 	v1.Get("/stats/program/history", s.programHistory)
