@@ -29,10 +29,22 @@ describe('manager, admin and everyone', () => {
     const demoShow = (await api('/roadshows?pageSize=50')).items.find((r) => r.slots.length)
     const demoSpace = await api(`/spaces/${demoShow.spaceId}`)
     await host.click(`button:has-text("${demoSpace.name}")`)
+    // The registry import says which columns it reads and takes the names people write (柯桥, 天使).
+    await host.click('[data-test=registry-columns] summary')
+    await host.waitForSelector('[data-test=registry-column][data-field=stage] >> text=天使', wait)
+    const sector = (await api('/taxonomy')).sectors[0].zh
+    const sheet = `企业名称,所属行业,融资阶段,所在区县\nE2E别名企业${run},${sector},天使,柯桥\n`
+    await host.setInputFiles('[data-test=registry-file]', { name: 'registry.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet) })
+    await host.waitForSelector('[data-test=registry-preview] >> text=1 行可导入，0 行有问题', wait)
+    await shot(host, 'manager-registry-columns')
     const title = `E2E 仅受邀路演 ${run}`
     await host.fill('[data-test=schedule] input[name=title]', title)
     await host.selectOption('[data-test=schedule] select[name=visibility]', 'invited')
     await host.fill('[data-test=schedule] input[name=slotSearch]', demoShow.slots[0].startupName)
+    // The picker tells same-named startups apart: district and founder beside each name.
+    await host.waitForSelector('[data-test=slot-candidate] [data-test=slot-owner]', wait)
+    assert.ok((await host.locator('[data-test=slot-candidate] [data-test=slot-district]').first().innerText()).length > 0)
+    await shot(host, 'manager-agenda-picker')
     await host.click('[data-test=add-slot] >> nth=0')
     await host.click('[data-test=schedule-submit]')
     // An invitation-only roadshow opens on its page, where the guests are invited.
