@@ -122,10 +122,17 @@ func (r *PasswordResets) Request(ctx context.Context, email string) (*ResetReque
 	body := fmt.Sprintf("%s，你好：\n\n请在 30 分钟内打开下面的链接设置新密码（只能使用一次）：\n%s\n\n如果不是你本人申请，请忽略这封邮件，你的密码不会改变。\n\n"+
 		"Hello %s,\n\nOpen this link within 30 minutes to set a new password (it works once):\n%s\n\nIf you did not ask for it, ignore this mail; your password stays as it is.\n\n越创汇 Yuechuang\n",
 		u.Name, link, u.Name, link)
-	if err := r.mail.Send(ctx, u.Email, "越创汇：重置密码 / Reset your password", body); err != nil {
-		return nil, fmt.Errorf("send reset link: %w", err)
-	}
-	r.log.InfoContext(ctx, "password reset link sent", "user", u.ID)
+	// Sent in the background: the answer takes as long whether or not the
+	// address has an account, and a slow mail server holds nobody up.
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := r.mail.Send(ctx, u.Email, "越创汇：重置密码 / Reset your password", body); err != nil {
+			r.log.Error("password reset mail not sent", "user", u.ID, "err", err)
+			return
+		}
+		r.log.Info("password reset link sent", "user", u.ID)
+	}()
 	return &ResetRequest{Delivery: DeliverEmail}, nil
 }
 
