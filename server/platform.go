@@ -208,6 +208,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Notifications: notes,
 		Intros:        app.NewIntros(rm, rm, notifier),
 		Decks:         app.NewDecks(m.db, rm, notifier),
+		Onboarding:    app.NewOnboarding(rm, m.db),
 		Stats:         stats,
 		History:       m.history,
 		Registry:      app.NewRegistry(rm, tax),

@@ -28,6 +28,7 @@ type RoadshowStore interface {
 	RegisteredUsers(ctx context.Context, roadshowID string) ([]string, error)
 	Unregister(ctx context.Context, roadshowID, userID string) (bool, error)
 	GuestDirectory
+	People // the record's names (names.go)
 }
 
 // Audience finds who should hear of a roadshow: investors whose thesis

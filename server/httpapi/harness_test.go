@@ -126,6 +126,7 @@ func newEnv(t *testing.T, cfg httpapi.Config, opts ...envOption) *env {
 		Notifications: notes,
 		Intros:        app.NewIntros(rm, rm, notifier),
 		Decks:         app.NewDecks(db, rm, notifier),
+		Onboarding:    app.NewOnboarding(rm, db),
 		Stats:         stats,
 		History:       history,
 		Registry:      app.NewRegistry(rm, tax),

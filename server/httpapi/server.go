@@ -40,6 +40,7 @@ type Services struct {
 	Notifications *realtime.Notifications
 	Intros        *app.Intros
 	Decks         *app.Decks
+	Onboarding    *app.Onboarding
 	Stats         *app.Stats
 	History       *app.History
 	Registry      *app.Registry
@@ -190,6 +191,7 @@ func (s *Server) routes() {
 	v1.Post("/auth/password", limit, s.changePassword)
 	s.resetRoutes(v1, limit)
 	v1.Get("/me", s.me)
+	v1.Get("/me/onboarding", s.onboarding)
 	v1.Get("/taxonomy", s.taxonomy)
 
 	v1.Post("/startups", s.createStartup)
@@ -205,6 +207,7 @@ func (s *Server) routes() {
 	v1.Get("/investors", s.listInvestors)
 	v1.Get("/investors/me", s.myInvestor)
 	v1.Get("/investors/:id", s.getInvestor)
+	v1.Get("/investors/:id/activity", s.investorActivity)
 	v1.Patch("/investors/:id", s.updateInvestor)
 
 	v1.Post("/spaces", s.createSpace)

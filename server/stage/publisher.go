@@ -20,6 +20,9 @@ type publisher struct {
 	as      string
 	pc      *webrtc.PeerConnection
 	closed  bool
+	// videoCodec is the video codec agreed with the publisher, set before
+	// anyone can watch and never changed: viewers are sent the same.
+	videoCodec webrtc.RTPCodecCapability
 
 	sources []*source            // every track (and simulcast layer) received
 	viewers map[*viewer]struct{} // who watches
