@@ -29,6 +29,7 @@ type Config struct {
 	MeiliKey      string         // MEILI_API_KEY
 	AdminEmail    string         // ADMIN_EMAIL
 	AdminPassword string         // ADMIN_PASSWORD
+	IPHelpEmail   string         // IP_HELP_EMAIL: the account of the city's IP assistance contact, who receives IP-help requests; empty: none
 	SeedDemo      bool           // SEED_DEMO: load the demo set into an empty database; default false, so a bare start is empty and safe
 	JWTSecret     string         // JWT_SECRET; empty: a key generated once and kept in DataDir
 	TaxonomyFile  string         // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
@@ -95,6 +96,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		MeiliURL:      get("MEILI_URL", ""),
 		MeiliKey:      get("MEILI_API_KEY", ""),
 		AdminEmail:    get("ADMIN_EMAIL", ""),
+		IPHelpEmail:   get("IP_HELP_EMAIL", ""),
 		AdminPassword: getenv("ADMIN_PASSWORD"),
 		JWTSecret:     getenv("JWT_SECRET"),
 		TaxonomyFile:  get("TAXONOMY_FILE", ""),

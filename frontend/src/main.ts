@@ -45,6 +45,11 @@ const router = createRouter({
     { path: '/notifications', component: Notifications },
     { path: '/account', component: Account },
     { path: '/admin', component: Admin },
+    { path: '/mentors', component: () => import('./views/Mentors.vue') },
+    { path: '/me/mentor', component: () => import('./views/Mentor.vue') },
+    { path: '/services', component: () => import('./views/Services.vue') },
+    { path: '/me/provider', component: () => import('./views/Provider.vue') },
+    { path: '/ledger', component: () => import('./views/Ledger.vue') },
     { path: '/dashboard', component: () => import('./views/Dashboard.vue') }, // ECharts loads only here
     { path: '/:rest(.*)*', component: NotFound },
   ],

@@ -23,6 +23,12 @@ const sentences: Record<string, [(d: any) => string, (d: any) => string]> = {
   'verification.decided': [(d) => d.verified ? `认证通过：${d.name}` : `认证未通过：${d.name}`, (d) => d.verified ? `Verified: ${d.name}` : `Verification declined: ${d.name}`],
   question: [(d) => `新提问：${d.text}`, (d) => `New question: ${d.text}`],
   digest: [(d) => `今日摘要：${d.total} 条`, (d) => `Today's digest: ${d.total}`],
+  'mentor.requested': [(d) => `${d.startupName} 预约了你的辅导时段`, (d) => `${d.startupName} booked one of your office hours`],
+  'mentor.answered': [(d) => `${d.mentorName} ${d.confirmed ? '确认了' : '婉拒了'}你的辅导预约`, (d) => `${d.mentorName} ${d.confirmed ? 'confirmed' : 'declined'} your booking`],
+  'mentor.cancelled': [(d) => `辅导预约已取消：${d.mentorName} / ${d.startupName}`, (d) => `Booking cancelled: ${d.mentorName} / ${d.startupName}`],
+  'request.new': [(d) => `${d.ipHelp ? '知识产权援助' : '服务'}请求：${d.subject}（${d.startupName}）`, (d) => `${d.ipHelp ? 'IP help' : 'Service'} request: ${d.subject} (${d.startupName})`],
+  'request.answered': [(d) => `你的请求有了答复：${d.subject}`, (d) => `Your request has an answer: ${d.subject}`],
+  'mentor.recorded': [(d) => `对方记录了辅导情况：${d.mentorName} / ${d.startupName}`, (d) => `The other side recorded your session: ${d.mentorName} / ${d.startupName}`],
 }
 
 export function describe(n: Note): string {
@@ -33,6 +39,10 @@ export function describe(n: Note): string {
 export function linkOf(n: Note): string {
   const d = n.data || {}
   if (n.type.startsWith('intro.')) return '/me/intros'
+  if (n.type === 'mentor.requested' || n.type === 'mentor.recorded') return '/me/mentor'
+  if (n.type.startsWith('mentor.')) return '/mentors'
+  if (n.type === 'request.new') return '/me/provider'
+  if (n.type === 'request.answered') return '/services'
   if (n.type === 'roadshow.invitation') return '/me/startups'
   if (n.type === 'roadshow.answered') return '/me/space'
   if (n.type.startsWith('roadshow.') || n.type === 'question') return d.roadshowId ? `/roadshows/${d.roadshowId}` : '/roadshows'

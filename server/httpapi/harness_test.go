@@ -55,7 +55,18 @@ type envOption func(svc *httpapi.Services, db *mongo.DB, log *slog.Logger)
 
 func newEnv(t *testing.T, cfg httpapi.Config, opts ...envOption) *env {
 	t.Helper()
-	db := mongotest.Open(t)
+	return newEnvWith(t, cfg, mongotest.Open(t), opts...)
+}
+
+// newEnvOn is another server process on the database of an env: what a
+// restart reads back.
+func newEnvOn(t *testing.T, db *mongo.DB) *env {
+	t.Helper()
+	return newEnvWith(t, httpapi.Config{}, db)
+}
+
+func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB, opts ...envOption) *env {
+	t.Helper()
 	tax, err := taxonomy.Load("")
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +121,10 @@ func newEnv(t *testing.T, cfg httpapi.Config, opts ...envOption) *env {
 	hub.UseStage(video)
 	t.Cleanup(video.Close)
 	stats := app.NewStats(rm, targets, tax)
+	plan := app.NewPlanServices(db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: ipHelpEmail})
+	if err := plan.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	history := app.NewHistory(stats, db, shanghai)
 	svc := httpapi.Services{
 		Accounts:      accounts,
@@ -133,6 +148,9 @@ func newEnv(t *testing.T, cfg httpapi.Config, opts ...envOption) *env {
 		Taxonomy:      tax,
 		Verifications: app.NewVerifications(rm, db, notifier, log),
 		Resets:        app.NewPasswordResets(accounts, db, nil, "http://yc.test", log),
+		Ledger:        plan.Ledger,
+		Mentors:       plan.Mentors,
+		Providers:     plan.Providers,
 	}
 	for _, o := range opts {
 		o(&svc, db, log)

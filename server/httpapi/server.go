@@ -47,6 +47,10 @@ type Services struct {
 	Taxonomy      *domain.Taxonomy
 	Verifications *app.Verifications
 	Resets        *app.PasswordResets
+	// The plan's other services (services.go).
+	Ledger    *app.Ledger
+	Mentors   *app.Mentors
+	Providers *app.Providers
 }
 
 // Config tunes the HTTP layer.
@@ -285,6 +289,7 @@ func (s *Server) routes() {
 	v1.Post("/spaces/:id/residents/:startupId/decline", s.answerResident(false))
 	v1.Post("/startups/:id/residency/accept", s.answerResidency(true))
 	v1.Post("/startups/:id/residency/decline", s.answerResidency(false))
+	s.serviceRoutes(v1)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
