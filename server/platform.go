@@ -222,10 +222,17 @@ func (m *Main) Open(ctx context.Context) error {
 		Matcher:       matcher,
 		Search:        m.indexer,
 		Taxonomy:      tax,
+		Verifications: app.NewVerifications(rm, m.db, notifier, m.log),
 		Ledger:        plan.Ledger,
 		Mentors:       plan.Mentors,
 		Providers:     plan.Providers,
 	}
+	var mailer app.Mailer
+	if cfg.Mail != nil {
+		mailer = cfg.Mail
+		m.log.Info("password reset links go by mail", "from", cfg.Mail.From())
+	}
+	svc.Resets = app.NewPasswordResets(accounts, m.db, mailer, cfg.PublicURL, m.log)
 
 	if cfg.AdminEmail != "" {
 		if _, err := accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword, ""); err != nil {

@@ -67,6 +67,9 @@ type Registration struct {
 type Tokens struct {
 	AccessToken  string `json:"accessToken"`
 	RefreshToken string `json:"refreshToken"`
+	// User is the signed-in user, on a refresh: a reloaded page learns who
+	// it is from the refresh alone, without waiting for GET /me after it.
+	User *domain.User `json:"user,omitempty"`
 }
 
 // Session is a signed-in user with their tokens.

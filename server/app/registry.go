@@ -117,20 +117,23 @@ func decodeText(data []byte) ([]byte, error) {
 	return out, nil
 }
 
+// lookup finds the code value names in list: its code, names, synonyms
+// or the aliases the taxonomy file gives (柯桥 for 柯桥区, 天使 for 天使轮).
 func (r *Registry) lookup(list []domain.Named, value string) string {
-	v := strings.TrimSpace(value)
-	for _, n := range list {
-		if strings.EqualFold(v, n.Code) || v == n.Zh || strings.EqualFold(v, n.En) {
-			return n.Code
-		}
-	}
-	return ""
+	return domain.MatchNamed(list, value)
 }
 
 func (r *Registry) sectorCode(value string) string {
 	v := strings.TrimSpace(value)
+	named := make([]domain.Named, len(r.tax.Sectors))
+	for i, s := range r.tax.Sectors {
+		named[i] = domain.Named{Code: s.Code, Zh: s.Zh, En: s.En, Synonyms: s.Synonyms}
+	}
+	if c := domain.MatchNamed(named, v); c != "" {
+		return c
+	}
 	for _, s := range r.tax.Sectors {
-		if strings.EqualFold(v, s.Code) || v == s.Zh || strings.EqualFold(v, s.En) || (v != "" && strings.Contains(s.Zh, v)) {
+		if v != "" && strings.Contains(s.Zh, v) {
 			return s.Code
 		}
 	}

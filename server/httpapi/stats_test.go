@@ -132,7 +132,7 @@ func TestRegistryImport(t *testing.T) {
 		",,,,,\n" +
 		"2,柯桥纺织科技,现代纺织,种子轮,8人,否\n" +
 		"3,,人工智能,天使轮,5,否\n" +
-		"4,兰亭智能,人工智能,D轮,abc,也许\n"
+		"4,兰亭智能,人工智能,战略投资,abc,也许\n"
 	gbk, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(sheet))
 	if err != nil {
 		t.Fatal(err)
