@@ -66,7 +66,18 @@ func (v *viewer) watchState() {
 	}
 	v.video.setWant(first(*v.pub.layers.Load()))
 	v.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
-		if st == webrtc.PeerConnectionStateFailed || st == webrtc.PeerConnectionStateClosed {
+		switch st {
+		case webrtc.PeerConnectionStateConnected:
+			// The key frame asked for when the viewer was added may have
+			// come before its connection could carry it, leaving the
+			// viewer with frames it cannot decode: start again at a key
+			// frame asked for now.
+			// The second ask is in case the first fell inside keyframeGap
+			// of the one made at the start.
+			v.video.restart()
+			v.pub.keyframe(v.video.wanted())
+			time.AfterFunc(keyframeGap, func() { v.pub.keyframe(v.video.wanted()) })
+		case webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
 			v.r.do(func() { v.r.dropViewer(v) })
 		}
 	})
