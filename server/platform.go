@@ -199,7 +199,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
 	stats := app.NewStats(rm, targets, tax)
-	plan := app.NewPlanServices(m.db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: cfg.IPHelpEmail})
+	plan := app.NewPlanServices(m.db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: cfg.IPHelpEmail, PublicURL: cfg.PublicURL})
 	m.plan = plan
 	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
 	svc := httpapi.Services{
@@ -226,6 +226,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Ledger:        plan.Ledger,
 		Mentors:       plan.Mentors,
 		Providers:     plan.Providers,
+		Alliance:      plan.Alliance,
 	}
 	var mailer app.Mailer
 	if cfg.Mail != nil {
@@ -316,6 +317,7 @@ func (m *Main) Run(ctx context.Context) error {
 		go m.sweepTokens(ctx)
 		go m.changes.Run(ctx)
 		go m.roadshows.RunReminders(ctx)
+		go m.plan.Alliance.RunReminders(ctx)
 		go m.digests.Run(ctx)
 		go m.history.Run(ctx, m.log)
 		go m.backups.Run(ctx)

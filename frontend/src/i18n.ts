@@ -1,6 +1,7 @@
 import { ref, watch } from 'vue'
 import { createI18n } from 'vue-i18n'
 import { servicesTexts } from './i18n.services'
+import { allianceTexts } from './i18n.alliance'
 
 // Chinese first; English on request. Every text the app shows is kept
 // here by key, in both languages side by side so that neither is
@@ -356,6 +357,7 @@ export const texts: Record<string, [string, string]> = {
   'fe.invalid_email': ['邮箱格式不正确', 'not a valid email address'], 'fe.invalid_query': ['请输入 1 到 60 个字', 'type 1 to 60 characters'],
   'fe.too_many': ['一次最多 100 个', 'at most 100 at once'],
   ...servicesTexts,
+  ...allianceTexts,
 }
 
 const locales = { zh: 'zh-CN', en: 'en' } as const

@@ -49,6 +49,8 @@ const router = createRouter({
     { path: '/me/mentor', component: () => import('./views/Mentor.vue') },
     { path: '/services', component: () => import('./views/Services.vue') },
     { path: '/me/provider', component: () => import('./views/Provider.vue') },
+    { path: '/calendar', component: () => import('./views/Calendar.vue') },
+    { path: '/events/:id', component: () => import('./views/EventDetail.vue') },
     { path: '/ledger', component: () => import('./views/Ledger.vue') },
     { path: '/dashboard', component: () => import('./views/Dashboard.vue') }, // ECharts loads only here
     { path: '/:rest(.*)*', component: NotFound },

@@ -28,6 +28,11 @@ const sentences: Record<string, [(d: any) => string, (d: any) => string]> = {
   'mentor.cancelled': [(d) => `辅导预约已取消：${d.mentorName} / ${d.startupName}`, (d) => `Booking cancelled: ${d.mentorName} / ${d.startupName}`],
   'request.new': [(d) => `${d.ipHelp ? '知识产权援助' : '服务'}请求：${d.subject}（${d.startupName}）`, (d) => `${d.ipHelp ? 'IP help' : 'Service'} request: ${d.subject} (${d.startupName})`],
   'request.answered': [(d) => `你的请求有了答复：${d.subject}`, (d) => `Your request has an answer: ${d.subject}`],
+  'event.soon': [(d) => `15 分钟后开始：${d.title}`, (d) => `Starts in 15 minutes: ${d.title}`],
+  'event.changed': [(d) => `活动时间或地点有变：${d.title}`, (d) => `New time or place: ${d.title}`],
+  'event.cancelled': [(d) => `活动已取消：${d.title}`, (d) => `Cancelled: ${d.title}`],
+  'contest.judge': [(d) => `你被邀请担任评委：${d.title}`, (d) => `You are a judge of ${d.title}`],
+  'contest.results': [(d) => `比赛排名已公布：${d.title}`, (d) => `Ranking published: ${d.title}`],
   'mentor.recorded': [(d) => `对方记录了辅导情况：${d.mentorName} / ${d.startupName}`, (d) => `The other side recorded your session: ${d.mentorName} / ${d.startupName}`],
 }
 
@@ -39,6 +44,7 @@ export function describe(n: Note): string {
 export function linkOf(n: Note): string {
   const d = n.data || {}
   if (n.type.startsWith('intro.')) return '/me/intros'
+  if (n.type.startsWith('event.') || n.type.startsWith('contest.')) return d.eventId ? `/events/${d.eventId}` : '/calendar'
   if (n.type === 'mentor.requested' || n.type === 'mentor.recorded') return '/me/mentor'
   if (n.type.startsWith('mentor.')) return '/mentors'
   if (n.type === 'request.new') return '/me/provider'

@@ -35,6 +35,8 @@ export interface Reason {
   askWan?: number
   minWan?: number
   maxWan?: number
+  contest?: string
+  place?: number
 }
 
 // reasonKey is the i18n key of r's words: reason.<code>, with "_no" when
@@ -56,5 +58,6 @@ export function reasonText(r: Reason): string {
     district: r.district ? codeName('districts', r.district) : '',
     ask: num(r.askWan),
     range: r.maxWan ? `${num(r.minWan)}–${num(r.maxWan)}` : `${num(r.minWan)}+`,
+    contest: r.contest ?? '', place: num(r.place),
   })
 }

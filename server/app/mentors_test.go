@@ -19,6 +19,7 @@ type mentorWorld struct {
 	db                      *mongo.DB
 	plan                    *app.PlanServices
 	stats                   *app.Stats
+	notifier                *app.Notifier
 	spaceK, spaceY, startup string
 	founder, other          domain.Actor
 	admin, mentorA, mentorB domain.Actor
@@ -44,7 +45,7 @@ func newMentorWorld(t *testing.T, db *mongo.DB) *mentorWorld {
 	if err := plan.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	w := &mentorWorld{t: t, db: db, plan: plan, stats: stats,
+	w := &mentorWorld{t: t, db: db, plan: plan, stats: stats, notifier: notifier,
 		founder: domain.Actor{UserID: "founder", Role: domain.RoleFounder}, other: domain.Actor{UserID: "other", Role: domain.RoleFounder},
 		admin: domain.Actor{UserID: "admin", Role: domain.RoleAdmin}, mentorA: domain.Actor{UserID: "mentorA", Role: domain.RoleMentor},
 		mentorB: domain.Actor{UserID: "mentorB", Role: domain.RoleMentor}}

@@ -19,6 +19,7 @@ type PlanServices struct {
 	Ledger    *Ledger
 	Mentors   *Mentors
 	Providers *Providers
+	Alliance  *Alliance // the city calendar and contests
 }
 
 // PlanStore is the database the plan's services use: their own records and
@@ -34,6 +35,9 @@ type PlanConfig struct {
 	// IPHelpEmail is the account of the city's IP assistance contact
 	// (IP_HELP_EMAIL); empty: no IP help.
 	IPHelpEmail string
+	// PublicURL is the web app's address (PUBLIC_URL), for the links in
+	// calendar feeds; empty: none.
+	PublicURL string
 }
 
 // NewPlanServices wires the plan's services over db, beside the read
@@ -43,7 +47,7 @@ func NewPlanServices(db PlanStore, rm *ReadModel, matcher *Matcher, notify Notif
 	book := NewServiceBook(db, rm)
 	stats.WithServices(book)
 	return &PlanServices{Book: book, Ledger: NewLedger(book, db, tax, newEntryID), Mentors: NewMentors(book, matcher, notify, tax),
-		Providers: NewProviders(book, db, cfg.IPHelpEmail, notify, tax)}
+		Providers: NewProviders(book, db, cfg.IPHelpEmail, notify, tax), Alliance: NewAlliance(book, db, notify, cfg.PublicURL)}
 }
 
 // Load reads the services' records into memory (once, at start).

@@ -14,6 +14,7 @@ type ServiceStore interface {
 	LedgerStore
 	MentorStore
 	ProviderStore
+	AllianceStore
 }
 
 // ServiceBook is the in-memory copy of the plan's other services, beside
@@ -37,6 +38,7 @@ type ServiceBook struct {
 	providers     map[string]*domain.Provider
 	ownerProvider map[string]string // owner user id → provider id
 	requests      map[string]*domain.ServiceRequest
+	alliance      allianceRecords // readmodel_alliance.go
 }
 
 // NewServiceBook returns an empty book over db; Load fills it. rm gives
@@ -51,6 +53,7 @@ func (b *ServiceBook) reset() {
 	b.payments, b.correctedBy = map[string]*domain.Payment{}, map[string]string{}
 	b.mentors, b.ownerMentor, b.bookings = map[string]*domain.Mentor{}, map[string]string{}, map[string]*domain.Booking{}
 	b.providers, b.ownerProvider, b.requests = map[string]*domain.Provider{}, map[string]string{}, map[string]*domain.ServiceRequest{}
+	b.alliance = newAllianceRecords()
 }
 
 // Load reads everything the book holds from the database.
@@ -73,7 +76,7 @@ func (b *ServiceBook) Load(ctx context.Context) error {
 	if err := b.db.EachRequest(ctx, func(r domain.ServiceRequest) error { b.putRequest(&r); return nil }); err != nil {
 		return fmt.Errorf("service book: load service requests: %w", err)
 	}
-	return nil
+	return b.loadAlliance(ctx)
 }
 
 // putPayment holds p; callers hold mu.

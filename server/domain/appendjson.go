@@ -61,7 +61,7 @@ func (r *Reason) AppendJSON(b []byte) []byte {
 	b = append(b, `,"ok":`...)
 	b = strconv.AppendBool(b, r.OK)
 	for _, f := range [...]struct{ key, v string }{{`,"sector":`, r.Sector}, {`,"family":`, r.Family},
-		{`,"stage":`, r.Stage}, {`,"district":`, r.District}} {
+		{`,"stage":`, r.Stage}, {`,"district":`, r.District}, {`,"contest":`, r.Contest}} {
 		if f.v != "" {
 			b = append(b, f.key...)
 			b = AppendJSONString(b, f.v)
@@ -75,6 +75,10 @@ func (r *Reason) AppendJSON(b []byte) []byte {
 			b = append(b, f.key...)
 			b = AppendJSONFloat(b, f.v)
 		}
+	}
+	if r.Place != 0 {
+		b = append(b, `,"place":`...)
+		b = strconv.AppendInt(b, int64(r.Place), 10)
 	}
 	return append(b, '}')
 }

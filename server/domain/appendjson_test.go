@@ -50,6 +50,7 @@ func TestAppendJSONMatchesEncoding(t *testing.T) {
 			r.AskWan, r.MinWan = floats[rng.IntN(len(floats))], floats[rng.IntN(len(floats))]
 		case 3:
 			r.MaxWan = floats[rng.IntN(len(floats))] * float64(rng.IntN(3))
+			r.Contest, r.Place = str(), rng.IntN(3)
 		}
 		same(t, r.AppendJSON(nil), r)
 		enc := r.Encoded()

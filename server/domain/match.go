@@ -36,6 +36,7 @@ func FeedbackID(investorUserID, startupID string) string { return investorUserID
 //   - cheque, cheque_near: AskWan, MinWan, MaxWan (MaxWan 0: no upper bound)
 //   - district, district_open: District
 //   - shared_space, feedback, fresh, complete: nothing more
+//   - contest_winner: Contest (its title) and Place (the rank won)
 type Reason struct {
 	Code     string  `json:"code"`
 	OK       bool    `json:"ok"`
@@ -46,6 +47,8 @@ type Reason struct {
 	AskWan   float64 `json:"askWan,omitempty"`
 	MinWan   float64 `json:"minWan,omitempty"`
 	MaxWan   float64 `json:"maxWan,omitempty"`
+	Contest  string  `json:"contest,omitempty"`
+	Place    int     `json:"place,omitempty"`
 	// raw is the reason as JSON, made once by Encoded for the reasons
 	// every answer reuses.
 	raw []byte

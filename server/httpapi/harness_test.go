@@ -151,6 +151,7 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB, opts ...envOptio
 		Ledger:        plan.Ledger,
 		Mentors:       plan.Mentors,
 		Providers:     plan.Providers,
+		Alliance:      plan.Alliance,
 	}
 	for _, o := range opts {
 		o(&svc, db, log)

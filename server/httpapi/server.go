@@ -51,6 +51,7 @@ type Services struct {
 	Ledger    *app.Ledger
 	Mentors   *app.Mentors
 	Providers *app.Providers
+	Alliance  *app.Alliance
 }
 
 // Config tunes the HTTP layer.

@@ -19,6 +19,7 @@ func (s *Server) serviceRoutes(v1 fiber.Router) {
 	v1.Post("/admin/officers", s.createOfficer)
 	s.mentorRoutes(v1)
 	s.providerRoutes(v1)
+	s.allianceRoutes(v1)
 }
 
 func ledgerFilter(c *fiber.Ctx) (app.LedgerFilter, error) {

@@ -62,4 +62,4 @@ func (d *DB) ReleaseCorrection(ctx context.Context, id, by string) error {
 // serviceCollections are the collections of the plan's other services
 // (the ledger, mentors, providers, the alliance's events).
 var serviceCollections = []string{colPayments, colPaymentClaims, colMentors, colMentorOwners, colBookings, colSlotClaims,
-	colProviders, colProviderOwners, colRequests}
+	colProviders, colProviderOwners, colRequests, colEvents, colEventRegs, colEntries, colScoreSheets, colCalendarFeeds}

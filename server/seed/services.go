@@ -139,6 +139,13 @@ func Services(ctx context.Context, d ServiceDeps) ([]Account, error) {
 			return nil, fmt.Errorf("seed ledger correction: %w", err)
 		}
 	}
+	var attendees []domain.Actor
+	for _, s := range d.Startups[:min(6, len(d.Startups))] {
+		attendees = append(attendees, domain.Actor{UserID: s.OwnerID, Role: domain.RoleFounder})
+	}
+	if err := alliance(ctx, d, now, append(attendees, domain.Actor{UserID: mentor.ID, Role: domain.RoleMentor})); err != nil {
+		return nil, err
+	}
 	return []Account{
 		{Role: domain.RoleOfficer, Email: officer.Email, Password: DemoPassword},
 		{Role: domain.RoleMentor, Email: mentor.Email, Password: DemoPassword},

@@ -1,0 +1,55 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// alliance puts the alliance's events on the demo calendar: each kind the
+// plan names (roadshows come with the roadshows), hosted by the spaces'
+// managers, some of them with registrations.
+func alliance(ctx context.Context, d ServiceDeps, now time.Time, attendees []domain.Actor) error {
+	day := func(days, h int) time.Time {
+		return now.Add(time.Duration(days) * 24 * time.Hour).Truncate(24 * time.Hour).Add(time.Duration(h-8) * time.Hour) // h o'clock in Shaoxing
+	}
+	sp := func(i int) domain.Space { return d.Spaces[i%len(d.Spaces)] }
+	events := []app.EventInput{
+		{Kind: domain.EventForum, Title: "主题论坛：AI 大模型赋能纺织与黄酒产业", SpaceID: sp(0).ID, Location: "二楼路演厅", StartsAt: day(3, 14), EndsAt: day(3, 17), Capacity: 120,
+			Description: "邀请本地龙头企业、投资机构和高校专家，讨论大模型在传统产业数字化中的落地场景。"},
+		{Kind: domain.EventForum, Title: "主题论坛：集成电路产业链与早期投资", SpaceID: sp(1).ID, StartsAt: day(12, 9), EndsAt: day(12, 12), Capacity: 80,
+			Description: "芯片设计、封测与装备企业创始人对话天使投资人。"},
+		{Kind: domain.EventExhibition, Title: "创客成果展：智能制造与新材料", SpaceID: sp(2).ID, Location: "一楼展厅", StartsAt: day(6, 9), EndsAt: day(9, 17),
+			Description: "入驻项目的样机、样品与专利成果展示，开放参观。"},
+		{Kind: domain.EventExhibition, Title: "创客成果展：生物医药与医疗器械", SpaceID: sp(3).ID, StartsAt: day(20, 9), EndsAt: day(22, 17)},
+		{Kind: domain.EventFleaMarket, Title: "创客跳蚤市场：闲置设备与元器件交换", SpaceID: sp(0).ID, Location: "园区广场", StartsAt: day(5, 13), EndsAt: day(5, 17),
+			Description: "3D 打印机、示波器、开发板、元器件……带上闲置，换走需要。"},
+		{Kind: domain.EventFleaMarket, Title: "创客跳蚤市场（冬季场）", SpaceID: sp(4).ID, StartsAt: day(26, 10), EndsAt: day(26, 16)},
+		{Kind: domain.EventContest, Title: "越创杯创客大赛（复赛）", SpaceID: sp(1).ID, Location: "路演中心", StartsAt: day(18, 9), EndsAt: day(18, 18), Capacity: 200,
+			Description: "初赛晋级项目现场路演，评审团现场打分。",
+			Contest: &app.ContestInput{Winners: 3, Criteria: []domain.Criterion{{Name: "创新性", Weight: 3}, {Name: "市场前景", Weight: 3}, {Name: "团队", Weight: 2}, {Name: "完成度", Weight: 2}}}},
+	}
+	for i, in := range events {
+		host := domain.Actor{Role: domain.RoleManager}
+		for _, s := range d.Spaces {
+			if s.ID == in.SpaceID {
+				host.UserID = s.OwnerID
+			}
+		}
+		e, err := d.Plan.Alliance.Create(ctx, host, in)
+		if err != nil {
+			return fmt.Errorf("seed event %q: %w", in.Title, err)
+		}
+		for j, a := range attendees {
+			if (i+j)%2 == 0 {
+				if _, err := d.Plan.Alliance.Register(ctx, a, e.ID); err != nil {
+					return fmt.Errorf("seed event registration: %w", err)
+				}
+			}
+		}
+	}
+	return nil
+}
