@@ -30,7 +30,7 @@ func alliance(ctx context.Context, d ServiceDeps, now time.Time, attendees []dom
 		{Kind: domain.EventFleaMarket, Title: "创客跳蚤市场（冬季场）", SpaceID: sp(4).ID, StartsAt: day(26, 10), EndsAt: day(26, 16)},
 		{Kind: domain.EventContest, Title: "越创杯创客大赛（复赛）", SpaceID: sp(1).ID, Location: "路演中心", StartsAt: day(18, 9), EndsAt: day(18, 18), Capacity: 200,
 			Description: "初赛晋级项目现场路演，评审团现场打分。",
-			Contest: &app.ContestInput{Winners: 3, Criteria: []domain.Criterion{{Name: "创新性", Weight: 3}, {Name: "市场前景", Weight: 3}, {Name: "团队", Weight: 2}, {Name: "完成度", Weight: 2}}}},
+			Contest:     &app.ContestInput{Winners: 3, Criteria: []domain.Criterion{{Name: "创新性", Weight: 3}, {Name: "市场前景", Weight: 3}, {Name: "团队", Weight: 2}, {Name: "完成度", Weight: 2}}}},
 	}
 	for i, in := range events {
 		host := domain.Actor{Role: domain.RoleManager}
