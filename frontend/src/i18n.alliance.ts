@@ -38,7 +38,7 @@ export const allianceTexts: Record<string, [string, string]> = {
   'contestStage.open': ['报名中', 'Taking entries'], 'contestStage.judging': ['评审中', 'Judging'], 'contestStage.published': ['结果已公布', 'Results published'],
   contestEntries: ['参赛项目', 'Entries'], contestEnter: ['报名参赛', 'Enter'], contestWithdraw: ['退出比赛', 'Withdraw'],
   contestEnterWith: ['用这个项目参赛：', 'Enter with:'], contestNeedPublished: ['发布项目后才能参赛。', 'Publish a startup to enter it.'],
-  contestJudges: ['评审团', 'Judging panel'], contestAddJudge: ['加入评审团', 'Add to the panel'], contestRemoveJudge: ['移出', 'Remove'],
+  contestJudges: ['评审团', 'Judging panel'], 'judgeRole.investor': ['投资人', 'Investor'], 'judgeRole.mentor': ['创业导师', 'Mentor'], contestAddJudge: ['加入评审团', 'Add to the panel'], contestRemoveJudge: ['移出', 'Remove'],
   contestJudgeHelp: ['评委须为已认证的投资人或创业导师；与参赛项目有利益关系的评委（投资了该项目、辅导过该项目或自行申报回避）不能为其打分。', 'Judges are verified investors and mentors; a judge with a conflict (invested in the entry, mentored it, or declared one) cannot score it.'],
   contestCloseEntries: ['截止报名，开始评审', 'Close entries and start judging'], contestPublish: ['公布排名', 'Publish the ranking'],
   contestScore: ['打分', 'Score'], contestScoreSave: ['提交评分', 'Save the scores'], contestScored: ['已评分', 'Scored'],

@@ -25,7 +25,14 @@ type Matcher struct {
 	idx     *matching.Index
 	now     func() time.Time
 	log     *slog.Logger
+	// awards are the reasons a startup's contest wins give, added to its
+	// deal-flow reasons (ServiceBook.Awards); nil: none.
+	awards func(startupID string) []domain.Reason
 }
+
+// UseAwards adds the contest wins awards gives to the deal flow's
+// reasons; the wiring calls it before serving.
+func (m *Matcher) UseAwards(awards func(startupID string) []domain.Reason) { m.awards = awards }
 
 // NewMatcher returns a Matcher over the read model rm.
 func NewMatcher(rm *ReadModel, tax *domain.Taxonomy, notify Notify, log *slog.Logger) *Matcher {
@@ -155,6 +162,9 @@ func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery)
 		}
 		n := len(slab)
 		slab = m.reasons(slab, res.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan)
+		if m.awards != nil {
+			slab = append(slab, m.awards(s.ID)...)
+		}
 		// capped, so that appending to one item's reasons cannot overwrite the next's
 		out.Items = append(out.Items, DealItem{Startup: s.Card(), card: card, Score: round1(res.Score),
 			Reasons: slab[n:len(slab):len(slab)], Feedback: fb[s.ID]})
@@ -181,8 +191,11 @@ func (m *Matcher) saved(ctx context.Context, inv *domain.Investor, th matching.T
 			continue
 		}
 		mt := m.idx.Score(th, features(s), now)
-		items = append(items, DealItem{Startup: s.Card(), Score: round1(mt.Score),
-			Reasons: m.reasons(nil, mt.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan), Feedback: fb[s.ID]})
+		reasons := m.reasons(nil, mt.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan)
+		if m.awards != nil {
+			reasons = append(reasons, m.awards(s.ID)...)
+		}
+		items = append(items, DealItem{Startup: s.Card(), Score: round1(mt.Score), Reasons: reasons, Feedback: fb[s.ID]})
 	}
 	sort.Slice(items, func(i, j int) bool {
 		if items[i].Score != items[j].Score {

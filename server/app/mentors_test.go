@@ -20,6 +20,7 @@ type mentorWorld struct {
 	plan                    *app.PlanServices
 	stats                   *app.Stats
 	notifier                *app.Notifier
+	startups                *app.Startups
 	spaceK, spaceY, startup string
 	founder, other          domain.Actor
 	admin, mentorA, mentorB domain.Actor
@@ -50,6 +51,7 @@ func newMentorWorld(t *testing.T, db *mongo.DB) *mentorWorld {
 		admin: domain.Actor{UserID: "admin", Role: domain.RoleAdmin}, mentorA: domain.Actor{UserID: "mentorA", Role: domain.RoleMentor},
 		mentorB: domain.Actor{UserID: "mentorB", Role: domain.RoleMentor}}
 	spaces := app.NewSpaces(rm, rm, tax)
+	w.startups = app.NewStartups(rm, rm, rm, tax)
 	list, _, _ := rm.ListSpaces(ctx, domain.SpaceFilter{}, domain.Page{Page: 1, PageSize: 10})
 	if len(list) == 2 { // a restart: the world is stored already
 		for _, sp := range list {
@@ -78,8 +80,7 @@ func newMentorWorld(t *testing.T, db *mongo.DB) *mentorWorld {
 			w.spaceY = sp.ID
 		}
 	}
-	startups := app.NewStartups(rm, rm, rm, tax)
-	s, err := startups.Create(ctx, w.founder, app.StartupInput{Name: ptr("越芯"), OneLiner: ptr("车规芯片"), Description: ptr("这是一个足够长的项目介绍，用来满足发布要求。"),
+	s, err := w.startups.Create(ctx, w.founder, app.StartupInput{Name: ptr("越芯"), OneLiner: ptr("车规芯片"), Description: ptr("这是一个足够长的项目介绍，用来满足发布要求。"),
 		Sector: ptr("ic"), Stage: ptr("angel"), AskWan: ptr(300.0), District: ptr("keqiao")})
 	if err != nil {
 		t.Fatal(err)

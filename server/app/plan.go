@@ -46,6 +46,7 @@ type PlanConfig struct {
 func NewPlanServices(db PlanStore, rm *ReadModel, matcher *Matcher, notify Notify, tax *domain.Taxonomy, stats *Stats, cfg PlanConfig) *PlanServices {
 	book := NewServiceBook(db, rm)
 	stats.WithServices(book)
+	matcher.UseAwards(book.Awards)
 	return &PlanServices{Book: book, Ledger: NewLedger(book, db, tax, newEntryID), Mentors: NewMentors(book, matcher, notify, tax),
 		Providers: NewProviders(book, db, cfg.IPHelpEmail, notify, tax), Alliance: NewAlliance(book, db, notify, cfg.PublicURL)}
 }

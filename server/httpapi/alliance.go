@@ -9,7 +9,7 @@ import (
 )
 
 // allianceRoutes mounts the alliance's city calendar, its events and
-// feeds.
+// feeds, and the contests (contests.go).
 func (s *Server) allianceRoutes(v1 fiber.Router) {
 	v1.Get("/calendar", s.calendar)
 	v1.Get("/calendar/feed", s.calendarFeed(false))
@@ -22,6 +22,7 @@ func (s *Server) allianceRoutes(v1 fiber.Router) {
 	v1.Post("/events/:id/cancel", s.cancelEvent)
 	v1.Post("/events/:id/registration", s.registerEvent(true))
 	v1.Delete("/events/:id/registration", s.registerEvent(false))
+	s.contestRoutes(v1)
 }
 
 // timeQuery reads an RFC 3339 time or a date (2026-11-28, as UTC) from ?name=.

@@ -87,3 +87,57 @@ func newRoadshowAt(t *testing.T, e *env, s roadshowSetup, visibility string) str
 		"slots": []map[string]any{{"startupId": s.startupA, "minutes": 10}},
 	}).str("id")
 }
+
+// TestContestRoutes: a contest through the API, from entry to the
+// published ranking, and the winner flagged on its startup's awards and
+// in an investor's deal flow (contest_winner); refusals are codes with
+// fields (the rules themselves: server/app TestContestRules).
+func TestContestRoutes(t *testing.T) {
+	e := newEnv(t, httpapi.Config{})
+	mgr, _ := e.register("manager")
+	founder, _ := e.register("founder")
+	investor, _ := e.register("investor")
+	e.must(201, "POST", "/api/v1/investors", investor, map[string]any{"name": "王鉴", "kind": "angel", "sectors": []string{"ic"}, "stages": []string{"angel"}})
+	judge, judgeID := e.register("mentor")
+	m := e.must(201, "POST", "/api/v1/mentors", judge, map[string]any{"name": "周评委", "sectors": []string{"ic"}})
+	e.must(200, "PATCH", "/api/v1/mentors/"+m.str("id"), e.admin, map[string]any{"verified": true})
+	space := e.must(201, "POST", "/api/v1/spaces", mgr, map[string]any{"name": "柯桥创客中心", "level": "city", "model": "training",
+		"services": []string{}, "district": "keqiao"}).str("id")
+	startup := e.publish(founder, map[string]any{"name": "越芯半导体", "sector": "ic", "stage": "angel"})
+	ev := e.must(201, "POST", "/api/v1/events", mgr, map[string]any{"kind": "contest", "title": "越创杯", "spaceId": space,
+		"startsAt": time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339),
+		"contest": map[string]any{"winners": 1, "criteria": []map[string]any{{"id": "idea", "name": "创新性", "weight": 2}, {"id": "team", "name": "团队", "weight": 1}}}})
+	id := ev.str("id")
+	base := "/api/v1/events/" + id
+
+	checkProblem(t, e.call("POST", base+"/entries", investor, map[string]any{"startupId": startup}), 403, "role_required")
+	if r := e.must(201, "POST", base+"/entries", founder, map[string]any{"startupId": startup}); !strings.Contains(r.Raw, `"startupName":"越芯半导体"`) {
+		t.Fatalf("entered: %s", r.Raw)
+	}
+	checkProblem(t, e.call("PUT", base+"/judges", mgr, map[string]any{"judges": []string{judgeID, "0123456789abcdef01234567"}}), 400, "validation_failed")
+	e.must(200, "PUT", base+"/judges", mgr, map[string]any{"judges": []string{judgeID}})
+	e.must(200, "POST", base+"/judging", mgr, nil)
+	bad := e.call("PUT", base+"/scores/"+startup, judge, map[string]any{"scores": []map[string]any{{"criterion": "idea", "score": 12}}})
+	checkProblem(t, bad, 400, "validation_failed")
+	for _, f := range []string{`"field":"scores[0].score","code":"score_range"`, `"field":"scores","code":"required"`} {
+		if !strings.Contains(bad.Raw, f) {
+			t.Fatalf("missing %s in %s", f, bad.Raw)
+		}
+	}
+	checkProblem(t, e.call("PUT", base+"/scores/"+startup, founder, map[string]any{"scores": []map[string]any{}}), 403, "not_a_judge")
+	e.must(200, "PUT", base+"/scores/"+startup, judge, map[string]any{"scores": []map[string]any{{"criterion": "idea", "score": 9}, {"criterion": "team", "score": 6}}})
+	if v := e.must(200, "GET", base+"/contest", "", nil); v.str("results") != "[]" || v.str("stage") != "judging" {
+		t.Fatalf("the ranking shows before it is published: %s", v.Raw)
+	}
+	pub := e.must(200, "POST", base+"/publish", mgr, nil)
+	if !strings.Contains(pub.Raw, `"rank":1,"score":8,"sheets":1,"tied":false,"winner":true`) {
+		t.Fatalf("published: %s", pub.Raw)
+	}
+	checkProblem(t, e.call("PUT", base+"/scores/"+startup, judge, map[string]any{"scores": []map[string]any{{"criterion": "idea", "score": 1}, {"criterion": "team", "score": 1}}}), 409, "contest_published")
+	if a := e.must(200, "GET", "/api/v1/startups/"+startup+"/awards", "", nil); a.str("total") != "1" || !strings.Contains(a.Raw, `"title":"越创杯","place":1`) {
+		t.Fatalf("awards: %s", a.Raw)
+	}
+	if d := e.must(200, "GET", "/api/v1/dealflow", investor, nil); !strings.Contains(d.Raw, `{"code":"contest_winner","ok":true,"contest":"越创杯","place":1}`) {
+		t.Fatalf("the deal flow's reasons: %s", d.Raw)
+	}
+}
