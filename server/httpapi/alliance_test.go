@@ -106,7 +106,7 @@ func TestContestRoutes(t *testing.T) {
 	startup := e.publish(founder, map[string]any{"name": "越芯半导体", "sector": "ic", "stage": "angel"})
 	ev := e.must(201, "POST", "/api/v1/events", mgr, map[string]any{"kind": "contest", "title": "越创杯", "spaceId": space,
 		"startsAt": time.Now().Add(72 * time.Hour).UTC().Format(time.RFC3339),
-		"contest": map[string]any{"winners": 1, "criteria": []map[string]any{{"id": "idea", "name": "创新性", "weight": 2}, {"id": "team", "name": "团队", "weight": 1}}}})
+		"contest":  map[string]any{"winners": 1, "criteria": []map[string]any{{"id": "idea", "name": "创新性", "weight": 2}, {"id": "team", "name": "团队", "weight": 1}}}})
 	id := ev.str("id")
 	base := "/api/v1/events/" + id
 
