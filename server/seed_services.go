@@ -18,5 +18,5 @@ func (m *Main) seedServices(ctx context.Context) ([]seed.Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	return seed.Services(ctx, seed.ServiceDeps{Plan: m.plan, Users: m.db, Hasher: m.hasher, Spaces: spaces, Startups: startups})
+	return seed.Services(ctx, seed.ServiceDeps{Plan: m.plan, Users: m.db, Hasher: m.hasher, Spaces: spaces, Startups: startups, Events: m.db})
 }

@@ -97,11 +97,14 @@ func (svc *Alliance) CloseEntries(ctx context.Context, actor domain.Actor, id st
 // ScoreInput is a judge's sheet for one entry: every criterion once, a
 // whole number from 0 to 10.
 type ScoreInput struct {
-	Scores []struct {
-		Criterion string  `json:"criterion"`
-		Score     float64 `json:"score"`
-	} `json:"scores"`
-	Comment string `json:"comment"`
+	Scores  []ScoreLine `json:"scores"`
+	Comment string      `json:"comment"`
+}
+
+// ScoreLine is one criterion's score as sent (checked to be whole).
+type ScoreLine struct {
+	Criterion string  `json:"criterion"`
+	Score     float64 `json:"score"`
 }
 
 // judging returns contest id for judge actor while it is being judged,

@@ -13,10 +13,7 @@ import (
 func scores(pairs ...any) app.ScoreInput {
 	var in app.ScoreInput
 	for i := 0; i < len(pairs); i += 2 {
-		in.Scores = append(in.Scores, struct {
-			Criterion string  `json:"criterion"`
-			Score     float64 `json:"score"`
-		}{pairs[i].(string), pairs[i+1].(float64)})
+		in.Scores = append(in.Scores, app.ScoreLine{Criterion: pairs[i].(string), Score: pairs[i+1].(float64)})
 	}
 	return in
 }

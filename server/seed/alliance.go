@@ -53,3 +53,56 @@ func alliance(ctx context.Context, d ServiceDeps, now time.Time, attendees []dom
 	}
 	return nil
 }
+
+// pastContest adds last month's contest with its results: stored as
+// history (it began in the past), then entered, judged and published
+// through the contest's rules.
+func pastContest(ctx context.Context, d ServiceDeps, now time.Time, judges []string) error {
+	if d.Events == nil || len(d.Startups) < 4 {
+		return nil
+	}
+	host := d.Spaces[0]
+	start := now.AddDate(0, -1, 0).Truncate(24 * time.Hour).Add(time.Hour) // 9:00 in Shaoxing
+	e := &domain.Event{OwnerID: host.OwnerID, Kind: domain.EventContest, Title: "越创杯创客大赛（初赛）", SpaceID: host.ID, Location: "路演中心",
+		Description: "全市众创空间推荐项目参赛，评审团按创新性、市场前景、团队和完成度打分。", StartsAt: start, EndsAt: start.Add(9 * time.Hour),
+		Status: domain.EventScheduled, Reminded: true, CreatedAt: start.AddDate(0, 0, -30), UpdatedAt: start,
+		Contest: &domain.Contest{Winners: 3, Stage: domain.ContestOpen, Judges: []string{},
+			Criteria: []domain.Criterion{{ID: "c1", Name: "创新性", Weight: 3}, {ID: "c2", Name: "市场前景", Weight: 3}, {ID: "c3", Name: "团队", Weight: 2}, {ID: "c4", Name: "完成度", Weight: 2}}}}
+	if err := d.Events.CreateEvent(ctx, e); err != nil {
+		return fmt.Errorf("seed past contest: %w", err)
+	}
+	if err := d.Plan.Load(ctx); err != nil {
+		return err
+	}
+	al, mgr := d.Plan.Alliance, domain.Actor{UserID: host.OwnerID, Role: domain.RoleManager}
+	entries := d.Startups[:min(6, len(d.Startups))]
+	for _, s := range entries {
+		if _, err := al.Enter(ctx, domain.Actor{UserID: s.OwnerID, Role: domain.RoleFounder}, e.ID, s.ID); err != nil {
+			return fmt.Errorf("seed contest entry: %w", err)
+		}
+	}
+	if _, err := al.SetJudges(ctx, mgr, e.ID, judges); err != nil {
+		return fmt.Errorf("seed contest judges: %w", err)
+	}
+	if _, err := al.CloseEntries(ctx, mgr, e.ID); err != nil {
+		return err
+	}
+	// Each judge's sheet per entry; the second and third entries tie.
+	marks := [][]float64{{9, 8, 9, 8}, {8, 7, 8, 7}, {7, 8, 7, 8}, {6, 7, 6, 7}, {5, 6, 7, 5}, {4, 5, 5, 6}}
+	for i, s := range entries {
+		for j, judge := range judges {
+			var in app.ScoreInput
+			for k, m := range marks[i] {
+				if j == 1 && k == 0 && i != 1 && i != 2 {
+					m = max(0, m-1) // the second judge is stricter on innovation
+				}
+				in.Scores = append(in.Scores, app.ScoreLine{Criterion: fmt.Sprintf("c%d", k+1), Score: m})
+			}
+			if _, err := al.Score(ctx, domain.Actor{UserID: judge, Role: domain.RoleMentor}, e.ID, s.ID, in); err != nil {
+				return fmt.Errorf("seed contest score: %w", err)
+			}
+		}
+	}
+	_, err := al.Publish(ctx, mgr, e.ID)
+	return err
+}

@@ -20,6 +20,11 @@ type ServiceDeps struct {
 	Spaces []domain.Space // the demo's spaces
 	// Startups are published demo startups to pay support to.
 	Startups []domain.Startup
+	// Events stores a past contest as history, which the calendar's
+	// rules (events are scheduled ahead) would refuse.
+	Events interface {
+		CreateEvent(ctx context.Context, e *domain.Event) error
+	}
 }
 
 // ServiceUsers stores and finds the demo's service accounts.
@@ -144,6 +149,9 @@ func Services(ctx context.Context, d ServiceDeps) ([]Account, error) {
 		attendees = append(attendees, domain.Actor{UserID: s.OwnerID, Role: domain.RoleFounder})
 	}
 	if err := alliance(ctx, d, now, append(attendees, domain.Actor{UserID: mentor.ID, Role: domain.RoleMentor})); err != nil {
+		return nil, err
+	}
+	if err := pastContest(ctx, d, now, []string{mentor.ID, mentor2.ID}); err != nil {
 		return nil, err
 	}
 	return []Account{
