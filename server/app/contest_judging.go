@@ -120,6 +120,9 @@ func (svc *Alliance) judging(actor domain.Actor, id, startupID string) (*domain.
 	if !slices.Contains(e.Contest.Judges, actor.UserID) {
 		return nil, domain.CodedError(domain.KindForbidden, "not_a_judge", "only the contest's judges score")
 	}
+	if e.Status == domain.EventCancelled {
+		return nil, domain.CodedError(domain.KindConflict, "event_cancelled", "the event is cancelled")
+	}
 	switch e.Contest.Stage {
 	case domain.ContestPublished:
 		return nil, domain.CodedError(domain.KindConflict, "contest_published", "judging is closed: the ranking is published")
@@ -205,6 +208,9 @@ func (svc *Alliance) Publish(ctx context.Context, actor domain.Actor, id string)
 	}
 	if e.Contest == nil {
 		return nil, domain.CodedError(domain.KindConflict, "not_a_contest", "the event is not a contest")
+	}
+	if e.Status == domain.EventCancelled {
+		return nil, domain.CodedError(domain.KindConflict, "event_cancelled", "the event is cancelled")
 	}
 	switch e.Contest.Stage {
 	case domain.ContestPublished:

@@ -210,6 +210,28 @@ func TestContestRules(t *testing.T) {
 		t.Fatalf("the deal flow's reasons: %+v", rs)
 	}
 
+	// A contest called off during judging is neither scored nor published.
+	off, err := al.Create(ctx, mgr, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := al.Enter(ctx, w.other, off.ID, rival.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := al.SetJudges(ctx, mgr, off.ID, []string{"mentorB"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := al.CloseEntries(ctx, mgr, off.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := al.Cancel(ctx, mgr, off.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = al.Score(ctx, w.mentorB, off.ID, rival.ID, scores(c1, 5.0, c2, 5.0))
+	wantCode(t, err, "event_cancelled")
+	_, err = al.Publish(ctx, mgr, off.ID)
+	wantCode(t, err, "event_cancelled")
+
 	// A restart reads the contest, its sheets and the awards back.
 	w2 := newMentorWorld(t, db)
 	v1, _ := al.Contest(ctx, mgr, id)
