@@ -6,7 +6,7 @@ export const allianceTexts: Record<string, [string, string]> = {
   'eventKind.forum': ['主题论坛', 'Forum'], 'eventKind.contest': ['创客大赛', 'Maker contest'], 'eventKind.exhibition': ['创客成果展', 'Exhibition'],
   'eventKind.roadshow': ['创客项目路演', 'Roadshow'], 'eventKind.flea_market': ['创客跳蚤市场', 'Flea market'],
   allKinds: ['全部类型', 'All kinds'],
-  calendarPrev: ['上个月', 'Previous month'], calendarNext: ['下个月', 'Next month'], calendarMonth: ['{y} 年 {m} 月', '{m}/{y}'],
+  calendarPrev: ['上个月', 'Previous month'], calendarNext: ['下个月', 'Next month'], calendarMonth: ['{y} 年 {m} 月', '{m}/{y}'], calendarUpcoming: ['今后 60 天', 'The next 60 days'],
   'eventStatus.scheduled': ['未开始', 'Scheduled'], 'eventStatus.cancelled': ['已取消', 'Cancelled'],
   capacityLeft: ['{n} 人报名 / 限 {cap} 人', '{n} registered of {cap}'], eventRegister: ['报名', 'Register'], eventUnregister: ['取消报名', 'Withdraw'],
   eventRegistered: ['已报名', 'Registered'], eventHost: ['我主办', 'Hosting'],
