@@ -76,4 +76,3 @@ func (svc *Alliance) Remind(ctx context.Context) error {
 	}
 	return nil
 }
-
