@@ -54,6 +54,7 @@ export const allianceTexts: Record<string, [string, string]> = {
   'err.judge_conflict': ['你与这个项目有利益关系，不能为其打分', 'You have a conflict with this entry and cannot score it'],
   'err.not_entered': ['这个项目没有参赛', 'That startup has not entered'], 'err.no_scores': ['还没有评委打分，不能公布', 'No judge has scored yet: nothing to publish'],
   'err.not_a_contest': ['这不是一场比赛', 'This event is not a contest'],
+  'err.no_entries': ['还没有项目报名参赛', 'No startup has entered yet'], 'err.no_judges': ['请先组建评审团', 'Name the judging panel first'],
   'fe.judge_unverified': ['评委须为已认证的投资人或创业导师', 'judges are verified investors or mentors'],
   'fe.criteria_fixed': ['已有评委打分，评分标准不能再改', 'the criteria are fixed once a judge has scored'],
   'fe.criterion_unknown': ['没有这个评分项', 'no such criterion'], 'fe.score_range': ['每项 0 到 10 分的整数', 'a whole number from 0 to 10'],
