@@ -53,6 +53,8 @@ func main() {
 	rounds := flag.Int("rounds", 2, "alternating rounds of baseline and endpoint")
 	out := flag.String("out", "", "also write the figures as this markdown file (docs/bench/loadtest.md)")
 	trivial := flag.String("trivial", "", "internal: serve the trivial handler on this address")
+	pprofURL := flag.String("pprof", "", "the server's net/http/pprof base URL (YC_PPROF_ADDR); with -profile, a CPU profile of the first computed run is written there")
+	profile := flag.String("profile", "", "write the server's CPU profile during the first computed run to this file (needs -pprof)")
 	flag.Parse()
 	if *trivial != "" {
 		serveTrivial(*trivial)
@@ -93,7 +95,17 @@ func main() {
 		p("%s", b.row("trivial Fiber JSON handler (baseline)"))
 		e := run(client, reqs, false, *conc, *dur)
 		p("%s", e.row("`GET /api/v1/dealflow`, many investors and queries"))
+		var prof func() error
+		if r == 0 && *profile != "" {
+			prof = startProfile(*pprofURL, *profile, *dur)
+		}
 		f := run(client, reqs, true, *conc, *dur)
+		if prof != nil {
+			if err := prof(); err != nil {
+				fail(err)
+			}
+			fmt.Fprintf(os.Stderr, "loadtest: server CPU profile of the computed run in %s\n", *profile)
+		}
 		p("%s", f.row("`GET /api/v1/dealflow` with `Cache-Control: no-cache` (computed)"))
 		tb, te, tf = tb+b.rps, te+e.rps, tf+f.rps
 		hits, total = hits+e.hits, total+e.n
@@ -120,6 +132,32 @@ func main() {
 			fail(err)
 		}
 	}
+}
+
+// startProfile asks the server for a CPU profile covering most of a run
+// of d that starts now (after run's one-second warm-up), and returns a
+// function that waits for it and writes it to file.
+func startProfile(base, file string, d time.Duration) func() error {
+	done := make(chan error, 1)
+	go func() {
+		time.Sleep(time.Second + 100*time.Millisecond) // run's warm-up
+		secs := max(1, int(d.Seconds())-1)
+		res, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs))
+		if err != nil {
+			done <- fmt.Errorf("profile: %w", err)
+			return
+		}
+		defer res.Body.Close()
+		raw, err := io.ReadAll(res.Body)
+		if err == nil && res.StatusCode != 200 {
+			err = fmt.Errorf("%d %s", res.StatusCode, raw)
+		}
+		if err == nil {
+			err = os.WriteFile(file, raw, 0o644)
+		}
+		done <- err
+	}()
+	return func() error { return <-done }
 }
 
 func loopback(host string) bool {
