@@ -17,4 +17,4 @@ if [ -n "${PROFILE:-}" ]; then
   prof=(-pprof "http://127.0.0.1:$pport" -profile "$PROFILE")
 fi
 . scripts/platform.sh
-./bin/loadtest -base "http://127.0.0.1:$port" "${prof[@]}" "$@"
+./bin/loadtest -base "http://127.0.0.1:$port" -pid "$pid" "${prof[@]}" "$@"

@@ -61,7 +61,7 @@ func BenchmarkDealFlow(b *testing.B) {
 			}
 		}
 	})
-	b.Run("values+go-json", func(b *testing.B) {
+	b.Run("values+go-json-baseline", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			list, err := m.DealFlow(ctx, inv, app.DealQuery{Page: p})

@@ -29,6 +29,9 @@ type Database interface {
 	AppendRoomEvents(ctx context.Context, events []domain.RoomEvent) error
 	SaveAttendance(ctx context.Context, a domain.Attendance) error
 	MarkChange(ctx context.Context, e domain.OutboxEntry) error
+	// UpdateAnnouncedStartup is UpdateStartup after the caller marked a
+	// match alert for the version it gives, which stands for its marks.
+	UpdateAnnouncedStartup(ctx context.Context, s *domain.Startup, prev int) error
 	InsertUsers(ctx context.Context, us []*domain.User) error
 	InsertStartups(ctx context.Context, ss []*domain.Startup) error
 	InsertInvestors(ctx context.Context, invs []*domain.Investor) error
