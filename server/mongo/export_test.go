@@ -70,7 +70,9 @@ func (d *DB) ForegroundWrites() (int64, time.Time) {
 }
 
 // WaitForeground is the background writers' wait.
-func (d *DB) WaitForeground(ctx context.Context, quiet, most time.Duration) { d.fg.wait(ctx, quiet, most) }
+func (d *DB) WaitForeground(ctx context.Context, quiet, most time.Duration) {
+	d.fg.wait(ctx, quiet, most)
+}
 
 // AsBackground marks ctx as a background write's.
 func AsBackground(ctx context.Context) context.Context { return asBackground(ctx) }
