@@ -1,20 +1,39 @@
 // A contest in the browser (#18): a space manager hosts a maker contest on
 // the city calendar with weighted criteria and names a verified mentor to
-// the panel; a founder enters two published startups; the host closes the
+// the panel; two founders enter their published startups (the demo
+// founder's, and one made through the API beforehand); the host closes the
 // entries; the judge's invalid sheet is refused in words, then both
 // entries are scored; the host publishes the ranking, which shows the
 // winner, and the winner's startup page is flagged.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { base, wait, launch, open, signIn, shot } from './browser.mjs'
+import { base, wait, launch, open, signIn, shot, password } from './browser.mjs'
 
 const run = Date.now().toString(36)
 const title = `E2E创客大赛${run}`
 const errors = []
 let browser
 
+// call is the JSON API with a bearer token, for the facts the journey starts from.
+async function call(method, path, token, body) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {}
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
+  const res = await fetch(base + '/api/v1' + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
 describe('contest', () => {
-  before(async () => { browser = await launch() })
+  const other = { email: `contest-founder-${run}@e2e.test`, name: `E2E参赛项目${run}` }
+  before(async () => {
+    browser = await launch()
+    const r = await call('POST', '/auth/register', '', { email: other.email, password, role: 'founder', name: '参赛创始人' })
+    const s = await call('POST', '/startups', r.accessToken, { name: other.name, oneLiner: '参赛测试用的项目', description: '这是一个用于创客大赛浏览器测试的项目，介绍超过二十个字。',
+      sector: (await call('GET', '/taxonomy')).sectors[0].code, stage: 'seed', askWan: 100, district: 'keqiao' })
+    await call('POST', `/startups/${s.id}/publish`, r.accessToken)
+    other.id = s.id
+  })
   after(async () => {
     await browser?.close()
     assert.deepEqual(errors, [], 'uncaught errors in the pages')
@@ -49,19 +68,20 @@ describe('contest', () => {
     await host.click('[data-test=judges-save]')
     await host.waitForSelector('[data-test=contest-judge] >> text=周衡', wait)
 
-    // A founder enters two of their published startups.
-    const founder = await open(browser, 1280, errors)
-    await signIn(founder, 'founder@demo.yuechuang.cn', 'yuechuang2026')
-    await founder.goto(eventURL)
-    const enter = founder.locator('[data-test=contest-enter]')
-    await enter.waitFor(wait)
-    const choices = await enter.locator('select[name=entrant] option').evaluateAll((os) => os.map((o) => ({ id: o.value, name: o.textContent })))
-    assert.ok(choices.length >= 2, 'the demo founder has two published startups')
-    for (const c of choices.slice(0, 2)) {
-      await enter.locator('select[name=entrant]').selectOption(c.id)
+    // Two founders enter their published startups.
+    const choices = []
+    for (const [email, pw] of [['founder@demo.yuechuang.cn', 'yuechuang2026'], [other.email, password]]) {
+      const founder = await open(browser, 1280, errors)
+      await signIn(founder, email, pw)
+      await founder.goto(eventURL)
+      const enter = founder.locator('[data-test=contest-enter]')
+      await enter.waitFor(wait)
+      const c = await enter.locator('select[name=entrant] option').first().evaluate((o) => ({ id: o.value, name: o.textContent }))
       await founder.click('[data-test=contest-enter-btn]')
-      await founder.locator('[data-test=contest-entry]', { hasText: c.name }).waitFor(wait)
+      await founder.locator('[data-test=contest-entry]', { hasText: c.name }).locator('button').waitFor(wait) // theirs: they may withdraw
+      choices.push(c)
     }
+    assert.equal(choices[1].name, other.name)
 
     // The host closes the entries: judging begins.
     await host.reload()
