@@ -22,18 +22,19 @@ func (s *Server) dealflow(c *fiber.Ctx) error {
 		return err
 	}
 	// Ranked from the read model on every call: nothing to go stale.
-	list, err := s.svc.Matcher.DealFlow(c.UserContext(), actor(c), q)
-	if err != nil {
-		return err
-	}
 	buf, _ := s.bufs.Get().(*[]byte)
 	if buf == nil {
 		buf = new([]byte)
 	}
-	*buf = app.AppendDealFlowJSON((*buf)[:0], list)
+	defer s.bufs.Put(buf)
+	*buf, err = s.svc.Matcher.DealFlowJSON(c.UserContext(), actor(c), q, (*buf)[:0])
+	if err != nil {
+		return err
+	}
 	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON) // as c.JSON
-	c.Response().SetBody(*buf)                                    // copies
-	s.bufs.Put(buf)
+	// The answer becomes the response's body without a copy; the body
+	// buffer it replaces comes back to the pool for the next answer.
+	*buf = c.Response().SwapBody(*buf)[:0]
 	return nil
 }
 
