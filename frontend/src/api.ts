@@ -1,5 +1,5 @@
 import { reactive } from 'vue'
-import { t, has } from './i18n'
+import { t, codeText, fieldText } from './i18n'
 
 // The access token lives in memory only. The refresh token rides in an
 // HttpOnly cookie the server sets for its /api/v1/auth routes, which no
@@ -9,18 +9,38 @@ export const session = reactive<{ token: string; user: null | { id: string; name
   token: '', user: null, unread: 0,
 })
 
+// FieldProblem is one invalid field of a validation error.
+export interface FieldProblem { field: string; code: string; message?: string }
+
+// ApiError is an error answer of the server. Its message is the app's own
+// words for the code (i18n.ts), in the reader's language; detail is the
+// server's short English for logs, never shown.
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, detail: string, public fields: { field: string; code?: string; message: string }[] = []) {
+  constructor(public status: number, public code: string, public detail: string, public fields: FieldProblem[] = []) {
     super(detail)
+    Object.defineProperty(this, 'message', { get: () => explain(this), configurable: true })
+  }
+
+  // fieldText is the words for the named field's problems, or '' when it
+  // has none: for a form to show beside that field.
+  fieldText(field: string): string {
+    return this.fields.filter((f) => f.field === field).map(fieldText).join(t('listSep'))
   }
 }
 
-// explain turns an error into what a form shows: the fields the server
-// named, each with the words for its code (texts 'fe.<code>') or else its
-// message, or else the error's own message.
-export function explain(e: any): string {
-  if (!(e instanceof ApiError) || !e.fields.length) return e?.message || String(e)
-  return e.fields.map((f) => `${f.field}: ${f.code && has('fe.' + f.code) ? t('fe.' + f.code) : f.message}`).join('；')
+// explain turns any error into the words a page shows: an ApiError's code
+// (or, for a validation error, each field's name and problem) in the app's
+// words; anything else (a lost connection) a generic text. No server text
+// and no exception text reaches the page.
+export function explain(e: unknown): string {
+  if (!(e instanceof ApiError)) return e instanceof TypeError ? t('err.network') : t('err.unknown')
+  if (e.fields.length) return e.fields.map(fieldText).join(t('listSep'))
+  return codeText(e.code)
+}
+
+// fieldError is the words for one field of an error, or '' (see ApiError.fieldText).
+export function fieldError(e: unknown, field: string): string {
+  return e instanceof ApiError ? e.fieldText(field) : ''
 }
 
 const signedInKey = 'signedIn'

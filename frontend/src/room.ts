@@ -1,5 +1,7 @@
 // The live room's state as frames change it; kept apart from the page so
 // it can be tested without a browser.
+import { codeText } from './i18n'
+
 export interface Question { id: number; text: string; votes: number; answered: boolean; hidden: boolean }
 export interface RoomState {
   chat: { id: number; userId?: string; userName: string; text: string }[]
@@ -51,7 +53,7 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
       if (s.room) s.room.ended = true
       break
     case 'error':
-      s.error = d.detail
+      s.error = codeText(d.code) // the app's words, never the server's detail
       break
     case 'hand':
       s.hands = [{ userId: d.userId, userName: d.userName, at: Date.now() }, ...(s.hands || []).filter((h) => h.userId !== d.userId)].slice(0, 20)

@@ -72,17 +72,17 @@ func (svc *Decks) Upload(ctx context.Context, actor domain.Actor, startupID stri
 		return nil, err
 	}
 	if len(data) > MaxDeckBytes {
-		return nil, domain.CodedError(domain.KindTooLarge, "deck_too_large", "路演材料最大 20 MB / a deck may be at most 20 MB")
+		return nil, domain.CodedError(domain.KindTooLarge, "deck_too_large", "a deck may be at most 20 MB")
 	}
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {
-		return nil, domain.CodedError(domain.KindInvalid, "not_pdf", "路演材料须为 PDF 文件 / the deck must be a PDF file")
+		return nil, domain.CodedError(domain.KindInvalid, "not_pdf", "the deck must be a PDF file")
 	}
 	pages, err := pdf.Check(data)
 	if errors.Is(err, pdf.ErrEncrypted) {
-		return nil, domain.CodedError(domain.KindInvalid, "pdf_encrypted", "路演材料不能设打开密码 / the deck must open without a password")
+		return nil, domain.CodedError(domain.KindInvalid, "pdf_encrypted", "the deck must open without a password")
 	}
 	if err != nil {
-		return nil, domain.CodedError(domain.KindInvalid, "pdf_unparseable", "文件无法解析为 PDF（可能已损坏）/ the file does not parse as a PDF (it may be damaged)")
+		return nil, domain.CodedError(domain.KindInvalid, "pdf_unparseable", "the file does not parse as a PDF (it may be damaged)")
 	}
 	fileID, err := svc.store.SaveDeckFile(ctx, startupID+".pdf", data)
 	if err != nil {
@@ -120,7 +120,7 @@ func (svc *Decks) mayRead(ctx context.Context, actor domain.Actor, s *domain.Sta
 }
 
 var errDeckForbidden = domain.CodedError(domain.KindForbidden, "deck_restricted",
-	"路演材料仅对认证投资人或获创始人授权的投资人开放，可申请查看 / the deck is for verified investors or those the founder granted; you may request access")
+	"the deck is for verified investors or those the founder granted; you may request access")
 
 // Read returns the deck's bytes and logs the view (the founder's own reads
 // are not logged).
@@ -134,7 +134,7 @@ func (svc *Decks) Read(ctx context.Context, actor domain.Actor, startupID string
 	}
 	dk, err := svc.store.DeckOf(ctx, startupID)
 	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, nil, domain.CodedError(domain.KindNotFound, "no_deck", "尚未上传路演材料 / no deck uploaded yet")
+		return nil, nil, domain.CodedError(domain.KindNotFound, "no_deck", "no deck uploaded yet")
 	}
 	if err != nil {
 		return nil, nil, err
@@ -180,11 +180,11 @@ func (svc *Decks) ReportPages(ctx context.Context, actor domain.Actor, startupID
 		return domain.ErrNotFound
 	}
 	var val domain.Validator
-	val.Check(len(pages) <= 500, "pages", "最多 500 页 / at most 500 pages")
+	val.CheckCode(len(pages) <= 500, "pages", "too_many", "at most 500 pages")
 	for p, secs := range pages {
 		n, err := strconv.Atoi(p)
-		val.Check(err == nil && n >= 1 && n <= 500, "pages", "页码须为 1 到 500 / page numbers are 1..500")
-		val.Check(secs >= 0 && secs <= 24*3600, "pages", "秒数无效 / invalid seconds")
+		val.CheckCode(err == nil && n >= 1 && n <= 500, "pages", "out_of_range", "page numbers are 1..500")
+		val.CheckCode(secs >= 0 && secs <= 24*3600, "pages", "out_of_range", "invalid seconds")
 	}
 	if err := val.Err(); err != nil {
 		return err
@@ -210,7 +210,7 @@ func (svc *Decks) Request(ctx context.Context, actor domain.Actor, startupID str
 		return domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleInvestor {
-		return domain.CodedError(domain.KindForbidden, "role_required", "只有投资人可以申请查看路演材料 / only investors request decks")
+		return domain.CodedError(domain.KindForbidden, "role_required", "only investors request decks")
 	}
 	s, err := svc.store.StartupByID(ctx, startupID)
 	if err != nil {
@@ -235,18 +235,18 @@ func (svc *Decks) Grant(ctx context.Context, actor domain.Actor, startupID, inve
 		return nil, err
 	}
 	if !domain.ValidID(investorUserID) {
-		return nil, fieldError("investorUserId", "须为用户 ID / must be a user id")
+		return nil, domain.FieldInvalid("investorUserId", "invalid_id", "must be a user id")
 	}
 	u, err := svc.store.UserByID(ctx, investorUserID)
 	if domain.IsKind(err, domain.KindNotFound) || (err == nil && u.Role != domain.RoleInvestor) {
-		return nil, fieldError("investorUserId", "须为投资人 / must be an investor")
+		return nil, domain.FieldInvalid("investorUserId", "not_investor", "must be an investor")
 	}
 	if err != nil {
 		return nil, err
 	}
 	dk, err := svc.store.DeckOf(ctx, startupID)
 	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, domain.CodedError(domain.KindNotFound, "no_deck", "尚未上传路演材料 / no deck uploaded yet")
+		return nil, domain.CodedError(domain.KindNotFound, "no_deck", "no deck uploaded yet")
 	}
 	if err != nil {
 		return nil, err

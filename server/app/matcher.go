@@ -92,11 +92,11 @@ func (m *Matcher) investorOf(ctx context.Context, actor domain.Actor) (*domain.I
 		return nil, nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleInvestor {
-		return nil, nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人有项目推荐 / only investors have a deal flow")
+		return nil, nil, domain.CodedError(domain.KindForbidden, "role_required", "only investors have a deal flow")
 	}
 	inv, err := m.rm.InvestorByOwner(ctx, actor.UserID)
 	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, nil, domain.CodedError(domain.KindConflict, "profile_required", "请先创建投资人档案 / create your investor profile first")
+		return nil, nil, domain.CodedError(domain.KindConflict, "profile_required", "create your investor profile first")
 	}
 	if err != nil {
 		return nil, nil, err
@@ -129,9 +129,9 @@ func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery)
 		return nil, err
 	}
 	var v domain.Validator
-	v.Check(q.Sector == "" || m.tax.HasSector(q.Sector), "sector", "未知行业 / unknown sector")
-	v.Check(q.Stage == "" || m.tax.HasStage(q.Stage), "stage", "未知阶段 / unknown stage")
-	v.Check(q.District == "" || m.tax.HasDistrict(q.District), "district", "未知区县 / unknown district")
+	v.CheckCode(q.Sector == "" || m.tax.HasSector(q.Sector), "sector", "invalid_choice", "unknown sector")
+	v.CheckCode(q.Stage == "" || m.tax.HasStage(q.Stage), "stage", "invalid_choice", "unknown stage")
+	v.CheckCode(q.District == "" || m.tax.HasDistrict(q.District), "district", "invalid_choice", "unknown district")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -225,11 +225,10 @@ func (m *Matcher) Feedback(ctx context.Context, actor domain.Actor, startupID, a
 		return nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleInvestor {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人可以反馈 / only investors give feedback")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only investors give feedback")
 	}
 	if _, ok := actionOf[action]; !ok && action != "" {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-			Fields: []domain.FieldError{{Field: "action", Message: "须为 interested、pass 或 save / must be interested, pass or save"}}}
+		return nil, domain.FieldInvalid("action", "invalid_choice", "must be interested, pass or save")
 	}
 	s, err := m.rm.StartupByID(ctx, startupID)
 	if err != nil {
@@ -323,7 +322,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 		return nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleFounder && !actor.IsAdmin() {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有创业者可以查看匹配的投资人 / only founders see investor matches")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only founders see investor matches")
 	}
 	var s *domain.Startup
 	if startupID == "" {
@@ -332,7 +331,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 			return nil, err
 		}
 		if len(mine) == 0 {
-			return nil, domain.CodedError(domain.KindConflict, "profile_required", "请先创建项目 / create your startup profile first")
+			return nil, domain.CodedError(domain.KindConflict, "profile_required", "create your startup profile first")
 		}
 		s = &mine[0]
 	} else {

@@ -13,7 +13,7 @@ func (s *Server) uploadDeck(c *fiber.Ctx) error {
 		return err
 	}
 	if ct := strings.ToLower(c.Get(fiber.HeaderContentType)); !strings.HasPrefix(ct, "application/pdf") {
-		return domain.CodedError(domain.KindInvalid, "not_pdf", "请以 application/pdf 上传 PDF 文件 / upload the PDF with Content-Type application/pdf")
+		return domain.CodedError(domain.KindInvalid, "not_pdf", "upload the PDF with Content-Type application/pdf")
 	}
 	dk, err := s.svc.Decks.Upload(c.UserContext(), actor(c), id, c.Body())
 	if err != nil {

@@ -49,8 +49,7 @@ func (s *Server) feedback(c *fiber.Ctx) error {
 		return err
 	}
 	if in.Action == "" {
-		return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-			Fields: []domain.FieldError{{Field: "action", Message: "必填 / required"}}}
+		return domain.FieldInvalid("action", "required", "required")
 	}
 	f, err := s.svc.Matcher.Feedback(c.UserContext(), actor(c), id, in.Action)
 	if err != nil {

@@ -67,12 +67,11 @@ func (s *Server) notificationSocket(c *fiber.Ctx) error {
 	}
 	since := c.Query("since")
 	if since != "" && !domain.ValidID(since) {
-		return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-			Fields: []domain.FieldError{{Field: "since", Message: "须为通知 ID / must be a notification id"}}}
+		return domain.FieldInvalid("since", "invalid_id", "must be a notification id")
 	}
 	peer, ok := s.svc.Tickets.Redeem(c.Query("ticket"))
 	if !ok || peer.UserID == "" {
-		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "票据无效或已过期，请登录后重新获取 / ticket invalid or expired; sign in and get a new one")
+		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "ticket invalid or expired; sign in and get a new one")
 	}
 	return s.hijack(c, func(w http.ResponseWriter, r *http.Request) { s.svc.Notifications.Accept(w, r, peer, since) })
 }

@@ -28,7 +28,7 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	if !ready {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(Problem{
 			Type: "https://yuechuang.dev/problems/not_ready", Title: "not_ready", Status: fiber.StatusServiceUnavailable,
-			Code: "not_ready", Detail: "依赖服务不可用 / a dependency is unavailable: " + fmtChecks(checks),
+			Code: "not_ready", Detail: "a dependency is unavailable: " + fmtChecks(checks),
 		}, "application/problem+json; charset=utf-8")
 	}
 	return c.JSON(fiber.Map{"status": "ready", "checks": checks})
