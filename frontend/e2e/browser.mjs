@@ -72,9 +72,10 @@ function watchServerTexts(page) {
   page.serverTexts = seen
 }
 
-// bilingualPair is a Chinese phrase, " / ", then English: how the server
-// used to word errors.
-const bilingualPair = /[\u4e00-\u9fff][^\n/]{0,60} \/ [A-Za-z]/
+// bilingualPair is a Chinese sentence, " / ", then a lowercase English one
+// ("请先登录 / authentication required"): how the server used to word
+// errors. Names beside each other ("项目A / 投资人B") are not pairs.
+const bilingualPair = /[\u4e00-\u9fff][\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\w ]{0,40}[\u4e00-\u9fff\uff09] ?\/ [a-z][a-z,;'()-]* [a-z][a-z ,;'()-]{2,}/
 
 // assertNoServerText fails when an open page shows a server error text as
 // is, or a bilingual pair; run after every test of a file importing this.
