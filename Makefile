@@ -36,7 +36,8 @@ test: vet
 ## contract: regenerate what is derived from the Go source (the error codes the
 ## web app words, the OpenAPI document, the TypeScript types); tests fail when stale
 contract:
-	$(GO) test -count=1 -run 'TestErrorTexts' ./server/httpapi/ -update
+	$(GO) test -count=1 -run 'TestErrorTexts|TestOpenAPIGenerated' ./server/httpapi/ -update
+	node frontend/scripts/apitypes.mjs
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -1,5 +1,10 @@
 import { reactive } from 'vue'
 import { t, codeText, fieldText } from './i18n'
+import type { BackupReport, Me, Session, Ticket } from './generated/api'
+
+// The API's types, generated from the OpenAPI document that the server's Go
+// types make (scripts/apitypes.mjs): every call names the type it gets.
+export type * from './generated/api'
 
 // The access token lives in memory only. The refresh token rides in an
 // HttpOnly cookie the server sets for its /api/v1/auth routes, which no
@@ -64,7 +69,9 @@ function refresh(): Promise<boolean> {
 }
 
 // api calls the JSON API, refreshing the access token once if it expired.
-export async function api<T = any>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+// T is the answer's generated type (api<Startup>('GET', ...)); a call that
+// names none gets nothing to read.
+export async function api<T = void>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = {}
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (session.token) headers['Authorization'] = 'Bearer ' + session.token
@@ -93,7 +100,7 @@ export async function apiBytes(path: string, onHeaders: (h: Headers) => void = (
 
 // upload PUTs a file and reports progress from 0 to 1: decks are up to
 // 20 MB, which takes a while on a phone.
-export function upload(method: string, path: string, file: File, onProgress: (share: number) => void): Promise<any> {
+export function upload<T = void>(method: string, path: string, file: File, onProgress: (share: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const x = new XMLHttpRequest()
     x.open(method, '/api/v1' + path)
@@ -123,16 +130,16 @@ export async function download(path: string, filename: string) {
 }
 
 export async function signIn(email: string, password: string) {
-  const s = await api('POST', '/auth/login', { email, password })
+  const s = await api<Session>('POST', '/auth/login', { email, password })
   start(s)
 }
 
 export async function signUp(email: string, password: string, role: string, name: string) {
-  const s = await api('POST', '/auth/register', { email, password, role, name })
+  const s = await api<Session>('POST', '/auth/register', { email, password, role, name })
   start(s)
 }
 
-function start(s: any) {
+function start(s: Session) {
   session.token = s.accessToken
   session.user = s.user
   localStorage.setItem(signedInKey, '1')
@@ -142,7 +149,7 @@ function start(s: any) {
 // changePassword sets a new password; the server ends every session of
 // the user and answers with a new one for this tab.
 export async function changePassword(oldPassword: string, newPassword: string) {
-  const s = await api('POST', '/auth/password', { oldPassword, newPassword })
+  const s = await api<Session>('POST', '/auth/password', { oldPassword, newPassword })
   start(s)
 }
 
@@ -164,7 +171,7 @@ export async function signOut() {
 // restore signs back in after a reload, from the refresh token.
 export async function restore() {
   if (await refresh()) {
-    const me = await api('GET', '/me')
+    const me = await api<Me>('GET', '/me')
     session.user = me.user
     session.unread = me.unread
   }
@@ -185,7 +192,7 @@ export class Socket {
   async open() {
     this.closed = false
     try {
-      const { ticket } = await api('POST', '/realtime/ticket')
+      const { ticket } = await api<Ticket>('POST', '/realtime/ticket')
       const proto = location.protocol === 'https:' ? 'wss' : 'ws'
       const q = new URLSearchParams({ ticket })
       if (this.since) q.set('since', this.since)
@@ -236,23 +243,8 @@ export function noteCursor(f: { type: string; data: any }, _since = ''): string 
   return f.type === 'notification' && f.data?.id ? f.data.id : ''
 }
 
-// BackupReport is GET /admin/backups: scheduled backups as the operator
+// backupReport is GET /admin/backups: scheduled backups as the operator
 // must see them.
-export interface BackupReport {
-  enabled: boolean
-  external: boolean
-  dir: string
-  everySeconds: number
-  keep: number
-  lastGoodAt: string | null
-  ageSeconds: number
-  stale: boolean
-  lastSize: number
-  failures: number
-  lastFailureAt: string | null
-  lastError: string
-}
-
 export function backupReport(): Promise<BackupReport> {
   return api<BackupReport>('GET', '/admin/backups')
 }

@@ -49,9 +49,7 @@ func (s *Server) reportDeckPages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Pages map[string]float64 `json:"pages"`
-	}
+	var in DeckPages
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -70,7 +68,7 @@ func (s *Server) deckViews(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": views, "total": len(views)})
+	return c.JSON(itemsOf(views))
 }
 
 func (s *Server) requestDeck(c *fiber.Ctx) error {
@@ -89,9 +87,7 @@ func (s *Server) grantDeck(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		InvestorUserID string `json:"investorUserId"`
-	}
+	var in DeckGrant
 	if err := decode(c, &in); err != nil {
 		return err
 	}

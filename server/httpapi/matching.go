@@ -42,9 +42,7 @@ func (s *Server) feedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Action string `json:"action"`
-	}
+	var in FeedbackInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -98,5 +96,5 @@ func (s *Server) startupInterest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }

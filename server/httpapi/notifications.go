@@ -25,10 +25,7 @@ func (s *Server) listNotifications(c *fiber.Ctx) error {
 }
 
 func (s *Server) readNotifications(c *fiber.Ctx) error {
-	var in struct {
-		IDs []string `json:"ids"`
-		All bool     `json:"all"`
-	}
+	var in ReadInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -47,9 +44,7 @@ func (s *Server) notificationSettings(c *fiber.Ctx) error {
 }
 
 func (s *Server) saveNotificationSettings(c *fiber.Ctx) error {
-	var in struct {
-		Types map[string]string `json:"types"`
-	}
+	var in SettingsInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -93,7 +88,7 @@ func (s *Server) listIntros(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list, "total": len(list)})
+	return c.JSON(itemsOf(list))
 }
 
 func (s *Server) decideIntro(accept bool) fiber.Handler {
@@ -115,7 +110,7 @@ func (s *Server) pipeline(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 func (s *Server) setPipeline(c *fiber.Ctx) error {

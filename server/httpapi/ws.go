@@ -31,7 +31,7 @@ func (s *Server) ticket(c *fiber.Ctx) error {
 		p.Name = u.Name
 	}
 	tok, exp := s.svc.Tickets.Issue(p)
-	return c.JSON(fiber.Map{"ticket": tok, "expiresAt": exp.UTC()})
+	return c.JSON(Ticket{Ticket: tok, ExpiresAt: exp.UTC()})
 }
 
 // roadshowSocket upgrades GET /ws/roadshows/:id to a websocket. Fiber runs
