@@ -165,6 +165,27 @@ export const texts: Record<string, [string, string]> = {
   passwordsDiffer: ['两次输入的新密码不一致', 'The two new passwords differ'], passwordChanged: ['密码已修改，其他设备已退出登录', 'Password changed; every other device is signed out'],
   signOutEverywhere: ['在所有设备上退出', 'Sign out everywhere'], signOutEverywhereHelp: ['结束此账号在所有设备和浏览器上的登录，包括当前这个。', 'Ends every session of this account on every device and browser, this one included.'],
   reconstructedNote: ['虚线为根据已存日期回推的月末数据', 'Dashed: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
+  // Match reasons (taxonomy.ts's reasonText fills the names and numbers).
+  'reason.sector': ['{sector} ✓ 在关注行业内', '{sector} ✓ in the thesis sectors'],
+  'reason.sector_no': ['{sector} 不在关注行业内', '{sector} is outside the thesis sectors'],
+  'reason.sector_related': ['{sector} ≈ 属于关注的{family}领域', '{sector} ≈ related ({family})'],
+  'reason.sector_open': ['{sector}（不限行业）', '{sector} (any sector)'],
+  'reason.stage': ['{stage} ✓', '{stage} ✓'],
+  'reason.stage_no': ['{stage} 不在关注阶段内', '{stage} is outside the thesis stages'],
+  'reason.stage_near': ['{stage}，与关注阶段相邻', '{stage}, next to a thesis stage'],
+  'reason.stage_far_no': ['{stage}，与关注阶段相差两轮', '{stage}, two rounds from the thesis stages'],
+  'reason.stage_open': ['{stage}（不限阶段）', '{stage} (any stage)'],
+  'reason.cheque': ['融资 {ask}万元，在 {range}万元 单笔范围内', 'asks {ask}万, inside the {range}万 cheque range'],
+  'reason.cheque_no': ['融资 {ask}万元，超出 {range}万元 单笔范围', 'asks {ask}万, outside the {range}万 cheque range'],
+  'reason.cheque_near': ['融资 {ask}万元，接近 {range}万元 单笔范围', 'asks {ask}万, near the {range}万 cheque range'],
+  'reason.district': ['{district} ✓', '{district} ✓'],
+  'reason.district_no': ['{district}（不在关注区县）', '{district} (outside the thesis districts)'],
+  'reason.district_open': ['{district}', '{district}'],
+  'reason.shared_space': ['同一众创空间', 'same maker space'],
+  'reason.feedback': ['与你感兴趣的项目相似', 'like startups you were interested in'],
+  'reason.feedback_no': ['与你跳过的项目相似', 'like startups you passed on'],
+  'reason.fresh': ['近期更新', 'recently updated'],
+  'reason.complete': ['资料完整', 'complete profile'],
 }
 
 
