@@ -387,3 +387,14 @@ func (m *Matcher) RecordInterest(ctx context.Context, investor domain.Actor, sta
 	_, err := m.Feedback(ctx, investor, startupID, domain.FeedbackInterested)
 	return err
 }
+
+// FeedbackOf returns the calling investor's word on startupID ("" for none).
+func (m *Matcher) FeedbackOf(_ context.Context, actor domain.Actor, startupID string) (string, error) {
+	if actor.Anonymous() {
+		return "", domain.ErrUnauthorized
+	}
+	if actor.Role != domain.RoleInvestor {
+		return "", domain.CodedError(domain.KindForbidden, "role_required", "only investors give feedback")
+	}
+	return m.rm.feedbackOf(actor.UserID)[startupID], nil
+}
