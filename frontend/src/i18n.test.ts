@@ -49,7 +49,15 @@ describe('texts', () => {
     const registryActions = [...new Set([...registry.matchAll(/\.Action = "(\w+)"/g)].map((m) => m[1]))]
     expect(roadshowStatuses.length, 'roadshow statuses in openapi.json').toBeGreaterThan(1)
     expect(registryActions.length, 'registry row actions in server/app/registry.go').toBeGreaterThan(1)
+    // Match reasons: every code and its ok/not form that server/app/reasons.go makes.
+    const reasonsGo = readFileSync(join(root, 'server/app/reasons.go'), 'utf8')
+    const reasonKeys = [...new Set([
+      ...[...reasonsGo.matchAll(/(?:\br\(|Code: |cheque\.Code, cheque\.OK = )"(\w+)",? (?:OK: )?(true|false)/g)].map((m) => 'reason.' + m[1] + (m[2] === 'true' ? '' : '_no')),
+      ...[...reasonsGo.matchAll(/cheque\.Code = "(\w+)"\n/g)].map((m) => 'reason.' + m[1] + '_no'),
+    ])]
+    expect(reasonKeys.length, 'reason codes in server/app/reasons.go').toBeGreaterThan(15)
     const domains: Record<string, string[]> = {
+      'reasonKey(r)': reasonKeys, // taxonomy.ts's reasonText
       'r.status': roadshowStatuses, // roadshow lists and pages
       s: roadshowStatuses, // the roadshow list's status filter buttons
       "(preview.committed ? 'done.' : 'action.') + r.action": registryActions.flatMap((a) => ['done.' + a, 'action.' + a]),

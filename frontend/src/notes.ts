@@ -11,6 +11,8 @@ const sentences: Record<string, [(d: any) => string, (d: any) => string]> = {
   'intro.declined': [(d) => `引荐被婉拒：${d.startupName}`, (d) => `Intro declined: ${d.startupName}`],
   'deck.requested': [(d) => `${d.investorName} 申请查看 ${d.startupName} 的路演材料`, (d) => `${d.investorName} asks to see the deck of ${d.startupName}`],
   'deck.granted': [(d) => `可以查看 ${d.startupName} 的路演材料了`, (d) => `You may now read the deck of ${d.startupName}`],
+  'deck.declined': [(d) => `${d.startupName} 的创始人婉拒了你查看路演材料的申请`, (d) => `The founder of ${d.startupName} declined your request for the deck`],
+  'deck.revoked': [(d) => `${d.startupName} 的创始人收回了你查看路演材料的权限`, (d) => `The founder of ${d.startupName} withdrew your access to the deck`],
   'roadshow.scheduled': [(d) => `新路演：${d.title}`, (d) => `New roadshow: ${d.title}`],
   'roadshow.soon': [(d) => `15 分钟后开始：${d.title}`, (d) => `Starts in 15 minutes: ${d.title}`],
   'roadshow.started': [(d) => `路演开始了：${d.title}`, (d) => `Roadshow started: ${d.title}`],
@@ -31,7 +33,8 @@ export function linkOf(n: Note): string {
   if (n.type === 'roadshow.invitation') return '/me/startups'
   if (n.type === 'roadshow.answered') return '/me/space'
   if (n.type.startsWith('roadshow.') || n.type === 'question') return d.roadshowId ? `/roadshows/${d.roadshowId}` : '/roadshows'
-  if (n.type === 'deck.requested') return '/me/startups'
+  // The founder answers a deck request on their page, at that request.
+  if (n.type === 'deck.requested') return d.startupId ? `/me/startups?startup=${d.startupId}&request=${d.investorUserId || ''}` : '/me/startups'
   if (d.startupId) return `/startups/${d.startupId}`
   return '/notifications'
 }
@@ -46,4 +49,22 @@ export const NO_NOTES = '0'.repeat(24)
 // notification stored in that gap would never show up live.
 export function noteSince(listed: { id: string }[]): string {
   return listed.reduce((max, n) => (n.id > max ? n.id : max), NO_NOTES)
+}
+
+// Pages that change with what happens elsewhere (the founder's interested
+// investors, their deck requests) hear the notifications the bell's one
+// socket receives, rather than opening sockets of their own.
+type Listener = (n: { id: string; type: string; data?: any }) => void
+const listeners = new Set<Listener>()
+
+// onNote calls fn with each live notification until the returned function
+// is called.
+export function onNote(fn: Listener): () => void {
+  listeners.add(fn)
+  return () => { listeners.delete(fn) }
+}
+
+// heard passes a live notification to every page listening.
+export function heard(n: { id: string; type: string; data?: any }) {
+  for (const fn of listeners) fn(n)
 }

@@ -1,9 +1,9 @@
 import { ref } from 'vue'
 import { api, type Taxonomy } from './api'
-import { pick } from './i18n'
+import { pick, t, has } from './i18n'
 
 // The deployment's sectors, stages and districts, loaded once.
-export const taxonomy = ref<{ sectors: any[]; stages: any[]; districts: any[] }>({ sectors: [], stages: [], districts: [] })
+export const taxonomy = ref<{ sectors: any[]; stages: any[]; districts: any[]; families: any[] }>({ sectors: [], stages: [], districts: [], families: [] })
 let loading: Promise<void> | null = null
 
 export function loadTaxonomy(): Promise<void> {
@@ -13,11 +13,48 @@ export function loadTaxonomy(): Promise<void> {
 
 // codeName is a sector's, stage's or district's name in the current
 // language; an unknown code shows as itself.
-export function codeName(list: 'sectors' | 'stages' | 'districts', code: string): string {
-  const x = taxonomy.value[list].find((i: any) => i.code === code)
+export function codeName(list: 'sectors' | 'stages' | 'districts' | 'families', code: string): string {
+  const x = (taxonomy.value[list] || []).find((i: any) => i.code === code)
   return x ? pick(x) : code
 }
 
 // pipelineStages are an investor's pipeline columns, in order (fixed by
 // the API, as domain.PipelineStages).
 export const pipelineStages = ['watching', 'contacted', 'meeting', 'due-diligence', 'term-sheet', 'invested', 'passed']
+
+// Reason is one part of a match explanation as the server sends it: a
+// code, whether it speaks for the match, and what its words name
+// (domain.Reason).
+export interface Reason {
+  code: string
+  ok: boolean
+  sector?: string
+  family?: string
+  stage?: string
+  district?: string
+  askWan?: number
+  minWan?: number
+  maxWan?: number
+}
+
+// reasonKey is the i18n key of r's words: reason.<code>, with "_no" when
+// it speaks against the match.
+export function reasonKey(r: Reason): string {
+  return 'reason.' + r.code + (r.ok ? '' : '_no')
+}
+
+// reasonText words r in the current language with the taxonomy's names;
+// a code this app has no words for shows as itself.
+export function reasonText(r: Reason): string {
+  const k = reasonKey(r)
+  if (!has(k)) return r.code
+  const num = (x?: number) => String(x ?? 0)
+  return t(reasonKey(r), {
+    sector: r.sector ? codeName('sectors', r.sector) : '',
+    family: r.family ? codeName('families', r.family) : '',
+    stage: r.stage ? codeName('stages', r.stage) : '',
+    district: r.district ? codeName('districts', r.district) : '',
+    ask: num(r.askWan),
+    range: r.maxWan ? `${num(r.minWan)}–${num(r.maxWan)}` : `${num(r.minWan)}+`,
+  })
+}

@@ -20,7 +20,7 @@ func TestDealFlowJSON(t *testing.T) {
 		{Items: []DealItem{}, Total: 3, Page: 2, PageSize: 1},
 		{Items: []DealItem{
 			{Startup: &domain.StartupCard{ID: "a", Name: "芯\"片<", Tags: []string{"x"}, PublishedAt: &pub}, Score: 87.5,
-				Reasons: []domain.Reason{{Code: "sector", OK: true, Zh: "集成电路 ✓", En: "IC ✓"}}, Feedback: "save"},
+				Reasons: []domain.Reason{{Code: "sector", OK: true, Sector: "ic"}}, Feedback: "save"},
 			{Startup: &domain.StartupCard{ID: "b"}, Score: 0, Reasons: nil},
 			{Startup: nil, Score: 12.3, Reasons: []domain.Reason{}},
 		}, Total: 300, Page: 1, PageSize: 20},
@@ -55,11 +55,11 @@ func BenchmarkDealFlowEncode(b *testing.B) {
 			District: "keqiao", SpaceID: "665f1c2b9a7e4d0012345679", TeamSize: 12, FoundedYear: 2024,
 			Traction: "三家头部客户试产，月出货两万片", Tags: []string{"芯片", "蓝牙", "低功耗"}, UpdatedAt: pub, PublishedAt: &pub},
 			Score: 87.5, Feedback: "save", Reasons: []domain.Reason{
-				{Code: "sector", OK: true, Zh: "集成电路 ✓ 在关注行业内", En: "Integrated circuits ✓ in the thesis sectors"},
-				{Code: "stage", OK: true, Zh: "天使轮 ✓", En: "Angel ✓"},
-				{Code: "cheque", OK: true, Zh: "融资 300万元，在 100–500万元 单笔范围内", En: "asks 300万, inside the 100–500万 cheque range"},
-				{Code: "district", OK: true, Zh: "柯桥区 ✓", En: "Keqiao ✓"},
-				{Code: "complete", OK: true, Zh: "资料完整", En: "complete profile"}}})
+				{Code: "sector", OK: true, Sector: "ic"},
+				{Code: "stage", OK: true, Stage: "angel"},
+				{Code: "cheque", OK: true, AskWan: 300, MinWan: 100, MaxWan: 500},
+				{Code: "district", OK: true, District: "keqiao"},
+				{Code: "complete", OK: true}}})
 	}
 	// As the deal flow hands them over: cards made by the read model and
 	// the fixed phrases made once; the cheque reason is made per answer.

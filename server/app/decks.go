@@ -3,8 +3,10 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -17,10 +19,13 @@ type DeckStore interface {
 	DeckFile(ctx context.Context, fileID string) ([]byte, error)
 	DeleteDeckFile(ctx context.Context, fileID string) error
 	SaveDeck(ctx context.Context, dk *domain.Deck) error
+	// UpdateDeck changes the stored record with change, one change at a
+	// time per deck; it writes only if change reports a change.
+	UpdateDeck(ctx context.Context, startupID string, change func(*domain.Deck) (bool, error)) (*domain.Deck, error)
 	DeckOf(ctx context.Context, startupID string) (*domain.Deck, error)
 	AddDeckView(ctx context.Context, v *domain.DeckView) error
 	DeckViewByID(ctx context.Context, id string) (*domain.DeckView, error)
-	SaveDeckView(ctx context.Context, v *domain.DeckView) error
+	UpdateDeckView(ctx context.Context, id string, change func(*domain.DeckView) error) error
 	DeckViewsOf(ctx context.Context, startupID string) ([]domain.DeckView, error)
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 	UserByID(ctx context.Context, id string) (*domain.User, error)
@@ -88,19 +93,23 @@ func (svc *Decks) Upload(ctx context.Context, actor domain.Actor, startupID stri
 	if err != nil {
 		return nil, err
 	}
-	old, err := svc.store.DeckOf(ctx, startupID)
-	if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+	now := svc.now().UTC()
+	// A new file keeps the deck's grants and requests.
+	oldFile := ""
+	dk, err := svc.store.UpdateDeck(ctx, startupID, func(dk *domain.Deck) (bool, error) {
+		oldFile = dk.FileID
+		dk.FileID, dk.Size, dk.Pages, dk.UploadedAt = fileID, int64(len(data)), pages, now
+		return true, nil
+	})
+	if domain.IsKind(err, domain.KindNotFound) {
+		dk = &domain.Deck{StartupID: startupID, FileID: fileID, Size: int64(len(data)), Pages: pages, UploadedAt: now, Grants: []string{}}
+		err = svc.store.SaveDeck(ctx, dk)
+	}
+	if err != nil {
 		return nil, err
 	}
-	dk := &domain.Deck{StartupID: startupID, FileID: fileID, Size: int64(len(data)), Pages: pages, UploadedAt: svc.now().UTC(), Grants: []string{}}
-	if old != nil {
-		dk.Grants = old.Grants
-	}
-	if err := svc.store.SaveDeck(ctx, dk); err != nil {
-		return nil, err
-	}
-	if old != nil {
-		_ = svc.store.DeleteDeckFile(ctx, old.FileID) // the record points at the new file already
+	if oldFile != "" {
+		_ = svc.store.DeleteDeckFile(ctx, oldFile) // the record points at the new file already
 	}
 	return dk, nil
 }
@@ -113,7 +122,7 @@ func (svc *Decks) mayRead(ctx context.Context, actor domain.Actor, s *domain.Sta
 	if actor.Role != domain.RoleInvestor || s.Status != domain.StatusPublished {
 		return false, nil
 	}
-	if contains(dk.Grants, actor.UserID) {
+	if dk.Granted(actor.UserID) {
 		return true, nil
 	}
 	return verifiedInvestor(ctx, svc.investors, actor)
@@ -134,7 +143,7 @@ func (svc *Decks) Read(ctx context.Context, actor domain.Actor, startupID string
 	}
 	dk, err := svc.store.DeckOf(ctx, startupID)
 	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, nil, domain.CodedError(domain.KindNotFound, "no_deck", "no deck uploaded yet")
+		return nil, nil, domain.ErrNoDeck
 	}
 	if err != nil {
 		return nil, nil, err
@@ -160,39 +169,42 @@ func (svc *Decks) Read(ctx context.Context, actor domain.Actor, startupID string
 	if err != nil {
 		return nil, nil, err
 	}
-	v := &domain.DeckView{StartupID: startupID, ViewerID: actor.UserID, Name: u.Name, At: svc.now().UTC(), Pages: map[string]float64{}}
+	v := &domain.DeckView{StartupID: startupID, ViewerID: actor.UserID, Name: u.Name, At: svc.now().UTC(), Pages: map[string]float64{}, Key: randomKey()}
 	if err := svc.store.AddDeckView(ctx, v); err != nil {
 		return nil, nil, err
 	}
 	return data, v, nil
 }
 
-// ReportPages records how long the viewer spent on each page of a view.
-func (svc *Decks) ReportPages(ctx context.Context, actor domain.Actor, startupID, viewID string, pages map[string]float64) error {
-	if actor.Anonymous() {
+// randomKey returns 128 random bits in hex.
+func randomKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read does not fail
+	return hex.EncodeToString(b)
+}
+
+// ReportPages records how long the reader spent on each page of a view
+// (domain.DeckView.ReportPages: running totals, the larger figure wins).
+// The reader proves the view theirs by their sign-in or, from a beacon
+// sent as the tab closes, by the view's key; anyone else learns nothing,
+// not even that the view exists.
+func (svc *Decks) ReportPages(ctx context.Context, actor domain.Actor, startupID, viewID, key string, pages map[string]float64) error {
+	if actor.Anonymous() && key == "" {
 		return domain.ErrUnauthorized
 	}
-	v, err := svc.store.DeckViewByID(ctx, viewID)
-	if err != nil {
-		return err
+	deckPages := 0
+	if dk, err := svc.store.DeckOf(ctx, startupID); err == nil {
+		deckPages = dk.Pages
 	}
-	if v.ViewerID != actor.UserID || v.StartupID != startupID {
-		return domain.ErrNotFound
-	}
-	var val domain.Validator
-	val.CheckCode(len(pages) <= 500, "pages", "too_many", "at most 500 pages")
-	for p, secs := range pages {
-		n, err := strconv.Atoi(p)
-		val.CheckCode(err == nil && n >= 1 && n <= 500, "pages", "out_of_range", "page numbers are 1..500")
-		val.CheckCode(secs >= 0 && secs <= 24*3600, "pages", "out_of_range", "invalid seconds")
-	}
-	if err := val.Err(); err != nil {
-		return err
-	}
-	for p, secs := range pages {
-		v.Pages[p] += secs
-	}
-	return svc.store.SaveDeckView(ctx, v)
+	return svc.store.UpdateDeckView(ctx, viewID, func(v *domain.DeckView) error {
+		mine := v.StartupID == startupID && v.RoadshowID == "" &&
+			((key != "" && v.Key != "" && subtle.ConstantTimeCompare([]byte(key), []byte(v.Key)) == 1) ||
+				(key == "" && v.ViewerID == actor.UserID))
+		if !mine {
+			return domain.ErrNotFound
+		}
+		return v.ReportPages(pages, deckPages, svc.now())
+	})
 }
 
 // Views returns who looked at the deck, when and for how long per page;
@@ -202,65 +214,4 @@ func (svc *Decks) Views(ctx context.Context, actor domain.Actor, startupID strin
 		return nil, err
 	}
 	return svc.store.DeckViewsOf(ctx, startupID)
-}
-
-// Request asks the founder for access to the deck.
-func (svc *Decks) Request(ctx context.Context, actor domain.Actor, startupID string) error {
-	if actor.Anonymous() {
-		return domain.ErrUnauthorized
-	}
-	if actor.Role != domain.RoleInvestor {
-		return domain.CodedError(domain.KindForbidden, "role_required", "only investors request decks")
-	}
-	s, err := svc.store.StartupByID(ctx, startupID)
-	if err != nil {
-		return err
-	}
-	if s.Status != domain.StatusPublished {
-		return domain.ErrNotFound
-	}
-	inv, err := svc.investors.InvestorByOwner(ctx, actor.UserID)
-	if err != nil {
-		return err
-	}
-	// One investor's repeated requests reach the founder once while unread.
-	return svc.notify.NotifyMany(ctx, []Note{{UserID: s.OwnerID, Type: domain.NoteDeckRequested, From: actor.UserID, Subject: s.ID,
-		Data: map[string]any{"startupId": s.ID, "startupName": s.Name, "investorUserId": actor.UserID, "investorName": inv.Name, "verified": inv.Verified}}})
-}
-
-// Grant lets an investor read the deck; only the founder or an admin may.
-func (svc *Decks) Grant(ctx context.Context, actor domain.Actor, startupID, investorUserID string) (*domain.Deck, error) {
-	s, err := svc.owned(ctx, actor, startupID)
-	if err != nil {
-		return nil, err
-	}
-	if !domain.ValidID(investorUserID) {
-		return nil, domain.FieldInvalid("investorUserId", "invalid_id", "must be a user id")
-	}
-	u, err := svc.store.UserByID(ctx, investorUserID)
-	if domain.IsKind(err, domain.KindNotFound) || (err == nil && u.Role != domain.RoleInvestor) {
-		return nil, domain.FieldInvalid("investorUserId", "not_investor", "must be an investor")
-	}
-	if err != nil {
-		return nil, err
-	}
-	dk, err := svc.store.DeckOf(ctx, startupID)
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, domain.CodedError(domain.KindNotFound, "no_deck", "no deck uploaded yet")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if !contains(dk.Grants, investorUserID) {
-		dk.Grants = append(dk.Grants, investorUserID)
-		if err := svc.store.SaveDeck(ctx, dk); err != nil {
-			return nil, err
-		}
-	}
-	// Granting again tells nothing new (domain.NoteRuleOf).
-	if err := svc.notify.NotifyMany(ctx, []Note{{UserID: investorUserID, Type: domain.NoteDeckGranted, From: actor.UserID, Subject: s.ID,
-		Data: map[string]any{"startupId": s.ID, "startupName": s.Name}}}); err != nil {
-		return nil, err
-	}
-	return dk, nil
 }

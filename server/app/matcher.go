@@ -146,7 +146,6 @@ func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery)
 	}
 	r := m.idx.Rank(matching.Query{Thesis: th, Feedback: signals, Sector: q.Sector, District: q.District,
 		OnlyStage: domain.StageIndex(q.Stage) + 1, Offset: q.Page.Skip(), Limit: q.Page.PageSize, Now: now})
-	rng := chequeRange(inv)
 	slab := make([]domain.Reason, 0, 8*len(r.Results)) // one array for the page's reasons
 	out := &domain.List[DealItem]{Items: make([]DealItem, 0, len(r.Results)), Total: r.Total, Page: q.Page.Page, PageSize: q.Page.PageSize}
 	for _, res := range r.Results {
@@ -155,7 +154,7 @@ func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery)
 			continue // withdrawn between ranking and fetching
 		}
 		n := len(slab)
-		slab = m.reasons(slab, res.Parts, rng, s.Sector, s.Stage, s.District, s.AskWan)
+		slab = m.reasons(slab, res.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan)
 		// capped, so that appending to one item's reasons cannot overwrite the next's
 		out.Items = append(out.Items, DealItem{Startup: s.Card(), card: card, Score: round1(res.Score),
 			Reasons: slab[n:len(slab):len(slab)], Feedback: fb[s.ID]})
@@ -183,7 +182,7 @@ func (m *Matcher) saved(ctx context.Context, inv *domain.Investor, th matching.T
 		}
 		mt := m.idx.Score(th, features(s), now)
 		items = append(items, DealItem{Startup: s.Card(), Score: round1(mt.Score),
-			Reasons: m.reasons(nil, mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan), Feedback: fb[s.ID]})
+			Reasons: m.reasons(nil, mt.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan), Feedback: fb[s.ID]})
 	}
 	sort.Slice(items, func(i, j int) bool {
 		if items[i].Score != items[j].Score {
@@ -352,7 +351,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 			continue
 		}
 		mt := m.idx.Score(thesis(inv), f, now)
-		items = append(items, InvestorItem{Investor: inv, Score: round1(mt.Score), Reasons: m.reasons(nil, mt.Parts, chequeRange(inv), s.Sector, s.Stage, s.District, s.AskWan)})
+		items = append(items, InvestorItem{Investor: inv, Score: round1(mt.Score), Reasons: m.reasons(nil, mt.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan)})
 	}
 	sort.Slice(items, func(i, j int) bool {
 		a, b := items[i], items[j]
@@ -387,4 +386,15 @@ func (m *Matcher) InvestorsInSectors(sectors []string) []string {
 func (m *Matcher) RecordInterest(ctx context.Context, investor domain.Actor, startupID string) error {
 	_, err := m.Feedback(ctx, investor, startupID, domain.FeedbackInterested)
 	return err
+}
+
+// FeedbackOf returns the calling investor's word on startupID ("" for none).
+func (m *Matcher) FeedbackOf(_ context.Context, actor domain.Actor, startupID string) (string, error) {
+	if actor.Anonymous() {
+		return "", domain.ErrUnauthorized
+	}
+	if actor.Role != domain.RoleInvestor {
+		return "", domain.CodedError(domain.KindForbidden, "role_required", "only investors give feedback")
+	}
+	return m.rm.feedbackOf(actor.UserID)[startupID], nil
 }

@@ -60,10 +60,22 @@ func (r *Reason) AppendJSON(b []byte) []byte {
 	b = AppendJSONString(b, r.Code)
 	b = append(b, `,"ok":`...)
 	b = strconv.AppendBool(b, r.OK)
-	b = append(b, `,"zh":`...)
-	b = AppendJSONString(b, r.Zh)
-	b = append(b, `,"en":`...)
-	b = AppendJSONString(b, r.En)
+	for _, f := range [...]struct{ key, v string }{{`,"sector":`, r.Sector}, {`,"family":`, r.Family},
+		{`,"stage":`, r.Stage}, {`,"district":`, r.District}} {
+		if f.v != "" {
+			b = append(b, f.key...)
+			b = AppendJSONString(b, f.v)
+		}
+	}
+	for _, f := range [...]struct {
+		key string
+		v   float64
+	}{{`,"askWan":`, r.AskWan}, {`,"minWan":`, r.MinWan}, {`,"maxWan":`, r.MaxWan}} {
+		if f.v != 0 {
+			b = append(b, f.key...)
+			b = AppendJSONFloat(b, f.v)
+		}
+	}
 	return append(b, '}')
 }
 

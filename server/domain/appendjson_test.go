@@ -40,7 +40,17 @@ func TestAppendJSONMatchesEncoding(t *testing.T) {
 			c.PublishedAt = &pub
 		}
 		same(t, c.AppendJSON(nil), c)
-		r := &Reason{Code: str(), OK: i%2 == 0, Zh: str(), En: str()}
+		r := &Reason{Code: str(), OK: i%2 == 0}
+		switch i % 4 { // each optional field both set and left out
+		case 0:
+			r.Sector, r.Family = str(), str()
+		case 1:
+			r.Stage, r.District = str(), str()
+		case 2:
+			r.AskWan, r.MinWan = floats[rng.IntN(len(floats))], floats[rng.IntN(len(floats))]
+		case 3:
+			r.MaxWan = floats[rng.IntN(len(floats))] * float64(rng.IntN(3))
+		}
 		same(t, r.AppendJSON(nil), r)
 		enc := r.Encoded()
 		same(t, enc.AppendJSON(nil), r)

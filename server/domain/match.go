@@ -25,14 +25,28 @@ type Feedback struct {
 // FeedbackID is the stored id of an investor's feedback on a startup.
 func FeedbackID(investorUserID, startupID string) string { return investorUserID + ":" + startupID }
 
-// Reason is one plain-words part of a match explanation. OK says whether
-// it speaks for the match.
+// Reason is one part of a match explanation, in codes and numbers: the
+// web app words it (i18n.ts's reasonText) with the taxonomy's names, so
+// the server sends no sentences. Code names the kind of fit and OK says
+// whether it speaks for the match; the other fields are what the words
+// name, set only where the code uses them:
+//
+//   - sector, sector_related (Family), sector_open: Sector
+//   - stage, stage_near, stage_far, stage_open: Stage
+//   - cheque, cheque_near: AskWan, MinWan, MaxWan (MaxWan 0: no upper bound)
+//   - district, district_open: District
+//   - shared_space, feedback, fresh, complete: nothing more
 type Reason struct {
-	Code string `json:"code"`
-	OK   bool   `json:"ok"`
-	Zh   string `json:"zh"`
-	En   string `json:"en"`
-	// raw is the reason as JSON, made once by Encoded for the phrases
+	Code     string  `json:"code"`
+	OK       bool    `json:"ok"`
+	Sector   string  `json:"sector,omitempty"`
+	Family   string  `json:"family,omitempty"`
+	Stage    string  `json:"stage,omitempty"`
+	District string  `json:"district,omitempty"`
+	AskWan   float64 `json:"askWan,omitempty"`
+	MinWan   float64 `json:"minWan,omitempty"`
+	MaxWan   float64 `json:"maxWan,omitempty"`
+	// raw is the reason as JSON, made once by Encoded for the reasons
 	// every answer reuses.
 	raw []byte
 }

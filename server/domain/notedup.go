@@ -42,6 +42,8 @@ var noteRules = map[string]NoteRule{
 	NoteIntroRequested: {Limited: true},
 	NoteQuestion:       {Limited: true},
 	NoteDeckGranted:    {Quiet: 30 * 24 * time.Hour},
+	NoteDeckDeclined:   {},
+	NoteDeckRevoked:    {},
 	NoteIntroAccepted:  {},
 	NoteIntroDeclined:  {},
 	NoteRoadshowInvite: {},

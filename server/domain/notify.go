@@ -11,6 +11,8 @@ const (
 	NoteMatch          = "match"              // a startup that fits your thesis was published
 	NoteDeckRequested  = "deck.requested"     // an investor asks to see your deck
 	NoteDeckGranted    = "deck.granted"       // a founder let you see their deck
+	NoteDeckDeclined   = "deck.declined"      // a founder declined your request for their deck
+	NoteDeckRevoked    = "deck.revoked"       // a founder withdrew your access to their deck
 	NoteRoadshowNew    = "roadshow.scheduled" // a roadshow in your sectors or space
 	NoteRoadshowSoon   = "roadshow.soon"      // a roadshow you registered for starts in 15 minutes
 	NoteRoadshowLive   = "roadshow.started"
@@ -22,7 +24,7 @@ const (
 
 // NotificationTypes lists every type a user can set a delivery for.
 var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined, NoteMatch,
-	NoteDeckRequested, NoteDeckGranted, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteRoadshowInvite, NoteRoadshowAnswer, NoteQuestion}
+	NoteDeckRequested, NoteDeckGranted, NoteDeckDeclined, NoteDeckRevoked, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteRoadshowInvite, NoteRoadshowAnswer, NoteQuestion}
 
 // Deliveries: how a type of notification reaches a user.
 const (
@@ -92,30 +94,4 @@ type PipelineItem struct {
 	Stage      string    `json:"stage" bson:"stage"`
 	Note       string    `json:"note" bson:"note"`
 	UpdatedAt  time.Time `json:"updatedAt" bson:"updatedAt"`
-}
-
-// Deck is a startup's pitch deck: a PDF kept in the database, seen only by
-// its founder, admins, verified investors and investors the founder granted.
-type Deck struct {
-	StartupID  string    `json:"startupId" bson:"_id"`
-	FileID     string    `json:"-" bson:"fileId"`
-	Size       int64     `json:"size" bson:"size"`
-	Pages      int       `json:"pages,omitempty" bson:"pages,omitempty"`
-	UploadedAt time.Time `json:"uploadedAt" bson:"uploadedAt"`
-	Grants     []string  `json:"grants" bson:"grants"` // investor user ids
-}
-
-// DeckView is one look at a deck.
-type DeckView struct {
-	ID        string             `json:"id" bson:"_id"`
-	StartupID string             `json:"-" bson:"startupId"`
-	ViewerID  string             `json:"viewerId" bson:"viewerId"`
-	Name      string             `json:"name" bson:"name"`
-	At        time.Time          `json:"at" bson:"at"`
-	Pages     map[string]float64 `json:"pages" bson:"pages"` // page number → seconds, if the viewer reported it
-	// A view in a roadshow room: one per viewer (signed-out guests share
-	// one, ViewerID empty), counting reads and the last page reached.
-	RoadshowID string `json:"roadshowId,omitempty" bson:"roadshowId,omitempty"`
-	UpToPage   int    `json:"upToPage,omitempty" bson:"upToPage,omitempty"`
-	Reads      int    `json:"reads,omitempty" bson:"reads,omitempty"`
 }

@@ -66,12 +66,31 @@ type SettingsInput struct {
 }
 
 // DeckPages is a deck view's seconds per page ("1": 12.5), reported as the
-// reader leaves.
+// reader leaves, with the view's key.
 type DeckPages struct {
+	Key   string             `json:"key"`
 	Pages map[string]float64 `json:"pages"`
 }
 
 // DeckGrant is POST /startups/:id/deck/grants' body.
 type DeckGrant struct {
 	InvestorUserID string `json:"investorUserId"`
+}
+
+// FeedbackState is GET /dealflow/:startupId/feedback: the investor's word
+// on a startup, "" for none.
+type FeedbackState struct {
+	Action string `json:"action" openapi:"enum=,interested,save,pass"`
+}
+
+// ICEServer is one STUN or TURN server for the stage's browsers.
+type ICEServer struct {
+	URLs       []string `json:"urls"`
+	Username   string   `json:"username,omitempty"`
+	Credential string   `json:"credential,omitempty"`
+}
+
+// ICEServers is GET /stage/ice-servers.
+type ICEServers struct {
+	ICEServers []ICEServer `json:"iceServers"`
 }

@@ -56,6 +56,18 @@ func (s *Server) feedback(c *fiber.Ctx) error {
 	return c.JSON(f)
 }
 
+func (s *Server) getFeedback(c *fiber.Ctx) error {
+	id, err := idParam(c, "startupId")
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.Matcher.FeedbackOf(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"action": a})
+}
+
 func (s *Server) clearFeedback(c *fiber.Ctx) error {
 	id, err := idParam(c, "startupId")
 	if err != nil {

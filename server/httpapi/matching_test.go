@@ -48,8 +48,19 @@ func TestDealFlow(t *testing.T) {
 		t.Fatalf("deal flow order %s total %s", got, r.str("total"))
 	}
 	first := r.Body["items"].([]any)[0].(map[string]any)
-	reasons := fmt.Sprint(first["reasons"])
-	for _, want := range []string{"集成电路 ✓", "天使轮 ✓", "融资 300万元，在 100–500万元 单笔范围内", "柯桥区 ✓"} {
+	// Reasons are codes and what they name, never sentences: the web app
+	// words them.
+	var got []string
+	for _, x := range first["reasons"].([]any) {
+		r := x.(map[string]any)
+		if _, ok := r["zh"]; ok {
+			t.Errorf("a reason carries words: %v", r)
+		}
+		got = append(got, strings.TrimSpace(fmt.Sprintln(r["code"], r["ok"], r["sector"], r["stage"], r["district"], r["askWan"], r["minWan"], r["maxWan"])))
+	}
+	reasons := strings.Join(got, "; ")
+	for _, want := range []string{"sector true ic <nil> <nil>", "stage true <nil> angel <nil>",
+		"cheque true <nil> <nil> <nil> 300 100 500", "district true <nil> <nil> keqiao"} {
 		if !strings.Contains(reasons, want) {
 			t.Errorf("reasons lack %q: %s", want, reasons)
 		}
@@ -169,7 +180,7 @@ func TestInvestorMatches(t *testing.T) {
 	if fmt.Sprint(names) != "[芯片天使 电子天使 纺织基金]" {
 		t.Fatalf("investor matches: %v", names)
 	}
-	if !strings.Contains(fmt.Sprint(r.Body["items"].([]any)[1]), "属于关注的电子信息领域") {
+	if !strings.Contains(fmt.Sprint(r.Body["items"].([]any)[1]), "map[code:sector_related family:electronics ok:true sector:ic]") {
 		t.Errorf("related-sector reason missing: %v", r.Body["items"].([]any)[1])
 	}
 	if v := e.must(200, "GET", "/api/v1/matches/investors?verified=true&startupId="+st, founder, nil); v.str("total") != "1" {

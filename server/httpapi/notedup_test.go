@@ -18,6 +18,8 @@ func TestDeckRequestsDeduplicated(t *testing.T) {
 	investor, _ := e.register("investor")
 	e.must(201, "POST", "/api/v1/investors", investor, investorBody())
 	st := e.publish(founder, map[string]any{"name": "越芯半导体"})
+	deck := pdftest.Deck(2)
+	e.raw("PUT", "/api/v1/startups/"+st+"/deck", founder, "application/pdf", deck)
 	for i := 0; i < 60; i++ {
 		if code, body, _ := e.raw("POST", "/api/v1/startups/"+st+"/deck/request", investor, "application/json", nil); code != 202 {
 			t.Fatalf("request %d: %d %s", i, code, body)
@@ -40,6 +42,7 @@ func TestDeckRequestsDeduplicated(t *testing.T) {
 	for i := 0; i < 20 && !limited; i++ {
 		other, _ := e.register("founder")
 		id := e.publish(other, map[string]any{"name": "项目"})
+		e.raw("PUT", "/api/v1/startups/"+id+"/deck", other, "application/pdf", deck)
 		code, body, _ := e.raw("POST", "/api/v1/startups/"+id+"/deck/request", investor, "application/json", nil)
 		switch {
 		case code == 429 && strings.Contains(string(body), "sender_limit"):
@@ -134,6 +137,7 @@ func TestSenderLimitRefusesBeforeSaving(t *testing.T) {
 	for i := 0; i < 21; i++ {
 		f, _ := e.register("founder")
 		startups = append(startups, e.publish(f, map[string]any{"name": fmt.Sprintf("项目%d", i)}))
+		e.raw("PUT", "/api/v1/startups/"+startups[i]+"/deck", f, "application/pdf", pdftest.Deck(1))
 	}
 	for _, st := range startups[:19] {
 		if code, body, _ := e.raw("POST", "/api/v1/startups/"+st+"/deck/request", investor, "application/json", nil); code != 202 {

@@ -33,6 +33,7 @@ type operation struct {
 	Description  string
 	Tags         []string
 	Auth         bool    // takes a bearer token
+	AuthOptional bool    // and works without one too
 	Query        []param // query parameters; path parameters come from Path
 	Body         any     // a value of the JSON body's Go type; nil: none
 	BodyMedia    []string
@@ -40,7 +41,7 @@ type operation struct {
 	Status       int    // the success status; 0 is 200
 	StatusText   string // what the success answer is, when not plain OK
 	Result       any    // a value of the JSON answer's Go type; nil: none or ResultMedia
-	ResultMedia  string
+	ResultMedia  []string
 	Errors       string         // a note on the default error answer
 	Problem      map[int]string // error statuses documented on their own
 }
@@ -82,6 +83,8 @@ var enums = map[string][]string{
 	"ResidencyEntry.residency": {"", "requested", "invited", "confirmed"},
 	"Startup.residency":        {"", "requested", "invited", "confirmed"},
 	"SearchHit.kind":           {"startup", "investor", "space"},
+	"DeckAccess.request":       {"", "pending", "declined", "granted"},
+	"DeckRequester.status":     {"pending", "declined", "granted"},
 	"Suggestion.kind":          {"startup", "investor", "space", "sector", "district"},
 	"Highlight.field":          {"name", "summary", "tags", "sector", "district"},
 }
@@ -341,8 +344,11 @@ func generateOpenAPI(ops []operation) ([]byte, []string) {
 		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(op.Path, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true,
-				"schema": map[string]any{"type": "string", "pattern": "^[0-9a-f]{24}$"}})
+			s := map[string]any{"type": "string"}
+			if m[1] == "id" || strings.HasSuffix(m[1], "Id") {
+				s["pattern"] = "^[0-9a-f]{24}$" // the platform's ids
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": s})
 		}
 		for _, p := range op.Query {
 			s := map[string]any{"type": p.Type}
@@ -383,8 +389,12 @@ func generateOpenAPI(ops []operation) ([]byte, []string) {
 		switch {
 		case op.Result != nil:
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.Result))}}
-		case op.ResultMedia != "":
-			ok["content"] = map[string]any{op.ResultMedia: map[string]any{"schema": mediaSchema(op.ResultMedia)}}
+		case op.ResultMedia != nil:
+			content := map[string]any{}
+			for _, m := range op.ResultMedia {
+				content[m] = map[string]any{"schema": mediaSchema(m)}
+			}
+			ok["content"] = content
 		}
 		responses := map[string]any{fmt.Sprint(status): ok}
 		for code, note := range op.Problem {
@@ -400,6 +410,9 @@ func generateOpenAPI(ops []operation) ([]byte, []string) {
 		o["responses"] = responses
 		if op.Auth {
 			o["security"] = []any{map[string]any{"bearer": []string{}}}
+			if op.AuthOptional {
+				o["security"] = append(o["security"].([]any), map[string]any{})
+			}
 		}
 		if paths[op.Path] == nil {
 			paths[op.Path] = map[string]any{}

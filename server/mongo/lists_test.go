@@ -134,9 +134,7 @@ func TestOwnerLists(t *testing.T) {
 		}
 		views = append(views, v.ID)
 	}
-	v, _ := db.DeckViewByID(ctx, views[1])
-	v.Pages = map[string]float64{"1": 12}
-	if err := db.SaveDeckView(ctx, v); err != nil {
+	if err := db.UpdateDeckView(ctx, views[1], func(v *domain.DeckView) error { v.Pages = map[string]float64{"1": 12}; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	dv, err := db.DeckViewsOf(ctx, "s")

@@ -1,0 +1,128 @@
+// The founder's and the investor's journeys, each to where the user wanted
+// to go (issue 15): a deck asked for, granted from the notification, read,
+// the reading time kept across a reload and shown to the founder page by
+// page; a pass undone; the saved list. Against the platform that
+// scripts/e2e.sh starts; screenshots go to test-artifacts/.
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { base, wait, launch, open, signIn, shot, makePdf, password } from './browser.mjs'
+
+const run = Date.now().toString(36)
+const startupName = `E2E旅程项目${run}`
+const errors = []
+let browser, founder, investor, startupId, sector
+
+// call is the JSON API as a script would use it, to set up what the
+// journey starts from (an account, a published startup).
+async function call(method, path, token, body, type = 'application/json') {
+  const headers = {}
+  if (token) headers.Authorization = 'Bearer ' + token
+  if (body !== undefined) headers['Content-Type'] = type
+  const res = await fetch(base + '/api/v1' + path, { method, headers, body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body })
+  const text = await res.text()
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+async function account(role, name) {
+  const email = `${role}-journey-${run}@e2e.test`
+  const r = await call('POST', '/auth/register', '', { email, password, role, name })
+  return { email, token: r.accessToken, id: r.user.id }
+}
+
+describe('founder and investor journeys', () => {
+  before(async () => {
+    browser = await launch()
+    sector = (await call('GET', '/taxonomy')).sectors[0].code
+    const f = await account('founder', '旅程创始人')
+    const s = await call('POST', '/startups', f.token, { name: startupName, oneLiner: '旅程测试用的项目', description: '这是一个用于浏览器旅程测试的项目，介绍超过二十个字。',
+      sector, stage: 'angel', askWan: 200, district: 'keqiao' })
+    startupId = s.id
+    await call('PUT', `/startups/${startupId}/deck`, f.token, makePdf(3), 'application/pdf')
+    await call('POST', `/startups/${startupId}/publish`, f.token)
+    // An investor with a profile but not verified: the deck is theirs only
+    // if the founder grants it.
+    const i = await account('investor', '旅程投资人')
+    await call('POST', '/investors', i.token, { name: '旅程投资人', kind: 'angel', sectors: [sector], stages: ['angel'], checkMinWan: 50, checkMaxWan: 500, districts: [] })
+    founder = await open(browser, 1280, errors)
+    await signIn(founder, f.email)
+    investor = await open(browser, 1280, errors)
+    await signIn(investor, i.email)
+  })
+  after(async () => {
+    await browser?.close()
+    assert.deepEqual(errors, [], 'uncaught errors in the pages')
+  })
+
+  it('an investor asks for a deck and the founder grants it from the notification', async () => {
+    await investor.goto(`${base}/startups/${startupId}`)
+    await investor.waitForSelector('[data-test=deck-card][data-access=none]', wait)
+    await investor.click('[data-test=request-deck]')
+    await investor.waitForSelector('[data-test=deck-card][data-access=pending]', wait)
+    await shot(investor, 'journey-deck-requested')
+
+    await founder.goto(base + '/me/startups')
+    await founder.waitForSelector('[data-test=bell][data-loaded=true]', wait)
+    await founder.click('[data-test=bell]')
+    const note = founder.locator('[data-test=note]', { hasText: '申请查看' }).first()
+    await note.waitFor(wait)
+    await note.click()
+    // The notification opens the founder's page at that request.
+    const request = founder.locator('[data-test=deck-request].focus[data-status=pending]')
+    await request.waitFor(wait)
+    assert.match(await request.innerText(), /旅程投资人/)
+    await shot(founder, 'journey-deck-request-founder')
+    await request.locator('[data-test=grant-deck]').click()
+    await founder.waitForSelector('[data-test=deck-grant] >> text=旅程投资人', wait)
+    await founder.waitForSelector('[data-test=access-note] >> text=已授权', wait)
+  })
+
+  it('the investor reads it, reloads, and the founder sees the seconds per page', async () => {
+    await investor.goto(`${base}/startups/${startupId}`)
+    await investor.waitForSelector('[data-test=deck-card][data-access=read]', wait)
+    await investor.click('[data-test=open-deck]')
+    await investor.waitForSelector('[data-test=deck][data-page="1"]', wait)
+    await investor.waitForTimeout(2500)
+    await investor.click('[data-test=deck] button:has-text("›")')
+    await investor.waitForSelector('[data-test=deck][data-page="2"]', wait)
+    await investor.waitForTimeout(1500)
+    await shot(investor, 'journey-deck-reading')
+    // A reload: the page is gone before any in-page report; its beacon keeps the time.
+    await investor.reload()
+    await investor.waitForSelector('[data-test=deck-card]', wait)
+
+    await founder.goto(`${base}/me/startups?startup=${startupId}`)
+    const view = founder.locator('[data-test=deck-view]', { hasText: '旅程投资人' }).first()
+    await view.locator('[data-test=page-seconds]').first().waitFor(wait)
+    const text = await view.innerText()
+    const secs = (n) => Number((text.match(new RegExp(`第 ${n} 页 (\\d+) 秒`)) || [])[1])
+    assert.ok(secs(1) >= 2, `page 1 read for ${secs(1)} s: ${text}`)
+    assert.ok(secs(2) >= 1, `page 2 read for ${secs(2)} s: ${text}`)
+    await founder.locator('[data-test=deck-access]').scrollIntoViewIfNeeded()
+    await founder.screenshot({ path: new URL('../../test-artifacts/journey-deck-seconds.png', import.meta.url).pathname })
+  })
+
+  it('the investor passes on a startup, undoes it, saves it and finds it in the saved list', async () => {
+    // Filters live in the URL: this link is the filtered list.
+    await investor.goto(`${base}/dealflow?sector=${sector}&district=keqiao&stage=angel`)
+    const card = investor.locator(`[data-test=deal][data-startup="${startupId}"]`)
+    await card.waitFor(wait)
+    assert.equal(await investor.locator('[data-test=dealflow-filters] select[name=sector]').inputValue(), sector)
+    await card.locator('[data-test=pass]').click()
+    await card.waitFor({ state: 'detached', ...wait })
+    await investor.waitForSelector('[data-test=passed-toast]', wait)
+    await shot(investor, 'journey-pass-undo')
+    await investor.click('[data-test=undo-pass]')
+    await card.waitFor(wait)
+    // Undone on the server too: a reload still lists it.
+    await investor.reload()
+    await card.waitFor(wait)
+    await card.locator('[data-test=save]').click()
+    await investor.waitForSelector(`[data-test=deal][data-startup="${startupId}"][data-feedback=save]`, wait)
+
+    await investor.click('[data-test=tab-saved]')
+    await investor.waitForURL((u) => u.searchParams.get('saved') === 'true', wait)
+    await investor.locator(`[data-test=deal][data-startup="${startupId}"]`).waitFor(wait)
+    await shot(investor, 'journey-saved-list')
+  })
+})
