@@ -5,7 +5,7 @@ BIN     := bin/yuechuang
 RELEASE ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build web e2e vet contract bench bench-report loadtest wsload searchbench scalebench evalmatch reindex backup restore healthcheck image-check clean
+.PHONY: run test build web e2e vet contract bench bench-report loadtest wsload videoload searchbench scalebench evalmatch reindex backup restore healthcheck image-check clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: web build
@@ -74,6 +74,11 @@ wsload:
 	scripts/wsload.sh peer -viewers 10000 -rate 20 -d 30s
 	scripts/wsload.sh -viewers 9000 -rate 20 -d 30s -bridge 0
 	scripts/wsload.sh cluster -viewers 9000 -rate 20 -d 30s
+
+## videoload: the stage's live video on one instance: a pion publisher at ~1 Mb/s and growing numbers
+## of pion viewers on loopback; viewers served with <= 1 % loss and server CPU per viewer
+videoload:
+	scripts/prio.sh scripts/videoload.sh -steps 25,50,100,150,200 -d 15s
 
 ## searchbench: the embedded search engine with 100,000 profiles; writes docs/bench/searchbench.md
 searchbench:

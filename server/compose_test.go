@@ -71,3 +71,31 @@ func TestBackupConfig(t *testing.T) {
 		t.Fatalf("%+v %v", cfg, err)
 	}
 }
+
+func TestICEServersConfig(t *testing.T) {
+	for name, v := range map[string]string{
+		"not a URL":             "http://stun.example.cn",
+		"bad JSON":              `[{"urls": 3`,
+		"TURN without a secret": "turn:turn.example.cn:3478",
+		"no urls":               `[{"username": "u"}]`,
+	} {
+		if _, err := ConfigFromEnv(func(k string) string { return map[string]string{"ICE_SERVERS": v}[k] }); err == nil {
+			t.Errorf("%s: %q accepted", name, v)
+		}
+	}
+	cfg, err := ConfigFromEnv(func(k string) string {
+		return map[string]string{"ICE_SERVERS": ` stun:stun.example.cn:3478 , stun:stun2.example.cn `}[k]
+	})
+	if err != nil || len(cfg.ICEServers) != 2 || cfg.ICEServers[1].URLs[0] != "stun:stun2.example.cn" {
+		t.Fatalf("%+v %v", cfg.ICEServers, err)
+	}
+	cfg, err = ConfigFromEnv(func(k string) string {
+		return map[string]string{"ICE_SERVERS": `[{"urls": ["turn:turn.example.cn:3478?transport=udp"], "username": "u", "credential": "p"}, {"urls": "stun:s.example.cn"}]`}[k]
+	})
+	if err != nil || len(cfg.ICEServers) != 2 || cfg.ICEServers[0].Username != "u" || cfg.ICEServers[0].Credential != "p" {
+		t.Fatalf("%+v %v", cfg.ICEServers, err)
+	}
+	if cfg, err := ConfigFromEnv(func(string) string { return "" }); err != nil || cfg.ICEServers != nil {
+		t.Fatalf("none by default: %+v %v", cfg.ICEServers, err)
+	}
+}

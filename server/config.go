@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/netip"
 	"strconv"
@@ -8,6 +9,8 @@ import (
 	"time"
 	_ "time/tzdata" // zone names resolve in images without /usr/share/zoneinfo
 
+	"github.com/pion/stun/v4"
+	"github.com/pion/webrtc/v4"
 	"github.com/yuechuang/yuechuang/server/httpapi"
 )
 
@@ -56,6 +59,11 @@ type Config struct {
 	// one process serves them alone. Instances sharing it must share the
 	// database and JWT_SECRET too.
 	NatsURL string
+	// ICEServers is ICE_SERVERS: the STUN/TURN servers the stage's live
+	// video uses across NATs (docs/REALTIME.md, "The stage"); none on one
+	// network. A comma-separated list of stun:/turn: URLs, or a JSON array
+	// of {urls, username, credential} for TURN with credentials.
+	ICEServers []webrtc.ICEServer
 }
 
 // ConfigFromEnv reads the configuration from getenv.
@@ -114,6 +122,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		}
 		*l.to = n
 	}
+	if c.ICEServers, err = parseICEServers(getenv("ICE_SERVERS")); err != nil {
+		return c, err
+	}
 	tz, err := time.LoadLocation(get("TIMEZONE", "Asia/Shanghai"))
 	if err != nil {
 		return c, fmt.Errorf("TIMEZONE must be an IANA zone name such as Asia/Shanghai, got %q", getenv("TIMEZONE"))
@@ -136,4 +147,63 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LOG_FORMAT must be json or text")
 	}
 	return c, nil
+}
+
+// parseICEServers reads ICE_SERVERS: "stun:a:3478,turn:b:3478" or
+// [{"urls": ["turn:b:3478"], "username": "u", "credential": "p"}].
+func parseICEServers(v string) ([]webrtc.ICEServer, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	var out []webrtc.ICEServer
+	if strings.HasPrefix(v, "[") {
+		var in []struct {
+			URLs       any    `json:"urls"`
+			Username   string `json:"username"`
+			Credential string `json:"credential"`
+		}
+		if err := json.Unmarshal([]byte(v), &in); err != nil {
+			return nil, fmt.Errorf("ICE_SERVERS must be URLs separated by commas or a JSON array of {urls, username, credential}: %v", err)
+		}
+		for _, s := range in {
+			var urls []string
+			switch u := s.URLs.(type) {
+			case string:
+				urls = []string{u}
+			case []any:
+				for _, x := range u {
+					if str, ok := x.(string); ok {
+						urls = append(urls, str)
+					}
+				}
+			}
+			ice := webrtc.ICEServer{URLs: urls, Username: s.Username}
+			if s.Credential != "" {
+				ice.Credential = s.Credential
+			}
+			out = append(out, ice)
+		}
+	} else {
+		for _, u := range strings.Split(v, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				out = append(out, webrtc.ICEServer{URLs: []string{u}})
+			}
+		}
+	}
+	for _, s := range out {
+		if len(s.URLs) == 0 {
+			return nil, fmt.Errorf("ICE_SERVERS: a server without urls")
+		}
+		for _, u := range s.URLs {
+			uri, err := stun.ParseURI(u)
+			if err != nil {
+				return nil, fmt.Errorf("ICE_SERVERS: %q is not a stun:, stuns:, turn: or turns: URL (%v)", u, err)
+			}
+			if (uri.Scheme == stun.SchemeTypeTURN || uri.Scheme == stun.SchemeTypeTURNS) && (s.Username == "" || s.Credential == nil) {
+				return nil, fmt.Errorf("ICE_SERVERS: the TURN server %q needs a username and credential (the JSON form)", u)
+			}
+		}
+	}
+	return out, nil
 }

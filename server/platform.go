@@ -9,6 +9,7 @@ import (
 	"github.com/yuechuang/yuechuang/frontend"
 	"github.com/yuechuang/yuechuang/search"
 	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/stage"
 	"log/slog"
 	"net"
 	"os"
@@ -55,6 +56,7 @@ type Main struct {
 	readModel *app.ReadModel
 	changes   *app.Dispatcher
 	hub       *realtime.Hub
+	stage     *stage.Stage
 	bus       *natsbus.Bus // nil unless NATS_URL: several instances
 	roadshows *app.Roadshows
 	digests   *app.Digests
@@ -186,6 +188,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.bus != nil {
 		m.hub.UseCluster(m.bus)
 	}
+	// The stage's live video: the room tells it who may publish, it tells
+	// the room who does (docs/REALTIME.md, "The stage").
+	if m.stage, err = stage.New(stage.Config{ICEServers: cfg.ICEServers, RecordDir: filepath.Join(cfg.DataDir, "recordings"),
+		OnLive: m.hub.StageLive, Log: m.log}); err != nil {
+		return err
+	}
+	m.hub.UseStage(m.stage)
 	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
 	stats := app.NewStats(rm, targets, tax)
@@ -193,6 +202,7 @@ func (m *Main) Open(ctx context.Context) error {
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
 		Hub:           m.hub,
+		Stage:         m.stage,
 		Tickets:       tickets,
 		Notifier:      notifier,
 		Notifications: notes,
@@ -355,6 +365,9 @@ func (m *Main) Close() error {
 	var errs []error
 	if m.ln != nil {
 		_ = m.ln.Close()
+	}
+	if m.stage != nil {
+		m.stage.Close()
 	}
 	if m.hub != nil {
 		m.hub.Close()

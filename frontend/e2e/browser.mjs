@@ -19,7 +19,9 @@ export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+      // The stage's video (video.test.mjs): a generated camera and microphone, allowed without asking.
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   })
 }
 

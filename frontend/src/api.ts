@@ -98,6 +98,19 @@ export async function apiBytes(path: string, onHeaders: (h: Headers) => void = (
   return res.arrayBuffer()
 }
 
+// apiSDP posts an SDP offer to the stage (WHIP/WHEP style) with a fresh
+// single-use ticket, as the room's websocket is entered, and returns the
+// answer and the session's address (DELETE it to hang up).
+export async function apiSDP(path: string, offer: string): Promise<{ answer: string; location: string }> {
+  const { ticket } = await api<{ ticket: string }>('POST', '/realtime/ticket')
+  const res = await fetch(`/api/v1${path}?ticket=${encodeURIComponent(ticket)}`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: offer })
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}))
+    throw new ApiError(res.status, data.code || 'error', data.detail || res.statusText)
+  }
+  return { answer: await res.text(), location: res.headers.get('Location') || '' }
+}
+
 // upload PUTs a file and reports progress from 0 to 1: decks are up to
 // 20 MB, which takes a while on a phone.
 export function upload<T = void>(method: string, path: string, file: File, onProgress: (share: number) => void): Promise<T> {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { applyFrame, sortQuestions, secondsLeft, clock, streamKind, type RoomState } from './room'
+import { applyFrame, sortQuestions, secondsLeft, clock, streamKind, mayPublish, onStage, type RoomState } from './room'
 import { roomCursor, noteCursor } from './api'
 
 function empty(): RoomState {
@@ -89,5 +89,40 @@ describe('host aids', () => {
     expect(streamKind('https://cdn.example.cn/live/room.m3u8?token=1')).toBe('video')
     expect(streamKind('https://live.bilibili.com/123')).toBe('link')
     expect(streamKind('')).toBe('')
+  })
+})
+
+describe('the stage', () => {
+  const welcome = (role: string, me: string) => ({ type: 'welcome', seq: 1, data: {
+    role, you: { userId: me }, roadshow: { status: 'live', slots: [{ ownerId: 'fA' }, { ownerId: 'fB' }] },
+    stage: { slot: 0, page: 1 }, onStage: { live: [{ userId: 'fA', name: 'A', as: 'presenter', audio: true, video: true }], speakers: [], off: [], media: [] },
+  } })
+  it('lets the host, the presenter on stage and invited speakers publish', () => {
+    const host = empty(); applyFrame(host, welcome('host', 'h'))
+    const a = empty(); applyFrame(a, welcome('presenter', 'fA'))
+    const b = empty(); applyFrame(b, welcome('presenter', 'fB'))
+    const v = empty(); applyFrame(v, welcome('viewer', 'v'))
+    expect([mayPublish(host), mayPublish(a), mayPublish(b), mayPublish(v)]).toEqual([true, true, false, false])
+    applyFrame(v, { type: 'stage.speaker', seq: 2, data: { userId: 'v', userName: 'V' } })
+    expect(mayPublish(v)).toBe(true)
+    expect(onStage(v)).toEqual(new Set(['fA', 'v']))
+    applyFrame(v, { type: 'stage.off', seq: 3, data: { userId: 'v' } })
+    expect(mayPublish(v)).toBe(false)
+    // The next slot forgets the removal and moves the presenter's right.
+    applyFrame(v, { type: 'stage', seq: 4, data: { slot: 1, page: 1 } })
+    applyFrame(b, { type: 'stage', seq: 4, data: { slot: 1, page: 1 } })
+    expect([v.off, mayPublish(b)]).toEqual([[], true])
+    applyFrame(b, { type: 'ended', seq: 5, data: {} })
+    expect(mayPublish(b)).toBe(false)
+  })
+  it('follows who publishes and whose media are off', () => {
+    const s = empty(); applyFrame(s, welcome('viewer', 'v'))
+    expect(s.live?.map((p) => p.userId)).toEqual(['fA'])
+    applyFrame(s, { type: 'stage.live', seq: 1, data: { publishers: [] } })
+    expect(s.live).toEqual([])
+    applyFrame(s, { type: 'stage.media', seq: 2, data: { userId: 'fA', audio: false, video: true, audioHost: true, videoHost: false } })
+    expect(s.media?.fA.audioHost).toBe(true)
+    applyFrame(s, { type: 'error', seq: 2, data: { code: 'host_muted', detail: 'the host switched this off' } })
+    expect(s.errorCode).toBe('host_muted')
   })
 })

@@ -2,7 +2,12 @@
 // it can be tested without a browser.
 import { codeText } from './i18n'
 
-export interface Question { id: number; text: string; votes: number; answered: boolean; hidden: boolean }
+export interface Question { id: number; text: string; votes: number; answered: boolean; hidden: boolean; userId?: string }
+// LivePublisher is someone the stage's video server receives now.
+export interface LivePublisher { userId: string; name: string; as: string; audio: boolean; video: boolean }
+// MediaSwitch is whether a person's audio and video flow, and whether the
+// host holds them off (then only the host switches them back on).
+export interface MediaSwitch { userId: string; audio: boolean; video: boolean; audioHost: boolean; videoHost: boolean }
 export interface RoomState {
   chat: { id: number; userId?: string; userName: string; text: string }[]
   questions: Record<number, Question>
@@ -14,6 +19,13 @@ export interface RoomState {
   error: string
   hands?: { userId: string; userName: string; at: number }[] // raised hands, for the host
   muted?: boolean // this user was muted by the host
+  errorCode?: string // the code of the last error frame
+  // The stage (docs/REALTIME.md, "The stage"): who publishes, who the host
+  // brought on stage or took off in this slot, and whose media are off.
+  live?: LivePublisher[]
+  speakers?: Record<string, string>
+  off?: string[]
+  media?: Record<string, MediaSwitch>
 }
 
 export function applyFrame(s: RoomState, f: { type: string; seq: number; data: any }) {
@@ -31,6 +43,10 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
       // reconnect's welcome repeats some of it).
       for (const m of d.chat || []) if (!s.chat.some((x) => x.id === m.id)) s.chat.push(m)
       s.chat.sort((a, b) => a.id - b.id)
+      s.live = d.onStage?.live || []
+      s.speakers = Object.fromEntries((d.onStage?.speakers || []).map((x: any) => [x.userId, x.userName]))
+      s.off = d.onStage?.off || []
+      s.media = Object.fromEntries((d.onStage?.media || []).map((m: MediaSwitch) => [m.userId, m]))
       break
     case 'chat':
       if (d.hidden) s.chat = s.chat.filter((m) => m.id !== d.id)
@@ -40,6 +56,8 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
       s.questions[d.id] = d
       break
     case 'stage':
+      // A new slot forgets the last one's speakers and removals, as the server does.
+      if (s.stage && s.stage.slot !== d.slot) { s.speakers = {}; s.off = [] }
       s.stage = d
       if (s.room?.roadshow && s.room.roadshow.status === 'scheduled') s.room.roadshow.status = 'live'
       break
@@ -51,9 +69,28 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
       break
     case 'ended':
       if (s.room) s.room.ended = true
+      s.speakers = {}
+      s.off = []
       break
     case 'error':
       s.error = codeText(d.code) // the app's words, never the server's detail
+      s.errorCode = d.code
+      break
+    case 'stage.live':
+      s.live = d.publishers || []
+      break
+    case 'stage.speaker':
+      s.speakers = { ...s.speakers, [d.userId]: d.userName }
+      s.off = (s.off || []).filter((u) => u !== d.userId)
+      break
+    case 'stage.off': {
+      const { [d.userId]: _gone, ...rest } = s.speakers || {}
+      s.speakers = rest
+      s.off = [...(s.off || []).filter((u) => u !== d.userId), d.userId]
+      break
+    }
+    case 'stage.media':
+      s.media = { ...s.media, [d.userId]: d }
       break
     case 'hand':
       s.hands = [{ userId: d.userId, userName: d.userName, at: Date.now() }, ...(s.hands || []).filter((h) => h.userId !== d.userId)].slice(0, 20)
@@ -86,4 +123,22 @@ export function clock(sec: number): string {
 export function streamKind(url: string): 'video' | 'link' | '' {
   if (!url) return ''
   return /\.(mp4|webm|m3u8)(\?|$)/i.test(url) ? 'video' : 'link'
+}
+
+// mayPublish says whether this person may go on stage now, by the
+// server's rule (roadshow.StageRules.Allow): the host, the presenter of
+// the slot on stage and speakers the host brought up, while live, unless
+// the host took them off this slot.
+export function mayPublish(s: RoomState): boolean {
+  const me = s.room?.you?.userId
+  if (!me || !s.stage || s.room?.ended || (s.off || []).includes(me)) return false
+  if (s.role === 'host') return true
+  if (s.room?.roadshow?.slots?.[s.stage.slot]?.ownerId === me) return true
+  return !!s.speakers?.[me]
+}
+
+// onStage is everyone on stage now (publishing, or brought up by the
+// host): their chat and questions stand out in the room.
+export function onStage(s: RoomState): Set<string> {
+  return new Set([...(s.live || []).map((p) => p.userId), ...Object.keys(s.speakers || {})])
 }

@@ -12,7 +12,7 @@
 //	go run ./scripts/benchreport -run all         # run go, evalmatch, loadtest, then assemble
 //	go run ./scripts/benchreport -run go,evalmatch
 //
-// Other tools (scalebench, searchbench, wsload, storage) write their own
+// Other tools (scalebench, searchbench, wsload, videoload, storage) write their own
 // docs/bench file when run; a known section that is missing is listed as
 // not measured, with its command.
 package main
@@ -41,6 +41,7 @@ var known = []struct{ file, what, command string }{
 	{"scalebench.md", "start-up and read model at scale", "make scalebench"},
 	{"searchbench.md", "embedded search", "make searchbench"},
 	{"wsload.md", "live roadshow room", "make wsload"},
+	{"videoload.md", "live video on the stage", "make videoload"},
 	{"storage.md", "embedded database", "the storage benchmarks (docs/STORAGE.md)"},
 }
 

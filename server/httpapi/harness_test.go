@@ -22,6 +22,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/stage"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
@@ -98,6 +99,12 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	hub := realtime.NewHub(rm, matcher, notifier, realtime.NewLocalBroker(), log)
 	roadshows := app.NewRoadshows(rm, hub, notifier, matcher, log)
 	t.Cleanup(hub.Close)
+	video, err := stage.New(stage.Config{RecordDir: filepath.Join(t.TempDir(), "recordings"), OnLive: hub.StageLive, Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub.UseStage(video)
+	t.Cleanup(video.Close)
 	stats := app.NewStats(rm, targets, tax)
 	history := app.NewHistory(stats, db, shanghai)
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, changes: changes, readModel: rm, roadshows: roadshows,
@@ -111,6 +118,7 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 			Search:        indexer,
 			Roadshows:     roadshows,
 			Hub:           hub,
+			Stage:         video,
 			Tickets:       realtime.NewTickets(),
 			Notifier:      notifier,
 			Notifications: notes,

@@ -65,7 +65,7 @@ func (s *Server) getFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"action": a})
+	return c.JSON(FeedbackState{Action: a})
 }
 
 func (s *Server) clearFeedback(c *fiber.Ctx) error {

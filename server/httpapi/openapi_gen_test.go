@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/search"
-	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
@@ -99,7 +98,7 @@ var mapEnums = map[string][]string{
 // fills (a deal item's startup, a session's user), typed as present.
 var alwaysSet = map[string]bool{
 	"DealItem.startup": true, "InvestorItem.investor": true, "InterestedInvestor.investor": true,
-	"Me.user": true, "Session.user": true, "Record.roadshow": true, "ProgramStats.targets": true,
+	"Me.user": true, "Session.user": true, "RoadshowRecord.roadshow": true, "Record.roadshow": true, "ProgramStats.targets": true,
 }
 
 // nullable are the fields, other than pointers, the server may send as
@@ -108,9 +107,9 @@ var nullable = map[string]bool{"Roadshow.invited": true}
 
 // schemaNames renames a Go type's schema where two packages use one name.
 var schemaNames = map[reflect.Type]string{
-	reflect.TypeFor[refreshBody](): "RefreshInput",
-	reflect.TypeFor[app.Record]():  "RoadshowRecord", // "Record" is TypeScript's own
-	reflect.TypeFor[search.Hit]():  "SearchHit",
+	reflect.TypeFor[refreshBody]():     "RefreshInput",
+	reflect.TypeFor[recordWithStage](): "RoadshowRecord", // "Record" is TypeScript's own
+	reflect.TypeFor[search.Hit]():      "SearchHit",
 }
 
 type schemaGen struct {

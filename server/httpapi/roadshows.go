@@ -98,5 +98,9 @@ func (s *Server) roadshowRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(rec)
+	recs, err := s.recordings(id) // the stage's recordings, to the record's readers (stage.go)
+	if err != nil {
+		return err
+	}
+	return c.JSON(recordWithStage{rec, recs})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/stage"
 )
 
 // Pinger reports whether a dependency is usable; /readyz asks each.
@@ -33,6 +34,7 @@ type Services struct {
 	Search        *app.Indexer
 	Roadshows     *app.Roadshows
 	Hub           *realtime.Hub
+	Stage         *stage.Stage // nil: no live video
 	Tickets       Tickets
 	Notifier      *app.Notifier
 	Notifications *realtime.Notifications
@@ -229,6 +231,11 @@ func (s *Server) routes() {
 	v1.Post("/roadshows/:id/invitations/:startupId/accept", s.answerInvitation(true))
 	v1.Post("/roadshows/:id/invitations/:startupId/decline", s.answerInvitation(false))
 	v1.Post("/realtime/ticket", s.ticket)
+	v1.Post("/roadshows/:id/stage/publish", s.stagePublish)
+	v1.Post("/roadshows/:id/stage/watch/:userId", s.stageWatch)
+	v1.Delete("/roadshows/:id/stage/sessions/:session", s.stageHangup)
+	v1.Get("/roadshows/:id/recordings/:file", s.stageRecording)
+	v1.Get("/stage/ice-servers", s.iceServers)
 	a.Get("/ws/roadshows/:id", s.roadshowSocket)
 
 	v1.Get("/notifications", s.listNotifications)

@@ -50,7 +50,8 @@ type Hub struct {
 	interest InterestRecorder
 	notify   Notifier
 	broker   Broker
-	cluster  Cluster // nil: this process serves every room alone
+	cluster  Cluster    // nil: this process serves every room alone
+	video    StageVideo // nil: no live video
 	log      *slog.Logger
 	done     chan struct{}
 	upgrader websocket.Upgrader
@@ -60,6 +61,7 @@ type Hub struct {
 
 	mu    sync.Mutex
 	rooms map[string]*roomEntry
+	live  map[string][]roadshow.LivePublisher // who publishes on each stage (video.go)
 
 	attMu   sync.Mutex
 	pending map[string]domain.Attendance
@@ -76,7 +78,7 @@ type roomEntry struct {
 // NewHub returns a Hub; Close stops its rooms.
 func NewHub(store Store, interest InterestRecorder, notify Notifier, broker Broker, log *slog.Logger) *Hub {
 	h := &Hub{store: store, interest: interest, notify: notify, broker: broker, log: log, done: make(chan struct{}), batches: newBatchPool(), idle: roomIdleUnload,
-		rooms: map[string]*roomEntry{}, pending: map[string]domain.Attendance{},
+		rooms: map[string]*roomEntry{}, live: map[string][]roadshow.LivePublisher{}, pending: map[string]domain.Attendance{},
 		upgrader: websocket.Upgrader{
 			ReadBufferSize: 512, WriteBufferSize: 1024,
 			// Idle connections hold no write buffer: they borrow one per write.

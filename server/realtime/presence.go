@@ -73,6 +73,7 @@ type welcomeData struct {
 	Presence  int                       `json:"presence"`
 	Reactions map[string]int            `json:"reactions"`
 	Ended     bool                      `json:"ended"`
+	OnStage   onStageData               `json:"onStage"`
 }
 
 type roadshowInfo struct {
@@ -104,7 +105,7 @@ func (r *room) welcome(c *client) welcomeData {
 			Slots: r.rs.Slots, Visibility: r.rs.Visibility},
 		Role: r.role(c), You: youInfo{UserID: c.peer.UserID, Name: c.peer.Name, Muted: r.st.Muted[c.peer.UserID]},
 		Stage: st, Questions: r.st.TopQuestions(welcomeQs), Chat: r.st.RecentChat(welcomeChat), Presence: r.presenceCount(),
-		Reactions: r.st.Reactions, Ended: r.st.Ended,
+		Reactions: r.st.Reactions, Ended: r.st.Ended, OnStage: r.onStage(),
 	}
 }
 

@@ -71,8 +71,11 @@ type room struct {
 	// shown is what is on stage, for deck reads on other goroutines
 	// (Hub.OnStage); run replaces it, nil before the start and after the end.
 	shown atomic.Pointer[domain.Stage]
-	log   eventLog  // the stored events' frames, for clients catching up
-	batch []inbound // reused by run for each batch of client messages
+	// rules is who may publish on the stage now (video.go); run replaces it.
+	rules   atomic.Pointer[roadshow.StageRules]
+	liveSig chan struct{} // the stage's publishers changed (Hub.StageLive)
+	log     eventLog      // the stored events' frames, for clients catching up
+	batch   []inbound     // reused by run for each batch of client messages
 
 	rs        *domain.Roadshow
 	st        *roadshow.State
@@ -89,12 +92,13 @@ type room struct {
 func newRoom(h *Hub, rs *domain.Roadshow) *room {
 	r := &room{id: rs.ID, hub: h, rs: rs, st: roadshow.NewState(),
 		inbox: make(chan inbound, 1024), joins: make(chan joinReq, 256), attaches: make(chan attachReq, 256), leaves: make(chan *client, 256),
-		cmds: make(chan commandReq), reloads: make(chan chan error), stopped: make(chan struct{}),
+		cmds: make(chan commandReq), liveSig: make(chan struct{}, 1), reloads: make(chan chan error), stopped: make(chan struct{}),
 		fan:    &fanout{clients: map[*client]struct{}{}},
 		limits: map[string]map[string]*bucket{}, reactions: map[string]int{},
 		present: map[string]int{}, names: map[string]string{}, empty: time.Now()}
 	r.unsub = h.broker.Subscribe(r.id, r.fan.deliverAll)
 	r.info.Store(rs)
+	r.rules.Store(r.st.Rules(rs))
 	r.cl.init(r)
 	return r
 }
@@ -129,6 +133,9 @@ func (r *room) show(l roadshow.Logged) {
 		r.shown.Store(&domain.Stage{Slot: e.Slot, Page: e.Page, StartupID: e.StartupID})
 	case roadshow.Ended:
 		r.shown.Store(nil)
+	}
+	if roadshow.StageKind(l.Event) {
+		r.stageChanged()
 	}
 }
 
@@ -188,6 +195,8 @@ func (r *room) run() {
 			}
 		case reply := <-r.reloads:
 			reply <- r.reload()
+		case <-r.liveSig:
+			r.sendLive()
 		case <-t.C:
 			r.flush()
 			if r.conns == 0 && time.Since(r.empty) >= r.hub.idle && r.hub.unload(r) {
@@ -253,6 +262,10 @@ func (r *room) handleBatch(batch []inbound) bool {
 		}
 		if o.refusal != nil {
 			continue
+		}
+		if inv, ok := cmd.(roadshow.InviteSpeaker); ok {
+			inv.Name = r.nameOf(inv.UserID) // the room knows who is here; Decide refuses someone absent
+			cmd = inv
 		}
 		d, refusal := roadshow.Decide(r.st, r.rs, o.as, cmd, now)
 		if refusal != nil {
@@ -385,5 +398,6 @@ func (r *room) reload() error {
 	}
 	r.rs = rs
 	r.info.Store(rs)
+	r.stageChanged() // the presenter of a slot may have changed
 	return nil
 }

@@ -94,6 +94,8 @@ func (r *room) frame(l roadshow.Logged) (Audience, []byte) {
 			interestData{StartupID: e.StartupID, UserID: l.UserID, UserName: l.UserName})
 	case roadshow.Ended:
 		return all, encode("ended", l.Seq, l.At, emptyData{})
+	case roadshow.Speaker, roadshow.OffStage, roadshow.Media:
+		return all, r.stageFrame(l)
 	}
 	return Audience{}, nil
 }
@@ -107,6 +109,8 @@ type commandData struct {
 	Slot      *int   `json:"slot"`
 	Page      *int   `json:"page"`
 	UserID    string `json:"userId"`
+	Audio     *bool  `json:"audio"`
+	Video     *bool  `json:"video"`
 }
 
 // commands are the message types a client may send, as roadshow commands.
@@ -121,6 +125,11 @@ var commands = map[string]func(d commandData) roadshow.Command{
 	"hand.raise":      func(commandData) roadshow.Command { return roadshow.RaiseHand{} },
 	"interest":        func(d commandData) roadshow.Command { return roadshow.SignalInterest{StartupID: d.StartupID} },
 	"stage.set":       func(d commandData) roadshow.Command { return roadshow.SetStage{Slot: d.Slot, Page: d.Page} },
+	"stage.invite":    func(d commandData) roadshow.Command { return roadshow.InviteSpeaker{UserID: d.UserID} },
+	"stage.remove":    func(d commandData) roadshow.Command { return roadshow.RemoveFromStage{UserID: d.UserID} },
+	"stage.media": func(d commandData) roadshow.Command {
+		return roadshow.SetMedia{UserID: d.UserID, Audio: d.Audio, Video: d.Video}
+	},
 }
 
 // parseCommand reads a client frame as a command.

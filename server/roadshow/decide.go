@@ -165,6 +165,8 @@ func Decide(s *State, rs *domain.Roadshow, p Peer, c Command, now time.Time) (De
 		return decideInterest(s, rs, p, c)
 	case SetStage:
 		return decideStage(s, rs, p, c, now)
+	case InviteSpeaker, RemoveFromStage, SetMedia:
+		return decideStageCommand(s, p, c)
 	}
 	return Decision{}, refuse(domain.KindInvalid, "unknown_type", "unknown message type")
 }

@@ -109,6 +109,12 @@ func Record(id string, l Logged) domain.RoomEvent {
 			"deadline": e.Deadline.UnixMilli()}
 	case Interest:
 		r.Data["startupId"] = e.StartupID
+	case Speaker:
+		r.Data["userId"], r.Data["name"] = e.UserID, e.Name
+	case OffStage:
+		r.Data["userId"] = e.UserID
+	case Media:
+		r.Data = map[string]any{"userId": e.UserID, "video": e.Video, "off": e.Off, "byHost": e.ByHost}
 	}
 	return r
 }
@@ -137,6 +143,13 @@ func FromRecord(r domain.RoomEvent) (Logged, error) {
 		l.Event = Interest{StartupID: str("startupId")}
 	case KindEnded:
 		l.Event = Ended{}
+	case KindSpeaker:
+		l.Event = Speaker{UserID: str("userId"), Name: str("name")}
+	case KindOffStage:
+		l.Event = OffStage{UserID: str("userId")}
+	case KindMedia:
+		flag := func(k string) bool { b, _ := r.Data[k].(bool); return b }
+		l.Event = Media{UserID: str("userId"), Video: flag("video"), Off: flag("off"), ByHost: flag("byHost")}
 	default:
 		return l, fmt.Errorf("roadshow %s event %d: unknown kind %q", r.RoadshowID, r.Seq, r.Type)
 	}

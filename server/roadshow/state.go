@@ -25,6 +25,7 @@ type State struct {
 	// Reactions are counted, not logged: totals by emoji since the room
 	// loaded. CountReaction changes them.
 	Reactions map[string]int
+	stageState
 	chatAt    map[int64]int // seq → index in Chat
 	questions map[int64]*QuestionState
 	interest  map[string]bool // startupID:userID
@@ -66,7 +67,7 @@ type InterestSignal struct {
 
 // NewState returns the state of an empty log.
 func NewState() *State {
-	return &State{Muted: map[string]bool{}, Reactions: map[string]int{}, chatAt: map[int64]int{}, questions: map[int64]*QuestionState{}, interest: map[string]bool{}}
+	return &State{stageState: stageState{Speakers: map[string]string{}, Off: map[string]bool{}, Media: map[string]MediaState{}}, Muted: map[string]bool{}, Reactions: map[string]int{}, chatAt: map[int64]int{}, questions: map[int64]*QuestionState{}, interest: map[string]bool{}}
 }
 
 // Fold applies a log to a new state.
@@ -123,6 +124,9 @@ func (s *State) Apply(l Logged) {
 		if !s.Started {
 			s.Started, s.StartedAt = true, l.At
 		}
+		if s.Stage != nil && s.Stage.Slot != e.Slot {
+			s.newSlot()
+		}
 		st := e
 		s.Stage = &st
 		s.Stages = append(s.Stages, l)
@@ -136,7 +140,10 @@ func (s *State) Apply(l Logged) {
 		if !s.Ended {
 			s.Ended, s.EndedAt = true, l.At
 		}
+		s.newSlot()
 		s.Stages = append(s.Stages, l)
+	case Speaker, OffStage, Media:
+		s.applyStage(l)
 	}
 }
 

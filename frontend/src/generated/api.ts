@@ -52,12 +52,31 @@ export interface Deck {
   grants: string[]
 }
 
+export interface DeckAccess {
+  hasDeck: boolean
+  pages: number
+  mayRead: boolean
+  request: "" | "pending" | "declined" | "granted"
+  requests?: DeckRequester[]
+  grants?: DeckRequester[]
+}
+
 export interface DeckGrant {
   investorUserId: string
 }
 
 export interface DeckPages {
+  key: string
   pages: Record<string, number>
+}
+
+export interface DeckRequester {
+  userId: string
+  name: string
+  investorId?: string
+  verified: boolean
+  status: "pending" | "declined" | "granted"
+  at?: string
 }
 
 export interface DeckView {
@@ -91,6 +110,10 @@ export interface Feedback {
 
 export interface FeedbackInput {
   action: "interested" | "pass" | "save"
+}
+
+export interface FeedbackState {
+  action: "" | "interested" | "save" | "pass"
 }
 
 export interface FieldError {
@@ -132,6 +155,16 @@ export interface HistorySeries {
   zh: string
   en: string
   unit?: string
+}
+
+export interface ICEServer {
+  urls: string[]
+  username?: string
+  credential?: string
+}
+
+export interface ICEServers {
+  iceServers: ICEServer[]
 }
 
 export interface ImportResult {
@@ -319,7 +352,7 @@ export interface PasswordChange {
 
 export interface PipelineEntry {
   startupId: string
-  stage: string
+  stage: "watching" | "contacted" | "meeting" | "due-diligence" | "term-sheet" | "invested" | "passed"
   note: string
   updatedAt: string
   startup?: StartupCard
@@ -365,8 +398,13 @@ export interface ReadInput {
 export interface Reason {
   code: string
   ok: boolean
-  zh: string
-  en: string
+  sector?: string
+  family?: string
+  stage?: string
+  district?: string
+  askWan?: number
+  minWan?: number
+  maxWan?: number
 }
 
 export interface RecordAttendance {
@@ -390,6 +428,19 @@ export interface RecordQuestion {
   at: string
 }
 
+export interface Recording {
+  file: string
+  slot: number
+  startupId: string
+  startupName: string
+  userId: string
+  name: string
+  kind: string
+  format: string
+  startedAt: string
+  bytes: number
+}
+
 export interface RefreshInput {
   refreshToken: string
 }
@@ -405,7 +456,7 @@ export interface ResidencyEntry {
   startupId: string
   name: string
   status: string
-  residency: "requested" | "invited" | "confirmed"
+  residency: "" | "requested" | "invited" | "confirmed"
   spaceOwns: boolean
 }
 
@@ -433,7 +484,7 @@ export interface Roadshow {
   visibility: "public" | "registered" | "invited"
   slots: Slot[]
   invitations?: Slot[]
-  invited: string[]
+  invited: string[] | null
   status: "scheduled" | "live" | "ended"
   registered: number
   startedAt?: string
@@ -462,12 +513,13 @@ export interface RoadshowList {
 }
 
 export interface RoadshowRecord {
-  roadshow?: Roadshow | null
+  roadshow: Roadshow
   chat: RoomEvent[]
   questions: RecordQuestion[]
   interest: RecordInterest[]
   attendance: RecordAttendance
   stages: RoomEvent[]
+  recordings: Recording[]
 }
 
 export interface RoadshowView {
@@ -478,11 +530,11 @@ export interface RoadshowView {
   description: string
   startsAt: string
   streamUrl: string
-  visibility: string
+  visibility: "public" | "registered" | "invited"
   slots: Slot[]
   invitations?: Slot[]
-  invited: string[]
-  status: string
+  invited: string[] | null
+  status: "scheduled" | "live" | "ended"
   registered: number
   startedAt?: string
   endedAt?: string
@@ -573,8 +625,8 @@ export interface SpaceDetail {
   id: string
   ownerId: string
   name: string
-  level: string
-  model: string
+  level: "city" | "provincial" | "national"
+  model: "investment" | "training" | "services" | "incubation" | "comprehensive"
   services: string[]
   district: string
   districts: string[]
@@ -792,6 +844,7 @@ export interface Endpoints {
   "PATCH /spaces/{id}": { body: SpaceInput; result: Space }
   "GET /dealflow": { body: undefined; result: DealItemList }
   "DELETE /dealflow/{startupId}/feedback": { body: undefined; result: undefined }
+  "GET /dealflow/{startupId}/feedback": { body: undefined; result: FeedbackState }
   "POST /dealflow/{startupId}/feedback": { body: FeedbackInput; result: Feedback }
   "GET /matches/investors": { body: undefined; result: InvestorItemList }
   "GET /search": { body: undefined; result: SearchResult }
@@ -809,6 +862,11 @@ export interface Endpoints {
   "POST /roadshows/{id}/invitations/{startupId}/accept": { body: undefined; result: Invitation }
   "POST /roadshows/{id}/invitations/{startupId}/decline": { body: undefined; result: Invitation }
   "POST /realtime/ticket": { body: undefined; result: Ticket }
+  "POST /roadshows/{id}/stage/publish": { body: undefined; result: undefined }
+  "POST /roadshows/{id}/stage/watch/{userId}": { body: undefined; result: undefined }
+  "DELETE /roadshows/{id}/stage/sessions/{session}": { body: undefined; result: undefined }
+  "GET /roadshows/{id}/recordings/{file}": { body: undefined; result: undefined }
+  "GET /stage/ice-servers": { body: undefined; result: ICEServers }
   "GET /notifications": { body: undefined; result: NotificationList }
   "POST /notifications/read": { body: ReadInput; result: undefined }
   "GET /notification-settings": { body: undefined; result: NotificationSettings }
@@ -823,7 +881,7 @@ export interface Endpoints {
   "PUT /startups/{id}/deck": { body: undefined; result: Deck }
   "GET /startups/{id}/deck/views": { body: undefined; result: DeckViewItems }
   "POST /startups/{id}/deck/views/{viewId}/pages": { body: DeckPages; result: undefined }
-  "POST /startups/{id}/deck/request": { body: undefined; result: undefined }
+  "POST /startups/{id}/deck/request": { body: undefined; result: DeckAccess }
   "POST /startups/{id}/deck/grants": { body: DeckGrant; result: Deck }
   "GET /admin/backups": { body: undefined; result: BackupReport }
   "GET /stats/program": { body: undefined; result: ProgramStats }
@@ -842,4 +900,7 @@ export interface Endpoints {
   "POST /startups/{id}/residency/accept": { body: undefined; result: Startup }
   "POST /startups/{id}/residency/decline": { body: undefined; result: Startup }
   "GET /search/suggest": { body: undefined; result: SuggestResult }
+  "GET /startups/{id}/deck/access": { body: undefined; result: DeckAccess }
+  "POST /startups/{id}/deck/requests/{userId}/decline": { body: undefined; result: Deck }
+  "DELETE /startups/{id}/deck/grants/{userId}": { body: undefined; result: Deck }
 }

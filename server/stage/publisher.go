@@ -1,0 +1,245 @@
+package stage
+
+import (
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+	"github.com/yuechuang/yuechuang/server/roadshow"
+)
+
+// publisher is one person sending on the stage. The room's goroutine owns
+// its maps and slices; the forwarding goroutines read only the atomics.
+type publisher struct {
+	r       *room
+	session string
+	who     roadshow.Peer
+	as      string
+	pc      *webrtc.PeerConnection
+	closed  bool
+
+	sources []*source            // every track (and simulcast layer) received
+	viewers map[*viewer]struct{} // who watches
+
+	// What the forwarding goroutines read: whether each medium may flow,
+	// the video layers best first, and the viewers' sinks per medium.
+	audioOn, videoOn atomic.Bool
+	layers           atomic.Pointer[[]*source]
+	audioSinks       atomic.Pointer[[]*sink]
+	videoSinks       atomic.Pointer[[]*sink]
+
+	recs map[webrtc.RTPCodecType]*recording // this slot's, per medium
+}
+
+func newPublisher(r *room, who roadshow.Peer, pc *webrtc.PeerConnection) *publisher {
+	p := &publisher{r: r, session: newSession(), who: who, pc: pc, viewers: map[*viewer]struct{}{},
+		recs: map[webrtc.RTPCodecType]*recording{}}
+	p.layers.Store(&[]*source{})
+	p.audioSinks.Store(&[]*sink{})
+	p.videoSinks.Store(&[]*sink{})
+	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
+		src := &source{pub: p, track: t, kind: t.Kind(), rid: t.RID()}
+		if !r.sync(func() { r.addSource(src) }) {
+			return
+		}
+		src.forward() // this goroutine (pion's, for the track) reads it until it ends
+		r.do(func() { r.dropSource(src) })
+	})
+	return p
+}
+
+// watchState drops p when its connection fails or closes.
+func (p *publisher) watchState() {
+	p.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		if st == webrtc.PeerConnectionStateFailed || st == webrtc.PeerConnectionStateClosed {
+			p.r.do(func() { p.r.dropPublisher(p) })
+		}
+	})
+}
+
+// close ends p's connection and recordings; on the room's goroutine.
+func (p *publisher) close() {
+	p.closed = true
+	for k, rec := range p.recs {
+		rec.close()
+		delete(p.recs, k)
+	}
+	for _, src := range p.sources {
+		src.rec.Store(nil)
+	}
+	go func() { _ = p.pc.Close() }() // it waits for the connection's goroutines, which may be waiting for the room
+}
+
+func (p *publisher) livePublisher() roadshow.LivePublisher {
+	var audio, video bool
+	for _, src := range p.sources {
+		audio = audio || src.kind == webrtc.RTPCodecTypeAudio
+		video = video || src.kind == webrtc.RTPCodecTypeVideo
+	}
+	return roadshow.LivePublisher{UserID: p.who.UserID, Name: p.who.Name, As: p.as,
+		Audio: audio && p.audioOn.Load(), Video: video && p.videoOn.Load()}
+}
+
+// setFlow lets audio and video flow or not as the rules say. Media that
+// start flowing again resume at a key frame.
+func (p *publisher) setFlow(a roadshow.Allowed) {
+	if !p.audioOn.Swap(a.Audio) && a.Audio {
+		for _, s := range *p.audioSinks.Load() {
+			s.restart()
+		}
+	}
+	if !p.videoOn.Swap(a.Video) && a.Video {
+		for _, s := range *p.videoSinks.Load() {
+			s.restart()
+		}
+		for _, src := range *p.layers.Load() {
+			p.keyframe(src)
+		}
+	}
+}
+
+// setSinks replaces the lists of sinks the forwarders read.
+func (p *publisher) setSinks() {
+	var audio, video []*sink
+	for v := range p.viewers {
+		audio = append(audio, v.audio)
+		video = append(video, v.video)
+	}
+	p.audioSinks.Store(&audio)
+	p.videoSinks.Store(&video)
+}
+
+// addSource starts forwarding (and recording) a track p sends.
+func (r *room) addSource(src *source) {
+	p := src.pub
+	if p.closed {
+		return
+	}
+	p.sources = append(p.sources, src)
+	if src.kind == webrtc.RTPCodecTypeVideo {
+		p.setLayers()
+	} else {
+		for _, s := range *p.audioSinks.Load() {
+			s.setWant(src)
+		}
+	}
+	p.record()
+	r.announce()
+}
+
+func (r *room) dropSource(src *source) {
+	p := src.pub
+	p.sources = slices.DeleteFunc(p.sources, func(s *source) bool { return s == src })
+	if src.kind == webrtc.RTPCodecTypeVideo && !p.closed {
+		p.setLayers()
+		p.record()
+	}
+	r.announce()
+}
+
+// setLayers orders the video layers best first and points each viewer
+// that wanted the best layer, or one now gone, at the best one.
+func (p *publisher) setLayers() {
+	var layers []*source
+	for _, s := range p.sources {
+		if s.kind == webrtc.RTPCodecTypeVideo {
+			layers = append(layers, s)
+		}
+	}
+	slices.SortStableFunc(layers, func(a, b *source) int { return ridRank(b.rid) - ridRank(a.rid) })
+	top := first(*p.layers.Swap(&layers))
+	for _, s := range *p.videoSinks.Load() {
+		// Viewers on the best layer move to a better one that arrived;
+		// those on a layer now gone move to the best.
+		if w := s.wanted(); w == nil || w == top || !slices.Contains(layers, w) {
+			s.setWant(first(layers))
+			p.keyframe(s.wanted())
+		}
+	}
+}
+
+func first(l []*source) *source {
+	if len(l) == 0 {
+		return nil
+	}
+	return l[0]
+}
+
+// ridRank orders simulcast layers by their rid, the names browsers are
+// given: f(ull) > h(alf) > q(uarter); a single stream has none.
+func ridRank(rid string) int {
+	switch rid {
+	case "", "f":
+		return 3
+	case "h":
+		return 2
+	case "q":
+		return 1
+	}
+	return 0
+}
+
+// keyframe asks the publisher for a key frame on src, at most every
+// keyframeGap per layer: a viewer starts, switches layer or resumes there.
+func (p *publisher) keyframe(src *source) {
+	if src == nil {
+		return
+	}
+	now := time.Now().UnixNano()
+	last := src.pliAt.Load()
+	if now-last < int64(keyframeGap) || !src.pliAt.CompareAndSwap(last, now) {
+		return
+	}
+	go func() {
+		_ = p.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(src.track.SSRC())}})
+	}()
+}
+
+const keyframeGap = 300 * time.Millisecond
+
+// source is one track (a simulcast layer of one) a publisher sends.
+type source struct {
+	pub   *publisher
+	track *webrtc.TrackRemote
+	kind  webrtc.RTPCodecType
+	rid   string
+	pliAt atomic.Int64
+	rec   atomic.Pointer[recording]
+	// Counted for the viewers' choice of layer and for the benchmark.
+	packets, bytes atomic.Int64
+}
+
+// forward reads the track and hands each packet to every sink of its
+// medium and to its recording, until the track ends.
+func (src *source) forward() {
+	p := src.pub
+	on, sinks := &p.audioOn, &p.audioSinks
+	if src.kind == webrtc.RTPCodecTypeVideo {
+		on, sinks = &p.videoOn, &p.videoSinks
+	}
+	buf := make([]byte, 1500)
+	var pkt rtp.Packet
+	for {
+		n, _, err := src.track.Read(buf)
+		if err != nil {
+			return
+		}
+		if pkt.Unmarshal(buf[:n]) != nil {
+			continue
+		}
+		src.packets.Add(1)
+		src.bytes.Add(int64(n))
+		if !on.Load() {
+			continue // held off: neither forwarded nor recorded
+		}
+		if rec := src.rec.Load(); rec != nil {
+			rec.write(&pkt)
+		}
+		for _, s := range *sinks.Load() {
+			s.write(src, &pkt)
+		}
+	}
+}

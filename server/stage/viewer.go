@@ -1,0 +1,266 @@
+package stage
+
+import (
+	"sync"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+	"github.com/yuechuang/yuechuang/server/roadshow"
+)
+
+// viewer is one person receiving one publisher. Its sinks are the tracks
+// the server sends them, fed by the publisher's forwarders.
+type viewer struct {
+	r       *room
+	session string
+	who     roadshow.Peer
+	pub     *publisher
+	pc      *webrtc.PeerConnection
+	audio   *sink
+	video   *sink
+}
+
+func newViewer(r *room, p *publisher, who roadshow.Peer, pc *webrtc.PeerConnection, offer string) (*viewer, error) {
+	v := &viewer{r: r, session: newSession(), who: who, pub: p, pc: pc}
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
+		return nil, ErrBadOffer
+	}
+	// The publisher's user id names the stream, so the page knows whose
+	// video it plays.
+	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio, webrtc.RTPCodecTypeVideo} {
+		mime := webrtc.MimeTypeOpus
+		if kind == webrtc.RTPCodecTypeVideo {
+			mime = webrtc.MimeTypeVP8
+		}
+		t, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: mime}, kind.String(), p.who.UserID)
+		if err != nil {
+			return nil, err
+		}
+		sender, err := pc.AddTrack(t)
+		if err != nil {
+			return nil, ErrBadOffer
+		}
+		s := &sink{v: v, track: t, video: kind == webrtc.RTPCodecTypeVideo, clock: 48000}
+		if s.video {
+			s.clock = 90000
+			v.video = s
+		} else {
+			v.audio = s
+		}
+		go s.readRTCP(sender)
+	}
+	return v, nil
+}
+
+// watchState drops v when its connection fails or closes.
+func (v *viewer) watchState() {
+	// The sinks start at what the publisher sends now.
+	for _, src := range v.pub.sources {
+		if src.kind == webrtc.RTPCodecTypeAudio {
+			v.audio.setWant(src)
+		}
+	}
+	v.video.setWant(first(*v.pub.layers.Load()))
+	v.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		if st == webrtc.PeerConnectionStateFailed || st == webrtc.PeerConnectionStateClosed {
+			v.r.do(func() { v.r.dropViewer(v) })
+		}
+	})
+}
+
+// sink is a track sent to one viewer. Packets from the source it follows
+// are renumbered so that the viewer sees one unbroken stream across layer
+// switches and pauses; a video sink switches layer, or resumes, only at a
+// key frame.
+type sink struct {
+	v     *viewer
+	track *webrtc.TrackLocalStaticRTP
+	video bool
+	clock uint32 // RTP clock rate
+
+	mu        sync.Mutex
+	cur, want *source // the layer forwarded, and the one to switch to
+	inSeq     uint16  // the first packet's numbers since cur started
+	inTS      uint32
+	outSeq    uint16 // what they became
+	outTS     uint32
+	lastSeq   uint16 // the newest sent
+	lastTS    uint32
+	lastAt    time.Time
+	sent      bool
+	bad       int       // receiver reports with loss, in a row
+	goodSince time.Time // since when reports show no loss
+}
+
+func (s *sink) wanted() *source {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.want
+}
+
+func (s *sink) setWant(src *source) {
+	s.mu.Lock()
+	s.want = src
+	s.mu.Unlock()
+}
+
+// restart makes the sink resume at the next key frame of the layer it
+// wants (after a pause), renumbering from where it stopped.
+func (s *sink) restart() {
+	s.mu.Lock()
+	s.cur = nil
+	s.mu.Unlock()
+}
+
+// write sends one packet of src if src is the layer this sink follows,
+// switching to it at a key frame if it is the one wanted.
+func (s *sink) write(src *source, p *rtp.Packet) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if src != s.cur {
+		if src != s.want || (s.video && !vp8Keyframe(p.Payload)) {
+			return
+		}
+		s.cur = src
+		s.inSeq, s.inTS = p.SequenceNumber, p.Timestamp
+		if s.sent {
+			// Continue the numbering: the next number, and the time
+			// that passed since the last packet.
+			gap := uint32(time.Since(s.lastAt).Seconds()*float64(s.clock)) + 1
+			s.outSeq, s.outTS = s.lastSeq+1, s.lastTS+gap
+		} else {
+			s.outSeq, s.outTS = p.SequenceNumber, p.Timestamp
+		}
+	}
+	out := rtp.Packet{Header: p.Header, Payload: p.Payload}
+	// The publisher's header extensions carry ids negotiated with it, not
+	// with this viewer.
+	out.Extension, out.Extensions, out.ExtensionProfile = false, nil, 0
+	out.SequenceNumber = s.outSeq + (p.SequenceNumber - s.inSeq)
+	out.Timestamp = s.outTS + (p.Timestamp - s.inTS)
+	if !s.sent || int16(out.SequenceNumber-s.lastSeq) > 0 {
+		s.lastSeq, s.lastTS, s.lastAt = out.SequenceNumber, out.Timestamp, time.Now()
+	}
+	s.sent = true
+	_ = s.track.WriteRTP(&out)
+}
+
+// readRTCP reads what the viewer's browser reports about this track:
+// requests for a key frame go to the publisher, and receiver reports
+// choose the video layer (interceptors answer NACKs meanwhile).
+func (s *sink) readRTCP(sender *webrtc.RTPSender) {
+	for {
+		pkts, _, err := sender.ReadRTCP()
+		if err != nil {
+			return
+		}
+		for _, pkt := range pkts {
+			switch pkt := pkt.(type) {
+			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+				s.v.pub.keyframe(s.wanted())
+			case *rtcp.ReceiverReport:
+				for _, rr := range pkt.Reports {
+					if s.video {
+						s.adapt(rr.FractionLost, time.Now())
+					}
+				}
+			}
+		}
+	}
+}
+
+// Layer choice: a viewer whose reports show more than badLoss of the
+// packets lost twice in a row gets the next lower layer; one that loses
+// at most goodLoss for raiseAfter tries the next higher one.
+const (
+	badLoss    = 26 // of 256: about 10 %
+	goodLoss   = 5  // about 2 %
+	raiseAfter = 10 * time.Second
+)
+
+// adapt chooses the layer to want from a receiver report.
+func (s *sink) adapt(fractionLost uint8, now time.Time) {
+	layers := *s.v.pub.layers.Load()
+	s.mu.Lock()
+	next := chooseLayer(layers, s.want, fractionLost, now, &s.bad, &s.goodSince)
+	changed := next != s.want
+	s.want = next
+	s.mu.Unlock()
+	if changed {
+		s.v.pub.keyframe(next)
+	}
+}
+
+// chooseLayer is the layer a viewer should want next, given the layers
+// best first, the one it wants, and a report's fraction lost.
+func chooseLayer(layers []*source, want *source, fractionLost uint8, now time.Time, bad *int, goodSince *time.Time) *source {
+	i := -1
+	for j, l := range layers {
+		if l == want {
+			i = j
+		}
+	}
+	if i < 0 {
+		*bad, *goodSince = 0, time.Time{}
+		return first(layers)
+	}
+	switch {
+	case fractionLost > badLoss:
+		*goodSince = time.Time{}
+		if *bad++; *bad >= 2 && i+1 < len(layers) {
+			*bad = 0
+			return layers[i+1]
+		}
+	case fractionLost <= goodLoss:
+		*bad = 0
+		if goodSince.IsZero() {
+			*goodSince = now
+		} else if now.Sub(*goodSince) >= raiseAfter && i > 0 {
+			*goodSince = time.Time{}
+			return layers[i-1]
+		}
+	default:
+		*bad, *goodSince = 0, time.Time{}
+	}
+	return want
+}
+
+// vp8Keyframe reports whether a VP8 RTP payload starts a key frame
+// (RFC 7741: the descriptor's S bit and partition 0, then the payload
+// header's P bit clear).
+func vp8Keyframe(b []byte) bool {
+	if len(b) < 1 {
+		return false
+	}
+	x, start, pid := b[0]&0x80 != 0, b[0]&0x10 != 0, b[0]&0x07
+	if !start || pid != 0 {
+		return false
+	}
+	i := 1
+	if x {
+		if len(b) < 2 {
+			return false
+		}
+		ext := b[1]
+		i = 2
+		if ext&0x80 != 0 { // I: picture id
+			if len(b) <= i {
+				return false
+			}
+			if b[i]&0x80 != 0 {
+				i += 2
+			} else {
+				i++
+			}
+		}
+		if ext&0x40 != 0 { // L: TL0PICIDX
+			i++
+		}
+		if ext&0x30 != 0 { // T or K
+			i++
+		}
+	}
+	return len(b) > i && b[i]&0x01 == 0
+}
