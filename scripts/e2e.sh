@@ -46,5 +46,7 @@ export BACKUP_DIR=$backups
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" "$backups"' EXIT
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "e2e: the platform did not become ready"; exit 1; }
 cd frontend
-CHROMIUM="$browser" BASE="http://127.0.0.1:$port" node --test --test-concurrency=1 e2e/
+# E2E_FILES (space-separated, e.g. "e2e/video.test.mjs") runs only those
+# suites, for iterating on one; make test always runs them all.
+CHROMIUM="$browser" BASE="http://127.0.0.1:$port" node --test --test-concurrency=1 ${E2E_FILES:-e2e/}
 echo "e2e: screenshots in test-artifacts/"

@@ -5,12 +5,12 @@
 // scripts/e2e.sh starts; screenshots go to test-artifacts/.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { base, wait, launch, open, signIn, shot, makePdf, password } from './browser.mjs'
+import { base, wait, launch, open, signIn, signUp, shot, makePdf, password } from './browser.mjs'
 
 const run = Date.now().toString(36)
 const startupName = `E2E旅程项目${run}`
 const errors = []
-let browser, founder, investor, startupId, sector
+let browser, founder, investor, startupId, sector, investorProfileId
 
 // call is the JSON API as a script would use it, to set up what the
 // journey starts from (an account, a published startup).
@@ -22,6 +22,13 @@ async function call(method, path, token, body, type = 'application/json') {
   const text = await res.text()
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`)
   return text ? JSON.parse(text) : null
+}
+
+// tokenOf signs in as the page's user through the API (a separate session).
+const emails = new Map()
+async function tokenOf(page) {
+  const r = await call('POST', '/auth/login', '', { email: emails.get(page), password })
+  return r.accessToken
 }
 
 async function account(role, name) {
@@ -43,11 +50,12 @@ describe('founder and investor journeys', () => {
     // An investor with a profile but not verified: the deck is theirs only
     // if the founder grants it.
     const i = await account('investor', '旅程投资人')
-    await call('POST', '/investors', i.token, { name: '旅程投资人', kind: 'angel', sectors: [sector], stages: ['angel'], checkMinWan: 50, checkMaxWan: 500, districts: [] })
+    investorProfileId = (await call('POST', '/investors', i.token, { name: '旅程投资人', kind: 'angel', sectors: [sector], stages: ['angel'], checkMinWan: 50, checkMaxWan: 500, districts: [] })).id
     founder = await open(browser, 1280, errors)
     await signIn(founder, f.email)
     investor = await open(browser, 1280, errors)
     await signIn(investor, i.email)
+    emails.set(founder, f.email).set(investor, i.email)
   })
   after(async () => {
     await browser?.close()
@@ -124,5 +132,76 @@ describe('founder and investor journeys', () => {
     await investor.waitForURL((u) => u.searchParams.get('saved') === 'true', wait)
     await investor.locator(`[data-test=deal][data-startup="${startupId}"]`).waitFor(wait)
     await shot(investor, 'journey-saved-list')
+  })
+
+  it('the pipeline board fits 1280 px with every column, and a long note is not cut', async () => {
+    const note = '约了下周二和创始团队在柯桥见面，重点看量产良率、车规认证进度和两家整车厂的订单意向；需要补充财务模型与股权结构。'
+    await call('PUT', `/pipeline/${startupId}`, await tokenOf(investor), { stage: 'term-sheet', note })
+    await investor.goto(base + '/me/investor')
+    const item = investor.locator('[data-test=pipeline-item]', { hasText: startupName })
+    await item.waitFor(wait)
+    const fit = await investor.locator('[data-test=pipeline]').evaluate((b) => ({ scroll: b.scrollWidth, client: b.clientWidth, columns: b.children.length,
+      right: Math.max(...[...b.children].map((c) => c.getBoundingClientRect().right)), edge: b.getBoundingClientRect().right }))
+    assert.equal(fit.columns, 7)
+    assert.ok(fit.scroll <= fit.client + 1 && fit.right <= fit.edge + 1, `the board is cut at 1280 px: ${JSON.stringify(fit)}`)
+    const box = await item.locator('[data-test=pipeline-note]').evaluate((t) => ({ value: t.value, scroll: t.scrollHeight, client: t.clientHeight }))
+    assert.equal(box.value, note)
+    assert.ok(box.scroll <= box.client + 2, `the note is cut: ${JSON.stringify(box)}`)
+    await item.scrollIntoViewIfNeeded()
+    await investor.screenshot({ path: new URL('../../test-artifacts/journey-pipeline-1280.png', import.meta.url).pathname })
+  })
+
+  it('the founder sees interest arrive live; the investor consents to show it on their page', async () => {
+    await founder.goto(`${base}/me/startups?startup=${startupId}`)
+    await founder.waitForSelector('[data-test=bell][data-loaded=true]', wait)
+    await founder.waitForSelector('[data-test=interested-investors] >> text=还没有投资人表达意向', wait)
+    await investor.goto(`${base}/startups/${startupId}`)
+    await investor.click('[data-test=interested]')
+    await investor.waitForSelector('[data-test=note] >> text=已标记感兴趣', wait)
+    // No reload: the bell's socket tells the founder's page.
+    await founder.waitForSelector('[data-test=interested-investors] >> text=旅程投资人', wait)
+    const other = await open(browser, 1280, errors)
+    await other.goto(`${base}/investors/${investorProfileId}`)
+    await other.waitForSelector('[data-test=interest-hidden]', wait)
+    await investor.goto(base + '/me/investor')
+    await investor.check('[data-test=thesis] input[name=publicInterest]')
+    await investor.click('[data-test=thesis] button.primary')
+    await investor.waitForSelector('[data-test=thesis] >> text=已保存', wait)
+    await other.reload()
+    await other.waitForSelector(`[data-test=public-interest] >> text=${startupName}`, wait)
+    await shot(other, 'journey-investor-page')
+    await other.close()
+  })
+
+  it('after sign-up, a founder and an investor are told what to fill in next', async () => {
+    const f = await open(browser, 1280, errors)
+    await signUp(f, 'founder', '新创始人', `founder-new-${run}@e2e.test`)
+    await f.waitForURL((u) => u.pathname === '/me/startups', wait)
+    await f.waitForSelector('[data-test=onboarding] [data-step=startup][data-done=false]', wait)
+    await f.fill('input[name=name]', `新项目${run}`)
+    await f.click('[data-test=editor] button.primary')
+    await f.waitForSelector('[data-test=onboarding] [data-step=startup][data-done=true]', wait)
+    await f.waitForSelector('[data-test=onboarding] [data-step=oneLiner][data-done=false]', wait)
+    await f.click('[data-test=onboarding] [data-step=oneLiner] a')
+    assert.equal(await f.evaluate(() => document.activeElement?.getAttribute('name')), 'oneLiner')
+    await shot(f, 'journey-founder-onboarding')
+    await f.close()
+
+    const i = await open(browser, 1280, errors)
+    await signUp(i, 'investor', '新投资人', `investor-new-${run}@e2e.test`)
+    await i.waitForURL((u) => u.pathname === '/me/investor', wait)
+    await i.waitForSelector('[data-test=investor-state][data-state=new]', wait)
+    await i.waitForSelector('[data-test=onboarding] [data-step=profile][data-done=false]', wait)
+    // The deal flow, before a profile, says what to do and links there.
+    await i.goto(base + '/dealflow')
+    await i.click('[data-test=need-profile] a')
+    await i.waitForURL((u) => u.pathname === '/me/investor', wait)
+    await i.check(`[data-test=thesis] input[value="${sector}"]`)
+    await i.check('[data-test=thesis] input[value="seed"]')
+    await i.click('[data-test=thesis] button.primary')
+    await i.waitForSelector('[data-test=investor-state][data-state=awaiting] a[href="/dealflow"]', wait)
+    await i.waitForSelector('[data-test=onboarding] [data-step=verified][data-done=false]', wait)
+    await shot(i, 'journey-investor-onboarding')
+    await i.close()
   })
 })

@@ -1,6 +1,6 @@
 import { reactive } from 'vue'
 import { t, codeText, fieldText } from './i18n'
-import type { BackupReport, Me, Session, Ticket } from './generated/api'
+import type { BackupReport, Me, ResetRequest, Session, Ticket } from './generated/api'
 
 // The API's types, generated from the OpenAPI document that the server's Go
 // types make (scripts/apitypes.mjs): every call names the type it gets.
@@ -62,7 +62,9 @@ function refresh(): Promise<boolean> {
       localStorage.removeItem(signedInKey)
       return false
     }
-    session.token = (await res.json()).accessToken
+    const t = await res.json()
+    session.token = t.accessToken
+    if (t.user) session.user = t.user // who it is comes with the refresh: no wait for /me
     return true
   })().finally(() => { refreshing = null })
   return refreshing
@@ -102,7 +104,7 @@ export async function apiBytes(path: string, onHeaders: (h: Headers) => void = (
 // single-use ticket, as the room's websocket is entered, and returns the
 // answer and the session's address (DELETE it to hang up).
 export async function apiSDP(path: string, offer: string): Promise<{ answer: string; location: string }> {
-  const { ticket } = await api<{ ticket: string }>('POST', '/realtime/ticket')
+  const { ticket } = await api<Ticket>('POST', '/realtime/ticket')
   const res = await fetch(`/api/v1${path}?ticket=${encodeURIComponent(ticket)}`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: offer })
   if (!res.ok) {
     const data = await res.json().catch(() => ({}))
@@ -181,13 +183,24 @@ export async function signOut() {
   session.user = null
 }
 
-// restore signs back in after a reload, from the refresh token.
+// restore signs back in after a reload, from the refresh token, which
+// answers with the user too (the unread count comes with the bell's list).
 export async function restore() {
-  if (await refresh()) {
+  if ((await refresh()) && !session.user) {
     const me = await api<Me>('GET', '/me')
     session.user = me.user
-    session.unread = me.unread
   }
+}
+
+// requestReset asks for a password reset link: 'email' (sent if the
+// address has an account) or 'admin' (no mail here: ask an admin).
+export async function requestReset(email: string): Promise<'email' | 'admin'> {
+  return (await api<ResetRequest>('POST', '/auth/password-reset', { email })).delivery
+}
+
+// resetPassword sets a new password with a reset link's token and signs in.
+export async function resetPassword(token: string, password: string) {
+  start(await api<Session>('POST', '/auth/password-reset/confirm', { token, password }))
 }
 
 // Socket keeps a websocket open with a fresh single-use ticket each time,

@@ -66,23 +66,21 @@ func (svc *Decks) Access(ctx context.Context, actor domain.Actor, startupID stri
 		return out, nil
 	}
 	out.Requests, out.Grants = []DeckRequester{}, []DeckRequester{}
+	who := newNames(ctx, peopleOf(svc.store, svc.investors))
 	for _, r := range dk.Requests {
 		at := r.At
-		out.Requests = append(out.Requests, svc.requester(ctx, r.UserID, r.Status, &at))
+		out.Requests = append(out.Requests, svc.requester(ctx, who, r.UserID, r.Status, &at))
 	}
 	for _, g := range dk.Grants {
-		out.Grants = append(out.Grants, svc.requester(ctx, g, domain.DeckAccessGranted, nil))
+		out.Grants = append(out.Grants, svc.requester(ctx, who, g, domain.DeckAccessGranted, nil))
 	}
 	return out, nil
 }
 
 // requester describes an investor to the founder by their display name and
 // profile, if they have one.
-func (svc *Decks) requester(ctx context.Context, userID, status string, at *time.Time) DeckRequester {
-	r := DeckRequester{UserID: userID, Status: status, At: at}
-	if u, err := svc.store.UserByID(ctx, userID); err == nil {
-		r.Name = u.Name
-	}
+func (svc *Decks) requester(ctx context.Context, who *names, userID, status string, at *time.Time) DeckRequester {
+	r := DeckRequester{UserID: userID, Status: status, At: at, Name: who.of(userID, "")}
 	if inv, err := svc.investors.InvestorByOwner(ctx, userID); err == nil {
 		r.InvestorID, r.Verified = inv.ID, inv.Verified
 	}
@@ -112,7 +110,7 @@ func (svc *Decks) Request(ctx context.Context, actor domain.Actor, startupID str
 	if err != nil {
 		return nil, err
 	}
-	name := svc.displayName(ctx, actor.UserID)
+	name := newNames(ctx, peopleOf(svc.store, svc.investors)).of(actor.UserID, "")
 	// One investor's repeated requests reach the founder once while unread.
 	note := Note{UserID: s.OwnerID, Type: domain.NoteDeckRequested, From: actor.UserID, Subject: s.ID,
 		Data: map[string]any{"startupId": s.ID, "startupName": s.Name, "investorUserId": actor.UserID, "investorName": name, "verified": inv.Verified}}
@@ -140,14 +138,6 @@ func (svc *Decks) Request(ctx context.Context, actor domain.Actor, startupID str
 
 // errInvestorProfileRequired: an investor account without a profile.
 var errInvestorProfileRequired = domain.CodedError(domain.KindConflict, "profile_required", "create your investor profile first")
-
-// displayName is a person's one name on the platform: their account's.
-func (svc *Decks) displayName(ctx context.Context, userID string) string {
-	if u, err := svc.store.UserByID(ctx, userID); err == nil {
-		return u.Name
-	}
-	return ""
-}
 
 // answer applies the founder's (or an admin's) decision to investorUserID's
 // access and tells the investor with a note of type typ, if it changed.

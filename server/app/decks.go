@@ -213,5 +213,13 @@ func (svc *Decks) Views(ctx context.Context, actor domain.Actor, startupID strin
 	if _, err := svc.owned(ctx, actor, startupID); err != nil {
 		return nil, err
 	}
-	return svc.store.DeckViewsOf(ctx, startupID)
+	views, err := svc.store.DeckViewsOf(ctx, startupID)
+	if err != nil {
+		return nil, err
+	}
+	who := newNames(ctx, peopleOf(svc.store, svc.investors))
+	for i := range views {
+		views[i].Name = who.of(views[i].ViewerID, views[i].Name)
+	}
+	return views, nil
 }

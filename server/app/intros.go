@@ -131,7 +131,8 @@ func (svc *Intros) Create(ctx context.Context, actor domain.Actor, in IntroInput
 		}
 	}
 	i.StartupID, i.StartupName, i.FounderID = st.ID, st.Name, st.OwnerID
-	i.InvestorID, i.InvestorUserID, i.InvestorName = inv.ID, inv.OwnerID, inv.Name
+	i.InvestorID, i.InvestorUserID = inv.ID, inv.OwnerID
+	i.InvestorName = newNames(ctx, peopleOf(svc.store, svc.investors)).of(inv.OwnerID, inv.Name)
 	existing, err := svc.store.IntrosOf(ctx, actor.UserID)
 	if err != nil {
 		return nil, err
@@ -218,6 +219,7 @@ func (svc *Intros) Decide(ctx context.Context, actor domain.Actor, id string, ac
 // view adds the other side's contact to an accepted intro.
 func (svc *Intros) view(ctx context.Context, actor domain.Actor, i *domain.Intro) (*IntroView, error) {
 	v := &IntroView{Intro: *i}
+	v.InvestorName = newNames(ctx, peopleOf(svc.store, svc.investors)).of(i.InvestorUserID, i.InvestorName)
 	if i.Status != domain.IntroAccepted {
 		return v, nil
 	}

@@ -15,6 +15,8 @@ type InvestorStore interface {
 	InvestorByID(ctx context.Context, id string) (*domain.Investor, error)
 	UpdateInvestor(ctx context.Context, inv *domain.Investor, prevVersion int) error
 	ListInvestors(ctx context.Context, f domain.InvestorFilter, p domain.Page) ([]domain.Investor, int, error)
+	// An investor's account bears their profile's name (names.go).
+	SetUserName(ctx context.Context, id, name string) error
 }
 
 // Investors manages investor profiles. It is safe for concurrent use.
@@ -45,7 +47,10 @@ type InvestorInput struct {
 	Districts    *[]string `json:"districts"`
 	SpaceIDs     *[]string `json:"spaceIds"`
 	AlertScore   *float64  `json:"alertScore"`
-	Verified     *bool     `json:"verified"`
+	// PublicInterest consents to the investor's interest being listed on
+	// their page (InvestorActivity).
+	PublicInterest *bool `json:"publicInterest"`
+	Verified       *bool `json:"verified"`
 }
 
 // minAlertScore is the lowest fit an investor may ask to hear of: below the
@@ -78,6 +83,7 @@ func (svc *Investors) apply(actor domain.Actor, inv *domain.Investor, in Investo
 	setIf(&inv.Districts, in.Districts)
 	setIf(&inv.SpaceIDs, in.SpaceIDs)
 	setIf(&inv.AlertScore, in.AlertScore)
+	setIf(&inv.PublicInterest, in.PublicInterest)
 	inv.Name = strings.TrimSpace(inv.Name)
 
 	var v domain.Validator
@@ -109,7 +115,20 @@ func (svc *Investors) Create(ctx context.Context, actor domain.Actor, in Investo
 	if err := svc.store.CreateInvestor(ctx, inv); err != nil {
 		return nil, err
 	}
+	if err := svc.nameAccount(ctx, inv); err != nil {
+		return nil, err
+	}
 	return inv, nil
+}
+
+// nameAccount gives the investor's account the profile's name: one name
+// per person (names.go). A profile without an account (made by a script
+// for a user id alone) has none to name.
+func (svc *Investors) nameAccount(ctx context.Context, inv *domain.Investor) error {
+	if err := svc.store.SetUserName(ctx, inv.OwnerID, inv.Name); err != nil && !domain.IsKind(err, domain.KindNotFound) {
+		return err
+	}
+	return nil
 }
 
 // Prepare builds a new profile owned by actor from in and checks it as
@@ -158,6 +177,11 @@ func (svc *Investors) Update(ctx context.Context, actor domain.Actor, id string,
 	inv.UpdatedAt = svc.now().UTC()
 	if err := svc.store.UpdateInvestor(ctx, inv, inv.Version); err != nil {
 		return nil, err
+	}
+	if in.Name != nil {
+		if err := svc.nameAccount(ctx, inv); err != nil {
+			return nil, err
+		}
 	}
 	return inv, nil
 }

@@ -237,10 +237,7 @@ func (m *Matcher) Feedback(ctx context.Context, actor domain.Actor, startupID, a
 		return nil, domain.ErrNotFound
 	}
 	before := m.rm.feedbackOf(actor.UserID)[startupID]
-	investorName := ""
-	if inv, err := m.rm.InvestorByOwner(ctx, actor.UserID); err == nil {
-		investorName = inv.Name
-	}
+	investorName := newNames(ctx, m.rm).of(actor.UserID, "")
 	f := domain.Feedback{InvestorID: actor.UserID, StartupID: startupID, Action: action, At: m.now().UTC()}
 	if action == "" {
 		err = m.rm.DeleteFeedback(ctx, actor.UserID, startupID)
@@ -302,11 +299,13 @@ func (m *Matcher) Interested(ctx context.Context, actor domain.Actor, startupID 
 		return nil, err
 	}
 	out := []InterestedInvestor{}
+	who := newNames(ctx, m.rm)
 	for _, f := range fbs {
 		if f.Action != domain.FeedbackInterested {
 			continue
 		}
 		if inv, err := m.rm.InvestorByOwner(ctx, f.InvestorID); err == nil {
+			inv.Name = who.of(inv.OwnerID, inv.Name)
 			out = append(out, InterestedInvestor{Investor: inv, At: f.At})
 		}
 	}
@@ -363,7 +362,14 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 		}
 		return a.Investor.ID < b.Investor.ID
 	})
-	return page(items, p), nil
+	out := page(items, p)
+	who := newNames(ctx, m.rm)
+	for i, it := range out.Items {
+		named := *it.Investor // the read model's own record: never changed in place
+		named.Name = who.of(named.OwnerID, named.Name)
+		out.Items[i].Investor = &named
+	}
+	return out, nil
 }
 
 // InvestorsInSectors returns the user ids of the investors whose thesis

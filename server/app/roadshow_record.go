@@ -55,6 +55,9 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	if err != nil {
 		return nil, err
 	}
+	if err := svc.counted(ctx, r); err != nil {
+		return nil, err
+	}
 	events, err := svc.store.RoomEvents(ctx, id)
 	if err != nil {
 		return nil, err
@@ -66,15 +69,16 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	st := roadshow.Fold(log) // the same fold as the live room's
 	host := actor.Owns(r.OwnerID)
 	rec := &Record{Roadshow: r, Chat: []domain.RoomEvent{}, Questions: []RecordQuestion{}, Interest: []RecordInterest{}, Stages: []domain.RoomEvent{}}
+	who := newNames(ctx, svc.store) // each person by their one display name, as it is now
 	for _, c := range st.Chat {
 		if !c.Hidden {
-			rec.Chat = append(rec.Chat, roadshow.Record(id, roadshow.Logged{Seq: c.ID, At: c.At, UserID: c.UserID, UserName: c.UserName,
+			rec.Chat = append(rec.Chat, roadshow.Record(id, roadshow.Logged{Seq: c.ID, At: c.At, UserID: c.UserID, UserName: who.of(c.UserID, c.UserName),
 				Event: roadshow.Chat{Text: c.Text}}))
 		}
 	}
 	for _, q := range st.Questions {
 		if !q.Hidden {
-			rec.Questions = append(rec.Questions, RecordQuestion{ID: q.ID, Text: q.Text, UserName: q.UserName, Votes: q.Votes, Answered: q.Answered, At: q.At})
+			rec.Questions = append(rec.Questions, RecordQuestion{ID: q.ID, Text: q.Text, UserName: who.of(q.UserID, q.UserName), Votes: q.Votes, Answered: q.Answered, At: q.At})
 		}
 	}
 	for _, l := range st.Stages {
@@ -90,7 +94,7 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 		if in := interest[sig.StartupID]; in != nil {
 			in.Count++
 			if host || slotOwner(r, sig.StartupID) == actor.UserID {
-				in.Investors = append(in.Investors, sig.UserName)
+				in.Investors = append(in.Investors, who.of(sig.UserID, sig.UserName))
 			}
 		}
 	}
@@ -106,6 +110,9 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	}
 	rec.Attendance.Unique = len(att)
 	if host {
+		for i := range att {
+			att[i].Name = who.of(att[i].UserID, att[i].Name)
+		}
 		rec.Attendance.People = att
 	}
 	hideAgendaWork(actor, r)

@@ -59,26 +59,54 @@ func (r Reason) Encoded() Reason {
 }
 
 // Completeness is the share, 0..1, of the pitch that a founder has filled
-// in beyond the required fields; investors prefer complete profiles.
-func (s *Startup) Completeness() float64 {
-	checks := []bool{
-		strings.TrimSpace(s.OneLiner) != "",
-		utf8.RuneCountInString(s.Description) >= 100,
-		len(s.Team) > 0,
-		strings.TrimSpace(s.Traction) != "",
-		len(s.Links) > 0,
-		s.FoundedYear > 0,
-		s.TeamSize > 0,
-		s.SpaceID != "",
-		s.Private != nil && (s.Private.UseOfFunds != "" || s.Private.Financials != ""),
+// in beyond the required fields (Checks); investors prefer complete profiles.
+func (s *Startup) Completeness() float64 { return shareDone(s.Checks()) }
+
+// Step is one thing to fill in or do, by a stable code the web app words.
+type Step struct {
+	Code string `json:"code"`
+	Done bool   `json:"done"`
+}
+
+// Checks are the parts of a pitch beyond the required fields, in the order
+// a founder is asked for them; Completeness is the share done.
+func (s *Startup) Checks() []Step {
+	return []Step{
+		{"oneLiner", strings.TrimSpace(s.OneLiner) != ""},
+		{"description", utf8.RuneCountInString(s.Description) >= 100},
+		{"team", len(s.Team) > 0},
+		{"traction", strings.TrimSpace(s.Traction) != ""},
+		{"links", len(s.Links) > 0},
+		{"foundedYear", s.FoundedYear > 0},
+		{"teamSize", s.TeamSize > 0},
+		{"space", s.SpaceID != ""},
+		{"investorsOnly", s.Private != nil && (s.Private.UseOfFunds != "" || s.Private.Financials != "")},
 	}
+}
+
+// Checks are the parts of an investor's profile founders look for beyond
+// the name: the thesis, the cheque range and who they are.
+func (inv *Investor) Checks() []Step {
+	return []Step{
+		{"sectors", len(inv.Sectors) > 0},
+		{"stages", len(inv.Stages) > 0},
+		{"cheque", inv.CheckMaxWan > 0},
+		{"title", strings.TrimSpace(inv.Title) != "" || strings.TrimSpace(inv.Organization) != ""},
+		{"bio", strings.TrimSpace(inv.Bio) != ""},
+	}
+}
+
+// Completeness is the share, 0..1, of Checks done.
+func (inv *Investor) Completeness() float64 { return shareDone(inv.Checks()) }
+
+func shareDone(steps []Step) float64 {
 	n := 0
-	for _, ok := range checks {
-		if ok {
+	for _, st := range steps {
+		if st.Done {
 			n++
 		}
 	}
-	return float64(n) / float64(len(checks))
+	return float64(n) / float64(len(steps))
 }
 
 // StartupCard is the short public form of a startup shown in ranked lists.

@@ -87,11 +87,14 @@ type Investor struct {
 	SpaceIDs     []string `json:"spaceIds" bson:"spaceIds"` // maker spaces the investor works with
 	// AlertScore is the fit from which the investor hears of a newly
 	// published startup; zero means the default, the top band.
-	AlertScore float64   `json:"alertScore" bson:"alertScore"`
-	Verified   bool      `json:"verified" bson:"verified"`
-	Version    int       `json:"version" bson:"version"`
-	CreatedAt  time.Time `json:"createdAt" bson:"createdAt"`
-	UpdatedAt  time.Time `json:"updatedAt" bson:"updatedAt"`
+	AlertScore float64 `json:"alertScore" bson:"alertScore"`
+	// PublicInterest is the investor's consent to list the startups they
+	// are interested in on their public page.
+	PublicInterest bool      `json:"publicInterest" bson:"publicInterest"`
+	Verified       bool      `json:"verified" bson:"verified"`
+	Version        int       `json:"version" bson:"version"`
+	CreatedAt      time.Time `json:"createdAt" bson:"createdAt"`
+	UpdatedAt      time.Time `json:"updatedAt" bson:"updatedAt"`
 }
 
 // Space levels, models and services, as fixed by the public contract.

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"time"
 
+	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
@@ -93,4 +94,31 @@ type ICEServer struct {
 // ICEServers is GET /stage/ice-servers.
 type ICEServers struct {
 	ICEServers []ICEServer `json:"iceServers"`
+}
+
+// EmailInput is the body of POST /auth/password-reset and of an admin's
+// POST /admin/password-reset-links.
+type EmailInput struct {
+	Email string `json:"email"`
+}
+
+// AnswerInput is POST /service-requests/:id/answer's body.
+type AnswerInput struct {
+	Answer string `json:"answer"`
+}
+
+// PaymentHistory is GET /ledger/:id: the entry and its corrections, oldest first.
+type PaymentHistory struct {
+	Entry   *app.LedgerEntry  `json:"entry"`
+	History []app.LedgerEntry `json:"history"`
+}
+
+// UserAnswer is an account made for someone else (POST /admin/officers).
+type UserAnswer struct {
+	User *domain.User `json:"user"`
+}
+
+// RegistryColumns is GET /registry/columns.
+type RegistryColumns struct {
+	Columns []app.RegistryColumn `json:"columns"`
 }

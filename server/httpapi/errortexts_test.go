@@ -38,7 +38,7 @@ var dynamicCodes = map[string][]string{
 
 // errorMakers are the functions that build errors from their arguments;
 // their callers are checked instead.
-var errorMakers = map[string]bool{"CodedError": true, "FieldInvalid": true, "CheckCode": true, "refuse": true, "errorFrame": true, "problem": true}
+var errorMakers = map[string]bool{"CodedError": true, "FieldInvalid": true, "fieldProblem": true, "CheckCode": true, "refuse": true, "errorFrame": true, "problem": true}
 
 // codeShape is what a stable code looks like.
 var codeShape = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -224,7 +224,7 @@ func scanErrors(t *testing.T, root string) errorScan {
 							code(s.fields, x.Args[2])
 							text(x.Args[3])
 						}
-					case "FieldInvalid": // (field, code, message)
+					case "FieldInvalid", "fieldProblem": // (field, code, message)
 						if len(x.Args) == 3 {
 							s.errors["validation_failed"] = true
 							code(s.fields, x.Args[1])
@@ -243,6 +243,18 @@ func scanErrors(t *testing.T, root string) errorScan {
 					_, hasKind := kv["Kind"]
 					_, hasDetail := kv["Detail"]
 					_, hasField := kv["Field"]
+					// A literal of a named type is an error only if the type
+					// is one (a queue item has a Detail too); an elided type
+					// ({Field: ...} in a []FieldError) is judged by its keys.
+					switch typeName(x.Type) {
+					case "":
+					case "Error":
+						hasField = false
+					case "FieldError":
+						hasKind, hasDetail = false, false
+					default:
+						hasKind, hasDetail, hasField = false, false, false
+					}
 					switch {
 					case hasKind || hasDetail: // a domain.Error
 						if c, ok := kv["Code"]; ok {
@@ -288,6 +300,17 @@ func (s *errorScan) dynamic(file string, e ast.Expr, where string) []string {
 	}
 	s.seenDynamic[key] = true
 	return values
+}
+
+// typeName is the name of a literal's type, "" when elided.
+func typeName(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.SelectorExpr:
+		return x.Sel.Name
+	}
+	return ""
 }
 
 func callName(c *ast.CallExpr) string {

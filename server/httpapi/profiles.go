@@ -134,6 +134,30 @@ func (s *Server) getInvestor(c *fiber.Ctx) error {
 	return c.JSON(inv)
 }
 
+func (s *Server) onboarding(c *fiber.Ctx) error {
+	startupID := c.Query("startupId")
+	if startupID != "" && !domain.ValidID(startupID) {
+		return domain.ErrInvalidID
+	}
+	cl, err := s.svc.Onboarding.For(c.UserContext(), actor(c), startupID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(cl)
+}
+
+func (s *Server) investorActivity(c *fiber.Ctx) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	a, err := s.svc.Matcher.Activity(c.UserContext(), actor(c), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(a)
+}
+
 func (s *Server) myInvestor(c *fiber.Ctx) error {
 	inv, err := s.svc.Investors.Mine(c.UserContext(), actor(c))
 	if err != nil {

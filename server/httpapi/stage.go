@@ -188,10 +188,7 @@ func (s *Server) stageRecording(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ct := "video/x-ivf"
-	if rec.Format == "ogg" {
-		ct = "audio/ogg"
-	}
+	ct := map[string]string{"ivf": "video/x-ivf", "h264": "video/h264", "ogg": "audio/ogg"}[rec.Format]
 	c.Set(fiber.HeaderContentType, ct)
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf("attachment; filename=%q", rec.File))
 	return c.SendStream(f)

@@ -143,6 +143,20 @@ func (d *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 	return nil
 }
 
+// SetUserName changes an account's display name alone, so that it cannot
+// undo a password change made at the same moment (UpdateUser replaces the
+// whole account).
+func (d *DB) SetUserName(ctx context.Context, id, name string) error {
+	res, err := d.db.Collection(colUsers).UpdateOne(ctx, byID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: name}}}})
+	if err != nil {
+		return mapErr("set user name", err)
+	}
+	if res.MatchedCount == 0 {
+		return domain.ErrNotFound
+	}
+	return nil
+}
+
 // CountUsers counts users, for deciding at start whether the database is
 // empty (a count of the collection, run once per start, not per request).
 func (d *DB) CountUsers(ctx context.Context) (int, error) {

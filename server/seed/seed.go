@@ -153,8 +153,14 @@ func (s *seeder) user(_ context.Context, r domain.Role, email, name string, canL
 }
 
 func (s *seeder) owner(ctx context.Context, r domain.Role) (domain.Actor, error) {
+	return s.namedOwner(ctx, r, s.person())
+}
+
+// namedOwner is owner with the account's name given: an investor's account
+// bears the profile's name, as Investors.Create keeps it.
+func (s *seeder) namedOwner(ctx context.Context, r domain.Role, name string) (domain.Actor, error) {
 	s.n++
-	u, err := s.user(ctx, r, fmt.Sprintf("%s-%03d@seed.yuechuang.cn", r, s.n), s.person(), false)
+	u, err := s.user(ctx, r, fmt.Sprintf("%s-%03d@seed.yuechuang.cn", r, s.n), name, false)
 	if err != nil {
 		return domain.Actor{}, err
 	}
@@ -229,12 +235,8 @@ func (s *seeder) investors(ctx context.Context, n int, demo *domain.User) error 
 	stages := domain.StageCodes()
 	var out []*domain.Investor
 	for i := 0; i < n; i++ {
-		actor := domain.Actor{UserID: demo.ID, Role: domain.RoleInvestor}
 		if i > 0 {
-			var err error
-			if actor, err = s.owner(ctx, domain.RoleInvestor); err != nil {
-				return err
-			}
+			s.person() // the draw that once named the account apart: kept, so the demo set stays as it was
 		}
 		kind := domain.KindAngel
 		name := s.person()
@@ -243,6 +245,16 @@ func (s *seeder) investors(ctx context.Context, n int, demo *domain.User) error 
 		if i%3 == 2 {
 			kind, org = domain.KindInstitution, institutionNames[i%len(institutionNames)]
 			name, lo = org, 2+s.rnd.IntN(3)
+		}
+		// One name per person: the profile's is the account's.
+		actor := domain.Actor{UserID: demo.ID, Role: domain.RoleInvestor}
+		if i == 0 {
+			name = demo.Name
+		} else {
+			var err error
+			if actor, err = s.namedOwner(ctx, domain.RoleInvestor, name); err != nil {
+				return err
+			}
 		}
 		hi := min(lo+1+s.rnd.IntN(2), len(stages)-1)
 		fam := pick(s.rnd, s.Taxonomy.Families).Code

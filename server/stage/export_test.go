@@ -63,3 +63,6 @@ func ChooseLayer(n, want int, fractionLost uint8, now time.Time, bad *int, goodS
 
 // VP8Keyframe is vp8Keyframe.
 var VP8Keyframe = vp8Keyframe
+
+// H264Keyframe is h264Keyframe.
+var H264Keyframe = h264Keyframe

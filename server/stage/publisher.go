@@ -20,6 +20,9 @@ type publisher struct {
 	as      string
 	pc      *webrtc.PeerConnection
 	closed  bool
+	// videoCodec is the video codec agreed with the publisher, set before
+	// anyone can watch and never changed: viewers are sent the same.
+	videoCodec webrtc.RTPCodecCapability
 
 	sources []*source            // every track (and simulcast layer) received
 	viewers map[*viewer]struct{} // who watches
@@ -118,6 +121,7 @@ func (r *room) addSource(src *source) {
 	if p.closed {
 		return
 	}
+	src.lastAt.Store(time.Now().UnixNano()) // it has just sent its first packet
 	p.sources = append(p.sources, src)
 	if src.kind == webrtc.RTPCodecTypeVideo {
 		p.setLayers()
@@ -202,12 +206,13 @@ const keyframeGap = 300 * time.Millisecond
 
 // source is one track (a simulcast layer of one) a publisher sends.
 type source struct {
-	pub   *publisher
-	track *webrtc.TrackRemote
-	kind  webrtc.RTPCodecType
-	rid   string
-	pliAt atomic.Int64
-	rec   atomic.Pointer[recording]
+	pub    *publisher
+	track  *webrtc.TrackRemote
+	kind   webrtc.RTPCodecType
+	rid    string
+	pliAt  atomic.Int64
+	lastAt atomic.Int64 // when its last packet came (Unix ns): browsers pause layers
+	rec    atomic.Pointer[recording]
 	// Counted for the viewers' choice of layer and for the benchmark.
 	packets, bytes atomic.Int64
 }
@@ -232,6 +237,8 @@ func (src *source) forward() {
 		}
 		src.packets.Add(1)
 		src.bytes.Add(int64(n))
+		now := time.Now().UnixNano()
+		src.lastAt.Store(now)
 		if !on.Load() {
 			continue // held off: neither forwarded nor recorded
 		}
@@ -239,7 +246,7 @@ func (src *source) forward() {
 			rec.write(&pkt)
 		}
 		for _, s := range *sinks.Load() {
-			s.write(src, &pkt)
+			s.write(src, &pkt, now)
 		}
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
+	"github.com/pion/webrtc/v4/pkg/media/h264writer"
 	"github.com/pion/webrtc/v4/pkg/media/ivfwriter"
 	"github.com/pion/webrtc/v4/pkg/media/oggwriter"
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -27,7 +29,7 @@ type Recording struct {
 	UserID      string    `json:"userId"`
 	Name        string    `json:"name"`
 	Kind        string    `json:"kind"`   // audio or video
-	Format      string    `json:"format"` // ivf or ogg
+	Format      string    `json:"format"` // ivf (VP8), h264 (Annex B) or ogg (Opus)
 	StartedAt   time.Time `json:"startedAt"`
 	Bytes       int64     `json:"bytes"`
 }
@@ -123,19 +125,30 @@ func (s *Stage) openRecording(p *publisher, src *source) (*recording, error) {
 	now := time.Now().UTC()
 	e := Recording{Slot: rules.Slot, StartupID: rules.StartupID, StartupName: rules.StartupName, UserID: p.who.UserID, Name: p.who.Name,
 		Kind: "audio", Format: "ogg", StartedAt: now}
-	if src.kind == webrtc.RTPCodecTypeVideo {
+	h264 := strings.EqualFold(src.track.Codec().MimeType, webrtc.MimeTypeH264)
+	switch {
+	case src.kind == webrtc.RTPCodecTypeVideo && h264:
+		e.Kind, e.Format = "video", "h264"
+	case src.kind == webrtc.RTPCodecTypeVideo:
 		e.Kind, e.Format = "video", "ivf"
 	}
 	e.File = fmt.Sprintf("slot%d-%s-%s-%d.%s", rules.Slot+1, p.who.UserID, e.Kind, now.UnixMilli(), e.Format)
 	path := filepath.Join(dir, e.File)
 	rec := &recording{src: src}
-	if e.Format == "ivf" {
+	switch e.Format {
+	case "ivf":
 		w, err := ivfwriter.New(path, ivfwriter.WithCodec(webrtc.MimeTypeVP8))
 		if err != nil {
 			return nil, err
 		}
 		rec.w, rec.close_ = w, w.Close
-	} else {
+	case "h264":
+		w, err := h264writer.New(path)
+		if err != nil {
+			return nil, err
+		}
+		rec.w, rec.close_ = w, w.Close
+	default:
 		w, err := oggwriter.New(path, 48000, 2)
 		if err != nil {
 			return nil, err

@@ -25,7 +25,12 @@ type room struct {
 	byUser   map[string]*publisher
 	sessions map[string]any // *publisher or *viewer
 	live     []roadshow.LivePublisher
+	joins    int64 // viewers added so far, to order them
 }
+
+// maxWatchPerPerson bounds one signed-in person's connections to one
+// publisher.
+const maxWatchPerPerson = 3
 
 func newRoom(s *Stage, id string) *room {
 	return &room{id: id, s: s, ops: make(chan func(), 64), told: make(chan struct{}, 1), quit: make(chan struct{}), stopped: make(chan struct{}),
@@ -132,7 +137,9 @@ func (r *room) applyRules() {
 // addPublisher puts p on stage if the newest rules allow it, replacing the
 // same person's earlier publication.
 func (r *room) addPublisher(p *publisher) error {
-	r.rules = r.s.newest(r.id, r.rules)
+	// Newer rules than the room enforces apply to everyone first, not
+	// only to the newcomer.
+	r.applyRules()
 	allowed, refusal := r.rules.Allow(p.who)
 	if refusal != nil {
 		return refusal
@@ -174,6 +181,24 @@ func (r *room) addViewer(v *viewer) error {
 	if _, ok := r.sessions[p.session]; !ok {
 		return ErrNotOnStage
 	}
+	// A signed-in person watches one publisher from a few tabs or devices
+	// at most: beyond that the oldest goes (a reloaded page leaves its
+	// connection behind until it times out).
+	if v.who.UserID != "" {
+		var mine []*viewer
+		for o := range p.viewers {
+			if o.who.UserID == v.who.UserID {
+				mine = append(mine, o)
+			}
+		}
+		slices.SortFunc(mine, func(a, b *viewer) int { return cmp.Compare(a.joined, b.joined) })
+		for len(mine) >= maxWatchPerPerson {
+			r.dropViewer(mine[0])
+			mine = mine[1:]
+		}
+	}
+	r.joins++
+	v.joined = r.joins
 	p.viewers[v] = struct{}{}
 	r.sessions[v.session] = v
 	r.s.track(v.session, r)

@@ -47,6 +47,23 @@ type Config struct {
 	Log    *slog.Logger
 }
 
+// videoFeedback is what the stage's video codecs accept back from viewers.
+var videoFeedback = []webrtc.RTCPFeedback{{Type: "goog-remb"}, {Type: "ccm", Parameter: "fir"}, {Type: "nack"}, {Type: "nack", Parameter: "pli"}}
+
+// videoCodecs are the video codecs the stage takes, preferred first.
+var videoCodecs = func() []webrtc.RTPCodecParameters {
+	cs := []webrtc.RTPCodecParameters{{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000,
+		RTCPFeedback: videoFeedback}, PayloadType: 96}}
+	// H.264 in the profiles encoders send: constrained baseline, baseline,
+	// main, high; packetization mode 1 (what WebRTC uses).
+	for i, profile := range []string{"42e01f", "42001f", "4d001f", "64001f"} {
+		cs = append(cs, webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+			SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=" + profile, RTCPFeedback: videoFeedback},
+			PayloadType: webrtc.PayloadType(102 + 2*i)})
+	}
+	return cs
+}()
+
 // Errors of the stage, beside roadshow's refusals.
 var (
 	ErrBadOffer   = domain.CodedError(domain.KindInvalid, "bad_offer", "the body must be an SDP offer (Content-Type application/sdp)")
@@ -84,12 +101,14 @@ func New(cfg Config) (*Stage, error) {
 		cfg.Log = slog.Default()
 	}
 	m := &webrtc.MediaEngine{}
-	// VP8 and Opus only: every browser sends them, and they are what the
-	// recordings hold without transcoding.
-	videoFB := []webrtc.RTCPFeedback{{Type: "goog-remb"}, {Type: "ccm", Parameter: "fir"}, {Type: "nack"}, {Type: "nack", Parameter: "pli"}}
-	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{
-		MimeType: webrtc.MimeTypeVP8, ClockRate: 90000, RTCPFeedback: videoFB}, PayloadType: 96}, webrtc.RTPCodecTypeVideo); err != nil {
-		return nil, err
+	// VP8 first (every browser sends it; the recordings hold it as IVF),
+	// H.264 for studio software such as OBS, whose WHIP output sends only
+	// that; Opus for audio. Nothing is transcoded: viewers get what the
+	// publisher sends.
+	for _, c := range videoCodecs {
+		if err := m.RegisterCodec(c, webrtc.RTPCodecTypeVideo); err != nil {
+			return nil, err
+		}
 	}
 	if err := m.RegisterCodec(webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{
 		MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2, SDPFmtpLine: "minptime=10;useinbandfec=1"}, PayloadType: 111}, webrtc.RTPCodecTypeAudio); err != nil {
@@ -262,6 +281,7 @@ func (s *Stage) Publish(ctx context.Context, id string, who roadshow.Peer, rules
 		_ = pc.Close()
 		return "", "", err
 	}
+	p.videoCodec = negotiatedVideo(pc)
 	refusal := error(ErrClosed)
 	r.sync(func() { refusal = r.addPublisher(p) })
 	if refusal != nil {
@@ -317,7 +337,27 @@ func (s *Stage) negotiate(ctx context.Context, pc *webrtc.PeerConnection, offer 
 	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer}); err != nil {
 		return "", ErrBadOffer
 	}
+	// VP8 when the publisher offers it (browsers offer both), else H.264.
+	for _, tr := range pc.GetTransceivers() {
+		if tr.Kind() == webrtc.RTPCodecTypeVideo {
+			_ = tr.SetCodecPreferences(videoCodecs)
+		}
+	}
 	return s.answer(ctx, pc)
+}
+
+// negotiatedVideo is the video codec a publisher's connection agreed on:
+// what its viewers are sent.
+func negotiatedVideo(pc *webrtc.PeerConnection) webrtc.RTPCodecCapability {
+	for _, tr := range pc.GetTransceivers() {
+		if tr.Kind() != webrtc.RTPCodecTypeVideo || tr.Receiver() == nil {
+			continue
+		}
+		if cs := tr.Receiver().GetParameters().Codecs; len(cs) > 0 {
+			return cs[0].RTPCodecCapability
+		}
+	}
+	return webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8, ClockRate: 90000}
 }
 
 // answer makes the answer with every candidate in it: one HTTP exchange,

@@ -1,11 +1,14 @@
 package stage_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -106,7 +109,12 @@ func (r *room) publish(who roadshow.Peer, bitrate int) (*stagetest.Publisher, st
 
 func (r *room) watch(publisher string) (*stagetest.Viewer, string) {
 	r.t.Helper()
-	v, session, err := r.tryWatch(publisher)
+	return r.watchAs(publisher, viewer)
+}
+
+func (r *room) watchAs(publisher string, who roadshow.Peer) (*stagetest.Viewer, string) {
+	r.t.Helper()
+	v, session, err := r.tryWatchAs(publisher, who)
 	if err != nil {
 		r.t.Fatalf("watch %s: %v", publisher, err)
 	}
@@ -114,13 +122,17 @@ func (r *room) watch(publisher string) (*stagetest.Viewer, string) {
 }
 
 func (r *room) tryWatch(publisher string) (*stagetest.Viewer, string, error) {
+	return r.tryWatchAs(publisher, viewer)
+}
+
+func (r *room) tryWatchAs(publisher string, who roadshow.Peer) (*stagetest.Viewer, string, error) {
 	ctx := ctxT(r.t, 20*time.Second)
 	v, err := stagetest.NewViewer(ctx)
 	if err != nil {
 		return nil, "", err
 	}
 	r.t.Cleanup(v.Close)
-	answer, session, err := r.stage.Watch(ctx, rsID, publisher, viewer, v.Offer)
+	answer, session, err := r.stage.Watch(ctx, rsID, publisher, who, v.Offer)
 	if err != nil {
 		return nil, "", err
 	}
@@ -314,7 +326,11 @@ func TestFiftyViewers(t *testing.T) {
 	const n = 50
 	vs := make([]*stagetest.Viewer, n)
 	for i := range vs {
-		vs[i], _ = r.watch(founderA)
+		who := roadshow.Peer{UserID: fmt.Sprintf("6b00000000000000000010%02x", i), Name: fmt.Sprint("观众", i)}
+		if i%10 == 0 {
+			who = roadshow.Peer{} // some guests, in a public room
+		}
+		vs[i], _ = r.watchAs(founderA, who)
 	}
 	for _, v := range vs {
 		flowing(t, v)
@@ -539,5 +555,124 @@ func TestVP8Keyframe(t *testing.T) {
 		if got := stage.VP8Keyframe(c.b); got != c.want {
 			t.Errorf("% x: %v, want %v", c.b, got, c.want)
 		}
+	}
+}
+
+// TestH264PublisherLikeOBS: a publisher offering only H.264 (OBS's WHIP
+// output) is answered with H.264, its viewers get H.264 from a key frame,
+// and its recording is an H.264 stream; a browser offering both gets VP8
+// (TestPublishWatchLeave's publisher offers pion's defaults, VP8 first
+// among them).
+func TestH264PublisherLikeOBS(t *testing.T) {
+	r := newRoom(t)
+	r.do(host, roadshow.Start{})
+	ctx := ctxT(t, 20*time.Second)
+	p, err := stagetest.NewH264Publisher(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	answer, _, err := r.stage.Publish(ctx, rsID, host, r.rules(), p.Offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(answer, "H264/90000") || strings.Contains(answer, "VP8/90000") {
+		t.Fatalf("the answer to an H.264-only offer:\n%s", answer)
+	}
+	if err := p.Start(answer, 500_000); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := r.watch(hostID)
+	err = v.WaitFor(ctx, func(a, vid stagetest.Count) bool { return a.Packets > 10 && vid.Packets > 30 })
+	if err != nil {
+		t.Fatalf("%v: audio %+v video %+v", err, v.Got("audio"), v.Got("video"))
+	}
+	if v.Codec("video") != webrtc.MimeTypeH264 {
+		t.Fatalf("the viewer got %q", v.Codec("video"))
+	}
+	time.Sleep(500 * time.Millisecond)
+	r.do(host, roadshow.End{})
+	r.waitLive(liveWith())
+	recs, err := r.stage.Recordings(rsID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h264 *stage.Recording
+	for i := range recs {
+		if recs[i].Format == "h264" && recs[i].Bytes > 1000 {
+			h264 = &recs[i]
+		}
+	}
+	if h264 == nil {
+		t.Fatalf("no H.264 recording in %+v", recs)
+	}
+	b, err := os.ReadFile(filepath.Join(r.dir, rsID, h264.File))
+	if err != nil || !bytes.HasPrefix(b, []byte{0, 0, 0, 1}) {
+		t.Fatalf("%s does not start with an Annex B start code (%v)", h264.File, err)
+	}
+}
+
+func TestH264Keyframe(t *testing.T) {
+	for _, c := range []struct {
+		b    []byte
+		want bool
+	}{
+		{[]byte{0x65, 0x88}, true},                                           // IDR
+		{[]byte{0x67, 0x42}, true},                                           // SPS, before an IDR
+		{[]byte{0x41, 0x9a}, false},                                          // not IDR
+		{[]byte{0x7c, 0x85, 0x88}, true},                                     // FU-A starting an IDR
+		{[]byte{0x7c, 0x05, 0x88}, false},                                    // FU-A, not its start
+		{[]byte{0x78, 0x00, 0x02, 0x09, 0xf0, 0x00, 0x02, 0x67, 0x42}, true}, // STAP-A: AUD, SPS
+		{[]byte{0x78, 0x00, 0x02, 0x09, 0xf0}, false},
+		{nil, false},
+	} {
+		if got := stage.H264Keyframe(c.b); got != c.want {
+			t.Errorf("% x: %v, want %v", c.b, got, c.want)
+		}
+	}
+}
+
+// TestOneViewerFewConnections: a person's fourth connection to the same
+// publisher replaces their oldest (a reloaded page's connection lingers
+// until it times out).
+func TestOneViewerFewConnections(t *testing.T) {
+	r := newRoom(t)
+	r.do(host, roadshow.Start{})
+	r.publish(presA, 200_000)
+	var vs []*stagetest.Viewer
+	for range 4 {
+		v, _ := r.watch(founderA)
+		vs = append(vs, v)
+	}
+	waitSessions(t, r.stage, 1, 3)
+	waitClosed(t, vs[0].PC)
+	flowing(t, vs[3])
+}
+
+// TestPausedLayer: when the publisher stops sending the layer a viewer
+// follows, the viewer turns to the best layer still coming.
+func TestPausedLayer(t *testing.T) {
+	r := newRoom(t)
+	r.do(host, roadshow.Start{})
+	ctx := ctxT(t, 20*time.Second)
+	p, err := stagetest.NewSimulcastPublisher(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	answer, _, err := r.stage.Publish(ctx, rsID, presA, r.rules(), p.Offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Start(answer, 1_600_000); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := r.watch(founderA)
+	flowing(t, v)
+	p.Pause("f")
+	time.Sleep(300 * time.Millisecond)
+	before := v.Got("video").Packets
+	if err := v.WaitFor(ctxT(t, 10*time.Second), func(_, vid stagetest.Count) bool { return vid.Packets > before+60 }); err != nil {
+		t.Fatalf("the viewer's video stopped with its layer: %v", err)
 	}
 }

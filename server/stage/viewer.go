@@ -1,6 +1,7 @@
 package stage
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +21,7 @@ type viewer struct {
 	pc      *webrtc.PeerConnection
 	audio   *sink
 	video   *sink
+	joined  int64 // order of arrival in the room (room.joins)
 }
 
 func newViewer(r *room, p *publisher, who roadshow.Peer, pc *webrtc.PeerConnection, offer string) (*viewer, error) {
@@ -30,11 +32,11 @@ func newViewer(r *room, p *publisher, who roadshow.Peer, pc *webrtc.PeerConnecti
 	// The publisher's user id names the stream, so the page knows whose
 	// video it plays.
 	for _, kind := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio, webrtc.RTPCodecTypeVideo} {
-		mime := webrtc.MimeTypeOpus
+		codec := webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus}
 		if kind == webrtc.RTPCodecTypeVideo {
-			mime = webrtc.MimeTypeVP8
+			codec = p.videoCodec
 		}
-		t, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: mime}, kind.String(), p.who.UserID)
+		t, err := webrtc.NewTrackLocalStaticRTP(codec, kind.String(), p.who.UserID)
 		if err != nil {
 			return nil, err
 		}
@@ -44,7 +46,7 @@ func newViewer(r *room, p *publisher, who roadshow.Peer, pc *webrtc.PeerConnecti
 		}
 		s := &sink{v: v, track: t, video: kind == webrtc.RTPCodecTypeVideo, clock: 48000}
 		if s.video {
-			s.clock = 90000
+			s.clock, s.keyframe = 90000, keyframeTest(codec.MimeType)
 			v.video = s
 		} else {
 			v.audio = s
@@ -64,7 +66,18 @@ func (v *viewer) watchState() {
 	}
 	v.video.setWant(first(*v.pub.layers.Load()))
 	v.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
-		if st == webrtc.PeerConnectionStateFailed || st == webrtc.PeerConnectionStateClosed {
+		switch st {
+		case webrtc.PeerConnectionStateConnected:
+			// The key frame asked for when the viewer was added may have
+			// come before its connection could carry it, leaving the
+			// viewer with frames it cannot decode: start again at a key
+			// frame asked for now.
+			// The second ask is in case the first fell inside keyframeGap
+			// of the one made at the start.
+			v.video.restart()
+			v.pub.keyframe(v.video.wanted())
+			time.AfterFunc(keyframeGap, func() { v.pub.keyframe(v.video.wanted()) })
+		case webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
 			v.r.do(func() { v.r.dropViewer(v) })
 		}
 	})
@@ -75,10 +88,11 @@ func (v *viewer) watchState() {
 // switches and pauses; a video sink switches layer, or resumes, only at a
 // key frame.
 type sink struct {
-	v     *viewer
-	track *webrtc.TrackLocalStaticRTP
-	video bool
-	clock uint32 // RTP clock rate
+	v        *viewer
+	track    *webrtc.TrackLocalStaticRTP
+	video    bool
+	keyframe func(payload []byte) bool // for video: whether a packet starts a key frame
+	clock    uint32                    // RTP clock rate
 
 	mu        sync.Mutex
 	cur, want *source // the layer forwarded, and the one to switch to
@@ -116,11 +130,22 @@ func (s *sink) restart() {
 
 // write sends one packet of src if src is the layer this sink follows,
 // switching to it at a key frame if it is the one wanted.
-func (s *sink) write(src *source, p *rtp.Packet) {
+func (s *sink) write(src *source, p *rtp.Packet, now int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.video && src != s.want && s.want != nil && now-s.want.lastAt.Load() > int64(layerStall) {
+		// The wanted layer stopped (browsers pause their higher layers when
+		// short of CPU or bandwidth): want the best one still coming.
+		for _, l := range *s.v.pub.layers.Load() {
+			if now-l.lastAt.Load() <= int64(layerStall) {
+				s.want, s.bad, s.goodSince = l, 0, time.Time{}
+				s.v.pub.keyframe(l)
+				break
+			}
+		}
+	}
 	if src != s.cur {
-		if src != s.want || (s.video && !vp8Keyframe(p.Payload)) {
+		if src != s.want || (s.video && !s.keyframe(p.Payload)) {
 			return
 		}
 		s.cur = src
@@ -170,6 +195,10 @@ func (s *sink) readRTCP(sender *webrtc.RTPSender) {
 		}
 	}
 }
+
+// layerStall is how long a layer may send nothing before its viewers turn
+// to one that flows.
+const layerStall = time.Second
 
 // Layer choice: a viewer whose reports show more than badLoss of the
 // packets lost twice in a row gets the next lower layer; one that loses
@@ -225,6 +254,39 @@ func chooseLayer(layers []*source, want *source, fractionLost uint8, now time.Ti
 		*bad, *goodSince = 0, time.Time{}
 	}
 	return want
+}
+
+// keyframeTest returns how to tell a key frame's first packet in a codec.
+func keyframeTest(mime string) func([]byte) bool {
+	if strings.EqualFold(mime, webrtc.MimeTypeH264) {
+		return h264Keyframe
+	}
+	return vp8Keyframe
+}
+
+// h264Keyframe reports whether an H.264 RTP payload (RFC 6184) starts an
+// IDR picture or carries its parameter sets (which precede it).
+func h264Keyframe(b []byte) bool {
+	if len(b) < 1 {
+		return false
+	}
+	idr := func(t byte) bool { return t == 5 || t == 7 }
+	switch t := b[0] & 0x1F; t {
+	case 24: // STAP-A: NAL units, each after a 16-bit size
+		for i := 1; i+2 < len(b); {
+			n := int(b[i])<<8 | int(b[i+1])
+			i += 2
+			if i < len(b) && idr(b[i]&0x1F) {
+				return true
+			}
+			i += n
+		}
+		return false
+	case 28: // FU-A: the start of a fragmented NAL unit
+		return len(b) > 1 && b[1]&0x80 != 0 && idr(b[1]&0x1F)
+	default:
+		return idr(t)
+	}
 }
 
 // vp8Keyframe reports whether a VP8 RTP payload starts a key frame

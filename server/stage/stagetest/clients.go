@@ -20,14 +20,27 @@ import (
 )
 
 // newPC makes a client connection that can reach a server on this machine.
-func newPC() (*webrtc.PeerConnection, error) {
+func newPC() (*webrtc.PeerConnection, error) { return newPCWith(nil) }
+
+// newPCWith makes one whose media engine knows only codecs (nil: pion's
+// defaults).
+func newPCWith(only map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters) (*webrtc.PeerConnection, error) {
 	se := webrtc.SettingEngine{}
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	se.SetICETimeouts(4*time.Second, 10*time.Second, 2*time.Second)
 	m := &webrtc.MediaEngine{}
-	if err := m.RegisterDefaultCodecs(); err != nil {
-		return nil, err
+	if only == nil {
+		if err := m.RegisterDefaultCodecs(); err != nil {
+			return nil, err
+		}
+	}
+	for kind, cs := range only {
+		for _, c := range cs {
+			if err := m.RegisterCodec(c, kind); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := webrtc.ConfigureSimulcastExtensionHeaders(m); err != nil {
 		return nil, err
@@ -65,8 +78,11 @@ type Publisher struct {
 	layers        []*layer                         // or the simulcast layers q, h, f
 	videoSender   *webrtc.RTPSender
 	audio         *webrtc.TrackLocalStaticSample
+	h264          bool     // H.264 video instead of VP8
+	paused        sync.Map // rid → true: a simulcast layer not sent (Pause)
 	keyframeAsked atomic.Bool
 	Frames        atomic.Int64 // video frames sent
+	VideoBytes    atomic.Int64 // bytes of video frames sent (the best layer's with simulcast)
 	stop          chan struct{}
 	once          sync.Once
 	done          sync.WaitGroup
@@ -80,19 +96,37 @@ var Layers = []struct {
 }{{"q", 1}, {"h", 4}, {"f", 16}}
 
 // NewPublisher prepares a publisher's offer: one video stream.
-func NewPublisher(ctx context.Context) (*Publisher, error) { return newPublisher(ctx, false) }
+func NewPublisher(ctx context.Context) (*Publisher, error) { return newPublisher(ctx, false, false) }
 
 // NewSimulcastPublisher prepares a publisher's offer with the video in
 // three simulcast layers (Layers), as browsers send it.
-func NewSimulcastPublisher(ctx context.Context) (*Publisher, error) { return newPublisher(ctx, true) }
+func NewSimulcastPublisher(ctx context.Context) (*Publisher, error) {
+	return newPublisher(ctx, true, false)
+}
 
-func newPublisher(ctx context.Context, simulcast bool) (*Publisher, error) {
-	pc, err := newPC()
+// NewH264Publisher prepares the offer of a publisher that sends only H.264
+// video (as OBS's WHIP output does) and Opus audio.
+func NewH264Publisher(ctx context.Context) (*Publisher, error) { return newPublisher(ctx, false, true) }
+
+func newPublisher(ctx context.Context, simulcast, h264 bool) (*Publisher, error) {
+	var only map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters
+	if h264 {
+		only = map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters{
+			webrtc.RTPCodecTypeVideo: {{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+				SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001f"}, PayloadType: 100}},
+			webrtc.RTPCodecTypeAudio: {{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, PayloadType: 111}},
+		}
+	}
+	pc, err := newPCWith(only)
 	if err != nil {
 		return nil, err
 	}
-	p := &Publisher{PC: pc, stop: make(chan struct{})}
+	p := &Publisher{PC: pc, stop: make(chan struct{}), h264: h264}
 	vp8 := webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeVP8}
+	if h264 {
+		vp8 = webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264, ClockRate: 90000,
+			SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=64001f"}
+	}
 	var videoSender *webrtc.RTPSender
 	if simulcast {
 		// Browsers mark each layer's packets with the transceiver's mid and
@@ -191,14 +225,32 @@ func (p *Publisher) sendVideo(bitrate int) {
 			f := make([]byte, max(size, 2))
 			_, _ = rand.Read(f[1:])
 			f[0] = first
+			if p.h264 {
+				// Annex B: a start code, then one NAL unit: IDR (5) or
+				// not (1); no zero bytes after it, so no start code hides
+				// in the random bytes.
+				for i := range f {
+					f[i] |= 0x80
+				}
+				nal := []byte{0, 0, 0, 1, 0x41}
+				if key { // parameter sets (SPS, PPS), then the IDR picture, as encoders send them
+					nal = []byte{0, 0, 0, 1, 0x67, 0x64, 0x00, 0x1f, 0xac, 0, 0, 0, 1, 0x68, 0xee, 0x3c, 0x80, 0, 0, 0, 1, 0x65}
+				}
+				f = append(nal, f...)
+			}
 			return f
 		}
 		for _, track := range p.video {
-			if track.WriteSample(media.Sample{Data: frame(bitrate), Duration: time.Second / fps}) != nil {
+			f := frame(bitrate)
+			if track.WriteSample(media.Sample{Data: f, Duration: time.Second / fps}) != nil {
 				return
 			}
+			p.VideoBytes.Add(int64(len(f)))
 		}
 		for i, l := range p.layers {
+			if _, off := p.paused.Load(l.rid); off {
+				continue
+			}
 			if l.send(p.videoSender, frame(bitrate*Layers[i].Share/16)) != nil {
 				return
 			}
@@ -242,6 +294,7 @@ type Viewer struct {
 	// StreamID is the stream id the server named its tracks with (the
 	// publisher's user id).
 	streamID atomic.Value
+	codecs   sync.Map // kind → mime type received
 }
 
 // Count is what a viewer received of one medium.
@@ -286,6 +339,7 @@ func NewViewer(ctx context.Context) (*Viewer, error) {
 	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
 		v.streamID.Store(t.StreamID())
 		kind := t.Kind().String()
+		v.codecs.Store(kind, t.Codec().MimeType)
 		c := &counter{seen: map[uint16]bool{}}
 		v.mu.Lock()
 		v.media[kind] = c
@@ -392,3 +446,14 @@ func (l *layer) send(sender *webrtc.RTPSender, frame []byte) error {
 	}
 	return nil
 }
+
+// Codec is the mime type of what arrived of a medium, "" before any.
+func (v *Viewer) Codec(kind string) string {
+	m, _ := v.codecs.Load(kind)
+	s, _ := m.(string)
+	return s
+}
+
+// Pause stops sending the simulcast layer rid, as browsers pause their
+// higher layers when short of CPU or bandwidth.
+func (p *Publisher) Pause(rid string) { p.paused.Store(rid, true) }

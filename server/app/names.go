@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// One display name per person. An investor is shown everywhere (interest,
+// intros, deck views and requests, the roadshow record, their page) by
+// their investor profile's name, the name they chose to face founders
+// with; anyone else by their account's name. Saving the profile gives the
+// account the same name (Investors.Create and Update), so the two agree
+// from then on; the read models below resolve names by user id when they
+// answer, so a record kept from before, or under a name since changed,
+// shows the one name too.
+
+// People finds accounts and investor profiles by user id.
+type People interface {
+	UserByID(ctx context.Context, id string) (*domain.User, error)
+	InvestorByOwner(ctx context.Context, userID string) (*domain.Investor, error)
+}
+
+// names resolves display names, each person once per answer.
+type names struct {
+	ctx    context.Context
+	people People
+	known  map[string]string
+}
+
+func newNames(ctx context.Context, people People) *names {
+	return &names{ctx: ctx, people: people, known: map[string]string{}}
+}
+
+// peopleOf joins an account store and an investor reader into People.
+func peopleOf(users interface {
+	UserByID(ctx context.Context, id string) (*domain.User, error)
+}, investors InvestorReader) People {
+	return struct {
+		userLookup
+		InvestorReader
+	}{userLookup{users}, investors}
+}
+
+type userLookup struct {
+	users interface {
+		UserByID(ctx context.Context, id string) (*domain.User, error)
+	}
+}
+
+func (u userLookup) UserByID(ctx context.Context, id string) (*domain.User, error) {
+	return u.users.UserByID(ctx, id)
+}
+
+// of returns userID's display name, or fallback (the name recorded at the
+// time) if the person is gone or userID is empty (a signed-out guest).
+func (n *names) of(userID, fallback string) string {
+	if userID == "" {
+		return fallback
+	}
+	if name, ok := n.known[userID]; ok {
+		return name
+	}
+	name := fallback
+	if inv, err := n.people.InvestorByOwner(n.ctx, userID); err == nil && inv.Name != "" {
+		name = inv.Name
+	} else if u, err := n.people.UserByID(n.ctx, userID); err == nil && u.Name != "" {
+		name = u.Name
+	}
+	n.known[userID] = name
+	return name
+}
