@@ -1,9 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +15,7 @@ import (
 	"github.com/pion/stun/v4"
 	"github.com/pion/webrtc/v4"
 	"github.com/yuechuang/yuechuang/server/httpapi"
+	"github.com/yuechuang/yuechuang/server/mail"
 )
 
 // Config is the process configuration, read once from the environment.
@@ -25,6 +29,7 @@ type Config struct {
 	MeiliKey      string         // MEILI_API_KEY
 	AdminEmail    string         // ADMIN_EMAIL
 	AdminPassword string         // ADMIN_PASSWORD
+	IPHelpEmail   string         // IP_HELP_EMAIL: the account of the city's IP assistance contact, who receives IP-help requests; empty: none
 	SeedDemo      bool           // SEED_DEMO: load the demo set into an empty database; default false, so a bare start is empty and safe
 	JWTSecret     string         // JWT_SECRET; empty: a key generated once and kept in DataDir
 	TaxonomyFile  string         // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
@@ -59,6 +64,14 @@ type Config struct {
 	// one process serves them alone. Instances sharing it must share the
 	// database and JWT_SECRET too.
 	NatsURL string
+	// SMTPURL is SMTP_URL: the mail server for password reset links,
+	// smtp://[user:password@]host[:port]?from=address; empty: no mail, and
+	// admins issue one-time reset links by hand. Mail is its parsed form.
+	SMTPURL string
+	Mail    *mail.Sender
+	// PublicURL is PUBLIC_URL: the web app's address as users reach it,
+	// for the links mailed; default http://localhost plus LISTEN_ADDR's port.
+	PublicURL string
 	// ICEServers is ICE_SERVERS: the STUN/TURN servers the stage's live
 	// video uses across NATs (docs/REALTIME.md, "The stage"); none on one
 	// network. A comma-separated list of stun:/turn: URLs, or a JSON array
@@ -83,6 +96,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		MeiliURL:      get("MEILI_URL", ""),
 		MeiliKey:      get("MEILI_API_KEY", ""),
 		AdminEmail:    get("ADMIN_EMAIL", ""),
+		IPHelpEmail:   get("IP_HELP_EMAIL", ""),
 		AdminPassword: getenv("ADMIN_PASSWORD"),
 		JWTSecret:     getenv("JWT_SECRET"),
 		TaxonomyFile:  get("TAXONOMY_FILE", ""),
@@ -90,6 +104,22 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		LogLevel:      get("LOG_LEVEL", "info"),
 		LogFormat:     get("LOG_FORMAT", "text"),
 		BackupDir:     get("BACKUP_DIR", ""),
+		SMTPURL:       get("SMTP_URL", ""),
+		PublicURL:     get("PUBLIC_URL", ""),
+	}
+	if c.SMTPURL != "" {
+		m, err := mail.Parse(c.SMTPURL)
+		if err != nil {
+			return c, err
+		}
+		c.Mail = m
+	}
+	if c.PublicURL == "" {
+		_, port, _ := net.SplitHostPort(c.ListenAddr)
+		c.PublicURL = "http://localhost:" + cmp.Or(port, "8080")
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, fmt.Errorf("PUBLIC_URL must be an http(s) address such as https://yuechuang.example.cn, got %q", c.PublicURL)
 	}
 	every, err := time.ParseDuration(get("BACKUP_EVERY", "24h"))
 	if err != nil || every < time.Minute {

@@ -138,7 +138,7 @@ func TestDemoDataAndRestart(t *testing.T) {
 	m, stop := startMain(t, testConfig(t, dir))
 	base := "http://" + m.Addr()
 	accounts := m.DemoAccounts()
-	if len(accounts) != 4 {
+	if len(accounts) != 7 { // one per role: the plan's services add an officer, a mentor and a provider
 		t.Fatalf("demo accounts: %+v", accounts)
 	}
 	tokens := map[string]string{}
@@ -160,6 +160,11 @@ func TestDemoDataAndRestart(t *testing.T) {
 	}
 	if _, rs := call(t, "GET", base+"/api/v1/roadshows", "", nil); rs["total"].(float64) != 2 {
 		t.Fatalf("demo roadshows: %v", rs["total"])
+	}
+	for path, want := range map[string]float64{"/api/v1/mentors": 2, "/api/v1/providers": 2, "/api/v1/ledger?district=": 1} {
+		if _, l := call(t, "GET", base+path, "", nil); l["total"].(float64) < want || want == 2 && l["total"].(float64) != want {
+			t.Fatalf("demo %s: %v, want %v", path, l["total"], want)
+		}
 	}
 	code, mine := call(t, "GET", base+"/api/v1/startups?mine=true", tokens["founder"], nil)
 	if code != 200 || mine["total"].(float64) != 2 {

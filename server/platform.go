@@ -71,6 +71,7 @@ type Main struct {
 	mu       sync.Mutex
 	accounts []seed.Account
 	backups  *backup.Scheduler
+	plan     *app.PlanServices // the plan's other services (#18)
 }
 
 // NewMain returns a Main for cfg.
@@ -198,6 +199,8 @@ func (m *Main) Open(ctx context.Context) error {
 	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
 	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
 	stats := app.NewStats(rm, targets, tax)
+	plan := app.NewPlanServices(m.db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: cfg.IPHelpEmail})
+	m.plan = plan
 	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
 	svc := httpapi.Services{
 		Roadshows:     m.roadshows,
@@ -219,7 +222,17 @@ func (m *Main) Open(ctx context.Context) error {
 		Matcher:       matcher,
 		Search:        m.indexer,
 		Taxonomy:      tax,
+		Verifications: app.NewVerifications(rm, m.db, notifier, m.log),
+		Ledger:        plan.Ledger,
+		Mentors:       plan.Mentors,
+		Providers:     plan.Providers,
 	}
+	var mailer app.Mailer
+	if cfg.Mail != nil {
+		mailer = cfg.Mail
+		m.log.Info("password reset links go by mail", "from", cfg.Mail.From())
+	}
+	svc.Resets = app.NewPasswordResets(accounts, m.db, mailer, cfg.PublicURL, m.log)
 
 	if cfg.AdminEmail != "" {
 		if _, err := accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword, ""); err != nil {
@@ -228,6 +241,9 @@ func (m *Main) Open(ctx context.Context) error {
 		m.log.Info("admin account ready", "email", cfg.AdminEmail)
 	}
 	if err := rm.Load(ctx); err != nil {
+		return err
+	}
+	if err := plan.Load(ctx); err != nil {
 		return err
 	}
 	if err := notifier.Load(ctx); err != nil {

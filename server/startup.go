@@ -124,6 +124,11 @@ func (m *Main) seed(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("demo data: %w", err)
 	}
+	more, err := m.seedServices(ctx)
+	if err != nil {
+		return false, fmt.Errorf("demo data (services): %w", err)
+	}
+	accounts = append(accounts, more...)
 	if state == "started" {
 		// Records the first start stored were kept as they were: read them
 		// back rather than hold the second run's copies.

@@ -274,7 +274,7 @@ describe('Yuechuang in the browser', () => {
     // The admin verifies the manager's new space.
     await admin.goto(base + '/admin')
     const space = admin.locator('[data-test=unverified-space]', { hasText: `E2E新空间${run}` })
-    await space.locator('button').click()
+    await space.locator('[data-test=verify]').click()
     await space.waitFor({ state: 'detached', ...wait })
     await admin.goto(base + '/dashboard')
     await admin.waitForSelector('[data-test=targets]', wait)

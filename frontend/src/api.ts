@@ -37,7 +37,9 @@ function refresh(): Promise<boolean> {
       localStorage.removeItem(signedInKey)
       return false
     }
-    session.token = (await res.json()).accessToken
+    const t = await res.json()
+    session.token = t.accessToken
+    if (t.user) session.user = t.user // who it is comes with the refresh: no wait for /me
     return true
   })().finally(() => { refreshing = null })
   return refreshing
@@ -154,13 +156,24 @@ export async function signOut() {
   session.user = null
 }
 
-// restore signs back in after a reload, from the refresh token.
+// restore signs back in after a reload, from the refresh token, which
+// answers with the user too (the unread count comes with the bell's list).
 export async function restore() {
-  if (await refresh()) {
+  if ((await refresh()) && !session.user) {
     const me = await api('GET', '/me')
     session.user = me.user
-    session.unread = me.unread
   }
+}
+
+// requestReset asks for a password reset link: 'email' (sent if the
+// address has an account) or 'admin' (no mail here: ask an admin).
+export async function requestReset(email: string): Promise<'email' | 'admin'> {
+  return (await api<{ delivery: 'email' | 'admin' }>('POST', '/auth/password-reset', { email })).delivery
+}
+
+// resetPassword sets a new password with a reset link's token and signs in.
+export async function resetPassword(token: string, password: string) {
+  start(await api('POST', '/auth/password-reset/confirm', { token, password }))
 }
 
 // Socket keeps a websocket open with a fresh single-use ticket each time,

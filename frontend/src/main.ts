@@ -20,7 +20,6 @@ import Intros from './views/Intros.vue'
 import Notifications from './views/Notifications.vue'
 import Account from './views/Account.vue'
 import NotFound from './views/NotFound.vue'
-import { restore } from './api'
 import { i18n } from './i18n'
 import './style.css'
 
@@ -29,6 +28,7 @@ const router = createRouter({
   routes: [
     { path: '/', component: Home },
     { path: '/login', component: Login },
+    { path: '/reset', component: () => import('./views/Reset.vue') },
     { path: '/dealflow', component: DealFlow },
     { path: '/search', component: Search },
     { path: '/startups/:id', component: StartupDetail },
@@ -45,9 +45,16 @@ const router = createRouter({
     { path: '/notifications', component: Notifications },
     { path: '/account', component: Account },
     { path: '/admin', component: Admin },
+    { path: '/mentors', component: () => import('./views/Mentors.vue') },
+    { path: '/me/mentor', component: () => import('./views/Mentor.vue') },
+    { path: '/services', component: () => import('./views/Services.vue') },
+    { path: '/me/provider', component: () => import('./views/Provider.vue') },
+    { path: '/ledger', component: () => import('./views/Ledger.vue') },
     { path: '/dashboard', component: () => import('./views/Dashboard.vue') }, // ECharts loads only here
     { path: '/:rest(.*)*', component: NotFound },
   ],
 })
 
-restore().finally(() => createApp(App).use(router).use(i18n).mount('#app'))
+// The app shows at once; App.vue restores the session meanwhile (with a
+// loading sign where the page will be).
+createApp(App).use(router).use(i18n).mount('#app')

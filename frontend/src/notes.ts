@@ -18,8 +18,17 @@ const sentences: Record<string, [(d: any) => string, (d: any) => string]> = {
   'roadshow.started': [(d) => `路演开始了：${d.title}`, (d) => `Roadshow started: ${d.title}`],
   'roadshow.invitation': [(d) => `路演邀请：${d.title} / ${d.startupName}`, (d) => `Invited to present: ${d.title} / ${d.startupName}`],
   'roadshow.answered': [(d) => `${d.startupName} ${d.accepted ? '接受了' : '婉拒了'}路演邀请：${d.title}`, (d) => `${d.startupName} ${d.accepted ? 'accepted' : 'declined'} to present: ${d.title}`],
+  'roadshow.guest': [(d) => `路演邀请：${d.title}`, (d) => `You are invited to attend: ${d.title}`],
+  'roadshow.rsvp': [(d) => `${d.guestName || '嘉宾'} ${d.accepted ? '接受了' : '婉拒了'}邀请：${d.title}`, (d) => `${d.guestName || 'A guest'} ${d.accepted ? 'accepted' : 'declined'}: ${d.title}`],
+  'verification.decided': [(d) => d.verified ? `认证通过：${d.name}` : `认证未通过：${d.name}`, (d) => d.verified ? `Verified: ${d.name}` : `Verification declined: ${d.name}`],
   question: [(d) => `新提问：${d.text}`, (d) => `New question: ${d.text}`],
   digest: [(d) => `今日摘要：${d.total} 条`, (d) => `Today's digest: ${d.total}`],
+  'mentor.requested': [(d) => `${d.startupName} 预约了你的辅导时段`, (d) => `${d.startupName} booked one of your office hours`],
+  'mentor.answered': [(d) => `${d.mentorName} ${d.confirmed ? '确认了' : '婉拒了'}你的辅导预约`, (d) => `${d.mentorName} ${d.confirmed ? 'confirmed' : 'declined'} your booking`],
+  'mentor.cancelled': [(d) => `辅导预约已取消：${d.mentorName} / ${d.startupName}`, (d) => `Booking cancelled: ${d.mentorName} / ${d.startupName}`],
+  'request.new': [(d) => `${d.ipHelp ? '知识产权援助' : '服务'}请求：${d.subject}（${d.startupName}）`, (d) => `${d.ipHelp ? 'IP help' : 'Service'} request: ${d.subject} (${d.startupName})`],
+  'request.answered': [(d) => `你的请求有了答复：${d.subject}`, (d) => `Your request has an answer: ${d.subject}`],
+  'mentor.recorded': [(d) => `对方记录了辅导情况：${d.mentorName} / ${d.startupName}`, (d) => `The other side recorded your session: ${d.mentorName} / ${d.startupName}`],
 }
 
 export function describe(n: Note): string {
@@ -30,11 +39,16 @@ export function describe(n: Note): string {
 export function linkOf(n: Note): string {
   const d = n.data || {}
   if (n.type.startsWith('intro.')) return '/me/intros'
+  if (n.type === 'mentor.requested' || n.type === 'mentor.recorded') return '/me/mentor'
+  if (n.type.startsWith('mentor.')) return '/mentors'
+  if (n.type === 'request.new') return '/me/provider'
+  if (n.type === 'request.answered') return '/services'
   if (n.type === 'roadshow.invitation') return '/me/startups'
   if (n.type === 'roadshow.answered') return '/me/space'
   if (n.type.startsWith('roadshow.') || n.type === 'question') return d.roadshowId ? `/roadshows/${d.roadshowId}` : '/roadshows'
   // The founder answers a deck request on their page, at that request.
   if (n.type === 'deck.requested') return d.startupId ? `/me/startups?startup=${d.startupId}&request=${d.investorUserId || ''}` : '/me/startups'
+  if (n.type === 'verification.decided') return d.kind === 'space' ? '/me/space' : '/me/investor'
   if (d.startupId) return `/startups/${d.startupId}`
   return '/notifications'
 }

@@ -67,6 +67,9 @@ type Registration struct {
 type Tokens struct {
 	AccessToken  string `json:"accessToken"`
 	RefreshToken string `json:"refreshToken"`
+	// User is the signed-in user, on a refresh: a reloaded page learns who
+	// it is from the refresh alone, without waiting for GET /me after it.
+	User *domain.User `json:"user,omitempty"`
 }
 
 // Session is a signed-in user with their tokens.
@@ -101,7 +104,7 @@ func (a *Accounts) Register(ctx context.Context, r Registration) (*Session, erro
 	v.Check(validEmail(r.Email), "email", "邮箱格式不正确 / invalid email address")
 	checkPassword(&v, "password", r.Password, r.Email)
 	switch r.Role {
-	case domain.RoleFounder, domain.RoleInvestor, domain.RoleManager:
+	case domain.RoleFounder, domain.RoleInvestor, domain.RoleManager, domain.RoleMentor, domain.RoleProvider:
 	case domain.RoleAdmin:
 		v.Check(false, "role", "管理员不能自助注册 / admin accounts cannot be self-registered")
 	default:

@@ -8,3 +8,6 @@ func ApplyChange(rm *ReadModel, ch Change) { rm.apply(ch) }
 
 // SetClock sets the dispatcher's clock, so that tests can age its marks.
 func (d *Dispatcher) SetClock(now func() time.Time) { d.now = now }
+
+// SetClock sets the password resets' clock, so that tests can age links.
+func (r *PasswordResets) SetClock(now func() time.Time) { r.now = now }

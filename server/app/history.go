@@ -49,12 +49,18 @@ type HistorySeries struct {
 	Zh   string `json:"zh"`
 	En   string `json:"en"`
 	Unit string `json:"unit,omitempty"`
+	// Target is the figure's target now, drawn as a line on its trend;
+	// Pace says whether it is on course to reach it by the plan's year.
+	Target float64      `json:"target,omitempty"`
+	Pace   *domain.Pace `json:"pace,omitempty"`
 }
 
 // Trend is the program's history, oldest first.
 type Trend struct {
 	Series []HistorySeries `json:"series"`
 	Items  []HistoryPoint  `json:"items"`
+	// TargetYear is the plan's year the targets are due by.
+	TargetYear int `json:"targetYear"`
 }
 
 // snapshot counts the figures as of asOf (zero: now) into a snapshot of day.
@@ -122,20 +128,43 @@ func (h *History) Trend(ctx context.Context, now time.Time, days int) (*Trend, e
 			Fields: []domain.FieldError{{Field: "days", Message: "须在 1 到 1098 之间 / must be 1..1098"}}}
 	}
 	from := now.In(h.loc).AddDate(0, 0, -days+1).Format(snapshotDayForm)
-	snaps, err := h.store.Snapshots(ctx, from)
+	// The whole history, for each figure's pace since the first record;
+	// the days asked for, for the chart.
+	snaps, err := h.store.Snapshots(ctx, "")
 	if err != nil {
 		return nil, err
 	}
-	out := &Trend{Items: make([]HistoryPoint, 0, len(snaps))}
-	for _, f := range (&tally{}).figures(&domain.Targets{}) {
-		out.Series = append(out.Series, HistorySeries{Key: f.Key, Zh: f.Zh, En: f.En, Unit: f.Unit})
+	tg, err := h.stats.Targets(ctx)
+	if err != nil {
+		return nil, err
 	}
+	all, _, err := h.stats.counts(ctx, "", time.Time{})
+	if err != nil {
+		return nil, err
+	}
+	out := &Trend{Items: make([]HistoryPoint, 0, len(snaps)), TargetYear: tg.Year}
+	paths := map[string][]domain.PacePoint{}
 	for _, s := range snaps {
+		at, err := time.ParseInLocation(snapshotDayForm, s.Date, h.loc)
+		if err != nil {
+			continue
+		}
 		p := HistoryPoint{Date: s.Date, Reconstructed: s.Reconstructed, Values: make(map[string]float64, len(s.Values))}
 		for _, v := range s.Values {
 			p.Values[v.Key] = v.Value
+			paths[v.Key] = append(paths[v.Key], domain.PacePoint{At: at, Value: v.Value})
 		}
-		out.Items = append(out.Items, p)
+		if s.Date >= from {
+			out.Items = append(out.Items, p)
+		}
+	}
+	deadline := domain.PlanDeadline(tg.Year, h.loc)
+	for _, f := range all.figures(tg) {
+		sr := HistorySeries{Key: f.Key, Zh: f.Zh, En: f.En, Unit: f.Unit, Target: f.Target}
+		if f.Target > 0 {
+			sr.Pace = domain.PaceOf(append(paths[f.Key], domain.PacePoint{At: now, Value: f.Value}), f.Target, deadline, now)
+		}
+		out.Series = append(out.Series, sr)
 	}
 	return out, nil
 }

@@ -156,7 +156,7 @@ func (svc *Roadshows) Invitations(ctx context.Context, actor domain.Actor) ([]In
 // invitations to present not (yet) accepted.
 func hideAgendaWork(actor domain.Actor, r *domain.Roadshow) {
 	if !actor.Owns(r.OwnerID) {
-		r.Invited = nil
+		r.Invited, r.Accepted, r.Declined = nil, nil, nil
 		r.Invitations = nil
 	}
 }

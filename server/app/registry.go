@@ -65,10 +65,7 @@ func sheetError(err error, xlsx bool) error {
 // headerNames maps the column names people really write to fields. A
 // header matches a field when it contains one of the names, so "企业名称
 // （全称）" and "所属行业/领域" work too. Longer names are tried first.
-var headerNames = []struct {
-	field string
-	names []string
-}{
+var headerNames = []sheetColumn{
 	{"oneLiner", []string{"一句话介绍", "项目简介", "简介", "one-liner", "oneliner"}},
 	{"teamSize", []string{"团队人数", "员工人数", "从业人数", "人数", "team size"}},
 	{"highTech", []string{"高新技术企业", "是否高企", "高企", "high-tech"}},
@@ -120,20 +117,23 @@ func decodeText(data []byte) ([]byte, error) {
 	return out, nil
 }
 
+// lookup finds the code value names in list: its code, names, synonyms
+// or the aliases the taxonomy file gives (柯桥 for 柯桥区, 天使 for 天使轮).
 func (r *Registry) lookup(list []domain.Named, value string) string {
-	v := strings.TrimSpace(value)
-	for _, n := range list {
-		if strings.EqualFold(v, n.Code) || v == n.Zh || strings.EqualFold(v, n.En) {
-			return n.Code
-		}
-	}
-	return ""
+	return domain.MatchNamed(list, value)
 }
 
 func (r *Registry) sectorCode(value string) string {
 	v := strings.TrimSpace(value)
+	named := make([]domain.Named, len(r.tax.Sectors))
+	for i, s := range r.tax.Sectors {
+		named[i] = domain.Named{Code: s.Code, Zh: s.Zh, En: s.En, Synonyms: s.Synonyms}
+	}
+	if c := domain.MatchNamed(named, v); c != "" {
+		return c
+	}
 	for _, s := range r.tax.Sectors {
-		if strings.EqualFold(v, s.Code) || v == s.Zh || strings.EqualFold(v, s.En) || (v != "" && strings.Contains(s.Zh, v)) {
+		if v != "" && strings.Contains(s.Zh, v) {
 			return s.Code
 		}
 	}
@@ -152,70 +152,12 @@ func yes(v string) (bool, bool) {
 
 // parse reads a registry sheet: XLSX, or CSV in UTF-8 or GBK.
 func (r *Registry) parse(data []byte) (*ImportResult, []map[string]string, error) {
-	if len(data) > sheet.MaxFileBytes {
-		return nil, nil, domain.CodedError(domain.KindTooLarge, "file_too_large", "文件最大 5 MB / at most 5 MB")
-	}
-	var records [][]string
-	var err error
-	xlsx := sheet.IsXLSX(data)
-	if xlsx {
-		records, err = sheet.ReadXLSX(data, sheet.DefaultLimits)
-	} else {
-		var text []byte
-		if text, err = decodeText(data); err != nil {
-			return nil, nil, err
-		}
-		records, err = sheet.ReadCSV(bytes.NewReader(text), sheet.DefaultLimits)
-	}
+	columns, rows, err := readSheet(data, headerNames, "name",
+		domain.CodedError(domain.KindInvalid, "no_header", "找不到表头：需要一列“企业名称” / no header row: a column such as 企业名称 is needed"))
 	if err != nil {
-		return nil, nil, sheetError(err, xlsx)
+		return nil, nil, err
 	}
-	// The header is the first row that names a startup column; sheets
-	// often start with a title row or blank lines.
-	head := -1
-	cols := map[int]string{}
-	res := &ImportResult{Columns: map[string]string{}, Rows: []ImportRow{}}
-	for i, rec := range records {
-		found := map[int]string{}
-		for j, h := range rec {
-			h = strings.ToLower(strings.TrimSpace(h))
-			for _, hn := range headerNames {
-				if matched(h, hn.names) && !hasField(found, hn.field) {
-					found[j] = hn.field
-					break
-				}
-			}
-		}
-		if hasField(found, "name") {
-			head, cols = i, found
-			for j, f := range found {
-				res.Columns[strings.TrimSpace(rec[j])] = f
-			}
-			break
-		}
-	}
-	if head < 0 {
-		return nil, nil, domain.CodedError(domain.KindInvalid, "no_header", "找不到表头：需要一列“企业名称” / no header row: a column such as 企业名称 is needed")
-	}
-	var rows []map[string]string
-	for i := head + 1; i < len(records); i++ {
-		row := map[string]string{"_line": strconv.Itoa(i + 1)}
-		blank := true
-		for j, v := range records[i] {
-			if f, ok := cols[j]; ok {
-				row[f] = strings.TrimSpace(domain.CleanText(v))
-				blank = blank && row[f] == ""
-			}
-		}
-		if blank {
-			continue
-		}
-		rows = append(rows, row)
-	}
-	if len(rows) > maxImportRows {
-		return nil, nil, domain.CodedError(domain.KindTooLarge, "too_many_rows", "最多 5000 行 / at most 5,000 rows")
-	}
-	return res, rows, nil
+	return &ImportResult{Columns: columns, Rows: []ImportRow{}}, rows, nil
 }
 
 func matched(h string, names []string) bool {

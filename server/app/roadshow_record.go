@@ -55,6 +55,9 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	if err != nil {
 		return nil, err
 	}
+	if err := svc.counted(ctx, r); err != nil {
+		return nil, err
+	}
 	events, err := svc.store.RoomEvents(ctx, id)
 	if err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +26,8 @@ type RoadshowStore interface {
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
 	RegisteredUsers(ctx context.Context, roadshowID string) ([]string, error)
+	Unregister(ctx context.Context, roadshowID, userID string) (bool, error)
+	GuestDirectory
 	People // the record's names (names.go)
 }
 
@@ -169,6 +172,9 @@ func (svc *Roadshows) Create(ctx context.Context, actor domain.Actor, in Roadsho
 	if err := svc.apply(ctx, actor, r, in, true); err != nil {
 		return nil, err
 	}
+	guests := r.Invited
+	r.Invited = []string{}
+	r.SetGuests(guests)
 	if err := svc.store.CreateRoadshow(ctx, r); err != nil {
 		return nil, err
 	}
@@ -178,10 +184,10 @@ func (svc *Roadshows) Create(ctx context.Context, actor domain.Actor, in Roadsho
 	}
 	users = svc.audience.InvestorsInSectors(sectors)
 	if r.Visibility == domain.VisibilityInvited {
-		// Invitation-only: only the invited hear of it.
-		users = append([]string{}, r.Invited...)
+		users = nil // invitation-only: only the guests hear of it, invited
 	}
 	svc.announce(domain.NoteRoadshowNew, r, users)
+	svc.announce(domain.NoteRoadshowGuest, r, r.Invited)
 	svc.invite(r, nil) // founders hear of it as an invitation to answer
 	return r, nil
 }
@@ -201,6 +207,8 @@ type RoadshowView struct {
 	// Entry is why the caller may not enter the live room yet
 	// (sign_in_required, registration_required), or empty if they may.
 	Entry string `json:"entry"`
+	// Guest is the caller's answer to their invitation to attend, if invited.
+	Guest string `json:"guest,omitempty"`
 }
 
 // Get returns the roadshow with id if actor may see it.
@@ -212,8 +220,10 @@ func (svc *Roadshows) Get(ctx context.Context, actor domain.Actor, id string) (*
 	if !svc.canSee(actor, r) {
 		return nil, domain.ErrNotFound
 	}
-	v := &RoadshowView{Roadshow: r, IsHost: actor.Owns(r.OwnerID)}
-	hideAgendaWork(actor, r) // the guest list and invitations are the host's business
+	if err := svc.counted(ctx, r); err != nil {
+		return nil, err
+	}
+	v := &RoadshowView{Roadshow: r, IsHost: actor.Owns(r.OwnerID), Guest: r.GuestStatus(actor.UserID)}
 	if actor.UserID != "" {
 		if v.IsRegistered, err = svc.store.IsRegistered(ctx, id, actor.UserID); err != nil {
 			return nil, err
@@ -223,6 +233,7 @@ func (svc *Roadshows) Get(ctx context.Context, actor domain.Actor, id string) (*
 	if errors.As(r.EntryRefusal(actor.UserID, actor.Role, func() (bool, error) { return v.IsRegistered, nil }), &refusal) {
 		v.Entry = refusal.Code
 	}
+	hideAgendaWork(actor, r) // the guest list and invitations are the host's business
 	return v, nil
 }
 
@@ -239,8 +250,17 @@ func (svc *Roadshows) Update(ctx context.Context, actor domain.Actor, id string,
 		return nil, domain.CodedError(domain.KindConflict, "roadshow_live", "路演进行中，不能修改议程或时间 / agenda and time are fixed while live")
 	}
 	before := agendaOf(r)
+	prevGuests := slices.Clone(r.Invited)
 	if err := svc.apply(ctx, actor, r, in, false); err != nil {
 		return nil, err
+	}
+	var newGuests []string
+	if in.Invited != nil {
+		// The guest list as a whole (an API client's PATCH): the answers of
+		// those who stay are kept, the new guests are told.
+		list := r.Invited
+		r.Invited = prevGuests
+		newGuests = r.SetGuests(list)
 	}
 	r.UpdatedAt = svc.now().UTC()
 	if err := svc.store.UpdateRoadshow(ctx, r, r.Version); err != nil {
@@ -251,7 +271,10 @@ func (svc *Roadshows) Update(ctx context.Context, actor domain.Actor, id string,
 		return nil, err
 	}
 	svc.invite(r, before)
-	return r, nil
+	if len(newGuests) > 0 {
+		svc.announce(domain.NoteRoadshowGuest, r, newGuests)
+	}
+	return r, svc.counted(ctx, r)
 }
 
 func (svc *Roadshows) hosted(ctx context.Context, actor domain.Actor, id string) (*domain.Roadshow, error) {
@@ -290,6 +313,9 @@ func (svc *Roadshows) List(ctx context.Context, actor domain.Actor, spaceID, sta
 			out.Total-- // invitation-only events are not advertised
 			continue
 		}
+		if err := svc.counted(ctx, &r); err != nil {
+			return nil, err
+		}
 		hideAgendaWork(actor, &r)
 		out.Items = append(out.Items, r)
 	}
@@ -309,16 +335,24 @@ func (svc *Roadshows) Register(ctx context.Context, actor domain.Actor, id strin
 		return nil, domain.ErrNotFound
 	}
 	if r.Status == domain.RoadshowEnded {
-		return nil, domain.CodedError(domain.KindConflict, "roadshow_ended", "路演已结束 / the roadshow has ended")
+		return nil, domain.ErrRoadshowEnded
+	}
+	if s := r.GuestStatus(actor.UserID); s == domain.GuestInvited || s == domain.GuestDeclined {
+		// A guest registering accepts the invitation: one answer, one road.
+		return svc.AnswerGuest(ctx, actor, id, true)
 	}
 	if _, err := svc.store.Register(ctx, domain.Registration{RoadshowID: id, UserID: actor.UserID, At: svc.now().UTC()}); err != nil {
 		return nil, err
 	}
-	if r.Registered, err = svc.store.CountRegistrations(ctx, id); err != nil {
-		return nil, err
-	}
-	hideAgendaWork(actor, r)
-	return &RoadshowView{Roadshow: r, IsHost: actor.Owns(r.OwnerID), IsRegistered: true}, nil
+	return svc.Get(ctx, actor, id)
+}
+
+// counted fills r.Registered from the registrations, the count's one
+// owner: the roadshow document keeps no copy of it to go stale.
+func (svc *Roadshows) counted(ctx context.Context, r *domain.Roadshow) error {
+	n, err := svc.store.CountRegistrations(ctx, r.ID)
+	r.Registered = n
+	return err
 }
 
 // lifecycle are the roadshow's lifecycle commands by their REST names.
@@ -349,5 +383,5 @@ func (svc *Roadshows) Transition(ctx context.Context, actor domain.Actor, id, ac
 		}
 		svc.announce(domain.NoteRoadshowLive, r, users)
 	}
-	return r, nil
+	return r, svc.counted(ctx, r)
 }

@@ -101,6 +101,7 @@ func (a *Accounts) Refresh(ctx context.Context, token string) (*Tokens, error) {
 	if revoked {
 		return nil, a.revokeFamily(ctx, t.Family)
 	}
+	out.User = u
 	return out, nil
 }
 

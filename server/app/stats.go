@@ -31,6 +31,7 @@ type Stats struct {
 	store    StatsStore
 	defaults *domain.Targets
 	tax      *domain.Taxonomy
+	book     *ServiceBook // the plan's other services' records (stats_services.go)
 }
 
 // NewStats returns a Stats service; defaults are the plan's targets, used
@@ -87,6 +88,7 @@ type tally struct {
 	startups, highTech, graduated, talent          int
 	institutions                                   int
 	roadshows, attendance, interest, intros, deals int
+	services                                       serviceTally
 }
 
 func figure(key, zh, en string, value, target float64) domain.Figure {
@@ -130,6 +132,8 @@ func (t *tally) figures(tg *domain.Targets) []domain.Figure {
 		figure("platform.interest", "投资意向", "Interest signals", float64(t.interest), 0),
 		figure("platform.intros", "成功引荐", "Intros accepted", float64(t.intros), 0),
 		figure("platform.deals", "已投项目", "Deals reported", float64(t.deals), 0),
+		figure("support.paidWan", "已兑现扶持资金（万元）", "Support paid (万元)", t.services.paidWan, 0),
+		figure("support.recipients", "获扶持的空间和企业", "Spaces and startups supported", float64(len(t.services.recipients)), 0),
 	}
 }
 
@@ -157,6 +161,7 @@ func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*ta
 		return by[d]
 	}
 	spaceCounts := map[string]bool{}
+	covered := svc.coverage(asOf) // services counted from records, not the spaces' own flags
 	err := svc.store.EachSpace(ctx, func(s domain.Space) error {
 		if s.ID == space || (space == "" && domain.CountsSpace(&s)) {
 			spaceCounts[s.ID] = true // its residents count; verification has no date, so as it stands now
@@ -177,7 +182,12 @@ func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*ta
 			if s.IsBase {
 				t.bases++
 			}
+			t.mentoring += covered.count("mentoring", s.ID)
+			t.techSvc += covered.count("techServices", s.ID)
 			for _, sv := range s.Services {
+				if covered.has(sv) {
+					continue
+				}
 				switch sv {
 				case "incubationTeam":
 					t.incubationTeam++
@@ -278,6 +288,7 @@ func (svc *Stats) counts(ctx context.Context, space string, asOf time.Time) (*ta
 		}
 		return nil
 	})
+	svc.countServices(all, at, space, startupSpace, asOf)
 	return all, by, err
 }
 

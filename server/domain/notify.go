@@ -18,13 +18,18 @@ const (
 	NoteRoadshowLive   = "roadshow.started"
 	NoteRoadshowInvite = "roadshow.invitation" // a host invites your startup to present
 	NoteRoadshowAnswer = "roadshow.answered"   // a founder accepted or declined your invitation
-	NoteQuestion       = "question"            // a new question on your pitch
-	NoteDigest         = "digest"              // the daily summary of what waited
+	NoteRoadshowGuest  = "roadshow.guest"      // a host invites you to attend
+	// NoteRoadshowGuestAnswer tells a host a guest accepted or declined.
+	NoteRoadshowGuestAnswer = "roadshow.rsvp"
+	NoteQuestion            = "question"             // a new question on your pitch
+	NoteVerification        = "verification.decided" // an admin verified or rejected your profile
+	NoteDigest              = "digest"               // the daily summary of what waited
 )
 
 // NotificationTypes lists every type a user can set a delivery for.
 var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined, NoteMatch,
-	NoteDeckRequested, NoteDeckGranted, NoteDeckDeclined, NoteDeckRevoked, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteRoadshowInvite, NoteRoadshowAnswer, NoteQuestion}
+	NoteDeckRequested, NoteDeckGranted, NoteDeckDeclined, NoteDeckRevoked, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteRoadshowInvite,
+	NoteRoadshowAnswer, NoteRoadshowGuest, NoteRoadshowGuestAnswer, NoteQuestion, NoteVerification}
 
 // Deliveries: how a type of notification reaches a user.
 const (

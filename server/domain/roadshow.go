@@ -34,25 +34,31 @@ type Slot struct {
 
 // Roadshow is an online pitch event hosted by a maker space (路演).
 type Roadshow struct {
-	ID          string     `json:"id" bson:"_id"`
-	OwnerID     string     `json:"ownerId" bson:"ownerId"`
-	SpaceID     string     `json:"spaceId" bson:"spaceId"`
-	Title       string     `json:"title" bson:"title"`
-	Description string     `json:"description" bson:"description"`
-	StartsAt    time.Time  `json:"startsAt" bson:"startsAt"`
-	StreamURL   string     `json:"streamUrl" bson:"streamUrl"`
-	Visibility  string     `json:"visibility" bson:"visibility"`
-	Slots       []Slot     `json:"slots" bson:"slots"`                                 // presented: their founders accepted
-	Invitations []Slot     `json:"invitations,omitempty" bson:"invitations,omitempty"` // not accepted (yet): the host's business
-	Invited     []string   `json:"invited" bson:"invited"`
-	Status      string     `json:"status" bson:"status"`
-	Registered  int        `json:"registered" bson:"registered"`
-	Reminded    bool       `json:"-" bson:"reminded"` // the 15-minute reminder went out
-	StartedAt   *time.Time `json:"startedAt,omitempty" bson:"startedAt,omitempty"`
-	EndedAt     *time.Time `json:"endedAt,omitempty" bson:"endedAt,omitempty"`
-	Version     int        `json:"version" bson:"version"`
-	CreatedAt   time.Time  `json:"createdAt" bson:"createdAt"`
-	UpdatedAt   time.Time  `json:"updatedAt" bson:"updatedAt"`
+	ID          string    `json:"id" bson:"_id"`
+	OwnerID     string    `json:"ownerId" bson:"ownerId"`
+	SpaceID     string    `json:"spaceId" bson:"spaceId"`
+	Title       string    `json:"title" bson:"title"`
+	Description string    `json:"description" bson:"description"`
+	StartsAt    time.Time `json:"startsAt" bson:"startsAt"`
+	StreamURL   string    `json:"streamUrl" bson:"streamUrl"`
+	Visibility  string    `json:"visibility" bson:"visibility"`
+	Slots       []Slot    `json:"slots" bson:"slots"`                                 // presented: their founders accepted
+	Invitations []Slot    `json:"invitations,omitempty" bson:"invitations,omitempty"` // not accepted (yet): the host's business
+	Invited     []string  `json:"invited" bson:"invited"`                             // guests the host invited (guests.go)
+	// Accepted and Declined are the guests' answers to their invitations;
+	// like Invited, the host's business.
+	Accepted []string `json:"accepted,omitempty" bson:"accepted,omitempty"`
+	Declined []string `json:"declined,omitempty" bson:"declined,omitempty"`
+	Status   string   `json:"status" bson:"status"`
+	// Registered counts the registrations. It is not stored: the
+	// registrations are its one owner, and a stored copy went stale.
+	Registered int        `json:"registered" bson:"-"`
+	Reminded   bool       `json:"-" bson:"reminded"` // the 15-minute reminder went out
+	StartedAt  *time.Time `json:"startedAt,omitempty" bson:"startedAt,omitempty"`
+	EndedAt    *time.Time `json:"endedAt,omitempty" bson:"endedAt,omitempty"`
+	Version    int        `json:"version" bson:"version"`
+	CreatedAt  time.Time  `json:"createdAt" bson:"createdAt"`
+	UpdatedAt  time.Time  `json:"updatedAt" bson:"updatedAt"`
 }
 
 // Presents reports whether userID founded a startup in the agenda.
@@ -126,15 +132,17 @@ func (e RoomEvent) Int(key string) int64 {
 var (
 	ErrSignInToEnter   = CodedError(KindUnauthorized, "sign_in_required", "请登录并报名后进入 / sign in and register to enter")
 	ErrRegisterToEnter = CodedError(KindForbidden, "registration_required", "请先报名 / register for this roadshow first")
+	ErrAcceptToEnter   = CodedError(KindForbidden, "invitation_not_accepted", "accept the invitation to enter")
 )
 
 // EntryRefusal says why userID (with role; "" for a signed-out guest) may
 // not enter r's live room, or nil if they may. The host, admins and
 // presenters always may; public rooms admit everyone, invited ones their
 // guests (to others they do not exist), registered ones those who
-// registered. registered is asked only when it matters: it may read the
-// database. This is the one rule for the room's door and for what the
-// roadshow page tells people.
+// registered. An invited guest enters once they accepted the invitation
+// (which registers them); until then they are told to accept. registered is
+// asked only when it matters: it may read the database. This is the one rule
+// for the room's door and for what the roadshow page tells people.
 func (r *Roadshow) EntryRefusal(userID string, role Role, registered func() (bool, error)) error {
 	if userID != "" && (r.OwnerID == userID || role == RoleAdmin || r.Presents(userID)) {
 		return nil
@@ -143,8 +151,11 @@ func (r *Roadshow) EntryRefusal(userID string, role Role, registered func() (boo
 	case VisibilityPublic:
 		return nil
 	case VisibilityInvited:
-		if userID != "" && r.IsInvited(userID) {
+		switch r.GuestStatus(userID) {
+		case GuestAccepted:
 			return nil
+		case GuestInvited, GuestDeclined:
+			return ErrAcceptToEnter
 		}
 		return ErrNotFound
 	}

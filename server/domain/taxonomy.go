@@ -25,6 +25,9 @@ type Named struct {
 	// Synonyms are other names people use for it (districts: 柯桥 for 柯桥区),
 	// each set one group of equivalent terms; search expands them.
 	Synonyms [][]string `json:"synonyms,omitempty"`
+	// Aliases are more names people write in sheets (天使 for 天使轮); the
+	// registry import accepts them beside the names and synonyms.
+	Aliases []string `json:"aliases,omitempty"`
 }
 
 // Sector is a named industry sector; sectors sharing a Family are related.

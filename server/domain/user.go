@@ -19,7 +19,7 @@ const (
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
 	switch r {
-	case RoleFounder, RoleInvestor, RoleManager, RoleAdmin:
+	case RoleFounder, RoleInvestor, RoleManager, RoleAdmin, RoleOfficer, RoleMentor, RoleProvider:
 		return true
 	}
 	return false
@@ -38,6 +38,8 @@ type User struct {
 	// (password change or reset, "sign out everywhere"). Tokens carry the
 	// version they were issued under and die when it moves on.
 	SessionVersion int `json:"-" bson:"sessionVersion,omitempty"`
+	// Districts scope an officer's admin role (RoleOfficer).
+	Districts []string `json:"districts,omitempty" bson:"districts,omitempty"`
 }
 
 // Actor is the authenticated caller of an operation. The zero Actor is anonymous.

@@ -49,9 +49,24 @@ var shanghai = time.FixedZone("CST", 8*3600)
 
 var cheapHash = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 
-func newEnv(t *testing.T, cfg httpapi.Config) *env {
+// envOption changes the services of a test's API before it starts (a
+// mail sender, say).
+type envOption func(svc *httpapi.Services, db *mongo.DB, log *slog.Logger)
+
+func newEnv(t *testing.T, cfg httpapi.Config, opts ...envOption) *env {
 	t.Helper()
-	db := mongotest.Open(t)
+	return newEnvWith(t, cfg, mongotest.Open(t), opts...)
+}
+
+// newEnvOn is another server process on the database of an env: what a
+// restart reads back.
+func newEnvOn(t *testing.T, db *mongo.DB) *env {
+	t.Helper()
+	return newEnvWith(t, httpapi.Config{}, db)
+}
+
+func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB, opts ...envOption) *env {
+	t.Helper()
 	tax, err := taxonomy.Load("")
 	if err != nil {
 		t.Fatal(err)
@@ -106,30 +121,43 @@ func newEnv(t *testing.T, cfg httpapi.Config) *env {
 	hub.UseStage(video)
 	t.Cleanup(video.Close)
 	stats := app.NewStats(rm, targets, tax)
+	plan := app.NewPlanServices(db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: ipHelpEmail})
+	if err := plan.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	history := app.NewHistory(stats, db, shanghai)
+	svc := httpapi.Services{
+		Accounts:      accounts,
+		Startups:      app.NewStartups(rm, rm, rm, tax),
+		Investors:     app.NewInvestors(rm, tax),
+		Spaces:        app.NewSpaces(rm, rm, tax),
+		Matcher:       matcher,
+		Search:        indexer,
+		Roadshows:     roadshows,
+		Hub:           hub,
+		Stage:         video,
+		Tickets:       realtime.NewTickets(),
+		Notifier:      notifier,
+		Notifications: notes,
+		Intros:        app.NewIntros(rm, rm, notifier),
+		Decks:         app.NewDecks(db, rm, notifier),
+		Onboarding:    app.NewOnboarding(rm, db),
+		Stats:         stats,
+		History:       history,
+		Registry:      app.NewRegistry(rm, tax),
+		Taxonomy:      tax,
+		Verifications: app.NewVerifications(rm, db, notifier, log),
+		Resets:        app.NewPasswordResets(accounts, db, nil, "http://yc.test", log),
+		Ledger:        plan.Ledger,
+		Mentors:       plan.Mentors,
+		Providers:     plan.Providers,
+	}
+	for _, o := range opts {
+		o(&svc, db, log)
+	}
 	e := &env{t: t, db: db, engine: engine, indexer: indexer, changes: changes, readModel: rm, roadshows: roadshows,
 		notifier: notifier, notes: notes, hub: hub,
-		digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(httpapi.Services{
-			Accounts:      accounts,
-			Startups:      app.NewStartups(rm, rm, rm, tax),
-			Investors:     app.NewInvestors(rm, tax),
-			Spaces:        app.NewSpaces(rm, rm, tax),
-			Matcher:       matcher,
-			Search:        indexer,
-			Roadshows:     roadshows,
-			Hub:           hub,
-			Stage:         video,
-			Tickets:       realtime.NewTickets(),
-			Notifier:      notifier,
-			Notifications: notes,
-			Intros:        app.NewIntros(rm, rm, notifier),
-			Decks:         app.NewDecks(db, rm, notifier),
-			Onboarding:    app.NewOnboarding(rm, db),
-			Stats:         stats,
-			History:       history,
-			Registry:      app.NewRegistry(rm, tax),
-			Taxonomy:      tax,
-		}, cfg, log)}
+		digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(svc, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-passphrase", "管理员"); err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,8 @@ func bodyLimitOf(method, path string) bodyLimit {
 	switch {
 	case method == fiber.MethodPut && strings.HasPrefix(path, v1+"startups/") && strings.HasSuffix(path, "/deck"):
 		return deckLimit
-	case method == fiber.MethodPost && strings.HasPrefix(path, v1+"spaces/") && strings.HasSuffix(path, "/registry/import"):
+	case method == fiber.MethodPost && strings.HasPrefix(path, v1+"spaces/") && strings.HasSuffix(path, "/registry/import"),
+		method == fiber.MethodPost && path == v1+"ledger/import":
 		return importLimit
 	case strings.HasPrefix(path, v1+"auth/") && path != v1+"auth/password":
 		return authLimit

@@ -33,6 +33,8 @@ func TestRoadshowRecordFollowsVisibility(t *testing.T) {
 	checkProblem(t, e.call("GET", path, inv.viewer, nil), 404, "not_found")
 	guest, guestID := e.register("investor")
 	e.must(200, "PATCH", "/api/v1/roadshows/"+inv.id, inv.host, map[string]any{"invited": []string{guestID}})
+	checkProblem(t, e.call("GET", path, guest, nil), 403, "invitation_not_accepted")
+	e.must(200, "POST", "/api/v1/roadshows/"+inv.id+"/guests/me/accept", guest, nil)
 	e.must(200, "GET", path, guest, nil)
 
 	pub := newRoadshow(t, e, "public")

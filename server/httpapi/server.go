@@ -45,6 +45,12 @@ type Services struct {
 	History       *app.History
 	Registry      *app.Registry
 	Taxonomy      *domain.Taxonomy
+	Verifications *app.Verifications
+	Resets        *app.PasswordResets
+	// The plan's other services (services.go).
+	Ledger    *app.Ledger
+	Mentors   *app.Mentors
+	Providers *app.Providers
 }
 
 // Config tunes the HTTP layer.
@@ -187,6 +193,7 @@ func (s *Server) routes() {
 	v1.Post("/auth/logout", s.logout)
 	v1.Post("/auth/logout-all", s.logoutAll)
 	v1.Post("/auth/password", limit, s.changePassword)
+	s.resetRoutes(v1, limit)
 	v1.Get("/me", s.me)
 	v1.Get("/me/onboarding", s.onboarding)
 	v1.Get("/taxonomy", s.taxonomy)
@@ -233,6 +240,8 @@ func (s *Server) routes() {
 	v1.Get("/me/invitations", s.myInvitations)
 	v1.Post("/roadshows/:id/invitations/:startupId/accept", s.answerInvitation(true))
 	v1.Post("/roadshows/:id/invitations/:startupId/decline", s.answerInvitation(false))
+	s.guestRoutes(v1)
+	s.verificationRoutes(v1)
 	v1.Post("/realtime/ticket", s.ticket)
 	v1.Post("/roadshows/:id/stage/publish", s.stagePublish)
 	v1.Post("/roadshows/:id/stage/watch/:userId", s.stageWatch)
@@ -272,11 +281,15 @@ func (s *Server) routes() {
 	v1.Post("/spaces/:id/registry/import", s.importRegistry)
 	v1.Get("/spaces/:id/registry.csv", s.exportRegistry("csv"))
 	v1.Get("/spaces/:id/registry.xlsx", s.exportRegistry("xlsx"))
+	v1.Get("/registry/columns", s.registryColumns)
+	v1.Get("/registry/template.csv", s.registryTemplate("csv"))
+	v1.Get("/registry/template.xlsx", s.registryTemplate("xlsx"))
 	v1.Get("/spaces/:id/residents", s.spaceResidents)
 	v1.Post("/spaces/:id/residents/:startupId/confirm", s.answerResident(true))
 	v1.Post("/spaces/:id/residents/:startupId/decline", s.answerResident(false))
 	v1.Post("/startups/:id/residency/accept", s.answerResidency(true))
 	v1.Post("/startups/:id/residency/decline", s.answerResidency(false))
+	s.serviceRoutes(v1)
 
 	a.Use(static(s.cfg.Web))
 	a.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

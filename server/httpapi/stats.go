@@ -147,3 +147,13 @@ func (s *Server) exportRegistry(format string) fiber.Handler {
 		return sendSheet(c, format, "registry", rows)
 	}
 }
+
+// registryColumns says which columns the registry import reads and the
+// values it accepts; registryTemplate is the sheet to fill in.
+func (s *Server) registryColumns(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"columns": s.svc.Registry.Columns()})
+}
+
+func (s *Server) registryTemplate(format string) fiber.Handler {
+	return func(c *fiber.Ctx) error { return sendSheet(c, format, "registry-template", s.svc.Registry.Template()) }
+}

@@ -106,10 +106,10 @@ func (d *DB) Drop(ctx context.Context) error {
 
 // collections are every collection the platform uses; Open creates them
 // all up front so that storage-level set-up (ferret.IndexIDs) sees them.
-var collections = []string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
+var collections = append([]string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
 	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEventBuckets, colRegistrations, colLists,
 	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry, colRevoked,
-	colNoteDrops, colRoomRecords}
+	colNoteDrops, colRoomRecords, colVerifications, colResetTokens}, serviceCollections...)
 
 func (d *DB) ensureIndexes(ctx context.Context) error {
 	have, err := d.db.ListCollectionNames(ctx, bson.D{})

@@ -133,6 +133,21 @@ func (d *DB) Register(ctx context.Context, reg domain.Registration) (bool, error
 	return true, nil
 }
 
+// Unregister removes userID's registration for a roadshow (a guest who
+// declined after accepting); it reports whether there was one. The
+// document goes first, then the list entry: a crash between them leaves
+// the count one too high, as a crash inside Register does.
+func (d *DB) Unregister(ctx context.Context, roadshowID, userID string) (bool, error) {
+	res, err := d.db.Collection(colRegistrations).DeleteOne(ctx, byID(roadshowID+":"+userID))
+	if err != nil {
+		return false, mapErr("unregister", err)
+	}
+	if err := d.listRemove(ctx, listRegistrants, roadshowID, userID); err != nil {
+		return false, err
+	}
+	return res.DeletedCount > 0, nil
+}
+
 // IsRegistered reports whether userID registered for roadshow id.
 func (d *DB) IsRegistered(ctx context.Context, roadshowID, userID string) (bool, error) {
 	err := mapErr("is registered", d.db.Collection(colRegistrations).FindOne(ctx, byID(roadshowID+":"+userID)).Err())

@@ -74,6 +74,12 @@ func check(t *domain.Taxonomy) error {
 		}
 		seen["d:"+d.Code] = true
 	}
+	if err := domain.CheckNames(t.Districts); err != nil {
+		return fmt.Errorf("districts: %w", err)
+	}
+	if err := domain.CheckNames(t.Stages); err != nil {
+		return fmt.Errorf("stages: %w", err)
+	}
 	codes := domain.StageCodes()
 	if len(t.Stages) != len(codes) {
 		return fmt.Errorf("stages must name exactly %v in order", codes)

@@ -1,9 +1,11 @@
 package taxonomy_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
+	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
@@ -69,4 +71,39 @@ func TestSearchVocabulary(t *testing.T) {
 	if !found {
 		t.Fatalf("ic's synonyms lack 芯片/chip: %+v", v.Sectors[0])
 	}
+}
+
+// TestAliases: the names people write in sheets find their codes, and an
+// alias that could mean two entries is refused when the file loads.
+func TestAliases(t *testing.T) {
+	tx, err := taxonomy.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for in, want := range map[string]string{"柯桥": "keqiao", "柯桥区": "keqiao", " keqiao ": "keqiao", "绍兴县": "keqiao", "嵊县": "shengzhou",
+		"诸暨": "zhuji", "袍江": "binhai", "北京": ""} {
+		if got := domain.MatchNamed(tx.Districts, in); got != want {
+			t.Errorf("district %q = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"天使": "angel", "天使轮": "angel", "Angel": "angel", "angel round": "angel", "种子": "seed",
+		"Pre-A": "pre-a", "PreA": "pre-a", "pre a轮": "pre-a", "A轮": "a", "a": "a", "B轮": "b", "D轮": "c-plus", "C+": "c-plus",
+		"上市前": "pre-ipo", "创意": "idea", "": "", "Z轮": ""} {
+		if got := domain.MatchNamed(tx.Stages, in); got != want {
+			t.Errorf("stage %q = %q, want %q", in, got, want)
+		}
+	}
+	bad := strings.Replace(string(mustRead(t)), `"aliases": ["种子", "种子期", "seed round"]`, `"aliases": ["种子", "天使"]`, 1)
+	if _, err := taxonomy.Parse([]byte(bad)); err == nil || !strings.Contains(err.Error(), "天使") {
+		t.Fatalf("an alias naming two stages was accepted: %v", err)
+	}
+}
+
+func mustRead(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("shaoxing.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
