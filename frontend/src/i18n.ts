@@ -198,6 +198,7 @@ export const texts: Record<string, [string, string]> = {
   needInvestorProfileFirst: ['项目推荐按你的投资方向排序：请先创建投资人档案（关注行业、阶段和单笔金额）。', 'The deal flow is ranked by your thesis: create your investor profile first (sectors, stages, cheque size).'],
   passedName: ['已跳过“{name}”', 'Passed on “{name}”'],
   deckUnreadable: ['这份路演材料无法显示', 'This deck cannot be shown'],
+  deckRequestClosed: ['已处理', 'Answered'],
   investorsOnlyLocked: ['估值、营收、资金用途和联系方式仅对认证投资人开放。', 'Valuation, revenue, use of funds and contacts are for verified investors.'],
   nextSteps: ['下一步', 'Next steps'], completeness: ['资料完整度 {n}%', 'Profile {n}% complete'],
   'step.founder.startup': ['创建你的项目档案', 'Create your startup profile'], 'step.founder.oneLiner': ['写一句话介绍', 'Write a one-liner'],
