@@ -13,7 +13,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -27,6 +26,7 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/scripts/benchdoc"
+	"github.com/yuechuang/yuechuang/scripts/loadapi"
 	"github.com/yuechuang/yuechuang/server/stage/stagetest"
 )
 
@@ -40,32 +40,10 @@ var (
 	maxLoss = flag.Float64("loss", 0.01, "the share of packets a served viewer may lose")
 )
 
-func fail(f string, a ...any) {
-	fmt.Fprintf(os.Stderr, "videoload: "+f+"\n", a...)
-	os.Exit(1)
-}
+func fail(f string, a ...any) { loadapi.Fail("videoload", f, a...) }
 
 func api(method, path, token string, body any) map[string]any {
-	var buf bytes.Buffer
-	if body != nil {
-		_ = json.NewEncoder(&buf).Encode(body)
-	}
-	req, _ := http.NewRequest(method, *base+path, &buf)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fail("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	var m map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&m)
-	if res.StatusCode >= 300 {
-		fail("%s %s: %d %v", method, path, res.StatusCode, m)
-	}
-	return m
+	return loadapi.Call("videoload", *base, method, path, token, body)
 }
 
 func signup(role string) (token, id string) {

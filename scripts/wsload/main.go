@@ -13,7 +13,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"net"
@@ -29,6 +28,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/scripts/loadapi"
 )
 
 var (
@@ -127,32 +127,10 @@ func compareBridge(room string, n int) {
 		bridged, plainRate, bridged/plainRate)
 }
 
-func fail(f string, a ...any) {
-	fmt.Fprintf(os.Stderr, "wsload: "+f+"\n", a...)
-	os.Exit(1)
-}
+func fail(f string, a ...any) { loadapi.Fail("wsload", f, a...) }
 
 func api(method, path, token string, body any) map[string]any {
-	var buf bytes.Buffer
-	if body != nil {
-		_ = json.NewEncoder(&buf).Encode(body)
-	}
-	req, _ := http.NewRequest(method, *base+path, &buf)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		fail("%s %s: %v", method, path, err)
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&out)
-	if res.StatusCode >= 300 {
-		fail("%s %s: %d %v", method, path, res.StatusCode, out)
-	}
-	return out
+	return loadapi.Call("wsload", *base, method, path, token, body)
 }
 
 func signup(role string, n int) string {

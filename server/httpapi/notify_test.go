@@ -40,22 +40,27 @@ func (c *wsClient) within(t *testing.T) frame {
 	return c.nextNote(t, func(typ string) bool { return typ != "match" })
 }
 
-// nextOfType reads notifications until one of type typ, within a second.
+// nextOfType reads notifications until one of type typ comes.
 func (c *wsClient) nextOfType(t *testing.T, typ string) frame {
 	t.Helper()
 	return c.nextNote(t, func(got string) bool { return got == typ })
 }
 
+// noteWait bounds only a failing run: a notification comes in
+// milliseconds on an idle machine, but a loaded one (the whole suite on
+// 2 cores) has delayed it past a second.
+const noteWait = 10 * time.Second
+
 // nextNote reads frames until a notification whose type wanted accepts,
-// failing if none comes within a second.
+// failing if none comes within noteWait.
 func (c *wsClient) nextNote(t *testing.T, wanted func(typ string) bool) frame {
 	t.Helper()
-	deadline := time.Now().Add(time.Second)
+	deadline := time.Now().Add(noteWait)
 	for {
 		_ = c.conn.SetReadDeadline(deadline)
 		var f frame
 		if err := c.conn.ReadJSON(&f); err != nil {
-			t.Fatalf("no notification within a second: %v", err)
+			t.Fatalf("no notification within %v: %v", noteWait, err)
 		}
 		if f.Type == "notification" && wanted(f.field("type")) {
 			return f
@@ -195,10 +200,10 @@ func TestMatchAlerts(t *testing.T) {
 	e.must(201, "POST", "/api/v1/investors", strict, map[string]any{"name": "只看最好", "kind": "angel", "sectors": []string{"ic"}, "stages": []string{"b"}})
 	ws, _ := e.dialNotes(t, addr, fits, "")
 	st := e.publish(founder, map[string]any{"name": "越芯半导体", "sector": "ic", "stage": "angel"})
-	_ = ws.conn.SetReadDeadline(time.Now().Add(time.Second))
+	_ = ws.conn.SetReadDeadline(time.Now().Add(noteWait))
 	var f frame
 	if err := ws.conn.ReadJSON(&f); err != nil || f.field("type") != "match" || !strings.Contains(string(f.Data), st) {
-		t.Fatalf("match alert within a second: %v %s", err, f.Data)
+		t.Fatalf("match alert: %v %s", err, f.Data)
 	}
 	deadline := time.Now().Add(5 * time.Second)
 	for e.must(200, "GET", "/api/v1/notifications", fits, nil).str("total") != "1" && time.Now().Before(deadline) {

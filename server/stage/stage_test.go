@@ -91,20 +91,28 @@ func ctxT(t *testing.T, d time.Duration) context.Context {
 // publish puts who on stage with a generated stream at bitrate.
 func (r *room) publish(who roadshow.Peer, bitrate int) (*stagetest.Publisher, string) {
 	r.t.Helper()
+	p, _, session := r.publishWith(who, bitrate, stagetest.NewPublisher)
+	return p, session
+}
+
+// publishWith puts who on stage with the publisher newPub makes (plain,
+// simulcast or H.264-only) and returns the server's answer too.
+func (r *room) publishWith(who roadshow.Peer, bitrate int, newPub func(context.Context) (*stagetest.Publisher, error)) (p *stagetest.Publisher, answer, session string) {
+	r.t.Helper()
 	ctx := ctxT(r.t, 20*time.Second)
-	p, err := stagetest.NewPublisher(ctx)
+	p, err := newPub(ctx)
 	if err != nil {
 		r.t.Fatal(err)
 	}
 	r.t.Cleanup(p.Close)
-	answer, session, err := r.stage.Publish(ctx, rsID, who, r.rules(), p.Offer)
+	answer, session, err = r.stage.Publish(ctx, rsID, who, r.rules(), p.Offer)
 	if err != nil {
 		r.t.Fatalf("publish as %s: %v", who.Name, err)
 	}
 	if err := p.Start(answer, bitrate); err != nil {
 		r.t.Fatal(err)
 	}
-	return p, session
+	return p, answer, session
 }
 
 func (r *room) watch(publisher string) (*stagetest.Viewer, string) {
@@ -473,20 +481,8 @@ func TestStageFollowsTheAgendaAndRecordsEachSlot(t *testing.T) {
 func TestSimulcastLayerPerViewer(t *testing.T) {
 	r := newRoom(t)
 	r.do(host, roadshow.Start{})
-	ctx := ctxT(t, 20*time.Second)
-	p, err := stagetest.NewSimulcastPublisher(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	answer, _, err := r.stage.Publish(ctx, rsID, presA, r.rules(), p.Offer)
-	if err != nil {
-		t.Fatal(err)
-	}
 	const rate = 1_600_000 // f 1.6 Mb/s, h 400 kb/s, q 100 kb/s
-	if err := p.Start(answer, rate); err != nil {
-		t.Fatal(err)
-	}
+	r.publishWith(presA, rate, stagetest.NewSimulcastPublisher)
 	v, _ := r.watch(founderA)
 	flowing(t, v)
 	rateOf := func() float64 { // video kb/s over a second
@@ -567,23 +563,12 @@ func TestH264PublisherLikeOBS(t *testing.T) {
 	r := newRoom(t)
 	r.do(host, roadshow.Start{})
 	ctx := ctxT(t, 20*time.Second)
-	p, err := stagetest.NewH264Publisher(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	answer, _, err := r.stage.Publish(ctx, rsID, host, r.rules(), p.Offer)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, answer, _ := r.publishWith(host, 500_000, stagetest.NewH264Publisher)
 	if !strings.Contains(answer, "H264/90000") || strings.Contains(answer, "VP8/90000") {
 		t.Fatalf("the answer to an H.264-only offer:\n%s", answer)
 	}
-	if err := p.Start(answer, 500_000); err != nil {
-		t.Fatal(err)
-	}
 	v, _ := r.watch(hostID)
-	err = v.WaitFor(ctx, func(a, vid stagetest.Count) bool { return a.Packets > 10 && vid.Packets > 30 })
+	err := v.WaitFor(ctx, func(a, vid stagetest.Count) bool { return a.Packets > 10 && vid.Packets > 30 })
 	if err != nil {
 		t.Fatalf("%v: audio %+v video %+v", err, v.Got("audio"), v.Got("video"))
 	}
@@ -654,19 +639,7 @@ func TestOneViewerFewConnections(t *testing.T) {
 func TestPausedLayer(t *testing.T) {
 	r := newRoom(t)
 	r.do(host, roadshow.Start{})
-	ctx := ctxT(t, 20*time.Second)
-	p, err := stagetest.NewSimulcastPublisher(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	answer, _, err := r.stage.Publish(ctx, rsID, presA, r.rules(), p.Offer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.Start(answer, 1_600_000); err != nil {
-		t.Fatal(err)
-	}
+	p, _, _ := r.publishWith(presA, 1_600_000, stagetest.NewSimulcastPublisher)
 	v, _ := r.watch(founderA)
 	flowing(t, v)
 	p.Pause("f")

@@ -1,12 +1,8 @@
-// Package stagetest has real WebRTC clients for the stage (pion peers): a
-// publisher sending a generated VP8 and Opus stream, and a viewer that
-// counts what it receives. The stage's tests and scripts/videoload use them.
 package stagetest
 
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,53 +14,6 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 )
-
-// newPC makes a client connection that can reach a server on this machine.
-func newPC() (*webrtc.PeerConnection, error) { return newPCWith(nil) }
-
-// newPCWith makes one whose media engine knows only codecs (nil: pion's
-// defaults).
-func newPCWith(only map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters) (*webrtc.PeerConnection, error) {
-	se := webrtc.SettingEngine{}
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICETimeouts(4*time.Second, 10*time.Second, 2*time.Second)
-	m := &webrtc.MediaEngine{}
-	if only == nil {
-		if err := m.RegisterDefaultCodecs(); err != nil {
-			return nil, err
-		}
-	}
-	for kind, cs := range only {
-		for _, c := range cs {
-			if err := m.RegisterCodec(c, kind); err != nil {
-				return nil, err
-			}
-		}
-	}
-	if err := webrtc.ConfigureSimulcastExtensionHeaders(m); err != nil {
-		return nil, err
-	}
-	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
-}
-
-// offer makes a complete offer (every candidate in it).
-func offer(ctx context.Context, pc *webrtc.PeerConnection) (string, error) {
-	o, err := pc.CreateOffer(nil)
-	if err != nil {
-		return "", err
-	}
-	gathered := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(o); err != nil {
-		return "", err
-	}
-	select {
-	case <-gathered:
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
-	return pc.LocalDescription().SDP, nil
-}
 
 // Publisher sends a generated stream: VP8-framed video at a bit rate (a key
 // frame every two seconds and whenever the server asks) and Opus-framed
@@ -285,132 +234,9 @@ func (p *Publisher) Close() {
 	_ = p.PC.Close()
 }
 
-// Viewer receives one publisher and counts what arrives per medium.
-type Viewer struct {
-	PC    *webrtc.PeerConnection
-	Offer string
-	mu    sync.Mutex
-	media map[string]*counter // "audio", "video"
-	// StreamID is the stream id the server named its tracks with (the
-	// publisher's user id).
-	streamID atomic.Value
-	codecs   sync.Map // kind → mime type received
-}
-
-// Count is what a viewer received of one medium.
-type Count struct {
-	Packets   int64 // every packet, repeats included
-	Unique    int64 // distinct sequence numbers
-	Bytes     int64
-	Keyframes int64
-	first     uint16
-	highest   uint16
-}
-
-type counter struct {
-	Count
-	seen map[uint16]bool
-}
-
-// Expected is how many packets the sequence numbers say were sent, from
-// the first received to the highest.
-func (c Count) Expected() int64 {
-	if c.Packets == 0 {
-		return 0
-	}
-	return int64(c.highest-c.first) + 1
-}
-
-// Lost is how many of those never arrived.
-func (c Count) Lost() int64 { return c.Expected() - c.Unique }
-
-// NewViewer prepares a viewer's offer: audio and video, receive only.
-func NewViewer(ctx context.Context) (*Viewer, error) {
-	pc, err := newPC()
-	if err != nil {
-		return nil, err
-	}
-	v := &Viewer{PC: pc, media: map[string]*counter{}}
-	for _, k := range []webrtc.RTPCodecType{webrtc.RTPCodecTypeAudio, webrtc.RTPCodecTypeVideo} {
-		if _, err := pc.AddTransceiverFromKind(k, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
-			return nil, err
-		}
-	}
-	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		v.streamID.Store(t.StreamID())
-		kind := t.Kind().String()
-		v.codecs.Store(kind, t.Codec().MimeType)
-		c := &counter{seen: map[uint16]bool{}}
-		v.mu.Lock()
-		v.media[kind] = c
-		v.mu.Unlock()
-		for {
-			pkt, _, err := t.ReadRTP()
-			if err != nil {
-				return
-			}
-			v.mu.Lock()
-			if c.Packets == 0 {
-				c.first, c.highest = pkt.SequenceNumber, pkt.SequenceNumber
-			} else if int16(pkt.SequenceNumber-c.highest) > 0 {
-				c.highest = pkt.SequenceNumber
-			}
-			c.Packets++
-			c.Bytes += int64(len(pkt.Payload))
-			if !c.seen[pkt.SequenceNumber] {
-				c.seen[pkt.SequenceNumber] = true
-				c.Unique++
-			}
-			if kind == "video" && len(pkt.Payload) > 1 && pkt.Payload[0]&0x10 != 0 && pkt.Payload[1]&0x01 == 0 {
-				c.Keyframes++
-			}
-			v.mu.Unlock()
-		}
-	})
-	if v.Offer, err = offer(ctx, pc); err != nil {
-		_ = pc.Close()
-		return nil, err
-	}
-	return v, nil
-}
-
-// Start takes the server's answer.
-func (v *Viewer) Start(answer string) error {
-	return v.PC.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer})
-}
-
-// Got returns what arrived of a medium so far.
-func (v *Viewer) Got(kind string) Count {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if c := v.media[kind]; c != nil {
-		return c.Count
-	}
-	return Count{}
-}
-
-// StreamID is the stream id of the tracks received, "" before any.
-func (v *Viewer) StreamID() string {
-	s, _ := v.streamID.Load().(string)
-	return s
-}
-
-// WaitFor waits until cond holds for the viewer's counts, or ctx ends.
-func (v *Viewer) WaitFor(ctx context.Context, cond func(audio, video Count) bool) error {
-	for {
-		if cond(v.Got("audio"), v.Got("video")) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return errors.New("stagetest: viewer waited in vain: " + ctx.Err().Error())
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-// Close closes the connection.
-func (v *Viewer) Close() { _ = v.PC.Close() }
+// Pause stops sending the simulcast layer rid, as browsers pause their
+// higher layers when short of CPU or bandwidth.
+func (p *Publisher) Pause(rid string) { p.paused.Store(rid, true) }
 
 // layer is one simulcast layer a publisher sends.
 type layer struct {
@@ -446,14 +272,3 @@ func (l *layer) send(sender *webrtc.RTPSender, frame []byte) error {
 	}
 	return nil
 }
-
-// Codec is the mime type of what arrived of a medium, "" before any.
-func (v *Viewer) Codec(kind string) string {
-	m, _ := v.codecs.Load(kind)
-	s, _ := m.(string)
-	return s
-}
-
-// Pause stops sending the simulcast layer rid, as browsers pause their
-// higher layers when short of CPU or bandwidth.
-func (p *Publisher) Pause(rid string) { p.paused.Store(rid, true) }
