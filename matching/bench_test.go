@@ -107,3 +107,36 @@ func BenchmarkIndexMemory(b *testing.B) {
 		runtime.KeepAlive(x)
 	}
 }
+
+// BenchmarkRankSmall ranks a deal-flow page (the top 20) at the demo set's
+// size and at a city's: pruned, and scoring every startup as the same
+// run's baseline.
+//
+//	go test -run '^$' -bench 'RankSmall' -benchmem ./matching/
+func BenchmarkRankSmall(b *testing.B) {
+	for _, n := range []int{300, 3000} {
+		x := benchIndex(b, n)
+		for _, th := range []struct {
+			name string
+			t    Thesis
+		}{
+			{"typical", Thesis{Sectors: []string{"s00", "s13"}, Stages: []int{1, 2}, ChequeMin: 50, ChequeMax: 500, Districts: []string{"keqiao"}, Spaces: []string{"3"}}},
+			{"open", Thesis{}},
+		} {
+			for _, mode := range []struct {
+				name       string
+				exhaustive bool
+			}{{"pruned", false}, {"exhaustive-baseline", true}} {
+				b.Run(fmt.Sprintf("n=%d/%s/%s", n, th.name, mode.name), func(b *testing.B) {
+					q := Query{Thesis: th.t, Limit: 20, Now: now, exhaustive: mode.exhaustive}
+					b.ReportAllocs()
+					for b.Loop() {
+						if r := x.Rank(q); len(r.Results) != 20 {
+							b.Fatalf("%d results", len(r.Results))
+						}
+					}
+				})
+			}
+		}
+	}
+}

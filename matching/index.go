@@ -42,7 +42,31 @@ type Index struct {
 	table []uint64
 	live  int
 	seed  maphash.Seed
+
+	t       tables
+	scratch sync.Pool // *rankScratch
 }
+
+// tables hold per-record values that a scan would otherwise compute with
+// a division each; they are the same float64 values the formulas give.
+type tables struct {
+	complete [256]float64               // stored completeness i → i/255
+	fresh    [freshnessZero + 1]float64 // days → Freshness(days)
+}
+
+func newTables() tables {
+	var t tables
+	for i := range t.complete {
+		t.complete[i] = float64(i) / 255
+	}
+	for d := range t.fresh {
+		t.fresh[d] = Freshness(d)
+	}
+	return t
+}
+
+// freshness is Freshness(days) from the table.
+func (t *tables) freshness(days int) float64 { return t.fresh[max(0, min(days, freshnessZero))] }
 
 // NewIndex returns an empty index. families maps each known sector code to
 // its family code; sectors met later are added as their own family.
@@ -50,7 +74,7 @@ func NewIndex(w Weights, families map[string]string) (*Index, error) {
 	if !w.Valid() {
 		return nil, fmt.Errorf("matching: weights exceed a tier (max %.1f ≥ %d) or are negative", w.Max(), TierWidth)
 	}
-	return &Index{w: w, v: newVocab(families), table: make([]uint64, 1024), seed: maphash.MakeSeed()}, nil
+	return &Index{w: w, v: newVocab(families), table: make([]uint64, 1024), seed: maphash.MakeSeed(), t: newTables()}, nil
 }
 
 // Len returns the number of startups in the index.

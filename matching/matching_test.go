@@ -231,25 +231,106 @@ func TestRankEqualsBruteForce(t *testing.T) {
 		if rng.IntN(3) == 0 {
 			q.OnlyStage = 1 + rng.IntN(NumStages)
 		}
-		got := x.Rank(q)
+		if rng.IntN(4) == 0 {
+			q.Sector = sectors[rng.IntN(len(sectors))]
+		}
 		want := bruteForce(x, all, q)
-		if got.Total != len(want) {
-			t.Fatalf("round %d: total %d, want %d", round, got.Total, len(want))
-		}
-		end := min(q.Offset+q.Limit, len(want))
-		if q.Offset > len(want) {
-			end = q.Offset
-		}
-		if len(got.Results) != max(0, end-q.Offset) {
-			t.Fatalf("round %d: %d results, want %d", round, len(got.Results), end-q.Offset)
-		}
-		for i, r := range got.Results {
-			if w := want[q.Offset+i]; r.ID != w.ID || r.Score != w.Score {
-				t.Fatalf("round %d rank %d: got %s %.3f, want %s %.3f", round, q.Offset+i, r.ID, r.Score, w.ID, w.Score)
+		// Pruned and exhaustive.
+		for _, mode := range []bool{false, true} {
+			q.exhaustive = mode
+			got := x.Rank(q)
+			if got.Total != len(want) {
+				t.Fatalf("round %d exhaustive %v: total %d, want %d", round, mode, got.Total, len(want))
+			}
+			end := min(q.Offset+q.Limit, len(want))
+			if q.Offset > len(want) {
+				end = q.Offset
+			}
+			if len(got.Results) != max(0, end-q.Offset) {
+				t.Fatalf("round %d exhaustive %v: %d results, want %d", round, mode, len(got.Results), end-q.Offset)
+			}
+			for i, r := range got.Results {
+				if w := want[q.Offset+i]; r.ID != w.ID || r.Score != w.Score || r.Parts != w.Parts {
+					t.Fatalf("round %d exhaustive %v rank %d: got %s %.3f %+v, want %s %.3f %+v", round, mode, q.Offset+i, r.ID, r.Score, r.Parts, w.ID, w.Score, w.Parts)
+				}
 			}
 		}
 		if x.Len() != len(all) {
 			t.Fatalf("Len %d, want %d", x.Len(), len(all))
+		}
+	}
+}
+
+// TestRankAtTheBounds ranks startups whose own parts are each at their
+// best or their worst (ask in or far out of the range, the thesis's
+// district or not, a shared space or not, complete or empty, fresh or
+// stale), in few buckets, with small pages: many records reach their
+// bucket's bound exactly, and many tie. A bucket bound that leaves out
+// any part, or pruning that stops at a tie the next bucket could win by
+// id, ranks differently from scoring every startup.
+func TestRankAtTheBounds(t *testing.T) {
+	// Two buckets with the same bound, each with a record at it: the
+	// lower id wins whichever bucket is scanned first (which varies with
+	// the codes a new index gives the sectors, so many indexes are tried).
+	for i := range 32 {
+		ids := [2]int{5 + 4*(i%2), 9 - 4*(i%2)}
+		x := newTestIndex(t)
+		for i, sector := range []string{"ic", "ai"} {
+			if err := x.Upsert(Startup{ID: id(ids[i]), Sector: sector, Stage: 2, AskWan: 300, District: "keqiao", SpaceID: "1",
+				Completeness: 1, UpdatedAt: now}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		th := Thesis{Sectors: []string{"ic", "ai"}, Stages: []int{2}, ChequeMin: 100, ChequeMax: 500, Districts: []string{"keqiao"}, Spaces: []string{"1"}}
+		if got := x.Rank(Query{Thesis: th, Limit: 1, Now: now}).Results; len(got) != 1 || got[0].ID != id(5) {
+			t.Fatalf("ids %v: got %v, want %s first", ids, got, id(5))
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	sectors := []string{"ic", "electronics", "ai"}
+	for round := 0; round < 1000; round++ {
+		x := newTestIndex(t)
+		all := map[string]Startup{}
+		for range 10 + rng.IntN(60) {
+			s := Startup{ID: id(rng.IntN(1 << 20)), Sector: sectors[rng.IntN(len(sectors))], Stage: 1 + rng.IntN(4),
+				AskWan: []float64{300, 5000}[rng.IntN(2)], District: []string{"keqiao", "zhuji"}[rng.IntN(2)],
+				SpaceID: []string{"1", "2"}[rng.IntN(2)], Completeness: float64(rng.IntN(3)) / 2,
+				UpdatedAt: now.AddDate(0, 0, -[]int{0, 105, 400}[rng.IntN(3)])}
+			if err := x.Upsert(s); err != nil {
+				t.Fatal(err)
+			}
+			all[s.ID] = s
+		}
+		th := Thesis{Sectors: []string{"ic"}, Stages: []int{2}, ChequeMin: 100, ChequeMax: 500, Districts: []string{"keqiao"}, Spaces: []string{"1"}}
+		if rng.IntN(4) == 0 {
+			th = Thesis{}
+		}
+		var fb []Signal
+		if th.Sectors == nil && rng.IntN(2) == 0 {
+			th.Districts = []string{"keqiao"}
+		}
+		liked := sectors[rng.IntN(len(sectors))]
+		for id, s := range all {
+			switch r := rng.IntN(10); {
+			case r < 3 && s.Sector == liked:
+				fb = append(fb, Signal{id, Interested})
+			case r == 3:
+				fb = append(fb, Signal{id, []Action{Pass, Save, Interested}[rng.IntN(3)]})
+			}
+		}
+		q := Query{Thesis: th, Feedback: fb, Limit: 1 + rng.IntN(6), Now: now}
+		if rng.IntN(2) == 0 { // deep enough to reach the lower tiers' buckets
+			q.Limit = 1 + rng.IntN(len(all))
+		}
+		want := bruteForce(x, all, q)
+		got := x.Rank(q)
+		for i, r := range got.Results {
+			if w := want[i]; r.ID != w.ID || r.Score != w.Score || r.Parts != w.Parts {
+				t.Fatalf("round %d rank %d: got %s %.3f, want %s %.3f", round, i, r.ID, r.Score, w.ID, w.Score)
+			}
+		}
+		if len(got.Results) != min(q.Limit, len(want)) {
+			t.Fatalf("round %d: %d results, want %d", round, len(got.Results), min(q.Limit, len(want)))
 		}
 	}
 }
@@ -283,7 +364,8 @@ func bruteForce(x *Index, all map[string]Startup, q Query) []Result {
 	}
 	var out []Result
 	for _, s := range all {
-		if passed[s.ID] || (q.District != "" && s.District != q.District) || (q.OnlyStage > 0 && s.Stage != q.OnlyStage-1) {
+		if passed[s.ID] || (q.District != "" && s.District != q.District) || (q.OnlyStage > 0 && s.Stage != q.OnlyStage-1) ||
+			(q.Sector != "" && s.Sector != q.Sector) {
 			continue
 		}
 		m := x.Score(q.Thesis, s, q.Now)

@@ -1,8 +1,7 @@
 package matching
 
 import (
-	"cmp"
-	"container/heap"
+	"encoding/binary"
 	"encoding/hex"
 	"slices"
 	"time"
@@ -19,6 +18,10 @@ type Query struct {
 	Offset, Limit    int
 	Now              time.Time
 
+	// Buf, when it has room for the page, receives the results, so that a
+	// caller ranking many times can reuse one array.
+	Buf []Result
+
 	exhaustive bool // score every bucket; the benchmarks' baseline
 }
 
@@ -34,11 +37,29 @@ type Ranking struct {
 	Total   int
 }
 
-// plan is one bucket to scan and the best score any record in it could get;
-// kept small because every ranking sorts them.
+// plan is one bucket to scan and the best score any record in it could get.
 type plan struct {
 	ub float64
 	b  int
+}
+
+// rankScratch is a ranking's working memory, kept in the index's pool
+// between rankings.
+type rankScratch struct {
+	h       topK
+	plans   []plan
+	buckets []int
+}
+
+// ranker is one ranking's state while it scans buckets.
+type ranker struct {
+	x          *Index
+	c          *compiled
+	fb         *learned
+	today      int
+	district   uint8 // only this district's records; 0 = any
+	k          int
+	exhaustive bool
 }
 
 // Rank returns the best startups for q.Thesis, best first, ties broken by
@@ -47,127 +68,184 @@ func (x *Index) Rank(q Query) Ranking {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	c := x.v.compile(q.Thesis)
-	today := int(max(0, min(q.Now.Sub(epoch).Hours()/24, 65535)))
-	var wantDistrict uint8
+	var wantDistrict, wantSector uint8
 	if q.District != "" {
 		var ok bool
 		if wantDistrict, ok = x.v.districts[q.District]; !ok {
 			return Ranking{Results: []Result{}}
 		}
 	}
-	fb := x.feedback(q.Feedback)
-
-	var plans []plan
-	total := 0
-	for sec := 1; sec < len(x.v.sectorFam); sec++ {
-		if q.Sector != "" && x.v.sectors[q.Sector] != uint8(sec) {
-			continue
-		}
-		for st := 0; st < NumStages; st++ {
-			if q.OnlyStage > 0 && q.OnlyStage-1 != st {
-				continue
-			}
-			b := sec*NumStages + st
-			list := x.buckets[b]
-			if len(list) == 0 {
-				continue
-			}
-			best := x.bucketParts(&c, &fb, b)
-			best.Cheque, best.District, best.SharedSpace, best.Completeness, best.Freshness = ChequeIn, x.bestDistrict(), true, 1, 1
-			plans = append(plans, plan{ub: x.w.total(&best), b: b})
-			if wantDistrict == 0 {
-				total += len(list)
-			} else {
-				for _, r := range list {
-					if r.district == wantDistrict {
-						total++
-					}
-				}
-			}
-			for _, pos := range fb.passed[b] {
-				if wantDistrict == 0 || list[pos].district == wantDistrict {
-					total--
-				}
-			}
+	if q.Sector != "" {
+		var ok bool
+		if wantSector, ok = x.v.sectors[q.Sector]; !ok {
+			return Ranking{Results: []Result{}}
 		}
 	}
-	slices.SortFunc(plans, func(a, b plan) int { return cmp.Compare(b.ub, a.ub) })
-
+	fb := x.feedback(q.Feedback)
 	k := q.Offset + q.Limit
-	h := make(topK, 0, k)
-	for _, pl := range plans {
-		if !q.exhaustive && len(h) >= k && h[0].score >= pl.ub {
+	sc, _ := x.scratch.Get().(*rankScratch)
+	if sc == nil {
+		sc = new(rankScratch)
+	}
+	r := ranker{x: x, c: &c, fb: &fb, today: int(max(0, min(q.Now.Sub(epoch).Hours()/24, 65535))), district: wantDistrict,
+		k: k, exhaustive: q.exhaustive}
+	h := slices.Grow(sc.h[:0], k)
+	sc.buckets = x.candidates(sc.buckets[:0], wantSector, q.OnlyStage)
+	total := 0
+	var bd bucketBounds
+	x.bounds(&bd, &c)
+	plans := sc.plans[:0]
+	for _, b := range sc.buckets {
+		plans = append(plans, plan{ub: bd.of(&x.w, &fb, b), b: b})
+		total += x.count(b, wantDistrict, &fb)
+	}
+	// Taken best first from a heap: the scan usually stops after a
+	// few buckets, so sorting them all would be wasted.
+	for i := len(plans)/2 - 1; i >= 0; i-- {
+		siftDown(plans, i)
+	}
+	for len(plans) > 0 {
+		pl := plans[0]
+		if !q.exhaustive && k > 0 && len(h) >= k && h[0].score > pl.ub+boundSlack {
 			break // no startup left can enter the top k
 		}
-		shared := x.bucketParts(&c, &fb, pl.b)
-		// base is what every record of the bucket scores before its own
-		// parts (cheque, district, space, completeness, freshness), so that
-		// a record can be dismissed by a few additions when the top k is
-		// full and it cannot reach the worst of them: the bucket bound
-		// prunes nothing when a thesis names nothing (every bucket ties),
-		// and then this keeps the full scan cheap.
-		zero := shared
-		zero.Cheque, zero.District = ChequeOut, DistrictOther
-		base := x.w.total(&zero)
-		passed := fb.passed[pl.b]
-		for pos := range x.buckets[pl.b] {
-			r := &x.buckets[pl.b][pos]
-			if wantDistrict != 0 && r.district != wantDistrict {
-				continue
-			}
-			if len(passed) > 0 && slices.Contains(passed, pos) {
-				continue
-			}
-			p := shared
-			p.Cheque = chequeFit(float64(r.ask), c.lo, c.hi)
-			p.District = c.districtFit(r.district)
-			p.SharedSpace = c.sharesSpace(r.space)
-			p.Completeness = float64(r.complete) / 255
-			p.Freshness = Freshness(today - int(r.day))
-			if !q.exhaustive && k > 0 && len(h) >= k {
-				// The same points summed in another order, so compared
-				// with a margin far above rounding error and far below
-				// the smallest step a weight makes; near-ties get the
-				// exact score below.
-				est := base + x.w.chequePoints(p.Cheque) + x.w.districtPoints(p.District) +
-					x.w.Completeness*p.Completeness + x.w.Freshness*p.Freshness
-				if p.SharedSpace {
-					est += x.w.SharedSpace
-				}
-				if est < h[0].score-1e-9 {
-					continue
-				}
-			}
-			s := x.w.total(&p)
-			if len(h) < k {
-				// append and sift up: heap.Push would box the entry
-				h = append(h, scored{s, p, r.id})
-				heap.Fix(&h, len(h)-1)
-			} else if better(s, r.id, h[0].score, h[0].id) {
-				h[0] = scored{s, p, r.id}
-				heap.Fix(&h, 0)
-			}
-		}
+		plans[0] = plans[len(plans)-1]
+		plans = plans[:len(plans)-1]
+		siftDown(plans, 0)
+		h = r.scan(h, pl.b, x.bucketParts(&c, &fb, pl.b))
 	}
+	sc.plans = plans
 	slices.SortFunc(h, func(a, b scored) int {
 		switch {
-		case better(a.score, a.id, b.score, b.id):
+		case a.beats(&b):
 			return -1
-		case better(b.score, b.id, a.score, a.id):
+		case b.beats(&a):
 			return 1
 		}
 		return 0
 	})
-	out := make([]Result, len(h))
-	for i, e := range h {
-		out[i] = Result{ID: hex.EncodeToString(e.id[:]), Match: Match{Score: e.score, Parts: e.p}}
+	page := h[min(q.Offset, len(h)):]
+	out := q.Buf[:0]
+	if out == nil || cap(out) < len(page) {
+		out = make([]Result, 0, len(page))
 	}
-	if q.Offset >= len(out) {
-		out = out[:0]
-	} else {
-		out = out[q.Offset:]
+	for _, e := range page {
+		id := x.buckets[e.b][e.pos].id
+		out = append(out, Result{ID: hex.EncodeToString(id[:]), Match: Match{Score: e.score, Parts: r.parts(int(e.b), int(e.pos))}})
 	}
+	sc.h = h
+	x.scratch.Put(sc)
 	return Ranking{Results: out, Total: max(total, 0)}
+}
+
+// candidates appends to dst the non-empty buckets of the sector (0: any)
+// and stage (0: any, else stage+1) asked for.
+func (x *Index) candidates(dst []int, sector uint8, onlyStage int) []int {
+	for sec := 1; sec < len(x.v.sectorFam); sec++ {
+		if sector != 0 && sector != uint8(sec) {
+			continue
+		}
+		for st := 0; st < NumStages; st++ {
+			if onlyStage > 0 && onlyStage-1 != st {
+				continue
+			}
+			if b := sec*NumStages + st; len(x.buckets[b]) > 0 {
+				dst = append(dst, b)
+			}
+		}
+	}
+	return dst
+}
+
+// count returns how many records of bucket b qualify: in the district
+// (when one is asked for) and not passed.
+func (x *Index) count(b int, district uint8, fb *learned) int {
+	list := x.buckets[b]
+	n := len(list)
+	if district != 0 {
+		n = 0
+		for i := range list {
+			if list[i].district == district {
+				n++
+			}
+		}
+	}
+	for _, pos := range fb.passed[b] {
+		if district == 0 || list[pos].district == district {
+			n--
+		}
+	}
+	return n
+}
+
+// scan offers every qualifying record of bucket b to the top k h and
+// returns it; shared is what the records all share (bucketParts).
+func (r *ranker) scan(h topK, b int, shared Parts) topK {
+	x, c, k := r.x, r.c, r.k
+	// base is what every record of the bucket scores before its own
+	// parts (cheque, district, space, completeness, freshness), so that
+	// a record can be dismissed by a few additions when the top k is
+	// full and it cannot reach the worst of them: the bucket bound
+	// prunes nothing when a thesis names nothing (every bucket ties),
+	// and then this keeps the full scan cheap.
+	zero := shared
+	zero.Cheque, zero.District = ChequeOut, DistrictOther
+	base := x.w.total(&zero)
+	passed := r.fb.passed[b]
+	list := x.buckets[b]
+	for pos := range list {
+		rc := &list[pos]
+		if r.district != 0 && rc.district != r.district {
+			continue
+		}
+		if len(passed) > 0 && slices.Contains(passed, pos) {
+			continue
+		}
+		cheque := chequeFit(float64(rc.ask), c.lo, c.hi)
+		district := c.districtFit(rc.district)
+		space := c.sharesSpace(rc.space)
+		complete := x.t.complete[rc.complete]
+		fresh := x.t.freshness(r.today - int(rc.day))
+		if !r.exhaustive && k > 0 && len(h) >= k {
+			// The same points summed in another order, so compared
+			// with a margin far above rounding error and far below
+			// the smallest step a weight makes; near-ties get the
+			// exact score below.
+			est := base + x.w.chequePoints(cheque) + x.w.districtPoints(district) +
+				x.w.Completeness*complete + x.w.Freshness*fresh
+			if space {
+				est += x.w.SharedSpace
+			}
+			if est < h[0].score-boundSlack {
+				continue
+			}
+		}
+		p := shared
+		p.Cheque, p.District, p.SharedSpace, p.Completeness, p.Freshness = cheque, district, space, complete, fresh
+		e := scored{score: x.w.total(&p), key: keyOf(&rc.id), b: uint16(b), pos: uint32(pos)}
+		if len(h) < k {
+			h = append(h, e)
+			h.up(len(h) - 1)
+		} else if k > 0 && e.beats(&h[0]) {
+			h[0] = e
+			h.down(0)
+		}
+	}
+	return h
+}
+
+// parts returns the parts of the record at (b, pos), as scan made them.
+func (r *ranker) parts(b, pos int) Parts {
+	x, c := r.x, r.c
+	rc := &x.buckets[b][pos]
+	p := x.bucketParts(c, r.fb, b)
+	p.Cheque = chequeFit(float64(rc.ask), c.lo, c.hi)
+	p.District = c.districtFit(rc.district)
+	p.SharedSpace = c.sharesSpace(rc.space)
+	p.Completeness = x.t.complete[rc.complete]
+	p.Freshness = x.t.freshness(r.today - int(rc.day))
+	x.w.total(&p) // sets the tier
+	return p
 }
 
 // bucketParts returns the parts every record of bucket b shares: sector,
@@ -177,38 +255,136 @@ func (x *Index) bucketParts(c *compiled, fb *learned, b int) Parts {
 	return Parts{Sector: c.sectorFit(sec, x.v.sectorFam[sec]), Stage: stageFit(st, c.stages), Affinity: fb.affinity(sec, st)}
 }
 
-// bestDistrict is the district fit worth most under the index's weights.
-func (x *Index) bestDistrict() DistrictFit {
-	if x.w.OpenDistrict > x.w.District {
-		return DistrictOpen
+// boundSlack absorbs the rounding by which a bound, summed in another
+// order than a score, could fall below the score it bounds; it is far
+// below the smallest step a weight makes.
+const boundSlack = 1e-9
+
+// bucketBounds give each bucket's bound without scoring it: the tier
+// splits into a sector half (2 tiers for a sector that counts as exact)
+// and a stage half (1 tier for such a stage), so a bucket's bound is its
+// sector's term plus its stage's term plus its feedback term plus the best
+// that every record could add on its own.
+type bucketBounds struct {
+	sector [256]float64
+	stage  [NumStages]float64
+	rest   float64
+}
+
+func (x *Index) bounds(bd *bucketBounds, c *compiled) {
+	w := &x.w
+	for sec := 1; sec < len(x.v.sectorFam); sec++ {
+		switch c.sectorFit(uint8(sec), x.v.sectorFam[sec]) {
+		case SectorExact, SectorOpen:
+			bd.sector[sec] = 2 * TierWidth
+		case SectorFamily:
+			bd.sector[sec] = w.FamilySector
+		}
 	}
-	return DistrictMatch
+	for st := range bd.stage {
+		switch stageFit(uint8(st), c.stages) {
+		case StageExact, StageOpen:
+			bd.stage[st] = TierWidth
+		case StageNear:
+			bd.stage[st] = w.StageNear
+		case StageFar:
+			bd.stage[st] = w.StageFar
+		}
+	}
+	bd.rest = max(w.chequePoints(ChequeIn), w.chequePoints(ChequeNear), w.chequePoints(ChequeUnknown)) +
+		max(w.District, w.OpenDistrict) + w.SharedSpace + w.Completeness + w.Freshness
+}
+
+// of returns the best score a record of bucket b could get.
+func (bd *bucketBounds) of(w *Weights, fb *learned, b int) float64 {
+	sec, st := uint8(b/NumStages), uint8(b%NumStages)
+	return bd.sector[sec] + bd.stage[st] + bd.rest + w.Feedback*(1+max(-1, min(1, fb.affinity(sec, st))))/2
+}
+
+// siftDown restores the max-heap order of plans below i.
+func siftDown(plans []plan, i int) {
+	for {
+		j := 2*i + 1
+		if j >= len(plans) {
+			return
+		}
+		if r := j + 1; r < len(plans) && plans[r].ub > plans[j].ub {
+			j = r
+		}
+		if plans[i].ub >= plans[j].ub {
+			return
+		}
+		plans[i], plans[j] = plans[j], plans[i]
+		i = j
+	}
 }
 
 // better orders results: higher score first, then lower id.
 func better(s float64, id [12]byte, t float64, tid [12]byte) bool {
-	return s > t || (s == t && string(id[:]) < string(tid[:]))
+	return s > t || (s == t && keyOf(&id).less(keyOf(&tid)))
 }
 
-// scored is a heap entry.
+// idKey is an id as two integers that order as its bytes do.
+type idKey struct {
+	hi uint64
+	lo uint32
+}
+
+func keyOf(id *[12]byte) idKey {
+	return idKey{binary.BigEndian.Uint64(id[:8]), binary.BigEndian.Uint32(id[8:])}
+}
+
+func (a idKey) less(b idKey) bool { return a.hi < b.hi || (a.hi == b.hi && a.lo < b.lo) }
+
+// scored is a heap entry: a record's score, id and place, 32 bytes, so
+// that the heap and the final sort move little; the parts of the few
+// records that make the page are made again at the end.
 type scored struct {
 	score float64
-	p     Parts
-	id    [12]byte
+	key   idKey
+	pos   uint32
+	b     uint16
 }
 
-// topK is a min-heap whose root is the worst of the best k so far.
+// beats reports whether e ranks above o.
+func (e *scored) beats(o *scored) bool {
+	return e.score > o.score || (e.score == o.score && e.key.less(o.key))
+}
+
+// topK is a min-heap whose root is the worst of the best k so far. Its
+// own sift functions, not container/heap's interface, keep a ranking's
+// state on the stack.
 type topK []scored
 
-func (h topK) Len() int           { return len(h) }
-func (h topK) Less(i, j int) bool { return better(h[j].score, h[j].id, h[i].score, h[i].id) }
-func (h topK) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *topK) Push(v any)        { *h = append(*h, v.(scored)) }
-func (h *topK) Pop() any {
-	old := *h
-	v := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return v
+// worse reports whether entry i ranks below entry j.
+func (h topK) worse(i, j int) bool { return h[j].beats(&h[i]) }
+
+func (h topK) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.worse(i, p) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (h topK) down(i int) {
+	for {
+		j := 2*i + 1
+		if j >= len(h) {
+			return
+		}
+		if r := j + 1; r < len(h) && h.worse(r, j) {
+			j = r
+		}
+		if !h.worse(j, i) {
+			return
+		}
+		h[i], h[j] = h[j], h[i]
+		i = j
+	}
 }
 
 // learned is feedback compiled against the index.

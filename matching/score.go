@@ -244,8 +244,11 @@ func Freshness(days int) float64 {
 	switch {
 	case days <= 30:
 		return 1
-	case days >= 180:
+	case days >= freshnessZero:
 		return 0
 	}
 	return 1 - float64(days-30)/150
 }
+
+// freshnessZero is the age in days from which freshness is zero.
+const freshnessZero = 180

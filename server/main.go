@@ -42,6 +42,11 @@ func run(args []string, getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	if a := getenv("YC_PPROF_ADDR"); a != "" { // the load tools only, see servePprof
+		if err := servePprof(a, log); err != nil {
+			return err
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 

@@ -26,6 +26,7 @@ var goBenches = []goBench{
 		runs: [][]string{
 			{"-run", "^$", "-bench", "Rank1M", "-benchtime", "20x", "./matching/"},
 			{"-run", "^$", "-bench", "IndexMemory", "-benchtime", "1x", "./matching/"},
+			{"-run", "^$", "-bench", "RankSmall", "-benchmem", "./matching/"},
 		},
 		note: `Top 50 of 1,000,000 synthetic startups (22 sectors, 7 districts, stages weighted to early rounds).
 *typical*: two sectors, two stages, a cheque range, one district, one space, three pieces of feedback
@@ -33,7 +34,9 @@ var goBenches = []goBench{
 allows: every bucket has the same bound, so nothing is pruned and every startup is scanned; this is
 the worst case, and its bound is one pass over the index. Each *pruned* run sits beside its
 *exhaustive-baseline* of the same run (every startup scored the slow way, no bound, no early
-dismissal). Index memory is the live heap per startup after GC (target ≤ 64 bytes).`,
+dismissal). Index memory is the live heap per startup after GC (target ≤ 64 bytes). RankSmall: a
+deal-flow page (the top 20) at the demo set's size (300) and a city's (3,000), typical and open
+theses, pruned beside scoring every startup in the same run.`,
 	},
 	{
 		file: "app.md", title: "Deal flow page and match alerts (go test ./server/app)",
@@ -44,7 +47,10 @@ dismissal). Index memory is the live heap per startup after GC (target ≤ 64 by
 			{"-run", "^$", "-bench", "FanOut5000/drops", "-benchtime", "40x", "./server/app/"},
 			{"-run", "^$", "-bench", "FanOut5000/.*baseline", "-benchtime", "3x", "./server/app/"},
 		},
-		note: `DealFlow: computing one deal-flow page in the service layer (ranking, reasons, cards), no HTTP.
+		note: `DealFlow: one deal-flow page in the service layer, no HTTP (300 published startups): *handler*
+is what the handler runs (DealFlowJSON: ranking, reasons, cards and the JSON, in working memory
+reused between answers); *values+go-json-baseline* ranks into fresh values and encodes them with
+the reflection encoder the other routes use.
 FanOut5000: one publish scored against 5,000 investors in memory and the notifications of the 1,250
 that fit (each with 20 earlier notifications) stored as drops (docs/STORAGE.md), beside two
 baselines run separately on a fresh set-up: each log appended to, four at a time (the fan-out

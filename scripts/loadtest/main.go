@@ -53,6 +53,9 @@ func main() {
 	rounds := flag.Int("rounds", 2, "alternating rounds of baseline and endpoint")
 	out := flag.String("out", "", "also write the figures as this markdown file (docs/bench/loadtest.md)")
 	trivial := flag.String("trivial", "", "internal: serve the trivial handler on this address")
+	pprofURL := flag.String("pprof", "", "the server's net/http/pprof base URL (YC_PPROF_ADDR); with -profile, a CPU profile of the first computed run is written there")
+	profile := flag.String("profile", "", "write the server's CPU profile during the first computed run to this file (needs -pprof)")
+	serverPID := flag.Int("pid", 0, "the platform's process id, to report its CPU time per request (scripts/loadtest.sh sets it)")
 	flag.Parse()
 	if *trivial != "" {
 		serveTrivial(*trivial)
@@ -62,7 +65,7 @@ func main() {
 	if err != nil || !loopback(u.Hostname()) {
 		fail(fmt.Errorf("-base must be a loopback URL, got %q", *base))
 	}
-	baseline, stop := startTrivial()
+	baseline, trivialPID, stop := startTrivial()
 	defer stop()
 	rng := rand.New(rand.NewPCG(*seed, 7))
 	tax, err := getTaxonomy(*base)
@@ -85,15 +88,25 @@ func main() {
 	}
 	p("%d connections, %s per run, %d rounds; %d investors, %d distinct requests drawn from them (%s).\n\n",
 		*conc, *dur, *rounds, len(tokens), len(reqs), mixNote)
-	p("| target | requests/s | p50 ms | p99 ms | errors | answered from cache |\n|---|---|---|---|---|---|\n")
+	p("| target | requests/s | p50 ms | p99 ms | errors | answered from cache | server CPU µs/request | load generator CPU µs/request |\n|---|---|---|---|---|---|---|---|\n")
 	var tb, te, tf float64
 	var hits, total int64
 	for r := 0; r < *rounds; r++ {
-		b := run(client, []request{{url: baseline + "/ping"}}, false, *conc, *dur)
+		b := run(client, []request{{url: baseline + "/ping"}}, false, *conc, *dur, trivialPID)
 		p("%s", b.row("trivial Fiber JSON handler (baseline)"))
-		e := run(client, reqs, false, *conc, *dur)
+		e := run(client, reqs, false, *conc, *dur, *serverPID)
 		p("%s", e.row("`GET /api/v1/dealflow`, many investors and queries"))
-		f := run(client, reqs, true, *conc, *dur)
+		var prof func() error
+		if r == 0 && *profile != "" {
+			prof = startProfile(*pprofURL, *profile, *dur)
+		}
+		f := run(client, reqs, true, *conc, *dur, *serverPID)
+		if prof != nil {
+			if err := prof(); err != nil {
+				fail(err)
+			}
+			fmt.Fprintf(os.Stderr, "loadtest: server CPU profile of the computed run in %s\n", *profile)
+		}
 		p("%s", f.row("`GET /api/v1/dealflow` with `Cache-Control: no-cache` (computed)"))
 		tb, te, tf = tb+b.rps, te+e.rps, tf+f.rps
 		hits, total = hits+e.hits, total+e.n
@@ -122,6 +135,32 @@ func main() {
 	}
 }
 
+// startProfile asks the server for a CPU profile covering most of a run
+// of d that starts now (after run's one-second warm-up), and returns a
+// function that waits for it and writes it to file.
+func startProfile(base, file string, d time.Duration) func() error {
+	done := make(chan error, 1)
+	go func() {
+		time.Sleep(time.Second + 100*time.Millisecond) // run's warm-up
+		secs := max(1, int(d.Seconds())-1)
+		res, err := http.Get(fmt.Sprintf("%s/debug/pprof/profile?seconds=%d", base, secs))
+		if err != nil {
+			done <- fmt.Errorf("profile: %w", err)
+			return
+		}
+		defer res.Body.Close()
+		raw, err := io.ReadAll(res.Body)
+		if err == nil && res.StatusCode != 200 {
+			err = fmt.Errorf("%d %s", res.StatusCode, raw)
+		}
+		if err == nil {
+			err = os.WriteFile(file, raw, 0o644)
+		}
+		done <- err
+	}()
+	return func() error { return <-done }
+}
+
 func loopback(host string) bool {
 	if host == "localhost" {
 		return true
@@ -147,7 +186,7 @@ func serveTrivial(addr string) {
 	fail(app.Listener(ln))
 }
 
-func startTrivial() (string, func()) {
+func startTrivial() (string, int, func()) {
 	cmd := exec.Command(os.Args[0], "-trivial", "127.0.0.1:0")
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -161,7 +200,7 @@ func startTrivial() (string, func()) {
 	if err != nil {
 		fail(fmt.Errorf("trivial server: %w", err))
 	}
-	return "http://" + strings.TrimSpace(line), func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
+	return "http://" + strings.TrimSpace(line), cmd.Process.Pid, func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }
 }
 
 type taxonomy struct {
@@ -282,18 +321,52 @@ type result struct {
 	rps      float64
 	p50, p99 time.Duration
 	errors   int
-	hits, n  int64 // responses the server marked X-Cache: hit, of n
+	// CPU time per answered request of the server and of this tool
+	// (user + system, from /proc; 0 when unknown)
+	serverCPU, genCPU time.Duration
+	hits, n           int64 // responses the server marked X-Cache: hit, of n
 }
 
 func (r result) row(name string) string {
-	return fmt.Sprintf("| %s | %.0f | %.2f | %.2f | %d | %.0f %% |\n", name, r.rps, ms(r.p50), ms(r.p99), r.errors, 100*float64(r.hits)/float64(max(r.n, 1)))
+	us := func(d time.Duration) string {
+		if d == 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.0f", float64(d.Nanoseconds())/1000)
+	}
+	return fmt.Sprintf("| %s | %.0f | %.2f | %.2f | %d | %.0f %% | %s | %s |\n", name, r.rps, ms(r.p50), ms(r.p99), r.errors,
+		100*float64(r.hits)/float64(max(r.n, 1)), us(r.serverCPU), us(r.genCPU))
 }
+
+// cpuTime returns the user and system CPU time a process has used, from
+// /proc (0 when it cannot be read).
+func cpuTime(pid int) time.Duration {
+	if pid <= 0 {
+		return 0
+	}
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses and may hold spaces.
+	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	var utime, stime int64
+	fmt.Sscan(f[11], &utime)
+	fmt.Sscan(f[12], &stime)
+	return time.Duration(utime+stime) * time.Second / clockTicks
+}
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times, 100 on Linux.
+const clockTicks = 100
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // run sends requests from conc workers for d after a one-second warm-up,
 // each worker walking reqs from its own offset.
-func run(client *http.Client, reqs []request, fresh bool, conc int, d time.Duration) result {
+func run(client *http.Client, reqs []request, fresh bool, conc int, d time.Duration, serverPID int) result {
 	warm, cancel := context.WithTimeout(context.Background(), time.Second)
 	drive(warm, client, reqs, fresh, conc, nil)
 	cancel()
@@ -303,6 +376,7 @@ func run(client *http.Client, reqs []request, fresh bool, conc int, d time.Durat
 	var lat []time.Duration
 	var r result
 	start := time.Now()
+	srv0, gen0 := cpuTime(serverPID), cpuTime(os.Getpid())
 	drive(ctx, client, reqs, fresh, conc, func(l time.Duration, ok, hit bool) {
 		mu.Lock()
 		if ok {
@@ -317,6 +391,9 @@ func run(client *http.Client, reqs []request, fresh bool, conc int, d time.Durat
 		mu.Unlock()
 	})
 	elapsed := time.Since(start)
+	if srv1, gen1 := cpuTime(serverPID), cpuTime(os.Getpid()); len(lat) > 0 && srv0 > 0 {
+		r.serverCPU, r.genCPU = (srv1-srv0)/time.Duration(len(lat)), (gen1-gen0)/time.Duration(len(lat))
+	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	r.rps = float64(len(lat)) / elapsed.Seconds()
 	if len(lat) > 0 {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/yuechuang/yuechuang/server/app"
@@ -56,7 +58,11 @@ func TestDealFlowAnswerFollowsEdits(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got, exp any
-		if err := json.Unmarshal(app.AppendDealFlowJSON(nil, list), &got); err != nil {
+		written, err := m.DealFlowJSON(ctx, inv, app.DealQuery{Page: p}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(written, &got); err != nil {
 			t.Fatalf("%s: not JSON: %v", step, err)
 		}
 		raw, _ := json.Marshal(list)
@@ -91,4 +97,98 @@ func TestDealFlowAnswerFollowsEdits(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("published again", 3, "项目2")
+}
+
+// TestDealFlowJSONKeepsNothing checks that DealFlowJSON, whose working
+// memory is reused from one answer to the next, writes for every answer
+// what DealFlow's values say: many investors (some with feedback, one with
+// none) ask for pages of several sizes, filters and the saved list in a
+// random order, from several goroutines at once, so that a longer page
+// before a shorter one, or another investor's reasons or words, would show.
+func TestDealFlowJSONKeepsNothing(t *testing.T) {
+	db := mongotest.Open(t)
+	tax, _ := taxonomy.Load("")
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	rm, err := app.NewReadModel(db, tax, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := app.NewMatcher(rm, tax, app.NewNotifier(db, nopPusher{}, log), log)
+	startups := app.NewStartups(rm, rm, rm, tax)
+	investors := app.NewInvestors(rm, tax)
+	rng := rand.New(rand.NewPCG(5, 6))
+	var ids []string
+	for i := range 60 {
+		founder := domain.Actor{UserID: fmt.Sprint("f", i), Role: domain.RoleFounder}
+		in := app.StartupInput{Name: ptr(fmt.Sprint("项目", i)), OneLiner: ptr("一句话介绍"), Description: ptr("这是一个足够长的项目介绍，用来满足发布要求。"),
+			Sector: ptr(tax.Sectors[rng.IntN(len(tax.Sectors))].Code), Stage: ptr(domain.StageCodes()[rng.IntN(5)]),
+			AskWan: ptr(float64(50 + rng.IntN(900))), District: ptr(tax.Districts[rng.IntN(len(tax.Districts))].Code)}
+		s, err := startups.Create(ctx, founder, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := startups.SetPublished(ctx, founder, s.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	var actors []domain.Actor
+	for i := range 6 {
+		a := domain.Actor{UserID: fmt.Sprint("i", i), Role: domain.RoleInvestor}
+		sectors := []string{tax.Sectors[rng.IntN(len(tax.Sectors))].Code, tax.Sectors[rng.IntN(len(tax.Sectors))].Code}
+		if _, err := investors.Create(ctx, a, app.InvestorInput{Name: ptr(fmt.Sprint("投资人", i)), Kind: ptr("angel"), Sectors: &sectors,
+			Stages: &[]string{domain.StageCodes()[i%5]}, CheckMinWan: ptr(100.0), CheckMaxWan: ptr(float64(200 + 100*i))}); err != nil {
+			t.Fatal(err)
+		}
+		for j := range i * 4 { // investor 0 has no feedback
+			if _, err := m.Feedback(ctx, a, ids[rng.IntN(len(ids))], []string{domain.FeedbackInterested, domain.FeedbackSave, domain.FeedbackPass}[j%3]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		actors = append(actors, a)
+	}
+	query := func(rng *rand.Rand) app.DealQuery {
+		p, _ := domain.NewPage(1+rng.IntN(3), []int{1, 5, 20}[rng.IntN(3)])
+		q := app.DealQuery{Page: p, Saved: rng.IntN(6) == 0}
+		switch rng.IntN(4) {
+		case 0:
+			q.Sector = tax.Sectors[rng.IntN(len(tax.Sectors))].Code
+		case 1:
+			q.District = tax.Districts[rng.IntN(len(tax.Districts))].Code
+		}
+		return q
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(g), 7))
+			var buf []byte
+			for range 300 {
+				a, q := actors[rng.IntN(len(actors))], query(rng)
+				list, err := m.DealFlow(ctx, a, q)
+				if err != nil {
+					errs <- err
+					return
+				}
+				want := app.AppendDealFlowJSON(nil, list)
+				if buf, err = m.DealFlowJSON(ctx, a, q, buf[:0]); err != nil {
+					errs <- err
+					return
+				}
+				if string(buf) != string(want) {
+					errs <- fmt.Errorf("%s %+v: written\n %s\nvalues\n %s", a.UserID, q, buf, want)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
 }

@@ -17,6 +17,7 @@ import (
 type OutboxStore interface {
 	PendingOutbox(ctx context.Context, limit int) ([]domain.OutboxEntry, error)
 	DoneOutbox(ctx context.Context, e domain.OutboxEntry) error
+	MarkChange(ctx context.Context, e domain.OutboxEntry) error
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 	InvestorByID(ctx context.Context, id string) (*domain.Investor, error)
 	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
@@ -226,6 +227,10 @@ func (d *Dispatcher) current(ctx context.Context, m domain.OutboxEntry) (Change,
 
 // matchAlerts fans out each alert whose write has landed and clears it; an
 // alert whose write has not landed waits, until it is too old to ever land.
+// The write an alert announces has no startup mark of its own
+// (ReadModel.UpdateStartup), so the alert also applies the stored startup
+// to the read model and the search index; when the search engine is down,
+// a startup mark takes that over, so that the alert is not held back.
 func (d *Dispatcher) matchAlerts(ctx context.Context, marks []domain.OutboxEntry, old time.Time) (int, error) {
 	n := 0
 	for _, m := range marks {
@@ -238,8 +243,25 @@ func (d *Dispatcher) matchAlerts(ctx context.Context, marks []domain.OutboxEntry
 			if !m.At.Before(old) {
 				continue // the write it announces may still land
 			}
-		case s.Status == domain.StatusPublished:
-			d.rm.apply(Change{Kind: domain.ChangeStartup, ID: s.ID, Startup: s})
+		default:
+			ch := Change{Kind: domain.ChangeStartup, ID: s.ID, Startup: s}
+			d.rm.apply(ch)
+			var docs []search.Document
+			var gone []string
+			if doc, ok := document(ch); ok {
+				docs = append(docs, doc)
+			} else {
+				gone = append(gone, s.ID)
+			}
+			if err := d.search.apply(ctx, docs, gone); err != nil {
+				d.log.Warn("search index not updated with an announced startup; marked for retry", "startup", s.ID, "err", err)
+				if err := d.store.MarkChange(ctx, domain.OutboxEntry{Kind: domain.ChangeStartup, DocID: s.ID}); err != nil {
+					return n, err
+				}
+			}
+			if s.Status != domain.StatusPublished {
+				break
+			}
 			if _, err := d.alerts.FanOut(ctx, s); err != nil {
 				return n, err
 			}

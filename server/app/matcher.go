@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/yuechuang/yuechuang/matching"
@@ -25,6 +26,7 @@ type Matcher struct {
 	idx     *matching.Index
 	now     func() time.Time
 	log     *slog.Logger
+	scratch sync.Pool // *dealScratch, see DealFlowJSON
 }
 
 // NewMatcher returns a Matcher over the read model rm.
@@ -86,7 +88,8 @@ var actionOf = map[string]matching.Action{
 	domain.FeedbackInterested: matching.Interested, domain.FeedbackPass: matching.Pass, domain.FeedbackSave: matching.Save,
 }
 
-// investorOf returns the caller's investor profile and a copy of their feedback.
+// investorOf returns the caller's investor profile, the read model's own
+// and not to be changed, and a copy of their feedback.
 func (m *Matcher) investorOf(ctx context.Context, actor domain.Actor) (*domain.Investor, map[string]string, error) {
 	if actor.Anonymous() {
 		return nil, nil, domain.ErrUnauthorized
@@ -94,103 +97,11 @@ func (m *Matcher) investorOf(ctx context.Context, actor domain.Actor) (*domain.I
 	if actor.Role != domain.RoleInvestor {
 		return nil, nil, domain.CodedError(domain.KindForbidden, "role_required", "only investors have a deal flow")
 	}
-	inv, err := m.rm.InvestorByOwner(ctx, actor.UserID)
-	if domain.IsKind(err, domain.KindNotFound) {
+	inv := m.rm.investorOfOwner(actor.UserID)
+	if inv == nil {
 		return nil, nil, domain.CodedError(domain.KindConflict, "profile_required", "create your investor profile first")
 	}
-	if err != nil {
-		return nil, nil, err
-	}
 	return inv, m.rm.feedbackOf(actor.UserID), nil
-}
-
-// DealItem is one startup in an investor's deal flow.
-type DealItem struct {
-	Startup  *domain.StartupCard `json:"startup"`
-	Score    float64             `json:"score"`
-	Reasons  []domain.Reason     `json:"reasons"`
-	Feedback string              `json:"feedback,omitempty"`
-	// card is Startup as JSON when the read model has it made.
-	card []byte
-}
-
-// DealQuery narrows a deal flow. Saved lists only the startups the investor
-// saved or marked interested.
-type DealQuery struct {
-	Sector, Stage, District string
-	Saved                   bool
-	Page                    domain.Page
-}
-
-// DealFlow ranks the published startups for the calling investor.
-func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery) (*domain.List[DealItem], error) {
-	inv, fb, err := m.investorOf(ctx, actor)
-	if err != nil {
-		return nil, err
-	}
-	var v domain.Validator
-	v.CheckCode(q.Sector == "" || m.tax.HasSector(q.Sector), "sector", "invalid_choice", "unknown sector")
-	v.CheckCode(q.Stage == "" || m.tax.HasStage(q.Stage), "stage", "invalid_choice", "unknown stage")
-	v.CheckCode(q.District == "" || m.tax.HasDistrict(q.District), "district", "invalid_choice", "unknown district")
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	th := thesis(inv)
-	now := m.now()
-	if q.Saved {
-		return m.saved(ctx, inv, th, fb, q, now)
-	}
-	signals := make([]matching.Signal, 0, len(fb))
-	for id, a := range fb {
-		signals = append(signals, matching.Signal{StartupID: id, Action: actionOf[a]})
-	}
-	r := m.idx.Rank(matching.Query{Thesis: th, Feedback: signals, Sector: q.Sector, District: q.District,
-		OnlyStage: domain.StageIndex(q.Stage) + 1, Offset: q.Page.Skip(), Limit: q.Page.PageSize, Now: now})
-	slab := make([]domain.Reason, 0, 8*len(r.Results)) // one array for the page's reasons
-	out := &domain.List[DealItem]{Items: make([]DealItem, 0, len(r.Results)), Total: r.Total, Page: q.Page.Page, PageSize: q.Page.PageSize}
-	for _, res := range r.Results {
-		s, card := m.rm.publishedCard(res.ID)
-		if s == nil {
-			continue // withdrawn between ranking and fetching
-		}
-		n := len(slab)
-		slab = m.reasons(slab, res.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan)
-		// capped, so that appending to one item's reasons cannot overwrite the next's
-		out.Items = append(out.Items, DealItem{Startup: s.Card(), card: card, Score: round1(res.Score),
-			Reasons: slab[n:len(slab):len(slab)], Feedback: fb[s.ID]})
-	}
-	return out, nil
-}
-
-// saved lists the startups the investor saved or is interested in, best first.
-func (m *Matcher) saved(ctx context.Context, inv *domain.Investor, th matching.Thesis, fb map[string]string, q DealQuery, now time.Time) (*domain.List[DealItem], error) {
-	var ids []string
-	for id, a := range fb {
-		if a == domain.FeedbackSave || a == domain.FeedbackInterested {
-			ids = append(ids, id)
-		}
-	}
-	startups, err := m.fetch(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	items := []DealItem{}
-	for _, s := range startups {
-		if s.Status != domain.StatusPublished || (q.Sector != "" && s.Sector != q.Sector) ||
-			(q.Stage != "" && s.Stage != q.Stage) || (q.District != "" && s.District != q.District) {
-			continue
-		}
-		mt := m.idx.Score(th, features(s), now)
-		items = append(items, DealItem{Startup: s.Card(), Score: round1(mt.Score),
-			Reasons: m.reasons(nil, mt.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan), Feedback: fb[s.ID]})
-	}
-	sort.Slice(items, func(i, j int) bool {
-		if items[i].Score != items[j].Score {
-			return items[i].Score > items[j].Score
-		}
-		return items[i].Startup.ID < items[j].Startup.ID
-	})
-	return page(items, q.Page), nil
 }
 
 func page[T any](items []T, p domain.Page) *domain.List[T] {

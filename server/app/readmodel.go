@@ -29,6 +29,9 @@ type Database interface {
 	AppendRoomEvents(ctx context.Context, events []domain.RoomEvent) error
 	SaveAttendance(ctx context.Context, a domain.Attendance) error
 	MarkChange(ctx context.Context, e domain.OutboxEntry) error
+	// UpdateAnnouncedStartup is UpdateStartup after the caller marked a
+	// match alert for the version it gives, which stands for its marks.
+	UpdateAnnouncedStartup(ctx context.Context, s *domain.Startup, prev int) error
 	InsertUsers(ctx context.Context, us []*domain.User) error
 	InsertStartups(ctx context.Context, ss []*domain.Startup) error
 	InsertInvestors(ctx context.Context, invs []*domain.Investor) error
@@ -67,9 +70,10 @@ type ReadModel struct {
 
 	mu       sync.RWMutex
 	startups map[string]*domain.Startup
-	// cards holds each published startup's card as JSON, made when the
-	// startup changes: deal-flow pages copy it instead of encoding it.
-	cards      map[string][]byte
+	// cards holds each published startup's card and its JSON, made when
+	// the startup changes: deal-flow pages share the one and copy the
+	// other instead of making and encoding a card per answer.
+	cards      map[string]madeCard
 	investors  map[string]*domain.Investor
 	ownerInv   map[string]string // owner user id → investor id
 	spaces     map[string]*domain.Space
@@ -114,7 +118,7 @@ func NewReadModel(db Database, tax *domain.Taxonomy, log *slog.Logger) (*ReadMod
 func (rm *ReadModel) reset() {
 	rm.gen++
 	rm.startups = map[string]*domain.Startup{}
-	rm.cards = map[string][]byte{}
+	rm.cards = map[string]madeCard{}
 	rm.investors = map[string]*domain.Investor{}
 	rm.ownerInv = map[string]string{}
 	rm.spaces = map[string]*domain.Space{}
@@ -306,7 +310,8 @@ func (rm *ReadModel) putStartup(s *domain.Startup) {
 		rm.idx.Remove(s.ID)
 		return
 	}
-	rm.cards[s.ID] = s.Card().AppendJSON(nil)
+	card := s.Card()
+	rm.cards[s.ID] = madeCard{card: card, json: card.AppendJSON(nil)}
 	if err := rm.idx.Upsert(features(s)); err != nil {
 		rm.log.Error("matching index update", "startup", s.ID, "err", err)
 	}

@@ -165,10 +165,14 @@ func (rm *ReadModel) FeedbackOn(_ context.Context, startupID string) ([]domain.F
 	return out, nil
 }
 
-// feedbackOf returns a copy of one investor's words, startup id → action.
+// feedbackOf returns a copy of one investor's words, startup id → action
+// (nil for none).
 func (rm *ReadModel) feedbackOf(investorUserID string) map[string]string {
 	rm.mu.RLock()
 	defer rm.mu.RUnlock()
+	if len(rm.feedback[investorUserID]) == 0 {
+		return nil
+	}
 	out := make(map[string]string, len(rm.feedback[investorUserID]))
 	for id, f := range rm.feedback[investorUserID] {
 		out[id] = f.Action
@@ -188,15 +192,30 @@ func (rm *ReadModel) investorList() []*domain.Investor {
 	return out
 }
 
-// publishedCard returns the published startup with id, not to be changed,
-// and its card as JSON, or nil.
-func (rm *ReadModel) publishedCard(id string) (*domain.Startup, []byte) {
+// madeCard is a published startup's card, not to be changed, and its JSON.
+type madeCard struct {
+	card *domain.StartupCard
+	json []byte
+}
+
+// publishedCards appends to dst the card of each ranked startup, in
+// order, under one read lock; a startup no longer published gets an empty
+// madeCard.
+func (rm *ReadModel) publishedCards(dst []madeCard, ranked []matching.Result) []madeCard {
 	rm.mu.RLock()
 	defer rm.mu.RUnlock()
-	if s := rm.startups[id]; s != nil && s.Status == domain.StatusPublished {
-		return s, rm.cards[id]
+	for _, r := range ranked {
+		dst = append(dst, rm.cards[r.ID]) // only published startups have one
 	}
-	return nil, nil
+	return dst
+}
+
+// investorOfOwner returns the investor profile of the user, not to be
+// changed, or nil.
+func (rm *ReadModel) investorOfOwner(userID string) *domain.Investor {
+	rm.mu.RLock()
+	defer rm.mu.RUnlock()
+	return rm.investors[rm.ownerInv[userID]]
 }
 
 // published returns the published startup with id, not to be changed, or nil.

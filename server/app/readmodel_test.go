@@ -280,3 +280,73 @@ func BenchmarkPublicList(b *testing.B) {
 		})
 	}
 }
+
+// TestAnnouncedPublishReachesSearch publishes through the read model a
+// startup whose own marks are long cleared: the publish writes only its
+// match-alert mark (no startup mark), and that alert alone must bring the
+// startup into the search index and the matching index, tell the investor
+// once, and leave no mark behind.
+func TestAnnouncedPublishReachesSearch(t *testing.T) {
+	db := mongotest.Open(t)
+	tax, _ := taxonomy.Load("")
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	rm, _ := app.NewReadModel(db, tax, log)
+	if err := rm.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	engine, err := search.OpenBleve(filepath.Join(t.TempDir(), "bleve"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = engine.Close() })
+	matcher := app.NewMatcher(rm, tax, app.NewNotifier(db, nopPusher{}, log), log)
+	d := app.NewDispatcher(db, rm, app.NewIndexer(rm, engine, tax, log), matcher, log)
+	investor := domain.Actor{UserID: mongo.NewID(), Role: domain.RoleInvestor}
+	if _, err := app.NewInvestors(rm, tax).Create(ctx, investor, app.InvestorInput{Name: ptr("王"), Kind: ptr("angel"),
+		Sectors: &[]string{"ic"}, Stages: &[]string{"angel"}}); err != nil {
+		t.Fatal(err)
+	}
+	founder := domain.Actor{UserID: mongo.NewID(), Role: domain.RoleFounder}
+	startups := app.NewStartups(rm, rm, rm, tax)
+	s, err := startups.Create(ctx, founder, app.StartupInput{Name: ptr("越芯半导体"), OneLiner: ptr("车规级功率芯片"),
+		Description: ptr("专注车规级功率芯片的设计与量产，服务新能源汽车客户。"), Sector: ptr("ic"), Stage: ptr("angel"), AskWan: ptr(300.0), District: ptr("keqiao")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clearMarks := func() {
+		t.Helper()
+		marks, err := db.PendingOutbox(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range marks {
+			if err := db.DoneOutbox(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clearMarks() // as a minute later: the creation's marks are gone
+	if _, err := startups.SetPublished(ctx, founder, s.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	marks, _ := db.PendingOutbox(ctx, 100)
+	if len(marks) != 1 || marks[0].Kind != domain.ChangeMatchAlert {
+		t.Fatalf("marks after a publish: %+v, want the match alert alone", marks)
+	}
+	if _, err := d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := engine.Search(ctx, search.Query{Text: "越芯", Kind: search.KindStartup, Limit: 5}); err != nil || res.Total != 1 {
+		t.Fatalf("search after the alert's dispatch: %+v %v", res, err)
+	}
+	if n := notesOf(t, db, investor.UserID); n != 1 {
+		t.Fatalf("match alerts: %d, want 1", n)
+	}
+	if marks, _ := db.PendingOutbox(ctx, 100); len(marks) != 0 {
+		t.Fatalf("marks left after the dispatch: %+v", marks)
+	}
+}

@@ -24,18 +24,24 @@ func (rm *ReadModel) CreateStartup(ctx context.Context, s *domain.Startup) error
 // startup that becomes published, or moves to another sector or stage, is
 // to be announced to the investors it fits: a match-alert mark goes to the
 // outbox before the write, so that neither a crash nor a failed write can
-// lose or invent the alert (the dispatcher waits for the version).
+// lose or invent the alert (the dispatcher waits for the version). That
+// mark also carries the change to the search index, so such a write needs
+// no startup mark of its own.
 func (rm *ReadModel) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) error {
 	rm.mu.RLock()
 	before := rm.startups[s.ID]
 	rm.mu.RUnlock()
 	alert := alertWorthy(before, s)
+	var err error
 	if alert {
 		if err := rm.Database.MarkChange(ctx, domain.OutboxEntry{Kind: domain.ChangeMatchAlert, DocID: s.ID, Version: prev + 1}); err != nil {
 			return err
 		}
+		err = rm.Database.UpdateAnnouncedStartup(ctx, s, prev)
+	} else {
+		err = rm.Database.UpdateStartup(ctx, s, prev)
 	}
-	if err := rm.Database.UpdateStartup(ctx, s, prev); err != nil {
+	if err != nil {
 		return err
 	}
 	if alert && rm.AfterWrite != nil {

@@ -6,48 +6,49 @@ import (
 )
 
 // phrases holds every reason that depends only on taxonomy codes, encoded
-// once, so explaining a match allocates almost nothing.
+// once and indexed by the fit, so explaining a match allocates nothing and
+// looks up one map per dimension.
 type phrases struct {
-	sector   map[string]map[matching.SectorFit]domain.Reason
-	stage    map[string]map[matching.StageFit]domain.Reason
-	district map[string]map[matching.DistrictFit]domain.Reason
+	sector   map[string]*[matching.SectorOpen + 1]domain.Reason
+	stage    map[string]*[matching.StageOpen + 1]domain.Reason
+	district map[string]*[matching.DistrictMatch + 1]domain.Reason
 }
 
 func newPhrases(t *domain.Taxonomy) *phrases {
-	p := &phrases{sector: map[string]map[matching.SectorFit]domain.Reason{},
-		stage: map[string]map[matching.StageFit]domain.Reason{}, district: map[string]map[matching.DistrictFit]domain.Reason{}}
+	p := &phrases{sector: map[string]*[matching.SectorOpen + 1]domain.Reason{},
+		stage: map[string]*[matching.StageOpen + 1]domain.Reason{}, district: map[string]*[matching.DistrictMatch + 1]domain.Reason{}}
 	for _, sec := range t.Sectors {
 		r := func(code string, ok bool, family string) domain.Reason {
 			return domain.Reason{Code: code, OK: ok, Sector: sec.Code, Family: family}.Encoded()
 		}
-		p.sector[sec.Code] = map[matching.SectorFit]domain.Reason{
-			matching.SectorExact:  r("sector", true, ""),
-			matching.SectorFamily: r("sector_related", true, sec.Family),
-			matching.SectorOpen:   r("sector_open", true, ""),
-			matching.SectorNone:   r("sector", false, ""),
-		}
+		a := &[matching.SectorOpen + 1]domain.Reason{}
+		a[matching.SectorExact] = r("sector", true, "")
+		a[matching.SectorFamily] = r("sector_related", true, sec.Family)
+		a[matching.SectorOpen] = r("sector_open", true, "")
+		a[matching.SectorNone] = r("sector", false, "")
+		p.sector[sec.Code] = a
 	}
 	for _, st := range t.Stages {
 		r := func(code string, ok bool) domain.Reason {
 			return domain.Reason{Code: code, OK: ok, Stage: st.Code}.Encoded()
 		}
-		p.stage[st.Code] = map[matching.StageFit]domain.Reason{
-			matching.StageExact: r("stage", true),
-			matching.StageNear:  r("stage_near", true),
-			matching.StageFar:   r("stage_far", false),
-			matching.StageOpen:  r("stage_open", true),
-			matching.StageNone:  r("stage", false),
-		}
+		a := &[matching.StageOpen + 1]domain.Reason{}
+		a[matching.StageExact] = r("stage", true)
+		a[matching.StageNear] = r("stage_near", true)
+		a[matching.StageFar] = r("stage_far", false)
+		a[matching.StageOpen] = r("stage_open", true)
+		a[matching.StageNone] = r("stage", false)
+		p.stage[st.Code] = a
 	}
 	for _, d := range t.Districts {
 		r := func(code string, ok bool) domain.Reason {
 			return domain.Reason{Code: code, OK: ok, District: d.Code}.Encoded()
 		}
-		p.district[d.Code] = map[matching.DistrictFit]domain.Reason{
-			matching.DistrictMatch: r("district", true),
-			matching.DistrictOpen:  r("district_open", true),
-			matching.DistrictOther: r("district", false),
-		}
+		a := &[matching.DistrictMatch + 1]domain.Reason{}
+		a[matching.DistrictMatch] = r("district", true)
+		a[matching.DistrictOpen] = r("district_open", true)
+		a[matching.DistrictOther] = r("district", false)
+		p.district[d.Code] = a
 	}
 	return p
 }
@@ -66,11 +67,11 @@ var (
 // are appended to dst, so that a page's items can share one array.
 func (m *Matcher) reasons(dst []domain.Reason, p matching.Parts, inv *domain.Investor, sector, stage, district string, askWan float64) []domain.Reason {
 	out := dst
-	if r, ok := m.phrases.sector[sector][p.Sector]; ok {
-		out = append(out, r)
+	if a := m.phrases.sector[sector]; a != nil && int(p.Sector) < len(a) {
+		out = append(out, a[p.Sector])
 	}
-	if r, ok := m.phrases.stage[stage][p.Stage]; ok {
-		out = append(out, r)
+	if a := m.phrases.stage[stage]; a != nil && int(p.Stage) < len(a) {
+		out = append(out, a[p.Stage])
 	}
 	cheque := domain.Reason{AskWan: askWan}
 	if inv != nil {
@@ -87,8 +88,8 @@ func (m *Matcher) reasons(dst []domain.Reason, p matching.Parts, inv *domain.Inv
 		cheque.Code = "cheque"
 		out = append(out, cheque)
 	}
-	if r, ok := m.phrases.district[district][p.District]; ok {
-		out = append(out, r)
+	if a := m.phrases.district[district]; a != nil && int(p.District) < len(a) {
+		out = append(out, a[p.District])
 	}
 	if p.SharedSpace {
 		out = append(out, reasonSpace)

@@ -102,6 +102,21 @@ func AppendJSONFloat(b []byte, f float64) []byte {
 		return append(b, "null"...) // encoding/json refuses these; no field here can hold one
 	}
 	abs := math.Abs(f)
+	// Whole numbers and tenths (scores, money in 万元) without strconv's
+	// shortest-digits search: when f is exactly n/10 as a division gives
+	// it, the decimal n/10 reads back as f and nothing shorter does.
+	if n := math.Round(f * 10); abs < 1e14 && f != 0 && n/10 == f {
+		i := int64(n)
+		if i < 0 {
+			b = append(b, '-')
+			i = -i
+		}
+		b = strconv.AppendInt(b, i/10, 10)
+		if d := i % 10; d != 0 {
+			b = append(b, '.', byte('0'+d))
+		}
+		return b
+	}
 	format := byte('f')
 	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -82,5 +83,26 @@ func same[T any](t *testing.T, got []byte, v *T) {
 	}
 	if !reflect.DeepEqual(a, b) {
 		t.Fatalf("hand-written\n %s\nencoding/json\n %s", got, want)
+	}
+}
+
+// TestAppendJSONFloatShortcut holds the whole-number and tenths shortcut
+// to encoding/json's bytes: scores rounded to tenths, money, their
+// negatives, values beside the shortcut's edges and values it must leave
+// to strconv.
+func TestAppendJSONFloatShortcut(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	fs := []float64{0, math.Copysign(0, -1), 0.1, 0.05, 0.95, 9.95, 99.95, 1e13, 1e14 - 0.1, 1e14, 1e14 + 1, 1e15, 1e16 + 2,
+		0.30000000000000004, 80.7, 80.70000000000002, 1.0000000000000002, 123456789.9, -0.1, -80.7, 1e-7}
+	for range 20000 {
+		x := rng.Float64() * math.Pow(10, float64(rng.IntN(16)))
+		fs = append(fs, x, -x, math.Round(x), float64(int(x*10+0.5))/10, math.Round(x*10)/10, math.Nextafter(math.Round(x*10)/10, 0))
+	}
+	for _, f := range fs {
+		got := AppendJSONFloat(nil, f)
+		want, _ := json.Marshal(f)
+		if string(got) != string(want) {
+			t.Fatalf("float %v (%b): got %s, encoding/json %s", f, f, got, want)
+		}
 	}
 }

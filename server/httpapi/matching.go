@@ -22,18 +22,17 @@ func (s *Server) dealflow(c *fiber.Ctx) error {
 		return err
 	}
 	// Ranked from the read model on every call: nothing to go stale.
-	list, err := s.svc.Matcher.DealFlow(c.UserContext(), actor(c), q)
-	if err != nil {
-		return err
-	}
 	buf, _ := s.bufs.Get().(*[]byte)
 	if buf == nil {
 		buf = new([]byte)
 	}
-	*buf = app.AppendDealFlowJSON((*buf)[:0], list)
+	defer s.bufs.Put(buf)
+	*buf, err = s.svc.Matcher.DealFlowJSON(c.UserContext(), actor(c), q, (*buf)[:0])
+	if err != nil {
+		return err
+	}
 	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON) // as c.JSON
 	c.Response().SetBody(*buf)                                    // copies
-	s.bufs.Put(buf)
 	return nil
 }
 

@@ -55,6 +55,7 @@ type DB struct {
 	hints    dropHints
 	sweep    *sweeper
 	absorber *absorber
+	fg       foreground // background writes wait for a quiet moment (gate.go)
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal
@@ -67,11 +68,13 @@ func Open(ctx context.Context, uri, name string, embedded bool) (*DB, error) {
 		SetServerSelectionTimeout(10 * time.Second).
 		SetTimeout(30 * time.Second)
 	// Majority implies journaled writes on a real server.
+	d := &DB{embedded: embedded}
+	opts.SetMonitor(d.fg.monitor())
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongo: connect: %w", err)
 	}
-	d := &DB{client: client, db: client.Database(name), embedded: embedded}
+	d.client, d.db = client, client.Database(name)
 	d.sweep, d.absorber = newSweeper(d), newAbsorber(d)
 	if err := d.Ping(ctx); err != nil {
 		_ = client.Disconnect(context.Background())

@@ -58,22 +58,11 @@ func (d *DB) SaveDeck(ctx context.Context, dk *domain.Deck) error {
 
 // UpdateDeck changes a startup's deck record with change, which sees the
 // stored record and reports whether it changed it; nothing is written if
-// not. Requests and grants are read-modify-writes of one document, so
-// they run under this process's lock for it: two investors asking at once
-// must both be kept (on the embedded engine, the only one a single
-// process serves alone, that lock is the whole guarantee).
+// not. Requests and grants are read-modify-writes of one document: two
+// investors asking at once must both be kept (updateByID says how, on
+// each engine).
 func (d *DB) UpdateDeck(ctx context.Context, startupID string, change func(*domain.Deck) (bool, error)) (*domain.Deck, error) {
-	defer d.locks.lock(colDecks + startupID)()
-	dk, err := d.DeckOf(ctx, startupID)
-	if err != nil {
-		return nil, err
-	}
-	changed, err := change(dk)
-	if err != nil || !changed {
-		return dk, err
-	}
-	_, err = d.db.Collection(colDecks).ReplaceOne(ctx, byID(startupID), dk)
-	return dk, mapErr("update deck", err)
+	return updateByID(ctx, d, colDecks, "update deck", startupID, change)
 }
 
 // DeckOf returns a startup's deck record.
@@ -104,20 +93,14 @@ func (d *DB) DeckViewByID(ctx context.Context, id string) (*domain.DeckView, err
 	return &v, nil
 }
 
-// UpdateDeckView changes a logged view with change, under this process's
-// lock for it: a reader's reports (a beacon as the tab hides, another as
-// it closes) may arrive together.
+// UpdateDeckView changes a logged view with change: a reader's reports (a
+// beacon as the tab hides, another as it closes) may arrive together, and
+// both must count (updateByID).
 func (d *DB) UpdateDeckView(ctx context.Context, id string, change func(*domain.DeckView) error) error {
-	defer d.locks.lock(colDeckViews + id)()
-	v, err := d.DeckViewByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	if err := change(v); err != nil {
-		return err
-	}
-	_, err = d.db.Collection(colDeckViews).ReplaceOne(ctx, byID(id), v)
-	return mapErr("save deck view", err)
+	_, err := updateByID(ctx, d, colDeckViews, "save deck view", id, func(v *domain.DeckView) (bool, error) {
+		return true, change(v)
+	})
+	return err
 }
 
 // DeckViewsOf returns the views of a startup's deck, newest first: the

@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 
@@ -61,3 +62,17 @@ const ColNoteBuckets = colNoteBuckets
 
 // DropsMax is how many drops a user may have waiting.
 const DropsMax = dropsMax
+
+// ForegroundWrites reports the foreground writes in flight and when the
+// last one finished (gate.go).
+func (d *DB) ForegroundWrites() (int64, time.Time) {
+	return d.fg.inflight.Load(), time.Unix(0, d.fg.last.Load())
+}
+
+// WaitForeground is the background writers' wait.
+func (d *DB) WaitForeground(ctx context.Context, quiet, most time.Duration) {
+	d.fg.wait(ctx, quiet, most)
+}
+
+// AsBackground marks ctx as a background write's.
+func AsBackground(ctx context.Context) context.Context { return asBackground(ctx) }

@@ -89,7 +89,8 @@ func (s *sweeper) run() {
 		case <-s.done:
 			return
 		case id := <-s.todo:
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := context.WithTimeout(asBackground(context.Background()), 10*time.Second)
+			s.d.fg.wait(ctx, bgQuiet, bgWait)
 			_, _ = c.DeleteOne(ctx, byID(id))
 			cancel()
 			select {
@@ -152,7 +153,8 @@ func (a *absorber) run() {
 			a.mu.Lock()
 			delete(a.queued, u)
 			a.mu.Unlock()
-			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			ctx, cancel := context.WithTimeout(asBackground(context.Background()), time.Minute)
+			a.d.fg.wait(ctx, bgQuiet, bgWait)
 			unlock := a.d.lockLog(u)
 			_, _ = a.d.absorb(ctx, u) // on failure the user is asked for again
 			unlock()

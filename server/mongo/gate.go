@@ -1,0 +1,81 @@
+package mongo
+
+import (
+	"context"
+	"sync/atomic"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/event"
+)
+
+// foreground keeps the background writes (absorbing drops into logs,
+// sweeping dead drops) out of the way of the writes users wait for. The
+// embedded engine has one writer: a save that arrives while a background
+// transaction commits waits for its fsync, and one that arrives while
+// several are queued waits for them all. So each background write starts
+// only once no other write is in flight and none finished within a quiet
+// moment, or after a bounded wait, so that background work still moves
+// under a steady stream of writes.
+//
+// It counts write commands through the driver's command monitor; a
+// background write's context says so (asBackground) and is not counted.
+type foreground struct {
+	inflight atomic.Int64
+	last     atomic.Int64 // when the last foreground write finished, Unix ns
+}
+
+// Background pacing.
+const (
+	bgQuiet = 5 * time.Millisecond   // no foreground write for this long
+	bgWait  = 200 * time.Millisecond // the longest a background write waits
+)
+
+type backgroundKey struct{}
+
+// asBackground marks ctx as a background write's.
+func asBackground(ctx context.Context) context.Context {
+	return context.WithValue(ctx, backgroundKey{}, true)
+}
+
+func isBackground(ctx context.Context) bool {
+	b, _ := ctx.Value(backgroundKey{}).(bool)
+	return b
+}
+
+var writeCommands = map[string]bool{"insert": true, "update": true, "delete": true, "findAndModify": true}
+
+func (f *foreground) counts(ctx context.Context, command string) bool {
+	return writeCommands[command] && !isBackground(ctx)
+}
+
+// monitor returns the command monitor that counts foreground writes.
+func (f *foreground) monitor() *event.CommandMonitor {
+	done := func(ctx context.Context, command string) {
+		if f.counts(ctx, command) {
+			f.last.Store(time.Now().UnixNano())
+			f.inflight.Add(-1)
+		}
+	}
+	return &event.CommandMonitor{
+		Started: func(ctx context.Context, e *event.CommandStartedEvent) {
+			if f.counts(ctx, e.CommandName) {
+				f.inflight.Add(1)
+			}
+		},
+		Succeeded: func(ctx context.Context, e *event.CommandSucceededEvent) { done(ctx, e.CommandName) },
+		Failed:    func(ctx context.Context, e *event.CommandFailedEvent) { done(ctx, e.CommandName) },
+	}
+}
+
+// wait returns once the foreground has been quiet for quiet, after most,
+// or when ctx ends.
+func (f *foreground) wait(ctx context.Context, quiet, most time.Duration) {
+	deadline := time.Now().Add(most)
+	for {
+		now := time.Now()
+		if (f.inflight.Load() <= 0 && now.Sub(time.Unix(0, f.last.Load())) >= quiet) || !now.Before(deadline) || ctx.Err() != nil {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
