@@ -244,7 +244,7 @@ func (r *ranker) parts(b, pos int) Parts {
 	p.SharedSpace = c.sharesSpace(rc.space)
 	p.Completeness = x.t.complete[rc.complete]
 	p.Freshness = x.t.freshness(r.today - int(rc.day))
-	x.w.total(&p) // sets the tier
+	p.Tier = tier(p.Sector, p.Stage) // as total sets it
 	return p
 }
 
@@ -390,7 +390,7 @@ func (h topK) down(i int) {
 // learned is feedback compiled against the index.
 type learned struct {
 	passed   map[int][]int // bucket → positions
-	sector   [256]float64
+	sector   *[256]float64 // nil without signals, so that most rankings skip 2 KB
 	stage    [NumStages]float64
 	nSignals float64
 }
@@ -410,6 +410,9 @@ func (x *Index) feedback(signals []Signal) learned {
 		}
 		b, pos := unpack(x.table[i])
 		sec, st := b/NumStages, b%NumStages
+		if l.sector == nil {
+			l.sector = new([256]float64)
+		}
 		w := 1.0
 		switch sg.Action {
 		case Pass:

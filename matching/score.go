@@ -168,7 +168,7 @@ func (w *Weights) within(p *Parts) float64 {
 	pts += w.Completeness*clamp01(p.Completeness) + w.Freshness*clamp01(p.Freshness)
 	// Affinity is centred so that no feedback sits mid-way and negative
 	// feedback can lower a startup without leaving the band.
-	pts += w.Feedback * (1 + math.Max(-1, math.Min(1, p.Affinity))) / 2
+	pts += w.Feedback * (1 + max(-1, min(1, p.Affinity))) / 2
 	return pts
 }
 
@@ -194,7 +194,7 @@ func (w *Weights) districtPoints(f DistrictFit) float64 {
 	return 0
 }
 
-func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }
+func clamp01(x float64) float64 { return max(0, min(1, x)) }
 
 // total turns parts into the final score.
 func (w *Weights) total(p *Parts) float64 {

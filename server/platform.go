@@ -314,6 +314,7 @@ func (m *Main) Run(ctx context.Context) error {
 			return
 		}
 		go m.sweepTokens(ctx)
+		go m.sweepDeadDrops(ctx)
 		go m.changes.Run(ctx)
 		go m.roadshows.RunReminders(ctx)
 		go m.digests.Run(ctx)
@@ -354,6 +355,16 @@ func (m *Main) sweepTokens(ctx context.Context) {
 				m.log.Info("swept expired refresh tokens", "count", n)
 			}
 		}
+	}
+}
+
+// sweepDeadDrops deletes the notification drops a crash left behind
+// (mongo.DB.SweepDeadDrops), once per start.
+func (m *Main) sweepDeadDrops(ctx context.Context) {
+	if n, err := m.db.SweepDeadDrops(ctx); err != nil {
+		m.log.Warn("sweep dead notification drops", "err", err)
+	} else if n > 0 {
+		m.log.Info("dead notification drops left by a crash, deleting", "count", n)
 	}
 }
 

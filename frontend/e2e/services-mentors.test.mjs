@@ -68,6 +68,8 @@ describe('mentors', () => {
     const card = founder.locator('[data-test=mentor-card]', { hasText: mentorName })
     await card.waitFor(wait)
     assert.ok(await card.locator('[data-test=mentor-reason]').count() >= 2, 'the ranking says why')
+    const why = await card.locator('[data-test=mentor-reason]').allTextContents()
+    assert.ok(!why.some((w) => /关注|thesis/.test(w)), `a mentor's fit is worded as expertise, not an investor's thesis: ${why}`)
     await shot(founder, 'mentors-ranked')
     await card.locator('[data-test=mentor-slot] input').fill('想请教流片和车规认证')
     await card.locator('[data-test=book-slot]').click()

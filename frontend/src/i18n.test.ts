@@ -57,7 +57,7 @@ describe('texts', () => {
     ])]
     expect(reasonKeys.length, 'reason codes in server/app/reasons.go').toBeGreaterThan(15)
     const domains: Record<string, string[]> = {
-      'reasonKey(r)': reasonKeys, // taxonomy.ts's reasonText
+      'reasonKey(r, about)': reasonKeys, // taxonomy.ts's reasonText (a mentor's words fall back to these)
       'r.status': roadshowStatuses, // roadshow lists and pages
       s: roadshowStatuses, // the roadshow list's status filter buttons
       "(preview.committed ? 'done.' : 'action.') + r.action": registryActions.flatMap((a) => ['done.' + a, 'action.' + a]),

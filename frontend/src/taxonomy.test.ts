@@ -20,6 +20,15 @@ describe('reasonText', () => {
     expect(reasonText({ code: 'feedback', ok: false })).toBe('like startups you passed on')
     lang.value = 'zh'
   })
+  it("words a mentor's fit as expertise, falling back to the shared words", () => {
+    lang.value = 'zh'
+    expect(reasonText({ code: 'sector', ok: true, sector: 'ic' }, 'mentor')).toBe('集成电路 ✓ 在导师擅长行业内')
+    expect(reasonText({ code: 'sector', ok: true, sector: 'ic' })).toBe('集成电路 ✓ 在关注行业内')
+    expect(reasonText({ code: 'stage', ok: true, stage: 'angel' }, 'mentor')).toBe('天使轮 ✓')
+    lang.value = 'en'
+    expect(reasonText({ code: 'district', ok: false, district: 'keqiao' }, 'mentor')).toBe('Keqiao (outside the districts the mentor serves)')
+    lang.value = 'zh'
+  })
   it('shows a code it has no words for as the code, not a blank', () => {
     expect(reasonText({ code: 'contest_winner', ok: true })).toBe('contest_winner')
   })

@@ -37,19 +37,24 @@ export interface Reason {
   maxWan?: number
 }
 
+// Whose fit a reason speaks of: an investor's thesis or a mentor's
+// expertise (the same scorer ranks both).
+export type ReasonAbout = 'investor' | 'mentor'
+
 // reasonKey is the i18n key of r's words: reason.<code>, with "_no" when
-// it speaks against the match.
-export function reasonKey(r: Reason): string {
-  return 'reason.' + r.code + (r.ok ? '' : '_no')
+// it speaks against the match; for a mentor, reason.mentor.<…> where the
+// investor's words would be wrong ("thesis").
+export function reasonKey(r: Reason, about: ReasonAbout = 'investor'): string {
+  const base = r.code + (r.ok ? '' : '_no')
+  return about === 'mentor' && has('reason.mentor.' + base) ? 'reason.mentor.' + base : 'reason.' + base
 }
 
 // reasonText words r in the current language with the taxonomy's names;
 // a code this app has no words for shows as itself.
-export function reasonText(r: Reason): string {
-  const k = reasonKey(r)
-  if (!has(k)) return r.code
+export function reasonText(r: Reason, about: ReasonAbout = 'investor'): string {
+  if (!has(reasonKey(r))) return r.code
   const num = (x?: number) => String(x ?? 0)
-  return t(reasonKey(r), {
+  return t(reasonKey(r, about), {
     sector: r.sector ? codeName('sectors', r.sector) : '',
     family: r.family ? codeName('families', r.family) : '',
     stage: r.stage ? codeName('stages', r.stage) : '',

@@ -32,7 +32,9 @@ func (s *Server) dealflow(c *fiber.Ctx) error {
 		return err
 	}
 	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON) // as c.JSON
-	c.Response().SetBody(*buf)                                    // copies
+	// The answer becomes the response's body without a copy; the body
+	// buffer it replaces comes back to the pool for the next answer.
+	*buf = c.Response().SwapBody(*buf)[:0]
 	return nil
 }
 

@@ -56,6 +56,7 @@ type DB struct {
 	sweep    *sweeper
 	absorber *absorber
 	fg       foreground // background writes wait for a quiet moment (gate.go)
+	outbox   outboxMemo // the embedded engine's outbox in memory (outbox.go)
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal

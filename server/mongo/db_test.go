@@ -3,6 +3,7 @@ package mongo_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 func mustPage(t *testing.T, page, size int) domain.Page {
@@ -331,10 +333,73 @@ func TestFeedbackAndScans(t *testing.T) {
 }
 
 // TestOutbox pins that every profile write leaves a mark before it, that a
-// newer mark survives clearing an older one, and the limit shape.
+// newer mark survives clearing an older one, and the limit shape, on both
+// paths: the embedded engine's answers from memory must be the
+// collection's (checked after every step), and the MongoDB path reads the
+// collection.
 func TestOutbox(t *testing.T) {
+	for _, embedded := range []bool{true, false} {
+		t.Run(fmt.Sprint("embedded=", embedded), func(t *testing.T) {
+			db := mongotest.Open(t)
+			db.SetEmbedded(embedded)
+			testOutbox(t, db)
+		})
+	}
+}
+
+// TestOutboxLeftByACrash: marks a previous process left in the collection
+// are pending in the next, on the embedded engine too, whose first pass
+// reads the collection.
+func TestOutboxLeftByACrash(t *testing.T) {
 	db := mongotest.Open(t)
 	ctx := context.Background()
+	if _, err := db.Raw("search_outbox").InsertOne(ctx, domain.OutboxEntry{ID: "space:left", Kind: "space", DocID: "left", Seq: 1, At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkChange(ctx, domain.OutboxEntry{Kind: domain.ChangeStartup, DocID: "new"}); err != nil {
+		t.Fatal(err)
+	}
+	pending, err := db.PendingOutbox(ctx, 0)
+	if err != nil || len(pending) != 2 || pending[0].ID != "space:left" {
+		t.Fatalf("pending %+v, %v; want the mark left behind, then the new one", pending, err)
+	}
+	if err := db.DoneOutbox(ctx, pending[0]); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.Raw("search_outbox").CountDocuments(ctx, bson.D{}); err != nil || n != 1 {
+		t.Fatalf("stored marks after clearing one: %d %v", n, err)
+	}
+}
+
+func testOutbox(t *testing.T, db *mongo.DB) {
+	ctx := context.Background()
+	sameAsStored := func() {
+		t.Helper()
+		mem, err := db.PendingOutbox(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored []domain.OutboxEntry
+		cur, err := db.Raw("search_outbox").Find(ctx, bson.D{})
+		if err == nil {
+			err = cur.All(ctx, &stored)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := func(es []domain.OutboxEntry) string {
+			var ks []string
+			for _, e := range es {
+				ks = append(ks, fmt.Sprint(e.ID, e.Seq))
+			}
+			slices.Sort(ks)
+			return fmt.Sprint(ks)
+		}
+		if key(mem) != key(stored) {
+			t.Fatalf("pending marks %s, stored %s", key(mem), key(stored))
+		}
+	}
+	defer sameAsStored()
 	s := &domain.Startup{Name: "a"}
 	if err := db.CreateStartup(ctx, s); err != nil {
 		t.Fatal(err)
@@ -369,6 +434,7 @@ func TestOutbox(t *testing.T) {
 	if n, _ := db.CountOutbox(ctx); n != 3 {
 		t.Fatalf("clearing a stale mark removed the newer one: %d left", n)
 	}
+	sameAsStored()
 	pending, _ = db.PendingOutbox(ctx, 2)
 	if len(pending) != 2 {
 		t.Fatalf("limit: %d", len(pending))
@@ -381,6 +447,7 @@ func TestOutbox(t *testing.T) {
 	if n, _ := db.CountOutbox(ctx); n != 1 {
 		t.Fatalf("%d marks left, want 1", n)
 	}
+	sameAsStored()
 	if err := db.DeleteStartup(ctx, s.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -271,4 +272,46 @@ func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string]
 	_, err = upsertUpdate(ctx, d.db.Collection(colMeta), byID(digestUsersID),
 		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "users", Value: bson.D{{Key: "$each", Value: digest}}}}}})
 	return mapErr("digest users", err)
+}
+
+// SweepDeadDrops queues for deletion the drops an absorb moved past (below
+// their user's head.drops, never read again) whose deletion a stop or a
+// crash cut short: the sweeper's queue is in memory. The server calls it
+// once per start, in the background. It reads the drops' ids (the one
+// scan of the collection, which holds only drops not yet absorbed or not
+// yet swept, so it stays small) and each of their users' heads by _id,
+// and returns how many it queued.
+func (d *DB) SweepDeadDrops(ctx context.Context) (int, error) {
+	ctx = asBackground(ctx)
+	cur, err := d.db.Collection(colNoteDrops).Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return 0, mapErr("drops", err)
+	}
+	var found []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &found); err != nil {
+		return 0, mapErr("drops decode", err)
+	}
+	byUser := map[string][]string{}
+	for _, f := range found {
+		if i := strings.LastIndexByte(f.ID, '/'); i > 0 {
+			byUser[f.ID[:i]] = append(byUser[f.ID[:i]], f.ID)
+		}
+	}
+	var dead []string
+	for user, ids := range byUser {
+		h, err := d.head(ctx, user)
+		if err != nil {
+			return 0, err
+		}
+		for _, id := range ids {
+			// dropID's zero-padded number orders as a string too
+			if id < dropID(user, h.Drops) {
+				dead = append(dead, id)
+			}
+		}
+	}
+	d.sweep.add(dead...)
+	return len(dead), nil
 }

@@ -276,3 +276,44 @@ func TestVersion5LogsTakeDrops(t *testing.T) {
 		t.Fatalf("unread %d, want 11", c)
 	}
 }
+
+// TestDeadDropsSweptAtStart: drops below their user's head.drops that a
+// crash left undeleted (the sweeper's queue is lost with the process) are
+// found and deleted by the sweep a start runs; drops still waiting to be
+// absorbed stay and are still read as the log.
+func TestDeadDropsSweptAtStart(t *testing.T) {
+	db := mongotest.Open(t)
+	if !db.Embedded() {
+		t.Skip("drops are the embedded engine's path")
+	}
+	ctx := context.Background()
+	fanOut(t, db, []string{"u", "v"}, "match", false)
+	if err := db.MarkRead(ctx, "u", nil); err != nil { // absorbs u's drop 0 and queues it for the sweeper
+		t.Fatal(err)
+	}
+	waitDrops(t, db, 1) // v's drop 0 waits; u's is swept
+	// As a crash between an absorb's head write and the sweep leaves it:
+	// u's drop 0 back in the collection, below u's head.drops.
+	if _, err := db.Raw(mongo.ColNoteDrops).InsertOne(ctx, bson.D{{Key: "_id", Value: "u/00000000"}, {Key: "items", Value: bson.A{}}}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.SweepDeadDrops(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("dead drops queued: %d, %v; want 1", n, err)
+	}
+	waitDrops(t, db, 1)
+	if got, total, err := db.ListNotifications(ctx, "v", false, mustPage(t, 1, 20)); err != nil || total != 1 || len(got) != 1 {
+		t.Fatalf("v's waiting drop after the sweep: %d listed, total %d, %v", len(got), total, err)
+	}
+}
+
+// waitDrops waits until n drops are stored (the sweeper deletes in the
+// background), failing after a minute.
+func waitDrops(t *testing.T, db *mongo.DB, n int64) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); countDrops(t, db) != n; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d drops stored, want %d", countDrops(t, db), n)
+		}
+	}
+}

@@ -1,7 +1,10 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -48,12 +51,26 @@ func (d *DB) MarkChange(ctx context.Context, e domain.OutboxEntry) error {
 	defer d.locks.lock(colOutbox + e.ID)()
 	e.Seq, e.At = time.Now().UnixNano()<<8|d.outboxSeq.Add(1)&0xff, time.Now().UTC()
 	_, err := d.db.Collection(colOutbox).ReplaceOne(ctx, bson.D{{Key: "_id", Value: e.ID}}, e, options.Replace().SetUpsert(true))
+	d.outbox.stored(e, err != nil || !d.embedded)
 	return mapErr("mark change", err)
 }
 
-// PendingOutbox returns up to limit profiles waiting for the search index.
+// PendingOutbox returns up to limit marks waiting for the dispatcher,
+// oldest first. On the embedded engine they come from memory after one
+// read of the collection (outboxMemo); on MongoDB from the collection.
 func (d *DB) PendingOutbox(ctx context.Context, limit int) ([]domain.OutboxEntry, error) {
-	cur, err := d.db.Collection(colOutbox).Find(ctx, bson.D{}, options.Find().SetLimit(int64(limit)))
+	if d.embedded {
+		return d.outbox.pending(ctx, d, limit)
+	}
+	return d.scanOutbox(ctx, limit)
+}
+
+func (d *DB) scanOutbox(ctx context.Context, limit int) ([]domain.OutboxEntry, error) {
+	opts := options.Find()
+	if limit > 0 {
+		opts.SetLimit(int64(limit))
+	}
+	cur, err := d.db.Collection(colOutbox).Find(ctx, bson.D{}, opts)
 	if err != nil {
 		return nil, mapErr("pending outbox", err)
 	}
@@ -64,17 +81,110 @@ func (d *DB) PendingOutbox(ctx context.Context, limit int) ([]domain.OutboxEntry
 	return out, nil
 }
 
-// DoneOutbox clears e unless a newer mark has replaced it.
+// DoneOutbox clears e unless a newer mark has replaced it. On the embedded
+// engine the comparison is made in memory, under the mark's lock, and the
+// delete is by _id alone: a filter of {_id, seq} is not pushed down there
+// and would decode the whole collection.
 func (d *DB) DoneOutbox(ctx context.Context, e domain.OutboxEntry) error {
 	defer d.locks.lock(colOutbox + e.ID)()
+	if d.embedded {
+		if cur, known := d.outbox.current(e.ID); known {
+			if cur != e.Seq {
+				return nil // replaced by a newer mark, or gone
+			}
+			_, err := d.db.Collection(colOutbox).DeleteOne(ctx, byID(e.ID))
+			d.outbox.cleared(e.ID, err != nil)
+			return mapErr("clear outbox", err)
+		}
+	}
 	_, err := d.db.Collection(colOutbox).DeleteOne(ctx, bson.D{{Key: "_id", Value: e.ID}, {Key: "seq", Value: e.Seq}})
+	d.outbox.cleared(e.ID, true) // not known here whether it went: read again when needed
 	return mapErr("clear outbox", err)
 }
 
-// CountOutbox counts the profiles waiting for the search index.
+// CountOutbox counts the marks waiting for the dispatcher.
 func (d *DB) CountOutbox(ctx context.Context) (int, error) {
+	if d.embedded {
+		marks, err := d.outbox.pending(ctx, d, 0)
+		return len(marks), err
+	}
 	n, err := d.db.Collection(colOutbox).CountDocuments(ctx, bson.D{})
 	return int(n), mapErr("count outbox", err)
+}
+
+// outboxMemo is the embedded engine's copy of the outbox. This process is
+// that database's only writer, so after one read of the collection (the
+// dispatcher's first pass, at start, which finds what a crash left) every
+// mark written or cleared is known here, and the dispatcher, woken after
+// every profile write, no longer decodes every mark of the last minute
+// (the marks live a minute, app.indexGrace) to find the new one. A write
+// whose outcome is unknown (an error) makes the next pass read the
+// collection again.
+type outboxMemo struct {
+	mu     sync.Mutex
+	loaded bool
+	marks  map[string]domain.OutboxEntry
+}
+
+// stored applies a mark written; unknown says the write's outcome is not
+// known (an error) or memory is not kept (MongoDB).
+func (o *outboxMemo) stored(e domain.OutboxEntry, unknown bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch {
+	case unknown:
+		o.loaded = false
+	case o.loaded:
+		o.marks[e.ID] = e
+	}
+}
+
+// cleared applies a mark deleted (unknown: as for stored).
+func (o *outboxMemo) cleared(id string, unknown bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch {
+	case unknown:
+		o.loaded = false
+	case o.loaded:
+		delete(o.marks, id)
+	}
+}
+
+// current returns the sequence number of the mark with id, and whether
+// memory knows the outbox (when it does, a missing mark has seq 0).
+func (o *outboxMemo) current(id string) (int64, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.marks[id].Seq, o.loaded
+}
+
+// pending returns up to limit marks (0: all), oldest first, reading the
+// collection first when memory does not know it. The read happens under
+// the memo's lock, so a mark stored meanwhile is applied after it.
+func (o *outboxMemo) pending(ctx context.Context, d *DB, limit int) ([]domain.OutboxEntry, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.loaded {
+		all, err := d.scanOutbox(ctx, 0)
+		if err != nil {
+			return nil, err
+		}
+		o.marks = make(map[string]domain.OutboxEntry, len(all))
+		for _, e := range all {
+			o.marks[e.ID] = e
+		}
+		o.loaded = true
+	}
+	out := make([]domain.OutboxEntry, 0, len(o.marks))
+	for _, e := range o.marks {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b domain.OutboxEntry) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.ID, b.ID)) })
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
 }
 
 // EachStartup calls fn for every startup, drafts included.
