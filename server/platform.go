@@ -315,6 +315,11 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		go m.sweepTokens(ctx)
 		go m.sweepDeadDrops(ctx)
+		go func() {
+			if err := m.db.LoadUserNames(ctx); err != nil && ctx.Err() == nil {
+				m.log.Warn("account names not held in memory; read per person", "err", err)
+			}
+		}()
 		go m.changes.Run(ctx)
 		go m.roadshows.RunReminders(ctx)
 		go m.digests.Run(ctx)

@@ -21,6 +21,12 @@ type People interface {
 	InvestorByOwner(ctx context.Context, userID string) (*domain.Investor, error)
 }
 
+// displayNames is what a source of people may offer to name someone
+// without reading their whole account (ReadModel.UserName).
+type displayNames interface {
+	UserName(ctx context.Context, id string) (string, error)
+}
+
 // names resolves display names, each person once per answer.
 type names struct {
 	ctx    context.Context
@@ -64,6 +70,10 @@ func (n *names) of(userID, fallback string) string {
 	name := fallback
 	if inv, err := n.people.InvestorByOwner(n.ctx, userID); err == nil && inv.Name != "" {
 		name = inv.Name
+	} else if dn, ok := n.people.(displayNames); ok {
+		if un, err := dn.UserName(n.ctx, userID); err == nil && un != "" {
+			name = un
+		}
 	} else if u, err := n.people.UserByID(n.ctx, userID); err == nil && u.Name != "" {
 		name = u.Name
 	}

@@ -330,3 +330,17 @@ func pageOf[T any](xs []*T, p domain.Page) []*T {
 	}
 	return xs[p.Skip():min(len(xs), p.Skip()+p.PageSize)]
 }
+
+// UserName returns an account's display name: from the database's book of
+// names when it keeps one (the embedded engine: mongo.DB.UserName, no read
+// per person), else from the account.
+func (rm *ReadModel) UserName(ctx context.Context, id string) (string, error) {
+	if dn, ok := rm.Database.(displayNames); ok {
+		return dn.UserName(ctx, id)
+	}
+	u, err := rm.Database.UserByID(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	return u.Name, nil
+}

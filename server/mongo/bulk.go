@@ -38,7 +38,11 @@ func (d *DB) InsertUsers(ctx context.Context, us []*domain.User) error {
 	if err := d.insertMany(ctx, colUserEmails, keys); err != nil {
 		return err
 	}
-	return d.insertMany(ctx, colUsers, docs)
+	err := d.insertMany(ctx, colUsers, docs)
+	for _, u := range us {
+		d.nameWritten(u.ID, u.Name, err != nil)
+	}
+	return err
 }
 
 // InsertStartups stores startups in bulk, version 1 unless set, each in

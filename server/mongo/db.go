@@ -57,6 +57,7 @@ type DB struct {
 	absorber *absorber
 	fg       foreground // background writes wait for a quiet moment (gate.go)
 	outbox   outboxMemo // the embedded engine's outbox in memory (outbox.go)
+	names    nameBook   // accounts' display names in memory (names.go)
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal

@@ -49,6 +49,7 @@ func (d *DB) CreateUser(ctx context.Context, u *domain.User) error {
 		return taken
 	}
 	_, err = d.db.Collection(colUsers).InsertOne(ctx, u)
+	d.nameWritten(u.ID, u.Name, err != nil)
 	if err = mapErr("create user", err); domain.IsKind(err, domain.KindConflict) {
 		// Only an account written before the keys existed can still hold
 		// this email (the old unique index on users.email).
@@ -134,6 +135,9 @@ func (d *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 	}
 	u.Email = old.Email
 	res, err := d.db.Collection(colUsers).ReplaceOne(ctx, byID(u.ID), u)
+	if err != nil || res.MatchedCount > 0 {
+		d.nameWritten(u.ID, u.Name, err != nil)
+	}
 	if err != nil {
 		return mapErr("update user", err)
 	}
@@ -148,6 +152,9 @@ func (d *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 // whole account).
 func (d *DB) SetUserName(ctx context.Context, id, name string) error {
 	res, err := d.db.Collection(colUsers).UpdateOne(ctx, byID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: name}}}})
+	if err != nil || res.MatchedCount > 0 {
+		d.nameWritten(id, name, err != nil)
+	}
 	if err != nil {
 		return mapErr("set user name", err)
 	}
