@@ -29,8 +29,8 @@ export const allianceTexts: Record<string, [string, string]> = {
   'fe.roadshow_elsewhere': ['路演请在“我的空间”里安排', 'schedule roadshows as roadshows'], 'fe.kind_fixed': ['活动类型不能修改', "an event's kind does not change"],
   'fe.not_a_contest': ['只有创客大赛有评审', 'only a contest has judging'], 'fe.space_unknown': ['众创空间不存在', 'no such maker space'],
   'fe.duplicate': ['重复', 'duplicate'], 'fe.invalid_code': ['只能用字母、数字、- 和 _', 'letters, digits, - and _ only'],
-  'field.title': ['名称', 'Title'], 'field.startsAt': ['开始时间', 'Starts'], 'field.endsAt': ['结束时间', 'Ends'],
-  'field.capacity': ['人数上限', 'Capacity'], 'field.location': ['地点', 'Where'], 'field.description': ['介绍', 'Description'], 'field.spaceId': ['众创空间', 'Maker space'],
+  'field.endsAt': ['结束时间', 'Ends'],
+  'field.capacity': ['人数上限', 'Capacity'], 'field.location': ['地点', 'Where'],
   'field.from': ['起始日期', 'From'], 'field.to': ['截止日期', 'To'],
   // Contests (创客大赛).
   contestCriteria: ['评分标准', 'Criteria'], criterionName: ['评分项', 'Criterion'], criterionWeight: ['权重', 'Weight'],
@@ -59,6 +59,7 @@ export const allianceTexts: Record<string, [string, string]> = {
   'fe.criteria_fixed': ['已有评委打分，评分标准不能再改', 'the criteria are fixed once a judge has scored'],
   'fe.criterion_unknown': ['没有这个评分项', 'no such criterion'], 'fe.score_range': ['每项 0 到 10 分的整数', 'a whole number from 0 to 10'],
   'fe.startup_unpublished': ['项目未发布', 'the startup is not published'],
-  'field.contest.criteria': ['评分标准', 'Criteria'], 'field.contest.winners': ['获奖名额', 'Winning places'], 'field.judges': ['评委', 'Judges'],
+  'field.criteria': ['评分标准', 'Criteria'], 'field.winners': ['获奖名额', 'Winning places'], 'field.weight': ['权重', 'Weight'],
+  'field.score': ['分数', 'Score'], 'field.criterion': ['评分项', 'Criterion'], 'field.judges': ['评委', 'Judges'],
   'field.scores': ['评分', 'Scores'], 'field.comment': ['评语', 'Comment'],
 }

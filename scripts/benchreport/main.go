@@ -11,6 +11,7 @@
 //	go run ./scripts/benchreport                  # assemble from the latest outputs
 //	go run ./scripts/benchreport -run all         # run go, evalmatch, loadtest, then assemble
 //	go run ./scripts/benchreport -run go,evalmatch
+//	go run ./scripts/benchreport -run matching     # one group of Go benchmarks (matching, app)
 //
 // Other tools (scalebench, searchbench, wsload, videoload, storage) write their own
 // docs/bench file when run; a known section that is missing is listed as
@@ -46,7 +47,7 @@ var known = []struct{ file, what, command string }{
 }
 
 func main() {
-	runList := flag.String("run", "", "tools to run first: go, evalmatch, loadtest (comma-separated) or all")
+	runList := flag.String("run", "", "tools to run first: go (or one of its groups: matching, app), evalmatch, loadtest (comma-separated) or all")
 	data := flag.String("data", "../shared/data/crunchbase2013", "CrunchBase folder for evalmatch")
 	flag.Parse()
 	for _, tool := range strings.Split(*runList, ",") {
@@ -62,7 +63,13 @@ func main() {
 		case "loadtest":
 			err = runLoadtest()
 		default:
-			err = fmt.Errorf("unknown tool %q (go, evalmatch, loadtest, all)", tool)
+			// one group of Go benchmarks by its file's name: matching, app
+			i := slices.IndexFunc(goBenches, func(g goBench) bool { return g.file == strings.TrimSpace(tool)+".md" })
+			if i < 0 {
+				err = fmt.Errorf("unknown tool %q (go, matching, app, evalmatch, loadtest, all)", tool)
+				break
+			}
+			err = runGo(goBenches[i])
 		}
 		if err != nil {
 			fail(err)

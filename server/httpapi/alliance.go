@@ -51,7 +51,7 @@ func (s *Server) calendar(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 func (s *Server) calendarFeed(renew bool) fiber.Handler {

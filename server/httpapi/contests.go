@@ -10,6 +10,17 @@ import (
 
 // contestRoutes mounts the contests' entries, panel, score sheets and
 // ranking, and a startup's awards.
+// EntryInput names the startup a founder enters.
+type EntryInput struct {
+	StartupID string `json:"startupId"`
+}
+
+// JudgesInput is a contest's whole panel: user ids of verified investors
+// and mentors.
+type JudgesInput struct {
+	Judges []string `json:"judges"`
+}
+
 func (s *Server) contestRoutes(v1 fiber.Router) {
 	v1.Get("/events/:id/contest", s.getContest)
 	v1.Post("/events/:id/entries", s.enterContest)
@@ -39,9 +50,7 @@ func (s *Server) enterContest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		StartupID string `json:"startupId"`
-	}
+	var in EntryInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -83,9 +92,7 @@ func (s *Server) setJudges(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Judges []string `json:"judges"`
-	}
+	var in JudgesInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -147,5 +154,5 @@ func (s *Server) startupAwards(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }

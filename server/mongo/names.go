@@ -12,8 +12,8 @@ import (
 // nameBook holds every account's display name by id on the embedded
 // engine, so that an answer naming many people (a roadshow record names
 // everyone who chatted, asked or showed interest, each by the name they
-// have now) reads no account: at a city's size a record named about 1,500
-// people, one read of about a millisecond each. It is read once, in the
+// have now) reads no account, where it read one per person
+// (docs/STORAGE.md). It is read once, in the
 // background after start (LoadUserNames), and kept by this process's
 // account writes, this process being that database's only writer. A write
 // whose outcome is unknown (an error) sends that account back to the

@@ -1,0 +1,165 @@
+package httpapi
+
+import (
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// allianceOperations are the routes of the alliance's city calendar and
+// its contests (issue 18). See operations.
+var allianceOperations = []operation{
+	{
+		Method: "GET", Path: "/api/v1/calendar",
+		Summary:      "The city calendar: the alliance's events and the roadshows the caller may see (viewed, by their own visibility), soonest first; without a range, today for 90 days",
+		Tags:         []string{"calendar"},
+		AuthOptional: true,
+		Query: []param{
+			{Name: "from", Type: "string", Desc: "RFC 3339 time or YYYY-MM-DD (UTC)"},
+			{Name: "to", Type: "string", Desc: "RFC 3339 time or YYYY-MM-DD (UTC); at most 400 days after from"},
+			{Name: "kind", Type: "string", Enum: domain.EventKinds},
+			{Name: "district", Type: "string", Desc: "a district code"},
+			{Name: "spaceId", Type: "string", Desc: "one maker space's"},
+		},
+		Result: Items[app.CalendarItem]{},
+	},
+	{
+		Method: "GET", Path: "/api/v1/calendar/feed",
+		Summary: "The caller's secret calendar address (made on first use): calendar apps read the feed there without a sign-in",
+		Tags:    []string{"calendar"},
+		Auth:    true,
+		Result:  app.FeedAddress{},
+	},
+	{
+		Method: "POST", Path: "/api/v1/calendar/feed",
+		Summary: "A new secret calendar address; the old one stops working",
+		Tags:    []string{"calendar"},
+		Auth:    true,
+		Result:  app.FeedAddress{},
+	},
+	{
+		Method: "GET", Path: "/api/v1/calendar/feeds/{token}.ics",
+		Summary:     "A person's iCalendar feed (RFC 5545) by its secret token: what they registered for, host, enter, judge or present at; no sign-in",
+		Tags:        []string{"calendar"},
+		StatusText:  "iCalendar",
+		ResultMedia: []string{"text/calendar"},
+	},
+	{
+		Method: "GET", Path: "/api/v1/calendar/spaces/{id}.ics",
+		Summary:     "A maker space's public iCalendar feed (RFC 5545)",
+		Tags:        []string{"calendar"},
+		StatusText:  "iCalendar",
+		ResultMedia: []string{"text/calendar"},
+	},
+	{
+		Method: "POST", Path: "/api/v1/events",
+		Summary: "Host a forum, contest, exhibition or flea market at a space you manage (managers, admins); roadshows are scheduled as roadshows (roadshow_elsewhere)",
+		Tags:    []string{"calendar"},
+		Auth:    true,
+		Body:    app.EventInput{},
+		Status:  201,
+		Result:  app.EventView{},
+	},
+	{
+		Method: "GET", Path: "/api/v1/events/{id}",
+		Summary:      "An alliance event, with where it is and the caller's part in it",
+		Tags:         []string{"calendar"},
+		AuthOptional: true,
+		Result:       app.EventView{},
+	},
+	{
+		Method: "PATCH", Path: "/api/v1/events/{id}",
+		Summary: "Change an event (its host or an admin); those registered hear of a new time or place",
+		Tags:    []string{"calendar"},
+		Auth:    true,
+		Body:    app.EventInput{},
+		Result:  app.EventView{},
+	},
+	{
+		Method: "POST", Path: "/api/v1/events/{id}/cancel",
+		Summary: "Cancel an event (its host or an admin): it stays on the calendar marked cancelled; those registered are told",
+		Tags:    []string{"calendar"},
+		Auth:    true,
+		Result:  app.EventView{},
+	},
+	{
+		Method: "POST", Path: "/api/v1/events/{id}/registration",
+		Summary: "Register for an event (409 event_full, event_cancelled, event_ended); reminded 15 minutes before",
+		Tags:    []string{"calendar"},
+		Auth:    true,
+		Result:  app.EventView{},
+	},
+	{
+		Method: "DELETE", Path: "/api/v1/events/{id}/registration",
+		Summary: "Withdraw a registration",
+		Tags:    []string{"calendar"},
+		Auth:    true,
+		Result:  app.EventView{},
+	},
+	{
+		Method: "GET", Path: "/api/v1/events/{id}/contest",
+		Summary:      "A contest as the caller sees it: criteria, panel and entries; a judge's own sheets and conflicts; the ranking once published (its host: as it forms)",
+		Tags:         []string{"contests"},
+		AuthOptional: true,
+		Result:       app.ContestView{},
+	},
+	{
+		Method: "POST", Path: "/api/v1/events/{id}/entries",
+		Summary: "Enter your published startup while the contest is open (founders; 409 contest_closed)",
+		Tags:    []string{"contests"},
+		Auth:    true,
+		Body:    EntryInput{},
+		Status:  201,
+		Result:  app.ContestView{},
+	},
+	{
+		Method: "DELETE", Path: "/api/v1/events/{id}/entries/{startupId}",
+		Summary: "Withdraw your entry while the contest is open",
+		Tags:    []string{"contests"},
+		Auth:    true,
+		Result:  app.ContestView{},
+	},
+	{
+		Method: "PUT", Path: "/api/v1/events/{id}/judges",
+		Summary: "Name the judging panel (its host or an admin) until published: verified investors and mentors (judge_unverified); those named are told",
+		Tags:    []string{"contests"},
+		Auth:    true,
+		Body:    JudgesInput{},
+		Result:  app.ContestView{},
+	},
+	{
+		Method: "POST", Path: "/api/v1/events/{id}/judging",
+		Summary: "Close the entries and open the judging (its host or an admin; 409 no_entries, no_judges)",
+		Tags:    []string{"contests"},
+		Auth:    true,
+		Result:  app.ContestView{},
+	},
+	{
+		Method: "PUT", Path: "/api/v1/events/{id}/scores/{startupId}",
+		Summary: "A judge's score sheet for an entry while judged: every criterion once, a whole number 0-10 (field errors); never a conflict (403 judge_conflict) nor after publication (409 contest_published)",
+		Tags:    []string{"contests"},
+		Auth:    true,
+		Body:    app.ScoreInput{},
+		Result:  domain.ScoreSheet{},
+	},
+	{
+		Method: "POST", Path: "/api/v1/events/{id}/conflicts/{startupId}",
+		Summary: "A judge declares a conflict with an entry: their sheet for it stops counting and they may not score it",
+		Tags:    []string{"contests"},
+		Auth:    true,
+		Result:  app.ContestView{},
+	},
+	{
+		Method: "POST", Path: "/api/v1/events/{id}/publish",
+		Summary: "Publish the ranking (its host or an admin): the mean of the judges' weighted means, ties stated, winners flagged; scoring ends (409 no_scores)",
+		Tags:    []string{"contests"},
+		Auth:    true,
+		Result:  app.ContestView{},
+	},
+	{
+		Method: "GET", Path: "/api/v1/startups/{id}/awards",
+		Summary:      "The places a startup won in published contests, newest first",
+		Tags:         []string{"contests"},
+		AuthOptional: true,
+		Result:       Items[app.Award]{},
+	},
+}
