@@ -5,7 +5,7 @@ BIN     := bin/yuechuang
 RELEASE ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo unknown)
 export CGO_ENABLED ?= 0
 
-.PHONY: run test build web e2e vet bench bench-report loadtest wsload videoload searchbench scalebench evalmatch reindex backup restore healthcheck image-check clean
+.PHONY: run test build web e2e vet contract bench bench-report loadtest wsload videoload searchbench scalebench evalmatch reindex backup restore healthcheck image-check clean
 
 ## run: build the platform and start it with demo data on http://localhost:8080
 run: web build
@@ -32,6 +32,12 @@ test: vet
 	@$(GO) test -count=1 -run 'TestRelevance' -v ./search/ | grep -E -- '^ +relevance_test.go:[0-9]+: +(relevance|class|[a-z-]+ +[0-9]+ )' | sed 's/^ *relevance_test.go:[0-9]*: //' || true
 	@# Say what was not tested here: the Meilisearch contract run needs a server.
 	@$(GO) test -count=1 -run 'TestContractMeilisearch' -v ./search/ | grep -E -- '--- SKIP|SKIPPED' || true
+
+## contract: regenerate what is derived from the Go source (the error codes the
+## web app words, the OpenAPI document, the TypeScript types); tests fail when stale
+contract:
+	$(GO) test -count=1 -run 'TestErrorTexts|TestOpenAPIGenerated' ./server/httpapi/ -update
+	node frontend/scripts/apitypes.mjs
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -4,6 +4,8 @@
 // and screenshots saved to ../../test-artifacts/ (not committed).
 import { chromium } from 'playwright-core'
 import { mkdirSync } from 'node:fs'
+import { afterEach } from 'node:test'
+import assert from 'node:assert/strict'
 
 export const base = process.env.BASE || 'http://127.0.0.1:8080'
 export const artifacts = new URL('../../test-artifacts/', import.meta.url).pathname
@@ -35,12 +37,63 @@ export async function open(browser, width = 1280, errors = []) {
       console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`))
   })
   const page = await ctx.newPage()
+  watchServerTexts(page)
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`))
   page.on('console', (m) => {
     if (m.type() === 'error' && isCspError(m.text())) errors.push(`${page.url()}: ${m.text()}`)
   })
   return page
 }
+
+// The server's error texts (a problem's detail, a field's message, a room
+// error frame's detail) are English for API clients and logs; the web app
+// words every code itself (i18n.ts). Each page opened here records every
+// such text it receives, and after each test none of them, and no
+// "中文 / English" pair, may show in any open page's visible text.
+const pages = new Set()
+
+function watchServerTexts(page) {
+  const seen = { texts: new Set(), pending: [] }
+  pages.add(page)
+  page.on('close', () => pages.delete(page))
+  const record = (body) => {
+    if (!body || typeof body !== 'object') return
+    if (typeof body.detail === 'string') seen.texts.add(body.detail)
+    for (const f of Array.isArray(body.errors) ? body.errors : []) if (typeof f?.message === 'string') seen.texts.add(f.message)
+  }
+  page.on('response', (r) => {
+    if (r.status() < 400 || !new URL(r.url()).pathname.startsWith('/api/')) return
+    seen.pending.push(r.json().then(record, () => {}))
+  })
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+    try {
+      const f = JSON.parse(String(payload))
+      if (f?.type === 'error') record(f.data)
+    } catch { /* not JSON: not an error frame */ }
+  }))
+  page.serverTexts = seen
+}
+
+// bilingualPair is a Chinese sentence, " / ", then a lowercase English one
+// ("请先登录 / authentication required"): how the server used to word
+// errors. Names beside each other ("项目A / 投资人B") are not pairs.
+const bilingualPair = /[\u4e00-\u9fff][\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\w ]{0,40}[\u4e00-\u9fff\uff09] ?\/ [a-z][a-z,;'()-]* [a-z][a-z ,;'()-]{2,}/
+
+// assertNoServerText fails when an open page shows a server error text as
+// is, or a bilingual pair; run after every test of a file importing this.
+export async function assertNoServerText() {
+  for (const page of pages) {
+    if (page.isClosed()) continue
+    await Promise.allSettled(page.serverTexts.pending)
+    const shown = await page.locator('body').innerText({ timeout: 5000 }).catch(() => '')
+    const raw = [...page.serverTexts.texts].filter((d) => d.trim().length >= 4 && shown.includes(d))
+    assert.deepEqual(raw, [], `${page.url()} shows the server's error text as is (words belong in i18n.ts)`)
+    const pair = shown.match(bilingualPair)
+    assert.equal(pair, null, `${page.url()} shows a bilingual error pair: ${pair?.[0]}`)
+  }
+}
+
+afterEach(assertNoServerText)
 
 export function isCspError(text) {
   return /CSP violation|Content Security Policy/i.test(text)

@@ -83,6 +83,10 @@ describe('founder and investor journeys', () => {
     await request.locator('[data-test=grant-deck]').click()
     await founder.waitForSelector('[data-test=deck-grant] >> text=旅程投资人', wait)
     await founder.waitForSelector('[data-test=access-note] >> text=已授权', wait)
+    // The notifications page shows the request as answered, not as still to answer.
+    await founder.goto(base + '/notifications')
+    await founder.waitForSelector('[data-test=notification][data-type="deck.requested"] [data-test=deck-answered] >> text=已授权', wait)
+    assert.equal(await founder.locator('[data-test=notification][data-type="deck.requested"] [data-test=grant-deck]').count(), 0)
   })
 
   it('the investor reads it, reloads, and the founder sees the seconds per page', async () => {

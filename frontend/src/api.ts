@@ -1,5 +1,10 @@
 import { reactive } from 'vue'
-import { t, has } from './i18n'
+import { t, codeText, fieldText } from './i18n'
+import type { BackupReport, Me, ResetRequest, Session, Ticket } from './generated/api'
+
+// The API's types, generated from the OpenAPI document that the server's Go
+// types make (scripts/apitypes.mjs): every call names the type it gets.
+export type * from './generated/api'
 
 // The access token lives in memory only. The refresh token rides in an
 // HttpOnly cookie the server sets for its /api/v1/auth routes, which no
@@ -9,18 +14,38 @@ export const session = reactive<{ token: string; user: null | { id: string; name
   token: '', user: null, unread: 0,
 })
 
+// FieldProblem is one invalid field of a validation error.
+export interface FieldProblem { field: string; code: string; message?: string }
+
+// ApiError is an error answer of the server. Its message is the app's own
+// words for the code (i18n.ts), in the reader's language; detail is the
+// server's short English for logs, never shown.
 export class ApiError extends Error {
-  constructor(public status: number, public code: string, detail: string, public fields: { field: string; code?: string; message: string }[] = []) {
+  constructor(public status: number, public code: string, public detail: string, public fields: FieldProblem[] = []) {
     super(detail)
+    Object.defineProperty(this, 'message', { get: () => explain(this), configurable: true })
+  }
+
+  // fieldText is the words for the named field's problems, or '' when it
+  // has none: for a form to show beside that field.
+  fieldText(field: string): string {
+    return this.fields.filter((f) => f.field === field).map(fieldText).join(t('listSep'))
   }
 }
 
-// explain turns an error into what a form shows: the fields the server
-// named, each with the words for its code (texts 'fe.<code>') or else its
-// message, or else the error's own message.
-export function explain(e: any): string {
-  if (!(e instanceof ApiError) || !e.fields.length) return e?.message || String(e)
-  return e.fields.map((f) => `${f.field}: ${f.code && has('fe.' + f.code) ? t('fe.' + f.code) : f.message}`).join('；')
+// explain turns any error into the words a page shows: an ApiError's code
+// (or, for a validation error, each field's name and problem) in the app's
+// words; anything else (a lost connection) a generic text. No server text
+// and no exception text reaches the page.
+export function explain(e: unknown): string {
+  if (!(e instanceof ApiError)) return e instanceof TypeError ? t('err.network') : t('err.unknown')
+  if (e.fields.length) return e.fields.map(fieldText).join(t('listSep'))
+  return codeText(e.code)
+}
+
+// fieldError is the words for one field of an error, or '' (see ApiError.fieldText).
+export function fieldError(e: unknown, field: string): string {
+  return e instanceof ApiError ? e.fieldText(field) : ''
 }
 
 const signedInKey = 'signedIn'
@@ -46,7 +71,9 @@ function refresh(): Promise<boolean> {
 }
 
 // api calls the JSON API, refreshing the access token once if it expired.
-export async function api<T = any>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+// T is the answer's generated type (api<Startup>('GET', ...)); a call that
+// names none gets nothing to read.
+export async function api<T = void>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
   const headers: Record<string, string> = {}
   if (body !== undefined) headers['Content-Type'] = 'application/json'
   if (session.token) headers['Authorization'] = 'Bearer ' + session.token
@@ -77,7 +104,7 @@ export async function apiBytes(path: string, onHeaders: (h: Headers) => void = (
 // single-use ticket, as the room's websocket is entered, and returns the
 // answer and the session's address (DELETE it to hang up).
 export async function apiSDP(path: string, offer: string): Promise<{ answer: string; location: string }> {
-  const { ticket } = await api<{ ticket: string }>('POST', '/realtime/ticket')
+  const { ticket } = await api<Ticket>('POST', '/realtime/ticket')
   const res = await fetch(`/api/v1${path}?ticket=${encodeURIComponent(ticket)}`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: offer })
   if (!res.ok) {
     const data = await res.json().catch(() => ({}))
@@ -88,7 +115,7 @@ export async function apiSDP(path: string, offer: string): Promise<{ answer: str
 
 // upload PUTs a file and reports progress from 0 to 1: decks are up to
 // 20 MB, which takes a while on a phone.
-export function upload(method: string, path: string, file: File, onProgress: (share: number) => void): Promise<any> {
+export function upload<T = void>(method: string, path: string, file: File, onProgress: (share: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const x = new XMLHttpRequest()
     x.open(method, '/api/v1' + path)
@@ -118,16 +145,16 @@ export async function download(path: string, filename: string) {
 }
 
 export async function signIn(email: string, password: string) {
-  const s = await api('POST', '/auth/login', { email, password })
+  const s = await api<Session>('POST', '/auth/login', { email, password })
   start(s)
 }
 
 export async function signUp(email: string, password: string, role: string, name: string) {
-  const s = await api('POST', '/auth/register', { email, password, role, name })
+  const s = await api<Session>('POST', '/auth/register', { email, password, role, name })
   start(s)
 }
 
-function start(s: any) {
+function start(s: Session) {
   session.token = s.accessToken
   session.user = s.user
   localStorage.setItem(signedInKey, '1')
@@ -137,7 +164,7 @@ function start(s: any) {
 // changePassword sets a new password; the server ends every session of
 // the user and answers with a new one for this tab.
 export async function changePassword(oldPassword: string, newPassword: string) {
-  const s = await api('POST', '/auth/password', { oldPassword, newPassword })
+  const s = await api<Session>('POST', '/auth/password', { oldPassword, newPassword })
   start(s)
 }
 
@@ -160,7 +187,7 @@ export async function signOut() {
 // answers with the user too (the unread count comes with the bell's list).
 export async function restore() {
   if ((await refresh()) && !session.user) {
-    const me = await api('GET', '/me')
+    const me = await api<Me>('GET', '/me')
     session.user = me.user
   }
 }
@@ -168,12 +195,12 @@ export async function restore() {
 // requestReset asks for a password reset link: 'email' (sent if the
 // address has an account) or 'admin' (no mail here: ask an admin).
 export async function requestReset(email: string): Promise<'email' | 'admin'> {
-  return (await api<{ delivery: 'email' | 'admin' }>('POST', '/auth/password-reset', { email })).delivery
+  return (await api<ResetRequest>('POST', '/auth/password-reset', { email })).delivery
 }
 
 // resetPassword sets a new password with a reset link's token and signs in.
 export async function resetPassword(token: string, password: string) {
-  start(await api('POST', '/auth/password-reset/confirm', { token, password }))
+  start(await api<Session>('POST', '/auth/password-reset/confirm', { token, password }))
 }
 
 // Socket keeps a websocket open with a fresh single-use ticket each time,
@@ -191,7 +218,7 @@ export class Socket {
   async open() {
     this.closed = false
     try {
-      const { ticket } = await api('POST', '/realtime/ticket')
+      const { ticket } = await api<Ticket>('POST', '/realtime/ticket')
       const proto = location.protocol === 'https:' ? 'wss' : 'ws'
       const q = new URLSearchParams({ ticket })
       if (this.since) q.set('since', this.since)
@@ -242,23 +269,8 @@ export function noteCursor(f: { type: string; data: any }, _since = ''): string 
   return f.type === 'notification' && f.data?.id ? f.data.id : ''
 }
 
-// BackupReport is GET /admin/backups: scheduled backups as the operator
+// backupReport is GET /admin/backups: scheduled backups as the operator
 // must see them.
-export interface BackupReport {
-  enabled: boolean
-  external: boolean
-  dir: string
-  everySeconds: number
-  keep: number
-  lastGoodAt: string | null
-  ageSeconds: number
-  stale: boolean
-  lastSize: number
-  failures: number
-  lastFailureAt: string | null
-  lastError: string
-}
-
 export function backupReport(): Promise<BackupReport> {
   return api<BackupReport>('GET', '/admin/backups')
 }

@@ -165,14 +165,6 @@ export const texts: Record<string, [string, string]> = {
   passwordRule: ['至少 10 位，不能是邮箱，不能是常见密码。修改后其他设备上的登录全部失效。', 'At least 10 characters, not your email, not a common password. Changing it signs out every other device.'],
   passwordsDiffer: ['两次输入的新密码不一致', 'The two new passwords differ'], passwordChanged: ['密码已修改，其他设备已退出登录', 'Password changed; every other device is signed out'],
   signOutEverywhere: ['在所有设备上退出', 'Sign out everywhere'], signOutEverywhereHelp: ['结束此账号在所有设备和浏览器上的登录，包括当前这个。', 'Ends every session of this account on every device and browser, this one included.'],
-  'fe.password_too_short': ['密码至少 10 位', 'The password needs at least 10 characters'], 'fe.password_too_long': ['密码最多 128 位', 'The password is too long (128 at most)'],
-  'fe.password_is_email': ['密码不能是邮箱或邮箱用户名', 'The password must not be your email or its name part'],
-  'fe.password_common': ['密码过于常见，容易被猜到', 'This password is too common and easy to guess'],
-  'fe.password_unchanged': ['新密码须与当前密码不同', 'The new password must differ from the current one'],
-  'fe.password_wrong': ['当前密码不正确', 'The current password is wrong'], 'fe.required': ['必填', 'required'],
-  'fe.too_long': ['内容过长', 'too long'], 'fe.single_line': ['须为一行，不能换行', 'must be a single line'],
-  'fe.invisible_characters': ['含有控制字符或不可见字符', 'contains control or invisible characters'],
-  'fe.date_out_of_range': ['日期不在合理范围内', 'the date is out of the plausible range'],
   reconstructedNote: ['虚线段为根据已存日期回推的月末数据', 'The dashed stretch: month-ends reconstructed from stored dates'], report: ['进度报告', 'Progress report'],
   // ── Founder and investor journeys (issue 15; owner: founder) ──
   deckPages: ['共 {n} 页', '{n} pages'], getVerified: ['完成投资人档案并等待认证', 'Complete your investor profile and get verified'],
@@ -206,6 +198,7 @@ export const texts: Record<string, [string, string]> = {
   needInvestorProfileFirst: ['项目推荐按你的投资方向排序：请先创建投资人档案（关注行业、阶段和单笔金额）。', 'The deal flow is ranked by your thesis: create your investor profile first (sectors, stages, cheque size).'],
   passedName: ['已跳过“{name}”', 'Passed on “{name}”'],
   deckUnreadable: ['这份路演材料无法显示', 'This deck cannot be shown'],
+  deckRequestClosed: ['已处理', 'Answered'],
   investorsOnlyLocked: ['估值、营收、资金用途和联系方式仅对认证投资人开放。', 'Valuation, revenue, use of funds and contacts are for verified investors.'],
   nextSteps: ['下一步', 'Next steps'], completeness: ['资料完整度 {n}%', 'Profile {n}% complete'],
   'step.founder.startup': ['创建你的项目档案', 'Create your startup profile'], 'step.founder.oneLiner': ['写一句话介绍', 'Write a one-liner'],
@@ -366,6 +359,144 @@ export const texts: Record<string, [string, string]> = {
   ...servicesTexts,
 }
 
+
+// The words for every code the server sends (errors: 'err.<code>'; field
+// errors: 'fe.<code>', with the field's name from 'field.<name>'). The
+// server's own texts are short English for API clients and are never shown;
+// i18n.test.ts fails on a code in generated/codes.json without words here.
+export const errorTexts: Record<string, [string, string]> = {
+  listSep: ['；', '; '],
+  'err.unknown': ['操作没有成功，请稍后重试', 'That did not work; please try again later'],
+  'err.network': ['无法连接服务器，请检查网络后重试', 'Cannot reach the server; check the connection and retry'],
+  'err.admin_only': ['仅管理员可以查看或操作', 'Only admins may see or do this'],
+  'err.agenda_fixed': ['路演已开始或结束，议程不能再修改', 'The roadshow has started or ended; its agenda is fixed'],
+  'err.bad_csv': ['CSV 文件格式有误，请检查后重新上传', 'The CSV file is malformed; check it and upload again'],
+  'err.bad_encoding': ['文件编码无法识别（支持 UTF-8 与 GBK）', 'The file encoding is not recognised (UTF-8 and GBK work)'],
+  'err.bad_frame': ['消息格式有误', 'The message was malformed'],
+  'err.bad_request': ['请求格式有误', 'The request was malformed'],
+  'err.bad_state': ['路演当前的状态不允许这样做', 'Not possible in the roadshow\'s current state'],
+  'err.bad_xlsx': ['无法读取这个 Excel 文件', 'This Excel file cannot be read'],
+  'err.cell_too_large': ['表格中有单元格内容过长', 'A cell in the sheet is too long'],
+  'err.database_unavailable': ['数据库暂不可用，请稍后重试', 'The database is unavailable; retry later'],
+  'err.deck_not_on_stage': ['只能查看正在展示的项目材料', 'Only the deck on stage can be shown'],
+  'err.deck_restricted': ['路演材料仅对认证投资人或获创始人授权的投资人开放，可申请查看', 'The deck is for verified investors or those its founder granted; you may request access'],
+  'err.deck_too_large': ['路演材料最大 20 MB', 'A deck may be at most 20 MB'],
+  'err.deck_unreadable': ['路演材料无法解析，请创始人重新上传', 'The deck cannot be read; its founder should upload it again'],
+  'err.duplicate': ['已经存在', 'It already exists'],
+  'err.edit_conflict': ['内容已被同时修改，请刷新后重试', 'Someone else changed this meanwhile; reload and retry'],
+  'err.email_taken': ['该邮箱已注册，请直接登录', 'This email is already registered; sign in instead'],
+  'err.empty_body': ['请求内容为空', 'The request was empty'],
+  'err.file_too_large': ['文件过大（最大 5 MB）', 'The file is too large (5 MB at most)'],
+  'err.forbidden': ['你无权执行此操作', 'You may not do this'],
+  'err.forbidden_field': ['只有管理员可以修改这一项', 'Only an admin may change this'],
+  'err.host_only': ['只有主持人可以这样做', 'Only the host may do this'],
+  'err.internal': ['服务器出错了，请稍后重试', 'Something went wrong on the server; retry later'],
+  'err.intro_decided': ['这个引荐已经有了答复', 'This intro has already been answered'],
+  'err.intro_limit': ['今天的引荐请求已达上限（10 个），明天再试', 'You reached today\'s limit of 10 open intro requests; try tomorrow'],
+  'err.intro_pending': ['你们之间已有待回复的引荐', 'An intro between you is already pending'],
+  'err.invalid': ['内容无效', 'That is not valid'],
+  'err.invalid_credentials': ['邮箱或密码不正确', 'Wrong email or password'],
+  'err.invalid_id': ['链接中的编号无效', 'The id in the link is not valid'],
+  'err.invalid_json': ['请求格式有误', 'The request was malformed'],
+  'err.invalid_refresh_token': ['登录已失效，请重新登录', 'Your session expired; sign in again'],
+  'err.invalid_ticket': ['连接凭证已过期，请刷新页面', 'The connection ticket expired; reload the page'],
+  'err.invalid_token': ['登录已失效，请重新登录', 'Your session expired; sign in again'],
+  'err.last_slot': ['已是最后一个路演项目', 'This is the last startup on the agenda'],
+  'err.limit_reached': ['已达到数量上限', 'You have reached the limit'],
+  'err.method_not_allowed': ['不支持这个操作', 'This operation is not supported'],
+  'err.muted': ['你已被主持人禁言', 'The host has muted you'],
+  'err.no_deck': ['尚未上传路演材料', 'No deck has been uploaded yet'],
+  'err.no_header': ['找不到表头：需要一列“企业名称”', 'No header row: a column such as 企业名称 (name) is needed'],
+  'err.no_presenters': ['还没有创始人接受路演邀请', 'No founder has accepted an invitation to present yet'],
+  'err.no_residency_pending': ['没有待确认的入驻', 'There is no residency waiting for this answer'],
+  'err.not_found': ['没有找到这个页面或内容', 'Not found'],
+  'err.not_live': ['路演未在进行', 'The roadshow is not live'],
+  'err.not_pdf': ['路演材料须为 PDF 文件', 'The deck must be a PDF file'],
+  'err.not_ready': ['服务暂不可用，请稍后重试', 'The service is not ready; retry later'],
+  'err.not_space_manager': ['只能为自己管理的众创空间安排路演', 'You can only host roadshows for the spaces you manage'],
+  'err.other_side_only': ['只有对方可以接受或婉拒', 'Only the other side may accept or decline'],
+  'err.payload_too_large': ['提交的内容过大', 'What you sent is too large'],
+  'err.pdf_encrypted': ['PDF 设有打开密码，观众无法查看；请去掉密码后上传', 'The PDF needs a password to open, so nobody could read it; remove the password and upload'],
+  'err.pdf_unparseable': ['文件无法解析为 PDF（可能已损坏），请重新导出后上传', 'The file does not parse as a PDF (it may be damaged); export it again and upload'],
+  'err.profile_exists': ['你已有投资人档案', 'You already have an investor profile'],
+  'err.profile_required': ['请先创建你的档案', 'Create your profile first'],
+  'err.rate_limited': ['操作过于频繁，请稍后再试', 'Too many attempts; try again later'],
+  'err.registration_required': ['请先报名这场路演', 'Register for this roadshow first'],
+  'err.request_timeout': ['请求超时，请重试', 'The request timed out; retry'],
+  'err.resident_elsewhere': ['该项目已入驻或申请了其他空间', 'The startup is in, or has asked, another space'],
+  'err.roadshow_ended': ['路演已结束', 'The roadshow has ended'],
+  'err.roadshow_live': ['路演进行中，议程和时间不能修改', 'While live, the agenda and time are fixed'],
+  'err.roadshow_not_live': ['路演进行中才展示路演材料', 'Decks are shown while the roadshow is live'],
+  'err.role_required': ['你的账号身份不能执行此操作', 'Your account\'s role cannot do this'],
+  'err.route_not_found': ['没有这个接口', 'No such endpoint'],
+  'err.search_unavailable': ['搜索暂不可用，请稍后重试；资料的保存不受影响', 'Search is unavailable; retry later. Saving profiles still works'],
+  'err.sender_limit': ['通知他人过于频繁，请稍后再试', 'You have notified others too often; try again later'],
+  'err.sign_in_required': ['请登录并报名后进入', 'Sign in and register to enter'],
+  'err.too_long': ['内容过长', 'The text is too long'],
+  'err.too_many_columns': ['表格列数过多', 'The sheet has too many columns'],
+  'err.too_many_rows': ['最多 5000 行', 'At most 5,000 rows'],
+  'err.too_many_sockets': ['此网络的连接过多，请关闭一些页面后重试', 'Too many open connections from your network; close some pages and retry'],
+  'err.unauthorized': ['请先登录', 'Please sign in'],
+  'err.unavailable': ['暂时不可用，请稍后重试', 'Unavailable for now; retry later'],
+  'err.unknown_field': ['提交了不允许的字段', 'A field that cannot be set was sent'],
+  'err.unknown_type': ['不支持的消息类型', 'Unsupported message type'],
+  'err.unsupported_media_type': ['提交的内容格式不受支持', 'Unsupported content type'],
+  'err.validation_failed': ['输入有误，请检查标出的项目', 'Some input is not valid; check the marked fields'],
+  'err.websocket_required': ['此地址只接受实时连接', 'This address takes live connections only'],
+  'fe.admin_only': ['仅管理员可以设置', 'only an admin may set this'],
+  'fe.below_minimum': ['不能小于下限', 'must not be below the minimum'],
+  'fe.date_out_of_range': ['日期不在合理范围内', 'the date is out of the plausible range'],
+  'fe.duplicate': ['有重复项', 'has a duplicate'],
+  'fe.ids_or_all': ['请选择要标记的通知', 'choose the notifications to mark'],
+  'fe.in_past': ['不能早于现在', 'must not be in the past'],
+  'fe.invalid_choice': ['请从列表中选择', 'choose from the list'],
+  'fe.invalid_email': ['邮箱格式不正确', 'not a valid email address'],
+  'fe.invalid_id': ['编号无效', 'not a valid id'],
+  'fe.invalid_url': ['须为 http(s) 网址', 'must be an http(s) address'],
+  'fe.invisible_characters': ['含有控制字符或不可见字符', 'contains control or invisible characters'],
+  'fe.not_allowed': ['不允许设置', 'cannot be set'],
+  'fe.not_boolean': ['须为是或否', 'must be yes or no'],
+  'fe.not_found': ['不存在或未发布', 'does not exist or is not published'],
+  'fe.not_integer': ['须为整数', 'must be a whole number'],
+  'fe.not_investor': ['须为投资人', 'must be an investor'],
+  'fe.not_number': ['须为数字', 'must be a number'],
+  'fe.out_of_range': ['超出允许范围', 'out of the allowed range'],
+  'fe.password_common': ['密码过于常见，容易被猜到', 'This password is too common and easy to guess'],
+  'fe.password_is_email': ['密码不能是邮箱或邮箱用户名', 'The password must not be your email or its name part'],
+  'fe.password_too_long': ['密码最多 128 位', 'The password is too long (128 at most)'],
+  'fe.password_too_short': ['密码至少 10 位', 'The password needs at least 10 characters'],
+  'fe.password_unchanged': ['新密码须与当前密码不同', 'The new password must differ from the current one'],
+  'fe.password_wrong': ['当前密码不正确', 'The current password is wrong'],
+  'fe.required': ['必填', 'required'],
+  'fe.single_line': ['须为一行，不能换行', 'must be a single line'],
+  'fe.too_long': ['内容过长', 'too long'],
+  'fe.too_many': ['数量过多', 'too many'],
+  'fe.too_short': ['内容过短（至少 20 字）', 'too short (20 characters at least)'],
+  'fe.unknown': ['无效', 'not valid'],
+  'fe.wrong_type': ['格式不正确', 'has the wrong format'],
+  'field.action': ['操作', 'Action'], 'field.address': ['地址', 'Address'], 'field.alertScore': ['新项目提醒', 'Alerts'],
+  'field.askMax': ['融资额上限', 'Largest ask'], 'field.askMin': ['融资额下限', 'Smallest ask'], 'field.askWan': ['融资需求', 'Raising'],
+  'field.bio': ['简介', 'Bio'], 'field.checkMaxWan': ['单笔上限', 'Cheque max'], 'field.checkMinWan': ['单笔下限', 'Cheque min'],
+  'field.contactName': ['联系人', 'Contact'], 'field.contactPhone': ['联系电话', 'Phone'], 'field.days': ['天数', 'Days'],
+  'field.description': ['介绍', 'Description'], 'field.district': ['区县', 'District'], 'field.districts': ['区县', 'Districts'],
+  'field.email': ['邮箱', 'Email'], 'field.financials': ['财务与估值', 'Financials'], 'field.foundedYear': ['成立年份', 'Founded'],
+  'field.ids': ['通知', 'Notifications'], 'field.incubatedSince': ['入驻日期', 'Incubated since'], 'field.investorUserId': ['投资人', 'Investor'],
+  'field.invited': ['受邀人', 'Invitees'], 'field.kind': ['类型', 'Kind'], 'field.label': ['链接名称', 'Link label'], 'field.level': ['级别', 'Level'],
+  'field.limit': ['数量', 'Limit'], 'field.links': ['链接', 'Links'], 'field.message': ['留言', 'Message'], 'field.minutes': ['时长', 'Minutes'],
+  'field.model': ['模式', 'Model'], 'field.name': ['名称', 'Name'], 'field.newPassword': ['新密码', 'New password'], 'field.note': ['备注', 'Note'],
+  'field.oldPassword': ['当前密码', 'Current password'], 'field.oneLiner': ['一句话介绍', 'One-liner'], 'field.organization': ['机构', 'Organization'],
+  'field.page': ['页码', 'Page'], 'field.pageSize': ['每页条数', 'Page size'], 'field.pages': ['页', 'Pages'], 'field.password': ['密码', 'Password'],
+  'field.presenter': ['路演人', 'Presenter'], 'field.q': ['搜索词', 'Search words'], 'field.revenueWan': ['年营收', 'Revenue'], 'field.role': ['身份', 'Role'],
+  'field.sector': ['行业', 'Sector'], 'field.sectors': ['关注行业', 'Sectors'], 'field.services': ['服务', 'Services'], 'field.shares': ['比例目标', 'Share targets'],
+  'field.since': ['起点', 'Since'], 'field.slots': ['路演项目', 'Pitch slots'], 'field.sort': ['排序', 'Sort'], 'field.spaceId': ['众创空间', 'Maker space'],
+  'field.spaceIds': ['众创空间', 'Maker spaces'], 'field.stage': ['阶段', 'Stage'], 'field.stages': ['投资阶段', 'Stages'], 'field.startsAt': ['开始时间', 'Starts at'],
+  'field.startupId': ['项目', 'Startup'], 'field.streamUrl': ['直播地址', 'Stream URL'], 'field.tags': ['标签', 'Tags'], 'field.targets': ['目标', 'Targets'],
+  'field.team': ['团队', 'Team'], 'field.teamSize': ['团队人数', 'Team size'], 'field.title': ['标题', 'Title'], 'field.traction': ['进展与数据', 'Traction'],
+  'field.type': ['类型', 'Type'], 'field.types': ['通知类型', 'Notification types'], 'field.url': ['网址', 'Address'], 'field.useOfFunds': ['资金用途', 'Use of funds'],
+  'field.valuationWan': ['估值', 'Valuation'], 'field.visibility': ['观看范围', 'Who may watch'], 'field.website': ['网站', 'Website'], 'field.year': ['目标年份', 'Target year'],
+}
+Object.assign(texts, errorTexts)
+
 const locales = { zh: 'zh-CN', en: 'en' } as const
 const messages: Record<string, Record<string, string>> = { 'zh-CN': {}, en: {} }
 for (const [key, [zh, en]] of Object.entries(texts)) {
@@ -391,6 +522,22 @@ export function has(key: string): boolean {
 
 export function t(key: string, vars: Record<string, string | number> = {}): string {
   return i18n.global.t(key, vars)
+}
+
+// codeText is the words for an error code the server sent; a code the app
+// has no words for gets a generic text, never the server's detail.
+export function codeText(code: string): string {
+  return has('err.' + code) ? t('err.' + code) : t('err.unknown')
+}
+
+// fieldText is the words for one field error: the field's name, then the
+// words for its code. Only the last part of a field path names it
+// ("slots[2].startupId" is a startup); an unknown name is left out rather
+// than shown as the server's key.
+export function fieldText(f: { field: string; code?: string }): string {
+  const name = f.field.replace(/\[\d+\]/g, '').split('.').pop() || ''
+  const words = f.code && has('fe.' + f.code) ? t('fe.' + f.code) : t('fe.unknown')
+  return has('field.' + name) ? t('field.' + name) + t('colon') + words : words
 }
 
 export function toggleLang() {

@@ -1,5 +1,7 @@
 // The live room's state as frames change it; kept apart from the page so
 // it can be tested without a browser.
+import { codeText } from './i18n'
+
 export interface Question { id: number; text: string; votes: number; answered: boolean; hidden: boolean; userId?: string }
 // LivePublisher is someone the stage's video server receives now.
 export interface LivePublisher { userId: string; name: string; as: string; audio: boolean; video: boolean }
@@ -71,7 +73,7 @@ export function applyFrame(s: RoomState, f: { type: string; seq: number; data: a
       s.off = []
       break
     case 'error':
-      s.error = d.detail
+      s.error = codeText(d.code) // the app's words, never the server's detail
       s.errorCode = d.code
       break
     case 'stage.live':

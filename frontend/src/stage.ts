@@ -3,13 +3,13 @@
 // HTTP offer/answer each through api.ts's apiSDP (docs/REALTIME.md, "The
 // stage"). The room's websocket says who publishes (stage.live); this
 // module only connects.
-import { api, apiSDP } from './api'
+import { api, apiSDP, type ICEServers } from './api'
 
 let iceServers: Promise<RTCIceServer[]> | null = null
 
 // ice returns the STUN/TURN servers the server names (ICE_SERVERS), once.
 function ice(): Promise<RTCIceServer[]> {
-  iceServers ??= api<{ iceServers: RTCIceServer[] }>('GET', '/stage/ice-servers').then((r) => r.iceServers, () => [])
+  iceServers ??= api<ICEServers>('GET', '/stage/ice-servers').then((r) => r.iceServers, () => [])
   return iceServers
 }
 

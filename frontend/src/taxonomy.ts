@@ -1,5 +1,5 @@
 import { ref } from 'vue'
-import { api } from './api'
+import { api, type Taxonomy } from './api'
 import { pick, t, has } from './i18n'
 
 // The deployment's sectors, stages and districts, loaded once.
@@ -7,7 +7,7 @@ export const taxonomy = ref<{ sectors: any[]; stages: any[]; districts: any[]; f
 let loading: Promise<void> | null = null
 
 export function loadTaxonomy(): Promise<void> {
-  if (!loading) loading = api('GET', '/taxonomy').then((t) => { taxonomy.value = t })
+  if (!loading) loading = api<Taxonomy>('GET', '/taxonomy').then((t) => { taxonomy.value = t })
   return loading
 }
 

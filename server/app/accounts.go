@@ -78,15 +78,15 @@ type Session struct {
 	Tokens
 }
 
-var errBadCredentials = domain.CodedError(domain.KindUnauthorized, "invalid_credentials", "邮箱或密码错误 / wrong email or password")
+var errBadCredentials = domain.CodedError(domain.KindUnauthorized, "invalid_credentials", "wrong email or password")
 
 // passwordMessages words the password policy's codes for API clients; the
 // web app has its own words for each code.
 var passwordMessages = map[string]string{
-	auth.PasswordTooShort: "密码至少 10 位 / password needs at least 10 characters",
-	auth.PasswordTooLong:  "密码最多 128 位 / password too long",
-	auth.PasswordIsEmail:  "密码不能是邮箱 / password must not be the email address",
-	auth.PasswordCommon:   "密码过于常见 / password is too common",
+	auth.PasswordTooShort: "password needs at least 10 characters",
+	auth.PasswordTooLong:  "password too long",
+	auth.PasswordIsEmail:  "password must not be the email address",
+	auth.PasswordCommon:   "password is too common",
 }
 
 // checkPassword applies the password policy (auth.CheckPassword) for the
@@ -101,14 +101,14 @@ func (a *Accounts) Register(ctx context.Context, r Registration) (*Session, erro
 	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
 	r.Name = strings.TrimSpace(r.Name)
 	var v domain.Validator
-	v.Check(validEmail(r.Email), "email", "邮箱格式不正确 / invalid email address")
+	v.CheckCode(validEmail(r.Email), "email", "invalid_email", "invalid email address")
 	checkPassword(&v, "password", r.Password, r.Email)
 	switch r.Role {
 	case domain.RoleFounder, domain.RoleInvestor, domain.RoleManager, domain.RoleMentor, domain.RoleProvider:
 	case domain.RoleAdmin:
-		v.Check(false, "role", "管理员不能自助注册 / admin accounts cannot be self-registered")
+		v.CheckCode(false, "role", "not_allowed", "admin accounts cannot be self-registered")
 	default:
-		v.Check(false, "role", "角色须为 founder、investor 或 manager / role must be founder, investor or manager")
+		v.CheckCode(false, "role", "invalid_choice", "role must be founder, investor or manager")
 	}
 	checkText(&v, "name", r.Name, maxName, true)
 	if err := v.Err(); err != nil {
@@ -129,9 +129,9 @@ func (a *Accounts) Register(ctx context.Context, r Registration) (*Session, erro
 // Login checks email and password and starts a new session.
 func (a *Accounts) Login(ctx context.Context, email, password string) (*Session, error) {
 	var v domain.Validator
-	v.Check(email != "", "email", "必填 / required")
-	v.Check(password != "", "password", "必填 / required")
-	v.Check(len(password) <= 4*auth.MaxPassword, "password", "密码过长 / password too long")
+	v.CheckCode(email != "", "email", "required", "required")
+	v.CheckCode(password != "", "password", "required", "required")
+	v.CheckCode(len(password) <= 4*auth.MaxPassword, "password", "too_long", "password too long")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (a *Accounts) Me(ctx context.Context, actor domain.Actor) (*domain.User, er
 func (a *Accounts) EnsureAdmin(ctx context.Context, email, password, name string) (*domain.User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	var v domain.Validator
-	v.Check(validEmail(email), "ADMIN_EMAIL", "邮箱格式不正确 / invalid email address")
+	v.CheckCode(validEmail(email), "ADMIN_EMAIL", "invalid_email", "invalid email address")
 	checkPassword(&v, "ADMIN_PASSWORD", password, email)
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -77,9 +77,9 @@ func (m *Matcher) dealFlow(ctx context.Context, actor domain.Actor, q DealQuery,
 		return nil, err
 	}
 	var v domain.Validator
-	v.Check(q.Sector == "" || m.tax.HasSector(q.Sector), "sector", "未知行业 / unknown sector")
-	v.Check(q.Stage == "" || m.tax.HasStage(q.Stage), "stage", "未知阶段 / unknown stage")
-	v.Check(q.District == "" || m.tax.HasDistrict(q.District), "district", "未知区县 / unknown district")
+	v.CheckCode(q.Sector == "" || m.tax.HasSector(q.Sector), "sector", "invalid_choice", "unknown sector")
+	v.CheckCode(q.Stage == "" || m.tax.HasStage(q.Stage), "stage", "invalid_choice", "unknown stage")
+	v.CheckCode(q.District == "" || m.tax.HasDistrict(q.District), "district", "invalid_choice", "unknown district")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -147,7 +147,7 @@ func (svc *Decks) answer(ctx context.Context, actor domain.Actor, startupID, inv
 		return nil, err
 	}
 	if !domain.ValidID(investorUserID) {
-		return nil, fieldError("investorUserId", "must be a user id")
+		return nil, domain.FieldInvalid("investorUserId", "invalid_id", "must be a user id")
 	}
 	changed := false
 	dk, err := svc.store.UpdateDeck(ctx, startupID, func(dk *domain.Deck) (bool, error) {
@@ -180,7 +180,7 @@ func (svc *Decks) Grant(ctx context.Context, actor domain.Actor, startupID, inve
 	if domain.ValidID(investorUserID) {
 		u, err := svc.store.UserByID(ctx, investorUserID)
 		if domain.IsKind(err, domain.KindNotFound) || (err == nil && u.Role != domain.RoleInvestor) {
-			return nil, fieldError("investorUserId", "must be an investor")
+			return nil, domain.FieldInvalid("investorUserId", "not_investor", "must be an investor")
 		}
 		if err != nil {
 			return nil, err

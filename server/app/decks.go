@@ -77,17 +77,17 @@ func (svc *Decks) Upload(ctx context.Context, actor domain.Actor, startupID stri
 		return nil, err
 	}
 	if len(data) > MaxDeckBytes {
-		return nil, domain.CodedError(domain.KindTooLarge, "deck_too_large", "路演材料最大 20 MB / a deck may be at most 20 MB")
+		return nil, domain.CodedError(domain.KindTooLarge, "deck_too_large", "a deck may be at most 20 MB")
 	}
 	if !bytes.HasPrefix(data, []byte("%PDF-")) {
-		return nil, domain.CodedError(domain.KindInvalid, "not_pdf", "路演材料须为 PDF 文件 / the deck must be a PDF file")
+		return nil, domain.CodedError(domain.KindInvalid, "not_pdf", "the deck must be a PDF file")
 	}
 	pages, err := pdf.Check(data)
 	if errors.Is(err, pdf.ErrEncrypted) {
-		return nil, domain.CodedError(domain.KindInvalid, "pdf_encrypted", "路演材料不能设打开密码 / the deck must open without a password")
+		return nil, domain.CodedError(domain.KindInvalid, "pdf_encrypted", "the deck must open without a password")
 	}
 	if err != nil {
-		return nil, domain.CodedError(domain.KindInvalid, "pdf_unparseable", "文件无法解析为 PDF（可能已损坏）/ the file does not parse as a PDF (it may be damaged)")
+		return nil, domain.CodedError(domain.KindInvalid, "pdf_unparseable", "the file does not parse as a PDF (it may be damaged)")
 	}
 	fileID, err := svc.store.SaveDeckFile(ctx, startupID+".pdf", data)
 	if err != nil {

@@ -124,8 +124,7 @@ func (h *History) Backfill(ctx context.Context, now time.Time, months int) (int,
 // Trend returns the snapshots of the last days days, oldest first.
 func (h *History) Trend(ctx context.Context, now time.Time, days int) (*Trend, error) {
 	if days < 1 || days > maxHistoryDays {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-			Fields: []domain.FieldError{{Field: "days", Message: "须在 1 到 1098 之间 / must be 1..1098"}}}
+		return nil, domain.FieldInvalid("days", "out_of_range", "must be 1..1098")
 	}
 	from := now.In(h.loc).AddDate(0, 0, -days+1).Format(snapshotDayForm)
 	// The whole history, for each figure's pace since the first record;

@@ -182,7 +182,7 @@ type SearchResult struct {
 }
 
 var errSearchDown = &domain.Error{Kind: domain.KindUnavailable, Code: "search_unavailable",
-	Detail: "搜索暂不可用，请稍后重试；资料的保存不受影响 / search is unavailable, retry later; saving profiles is not affected"}
+	Detail: "search is unavailable, retry later; saving profiles is not affected"}
 
 // Search runs q against the engine. Only public views are indexed, so
 // everyone, signed in or not, sees the same results.
@@ -192,20 +192,20 @@ func (ix *Indexer) Search(ctx context.Context, q SearchQuery) (*SearchResult, er
 	}
 	q.Text = strings.TrimSpace(q.Text)
 	var v domain.Validator
-	v.Check(search.Kind(q.Type).Valid(), "type", "须为 startup、investor 或 space / must be startup, investor or space")
-	v.Check(runes(q.Text) <= searchMaxText, "q", "搜索词最多 100 字 / query too long, at most 100 characters")
-	v.Check(q.Sector == "" || ix.tax.HasSector(q.Sector), "sector", "未知行业 / unknown sector")
-	v.Check(q.Stage == "" || ix.tax.HasStage(q.Stage), "stage", "未知阶段 / unknown stage")
-	v.Check(q.District == "" || ix.tax.HasDistrict(q.District), "district", "未知区县 / unknown district")
-	v.Check(q.AskMin == nil || *q.AskMin >= 0, "askMin", "不能为负 / must not be negative")
-	v.Check(q.AskMax == nil || *q.AskMax >= 0, "askMax", "不能为负 / must not be negative")
-	v.Check(q.AskMin == nil || q.AskMax == nil || *q.AskMin <= *q.AskMax, "askMax", "不能小于 askMin / must not be below askMin")
+	v.CheckCode(search.Kind(q.Type).Valid(), "type", "invalid_choice", "must be startup, investor or space")
+	v.CheckCode(runes(q.Text) <= searchMaxText, "q", "too_long", "query too long, at most 100 characters")
+	v.CheckCode(q.Sector == "" || ix.tax.HasSector(q.Sector), "sector", "invalid_choice", "unknown sector")
+	v.CheckCode(q.Stage == "" || ix.tax.HasStage(q.Stage), "stage", "invalid_choice", "unknown stage")
+	v.CheckCode(q.District == "" || ix.tax.HasDistrict(q.District), "district", "invalid_choice", "unknown district")
+	v.CheckCode(q.AskMin == nil || *q.AskMin >= 0, "askMin", "out_of_range", "must not be negative")
+	v.CheckCode(q.AskMax == nil || *q.AskMax >= 0, "askMax", "out_of_range", "must not be negative")
+	v.CheckCode(q.AskMin == nil || q.AskMax == nil || *q.AskMin <= *q.AskMax, "askMax", "below_minimum", "must not be below askMin")
 	switch q.Sort {
 	case "", search.SortRelevance, search.SortNewest, search.SortAskAsc, search.SortAskDesc:
 	default:
-		v.Check(false, "sort", "须为 relevance、newest、ask 或 -ask / must be relevance, newest, ask or -ask")
+		v.CheckCode(false, "sort", "invalid_choice", "must be relevance, newest, ask or -ask")
 	}
-	v.Check(q.Page.Skip()+q.Page.PageSize <= 10000, "page", "最多翻到第 10000 条 / results end at 10,000")
+	v.CheckCode(q.Page.Skip()+q.Page.PageSize <= 10000, "page", "out_of_range", "results end at 10,000")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -82,15 +82,15 @@ func (svc *Intros) Create(ctx context.Context, actor domain.Actor, in IntroInput
 	in.Message = strings.TrimSpace(in.Message)
 	var v domain.Validator
 	checkText(&v, "message", in.Message, maxIntroMessage, false)
-	v.Check(in.StartupID == "" || domain.ValidID(in.StartupID), "startupId", "ID 格式不正确 / malformed id")
-	v.Check(in.InvestorID == "" || domain.ValidID(in.InvestorID), "investorId", "ID 格式不正确 / malformed id")
+	v.CheckCode(in.StartupID == "" || domain.ValidID(in.StartupID), "startupId", "invalid_id", "malformed id")
+	v.CheckCode(in.InvestorID == "" || domain.ValidID(in.InvestorID), "investorId", "invalid_id", "malformed id")
 	switch actor.Role {
 	case domain.RoleInvestor:
-		v.Check(in.StartupID != "", "startupId", "必填 / required")
+		v.CheckCode(in.StartupID != "", "startupId", "required", "required")
 	case domain.RoleFounder:
-		v.Check(in.InvestorID != "", "investorId", "必填 / required")
+		v.CheckCode(in.InvestorID != "", "investorId", "required", "required")
 	default:
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人和创业者可以请求引荐 / only investors and founders request intros")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only investors and founders request intros")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -101,7 +101,7 @@ func (svc *Intros) Create(ctx context.Context, actor domain.Actor, in IntroInput
 	var err error
 	if actor.Role == domain.RoleInvestor {
 		if inv, err = svc.investors.InvestorByOwner(ctx, actor.UserID); domain.IsKind(err, domain.KindNotFound) {
-			return nil, domain.CodedError(domain.KindConflict, "profile_required", "请先创建投资人档案 / create your investor profile first")
+			return nil, domain.CodedError(domain.KindConflict, "profile_required", "create your investor profile first")
 		} else if err != nil {
 			return nil, err
 		}
@@ -125,7 +125,7 @@ func (svc *Intros) Create(ctx context.Context, actor domain.Actor, in IntroInput
 				return nil, err
 			}
 			if len(mine) == 0 {
-				return nil, domain.CodedError(domain.KindConflict, "profile_required", "请先创建项目 / create your startup profile first")
+				return nil, domain.CodedError(domain.KindConflict, "profile_required", "create your startup profile first")
 			}
 			st = &mine[0]
 		}
@@ -144,14 +144,14 @@ func (svc *Intros) Create(ctx context.Context, actor domain.Actor, in IntroInput
 			continue
 		}
 		if e.StartupID == i.StartupID && e.InvestorUserID == i.InvestorUserID {
-			return nil, domain.CodedError(domain.KindConflict, "intro_pending", "已有待处理的引荐请求 / an intro between you is already pending")
+			return nil, domain.CodedError(domain.KindConflict, "intro_pending", "an intro between you is already pending")
 		}
 		if e.FromID == actor.UserID && e.CreatedAt.After(day) {
 			sent++
 		}
 	}
 	if sent >= maxOpenIntrosDaily {
-		return nil, domain.CodedError(domain.KindRateLimited, "intro_limit", "每天最多发出 10 个待处理的引荐请求 / at most 10 open intro requests a day")
+		return nil, domain.CodedError(domain.KindRateLimited, "intro_limit", "at most 10 open intro requests a day")
 	}
 	other := i.FounderID
 	if actor.UserID == i.FounderID {
@@ -196,10 +196,10 @@ func (svc *Intros) Decide(ctx context.Context, actor domain.Actor, id string, ac
 		return nil, domain.ErrNotFound
 	}
 	if actor.UserID == i.FromID {
-		return nil, domain.CodedError(domain.KindForbidden, "other_side_only", "只能由对方接受或拒绝 / only the other side may accept or decline")
+		return nil, domain.CodedError(domain.KindForbidden, "other_side_only", "only the other side may accept or decline")
 	}
 	if i.Status != domain.IntroPending {
-		return nil, domain.CodedError(domain.KindConflict, "intro_decided", "该引荐已处理 / this intro was already decided")
+		return nil, domain.CodedError(domain.KindConflict, "intro_decided", "this intro was already decided")
 	}
 	now := svc.now().UTC()
 	i.Status, i.DecidedAt = domain.IntroDeclined, &now
@@ -287,10 +287,10 @@ func (svc *Intros) SetPipeline(ctx context.Context, actor domain.Actor, startupI
 		return nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleInvestor {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人有项目管道 / only investors keep a pipeline")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only investors keep a pipeline")
 	}
 	var v domain.Validator
-	v.Check(contains(domain.PipelineStages, in.Stage), "stage", "须为 watching、contacted、meeting、due-diligence、term-sheet、invested 或 passed / unknown stage")
+	v.CheckCode(contains(domain.PipelineStages, in.Stage), "stage", "invalid_choice", "unknown stage")
 	checkText(&v, "note", in.Note, maxDescription, false)
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -321,7 +321,7 @@ func (svc *Intros) Pipeline(ctx context.Context, actor domain.Actor) ([]Pipeline
 		return nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleInvestor {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人有项目管道 / only investors keep a pipeline")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only investors keep a pipeline")
 	}
 	items, err := svc.store.PipelineOf(ctx, actor.UserID)
 	if err != nil {

@@ -60,8 +60,8 @@ const minAlertScore = 25
 // errAdminField rejects a field only admins may set.
 func errAdminField(field string) error {
 	return &domain.Error{Kind: domain.KindForbidden, Code: "forbidden_field",
-		Detail: "只有管理员可以设置此字段 / only an admin may set this field",
-		Fields: []domain.FieldError{{Field: field, Message: "只有管理员可以设置 / admin only"}}}
+		Detail: "only an admin may set this field",
+		Fields: []domain.FieldError{{Field: field, Code: "admin_only", Message: "admin only"}}}
 }
 
 func (svc *Investors) apply(actor domain.Actor, inv *domain.Investor, in InvestorInput) error {
@@ -88,7 +88,7 @@ func (svc *Investors) apply(actor domain.Actor, inv *domain.Investor, in Investo
 
 	var v domain.Validator
 	checkText(&v, "name", inv.Name, maxName, true)
-	v.Check(inv.Kind == domain.KindAngel || inv.Kind == domain.KindInstitution, "kind", "须为 angel 或 institution / must be angel or institution")
+	v.CheckCode(inv.Kind == domain.KindAngel || inv.Kind == domain.KindInstitution, "kind", "invalid_choice", "must be angel or institution")
 	checkText(&v, "organization", inv.Organization, maxName, false)
 	checkText(&v, "title", inv.Title, maxName, false)
 	checkText(&v, "bio", inv.Bio, maxDescription, false)
@@ -96,11 +96,10 @@ func (svc *Investors) apply(actor domain.Actor, inv *domain.Investor, in Investo
 	checkCodes(&v, "stages", inv.Stages, svc.tax.HasStage)
 	checkCodes(&v, "districts", inv.Districts, svc.tax.HasDistrict)
 	checkCodes(&v, "spaceIds", inv.SpaceIDs, domain.ValidID)
-	v.Check(inv.CheckMinWan >= 0 && inv.CheckMinWan <= maxAskWan, "checkMinWan", "须在 0 到 1,000,000 万元之间 / must be 0..1,000,000")
-	v.Check(inv.CheckMaxWan >= 0 && inv.CheckMaxWan <= maxAskWan, "checkMaxWan", "须在 0 到 1,000,000 万元之间 / must be 0..1,000,000")
-	v.Check(inv.CheckMaxWan == 0 || inv.CheckMaxWan >= inv.CheckMinWan, "checkMaxWan", "不能小于最低单笔金额 / must not be below checkMinWan")
-	v.Check(inv.AlertScore == 0 || inv.AlertScore >= minAlertScore && inv.AlertScore <= 100, "alertScore",
-		"须为 0（默认）或 25 到 100 / must be 0 (the default) or 25..100")
+	v.CheckCode(inv.CheckMinWan >= 0 && inv.CheckMinWan <= maxAskWan, "checkMinWan", "out_of_range", "must be 0..1,000,000")
+	v.CheckCode(inv.CheckMaxWan >= 0 && inv.CheckMaxWan <= maxAskWan, "checkMaxWan", "out_of_range", "must be 0..1,000,000")
+	v.CheckCode(inv.CheckMaxWan == 0 || inv.CheckMaxWan >= inv.CheckMinWan, "checkMaxWan", "below_minimum", "must not be below checkMinWan")
+	v.CheckCode(inv.AlertScore == 0 || inv.AlertScore >= minAlertScore && inv.AlertScore <= 100, "alertScore", "out_of_range", "must be 0 (the default) or 25..100")
 	return v.Err()
 }
 
@@ -136,7 +135,7 @@ func (svc *Investors) nameAccount(ctx context.Context, inv *domain.Investor) err
 // Create does, without storing it (the demo set's bulk load).
 func (svc *Investors) Prepare(actor domain.Actor, in InvestorInput) (*domain.Investor, error) {
 	if actor.Role != domain.RoleInvestor {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人可以创建投资人档案 / only investors create investor profiles")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only investors create investor profiles")
 	}
 	now := svc.now().UTC()
 	inv := &domain.Investor{OwnerID: actor.UserID, CreatedAt: now, UpdatedAt: now,

@@ -95,11 +95,11 @@ func (m *Matcher) investorOf(ctx context.Context, actor domain.Actor) (*domain.I
 		return nil, nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleInvestor {
-		return nil, nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人有项目推荐 / only investors have a deal flow")
+		return nil, nil, domain.CodedError(domain.KindForbidden, "role_required", "only investors have a deal flow")
 	}
 	inv := m.rm.investorOfOwner(actor.UserID)
 	if inv == nil {
-		return nil, nil, domain.CodedError(domain.KindConflict, "profile_required", "请先创建投资人档案 / create your investor profile first")
+		return nil, nil, domain.CodedError(domain.KindConflict, "profile_required", "create your investor profile first")
 	}
 	return inv, m.rm.feedbackOf(actor.UserID), nil
 }
@@ -135,11 +135,10 @@ func (m *Matcher) Feedback(ctx context.Context, actor domain.Actor, startupID, a
 		return nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleInvestor {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有投资人可以反馈 / only investors give feedback")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only investors give feedback")
 	}
 	if _, ok := actionOf[action]; !ok && action != "" {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-			Fields: []domain.FieldError{{Field: "action", Message: "须为 interested、pass 或 save / must be interested, pass or save"}}}
+		return nil, domain.FieldInvalid("action", "invalid_choice", "must be interested, pass or save")
 	}
 	s, err := m.rm.StartupByID(ctx, startupID)
 	if err != nil {
@@ -232,7 +231,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 		return nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleFounder && !actor.IsAdmin() {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有创业者可以查看匹配的投资人 / only founders see investor matches")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only founders see investor matches")
 	}
 	var s *domain.Startup
 	if startupID == "" {
@@ -241,7 +240,7 @@ func (m *Matcher) InvestorMatches(ctx context.Context, actor domain.Actor, start
 			return nil, err
 		}
 		if len(mine) == 0 {
-			return nil, domain.CodedError(domain.KindConflict, "profile_required", "请先创建项目 / create your startup profile first")
+			return nil, domain.CodedError(domain.KindConflict, "profile_required", "create your startup profile first")
 		}
 		s = &mine[0]
 	} else {

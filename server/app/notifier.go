@@ -258,10 +258,10 @@ func (n *Notifier) MarkRead(ctx context.Context, actor domain.Actor, ids []strin
 		return domain.ErrUnauthorized
 	}
 	var v domain.Validator
-	v.Check(all != (len(ids) > 0), "ids", "须给出 ids 或 all: true 之一 / give either ids or all: true")
-	v.Check(len(ids) <= 500, "ids", "最多 500 个 / at most 500")
+	v.CheckCode(all != (len(ids) > 0), "ids", "ids_or_all", "give either ids or all: true")
+	v.CheckCode(len(ids) <= 500, "ids", "too_many", "at most 500")
 	for _, id := range ids {
-		v.Check(domain.ValidID(id), "ids", "ID 格式不正确 / malformed id")
+		v.CheckCode(domain.ValidID(id), "ids", "invalid_id", "malformed id")
 	}
 	if err := v.Err(); err != nil {
 		return err
@@ -295,8 +295,8 @@ func (n *Notifier) SaveSettings(ctx context.Context, actor domain.Actor, types m
 	}
 	var v domain.Validator
 	for t, d := range types {
-		v.Check(contains(domain.NotificationTypes, t), "types."+clip(t), "未知通知类型 / unknown notification type")
-		v.Check(d == domain.DeliverLive || d == domain.DeliverDigest || d == domain.DeliverOff, "types."+clip(t), "须为 live、digest 或 off / must be live, digest or off")
+		v.CheckCode(contains(domain.NotificationTypes, t), "types."+clip(t), "invalid_choice", "unknown notification type")
+		v.CheckCode(d == domain.DeliverLive || d == domain.DeliverDigest || d == domain.DeliverOff, "types."+clip(t), "invalid_choice", "must be live, digest or off")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -48,18 +48,18 @@ func sheetError(err error, xlsx bool) error {
 	if errors.As(err, &le) {
 		switch le.Limit {
 		case "rows":
-			return domain.CodedError(domain.KindTooLarge, "too_many_rows", "最多 5000 行 / at most 5,000 rows")
+			return domain.CodedError(domain.KindTooLarge, "too_many_rows", "at most 5,000 rows")
 		case "columns":
-			return domain.CodedError(domain.KindTooLarge, "too_many_columns", "列数过多 / too many columns")
+			return domain.CodedError(domain.KindTooLarge, "too_many_columns", "too many columns")
 		case "cell":
-			return domain.CodedError(domain.KindTooLarge, "cell_too_large", "单元格内容过长 / a cell is too long")
+			return domain.CodedError(domain.KindTooLarge, "cell_too_large", "a cell is too long")
 		}
-		return domain.CodedError(domain.KindTooLarge, "file_too_large", "文件解压后过大 / the file unpacks to too much data")
+		return domain.CodedError(domain.KindTooLarge, "file_too_large", "the file unpacks to too much data")
 	}
 	if xlsx {
-		return domain.CodedError(domain.KindInvalid, "bad_xlsx", "无法读取 XLSX 文件 / cannot read the XLSX file")
+		return domain.CodedError(domain.KindInvalid, "bad_xlsx", "cannot read the XLSX file")
 	}
-	return domain.CodedError(domain.KindInvalid, "bad_csv", "CSV 格式错误 / malformed CSV: "+err.Error())
+	return domain.CodedError(domain.KindInvalid, "bad_csv", "malformed CSV: "+err.Error())
 }
 
 // headerNames maps the column names people really write to fields. A
@@ -112,7 +112,7 @@ func decodeText(data []byte) ([]byte, error) {
 	}
 	out, err := simplifiedchinese.GBK.NewDecoder().Bytes(data)
 	if err != nil {
-		return nil, domain.CodedError(domain.KindInvalid, "bad_encoding", "文件编码无法识别（支持 UTF-8 与 GBK）/ unreadable encoding (UTF-8 and GBK are supported)")
+		return nil, domain.CodedError(domain.KindInvalid, "bad_encoding", "unreadable encoding (UTF-8 and GBK are supported)")
 	}
 	return out, nil
 }
@@ -153,7 +153,7 @@ func yes(v string) (bool, bool) {
 // parse reads a registry sheet: XLSX, or CSV in UTF-8 or GBK.
 func (r *Registry) parse(data []byte) (*ImportResult, []map[string]string, error) {
 	columns, rows, err := readSheet(data, headerNames, "name",
-		domain.CodedError(domain.KindInvalid, "no_header", "找不到表头：需要一列“企业名称” / no header row: a column such as 企业名称 is needed"))
+		domain.CodedError(domain.KindInvalid, "no_header", "no header row: a column of names is needed"))
 	if err != nil {
 		return nil, nil, err
 	}

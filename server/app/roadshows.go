@@ -94,52 +94,51 @@ func (svc *Roadshows) apply(ctx context.Context, actor domain.Actor, r *domain.R
 	var v domain.Validator
 	checkText(&v, "title", r.Title, maxName*2, true)
 	checkText(&v, "description", r.Description, maxDescription, false)
-	v.Check(r.StreamURL == "" || validURL(r.StreamURL), "streamUrl", "须为 http(s) 网址 / must be an http(s) URL")
-	v.Check(contains([]string{domain.VisibilityPublic, domain.VisibilityRegistered, domain.VisibilityInvited}, r.Visibility),
-		"visibility", "须为 public、registered 或 invited / must be public, registered or invited")
-	v.Check(!r.StartsAt.IsZero(), "startsAt", "必填，RFC 3339 时间 / required, an RFC 3339 time")
+	v.CheckCode(r.StreamURL == "" || validURL(r.StreamURL), "streamUrl", "invalid_url", "must be an http(s) URL")
+	v.CheckCode(contains([]string{domain.VisibilityPublic, domain.VisibilityRegistered, domain.VisibilityInvited}, r.Visibility), "visibility", "invalid_choice", "must be public, registered or invited")
+	v.CheckCode(!r.StartsAt.IsZero(), "startsAt", "required", "required, an RFC 3339 time")
 	if in.StartsAt != nil {
-		v.Check(r.StartsAt.After(svc.now().Add(-time.Hour)), "startsAt", "不能早于现在 / must not be in the past")
-		v.CheckCode(r.StartsAt.Before(svc.now().Add(domain.ScheduleHorizon)), "startsAt", "date_out_of_range", "最多提前两年安排 / at most two years ahead")
+		v.CheckCode(r.StartsAt.After(svc.now().Add(-time.Hour)), "startsAt", "in_past", "must not be in the past")
+		v.CheckCode(r.StartsAt.Before(svc.now().Add(domain.ScheduleHorizon)), "startsAt", "date_out_of_range", "at most two years ahead")
 	}
-	v.Check(len(r.Invited) <= maxInvited, "invited", "最多邀请 500 人 / at most 500 invitations")
+	v.CheckCode(len(r.Invited) <= maxInvited, "invited", "too_many", "at most 500 invitations")
 	for _, u := range r.Invited {
-		v.Check(domain.ValidID(u), "invited", "须为用户 ID / must be user ids")
+		v.CheckCode(domain.ValidID(u), "invited", "invalid_id", "must be user ids")
 	}
 	if in.Slots != nil {
-		v.Check(len(*in.Slots) >= 1 && len(*in.Slots) <= maxSlots, "slots", "须有 1 到 30 个路演项目 / 1 to 30 pitch slots")
+		v.CheckCode(len(*in.Slots) >= 1 && len(*in.Slots) <= maxSlots, "slots", "out_of_range", "1 to 30 pitch slots")
 	} else if creating {
-		v.Check(false, "slots", "必填 / required")
+		v.CheckCode(false, "slots", "required", "required")
 	}
 	if err := v.Err(); err != nil {
 		return err
 	}
 	sp, err := svc.store.SpaceByID(ctx, r.SpaceID)
 	if domain.IsKind(err, domain.KindNotFound) || !domain.ValidID(r.SpaceID) {
-		return fieldError("spaceId", "众创空间不存在 / no such maker space")
+		return domain.FieldInvalid("spaceId", "not_found", "no such maker space")
 	}
 	if err != nil {
 		return err
 	}
 	if !actor.Owns(sp.OwnerID) {
-		return domain.CodedError(domain.KindForbidden, "not_space_manager", "只能为自己管理的众创空间安排路演 / you can only host roadshows for spaces you manage")
+		return domain.CodedError(domain.KindForbidden, "not_space_manager", "you can only host roadshows for spaces you manage")
 	}
 	if in.Slots != nil {
 		slots := make([]domain.Slot, 0, len(*in.Slots))
 		for i, s := range *in.Slots {
 			field := "slots[" + itoa(i) + "]"
 			if !domain.ValidID(s.StartupID) {
-				return fieldError(field+".startupId", "须为项目 ID / must be a startup id")
+				return domain.FieldInvalid(field+".startupId", "invalid_id", "must be a startup id")
 			}
 			if s.Minutes < 1 || s.Minutes > maxSlotMinutes {
-				return fieldError(field+".minutes", "每个项目 1 到 120 分钟 / 1 to 120 minutes")
+				return domain.FieldInvalid(field+".minutes", "out_of_range", "1 to 120 minutes")
 			}
 			if runes(s.Presenter) > maxName {
-				return fieldError(field+".presenter", tooLong(maxName))
+				return domain.FieldInvalid(field+".presenter", "too_long", tooLong(maxName))
 			}
 			st, err := svc.store.StartupByID(ctx, s.StartupID)
 			if domain.IsKind(err, domain.KindNotFound) || (err == nil && st.Status != domain.StatusPublished) {
-				return fieldError(field+".startupId", "项目不存在或未发布 / no such published startup")
+				return domain.FieldInvalid(field+".startupId", "not_found", "no such published startup")
 			}
 			if err != nil {
 				return err
@@ -153,18 +152,13 @@ func (svc *Roadshows) apply(ctx context.Context, actor domain.Actor, r *domain.R
 	return nil
 }
 
-func fieldError(field, msg string) error {
-	return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-		Fields: []domain.FieldError{{Field: field, Message: msg}}}
-}
-
 // Create schedules a roadshow hosted by the calling space manager.
 func (svc *Roadshows) Create(ctx context.Context, actor domain.Actor, in RoadshowInput) (*domain.Roadshow, error) {
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleManager && !actor.IsAdmin() {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有空间管理者可以安排路演 / only space managers host roadshows")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only space managers host roadshows")
 	}
 	now := svc.now().UTC()
 	r := &domain.Roadshow{OwnerID: actor.UserID, Status: domain.RoadshowScheduled, Invited: []string{}, Slots: []domain.Slot{},
@@ -244,10 +238,10 @@ func (svc *Roadshows) Update(ctx context.Context, actor domain.Actor, id string,
 		return nil, err
 	}
 	if r.Status == domain.RoadshowEnded {
-		return nil, domain.CodedError(domain.KindConflict, "roadshow_ended", "路演已结束 / the roadshow has ended")
+		return nil, domain.CodedError(domain.KindConflict, "roadshow_ended", "the roadshow has ended")
 	}
 	if r.Status == domain.RoadshowLive && (in.Slots != nil || in.StartsAt != nil) {
-		return nil, domain.CodedError(domain.KindConflict, "roadshow_live", "路演进行中，不能修改议程或时间 / agenda and time are fixed while live")
+		return nil, domain.CodedError(domain.KindConflict, "roadshow_live", "agenda and time are fixed while live")
 	}
 	before := agendaOf(r)
 	prevGuests := slices.Clone(r.Invited)
@@ -289,7 +283,7 @@ func (svc *Roadshows) hosted(ctx context.Context, actor domain.Actor, id string)
 		if !svc.canSee(actor, r) {
 			return nil, domain.ErrNotFound
 		}
-		return nil, domain.CodedError(domain.KindForbidden, "host_only", "只有主持人可以操作 / only the host may do this")
+		return nil, domain.CodedError(domain.KindForbidden, "host_only", "only the host may do this")
 	}
 	return r, nil
 }
@@ -297,9 +291,8 @@ func (svc *Roadshows) hosted(ctx context.Context, actor domain.Actor, id string)
 // List returns roadshows the caller may see, soonest first.
 func (svc *Roadshows) List(ctx context.Context, actor domain.Actor, spaceID, status string, p domain.Page) (*domain.List[domain.Roadshow], error) {
 	var v domain.Validator
-	v.Check(status == "" || contains([]string{domain.RoadshowScheduled, domain.RoadshowLive, domain.RoadshowEnded}, status),
-		"status", "须为 scheduled、live 或 ended / must be scheduled, live or ended")
-	v.Check(spaceID == "" || domain.ValidID(spaceID), "spaceId", "ID 格式不正确 / malformed id")
+	v.CheckCode(status == "" || contains([]string{domain.RoadshowScheduled, domain.RoadshowLive, domain.RoadshowEnded}, status), "status", "invalid_choice", "must be scheduled, live or ended")
+	v.CheckCode(spaceID == "" || domain.ValidID(spaceID), "spaceId", "invalid_id", "malformed id")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -38,7 +38,7 @@ func (svc *Decks) Presented(ctx context.Context, actor domain.Actor, stages Stag
 	}
 	dk, err := svc.store.DeckOf(ctx, startupID)
 	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, domain.CodedError(domain.KindNotFound, "no_deck", "尚未上传路演材料 / no deck uploaded yet")
+		return nil, domain.CodedError(domain.KindNotFound, "no_deck", "no deck uploaded yet")
 	}
 	if err != nil {
 		return nil, err
@@ -97,7 +97,7 @@ func (c *deckPages) first(ctx context.Context, store DeckStore, dk *domain.Deck,
 	}
 	if out, err = pdf.FirstPages(data, n); err != nil {
 		// A deck stored before uploads were parsed may not open.
-		return nil, domain.CodedError(domain.KindInvalid, "deck_unreadable", "路演材料无法解析，请创始人重新上传 / the deck does not parse; its founder should upload it again")
+		return nil, domain.CodedError(domain.KindInvalid, "deck_unreadable", "the deck does not parse; its founder should upload it again")
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()

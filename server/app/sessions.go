@@ -46,7 +46,7 @@ func (a *Accounts) issue(ctx context.Context, u *domain.User, family string) (*T
 	return &Tokens{AccessToken: access, RefreshToken: refresh}, nil
 }
 
-var errBadRefresh = domain.CodedError(domain.KindUnauthorized, "invalid_refresh_token", "登录已失效，请重新登录 / session expired, sign in again")
+var errBadRefresh = domain.CodedError(domain.KindUnauthorized, "invalid_refresh_token", "session expired, sign in again")
 
 // Refresh exchanges a refresh token for a new pair. The old token stops
 // working; presenting it again revokes the whole family, since only a thief
@@ -163,9 +163,9 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor domain.Actor, in Pa
 		return nil, err
 	}
 	var v domain.Validator
-	v.CheckCode(in.OldPassword != "", "oldPassword", "required", "必填 / required")
+	v.CheckCode(in.OldPassword != "", "oldPassword", "required", "required")
 	checkPassword(&v, "newPassword", in.NewPassword, u.Email)
-	v.CheckCode(in.NewPassword != in.OldPassword, "newPassword", "password_unchanged", "新密码须与旧密码不同 / the new password must differ from the old one")
+	v.CheckCode(in.NewPassword != in.OldPassword, "newPassword", "password_unchanged", "the new password must differ from the old one")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor domain.Actor, in Pa
 		_, _ = a.hasher.Verify(a.dummyHash, in.OldPassword)
 	}
 	if !ok {
-		v.CheckCode(false, "oldPassword", "password_wrong", "旧密码不正确 / the current password is wrong")
+		v.CheckCode(false, "oldPassword", "password_wrong", "the current password is wrong")
 		return nil, v.Err()
 	}
 	if u.PasswordHash, err = a.hasher.Hash(in.NewPassword); err != nil {
@@ -206,7 +206,7 @@ func (a *Accounts) endSessions(ctx context.Context, u *domain.User, why string) 
 	return nil
 }
 
-var errBadToken = domain.CodedError(domain.KindUnauthorized, "invalid_token", "访问令牌无效或已过期 / access token invalid or expired")
+var errBadToken = domain.CodedError(domain.KindUnauthorized, "invalid_token", "access token invalid or expired")
 
 // Authenticate returns the actor an access token stands for. A token
 // issued before the user's sessions were last ended is refused.

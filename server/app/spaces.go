@@ -72,14 +72,14 @@ func (svc *Spaces) apply(actor domain.Actor, s *domain.Space, in SpaceInput) err
 
 	var v domain.Validator
 	checkText(&v, "name", s.Name, maxName, true)
-	v.Check(contains(domain.SpaceLevels, s.Level), "level", "须为 city、provincial 或 national / must be city, provincial or national")
-	v.Check(contains(domain.SpaceModels, s.Model), "model", "须为 investment、training、services、incubation 或 comprehensive / unknown model")
+	v.CheckCode(contains(domain.SpaceLevels, s.Level), "level", "invalid_choice", "must be city, provincial or national")
+	v.CheckCode(contains(domain.SpaceModels, s.Model), "model", "invalid_choice", "unknown model")
 	checkCodes(&v, "services", s.Services, func(c string) bool { return contains(domain.SpaceServices, c) })
-	v.Check(svc.tax.HasDistrict(s.District), "district", "请选择有效的区县 / choose a district from the taxonomy")
+	v.CheckCode(svc.tax.HasDistrict(s.District), "district", "invalid_choice", "choose a district from the taxonomy")
 	checkCodes(&v, "districts", s.Districts, svc.tax.HasDistrict)
 	checkText(&v, "address", s.Address, maxShortText, false)
 	checkText(&v, "description", s.Description, maxDescription, false)
-	v.Check(s.Website == "" || validURL(s.Website), "website", "须为 http(s) 网址 / must be an http(s) URL")
+	v.CheckCode(s.Website == "" || validURL(s.Website), "website", "invalid_url", "must be an http(s) URL")
 	return v.Err()
 }
 
@@ -102,7 +102,7 @@ func (svc *Spaces) Create(ctx context.Context, actor domain.Actor, in SpaceInput
 // Create does, without storing it (the demo set's bulk load).
 func (svc *Spaces) Prepare(actor domain.Actor, in SpaceInput) (*domain.Space, error) {
 	if actor.Role != domain.RoleManager && !actor.IsAdmin() {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有空间管理者可以创建众创空间 / only space managers create spaces")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only space managers create spaces")
 	}
 	now := svc.now().UTC()
 	s := &domain.Space{OwnerID: actor.UserID, CreatedAt: now, UpdatedAt: now, Services: []string{}, Districts: []string{}}

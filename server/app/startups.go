@@ -115,33 +115,33 @@ func (svc *Startups) validate(ctx context.Context, s *domain.Startup) error {
 	checkText(&v, "name", s.Name, maxName, true)
 	checkText(&v, "oneLiner", s.OneLiner, maxOneLiner, false)
 	checkText(&v, "description", s.Description, maxDescription, false)
-	v.Check(svc.tax.HasSector(s.Sector), "sector", "请选择有效的行业 / choose a sector from the taxonomy")
-	v.Check(svc.tax.HasStage(s.Stage), "stage", "请选择有效的融资阶段 / choose a stage from the taxonomy")
-	v.Check(svc.tax.HasDistrict(s.District), "district", "请选择有效的区县 / choose a district from the taxonomy")
-	v.Check(s.AskWan >= 0 && s.AskWan <= maxAskWan, "askWan", "融资额须在 0 到 1,000,000 万元之间 / askWan must be 0..1,000,000")
+	v.CheckCode(svc.tax.HasSector(s.Sector), "sector", "invalid_choice", "choose a sector from the taxonomy")
+	v.CheckCode(svc.tax.HasStage(s.Stage), "stage", "invalid_choice", "choose a stage from the taxonomy")
+	v.CheckCode(svc.tax.HasDistrict(s.District), "district", "invalid_choice", "choose a district from the taxonomy")
+	v.CheckCode(s.AskWan >= 0 && s.AskWan <= maxAskWan, "askWan", "out_of_range", "askWan must be 0..1,000,000")
 	year := svc.now().Year()
-	v.Check(s.FoundedYear == 0 || (s.FoundedYear >= 1900 && s.FoundedYear <= year), "foundedYear", "成立年份无效 / invalid founding year")
-	v.Check(s.TeamSize >= 0 && s.TeamSize <= 100000, "teamSize", "团队人数无效 / invalid team size")
+	v.CheckCode(s.FoundedYear == 0 || (s.FoundedYear >= 1900 && s.FoundedYear <= year), "foundedYear", "out_of_range", "invalid founding year")
+	v.CheckCode(s.TeamSize >= 0 && s.TeamSize <= 100000, "teamSize", "out_of_range", "invalid team size")
 	checkDate(&v, "incubatedSince", s.IncubatedSince, domain.EarliestDate, svc.now().AddDate(1, 0, 0))
-	v.Check(len(s.Team) <= maxListItems, "team", "最多 20 人 / at most 20 members")
+	v.CheckCode(len(s.Team) <= maxListItems, "team", "too_many", "at most 20 members")
 	for _, m := range s.Team {
 		checkText(&v, "team.name", m.Name, maxName, true)
 		checkText(&v, "team.role", m.Role, maxName, false)
 		checkText(&v, "team.bio", m.Bio, maxShortText, false)
 	}
 	checkText(&v, "traction", s.Traction, maxShortText*2, false)
-	v.Check(len(s.Tags) <= maxListItems, "tags", "最多 20 个标签 / at most 20 tags")
+	v.CheckCode(len(s.Tags) <= maxListItems, "tags", "too_many", "at most 20 tags")
 	for _, t := range s.Tags {
 		checkText(&v, "tags", t, 20, true)
 	}
-	v.Check(len(s.Links) <= 10, "links", "最多 10 个链接 / at most 10 links")
+	v.CheckCode(len(s.Links) <= 10, "links", "too_many", "at most 10 links")
 	for _, l := range s.Links {
 		checkText(&v, "links.label", l.Label, 40, true)
-		v.Check(validURL(l.URL), "links.url", "须为 http(s) 网址 / must be an http(s) URL")
+		v.CheckCode(validURL(l.URL), "links.url", "invalid_url", "must be an http(s) URL")
 	}
 	if p := s.Private; p != nil {
-		v.Check(p.RevenueWan >= 0 && p.RevenueWan <= maxAskWan*10, "investorsOnly.revenueWan", "数值无效 / invalid amount")
-		v.Check(p.ValuationWan >= 0 && p.ValuationWan <= maxAskWan*100, "investorsOnly.valuationWan", "数值无效 / invalid amount")
+		v.CheckCode(p.RevenueWan >= 0 && p.RevenueWan <= maxAskWan*10, "investorsOnly.revenueWan", "out_of_range", "invalid amount")
+		v.CheckCode(p.ValuationWan >= 0 && p.ValuationWan <= maxAskWan*100, "investorsOnly.valuationWan", "out_of_range", "invalid amount")
 		checkText(&v, "investorsOnly.useOfFunds", p.UseOfFunds, maxShortText*2, false)
 		checkText(&v, "investorsOnly.financials", p.Financials, maxDescription, false)
 		checkText(&v, "investorsOnly.contactName", p.ContactName, maxName, false)
@@ -152,7 +152,7 @@ func (svc *Startups) validate(ctx context.Context, s *domain.Startup) error {
 			if !domain.IsKind(err, domain.KindNotFound) && !domain.IsKind(err, domain.KindInvalid) {
 				return err
 			}
-			v.Check(false, "spaceId", "众创空间不存在 / no such maker space")
+			v.CheckCode(false, "spaceId", "not_found", "no such maker space")
 		}
 	}
 	return v.Err()
@@ -160,9 +160,9 @@ func (svc *Startups) validate(ctx context.Context, s *domain.Startup) error {
 
 func checkPublishable(s *domain.Startup) error {
 	var v domain.Validator
-	v.Check(strings.TrimSpace(s.OneLiner) != "", "oneLiner", "发布前请填写一句话介绍 / add a one-liner before publishing")
-	v.Check(runes(strings.TrimSpace(s.Description)) >= 20, "description", "发布前请填写至少 20 字的介绍 / add a description of at least 20 characters before publishing")
-	v.Check(s.AskWan > 0, "askWan", "发布前请填写融资额 / set the amount you ask before publishing")
+	v.CheckCode(strings.TrimSpace(s.OneLiner) != "", "oneLiner", "required", "add a one-liner before publishing")
+	v.CheckCode(runes(strings.TrimSpace(s.Description)) >= 20, "description", "too_short", "add a description of at least 20 characters before publishing")
+	v.CheckCode(s.AskWan > 0, "askWan", "required", "set the amount you ask before publishing")
 	return v.Err()
 }
 
@@ -172,14 +172,14 @@ func (svc *Startups) Create(ctx context.Context, actor domain.Actor, in StartupI
 		return nil, domain.ErrUnauthorized
 	}
 	if actor.Role != domain.RoleFounder {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有创业者可以创建项目 / only founders create startup profiles")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only founders create startup profiles")
 	}
 	n, err := svc.store.CountStartups(ctx, domain.StartupFilter{OwnerID: actor.UserID})
 	if err != nil {
 		return nil, err
 	}
 	if n >= maxStartupsPerFounder {
-		return nil, domain.CodedError(domain.KindConflict, "limit_reached", "每个账号最多 20 个项目 / at most 20 startups per account")
+		return nil, domain.CodedError(domain.KindConflict, "limit_reached", "at most 20 startups per account")
 	}
 	s, err := svc.Prepare(ctx, actor, in, false)
 	if err != nil {
@@ -197,7 +197,7 @@ func (svc *Startups) Create(ctx context.Context, actor domain.Actor, in StartupI
 // profiles with it, so they obey the rules user input does.
 func (svc *Startups) Prepare(ctx context.Context, actor domain.Actor, in StartupInput, publish bool) (*domain.Startup, error) {
 	if actor.Role != domain.RoleFounder {
-		return nil, domain.CodedError(domain.KindForbidden, "role_required", "只有创业者可以创建项目 / only founders create startup profiles")
+		return nil, domain.CodedError(domain.KindForbidden, "role_required", "only founders create startup profiles")
 	}
 	now := svc.now().UTC()
 	s := &domain.Startup{OwnerID: actor.UserID, Status: domain.StatusDraft, CreatedAt: now, UpdatedAt: now,

@@ -59,15 +59,15 @@ func (svc *Stats) SaveTargets(ctx context.Context, actor domain.Actor, t *domain
 		return nil, domain.ErrForbidden
 	}
 	var v domain.Validator
-	v.Check(t.Year >= 2000 && t.Year <= 2100, "year", "年份无效 / invalid year")
+	v.CheckCode(t.Year >= 2000 && t.Year <= 2100, "year", "out_of_range", "invalid year")
 	for _, n := range []int{t.SpacesCity, t.SpacesProvincial, t.SpacesNational, t.MakerBases, t.Startups, t.HighTech, t.Talent, t.VentureInstitutions} {
-		v.Check(n >= 0 && n <= 10_000_000, "targets", "目标数须为非负整数 / targets are non-negative numbers")
+		v.CheckCode(n >= 0 && n <= 10_000_000, "targets", "out_of_range", "targets are non-negative numbers")
 	}
 	for _, sh := range []float64{t.IncubationTeamShare, t.FinancingShare, t.MentoringShare, t.TechServicesShare} {
-		v.Check(sh >= 0 && sh <= 1, "shares", "比例须在 0 到 1 之间 / shares are 0..1")
+		v.CheckCode(sh >= 0 && sh <= 1, "shares", "out_of_range", "shares are 0..1")
 	}
 	for d := range t.Districts {
-		v.Check(svc.tax.HasDistrict(d), "districts", "未知区县 / unknown district: "+clip(d))
+		v.CheckCode(svc.tax.HasDistrict(d), "districts", "invalid_choice", "unknown district: "+clip(d))
 	}
 	if err := v.Err(); err != nil {
 		return nil, err

@@ -25,9 +25,9 @@ type SuggestResult struct {
 func (ix *Indexer) Suggest(ctx context.Context, text, typ string, limit int) (*SuggestResult, error) {
 	text = strings.TrimSpace(text)
 	var v domain.Validator
-	v.Check(typ == "" || search.Kind(typ).Valid(), "type", "须为 startup、investor 或 space / must be startup, investor or space")
-	v.Check(runes(text) <= searchMaxText, "q", "搜索词最多 100 字 / query too long, at most 100 characters")
-	v.Check(limit >= 0 && limit <= suggestMax, "limit", "须在 1 到 20 之间 / must be 1 to 20")
+	v.CheckCode(typ == "" || search.Kind(typ).Valid(), "type", "invalid_choice", "must be startup, investor or space")
+	v.CheckCode(runes(text) <= searchMaxText, "q", "too_long", "query too long, at most 100 characters")
+	v.CheckCode(limit >= 0 && limit <= suggestMax, "limit", "out_of_range", "must be 1 to 20")
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

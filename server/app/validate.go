@@ -33,12 +33,12 @@ const maxLine = 2 * maxName
 func checkText(v *domain.Validator, field, s string, max int, required bool) {
 	n := runes(strings.TrimSpace(s))
 	if required {
-		v.CheckCode(n > 0, field, "required", "必填 / required")
+		v.CheckCode(n > 0, field, "required", "required")
 	}
 	v.CheckCode(runes(s) <= max, field, "too_long", tooLong(max))
-	v.CheckCode(domain.CleanText(s) == s, field, "invisible_characters", "含有控制字符或不可见字符 / contains control or invisible characters")
+	v.CheckCode(domain.CleanText(s) == s, field, "invisible_characters", "contains control or invisible characters")
 	if max <= maxLine {
-		v.CheckCode(!strings.ContainsAny(s, "\n\t"), field, "single_line", "须为一行 / must be a single line")
+		v.CheckCode(!strings.ContainsAny(s, "\n\t"), field, "single_line", "must be a single line")
 	}
 }
 
@@ -48,11 +48,11 @@ func checkDate(v *domain.Validator, field string, t *time.Time, min, max time.Ti
 		return
 	}
 	v.CheckCode(domain.DateIn(*t, min, max), field, "date_out_of_range",
-		"日期须在 "+min.Format("2006-01-02")+" 与 "+max.Format("2006-01-02")+" 之间 / date must lie between "+min.Format("2006-01-02")+" and "+max.Format("2006-01-02"))
+		"date must lie between "+min.Format("2006-01-02")+" and "+max.Format("2006-01-02"))
 }
 
 func tooLong(max int) string {
-	return "过长，最多 " + itoa(max) + " 字 / too long, at most " + itoa(max) + " characters"
+	return "too long, at most " + itoa(max) + " characters"
 }
 
 func itoa(n int) string {
@@ -95,11 +95,11 @@ func contains(list []string, s string) bool {
 
 // checkCodes requires every item of list to be allowed and unique.
 func checkCodes(v *domain.Validator, field string, list []string, allowed func(string) bool) {
-	v.Check(len(list) <= maxListItems, field, "最多 20 项 / at most 20 items")
+	v.CheckCode(len(list) <= maxListItems, field, "too_many", "at most 20 items")
 	seen := map[string]bool{}
 	for _, c := range list {
-		v.Check(allowed(c), field, "未知代码 / unknown code: "+clip(c))
-		v.Check(!seen[c], field, "重复 / duplicate: "+clip(c))
+		v.CheckCode(allowed(c), field, "invalid_choice", "unknown code: "+clip(c))
+		v.CheckCode(!seen[c], field, "duplicate", "duplicate: "+clip(c))
 		seen[c] = true
 	}
 }

@@ -21,18 +21,20 @@ const (
 	KindInternal     Kind = "internal"
 )
 
-// FieldError names one invalid input field.
-// Code, where set, is a stable machine-readable reason ("password_common")
-// that the web app turns into words.
+// FieldError names one invalid input field. Code is a stable reason
+// ("required", "password_common") that the web app turns into words;
+// Message is short English for API clients and logs, never shown to people.
 type FieldError struct {
 	Field   string `json:"field"`
-	Code    string `json:"code,omitempty"`
-	Message string `json:"message"`
+	Code    string `json:"code"`
+	Message string `json:"message,omitempty"`
 }
 
 // Error is the one error type the platform shows to clients. Code is a stable
-// machine-readable string; Detail is human text (Chinese first, then English).
-// Any other error reaching the HTTP layer is treated as internal and never shown.
+// machine-readable string that the web app turns into words (i18n.ts);
+// Detail is short English for API clients and logs, never shown to people
+// and never Chinese (TestErrorTexts). Any other error reaching the HTTP
+// layer is treated as internal and never shown.
 type Error struct {
 	Kind   Kind
 	Code   string
@@ -45,11 +47,6 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("%s: %s (%v)", e.Code, e.Detail, e.Fields)
 	}
 	return e.Code + ": " + e.Detail
-}
-
-// Errorf returns an *Error of kind k whose code is the kind itself.
-func Errorf(k Kind, format string, args ...any) *Error {
-	return &Error{Kind: k, Code: string(k), Detail: fmt.Sprintf(format, args...)}
 }
 
 // CodedError returns an *Error with a specific code.
@@ -74,25 +71,19 @@ func IsKind(err error, k Kind) bool {
 
 // Common errors.
 var (
-	ErrNotFound     = &Error{Kind: KindNotFound, Code: "not_found", Detail: "未找到 / not found"}
-	ErrUnauthorized = &Error{Kind: KindUnauthorized, Code: "unauthorized", Detail: "请先登录 / authentication required"}
-	ErrForbidden    = &Error{Kind: KindForbidden, Code: "forbidden", Detail: "无权执行此操作 / you may not do this"}
-	ErrInvalidID    = &Error{Kind: KindInvalid, Code: "invalid_id", Detail: "ID 格式不正确 / malformed id"}
-	ErrEditConflict = &Error{Kind: KindConflict, Code: "edit_conflict", Detail: "内容已被同时修改，请刷新后重试 / edited concurrently, reload and retry"}
+	ErrNotFound     = &Error{Kind: KindNotFound, Code: "not_found", Detail: "not found"}
+	ErrUnauthorized = &Error{Kind: KindUnauthorized, Code: "unauthorized", Detail: "authentication required"}
+	ErrForbidden    = &Error{Kind: KindForbidden, Code: "forbidden", Detail: "you may not do this"}
+	ErrInvalidID    = &Error{Kind: KindInvalid, Code: "invalid_id", Detail: "malformed id"}
+	ErrEditConflict = &Error{Kind: KindConflict, Code: "edit_conflict", Detail: "edited concurrently, reload and retry"}
 )
 
 // Validator collects field errors so a client sees every problem at once.
 // The zero value is ready to use.
 type Validator struct{ fields []FieldError }
 
-// Check records message for field unless ok.
-func (v *Validator) Check(ok bool, field, message string) {
-	if !ok {
-		v.fields = append(v.fields, FieldError{Field: field, Message: message})
-	}
-}
-
-// CheckCode records message for field with a stable code unless ok.
+// CheckCode records field as invalid, with a stable code and a short
+// English message, unless ok.
 func (v *Validator) CheckCode(ok bool, field, code, message string) {
 	if !ok {
 		v.fields = append(v.fields, FieldError{Field: field, Code: code, Message: message})
@@ -104,7 +95,16 @@ func (v *Validator) Err() error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return &Error{Kind: KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed", Fields: v.fields}
+	return &Error{Kind: KindInvalid, Code: CodeValidationFailed, Detail: "validation failed", Fields: v.fields}
+}
+
+// CodeValidationFailed is the code of every error that names invalid fields.
+const CodeValidationFailed = "validation_failed"
+
+// FieldInvalid returns a validation *Error naming one invalid field.
+func FieldInvalid(field, code, message string) *Error {
+	return &Error{Kind: KindInvalid, Code: CodeValidationFailed, Detail: "validation failed",
+		Fields: []FieldError{{Field: field, Code: code, Message: message}}}
 }
 
 // ValidID reports whether id has the shape of the platform's ids (24 hex

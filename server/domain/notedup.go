@@ -74,4 +74,4 @@ const (
 // ErrSenderLimit refuses an act that would notify others beyond the
 // sender's limit.
 var ErrSenderLimit = CodedError(KindRateLimited, "sender_limit",
-	"操作过于频繁，请稍后再试 / you have notified others too often; try again later")
+	"you have notified others too often; try again later")

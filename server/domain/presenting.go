@@ -13,9 +13,9 @@ type Stage struct {
 // Refusals of the deck rules below.
 var (
 	ErrRoadshowNotLive = CodedError(KindForbidden, "roadshow_not_live",
-		"路演进行中才展示路演材料 / decks are shown while the roadshow is live")
+		"decks are shown while the roadshow is live")
 	ErrDeckNotOnStage = CodedError(KindForbidden, "deck_not_on_stage",
-		"只能查看正在展示的项目材料 / only the deck on stage is shown, up to the page on screen")
+		"only the deck on stage is shown, up to the page on screen")
 )
 
 // RoomDeckPages says how much of startupID's deck someone admitted to r's
@@ -59,9 +59,9 @@ const (
 // Refusals of the consent rules.
 var (
 	ErrAgendaFixed = CodedError(KindConflict, "agenda_fixed",
-		"路演已开始或结束，议程不能再变 / the roadshow has started or ended; its agenda is fixed")
+		"the roadshow has started or ended; its agenda is fixed")
 	ErrNoPresenters = CodedError(KindConflict, "no_presenters",
-		"还没有创始人接受路演邀请 / no founder has accepted an invitation to present yet")
+		"no founder has accepted an invitation to present yet")
 )
 
 // PlanAgenda splits the agenda a host asks for into what is presented (the

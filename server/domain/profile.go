@@ -162,8 +162,8 @@ func NewPage(page, size int) (Page, error) {
 		size = DefaultPageSize
 	}
 	var v Validator
-	v.Check(page >= 1 && page <= 100000, "page", "页码须为正整数 / page must be a positive integer")
-	v.Check(size >= 1 && size <= MaxPageSize, "pageSize", "每页条数须在 1 到 100 之间 / pageSize must be 1..100")
+	v.CheckCode(page >= 1 && page <= 100000, "page", "out_of_range", "page must be a positive integer")
+	v.CheckCode(size >= 1 && size <= MaxPageSize, "pageSize", "out_of_range", "pageSize must be 1..100")
 	return Page{Page: page, PageSize: size}, v.Err()
 }
 

@@ -13,9 +13,9 @@ const (
 // Residency refusals.
 var (
 	ErrNoResidencyAsked = CodedError(KindConflict, "no_residency_pending",
-		"没有待确认的入驻 / there is no residency waiting for this answer")
+		"there is no residency waiting for this answer")
 	ErrResidentElsewhere = CodedError(KindConflict, "resident_elsewhere",
-		"该项目已入驻或申请了其他空间 / the startup is in, or has asked, another space")
+		"the startup is in, or has asked, another space")
 )
 
 // FounderChoseSpace applies a founder's choice of space (s.SpaceID, just

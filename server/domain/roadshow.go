@@ -130,8 +130,8 @@ func (e RoomEvent) Int(key string) int64 {
 
 // Room entry refusals, for EntryRefusal.
 var (
-	ErrSignInToEnter   = CodedError(KindUnauthorized, "sign_in_required", "请登录并报名后进入 / sign in and register to enter")
-	ErrRegisterToEnter = CodedError(KindForbidden, "registration_required", "请先报名 / register for this roadshow first")
+	ErrSignInToEnter   = CodedError(KindUnauthorized, "sign_in_required", "sign in and register to enter")
+	ErrRegisterToEnter = CodedError(KindForbidden, "registration_required", "register for this roadshow first")
 	ErrAcceptToEnter   = CodedError(KindForbidden, "invitation_not_accepted", "accept the invitation to enter")
 )
 

@@ -56,10 +56,7 @@ func (s *Server) register(c *fiber.Ctx) error {
 }
 
 func (s *Server) login(c *fiber.Ctx) error {
-	var in struct {
-		Email    string `json:"email"`
-		Password string `json:"password"`
-	}
+	var in Login
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -159,5 +156,5 @@ func (s *Server) me(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"user": u, "unread": unread})
+	return c.JSON(Me{User: u, Unread: unread})
 }

@@ -16,8 +16,8 @@ const (
 )
 
 var (
-	errTooManySockets = domain.CodedError(domain.KindRateLimited, "too_many_sockets", "此地址的连接过多 / too many open connections from this address")
-	errTooManyTickets = domain.CodedError(domain.KindRateLimited, "rate_limited", "请求过于频繁，请稍后再试 / too many requests, try again later")
+	errTooManySockets = domain.CodedError(domain.KindRateLimited, "too_many_sockets", "too many open connections from this address")
+	errTooManyTickets = domain.CodedError(domain.KindRateLimited, "rate_limited", "too many requests, try again later")
 )
 
 // socketGate counts the open websockets of each client address.

@@ -36,7 +36,7 @@ type Backups interface {
 
 func (s *Server) backupReport(c *fiber.Ctx) error {
 	if !actor(c).IsAdmin() {
-		return domain.CodedError(domain.KindForbidden, "admin_only", "仅管理员可查看 / only admins see this")
+		return domain.CodedError(domain.KindForbidden, "admin_only", "only admins see this")
 	}
 	if s.cfg.Backups == nil {
 		return c.JSON(BackupReport{})

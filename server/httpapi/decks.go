@@ -14,7 +14,7 @@ func (s *Server) uploadDeck(c *fiber.Ctx) error {
 		return err
 	}
 	if ct := strings.ToLower(c.Get(fiber.HeaderContentType)); !strings.HasPrefix(ct, "application/pdf") {
-		return domain.CodedError(domain.KindInvalid, "not_pdf", "请以 application/pdf 上传 PDF 文件 / upload the PDF with Content-Type application/pdf")
+		return domain.CodedError(domain.KindInvalid, "not_pdf", "upload the PDF with Content-Type application/pdf")
 	}
 	dk, err := s.svc.Decks.Upload(c.UserContext(), actor(c), id, c.Body())
 	if err != nil {
@@ -56,10 +56,7 @@ func (s *Server) reportDeckPages(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Key   string             `json:"key"`
-		Pages map[string]float64 `json:"pages"`
-	}
+	var in DeckPages
 	if strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMETextPlain) {
 		c.Request().Header.SetContentType(fiber.MIMEApplicationJSON)
 	}
@@ -84,7 +81,7 @@ func (s *Server) deckViews(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": views, "total": len(views)})
+	return c.JSON(itemsOf(views))
 }
 
 func (s *Server) deckAccess(c *fiber.Ctx) error {
@@ -116,9 +113,7 @@ func (s *Server) grantDeck(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		InvestorUserID string `json:"investorUserId"`
-	}
+	var in DeckGrant
 	if err := decode(c, &in); err != nil {
 		return err
 	}

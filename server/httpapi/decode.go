@@ -24,10 +24,10 @@ func decode(c *fiber.Ctx, dst any) error {
 	}
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
 	if ct != "" && !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
-		return domain.CodedError(domain.KindInvalid, "unsupported_media_type", "请求体须为 JSON / body must be application/json")
+		return domain.CodedError(domain.KindInvalid, "unsupported_media_type", "body must be application/json")
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
-		return domain.CodedError(domain.KindInvalid, "empty_body", "请求体为空 / request body is empty")
+		return domain.CodedError(domain.KindInvalid, "empty_body", "request body is empty")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -35,7 +35,7 @@ func decode(c *fiber.Ctx, dst any) error {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return domain.CodedError(domain.KindInvalid, "invalid_json", "JSON 之后有多余内容 / unexpected data after the JSON value")
+		return domain.CodedError(domain.KindInvalid, "invalid_json", "unexpected data after the JSON value")
 	}
 	// Every text a client sends follows the platform's text rule before
 	// any service sees it (domain.CleanText); the validators refuse what
@@ -49,22 +49,22 @@ func decodeError(err error) error {
 	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
-		return domain.CodedError(domain.KindInvalid, "invalid_json", fmt.Sprintf("JSON 格式错误（第 %d 字节）/ malformed JSON at byte %d", syn.Offset, syn.Offset))
+		return domain.CodedError(domain.KindInvalid, "invalid_json", fmt.Sprintf("malformed JSON at byte %d", syn.Offset))
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return domain.CodedError(domain.KindInvalid, "invalid_json", "JSON 不完整 / truncated JSON")
+		return domain.CodedError(domain.KindInvalid, "invalid_json", "truncated JSON")
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "(body)"
 		}
-		return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "字段类型错误 / wrong field type",
-			Fields: []domain.FieldError{{Field: field, Message: "应为 " + typ.Type.String() + "，收到 " + typ.Value + " / expected " + typ.Type.String() + ", got " + typ.Value}}}
+		return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "wrong field type",
+			Fields: []domain.FieldError{{Field: field, Code: "wrong_type", Message: "expected " + typ.Type.String() + ", got " + typ.Value}}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return &domain.Error{Kind: domain.KindInvalid, Code: "unknown_field", Detail: "不允许的字段 / field not allowed: " + name,
-			Fields: []domain.FieldError{{Field: name, Message: "不允许设置此字段 / this field cannot be set"}}}
+		return &domain.Error{Kind: domain.KindInvalid, Code: "unknown_field", Detail: "field not allowed: " + name,
+			Fields: []domain.FieldError{{Field: name, Code: "not_allowed", Message: "this field cannot be set"}}}
 	}
-	return domain.CodedError(domain.KindInvalid, "invalid_json", "无法解析请求体 / cannot parse request body")
+	return domain.CodedError(domain.KindInvalid, "invalid_json", "cannot parse request body")
 }
 
 // idParam returns the path parameter name, which must be a platform id.
@@ -85,7 +85,7 @@ func pageQuery(c *fiber.Ctx) (domain.Page, error) {
 			return 0
 		}
 		n, err := strconv.Atoi(s)
-		v.Check(err == nil, name, "须为整数 / must be an integer")
+		v.CheckCode(err == nil, name, "not_integer", "must be an integer")
 		return n
 	}
 	page, size := num("page"), num("pageSize")
@@ -103,8 +103,7 @@ func boolQuery(c *fiber.Ctx, name string) (*bool, error) {
 	}
 	b, err := strconv.ParseBool(s)
 	if err != nil {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-			Fields: []domain.FieldError{{Field: name, Message: "须为 true 或 false / must be true or false"}}}
+		return nil, domain.FieldInvalid(name, "not_boolean", "must be true or false")
 	}
 	return &b, nil
 }

@@ -34,11 +34,11 @@ var statusOf = map[domain.Kind]int{
 
 // fiberCodes names the errors Fiber itself raises before a handler runs.
 var fiberCodes = map[int]*domain.Error{
-	fiber.StatusNotFound:              {Kind: domain.KindNotFound, Code: "route_not_found", Detail: "没有这个接口 / no such endpoint"},
-	fiber.StatusMethodNotAllowed:      {Kind: domain.KindInvalid, Code: "method_not_allowed", Detail: "不支持此请求方法 / method not allowed"},
-	fiber.StatusRequestEntityTooLarge: {Kind: domain.KindTooLarge, Code: "payload_too_large", Detail: "请求体过大 / request body too large"},
-	fiber.StatusRequestTimeout:        {Kind: domain.KindInvalid, Code: "request_timeout", Detail: "请求超时 / request timed out"},
-	fiber.StatusBadRequest:            {Kind: domain.KindInvalid, Code: "bad_request", Detail: "请求格式错误 / malformed request"},
+	fiber.StatusNotFound:              {Kind: domain.KindNotFound, Code: "route_not_found", Detail: "no such endpoint"},
+	fiber.StatusMethodNotAllowed:      {Kind: domain.KindInvalid, Code: "method_not_allowed", Detail: "method not allowed"},
+	fiber.StatusRequestEntityTooLarge: {Kind: domain.KindTooLarge, Code: "payload_too_large", Detail: "request body too large"},
+	fiber.StatusRequestTimeout:        {Kind: domain.KindInvalid, Code: "request_timeout", Detail: "request timed out"},
+	fiber.StatusBadRequest:            {Kind: domain.KindInvalid, Code: "bad_request", Detail: "malformed request"},
 }
 
 // toProblem turns any error into the body a client may see; internal errors
@@ -58,7 +58,7 @@ func toProblem(err error, log *slog.Logger, c *fiber.Ctx) Problem {
 			e = &domain.Error{Kind: domain.KindInvalid, Code: "bad_request", Detail: fe.Message}
 		}
 	default:
-		e = &domain.Error{Kind: domain.KindInternal, Code: "internal", Detail: "服务器内部错误，请稍后重试 / internal error, please retry later"}
+		e = &domain.Error{Kind: domain.KindInternal, Code: "internal", Detail: "internal error, please retry later"}
 	}
 	status, ok := statusOf[e.Kind]
 	if !ok {

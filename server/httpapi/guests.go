@@ -30,7 +30,7 @@ func (s *Server) agendaCards(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 func (s *Server) myGuestInvitations(c *fiber.Ctx) error {
@@ -38,7 +38,7 @@ func (s *Server) myGuestInvitations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 func (s *Server) roadshowGuests(c *fiber.Ctx) error {

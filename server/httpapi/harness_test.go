@@ -230,6 +230,7 @@ func (e *env) send(method, path, token string, body any, headers map[string]stri
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
+	checkAnswer(e.t, method, path, res.StatusCode, res.Header.Get("Content-Type"), raw)
 	r := resp{Status: res.StatusCode, Raw: string(raw), Header: map[string]string{}}
 	for k := range res.Header {
 		r.Header[k] = res.Header.Get(k)

@@ -10,7 +10,7 @@ func (s *Server) myInvitations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 // answerInvitation accepts or declines an invitation to present.

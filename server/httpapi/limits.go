@@ -39,8 +39,8 @@ type bodyLimit struct {
 
 var (
 	errTooLarge = fiberCodes[fiber.StatusRequestEntityTooLarge]
-	deckLimit   = bodyLimit{maxDeckBody, true, domain.CodedError(domain.KindTooLarge, "deck_too_large", "路演材料最大 20 MB / a deck may be at most 20 MB")}
-	importLimit = bodyLimit{maxImportBody, true, domain.CodedError(domain.KindTooLarge, "file_too_large", "文件最大 5 MB / at most 5 MB")}
+	deckLimit   = bodyLimit{maxDeckBody, true, domain.CodedError(domain.KindTooLarge, "deck_too_large", "a deck may be at most 20 MB")}
+	importLimit = bodyLimit{maxImportBody, true, domain.CodedError(domain.KindTooLarge, "file_too_large", "at most 5 MB")}
 	authLimit   = bodyLimit{maxAuthBody, false, errTooLarge}
 	jsonLimit   = bodyLimit{maxJSONBody, false, errTooLarge}
 )

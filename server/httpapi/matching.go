@@ -43,15 +43,12 @@ func (s *Server) feedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Action string `json:"action"`
-	}
+	var in FeedbackInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
 	if in.Action == "" {
-		return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-			Fields: []domain.FieldError{{Field: "action", Message: "必填 / required"}}}
+		return domain.FieldInvalid("action", "required", "required")
 	}
 	f, err := s.svc.Matcher.Feedback(c.UserContext(), actor(c), id, in.Action)
 	if err != nil {
@@ -69,7 +66,7 @@ func (s *Server) getFeedback(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"action": a})
+	return c.JSON(FeedbackState{Action: a})
 }
 
 func (s *Server) clearFeedback(c *fiber.Ctx) error {
@@ -112,5 +109,5 @@ func (s *Server) startupInterest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }

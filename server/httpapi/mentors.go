@@ -123,7 +123,7 @@ func (s *Server) myBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 func (s *Server) decideBooking(confirm bool) fiber.Handler {

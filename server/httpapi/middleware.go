@@ -53,7 +53,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 	}
 	scheme, token, ok := strings.Cut(h, " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return domain.CodedError(domain.KindUnauthorized, "invalid_token", "Authorization 须为 Bearer 令牌 / Authorization must be a Bearer token")
+		return domain.CodedError(domain.KindUnauthorized, "invalid_token", "Authorization must be a Bearer token")
 	}
 	a, err := s.svc.Accounts.Authenticate(c.UserContext(), token)
 	if err != nil {
@@ -73,7 +73,7 @@ func (s *Server) loginLimiter() fiber.Handler {
 		Expiration:   s.cfg.LoginWindow,
 		KeyGenerator: s.clientIP,
 		LimitReached: func(c *fiber.Ctx) error {
-			return domain.CodedError(domain.KindRateLimited, "rate_limited", "尝试次数过多，请稍后再试 / too many attempts, try again later")
+			return domain.CodedError(domain.KindRateLimited, "rate_limited", "too many attempts, try again later")
 		},
 	})
 }

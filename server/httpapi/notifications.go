@@ -25,10 +25,7 @@ func (s *Server) listNotifications(c *fiber.Ctx) error {
 }
 
 func (s *Server) readNotifications(c *fiber.Ctx) error {
-	var in struct {
-		IDs []string `json:"ids"`
-		All bool     `json:"all"`
-	}
+	var in ReadInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -47,9 +44,7 @@ func (s *Server) notificationSettings(c *fiber.Ctx) error {
 }
 
 func (s *Server) saveNotificationSettings(c *fiber.Ctx) error {
-	var in struct {
-		Types map[string]string `json:"types"`
-	}
+	var in SettingsInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -67,12 +62,11 @@ func (s *Server) notificationSocket(c *fiber.Ctx) error {
 	}
 	since := c.Query("since")
 	if since != "" && !domain.ValidID(since) {
-		return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-			Fields: []domain.FieldError{{Field: "since", Message: "须为通知 ID / must be a notification id"}}}
+		return domain.FieldInvalid("since", "invalid_id", "must be a notification id")
 	}
 	peer, ok := s.svc.Tickets.Redeem(c.Query("ticket"))
 	if !ok || peer.UserID == "" {
-		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "票据无效或已过期，请登录后重新获取 / ticket invalid or expired; sign in and get a new one")
+		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "ticket invalid or expired; sign in and get a new one")
 	}
 	return s.hijack(c, func(w http.ResponseWriter, r *http.Request) { s.svc.Notifications.Accept(w, r, peer, since) })
 }
@@ -94,7 +88,7 @@ func (s *Server) listIntros(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list, "total": len(list)})
+	return c.JSON(itemsOf(list))
 }
 
 func (s *Server) decideIntro(accept bool) fiber.Handler {
@@ -116,7 +110,7 @@ func (s *Server) pipeline(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 func (s *Server) setPipeline(c *fiber.Ctx) error {

@@ -7,14 +7,14 @@ import (
 )
 
 func (s *Server) healthz(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"status": "ok"})
+	return c.JSON(Health{Status: "ok"})
 }
 
 // readyz answers 200 only when every dependency answers within readyTimeout.
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), readyTimeout)
 	defer cancel()
-	checks := fiber.Map{}
+	checks := map[string]string{}
 	ready := true
 	for name, p := range s.cfg.Ready {
 		if err := p.Ping(ctx); err != nil {
@@ -28,13 +28,13 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 	if !ready {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(Problem{
 			Type: "https://yuechuang.dev/problems/not_ready", Title: "not_ready", Status: fiber.StatusServiceUnavailable,
-			Code: "not_ready", Detail: "依赖服务不可用 / a dependency is unavailable: " + fmtChecks(checks),
+			Code: "not_ready", Detail: "a dependency is unavailable: " + fmtChecks(checks),
 		}, "application/problem+json; charset=utf-8")
 	}
-	return c.JSON(fiber.Map{"status": "ready", "checks": checks})
+	return c.JSON(Health{Status: "ready", Checks: checks})
 }
 
-func fmtChecks(m fiber.Map) string {
+func fmtChecks(m map[string]string) string {
 	out := ""
 	for k, v := range m {
 		if v != "ok" {

@@ -14,7 +14,7 @@ func taxonomyQuery(c *fiber.Ctx, v *domain.Validator) (sector, stage, district s
 // queryCode reads an optional short code from the query string.
 func queryCode(c *fiber.Ctx, v *domain.Validator, name string) string {
 	s := c.Query(name)
-	v.Check(len(s) <= 64, name, "过长 / too long")
+	v.CheckCode(len(s) <= 64, name, "too_long", "too long")
 	return s
 }
 

@@ -128,7 +128,7 @@ func (s *Server) myRequests(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 func (s *Server) answerRequest(c *fiber.Ctx) error {
@@ -136,9 +136,7 @@ func (s *Server) answerRequest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Answer string `json:"answer"`
-	}
+	var in AnswerInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}

@@ -14,9 +14,7 @@ func (s *Server) resetRoutes(v1 fiber.Router, limit fiber.Handler) {
 }
 
 func (s *Server) requestReset(c *fiber.Ctx) error {
-	var in struct {
-		Email string `json:"email"`
-	}
+	var in EmailInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}
@@ -41,9 +39,7 @@ func (s *Server) confirmReset(c *fiber.Ctx) error {
 }
 
 func (s *Server) issueResetLink(c *fiber.Ctx) error {
-	var in struct {
-		Email string `json:"email"`
-	}
+	var in EmailInput
 	if err := decode(c, &in); err != nil {
 		return err
 	}

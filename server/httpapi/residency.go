@@ -12,7 +12,7 @@ func (s *Server) spaceResidents(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 // answerResident is the space's side: confirm a request (or invite), or

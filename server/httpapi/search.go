@@ -15,7 +15,7 @@ func floatQuery(c *fiber.Ctx, v *domain.Validator, name string) *float64 {
 		return nil
 	}
 	f, err := strconv.ParseFloat(s, 64)
-	v.Check(err == nil, name, "须为数字 / must be a number")
+	v.CheckCode(err == nil, name, "not_number", "must be a number")
 	if err != nil {
 		return nil
 	}
@@ -50,7 +50,7 @@ func (s *Server) suggest(c *fiber.Ctx) error {
 	limit := 0
 	if l := c.Query("limit"); l != "" {
 		n, err := strconv.Atoi(l)
-		v.Check(err == nil, "limit", "须为整数 / must be an integer")
+		v.CheckCode(err == nil, "limit", "not_integer", "must be an integer")
 		limit = n
 	}
 	if err := v.Err(); err != nil {

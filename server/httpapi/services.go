@@ -78,7 +78,7 @@ func (s *Server) getPayment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"entry": e, "history": h})
+	return c.JSON(PaymentHistory{Entry: e, History: h})
 }
 
 func (s *Server) recordPayment(c *fiber.Ctx) error {
@@ -130,5 +130,5 @@ func (s *Server) createOfficer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": u})
+	return c.Status(fiber.StatusCreated).JSON(UserAnswer{User: u})
 }

@@ -38,7 +38,7 @@ func newAccountLimiter(max int, window time.Duration) *accountLimiter {
 	return &accountLimiter{max: max, window: window, now: time.Now, cur: map[string]*failures{}, prev: map[string]*failures{}}
 }
 
-var errAccountLimited = domain.CodedError(domain.KindRateLimited, "rate_limited", "尝试次数过多，请稍后再试 / too many attempts, try again later")
+var errAccountLimited = domain.CodedError(domain.KindRateLimited, "rate_limited", "too many attempts, try again later")
 
 func accountKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 

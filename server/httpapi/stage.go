@@ -146,19 +146,14 @@ func (s *Server) stageHangup(c *fiber.Ctx) error {
 // iceServers is GET /stage/ice-servers: what browsers configure their
 // connections with (ICE_SERVERS).
 func (s *Server) iceServers(c *fiber.Ctx) error {
-	type server struct {
-		URLs       []string `json:"urls"`
-		Username   string   `json:"username,omitempty"`
-		Credential string   `json:"credential,omitempty"`
-	}
-	out := []server{}
+	out := ICEServers{ICEServers: []ICEServer{}}
 	if s.svc.Stage != nil {
 		for _, ice := range s.svc.Stage.ICEServers() {
 			cred, _ := ice.Credential.(string)
-			out = append(out, server{URLs: ice.URLs, Username: ice.Username, Credential: cred})
+			out.ICEServers = append(out.ICEServers, ICEServer{URLs: ice.URLs, Username: ice.Username, Credential: cred})
 		}
 	}
-	return c.JSON(fiber.Map{"iceServers": out})
+	return c.JSON(out)
 }
 
 // recordWithStage is a roadshow's record with its stage's recordings.

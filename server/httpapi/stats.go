@@ -151,7 +151,7 @@ func (s *Server) exportRegistry(format string) fiber.Handler {
 // registryColumns says which columns the registry import reads and the
 // values it accepts; registryTemplate is the sheet to fill in.
 func (s *Server) registryColumns(c *fiber.Ctx) error {
-	return c.JSON(fiber.Map{"columns": s.svc.Registry.Columns()})
+	return c.JSON(RegistryColumns{Columns: s.svc.Registry.Columns()})
 }
 
 func (s *Server) registryTemplate(format string) fiber.Handler {

@@ -31,7 +31,7 @@ func (s *Server) verificationQueue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": len(items)})
+	return c.JSON(itemsOf(items))
 }
 
 func (s *Server) verificationStatus(c *fiber.Ctx) error {

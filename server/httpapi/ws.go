@@ -31,7 +31,7 @@ func (s *Server) ticket(c *fiber.Ctx) error {
 		p.Name = u.Name
 	}
 	tok, exp := s.svc.Tickets.Issue(p)
-	return c.JSON(fiber.Map{"ticket": tok, "expiresAt": exp.UTC()})
+	return c.JSON(Ticket{Ticket: tok, ExpiresAt: exp.UTC()})
 }
 
 // roadshowSocket upgrades GET /ws/roadshows/:id to a websocket. Fiber runs
@@ -51,14 +51,13 @@ func (s *Server) roadshowSocket(c *fiber.Ctx) error {
 	if v := c.Query("since"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return &domain.Error{Kind: domain.KindInvalid, Code: "validation_failed", Detail: "输入有误 / validation failed",
-				Fields: []domain.FieldError{{Field: "since", Message: "须为非负整数 / must be a non-negative integer"}}}
+			return domain.FieldInvalid("since", "out_of_range", "must be a non-negative integer")
 		}
 		since = n
 	}
 	peer, ok := s.svc.Tickets.Redeem(c.Query("ticket"))
 	if !ok {
-		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "票据无效或已过期，请重新获取 / ticket invalid or expired, get a new one")
+		return domain.CodedError(domain.KindUnauthorized, "invalid_ticket", "ticket invalid or expired, get a new one")
 	}
 	adm, err := s.svc.Hub.Admit(c.UserContext(), peer, id)
 	if err != nil {
@@ -69,7 +68,7 @@ func (s *Server) roadshowSocket(c *fiber.Ctx) error {
 
 func requireWebsocket(c *fiber.Ctx) error {
 	if !strings.EqualFold(c.Get(fiber.HeaderUpgrade), "websocket") {
-		return domain.CodedError(domain.KindInvalid, "websocket_required", "此地址只接受 websocket 连接 / this address takes websocket connections only")
+		return domain.CodedError(domain.KindInvalid, "websocket_required", "this address takes websocket connections only")
 	}
 	return nil
 }
@@ -115,7 +114,7 @@ func (c rawClose) Close() error { return c.raw.Close() }
 func httpRequest(c *fiber.Ctx) (*http.Request, error) {
 	req, err := http.NewRequestWithContext(context.Background(), c.Method(), c.OriginalURL(), nil)
 	if err != nil {
-		return nil, domain.CodedError(domain.KindInvalid, "bad_request", "请求地址无效 / bad request URL")
+		return nil, domain.CodedError(domain.KindInvalid, "bad_request", "bad request URL")
 	}
 	req.Host = string(c.Request().Host())
 	c.Request().Header.VisitAll(func(k, v []byte) { req.Header.Add(string(k), string(v)) })

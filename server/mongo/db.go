@@ -166,7 +166,7 @@ func mapErr(op string, err error) error {
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return domain.ErrNotFound
 	case mongo.IsDuplicateKeyError(err):
-		return &domain.Error{Kind: domain.KindConflict, Code: "duplicate", Detail: "已存在 / already exists"}
+		return &domain.Error{Kind: domain.KindConflict, Code: "duplicate", Detail: "already exists"}
 	case mongo.IsNetworkError(err), mongo.IsTimeout(err), errors.Is(err, context.DeadlineExceeded):
 		return unavailable(op, err)
 	}
@@ -178,7 +178,7 @@ func mapErr(op string, err error) error {
 func unavailable(op string, err error) error {
 	return fmt.Errorf("mongo: %s: %w: %w", op, &domain.Error{
 		Kind: domain.KindUnavailable, Code: "database_unavailable",
-		Detail: "数据库暂不可用，请稍后重试 / database unavailable, retry later",
+		Detail: "database unavailable, retry later",
 	}, err)
 }
 

@@ -25,7 +25,7 @@ type ownerKey struct {
 // between is taken over.
 func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	inv.ID, inv.Version = NewID(), 1
-	exists := domain.CodedError(domain.KindConflict, "profile_exists", "你已有投资人档案 / you already have an investor profile")
+	exists := domain.CodedError(domain.KindConflict, "profile_exists", "you already have an investor profile")
 	ok, err := d.claimKey(ctx, "claim investor owner", colInvestorOwners, "investorId", inv.OwnerID, inv.ID,
 		ownerKey{OwnerID: inv.OwnerID, InvestorID: inv.ID, At: time.Now().UTC()},
 		func(id string) error { _, err := d.InvestorByID(ctx, id); return err })

@@ -208,7 +208,7 @@ func (d *DB) AppendRoomEvent(ctx context.Context, e domain.RoomEvent) error {
 		}
 		for _, old := range b.Events {
 			if old.Seq == e.Seq {
-				return &domain.Error{Kind: domain.KindConflict, Code: "duplicate", Detail: "已存在 / already exists"}
+				return &domain.Error{Kind: domain.KindConflict, Code: "duplicate", Detail: "already exists"}
 			}
 		}
 		filter = byID(id)
@@ -249,7 +249,7 @@ func (d *DB) appendBucket(ctx context.Context, id string, events []domain.RoomEv
 		events[i].ID = fmt.Sprintf("%s:%012d", events[i].RoadshowID, events[i].Seq)
 		seqs[i] = events[i].Seq
 		if slices.Contains(b.Seqs, seqs[i]) {
-			return &domain.Error{Kind: domain.KindConflict, Code: "duplicate", Detail: "已存在 / already exists"}
+			return &domain.Error{Kind: domain.KindConflict, Code: "duplicate", Detail: "already exists"}
 		}
 	}
 	filter := byID(id)

@@ -38,7 +38,7 @@ func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSp
 func (d *DB) CreateUser(ctx context.Context, u *domain.User) error {
 	u.ID = NewID()
 	u.Email = NormalizeEmail(u.Email)
-	taken := domain.CodedError(domain.KindConflict, "email_taken", "该邮箱已注册 / email already registered")
+	taken := domain.CodedError(domain.KindConflict, "email_taken", "email already registered")
 	ok, err := d.claimKey(ctx, "claim email", colUserEmails, "userId", u.Email, u.ID,
 		emailKey{Email: u.Email, UserID: u.ID, At: time.Now().UTC()},
 		func(id string) error { _, err := d.UserByID(ctx, id); return err })

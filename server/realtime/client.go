@@ -173,12 +173,12 @@ func (c *client) readPump(r *room) {
 			return
 		}
 		if typ != websocket.TextMessage {
-			c.enqueue(errorFrame(r.lastSeq(), ErrBadFrame, "只接受文本帧 / text frames only", ""))
+			c.enqueue(errorFrame(r.lastSeq(), ErrBadFrame, "text frames only", ""))
 			continue
 		}
 		var in Inbound
 		if err := json.Unmarshal(data, &in); err != nil || in.Type == "" {
-			c.enqueue(errorFrame(r.lastSeq(), ErrBadFrame, "须为 {type, data} JSON 对象 / frames are JSON objects {type, data}", ""))
+			c.enqueue(errorFrame(r.lastSeq(), ErrBadFrame, "frames are JSON objects {type, data}", ""))
 			continue
 		}
 		select {

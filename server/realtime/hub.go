@@ -353,7 +353,7 @@ func (h *Hub) Accept(w http.ResponseWriter, req *http.Request, a *Admission, sin
 func (h *Hub) serve(ctx context.Context, conn *websocket.Conn, fc *flushConn, a *Admission, since int64) {
 	r, release, err := h.room(ctx, a.Roadshow)
 	if err != nil {
-		_ = conn.WriteMessage(websocket.TextMessage, errorFrame(0, ErrUnavailable, "直播间暂不可用 / room unavailable", ""))
+		_ = conn.WriteMessage(websocket.TextMessage, errorFrame(0, ErrUnavailable, "room unavailable", ""))
 		_ = conn.Close()
 		return
 	}

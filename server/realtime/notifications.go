@@ -127,7 +127,7 @@ func (ns *Notifications) catchUp(nc *noteConn, since string) bool {
 			missed, err = ns.missed.NotificationsAfter(ctx, c.peer.UserID, nc.lastID, notePage)
 			cancel()
 			if err != nil {
-				frames = append(frames, errorFrame(0, ErrUnavailable, "暂时无法读取未读通知 / could not load missed notifications", ""))
+				frames = append(frames, errorFrame(0, ErrUnavailable, "could not load missed notifications", ""))
 				more = false
 			}
 		}
@@ -212,6 +212,6 @@ func (ns *Notifications) Accept(w http.ResponseWriter, req *http.Request, p Peer
 			c.close() // before waiting for the writer
 			return
 		}
-		c.enqueue(errorFrame(0, ErrUnknownType, "通知连接只接收消息 / this socket only receives", ""))
+		c.enqueue(errorFrame(0, ErrUnknownType, "this socket only receives", ""))
 	}
 }

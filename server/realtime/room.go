@@ -343,8 +343,8 @@ func (r *room) commit(events []staged) bool {
 }
 
 var (
-	errRateLimited = &domain.Error{Kind: domain.KindRateLimited, Code: ErrRateLimited, Detail: "操作过于频繁，请稍后 / too fast, slow down"}
-	errStore       = &domain.Error{Kind: domain.KindUnavailable, Code: ErrUnavailable, Detail: "暂时无法保存，请重试 / could not save, please retry"}
+	errRateLimited = &domain.Error{Kind: domain.KindRateLimited, Code: ErrRateLimited, Detail: "too fast, slow down"}
+	errStore       = &domain.Error{Kind: domain.KindUnavailable, Code: ErrUnavailable, Detail: "could not save, please retry"}
 )
 
 // do decides a command that does not come over the socket (the lifecycle

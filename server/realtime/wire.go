@@ -136,12 +136,12 @@ var commands = map[string]func(d commandData) roadshow.Command{
 func parseCommand(in Inbound) (roadshow.Command, *domain.Error) {
 	mk := commands[in.Type]
 	if mk == nil {
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: ErrUnknownType, Detail: "未知消息类型 / unknown message type: " + clip(in.Type)}
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: ErrUnknownType, Detail: "unknown message type: " + clip(in.Type)}
 	}
 	var d commandData
 	if len(in.Data) > 0 && string(in.Data) != "null" {
 		if err := json.Unmarshal(in.Data, &d); err != nil {
-			return nil, &domain.Error{Kind: domain.KindInvalid, Code: ErrBadFrame, Detail: "data 字段格式错误 / malformed data"}
+			return nil, &domain.Error{Kind: domain.KindInvalid, Code: ErrBadFrame, Detail: "malformed data"}
 		}
 	}
 	return mk(d), nil
@@ -178,7 +178,7 @@ func (r *room) commandOf(in inbound) (roadshow.Command, *domain.Error, bool) {
 		if cmd, ok := lifecycleCommands[in.fwd.Lifecycle]; ok {
 			return cmd, nil, false
 		}
-		return nil, &domain.Error{Kind: domain.KindInvalid, Code: ErrUnknownType, Detail: "未知命令 / unknown command"}, false
+		return nil, &domain.Error{Kind: domain.KindInvalid, Code: ErrUnknownType, Detail: "unknown command"}, false
 	}
 	cmd, bad := parseCommand(in.msg)
 	return cmd, bad, true

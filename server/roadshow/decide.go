@@ -71,17 +71,17 @@ type Decision struct {
 
 // Refusal codes, beside domain's.
 var (
-	ErrSignIn    = refuse(domain.KindForbidden, "forbidden", "请登录后参与互动 / sign in to take part")
-	ErrHostOnly  = refuse(domain.KindForbidden, "forbidden", "只有主持人可以这样做 / only the host may do this")
-	ErrNotLive   = refuse(domain.KindConflict, "not_live", "路演未在进行 / the roadshow is not live")
-	ErrEnded     = refuse(domain.KindConflict, "not_live", "路演已结束 / the roadshow has ended")
-	ErrMuted     = refuse(domain.KindForbidden, "muted", "你已被主持人禁言 / the host has muted you")
-	ErrEmpty     = refuse(domain.KindInvalid, "invalid", "内容不能为空 / text is empty")
-	ErrTooLong   = refuse(domain.KindInvalid, "too_long", "内容过长 / text too long")
-	ErrNoSuchQ   = refuse(domain.KindNotFound, "not_found", "问题不存在 / no such question")
-	ErrNoSuchMsg = refuse(domain.KindNotFound, "not_found", "消息不存在 / no such message")
-	ErrBadState  = refuse(domain.KindConflict, "bad_state", "路演状态不允许此操作 / not in this state of the roadshow")
-	ErrLastSlot  = refuse(domain.KindConflict, "last_slot", "已是最后一个路演项目 / this is the last slot")
+	ErrSignIn    = refuse(domain.KindForbidden, "forbidden", "sign in to take part")
+	ErrHostOnly  = refuse(domain.KindForbidden, "forbidden", "only the host may do this")
+	ErrNotLive   = refuse(domain.KindConflict, "not_live", "the roadshow is not live")
+	ErrEnded     = refuse(domain.KindConflict, "not_live", "the roadshow has ended")
+	ErrMuted     = refuse(domain.KindForbidden, "muted", "the host has muted you")
+	ErrEmpty     = refuse(domain.KindInvalid, "invalid", "text is empty")
+	ErrTooLong   = refuse(domain.KindInvalid, "too_long", "text too long")
+	ErrNoSuchQ   = refuse(domain.KindNotFound, "not_found", "no such question")
+	ErrNoSuchMsg = refuse(domain.KindNotFound, "not_found", "no such message")
+	ErrBadState  = refuse(domain.KindConflict, "bad_state", "not in this state of the roadshow")
+	ErrLastSlot  = refuse(domain.KindConflict, "last_slot", "this is the last slot")
 )
 
 func refuse(kind domain.Kind, code, detail string) *domain.Error {
@@ -129,7 +129,7 @@ func Decide(s *State, rs *domain.Roadshow, p Peer, c Command, now time.Time) (De
 		return one(Vote{QuestionID: c.ID})
 	case MarkAnswered:
 		if !p.Host && !p.Presenter {
-			return Decision{}, refuse(domain.KindForbidden, "forbidden", "只有主持人或路演者可以标记已回答 / only the host or a presenter may mark answers")
+			return Decision{}, refuse(domain.KindForbidden, "forbidden", "only the host or a presenter may mark answers")
 		}
 		if s.Question(c.ID) == nil {
 			return Decision{}, ErrNoSuchQ
@@ -148,15 +148,15 @@ func Decide(s *State, rs *domain.Roadshow, p Peer, c Command, now time.Time) (De
 			return Decision{}, ErrHostOnly
 		}
 		if !domain.ValidID(c.UserID) {
-			return Decision{}, refuse(domain.KindInvalid, "invalid", "userId 无效 / invalid userId")
+			return Decision{}, refuse(domain.KindInvalid, "invalid", "invalid userId")
 		}
 		return one(Mute{UserID: c.UserID})
 	case React:
 		if n := utf8.RuneCountInString(c.Emoji); n == 0 || n > MaxEmojiRunes {
-			return Decision{}, refuse(domain.KindInvalid, "invalid", "emoji 无效 / invalid emoji")
+			return Decision{}, refuse(domain.KindInvalid, "invalid", "invalid emoji")
 		}
 		if len(s.Reactions) >= MaxReactionKinds && s.Reactions[c.Emoji] == 0 {
-			return Decision{}, refuse(domain.KindInvalid, "invalid", "表情种类过多 / too many kinds of reaction")
+			return Decision{}, refuse(domain.KindInvalid, "invalid", "too many kinds of reaction")
 		}
 		return Decision{Reaction: c.Emoji}, nil
 	case RaiseHand:
@@ -168,7 +168,7 @@ func Decide(s *State, rs *domain.Roadshow, p Peer, c Command, now time.Time) (De
 	case InviteSpeaker, RemoveFromStage, SetMedia:
 		return decideStageCommand(s, p, c)
 	}
-	return Decision{}, refuse(domain.KindInvalid, "unknown_type", "未知消息类型 / unknown message type")
+	return Decision{}, refuse(domain.KindInvalid, "unknown_type", "unknown message type")
 }
 
 func checkText(s *State, p Peer, text string, limit int) (string, *domain.Error) {
@@ -187,7 +187,7 @@ func checkText(s *State, p Peer, text string, limit int) (string, *domain.Error)
 
 func decideInterest(s *State, rs *domain.Roadshow, p Peer, c SignalInterest) (Decision, *domain.Error) {
 	if !p.Investor {
-		return Decision{}, refuse(domain.KindForbidden, "forbidden", "只有投资人可以表达意向 / only investors signal interest")
+		return Decision{}, refuse(domain.KindForbidden, "forbidden", "only investors signal interest")
 	}
 	if !s.Live() {
 		return Decision{}, ErrNotLive
@@ -197,7 +197,7 @@ func decideInterest(s *State, rs *domain.Roadshow, p Peer, c SignalInterest) (De
 		id = s.Stage.StartupID
 	}
 	if len(Founders(rs, id)) == 0 {
-		return Decision{}, refuse(domain.KindNotFound, "not_found", "该项目不在本场路演 / that startup is not in this roadshow")
+		return Decision{}, refuse(domain.KindNotFound, "not_found", "that startup is not in this roadshow")
 	}
 	if s.Interested(id, p.UserID) {
 		return Decision{}, nil
@@ -219,10 +219,10 @@ func decideStage(s *State, rs *domain.Roadshow, p Peer, c SetStage, now time.Tim
 	}
 	onStage := cur.Slot < len(rs.Slots) && rs.Slots[cur.Slot].OwnerID == p.UserID
 	if !p.Host && !(onStage && slot == cur.Slot) { // the presenter turns their own deck's pages
-		return Decision{}, refuse(domain.KindForbidden, "forbidden", "只有主持人可以切换路演项目 / only the host changes the stage")
+		return Decision{}, refuse(domain.KindForbidden, "forbidden", "only the host changes the stage")
 	}
 	if slot < 0 || slot >= len(rs.Slots) || page < 1 || page > MaxPage {
-		return Decision{}, refuse(domain.KindInvalid, "invalid", "slot 或 page 超出范围 / slot or page out of range")
+		return Decision{}, refuse(domain.KindInvalid, "invalid", "slot or page out of range")
 	}
 	st := stageAt(rs, slot, page, now)
 	if slot == cur.Slot {
@@ -233,12 +233,12 @@ func decideStage(s *State, rs *domain.Roadshow, p Peer, c SetStage, now time.Tim
 
 func decideLifecycle(s *State, rs *domain.Roadshow, p Peer, c Command, now time.Time) (Decision, *domain.Error) {
 	if !p.Host {
-		return Decision{}, refuse(domain.KindForbidden, "host_only", "只有主持人可以操作 / only the host may do this")
+		return Decision{}, refuse(domain.KindForbidden, "host_only", "only the host may do this")
 	}
 	switch c.(type) {
 	case Start:
 		if s.Started {
-			return Decision{}, refuse(domain.KindConflict, "bad_state", "只能开始尚未开始的路演 / only a scheduled roadshow can start")
+			return Decision{}, refuse(domain.KindConflict, "bad_state", "only a scheduled roadshow can start")
 		}
 		if len(rs.Slots) == 0 { // domain.Roadshow.StartRefusal: only accepted invitations are slots
 			return Decision{}, domain.ErrNoPresenters
