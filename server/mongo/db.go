@@ -55,9 +55,10 @@ type DB struct {
 	hints    dropHints
 	sweep    *sweeper
 	absorber *absorber
-	fg       foreground // background writes wait for a quiet moment (gate.go)
-	outbox   outboxMemo // the embedded engine's outbox in memory (outbox.go)
-	names    nameBook   // accounts' display names in memory (names.go)
+	fg       foreground  // background writes wait for a quiet moment (gate.go)
+	outbox   outboxMemo  // the embedded engine's outbox in memory (outbox.go)
+	names    nameBook    // accounts' display names in memory (names.go)
+	history  historyMemo // the daily snapshots in memory (stats.go)
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal

@@ -2,6 +2,9 @@ package mongo
 
 import (
 	"context"
+	"slices"
+	"strings"
+	"sync"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -63,12 +66,71 @@ type snapshotDoc struct {
 func (d *DB) SaveSnapshot(ctx context.Context, s *domain.Snapshot) error {
 	doc := snapshotDoc{Date: s.Date, Values: s.Values, Reconstructed: s.Reconstructed}
 	_, err := d.db.Collection(colHistory).ReplaceOne(ctx, bson.D{{Key: "_id", Value: s.Date}}, doc, options.Replace().SetUpsert(true))
+	if d.embedded {
+		d.history.saved(*s, err != nil)
+	}
 	return mapErr("save snapshot", err)
 }
 
 // Snapshots returns the snapshots from day from (YYYY-MM-DD) on, oldest
-// first.
+// first. On the embedded engine, where a filter on a range of ids decodes
+// the whole collection (three years of days for the figures' page), they
+// are read once and then kept in memory with this process's snapshot
+// writes (historyMemo); on MongoDB the range is asked for each time.
 func (d *DB) Snapshots(ctx context.Context, from string) ([]domain.Snapshot, error) {
+	if d.embedded {
+		return d.history.from(ctx, d, from)
+	}
+	return d.scanSnapshots(ctx, from)
+}
+
+// historyMemo is the embedded engine's copy of the daily snapshots, this
+// process being that database's only writer; a write whose outcome is not
+// known makes the next read go to the collection again.
+type historyMemo struct {
+	mu     sync.Mutex
+	loaded bool
+	days   map[string]domain.Snapshot
+}
+
+func (h *historyMemo) saved(s domain.Snapshot, unknown bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case unknown:
+		h.loaded = false
+	case h.loaded:
+		s.Values = slices.Clone(s.Values)
+		h.days[s.Date] = s
+	}
+}
+
+func (h *historyMemo) from(ctx context.Context, d *DB, from string) ([]domain.Snapshot, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.loaded {
+		all, err := d.scanSnapshots(ctx, "")
+		if err != nil {
+			return nil, err
+		}
+		h.days = make(map[string]domain.Snapshot, len(all))
+		for _, s := range all {
+			h.days[s.Date] = s
+		}
+		h.loaded = true
+	}
+	out := []domain.Snapshot{}
+	for date, s := range h.days {
+		if date >= from {
+			s.Values = slices.Clone(s.Values)
+			out = append(out, s)
+		}
+	}
+	slices.SortFunc(out, func(a, b domain.Snapshot) int { return strings.Compare(a.Date, b.Date) })
+	return out, nil
+}
+
+func (d *DB) scanSnapshots(ctx context.Context, from string) ([]domain.Snapshot, error) {
 	cur, err := d.db.Collection(colHistory).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$gte", Value: from}}}},
 		options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
