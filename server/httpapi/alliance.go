@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -8,13 +9,17 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
+// feedRoute serves a person's calendar feed; its path is a secret, which
+// the access log leaves out.
+const feedRoute = "/api/v1/calendar/feeds/:token.ics"
+
 // allianceRoutes mounts the alliance's city calendar, its events and
 // feeds, and the contests (contests.go).
 func (s *Server) allianceRoutes(v1 fiber.Router) {
 	v1.Get("/calendar", s.calendar)
 	v1.Get("/calendar/feed", s.calendarFeed(false))
 	v1.Post("/calendar/feed", s.calendarFeed(true))
-	v1.Get("/calendar/feeds/:token.ics", s.userFeed)
+	v1.Get(strings.TrimPrefix(feedRoute, "/api/v1"), s.userFeed)
 	v1.Get("/calendar/spaces/:id.ics", s.spaceFeed)
 	v1.Post("/events", s.createEvent)
 	v1.Get("/events/:id", s.getEvent)

@@ -38,7 +38,11 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	d := time.Since(start)
 	s.metrics.observe(c.Method(), route, status, d)
-	s.log.InfoContext(c.UserContext(), "http", "method", c.Method(), "path", c.Path(), "route", route,
+	path := c.Path()
+	if route == feedRoute {
+		path = route // the path holds a person's secret calendar token
+	}
+	s.log.InfoContext(c.UserContext(), "http", "method", c.Method(), "path", path, "route", route,
 		"status", status, "ms", float64(d.Microseconds())/1000, "ip", s.clientIP(c))
 	return nil
 }
