@@ -118,8 +118,10 @@ export async function signUp(page, role, name, email) {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'), wait)
 }
 
-export async function shot(page, name) {
-  await page.evaluate(() => window.scrollTo(0, 0))
+// shot saves the page's top, or with at (a selector) the part around that element.
+export async function shot(page, name, at = '') {
+  if (at) await page.locator(at).first().evaluate((el) => el.scrollIntoView({ block: 'center' }))
+  else await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: artifacts + name + '.png', fullPage: false })
 }
 

@@ -87,6 +87,15 @@ describe('founder and investor journeys', () => {
     await founder.goto(base + '/notifications')
     await founder.waitForSelector('[data-test=notification][data-type="deck.requested"] [data-test=deck-answered] >> text=已授权', wait)
     assert.equal(await founder.locator('[data-test=notification][data-type="deck.requested"] [data-test=grant-deck]').count(), 0)
+    // Every type the server sends can be set there, the plan's services' too, and a choice is kept.
+    const mentorRow = founder.locator('[data-test=delivery][data-type="mentor.requested"]')
+    await mentorRow.waitFor(wait)
+    assert.match(await mentorRow.innerText(), /辅导预约/)
+    await mentorRow.locator('select').selectOption('digest')
+    await founder.waitForSelector('[data-test=settings-saved]', wait)
+    await founder.reload()
+    await founder.waitForSelector('[data-test=delivery][data-type="mentor.requested"]', wait)
+    assert.equal(await founder.locator('[data-test=delivery][data-type="mentor.requested"] select').inputValue(), 'digest')
   })
 
   it('the investor reads it, reloads, and the founder sees the seconds per page', async () => {

@@ -134,7 +134,8 @@ describe('manager, admin and everyone', () => {
     await inv.waitForURL(/\/me\/investor$/, wait)
     await inv.waitForSelector('[data-test=verification-rejected] >> text=材料无法核实', wait)
     await inv.waitForSelector('[data-test=verification-note] >> text=营业执照号查询不到', wait)
-    await shot(inv, 'investor-verification-rejected')
+    // The rejection card sits below the onboarding steps: the picture is of it.
+    await shot(inv, 'investor-verification-rejected', '[data-test=verification-rejected]')
     await inv.close()
     await admin.close()
   })

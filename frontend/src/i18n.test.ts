@@ -36,6 +36,17 @@ describe('texts', () => {
     for (const p of prefixes) expect(Object.keys(texts).some((k) => k.startsWith(p)), `no texts for ${p}*`).toBe(true)
     expect(used.size).toBeGreaterThan(100)
   })
+  // The delivery settings list every type the server names (t('nt.' + ty)).
+  it('has words for every notification type the server offers', () => {
+    const notify = readFileSync(join(__dirname, '..', '..', 'server/domain/notify.go'), 'utf8')
+    const value = Object.fromEntries([...notify.matchAll(/^\t(Note\w+)\s*=\s*"([\w.]+)"/gm)].map((m) => [m[1], m[2]]))
+    const list = notify.slice(notify.indexOf('NotificationTypes = []string{'))
+    const names = list.slice(list.indexOf('{') + 1, list.indexOf('}')).split(',').map((n) => n.trim()).filter(Boolean)
+    expect(names.length, 'domain.NotificationTypes in server/domain/notify.go').toBeGreaterThan(20)
+    expect(names.filter((n) => !value[n]), 'names in NotificationTypes without a value').toEqual([])
+    const missing = names.map((n) => 'nt.' + value[n]).filter((k) => !texts[k] || !texts[k][0] || !texts[k][1])
+    expect(missing).toEqual([])
+  })
   // Keys built at run time, like t(r.status), escape the literal scan
   // above. Every t() call whose key is not a string literal must be listed
   // here with the values its expression can take, read from where the

@@ -349,6 +349,7 @@ export const texts: Record<string, [string, string]> = {
   required: ['必填', 'required'], alsoRead: ['也认', 'also read'], acceptedValues: ['可填写', 'accepted'],
   agendaPickerHelp: ['同名项目按区县、创始人和所属空间区分', 'Startups with one name are told apart by district, founder and space'],
   myGuestInvitations: ['我收到的路演邀请', 'My roadshow invitations'], agendaEmpty: ['议程待定', 'The agenda is not settled yet'],
+  'nt.roadshow.invitation': ['邀请我的项目参加路演', 'Invitations to present'], 'nt.roadshow.answered': ['项目对路演邀请的答复', 'Startups\' answers to invitations'],
   'nt.roadshow.guest': ['路演邀请（参加）', 'Invitations to attend'], 'nt.roadshow.rsvp': ['嘉宾回复', 'Guests\' answers'],
   'err.invitation_not_accepted': ['请先接受路演邀请', 'Accept the invitation first'],
   'err.not_invited': ['你没有收到这场路演的邀请', 'You are not invited to this roadshow'],

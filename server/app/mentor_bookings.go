@@ -10,14 +10,6 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// Notification types of mentoring.
-const (
-	NoteMentorRequested = "mentor.requested" // a founder asks for one of your office hours
-	NoteMentorAnswered  = "mentor.answered"  // the mentor confirmed or declined your booking
-	NoteMentorCancelled = "mentor.cancelled"
-	NoteMentorRecorded  = "mentor.recorded" // the other side recorded your session
-)
-
 // BookingView is a booking with the names each side reads.
 type BookingView struct {
 	domain.Booking
@@ -77,7 +69,7 @@ func (svc *Mentors) Book(ctx context.Context, actor domain.Actor, mentorID strin
 		return nil, err
 	}
 	svc.book.storedBooking(b)
-	svc.tell(ctx, m.OwnerID, NoteMentorRequested, b, map[string]any{"founderId": actor.UserID})
+	svc.tell(ctx, m.OwnerID, domain.NoteMentorRequested, b, map[string]any{"founderId": actor.UserID})
 	return svc.bookingView(b), nil
 }
 
@@ -96,7 +88,7 @@ func (svc *Mentors) Decide(ctx context.Context, actor domain.Actor, id string, c
 		}
 		return nil
 	}, func(ctx context.Context, b *domain.Booking) {
-		svc.tell(ctx, b.FounderID, NoteMentorAnswered, b, map[string]any{"confirmed": confirm})
+		svc.tell(ctx, b.FounderID, domain.NoteMentorAnswered, b, map[string]any{"confirmed": confirm})
 	})
 }
 
@@ -114,7 +106,7 @@ func (svc *Mentors) Cancel(ctx context.Context, actor domain.Actor, id string) (
 			other = b.FounderID
 		}
 		return nil
-	}, func(ctx context.Context, b *domain.Booking) { svc.tell(ctx, other, NoteMentorCancelled, b, nil) })
+	}, func(ctx context.Context, b *domain.Booking) { svc.tell(ctx, other, domain.NoteMentorCancelled, b, nil) })
 }
 
 // RecordInput is one side's short record after a session.
@@ -159,7 +151,7 @@ func (svc *Mentors) Record(ctx context.Context, actor domain.Actor, id string, i
 			}
 		}
 		return nil
-	}, func(ctx context.Context, b *domain.Booking) { svc.tell(ctx, other, NoteMentorRecorded, b, nil) })
+	}, func(ctx context.Context, b *domain.Booking) { svc.tell(ctx, other, domain.NoteMentorRecorded, b, nil) })
 }
 
 // change applies fn to booking id as its founder or mentor and stores it.

@@ -9,12 +9,6 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// Notification types of service requests.
-const (
-	NoteRequestNew      = "request.new"      // a founder asks you (a provider, or the IP contact) for help
-	NoteRequestAnswered = "request.answered" // your request has an answer
-)
-
 // RequestInput is what a founder asks a provider, or the IP contact.
 type RequestInput struct {
 	StartupID string `json:"startupId"`
@@ -102,7 +96,7 @@ func (svc *Providers) Send(ctx context.Context, actor domain.Actor, providerID s
 		return nil, err
 	}
 	svc.book.storedRequest(r)
-	svc.tell(ctx, r.AnswerBy, NoteRequestNew, r)
+	svc.tell(ctx, r.AnswerBy, domain.NoteRequestNew, r)
 	return svc.requestView(r), nil
 }
 
@@ -126,7 +120,7 @@ func (svc *Providers) Answer(ctx context.Context, actor domain.Actor, id, answer
 		r.Status, r.Answer, r.AnsweredAt = domain.RequestAnswered, answer, &now
 		return nil
 	}, func(ctx context.Context, r *domain.ServiceRequest) {
-		svc.tell(ctx, r.FounderID, NoteRequestAnswered, r)
+		svc.tell(ctx, r.FounderID, domain.NoteRequestAnswered, r)
 	})
 }
 

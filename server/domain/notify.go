@@ -24,12 +24,22 @@ const (
 	NoteQuestion            = "question"             // a new question on your pitch
 	NoteVerification        = "verification.decided" // an admin verified or rejected your profile
 	NoteDigest              = "digest"               // the daily summary of what waited
+
+	NoteMentorRequested = "mentor.requested" // a founder asks for one of your office hours
+	NoteMentorAnswered  = "mentor.answered"  // the mentor confirmed or declined your booking
+	NoteMentorCancelled = "mentor.cancelled"
+	NoteMentorRecorded  = "mentor.recorded"  // the other side recorded your session
+	NoteRequestNew      = "request.new"      // a founder asks you (a provider, or the IP contact) for help
+	NoteRequestAnswered = "request.answered" // your request has an answer
 )
 
-// NotificationTypes lists every type a user can set a delivery for.
+// NotificationTypes lists every type a user can set a delivery for (the
+// settings page lists what the server returns, so a type added here is
+// offered there; the web app's i18n test asks words for each).
 var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined, NoteMatch,
 	NoteDeckRequested, NoteDeckGranted, NoteDeckDeclined, NoteDeckRevoked, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteRoadshowInvite,
-	NoteRoadshowAnswer, NoteRoadshowGuest, NoteRoadshowGuestAnswer, NoteQuestion, NoteVerification}
+	NoteRoadshowAnswer, NoteRoadshowGuest, NoteRoadshowGuestAnswer, NoteQuestion, NoteVerification,
+	NoteMentorRequested, NoteMentorAnswered, NoteMentorCancelled, NoteMentorRecorded, NoteRequestNew, NoteRequestAnswered}
 
 // Deliveries: how a type of notification reaches a user.
 const (
