@@ -10,15 +10,6 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// Notification types of the alliance's calendar and contests.
-const (
-	NoteEventSoon      = "event.soon"      // an event you registered for starts within 15 minutes
-	NoteEventChanged   = "event.changed"   // its time or place changed
-	NoteEventCancelled = "event.cancelled" // its host cancelled it
-	NoteContestJudge   = "contest.judge"   // you were named a judge
-	NoteContestResults = "contest.results" // a contest you entered or judged published its ranking
-)
-
 // Event limits.
 const (
 	maxEventDays     = 14 // an exhibition may run for two weeks
@@ -179,7 +170,7 @@ func (svc *Alliance) Update(ctx context.Context, actor domain.Actor, id string, 
 		return nil, err
 	}
 	if !e.StartsAt.Equal(before.StartsAt) || !e.EndsAt.Equal(before.EndsAt) || e.SpaceID != before.SpaceID || e.Location != before.Location {
-		svc.tell(e, NoteEventChanged, svc.book.registeredUsers(id))
+		svc.tell(e, domain.NoteEventChanged, svc.book.registeredUsers(id))
 	}
 	return svc.view(actor, e), nil
 }
@@ -201,7 +192,7 @@ func (svc *Alliance) Cancel(ctx context.Context, actor domain.Actor, id string) 
 	if err := svc.store(ctx, e); err != nil {
 		return nil, err
 	}
-	svc.tell(e, NoteEventCancelled, svc.book.registeredUsers(id))
+	svc.tell(e, domain.NoteEventCancelled, svc.book.registeredUsers(id))
 	return svc.view(actor, e), nil
 }
 

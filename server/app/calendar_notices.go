@@ -72,7 +72,7 @@ func (svc *Alliance) Remind(ctx context.Context) error {
 				users = append(users, en.FounderID)
 			}
 		}
-		svc.tell(e, NoteEventSoon, users)
+		svc.tell(e, domain.NoteEventSoon, users)
 	}
 	return nil
 }

@@ -153,7 +153,7 @@ func TestCalendarRules(t *testing.T) {
 	if _, err := al.Update(ctx, mgr, f.ID, moved); err != nil {
 		t.Fatal(err)
 	}
-	waitNotes(t, w.notifier, "founder", app.NoteEventChanged, 1)
+	waitNotes(t, w.notifier, "founder", domain.NoteEventChanged, 1)
 
 	// The reminder goes out once, fifteen minutes before.
 	if err := al.Remind(ctx); err != nil {
@@ -162,7 +162,7 @@ func TestCalendarRules(t *testing.T) {
 	if err := al.Remind(ctx); err != nil {
 		t.Fatal(err)
 	}
-	waitNotes(t, w.notifier, "founder", app.NoteEventSoon, 1)
+	waitNotes(t, w.notifier, "founder", domain.NoteEventSoon, 1)
 
 	// Feeds: the founder's has what they registered for; a space's has its events.
 	addr, err := al.Feed(ctx, w.founder, false)
@@ -203,7 +203,7 @@ func TestCalendarRules(t *testing.T) {
 	if c, err := al.Cancel(ctx, mgr, market.ID); err != nil || c.Status != domain.EventCancelled {
 		t.Fatalf("cancelled: %v %+v", err, c)
 	}
-	waitNotes(t, w.notifier, "founder", app.NoteEventCancelled, 1)
+	waitNotes(t, w.notifier, "founder", domain.NoteEventCancelled, 1)
 	_, err = al.Register(ctx, w.other, market.ID)
 	wantCode(t, err, "event_cancelled")
 	if sf, _ := al.SpaceFeed(ctx, w.spaceK); !strings.Contains(string(sf), "STATUS:CANCELLED") {

@@ -49,7 +49,7 @@ func (svc *Alliance) SetJudges(ctx context.Context, actor domain.Actor, id strin
 	if err := svc.store(ctx, e); err != nil {
 		return nil, err
 	}
-	svc.tell(e, NoteContestJudge, added)
+	svc.tell(e, domain.NoteContestJudge, added)
 	return svc.contestView(ctx, actor, e), nil
 }
 
@@ -231,7 +231,7 @@ func (svc *Alliance) Publish(ctx context.Context, actor domain.Actor, id string)
 	for _, en := range svc.book.contestEntries(id) {
 		users = append(users, en.FounderID)
 	}
-	svc.tell(e, NoteContestResults, users)
+	svc.tell(e, domain.NoteContestResults, users)
 	return svc.contestView(ctx, actor, e), nil
 }
 

@@ -128,7 +128,7 @@ func TestContestRules(t *testing.T) {
 	if _, err := al.SetJudges(ctx, mgr, id, []string{"mentorA", "mentorB"}); err != nil {
 		t.Fatal(err)
 	}
-	waitNotes(t, w.notifier, "mentorB", app.NoteContestJudge, 1)
+	waitNotes(t, w.notifier, "mentorB", domain.NoteContestJudge, 1)
 	_, err = al.Score(ctx, w.mentorB, id, w.startup, scores(c1, 8.0, c2, 6.0))
 	wantCode(t, err, "contest_not_judging")
 	_, err = al.Publish(ctx, mgr, id)
@@ -189,7 +189,7 @@ func TestContestRules(t *testing.T) {
 		!r[0].Tied || !r[1].Tied || !r[0].Winner || !r[1].Winner || r[0].Sheets != 1 {
 		t.Fatalf("the ranking (a tie at 7.5, both first, both winning one place): %+v", r)
 	}
-	waitNotes(t, w.notifier, "founder", app.NoteContestResults, 1)
+	waitNotes(t, w.notifier, "founder", domain.NoteContestResults, 1)
 
 	// After publication nothing is scored, judged or re-published.
 	_, err = al.Score(ctx, w.mentorB, id, w.startup, scores(c1, 1.0, c2, 1.0))

@@ -31,6 +31,11 @@ const (
 	NoteMentorRecorded  = "mentor.recorded"  // the other side recorded your session
 	NoteRequestNew      = "request.new"      // a founder asks you (a provider, or the IP contact) for help
 	NoteRequestAnswered = "request.answered" // your request has an answer
+	NoteEventSoon       = "event.soon"       // an alliance event you registered for starts within 15 minutes
+	NoteEventChanged    = "event.changed"    // its time or place changed
+	NoteEventCancelled  = "event.cancelled"  // its host cancelled it
+	NoteContestJudge    = "contest.judge"    // you were named a contest's judge
+	NoteContestResults  = "contest.results"  // a contest you entered or judged published its ranking
 )
 
 // NotificationTypes lists every type a user can set a delivery for (the
@@ -39,7 +44,8 @@ const (
 var NotificationTypes = []string{NoteInterest, NoteIntroRequested, NoteIntroAccepted, NoteIntroDeclined, NoteMatch,
 	NoteDeckRequested, NoteDeckGranted, NoteDeckDeclined, NoteDeckRevoked, NoteRoadshowNew, NoteRoadshowSoon, NoteRoadshowLive, NoteRoadshowInvite,
 	NoteRoadshowAnswer, NoteRoadshowGuest, NoteRoadshowGuestAnswer, NoteQuestion, NoteVerification,
-	NoteMentorRequested, NoteMentorAnswered, NoteMentorCancelled, NoteMentorRecorded, NoteRequestNew, NoteRequestAnswered}
+	NoteMentorRequested, NoteMentorAnswered, NoteMentorCancelled, NoteMentorRecorded, NoteRequestNew, NoteRequestAnswered,
+	NoteEventSoon, NoteEventChanged, NoteEventCancelled, NoteContestJudge, NoteContestResults}
 
 // Deliveries: how a type of notification reaches a user.
 const (
