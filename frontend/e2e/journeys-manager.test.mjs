@@ -134,6 +134,9 @@ describe('manager, admin and everyone', () => {
     await inv.waitForURL(/\/me\/investor$/, wait)
     await inv.waitForSelector('[data-test=verification-rejected] >> text=材料无法核实', wait)
     await inv.waitForSelector('[data-test=verification-note] >> text=营业执照号查询不到', wait)
+    // The banner at the top agrees: declined, not "awaiting verification".
+    await inv.waitForSelector('[data-test=investor-state][data-state=rejected] >> text=认证未通过', wait)
+    assert.equal(await inv.locator('text=档案待管理员认证').count(), 0)
     // The rejection card sits below the onboarding steps: the picture is of it.
     await shot(inv, 'investor-verification-rejected', '[data-test=verification-rejected]')
     await inv.close()

@@ -34,6 +34,7 @@ export const texts: Record<string, [string, string]> = {
   interested: ['感兴趣', 'Interested'], pass: ['跳过', 'Pass'], save: ['收藏', 'Save'], score: ['匹配度', 'Fit'],
   'fb.interested': ['已标记感兴趣，创始人会收到通知', 'Marked interested; the founder is told'], 'fb.save': ['已收藏', 'Saved for later'], 'fb.pass': ['已跳过', 'Passed'],
   needLogin: ['请先登录', 'Please sign in'], needInvestorProfile: ['请先创建投资人档案', 'Create your investor profile first'],
+  verificationDeclined: ['认证未通过', 'Verification declined'], verificationDeclinedHelp: ['请按下方的原因补充材料后重新提交', 'See the reason below, add what is missing and submit again'],
   awaitingVerification: ['档案待管理员认证；认证后可查看仅对投资人开放的信息', 'Awaiting verification; once verified you see investors-only details'],
   enterRoom: ['进入直播间', 'Enter the room'], register_: ['报名', 'Register'], registered: ['已报名', 'Registered'],
   registeredCount: ['{n} 人报名', '{n} registered'], all: ['全部', 'All'], unread: ['未读', 'Unread'],

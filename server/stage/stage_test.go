@@ -485,19 +485,31 @@ func TestSimulcastLayerPerViewer(t *testing.T) {
 	r.publishWith(presA, rate, stagetest.NewSimulcastPublisher)
 	v, _ := r.watch(founderA)
 	flowing(t, v)
-	rateOf := func() float64 { // video kb/s over a second
+	rateOf := func() float64 { // video kb/s over a second and a half
 		b0, t0 := v.Got("video").Bytes, time.Now()
 		time.Sleep(1500 * time.Millisecond)
 		return float64(v.Got("video").Bytes-b0) * 8 / time.Since(t0).Seconds() / 1000
 	}
-	if got := rateOf(); got < 800 {
+	// A loaded machine can starve one window (a sender or receiver not
+	// scheduled), so the rate is sampled until it shows the layer, a few
+	// windows at most; a viewer left on the wrong layer never does.
+	until := func(ok func(float64) bool) float64 {
+		var got float64
+		for range 6 {
+			if got = rateOf(); ok(got) {
+				break
+			}
+		}
+		return got
+	}
+	if got := until(func(kbs float64) bool { return kbs >= 800 }); got < 800 {
 		t.Fatalf("the viewer gets %.0f kb/s, not the best layer (1,600)", got)
 	}
 	if !stage.WantLayer(r.stage, rsID, "q") {
 		t.Fatal("no layer q received")
 	}
 	time.Sleep(time.Second) // the switch waits for q's key frame
-	if got := rateOf(); got > 300 {
+	if got := until(func(kbs float64) bool { return kbs <= 300 }); got > 300 {
 		t.Fatalf("after choosing q the viewer gets %.0f kb/s, want about 100", got)
 	}
 	if c := v.Got("video"); c.Lost() > c.Expected()/100 {
