@@ -23,6 +23,8 @@ export function ts(s, indent = '') {
     case 'null': return 'null'
     case 'array': {
       const item = ts(s.items, indent)
+      // A fixed length (a Go array such as [2]int) is a tuple.
+      if (s.minItems !== undefined && s.minItems === s.maxItems && s.maxItems <= 8) return `[${Array(s.maxItems).fill(item).join(', ')}]`
       return /[|&]/.test(item) ? `(${item})[]` : `${item}[]`
     }
     case 'object': {

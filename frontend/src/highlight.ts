@@ -1,7 +1,9 @@
 // Pure helpers for search results: cutting a highlighted text into marked
 // and plain pieces, and keeping suggestion answers in order.
 
-export interface Highlight { field: string; text: string; marks: [number, number][] }
+// Highlight is the API's (a field, its text, and [start, end) marks).
+import type { Highlight } from './generated/api'
+export type { Highlight }
 export interface Piece { text: string; mark: boolean }
 
 // pieces cuts text at the marks, which are [start, end) in characters

@@ -395,7 +395,7 @@ export interface Health {
 export interface Highlight {
   field: "name" | "summary" | "tags" | "sector" | "district"
   text: string
-  marks: number[][]
+  marks: [number, number][]
 }
 
 export interface HistoryPoint {
