@@ -6,10 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/yuechuang/yuechuang/frontend"
-	"github.com/yuechuang/yuechuang/search"
-	"github.com/yuechuang/yuechuang/server/realtime"
-	"github.com/yuechuang/yuechuang/server/stage"
 	"log/slog"
 	"net"
 	"os"
@@ -18,6 +14,12 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/yuechuang/yuechuang/frontend"
+	"github.com/yuechuang/yuechuang/search"
+	"github.com/yuechuang/yuechuang/server/realtime"
+	"github.com/yuechuang/yuechuang/server/stage"
+	"github.com/yuechuang/yuechuang/server/wire"
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
@@ -149,91 +151,35 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	hasher := auth.NewHasher(hp)
 	m.hasher = hasher
-	accounts, err := app.NewAccounts(m.db, m.db, hasher, signer, m.log)
-	if err != nil {
-		return err
-	}
-	notes := realtime.NewNotifications(m.db)
-	var pusher app.Pusher = notes
-	var tickets httpapi.Tickets = realtime.NewTickets()
 	ready := map[string]httpapi.Pinger{"database": m.db, "startup": startup{m}}
+	deps := wire.Deps{DB: m.db, Engine: m.engine, Tax: tax, Targets: targets, Hasher: hasher, Signer: signer, Log: m.log,
+		ICEServers: cfg.ICEServers, DataDir: cfg.DataDir, TimeZone: cfg.TimeZone, PublicURL: cfg.PublicURL,
+		Plan: app.PlanConfig{IPHelpEmail: cfg.IPHelpEmail, PublicURL: cfg.PublicURL}}
 	if cfg.NatsURL != "" {
 		// Several instances: rooms, tickets and live notifications are
 		// shared through NATS (docs/REALTIME.md).
 		if m.bus, err = natsbus.Connect(ctx, cfg.NatsURL, m.log); err != nil {
 			return err
 		}
-		if pusher, err = m.bus.Notifications(notes); err != nil {
-			return err
-		}
-		tickets = m.bus
+		deps.Cluster, deps.Tickets = m.bus, m.bus
+		deps.SharePushes = func(local *realtime.Notifications) (app.Pusher, error) { return m.bus.Notifications(local) }
 		ready["nats"] = m.bus
 		m.log.Info("sharing rooms through NATS", "url", cfg.NatsURL, "instance", m.bus.Instance())
 	}
-	notifier := app.NewNotifier(m.db, pusher, m.log)
-	// The read model stands in front of the database for every service
-	// that reads what it holds; the dispatcher carries each stored change
-	// on to it, the search index and the match alerts.
-	rm, err := app.NewReadModel(m.db, tax, m.log)
+	if cfg.CrashAfter != "" {
+		deps.AfterWrite = func(k domain.ChangeKind) { m.crashAfter(string(k)) }
+	}
+	if cfg.Mail != nil {
+		deps.Mailer = cfg.Mail
+		m.log.Info("password reset links go by mail", "from", cfg.Mail.From())
+	}
+	built, err := wire.Build(deps)
 	if err != nil {
 		return err
 	}
-	if cfg.CrashAfter != "" {
-		rm.AfterWrite = func(k domain.ChangeKind) { m.crashAfter(string(k)) }
-	}
-	m.readModel = rm
-	m.indexer = app.NewIndexer(rm, m.engine, tax, m.log)
-	matcher := app.NewMatcher(rm, tax, notifier, m.log)
-	m.changes = app.NewDispatcher(m.db, rm, m.indexer, matcher, m.log)
-	m.hub = realtime.NewHub(rm, matcher, notifier, realtime.NewLocalBroker(), m.log)
-	if m.bus != nil {
-		m.hub.UseCluster(m.bus)
-	}
-	// The stage's live video: the room tells it who may publish, it tells
-	// the room who does (docs/REALTIME.md, "The stage").
-	if m.stage, err = stage.New(stage.Config{ICEServers: cfg.ICEServers, RecordDir: filepath.Join(cfg.DataDir, "recordings"),
-		OnLive: m.hub.StageLive, Log: m.log}); err != nil {
-		return err
-	}
-	m.hub.UseStage(m.stage)
-	m.roadshows = app.NewRoadshows(rm, m.hub, notifier, matcher, m.log)
-	m.digests = app.NewDigests(m.db, notifier, nil, m.log)
-	stats := app.NewStats(rm, targets, tax)
-	plan := app.NewPlanServices(m.db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: cfg.IPHelpEmail, PublicURL: cfg.PublicURL})
-	m.plan = plan
-	m.history = app.NewHistory(stats, m.db, cfg.TimeZone)
-	svc := httpapi.Services{
-		Roadshows:     m.roadshows,
-		Hub:           m.hub,
-		Stage:         m.stage,
-		Tickets:       tickets,
-		Notifier:      notifier,
-		Notifications: notes,
-		Intros:        app.NewIntros(rm, rm, notifier),
-		Decks:         app.NewDecks(m.db, rm, notifier),
-		Onboarding:    app.NewOnboarding(rm, m.db),
-		Stats:         stats,
-		History:       m.history,
-		Registry:      app.NewRegistry(rm, tax),
-		Accounts:      accounts,
-		Startups:      app.NewStartups(rm, rm, rm, tax),
-		Investors:     app.NewInvestors(rm, tax),
-		Spaces:        app.NewSpaces(rm, rm, tax),
-		Matcher:       matcher,
-		Search:        m.indexer,
-		Taxonomy:      tax,
-		Verifications: app.NewVerifications(rm, m.db, notifier, m.log),
-		Ledger:        plan.Ledger,
-		Mentors:       plan.Mentors,
-		Providers:     plan.Providers,
-		Alliance:      plan.Alliance,
-	}
-	var mailer app.Mailer
-	if cfg.Mail != nil {
-		mailer = cfg.Mail
-		m.log.Info("password reset links go by mail", "from", cfg.Mail.From())
-	}
-	svc.Resets = app.NewPasswordResets(accounts, m.db, mailer, cfg.PublicURL, m.log)
+	m.readModel, m.indexer, m.changes, m.hub, m.stage = built.ReadModel, built.Indexer, built.Changes, built.Hub, built.Stage
+	m.roadshows, m.digests, m.plan, m.history = built.Roadshows, built.Digests, built.Plan, built.History
+	accounts, svc := built.Accounts, built.HTTP
 
 	if cfg.AdminEmail != "" {
 		if _, err := accounts.EnsureAdmin(ctx, cfg.AdminEmail, cfg.AdminPassword, ""); err != nil {
@@ -241,13 +187,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.log.Info("admin account ready", "email", cfg.AdminEmail)
 	}
-	if err := rm.Load(ctx); err != nil {
-		return err
-	}
-	if err := plan.Load(ctx); err != nil {
-		return err
-	}
-	if err := notifier.Load(ctx); err != nil {
+	if err := built.Load(ctx); err != nil {
 		return err
 	}
 	m.svc = svc

@@ -22,8 +22,8 @@ import (
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 	"github.com/yuechuang/yuechuang/server/realtime"
-	"github.com/yuechuang/yuechuang/server/stage"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
+	"github.com/yuechuang/yuechuang/server/wire"
 )
 
 // env is an API over a real embedded database.
@@ -80,85 +80,40 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB, opts ...envOptio
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	accounts, err := app.NewAccounts(db, db, auth.NewHasher(cheapHash), signer, log)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if cfg.LoginLimit == 0 {
 		cfg.LoginLimit = 1000
 	}
-	notes := realtime.NewNotifications(db)
-	notifier := app.NewNotifier(db, notes, log)
-	rm, err := app.NewReadModel(db, tax, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := rm.Load(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	matcher := app.NewMatcher(rm, tax, notifier, log)
 	engine, err := search.OpenBleve(filepath.Join(t.TempDir(), "search"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = engine.Close() })
-	indexer := app.NewIndexer(rm, engine, tax, log)
-	changes := app.NewDispatcher(db, rm, indexer, matcher, log)
+	// The services as the server wires them (server/wire), on this test's
+	// database and index.
+	built, err := wire.Build(wire.Deps{DB: db, Engine: engine, Tax: tax, Targets: targets, Hasher: auth.NewHasher(cheapHash), Signer: signer,
+		Log: log, DataDir: t.TempDir(), TimeZone: shanghai, PublicURL: "http://yc.test", Plan: app.PlanConfig{IPHelpEmail: ipHelpEmail}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(built.Close)
+	if err := built.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	changes := built.Changes
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { changes.Run(ctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	if cfg.Ready == nil {
-		cfg.Ready = map[string]httpapi.Pinger{"database": db, "search": indexer}
+		cfg.Ready = map[string]httpapi.Pinger{"database": db, "search": built.Indexer}
 	}
-	hub := realtime.NewHub(rm, matcher, notifier, realtime.NewLocalBroker(), log)
-	roadshows := app.NewRoadshows(rm, hub, notifier, matcher, log)
-	t.Cleanup(hub.Close)
-	video, err := stage.New(stage.Config{RecordDir: filepath.Join(t.TempDir(), "recordings"), OnLive: hub.StageLive, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub.UseStage(video)
-	t.Cleanup(video.Close)
-	stats := app.NewStats(rm, targets, tax)
-	plan := app.NewPlanServices(db, rm, matcher, notifier, tax, stats, app.PlanConfig{IPHelpEmail: ipHelpEmail})
-	if err := plan.Load(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	history := app.NewHistory(stats, db, shanghai)
-	svc := httpapi.Services{
-		Accounts:      accounts,
-		Startups:      app.NewStartups(rm, rm, rm, tax),
-		Investors:     app.NewInvestors(rm, tax),
-		Spaces:        app.NewSpaces(rm, rm, tax),
-		Matcher:       matcher,
-		Search:        indexer,
-		Roadshows:     roadshows,
-		Hub:           hub,
-		Stage:         video,
-		Tickets:       realtime.NewTickets(),
-		Notifier:      notifier,
-		Notifications: notes,
-		Intros:        app.NewIntros(rm, rm, notifier),
-		Decks:         app.NewDecks(db, rm, notifier),
-		Onboarding:    app.NewOnboarding(rm, db),
-		Stats:         stats,
-		History:       history,
-		Registry:      app.NewRegistry(rm, tax),
-		Taxonomy:      tax,
-		Verifications: app.NewVerifications(rm, db, notifier, log),
-		Resets:        app.NewPasswordResets(accounts, db, nil, "http://yc.test", log),
-		Ledger:        plan.Ledger,
-		Mentors:       plan.Mentors,
-		Providers:     plan.Providers,
-		Alliance:      plan.Alliance,
-	}
+	accounts, svc := built.Accounts, built.HTTP
 	for _, o := range opts {
 		o(&svc, db, log)
 	}
-	e := &env{t: t, db: db, engine: engine, indexer: indexer, changes: changes, readModel: rm, roadshows: roadshows,
-		notifier: notifier, notes: notes, hub: hub,
-		digests: app.NewDigests(db, notifier, nil, log), history: history, srv: httpapi.New(svc, cfg, log)}
+	e := &env{t: t, db: db, engine: engine, indexer: built.Indexer, changes: changes, readModel: built.ReadModel, roadshows: built.Roadshows,
+		notifier: built.Notifier, notes: built.Notes, hub: built.Hub,
+		digests: built.Digests, history: built.History, srv: httpapi.New(svc, cfg, log)}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-passphrase", "管理员"); err != nil {
 		t.Fatal(err)
 	}
