@@ -36,18 +36,7 @@ func (svc *Alliance) tell(e *domain.Event, typ string, users []string) {
 // RunReminders tells those registered for each event that starts within
 // 15 minutes, once (as roadshows' reminders), until ctx ends.
 func (svc *Alliance) RunReminders(ctx context.Context) {
-	t := time.NewTicker(reminderCheck)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := svc.Remind(ctx); err != nil {
-				svc.log.Warn("event reminders", "err", err)
-			}
-		}
-	}
+	every(ctx, reminderCheck, svc.log, "event reminders", svc.Remind)
 }
 
 // Remind sends the reminders that are due: to those registered and, for

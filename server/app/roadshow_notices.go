@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -54,18 +55,7 @@ func (svc *Roadshows) attendees(ctx context.Context, r *domain.Roadshow) ([]stri
 // RunReminders tells the registered users of each roadshow that starts
 // within 15 minutes, once, until ctx ends.
 func (svc *Roadshows) RunReminders(ctx context.Context) {
-	t := time.NewTicker(reminderCheck)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if err := svc.Remind(ctx); err != nil {
-				svc.log.Warn("roadshow reminders", "err", err)
-			}
-		}
-	}
+	every(ctx, reminderCheck, svc.log, "roadshow reminders", svc.Remind)
 }
 
 // Remind sends the reminders that are due.
@@ -93,6 +83,23 @@ func (svc *Roadshows) Remind(ctx context.Context) error {
 		}
 		if page*domain.MaxPageSize >= total {
 			return nil
+		}
+	}
+}
+
+// every runs f each period until ctx ends, logging (as what) the errors it
+// returns: the loop of the services' periodic work.
+func every(ctx context.Context, period time.Duration, log *slog.Logger, what string, f func(context.Context) error) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := f(ctx); err != nil {
+				log.Warn(what, "err", err)
+			}
 		}
 	}
 }
