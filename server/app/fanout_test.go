@@ -69,7 +69,7 @@ func TestFanOutNotifiesTheRightInvestors(t *testing.T) {
 		if checked == 20 {
 			break
 		}
-		items, total, err := db.ListNotifications(ctx, uid, false, p)
+		items, total, _, err := db.ListNotifications(ctx, uid, false, p)
 		if err != nil || total != 1 || items[0].Type != domain.NoteMatch {
 			t.Fatalf("fitting investor %s: %d notifications, %v", uid, total, err)
 		}

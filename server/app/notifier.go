@@ -15,7 +15,8 @@ type NotifyStore interface {
 	CreateNotification(ctx context.Context, n *domain.Notification) error
 	CreateNotifications(ctx context.Context, ns []*domain.Notification) error
 	EachNotificationSettings(ctx context.Context, fn func(*domain.NotificationSettings) error) error
-	ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error)
+	// ListNotifications returns a page, the total and the unread count.
+	ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) (items []domain.Notification, total, unread int, err error)
 	NotificationsAfter(ctx context.Context, userID, id string, limit int) ([]domain.Notification, error)
 	CountUnread(ctx context.Context, userID string) (int, error)
 	MarkRead(ctx context.Context, userID string, ids []string) error
@@ -233,11 +234,7 @@ func (n *Notifier) List(ctx context.Context, actor domain.Actor, unreadOnly bool
 	if actor.Anonymous() {
 		return nil, domain.ErrUnauthorized
 	}
-	items, total, err := n.store.ListNotifications(ctx, actor.UserID, unreadOnly, p)
-	if err != nil {
-		return nil, err
-	}
-	unread, err := n.store.CountUnread(ctx, actor.UserID)
+	items, total, unread, err := n.store.ListNotifications(ctx, actor.UserID, unreadOnly, p)
 	if err != nil {
 		return nil, err
 	}

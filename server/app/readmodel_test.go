@@ -250,7 +250,7 @@ func TestDispatcherCarriesChanges(t *testing.T) {
 func notesOf(t *testing.T, db *mongo.DB, userID string) int {
 	t.Helper()
 	p, _ := domain.NewPage(1, 10)
-	_, total, err := db.ListNotifications(context.Background(), userID, false, p)
+	_, total, _, err := db.ListNotifications(context.Background(), userID, false, p)
 	if err != nil {
 		t.Fatal(err)
 	}

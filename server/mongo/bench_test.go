@@ -70,7 +70,7 @@ func BenchmarkLookups(b *testing.B) {
 					return err
 				}
 				return find(db.Raw("notifications"), bson.D{{Key: "userId", Value: f.noteUser}}, bson.D{{Key: "_id", Value: -1}}, 20)()
-			}, func() error { _, _, err := db.ListNotifications(ctx, f.noteUser, false, p); return err }},
+			}, func() error { _, _, _, err := db.ListNotifications(ctx, f.noteUser, false, p); return err }},
 			{"notificationSince", find(db.Raw("notifications"), bson.D{{Key: "userId", Value: f.noteUser}, {Key: "digest", Value: false},
 				{Key: "_id", Value: bson.D{{Key: "$gt", Value: f.since}}}}, bson.D{{Key: "_id", Value: 1}}, 500),
 				func() error { _, err := db.NotificationsAfter(ctx, f.noteUser, f.since, 500); return err }},

@@ -202,7 +202,11 @@ func (d *DB) InsertNotificationLogs(ctx context.Context, ns []*domain.Notificati
 			}
 			items = append(items, noteItem{Pos: p, Notification: *n})
 			if len(items) == noteBucketSize || h.Count == len(byUser[uid]) {
-				buckets = append(buckets, noteBucket{ID: bucketID(uid, bucketOf(p)), Items: items})
+				doc, err := packBucket(bucketID(uid, bucketOf(p)), 1, items)
+				if err != nil {
+					return err
+				}
+				buckets = append(buckets, doc)
 				items = nil
 			}
 		}

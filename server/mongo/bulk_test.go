@@ -128,7 +128,7 @@ func TestBulkNotificationLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	p, _ := domain.NewPage(1, 20)
-	items, total, err := db.ListNotifications(ctx, "user2", false, p)
+	items, total, _, err := db.ListNotifications(ctx, "user2", false, p)
 	if err != nil || total != 120 || len(items) != 20 || items[0].Data["i"] != int32(119) && items[0].Data["i"] != int64(119) {
 		t.Fatalf("page of a bulk log: %d items of %d, first %v, %v", len(items), total, items[0].Data, err)
 	}
@@ -142,7 +142,7 @@ func TestBulkNotificationLogs(t *testing.T) {
 	if err := db.CreateNotification(ctx, &domain.Notification{UserID: "user0", Type: domain.NoteMatch, CreatedAt: time.Now().UTC()}); err != nil {
 		t.Fatal(err)
 	}
-	if _, total, _ := db.ListNotifications(ctx, "user0", false, p); total != 41 {
+	if _, total, _, _ := db.ListNotifications(ctx, "user0", false, p); total != 41 {
 		t.Fatalf("append after a bulk log: %d", total)
 	}
 }

@@ -482,7 +482,7 @@ func TestNotificationShapes(t *testing.T) {
 	if all, _ := db.NotificationsAfter(ctx, "u", "", 10); len(all) != 4 {
 		t.Fatalf("all pushed: %d", len(all))
 	}
-	page, total, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 2))
+	page, total, _, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 2))
 	if err != nil || total != 5 || len(page) != 2 || page[0].ID != ids[4] {
 		t.Fatalf("page %v total %d %v", page, total, err)
 	}
@@ -492,7 +492,7 @@ func TestNotificationShapes(t *testing.T) {
 	if n, _ := db.CountUnread(ctx, "u"); n != 3 {
 		t.Fatalf("unread %d, want 3", n)
 	}
-	if _, total, _ := db.ListNotifications(ctx, "u", true, mustPage(t, 1, 20)); total != 3 {
+	if _, total, _, _ := db.ListNotifications(ctx, "u", true, mustPage(t, 1, 20)); total != 3 {
 		t.Fatalf("unread list %d", total)
 	}
 	if err := db.MarkRead(ctx, "u", nil); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/domain"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -57,8 +58,40 @@ func (d *DB) BuildListsAndBuckets(ctx context.Context) error {
 // Notification drops' collection (notedrops.go).
 const ColNoteDrops = colNoteDrops
 
-// ColNoteBuckets is the notification buckets' collection.
-const ColNoteBuckets = colNoteBuckets
+// ColNoteBuckets is the notification buckets' collection; ColNoteBucketsV6
+// is version 6's.
+const (
+	ColNoteBuckets   = colNoteBuckets
+	ColNoteBucketsV6 = colNoteBucketsV6
+)
+
+// WriteLogV6 writes a user's notifications as migration 3 did up to
+// version 6: the head, and the buckets as arrays of documents in
+// notification_buckets.
+func (d *DB) WriteLogV6(ctx context.Context, userID string, ns []domain.Notification) error {
+	if err := d.writeLog(ctx, userID, ns); err != nil {
+		return err
+	}
+	for b := 0; b <= bucketOf(max(len(ns)-1, 0)); b++ {
+		items, err := d.bucket(ctx, userID, b)
+		if err != nil {
+			return err
+		}
+		if _, err := d.db.Collection(colNoteBuckets).DeleteOne(ctx, byID(bucketID(userID, b))); err != nil {
+			return err
+		}
+		if _, err := d.db.Collection(colNoteBucketsV6).InsertOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, b)}, {Key: "items", Value: items}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddToBucket adds n at position pos of the user's log, as an append or an
+// absorb does after its head write (tests write what a crash left).
+func (d *DB) AddToBucket(ctx context.Context, userID string, pos int, n domain.Notification) error {
+	return d.addItems(ctx, userID, bucketOf(pos), []noteItem{{Pos: pos, Notification: n}})
+}
 
 // DropsMax is how many drops a user may have waiting.
 const DropsMax = dropsMax
@@ -76,3 +109,30 @@ func (d *DB) WaitForeground(ctx context.Context, quiet, most time.Duration) {
 
 // AsBackground marks ctx as a background write's.
 func AsBackground(ctx context.Context) context.Context { return asBackground(ctx) }
+
+// EditBucket runs a change on bucket b of the user's log as every write to
+// a bucket does (notebuckets.go); the change gets the items' ids.
+func (d *DB) EditBucket(ctx context.Context, userID string, b int, change func(ids []string)) error {
+	return d.editBucket(ctx, userID, b, func(items []noteItem) ([]noteItem, bool) {
+		ids := make([]string, len(items))
+		for i, it := range items {
+			ids[i] = it.ID
+		}
+		change(ids)
+		return append(items, noteItem{Pos: b*noteBucketSize + 49, Notification: domain.Notification{ID: "mine", Type: "t"}}), true
+	})
+}
+
+// BucketIDs returns the ids bucket b of the user's log holds, in position
+// order.
+func (d *DB) BucketIDs(ctx context.Context, userID string, b int) ([]string, error) {
+	items, err := d.bucket(ctx, userID, b)
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	return ids, err
+}
+
+// PackBucketsAgain runs migration 7's packing phase again.
+func (d *DB) PackBucketsAgain(ctx context.Context) error { return migratePackBuckets(ctx, d) }

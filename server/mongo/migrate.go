@@ -56,6 +56,10 @@ func migrations() []migration {
 		}},
 		// New collections that start empty: nothing to convert.
 		{to: 6, name: "fan-out drops and folded room records"},
+		{to: 7, name: "notification buckets packed", phases: []phase{
+			{"pack_note_buckets", migratePackBuckets},
+			{"drop_old_note_buckets", dropCollection(colNoteBucketsV6)},
+		}},
 	}
 }
 
@@ -265,8 +269,11 @@ func (d *DB) writeLog(ctx context.Context, userID string, ns []domain.Notificati
 		buckets[b] = append(buckets[b], noteItem{Pos: p, Notification: n})
 	}
 	for b, items := range buckets {
-		if _, err := d.db.Collection(colNoteBuckets).ReplaceOne(ctx, byID(bucketID(userID, b)),
-			noteBucket{ID: bucketID(userID, b), Items: items}, options.Replace().SetUpsert(true)); err != nil {
+		doc, err := packBucket(bucketID(userID, b), 1, items)
+		if err != nil {
+			return err
+		}
+		if _, err := d.db.Collection(colNoteBuckets).ReplaceOne(ctx, byID(doc.ID), doc, replaceUpsert); err != nil {
 			return err
 		}
 	}

@@ -135,22 +135,9 @@ func (d *DB) absorbPush(ctx context.Context, userID string) (noteHead, []domain.
 		byBucket[bucketOf(p)] = append(byBucket[bucketOf(p)], noteItem{Pos: p, Notification: n})
 	}
 	for b, its := range byBucket {
-		have, err := d.rawBucket(ctx, userID, b)
-		if err != nil {
+		// addItems skips the items a crashed absorb added already.
+		if err := d.addItems(ctx, userID, b, its); err != nil {
 			return h, nil, 0, err
-		}
-		var push bson.A
-		for _, it := range its {
-			if !slices.ContainsFunc(have, func(x noteItem) bool { return x.ID == it.ID }) {
-				push = append(push, it)
-			}
-		}
-		if len(push) == 0 {
-			continue // a crashed absorb pushed them already
-		}
-		if _, err := upsertUpdate(ctx, d.db.Collection(colNoteBuckets), byID(bucketID(userID, b)),
-			bson.D{{Key: "$push", Value: bson.D{{Key: "items", Value: bson.D{{Key: "$each", Value: push}}}}}}); err != nil {
-			return h, nil, 0, mapErr("absorb notification drops", err)
 		}
 	}
 	return h, items, next, nil

@@ -67,7 +67,7 @@ func TestFanOutDropsReadAsTheLog(t *testing.T) {
 		for size := 1; size <= 9; size += 4 {
 			var got []string
 			for page := 1; ; page++ {
-				items, total, err := db.ListNotifications(ctx, "u", false, mustPage(t, page, size))
+				items, total, _, err := db.ListNotifications(ctx, "u", false, mustPage(t, page, size))
 				if err != nil || total != len(want) {
 					t.Fatalf("%s: page %d of %d: total %d, %v; want %d", when, page, size, total, err, len(want))
 				}
@@ -80,7 +80,7 @@ func TestFanOutDropsReadAsTheLog(t *testing.T) {
 				t.Fatalf("%s: pages of %d list\n%v\nwant\n%v", when, size, got, newest)
 			}
 		}
-		items, total, err := db.ListNotifications(ctx, "u", true, mustPage(t, 1, 50))
+		items, total, _, err := db.ListNotifications(ctx, "u", true, mustPage(t, 1, 50))
 		if err != nil || total != unread || len(items) != unread {
 			t.Fatalf("%s: unread page %d of %d, %v; want %d", when, len(items), total, err, unread)
 		}
@@ -121,7 +121,7 @@ func TestFanOutDropsReadAsTheLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("all read", order, 0)
-	if v, total, _ := db.ListNotifications(ctx, "v", false, mustPage(t, 1, 50)); total != 5+mongo.DropsMax+3 || len(v) != total {
+	if v, total, _, _ := db.ListNotifications(ctx, "v", false, mustPage(t, 1, 50)); total != 5+mongo.DropsMax+3 || len(v) != total {
 		t.Fatalf("v has %d of %d, want %d", len(v), total, 5+mongo.DropsMax+3)
 	}
 
@@ -156,19 +156,17 @@ func TestAbsorbCrashRepeats(t *testing.T) {
 	ns2 := fanOut(t, db, []string{"u", "v"}, "match", false)
 	// As an absorb does, but without the head write that ends it.
 	for i, id := range []string{ns[0].ID, ns2[0].ID} {
-		if _, err := db.Raw(mongo.ColNoteBuckets).UpdateOne(ctx, bson.D{{Key: "_id", Value: "u/00000000"}},
-			bson.D{{Key: "$push", Value: bson.D{{Key: "items", Value: bson.D{{Key: "pos", Value: 1 + i}, {Key: "_id", Value: id},
-				{Key: "userId", Value: "u"}, {Key: "type", Value: "match"}, {Key: "read", Value: false}}}}}}); err != nil {
+		if err := db.AddToBucket(ctx, "u", 1+i, domain.Notification{ID: id, UserID: "u", Type: "match"}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	list := func(when string, wantUnread int) {
 		t.Helper()
-		got, total, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 20))
+		got, total, _, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 20))
 		if err != nil || total != 3 || len(got) != 3 || got[0].ID != ns2[0].ID || got[1].ID != ns[0].ID {
 			t.Fatalf("%s: %v total %d, %v", when, ids(got), total, err)
 		}
-		unread, _, _ := db.ListNotifications(ctx, "u", true, mustPage(t, 1, 20))
+		unread, _, _, _ := db.ListNotifications(ctx, "u", true, mustPage(t, 1, 20))
 		if len(unread) != wantUnread {
 			t.Fatalf("%s: %d unread listed, want %d", when, len(unread), wantUnread)
 		}
@@ -226,7 +224,7 @@ func TestFanOutsBesideAppends(t *testing.T) {
 		}
 	}
 	for _, u := range users {
-		got, total, err := db.ListNotifications(ctx, u, false, mustPage(t, 1, 100))
+		got, total, _, err := db.ListNotifications(ctx, u, false, mustPage(t, 1, 100))
 		if err != nil || total != 24+6 || len(got) != total {
 			t.Fatalf("%s: %d of %d, %v; want 30", u, len(got), total, err)
 		}
@@ -264,11 +262,11 @@ func TestVersion5LogsTakeDrops(t *testing.T) {
 	if from, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil || from != 5 {
 		t.Fatalf("migrate from %d: %v", from, err)
 	}
-	if v, _ := db.StoredSchemaVersion(ctx); v != 6 {
-		t.Fatalf("version %d after migrating, want 6", v)
+	if v, _ := db.StoredSchemaVersion(ctx); v != mongo.SchemaVersion {
+		t.Fatalf("version %d after migrating, want %d", v, mongo.SchemaVersion)
 	}
 	ns := fanOut(t, db, []string{"u", "v"}, "match", false)
-	got, total, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 100))
+	got, total, _, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 100))
 	if err != nil || total != 61 || got[0].ID != ns[0].ID || got[60].ID != old[0].ID {
 		t.Fatalf("log after the fan-out: %d of %d, %v", len(got), total, err)
 	}
@@ -302,7 +300,7 @@ func TestDeadDropsSweptAtStart(t *testing.T) {
 		t.Fatalf("dead drops queued: %d, %v; want 1", n, err)
 	}
 	waitDrops(t, db, 1)
-	if got, total, err := db.ListNotifications(ctx, "v", false, mustPage(t, 1, 20)); err != nil || total != 1 || len(got) != 1 {
+	if got, total, _, err := db.ListNotifications(ctx, "v", false, mustPage(t, 1, 20)); err != nil || total != 1 || len(got) != 1 {
 		t.Fatalf("v's waiting drop after the sweep: %d listed, total %d, %v", len(got), total, err)
 	}
 }

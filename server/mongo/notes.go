@@ -3,7 +3,6 @@ package mongo
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -16,17 +15,18 @@ import (
 //     unreadFrom, digestFrom, lastDigest}: how many positions the log has,
 //     the unread counter, and the id of the first notification of each
 //     bucket (to find the bucket of an id);
-//   - notification_buckets: {_id: userId/bucket, items: [...]}: positions
-//     bucket*noteBucketSize and on, each item with its position.
+//   - notification_buckets: {_id: userId/bucket, rev, packed}: positions
+//     bucket*noteBucketSize and on, each item with its position, packed
+//     into one binary value (notebuckets.go).
 //
 // An append reserves positions in the head first (a versioned write), then
-// pushes the items into their bucket. A crash in between leaves a hole (a
+// adds the items to their bucket. A crash in between leaves a hole (a
 // reserved position with no item, counted in total and unread until the user
 // next marks everything read); it never leaves a stored notification that no
 // read finds.
 const (
 	colNoteHeads   = "notification_heads"
-	colNoteBuckets = "notification_buckets"
+	colNoteBuckets = "notification_pages"
 	noteBucketSize = 50
 	// digestUsersID in colMeta lists the users with digest notifications
 	// waiting, so the daily digest reads those users' logs only.
@@ -56,11 +56,6 @@ type noteHead struct {
 type noteItem struct {
 	Pos                 int `bson:"pos"`
 	domain.Notification `bson:",inline"`
-}
-
-type noteBucket struct {
-	ID    string     `bson:"_id"`
-	Items []noteItem `bson:"items"`
 }
 
 func bucketOf(pos int) int { return pos / noteBucketSize }
@@ -202,15 +197,14 @@ func (d *DB) appendLocked(ctx context.Context, userID string, ns []*domain.Notif
 		d.absorbed(userID, from, next)
 	}
 	first := h.Count - len(ns)
-	byBucket := map[int]bson.A{}
+	byBucket := map[int][]noteItem{}
 	for i, n := range ns {
 		p := first + i
 		byBucket[bucketOf(p)] = append(byBucket[bucketOf(p)], noteItem{Pos: p, Notification: *n})
 	}
 	for b, items := range byBucket {
-		if _, err := upsertUpdate(ctx, d.db.Collection(colNoteBuckets), byID(bucketID(userID, b)),
-			bson.D{{Key: "$push", Value: bson.D{{Key: "items", Value: bson.D{{Key: "$each", Value: items}}}}}}); err != nil {
-			return h, mapErr("append notifications", err)
+		if err := d.addItems(ctx, userID, b, items); err != nil {
+			return h, err
 		}
 	}
 	if digest {
@@ -227,22 +221,4 @@ func (d *DB) setDigestUser(ctx context.Context, userID string, waiting bool) err
 	_, err := upsertUpdate(ctx, d.db.Collection(colMeta), byID(digestUsersID),
 		bson.D{{Key: op, Value: bson.D{{Key: "users", Value: userID}}}})
 	return mapErr("digest users", err)
-}
-
-// bucket reads one bucket of a user's log, items in position order.
-func (d *DB) bucket(ctx context.Context, userID string, b int) ([]noteItem, error) {
-	var nb noteBucket
-	err := mapErr("notifications", d.db.Collection(colNoteBuckets).FindOne(ctx, byID(bucketID(userID, b))).Decode(&nb))
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	// Pushes from several processes may land out of order.
-	slices.SortStableFunc(nb.Items, func(a, b noteItem) int { return a.Pos - b.Pos })
-	for i := range nb.Items {
-		nb.Items[i].UserID = userID
-	}
-	return nb.Items, nil
 }

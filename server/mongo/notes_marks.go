@@ -2,37 +2,10 @@ package mongo
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/yuechuang/yuechuang/server/domain"
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
-
-// setFlags sets a boolean field on the items at the given indexes of a
-// bucket, by index: pushes only ever append, so the indexes stay valid even
-// if another process appends meanwhile.
-func (d *DB) setFlags(ctx context.Context, userID string, b int, field string, idx []int) error {
-	if len(idx) == 0 {
-		return nil
-	}
-	set := bson.D{}
-	for _, i := range idx {
-		set = append(set, bson.E{Key: fmt.Sprintf("items.%d.%s", i, field), Value: true})
-	}
-	_, err := d.db.Collection(colNoteBuckets).UpdateOne(ctx, byID(bucketID(userID, b)), bson.D{{Key: "$set", Value: set}})
-	return mapErr("mark notifications", err)
-}
-
-// rawBucket reads a bucket as stored, for setFlags' indexes.
-func (d *DB) rawBucket(ctx context.Context, userID string, b int) ([]noteItem, error) {
-	var nb noteBucket
-	err := mapErr("notifications", d.db.Collection(colNoteBuckets).FindOne(ctx, byID(bucketID(userID, b))).Decode(&nb))
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, nil
-	}
-	return nb.Items, err
-}
 
 // MarkRead marks the user's notifications with ids (all when ids is nil)
 // read: the buckets holding ids, or those from the oldest unread one on.
@@ -58,20 +31,12 @@ func (d *DB) MarkRead(ctx context.Context, userID string, ids []string) error {
 	}
 	marked := 0
 	for _, b := range buckets {
-		items, err := d.rawBucket(ctx, userID, b)
+		n, err := d.setFlag(ctx, userID, b, func(it noteItem) bool { return ids == nil || want[it.ID] },
+			func(it *noteItem) bool { was := it.Read; it.Read = true; return !was })
 		if err != nil {
 			return err
 		}
-		var idx []int
-		for i, it := range items {
-			if !it.Read && (ids == nil || want[it.ID]) {
-				idx = append(idx, i)
-			}
-		}
-		if err := d.setFlags(ctx, userID, b, "read", idx); err != nil {
-			return err
-		}
-		marked += len(idx)
+		marked += n
 	}
 	_, err = d.updateHead(ctx, userID, func(nh *noteHead) {
 		nh.Unread = max(nh.Unread-marked, 0)
@@ -150,18 +115,9 @@ func (d *DB) markDigested(ctx context.Context, userID string, ids []string) erro
 	}
 	last := -1
 	for _, b := range buckets {
-		items, err := d.rawBucket(ctx, userID, b)
+		_, err := d.setFlag(ctx, userID, b, func(it noteItem) bool { return want[it.ID] },
+			func(it *noteItem) bool { last = max(last, it.Pos); was := it.Digested; it.Digested = true; return !was })
 		if err != nil {
-			return err
-		}
-		var idx []int
-		for i, it := range items {
-			if want[it.ID] {
-				idx = append(idx, i)
-				last = max(last, it.Pos)
-			}
-		}
-		if err := d.setFlags(ctx, userID, b, "digested", idx); err != nil {
 			return err
 		}
 	}

@@ -22,14 +22,21 @@ func (d *DB) logOf(ctx context.Context, userID string) (noteHead, []domain.Notif
 }
 
 // ListNotifications returns one page of a user's notifications, newest
-// first, and the total: the drops and the page's bucket or two, or with
-// unreadOnly the buckets from the oldest one holding an unread
+// first, the total and the unread count (with unreadOnly the total is the
+// unread count): the head and the drops, then the page's bucket or two, or
+// with unreadOnly the buckets from the oldest one holding an unread
 // notification. Bucket items past the head's count (pushed by an absorb
 // that crashed before its head write) are still read as drops.
-func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, error) {
+func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, int, error) {
 	h, dr, err := d.logOf(ctx, userID)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
+	}
+	unread := h.Unread
+	for _, n := range dr {
+		if !n.Read {
+			unread++
+		}
 	}
 	out := []domain.Notification{}
 	skip, size := p.Skip(), p.PageSize
@@ -44,7 +51,7 @@ func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bo
 		for b := bucketOf(max(hi, 0)); hi >= lo && b >= bucketOf(lo); b-- {
 			items, err := d.bucket(ctx, userID, b)
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, 0, err
 			}
 			for i := len(items) - 1; i >= 0; i-- {
 				if items[i].Pos >= lo && items[i].Pos <= hi {
@@ -52,9 +59,9 @@ func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bo
 				}
 			}
 		}
-		return out, total, nil
+		return out, total, unread, nil
 	}
-	seen, unread := 0, h.Unread
+	seen := 0
 	take := func(n domain.Notification) {
 		if !n.Read && len(out) < size {
 			if seen >= skip {
@@ -64,15 +71,12 @@ func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bo
 		}
 	}
 	for i := len(dr) - 1; i >= 0; i-- {
-		if !dr[i].Read {
-			unread++
-		}
 		take(dr[i])
 	}
 	for b := bucketOf(max(h.Count-1, 0)); h.Count > 0 && b >= h.UnreadFrom && len(out) < size; b-- {
 		items, err := d.bucket(ctx, userID, b)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		for i := len(items) - 1; i >= 0 && len(out) < size; i-- {
 			if items[i].Pos < h.Count {
@@ -80,7 +84,7 @@ func (d *DB) ListNotifications(ctx context.Context, userID string, unreadOnly bo
 			}
 		}
 	}
-	return out, unread, nil
+	return out, unread, unread, nil
 }
 
 // findBucket returns the bucket that holds id, by the first ids of the

@@ -51,7 +51,7 @@ func TestNotificationLogAcrossBuckets(t *testing.T) {
 	}
 	newest := reversed(all)
 	for page := 1; page <= 8; page++ {
-		got, total, err := db.ListNotifications(ctx, "u", false, mustPage(t, page, 20))
+		got, total, _, err := db.ListNotifications(ctx, "u", false, mustPage(t, page, 20))
 		lo, hi := min((page-1)*20, 130), min(page*20, 130)
 		if err != nil || total != 130 || !slices.Equal(ids(got), newest[lo:hi]) {
 			t.Fatalf("page %d: %d items, total %d, %v; want %d items", page, len(got), total, err, hi-lo)
@@ -93,7 +93,7 @@ func TestNotificationLogAcrossBuckets(t *testing.T) {
 		}
 	}
 	for page := 1; page <= 7; page++ {
-		got, total, err := db.ListNotifications(ctx, "u", true, mustPage(t, page, 20))
+		got, total, _, err := db.ListNotifications(ctx, "u", true, mustPage(t, page, 20))
 		lo, hi := min((page-1)*20, 127), min(page*20, 127)
 		if err != nil || total != 127 || !slices.Equal(ids(got), unread[lo:hi]) {
 			t.Fatalf("unread page %d: %v total %d %v", page, ids(got), total, err)
@@ -102,10 +102,10 @@ func TestNotificationLogAcrossBuckets(t *testing.T) {
 	if err := db.MarkRead(ctx, "u", nil); err != nil {
 		t.Fatal(err)
 	}
-	if got, total, _ := db.ListNotifications(ctx, "u", true, mustPage(t, 1, 20)); total != 0 || len(got) != 0 {
+	if got, total, _, _ := db.ListNotifications(ctx, "u", true, mustPage(t, 1, 20)); total != 0 || len(got) != 0 {
 		t.Fatalf("after marking all: %d unread listed, total %d", len(got), total)
 	}
-	if got, _, _ := db.ListNotifications(ctx, "u", false, mustPage(t, 7, 20)); len(got) != 10 || !got[0].Read {
+	if got, _, _, _ := db.ListNotifications(ctx, "u", false, mustPage(t, 7, 20)); len(got) != 10 || !got[0].Read {
 		t.Fatalf("the oldest page after marking all: %+v", got)
 	}
 	if n, _ := db.CountUnread(ctx, "v"); n != 1 {
@@ -132,7 +132,7 @@ func TestConcurrentAppendsToOneLog(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		got, total, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 100))
+		got, total, _, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 100))
 		if err != nil || total != 90 || len(got) != 90 {
 			t.Fatalf("%d of %d listed, %v; want 90", len(got), total, err)
 		}
@@ -206,7 +206,7 @@ func TestLogHoleFromCrash(t *testing.T) {
 	if err := db.CreateNotification(ctx, n); err != nil {
 		t.Fatal(err)
 	}
-	got, total, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 20))
+	got, total, _, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 20))
 	if err != nil || len(got) != 4 || total != 5 || got[0].ID != n.ID {
 		t.Fatalf("listed %d (total %d), %v", len(got), total, err)
 	}
@@ -247,7 +247,7 @@ func TestMigrateNotifications(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got, total, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 100))
+	got, total, _, err := db.ListNotifications(ctx, "u", false, mustPage(t, 1, 100))
 	if err != nil || total != 75 || !slices.Equal(ids(got), reversed(want)) {
 		t.Fatalf("migrated log: %d (total %d), %v", len(got), total, err)
 	}

@@ -31,7 +31,10 @@ import (
 //     a room without a record folds on its first read), so nothing is
 //     converted; an older release, which would not read the drops, refuses
 //     the data.
-const SchemaVersion = 6
+//  7. notification buckets packed (notification_pages: each bucket's items
+//     one binary value) instead of arrays of documents
+//     (notification_buckets, dropped).
+const SchemaVersion = 7
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"
