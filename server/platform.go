@@ -112,6 +112,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	if m.ferret != nil {
+		m.db.SetStringScan(m.ferret.ScanStrings)
 		n, err := m.ferret.IndexIDs(ctx)
 		if err != nil {
 			return err

@@ -136,3 +136,26 @@ func (d *DB) BucketIDs(ctx context.Context, userID string, b int) ([]string, err
 
 // PackBucketsAgain runs migration 7's packing phase again.
 func (d *DB) PackBucketsAgain(ctx context.Context) error { return migratePackBuckets(ctx, d) }
+
+// ScanUserNames reads every account's name as LoadUserNames does:
+// straight from the embedded engine's storage when straight, else through
+// the driver.
+func (d *DB) ScanUserNames(ctx context.Context, straight bool) (map[string]string, error) {
+	scan := d.scan
+	defer func() { d.scan = scan }()
+	if !straight {
+		d.scan = nil
+	}
+	return d.scanUserNames(ctx)
+}
+
+// DropIDs reads every drop's id as SweepDeadDrops does, straight or
+// through the driver.
+func (d *DB) DropIDs(ctx context.Context, straight bool) ([]string, error) {
+	scan := d.scan
+	defer func() { d.scan = scan }()
+	if !straight {
+		d.scan = nil
+	}
+	return d.dropIDs(ctx)
+}

@@ -2,6 +2,8 @@ package mongo_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -64,4 +66,40 @@ func TestUserNamesInMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	want("changed behind its back", d.ID, "丁")
+}
+
+// TestUserNamesScannedStraight: the start-up read of every account's name
+// straight from the embedded engine's storage finds what the driver's scan
+// finds (accounts created one by one and in bulk, renamed, replaced).
+func TestUserNamesScannedStraight(t *testing.T) {
+	db := mongotest.Open(t)
+	if !db.Embedded() {
+		t.Skip("the book of names is the embedded engine's")
+	}
+	ctx := context.Background()
+	var bulk []*domain.User
+	for i := range 40 {
+		bulk = append(bulk, &domain.User{Email: fmt.Sprintf("u%d@names.test", i), Name: fmt.Sprintf("创客%d", i), Role: domain.RoleFounder})
+	}
+	if err := db.InsertUsers(ctx, bulk); err != nil {
+		t.Fatal(err)
+	}
+	a := &domain.User{Email: "a@names.test", Name: "甲", Role: domain.RoleInvestor}
+	if err := db.CreateUser(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetUserName(ctx, bulk[3].ID, "改名"); err != nil {
+		t.Fatal(err)
+	}
+	straight, err := db.ScanUserNames(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	driver, err := db.ScanUserNames(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(straight) != 41 || !maps.Equal(straight, driver) || straight[bulk[3].ID] != "改名" || straight[a.ID] != "甲" {
+		t.Fatalf("straight %d names, driver %d: %v", len(straight), len(driver), straight)
+	}
 }

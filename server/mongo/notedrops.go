@@ -270,20 +270,14 @@ func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string]
 // and returns how many it queued.
 func (d *DB) SweepDeadDrops(ctx context.Context) (int, error) {
 	ctx = asBackground(ctx)
-	cur, err := d.db.Collection(colNoteDrops).Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	found, err := d.dropIDs(ctx)
 	if err != nil {
-		return 0, mapErr("drops", err)
-	}
-	var found []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &found); err != nil {
-		return 0, mapErr("drops decode", err)
+		return 0, err
 	}
 	byUser := map[string][]string{}
-	for _, f := range found {
-		if i := strings.LastIndexByte(f.ID, '/'); i > 0 {
-			byUser[f.ID[:i]] = append(byUser[f.ID[:i]], f.ID)
+	for _, id := range found {
+		if i := strings.LastIndexByte(id, '/'); i > 0 {
+			byUser[id[:i]] = append(byUser[id[:i]], id)
 		}
 	}
 	var dead []string
@@ -301,4 +295,32 @@ func (d *DB) SweepDeadDrops(ctx context.Context) (int, error) {
 	}
 	d.sweep.add(dead...)
 	return len(dead), nil
+}
+
+// dropIDs reads the ids of every drop: straight from the embedded engine's
+// storage when the platform gave the way (StringScan), else through the
+// driver, which has FerretDB decode every drop whole.
+func (d *DB) dropIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	if d.scan != nil {
+		err := d.scan(ctx, d.db.Name(), colNoteDrops, []string{"_id"}, func(v []string) error {
+			ids = append(ids, v[0])
+			return nil
+		})
+		return ids, mapErr("drops", err)
+	}
+	cur, err := d.db.Collection(colNoteDrops).Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, mapErr("drops", err)
+	}
+	var found []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &found); err != nil {
+		return nil, mapErr("drops decode", err)
+	}
+	for _, f := range found {
+		ids = append(ids, f.ID)
+	}
+	return ids, nil
 }

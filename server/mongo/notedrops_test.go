@@ -275,6 +275,31 @@ func TestVersion5LogsTakeDrops(t *testing.T) {
 	}
 }
 
+// TestDropIDsBothWays: the start's sweep finds the same drops straight
+// from the embedded engine's storage as through the driver.
+func TestDropIDsBothWays(t *testing.T) {
+	db := mongotest.Open(t)
+	if !db.Embedded() {
+		t.Skip("drops are the embedded engine's path")
+	}
+	ctx := context.Background()
+	fanOut(t, db, []string{"u", "v", "w"}, "match", false)
+	fanOut(t, db, []string{"u", "v"}, "match", false)
+	straight, err := db.DropIDs(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	driver, err := db.DropIDs(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(straight)
+	slices.Sort(driver)
+	if len(straight) != 5 || !slices.Equal(straight, driver) {
+		t.Fatalf("straight %v, driver %v", straight, driver)
+	}
+}
+
 // TestDeadDropsSweptAtStart: drops below their user's head.drops that a
 // crash left undeleted (the sweeper's queue is lost with the process) are
 // found and deleted by the sweep a start runs; drops still waiting to be

@@ -56,6 +56,7 @@ func Open(t testing.TB) *mongo.DB {
 		if _, err := srv.IndexIDs(ctx); err != nil {
 			t.Fatalf("index ids: %v", err)
 		}
+		db.SetStringScan(srv.ScanStrings)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
