@@ -50,16 +50,18 @@ type DB struct {
 	// fanOut serialises fan-outs, and drops keeps appends to users' logs
 	// (shared) apart from a fan-out numbering and inserting its drops
 	// (exclusive): notedrops.go.
-	fanOut   sync.Mutex
-	dropsMu  sync.RWMutex
-	hints    dropHints
-	sweep    *sweeper
-	absorber *absorber
-	fg       foreground  // background writes wait for a quiet moment (gate.go)
-	outbox   outboxMemo  // the embedded engine's outbox in memory (outbox.go)
-	names    nameBook    // accounts' display names in memory (names.go)
-	scan     StringScan  // start-up scans straight from the embedded engine's storage, if set
-	history  historyMemo // the daily snapshots in memory (stats.go)
+	fanOut  sync.Mutex
+	dropsMu sync.RWMutex
+	hints   dropHints
+	// dropProbes counts the reads of drops not hinted (tests).
+	dropProbes atomic.Int64
+	sweep      *sweeper
+	absorber   *absorber
+	fg         foreground  // background writes wait for a quiet moment (gate.go)
+	outbox     outboxMemo  // the embedded engine's outbox in memory (outbox.go)
+	names      nameBook    // accounts' display names in memory (names.go)
+	scan       StringScan  // start-up scans straight from the embedded engine's storage, if set
+	history    historyMemo // the daily snapshots in memory (stats.go)
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal

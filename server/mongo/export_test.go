@@ -159,3 +159,13 @@ func (d *DB) DropIDs(ctx context.Context, straight bool) ([]string, error) {
 	}
 	return d.dropIDs(ctx)
 }
+
+// DropProbes counts the reads of drops not hinted so far.
+func (d *DB) DropProbes() int64 { return d.dropProbes.Load() }
+
+// RestartDropHints forgets what this process knows of drops, as a start
+// does.
+func (d *DB) RestartDropHints() { d.hints = dropHints{} }
+
+// ForgetDropHint forgets one user's hint, as a failed write does.
+func (d *DB) ForgetDropHint(userID string) { d.hints.forget(userID) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -85,8 +86,12 @@ func (d *DB) drops(ctx context.Context, userID string, k int) ([]domain.Notifica
 		}
 		return out, h.next, nil
 	}
+	if d.hints.none(userID) {
+		return nil, k, nil
+	}
 	var out []domain.Notification
 	for i := k; ; i++ {
+		d.dropProbes.Add(1)
 		var dr noteDrop
 		err := mapErr("notification drops", c.FindOne(ctx, byID(dropID(userID, i))).Decode(&dr))
 		if domain.IsKind(err, domain.KindNotFound) {
@@ -229,6 +234,7 @@ func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string]
 		if full[i] {
 			continue
 		}
+		d.hints.dropping(u)
 		dr := noteDrop{ID: dropID(u, next[i])}
 		for _, n := range byUser[u] {
 			n.ID = NewID()
@@ -279,6 +285,11 @@ func (d *DB) SweepDeadDrops(ctx context.Context) (int, error) {
 		if i := strings.LastIndexByte(id, '/'); i > 0 {
 			byUser[id[:i]] = append(byUser[id[:i]], id)
 		}
+	}
+	if d.embedded {
+		// Drops are this process's alone here: the users not found have
+		// none, and reads need not probe for them (notehints.go).
+		d.hints.found(slices.Collect(maps.Keys(byUser)))
 	}
 	var dead []string
 	for user, ids := range byUser {

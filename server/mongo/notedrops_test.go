@@ -300,6 +300,55 @@ func TestDropIDsBothWays(t *testing.T) {
 	}
 }
 
+// TestNoProbeAfterTheSweep: once the start's sweep has read the drops'
+// ids, a read of a log whose user had no drops then and got none since
+// reads no drop, while users with drops then, or dropped to since, are
+// still read with theirs.
+func TestNoProbeAfterTheSweep(t *testing.T) {
+	db := mongotest.Open(t)
+	if !db.Embedded() {
+		t.Skip("drops are the embedded engine's path")
+	}
+	ctx := context.Background()
+	for _, u := range []string{"u", "x"} {
+		if err := db.CreateNotification(ctx, &domain.Notification{UserID: u, Type: "t"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dropped := fanOut(t, db, []string{"v", "w"}, "match", false)
+	db.RestartDropHints()
+	count := func(user string) (int, int64) {
+		t.Helper()
+		before := db.DropProbes()
+		_, total, _, err := db.ListNotifications(ctx, user, false, mustPage(t, 1, 20))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return total, db.DropProbes() - before
+	}
+	if total, probes := count("u"); total != 1 || probes != 1 {
+		t.Fatalf("before the sweep: u %d notes, %d probes; want 1, 1", total, probes)
+	}
+	if _, err := db.SweepDeadDrops(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if total, probes := count("x"); total != 1 || probes != 0 {
+		t.Fatalf("after the sweep: x %d notes, %d probes; want 1, 0", total, probes)
+	}
+	if total, probes := count("nobody"); total != 0 || probes != 0 {
+		t.Fatalf("after the sweep: an empty log %d notes, %d probes", total, probes)
+	}
+	if got, _, _, _ := db.ListNotifications(ctx, "v", false, mustPage(t, 1, 20)); len(got) != 1 || got[0].ID != dropped[0].ID {
+		t.Fatalf("v's drop from before the start: %v", ids(got))
+	}
+	later := fanOut(t, db, []string{"x", "y"}, "match", false)
+	db.ForgetDropHint("x") // as a failed write leaves it
+	got, _, _, _ := db.ListNotifications(ctx, "x", false, mustPage(t, 1, 20))
+	if len(got) != 2 || got[0].ID != later[0].ID {
+		t.Fatalf("x's drop after the sweep: %v", ids(got))
+	}
+}
+
 // TestDeadDropsSweptAtStart: drops below their user's head.drops that a
 // crash left undeleted (the sweeper's queue is lost with the process) are
 // found and deleted by the sweep a start runs; drops still waiting to be

@@ -12,9 +12,18 @@ import (
 // exact because on the embedded engine this process alone writes drops and
 // heads, and each is set only after the write it describes; a user with no
 // hint (after a start, or after a failed write) is probed once.
+//
+// Users with no hint need no probe either once the start's sweep has read
+// every drop's id (SweepDeadDrops): a user none of whose drops was in the
+// collection then, and to whom this process has dropped nothing since, has
+// none waiting.
 type dropHints struct {
 	mu sync.Mutex
 	m  map[string]dropHint
+	// scanned is set once the drops' ids were read; with holds the users
+	// who had drops then or got one from this process since.
+	scanned bool
+	with    map[string]bool
 }
 
 type dropHint struct{ drops, next int }
@@ -38,6 +47,39 @@ func (h *dropHints) set(userID string, v dropHint, replace bool) {
 		return
 	}
 	h.m[userID] = v
+}
+
+// dropping records that this process is about to insert a drop for
+// userID (before the insert, so that no read takes the user for one with
+// none).
+func (h *dropHints) dropping(userID string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.with == nil {
+		h.with = map[string]bool{}
+	}
+	h.with[userID] = true
+}
+
+// found records the users whose drops the start's sweep found; from then
+// on a user not among them, nor dropped to since, has none waiting.
+func (h *dropHints) found(users []string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.with == nil {
+		h.with = map[string]bool{}
+	}
+	for _, u := range users {
+		h.with[u] = true
+	}
+	h.scanned = true
+}
+
+// none reports whether userID is known to have no drops waiting.
+func (h *dropHints) none(userID string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.scanned && !h.with[userID]
 }
 
 func (h *dropHints) forget(userID string) {
