@@ -58,30 +58,22 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	if err := svc.counted(ctx, r); err != nil {
 		return nil, err
 	}
-	events, err := svc.store.RoomEvents(ctx, id)
+	fold, err := svc.store.RoomFold(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	log, err := roadshow.FromRecords(events)
-	if err != nil {
-		return nil, err
-	}
-	st := roadshow.Fold(log) // the same fold as the live room's
 	host := actor.Owns(r.OwnerID)
-	rec := &Record{Roadshow: r, Chat: []domain.RoomEvent{}, Questions: []RecordQuestion{}, Interest: []RecordInterest{}, Stages: []domain.RoomEvent{}}
+	rec := &Record{Roadshow: r, Chat: make([]domain.RoomEvent, 0, len(fold.Chat)), Questions: make([]RecordQuestion, 0, len(fold.Questions)),
+		Interest: []RecordInterest{}, Stages: make([]domain.RoomEvent, 0, len(fold.Stages))}
 	who := newNames(ctx, svc.store) // each person by their one display name, as it is now
-	for _, c := range st.Chat {
-		if !c.Hidden {
-			rec.Chat = append(rec.Chat, roadshow.Record(id, roadshow.Logged{Seq: c.ID, At: c.At, UserID: c.UserID, UserName: who.of(c.UserID, c.UserName),
-				Event: roadshow.Chat{Text: c.Text}}))
-		}
+	for _, c := range fold.Chat {
+		rec.Chat = append(rec.Chat, roadshow.Record(id, roadshow.Logged{Seq: c.Seq, At: msTime(c.At), UserID: c.UserID, UserName: who.of(c.UserID, c.UserName),
+			Event: roadshow.Chat{Text: c.Text}}))
 	}
-	for _, q := range st.Questions {
-		if !q.Hidden {
-			rec.Questions = append(rec.Questions, RecordQuestion{ID: q.ID, Text: q.Text, UserName: who.of(q.UserID, q.UserName), Votes: q.Votes, Answered: q.Answered, At: q.At})
-		}
+	for _, q := range fold.Questions {
+		rec.Questions = append(rec.Questions, RecordQuestion{ID: q.Seq, Text: q.Text, UserName: who.of(q.UserID, q.UserName), Votes: q.Votes, Answered: q.Answered, At: msTime(q.At)})
 	}
-	for _, l := range st.Stages {
+	for _, l := range fold.Stages {
 		rec.Stages = append(rec.Stages, roadshow.Record(id, l))
 	}
 	interest := map[string]*RecordInterest{}
@@ -90,7 +82,7 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 			interest[s.StartupID] = &RecordInterest{StartupID: s.StartupID, StartupName: s.StartupName}
 		}
 	}
-	for _, sig := range st.Interest {
+	for _, sig := range fold.Interest {
 		if in := interest[sig.StartupID]; in != nil {
 			in.Count++
 			if host || slotOwner(r, sig.StartupID) == actor.UserID {
