@@ -47,6 +47,34 @@ type RecordAttendance struct {
 // questions are left out; who was interested and who attended is shown to
 // the host (and each founder for their own startup).
 func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string) (*Record, error) {
+	v, err := svc.recordView(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return v.record(), nil
+}
+
+// RecordJSON decides what actor sees of the record as Record does and
+// appends its JSON encoding to b, written from the room's fold without
+// building a room event per message (roadshow_record_json.go).
+func (svc *Roadshows) RecordJSON(ctx context.Context, actor domain.Actor, id string, b []byte) ([]byte, error) {
+	v, err := svc.recordView(ctx, actor, id)
+	if err != nil {
+		return b, err
+	}
+	return v.appendJSON(b), nil
+}
+
+// recordView is what one reader sees of a record: the record's small parts
+// as they are answered, and its chat and questions as the room's fold with
+// each author's current name beside it.
+type recordView struct {
+	rec   Record // Chat and Questions empty
+	fold  *RoomFold
+	names []string // by fold.People's index
+}
+
+func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id string) (*recordView, error) {
 	r, err := svc.store.RoadshowByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -63,16 +91,21 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 		return nil, err
 	}
 	host := actor.Owns(r.OwnerID)
-	rec := &Record{Roadshow: r, Chat: make([]domain.RoomEvent, 0, len(fold.Chat)), Questions: make([]RecordQuestion, 0, len(fold.Questions)),
-		Interest: []RecordInterest{}, Stages: make([]domain.RoomEvent, 0, len(fold.Stages))}
-	who := newNames(ctx, svc.store) // each person by their one display name, as it is now
-	for _, c := range fold.Chat {
-		rec.Chat = append(rec.Chat, roadshow.Record(id, roadshow.Logged{Seq: c.Seq, At: msTime(c.At), UserID: c.UserID, UserName: who.of(c.UserID, c.UserName),
-			Event: roadshow.Chat{Text: c.Text}}))
+	v := &recordView{fold: fold, names: make([]string, len(fold.People)),
+		rec: Record{Roadshow: r, Interest: []RecordInterest{}, Stages: make([]domain.RoomEvent, 0, len(fold.Stages))}}
+	// Each person by their one display name, as it is now: the authors once
+	// each, in order of first appearance, then whoever else is named.
+	who := newNames(ctx, svc.store)
+	for i, p := range fold.People {
+		v.names[i] = who.lookUp(p.UserID, p.Name)
 	}
-	for _, q := range fold.Questions {
-		rec.Questions = append(rec.Questions, RecordQuestion{ID: q.Seq, Text: q.Text, UserName: who.of(q.UserID, q.UserName), Votes: q.Votes, Answered: q.Answered, At: msTime(q.At)})
+	name := func(userID, fallback string) string {
+		if i, ok := fold.person[userID]; ok && userID != "" {
+			return v.names[i]
+		}
+		return who.of(userID, fallback)
 	}
+	rec := &v.rec
 	for _, l := range fold.Stages {
 		rec.Stages = append(rec.Stages, roadshow.Record(id, l))
 	}
@@ -86,7 +119,7 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 		if in := interest[sig.StartupID]; in != nil {
 			in.Count++
 			if host || slotOwner(r, sig.StartupID) == actor.UserID {
-				in.Investors = append(in.Investors, who.of(sig.UserID, sig.UserName))
+				in.Investors = append(in.Investors, name(sig.UserID, sig.UserName))
 			}
 		}
 	}
@@ -103,12 +136,28 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	rec.Attendance.Unique = len(att)
 	if host {
 		for i := range att {
-			att[i].Name = who.of(att[i].UserID, att[i].Name)
+			att[i].Name = name(att[i].UserID, att[i].Name)
 		}
 		rec.Attendance.People = att
 	}
 	hideAgendaWork(actor, r)
-	return rec, nil
+	return v, nil
+}
+
+// record is the view as a Record.
+func (v *recordView) record() *Record {
+	rec := v.rec
+	id := rec.Roadshow.ID
+	rec.Chat = make([]domain.RoomEvent, len(v.fold.Chat))
+	for i, c := range v.fold.Chat {
+		rec.Chat[i] = roadshow.Record(id, roadshow.Logged{Seq: c.Seq, At: msTime(c.At), UserID: v.fold.People[c.Person].UserID,
+			UserName: v.names[c.Person], Event: roadshow.Chat{Text: c.Text}})
+	}
+	rec.Questions = make([]RecordQuestion, len(v.fold.Questions))
+	for i, q := range v.fold.Questions {
+		rec.Questions[i] = RecordQuestion{ID: q.Seq, Text: q.Text, UserName: v.names[q.Person], Votes: int(q.Votes), Answered: q.Answered, At: msTime(q.At)}
+	}
+	return &rec
 }
 
 func slotOwner(r *domain.Roadshow, startupID string) string {

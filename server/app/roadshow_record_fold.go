@@ -9,66 +9,93 @@ import (
 // RoomFold is what a roadshow's record shows of its room's log, folded
 // once with the room's own fold (roadshow.Fold): the chat messages and
 // questions the host did not hide, the stage changes and the end, and
-// each investor's first interest in each startup. Names are those the log
-// recorded; the record shows each person's current one (Roadshows.Record).
-// It holds no maps and no voters, so that a full room costs a fraction of
-// its events in memory.
+// each investor's first interest in each startup. Each author is named
+// once, in People; the record shows each person's current name
+// (Roadshows.Record). It holds no maps per event and no voters, so that a
+// full room costs a fraction of its events in memory.
 type RoomFold struct {
+	// People are the messages' and questions' authors, in order of first
+	// appearance (chat, then questions), each with the name the log
+	// recorded at that first appearance; a signed-out author (no user id)
+	// is one entry per recorded name.
+	People    []FoldedPerson
 	Chat      []FoldedLine
 	Questions []FoldedQuestion
 	Stages    []roadshow.Logged
 	Interest  []roadshow.InterestSignal
+	// person finds a user id's entry in People.
+	person map[string]int32
 }
+
+// FoldedPerson is an author as the log recorded them.
+type FoldedPerson struct{ UserID, Name string }
 
 // FoldedLine is a visible chat message.
 type FoldedLine struct {
-	Seq              int64
-	At               int64 // Unix milliseconds, as the log keeps it
-	UserID, UserName string
-	Text             string
+	Seq    int64
+	At     int64 // Unix milliseconds, as the log keeps it
+	Person int32 // in People
+	Text   string
 }
 
 // FoldedQuestion is a visible question with its final votes and state.
 type FoldedQuestion struct {
-	Seq              int64
-	At               int64 // Unix milliseconds
-	UserID, UserName string
-	Text             string
-	Votes            int
-	Answered         bool
+	Seq      int64
+	At       int64 // Unix milliseconds
+	Person   int32 // in People
+	Text     string
+	Votes    int32
+	Answered bool
 }
 
 func foldRoom(log []roadshow.Logged) *RoomFold {
 	st := roadshow.Fold(log) // the same fold as the live room's
 	f := &RoomFold{Chat: make([]FoldedLine, 0, len(st.Chat)), Questions: make([]FoldedQuestion, 0, len(st.Questions)),
-		Stages: st.Stages, Interest: st.Interest}
+		Stages: st.Stages, Interest: st.Interest, person: map[string]int32{}}
 	for _, c := range st.Chat {
 		if !c.Hidden {
-			f.Chat = append(f.Chat, FoldedLine{Seq: c.ID, At: c.At.UnixMilli(), UserID: c.UserID, UserName: c.UserName, Text: c.Text})
+			f.Chat = append(f.Chat, FoldedLine{Seq: c.ID, At: c.At.UnixMilli(), Person: f.personOf(c.UserID, c.UserName), Text: c.Text})
 		}
 	}
 	for _, q := range st.Questions {
 		if !q.Hidden {
-			f.Questions = append(f.Questions, FoldedQuestion{Seq: q.ID, At: q.At.UnixMilli(), UserID: q.UserID, UserName: q.UserName,
-				Text: q.Text, Votes: q.Votes, Answered: q.Answered})
+			f.Questions = append(f.Questions, FoldedQuestion{Seq: q.ID, At: q.At.UnixMilli(), Person: f.personOf(q.UserID, q.UserName),
+				Text: q.Text, Votes: int32(q.Votes), Answered: q.Answered})
 		}
 	}
 	return f
+}
+
+// personOf returns the author's entry, adding it on their first message.
+func (f *RoomFold) personOf(userID, name string) int32 {
+	key := userID
+	if userID == "" {
+		key = "\x00" + name // a guest: shown by the name recorded
+	}
+	i, ok := f.person[key]
+	if !ok {
+		i = int32(len(f.People))
+		f.person[key] = i
+		f.People = append(f.People, FoldedPerson{UserID: userID, Name: name})
+	}
+	return i
 }
 
 // msTime is a time the log kept to the millisecond, as the database gives
 // times back.
 func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 
-// size is about the bytes f holds, for the bound on rooms in memory
-// (strings shared by several entries counted each time).
+// size is about the bytes f holds, for the bound on rooms in memory.
 func (f *RoomFold) size() int {
-	n := 0
+	n := 160 * (len(f.Stages) + len(f.Interest))
+	for _, p := range f.People {
+		n += 96 + 2*len(p.UserID) + len(p.Name) // the entry, its key in person
+	}
 	for _, c := range f.Chat {
-		n += 64 + len(c.UserID) + len(c.UserName) + len(c.Text)
+		n += 40 + len(c.Text)
 	}
 	for _, q := range f.Questions {
-		n += 80 + len(q.UserID) + len(q.UserName) + len(q.Text)
+		n += 48 + len(q.Text)
 	}
-	return n + 160*(len(f.Stages)+len(f.Interest))
+	return n
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
 )
@@ -103,4 +104,64 @@ func TestSettledRecordAsFromBuckets(t *testing.T) {
 	if got := answer("host"); !strings.Contains(got, `"新名字"`) || strings.Contains(got, "专投") {
 		t.Errorf("a rename after the fold does not show: %.300s", got)
 	}
+}
+
+// TestRecordJSONAsEncoded: the record written by hand is, byte for byte,
+// what the API's encoder makes of the same Record, for every reader, from
+// the buckets and from the fold, with texts and names that need escaping
+// (HTML, quotes, control characters, U+2028, invalid UTF-8) and attendance.
+func TestRecordJSONAsEncoded(t *testing.T) {
+	db, rm := roomsSetup(t)
+	ctx := context.Background()
+	svc := app.NewRoadshows(rm, nil, nil, nil, slog.New(slog.DiscardHandler))
+	r := cityRoom(t, db, rm, 300)
+	odd := []string{`<script>"&'\`, "line\nbreak\ttab\u0001\u001f", "sep\u2028par\u2029", "bad \xff\xfe utf8", ""}
+	var es []domain.RoomEvent
+	for i, text := range odd {
+		user := fmt.Sprintf("5ca1e0%018x", i+1)
+		es = append(es, domain.RoomEvent{RoadshowID: r.ID, Seq: int64(301 + 2*i), Type: "chat", UserID: user, UserName: text, Data: map[string]any{"text": text}, At: time.Now().UTC()},
+			domain.RoomEvent{RoadshowID: r.ID, Seq: int64(302 + 2*i), Type: "question", UserID: "", UserName: text, Data: map[string]any{"text": text}, At: time.Now().UTC()})
+	}
+	if err := db.AppendRoomEvents(ctx, es); err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range odd[:3] {
+		if err := db.SaveAttendance(ctx, domain.Attendance{RoadshowID: r.ID, UserID: fmt.Sprintf("5ca1e0%018x", i+1), Name: name, Role: "investor",
+			FirstSeen: time.Now().UTC(), LastSeen: time.Now().UTC()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.SetUserName(ctx, fmt.Sprintf("5ca1e0%018x", 2), odd[0]); err != nil {
+		t.Fatal(err)
+	}
+	actors := []domain.Actor{{UserID: r.OwnerID, Role: domain.RoleManager}, {UserID: r.Slots[0].OwnerID, Role: domain.RoleFounder},
+		{UserID: "someone", Role: domain.RoleInvestor}, {}}
+	check := func(when string) {
+		for _, a := range actors {
+			rec, err := svc.Record(ctx, a, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := gojson.Marshal(rec)
+			got, err := svc.RecordJSON(ctx, a, r.ID, []byte("kept:"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != "kept:"+string(want) {
+				at := 0
+				for at < len(want) && at+5 < len(got) && got[at+5] == want[at] {
+					at++
+				}
+				t.Fatalf("%s, %+v: differs at byte %d:\n got %.300s\nwant %.300s", when, a, at, got[5+max(0, at-100):], want[max(0, at-100):])
+			}
+		}
+	}
+	check("from the buckets")
+	cur, _ := rm.RoadshowByID(ctx, r.ID)
+	cur.EndedAt = ptr(time.Now().Add(-time.Hour))
+	if err := rm.UpdateRoadshow(ctx, cur, cur.Version); err != nil {
+		t.Fatal(err)
+	}
+	check("from the stored fold")
+	check("from memory")
 }
