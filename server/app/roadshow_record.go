@@ -99,12 +99,6 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 	for i, p := range fold.People {
 		v.names[i] = who.lookUp(p.UserID, p.Name)
 	}
-	name := func(userID, fallback string) string {
-		if i, ok := fold.person[userID]; ok && userID != "" {
-			return v.names[i]
-		}
-		return who.of(userID, fallback)
-	}
 	rec := &v.rec
 	for _, l := range fold.Stages {
 		rec.Stages = append(rec.Stages, roadshow.Record(id, l))
@@ -115,11 +109,17 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 			interest[s.StartupID] = &RecordInterest{StartupID: s.StartupID, StartupName: s.StartupName}
 		}
 	}
-	for _, sig := range fold.Interest {
+	for i, sig := range fold.Interest {
 		if in := interest[sig.StartupID]; in != nil {
 			in.Count++
 			if host || slotOwner(r, sig.StartupID) == actor.UserID {
-				in.Investors = append(in.Investors, name(sig.UserID, sig.UserName))
+				name := ""
+				if p := fold.InterestBy[i]; p >= 0 {
+					name = v.names[p]
+				} else {
+					name = who.of(sig.UserID, sig.UserName)
+				}
+				in.Investors = append(in.Investors, name)
 			}
 		}
 	}
@@ -135,8 +135,18 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 	}
 	rec.Attendance.Unique = len(att)
 	if host {
+		authors := make(map[string]int32, len(fold.People))
+		for i, p := range fold.People {
+			if p.UserID != "" {
+				authors[p.UserID] = int32(i)
+			}
+		}
 		for i := range att {
-			att[i].Name = name(att[i].UserID, att[i].Name)
+			if p, ok := authors[att[i].UserID]; ok {
+				att[i].Name = v.names[p]
+			} else {
+				att[i].Name = who.of(att[i].UserID, att[i].Name)
+			}
 		}
 		rec.Attendance.People = att
 	}

@@ -2,6 +2,7 @@ package roadshow
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -12,16 +13,18 @@ import (
 // hand, kind by kind, with no reflection and no map per event. The ids and
 // names that recur (people, startups) are written once, in a table, and
 // referred to by their place in it; texts are written where they occur.
-// Times are kept to the millisecond, as the database keeps them.
+// Times are kept to the millisecond, as the database keeps them. Version 1
+// wrote every string as uvarint(len) bytes; it still reads.
 //
-//	log     = version(1) uvarint(#strings) string* uvarint(#events) event*
-//	string  = uvarint(len) bytes
+//	log     = version(2) uvarint(#strings) string* uvarint(#events) event*
+//	string  = uvarint(len<<1) bytes | uvarint(12<<1 | 1) 12 bytes
+//	          (the second: an id of 24 lowercase hex digits, as raw bytes)
 //	event   = kind(1 byte) varint(seq - previous seq) varint(at - previous at, ms)
 //	          uvarint(userId) uvarint(userName) payload
 //
 // The kinds' codes below are stored: never renumber them.
 
-const logVersion = 1
+const logVersion = 2
 
 var kindCodes = map[Kind]byte{KindChat: 1, KindQuestion: 2, KindVote: 3, KindAnswer: 4, KindHide: 5, KindMute: 6, KindStage: 7,
 	KindInterest: 8, KindEnded: 9, KindSpeaker: 10, KindOffStage: 11, KindMedia: 12}
@@ -89,11 +92,30 @@ func EncodeLog(log []Logged) ([]byte, error) {
 	out = append(out, logVersion)
 	out = binary.AppendUvarint(out, uint64(len(e.strs)))
 	for _, s := range e.strs {
-		out = binary.AppendUvarint(out, uint64(len(s)))
+		if isHexID(s) {
+			out = binary.AppendUvarint(out, 12<<1|1)
+			out, _ = hex.AppendDecode(out, []byte(s)) // isHexID: it decodes
+			continue
+		}
+		out = binary.AppendUvarint(out, uint64(len(s))<<1)
 		out = append(out, s...)
 	}
 	out = binary.AppendUvarint(out, uint64(len(log)))
 	return append(out, e.body...), nil
+}
+
+// isHexID reports whether s is an id as the database makes them: 24
+// lowercase hex digits (12 bytes), which the log keeps as its bytes.
+func isHexID(s string) bool {
+	if len(s) != 24 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 type logEncoder struct {
@@ -130,7 +152,7 @@ func flags(bs ...bool) byte {
 // DecodeLog reads a log that EncodeLog wrote. Its strings share one copy of
 // b, so a part of the log that is kept keeps that copy.
 func DecodeLog(b []byte) ([]Logged, error) {
-	if len(b) == 0 || b[0] != logVersion {
+	if len(b) == 0 || (b[0] != logVersion && b[0] != 1) {
 		return nil, errCorrupt
 	}
 	d := logDecoder{s: string(b), i: 1}
@@ -140,7 +162,19 @@ func DecodeLog(b []byte) ([]Logged, error) {
 	}
 	strs := make([]string, n)
 	for k := range strs {
-		strs[k] = d.str()
+		if b[0] == 1 {
+			strs[k] = d.str()
+			continue
+		}
+		h := d.uvarint()
+		switch {
+		case h&1 == 0:
+			strs[k] = d.take(h >> 1)
+		case h == 12<<1|1:
+			strs[k] = hex.EncodeToString([]byte(d.take(12)))
+		default:
+			d.bad = true
+		}
 	}
 	ref := func() string {
 		i := d.uvarint()
@@ -250,8 +284,10 @@ func (d *logDecoder) varint() int64 {
 	return x
 }
 
-func (d *logDecoder) str() string {
-	n := d.uvarint()
+func (d *logDecoder) str() string { return d.take(d.uvarint()) }
+
+// take reads the next n bytes.
+func (d *logDecoder) take(n uint64) string {
 	if d.bad || n > uint64(len(d.s)-d.i) {
 		d.bad = true
 		return ""

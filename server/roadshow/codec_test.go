@@ -27,10 +27,37 @@ func codecLog() []Logged {
 	}
 }
 
+// idLog has ids as the database makes them (24 lowercase hex digits, kept
+// as 12 bytes) beside strings that only look like them.
+func idLog() []Logged {
+	at := time.UnixMilli(1_764_000_000_000).UTC()
+	var log []Logged
+	for i, id := range []string{"5ca1e0000000000000000001", "6745f0a1b2c3d4e5f6a7b8c9", "5CA1E0000000000000000001", "5ca1e000000000000000001",
+		"5ca1e00000000000000000012", "5ca1e000000000000000000g", "5ca1e0000000000000000001"} {
+		log = append(log, Logged{Seq: int64(i + 1), At: at, UserID: id, UserName: id, Event: Interest{StartupID: id}})
+	}
+	return log
+}
+
+// v1Log is codecLog as version 1 wrote it (every string as its bytes):
+// data that release stored must still read.
+const v1Log = "\x01\n\x00\x02s1\f越创 <one>\x02u1\t创客甲\x02u2\x02u3\t投资人\x02s2\x03二\x0f\a\x02\x80\xa0\xbf\xe9\xd6f\x00\x00\x00\x02\x01\x02\x80\xbf\x88\xea\xd6f\x01\x02\x88\x0e\x03\x04\x16你好 \"world\" \u2028 <b>\x02\x02\xbf\f\x05\x00\x00\x03\x02\x88\x0e\x03\x04\x06\x04\x04\xd0\x0f\x00\x00\x06\x05\x02\xd0\x0f\x00\x00\x04\x06\x02\xd0\x0f\x00\x00\x05\b\x02\xd0\x0f\x06\a\x01\n\x02\xd0\x0f\x00\x00\x06\a\f\x02\xd0\x0f\x00\x00\x06\x03\f\x02\xd0\x0f\x00\x00\x06\x04\v\x02\xd0\x0f\x00\x00\x06\a\x02\xd0\x0f\x00\x00\x02\x00\b\t\x00\t\x02\x9f\x9c\xa7\x8c\xb9\x87\x1d\x00\x00\x03#\xf6\xdf\xe6\xa2\xe2\xa0\x1c\x03\x04\x01"
+
+// TestLogCodecReadsVersion1: a log version 1 wrote reads as it went in.
+func TestLogCodecReadsVersion1(t *testing.T) {
+	got, err := DecodeLog([]byte(v1Log))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := codecLog(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("version 1's log reads as\n%#v\nwant\n%#v", got, want)
+	}
+}
+
 // TestLogCodecRoundTrip: every kind of event, with repeated and empty
 // strings, gaps and steps back in seq and time, comes back as it went in.
 func TestLogCodecRoundTrip(t *testing.T) {
-	for _, log := range [][]Logged{codecLog(), {}} {
+	for _, log := range [][]Logged{codecLog(), idLog(), {}} {
 		b, err := EncodeLog(log)
 		if err != nil {
 			t.Fatal(err)
@@ -53,6 +80,15 @@ func TestLogCodecRoundTrip(t *testing.T) {
 	}
 	if _, err := EncodeLog([]Logged{{Seq: 1}}); err == nil {
 		t.Error("an event with no kind was encoded")
+	}
+	// An id as the database makes them is kept as its 12 bytes: the same
+	// log with the ids in capitals (not such ids) is 12 bytes longer per id.
+	ids := []Logged{{Seq: 1, UserID: "6745f0a1b2c3d4e5f6a7b8c9", Event: Mute{UserID: "5ca1e0000000000000000001"}}}
+	caps := []Logged{{Seq: 1, UserID: "6745F0A1B2C3D4E5F6A7B8C9", Event: Mute{UserID: "5CA1E0000000000000000001"}}}
+	a, _ := EncodeLog(ids)
+	b, _ := EncodeLog(caps)
+	if len(b)-len(a) != 24 {
+		t.Errorf("ids as bytes save %d bytes, want 24", len(b)-len(a))
 	}
 }
 
