@@ -58,17 +58,17 @@ func (d *DB) BuildListsAndBuckets(ctx context.Context) error {
 // Notification drops' collection (notedrops.go).
 const ColNoteDrops = colNoteDrops
 
-// ColNoteBuckets is the notification buckets' collection; ColNoteBucketsV6
-// is version 6's.
+// ColNoteBuckets is the notification buckets' collection; ColNoteBucketsV7
+// is version 7's.
 const (
 	ColNoteBuckets   = colNoteBuckets
-	ColNoteBucketsV6 = colNoteBucketsV6
+	ColNoteBucketsV7 = colNoteBucketsV7
 )
 
-// WriteLogV6 writes a user's notifications as migration 3 did up to
-// version 6: the head, and the buckets as arrays of documents in
+// WriteLogV7 writes a user's notifications as migration 3 did up to
+// version 7: the head, and the buckets as arrays of documents in
 // notification_buckets.
-func (d *DB) WriteLogV6(ctx context.Context, userID string, ns []domain.Notification) error {
+func (d *DB) WriteLogV7(ctx context.Context, userID string, ns []domain.Notification) error {
 	if err := d.writeLog(ctx, userID, ns); err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (d *DB) WriteLogV6(ctx context.Context, userID string, ns []domain.Notifica
 		if _, err := d.db.Collection(colNoteBuckets).DeleteOne(ctx, byID(bucketID(userID, b))); err != nil {
 			return err
 		}
-		if _, err := d.db.Collection(colNoteBucketsV6).InsertOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, b)}, {Key: "items", Value: items}}); err != nil {
+		if _, err := d.db.Collection(colNoteBucketsV7).InsertOne(ctx, bson.D{{Key: "_id", Value: bucketID(userID, b)}, {Key: "items", Value: items}}); err != nil {
 			return err
 		}
 	}
@@ -134,7 +134,7 @@ func (d *DB) BucketIDs(ctx context.Context, userID string, b int) ([]string, err
 	return ids, err
 }
 
-// PackBucketsAgain runs migration 7's packing phase again.
+// PackBucketsAgain runs migration 8's packing phase again.
 func (d *DB) PackBucketsAgain(ctx context.Context) error { return migratePackBuckets(ctx, d) }
 
 // ScanUserNames reads every account's name as LoadUserNames does:
@@ -169,3 +169,9 @@ func (d *DB) RestartDropHints() { d.hints = dropHints{} }
 
 // ForgetDropHint forgets one user's hint, as a failed write does.
 func (d *DB) ForgetDropHint(userID string) { d.hints.forget(userID) }
+
+// ColRoomRecords is the ended rooms' folded records' collection.
+const ColRoomRecords = colRoomRecords
+
+// ColRoadshows is the roadshows' collection.
+const ColRoadshows = colRoadshows

@@ -56,9 +56,12 @@ func migrations() []migration {
 		}},
 		// New collections that start empty: nothing to convert.
 		{to: 6, name: "fan-out drops and folded room records"},
-		{to: 7, name: "notification buckets packed", phases: []phase{
+		{to: 7, name: "folded room records in the room log's compact form", phases: []phase{
+			{"room_records_compact", migrateRoomRecords},
+		}},
+		{to: 8, name: "notification buckets packed", phases: []phase{
 			{"pack_note_buckets", migratePackBuckets},
-			{"drop_old_note_buckets", dropCollection(colNoteBucketsV6)},
+			{"drop_old_note_buckets", dropCollection(colNoteBucketsV7)},
 		}},
 	}
 }

@@ -16,11 +16,11 @@ var replaceUpsert = options.Replace().SetUpsert(true)
 // {_id: userId/bucket, rev, packed: BSON of {items: [...]}}, one binary
 // value however many items it holds. FerretDB v1 decodes a stored document
 // value by value, each through its own JSON decoder, so a bucket kept as an
-// array of 20 documents (version 6's notification_buckets) cost ~200
+// array of 20 documents (version 7's notification_buckets) cost ~200
 // decoded values per read (2.5 ms at city size, against 0.4 ms for a head);
 // packed it is one value, and the driver decodes the items here
-// (docs/STORAGE.md; migration 7 packs version 6's buckets).
-const colNoteBucketsV6 = "notification_buckets"
+// (docs/STORAGE.md; migration 8 packs version 7's buckets).
+const colNoteBucketsV7 = "notification_buckets"
 
 type noteBucketDoc struct {
 	ID     string `bson:"_id"`
@@ -173,7 +173,7 @@ func (d *DB) setFlag(ctx context.Context, userID string, b int, want func(noteIt
 	return n, err
 }
 
-// migratePackBuckets packs version 6's buckets into notification_pages, a
+// migratePackBuckets packs version 7's buckets into notification_pages, a
 // batch of documents per write; a re-run after a crash inserts what is
 // missing (the same documents: nothing else writes before the migration
 // ends). Items a crashed absorb pushed past the head's count come along,
@@ -185,7 +185,7 @@ func migratePackBuckets(ctx context.Context, d *DB) error {
 		docs = docs[:0]
 		return err
 	}
-	err := each(ctx, d, colNoteBucketsV6, bson.D{}, func(old struct {
+	err := each(ctx, d, colNoteBucketsV7, bson.D{}, func(old struct {
 		ID    string     `bson:"_id"`
 		Items []noteItem `bson:"items"`
 	}) error {

@@ -111,38 +111,38 @@ func TestBucketWriteAfterAnotherProcess(t *testing.T) {
 	})
 }
 
-// TestVersion6BucketsPacked: logs as version 6 stored them (buckets as
-// arrays of documents in notification_buckets) are packed by migration 7,
+// TestVersion7BucketsPacked: logs as versions 3 to 7 stored them (buckets as
+// arrays of documents in notification_buckets) are packed by migration 8,
 // read as before, and take appends, marks and fan-outs after; the old
 // collection is gone, and a re-run of the packing (a crash before its
 // phase was recorded) converges.
-func TestVersion6BucketsPacked(t *testing.T) {
+func TestVersion7BucketsPacked(t *testing.T) {
 	db := mongotest.Open(t)
 	ctx := context.Background()
 	var old []domain.Notification
 	for i := range 70 {
 		old = append(old, domain.Notification{ID: mongo.NewID(), UserID: "u", Type: "t", Read: i < 50, Data: map[string]any{"i": i}})
 	}
-	if err := db.WriteLogV6(ctx, "u", old); err != nil {
+	if err := db.WriteLogV7(ctx, "u", old); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.WriteLogV6(ctx, "w", old[:3]); err != nil {
+	if err := db.WriteLogV7(ctx, "w", old[:3]); err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := db.Raw(mongo.ColNoteBucketsV6).CountDocuments(ctx, bson.D{}); n != 3 {
-		t.Fatalf("%d version 6 buckets written, want 3", n)
+	if n, _ := db.Raw(mongo.ColNoteBucketsV7).CountDocuments(ctx, bson.D{}); n != 3 {
+		t.Fatalf("%d version 7 buckets written, want 3", n)
 	}
-	if err := db.SetStoredSchemaVersion(ctx, 6); err != nil {
+	if err := db.SetStoredSchemaVersion(ctx, 7); err != nil {
 		t.Fatal(err)
 	}
-	if from, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil || from != 6 {
+	if from, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil || from != 7 {
 		t.Fatalf("migrate from %d: %v", from, err)
 	}
 	if v, _ := db.StoredSchemaVersion(ctx); v != mongo.SchemaVersion {
 		t.Fatalf("version %d, want %d", v, mongo.SchemaVersion)
 	}
-	if n, _ := db.Raw(mongo.ColNoteBucketsV6).CountDocuments(ctx, bson.D{}); n != 0 {
-		t.Fatalf("%d version 6 buckets left", n)
+	if n, _ := db.Raw(mongo.ColNoteBucketsV7).CountDocuments(ctx, bson.D{}); n != 0 {
+		t.Fatalf("%d version 7 buckets left", n)
 	}
 	check := func(when string, total, unread int) {
 		t.Helper()
@@ -172,7 +172,7 @@ func TestVersion6BucketsPacked(t *testing.T) {
 	check("after an append, a fan-out and a mark", 72, 21)
 	// The packing again, as after a crash before its phase was recorded:
 	// what it inserted is there already, and nothing changes.
-	if err := db.WriteLogV6(ctx, "x", old[:2]); err != nil {
+	if err := db.WriteLogV7(ctx, "x", old[:2]); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.PackBucketsAgain(ctx); err != nil {

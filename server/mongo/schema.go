@@ -31,10 +31,13 @@ import (
 //     a room without a record folds on its first read), so nothing is
 //     converted; an older release, which would not read the drops, refuses
 //     the data.
-//  7. notification buckets packed (notification_pages: each bucket's items
+//  7. ended rooms' folded records in the room log's compact form
+//     (roadshow.EncodeLog in roadshow_records' log, instead of BSON events):
+//     each record rewritten; version 6 could not read them.
+//  8. notification buckets packed (notification_pages: each bucket's items
 //     one binary value) instead of arrays of documents
 //     (notification_buckets, dropped).
-const SchemaVersion = 7
+const SchemaVersion = 8
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"
