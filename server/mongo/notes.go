@@ -15,7 +15,7 @@ import (
 //     unreadFrom, digestFrom, lastDigest}: how many positions the log has,
 //     the unread counter, and the id of the first notification of each
 //     bucket (to find the bucket of an id);
-//   - notification_buckets: {_id: userId/bucket, rev, packed}: positions
+//   - notification_pages: {_id: userId/bucket, rev, packed}: positions
 //     bucket*noteBucketSize and on, each item with its position, packed
 //     into one binary value (notebuckets.go).
 //
