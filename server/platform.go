@@ -257,9 +257,12 @@ func (m *Main) Run(ctx context.Context) error {
 		go m.sweepTokens(ctx)
 		go m.sweepDeadDrops(ctx)
 		go func() {
+			began := time.Now()
 			if err := m.db.LoadUserNames(ctx); err != nil && ctx.Err() == nil {
 				m.log.Warn("account names not held in memory; read per person", "err", err)
+				return
 			}
+			m.log.Info("account names read", "took", time.Since(began).Round(time.Millisecond))
 		}()
 		go m.changes.Run(ctx)
 		go m.roadshows.RunReminders(ctx)

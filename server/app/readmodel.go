@@ -73,9 +73,13 @@ type ReadModel struct {
 	// cards holds each published startup's card and its JSON, made when
 	// the startup changes: deal-flow pages share the one and copy the
 	// other instead of making and encoding a card per answer.
-	cards      map[string]madeCard
-	investors  map[string]*domain.Investor
-	ownerInv   map[string]string // owner user id → investor id
+	cards     map[string]madeCard
+	investors map[string]*domain.Investor
+	ownerInv  map[string]string // owner user id → investor id
+	// order holds the startups newest first (readmodel_order.go), nil until
+	// a list needs it; orderMu lets lists that hold only a read lock make it.
+	orderMu    sync.Mutex
+	order      []*domain.Startup
 	spaces     map[string]*domain.Space
 	feedback   map[string]map[string]*domain.Feedback // investor user id → startup id → word
 	roadshows  map[string]*domain.Roadshow
@@ -118,6 +122,7 @@ func NewReadModel(db Database, tax *domain.Taxonomy, log *slog.Logger) (*ReadMod
 func (rm *ReadModel) reset() {
 	rm.gen++
 	rm.startups = map[string]*domain.Startup{}
+	rm.order = nil
 	rm.cards = map[string]madeCard{}
 	rm.investors = map[string]*domain.Investor{}
 	rm.ownerInv = map[string]string{}
@@ -304,6 +309,7 @@ func (rm *ReadModel) apply(ch Change) {
 // putStartup holds s (owned by the model from now on) and keeps the
 // matching index in line. Callers hold mu.
 func (rm *ReadModel) putStartup(s *domain.Startup) {
+	rm.reorder(rm.startups[s.ID], s)
 	rm.startups[s.ID] = s
 	if s.Status != domain.StatusPublished {
 		delete(rm.cards, s.ID)
@@ -318,6 +324,9 @@ func (rm *ReadModel) putStartup(s *domain.Startup) {
 }
 
 func (rm *ReadModel) removeStartup(id string) {
+	if old := rm.startups[id]; old != nil {
+		rm.reorder(old, nil)
+	}
 	delete(rm.startups, id)
 	delete(rm.cards, id)
 	rm.gone[id] = true

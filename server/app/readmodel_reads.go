@@ -49,20 +49,22 @@ type startupMatch domain.StartupFilter
 
 // ListStartups returns one page of the startups matching f.
 func (rm *ReadModel) ListStartups(_ context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error) {
+	skip, page, total := p.Skip(), make([]*domain.Startup, 0, p.PageSize), 0
 	rm.mu.RLock()
-	matched := make([]*domain.Startup, 0, 64)
-	for _, s := range rm.startups {
+	for _, s := range rm.newestStartups() {
 		if startupMatch(f).of(s) {
-			matched = append(matched, s)
+			if total >= skip && len(page) < p.PageSize {
+				page = append(page, s)
+			}
+			total++
 		}
 	}
 	rm.mu.RUnlock()
-	sortNewest(matched, func(s *domain.Startup) (time.Time, string) { return s.UpdatedAt, s.ID })
-	out := []domain.Startup{}
-	for _, s := range pageOf(matched, p) {
+	out := make([]domain.Startup, 0, len(page))
+	for _, s := range page {
 		out = append(out, *cloneStartup(s))
 	}
-	return out, len(matched), nil
+	return out, total, nil
 }
 
 // CountStartups counts the startups matching f.

@@ -27,6 +27,12 @@ func modelSetup(t testing.TB, n int) (*mongo.DB, *app.ReadModel) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A list before any write makes the model's order of startups now, so
+	// that the writes below keep it one by one (a reloaded model makes it
+	// at its first list instead).
+	if _, _, err := rm.ListStartups(ctx, domain.StartupFilter{}, domain.Page{Page: 1, PageSize: 1}); err != nil {
+		t.Fatal(err)
+	}
 	svc := app.NewStartups(rm, rm, rm, tax)
 	sectors, stages, districts := []string{"ic", "ai", "textiles"}, []string{"seed", "angel", "a"}, []string{"keqiao", "yuecheng"}
 	owners := []domain.Actor{{UserID: mongo.NewID(), Role: domain.RoleFounder}, {UserID: mongo.NewID(), Role: domain.RoleFounder}}
