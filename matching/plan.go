@@ -35,6 +35,7 @@ type bucketBounds struct {
 	secAt [4]int
 	sts   [NumStages]uint8
 	stAt  [5]int
+	all   bool // every sector and stage asked for
 }
 
 // bounds sets bd for thesis c, the sector asked for (0: any) and the stage
@@ -87,6 +88,7 @@ func (x *Index) bounds(bd *bucketBounds, c *compiled, sector uint8, onlyStage in
 		}
 	}
 	bd.stAt[4] = n
+	bd.all = sector == 0 && onlyStage == 0
 	bd.rest = max(w.chequePoints(ChequeIn), w.chequePoints(ChequeNear), w.chequePoints(ChequeUnknown)) +
 		max(w.District, w.OpenDistrict) + w.SharedSpace + w.Completeness + w.Freshness
 }
@@ -131,6 +133,14 @@ func (bd *bucketBounds) groups(dst *[12]group, w *Weights) []group {
 
 // total returns how many records of the buckets asked for qualify.
 func (x *Index) total(bd *bucketBounds, district uint8, fb *learned) int {
+	if bd.all && district == 0 {
+		// every record, less the passed ones
+		n := x.live
+		for _, ps := range fb.passed {
+			n -= len(ps)
+		}
+		return n
+	}
 	n := 0
 	for _, sec := range bd.secs[:bd.secAt[3]] {
 		for _, st := range bd.sts[:bd.stAt[4]] {

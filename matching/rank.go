@@ -26,9 +26,20 @@ type Query struct {
 
 // Result is one ranked startup.
 type Result struct {
-	ID string
+	ID ID
 	Match
 }
+
+// ID is a startup's id as the index keeps it: the 12 bytes its 24 hex
+// digits spell. A ranking hands it over so, not as text, since a page's
+// caller mostly needs it only to look the startup up.
+type ID [12]byte
+
+// String returns id's 24 hex digits.
+func (id ID) String() string { return string(id.AppendHex(nil)) }
+
+// AppendHex appends id's 24 hex digits to b.
+func (id ID) AppendHex(b []byte) []byte { return hex.AppendEncode(b, id[:]) }
 
 // Ranking is one page of results and how many startups qualified.
 type Ranking struct {
@@ -97,11 +108,8 @@ func (x *Index) Rank(q Query) Ranking {
 	if out == nil || cap(out) < len(page) {
 		out = make([]Result, 0, len(page))
 	}
-	var hexID [24]byte
 	for _, e := range page {
-		id := x.buckets[e.b][e.pos].id
-		hex.Encode(hexID[:], id[:])
-		out = append(out, Result{ID: string(hexID[:]), Match: Match{Score: e.score, Parts: r.parts(int(e.b), int(e.pos))}})
+		out = append(out, Result{ID: x.buckets[e.b][e.pos].id, Match: Match{Score: e.score, Parts: r.parts(int(e.b), int(e.pos))}})
 	}
 	sc.h = h
 	x.scratch.Put(sc)
@@ -136,15 +144,12 @@ func (x *Index) count(b int, district uint8, fb *learned) int {
 // returns it; shared is what the records all share (bucketParts).
 func (r *ranker) scan(h topK, b int, shared Parts) topK {
 	x, c, k := r.x, r.c, r.k
-	// base is what every record of the bucket scores before its own
-	// parts (cheque, district, space, completeness, freshness), so that
-	// a record can be dismissed by a few additions when the top k is
-	// full and it cannot reach the worst of them: the bucket bound
-	// prunes nothing when a thesis names nothing (every bucket ties),
-	// and then this keeps the full scan cheap.
-	zero := shared
-	zero.Cheque, zero.District = ChequeOut, DistrictOther
-	base := x.w.total(&zero)
+	// The score of each record is what the bucket's records share plus
+	// its own points, summed as total sums them, so a record is scored
+	// with a few additions and compared with the worst of the top k
+	// without making its parts.
+	shared.Tier = tier(shared.Sector, shared.Stage)
+	tierPts, sharedPts := float64(shared.Tier)*TierWidth, x.w.sharedPoints(&shared)
 	var passed []int
 	if r.fb.passed != nil {
 		passed = r.fb.passed[b]
@@ -163,23 +168,19 @@ func (r *ranker) scan(h topK, b int, shared Parts) topK {
 		space := c.sharesSpace(rc.space)
 		complete := x.t.complete[rc.complete]
 		fresh := x.t.freshness(r.today - int(rc.day))
-		if !r.exhaustive && k > 0 && len(h) >= k {
-			// The same points summed in another order, so compared
-			// with a margin far above rounding error and far below
-			// the smallest step a weight makes; near-ties get the
-			// exact score below.
-			est := base + x.w.chequePoints(cheque) + x.w.districtPoints(district) +
-				x.w.Completeness*complete + x.w.Freshness*fresh
-			if space {
-				est += x.w.SharedSpace
-			}
-			if est < h[0].score-boundSlack {
+		var score float64
+		if r.exhaustive {
+			// the benchmarks' baseline scores the slow way
+			p := shared
+			p.Cheque, p.District, p.SharedSpace, p.Completeness, p.Freshness = cheque, district, space, complete, fresh
+			score = x.w.total(&p)
+		} else {
+			score = tierPts + x.w.recordPoints(sharedPts, cheque, district, space, complete, fresh)
+			if k > 0 && len(h) >= k && score < h[0].score {
 				continue
 			}
 		}
-		p := shared
-		p.Cheque, p.District, p.SharedSpace, p.Completeness, p.Freshness = cheque, district, space, complete, fresh
-		e := scored{score: x.w.total(&p), key: keyOf(&rc.id), b: uint16(b), pos: uint32(pos)}
+		e := scored{score: score, key: keyOf(&rc.id), b: uint16(b), pos: uint32(pos)}
 		if len(h) < k {
 			h = append(h, e)
 			h.up(len(h) - 1)

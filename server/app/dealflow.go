@@ -59,6 +59,7 @@ type dealScratch struct {
 	signals []matching.Signal
 	results []matching.Result
 	cards   []madeCard
+	money   money
 }
 
 // reset drops what the last page pointed at, keeping the arrays.
@@ -106,6 +107,7 @@ func (m *Matcher) dealFlow(ctx context.Context, actor domain.Actor, q DealQuery,
 		out.Items = []DealItem{} // an empty page is [], not null
 	}
 	sc.cards = m.rm.publishedCards(sc.cards[:0], r.Results)
+	sc.money.reset(inv)
 	for i, res := range r.Results {
 		card := sc.cards[i]
 		if card.card == nil {
@@ -113,7 +115,7 @@ func (m *Matcher) dealFlow(ctx context.Context, actor domain.Actor, q DealQuery,
 		}
 		s := card.card
 		n := len(slab)
-		slab = m.reasons(slab, res.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan)
+		slab = m.pageReasons(slab, res.Parts, inv, card.places, s.AskWan, &sc.money)
 		if m.awards != nil {
 			slab = append(slab, m.awards(s.ID)...)
 		}

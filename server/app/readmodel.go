@@ -317,7 +317,7 @@ func (rm *ReadModel) putStartup(s *domain.Startup) {
 		return
 	}
 	card := s.Card()
-	rm.cards[s.ID] = madeCard{card: card, json: card.AppendJSON(nil)}
+	rm.cards[s.ID] = madeCard{card: card, json: card.AppendJSON(nil), places: placesOf(rm.tax, s.Sector, s.Stage, s.District)}
 	if err := rm.idx.Upsert(features(s)); err != nil {
 		rm.log.Error("matching index update", "startup", s.ID, "err", err)
 	}

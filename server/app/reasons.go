@@ -6,17 +6,38 @@ import (
 )
 
 // phrases holds every reason that depends only on taxonomy codes, encoded
-// once and indexed by the fit, so explaining a match allocates nothing and
-// looks up one map per dimension.
+// once and indexed by the fit, so explaining a match allocates nothing.
+// They are kept by the codes' places in the taxonomy (places), which the
+// read model notes on each card, so that a deal-flow page looks up no map.
 type phrases struct {
-	sector   map[string]*[matching.SectorOpen + 1]domain.Reason
-	stage    map[string]*[matching.StageOpen + 1]domain.Reason
-	district map[string]*[matching.DistrictMatch + 1]domain.Reason
+	sector   []*[matching.SectorOpen + 1]domain.Reason
+	stage    []*[matching.StageOpen + 1]domain.Reason
+	district []*[matching.DistrictMatch + 1]domain.Reason
+	tax      *domain.Taxonomy
+}
+
+// places are the places in the taxonomy of a startup's sector, stage and
+// district; -1 for a code the taxonomy does not hold.
+type places struct{ sector, stage, district int16 }
+
+// placesOf returns the places of the codes in t.
+func placesOf(t *domain.Taxonomy, sector, stage, district string) places {
+	p := places{sector: -1, stage: int16(domain.StageIndex(stage)), district: -1}
+	for i, s := range t.Sectors {
+		if s.Code == sector {
+			p.sector = int16(i)
+		}
+	}
+	for i, d := range t.Districts {
+		if d.Code == district {
+			p.district = int16(i)
+		}
+	}
+	return p
 }
 
 func newPhrases(t *domain.Taxonomy) *phrases {
-	p := &phrases{sector: map[string]*[matching.SectorOpen + 1]domain.Reason{},
-		stage: map[string]*[matching.StageOpen + 1]domain.Reason{}, district: map[string]*[matching.DistrictMatch + 1]domain.Reason{}}
+	p := &phrases{tax: t}
 	for _, sec := range t.Sectors {
 		r := func(code string, ok bool, family string) domain.Reason {
 			return domain.Reason{Code: code, OK: ok, Sector: sec.Code, Family: family}.Encoded()
@@ -26,11 +47,11 @@ func newPhrases(t *domain.Taxonomy) *phrases {
 		a[matching.SectorFamily] = r("sector_related", true, sec.Family)
 		a[matching.SectorOpen] = r("sector_open", true, "")
 		a[matching.SectorNone] = r("sector", false, "")
-		p.sector[sec.Code] = a
+		p.sector = append(p.sector, a)
 	}
-	for _, st := range t.Stages {
+	for _, st := range domain.StageCodes() {
 		r := func(code string, ok bool) domain.Reason {
-			return domain.Reason{Code: code, OK: ok, Stage: st.Code}.Encoded()
+			return domain.Reason{Code: code, OK: ok, Stage: st}.Encoded()
 		}
 		a := &[matching.StageOpen + 1]domain.Reason{}
 		a[matching.StageExact] = r("stage", true)
@@ -38,7 +59,7 @@ func newPhrases(t *domain.Taxonomy) *phrases {
 		a[matching.StageFar] = r("stage_far", false)
 		a[matching.StageOpen] = r("stage_open", true)
 		a[matching.StageNone] = r("stage", false)
-		p.stage[st.Code] = a
+		p.stage = append(p.stage, a)
 	}
 	for _, d := range t.Districts {
 		r := func(code string, ok bool) domain.Reason {
@@ -48,7 +69,7 @@ func newPhrases(t *domain.Taxonomy) *phrases {
 		a[matching.DistrictMatch] = r("district", true)
 		a[matching.DistrictOpen] = r("district_open", true)
 		a[matching.DistrictOther] = r("district", false)
-		p.district[d.Code] = a
+		p.district = append(p.district, a)
 	}
 	return p
 }
@@ -66,12 +87,19 @@ var (
 // founder's side. inv's cheque range bounds the money reason. The reasons
 // are appended to dst, so that a page's items can share one array.
 func (m *Matcher) reasons(dst []domain.Reason, p matching.Parts, inv *domain.Investor, sector, stage, district string, askWan float64) []domain.Reason {
+	return m.pageReasons(dst, p, inv, placesOf(m.phrases.tax, sector, stage, district), askWan, nil)
+}
+
+// pageReasons are reasons for the startup whose codes are at pl; with mo,
+// the money reason carries its JSON, written from what mo made once for
+// the page.
+func (m *Matcher) pageReasons(dst []domain.Reason, p matching.Parts, inv *domain.Investor, pl places, askWan float64, mo *money) []domain.Reason {
 	out := dst
-	if a := m.phrases.sector[sector]; a != nil && int(p.Sector) < len(a) {
-		out = append(out, a[p.Sector])
+	if pl.sector >= 0 && int(pl.sector) < len(m.phrases.sector) && int(p.Sector) < len(m.phrases.sector[pl.sector]) {
+		out = append(out, m.phrases.sector[pl.sector][p.Sector])
 	}
-	if a := m.phrases.stage[stage]; a != nil && int(p.Stage) < len(a) {
-		out = append(out, a[p.Stage])
+	if pl.stage >= 0 && int(pl.stage) < len(m.phrases.stage) && int(p.Stage) < len(m.phrases.stage[pl.stage]) {
+		out = append(out, m.phrases.stage[pl.stage][p.Stage])
 	}
 	cheque := domain.Reason{AskWan: askWan}
 	if inv != nil {
@@ -80,16 +108,16 @@ func (m *Matcher) reasons(dst []domain.Reason, p matching.Parts, inv *domain.Inv
 	switch p.Cheque {
 	case matching.ChequeIn:
 		cheque.Code, cheque.OK = "cheque", true
-		out = append(out, cheque)
+		out = append(out, mo.encode(cheque, `{"code":"cheque","ok":true`))
 	case matching.ChequeNear:
 		cheque.Code, cheque.OK = "cheque_near", true
-		out = append(out, cheque)
+		out = append(out, mo.encode(cheque, `{"code":"cheque_near","ok":true`))
 	case matching.ChequeOut:
 		cheque.Code = "cheque"
-		out = append(out, cheque)
+		out = append(out, mo.encode(cheque, `{"code":"cheque","ok":false`))
 	}
-	if a := m.phrases.district[district]; a != nil && int(p.District) < len(a) {
-		out = append(out, a[p.District])
+	if pl.district >= 0 && int(pl.district) < len(m.phrases.district) && int(p.District) < len(m.phrases.district[pl.district]) {
+		out = append(out, m.phrases.district[pl.district][p.District])
 	}
 	if p.SharedSpace {
 		out = append(out, reasonSpace)
@@ -107,4 +135,45 @@ func (m *Matcher) reasons(dst []domain.Reason, p matching.Parts, inv *domain.Inv
 		out = append(out, reasonComplete)
 	}
 	return out
+}
+
+// money is what a page's money reasons share: the investor's range,
+// encoded once, and the memory their JSON is written to, reused from one
+// page to the next.
+type money struct {
+	tail  []byte // the range and the closing brace
+	arena []byte
+}
+
+// reset starts a page for inv.
+func (mo *money) reset(inv *domain.Investor) {
+	mo.arena = mo.arena[:0]
+	mo.tail = mo.tail[:0]
+	if inv != nil && inv.CheckMinWan != 0 {
+		mo.tail = append(mo.tail, `,"minWan":`...)
+		mo.tail = domain.AppendJSONFloat(mo.tail, inv.CheckMinWan)
+	}
+	if inv != nil && inv.CheckMaxWan != 0 {
+		mo.tail = append(mo.tail, `,"maxWan":`...)
+		mo.tail = domain.AppendJSONFloat(mo.tail, inv.CheckMaxWan)
+	}
+	mo.tail = append(mo.tail, '}')
+}
+
+// encode returns r, a money reason of the page's investor, carrying its
+// JSON: head (its code and ok), its ask, the page's tail. Without mo it
+// returns r as it is.
+func (mo *money) encode(r domain.Reason, head string) domain.Reason {
+	if mo == nil {
+		return r
+	}
+	n := len(mo.arena)
+	mo.arena = append(mo.arena, head...)
+	if r.AskWan != 0 {
+		mo.arena = append(mo.arena, `,"askWan":`...)
+		mo.arena = domain.AppendJSONFloat(mo.arena, r.AskWan)
+	}
+	mo.arena = append(mo.arena, mo.tail...)
+	// capped: the next reason's bytes go after it, never into it
+	return r.WithJSON(mo.arena[n:len(mo.arena):len(mo.arena)])
 }
