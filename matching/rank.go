@@ -41,6 +41,9 @@ func (id ID) String() string { return string(id.AppendHex(nil)) }
 // AppendHex appends id's 24 hex digits to b.
 func (id ID) AppendHex(b []byte) []byte { return hex.AppendEncode(b, id[:]) }
 
+// ParseID returns the ID that s, 24 hex digits, spells.
+func ParseID(s string) (ID, error) { return parseID(s) }
+
 // Ranking is one page of results and how many startups qualified.
 type Ranking struct {
 	Results []Result

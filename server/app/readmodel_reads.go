@@ -194,11 +194,13 @@ func (rm *ReadModel) investorList() []*domain.Investor {
 	return out
 }
 
-// madeCard is a published startup's card, not to be changed, its JSON and
-// the places of its codes in the taxonomy (for its reasons).
+// madeCard is a published startup's card, not to be changed, its JSON, its
+// ask as JSON and the places of its codes in the taxonomy (for its
+// reasons).
 type madeCard struct {
 	card   *domain.StartupCard
 	json   []byte
+	ask    []byte
 	places places
 }
 
@@ -208,11 +210,8 @@ type madeCard struct {
 func (rm *ReadModel) publishedCards(dst []madeCard, ranked []matching.Result) []madeCard {
 	rm.mu.RLock()
 	defer rm.mu.RUnlock()
-	var id [24]byte
 	for _, r := range ranked {
-		// only published startups have one; the key's text is made on
-		// the stack, for the lookup only
-		dst = append(dst, rm.cards[string(r.ID.AppendHex(id[:0]))])
+		dst = append(dst, rm.cards[r.ID]) // only published startups have one
 	}
 	return dst
 }

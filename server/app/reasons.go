@@ -87,93 +87,119 @@ var (
 // founder's side. inv's cheque range bounds the money reason. The reasons
 // are appended to dst, so that a page's items can share one array.
 func (m *Matcher) reasons(dst []domain.Reason, p matching.Parts, inv *domain.Investor, sector, stage, district string, askWan float64) []domain.Reason {
-	return m.pageReasons(dst, p, inv, placesOf(m.phrases.tax, sector, stage, district), askWan, nil)
+	out := reasonOut{list: dst}
+	m.pageReasons(&out, p, inv, placesOf(m.phrases.tax, sector, stage, district), askWan, nil)
+	return out.list
 }
 
-// pageReasons are reasons for the startup whose codes are at pl; with mo,
-// the money reason carries its JSON, written from what mo made once for
-// the page.
-func (m *Matcher) pageReasons(dst []domain.Reason, p matching.Parts, inv *domain.Investor, pl places, askWan float64, mo *money) []domain.Reason {
-	out := dst
+// reasonOut receives an item's reasons: as values, or for a page written
+// as JSON straight as the JSON of the item's array (see DealFlowJSON), so
+// that the page neither copies nor encodes a Reason it has ready.
+type reasonOut struct {
+	list []domain.Reason
+	// with asJSON, the page's reasons: each item's array after the last
+	json    []byte
+	asJSON  bool
+	started bool   // the current item's array has a reason
+	money   []byte // the page investor's range and the closing brace
+}
+
+// pageMoney starts a page written as JSON for inv: its money reasons
+// share the investor's range, encoded once here.
+func (o *reasonOut) pageMoney(inv *domain.Investor) {
+	o.json, o.asJSON, o.money = o.json[:0], true, o.money[:0]
+	if inv != nil && inv.CheckMinWan != 0 {
+		o.money = append(o.money, `,"minWan":`...)
+		o.money = domain.AppendJSONFloat(o.money, inv.CheckMinWan)
+	}
+	if inv != nil && inv.CheckMaxWan != 0 {
+		o.money = append(o.money, `,"maxWan":`...)
+		o.money = domain.AppendJSONFloat(o.money, inv.CheckMaxWan)
+	}
+	o.money = append(o.money, '}')
+}
+
+// open starts an item's array.
+func (o *reasonOut) open() {
+	o.json, o.started = append(o.json, '['), false
+}
+
+// close ends the item's array that starts at n and returns it.
+func (o *reasonOut) close(n int) []byte {
+	o.json = append(o.json, ']')
+	return o.json[n:len(o.json):len(o.json)]
+}
+
+func (o *reasonOut) add(r *domain.Reason) {
+	if !o.asJSON {
+		o.list = append(o.list, *r)
+		return
+	}
+	if o.started {
+		o.json = append(o.json, ',')
+	}
+	o.json, o.started = r.AppendJSON(o.json), true
+}
+
+// addMoney adds the money reason: code and ok written as head, the ask
+// (JSON in ask, when the caller has it made) and the investor's range.
+func (o *reasonOut) addMoney(code string, ok bool, head string, askWan float64, ask []byte, inv *domain.Investor) {
+	if !o.asJSON {
+		r := domain.Reason{Code: code, OK: ok, AskWan: askWan}
+		if inv != nil {
+			r.MinWan, r.MaxWan = inv.CheckMinWan, inv.CheckMaxWan
+		}
+		o.list = append(o.list, r)
+		return
+	}
+	if o.started {
+		o.json = append(o.json, ',')
+	}
+	o.json, o.started = append(o.json, head...), true
+	if askWan != 0 {
+		o.json = append(o.json, `,"askWan":`...)
+		if ask != nil {
+			o.json = append(o.json, ask...)
+		} else {
+			o.json = domain.AppendJSONFloat(o.json, askWan)
+		}
+	}
+	o.json = append(o.json, o.money...)
+}
+
+// pageReasons gives out the reasons of a startup whose codes are at pl and
+// whose ask is askWan (ask: its JSON, or nil).
+func (m *Matcher) pageReasons(out *reasonOut, p matching.Parts, inv *domain.Investor, pl places, askWan float64, ask []byte) {
 	if pl.sector >= 0 && int(pl.sector) < len(m.phrases.sector) && int(p.Sector) < len(m.phrases.sector[pl.sector]) {
-		out = append(out, m.phrases.sector[pl.sector][p.Sector])
+		out.add(&m.phrases.sector[pl.sector][p.Sector])
 	}
 	if pl.stage >= 0 && int(pl.stage) < len(m.phrases.stage) && int(p.Stage) < len(m.phrases.stage[pl.stage]) {
-		out = append(out, m.phrases.stage[pl.stage][p.Stage])
-	}
-	cheque := domain.Reason{AskWan: askWan}
-	if inv != nil {
-		cheque.MinWan, cheque.MaxWan = inv.CheckMinWan, inv.CheckMaxWan
+		out.add(&m.phrases.stage[pl.stage][p.Stage])
 	}
 	switch p.Cheque {
 	case matching.ChequeIn:
-		cheque.Code, cheque.OK = "cheque", true
-		out = append(out, mo.encode(cheque, `{"code":"cheque","ok":true`))
+		out.addMoney("cheque", true, `{"code":"cheque","ok":true`, askWan, ask, inv)
 	case matching.ChequeNear:
-		cheque.Code, cheque.OK = "cheque_near", true
-		out = append(out, mo.encode(cheque, `{"code":"cheque_near","ok":true`))
+		out.addMoney("cheque_near", true, `{"code":"cheque_near","ok":true`, askWan, ask, inv)
 	case matching.ChequeOut:
-		cheque.Code = "cheque"
-		out = append(out, mo.encode(cheque, `{"code":"cheque","ok":false`))
+		out.addMoney("cheque", false, `{"code":"cheque","ok":false`, askWan, ask, inv)
 	}
 	if pl.district >= 0 && int(pl.district) < len(m.phrases.district) && int(p.District) < len(m.phrases.district[pl.district]) {
-		out = append(out, m.phrases.district[pl.district][p.District])
+		out.add(&m.phrases.district[pl.district][p.District])
 	}
 	if p.SharedSpace {
-		out = append(out, reasonSpace)
+		out.add(&reasonSpace)
 	}
 	switch {
 	case p.Affinity > 0.1:
-		out = append(out, reasonLiked)
+		out.add(&reasonLiked)
 	case p.Affinity < -0.1:
-		out = append(out, reasonDisliked)
+		out.add(&reasonDisliked)
 	}
 	if p.Freshness >= 0.99 {
-		out = append(out, reasonFresh)
+		out.add(&reasonFresh)
 	}
 	if p.Completeness >= 0.8 {
-		out = append(out, reasonComplete)
+		out.add(&reasonComplete)
 	}
-	return out
-}
-
-// money is what a page's money reasons share: the investor's range,
-// encoded once, and the memory their JSON is written to, reused from one
-// page to the next.
-type money struct {
-	tail  []byte // the range and the closing brace
-	arena []byte
-}
-
-// reset starts a page for inv.
-func (mo *money) reset(inv *domain.Investor) {
-	mo.arena = mo.arena[:0]
-	mo.tail = mo.tail[:0]
-	if inv != nil && inv.CheckMinWan != 0 {
-		mo.tail = append(mo.tail, `,"minWan":`...)
-		mo.tail = domain.AppendJSONFloat(mo.tail, inv.CheckMinWan)
-	}
-	if inv != nil && inv.CheckMaxWan != 0 {
-		mo.tail = append(mo.tail, `,"maxWan":`...)
-		mo.tail = domain.AppendJSONFloat(mo.tail, inv.CheckMaxWan)
-	}
-	mo.tail = append(mo.tail, '}')
-}
-
-// encode returns r, a money reason of the page's investor, carrying its
-// JSON: head (its code and ok), its ask, the page's tail. Without mo it
-// returns r as it is.
-func (mo *money) encode(r domain.Reason, head string) domain.Reason {
-	if mo == nil {
-		return r
-	}
-	n := len(mo.arena)
-	mo.arena = append(mo.arena, head...)
-	if r.AskWan != 0 {
-		mo.arena = append(mo.arena, `,"askWan":`...)
-		mo.arena = domain.AppendJSONFloat(mo.arena, r.AskWan)
-	}
-	mo.arena = append(mo.arena, mo.tail...)
-	// capped: the next reason's bytes go after it, never into it
-	return r.WithJSON(mo.arena[n:len(mo.arena):len(mo.arena)])
 }

@@ -61,14 +61,6 @@ func (r Reason) Encoded() Reason {
 	return r
 }
 
-// WithJSON returns r carrying raw as its JSON, which AppendJSON then
-// copies. raw must be what AppendJSON makes of r: the deal flow writes a
-// page's money reasons from parts it encodes once per page.
-func (r Reason) WithJSON(raw []byte) Reason {
-	r.raw = raw
-	return r
-}
-
 // Completeness is the share, 0..1, of the pitch that a founder has filled
 // in beyond the required fields (Checks); investors prefer complete profiles.
 func (s *Startup) Completeness() float64 { return shareDone(s.Checks()) }
