@@ -11,3 +11,7 @@ func (d *Dispatcher) SetClock(now func() time.Time) { d.now = now }
 
 // SetClock sets the password resets' clock, so that tests can age links.
 func (r *PasswordResets) SetClock(now func() time.Time) { r.now = now }
+
+// ForgetRooms empties the read model's ended rooms held in memory, so that
+// the next read of each is its first since start.
+func (rm *ReadModel) ForgetRooms() { rm.rooms = newRoomCache(roomCacheBytes) }

@@ -67,6 +67,17 @@ func (n *names) of(userID, fallback string) string {
 	if name, ok := n.known[userID]; ok {
 		return name
 	}
+	name := n.lookUp(userID, fallback)
+	n.known[userID] = name
+	return name
+}
+
+// lookUp is of without remembering the answer, for a caller that asks
+// about each person once (the roadshow record's authors).
+func (n *names) lookUp(userID, fallback string) string {
+	if userID == "" {
+		return fallback
+	}
 	name := fallback
 	if inv, err := n.people.InvestorByOwner(n.ctx, userID); err == nil && inv.Name != "" {
 		name = inv.Name
@@ -77,6 +88,5 @@ func (n *names) of(userID, fallback string) string {
 	} else if u, err := n.people.UserByID(n.ctx, userID); err == nil && u.Name != "" {
 		name = u.Name
 	}
-	n.known[userID] = name
 	return name
 }

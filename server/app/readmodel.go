@@ -27,6 +27,7 @@ type Database interface {
 	SaveFeedback(ctx context.Context, f domain.Feedback) error
 	DeleteFeedback(ctx context.Context, investorID, startupID string) error
 	AppendRoomEvents(ctx context.Context, events []domain.RoomEvent) error
+	RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error)
 	SaveAttendance(ctx context.Context, a domain.Attendance) error
 	MarkChange(ctx context.Context, e domain.OutboxEntry) error
 	// UpdateAnnouncedStartup is UpdateStartup after the caller marked a
@@ -95,7 +96,7 @@ type ReadModel struct {
 	gen uint64
 	// views holds those views, each with the gen it was computed at.
 	views viewMemo
-	// rooms holds ended rooms' events (readmodel_rooms.go).
+	// rooms holds ended rooms' records, folded (readmodel_rooms.go).
 	rooms *roomCache
 	// written holds the profiles written through this model since the
 	// dispatcher last looked, so that it applies their marks again even if
@@ -114,7 +115,7 @@ func NewReadModel(db Database, tax *domain.Taxonomy, log *slog.Logger) (*ReadMod
 	if err != nil {
 		return nil, err
 	}
-	rm := &ReadModel{Database: db, tax: tax, idx: idx, log: log, kick: make(chan struct{}, 1), rooms: newRoomCache(roomCacheEvents)}
+	rm := &ReadModel{Database: db, tax: tax, idx: idx, log: log, kick: make(chan struct{}, 1), rooms: newRoomCache(roomCacheBytes)}
 	rm.reset()
 	return rm, nil
 }

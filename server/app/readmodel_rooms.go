@@ -9,12 +9,13 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 )
 
-// RoomRecordStore keeps ended roadshows' room events folded into one
+// RoomRecordStore keeps ended roadshows' room logs folded into one
 // document each (server/mongo/records.go).
 type RoomRecordStore interface {
-	RoomRecord(ctx context.Context, roadshowID string) ([]domain.RoomEvent, bool, error)
+	RoomRecord(ctx context.Context, roadshowID string) ([]roadshow.Logged, bool, error)
 	SaveRoomRecord(ctx context.Context, roadshowID string, events []domain.RoomEvent) (bool, error)
 }
 
@@ -23,41 +24,86 @@ const (
 	// storing events (the last messages in flight, the "ended" event; a
 	// store write gives up after 30 s). After it, the events are final.
 	roomSettle = 2 * time.Minute
-	// roomCacheEvents bounds the ended rooms' events held decoded in
-	// memory, least recently read dropped first.
-	roomCacheEvents = 200_000
+	// roomCacheBytes bounds the ended rooms' records held in memory (as
+	// RoomFold.size counts them), least recently read dropped first.
+	roomCacheBytes = 64 << 20
 )
 
-// RoomEvents returns a roadshow's room events in order. An ended room's
-// events are final once it has settled, so they are read once from the
-// folded record (built from the buckets on the first read) and then held in
-// memory; a live or just-ended room's come from its buckets. Callers must
-// not change the events' Data.
-func (rm *ReadModel) RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error) {
-	rm.mu.RLock()
-	r := rm.roadshows[roadshowID]
-	rm.mu.RUnlock()
-	if r == nil || !settled(r, time.Now()) {
-		return rm.Database.RoomEvents(ctx, roadshowID)
+// RoomFold returns what a roadshow's record shows of its room's log. An
+// ended room's log is final once it has settled, so its fold is made once
+// from the stored record (itself folded from the buckets on the first
+// read) and then held in memory; a live or just-ended room's is folded
+// from its buckets on each call. Callers must not change it.
+func (rm *ReadModel) RoomFold(ctx context.Context, roadshowID string) (*RoomFold, error) {
+	if !rm.settledRoom(roadshowID) {
+		events, err := rm.Database.RoomEvents(ctx, roadshowID)
+		if err != nil {
+			return nil, err
+		}
+		log, err := roadshow.FromRecords(events)
+		if err != nil {
+			return nil, err
+		}
+		return foldRoom(log), nil
 	}
-	if evs, ok := rm.rooms.get(roadshowID); ok {
-		return slices.Clone(evs), nil
+	if f, ok := rm.rooms.get(roadshowID); ok {
+		return f, nil
 	}
-	evs, ok, err := rm.Database.RoomRecord(ctx, roadshowID)
+	log, err := rm.settledLog(ctx, roadshowID)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		if evs, err = rm.Database.RoomEvents(ctx, roadshowID); err != nil {
-			return nil, err
-		}
-		if _, err := rm.Database.SaveRoomRecord(ctx, roadshowID, evs); err != nil {
-			// The buckets still answer; the next read tries again.
-			rm.log.WarnContext(ctx, "room record not folded", "roadshow", roadshowID, "err", err)
-		}
+	f := foldRoom(log)
+	rm.rooms.put(roadshowID, f)
+	return f, nil
+}
+
+// RoomEvents returns a roadshow's room events in order (the live room's
+// rebuild reads them): a settled room's from its stored record, a live or
+// just-ended room's from its buckets.
+func (rm *ReadModel) RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error) {
+	if !rm.settledRoom(roadshowID) {
+		return rm.Database.RoomEvents(ctx, roadshowID)
 	}
-	rm.rooms.put(roadshowID, evs)
-	return slices.Clone(evs), nil
+	log, err := rm.settledLog(ctx, roadshowID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.RoomEvent, len(log))
+	for i, l := range log {
+		out[i] = roadshow.Record(roadshowID, l)
+	}
+	return out, nil
+}
+
+// settledRoom reports whether the roadshow ended long enough ago that its
+// room stores no more events.
+func (rm *ReadModel) settledRoom(id string) bool {
+	rm.mu.RLock()
+	r := rm.roadshows[id]
+	rm.mu.RUnlock()
+	return r != nil && settled(r, time.Now())
+}
+
+// settledLog reads a settled room's log from its stored record, folding
+// the record from the buckets if it is missing.
+func (rm *ReadModel) settledLog(ctx context.Context, roadshowID string) ([]roadshow.Logged, error) {
+	log, ok, err := rm.Database.RoomRecord(ctx, roadshowID)
+	if err != nil || ok {
+		return log, err
+	}
+	events, err := rm.Database.RoomEvents(ctx, roadshowID)
+	if err != nil {
+		return nil, err
+	}
+	if log, err = roadshow.FromRecords(events); err != nil {
+		return nil, err
+	}
+	if _, err := rm.Database.SaveRoomRecord(ctx, roadshowID, events); err != nil {
+		// The buckets still answer; the next read tries again.
+		rm.log.WarnContext(ctx, "room record not folded", "roadshow", roadshowID, "err", err)
+	}
+	return log, nil
 }
 
 // foldWhenSettled folds a room that just ended once it has settled, so
@@ -67,7 +113,7 @@ func (rm *ReadModel) foldWhenSettled(id string) {
 	time.AfterFunc(roomSettle+time.Second, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if _, err := rm.RoomEvents(ctx, id); err != nil {
+		if _, err := rm.RoomFold(ctx, id); err != nil {
 			rm.log.Warn("room record not folded", "roadshow", id, "err", err)
 		}
 	})
@@ -86,7 +132,7 @@ func settled(r *domain.Roadshow, now time.Time) bool {
 	return now.Sub(at) > roomSettle
 }
 
-// roomCache holds ended rooms' events, least recently read first out.
+// roomCache holds ended rooms' folds, least recently read first out.
 type roomCache struct {
 	mu     sync.Mutex
 	max    int
@@ -96,15 +142,16 @@ type roomCache struct {
 }
 
 type roomEntry struct {
-	id     string
-	events []domain.RoomEvent
+	id   string
+	fold *RoomFold
+	size int
 }
 
 func newRoomCache(max int) *roomCache {
 	return &roomCache{max: max, order: list.New(), byShow: map[string]*list.Element{}}
 }
 
-func (c *roomCache) get(id string) ([]domain.RoomEvent, bool) {
+func (c *roomCache) get(id string) (*RoomFold, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	el := c.byShow[id]
@@ -112,21 +159,22 @@ func (c *roomCache) get(id string) ([]domain.RoomEvent, bool) {
 		return nil, false
 	}
 	c.order.MoveToFront(el)
-	return el.Value.(*roomEntry).events, true
+	return el.Value.(*roomEntry).fold, true
 }
 
-func (c *roomCache) put(id string, events []domain.RoomEvent) {
+func (c *roomCache) put(id string, f *RoomFold) {
+	size := f.size()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(events) > c.max || c.byShow[id] != nil {
+	if size > c.max || c.byShow[id] != nil {
 		return
 	}
-	c.byShow[id] = c.order.PushFront(&roomEntry{id: id, events: events})
-	c.size += len(events)
+	c.byShow[id] = c.order.PushFront(&roomEntry{id: id, fold: f, size: size})
+	c.size += size
 	for c.size > c.max {
 		old := c.order.Remove(c.order.Back()).(*roomEntry)
 		delete(c.byShow, old.id)
-		c.size -= len(old.events)
+		c.size -= old.size
 	}
 }
 

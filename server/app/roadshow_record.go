@@ -47,6 +47,34 @@ type RecordAttendance struct {
 // questions are left out; who was interested and who attended is shown to
 // the host (and each founder for their own startup).
 func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string) (*Record, error) {
+	v, err := svc.recordView(ctx, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	return v.record(), nil
+}
+
+// RecordJSON decides what actor sees of the record as Record does and
+// appends its JSON encoding to b, written from the room's fold without
+// building a room event per message (roadshow_record_json.go).
+func (svc *Roadshows) RecordJSON(ctx context.Context, actor domain.Actor, id string, b []byte) ([]byte, error) {
+	v, err := svc.recordView(ctx, actor, id)
+	if err != nil {
+		return b, err
+	}
+	return v.appendJSON(b), nil
+}
+
+// recordView is what one reader sees of a record: the record's small parts
+// as they are answered, and its chat and questions as the room's fold with
+// each author's current name beside it.
+type recordView struct {
+	rec   Record // Chat and Questions empty
+	fold  *RoomFold
+	names []string // by fold.People's index
+}
+
+func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id string) (*recordView, error) {
 	r, err := svc.store.RoadshowByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -58,30 +86,21 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	if err := svc.counted(ctx, r); err != nil {
 		return nil, err
 	}
-	events, err := svc.store.RoomEvents(ctx, id)
+	fold, err := svc.store.RoomFold(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	log, err := roadshow.FromRecords(events)
-	if err != nil {
-		return nil, err
-	}
-	st := roadshow.Fold(log) // the same fold as the live room's
 	host := actor.Owns(r.OwnerID)
-	rec := &Record{Roadshow: r, Chat: []domain.RoomEvent{}, Questions: []RecordQuestion{}, Interest: []RecordInterest{}, Stages: []domain.RoomEvent{}}
-	who := newNames(ctx, svc.store) // each person by their one display name, as it is now
-	for _, c := range st.Chat {
-		if !c.Hidden {
-			rec.Chat = append(rec.Chat, roadshow.Record(id, roadshow.Logged{Seq: c.ID, At: c.At, UserID: c.UserID, UserName: who.of(c.UserID, c.UserName),
-				Event: roadshow.Chat{Text: c.Text}}))
-		}
+	v := &recordView{fold: fold, names: make([]string, len(fold.People)),
+		rec: Record{Roadshow: r, Interest: []RecordInterest{}, Stages: make([]domain.RoomEvent, 0, len(fold.Stages))}}
+	// Each person by their one display name, as it is now: the authors once
+	// each, in order of first appearance, then whoever else is named.
+	who := newNames(ctx, svc.store)
+	for i, p := range fold.People {
+		v.names[i] = who.lookUp(p.UserID, p.Name)
 	}
-	for _, q := range st.Questions {
-		if !q.Hidden {
-			rec.Questions = append(rec.Questions, RecordQuestion{ID: q.ID, Text: q.Text, UserName: who.of(q.UserID, q.UserName), Votes: q.Votes, Answered: q.Answered, At: q.At})
-		}
-	}
-	for _, l := range st.Stages {
+	rec := &v.rec
+	for _, l := range fold.Stages {
 		rec.Stages = append(rec.Stages, roadshow.Record(id, l))
 	}
 	interest := map[string]*RecordInterest{}
@@ -90,11 +109,17 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 			interest[s.StartupID] = &RecordInterest{StartupID: s.StartupID, StartupName: s.StartupName}
 		}
 	}
-	for _, sig := range st.Interest {
+	for i, sig := range fold.Interest {
 		if in := interest[sig.StartupID]; in != nil {
 			in.Count++
 			if host || slotOwner(r, sig.StartupID) == actor.UserID {
-				in.Investors = append(in.Investors, who.of(sig.UserID, sig.UserName))
+				name := ""
+				if p := fold.InterestBy[i]; p >= 0 {
+					name = v.names[p]
+				} else {
+					name = who.of(sig.UserID, sig.UserName)
+				}
+				in.Investors = append(in.Investors, name)
 			}
 		}
 	}
@@ -110,13 +135,39 @@ func (svc *Roadshows) Record(ctx context.Context, actor domain.Actor, id string)
 	}
 	rec.Attendance.Unique = len(att)
 	if host {
+		authors := make(map[string]int32, len(fold.People))
+		for i, p := range fold.People {
+			if p.UserID != "" {
+				authors[p.UserID] = int32(i)
+			}
+		}
 		for i := range att {
-			att[i].Name = who.of(att[i].UserID, att[i].Name)
+			if p, ok := authors[att[i].UserID]; ok {
+				att[i].Name = v.names[p]
+			} else {
+				att[i].Name = who.of(att[i].UserID, att[i].Name)
+			}
 		}
 		rec.Attendance.People = att
 	}
 	hideAgendaWork(actor, r)
-	return rec, nil
+	return v, nil
+}
+
+// record is the view as a Record.
+func (v *recordView) record() *Record {
+	rec := v.rec
+	id := rec.Roadshow.ID
+	rec.Chat = make([]domain.RoomEvent, len(v.fold.Chat))
+	for i, c := range v.fold.Chat {
+		rec.Chat[i] = roadshow.Record(id, roadshow.Logged{Seq: c.Seq, At: msTime(c.At), UserID: v.fold.People[c.Person].UserID,
+			UserName: v.names[c.Person], Event: roadshow.Chat{Text: c.Text}})
+	}
+	rec.Questions = make([]RecordQuestion, len(v.fold.Questions))
+	for i, q := range v.fold.Questions {
+		rec.Questions[i] = RecordQuestion{ID: q.Seq, Text: q.Text, UserName: v.names[q.Person], Votes: int(q.Votes), Answered: q.Answered, At: msTime(q.At)}
+	}
+	return &rec
 }
 
 func slotOwner(r *domain.Roadshow, startupID string) string {

@@ -21,7 +21,6 @@ type RoadshowStore interface {
 	Register(ctx context.Context, reg domain.Registration) (bool, error)
 	IsRegistered(ctx context.Context, roadshowID, userID string) (bool, error)
 	CountRegistrations(ctx context.Context, roadshowID string) (int, error)
-	RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error)
 	AttendanceOf(ctx context.Context, roadshowID string) ([]domain.Attendance, error)
 	StartupByID(ctx context.Context, id string) (*domain.Startup, error)
 	SpaceByID(ctx context.Context, id string) (*domain.Space, error)
@@ -29,6 +28,13 @@ type RoadshowStore interface {
 	Unregister(ctx context.Context, roadshowID, userID string) (bool, error)
 	GuestDirectory
 	People // the record's names (names.go)
+}
+
+// RoadshowReader is a RoadshowStore that also gives each roadshow's room
+// log as its record shows it (ReadModel.RoomFold).
+type RoadshowReader interface {
+	RoadshowStore
+	RoomFold(ctx context.Context, roadshowID string) (*RoomFold, error)
 }
 
 // Audience finds who should hear of a roadshow: investors whose thesis
@@ -57,7 +63,7 @@ const (
 
 // Roadshows schedules and runs roadshows. It is safe for concurrent use.
 type Roadshows struct {
-	store    RoadshowStore
+	store    RoadshowReader
 	rooms    RoomControl
 	notify   Notify
 	audience Audience
@@ -66,7 +72,7 @@ type Roadshows struct {
 }
 
 // NewRoadshows returns a Roadshows service.
-func NewRoadshows(store RoadshowStore, rooms RoomControl, notify Notify, audience Audience, log *slog.Logger) *Roadshows {
+func NewRoadshows(store RoadshowReader, rooms RoomControl, notify Notify, audience Audience, log *slog.Logger) *Roadshows {
 	return &Roadshows{store: store, rooms: rooms, notify: notify, audience: audience, log: log, now: time.Now}
 }
 

@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/httpapi"
 )
 
@@ -491,6 +493,20 @@ func TestRoadshowLive(t *testing.T) {
 	}
 	if r.Attendance.Unique != 5 {
 		t.Errorf("attendance %d, want 5", r.Attendance.Unique)
+	}
+	// The handler writes the record by hand: its bytes are the service's
+	// Record as the API's encoder writes it, then the stage's recordings.
+	admin, err := e.db.UserByEmail(t.Context(), "admin@test.cn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := e.roadshows.Record(t.Context(), domain.Actor{UserID: admin.ID, Role: domain.RoleAdmin}, s.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, _ := gojson.Marshal(want)
+	if got := e.must(200, "GET", path+"/record", e.admin, nil).Raw; !strings.HasPrefix(got, string(enc[:len(enc)-1])+`,"recordings":`) {
+		t.Errorf("the record's answer differs from its encoding:\n got %.400s\nwant %.400s", got, enc)
 	}
 	if strings.Contains(e.must(200, "GET", path+"/record", s.viewer, nil).Raw, `"investors"`) {
 		t.Error("a viewer sees who was interested")

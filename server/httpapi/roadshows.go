@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	json "github.com/goccy/go-json"
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -94,7 +95,12 @@ func (s *Server) roadshowRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rec, err := s.svc.Roadshows.Record(c.UserContext(), actor(c), id)
+	buf, _ := s.bufs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	defer s.bufs.Put(buf)
+	*buf, err = s.svc.Roadshows.RecordJSON(c.UserContext(), actor(c), id, (*buf)[:0])
 	if err != nil {
 		return err
 	}
@@ -102,5 +108,14 @@ func (s *Server) roadshowRecord(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(recordWithStage{rec, recs})
+	// recordWithStage's JSON: the record's fields, then its recordings.
+	b := append((*buf)[:len(*buf)-1], `,"recordings":`...)
+	more, err := json.Marshal(recs)
+	if err != nil {
+		return err
+	}
+	b = append(append(b, more...), '}')
+	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON) // as c.JSON
+	*buf = c.Response().SwapBody(b)[:0]
+	return nil
 }

@@ -76,3 +76,9 @@ func (d *DB) WaitForeground(ctx context.Context, quiet, most time.Duration) {
 
 // AsBackground marks ctx as a background write's.
 func AsBackground(ctx context.Context) context.Context { return asBackground(ctx) }
+
+// ColRoomRecords is the ended rooms' folded records' collection.
+const ColRoomRecords = colRoomRecords
+
+// ColRoadshows is the roadshows' collection.
+const ColRoadshows = colRoadshows

@@ -56,6 +56,9 @@ func migrations() []migration {
 		}},
 		// New collections that start empty: nothing to convert.
 		{to: 6, name: "fan-out drops and folded room records"},
+		{to: 7, name: "folded room records in the room log's compact form", phases: []phase{
+			{"room_records_compact", migrateRoomRecords},
+		}},
 	}
 }
 

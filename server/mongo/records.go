@@ -4,16 +4,21 @@ import (
 	"context"
 
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // An ended roadshow's room events never change again, so they are kept a
-// second time, folded into one document by _id whose events are one BSON
-// blob: FerretDB decodes a document field by field (about 0.2 ms per room
-// event on this machine, so 0.4 s for a full room of 2,000), while a
-// binary field costs it next to nothing and the driver decodes the blob in
-// a few milliseconds. The room's buckets stay the record of truth; this
-// copy is derived from them, and a missing one is rebuilt from them.
+// second time, folded into one document by _id whose events are one
+// binary field: FerretDB decodes a document field by field (about 0.2 ms
+// per room event on this machine, so 0.4 s for a full room of 2,000),
+// while a binary field costs it only the parsing of its base64 text in the
+// SQLite row, which grows with its size. The events are therefore in the
+// room log's compact form (roadshow.EncodeLog: no field names, each person
+// and startup written once), about a third of the same events as BSON, and
+// read back without reflection. The room's buckets stay the record of
+// truth; this copy is derived from them, and a missing one is rebuilt from
+// them.
 const (
 	colRoomRecords = "roadshow_records"
 	// roomRecordMax keeps a folded record well inside MongoDB's 16 MiB
@@ -21,19 +26,22 @@ const (
 	roomRecordMax = 12 << 20
 )
 
+// roomRecord is a folded room. Version 6 stored the events as a BSON
+// document in Events (roomEvents); version 7 stores the compact log in Log.
 type roomRecord struct {
 	ID     string      `bson:"_id"`
 	Count  int         `bson:"count"`
-	Events bson.Binary `bson:"events"`
+	Log    bson.Binary `bson:"log,omitempty"`
+	Events bson.Binary `bson:"events,omitempty"`
 }
 
 type roomEvents struct {
 	Events []domain.RoomEvent `bson:"e"`
 }
 
-// RoomRecord returns an ended roadshow's folded room events, and false if
-// none is stored.
-func (d *DB) RoomRecord(ctx context.Context, roadshowID string) ([]domain.RoomEvent, bool, error) {
+// RoomRecord returns an ended roadshow's folded room log, and false if none
+// is stored.
+func (d *DB) RoomRecord(ctx context.Context, roadshowID string) ([]roadshow.Logged, bool, error) {
 	var rec roomRecord
 	err := mapErr("room record", d.db.Collection(colRoomRecords).FindOne(ctx, byID(roadshowID)).Decode(&rec))
 	if domain.IsKind(err, domain.KindNotFound) {
@@ -42,31 +50,99 @@ func (d *DB) RoomRecord(ctx context.Context, roadshowID string) ([]domain.RoomEv
 	if err != nil {
 		return nil, false, err
 	}
-	var evs roomEvents
-	if err := bson.Unmarshal(rec.Events.Data, &evs); err != nil {
+	log, err := rec.log()
+	if err != nil {
 		return nil, false, mapErr("room record decode", err)
 	}
-	if evs.Events == nil {
-		evs.Events = []domain.RoomEvent{}
+	return log, true, nil
+}
+
+// log reads the record in either stored form.
+func (rec *roomRecord) log() ([]roadshow.Logged, error) {
+	if rec.Log.Data != nil {
+		return roadshow.DecodeLog(rec.Log.Data)
 	}
-	return evs.Events, true, nil
+	var evs roomEvents
+	if err := bson.Unmarshal(rec.Events.Data, &evs); err != nil {
+		return nil, err
+	}
+	return roadshow.FromRecords(evs.Events)
 }
 
 // SaveRoomRecord stores an ended roadshow's room events, folded (see
 // RoomRecord). It is idempotent: a record stored already is kept, and a
 // room too big for one document is not folded (it reports false).
 func (d *DB) SaveRoomRecord(ctx context.Context, roadshowID string, events []domain.RoomEvent) (bool, error) {
-	raw, err := bson.Marshal(roomEvents{Events: events})
+	log, err := roadshow.FromRecords(events)
 	if err != nil {
-		return false, mapErr("room record encode", err)
+		return false, err
 	}
-	if len(raw) > roomRecordMax {
-		return false, nil
+	rec, ok, err := newRoomRecord(roadshowID, log)
+	if !ok || err != nil {
+		return false, err
 	}
-	_, err = d.db.Collection(colRoomRecords).InsertOne(ctx, roomRecord{ID: roadshowID, Count: len(events),
-		Events: bson.Binary{Subtype: bson.TypeBinaryGeneric, Data: raw}})
+	_, err = d.db.Collection(colRoomRecords).InsertOne(ctx, rec)
 	if err = mapErr("save room record", err); domain.IsKind(err, domain.KindConflict) {
 		return true, nil // folded already
 	}
 	return err == nil, err
+}
+
+// newRoomRecord encodes a room's log; false if it is too big to fold.
+func newRoomRecord(roadshowID string, log []roadshow.Logged) (roomRecord, bool, error) {
+	raw, err := roadshow.EncodeLog(log)
+	if err != nil {
+		return roomRecord{}, false, mapErr("room record encode", err)
+	}
+	if len(raw) > roomRecordMax {
+		return roomRecord{}, false, nil
+	}
+	return roomRecord{ID: roadshowID, Count: len(log), Log: bson.Binary{Subtype: bson.TypeBinaryGeneric, Data: raw}}, true, nil
+}
+
+// migrateRoomRecords rewrites version 6's folded records (BSON events) in
+// the compact form, each replaced whole by _id, so a re-run converges. The
+// records are found by the roadshows' ids (a scan of the records would
+// make FerretDB decode each whole record once more). A record that does
+// not read, or would not fold now, is deleted: it is a copy of the
+// buckets, which the next read folds again.
+func migrateRoomRecords(ctx context.Context, d *DB) error {
+	var ids []string
+	err := each(ctx, d, colRoadshows, bson.D{}, func(r struct {
+		ID string `bson:"_id"`
+	}) error {
+		ids = append(ids, r.ID)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	col := d.db.Collection(colRoomRecords)
+	// Four at a time: each is a read and a write of its own document, and
+	// the reads' decoding runs beside the other rooms' fsyncs.
+	return parallel(ctx, 4, len(ids), func(i int) error {
+		id := ids[i]
+		var rec roomRecord
+		err := mapErr("room record", col.FindOne(ctx, byID(id)).Decode(&rec))
+		if domain.IsKind(err, domain.KindNotFound) || (err == nil && rec.Log.Data != nil) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		log, err := rec.log()
+		var next roomRecord
+		ok := err == nil
+		if ok {
+			if next, ok, err = newRoomRecord(id, log); err != nil {
+				ok = false
+			}
+		}
+		if !ok {
+			_, err := col.DeleteOne(ctx, byID(id))
+			return mapErr("delete room record", err)
+		}
+		_, err = col.ReplaceOne(ctx, byID(id), next)
+		return mapErr("rewrite room record", err)
+	})
 }

@@ -31,7 +31,10 @@ import (
 //     a room without a record folds on its first read), so nothing is
 //     converted; an older release, which would not read the drops, refuses
 //     the data.
-const SchemaVersion = 6
+//  7. ended rooms' folded records in the room log's compact form
+//     (roadshow.EncodeLog in roadshow_records' log, instead of BSON events):
+//     each record rewritten; version 6 could not read them.
+const SchemaVersion = 7
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"

@@ -1,0 +1,115 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/app"
+	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/mongo"
+)
+
+// cityRoom stores an ended roadshow with a full room as scripts/scalebench
+// builds a city's (2,000 events of chat, questions, votes and interest by
+// people with accounts), settled long ago.
+func cityRoom(tb testing.TB, db *mongo.DB, rm *app.ReadModel, events int) *domain.Roadshow {
+	ctx := context.Background()
+	rnd := rand.New(rand.NewPCG(1, 2))
+	var users []*domain.User
+	for i := range 1500 {
+		users = append(users, &domain.User{ID: fmt.Sprintf("5ca1e0%018x", i+1), Email: fmt.Sprintf("m%d@x.cn", i), Name: fmt.Sprint("创客", i), Role: domain.RoleFounder})
+	}
+	if err := db.InsertUsers(ctx, users); err != nil {
+		tb.Fatal(err)
+	}
+	if err := db.LoadUserNames(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	began := time.Now().Add(-48 * time.Hour).UTC().Truncate(time.Millisecond)
+	ended := began.Add(2 * time.Hour)
+	r := &domain.Roadshow{OwnerID: "owner", SpaceID: "space", Title: "路演", Visibility: domain.VisibilityPublic, Status: domain.RoadshowEnded,
+		StartsAt: began, StartedAt: &began, EndedAt: &ended, Invited: []string{}, CreatedAt: began, UpdatedAt: ended}
+	for j := range 3 {
+		r.Slots = append(r.Slots, domain.Slot{StartupID: fmt.Sprint("startup", j), StartupName: fmt.Sprint("项目", j), OwnerID: fmt.Sprint("founder", j), Minutes: 10})
+	}
+	if err := rm.CreateRoadshow(ctx, r); err != nil {
+		tb.Fatal(err)
+	}
+	lines := []string{"请问贵公司的毛利率大概是多少？", "产品已经量产了吗？", "团队背景很扎实", "估值怎么考虑的？", "有没有政府补贴？", "欢迎来柯桥看厂"}
+	es := make([]domain.RoomEvent, 0, events)
+	for seq := int64(1); seq <= int64(events); seq++ {
+		u := users[rnd.IntN(len(users))]
+		e := domain.RoomEvent{RoadshowID: r.ID, Seq: seq, UserID: u.ID, UserName: "旧" + u.Name, At: began.Add(time.Duration(seq) * 3 * time.Second)}
+		switch x := rnd.IntN(100); {
+		case x < 75:
+			e.Type, e.Data = "chat", map[string]any{"text": lines[rnd.IntN(len(lines))]}
+		case x < 85:
+			e.Type, e.Data = "question", map[string]any{"text": lines[rnd.IntN(2)]}
+		case x < 92:
+			e.Type, e.Data = "question.vote", map[string]any{"id": rnd.Int64N(seq)}
+		default:
+			e.Type, e.Data = "interest", map[string]any{"startupId": r.Slots[rnd.IntN(3)].StartupID}
+		}
+		es = append(es, e)
+	}
+	if err := db.InsertRoomEvents(ctx, es); err != nil {
+		tb.Fatal(err)
+	}
+	return r
+}
+
+// BenchmarkRoomRecord serves a full room's record to its host: "first" as
+// the first read of the room since start (its folded record read from the
+// embedded engine), "again" from memory; each encoded as the API sends it
+// (RecordJSON, into a buffer reused as the handler's is).
+func BenchmarkRoomRecord(b *testing.B) {
+	db, rm := roomsSetup(b)
+	r := cityRoom(b, db, rm, 2000)
+	svc := app.NewRoadshows(rm, nil, nil, nil, slog.New(slog.DiscardHandler))
+	ctx := context.Background()
+	admin := domain.Actor{UserID: "admin", Role: domain.RoleAdmin}
+	if _, err := svc.Record(ctx, admin, r.ID); err != nil { // folds the record
+		b.Fatal(err)
+	}
+	for _, first := range []bool{true, false} {
+		b.Run(map[bool]string{true: "first", false: "again"}[first], func(b *testing.B) {
+			size, buf := 0, []byte(nil)
+			cpu := cpuTime()
+			for b.Loop() {
+				if first {
+					rm.ForgetRooms()
+				}
+				out, err := svc.RecordJSON(ctx, admin, r.ID, buf[:0])
+				if err != nil {
+					b.Fatal(err)
+				}
+				size, buf = len(out), out
+			}
+			b.ReportMetric(float64(size), "bytes/answer")
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
+	}
+	b.Run("stored-read", func(b *testing.B) {
+		cpu := cpuTime()
+		for b.Loop() {
+			if _, _, err := db.RoomRecord(ctx, r.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	})
+}
+
+// cpuTime is the CPU time this process has used (the embedded engine runs
+// in it too): on a machine shared with others' work it says more than the
+// wall time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
