@@ -90,3 +90,33 @@ func (n *names) lookUp(userID, fallback string) string {
 	}
 	return name
 }
+
+// NamesVersion identifies the display names this process answers from
+// memory: it moves with every change to an account's name in the name
+// book and to an investor profile. Names found with one version are the
+// names of that version (a reader takes the version before looking them
+// up, so a change meanwhile moves it past what was found).
+type NamesVersion struct{ Users, Investors uint64 }
+
+// namesVersioned is a store whose account names have a NamesVersion
+// (mongo.DB on the embedded engine).
+type namesVersioned interface {
+	NamesVersion() (uint64, bool)
+}
+
+// NamesVersion returns the display names' version, and false when names
+// are read from the database, which another process may change (MongoDB),
+// or before the account names are in memory.
+func (rm *ReadModel) NamesVersion() (NamesVersion, bool) {
+	nv, ok := rm.Database.(namesVersioned)
+	if !ok {
+		return NamesVersion{}, false
+	}
+	users, ok := nv.NamesVersion()
+	if !ok {
+		return NamesVersion{}, false
+	}
+	rm.mu.RLock()
+	defer rm.mu.RUnlock()
+	return NamesVersion{Users: users, Investors: rm.investorGen}, true
+}

@@ -94,6 +94,8 @@ type ReadModel struct {
 	// gen counts the changes applied (under mu), so that views computed
 	// from memory (the program's figures) are recomputed only after one.
 	gen uint64
+	// investorGen counts the investor profiles' changes (NamesVersion).
+	investorGen uint64
 	// views holds those views, each with the gen it was computed at.
 	views viewMemo
 	// rooms holds ended rooms' records, folded (readmodel_rooms.go).
@@ -254,6 +256,7 @@ func (rm *ReadModel) apply(ch Change) {
 		}
 		rm.putStartup(normalStartup(ch.Startup))
 	case domain.ChangeInvestor:
+		rm.investorGen++
 		if ch.Investor == nil {
 			if inv := rm.investors[ch.ID]; inv != nil {
 				delete(rm.ownerInv, inv.OwnerID)

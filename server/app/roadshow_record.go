@@ -91,14 +91,12 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 		return nil, err
 	}
 	host := actor.Owns(r.OwnerID)
-	v := &recordView{fold: fold, names: make([]string, len(fold.People)),
+	v := &recordView{fold: fold,
 		rec: Record{Roadshow: r, Interest: []RecordInterest{}, Stages: make([]domain.RoomEvent, 0, len(fold.Stages))}}
 	// Each person by their one display name, as it is now: the authors once
 	// each, in order of first appearance, then whoever else is named.
 	who := newNames(ctx, svc.store)
-	for i, p := range fold.People {
-		v.names[i] = who.lookUp(p.UserID, p.Name)
-	}
+	v.names = svc.authorNames(fold, who)
 	rec := &v.rec
 	for _, l := range fold.Stages {
 		rec.Stages = append(rec.Stages, roadshow.Record(id, l))
@@ -152,6 +150,24 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 	}
 	hideAgendaWork(actor, r)
 	return v, nil
+}
+
+// authorNames returns the display names of the fold's authors. They are
+// looked up once per change to anyone's name, not once per answer: a full
+// room names 1,500 people, each a look-up among a city's accounts.
+func (svc *Roadshows) authorNames(fold *RoomFold, who *names) []string {
+	version, ok := svc.store.NamesVersion()
+	if c := fold.names.Load(); ok && c != nil && c.version == version {
+		return c.names
+	}
+	out := make([]string, len(fold.People))
+	for i, p := range fold.People {
+		out[i] = who.lookUp(p.UserID, p.Name)
+	}
+	if ok {
+		fold.names.Store(&foldNames{version: version, names: out})
+	}
+	return out
 }
 
 // record is the view as a Record.

@@ -2,7 +2,9 @@ package app
 
 import (
 	"slices"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/yuechuang/yuechuang/server/roadshow"
 )
@@ -27,16 +29,28 @@ type RoomFold struct {
 	// InterestBy is each signal's investor in People, or -1 if they wrote
 	// nothing.
 	InterestBy []int32
+	// names are People's display names as last looked up, with the
+	// version they were found at (Roadshows.authorNames).
+	names atomic.Pointer[foldNames]
+}
+
+type foldNames struct {
+	version NamesVersion
+	names   []string
 }
 
 // FoldedPerson is an author as the log recorded them.
-type FoldedPerson struct{ UserID, Name string }
+type FoldedPerson struct {
+	UserID, Name string
+	PlainID      bool // UserID needs no escaping in JSON (jsonPlain)
+}
 
 // FoldedLine is a visible chat message.
 type FoldedLine struct {
 	Seq    int64
 	At     int64 // Unix milliseconds, as the log keeps it
 	Person int32 // in People
+	Plain  bool  // Text needs no escaping in JSON (jsonPlain)
 	Text   string
 }
 
@@ -48,6 +62,7 @@ type FoldedQuestion struct {
 	Text     string
 	Votes    int32
 	Answered bool
+	Plain    bool // Text needs no escaping in JSON (jsonPlain)
 }
 
 func foldRoom(log []roadshow.Logged) *RoomFold {
@@ -64,19 +79,19 @@ func foldRoom(log []roadshow.Logged) *RoomFold {
 		if !ok {
 			i = int32(len(f.People))
 			people[key] = i
-			f.People = append(f.People, FoldedPerson{UserID: userID, Name: name})
+			f.People = append(f.People, FoldedPerson{UserID: userID, Name: name, PlainID: jsonPlain(userID)})
 		}
 		return i
 	}
 	for _, c := range st.Chat {
 		if !c.Hidden {
-			f.Chat = append(f.Chat, FoldedLine{Seq: c.ID, At: c.At.UnixMilli(), Person: personOf(c.UserID, c.UserName), Text: c.Text})
+			f.Chat = append(f.Chat, FoldedLine{Seq: c.ID, At: c.At.UnixMilli(), Person: personOf(c.UserID, c.UserName), Text: c.Text, Plain: jsonPlain(c.Text)})
 		}
 	}
 	for _, q := range st.Questions {
 		if !q.Hidden {
 			f.Questions = append(f.Questions, FoldedQuestion{Seq: q.ID, At: q.At.UnixMilli(), Person: personOf(q.UserID, q.UserName),
-				Text: q.Text, Votes: int32(q.Votes), Answered: q.Answered})
+				Text: q.Text, Votes: int32(q.Votes), Answered: q.Answered, Plain: jsonPlain(q.Text)})
 		}
 	}
 	f.People = slices.Clone(f.People) // held for long: no room to grow
@@ -99,7 +114,7 @@ func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 func (f *RoomFold) size() int {
 	n := 4096 + 160*(len(f.Stages)+len(f.Interest))
 	for _, p := range f.People {
-		n += 40 + len(p.UserID) + len(p.Name)
+		n += 56 + len(p.UserID) + len(p.Name) // the entry and its looked-up name
 	}
 	for _, c := range f.Chat {
 		n += 48 + len(c.Text)
@@ -108,4 +123,20 @@ func (f *RoomFold) size() int {
 		n += 56 + len(q.Text)
 	}
 	return n
+}
+
+// jsonPlain reports whether s is written in JSON as it is, between quotes:
+// valid UTF-8 with nothing that domain.AppendJSONString escapes (control
+// characters, quotes, backslashes, HTML's <, > and &, U+2028 and U+2029).
+// Most messages are; the record checks each once, when it is folded.
+func jsonPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&':
+			return false
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }

@@ -30,11 +30,12 @@ func (v *recordView) appendJSON(b []byte) []byte {
 		b = append(b, `{"seq":`...)
 		b = strconv.AppendInt(b, c.Seq, 10)
 		b = append(b, `,"type":"chat","userId":`...)
-		b = domain.AppendJSONString(b, v.fold.People[c.Person].UserID)
+		p := &v.fold.People[c.Person]
+		b = appendText(b, p.UserID, p.PlainID)
 		b = append(b, `,"userName":`...)
 		b = domain.AppendJSONString(b, v.names[c.Person])
 		b = append(b, `,"data":{"text":`...)
-		b = domain.AppendJSONString(b, c.Text)
+		b = appendText(b, c.Text, c.Plain)
 		b = append(b, `},"ts":`...)
 		b = appendMillis(b, c.At)
 		b = append(b, '}')
@@ -47,7 +48,7 @@ func (v *recordView) appendJSON(b []byte) []byte {
 		b = append(b, `{"id":`...)
 		b = strconv.AppendInt(b, q.Seq, 10)
 		b = append(b, `,"text":`...)
-		b = domain.AppendJSONString(b, q.Text)
+		b = appendText(b, q.Text, q.Plain)
 		b = append(b, `,"userName":`...)
 		b = domain.AppendJSONString(b, v.names[q.Person])
 		b = append(b, `,"votes":`...)
@@ -65,6 +66,16 @@ func (v *recordView) appendJSON(b []byte) []byte {
 	b = append(b, `,"stages":`...)
 	b = appendEncoded(b, v.rec.Stages)
 	return append(b, '}')
+}
+
+// appendText appends s as a JSON string; plain says it needs no escaping.
+func appendText(b []byte, s string, plain bool) []byte {
+	if !plain {
+		return domain.AppendJSONString(b, s)
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // appendEncoded appends x as the API's encoder writes it.

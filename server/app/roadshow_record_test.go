@@ -104,6 +104,21 @@ func TestSettledRecordAsFromBuckets(t *testing.T) {
 	if got := answer("host"); !strings.Contains(got, `"新名字"`) || strings.Contains(got, "专投") {
 		t.Errorf("a rename after the fold does not show: %.300s", got)
 	}
+	// An author's names are looked up once per change to anyone's name:
+	// an account's rename, then an investor profile, show at once.
+	authorOld := answer("viewer")
+	if err := db.SetUserName(ctx, u2, "改了名"); err != nil {
+		t.Fatal(err)
+	}
+	if got := answer("viewer"); got == authorOld || !strings.Contains(got, `"userName":"改了名"`) {
+		t.Errorf("an author's rename does not show: %.300s", got)
+	}
+	if err := rm.CreateInvestor(ctx, &domain.Investor{OwnerID: u2, Name: "越投资本"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := answer("viewer"); !strings.Contains(got, `"userName":"越投资本"`) || strings.Contains(got, "改了名") {
+		t.Errorf("an author's investor profile does not name them: %.300s", got)
+	}
 }
 
 // TestRecordJSONAsEncoded: the record written by hand is, byte for byte,

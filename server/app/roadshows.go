@@ -31,10 +31,12 @@ type RoadshowStore interface {
 }
 
 // RoadshowReader is a RoadshowStore that also gives each roadshow's room
-// log as its record shows it (ReadModel.RoomFold).
+// log as its record shows it (ReadModel.RoomFold) and the version of the
+// names it answers (ReadModel.NamesVersion).
 type RoadshowReader interface {
 	RoadshowStore
 	RoomFold(ctx context.Context, roadshowID string) (*RoomFold, error)
+	NamesVersion() (NamesVersion, bool)
 }
 
 // Audience finds who should hear of a roadshow: investors whose thesis

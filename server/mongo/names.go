@@ -26,6 +26,8 @@ type nameBook struct {
 	names   map[string]string
 	written map[string]bool // set while loading: names newer than the scan
 	unsure  map[string]bool
+	// gen counts the changes to what the book answers (NamesVersion).
+	gen uint64
 }
 
 // set records an account's name written by this process (unsure: the
@@ -36,6 +38,7 @@ func (b *nameBook) set(id, name string, unsure bool) {
 	if b.names == nil {
 		b.names, b.written, b.unsure = map[string]string{}, map[string]bool{}, map[string]bool{}
 	}
+	b.gen++
 	if unsure {
 		b.unsure[id] = true
 		return
@@ -78,7 +81,19 @@ func (d *DB) LoadUserNames(ctx context.Context) error {
 		}
 	}
 	b.written, b.loaded = map[string]bool{}, true
+	b.gen++
 	return nil
+}
+
+// NamesVersion returns a number that changes whenever a name UserName
+// answers from memory may change, and false while the names are read from
+// the database instead (on MongoDB, which other processes write, and until
+// LoadUserNames is done), where a change would not move it.
+func (d *DB) NamesVersion() (uint64, bool) {
+	b := &d.names
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.gen, d.embedded && b.loaded
 }
 
 // UserName returns the display name of the account with id: from memory

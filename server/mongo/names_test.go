@@ -65,3 +65,50 @@ func TestUserNamesInMemory(t *testing.T) {
 	}
 	want("changed behind its back", d.ID, "丁")
 }
+
+// TestNamesVersion: the book's version says nothing until the book is
+// loaded (names come from the database), then moves with the load and
+// with every name written through this process; on the MongoDB path,
+// where other processes write names, it says nothing.
+func TestNamesVersion(t *testing.T) {
+	db := mongotest.Open(t)
+	if !db.Embedded() {
+		t.Skip("the book of names is the embedded engine's")
+	}
+	ctx := context.Background()
+	a := &domain.User{Email: "a@version.test", Name: "甲", Role: domain.RoleFounder}
+	if err := db.CreateUser(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := db.NamesVersion(); ok {
+		t.Fatal("a version before the book is loaded")
+	}
+	if err := db.LoadUserNames(ctx); err != nil {
+		t.Fatal(err)
+	}
+	v0, ok := db.NamesVersion()
+	if !ok {
+		t.Fatal("no version once loaded")
+	}
+	if v, _ := db.NamesVersion(); v != v0 {
+		t.Fatal("the version moved with no change")
+	}
+	if err := db.SetUserName(ctx, a.ID, "乙"); err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := db.NamesVersion()
+	if v1 == v0 {
+		t.Fatal("a rename did not move the version")
+	}
+	if err := db.InsertUsers(ctx, []*domain.User{{Email: "b@version.test", Name: "丙", Role: domain.RoleFounder}}); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := db.NamesVersion(); v == v1 {
+		t.Fatal("a new account did not move the version")
+	}
+	db.SetEmbedded(false)
+	defer db.SetEmbedded(true)
+	if _, ok := db.NamesVersion(); ok {
+		t.Fatal("a version on the MongoDB path")
+	}
+}
