@@ -114,7 +114,7 @@ func run(client *http.Client, reqs []request, fresh bool, conc int, d time.Durat
 
 // validateEvery is how often a worker reads a whole body and checks that
 // it is JSON; every status code is checked.
-const validateEvery = 64
+const validateEvery = 256
 
 func drive(ctx context.Context, client *http.Client, reqs []request, fresh bool, conc int, record func(time.Duration, bool, bool)) {
 	var wg sync.WaitGroup
