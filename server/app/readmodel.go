@@ -74,7 +74,7 @@ type ReadModel struct {
 	// cards holds each published startup's card and its JSON, made when
 	// the startup changes: deal-flow pages share the one and copy the
 	// other instead of making and encoding a card per answer.
-	cards     map[string]madeCard
+	cards     map[matching.ID]madeCard // by the ids the matching index ranks
 	investors map[string]*domain.Investor
 	ownerInv  map[string]string // owner user id → investor id
 	// order holds the startups newest first (readmodel_order.go), nil until
@@ -127,7 +127,7 @@ func (rm *ReadModel) reset() {
 	rm.gen++
 	rm.startups = map[string]*domain.Startup{}
 	rm.order = nil
-	rm.cards = map[string]madeCard{}
+	rm.cards = map[matching.ID]madeCard{}
 	rm.investors = map[string]*domain.Investor{}
 	rm.ownerInv = map[string]string{}
 	rm.spaces = map[string]*domain.Space{}
@@ -318,14 +318,25 @@ func (rm *ReadModel) putStartup(s *domain.Startup) {
 	rm.reorder(rm.startups[s.ID], s)
 	rm.startups[s.ID] = s
 	if s.Status != domain.StatusPublished {
-		delete(rm.cards, s.ID)
+		rm.dropCard(s.ID)
 		rm.idx.Remove(s.ID)
 		return
 	}
 	card := s.Card()
-	rm.cards[s.ID] = madeCard{card: card, json: card.AppendJSON(nil)}
 	if err := rm.idx.Upsert(features(s)); err != nil {
 		rm.log.Error("matching index update", "startup", s.ID, "err", err)
+		rm.dropCard(s.ID)
+		return
+	}
+	key, _ := matching.ParseID(s.ID) // the index took it
+	rm.cards[key] = madeCard{card: card, json: card.AppendJSON(nil), ask: domain.AppendJSONFloat(nil, s.AskWan),
+		places: placesOf(rm.tax, s.Sector, s.Stage, s.District)}
+}
+
+// dropCard forgets the card of the startup with id. Callers hold mu.
+func (rm *ReadModel) dropCard(id string) {
+	if key, err := matching.ParseID(id); err == nil {
+		delete(rm.cards, key)
 	}
 }
 
@@ -334,7 +345,7 @@ func (rm *ReadModel) removeStartup(id string) {
 		rm.reorder(old, nil)
 	}
 	delete(rm.startups, id)
-	delete(rm.cards, id)
+	rm.dropCard(id)
 	rm.gone[id] = true
 	rm.idx.Remove(id)
 }
