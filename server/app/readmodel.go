@@ -85,8 +85,9 @@ type ReadModel struct {
 	feedback   map[string]map[string]*domain.Feedback // investor user id → startup id → word
 	roadshows  map[string]*domain.Roadshow
 	intros     map[string]*domain.Intro
-	pipeline   map[string]*domain.PipelineItem // investor:startup
-	attendance map[string]*domain.Attendance   // roadshow:user
+	pipeline   map[string]*domain.PipelineItem          // investor:startup
+	attendance map[string]*domain.Attendance            // roadshow:user
+	attendees  map[string]map[string]*domain.Attendance // roadshow → user → the same records
 	// gone remembers deleted profiles, so that a stale re-read of one by
 	// the dispatcher cannot bring it back.
 	gone map[string]bool
@@ -135,6 +136,7 @@ func (rm *ReadModel) reset() {
 	rm.intros = map[string]*domain.Intro{}
 	rm.pipeline = map[string]*domain.PipelineItem{}
 	rm.attendance = map[string]*domain.Attendance{}
+	rm.attendees = map[string]map[string]*domain.Attendance{}
 	rm.gone = map[string]bool{}
 }
 
@@ -178,7 +180,7 @@ func (rm *ReadModel) Load(ctx context.Context) error {
 			})
 		}},
 		{"attendance", func() error {
-			return db.EachAttendance(ctx, func(a domain.Attendance) error { rm.attendance[a.RoadshowID+":"+a.UserID] = &a; return nil })
+			return db.EachAttendance(ctx, func(a domain.Attendance) error { rm.putAttendance(&a); return nil })
 		}},
 	}
 	for _, st := range steps {
@@ -302,11 +304,11 @@ func (rm *ReadModel) apply(ch Change) {
 		rm.pipeline[domain.FeedbackID(cp.InvestorID, cp.StartupID)] = &cp
 	case domain.ChangeAttendance:
 		a := *ch.Attendance
-		key := a.RoadshowID + ":" + a.UserID
-		if cur := rm.attendance[key]; cur != nil && cur.FirstSeen.Before(a.FirstSeen) {
+		a.FirstSeen, a.LastSeen = ms(a.FirstSeen), ms(a.LastSeen) // as the store gives them back
+		if cur := rm.attendance[a.RoadshowID+":"+a.UserID]; cur != nil && cur.FirstSeen.Before(a.FirstSeen) {
 			a.FirstSeen = cur.FirstSeen // the store keeps the first sighting
 		}
-		rm.attendance[key] = &a
+		rm.putAttendance(&a)
 	}
 }
 
