@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 )
 
@@ -35,6 +36,7 @@ func benchIndex(b *testing.B, n int) *Index {
 	for s := range benchSectors {
 		names = append(names, s)
 	}
+	slices.Sort(names) // the same index on every run
 	districts := []string{"yuecheng", "keqiao", "shangyu", "zhuji", "shengzhou", "xinchang", "binhai"}
 	for i := 0; i < n; i++ {
 		st, r := 0, rng.IntN(100)
@@ -137,6 +139,70 @@ func BenchmarkRankSmall(b *testing.B) {
 					}
 				})
 			}
+		}
+	}
+}
+
+// BenchmarkRankMix ranks deal-flow pages as scripts/loadtest asks for
+// them, over the demo set's 300 startups: 200 theses drawn as the load
+// test draws them (1–3 sectors, 1–3 stages, a cheque range, half of them
+// 1–2 districts) and its query mix (half the first page unfiltered, 20 %
+// pages 2–3, 10 % each filtered by sector, stage or district).
+//
+//	go test -run '^$' -bench 'RankMix' -benchmem ./matching/
+func BenchmarkRankMix(b *testing.B) {
+	x := benchIndex(b, 300)
+	rng := rand.New(rand.NewPCG(20, 20))
+	names := make([]string, 0, len(benchSectors))
+	for s := range benchSectors {
+		names = append(names, s)
+	}
+	slices.Sort(names)
+	districts := []string{"yuecheng", "keqiao", "shangyu", "zhuji", "shengzhou", "xinchang", "binhai"}
+	pick := func(xs []string, n int) []string {
+		var out []string
+		for _, i := range rng.Perm(len(xs))[:min(n, len(xs))] {
+			out = append(out, xs[i])
+		}
+		return out
+	}
+	theses := make([]Thesis, 200)
+	for i := range theses {
+		lo := float64(50 * (1 + rng.IntN(10)))
+		t := Thesis{Sectors: pick(names, 1+rng.IntN(3)), ChequeMin: lo, ChequeMax: lo * float64(2+rng.IntN(8))}
+		for _, st := range rng.Perm(NumStages)[:1+rng.IntN(3)] {
+			t.Stages = append(t.Stages, st)
+		}
+		if rng.IntN(2) == 0 {
+			t.Districts = pick(districts, 1+rng.IntN(2))
+		}
+		theses[i] = t
+	}
+	qs := make([]Query, 4096)
+	for i := range qs {
+		q := Query{Thesis: theses[rng.IntN(len(theses))], Limit: 20, Now: now}
+		switch r := rng.IntN(10); {
+		case r < 5:
+		case r < 7:
+			q.Offset = 20 * (1 + rng.IntN(2))
+		case r < 8:
+			q.Sector = names[rng.IntN(len(names))]
+		case r < 9:
+			q.OnlyStage = 1 + rng.IntN(NumStages)
+		default:
+			q.District = districts[rng.IntN(len(districts))]
+		}
+		qs[i] = q
+	}
+	buf := make([]Result, 0, 20)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		q := qs[i%len(qs)]
+		i++
+		q.Buf = buf
+		if r := x.Rank(q); len(r.Results) > 20 {
+			b.Fatalf("%d results", len(r.Results))
 		}
 	}
 }

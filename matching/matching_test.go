@@ -66,8 +66,8 @@ func TestOrderingRules(t *testing.T) {
 		t.Fatalf("got %d results, total %d", len(r.Results), r.Total)
 	}
 	for i, res := range r.Results {
-		if res.ID != cases[i].s.ID {
-			t.Errorf("rank %d: got %s, want %q", i, res.ID, cases[i].name)
+		if res.ID.String() != cases[i].s.ID {
+			t.Errorf("rank %d: got %s, want %q", i, res.ID.String(), cases[i].name)
 		}
 		if res.Parts.Tier != cases[i].tier {
 			t.Errorf("%s: tier %d, want %d", cases[i].name, res.Parts.Tier, cases[i].tier)
@@ -127,7 +127,7 @@ func TestFeedbackMovesRanking(t *testing.T) {
 	rank := func(fb []Signal) Ranking { return x.Rank(Query{Thesis: angel, Feedback: fb, Limit: 4, Now: now}) }
 	scoreOf := func(r Ranking, want string) float64 {
 		for _, res := range r.Results {
-			if res.ID == want {
+			if res.ID.String() == want {
 				return res.Score
 			}
 		}
@@ -135,7 +135,7 @@ func TestFeedbackMovesRanking(t *testing.T) {
 		return 0
 	}
 	none := rank(nil)
-	if got := x.sectorOf(none.Results[0].ID); got != "ai" {
+	if got := x.sectorOf(none.Results[0].ID.String()); got != "ai" {
 		t.Fatalf("without feedback the id tie-break should put AI first, got %s", got)
 	}
 	base := scoreOf(none, id(2))
@@ -146,11 +146,11 @@ func TestFeedbackMovesRanking(t *testing.T) {
 	if s := scoreOf(passed, id(2)); s >= base {
 		t.Errorf("after passing on an AI startup, another AI startup scores %.3f, not below %.3f", s, base)
 	}
-	if got := x.sectorOf(passed.Results[0].ID); got != "ic" {
+	if got := x.sectorOf(passed.Results[0].ID.String()); got != "ic" {
 		t.Errorf("after passing on AI, first is %s", got)
 	}
 	for _, res := range passed.Results {
-		if res.ID == id(1) {
+		if res.ID.String() == id(1) {
 			t.Error("passed startup still ranked")
 		}
 	}
@@ -161,10 +161,10 @@ func TestFeedbackMovesRanking(t *testing.T) {
 	// Interest and save in IC lift IC above AI, interest more than save.
 	interested := rank([]Signal{{id(4), Interested}})
 	saved := rank([]Signal{{id(4), Save}})
-	if got := x.sectorOf(interested.Results[0].ID); got != "ic" {
+	if got := x.sectorOf(interested.Results[0].ID.String()); got != "ic" {
 		t.Errorf("after interest in IC, first is %s", got)
 	}
-	if got := x.sectorOf(saved.Results[0].ID); got != "ic" {
+	if got := x.sectorOf(saved.Results[0].ID.String()); got != "ic" {
 		t.Errorf("after saving an IC startup, first is %s", got)
 	}
 	i3, s3, b3 := scoreOf(interested, id(3)), scoreOf(saved, id(3)), scoreOf(none, id(3))
@@ -282,7 +282,7 @@ func TestRankAtTheBounds(t *testing.T) {
 			}
 		}
 		th := Thesis{Sectors: []string{"ic", "ai"}, Stages: []int{2}, ChequeMin: 100, ChequeMax: 500, Districts: []string{"keqiao"}, Spaces: []string{"1"}}
-		if got := x.Rank(Query{Thesis: th, Limit: 1, Now: now}).Results; len(got) != 1 || got[0].ID != id(5) {
+		if got := x.Rank(Query{Thesis: th, Limit: 1, Now: now}).Results; len(got) != 1 || got[0].ID.String() != id(5) {
 			t.Fatalf("ids %v: got %v, want %s first", ids, got, id(5))
 		}
 	}
@@ -375,11 +375,11 @@ func bruteForce(x *Index, all map[string]Startup, q Query) []Result {
 		m.Parts.Freshness = Freshness(int(q.Now.Sub(epoch).Hours()/24) - int(s.UpdatedAt.Sub(epoch).Hours()/24))
 		m.Parts.Completeness = float64(uint8(clamp01(s.Completeness)*255+0.5)) / 255
 		m.Score = x.w.total(&m.Parts)
-		out = append(out, Result{ID: s.ID, Match: m})
+		key, _ := parseID(s.ID)
+		out = append(out, Result{ID: key, Match: m})
 	}
 	sort.Slice(out, func(i, j int) bool {
-		a, _ := parseID(out[i].ID)
-		b, _ := parseID(out[j].ID)
+		a, b := out[i].ID, out[j].ID
 		return better(out[i].Score, a, out[j].Score, b)
 	})
 	return out

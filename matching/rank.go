@@ -26,9 +26,23 @@ type Query struct {
 
 // Result is one ranked startup.
 type Result struct {
-	ID string
+	ID ID
 	Match
 }
+
+// ID is a startup's id as the index keeps it: the 12 bytes its 24 hex
+// digits spell. A ranking hands it over so, not as text, since a page's
+// caller mostly needs it only to look the startup up.
+type ID [12]byte
+
+// String returns id's 24 hex digits.
+func (id ID) String() string { return string(id.AppendHex(nil)) }
+
+// AppendHex appends id's 24 hex digits to b.
+func (id ID) AppendHex(b []byte) []byte { return hex.AppendEncode(b, id[:]) }
+
+// ParseID returns the ID that s, 24 hex digits, spells.
+func ParseID(s string) (ID, error) { return parseID(s) }
 
 // Ranking is one page of results and how many startups qualified.
 type Ranking struct {
@@ -36,18 +50,11 @@ type Ranking struct {
 	Total   int
 }
 
-// plan is one bucket to scan and the best score any record in it could get.
-type plan struct {
-	ub float64
-	b  int
-}
-
 // rankScratch is a ranking's working memory, kept in the index's pool
 // between rankings.
 type rankScratch struct {
-	h       topK
-	plans   []plan
-	buckets []int
+	h     topK
+	plans []plan
 }
 
 // ranker is one ranking's state while it scans buckets.
@@ -89,71 +96,27 @@ func (x *Index) Rank(q Query) Ranking {
 	r := ranker{x: x, c: &c, fb: &fb, today: int(max(0, min(q.Now.Sub(epoch).Hours()/24, 65535))), district: wantDistrict,
 		k: k, exhaustive: q.exhaustive}
 	h := slices.Grow(sc.h[:0], k)
-	sc.buckets = x.candidates(sc.buckets[:0], wantSector, q.OnlyStage)
-	total := 0
 	var bd bucketBounds
-	x.bounds(&bd, &c)
-	plans := sc.plans[:0]
-	for _, b := range sc.buckets {
-		plans = append(plans, plan{ub: bd.of(&x.w, &fb, b), b: b})
-		total += x.count(b, wantDistrict, &fb)
+	x.bounds(&bd, &c, wantSector, q.OnlyStage)
+	total := x.total(&bd, wantDistrict, &fb)
+	h = r.scanBest(h, &bd, sc, q.exhaustive)
+	// Best first: the heap's root is its worst, so taking the root to the
+	// end one by one sorts it in place.
+	for end := len(h) - 1; end > 0; end-- {
+		h[0], h[end] = h[end], h[0]
+		h[:end].down(0)
 	}
-	// Taken best first from a heap: the scan usually stops after a
-	// few buckets, so sorting them all would be wasted.
-	for i := len(plans)/2 - 1; i >= 0; i-- {
-		siftDown(plans, i)
-	}
-	for len(plans) > 0 {
-		pl := plans[0]
-		if !q.exhaustive && k > 0 && len(h) >= k && h[0].score > pl.ub+boundSlack {
-			break // no startup left can enter the top k
-		}
-		plans[0] = plans[len(plans)-1]
-		plans = plans[:len(plans)-1]
-		siftDown(plans, 0)
-		h = r.scan(h, pl.b, x.bucketParts(&c, &fb, pl.b))
-	}
-	sc.plans = plans
-	slices.SortFunc(h, func(a, b scored) int {
-		switch {
-		case a.beats(&b):
-			return -1
-		case b.beats(&a):
-			return 1
-		}
-		return 0
-	})
 	page := h[min(q.Offset, len(h)):]
 	out := q.Buf[:0]
 	if out == nil || cap(out) < len(page) {
 		out = make([]Result, 0, len(page))
 	}
 	for _, e := range page {
-		id := x.buckets[e.b][e.pos].id
-		out = append(out, Result{ID: hex.EncodeToString(id[:]), Match: Match{Score: e.score, Parts: r.parts(int(e.b), int(e.pos))}})
+		out = append(out, Result{ID: x.buckets[e.b][e.pos].id, Match: Match{Score: e.score, Parts: r.parts(int(e.b), int(e.pos))}})
 	}
 	sc.h = h
 	x.scratch.Put(sc)
 	return Ranking{Results: out, Total: max(total, 0)}
-}
-
-// candidates appends to dst the non-empty buckets of the sector (0: any)
-// and stage (0: any, else stage+1) asked for.
-func (x *Index) candidates(dst []int, sector uint8, onlyStage int) []int {
-	for sec := 1; sec < len(x.v.sectorFam); sec++ {
-		if sector != 0 && sector != uint8(sec) {
-			continue
-		}
-		for st := 0; st < NumStages; st++ {
-			if onlyStage > 0 && onlyStage-1 != st {
-				continue
-			}
-			if b := sec*NumStages + st; len(x.buckets[b]) > 0 {
-				dst = append(dst, b)
-			}
-		}
-	}
-	return dst
 }
 
 // count returns how many records of bucket b qualify: in the district
@@ -169,6 +132,9 @@ func (x *Index) count(b int, district uint8, fb *learned) int {
 			}
 		}
 	}
+	if fb.passed == nil {
+		return n
+	}
 	for _, pos := range fb.passed[b] {
 		if district == 0 || list[pos].district == district {
 			n--
@@ -181,16 +147,16 @@ func (x *Index) count(b int, district uint8, fb *learned) int {
 // returns it; shared is what the records all share (bucketParts).
 func (r *ranker) scan(h topK, b int, shared Parts) topK {
 	x, c, k := r.x, r.c, r.k
-	// base is what every record of the bucket scores before its own
-	// parts (cheque, district, space, completeness, freshness), so that
-	// a record can be dismissed by a few additions when the top k is
-	// full and it cannot reach the worst of them: the bucket bound
-	// prunes nothing when a thesis names nothing (every bucket ties),
-	// and then this keeps the full scan cheap.
-	zero := shared
-	zero.Cheque, zero.District = ChequeOut, DistrictOther
-	base := x.w.total(&zero)
-	passed := r.fb.passed[b]
+	// The score of each record is what the bucket's records share plus
+	// its own points, summed as total sums them, so a record is scored
+	// with a few additions and compared with the worst of the top k
+	// without making its parts.
+	shared.Tier = tier(shared.Sector, shared.Stage)
+	tierPts, sharedPts := float64(shared.Tier)*TierWidth, x.w.sharedPoints(&shared)
+	var passed []int
+	if r.fb.passed != nil {
+		passed = r.fb.passed[b]
+	}
 	list := x.buckets[b]
 	for pos := range list {
 		rc := &list[pos]
@@ -205,23 +171,19 @@ func (r *ranker) scan(h topK, b int, shared Parts) topK {
 		space := c.sharesSpace(rc.space)
 		complete := x.t.complete[rc.complete]
 		fresh := x.t.freshness(r.today - int(rc.day))
-		if !r.exhaustive && k > 0 && len(h) >= k {
-			// The same points summed in another order, so compared
-			// with a margin far above rounding error and far below
-			// the smallest step a weight makes; near-ties get the
-			// exact score below.
-			est := base + x.w.chequePoints(cheque) + x.w.districtPoints(district) +
-				x.w.Completeness*complete + x.w.Freshness*fresh
-			if space {
-				est += x.w.SharedSpace
-			}
-			if est < h[0].score-boundSlack {
+		var score float64
+		if r.exhaustive {
+			// the benchmarks' baseline scores the slow way
+			p := shared
+			p.Cheque, p.District, p.SharedSpace, p.Completeness, p.Freshness = cheque, district, space, complete, fresh
+			score = x.w.total(&p)
+		} else {
+			score = tierPts + x.w.recordPoints(sharedPts, cheque, district, space, complete, fresh)
+			if k > 0 && len(h) >= k && score < h[0].score {
 				continue
 			}
 		}
-		p := shared
-		p.Cheque, p.District, p.SharedSpace, p.Completeness, p.Freshness = cheque, district, space, complete, fresh
-		e := scored{score: x.w.total(&p), key: keyOf(&rc.id), b: uint16(b), pos: uint32(pos)}
+		e := scored{score: score, key: keyOf(&rc.id), b: uint16(b), pos: uint32(pos)}
 		if len(h) < k {
 			h = append(h, e)
 			h.up(len(h) - 1)
@@ -252,52 +214,6 @@ func (r *ranker) parts(b, pos int) Parts {
 func (x *Index) bucketParts(c *compiled, fb *learned, b int) Parts {
 	sec, st := uint8(b/NumStages), uint8(b%NumStages)
 	return Parts{Sector: c.sectorFit(sec, x.v.sectorFam[sec]), Stage: stageFit(st, c.stages), Affinity: fb.affinity(sec, st)}
-}
-
-// boundSlack absorbs the rounding by which a bound, summed in another
-// order than a score, could fall below the score it bounds; it is far
-// below the smallest step a weight makes.
-const boundSlack = 1e-9
-
-// bucketBounds give each bucket's bound without scoring it: the tier
-// splits into a sector half (2 tiers for a sector that counts as exact)
-// and a stage half (1 tier for such a stage), so a bucket's bound is its
-// sector's term plus its stage's term plus its feedback term plus the best
-// that every record could add on its own.
-type bucketBounds struct {
-	sector [256]float64
-	stage  [NumStages]float64
-	rest   float64
-}
-
-func (x *Index) bounds(bd *bucketBounds, c *compiled) {
-	w := &x.w
-	for sec := 1; sec < len(x.v.sectorFam); sec++ {
-		switch c.sectorFit(uint8(sec), x.v.sectorFam[sec]) {
-		case SectorExact, SectorOpen:
-			bd.sector[sec] = 2 * TierWidth
-		case SectorFamily:
-			bd.sector[sec] = w.FamilySector
-		}
-	}
-	for st := range bd.stage {
-		switch stageFit(uint8(st), c.stages) {
-		case StageExact, StageOpen:
-			bd.stage[st] = TierWidth
-		case StageNear:
-			bd.stage[st] = w.StageNear
-		case StageFar:
-			bd.stage[st] = w.StageFar
-		}
-	}
-	bd.rest = max(w.chequePoints(ChequeIn), w.chequePoints(ChequeNear), w.chequePoints(ChequeUnknown)) +
-		max(w.District, w.OpenDistrict) + w.SharedSpace + w.Completeness + w.Freshness
-}
-
-// of returns the best score a record of bucket b could get.
-func (bd *bucketBounds) of(w *Weights, fb *learned, b int) float64 {
-	sec, st := uint8(b/NumStages), uint8(b%NumStages)
-	return bd.sector[sec] + bd.stage[st] + bd.rest + w.Feedback*(1+max(-1, min(1, fb.affinity(sec, st))))/2
 }
 
 // learned is feedback compiled against the index.

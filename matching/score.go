@@ -148,8 +148,16 @@ func tier(sec SectorFit, st StageFit) int {
 	return 0
 }
 
-// within returns the within-tier points of p under w.
+// within returns the within-tier points of p under w: first what a
+// bucket's records share (sector family, stage, feedback), then each
+// record's own, in the order a ranking's scan adds them (recordPoints), so
+// that both make the same float64.
 func (w *Weights) within(p *Parts) float64 {
+	return w.recordPoints(w.sharedPoints(p), p.Cheque, p.District, p.SharedSpace, clamp01(p.Completeness), clamp01(p.Freshness))
+}
+
+// sharedPoints are the within-tier points of what a bucket's records share.
+func (w *Weights) sharedPoints(p *Parts) float64 {
 	pts := 0.0
 	if p.Sector == SectorFamily {
 		pts += w.FamilySector
@@ -160,16 +168,23 @@ func (w *Weights) within(p *Parts) float64 {
 	case StageFar:
 		pts += w.StageFar
 	}
-	pts += w.chequePoints(p.Cheque)
-	pts += w.districtPoints(p.District)
-	if p.SharedSpace {
-		pts += w.SharedSpace
-	}
-	pts += w.Completeness*clamp01(p.Completeness) + w.Freshness*clamp01(p.Freshness)
 	// Affinity is centred so that no feedback sits mid-way and negative
 	// feedback can lower a startup without leaving the band.
 	pts += w.Feedback * (1 + max(-1, min(1, p.Affinity))) / 2
 	return pts
+}
+
+// recordPoints adds a record's own points to shared; complete and fresh
+// are in 0..1.
+func (w *Weights) recordPoints(shared float64, cheque ChequeFit, district DistrictFit, space bool, complete, fresh float64) float64 {
+	pts := shared + w.chequePoints(cheque)
+	pts += w.districtPoints(district)
+	if space {
+		pts += w.SharedSpace
+	}
+	// the conversions keep a compiler from fusing a product into an
+	// addition in one place and not another
+	return pts + (float64(w.Completeness*complete) + float64(w.Freshness*fresh))
 }
 
 func (w *Weights) chequePoints(f ChequeFit) float64 {

@@ -2,27 +2,8 @@ package matching
 
 import "encoding/binary"
 
-// The orders a ranking keeps: the plans of buckets (best bound first) and
-// the top k results (worst first, so the worst is replaced), with ties
-// broken by the lower id.
-
-// siftDown restores the max-heap order of plans below i.
-func siftDown(plans []plan, i int) {
-	for {
-		j := 2*i + 1
-		if j >= len(plans) {
-			return
-		}
-		if r := j + 1; r < len(plans) && plans[r].ub > plans[j].ub {
-			j = r
-		}
-		if plans[i].ub >= plans[j].ub {
-			return
-		}
-		plans[i], plans[j] = plans[j], plans[i]
-		i = j
-	}
-}
+// The order a ranking keeps: the top k results (worst first, so the worst
+// is replaced), with ties broken by the lower id.
 
 // better orders results: higher score first, then lower id.
 func better(s float64, id [12]byte, t float64, tid [12]byte) bool {

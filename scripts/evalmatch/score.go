@@ -84,7 +84,7 @@ func (t *trial) matcher(w matching.Weights) ranker {
 		r := idx.Rank(matching.Query{Thesis: inv.thesis, Limit: 100, Now: t.w.from})
 		out := make([]int, len(r.Results))
 		for i, res := range r.Results {
-			id, _ := strconv.ParseInt(res.ID, 16, 64)
+			id, _ := strconv.ParseInt(res.ID.String(), 16, 64)
 			out[i] = t.pos[id]
 		}
 		return out

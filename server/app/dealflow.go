@@ -17,8 +17,10 @@ type DealItem struct {
 	Reasons  []domain.Reason     `json:"reasons"`
 	Feedback string              `json:"feedback,omitempty"`
 	// card is Startup as JSON when the read model has it made; Startup
-	// is then the read model's own card, not to be changed.
-	card []byte
+	// is then the read model's own card, not to be changed. reasons is
+	// the JSON of the item's reasons when the page was ranked to be
+	// written (DealFlowJSON), and Reasons is then nil.
+	card, reasons []byte
 }
 
 // DealQuery narrows a deal flow. Saved lists only the startups the investor
@@ -31,7 +33,7 @@ type DealQuery struct {
 
 // DealFlow ranks the published startups for the calling investor.
 func (m *Matcher) DealFlow(ctx context.Context, actor domain.Actor, q DealQuery) (*domain.List[DealItem], error) {
-	return m.dealFlow(ctx, actor, q, new(dealScratch))
+	return m.dealFlow(ctx, actor, q, new(dealScratch), false)
 }
 
 // DealFlowJSON ranks the caller's deal flow as DealFlow does and appends
@@ -45,7 +47,7 @@ func (m *Matcher) DealFlowJSON(ctx context.Context, actor domain.Actor, q DealQu
 	}
 	defer m.scratch.Put(sc)
 	defer sc.reset()
-	l, err := m.dealFlow(ctx, actor, q, sc)
+	l, err := m.dealFlow(ctx, actor, q, sc, true)
 	if err != nil {
 		return b, err
 	}
@@ -55,7 +57,7 @@ func (m *Matcher) DealFlowJSON(ctx context.Context, actor domain.Actor, q DealQu
 // dealScratch is a deal-flow page's working memory.
 type dealScratch struct {
 	list    domain.List[DealItem]
-	slab    []domain.Reason
+	reasons reasonOut
 	signals []matching.Signal
 	results []matching.Result
 	cards   []madeCard
@@ -64,14 +66,16 @@ type dealScratch struct {
 // reset drops what the last page pointed at, keeping the arrays.
 func (sc *dealScratch) reset() {
 	clear(sc.list.Items)
-	clear(sc.slab)
+	clear(sc.reasons.list)
 	clear(sc.signals)
 	clear(sc.results)
 	clear(sc.cards)
 	sc.list = domain.List[DealItem]{Items: sc.list.Items[:0]}
 }
 
-func (m *Matcher) dealFlow(ctx context.Context, actor domain.Actor, q DealQuery, sc *dealScratch) (*domain.List[DealItem], error) {
+// dealFlow ranks a page into sc's memory; asJSON, its items carry their
+// reasons as JSON only (DealItem.reasons), for AppendDealFlowJSON.
+func (m *Matcher) dealFlow(ctx context.Context, actor domain.Actor, q DealQuery, sc *dealScratch, asJSON bool) (*domain.List[DealItem], error) {
 	inv, fb, err := m.investorOf(ctx, actor)
 	if err != nil {
 		return nil, err
@@ -98,30 +102,45 @@ func (m *Matcher) dealFlow(ctx context.Context, actor domain.Actor, q DealQuery,
 	if cap(r.Results) > cap(sc.results) {
 		sc.results = r.Results
 	}
-	// one array for the page's reasons, at most eight to an item
-	slab := slices.Grow(sc.slab[:0], 8*len(r.Results))
 	out := &sc.list
 	*out = domain.List[DealItem]{Items: slices.Grow(out.Items[:0], len(r.Results)), Total: r.Total, Page: q.Page.Page, PageSize: q.Page.PageSize}
 	if out.Items == nil {
 		out.Items = []DealItem{} // an empty page is [], not null
 	}
 	sc.cards = m.rm.publishedCards(sc.cards[:0], r.Results)
+	ro := &sc.reasons
+	if asJSON {
+		ro.pageMoney(inv)
+	} else {
+		// one array for the page's reasons, at most eight to an item
+		*ro = reasonOut{list: slices.Grow(ro.list[:0], 8*len(r.Results))}
+	}
 	for i, res := range r.Results {
 		card := sc.cards[i]
 		if card.card == nil {
 			continue // withdrawn between ranking and fetching
 		}
 		s := card.card
-		n := len(slab)
-		slab = m.reasons(slab, res.Parts, inv, s.Sector, s.Stage, s.District, s.AskWan)
-		if m.awards != nil {
-			slab = append(slab, m.awards(s.ID)...)
+		item := DealItem{Startup: card.card, card: card.json, Score: round1(res.Score), Feedback: fb[s.ID]}
+		at, n := len(ro.json), len(ro.list)
+		if asJSON {
+			ro.open()
 		}
-		// capped, so that appending to one item's reasons cannot overwrite the next's
-		out.Items = append(out.Items, DealItem{Startup: card.card, card: card.json, Score: round1(res.Score),
-			Reasons: slab[n:len(slab):len(slab)], Feedback: fb[s.ID]})
+		m.pageReasons(ro, res.Parts, inv, card.places, s.AskWan, card.ask)
+		if m.awards != nil {
+			aw := m.awards(s.ID)
+			for i := range aw {
+				ro.add(&aw[i])
+			}
+		}
+		if asJSON {
+			item.reasons = ro.close(at)
+		} else {
+			// capped, so that appending to one item's reasons cannot overwrite the next's
+			item.Reasons = ro.list[n:len(ro.list):len(ro.list)]
+		}
+		out.Items = append(out.Items, item)
 	}
-	sc.slab = slab
 	return out, nil
 }
 

@@ -138,10 +138,12 @@ func TestDealFlowJSONKeepsNothing(t *testing.T) {
 		a := domain.Actor{UserID: fmt.Sprint("i", i), Role: domain.RoleInvestor}
 		sectors := []string{tax.Sectors[rng.IntN(len(tax.Sectors))].Code, tax.Sectors[rng.IntN(len(tax.Sectors))].Code}
 		if _, err := investors.Create(ctx, a, app.InvestorInput{Name: ptr(fmt.Sprint("投资人", i)), Kind: ptr("angel"), Sectors: &sectors,
-			Stages: &[]string{domain.StageCodes()[i%5]}, CheckMinWan: ptr(100.0), CheckMaxWan: ptr(float64(200 + 100*i))}); err != nil {
+			Stages: &[]string{domain.StageCodes()[i%5]}, CheckMinWan: ptr(float64(100 * (i % 3))), CheckMaxWan: ptr(float64(200+100*i) * float64(min(1, i%4)))}); err != nil {
 			t.Fatal(err)
 		}
-		for j := range i * 4 { // investor 0 has no feedback
+		// investors 0 and 3 state no minimum, 0 and 4 no maximum (the money
+		// reason leaves out what is not stated); 0 has no feedback
+		for j := range i * 4 {
 			if _, err := m.Feedback(ctx, a, ids[rng.IntN(len(ids))], []string{domain.FeedbackInterested, domain.FeedbackSave, domain.FeedbackPass}[j%3]); err != nil {
 				t.Fatal(err)
 			}
@@ -183,6 +185,12 @@ func TestDealFlowJSONKeepsNothing(t *testing.T) {
 					errs <- fmt.Errorf("%s %+v: written\n %s\nvalues\n %s", a.UserID, q, buf, want)
 					return
 				}
+				// and the bytes a page carries ready-made (cards, money
+				// reasons) say what its fields say
+				if err := sameJSON(buf, list); err != nil {
+					errs <- fmt.Errorf("%s %+v: %v", a.UserID, q, err)
+					return
+				}
 			}
 		}()
 	}
@@ -191,4 +199,22 @@ func TestDealFlowJSONKeepsNothing(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
+}
+
+// sameJSON reports whether b decodes to what encoding/json makes of v,
+// which reads v's fields and none of the JSON a value may carry made.
+func sameJSON(b []byte, v any) error {
+	want, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	var x, y any
+	if err := json.Unmarshal(b, &x); err != nil {
+		return fmt.Errorf("not JSON: %s", b)
+	}
+	_ = json.Unmarshal(want, &y)
+	if !reflect.DeepEqual(x, y) {
+		return fmt.Errorf("written\n %s\nencoding/json\n %s", b, want)
+	}
+	return nil
 }

@@ -17,7 +17,11 @@ func (d *DealItem) AppendJSON(b []byte) []byte {
 	b = append(b, `,"score":`...)
 	b = domain.AppendJSONFloat(b, d.Score)
 	b = append(b, `,"reasons":`...)
-	b = domain.AppendJSONArray(b, d.Reasons, (*domain.Reason).AppendJSON)
+	if d.reasons != nil {
+		b = append(b, d.reasons...)
+	} else {
+		b = domain.AppendJSONArray(b, d.Reasons, (*domain.Reason).AppendJSON)
+	}
 	if d.Feedback != "" {
 		b = append(b, `,"feedback":`...)
 		b = domain.AppendJSONString(b, d.Feedback)

@@ -74,7 +74,7 @@ type ReadModel struct {
 	// cards holds each published startup's card and its JSON, made when
 	// the startup changes: deal-flow pages share the one and copy the
 	// other instead of making and encoding a card per answer.
-	cards     map[string]madeCard
+	cards     map[matching.ID]madeCard // by the ids the matching index ranks
 	investors map[string]*domain.Investor
 	ownerInv  map[string]string // owner user id → investor id
 	// order holds the startups newest first (readmodel_order.go), nil until
@@ -85,8 +85,9 @@ type ReadModel struct {
 	feedback   map[string]map[string]*domain.Feedback // investor user id → startup id → word
 	roadshows  map[string]*domain.Roadshow
 	intros     map[string]*domain.Intro
-	pipeline   map[string]*domain.PipelineItem // investor:startup
-	attendance map[string]*domain.Attendance   // roadshow:user
+	pipeline   map[string]*domain.PipelineItem          // investor:startup
+	attendance map[string]*domain.Attendance            // roadshow:user
+	attendees  map[string]map[string]*domain.Attendance // roadshow → user → the same records
 	// gone remembers deleted profiles, so that a stale re-read of one by
 	// the dispatcher cannot bring it back.
 	gone map[string]bool
@@ -126,7 +127,7 @@ func (rm *ReadModel) reset() {
 	rm.gen++
 	rm.startups = map[string]*domain.Startup{}
 	rm.order = nil
-	rm.cards = map[string]madeCard{}
+	rm.cards = map[matching.ID]madeCard{}
 	rm.investors = map[string]*domain.Investor{}
 	rm.ownerInv = map[string]string{}
 	rm.spaces = map[string]*domain.Space{}
@@ -135,6 +136,7 @@ func (rm *ReadModel) reset() {
 	rm.intros = map[string]*domain.Intro{}
 	rm.pipeline = map[string]*domain.PipelineItem{}
 	rm.attendance = map[string]*domain.Attendance{}
+	rm.attendees = map[string]map[string]*domain.Attendance{}
 	rm.gone = map[string]bool{}
 }
 
@@ -178,7 +180,7 @@ func (rm *ReadModel) Load(ctx context.Context) error {
 			})
 		}},
 		{"attendance", func() error {
-			return db.EachAttendance(ctx, func(a domain.Attendance) error { rm.attendance[a.RoadshowID+":"+a.UserID] = &a; return nil })
+			return db.EachAttendance(ctx, func(a domain.Attendance) error { rm.putAttendance(&a); return nil })
 		}},
 	}
 	for _, st := range steps {
@@ -302,11 +304,11 @@ func (rm *ReadModel) apply(ch Change) {
 		rm.pipeline[domain.FeedbackID(cp.InvestorID, cp.StartupID)] = &cp
 	case domain.ChangeAttendance:
 		a := *ch.Attendance
-		key := a.RoadshowID + ":" + a.UserID
-		if cur := rm.attendance[key]; cur != nil && cur.FirstSeen.Before(a.FirstSeen) {
+		a.FirstSeen, a.LastSeen = ms(a.FirstSeen), ms(a.LastSeen) // as the store gives them back
+		if cur := rm.attendance[a.RoadshowID+":"+a.UserID]; cur != nil && cur.FirstSeen.Before(a.FirstSeen) {
 			a.FirstSeen = cur.FirstSeen // the store keeps the first sighting
 		}
-		rm.attendance[key] = &a
+		rm.putAttendance(&a)
 	}
 }
 
@@ -316,14 +318,25 @@ func (rm *ReadModel) putStartup(s *domain.Startup) {
 	rm.reorder(rm.startups[s.ID], s)
 	rm.startups[s.ID] = s
 	if s.Status != domain.StatusPublished {
-		delete(rm.cards, s.ID)
+		rm.dropCard(s.ID)
 		rm.idx.Remove(s.ID)
 		return
 	}
 	card := s.Card()
-	rm.cards[s.ID] = madeCard{card: card, json: card.AppendJSON(nil)}
 	if err := rm.idx.Upsert(features(s)); err != nil {
 		rm.log.Error("matching index update", "startup", s.ID, "err", err)
+		rm.dropCard(s.ID)
+		return
+	}
+	key, _ := matching.ParseID(s.ID) // the index took it
+	rm.cards[key] = madeCard{card: card, json: card.AppendJSON(nil), ask: domain.AppendJSONFloat(nil, s.AskWan),
+		places: placesOf(rm.tax, s.Sector, s.Stage, s.District)}
+}
+
+// dropCard forgets the card of the startup with id. Callers hold mu.
+func (rm *ReadModel) dropCard(id string) {
+	if key, err := matching.ParseID(id); err == nil {
+		delete(rm.cards, key)
 	}
 }
 
@@ -332,7 +345,7 @@ func (rm *ReadModel) removeStartup(id string) {
 		rm.reorder(old, nil)
 	}
 	delete(rm.startups, id)
-	delete(rm.cards, id)
+	rm.dropCard(id)
 	rm.gone[id] = true
 	rm.idx.Remove(id)
 }

@@ -194,10 +194,14 @@ func (rm *ReadModel) investorList() []*domain.Investor {
 	return out
 }
 
-// madeCard is a published startup's card, not to be changed, and its JSON.
+// madeCard is a published startup's card, not to be changed, its JSON, its
+// ask as JSON and the places of its codes in the taxonomy (for its
+// reasons).
 type madeCard struct {
-	card *domain.StartupCard
-	json []byte
+	card   *domain.StartupCard
+	json   []byte
+	ask    []byte
+	places places
 }
 
 // publishedCards appends to dst the card of each ranked startup, in

@@ -224,3 +224,36 @@ func cloneRoadshow(r *domain.Roadshow) *domain.Roadshow {
 	}
 	return &cp
 }
+
+// putAttendance holds a (under mu, or while loading).
+func (rm *ReadModel) putAttendance(a *domain.Attendance) {
+	rm.attendance[a.RoadshowID+":"+a.UserID] = a
+	if rm.attendees[a.RoadshowID] == nil {
+		rm.attendees[a.RoadshowID] = map[string]*domain.Attendance{}
+	}
+	rm.attendees[a.RoadshowID][a.UserID] = a
+}
+
+// AttendanceOf returns who attended a roadshow, first come first (among
+// equals, by user id). On the embedded engine, which only this process
+// writes, it is answered from memory: a record no longer reads an
+// attendee list and then every attendee by _id. On MongoDB, where other
+// processes' rooms store attendance too, it is read from the database.
+func (rm *ReadModel) AttendanceOf(ctx context.Context, roadshowID string) ([]domain.Attendance, error) {
+	if sole, ok := rm.Database.(interface{ Embedded() bool }); !ok || !sole.Embedded() {
+		return rm.Database.AttendanceOf(ctx, roadshowID)
+	}
+	rm.mu.RLock()
+	out := make([]domain.Attendance, 0, len(rm.attendees[roadshowID]))
+	for _, a := range rm.attendees[roadshowID] {
+		out = append(out, *a)
+	}
+	rm.mu.RUnlock()
+	slices.SortFunc(out, func(a, b domain.Attendance) int {
+		if c := a.FirstSeen.Compare(b.FirstSeen); c != 0 {
+			return c
+		}
+		return strings.Compare(a.UserID, b.UserID)
+	})
+	return out, nil
+}

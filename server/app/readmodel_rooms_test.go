@@ -153,3 +153,65 @@ func TestViewRecomputedAfterChange(t *testing.T) {
 		t.Fatalf("built %d times, want 2 after one change", builds)
 	}
 }
+
+// TestAttendanceFromMemory: on the embedded engine a roadshow's attendance
+// is answered from memory as the database answers it (the first sighting
+// kept, the latest name, role and last sighting, first come first), kept
+// current and as reloaded; on the MongoDB path, where other processes'
+// rooms write attendance too, it is read from the database, so an
+// attendance stored by another process shows there and not in memory.
+func TestAttendanceFromMemory(t *testing.T) {
+	db, rm := roomsSetup(t)
+	ctx := context.Background()
+	base := time.Now().Add(-time.Hour)
+	for i, u := range []string{"u3", "u1", "u2", "u1", "u3", "u4"} {
+		seen := base.Add(time.Duration(i) * 1500 * time.Microsecond) // not whole milliseconds
+		a := domain.Attendance{RoadshowID: "r", UserID: u, Name: fmt.Sprint("名", i), Role: "investor", FirstSeen: seen, LastSeen: seen}
+		if err := rm.SaveAttendance(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rm.SaveAttendance(ctx, domain.Attendance{RoadshowID: "other", UserID: "u1", FirstSeen: base, LastSeen: base}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := db.AttendanceOf(ctx, "r")
+	if err != nil || len(want) != 4 {
+		t.Fatalf("the database: %d attendees, %v", len(want), err)
+	}
+	for i := range want {
+		want[i].ID = ""
+	}
+	tax, _ := taxonomy.Load("")
+	reloaded, _ := app.NewReadModel(db, tax, slog.New(slog.DiscardHandler))
+	if err := reloaded.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, m := range map[string]*app.ReadModel{"live": rm, "reloaded": reloaded} {
+		got, err := m.AttendanceOf(ctx, "r")
+		for i := range got {
+			got[i].ID = ""
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: %+v, %v\nthe database: %+v", name, got, err, want)
+		}
+	}
+	// Another process's room stores an attendance: only the database has it.
+	if err := db.SaveAttendance(ctx, domain.Attendance{RoadshowID: "r", UserID: "u9", FirstSeen: base, LastSeen: base}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := rm.AttendanceOf(ctx, "r"); len(got) != 4 {
+		t.Fatalf("memory has %d attendees, want the 4 this process stored", len(got))
+	}
+	onMongo, _ := app.NewReadModel(mongoPath{db}, tax, slog.New(slog.DiscardHandler))
+	if err := onMongo.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := onMongo.AttendanceOf(ctx, "r"); len(got) != 5 {
+		t.Fatalf("the MongoDB path answered %d attendees, want the database's 5", len(got))
+	}
+}
+
+// mongoPath is the database as a real MongoDB's: not the embedded engine.
+type mongoPath struct{ *mongo.DB }
+
+func (mongoPath) Embedded() bool { return false }

@@ -6,17 +6,38 @@ import (
 )
 
 // phrases holds every reason that depends only on taxonomy codes, encoded
-// once and indexed by the fit, so explaining a match allocates nothing and
-// looks up one map per dimension.
+// once and indexed by the fit, so explaining a match allocates nothing.
+// They are kept by the codes' places in the taxonomy (places), which the
+// read model notes on each card, so that a deal-flow page looks up no map.
 type phrases struct {
-	sector   map[string]*[matching.SectorOpen + 1]domain.Reason
-	stage    map[string]*[matching.StageOpen + 1]domain.Reason
-	district map[string]*[matching.DistrictMatch + 1]domain.Reason
+	sector   []*[matching.SectorOpen + 1]domain.Reason
+	stage    []*[matching.StageOpen + 1]domain.Reason
+	district []*[matching.DistrictMatch + 1]domain.Reason
+	tax      *domain.Taxonomy
+}
+
+// places are the places in the taxonomy of a startup's sector, stage and
+// district; -1 for a code the taxonomy does not hold.
+type places struct{ sector, stage, district int16 }
+
+// placesOf returns the places of the codes in t.
+func placesOf(t *domain.Taxonomy, sector, stage, district string) places {
+	p := places{sector: -1, stage: int16(domain.StageIndex(stage)), district: -1}
+	for i, s := range t.Sectors {
+		if s.Code == sector {
+			p.sector = int16(i)
+		}
+	}
+	for i, d := range t.Districts {
+		if d.Code == district {
+			p.district = int16(i)
+		}
+	}
+	return p
 }
 
 func newPhrases(t *domain.Taxonomy) *phrases {
-	p := &phrases{sector: map[string]*[matching.SectorOpen + 1]domain.Reason{},
-		stage: map[string]*[matching.StageOpen + 1]domain.Reason{}, district: map[string]*[matching.DistrictMatch + 1]domain.Reason{}}
+	p := &phrases{tax: t}
 	for _, sec := range t.Sectors {
 		r := func(code string, ok bool, family string) domain.Reason {
 			return domain.Reason{Code: code, OK: ok, Sector: sec.Code, Family: family}.Encoded()
@@ -26,11 +47,11 @@ func newPhrases(t *domain.Taxonomy) *phrases {
 		a[matching.SectorFamily] = r("sector_related", true, sec.Family)
 		a[matching.SectorOpen] = r("sector_open", true, "")
 		a[matching.SectorNone] = r("sector", false, "")
-		p.sector[sec.Code] = a
+		p.sector = append(p.sector, a)
 	}
-	for _, st := range t.Stages {
+	for _, st := range domain.StageCodes() {
 		r := func(code string, ok bool) domain.Reason {
-			return domain.Reason{Code: code, OK: ok, Stage: st.Code}.Encoded()
+			return domain.Reason{Code: code, OK: ok, Stage: st}.Encoded()
 		}
 		a := &[matching.StageOpen + 1]domain.Reason{}
 		a[matching.StageExact] = r("stage", true)
@@ -38,7 +59,7 @@ func newPhrases(t *domain.Taxonomy) *phrases {
 		a[matching.StageFar] = r("stage_far", false)
 		a[matching.StageOpen] = r("stage_open", true)
 		a[matching.StageNone] = r("stage", false)
-		p.stage[st.Code] = a
+		p.stage = append(p.stage, a)
 	}
 	for _, d := range t.Districts {
 		r := func(code string, ok bool) domain.Reason {
@@ -48,7 +69,7 @@ func newPhrases(t *domain.Taxonomy) *phrases {
 		a[matching.DistrictMatch] = r("district", true)
 		a[matching.DistrictOpen] = r("district_open", true)
 		a[matching.DistrictOther] = r("district", false)
-		p.district[d.Code] = a
+		p.district = append(p.district, a)
 	}
 	return p
 }
@@ -66,45 +87,119 @@ var (
 // founder's side. inv's cheque range bounds the money reason. The reasons
 // are appended to dst, so that a page's items can share one array.
 func (m *Matcher) reasons(dst []domain.Reason, p matching.Parts, inv *domain.Investor, sector, stage, district string, askWan float64) []domain.Reason {
-	out := dst
-	if a := m.phrases.sector[sector]; a != nil && int(p.Sector) < len(a) {
-		out = append(out, a[p.Sector])
+	out := reasonOut{list: dst}
+	m.pageReasons(&out, p, inv, placesOf(m.phrases.tax, sector, stage, district), askWan, nil)
+	return out.list
+}
+
+// reasonOut receives an item's reasons: as values, or for a page written
+// as JSON straight as the JSON of the item's array (see DealFlowJSON), so
+// that the page neither copies nor encodes a Reason it has ready.
+type reasonOut struct {
+	list []domain.Reason
+	// with asJSON, the page's reasons: each item's array after the last
+	json    []byte
+	asJSON  bool
+	started bool   // the current item's array has a reason
+	money   []byte // the page investor's range and the closing brace
+}
+
+// pageMoney starts a page written as JSON for inv: its money reasons
+// share the investor's range, encoded once here.
+func (o *reasonOut) pageMoney(inv *domain.Investor) {
+	o.json, o.asJSON, o.money = o.json[:0], true, o.money[:0]
+	if inv != nil && inv.CheckMinWan != 0 {
+		o.money = append(o.money, `,"minWan":`...)
+		o.money = domain.AppendJSONFloat(o.money, inv.CheckMinWan)
 	}
-	if a := m.phrases.stage[stage]; a != nil && int(p.Stage) < len(a) {
-		out = append(out, a[p.Stage])
+	if inv != nil && inv.CheckMaxWan != 0 {
+		o.money = append(o.money, `,"maxWan":`...)
+		o.money = domain.AppendJSONFloat(o.money, inv.CheckMaxWan)
 	}
-	cheque := domain.Reason{AskWan: askWan}
-	if inv != nil {
-		cheque.MinWan, cheque.MaxWan = inv.CheckMinWan, inv.CheckMaxWan
+	o.money = append(o.money, '}')
+}
+
+// open starts an item's array.
+func (o *reasonOut) open() {
+	o.json, o.started = append(o.json, '['), false
+}
+
+// close ends the item's array that starts at n and returns it.
+func (o *reasonOut) close(n int) []byte {
+	o.json = append(o.json, ']')
+	return o.json[n:len(o.json):len(o.json)]
+}
+
+func (o *reasonOut) add(r *domain.Reason) {
+	if !o.asJSON {
+		o.list = append(o.list, *r)
+		return
+	}
+	if o.started {
+		o.json = append(o.json, ',')
+	}
+	o.json, o.started = r.AppendJSON(o.json), true
+}
+
+// addMoney adds the money reason: code and ok written as head, the ask
+// (JSON in ask, when the caller has it made) and the investor's range.
+func (o *reasonOut) addMoney(code string, ok bool, head string, askWan float64, ask []byte, inv *domain.Investor) {
+	if !o.asJSON {
+		r := domain.Reason{Code: code, OK: ok, AskWan: askWan}
+		if inv != nil {
+			r.MinWan, r.MaxWan = inv.CheckMinWan, inv.CheckMaxWan
+		}
+		o.list = append(o.list, r)
+		return
+	}
+	if o.started {
+		o.json = append(o.json, ',')
+	}
+	o.json, o.started = append(o.json, head...), true
+	if askWan != 0 {
+		o.json = append(o.json, `,"askWan":`...)
+		if ask != nil {
+			o.json = append(o.json, ask...)
+		} else {
+			o.json = domain.AppendJSONFloat(o.json, askWan)
+		}
+	}
+	o.json = append(o.json, o.money...)
+}
+
+// pageReasons gives out the reasons of a startup whose codes are at pl and
+// whose ask is askWan (ask: its JSON, or nil).
+func (m *Matcher) pageReasons(out *reasonOut, p matching.Parts, inv *domain.Investor, pl places, askWan float64, ask []byte) {
+	if pl.sector >= 0 && int(pl.sector) < len(m.phrases.sector) && int(p.Sector) < len(m.phrases.sector[pl.sector]) {
+		out.add(&m.phrases.sector[pl.sector][p.Sector])
+	}
+	if pl.stage >= 0 && int(pl.stage) < len(m.phrases.stage) && int(p.Stage) < len(m.phrases.stage[pl.stage]) {
+		out.add(&m.phrases.stage[pl.stage][p.Stage])
 	}
 	switch p.Cheque {
 	case matching.ChequeIn:
-		cheque.Code, cheque.OK = "cheque", true
-		out = append(out, cheque)
+		out.addMoney("cheque", true, `{"code":"cheque","ok":true`, askWan, ask, inv)
 	case matching.ChequeNear:
-		cheque.Code, cheque.OK = "cheque_near", true
-		out = append(out, cheque)
+		out.addMoney("cheque_near", true, `{"code":"cheque_near","ok":true`, askWan, ask, inv)
 	case matching.ChequeOut:
-		cheque.Code = "cheque"
-		out = append(out, cheque)
+		out.addMoney("cheque", false, `{"code":"cheque","ok":false`, askWan, ask, inv)
 	}
-	if a := m.phrases.district[district]; a != nil && int(p.District) < len(a) {
-		out = append(out, a[p.District])
+	if pl.district >= 0 && int(pl.district) < len(m.phrases.district) && int(p.District) < len(m.phrases.district[pl.district]) {
+		out.add(&m.phrases.district[pl.district][p.District])
 	}
 	if p.SharedSpace {
-		out = append(out, reasonSpace)
+		out.add(&reasonSpace)
 	}
 	switch {
 	case p.Affinity > 0.1:
-		out = append(out, reasonLiked)
+		out.add(&reasonLiked)
 	case p.Affinity < -0.1:
-		out = append(out, reasonDisliked)
+		out.add(&reasonDisliked)
 	}
 	if p.Freshness >= 0.99 {
-		out = append(out, reasonFresh)
+		out.add(&reasonFresh)
 	}
 	if p.Completeness >= 0.8 {
-		out = append(out, reasonComplete)
+		out.add(&reasonComplete)
 	}
-	return out
 }

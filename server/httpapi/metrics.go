@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,6 +18,7 @@ type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	series   sync.Map // seriesKey → series
 }
 
 func newMetrics() *metrics {
@@ -36,8 +38,29 @@ func newMetrics() *metrics {
 }
 
 func (m *metrics) observe(method, route string, status int, d time.Duration) {
-	m.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(method, route).Observe(d.Seconds())
+	k := seriesKey{method, route, status}
+	s, ok := m.series.Load(k)
+	if !ok {
+		// Looking the series up by their labels hashes and checks every
+		// label; the routes, methods and statuses are few, so each
+		// combination's series are looked up once and kept.
+		s, _ = m.series.LoadOrStore(k, series{m.requests.WithLabelValues(method, route, strconv.Itoa(status)),
+			m.duration.WithLabelValues(method, route)})
+	}
+	s.(series).requests.Inc()
+	s.(series).duration.Observe(d.Seconds())
+}
+
+// seriesKey names a request's series.
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+// series are one seriesKey's counter and histogram.
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 func (m *metrics) handler() fiber.Handler {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -38,12 +39,16 @@ func (s *Server) observe(c *fiber.Ctx) error {
 	}
 	d := time.Since(start)
 	s.metrics.observe(c.Method(), route, status, d)
-	path := c.Path()
-	if route == feedRoute {
-		path = route // the path holds a person's secret calendar token
+	if ctx := c.UserContext(); s.log.Enabled(ctx, slog.LevelInfo) {
+		// checked first: the arguments cost allocations even when the
+		// level drops the line
+		path := c.Path()
+		if route == feedRoute {
+			path = route // the path holds a person's secret calendar token
+		}
+		s.log.InfoContext(ctx, "http", "method", c.Method(), "path", path, "route", route,
+			"status", status, "ms", float64(d.Microseconds())/1000, "ip", s.clientIP(c))
 	}
-	s.log.InfoContext(c.UserContext(), "http", "method", c.Method(), "path", path, "route", route,
-		"status", status, "ms", float64(d.Microseconds())/1000, "ip", s.clientIP(c))
 	return nil
 }
 

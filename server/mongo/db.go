@@ -33,6 +33,10 @@ const (
 	colSpaces    = "spaces"
 )
 
+// Embedded reports whether d is the in-process FerretDB, which only this
+// process writes (so what it wrote, it knows).
+func (d *DB) Embedded() bool { return d.embedded }
+
 // DB is a connection to one database. It is safe for concurrent use.
 type DB struct {
 	client *mongo.Client

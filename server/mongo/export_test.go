@@ -20,9 +20,6 @@ func (d *DB) Raw(name string) *mongo.Collection { return d.db.Collection(name) }
 // conditional filters correct on FerretDB too, within one process).
 func (d *DB) SetEmbedded(v bool) { d.embedded = v }
 
-// Embedded reports which path d takes.
-func (d *DB) Embedded() bool { return d.embedded }
-
 // MigrateTo runs the migrations up to version target.
 func (d *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) (int, error) {
 	return d.migrateTo(ctx, log, target)
