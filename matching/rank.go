@@ -101,7 +101,10 @@ func (x *Index) Rank(q Query) Ranking {
 	total := x.total(&bd, wantDistrict, &fb)
 	h = r.scanBest(h, &bd, sc, q.exhaustive)
 	// Best first: the heap's root is its worst, so taking the root to the
-	// end one by one sorts it in place.
+	// end one by one sorts it in place (a top k never filled is no heap yet).
+	if len(h) < k {
+		h.heapify()
+	}
 	for end := len(h) - 1; end > 0; end-- {
 		h[0], h[end] = h[end], h[0]
 		h[:end].down(0)
@@ -185,8 +188,11 @@ func (r *ranker) scan(h topK, b int, shared Parts) topK {
 		}
 		e := scored{score: score, key: keyOf(&rc.id), b: uint16(b), pos: uint32(pos)}
 		if len(h) < k {
-			h = append(h, e)
-			h.up(len(h) - 1)
+			// filled unordered, then made a heap once when full: nothing
+			// reads its root before
+			if h = append(h, e); len(h) == k {
+				h.heapify()
+			}
 		} else if k > 0 && e.beats(&h[0]) {
 			h[0] = e
 			h.down(0)

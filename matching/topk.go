@@ -37,22 +37,18 @@ func (e *scored) beats(o *scored) bool {
 	return e.score > o.score || (e.score == o.score && e.key.less(o.key))
 }
 
-// topK is a min-heap whose root is the worst of the best k so far. Its
-// own sift functions, not container/heap's interface, keep a ranking's
-// state on the stack.
+// topK holds the best k so far; once it holds k it is a min-heap whose
+// root is the worst of them. Its own sift functions, not container/heap's
+// interface, keep a ranking's state on the stack.
 type topK []scored
 
 // worse reports whether entry i ranks below entry j.
 func (h topK) worse(i, j int) bool { return h[j].beats(&h[i]) }
 
-func (h topK) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h.worse(i, p) {
-			return
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
+// heapify puts h in heap order.
+func (h topK) heapify() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
 	}
 }
 
