@@ -218,37 +218,42 @@ func (c *client) discover() (*world, error) {
 		list.Items = nil
 		return json.Unmarshal(body, &list)
 	}
-	seen := map[string]bool{}
-	for page := 1; page <= 5; page++ {
-		if err := get(fmt.Sprintf("/api/v1/startups?pageSize=100&page=%d", page)); err != nil {
-			return nil, err
-		}
-		for _, it := range list.Items {
-			id, owner := it["id"].(string), it["ownerId"].(string)
-			w.startups = append(w.startups, struct{ ID, OwnerID string }{id, owner})
-			if !seen[owner] {
-				seen[owner] = true
-				w.founders = append(w.founders, person{owner, "founder"})
+	// Every page of each list, so that the calls draw from the whole city
+	// (a room, a space, a startup), not from its newest hundred.
+	each := func(path string, fn func(it map[string]any)) error {
+		for page := 1; page <= 1000; page++ {
+			if err := get(fmt.Sprintf("%s?pageSize=100&page=%d", path, page)); err != nil {
+				return err
+			}
+			for _, it := range list.Items {
+				fn(it)
+			}
+			if len(list.Items) < 100 {
+				return nil
 			}
 		}
-		if err := get(fmt.Sprintf("/api/v1/investors?pageSize=100&page=%d", page)); err != nil {
-			return nil, err
-		}
-		for _, it := range list.Items {
-			w.investors = append(w.investors, person{it["ownerId"].(string), "investor"})
-		}
+		return nil
 	}
-	if err := get("/api/v1/spaces?pageSize=100"); err != nil {
+	seen := map[string]bool{}
+	err := each("/api/v1/startups", func(it map[string]any) {
+		id, owner := it["id"].(string), it["ownerId"].(string)
+		w.startups = append(w.startups, struct{ ID, OwnerID string }{id, owner})
+		if !seen[owner] {
+			seen[owner] = true
+			w.founders = append(w.founders, person{owner, "founder"})
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
-	for _, it := range list.Items {
-		w.spaces = append(w.spaces, it["id"].(string))
-	}
-	if err := get("/api/v1/roadshows?pageSize=100"); err != nil {
+	if err := each("/api/v1/investors", func(it map[string]any) { w.investors = append(w.investors, person{it["ownerId"].(string), "investor"}) }); err != nil {
 		return nil, err
 	}
-	for _, it := range list.Items {
-		w.roadshows = append(w.roadshows, it["id"].(string))
+	if err := each("/api/v1/spaces", func(it map[string]any) { w.spaces = append(w.spaces, it["id"].(string)) }); err != nil {
+		return nil, err
+	}
+	if err := each("/api/v1/roadshows", func(it map[string]any) { w.roadshows = append(w.roadshows, it["id"].(string)) }); err != nil {
+		return nil, err
 	}
 	code, body, _ := c.do("POST", "/api/v1/auth/login", "", map[string]string{"email": "admin@demo.yuechuang.cn", "password": seed.DemoPassword})
 	var login struct {
@@ -274,6 +279,8 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 	if err != nil {
 		return nil, err
 	}
+	log.Printf("  acting on %d published startups (%d founders), %d investors, %d spaces, %d roadshows",
+		len(w.startups), len(w.founders), len(w.investors), len(w.spaces), len(w.roadshows))
 	tax, _ := taxonomy.Load("")
 	rnd := rand.New(rand.NewPCG(7, 7))
 	pick := func(xs []person) person { return xs[rnd.IntN(len(xs))] }
