@@ -109,6 +109,7 @@ func main() {
 	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
 	var b strings.Builder
 	fmt.Fprintf(&b, "# scalebench: the whole city on one machine\n\n")
+	fmt.Fprintf(&b, "Measured at commit `%s` on %s; 1-minute load average %s at the end.\n\n", strings.TrimSpace(string(commit)), time.Now().UTC().Format("2006-01-02 15:04 UTC"), loadavg())
 	fmt.Fprintf(&b, "- commit `%s`, %s\n", strings.TrimSpace(string(commit)), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "- command: `make scalebench` (`go run ./scripts/scalebench -bin bin/yuechuang -n %d -w %d -logins %d -notifications %d -scale %g%s`)\n", *n, *nw, *logins, *notes, *scale, map[bool]string{true: " -city " + *kept}[*kept != ""])
 	fmt.Fprintf(&b, "- city: %d startups (%.0f%% published), %d investors, %d spaces, %d accounts, %d notifications, %d ended roadshows × %d room events\n",
