@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -212,7 +213,15 @@ func (b *ServiceBook) contestEntries(id string) []domain.ContestEntry {
 	for _, e := range b.alliance.entries[id] {
 		out = append(out, e)
 	}
-	slices.SortFunc(out, func(x, y domain.ContestEntry) int { return x.At.Compare(y.At) })
+	// Entries in the order they came; two in the same millisecond (times
+	// are kept to the millisecond) by startup id, so that the order does
+	// not follow the map's.
+	slices.SortFunc(out, func(x, y domain.ContestEntry) int {
+		if c := x.At.Compare(y.At); c != 0 {
+			return c
+		}
+		return strings.Compare(x.StartupID, y.StartupID)
+	})
 	return out
 }
 
