@@ -53,7 +53,7 @@ export async function open(browser, width = 1280, errors = []) {
 const pages = new Set()
 
 function watchServerTexts(page) {
-  const seen = { texts: new Set(), pending: [] }
+  const seen = { texts: new Set(), pending: [], unread: new Set() }
   pages.add(page)
   page.on('close', () => pages.delete(page))
   const record = (body) => {
@@ -63,7 +63,9 @@ function watchServerTexts(page) {
   }
   page.on('response', (r) => {
     if (r.status() < 400 || !new URL(r.url()).pathname.startsWith('/api/')) return
-    seen.pending.push(r.json().then(record, () => {}))
+    const what = `${r.status()} ${new URL(r.url()).pathname}`
+    seen.unread.add(what)
+    seen.pending.push(r.json().then(record, () => {}).finally(() => seen.unread.delete(what)))
   })
   page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
     try {
@@ -84,7 +86,15 @@ const bilingualPair = /[\u4e00-\u9fff][\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\w
 export async function assertNoServerText() {
   for (const page of pages) {
     if (page.isClosed()) continue
-    await Promise.allSettled(page.serverTexts.pending)
+    // A body whose page went elsewhere while it came may never be handed
+    // over by the browser (the video suite hung here for four minutes
+    // after a viewer left the ended room); such bodies are not waited for
+    // past ten seconds, and each is named in the log.
+    const late = await Promise.race([
+      Promise.allSettled(page.serverTexts.pending).then(() => false),
+      new Promise((resolve) => setTimeout(() => resolve(true), 10_000)),
+    ])
+    if (late) console.warn(`${page.url()}: error bodies not readable within 10 s, not checked: ${[...page.serverTexts.unread].join(', ')}`)
     const shown = await page.locator('body').innerText({ timeout: 5000 }).catch(() => '')
     const raw = [...page.serverTexts.texts].filter((d) => d.trim().length >= 4 && shown.includes(d))
     assert.deepEqual(raw, [], `${page.url()} shows the server's error text as is (words belong in i18n.ts)`)
