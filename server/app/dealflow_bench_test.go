@@ -3,14 +3,11 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
-	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
-	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
 // BenchmarkDealFlowMix measures the deal-flow page as scripts/loadtest
@@ -23,17 +20,8 @@ import (
 //
 //	go test -run '^$' -bench DealFlowMix -benchmem ./server/app/
 func BenchmarkDealFlowMix(b *testing.B) {
-	db := mongotest.Open(b)
-	tax, _ := taxonomy.Load("")
+	tax, m, startups, investors := benchMatcher(b)
 	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	rm, err := app.NewReadModel(db, tax, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m := app.NewMatcher(rm, tax, app.NewNotifier(db, nopPusher{}, log), log)
-	startups := app.NewStartups(rm, rm, rm, tax)
-	investors := app.NewInvestors(rm, tax)
 	rng := rand.New(rand.NewPCG(2026, 20))
 	stages := domain.StageCodes()
 	stageWeights := []int{10, 25, 30, 18, 10, 4, 2, 1}
@@ -110,6 +98,7 @@ func BenchmarkDealFlowMix(b *testing.B) {
 		reqs[i] = request{actors[rng.IntN(len(actors))], q}
 	}
 	var buf []byte
+	var err error
 	b.ReportAllocs()
 	i := 0
 	cpu0 := cpuTime()

@@ -3,9 +3,10 @@ package app_test
 import (
 	"context"
 	"fmt"
-	json "github.com/goccy/go-json"
 	"log/slog"
 	"testing"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -18,17 +19,8 @@ import (
 //
 //	go test -run '^$' -bench DealFlow -benchmem ./server/app/
 func BenchmarkDealFlow(b *testing.B) {
-	db := mongotest.Open(b)
-	tax, _ := taxonomy.Load("")
+	tax, m, startups, investors := benchMatcher(b)
 	ctx := context.Background()
-	log := slog.New(slog.DiscardHandler)
-	rm, err := app.NewReadModel(db, tax, log)
-	if err != nil {
-		b.Fatal(err)
-	}
-	m := app.NewMatcher(rm, tax, app.NewNotifier(db, nopPusher{}, log), log)
-	startups := app.NewStartups(rm, rm, rm, tax)
-	investors := app.NewInvestors(rm, tax)
 	for i := 0; i < 300; i++ {
 		founder := domain.Actor{UserID: fmt.Sprint("f", i), Role: domain.RoleFounder}
 		sec := tax.Sectors[i%len(tax.Sectors)].Code
@@ -54,6 +46,7 @@ func BenchmarkDealFlow(b *testing.B) {
 	// the other routes use is the same run's baseline.
 	b.Run("handler", func(b *testing.B) {
 		var buf []byte
+		var err error
 		b.ReportAllocs()
 		for b.Loop() {
 			if buf, err = m.DealFlowJSON(ctx, inv, app.DealQuery{Page: p}, buf[:0]); err != nil || len(buf) < 1000 {
@@ -81,3 +74,17 @@ func ptr[T any](v T) *T { return &v }
 type nopPusher struct{}
 
 func (nopPusher) Push(string, *domain.Notification) {}
+
+// benchMatcher is a matcher over a read model on the embedded engine, with
+// the services a benchmark fills it through.
+func benchMatcher(b *testing.B) (*domain.Taxonomy, *app.Matcher, *app.Startups, *app.Investors) {
+	db := mongotest.Open(b)
+	tax, _ := taxonomy.Load("")
+	log := slog.New(slog.DiscardHandler)
+	rm, err := app.NewReadModel(db, tax, log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := app.NewMatcher(rm, tax, app.NewNotifier(db, nopPusher{}, log), log)
+	return tax, m, app.NewStartups(rm, rm, rm, tax), app.NewInvestors(rm, tax)
+}
