@@ -41,7 +41,10 @@ type Accounts struct {
 	// dummyHash is verified when an email is unknown, so a login takes as
 	// long for a missing account as for a wrong password.
 	dummyHash string
-	// versions caches each user's SessionVersion for Authenticate.
+	// held is users when it holds every session version in memory (the
+	// embedded engine); versions caches each user's SessionVersion for
+	// Authenticate where it does not.
+	held     heldVersions
 	versions *versionCache
 }
 
@@ -51,8 +54,9 @@ func NewAccounts(users UserStore, tokens RefreshStore, hasher *auth.Hasher, sign
 	if err != nil {
 		return nil, err
 	}
+	held, _ := users.(heldVersions)
 	return &Accounts{users: users, tokens: tokens, hasher: hasher, signer: signer, now: time.Now, log: log, dummyHash: dummy,
-		versions: newVersionCache(versionTTL)}, nil
+		held: held, versions: newVersionCache(versionTTL)}, nil
 }
 
 // Registration is what a new user submits.

@@ -63,7 +63,7 @@ type DB struct {
 	absorber   *absorber
 	fg         foreground  // background writes wait for a quiet moment (gate.go)
 	outbox     outboxMemo  // the embedded engine's outbox in memory (outbox.go)
-	names      nameBook    // accounts' display names in memory (names.go)
+	book       accountBook // accounts' display names and session versions in memory (names.go)
 	scan       StringScan  // start-up scans straight from the embedded engine's storage, if set
 	history    historyMemo // the daily snapshots in memory (stats.go)
 }

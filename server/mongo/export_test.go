@@ -134,16 +134,27 @@ func (d *DB) BucketIDs(ctx context.Context, userID string, b int) ([]string, err
 // PackBucketsAgain runs migration 8's packing phase again.
 func (d *DB) PackBucketsAgain(ctx context.Context) error { return migratePackBuckets(ctx, d) }
 
-// ScanUserNames reads every account's name as LoadUserNames does:
-// straight from the embedded engine's storage when straight, else through
-// the driver.
-func (d *DB) ScanUserNames(ctx context.Context, straight bool) (map[string]string, error) {
+// ScannedAccount is what LoadUserNames reads of an account.
+type ScannedAccount struct {
+	Name    string
+	Session int
+}
+
+// ScanAccounts reads every account's name and session version as
+// LoadUserNames does: straight from the embedded engine's storage when
+// straight, else through the driver.
+func (d *DB) ScanAccounts(ctx context.Context, straight bool) (map[string]ScannedAccount, error) {
 	scan := d.scan
 	defer func() { d.scan = scan }()
 	if !straight {
 		d.scan = nil
 	}
-	return d.scanUserNames(ctx)
+	got, err := d.scanAccounts(ctx)
+	out := map[string]ScannedAccount{}
+	for id, a := range got {
+		out[id] = ScannedAccount{Name: a.name, Session: a.session}
+	}
+	return out, err
 }
 
 // DropIDs reads every drop's id as SweepDeadDrops does, straight or
