@@ -27,7 +27,6 @@ type RefreshStore interface {
 	// RevokeRefreshFamily marks family revoked, then deletes its tokens.
 	RevokeRefreshFamily(ctx context.Context, family string, until time.Time) error
 	RefreshFamilyRevoked(ctx context.Context, family string) (bool, error)
-	DeleteRefreshOfUser(ctx context.Context, userID string) error
 }
 
 // Accounts registers users and runs their sessions. It is safe for concurrent use.

@@ -191,8 +191,10 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor domain.Actor, in Pa
 }
 
 // endSessions raises u's session version and stores u (with any other
-// change the caller made), then deletes the user's refresh tokens. Raising
-// the version first is what refuses a token a refresh saves meanwhile.
+// change the caller made). That ends every session: an access token of an
+// older version is refused by Authenticate, a refresh token's by Refresh,
+// which then revokes its session (the sessions of a user are not listed,
+// which saves every sign-in and refresh a synced write).
 func (a *Accounts) endSessions(ctx context.Context, u *domain.User, why string) error {
 	u.SessionVersion++
 	if err := a.users.UpdateUser(ctx, u); err != nil {
@@ -201,9 +203,6 @@ func (a *Accounts) endSessions(ctx context.Context, u *domain.User, why string) 
 		return err
 	}
 	a.versions.setAt(u.ID, u.SessionVersion, a.now())
-	if err := a.tokens.DeleteRefreshOfUser(ctx, u.ID); err != nil {
-		return err
-	}
 	a.log.InfoContext(ctx, "every session ended", "user", u.ID, "why", why)
 	return nil
 }

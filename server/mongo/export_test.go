@@ -27,12 +27,16 @@ func (d *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) (int, 
 
 // Collection names for tests.
 const (
-	ColUsers          = colUsers
-	ColInvestors      = colInvestors
-	ColRefresh        = colRefresh
-	ColUserEmails     = colUserEmails
-	ColInvestorOwners = colInvestorOwners
-	ColMeta           = colMeta
+	ColRefreshFamilies = colRefreshFamilies
+	ColRefreshExpiry   = colRefreshExpiry
+	ColRefreshUsers    = colRefreshUsers
+	ColRevoked         = colRevoked
+	ColUsers           = colUsers
+	ColInvestors       = colInvestors
+	ColRefresh         = colRefresh
+	ColUserEmails      = colUserEmails
+	ColInvestorOwners  = colInvestorOwners
+	ColMeta            = colMeta
 )
 
 // ColNoteHeads is the notification heads' collection.
@@ -183,3 +187,15 @@ const ColRoomRecords = colRoomRecords
 
 // ColRoadshows is the roadshows' collection.
 const ColRoadshows = colRoadshows
+
+// ExpiredIDs reads the ids of col's documents whose date field is before
+// now as the embedded engine's token sweep does: straight from the
+// engine's storage when straight, else through the driver.
+func (d *DB) ExpiredIDs(ctx context.Context, col, field string, now time.Time, straight bool) ([]string, error) {
+	scan := d.scan
+	defer func() { d.scan = scan }()
+	if !straight {
+		d.scan = nil
+	}
+	return d.expiredIDs(ctx, col, field, now)
+}
