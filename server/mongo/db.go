@@ -223,13 +223,17 @@ func (d *DB) replaceVersioned(ctx context.Context, col, op, id string, prev int,
 	c := d.db.Collection(col)
 	if d.embedded {
 		var cur struct {
-			Version int `bson:"version"`
+			Version  int `bson:"version"`
+			Announce int `bson:"announce"`
 		}
 		if err := c.FindOne(ctx, byID(id)).Decode(&cur); err != nil {
 			return mapErr(op, err)
 		}
 		if cur.Version != prev {
 			return domain.ErrEditConflict
+		}
+		if a, ok := doc.(*announcedStartup); ok && a.Announce == 0 {
+			a.Announce = cur.Announce // a pending match alert stays (outbox_doc.go)
 		}
 		res, err := c.ReplaceOne(ctx, byID(id), doc)
 		if err != nil {

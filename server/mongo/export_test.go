@@ -199,3 +199,7 @@ func (d *DB) ExpiredIDs(ctx context.Context, col, field string, now time.Time, s
 	}
 	return d.expiredIDs(ctx, col, field, now)
 }
+
+// ForgetOutbox makes the embedded engine's outbox memory read the marks
+// again, as the first pass after a start does.
+func (d *DB) ForgetOutbox() { d.outbox.cleared("", true) }
