@@ -65,6 +65,7 @@ type DB struct {
 	outbox     outboxMemo  // the embedded engine's outbox in memory (outbox.go)
 	names      nameBook    // accounts' display names in memory (names.go)
 	scan       StringScan  // start-up scans straight from the embedded engine's storage, if set
+	readBinary BinaryRead  // settled room records straight from the embedded engine's storage, if set (records.go)
 	history    historyMemo // the daily snapshots in memory (stats.go)
 }
 
