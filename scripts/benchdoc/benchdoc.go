@@ -31,6 +31,16 @@ func Commit(dir string) string {
 	return c
 }
 
+// writtenAt is the commit of the repository the output goes to or, for
+// output outside any repository (a trial run to /tmp), of the one the tool
+// runs in: the code measured is the tool's own work tree either way.
+func writtenAt(dir string) string {
+	if c := Commit(dir); c != "unknown" {
+		return c
+	}
+	return Commit(".")
+}
+
 // Load describes the machine's load now: the 1-minute load average
 // against the number of cores (other work on a shared machine slows every
 // figure; ratios against a baseline of the same run suffer less).
@@ -79,7 +89,7 @@ func Write(path string, d Doc) error {
 		return err
 	}
 	text := fmt.Sprintf("## %s\n\nMeasured at commit `%s` on %s; %s.\n\n```sh\n%s\n```\n\n%s",
-		d.Title, Commit(filepath.Dir(path)), time.Now().UTC().Format("2006-01-02 15:04 UTC"), d.Load, d.Command, strings.TrimLeft(d.Body, "\n"))
+		d.Title, writtenAt(filepath.Dir(path)), time.Now().UTC().Format("2006-01-02 15:04 UTC"), d.Load, d.Command, strings.TrimLeft(d.Body, "\n"))
 	if !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}

@@ -171,6 +171,9 @@ func report(demo, city []*sample, demoStart, cityStart time.Duration, demoRSS, d
 		if c.note != "" {
 			name += " (" + c.note + ")"
 		}
+		if c.held != "" && d != nil {
+			name += fmt.Sprintf(" (demo: %s; city: %s)", d.held, c.held)
+		}
 		failed := ""
 		if c.failed > 0 || d != nil && d.failed > 0 {
 			failed = fmt.Sprintf(" — failed calls: demo %d, city %d", d.failed, c.failed)

@@ -71,6 +71,9 @@ type sample struct {
 	ds     []time.Duration
 	failed int
 	note   string
+	// held says what the answers held, in each half (the content
+	// behind a ratio: a city list may carry more than a demo one).
+	held string
 	// until bounds the time spent on this call: past it, the loop stops
 	// and the table says how many calls were made.
 	until time.Time
@@ -291,6 +294,7 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		user person
 		id   string
 	}
+	nonEmpty, items := 0, 0
 	for i := 0; i < n && !s.over(); i++ {
 		p := pick(people)
 		code, body, d := c.do("GET", "/api/v1/notifications?pageSize=20", c.token(p), nil)
@@ -298,13 +302,18 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		var l struct {
 			Items []struct{ ID string } `json:"items"`
 		}
-		if json.Unmarshal(body, &l) == nil && len(l.Items) > 1 {
+		if json.Unmarshal(body, &l) == nil && len(l.Items) > 0 {
+			nonEmpty++
+			items += len(l.Items)
+		}
+		if len(l.Items) > 1 {
 			sinceIDs = append(sinceIDs, struct {
 				user person
 				id   string
 			}{p, l.Items[len(l.Items)/2].ID})
 		}
 	}
+	s.held = fmt.Sprintf("%d of %d lists had items, %.1f on average", nonEmpty, len(s.ds)+s.failed, float64(items)/float64(max(len(s.ds)+s.failed, 1)))
 	s = add(&sample{name: "notifications since replay (websocket)"})
 	for i := 0; i < n && !s.over(); i++ {
 		p, since := pick(people), "000000000000000000000000"
@@ -320,10 +329,13 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "roadshow record"})
+	bytesOut := 0
 	for i := 0; i < n && !s.over(); i++ {
-		code, _, d := c.do("GET", "/api/v1/roadshows/"+w.roadshows[rnd.IntN(len(w.roadshows))]+"/record", c.token(w.admin), nil)
+		code, body, d := c.do("GET", "/api/v1/roadshows/"+w.roadshows[rnd.IntN(len(w.roadshows))]+"/record", c.token(w.admin), nil)
 		s.add(code, d, 200)
+		bytesOut += len(body)
 	}
+	s.held = fmt.Sprintf("%.0f KB per answer on average", float64(bytesOut)/1000/float64(max(len(s.ds)+s.failed, 1)))
 	s = add(&sample{name: "GET /stats/program"})
 	for i := 0; i < n && !s.over(); i++ {
 		tok := ""
@@ -334,10 +346,13 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "registry export (CSV)"})
+	rows := 0
 	for i := 0; i < n && !s.over(); i++ {
-		code, _, d := c.do("GET", "/api/v1/spaces/"+w.spaces[rnd.IntN(len(w.spaces))]+"/registry.csv", c.token(w.admin), nil)
+		code, body, d := c.do("GET", "/api/v1/spaces/"+w.spaces[rnd.IntN(len(w.spaces))]+"/registry.csv", c.token(w.admin), nil)
 		s.add(code, d, 200)
+		rows += max(bytes.Count(body, []byte("\n"))-1, 0)
 	}
+	s.held = fmt.Sprintf("%.1f rows per export on average", float64(rows)/float64(max(len(s.ds)+s.failed, 1)))
 	s = add(&sample{name: "profile save", write: true})
 	for i := 0; i < nw && !s.over(); i++ {
 		st := w.startups[rnd.IntN(len(w.startups))]
