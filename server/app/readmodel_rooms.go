@@ -12,11 +12,14 @@ import (
 	"github.com/yuechuang/yuechuang/server/roadshow"
 )
 
-// RoomRecordStore keeps ended roadshows' room logs folded into one
-// document each (server/mongo/records.go).
+// RoomRecordStore keeps each ended roadshow's room log in one document,
+// and what its record shows (roadshow.Settled) in another
+// (server/mongo/records.go, records_settled.go).
 type RoomRecordStore interface {
 	RoomRecord(ctx context.Context, roadshowID string) ([]roadshow.Logged, bool, error)
 	SaveRoomRecord(ctx context.Context, roadshowID string, events []domain.RoomEvent) (bool, error)
+	SettledRecord(ctx context.Context, roadshowID string) (*roadshow.Settled, bool, error)
+	SaveSettledRecord(ctx context.Context, roadshowID string, s *roadshow.Settled) (bool, error)
 }
 
 const (
@@ -31,8 +34,8 @@ const (
 
 // RoomFold returns what a roadshow's record shows of its room's log. An
 // ended room's log is final once it has settled, so its fold is made once
-// from the stored record (itself folded from the buckets on the first
-// read) and then held in memory; a live or just-ended room's is folded
+// and stored (SettledRecord), read from there on a room's first read since
+// start and then held in memory; a live or just-ended room's is folded
 // from its buckets on each call. Callers must not change it.
 func (rm *ReadModel) RoomFold(ctx context.Context, roadshowID string) (*RoomFold, error) {
 	if !rm.settledRoom(roadshowID) {
@@ -44,18 +47,37 @@ func (rm *ReadModel) RoomFold(ctx context.Context, roadshowID string) (*RoomFold
 		if err != nil {
 			return nil, err
 		}
-		return foldRoom(log), nil
+		return newRoomFold(roadshow.Settle(log)), nil
 	}
 	if f, ok := rm.rooms.get(roadshowID); ok {
 		return f, nil
+	}
+	s, err := rm.settled(ctx, roadshowID)
+	if err != nil {
+		return nil, err
+	}
+	f := newRoomFold(s)
+	rm.rooms.put(roadshowID, f)
+	return f, nil
+}
+
+// settled reads what a settled room's record shows, folding and storing it
+// from the room's log (settledLog) if it is not stored.
+func (rm *ReadModel) settled(ctx context.Context, roadshowID string) (*roadshow.Settled, error) {
+	s, ok, err := rm.Database.SettledRecord(ctx, roadshowID)
+	if err != nil || ok {
+		return s, err
 	}
 	log, err := rm.settledLog(ctx, roadshowID)
 	if err != nil {
 		return nil, err
 	}
-	f := foldRoom(log)
-	rm.rooms.put(roadshowID, f)
-	return f, nil
+	s = roadshow.Settle(log)
+	if _, err := rm.Database.SaveSettledRecord(ctx, roadshowID, s); err != nil {
+		// The log still answers; the next read tries again.
+		rm.log.WarnContext(ctx, "settled room record not stored", "roadshow", roadshowID, "err", err)
+	}
+	return s, nil
 }
 
 // RoomEvents returns a roadshow's room events in order (the live room's

@@ -123,7 +123,7 @@ func (d *DB) Drop(ctx context.Context) error {
 var collections = append([]string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
 	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEventBuckets, colRegistrations, colLists,
 	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry, colRevoked,
-	colNoteDrops, colRoomRecords, colVerifications, colResetTokens}, serviceCollections...)
+	colNoteDrops, colRoomRecords, colSettledRecords, colVerifications, colResetTokens}, serviceCollections...)
 
 func (d *DB) ensureIndexes(ctx context.Context) error {
 	have, err := d.db.ListCollectionNames(ctx, bson.D{})
