@@ -68,14 +68,16 @@ func (rm *ReadModel) settled(ctx context.Context, roadshowID string) (*roadshow.
 	if err != nil || ok {
 		return s, err
 	}
-	log, err := rm.settledLog(ctx, roadshowID)
+	log, stored, err := rm.settledLog(ctx, roadshowID)
 	if err != nil {
 		return nil, err
 	}
 	s = roadshow.Settle(log)
-	if _, err := rm.Database.SaveSettledRecord(ctx, roadshowID, s); err != nil {
-		// The log still answers; the next read tries again.
-		rm.log.WarnContext(ctx, "settled room record not stored", "roadshow", roadshowID, "err", err)
+	if stored { // else settledLog stored both
+		if _, err := rm.Database.SaveSettledRecord(ctx, roadshowID, s); err != nil {
+			// The log still answers; the next read tries again.
+			rm.log.WarnContext(ctx, "settled room record not stored", "roadshow", roadshowID, "err", err)
+		}
 	}
 	return s, nil
 }
@@ -87,7 +89,7 @@ func (rm *ReadModel) RoomEvents(ctx context.Context, roadshowID string) ([]domai
 	if !rm.settledRoom(roadshowID) {
 		return rm.Database.RoomEvents(ctx, roadshowID)
 	}
-	log, err := rm.settledLog(ctx, roadshowID)
+	log, _, err := rm.settledLog(ctx, roadshowID)
 	if err != nil {
 		return nil, err
 	}
@@ -107,25 +109,26 @@ func (rm *ReadModel) settledRoom(id string) bool {
 	return r != nil && settled(r, time.Now())
 }
 
-// settledLog reads a settled room's log from its stored record, folding
-// the record from the buckets if it is missing.
-func (rm *ReadModel) settledLog(ctx context.Context, roadshowID string) ([]roadshow.Logged, error) {
+// settledLog reads a settled room's log from its stored record (stored:
+// true), or folds it from the buckets and stores it with its settled
+// record (SaveRoomRecord) if it is missing.
+func (rm *ReadModel) settledLog(ctx context.Context, roadshowID string) (log []roadshow.Logged, stored bool, err error) {
 	log, ok, err := rm.Database.RoomRecord(ctx, roadshowID)
 	if err != nil || ok {
-		return log, err
+		return log, ok, err
 	}
 	events, err := rm.Database.RoomEvents(ctx, roadshowID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if log, err = roadshow.FromRecords(events); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if _, err := rm.Database.SaveRoomRecord(ctx, roadshowID, events); err != nil {
 		// The buckets still answer; the next read tries again.
 		rm.log.WarnContext(ctx, "room record not folded", "roadshow", roadshowID, "err", err)
 	}
-	return log, nil
+	return log, false, nil
 }
 
 // foldWhenSettled folds a room that just ended once it has settled, so

@@ -100,8 +100,9 @@ func (rec *roomRecord) log() ([]roadshow.Logged, error) {
 }
 
 // SaveRoomRecord stores an ended roadshow's room events, folded (see
-// RoomRecord). It is idempotent: a record stored already is kept, and a
-// room too big for one document is not folded (it reports false).
+// RoomRecord), and what its record shows (SaveSettledRecord). It is
+// idempotent: a record stored already is kept, and a room too big for one
+// document is not folded (it reports false).
 func (d *DB) SaveRoomRecord(ctx context.Context, roadshowID string, events []domain.RoomEvent) (bool, error) {
 	log, err := roadshow.FromRecords(events)
 	if err != nil {
@@ -112,10 +113,10 @@ func (d *DB) SaveRoomRecord(ctx context.Context, roadshowID string, events []dom
 		return false, err
 	}
 	_, err = d.db.Collection(colRoomRecords).InsertOne(ctx, rec)
-	if err = mapErr("save room record", err); domain.IsKind(err, domain.KindConflict) {
-		return true, nil // folded already
-	}
-	return err == nil, err
+	if err = mapErr("save room record", err); err != nil && !domain.IsKind(err, domain.KindConflict) {
+		return false, err
+	} // else stored, or folded already
+	return d.SaveSettledRecord(ctx, roadshowID, roadshow.Settle(log))
 }
 
 // newRoomRecord encodes a room's log; false if it is too big to fold.

@@ -11,6 +11,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 	"github.com/yuechuang/yuechuang/server/roadshow"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // settledOf is what the record of the room whose buckets hold events
@@ -32,7 +33,8 @@ func settledOf(t *testing.T, events []domain.RoomEvent) *roadshow.Settled {
 }
 
 // TestSettledRecords: what a settled room's record shows is stored once
-// (a second save keeps the first) and reads back as it went in, straight
+// (a second save keeps the first; the room log's save stores it too) and
+// reads back as it went in, straight
 // from the embedded engine's storage and through the driver alike; a room
 // without one says so, and one too big is not stored.
 func TestSettledRecords(t *testing.T) {
@@ -57,6 +59,12 @@ func TestSettledRecords(t *testing.T) {
 			t.Fatalf("read (straight %v): %v, %v; %+v", straight, ok, err, got)
 		}
 	}
+	if ok, err := db.SaveRoomRecord(ctx, "s", recordEvents("s", 40)); !ok || err != nil { // the log's save stores it too
+		t.Fatalf("fold: %v, %v", ok, err)
+	}
+	if got, ok, err := db.SettledRecord(ctx, "s"); !ok || err != nil || !reflect.DeepEqual(got, settledOf(t, recordEvents("s", 40))) {
+		t.Fatalf("a folded room's settled record: %v, %v; %+v", ok, err, got)
+	}
 	big := &roadshow.Settled{Chat: []roadshow.SettledLine{{Seq: 1, Text: strings.Repeat("长", 5<<20)}}, People: []roadshow.Author{{UserID: "u"}}}
 	if ok, err := db.SaveSettledRecord(ctx, "big", big); ok || err != nil {
 		t.Fatalf("a settled record over the size bound was stored: %v, %v", ok, err)
@@ -79,14 +87,26 @@ func TestSettledRecordsMigrated(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, id := range []string{"a", "b"} {
-		if ok, err := db.SaveRoomRecord(ctx, id, recordEvents(id, 150)); !ok || err != nil {
-			t.Fatalf("fold %s: %v, %v", id, ok, err)
-		}
-	}
 	early := settledOf(t, recordEvents("b", 20))
 	if _, err := db.SaveSettledRecord(ctx, "b", early); err != nil {
 		t.Fatal(err)
+	}
+	for _, id := range []string{"a", "b"} { // the log alone, as version 8 stored it
+		log, err := roadshow.FromRecords(recordEvents(id, 150))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := roadshow.EncodeLog(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := bson.D{{Key: "_id", Value: id}, {Key: "count", Value: len(log)}, {Key: "log", Value: bson.Binary{Subtype: bson.TypeBinaryGeneric, Data: raw}}}
+		if _, err := db.Raw(mongo.ColRoomRecords).InsertOne(ctx, doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, ok, err := db.SettledRecord(ctx, "a"); ok || err != nil {
+		t.Fatalf("a settled record before migrating: %v, %v", ok, err)
 	}
 	for run := range 2 {
 		if _, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
