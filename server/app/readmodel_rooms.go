@@ -227,6 +227,34 @@ func (rm *ReadModel) ListRoadshows(_ context.Context, spaceID, status string, p 
 	return out, len(all), nil
 }
 
+// RoadshowByID returns the roadshow with id, a copy the caller may change.
+// On the embedded engine, which only this process writes and whose every
+// roadshow write passes here (CreateRoadshow, UpdateRoadshow), it is read
+// from memory: every call on a roadshow (its page, its room, its record)
+// read its document through FerretDB, which decodes it field by field. On
+// MongoDB, where other processes write roadshows too, from the database.
+func (rm *ReadModel) RoadshowByID(ctx context.Context, id string) (*domain.Roadshow, error) {
+	if !rm.sole() {
+		return rm.Database.RoadshowByID(ctx, id)
+	}
+	rm.mu.RLock()
+	r := rm.roadshows[id]
+	rm.mu.RUnlock()
+	if r == nil {
+		return nil, domain.ErrNotFound
+	}
+	cp := cloneRoadshow(r) // held ones are replaced, never changed
+	cp.Registered = 0      // not stored: the caller counts it
+	return cp, nil
+}
+
+// sole reports whether this process is the database's only writer (the
+// embedded engine).
+func (rm *ReadModel) sole() bool {
+	sole, ok := rm.Database.(interface{ Embedded() bool })
+	return ok && sole.Embedded()
+}
+
 // normalRoadshow is r as the database gives it back (times in UTC to the
 // millisecond), deep enough a copy that neither can change the other.
 func normalRoadshow(r *domain.Roadshow) *domain.Roadshow {
@@ -265,7 +293,7 @@ func (rm *ReadModel) putAttendance(a *domain.Attendance) {
 // attendee list and then every attendee by _id. On MongoDB, where other
 // processes' rooms store attendance too, it is read from the database.
 func (rm *ReadModel) AttendanceOf(ctx context.Context, roadshowID string) ([]domain.Attendance, error) {
-	if sole, ok := rm.Database.(interface{ Embedded() bool }); !ok || !sole.Embedded() {
+	if !rm.sole() {
 		return rm.Database.AttendanceOf(ctx, roadshowID)
 	}
 	rm.mu.RLock()
