@@ -261,10 +261,10 @@ func (m *Main) Run(ctx context.Context) error {
 		go func() {
 			began := time.Now()
 			if err := m.db.LoadUserNames(ctx); err != nil && ctx.Err() == nil {
-				m.log.Warn("account names not held in memory; read per person", "err", err)
+				m.log.Warn("account names and session versions not held in memory; read per account", "err", err)
 				return
 			}
-			m.log.Info("account names read", "took", time.Since(began).Round(time.Millisecond))
+			m.log.Info("account names and session versions read", "took", time.Since(began).Round(time.Millisecond))
 		}()
 		go m.changes.Run(ctx)
 		go m.roadshows.RunReminders(ctx)

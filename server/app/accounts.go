@@ -27,7 +27,6 @@ type RefreshStore interface {
 	// RevokeRefreshFamily marks family revoked, then deletes its tokens.
 	RevokeRefreshFamily(ctx context.Context, family string, until time.Time) error
 	RefreshFamilyRevoked(ctx context.Context, family string) (bool, error)
-	DeleteRefreshOfUser(ctx context.Context, userID string) error
 }
 
 // Accounts registers users and runs their sessions. It is safe for concurrent use.
@@ -41,7 +40,10 @@ type Accounts struct {
 	// dummyHash is verified when an email is unknown, so a login takes as
 	// long for a missing account as for a wrong password.
 	dummyHash string
-	// versions caches each user's SessionVersion for Authenticate.
+	// held is users when it holds every session version in memory (the
+	// embedded engine); versions caches each user's SessionVersion for
+	// Authenticate where it does not.
+	held     heldVersions
 	versions *versionCache
 }
 
@@ -51,8 +53,9 @@ func NewAccounts(users UserStore, tokens RefreshStore, hasher *auth.Hasher, sign
 	if err != nil {
 		return nil, err
 	}
+	held, _ := users.(heldVersions)
 	return &Accounts{users: users, tokens: tokens, hasher: hasher, signer: signer, now: time.Now, log: log, dummyHash: dummy,
-		versions: newVersionCache(versionTTL)}, nil
+		held: held, versions: newVersionCache(versionTTL)}, nil
 }
 
 // Registration is what a new user submits.

@@ -30,8 +30,8 @@ type Database interface {
 	RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEvent, error)
 	SaveAttendance(ctx context.Context, a domain.Attendance) error
 	MarkChange(ctx context.Context, e domain.OutboxEntry) error
-	// UpdateAnnouncedStartup is UpdateStartup after the caller marked a
-	// match alert for the version it gives, which stands for its marks.
+	// UpdateAnnouncedStartup is UpdateStartup with a match-alert mark for
+	// the version it gives, which stands for its marks.
 	UpdateAnnouncedStartup(ctx context.Context, s *domain.Startup, prev int) error
 	InsertUsers(ctx context.Context, us []*domain.User) error
 	InsertStartups(ctx context.Context, ss []*domain.Startup) error

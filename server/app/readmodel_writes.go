@@ -34,9 +34,6 @@ func (rm *ReadModel) UpdateStartup(ctx context.Context, s *domain.Startup, prev 
 	alert := alertWorthy(before, s)
 	var err error
 	if alert {
-		if err := rm.Database.MarkChange(ctx, domain.OutboxEntry{Kind: domain.ChangeMatchAlert, DocID: s.ID, Version: prev + 1}); err != nil {
-			return err
-		}
 		err = rm.Database.UpdateAnnouncedStartup(ctx, s, prev)
 	} else {
 		err = rm.Database.UpdateStartup(ctx, s, prev)

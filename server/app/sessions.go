@@ -191,31 +191,53 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor domain.Actor, in Pa
 }
 
 // endSessions raises u's session version and stores u (with any other
-// change the caller made), then deletes the user's refresh tokens. Raising
-// the version first is what refuses a token a refresh saves meanwhile.
+// change the caller made). That ends every session: an access token of an
+// older version is refused by Authenticate, a refresh token's by Refresh,
+// which then revokes its session (the sessions of a user are not listed,
+// which saves every sign-in and refresh a synced write).
 func (a *Accounts) endSessions(ctx context.Context, u *domain.User, why string) error {
 	u.SessionVersion++
 	if err := a.users.UpdateUser(ctx, u); err != nil {
+		// The version may be stored or not: read it again next time.
+		a.versions.forget(u.ID)
 		return err
 	}
 	a.versions.setAt(u.ID, u.SessionVersion, a.now())
-	if err := a.tokens.DeleteRefreshOfUser(ctx, u.ID); err != nil {
-		return err
-	}
 	a.log.InfoContext(ctx, "every session ended", "user", u.ID, "why", why)
 	return nil
 }
 
 var errBadToken = domain.CodedError(domain.KindUnauthorized, "invalid_token", "access token invalid or expired")
 
+// heldVersions is a user store that holds every account's session version
+// in memory: mongo.DB on the embedded engine, where this process is the
+// database's only writer, so what it holds is what is stored (held is
+// false where it is not: on MongoDB, before the start-up load, after a
+// write whose outcome is unknown).
+type heldVersions interface {
+	HeldSessionVersion(id string) (v int, found, held bool)
+}
+
 // Authenticate returns the actor an access token stands for. A token
 // issued before the user's sessions were last ended is refused.
+//
+// The version is asked of the store's memory where it holds one (no
+// read); else it is read from the account and trusted for versionTTL.
 func (a *Accounts) Authenticate(ctx context.Context, token string) (domain.Actor, error) {
 	c, err := a.signer.Verify(token)
 	if err != nil {
 		return domain.Actor{}, errBadToken
 	}
-	v, ok := a.versions.get(c.UserID, a.now())
+	v, found, ok := 0, true, false
+	if a.held != nil {
+		v, found, ok = a.held.HeldSessionVersion(c.UserID)
+	}
+	if ok && !found {
+		return domain.Actor{}, errBadToken
+	}
+	if !ok {
+		v, ok = a.versions.get(c.UserID, a.now())
+	}
 	if !ok {
 		u, err := a.users.UserByID(ctx, c.UserID)
 		if domain.IsKind(err, domain.KindNotFound) {
@@ -233,9 +255,10 @@ func (a *Accounts) Authenticate(ctx context.Context, token string) (domain.Actor
 	return domain.Actor{UserID: c.UserID, Role: domain.Role(c.Role)}, nil
 }
 
-// versionTTL is how long Authenticate trusts a cached session version. This
-// process updates its cache as it ends sessions, at once; the time bounds
-// how long another process serving the same database may lag.
+// versionTTL is how long Authenticate trusts a cached session version
+// where the store holds none (MongoDB, which other processes write too).
+// This process updates its cache as it ends sessions, at once; the time
+// bounds how long another process serving the same database may lag.
 const versionTTL = 30 * time.Second
 
 // versionCacheMax bounds the cache; when full it starts over, which costs
@@ -267,6 +290,12 @@ func (c *versionCache) get(id string, now time.Time) (int, bool) {
 		return 0, false
 	}
 	return e.v, true
+}
+
+func (c *versionCache) forget(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, id)
 }
 
 func (c *versionCache) setAt(id string, v int, now time.Time) {

@@ -38,9 +38,11 @@ func (d *DB) InsertUsers(ctx context.Context, us []*domain.User) error {
 	if err := d.insertMany(ctx, colUserEmails, keys); err != nil {
 		return err
 	}
-	err := d.insertMany(ctx, colUsers, docs)
-	for _, u := range us {
-		d.nameWritten(u.ID, u.Name, err != nil)
+	// An account stored already keeps what it holds, which the book does
+	// not know: it is read from the database until the next start.
+	kept, err := d.insertManyKept(ctx, colUsers, docs)
+	for i, u := range us {
+		d.accountWritten(u.ID, heldAccount{name: u.Name, session: u.SessionVersion}, heldAll, err != nil || kept[i])
 	}
 	return err
 }
@@ -115,15 +117,29 @@ func (d *DB) InsertRoomEvents(ctx context.Context, es []domain.RoomEvent) error 
 // insertMany inserts docs a batch at a time, unordered, and ignores
 // duplicate ids: those documents are stored already.
 func (d *DB) insertMany(ctx context.Context, col string, docs []any) error {
+	_, err := d.insertManyKept(ctx, col, docs)
+	return err
+}
+
+// insertManyKept is insertMany that also says which docs (by index) were
+// skipped because a document with their _id was stored already.
+func (d *DB) insertManyKept(ctx context.Context, col string, docs []any) (map[int]bool, error) {
 	c := d.db.Collection(col)
+	kept := map[int]bool{}
 	for start := 0; start < len(docs); start += bulkBatch {
 		batch := docs[start:min(len(docs), start+bulkBatch)]
 		_, err := c.InsertMany(ctx, batch, options.InsertMany().SetOrdered(false))
 		if err != nil && !onlyDuplicates(err) {
-			return mapErr("bulk insert "+col, err)
+			return kept, mapErr("bulk insert "+col, err)
+		}
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) {
+			for _, we := range bwe.WriteErrors {
+				kept[start+we.Index] = true
+			}
 		}
 	}
-	return nil
+	return kept, nil
 }
 
 // onlyDuplicates reports whether every error in a bulk write is a

@@ -63,7 +63,7 @@ type DB struct {
 	absorber   *absorber
 	fg         foreground  // background writes wait for a quiet moment (gate.go)
 	outbox     outboxMemo  // the embedded engine's outbox in memory (outbox.go)
-	names      nameBook    // accounts' display names in memory (names.go)
+	book       accountBook // accounts' display names and session versions in memory (names.go)
 	scan       StringScan  // start-up scans straight from the embedded engine's storage, if set
 	readBinary BinaryRead  // settled room records straight from the embedded engine's storage, if set (records.go)
 	history    historyMemo // the daily snapshots in memory (stats.go)
@@ -224,13 +224,17 @@ func (d *DB) replaceVersioned(ctx context.Context, col, op, id string, prev int,
 	c := d.db.Collection(col)
 	if d.embedded {
 		var cur struct {
-			Version int `bson:"version"`
+			Version  int `bson:"version"`
+			Announce int `bson:"announce"`
 		}
 		if err := c.FindOne(ctx, byID(id)).Decode(&cur); err != nil {
 			return mapErr(op, err)
 		}
 		if cur.Version != prev {
 			return domain.ErrEditConflict
+		}
+		if a, ok := doc.(*announcedStartup); ok && a.Announce == 0 {
+			a.Announce = cur.Announce // a pending match alert stays (outbox_doc.go)
 		}
 		res, err := c.ReplaceOne(ctx, byID(id), doc)
 		if err != nil {

@@ -27,12 +27,16 @@ func (d *DB) MigrateTo(ctx context.Context, log *slog.Logger, target int) (int, 
 
 // Collection names for tests.
 const (
-	ColUsers          = colUsers
-	ColInvestors      = colInvestors
-	ColRefresh        = colRefresh
-	ColUserEmails     = colUserEmails
-	ColInvestorOwners = colInvestorOwners
-	ColMeta           = colMeta
+	ColRefreshFamilies = colRefreshFamilies
+	ColRefreshExpiry   = colRefreshExpiry
+	ColRefreshUsers    = colRefreshUsers
+	ColRevoked         = colRevoked
+	ColUsers           = colUsers
+	ColInvestors       = colInvestors
+	ColRefresh         = colRefresh
+	ColUserEmails      = colUserEmails
+	ColInvestorOwners  = colInvestorOwners
+	ColMeta            = colMeta
 )
 
 // ColNoteHeads is the notification heads' collection.
@@ -134,16 +138,27 @@ func (d *DB) BucketIDs(ctx context.Context, userID string, b int) ([]string, err
 // PackBucketsAgain runs migration 8's packing phase again.
 func (d *DB) PackBucketsAgain(ctx context.Context) error { return migratePackBuckets(ctx, d) }
 
-// ScanUserNames reads every account's name as LoadUserNames does:
-// straight from the embedded engine's storage when straight, else through
-// the driver.
-func (d *DB) ScanUserNames(ctx context.Context, straight bool) (map[string]string, error) {
+// ScannedAccount is what LoadUserNames reads of an account.
+type ScannedAccount struct {
+	Name    string
+	Session int
+}
+
+// ScanAccounts reads every account's name and session version as
+// LoadUserNames does: straight from the embedded engine's storage when
+// straight, else through the driver.
+func (d *DB) ScanAccounts(ctx context.Context, straight bool) (map[string]ScannedAccount, error) {
 	scan := d.scan
 	defer func() { d.scan = scan }()
 	if !straight {
 		d.scan = nil
 	}
-	return d.scanUserNames(ctx)
+	got, err := d.scanAccounts(ctx)
+	out := map[string]ScannedAccount{}
+	for id, a := range got {
+		out[id] = ScannedAccount{Name: a.name, Session: a.session}
+	}
+	return out, err
 }
 
 // DropIDs reads every drop's id as SweepDeadDrops does, straight or
@@ -172,3 +187,19 @@ const ColRoomRecords = colRoomRecords
 
 // ColRoadshows is the roadshows' collection.
 const ColRoadshows = colRoadshows
+
+// ExpiredIDs reads the ids of col's documents whose date field is before
+// now as the embedded engine's token sweep does: straight from the
+// engine's storage when straight, else through the driver.
+func (d *DB) ExpiredIDs(ctx context.Context, col, field string, now time.Time, straight bool) ([]string, error) {
+	scan := d.scan
+	defer func() { d.scan = scan }()
+	if !straight {
+		d.scan = nil
+	}
+	return d.expiredIDs(ctx, col, field, now)
+}
+
+// ForgetOutbox makes the embedded engine's outbox memory read the marks
+// again, as the first pass after a start does.
+func (d *DB) ForgetOutbox() { d.outbox.cleared("", true) }

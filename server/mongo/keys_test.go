@@ -220,24 +220,29 @@ func TestRefreshRotationRace(t *testing.T) {
 		if won != 1 {
 			t.Fatalf("%d uses won, want 1", won)
 		}
-		if err := db.DeleteRefreshOfUser(ctx, "u"); err != nil {
+		if err := db.RevokeRefreshFamily(ctx, "fa", exp); err != nil {
 			t.Fatal(err)
 		}
-		for _, h := range []string{"a1", "b1"} {
-			if _, _, err := db.UseRefresh(ctx, h); !domain.IsKind(err, domain.KindNotFound) {
-				t.Fatalf("%s after signing out everywhere: %v", h, err)
-			}
+		if _, _, err := db.UseRefresh(ctx, "a1"); !domain.IsKind(err, domain.KindNotFound) {
+			t.Fatalf("a1 after its session was revoked: %v", err)
 		}
-		if _, reused, err := db.UseRefresh(ctx, "c1"); err != nil || reused {
-			t.Fatalf("another user's session: reused=%v, %v", reused, err)
+		for _, h := range []string{"b1", "c1"} {
+			if _, reused, err := db.UseRefresh(ctx, h); err != nil || reused {
+				t.Fatalf("%s, of another session: reused=%v, %v", h, reused, err)
+			}
 		}
 	})
 }
 
-// TestRefreshSweepByDay: the sweep deletes the tokens of the days before
-// today's, keeps sessions rotated since, and a second sweep finds nothing.
+// TestRefreshSweepByDay: the sweep deletes the expired tokens (on MongoDB
+// those of the days before today's, by their expiry buckets; on the
+// embedded engine, which writes no buckets, read straight from its
+// tables), keeps sessions rotated since, and a second sweep finds nothing.
 func TestRefreshSweepByDay(t *testing.T) {
-	db := mongotest.Open(t)
+	paths(t, func(t *testing.T, db *mongo.DB) { sweepByDay(t, db) })
+}
+
+func sweepByDay(t *testing.T, db *mongo.DB) {
 	ctx := context.Background()
 	now := time.Now()
 	toks := []domain.RefreshToken{
@@ -264,5 +269,22 @@ func TestRefreshSweepByDay(t *testing.T) {
 	}
 	if n, err := db.DeleteRefreshExpired(ctx, now.Add(72*time.Hour)); err != nil || n != 1 {
 		t.Fatalf("sweep three days on = %d, %v; want 1", n, err)
+	}
+	for _, col := range []string{mongo.ColRefresh, mongo.ColRefreshFamilies} {
+		if n, err := db.Raw(col).CountDocuments(ctx, bson.D{}); err != nil || n != 0 {
+			t.Fatalf("%s: %d left after every session expired, %v", col, n, err)
+		}
+	}
+	// What a sign-in writes: no list of the user's sessions on either
+	// path; an expiry bucket on MongoDB only.
+	buckets, _ := db.Raw(mongo.ColRefreshExpiry).CountDocuments(ctx, bson.D{})
+	users, _ := db.Raw(mongo.ColRefreshUsers).CountDocuments(ctx, bson.D{})
+	if err := db.SaveRefresh(ctx, domain.RefreshToken{Hash: "more", UserID: "u", Family: "f9", ExpiresAt: now.Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	b2, _ := db.Raw(mongo.ColRefreshExpiry).CountDocuments(ctx, bson.D{})
+	u2, _ := db.Raw(mongo.ColRefreshUsers).CountDocuments(ctx, bson.D{})
+	if u2 != users || (b2 != buckets) != !db.Embedded() {
+		t.Fatalf("a sign-in wrote %d expiry buckets and %d user lists (embedded %v)", b2-buckets, u2-users, db.Embedded())
 	}
 }

@@ -68,7 +68,7 @@ func checkV2(t *testing.T, db *mongo.DB) {
 		t.Fatalf("expired token kept: %v", err)
 	}
 	// The session is revocable as one, then none of its tokens works.
-	if err := db.DeleteRefreshOfUser(ctx, "u2"); err != nil {
+	if err := db.DeleteRefreshFamily(ctx, "f"); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := db.UseRefresh(ctx, "live"); !domain.IsKind(err, domain.KindNotFound) {

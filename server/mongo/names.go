@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"strconv"
 	"sync"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -9,51 +10,81 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// nameBook holds every account's display name by id on the embedded
-// engine, so that an answer naming many people (a roadshow record names
-// everyone who chatted, asked or showed interest, each by the name they
-// have now) reads no account, where it read one per person
-// (docs/STORAGE.md). It is read once, in the
-// background after start (LoadUserNames), and kept by this process's
-// account writes, this process being that database's only writer. A write
-// whose outcome is unknown (an error) sends that account back to the
-// database until the next start. On MongoDB, which other processes write
-// too, every name is read from the database.
-type nameBook struct {
-	mu      sync.RWMutex
-	loading bool
-	loaded  bool
-	names   map[string]string
-	written map[string]bool // set while loading: names newer than the scan
-	unsure  map[string]bool
-	// gen counts the changes to what the book answers (NamesVersion).
+// accountBook holds, on the embedded engine, what hot paths ask of every
+// account: its display name, so that an answer naming many people (a
+// roadshow record names everyone who chatted, asked or showed interest,
+// each by the name they have now) reads no account, where it read one per
+// person; and its session version, so that authenticating a call reads no
+// account either (docs/STORAGE.md). It is read once, in the background
+// after start (LoadUserNames), and kept by this process's account writes,
+// this process being that database's only writer. A write whose outcome
+// is unknown (an error) sends that account back to the database until the
+// next start. On MongoDB, which other processes write too, both are read
+// from the database.
+type accountBook struct {
+	mu       sync.RWMutex
+	loading  bool
+	loaded   bool
+	accounts map[string]heldAccount
+	written  map[string]heldFields // set while loading: fields newer than the scan
+	unsure   map[string]bool
+	// gen counts the changes to the names the book answers (NamesVersion).
 	gen uint64
 }
 
-// set records an account's name written by this process (unsure: the
-// write's outcome is not known).
-func (b *nameBook) set(id, name string, unsure bool) {
+// heldAccount is what the book holds of one account.
+type heldAccount struct {
+	name    string
+	session int // domain.User.SessionVersion
+}
+
+// heldFields says which fields of a heldAccount a write set.
+type heldFields uint8
+
+const (
+	heldName heldFields = 1 << iota
+	heldSession
+	heldAll = heldName | heldSession
+)
+
+func (b *accountBook) init() {
+	if b.accounts == nil {
+		b.accounts, b.written, b.unsure = map[string]heldAccount{}, map[string]heldFields{}, map[string]bool{}
+	}
+}
+
+// set records the fields of an account written by this process (unsure:
+// the write's outcome is not known).
+func (b *accountBook) set(id string, a heldAccount, fields heldFields, unsure bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.names == nil {
-		b.names, b.written, b.unsure = map[string]string{}, map[string]bool{}, map[string]bool{}
+	b.init()
+	if unsure || fields&heldName != 0 {
+		b.gen++
 	}
-	b.gen++
 	if unsure {
 		b.unsure[id] = true
 		return
 	}
-	b.names[id] = name
+	cur := b.accounts[id]
+	if fields&heldName != 0 {
+		cur.name = a.name
+	}
+	if fields&heldSession != 0 {
+		cur.session = a.session
+	}
+	b.accounts[id] = cur
 	if b.loading {
-		b.written[id] = true
+		b.written[id] |= fields
 	}
 }
 
-// StringScan reads top-level string fields of every document of a
-// collection straight from the embedded engine's storage, for start-up
-// scans of many documents (ferret.Server.ScanStrings): FerretDB answers a
-// scan by decoding each document value by value, which for the accounts'
-// names at city size cost 10 s of CPU beside the first requests.
+// StringScan reads top-level string and integer fields (as their digits)
+// of every document of a collection straight from the embedded engine's
+// storage, for start-up scans of many documents (ferret.Server.ScanStrings):
+// FerretDB answers a scan by decoding each document value by value, which
+// for the accounts' names at city size cost 10 s of CPU beside the first
+// requests.
 type StringScan func(ctx context.Context, database, collection string, fields []string, fn func(values []string) error) error
 
 // SetStringScan makes the embedded engine's start-up scans read through
@@ -65,38 +96,41 @@ func (d *DB) SetStringScan(scan StringScan) {
 	}
 }
 
-// LoadUserNames reads every account's name into memory on the embedded
-// engine (a scan of the accounts, once per start, in the background; until
-// it is done names are read from the database).
+// LoadUserNames reads every account's name and session version into
+// memory on the embedded engine (a scan of the accounts, once per start,
+// in the background; until it is done both are read from the database).
 func (d *DB) LoadUserNames(ctx context.Context) error {
 	if !d.embedded {
 		return nil
 	}
-	b := &d.names
+	b := &d.book
 	b.mu.Lock()
 	if b.loaded || b.loading {
 		b.mu.Unlock()
 		return nil
 	}
-	if b.names == nil {
-		b.names, b.written, b.unsure = map[string]string{}, map[string]bool{}, map[string]bool{}
-	}
+	b.init()
 	b.loading = true
 	b.mu.Unlock()
-	scanned, err := d.scanUserNames(asBackground(ctx))
+	scanned, err := d.scanAccounts(asBackground(ctx))
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.loading = false
 	if err != nil {
-		b.written = map[string]bool{}
+		b.written = map[string]heldFields{}
 		return err
 	}
-	for id, name := range scanned {
-		if !b.written[id] {
-			b.names[id] = name
+	for id, s := range scanned {
+		w, cur := b.written[id], b.accounts[id]
+		if w&heldName == 0 {
+			cur.name = s.name
 		}
+		if w&heldSession == 0 {
+			cur.session = s.session
+		}
+		b.accounts[id] = cur
 	}
-	b.written, b.loaded = map[string]bool{}, true
+	b.written, b.loaded = map[string]heldFields{}, true
 	b.gen++
 	return nil
 }
@@ -106,24 +140,32 @@ func (d *DB) LoadUserNames(ctx context.Context) error {
 // the database instead (on MongoDB, which other processes write, and until
 // LoadUserNames is done), where a change would not move it.
 func (d *DB) NamesVersion() (uint64, bool) {
-	b := &d.names
+	b := &d.book
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	return b.gen, d.embedded && b.loaded
+}
+
+// held returns what the book holds of account id; known is false when the
+// account must be read from the database instead (on MongoDB, until
+// LoadUserNames is done, after a write whose outcome is unknown), found
+// false when there is no such account.
+func (d *DB) held(id string) (a heldAccount, found, known bool) {
+	b := &d.book
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	a, found = b.accounts[id]
+	return a, found, d.embedded && b.loaded && !b.unsure[id]
 }
 
 // UserName returns the display name of the account with id: from memory
 // once LoadUserNames has run on the embedded engine, else from the
 // database.
 func (d *DB) UserName(ctx context.Context, id string) (string, error) {
-	b := &d.names
-	b.mu.RLock()
-	name, ok := b.names[id]
-	known := b.loaded && !b.unsure[id]
-	b.mu.RUnlock()
+	a, found, known := d.held(id)
 	switch {
-	case known && ok:
-		return name, nil
+	case known && found:
+		return a.name, nil
 	case known:
 		return "", domain.ErrNotFound
 	}
@@ -134,38 +176,65 @@ func (d *DB) UserName(ctx context.Context, id string) (string, error) {
 	return u.Name, nil
 }
 
-func (d *DB) scanUserNames(ctx context.Context) (map[string]string, error) {
-	if d.scan != nil {
-		out := map[string]string{}
-		err := d.scan(ctx, d.db.Name(), colUsers, []string{"_id", "name"}, func(v []string) error {
-			out[v[0]] = v[1]
-			return nil
-		})
-		return out, mapErr("scan user names", err)
-	}
-	cur, err := d.db.Collection(colUsers).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000).SetProjection(bson.D{{Key: "name", Value: 1}}))
-	if err != nil {
-		return nil, mapErr("scan user names", err)
-	}
-	defer cur.Close(ctx)
-	out := map[string]string{}
-	for cur.Next(ctx) {
-		var u struct {
-			ID   string `bson:"_id"`
-			Name string `bson:"name"`
-		}
-		if err := cur.Decode(&u); err != nil {
-			return nil, mapErr("decode user names", err)
-		}
-		out[u.ID] = u.Name
-	}
-	return out, mapErr("scan user names", cur.Err())
+// HeldSessionVersion returns the session version of the account with id
+// from memory, and held false when it must be read from the database
+// instead (UserByID): on MongoDB, until LoadUserNames is done on the
+// embedded engine, and for an account whose last write's outcome is
+// unknown. found is false when there is no such account.
+func (d *DB) HeldSessionVersion(id string) (v int, found, held bool) {
+	a, found, held := d.held(id)
+	return a.session, found, held
 }
 
-// nameWritten keeps the name book in line with an account write (unsure:
-// its outcome is not known); only the embedded engine keeps the book.
-func (d *DB) nameWritten(id, name string, unsure bool) {
+func (d *DB) scanAccounts(ctx context.Context) (map[string]heldAccount, error) {
+	if d.scan != nil {
+		out := map[string]heldAccount{}
+		err := d.scan(ctx, d.db.Name(), colUsers, []string{"_id", "name", "sessionVersion"}, func(v []string) error {
+			a := heldAccount{name: v[1]}
+			if v[2] != "" { // omitted when 0
+				n, err := strconv.Atoi(v[2])
+				if err != nil {
+					return err
+				}
+				a.session = n
+			}
+			out[v[0]] = a
+			return nil
+		})
+		return out, mapErr("scan accounts", err)
+	}
+	cur, err := d.db.Collection(colUsers).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000).
+		SetProjection(bson.D{{Key: "name", Value: 1}, {Key: "sessionVersion", Value: 1}}))
+	if err != nil {
+		return nil, mapErr("scan accounts", err)
+	}
+	defer cur.Close(ctx)
+	out := map[string]heldAccount{}
+	for cur.Next(ctx) {
+		var u struct {
+			ID      string `bson:"_id"`
+			Name    string `bson:"name"`
+			Session int    `bson:"sessionVersion"`
+		}
+		if err := cur.Decode(&u); err != nil {
+			return nil, mapErr("decode accounts", err)
+		}
+		out[u.ID] = heldAccount{name: u.Name, session: u.Session}
+	}
+	return out, mapErr("scan accounts", cur.Err())
+}
+
+// accountWritten keeps the book in line with an account write of fields
+// (unsure: its outcome is not known); only the embedded engine keeps the
+// book. A caller that may race another write of the same account holds
+// its lock (lockAccount) across the write and this call, so that the book
+// ends with the value the database ends with.
+func (d *DB) accountWritten(id string, a heldAccount, fields heldFields, unsure bool) {
 	if d.embedded {
-		d.names.set(id, name, unsure)
+		d.book.set(id, a, fields, unsure)
 	}
 }
+
+// lockAccount serialises this process's writes of one account with their
+// book updates.
+func (d *DB) lockAccount(id string) func() { return d.locks.lock(colUsers + "/" + id) }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -69,8 +70,10 @@ func TestUserNamesInMemory(t *testing.T) {
 }
 
 // TestUserNamesScannedStraight: the start-up read of every account's name
-// straight from the embedded engine's storage finds what the driver's scan
-// finds (accounts created one by one and in bulk, renamed, replaced).
+// and session version straight from the embedded engine's storage finds
+// what the driver's scan finds (accounts created one by one and in bulk,
+// renamed, replaced with a raised session version, one stored with a
+// version too large for 32 bits).
 func TestUserNamesScannedStraight(t *testing.T) {
 	db := mongotest.Open(t)
 	if !db.Embedded() {
@@ -79,7 +82,7 @@ func TestUserNamesScannedStraight(t *testing.T) {
 	ctx := context.Background()
 	var bulk []*domain.User
 	for i := range 40 {
-		bulk = append(bulk, &domain.User{Email: fmt.Sprintf("u%d@names.test", i), Name: fmt.Sprintf("创客%d", i), Role: domain.RoleFounder})
+		bulk = append(bulk, &domain.User{Email: fmt.Sprintf("u%d@names.test", i), Name: fmt.Sprintf("创客%d", i), Role: domain.RoleFounder, SessionVersion: i % 3})
 	}
 	if err := db.InsertUsers(ctx, bulk); err != nil {
 		t.Fatal(err)
@@ -91,16 +94,25 @@ func TestUserNamesScannedStraight(t *testing.T) {
 	if err := db.SetUserName(ctx, bulk[3].ID, "改名"); err != nil {
 		t.Fatal(err)
 	}
-	straight, err := db.ScanUserNames(ctx, true)
+	a.SessionVersion = 7
+	if err := db.UpdateUser(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	bulk[5].SessionVersion = 1 << 40
+	if err := db.UpdateUser(ctx, bulk[5]); err != nil {
+		t.Fatal(err)
+	}
+	straight, err := db.ScanAccounts(ctx, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	driver, err := db.ScanUserNames(ctx, false)
+	driver, err := db.ScanAccounts(ctx, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(straight) != 41 || !maps.Equal(straight, driver) || straight[bulk[3].ID] != "改名" || straight[a.ID] != "甲" {
-		t.Fatalf("straight %d names, driver %d: %v", len(straight), len(driver), straight)
+	if len(straight) != 41 || !maps.Equal(straight, driver) || straight[bulk[3].ID].Name != "改名" || straight[a.ID] != (mongo.ScannedAccount{Name: "甲", Session: 7}) ||
+		straight[bulk[4].ID].Session != 1 || straight[bulk[5].ID].Session != 1<<40 {
+		t.Fatalf("straight %d accounts, driver %d: %v", len(straight), len(driver), straight)
 	}
 }
 
@@ -149,4 +161,52 @@ func TestNamesVersion(t *testing.T) {
 	if _, ok := db.NamesVersion(); ok {
 		t.Fatal("a version on the MongoDB path")
 	}
+}
+
+// TestSessionVersionsInBook: the book holds each account's session
+// version once loaded, follows this process's writes (a rename leaves it
+// as it is), and sends back to the database an account whose bulk insert
+// found one stored already (what it holds is not what was given); on the
+// MongoDB path it holds nothing.
+func TestSessionVersionsInBook(t *testing.T) {
+	db := mongotest.Open(t)
+	if !db.Embedded() {
+		t.Skip("the book is the embedded engine's")
+	}
+	ctx := context.Background()
+	a := &domain.User{Email: "a@sessions.test", Name: "甲", Role: domain.RoleFounder}
+	if err := db.CreateUser(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	want := func(when, id string, v int, found, held bool) {
+		t.Helper()
+		gv, gf, gh := db.HeldSessionVersion(id)
+		if gv != v || gf != found || gh != held {
+			t.Fatalf("%s: %d found %v held %v; want %d %v %v", when, gv, gf, gh, v, found, held)
+		}
+	}
+	want("before the load", a.ID, 0, true, false)
+	if err := db.LoadUserNames(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want("loaded", a.ID, 0, true, true)
+	want("unknown", "000000000000000000000000", 0, false, true)
+	a.SessionVersion = 3
+	if err := db.UpdateUser(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	want("raised", a.ID, 3, true, true)
+	if err := db.SetUserName(ctx, a.ID, "甲二"); err != nil {
+		t.Fatal(err)
+	}
+	want("renamed", a.ID, 3, true, true)
+	stale := *a
+	stale.SessionVersion = 0
+	if err := db.InsertUsers(ctx, []*domain.User{&stale}); err != nil {
+		t.Fatal(err)
+	}
+	want("inserted again in bulk", a.ID, 3, true, false)
+	db.SetEmbedded(false)
+	defer db.SetEmbedded(true)
+	want("MongoDB path", a.ID, 3, true, false)
 }

@@ -86,6 +86,9 @@ func (d *DB) scanOutbox(ctx context.Context, limit int) ([]domain.OutboxEntry, e
 // delete is by _id alone: a filter of {_id, seq} is not pushed down there
 // and would decode the whole collection.
 func (d *DB) DoneOutbox(ctx context.Context, e domain.OutboxEntry) error {
+	if d.embedded && d.outbox.inDocument(e.ID) {
+		return d.doneInDocument(ctx, e)
+	}
 	defer d.locks.lock(colOutbox + e.ID)()
 	if d.embedded {
 		if cur, known := d.outbox.current(e.ID); known {
@@ -124,6 +127,7 @@ type outboxMemo struct {
 	mu     sync.Mutex
 	loaded bool
 	marks  map[string]domain.OutboxEntry
+	inDoc  map[string]bool // marks kept in their startup's document (outbox_doc.go)
 }
 
 // stored applies a mark written; unknown says the write's outcome is not
@@ -136,7 +140,30 @@ func (o *outboxMemo) stored(e domain.OutboxEntry, unknown bool) {
 		o.loaded = false
 	case o.loaded:
 		o.marks[e.ID] = e
+		delete(o.inDoc, e.ID)
 	}
+}
+
+// storedInDocument applies an alert mark written in its startup's
+// document (unknown: as for stored).
+func (o *outboxMemo) storedInDocument(e domain.OutboxEntry, unknown bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	switch {
+	case unknown:
+		o.loaded = false
+	case o.loaded:
+		o.marks[e.ID] = e
+		o.inDoc[e.ID] = true
+	}
+}
+
+// inDocument says whether the mark with id is kept in its startup's
+// document.
+func (o *outboxMemo) inDocument(id string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.inDoc[id]
 }
 
 // cleared applies a mark deleted (unknown: as for stored).
@@ -148,6 +175,7 @@ func (o *outboxMemo) cleared(id string, unknown bool) {
 		o.loaded = false
 	case o.loaded:
 		delete(o.marks, id)
+		delete(o.inDoc, id)
 	}
 }
 
@@ -170,9 +198,25 @@ func (o *outboxMemo) pending(ctx context.Context, d *DB, limit int) ([]domain.Ou
 		if err != nil {
 			return nil, err
 		}
-		o.marks = make(map[string]domain.OutboxEntry, len(all))
+		o.marks, o.inDoc = make(map[string]domain.OutboxEntry, len(all)), map[string]bool{}
 		for _, e := range all {
 			o.marks[e.ID] = e
+		}
+		if d.embedded {
+			inDoc, err := d.documentMarks(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, e := range inDoc {
+				if _, both := o.marks[e.ID]; both {
+					// An earlier release's outbox document for the same
+					// alert: the document's mark stands for both.
+					if _, err := d.db.Collection(colOutbox).DeleteOne(ctx, byID(e.ID)); err != nil {
+						return nil, mapErr("clear outbox", err)
+					}
+				}
+				o.marks[e.ID], o.inDoc[e.ID] = e, true
+			}
 		}
 		o.loaded = true
 	}

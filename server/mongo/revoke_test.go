@@ -2,18 +2,72 @@ package mongo_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 )
 
+// TestRefreshExpiryReadStraight: the embedded engine's token sweep finds
+// the expired tokens, sessions and revocation marks straight from the
+// engine's storage exactly as the driver finds them (dates before, at and
+// after the cut; a mark of an earlier release, without a date, is left to
+// its expiry bucket).
+func TestRefreshExpiryReadStraight(t *testing.T) {
+	db := mongotest.Open(t)
+	if !db.Embedded() {
+		t.Skip("the straight read is the embedded engine's")
+	}
+	ctx := context.Background()
+	now := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
+	for i, d := range []time.Duration{-72 * time.Hour, -time.Millisecond, 0, time.Millisecond, 30 * 24 * time.Hour} {
+		h, f := fmt.Sprintf("h%d", i), fmt.Sprintf("f%d", i)
+		if err := db.SaveRefresh(ctx, domain.RefreshToken{Hash: h, UserID: "u", Family: f, ExpiresAt: now.Add(d), CreatedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			if err := db.RevokeRefreshFamily(ctx, f, now.Add(d)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := db.Raw(mongo.ColRevoked).InsertOne(ctx, bson.D{{Key: "_id", Value: "old-release"}}); err != nil {
+		t.Fatal(err)
+	}
+	for col, field := range map[string]string{mongo.ColRefresh: "expiresAt", mongo.ColRefreshFamilies: "expiresAt", mongo.ColRevoked: "until"} {
+		straight, err := db.ExpiredIDs(ctx, col, field, now, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		driver, err := db.ExpiredIDs(ctx, col, field, now, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(straight)
+		slices.Sort(driver)
+		want := map[string][]string{mongo.ColRefresh: {"h0", "h1"}, mongo.ColRefreshFamilies: {"f1"}, mongo.ColRevoked: {"f0"}}[col]
+		if !slices.Equal(straight, driver) || !slices.Equal(straight, want) {
+			t.Fatalf("%s: straight %v, driver %v, want %v", col, straight, driver, want)
+		}
+	}
+}
+
 // TestRevokedFamilyMarkOutlivesResave: a revoked session stays marked even
 // when a rotation in flight writes its family again, and the mark goes with
-// the sweep of the day the session would have expired.
+// the sweep after the session would have expired (on MongoDB by the
+// expiry bucket of that day, on the embedded engine by the mark's own
+// date).
 func TestRevokedFamilyMarkOutlivesResave(t *testing.T) {
-	db := mongotest.Open(t)
+	paths(t, func(t *testing.T, db *mongo.DB) { markOutlivesResave(t, db) })
+}
+
+func markOutlivesResave(t *testing.T, db *mongo.DB) {
 	ctx := context.Background()
 	now := time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)
 	until := now.Add(30 * 24 * time.Hour)

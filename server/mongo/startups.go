@@ -34,27 +34,40 @@ func (d *DB) StartupByID(ctx context.Context, id string) (*domain.Startup, error
 }
 
 // UpdateStartup stores s if the stored copy still has version prev, and
-// bumps s.Version.
+// bumps s.Version. A match alert pending in the stored document (the
+// embedded engine's mark: outbox_doc.go) is kept.
 func (d *DB) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) error {
 	if err := d.markDirty(ctx, domain.ChangeStartup, s.ID); err != nil {
 		return err
 	}
 	s.Version = prev + 1
-	if err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, s); err != nil {
+	if err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, d.startupDoc(s, 0)); err != nil {
 		s.Version = prev
 		return err
 	}
 	return d.markAfter(ctx, domain.ChangeStartup, s.ID)
 }
 
-// UpdateAnnouncedStartup stores s as UpdateStartup does, without the
-// startup's own outbox marks: the caller has written a match-alert mark
-// with the version this write gives, which the dispatcher applies (to the
-// read model and the search index) once the write has landed, so a
-// publish is two fsynced writes instead of three.
+// UpdateAnnouncedStartup stores s as UpdateStartup does, with a match-alert
+// mark for the version this write gives instead of the startup's own
+// marks: the dispatcher applies the stored startup (to the read model and
+// the search index) and fans the alert out once the write has landed. On
+// MongoDB the mark is written first (MarkChange): two fsynced writes. On
+// the embedded engine the mark is a field of the startup's document
+// (outbox_doc.go), written with it: one.
 func (d *DB) UpdateAnnouncedStartup(ctx context.Context, s *domain.Startup, prev int) error {
+	e := domain.OutboxEntry{Kind: domain.ChangeMatchAlert, DocID: s.ID, Version: prev + 1}
+	if !d.embedded {
+		if err := d.MarkChange(ctx, e); err != nil {
+			return err
+		}
+	}
 	s.Version = prev + 1
-	if err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, s); err != nil {
+	err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, d.startupDoc(s, prev+1))
+	if d.embedded {
+		d.markedInDocument(e, err)
+	}
+	if err != nil {
 		s.Version = prev
 		return err
 	}

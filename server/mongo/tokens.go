@@ -18,11 +18,18 @@ import (
 //   - refresh_families: {_id: family, userId, expiresAt}: a session. A
 //     token works only while its family exists, so revoking a session is one
 //     delete by _id, and its tokens are garbage for the sweep;
-//   - refresh_users: {_id: userId, families: [...]}: a user's sessions, for
-//     signing out everywhere;
-//   - refresh_expiry: {_id: "YYYY-MM-DD", hashes, families}: what expires
-//     that day (UTC), so the hourly sweep reads the past days' buckets
-//     instead of filtering every token by date.
+//   - refresh_expiry: {_id: "YYYY-MM-DD", hashes, families, revoked}: what
+//     expires that day (UTC), so the hourly sweep reads the past days'
+//     buckets instead of filtering every token by date. Only on MongoDB: on
+//     the embedded engine the sweep reads the tokens', sessions' and
+//     revocation marks' expiry straight from FerretDB's SQLite tables
+//     (tokens_sweep.go), which saves a sign-in and a rotation an fsynced
+//     write of a document that grows with every sign-in of the day;
+//   - refresh_users: {_id: userId, families}: a user's sessions, written by
+//     releases before this one for signing out everywhere, which the
+//     account's session version does by itself (a token of an older
+//     version is refused and its session revoked: app.Accounts.Refresh);
+//     the sweep still pulls the families it deletes from the lists left.
 const (
 	colRefreshFamilies = "refresh_families"
 	colRefreshUsers    = "refresh_users"
@@ -56,8 +63,10 @@ type expiryBucket struct {
 func expiryDay(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // SaveRefresh stores t and makes its family (the session) live until t
-// expires. The expiry bucket is written first, so a crash part-way leaves
-// nothing the sweep does not find.
+// expires: two fsynced writes on the embedded engine, three on MongoDB,
+// whose expiry bucket is written first, so a crash part-way leaves nothing
+// the sweep does not find (on the embedded engine the sweep reads the
+// collections themselves).
 func (d *DB) SaveRefresh(ctx context.Context, t domain.RefreshToken) error {
 	if err := d.saveRefreshSession(ctx, t); err != nil {
 		return err
@@ -68,14 +77,12 @@ func (d *DB) SaveRefresh(ctx context.Context, t domain.RefreshToken) error {
 
 // saveRefreshSession writes what SaveRefresh writes besides the token.
 func (d *DB) saveRefreshSession(ctx context.Context, t domain.RefreshToken) error {
-	add := func(field, v string) bson.E { return bson.E{Key: field, Value: v} }
-	if _, err := upsertUpdate(ctx, d.db.Collection(colRefreshExpiry), byID(expiryDay(t.ExpiresAt)),
-		bson.D{{Key: "$addToSet", Value: bson.D{add("hashes", t.Hash), add("families", t.Family)}}}); err != nil {
-		return mapErr("save refresh expiry", err)
-	}
-	if _, err := upsertUpdate(ctx, d.db.Collection(colRefreshUsers), byID(t.UserID),
-		bson.D{{Key: "$addToSet", Value: bson.D{add("families", t.Family)}}}); err != nil {
-		return mapErr("save refresh user", err)
+	if !d.embedded {
+		add := func(field, v string) bson.E { return bson.E{Key: field, Value: v} }
+		if _, err := upsertUpdate(ctx, d.db.Collection(colRefreshExpiry), byID(expiryDay(t.ExpiresAt)),
+			bson.D{{Key: "$addToSet", Value: bson.D{add("hashes", t.Hash), add("families", t.Family)}}}); err != nil {
+			return mapErr("save refresh expiry", err)
+		}
 	}
 	if _, err := d.db.Collection(colRefreshFamilies).ReplaceOne(ctx, byID(t.Family),
 		refreshFamily{ID: t.Family, UserID: t.UserID, ExpiresAt: t.ExpiresAt}, options.Replace().SetUpsert(true)); err != nil {
@@ -132,25 +139,6 @@ func (d *DB) DeleteRefreshFamily(ctx context.Context, family string) error {
 	return mapErr("delete refresh family", err)
 }
 
-// DeleteRefreshOfUser revokes every session of a user (sign out everywhere).
-func (d *DB) DeleteRefreshOfUser(ctx context.Context, userID string) error {
-	var u userFamilies
-	err := mapErr("refresh of user", d.db.Collection(colRefreshUsers).FindOne(ctx, byID(userID)).Decode(&u))
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	for _, f := range u.Families {
-		if err := d.DeleteRefreshFamily(ctx, f); err != nil {
-			return err
-		}
-	}
-	_, err = d.db.Collection(colRefreshUsers).DeleteOne(ctx, byID(userID))
-	return mapErr("delete refresh of user", err)
-}
-
 // DeleteRefreshExpired removes the tokens and sessions that expired on the
 // days before now's (UTC), one expiry bucket a day; FerretDB has no TTL
 // indexes, so the server calls this periodically. It returns how many tokens
@@ -170,6 +158,12 @@ func (d *DB) DeleteRefreshExpired(ctx context.Context, now time.Time) (int, erro
 	}
 	today := expiryDay(now)
 	n := 0
+	if d.embedded {
+		k, err := d.sweepStraight(ctx, now)
+		if n += k; err != nil {
+			return n, err
+		}
+	}
 	for ; expiryDay(day) < today; day = day.Add(24 * time.Hour) {
 		k, err := d.sweepDay(ctx, expiryDay(day), now)
 		n += k
@@ -251,12 +245,14 @@ const colRevoked = "refresh_revoked"
 // (RefreshFamilyRevoked): either it sees the mark, or its save came before
 // the delete, which then takes the family it wrote.
 func (d *DB) RevokeRefreshFamily(ctx context.Context, family string, until time.Time) error {
-	if _, err := d.db.Collection(colRefreshExpiry).UpdateOne(ctx, byID(expiryDay(until)),
-		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "revoked", Value: family}}}},
-		options.UpdateOne().SetUpsert(true)); err != nil {
-		return mapErr("save revocation expiry", err)
+	if !d.embedded { // the embedded engine's sweep reads the mark's until
+		if _, err := d.db.Collection(colRefreshExpiry).UpdateOne(ctx, byID(expiryDay(until)),
+			bson.D{{Key: "$addToSet", Value: bson.D{{Key: "revoked", Value: family}}}},
+			options.UpdateOne().SetUpsert(true)); err != nil {
+			return mapErr("save revocation expiry", err)
+		}
 	}
-	_, err := d.db.Collection(colRevoked).ReplaceOne(ctx, byID(family), bson.D{{Key: "_id", Value: family}},
+	_, err := d.db.Collection(colRevoked).ReplaceOne(ctx, byID(family), bson.D{{Key: "_id", Value: family}, {Key: "until", Value: until}},
 		options.Replace().SetUpsert(true))
 	// Concurrent revocations of one family race to insert the one mark;
 	// the losers find it there, which is all they wanted.

@@ -49,7 +49,7 @@ func (d *DB) CreateUser(ctx context.Context, u *domain.User) error {
 		return taken
 	}
 	_, err = d.db.Collection(colUsers).InsertOne(ctx, u)
-	d.nameWritten(u.ID, u.Name, err != nil)
+	d.accountWritten(u.ID, heldAccount{name: u.Name, session: u.SessionVersion}, heldAll, err != nil)
 	if err = mapErr("create user", err); domain.IsKind(err, domain.KindConflict) {
 		// Only an account written before the keys existed can still hold
 		// this email (the old unique index on users.email).
@@ -129,6 +129,7 @@ func (d *DB) UserByID(ctx context.Context, id string) (*domain.User, error) {
 // UpdateUser overwrites the stored user with u. The email is the account's
 // key and is kept as stored.
 func (d *DB) UpdateUser(ctx context.Context, u *domain.User) error {
+	defer d.lockAccount(u.ID)()
 	old, err := d.UserByID(ctx, u.ID)
 	if err != nil {
 		return err
@@ -136,7 +137,7 @@ func (d *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 	u.Email = old.Email
 	res, err := d.db.Collection(colUsers).ReplaceOne(ctx, byID(u.ID), u)
 	if err != nil || res.MatchedCount > 0 {
-		d.nameWritten(u.ID, u.Name, err != nil)
+		d.accountWritten(u.ID, heldAccount{name: u.Name, session: u.SessionVersion}, heldAll, err != nil)
 	}
 	if err != nil {
 		return mapErr("update user", err)
@@ -151,9 +152,10 @@ func (d *DB) UpdateUser(ctx context.Context, u *domain.User) error {
 // undo a password change made at the same moment (UpdateUser replaces the
 // whole account).
 func (d *DB) SetUserName(ctx context.Context, id, name string) error {
+	defer d.lockAccount(id)()
 	res, err := d.db.Collection(colUsers).UpdateOne(ctx, byID(id), bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: name}}}})
 	if err != nil || res.MatchedCount > 0 {
-		d.nameWritten(id, name, err != nil)
+		d.accountWritten(id, heldAccount{name: name}, heldName, err != nil)
 	}
 	if err != nil {
 		return mapErr("set user name", err)

@@ -1,0 +1,80 @@
+package mongo
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// sweepStraight deletes, on the embedded engine, the refresh tokens,
+// sessions and revocation marks whose time has passed, found by reading
+// their expiry straight from FerretDB's SQLite tables (StringScan: a date
+// is stored as its milliseconds), so that a sign-in or a rotation writes no
+// expiry bucket. A session whose time has passed can no longer be extended
+// (a rotation needs a token that has not expired, and a session lives as
+// long as its newest token), so deleting it after the read races nothing.
+// It returns how many tokens it deleted. The deletes are background
+// writes: each waits for a quiet moment of the users' writes.
+func (d *DB) sweepStraight(ctx context.Context, now time.Time) (int, error) {
+	ctx = asBackground(ctx)
+	n := 0
+	for _, c := range []struct{ col, field string }{
+		{colRefresh, "expiresAt"}, {colRefreshFamilies, "expiresAt"}, {colRevoked, "until"},
+	} {
+		ids, err := d.expiredIDs(ctx, c.col, c.field, now)
+		if err != nil {
+			return n, err
+		}
+		for _, id := range ids {
+			d.fg.wait(ctx, bgQuiet, bgWait)
+			res, err := d.db.Collection(c.col).DeleteOne(ctx, byID(id))
+			if err != nil {
+				return n, mapErr("sweep "+c.col, err)
+			}
+			if c.col == colRefresh {
+				n += int(res.DeletedCount)
+			}
+		}
+	}
+	return n, nil
+}
+
+// expiredIDs returns the ids of the documents of col whose date field is
+// before now; a document without it is left alone (a revocation mark of an
+// earlier release goes with its expiry bucket).
+func (d *DB) expiredIDs(ctx context.Context, col, field string, now time.Time) ([]string, error) {
+	var ids []string
+	cut := now.UnixMilli()
+	if d.scan != nil {
+		err := d.scan(ctx, d.db.Name(), col, []string{"_id", field}, func(v []string) error {
+			if v[1] == "" {
+				return nil
+			}
+			ms, err := strconv.ParseInt(v[1], 10, 64)
+			if err != nil {
+				return err
+			}
+			if ms < cut {
+				ids = append(ids, v[0])
+			}
+			return nil
+		})
+		return ids, mapErr("scan "+col, err)
+	}
+	cur, err := d.db.Collection(col).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000).SetProjection(bson.D{{Key: field, Value: 1}}))
+	if err != nil {
+		return nil, mapErr("scan "+col, err)
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		at, ok := cur.Current.Lookup(field).DateTimeOK()
+		id, isString := cur.Current.Lookup("_id").StringValueOK()
+		if ok && isString && at < cut {
+			ids = append(ids, id)
+		}
+	}
+	return ids, mapErr("scan "+col, cur.Err())
+}
