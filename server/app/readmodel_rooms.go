@@ -12,11 +12,14 @@ import (
 	"github.com/yuechuang/yuechuang/server/roadshow"
 )
 
-// RoomRecordStore keeps ended roadshows' room logs folded into one
-// document each (server/mongo/records.go).
+// RoomRecordStore keeps each ended roadshow's room log in one document,
+// and what its record shows (roadshow.Settled) in another
+// (server/mongo/records.go, records_settled.go).
 type RoomRecordStore interface {
 	RoomRecord(ctx context.Context, roadshowID string) ([]roadshow.Logged, bool, error)
 	SaveRoomRecord(ctx context.Context, roadshowID string, events []domain.RoomEvent) (bool, error)
+	SettledRecord(ctx context.Context, roadshowID string) (*roadshow.Settled, bool, error)
+	SaveSettledRecord(ctx context.Context, roadshowID string, s *roadshow.Settled) (bool, error)
 }
 
 const (
@@ -31,8 +34,8 @@ const (
 
 // RoomFold returns what a roadshow's record shows of its room's log. An
 // ended room's log is final once it has settled, so its fold is made once
-// from the stored record (itself folded from the buckets on the first
-// read) and then held in memory; a live or just-ended room's is folded
+// and stored (SettledRecord), read from there on a room's first read since
+// start and then held in memory; a live or just-ended room's is folded
 // from its buckets on each call. Callers must not change it.
 func (rm *ReadModel) RoomFold(ctx context.Context, roadshowID string) (*RoomFold, error) {
 	if !rm.settledRoom(roadshowID) {
@@ -44,18 +47,39 @@ func (rm *ReadModel) RoomFold(ctx context.Context, roadshowID string) (*RoomFold
 		if err != nil {
 			return nil, err
 		}
-		return foldRoom(log), nil
+		return newRoomFold(roadshow.Settle(log)), nil
 	}
 	if f, ok := rm.rooms.get(roadshowID); ok {
 		return f, nil
 	}
-	log, err := rm.settledLog(ctx, roadshowID)
+	s, err := rm.settled(ctx, roadshowID)
 	if err != nil {
 		return nil, err
 	}
-	f := foldRoom(log)
+	f := newRoomFold(s)
 	rm.rooms.put(roadshowID, f)
 	return f, nil
+}
+
+// settled reads what a settled room's record shows, folding and storing it
+// from the room's log (settledLog) if it is not stored.
+func (rm *ReadModel) settled(ctx context.Context, roadshowID string) (*roadshow.Settled, error) {
+	s, ok, err := rm.Database.SettledRecord(ctx, roadshowID)
+	if err != nil || ok {
+		return s, err
+	}
+	log, stored, err := rm.settledLog(ctx, roadshowID)
+	if err != nil {
+		return nil, err
+	}
+	s = roadshow.Settle(log)
+	if stored { // else settledLog stored both
+		if _, err := rm.Database.SaveSettledRecord(ctx, roadshowID, s); err != nil {
+			// The log still answers; the next read tries again.
+			rm.log.WarnContext(ctx, "settled room record not stored", "roadshow", roadshowID, "err", err)
+		}
+	}
+	return s, nil
 }
 
 // RoomEvents returns a roadshow's room events in order (the live room's
@@ -65,7 +89,7 @@ func (rm *ReadModel) RoomEvents(ctx context.Context, roadshowID string) ([]domai
 	if !rm.settledRoom(roadshowID) {
 		return rm.Database.RoomEvents(ctx, roadshowID)
 	}
-	log, err := rm.settledLog(ctx, roadshowID)
+	log, _, err := rm.settledLog(ctx, roadshowID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,25 +109,26 @@ func (rm *ReadModel) settledRoom(id string) bool {
 	return r != nil && settled(r, time.Now())
 }
 
-// settledLog reads a settled room's log from its stored record, folding
-// the record from the buckets if it is missing.
-func (rm *ReadModel) settledLog(ctx context.Context, roadshowID string) ([]roadshow.Logged, error) {
+// settledLog reads a settled room's log from its stored record (stored:
+// true), or folds it from the buckets and stores it with its settled
+// record (SaveRoomRecord) if it is missing.
+func (rm *ReadModel) settledLog(ctx context.Context, roadshowID string) (log []roadshow.Logged, stored bool, err error) {
 	log, ok, err := rm.Database.RoomRecord(ctx, roadshowID)
 	if err != nil || ok {
-		return log, err
+		return log, ok, err
 	}
 	events, err := rm.Database.RoomEvents(ctx, roadshowID)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if log, err = roadshow.FromRecords(events); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if _, err := rm.Database.SaveRoomRecord(ctx, roadshowID, events); err != nil {
 		// The buckets still answer; the next read tries again.
 		rm.log.WarnContext(ctx, "room record not folded", "roadshow", roadshowID, "err", err)
 	}
-	return log, nil
+	return log, false, nil
 }
 
 // foldWhenSettled folds a room that just ended once it has settled, so
@@ -202,6 +227,34 @@ func (rm *ReadModel) ListRoadshows(_ context.Context, spaceID, status string, p 
 	return out, len(all), nil
 }
 
+// RoadshowByID returns the roadshow with id, a copy the caller may change.
+// On the embedded engine, which only this process writes and whose every
+// roadshow write passes here (CreateRoadshow, UpdateRoadshow), it is read
+// from memory: every call on a roadshow (its page, its room, its record)
+// read its document through FerretDB, which decodes it field by field. On
+// MongoDB, where other processes write roadshows too, from the database.
+func (rm *ReadModel) RoadshowByID(ctx context.Context, id string) (*domain.Roadshow, error) {
+	if !rm.sole() {
+		return rm.Database.RoadshowByID(ctx, id)
+	}
+	rm.mu.RLock()
+	r := rm.roadshows[id]
+	rm.mu.RUnlock()
+	if r == nil {
+		return nil, domain.ErrNotFound
+	}
+	cp := cloneRoadshow(r) // held ones are replaced, never changed
+	cp.Registered = 0      // not stored: the caller counts it
+	return cp, nil
+}
+
+// sole reports whether this process is the database's only writer (the
+// embedded engine).
+func (rm *ReadModel) sole() bool {
+	sole, ok := rm.Database.(interface{ Embedded() bool })
+	return ok && sole.Embedded()
+}
+
 // normalRoadshow is r as the database gives it back (times in UTC to the
 // millisecond), deep enough a copy that neither can change the other.
 func normalRoadshow(r *domain.Roadshow) *domain.Roadshow {
@@ -240,7 +293,7 @@ func (rm *ReadModel) putAttendance(a *domain.Attendance) {
 // attendee list and then every attendee by _id. On MongoDB, where other
 // processes' rooms store attendance too, it is read from the database.
 func (rm *ReadModel) AttendanceOf(ctx context.Context, roadshowID string) ([]domain.Attendance, error) {
-	if sole, ok := rm.Database.(interface{ Embedded() bool }); !ok || !sole.Embedded() {
+	if !rm.sole() {
 		return rm.Database.AttendanceOf(ctx, roadshowID)
 	}
 	rm.mu.RLock()

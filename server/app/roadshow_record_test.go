@@ -79,7 +79,13 @@ func TestSettledRecordAsFromBuckets(t *testing.T) {
 		t.Fatal("a room that has not settled was folded")
 	}
 	setEnded(time.Now().Add(-time.Hour))
-	for round := range 2 { // the stored fold, then memory
+	for round := range 3 { // folded from the buckets, from memory, from the stored settled record
+		if round == 2 {
+			if _, ok, err := db.SettledRecord(ctx, r.ID); !ok || err != nil {
+				t.Fatalf("a settled room's record was not stored: %v", err)
+			}
+			rm.ForgetRooms() // a first read since start
+		}
 		for who := range actors {
 			if got := answer(who); got != want[who] {
 				t.Fatalf("round %d, %s: settled record differs from the buckets':\n got %.600s\nwant %.600s", round, who, got, want[who])

@@ -23,6 +23,8 @@ type Server struct {
 	uri    string
 	cancel context.CancelFunc
 	done   chan struct{}
+	// readers are ReadBinary's handles on the SQLite files.
+	readers readers
 }
 
 // Start creates dir if needed and starts FerretDB storing its SQLite files there.
@@ -72,6 +74,7 @@ func (s *Server) URI() string { return s.uri }
 
 // Close stops the server and waits for its SQLite files to be closed.
 func (s *Server) Close() error {
+	s.readers.close()
 	s.cancel()
 	select {
 	case <-s.done:

@@ -65,6 +65,7 @@ type DB struct {
 	outbox     outboxMemo  // the embedded engine's outbox in memory (outbox.go)
 	book       accountBook // accounts' display names and session versions in memory (names.go)
 	scan       StringScan  // start-up scans straight from the embedded engine's storage, if set
+	readBinary BinaryRead  // settled room records straight from the embedded engine's storage, if set (records.go)
 	history    historyMemo // the daily snapshots in memory (stats.go)
 }
 
@@ -122,7 +123,7 @@ func (d *DB) Drop(ctx context.Context) error {
 var collections = append([]string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
 	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEventBuckets, colRegistrations, colLists,
 	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshUsers, colRefreshExpiry, colRevoked,
-	colNoteDrops, colRoomRecords, colVerifications, colResetTokens}, serviceCollections...)
+	colNoteDrops, colRoomRecords, colSettledRecords, colVerifications, colResetTokens}, serviceCollections...)
 
 func (d *DB) ensureIndexes(ctx context.Context) error {
 	have, err := d.db.ListCollectionNames(ctx, bson.D{})

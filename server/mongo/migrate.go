@@ -63,6 +63,9 @@ func migrations() []migration {
 			{"pack_note_buckets", migratePackBuckets},
 			{"drop_old_note_buckets", dropCollection(colNoteBucketsV7)},
 		}},
+		{to: 9, name: "settled room records beside their logs", phases: []phase{
+			{"settled_records", migrateSettledRecords},
+		}},
 	}
 }
 

@@ -66,6 +66,7 @@ func (d *DB) doneInDocument(ctx context.Context, e domain.OutboxEntry) error {
 	err := c.FindOne(ctx, byID(e.DocID), options.FindOne().SetProjection(bson.D{{Key: "announce", Value: 1}})).Decode(&doc)
 	switch {
 	case domain.IsKind(mapErr("", err), domain.KindNotFound):
+		err = nil // deleted since: nothing left to clear
 	case err != nil:
 		return mapErr("read alert mark", err)
 	case doc.Announce == e.Version:

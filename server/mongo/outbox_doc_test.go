@@ -91,5 +91,21 @@ func TestAlertMarkInDocument(t *testing.T) {
 		if as := alerts("edited after clearing"); len(as) != 0 {
 			t.Fatalf("an edit after clearing brought the mark back: %+v", as)
 		}
+		// A startup deleted before its alert went out: clearing the mark
+		// finds nothing to unset and is done.
+		if err := db.UpdateAnnouncedStartup(ctx, s, s.Version); err != nil {
+			t.Fatal(err)
+		}
+		announced = s.Version
+		m = want("published again")
+		if err := db.DeleteStartup(ctx, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DoneOutbox(ctx, m); err != nil {
+			t.Fatalf("clearing the mark of a deleted startup: %v", err)
+		}
+		if as := alerts("deleted and cleared"); len(as) != 0 {
+			t.Fatalf("deleted and cleared, yet pending: %+v", as)
+		}
 	})
 }

@@ -143,3 +143,43 @@ func TestRoomRecordsMigrated(t *testing.T) {
 		}
 	}
 }
+
+// TestRoomRecordReadStraight: on the embedded engine a settled room's
+// record is read through the straight reader (ferret.Server.ReadBinary,
+// which mongotest sets as the platform does) and gives the log the driver
+// reads; a reader that finds no binary field sends the read to the driver.
+func TestRoomRecordReadStraight(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	events := recordEvents("r", 120)
+	if ok, err := db.SaveRoomRecord(ctx, "r", events); !ok || err != nil {
+		t.Fatalf("fold: %v, %v", ok, err)
+	}
+	want, _ := roadshow.FromRecords(events)
+	straight, ok, err := db.RoomRecord(ctx, "r")
+	if !ok || err != nil || !reflect.DeepEqual(straight, want) {
+		t.Fatalf("read straight: %d events, %v, %v", len(straight), ok, err)
+	}
+	if !db.Embedded() {
+		t.Log("TEST_MONGODB_URI: a MongoDB server reads through the driver only; the straight reader is not set")
+		return
+	}
+	asked := 0
+	db.SetBinaryRead(func(_ context.Context, _, col, id, field string) ([]byte, bool, error) {
+		asked++
+		if col != mongo.ColRoomRecords || id != "r" || field != "log" {
+			t.Errorf("asked for %s %s.%s", col, id, field)
+		}
+		return nil, false, nil
+	})
+	viaDriver, ok, err := db.RoomRecord(ctx, "r")
+	if asked != 1 || !ok || err != nil || !reflect.DeepEqual(viaDriver, want) {
+		t.Fatalf("through the driver: asked %d, %d events, %v, %v", asked, len(viaDriver), ok, err)
+	}
+	db.SetBinaryRead(func(context.Context, string, string, string, string) ([]byte, bool, error) {
+		return []byte{0xff}, true, nil // not a log: the answer must come from here
+	})
+	if _, _, err := db.RoomRecord(ctx, "r"); err == nil {
+		t.Fatal("the straight reader's answer was not the one used")
+	}
+}

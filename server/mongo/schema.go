@@ -37,7 +37,11 @@ import (
 //  8. notification buckets packed (notification_pages: each bucket's items
 //     one binary value) instead of arrays of documents
 //     (notification_buckets, dropped).
-const SchemaVersion = 8
+//  9. what each ended room's record shows (roadshow_settled: the room's
+//     log folded, roadshow.EncodeSettled) stored beside its log, so that a
+//     room's first read folds nothing: made from each folded log; version 8
+//     would not keep it up to date.
+const SchemaVersion = 9
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"

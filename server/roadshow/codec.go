@@ -84,12 +84,19 @@ func EncodeLog(log []Logged) ([]byte, error) {
 			e.body = append(e.body, flags(ev.Video, ev.Off, ev.ByHost))
 		}
 	}
-	size := 1 + binary.MaxVarintLen64*2 + len(e.body)
+	out := e.appendStrings([]byte{logVersion})
+	out = binary.AppendUvarint(out, uint64(len(log)))
+	return append(out, e.body...), nil
+}
+
+// appendStrings appends the string table to out, in a slice with room for
+// the body after it.
+func (e *logEncoder) appendStrings(out []byte) []byte {
+	size := len(out) + binary.MaxVarintLen64*2 + len(e.body)
 	for _, s := range e.strs {
 		size += binary.MaxVarintLen64 + len(s)
 	}
-	out := make([]byte, 0, size)
-	out = append(out, logVersion)
+	out = append(make([]byte, 0, size), out...)
 	out = binary.AppendUvarint(out, uint64(len(e.strs)))
 	for _, s := range e.strs {
 		if isHexID(s) {
@@ -100,8 +107,7 @@ func EncodeLog(log []Logged) ([]byte, error) {
 		out = binary.AppendUvarint(out, uint64(len(s))<<1)
 		out = append(out, s...)
 	}
-	out = binary.AppendUvarint(out, uint64(len(log)))
-	return append(out, e.body...), nil
+	return out
 }
 
 // isHexID reports whether s is an id as the database makes them: 24
@@ -156,25 +162,9 @@ func DecodeLog(b []byte) ([]Logged, error) {
 		return nil, errCorrupt
 	}
 	d := logDecoder{s: string(b), i: 1}
-	n := d.uvarint()
-	if d.bad || n > uint64(len(b)) {
+	strs := d.strings(b[0])
+	if d.bad {
 		return nil, errCorrupt
-	}
-	strs := make([]string, n)
-	for k := range strs {
-		if b[0] == 1 {
-			strs[k] = d.str()
-			continue
-		}
-		h := d.uvarint()
-		switch {
-		case h&1 == 0:
-			strs[k] = d.take(h >> 1)
-		case h == 12<<1|1:
-			strs[k] = hex.EncodeToString([]byte(d.take(12)))
-		default:
-			d.bad = true
-		}
 	}
 	ref := func() string {
 		i := d.uvarint()
@@ -240,6 +230,32 @@ func DecodeLog(b []byte) ([]Logged, error) {
 		return nil, errCorrupt
 	}
 	return out, nil
+}
+
+// strings reads the string table as the log's version wrote it.
+func (d *logDecoder) strings(version byte) []string {
+	n := d.uvarint()
+	if d.bad || n > uint64(len(d.s)) {
+		d.bad = true
+		return nil
+	}
+	strs := make([]string, n)
+	for k := range strs {
+		if version == 1 {
+			strs[k] = d.str()
+			continue
+		}
+		h := d.uvarint()
+		switch {
+		case h&1 == 0:
+			strs[k] = d.take(h >> 1)
+		case h == 12<<1|1:
+			strs[k] = hex.EncodeToString([]byte(d.take(12)))
+		default:
+			d.bad = true
+		}
+	}
+	return strs
 }
 
 // logDecoder reads from s; a read past its end or a malformed number sets

@@ -57,6 +57,7 @@ func Open(t testing.TB) *mongo.DB {
 			t.Fatalf("index ids: %v", err)
 		}
 		db.SetStringScan(srv.ScanStrings)
+		db.SetBinaryRead(srv.ReadBinary)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

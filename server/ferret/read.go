@@ -1,0 +1,118 @@
+package ferret
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sync"
+)
+
+// readers are the read-only SQLite handles ReadBinary keeps open, one per
+// database, with each collection's table name once found.
+type readers struct {
+	mu     sync.Mutex
+	dbs    map[string]*sql.DB
+	tables map[[2]string]string // database, collection → table
+	closed bool
+}
+
+// ReadBinary returns the top-level binary field of the document whose _id
+// is the string id, read straight from FerretDB's SQLite table, and false
+// if there is no such document or its field is not binary data. Through
+// FerretDB, a document is parsed from its JSON in SQLite with
+// encoding/json, the binary's base64 text included, then written as BSON
+// to the wire, and read back by the driver: for one large binary value (a
+// settled roadshow room's record, about 95 KB) that is most of a read's
+// cost. Here SQLite finds the row by the same index FerretDB's _id lookups
+// use (IndexIDs) and extracts the one field; the base64 is decoded in Go.
+// It reads committed data only (SQLite's WAL mode lets it read beside
+// FerretDB's writers), so what a write acknowledged is seen. Like
+// ScanStrings it depends on FerretDB v1's storage (a binary field is its
+// base64 text, its type in the document's "$s" schema); TestReadBinary
+// guards an upgrade that changes it.
+func (s *Server) ReadBinary(ctx context.Context, database, collection, id, field string) ([]byte, bool, error) {
+	if !fieldName.MatchString(field) {
+		return nil, false, fmt.Errorf("ferret: read %s: field name %q", collection, field)
+	}
+	db, table, err := s.readers.table(ctx, s.dir, database, collection)
+	if err != nil || table == "" {
+		return nil, false, err
+	}
+	key, err := json.Marshal(id) // the _id as FerretDB's index keys it
+	if err != nil {
+		return nil, false, err
+	}
+	q := fmt.Sprintf(`SELECT _ferretdb_sjson->>'$.%s', _ferretdb_sjson->>'$."$s".p.%s.t' FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, field, field, table)
+	var text, typ sql.NullString
+	err = db.QueryRowContext(ctx, q, string(key)).Scan(&text, &typ)
+	if err == sql.ErrNoRows {
+		return nil, false, nil
+	}
+	if err != nil {
+		s.readers.forget(database, collection) // a dropped collection's table, say
+		return nil, false, fmt.Errorf("ferret: read %s: %w", collection, err)
+	}
+	if typ.String != "binData" || !text.Valid {
+		return nil, false, nil
+	}
+	out, err := base64.StdEncoding.DecodeString(text.String)
+	if err != nil {
+		return nil, false, fmt.Errorf("ferret: read %s.%s: %w", collection, field, err)
+	}
+	return out, true, nil
+}
+
+// table returns the handle of database and the table of collection, ""
+// if the collection does not exist (yet: that is not remembered).
+func (r *readers) table(ctx context.Context, dir, database, collection string) (*sql.DB, string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, "", fmt.Errorf("ferret: closed")
+	}
+	db := r.dbs[database]
+	if db == nil {
+		var err error
+		db, err = sql.Open("sqlite", "file:"+filepath.Join(dir, database+".sqlite")+"?mode=ro&_pragma=busy_timeout(10000)")
+		if err != nil {
+			return nil, "", fmt.Errorf("ferret: open %s: %w", database, err)
+		}
+		if r.dbs == nil {
+			r.dbs, r.tables = map[string]*sql.DB{}, map[[2]string]string{}
+		}
+		r.dbs[database] = db
+	}
+	key := [2]string{database, collection}
+	if t, ok := r.tables[key]; ok {
+		return db, t, nil
+	}
+	var t string
+	err := db.QueryRowContext(ctx, `SELECT table_name FROM _ferretdb_collections WHERE name = ?`, collection).Scan(&t)
+	switch {
+	case err == sql.ErrNoRows:
+		return db, "", nil
+	case err != nil:
+		return nil, "", fmt.Errorf("ferret: find %s: %w", collection, err)
+	}
+	r.tables[key] = t
+	return db, t, nil
+}
+
+func (r *readers) forget(database, collection string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.tables, [2]string{database, collection})
+}
+
+func (r *readers) close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	for _, db := range r.dbs {
+		_ = db.Close()
+	}
+	r.dbs = nil
+}
