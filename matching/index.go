@@ -37,6 +37,9 @@ type Index struct {
 	v  *vocab
 
 	buckets [256 * NumStages][]rec
+	// stages has bit st of sector sec's entry set when bucket sec×st
+	// holds a record, so that a ranking visits only buckets that do.
+	stages [256]uint8
 	// table holds (bucket+1)<<32 | position for each startup, 0 when empty,
 	// with linear probing; it is kept at most 3/4 full.
 	table []uint64
@@ -176,6 +179,9 @@ func (x *Index) unbucket(b, pos int) {
 		}
 	}
 	x.buckets[b] = list[:last]
+	if last == 0 {
+		x.stages[b/NumStages] &^= 1 << (b % NumStages)
+	}
 }
 
 // Upsert adds s or replaces what the index knows of it.
@@ -218,6 +224,7 @@ func (x *Index) Upsert(s Startup) error {
 		x.live++
 	}
 	x.buckets[b] = append(x.buckets[b], r)
+	x.stages[sec] |= 1 << s.Stage
 	x.table[i] = entry(b, len(x.buckets[b])-1)
 	if 4*x.live > 3*len(x.table) {
 		x.grow()

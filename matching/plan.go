@@ -2,6 +2,7 @@ package matching
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 )
 
@@ -35,7 +36,9 @@ type bucketBounds struct {
 	secAt [4]int
 	sts   [NumStages]uint8
 	stAt  [5]int
-	all   bool // every sector and stage asked for
+	// stMask has the stages of class i as bits (stMask[4]: every class's)
+	stMask [5]uint8
+	all    bool // every sector and stage asked for
 }
 
 // bounds sets bd for thesis c, the sector asked for (0: any) and the stage
@@ -83,11 +86,13 @@ func (x *Index) bounds(bd *bucketBounds, c *compiled, sector uint8, onlyStage in
 		for st := range NumStages {
 			if stClass[st] == class && (onlyStage == 0 || onlyStage-1 == st) {
 				bd.sts[n] = uint8(st)
+				bd.stMask[class] |= 1 << st
 				n++
 			}
 		}
 	}
 	bd.stAt[4] = n
+	bd.stMask[4] = bd.stMask[0] | bd.stMask[1] | bd.stMask[2] | bd.stMask[3]
 	bd.all = sector == 0 && onlyStage == 0
 	bd.rest = max(w.chequePoints(ChequeIn), w.chequePoints(ChequeNear), w.chequePoints(ChequeUnknown)) +
 		max(w.District, w.OpenDistrict) + w.SharedSpace + w.Completeness + w.Freshness
@@ -143,8 +148,8 @@ func (x *Index) total(bd *bucketBounds, district uint8, fb *learned) int {
 	}
 	n := 0
 	for _, sec := range bd.secs[:bd.secAt[3]] {
-		for _, st := range bd.sts[:bd.stAt[4]] {
-			n += x.count(int(sec)*NumStages+int(st), district, fb)
+		for m := x.stages[sec] & bd.stMask[4]; m != 0; m &= m - 1 {
+			n += x.count(int(sec)*NumStages+bits.TrailingZeros8(m), district, fb)
 		}
 	}
 	return n
@@ -167,10 +172,9 @@ func (r *ranker) scanBest(h topK, bd *bucketBounds, sc *rankScratch, exhaustive 
 		// city's size.
 		plans := sc.plans[:0]
 		for _, sec := range bd.secs[:bd.secAt[3]] {
-			for _, st := range bd.sts[:bd.stAt[4]] {
-				if b := int(sec)*NumStages + int(st); len(x.buckets[b]) > 0 {
-					plans = append(plans, plan{ub: bd.of(&x.w, r.fb, b), b: b})
-				}
+			for m := x.stages[sec] & bd.stMask[4]; m != 0; m &= m - 1 {
+				b := int(sec)*NumStages + bits.TrailingZeros8(m)
+				plans = append(plans, plan{ub: bd.of(&x.w, r.fb, b), b: b})
 			}
 		}
 		sc.plans = plans
@@ -179,23 +183,26 @@ func (r *ranker) scanBest(h topK, bd *bucketBounds, sc *rankScratch, exhaustive 
 			if prune && len(h) >= k && h[0].score > p.ub+boundSlack {
 				break // no startup left can enter the top k
 			}
-			h = r.scan(h, p.b, x.bucketParts(r.c, r.fb, p.b))
+			h = r.scan(h, p.b, x.pointsOf(x.bucketParts(r.c, r.fb, p.b)))
 		}
 		return h
 	}
-	// Without feedback every bucket's bound is its group's.
+	// Without feedback every bucket's bound is its group's, and so are
+	// the points its records share: a group's sectors fit alike (exact,
+	// or open when the thesis names none; related; or neither), and so do
+	// its stages. Only the buckets that hold records are visited
+	// (Index.stages).
 	var gs [12]group
 	for _, g := range bd.groups(&gs, &x.w) {
+		first := int(bd.secs[bd.secAt[g.secCl]])*NumStages + int(bd.sts[bd.stAt[g.stCl]])
+		bp := x.pointsOf(x.bucketParts(r.c, r.fb, first))
 		for _, sec := range bd.secs[bd.secAt[g.secCl]:bd.secAt[g.secCl+1]] {
-			for _, st := range bd.sts[bd.stAt[g.stCl]:bd.stAt[g.stCl+1]] {
-				b := int(sec)*NumStages + int(st)
-				if len(x.buckets[b]) == 0 {
-					continue
-				}
+			for m := x.stages[sec] & bd.stMask[g.stCl]; m != 0; m &= m - 1 {
+				b := int(sec)*NumStages + bits.TrailingZeros8(m)
 				if prune && len(h) >= k && h[0].score > g.ub+boundSlack {
 					return h // no startup left can enter the top k
 				}
-				h = r.scan(h, b, x.bucketParts(r.c, r.fb, b))
+				h = r.scan(h, b, bp)
 			}
 		}
 	}

@@ -101,11 +101,13 @@ func (x *Index) Rank(q Query) Ranking {
 	total := x.total(&bd, wantDistrict, &fb)
 	h = r.scanBest(h, &bd, sc, q.exhaustive)
 	// Best first: the heap's root is its worst, so taking the root to the
-	// end one by one sorts it in place (a top k never filled is no heap yet).
+	// end one by one sorts it in place (a top k never filled is no heap
+	// yet), from the last place up to the page's first; the places before
+	// the page are left unordered.
 	if len(h) < k {
 		h.heapify()
 	}
-	for end := len(h) - 1; end > 0; end-- {
+	for end := len(h) - 1; end > 0 && end >= q.Offset; end-- {
 		h[0], h[end] = h[end], h[0]
 		h[:end].down(0)
 	}
@@ -146,16 +148,24 @@ func (x *Index) count(b int, district uint8, fb *learned) int {
 	return n
 }
 
+// bucketPoints are the points every record of a bucket shares: its tier's
+// and its within-tier shared points (Weights.sharedPoints), from the parts
+// they share (bucketParts).
+type bucketPoints struct{ tier, shared float64 }
+
+func (x *Index) pointsOf(shared Parts) bucketPoints {
+	return bucketPoints{float64(tier(shared.Sector, shared.Stage)) * TierWidth, x.w.sharedPoints(&shared)}
+}
+
 // scan offers every qualifying record of bucket b to the top k h and
-// returns it; shared is what the records all share (bucketParts).
-func (r *ranker) scan(h topK, b int, shared Parts) topK {
+// returns it; bp is what the records all share.
+func (r *ranker) scan(h topK, b int, bp bucketPoints) topK {
 	x, c, k := r.x, r.c, r.k
 	// The score of each record is what the bucket's records share plus
 	// its own points, summed as total sums them, so a record is scored
 	// with a few additions and compared with the worst of the top k
 	// without making its parts.
-	shared.Tier = tier(shared.Sector, shared.Stage)
-	tierPts, sharedPts := float64(shared.Tier)*TierWidth, x.w.sharedPoints(&shared)
+	tierPts, sharedPts := bp.tier, bp.shared
 	var passed []int
 	if r.fb.passed != nil {
 		passed = r.fb.passed[b]
@@ -177,7 +187,7 @@ func (r *ranker) scan(h topK, b int, shared Parts) topK {
 		var score float64
 		if r.exhaustive {
 			// the benchmarks' baseline scores the slow way
-			p := shared
+			p := x.bucketParts(c, r.fb, b)
 			p.Cheque, p.District, p.SharedSpace, p.Completeness, p.Freshness = cheque, district, space, complete, fresh
 			score = x.w.total(&p)
 		} else {

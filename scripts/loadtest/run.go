@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,7 +26,15 @@ type result struct {
 	serverCPU, genCPU time.Duration
 	hits, n           int64  // responses the server marked X-Cache: hit, of n
 	load              string // the 1-minute load average after the run
+	// read and write system calls per answered request of the server and
+	// of this tool (from /proc; 0 when unknown)
+	serverCalls, genCalls calls
 }
+
+// calls are read and write system calls per request.
+type calls struct{ reads, writes float64 }
+
+func (c calls) String() string { return fmt.Sprintf("%.1f + %.1f", c.reads, c.writes) }
 
 func (r result) row(name string) string {
 	us := func(d time.Duration) string {
@@ -59,6 +68,23 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(utime+stime) * time.Second / clockTicks
 }
 
+// ioCalls returns how many read and write system calls a process has made
+// (syscr and syscw in /proc/PID/io, which count every thread).
+func ioCalls(pid int) (reads, writes int64) {
+	if pid <= 0 {
+		return 0, 0
+	}
+	raw, _ := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	for _, l := range strings.Split(string(raw), "\n") {
+		if v, ok := strings.CutPrefix(l, "syscr: "); ok {
+			reads, _ = strconv.ParseInt(v, 10, 64)
+		} else if v, ok := strings.CutPrefix(l, "syscw: "); ok {
+			writes, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return reads, writes
+}
+
 // loadAverage returns the 1-minute load average, or "?".
 func loadAverage() string {
 	raw, err := os.ReadFile("/proc/loadavg")
@@ -86,6 +112,8 @@ func run(client *http.Client, reqs []request, fresh bool, conc int, d time.Durat
 	var r result
 	start := time.Now()
 	srv0, gen0 := cpuTime(serverPID), cpuTime(os.Getpid())
+	sr0, sw0 := ioCalls(serverPID)
+	gr0, gw0 := ioCalls(os.Getpid())
 	drive(ctx, client, reqs, fresh, conc, func(l time.Duration, ok, hit bool) {
 		mu.Lock()
 		if ok {
@@ -100,6 +128,12 @@ func run(client *http.Client, reqs []request, fresh bool, conc int, d time.Durat
 		mu.Unlock()
 	})
 	elapsed := time.Since(start)
+	if sr1, sw1 := ioCalls(serverPID); len(lat) > 0 && sr0 > 0 {
+		gr1, gw1 := ioCalls(os.Getpid())
+		n := float64(len(lat))
+		r.serverCalls = calls{float64(sr1-sr0) / n, float64(sw1-sw0) / n}
+		r.genCalls = calls{float64(gr1-gr0) / n, float64(gw1-gw0) / n}
+	}
 	if srv1, gen1 := cpuTime(serverPID), cpuTime(os.Getpid()); len(lat) > 0 && srv0 > 0 {
 		r.serverCPU, r.genCPU = (srv1-srv0)/time.Duration(len(lat)), (gen1-gen0)/time.Duration(len(lat))
 	}

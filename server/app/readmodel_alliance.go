@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -38,14 +39,16 @@ type allianceRecords struct {
 	feeds   map[string]string                         // token → user
 	feedOf  map[string]string                         // user → token
 	// awards are the published contests' winners by startup, made from
-	// the events' results whenever a contest is stored.
-	awards map[string][]domain.Reason
+	// the events' results whenever a contest is stored (nil before).
+	// Awards reads them without mu, since a deal-flow page asks for each
+	// of its items: a map once made is replaced, never changed.
+	awards atomic.Pointer[map[string][]domain.Reason]
 }
 
 func newAllianceRecords() allianceRecords {
 	return allianceRecords{events: map[string]*domain.Event{}, regs: map[string]map[string]time.Time{},
 		entries: map[string]map[string]domain.ContestEntry{}, sheets: map[string]map[string]*domain.ScoreSheet{},
-		feeds: map[string]string{}, feedOf: map[string]string{}, awards: map[string][]domain.Reason{}}
+		feeds: map[string]string{}, feedOf: map[string]string{}}
 }
 
 // loadAlliance reads the alliance's records; callers hold mu.
@@ -98,17 +101,18 @@ func (b *ServiceBook) putEvent(e *domain.Event) {
 
 // indexAwards makes the winners' reasons from the published contests.
 func (a *allianceRecords) indexAwards() {
-	a.awards = map[string][]domain.Reason{}
+	awards := map[string][]domain.Reason{}
 	for _, e := range a.events {
 		if e.Contest == nil || e.Contest.Stage != domain.ContestPublished || e.Status == domain.EventCancelled {
 			continue
 		}
 		for _, p := range e.Contest.Results {
 			if p.Winner {
-				a.awards[p.StartupID] = append(a.awards[p.StartupID], domain.Reason{Code: "contest_winner", OK: true, Contest: e.Title, Place: p.Rank}.Encoded())
+				awards[p.StartupID] = append(awards[p.StartupID], domain.Reason{Code: "contest_winner", OK: true, Contest: e.Title, Place: p.Rank}.Encoded())
 			}
 		}
 	}
+	a.awards.Store(&awards)
 }
 
 func (a *allianceRecords) putReg(r domain.EventRegistration) {
@@ -252,7 +256,8 @@ func (b *ServiceBook) feedToken(user string) string {
 // Awards are the reasons a startup's contest wins give (contest_winner),
 // for its page and the deal flow; nil when it won nothing.
 func (b *ServiceBook) Awards(startupID string) []domain.Reason {
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	return b.alliance.awards[startupID]
+	if m := b.alliance.awards.Load(); m != nil {
+		return (*m)[startupID]
+	}
+	return nil
 }

@@ -83,8 +83,8 @@ func problem(e *domain.Error, status int) Problem {
 
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	p := toProblem(err, s.log, c)
-	setSecurityHeaders(c)
 	c.Set(fiber.HeaderContentType, "application/problem+json; charset=utf-8")
+	setSecurityHeaders(c) // after the type: it picks the policy
 	if p.Status == fiber.StatusTooManyRequests {
 		c.Set(fiber.HeaderRetryAfter, "60")
 	}

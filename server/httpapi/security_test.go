@@ -16,28 +16,43 @@ import (
 )
 
 // TestSecurityHeadersOnEveryAnswer: pages, API answers and errors alike carry
-// the CSP (no inline script, no framing), nosniff, X-Frame-Options and
-// Referrer-Policy.
+// a CSP (no inline script, no framing), nosniff, X-Frame-Options and
+// Referrer-Policy. Pages and files get the web app's policy; JSON answers
+// (results and problems) the API's, which allows nothing at all.
 func TestSecurityHeadersOnEveryAnswer(t *testing.T) {
 	web := fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>x</title>")}, "assets/app.js": {Data: []byte("1")}}
 	e := newEnv(t, httpapi.Config{Web: web})
-	for _, r := range []resp{
-		e.call("GET", "/", "", nil),
-		e.call("GET", "/roadshows/123", "", nil),
-		e.call("GET", "/assets/app.js", "", nil),
-		e.call("GET", "/healthz", "", nil),
-		e.call("GET", "/api/v1/taxonomy", "", nil),
-		e.call("GET", "/api/v1/me", "", nil),           // 401
-		e.call("GET", "/api/v1/nothing-here", "", nil), // 404
-		e.call("POST", "/api/v1/auth/login", "", "{"),  // 400
+	for _, tc := range []struct {
+		r    resp
+		json bool
+	}{
+		{e.call("GET", "/", "", nil), false},
+		{e.call("GET", "/roadshows/123", "", nil), false},
+		{e.call("GET", "/assets/app.js", "", nil), false},
+		{e.call("GET", "/healthz", "", nil), true},
+		{e.call("GET", "/api/v1/taxonomy", "", nil), true},
+		{e.call("GET", "/api/v1/me", "", nil), true},           // 401
+		{e.call("GET", "/api/v1/nothing-here", "", nil), true}, // 404
+		{e.call("POST", "/api/v1/auth/login", "", "{"), true},  // 400
 	} {
+		r := tc.r
+		if got := strings.Contains(r.Header["Content-Type"], "json"); got != tc.json {
+			t.Fatalf("status %d: Content-Type %q, want JSON %v", r.Status, r.Header["Content-Type"], tc.json)
+		}
 		csp := r.Header["Content-Security-Policy"]
-		for _, want := range []string{"default-src 'self'", "frame-ancestors 'none'", "object-src 'none'"} {
-			if !strings.Contains(csp, want) {
-				t.Errorf("status %d: CSP %q lacks %q", r.Status, csp, want)
+		want := []string{"default-src 'self'", "frame-ancestors 'none'", "object-src 'none'"}
+		if tc.json {
+			want = []string{"default-src 'none'", "frame-ancestors 'none'"}
+		}
+		for _, w := range want {
+			if !strings.Contains(csp, w) {
+				t.Errorf("status %d (%s): CSP %q lacks %q", r.Status, r.Header["Content-Type"], csp, w)
 			}
 		}
-		if strings.Contains(csp, "'unsafe-eval'") || strings.Contains(strings.SplitN(strings.SplitN(csp, "script-src", 2)[1], ";", 2)[0], "unsafe-inline") {
+		if tc.json && strings.Count(csp, ";") != 1 {
+			t.Errorf("status %d: a JSON answer's CSP allows more than nothing: %q", r.Status, csp)
+		}
+		if script, _, _ := strings.Cut(strings.SplitN(csp+"script-src", "script-src", 2)[1], ";"); strings.Contains(csp, "'unsafe-eval'") || strings.Contains(script, "unsafe-inline") {
 			t.Errorf("CSP lets scripts run inline or eval: %q", csp)
 		}
 		for h, want := range map[string]string{"X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"} {
