@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -38,11 +37,7 @@ type allianceRecords struct {
 	sheets  map[string]map[string]*domain.ScoreSheet  // event → sheet id → sheet
 	feeds   map[string]string                         // token → user
 	feedOf  map[string]string                         // user → token
-	// awards are the published contests' winners by startup, made from
-	// the events' results whenever a contest is stored (nil before).
-	// Awards reads them without mu, since a deal-flow page asks for each
-	// of its items: a map once made is replaced, never changed.
-	awards atomic.Pointer[map[string][]domain.Reason]
+	// The published contests' winners are ServiceBook.awards.
 }
 
 func newAllianceRecords() allianceRecords {
@@ -95,12 +90,12 @@ func (b *ServiceBook) putEvent(e *domain.Event) {
 	}
 	b.alliance.events[cp.ID] = cp
 	if cp.Contest != nil && cp.Contest.Stage == domain.ContestPublished {
-		b.alliance.indexAwards()
+		b.awards.Store(b.alliance.indexAwards())
 	}
 }
 
 // indexAwards makes the winners' reasons from the published contests.
-func (a *allianceRecords) indexAwards() {
+func (a *allianceRecords) indexAwards() *map[string][]domain.Reason {
 	awards := map[string][]domain.Reason{}
 	for _, e := range a.events {
 		if e.Contest == nil || e.Contest.Stage != domain.ContestPublished || e.Status == domain.EventCancelled {
@@ -112,7 +107,7 @@ func (a *allianceRecords) indexAwards() {
 			}
 		}
 	}
-	a.awards.Store(&awards)
+	return &awards
 }
 
 func (a *allianceRecords) putReg(r domain.EventRegistration) {
@@ -256,7 +251,7 @@ func (b *ServiceBook) feedToken(user string) string {
 // Awards are the reasons a startup's contest wins give (contest_winner),
 // for its page and the deal flow; nil when it won nothing.
 func (b *ServiceBook) Awards(startupID string) []domain.Reason {
-	if m := b.alliance.awards.Load(); m != nil {
+	if m := b.awards.Load(); m != nil {
 		return (*m)[startupID]
 	}
 	return nil

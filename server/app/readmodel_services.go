@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 )
@@ -39,6 +40,12 @@ type ServiceBook struct {
 	ownerProvider map[string]string // owner user id → provider id
 	requests      map[string]*domain.ServiceRequest
 	alliance      allianceRecords // readmodel_alliance.go
+	// awards are the published contests' winners by startup, made from
+	// the events' results whenever a contest is stored (nil: none).
+	// Awards reads them without mu, since a deal-flow page asks for each
+	// of its items: a map once made is replaced, never changed, and this
+	// field is never overwritten whole (reset stores nil in it).
+	awards atomic.Pointer[map[string][]domain.Reason]
 }
 
 // NewServiceBook returns an empty book over db; Load fills it. rm gives
@@ -54,6 +61,7 @@ func (b *ServiceBook) reset() {
 	b.mentors, b.ownerMentor, b.bookings = map[string]*domain.Mentor{}, map[string]string{}, map[string]*domain.Booking{}
 	b.providers, b.ownerProvider, b.requests = map[string]*domain.Provider{}, map[string]string{}, map[string]*domain.ServiceRequest{}
 	b.alliance = newAllianceRecords()
+	b.awards.Store(nil)
 }
 
 // Load reads everything the book holds from the database.
