@@ -256,16 +256,9 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 			return
 		}
+		m.loadAccounts(ctx)
 		go m.sweepTokens(ctx)
 		go m.sweepDeadDrops(ctx)
-		go func() {
-			began := time.Now()
-			if err := m.db.LoadUserNames(ctx); err != nil && ctx.Err() == nil {
-				m.log.Warn("account names and session versions not held in memory; read per account", "err", err)
-				return
-			}
-			m.log.Info("account names and session versions read", "took", time.Since(began).Round(time.Millisecond))
-		}()
 		go m.changes.Run(ctx)
 		go m.roadshows.RunReminders(ctx)
 		go m.plan.Alliance.RunReminders(ctx)
@@ -290,6 +283,23 @@ func (m *Main) Run(ctx context.Context) error {
 	// and websockets only end when their rooms close them.
 	m.hub.Close()
 	return m.http.Shutdown(shutdownTimeout)
+}
+
+// loadAccounts reads every account's name and session version into memory
+// on the embedded engine (mongo.DB.LoadUserNames), as part of the start-up
+// work: /readyz says 503 until it is done, like the read model, so the
+// first calls neither share the CPU with the scan nor read an account each
+// to authenticate. Without it the server still answers correctly, reading
+// per account, so a failure is logged, not fatal.
+func (m *Main) loadAccounts(ctx context.Context) {
+	began := time.Now()
+	if err := m.db.LoadUserNames(ctx); err != nil {
+		if ctx.Err() == nil {
+			m.log.Warn("account names and session versions not held in memory; read per account", "err", err)
+		}
+		return
+	}
+	m.log.Info("account names and session versions read", "took", time.Since(began).Round(time.Millisecond))
 }
 
 // sweepTokens deletes expired refresh tokens, since FerretDB has no TTL index.

@@ -15,8 +15,8 @@ import (
 // roadshow record names everyone who chatted, asked or showed interest,
 // each by the name they have now) reads no account, where it read one per
 // person; and its session version, so that authenticating a call reads no
-// account either (docs/STORAGE.md). It is read once, in the background
-// after start (LoadUserNames), and kept by this process's account writes,
+// account either (docs/STORAGE.md). It is read once per start, before
+// /readyz says ready (LoadUserNames), and kept by this process's account writes,
 // this process being that database's only writer. A write whose outcome
 // is unknown (an error) sends that account back to the database until the
 // next start. On MongoDB, which other processes write too, both are read
@@ -98,7 +98,8 @@ func (d *DB) SetStringScan(scan StringScan) {
 
 // LoadUserNames reads every account's name and session version into
 // memory on the embedded engine (a scan of the accounts, once per start,
-// in the background; until it is done both are read from the database).
+// part of the start-up work; until it is done both are read from the
+// database).
 func (d *DB) LoadUserNames(ctx context.Context) error {
 	if !d.embedded {
 		return nil
