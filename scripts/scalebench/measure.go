@@ -80,13 +80,6 @@ type sample struct {
 	cut   bool
 }
 
-// argon2Row names the argon2 hash measured alone (the sign-ins' floor).
-const argon2Row = "argon2id hash alone (this tool's process, the server's default cost)"
-
-// excessPrefix names the rows of a sign-up's or sign-in's time minus the
-// argon2 hash measured in the same round.
-const excessPrefix = "minus the same round's hash: "
-
 // callBudget is the most time spent measuring one call.
 var callBudget = 90 * time.Second
 
@@ -219,44 +212,8 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 	}
 	defer func() { add(&sample{}); out = out[:len(out)-1] }()
 
-	// The sign-in target is the argon2 cost plus 10 ms, so the hash alone is
-	// measured here, in this process at the server's default cost, beside
-	// the sign-ups and sign-ins: each round hashes once, signs up once and
-	// signs in once, so that the three rows see the same moments of a busy
-	// machine. The excess rows are each call minus the hash of its own
-	// round: what the server does besides one argon2 hash, plus the
-	// difference between two hashes a moment apart.
 	hash := add(&sample{name: argon2Row})
-	signup, signin := &sample{name: "sign-up", write: true}, &sample{name: "sign-in", write: true}
-	upExcess, inExcess := &sample{name: excessPrefix + "sign-up"}, &sample{name: excessPrefix + "sign-in"}
-	round := []*sample{signup, signin, upExcess, inExcess}
-	for _, s := range round {
-		s.until = hash.until
-		out = append(out, s) // logged with the hash's row, by the next add
-	}
-	hasher := auth.NewHasher(auth.DefaultHashParams)
-	for i := 0; i < logins && !hash.over(); i++ {
-		began := time.Now()
-		_, err := hasher.Hash("Kuaiji-Shan-2026!")
-		h, code := time.Since(began), 200
-		if err != nil {
-			code = 0
-		}
-		hash.add(code, h, 200)
-		email := fmt.Sprintf("bench-%d-%d@scale.yuechuang.cn", time.Now().UnixNano()%1e9, i)
-		code, body, d := c.do("POST", "/api/v1/auth/register", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!", "role": "founder", "name": "测试"})
-		signup.add(code, d, 201)
-		upExcess.add(code, d-h, 201)
-		if code != 201 && i == 0 {
-			log.Printf("  sign-up refused: %d %s", code, body)
-		}
-		code, _, d = c.do("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!"})
-		signin.add(code, d, 200)
-		inExcess.add(code, d-h, 200)
-	}
-	for _, s := range round {
-		s.cut = hash.cut
-	}
+	out = append(out, c.signIns(hash, logins)...) // logged with the hash's row, by the next add
 	people := append(append([]person{}, w.founders...), w.investors...)
 	s := add(&sample{name: "GET /me"})
 	for i := 0; i < n && !s.over(); i++ {
