@@ -66,6 +66,11 @@ func migrations() []migration {
 		{to: 9, name: "settled room records beside their logs", phases: []phase{
 			{"settled_records", migrateSettledRecords},
 		}},
+		// Signing out everywhere is the account's session version since 9;
+		// the lists of each user's sessions are no longer written or read.
+		{to: 10, name: "the users' session lists dropped", phases: []phase{
+			{"drop_refresh_users", dropCollection(colRefreshUsers)},
+		}},
 	}
 }
 

@@ -152,3 +152,33 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatalf("Migrate = %v, want a SchemaNewerError", err)
 	}
 }
+
+// TestVersion9SessionListsDropped: step 9 → 10 drops the users' session
+// lists an earlier release wrote, and the sessions themselves still work.
+func TestVersion9SessionListsDropped(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	now := time.Now().UTC()
+	if err := db.SaveRefresh(ctx, domain.RefreshToken{Hash: "h", UserID: "u", Family: "f", ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Raw(mongo.ColRefreshUsers).InsertOne(ctx, bson.D{{Key: "_id", Value: "u"}, {Key: "families", Value: bson.A{"f"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetStoredSchemaVersion(ctx, 9); err != nil {
+		t.Fatal(err)
+	}
+	if from, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil || from != 9 {
+		t.Fatalf("migrate from %d: %v", from, err)
+	}
+	if v, _ := db.StoredSchemaVersion(ctx); v != mongo.SchemaVersion {
+		t.Fatalf("version %d, want %d", v, mongo.SchemaVersion)
+	}
+	names, err := db.Raw(mongo.ColRefreshUsers).Database().ListCollectionNames(ctx, bson.D{{Key: "name", Value: mongo.ColRefreshUsers}})
+	if err != nil || len(names) != 0 {
+		t.Fatalf("collections named %s after the step: %v, %v", mongo.ColRefreshUsers, names, err)
+	}
+	if tok, reused, err := db.UseRefresh(ctx, "h"); err != nil || reused || tok.Family != "f" {
+		t.Fatalf("the session after the step: %+v reused %v, %v", tok, reused, err)
+	}
+}

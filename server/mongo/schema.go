@@ -41,7 +41,7 @@ import (
 //     log folded, roadshow.EncodeSettled) stored beside its log, so that a
 //     room's first read folds nothing: made from each folded log; version 8
 //     would not keep it up to date.
-const SchemaVersion = 9
+const SchemaVersion = 10
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"

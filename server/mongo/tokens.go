@@ -26,10 +26,10 @@ import (
 //     (tokens_sweep.go), which saves a sign-in and a rotation an fsynced
 //     write of a document that grows with every sign-in of the day;
 //   - refresh_users: {_id: userId, families}: a user's sessions, written by
-//     releases before this one for signing out everywhere, which the
-//     account's session version does by itself (a token of an older
+//     releases before schema version 10 for signing out everywhere, which
+//     the account's session version does by itself (a token of an older
 //     version is refused and its session revoked: app.Accounts.Refresh);
-//     the sweep still pulls the families it deletes from the lists left.
+//     step 9 → 10 drops the collection.
 const (
 	colRefreshFamilies = "refresh_families"
 	colRefreshUsers    = "refresh_users"
@@ -208,10 +208,6 @@ func (d *DB) sweepDay(ctx context.Context, day string, now time.Time) (int, erro
 		}
 		if fam.ExpiresAt.After(now) {
 			continue // rotated since: a later bucket has it
-		}
-		if _, err := d.db.Collection(colRefreshUsers).UpdateOne(ctx, byID(fam.UserID),
-			bson.D{{Key: "$pull", Value: bson.D{{Key: "families", Value: f}}}}); err != nil {
-			return n, mapErr("sweep refresh user", err)
 		}
 		if err := d.DeleteRefreshFamily(ctx, f); err != nil {
 			return n, err
