@@ -13,23 +13,31 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
+// startWithClient starts an embedded FerretDB in dir and connects a
+// driver client to it, both closed when the test ends.
+func startWithClient(t *testing.T, dir string) (*ferret.Server, *mongo.Client) {
+	t.Helper()
+	srv, err := ferret.Start(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	client, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = client.Disconnect(context.Background()) })
+	return srv, client
+}
+
 // TestIndexIDsServesIDLookups checks that the index IndexIDs adds is the
 // one SQLite picks for the filter FerretDB sends for a lookup by _id. It
 // guards a FerretDB upgrade that changes that filter's expression: the plan
 // would then scan again.
 func TestIndexIDsServesIDLookups(t *testing.T) {
 	dir := t.TempDir()
-	srv, err := ferret.Start(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv, client := startWithClient(t, dir)
 	ctx := context.Background()
-	client, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(ctx) })
 	col := client.Database("db").Collection("things")
 	for i := 0; i < 50; i++ {
 		if _, err := col.InsertOne(ctx, bson.D{{Key: "_id", Value: bson.NewObjectID().Hex()}, {Key: "n", Value: i}}); err != nil {

@@ -7,10 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/yuechuang/yuechuang/server/ferret"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // TestReadBinary: the straight read of one document's binary field finds
@@ -20,17 +17,8 @@ import (
 // and a collection that does not exist read as nothing. It guards a
 // FerretDB upgrade that stores documents differently.
 func TestReadBinary(t *testing.T) {
-	srv, err := ferret.Start(t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv, client := startWithClient(t, t.TempDir())
 	ctx := context.Background()
-	client, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(ctx) })
 	if _, err := srv.IndexIDs(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/yuechuang/yuechuang/server/ferret"
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // TestScanStrings: the straight read of a collection's string and integer
@@ -19,17 +16,8 @@ import (
 // does not exist has no documents. It guards a FerretDB upgrade that
 // stores documents differently.
 func TestScanStrings(t *testing.T) {
-	srv, err := ferret.Start(t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = srv.Close() })
+	srv, client := startWithClient(t, t.TempDir())
 	ctx := context.Background()
-	client, err := mongo.Connect(options.Client().ApplyURI(srv.URI()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = client.Disconnect(ctx) })
 	col := client.Database("db").Collection("people")
 	want := map[string][2]string{}
 	for i := range 300 {
@@ -72,7 +60,7 @@ func TestScanStrings(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := map[string][2]string{}
-	err = srv.ScanStrings(ctx, "db", "people", []string{"_id", "name", "n"}, func(v []string) error {
+	err := srv.ScanStrings(ctx, "db", "people", []string{"_id", "name", "n"}, func(v []string) error {
 		if _, dup := got[v[0]]; dup {
 			t.Errorf("%s twice", v[0])
 		}

@@ -51,7 +51,7 @@ func (d *DB) MarkChange(ctx context.Context, e domain.OutboxEntry) error {
 	defer d.locks.lock(colOutbox + e.ID)()
 	e.Seq, e.At = time.Now().UnixNano()<<8|d.outboxSeq.Add(1)&0xff, time.Now().UTC()
 	_, err := d.db.Collection(colOutbox).ReplaceOne(ctx, bson.D{{Key: "_id", Value: e.ID}}, e, options.Replace().SetUpsert(true))
-	d.outbox.stored(e, err != nil || !d.embedded)
+	d.outbox.stored(e, false, err != nil || !d.embedded)
 	return mapErr("mark change", err)
 }
 
@@ -130,9 +130,10 @@ type outboxMemo struct {
 	inDoc  map[string]bool // marks kept in their startup's document (outbox_doc.go)
 }
 
-// stored applies a mark written; unknown says the write's outcome is not
-// known (an error) or memory is not kept (MongoDB).
-func (o *outboxMemo) stored(e domain.OutboxEntry, unknown bool) {
+// stored applies a mark written, in the outbox or (inDoc) in its
+// startup's document (outbox_doc.go); unknown says the write's outcome is
+// not known (an error) or memory is not kept (MongoDB).
+func (o *outboxMemo) stored(e domain.OutboxEntry, inDoc, unknown bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	switch {
@@ -140,21 +141,11 @@ func (o *outboxMemo) stored(e domain.OutboxEntry, unknown bool) {
 		o.loaded = false
 	case o.loaded:
 		o.marks[e.ID] = e
-		delete(o.inDoc, e.ID)
-	}
-}
-
-// storedInDocument applies an alert mark written in its startup's
-// document (unknown: as for stored).
-func (o *outboxMemo) storedInDocument(e domain.OutboxEntry, unknown bool) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	switch {
-	case unknown:
-		o.loaded = false
-	case o.loaded:
-		o.marks[e.ID] = e
-		o.inDoc[e.ID] = true
+		if inDoc {
+			o.inDoc[e.ID] = true
+		} else {
+			delete(o.inDoc, e.ID)
+		}
 	}
 }
 

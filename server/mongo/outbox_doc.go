@@ -48,7 +48,7 @@ func (d *DB) markedInDocument(e domain.OutboxEntry, err error) {
 	}
 	e.ID = string(e.Kind) + ":" + e.DocID
 	e.Seq, e.At = time.Now().UnixNano()<<8|d.outboxSeq.Add(1)&0xff, time.Now().UTC()
-	d.outbox.storedInDocument(e, err != nil)
+	d.outbox.stored(e, true, err != nil)
 }
 
 // doneInDocument clears an alert mark kept in its startup's document,

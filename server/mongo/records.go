@@ -131,13 +131,10 @@ func newRoomRecord(roadshowID string, log []roadshow.Logged) (roomRecord, bool, 
 	return roomRecord{ID: roadshowID, Count: len(log), Log: bson.Binary{Subtype: bson.TypeBinaryGeneric, Data: raw}}, true, nil
 }
 
-// migrateRoomRecords rewrites version 6's folded records (BSON events) in
-// the compact form, each replaced whole by _id, so a re-run converges. The
-// records are found by the roadshows' ids (a scan of the records would
-// make FerretDB decode each whole record once more). A record that does
-// not read, or would not fold now, is deleted: it is a copy of the
-// buckets, which the next read folds again.
-func migrateRoomRecords(ctx context.Context, d *DB) error {
+// roadshowIDs lists every roadshow's id, by which the migrations find each
+// room's stored documents (a scan of those documents would make FerretDB
+// decode each whole one once more).
+func roadshowIDs(ctx context.Context, d *DB) ([]string, error) {
 	var ids []string
 	err := each(ctx, d, colRoadshows, bson.D{}, func(r struct {
 		ID string `bson:"_id"`
@@ -145,6 +142,17 @@ func migrateRoomRecords(ctx context.Context, d *DB) error {
 		ids = append(ids, r.ID)
 		return nil
 	})
+	return ids, err
+}
+
+// migrateRoomRecords rewrites version 6's folded records (BSON events) in
+// the compact form, each replaced whole by _id, so a re-run converges. The
+// records are found by the roadshows' ids (a scan of the records would
+// make FerretDB decode each whole record once more). A record that does
+// not read, or would not fold now, is deleted: it is a copy of the
+// buckets, which the next read folds again.
+func migrateRoomRecords(ctx context.Context, d *DB) error {
+	ids, err := roadshowIDs(ctx, d)
 	if err != nil {
 		return err
 	}

@@ -84,13 +84,7 @@ func newSettledRecord(roadshowID string, s *roadshow.Settled) (settledRecord, bo
 // _id is one stored already). A log that does not read is left to the
 // read, which folds the buckets again.
 func migrateSettledRecords(ctx context.Context, d *DB) error {
-	var ids []string
-	err := each(ctx, d, colRoadshows, bson.D{}, func(r struct {
-		ID string `bson:"_id"`
-	}) error {
-		ids = append(ids, r.ID)
-		return nil
-	})
+	ids, err := roadshowIDs(ctx, d)
 	if err != nil {
 		return err
 	}

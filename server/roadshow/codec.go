@@ -166,14 +166,7 @@ func DecodeLog(b []byte) ([]Logged, error) {
 	if d.bad {
 		return nil, errCorrupt
 	}
-	ref := func() string {
-		i := d.uvarint()
-		if i >= uint64(len(strs)) {
-			d.bad = true
-			return ""
-		}
-		return strs[i]
-	}
+	ref := func() string { return d.ref(strs) }
 	count := d.uvarint()
 	if d.bad || count > uint64(len(b)) {
 		return nil, errCorrupt
@@ -273,6 +266,17 @@ func (d *logDecoder) byte() byte {
 	}
 	d.i++
 	return d.s[d.i-1]
+}
+
+// ref reads an index into strs and returns that string; an index past
+// strs marks the input bad.
+func (d *logDecoder) ref(strs []string) string {
+	i := d.uvarint()
+	if i >= uint64(len(strs)) {
+		d.bad = true
+		return ""
+	}
+	return strs[i]
 }
 
 func (d *logDecoder) uvarint() uint64 {

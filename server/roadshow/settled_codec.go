@@ -76,14 +76,7 @@ func DecodeSettled(b []byte) (*Settled, error) {
 	}
 	d := logDecoder{s: string(b), i: 1}
 	strs := d.strings(logVersion)
-	ref := func() string {
-		i := d.uvarint()
-		if i >= uint64(len(strs)) {
-			d.bad = true
-			return ""
-		}
-		return strs[i]
-	}
+	ref := func() string { return d.ref(strs) }
 	count := func() int {
 		n := d.uvarint()
 		if n > uint64(len(b)) { // each entry takes a byte at least
