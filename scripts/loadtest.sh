@@ -5,10 +5,16 @@
 # Usage:
 #   scripts/loadtest.sh [loadtest flags, e.g. -investors 200 -d 8s -out docs/bench/loadtest.md]
 # With PROFILE=file, the server's CPU profile during the first computed run
-# is written to file (go tool pprof bin/yuechuang file).
+# is written to file (go tool pprof bin/yuechuang file). With LOADTEST_BIN,
+# that load generator is used instead of this tree's (to compare two
+# generators against the same server: docs/bench/loadtest.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-go build -o bin/loadtest ./scripts/loadtest
+gen=${LOADTEST_BIN:-}
+if [ -z "$gen" ]; then
+  go build -o bin/loadtest ./scripts/loadtest
+  gen=./bin/loadtest
+fi
 PLATFORM_ENV="SEED_DEMO=true LOGIN_RATE_LIMIT=100000"
 prof=()
 if [ -n "${PROFILE:-}" ]; then
@@ -17,4 +23,4 @@ if [ -n "${PROFILE:-}" ]; then
   prof=(-pprof "http://127.0.0.1:$pport" -profile "$PROFILE")
 fi
 . scripts/platform.sh
-./bin/loadtest -base "http://127.0.0.1:$port" -pid "$pid" "${prof[@]}" "$@"
+$gen -base "http://127.0.0.1:$port" -pid "$pid" "${prof[@]}" "$@"
