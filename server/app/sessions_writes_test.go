@@ -1,9 +1,13 @@
 package app_test
 
 import (
+	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
@@ -75,5 +79,69 @@ func TestAuthWritesCounted(t *testing.T) {
 	count("logout", 1, 2, 0, 0, func() error { return accounts.Logout(ctx, tk.RefreshToken) })
 	if _, err := accounts.Refresh(ctx, tk.RefreshToken); !domain.IsKind(err, domain.KindUnauthorized) {
 		t.Fatalf("a logged-out session's token: %v", err)
+	}
+}
+
+// BenchmarkAuthStore measures the store's share of a sign-up, a sign-in
+// and a rotation through Accounts on the embedded engine, with a hash of
+// 1 MiB and one pass so that the writes, not argon2, are what is timed;
+// it reports the p50 and p99 of single calls beside the mean
+// (docs/bench/auth.md):
+//
+//	go test -run '^$' -bench AuthStore -benchtime 300x ./server/app/
+func BenchmarkAuthStore(b *testing.B) {
+	ctx := b.Context()
+	db := mongotest.Open(b)
+	signer, err := auth.NewSigner([]byte(strings.Repeat("b", 32)), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	accounts, err := app.NewAccounts(db, db, auth.NewHasher(auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}), signer, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := db.LoadUserNames(ctx); err != nil {
+		b.Fatal(err)
+	}
+	var n atomic.Int64
+	var last *app.Session
+	var rt string
+	for _, c := range []struct {
+		name string
+		call func() error
+	}{
+		{"signup", func() (err error) {
+			last, err = accounts.Register(ctx, app.Registration{Email: fmt.Sprintf("bench%d@store.test", n.Add(1)), Password: "bench-passphrase", Role: domain.RoleFounder, Name: "基准"})
+			return err
+		}},
+		{"signin", func() error {
+			s, err := accounts.Login(ctx, last.User.Email, "bench-passphrase")
+			if err == nil {
+				rt = s.RefreshToken
+			}
+			return err
+		}},
+		{"rotation", func() error {
+			t, err := accounts.Refresh(ctx, rt)
+			if err == nil {
+				rt = t.RefreshToken
+			}
+			return err
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			took := make([]time.Duration, 0, b.N)
+			for b.Loop() {
+				start := time.Now()
+				if err := c.call(); err != nil {
+					b.Fatal(err)
+				}
+				took = append(took, time.Since(start))
+			}
+			slices.Sort(took)
+			at := func(q float64) float64 { return float64(took[int(q*float64(len(took)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(at(0.5), "p50-ms")
+			b.ReportMetric(at(0.99), "p99-ms")
+		})
 	}
 }
