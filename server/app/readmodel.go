@@ -81,6 +81,7 @@ type ReadModel struct {
 	// a list needs it; orderMu lets lists that hold only a read lock make it.
 	orderMu    sync.Mutex
 	order      []*domain.Startup
+	facets     map[facetKey][]*domain.Startup // made and kept with order (readmodel_facets.go)
 	spaces     map[string]*domain.Space
 	feedback   map[string]map[string]*domain.Feedback // investor user id → startup id → word
 	roadshows  map[string]*domain.Roadshow
@@ -126,7 +127,7 @@ func NewReadModel(db Database, tax *domain.Taxonomy, log *slog.Logger) (*ReadMod
 func (rm *ReadModel) reset() {
 	rm.gen++
 	rm.startups = map[string]*domain.Startup{}
-	rm.order = nil
+	rm.order, rm.facets = nil, nil
 	rm.cards = map[matching.ID]madeCard{}
 	rm.investors = map[string]*domain.Investor{}
 	rm.ownerInv = map[string]string{}

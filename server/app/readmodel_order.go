@@ -2,7 +2,6 @@ package app
 
 import (
 	"slices"
-	"sort"
 
 	"github.com/yuechuang/yuechuang/server/domain"
 )
@@ -22,8 +21,9 @@ func newer(a, b *domain.Startup) bool {
 	return a.ID < b.ID
 }
 
-// newestStartups returns every startup held, newest first. Callers hold mu
-// (a read lock is enough) and must not change the slice.
+// newestStartups returns every startup held, newest first, and makes the
+// facets (readmodel_facets.go) with the order. Callers hold mu (a read lock
+// is enough) and must not change the slice.
 func (rm *ReadModel) newestStartups() []*domain.Startup {
 	rm.orderMu.Lock()
 	defer rm.orderMu.Unlock()
@@ -38,28 +38,23 @@ func (rm *ReadModel) newestStartups() []*domain.Startup {
 			}
 			return 1
 		})
+		rm.makeFacets()
 	}
 	return rm.order
 }
 
-// reorder keeps the held order when old (nil for a new startup) becomes s
-// (nil when removed). Callers hold mu for writing, so no list is reading
-// the order while it moves.
+// reorder keeps the held order and the facets when old (nil for a new
+// startup) becomes s (nil when removed). Callers hold mu for writing, so no
+// list is reading them while they move.
 func (rm *ReadModel) reorder(old, s *domain.Startup) {
 	if rm.order == nil { // made by the next list
 		return
 	}
 	if old != nil {
-		i := sort.Search(len(rm.order), func(i int) bool { return !newer(rm.order[i], old) })
-		if i >= len(rm.order) || rm.order[i] != old {
-			i = slices.Index(rm.order, old) // held pointers are never changed, but be sure
-		}
-		if i >= 0 {
-			rm.order = slices.Delete(rm.order, i, i+1)
-		}
+		rm.order = without(rm.order, old)
 	}
 	if s != nil {
-		i := sort.Search(len(rm.order), func(i int) bool { return !newer(rm.order[i], s) })
-		rm.order = slices.Insert(rm.order, i, s)
+		rm.order = with(rm.order, s)
 	}
+	rm.refacet(old, s)
 }

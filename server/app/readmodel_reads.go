@@ -47,16 +47,28 @@ func (f startupMatch) of(s *domain.Startup) bool {
 
 type startupMatch domain.StartupFilter
 
-// ListStartups returns one page of the startups matching f.
+// ListStartups returns one page of the startups matching f. It walks only
+// the smallest facet f names (readmodel_facets.go), and not even that when
+// the facet is exactly the answer.
 func (rm *ReadModel) ListStartups(_ context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error) {
-	skip, page, total := p.Skip(), make([]*domain.Startup, 0, p.PageSize), 0
+	skip, total := max(p.Skip(), 0), 0
+	var page []*domain.Startup
 	rm.mu.RLock()
-	for _, s := range rm.newestStartups() {
-		if startupMatch(f).of(s) {
-			if total >= skip && len(page) < p.PageSize {
-				page = append(page, s)
+	list, exact := rm.candidates(f)
+	if exact {
+		total = len(list)
+		if skip < total {
+			page = slices.Clone(list[skip:min(total, skip+p.PageSize)])
+		}
+	} else {
+		page = make([]*domain.Startup, 0, p.PageSize)
+		for _, s := range list {
+			if startupMatch(f).of(s) {
+				if total >= skip && len(page) < p.PageSize {
+					page = append(page, s)
+				}
+				total++
 			}
-			total++
 		}
 	}
 	rm.mu.RUnlock()
@@ -67,12 +79,16 @@ func (rm *ReadModel) ListStartups(_ context.Context, f domain.StartupFilter, p d
 	return out, total, nil
 }
 
-// CountStartups counts the startups matching f.
+// CountStartups counts the startups matching f, as ListStartups does.
 func (rm *ReadModel) CountStartups(_ context.Context, f domain.StartupFilter) (int, error) {
 	rm.mu.RLock()
 	defer rm.mu.RUnlock()
+	list, exact := rm.candidates(f)
+	if exact {
+		return len(list), nil
+	}
 	n := 0
-	for _, s := range rm.startups {
+	for _, s := range list {
 		if startupMatch(f).of(s) {
 			n++
 		}
