@@ -3,135 +3,90 @@ package app
 import (
 	"slices"
 	"sort"
-
-	"github.com/yuechuang/yuechuang/server/domain"
+	"sync"
 )
 
-// A startup list names at most a status and a few field values, and a page
-// of it must cost the same in a city of 6,000 startups as in the demo's
-// few hundred. So beside its newest-first order (readmodel_order.go) the
-// model keeps facets: for each value of each indexed field, the startups
-// with that value in the same order, once over every status and once per
-// status. A list walks only the facet of its most selective filter; when
-// that facet is exactly the list (one field, a status, or both), the page
-// is a window of it and the total its length, with no walk at all. Facets
-// are made with the order and kept by the same code (reorder) on every
-// write, under the write lock.
+// A list page must cost the same in a city (6,000 startups, 2,000
+// investors, 150 spaces) as in the demo set. So the model keeps each kind
+// of record it lists in list order, newest update first, and beside that
+// order its facets: for each key (a field's value, for startups also per
+// status) the records with that key in the same order. A list walks only
+// the smallest facet its filter names; when that facet is exactly the
+// answer the page is a window of it and the total its length, with no walk
+// at all. The order and the facets are made by the first list after a load
+// and then kept by every write (move), under the write lock.
 
-// facetField is an indexed field of a startup.
-type facetField uint8
-
-const (
-	byStatus facetField = iota // the status alone: value is empty
-	bySector
-	byStage
-	byDistrict
-	bySpace
-	byOwner
-	facetFields
-)
-
-// facetKey names one facet: the startups whose field has value and, when
-// status is not empty, whose status is status. {byStatus, "", s} holds the
-// startups with status s.
-type facetKey struct {
-	field  facetField
-	value  string
-	status string
+// facets holds records of one kind newest first, and by key.
+type facets[T any, K comparable] struct {
+	newer func(a, b *T) bool      // list order
+	keys  func(dst []K, v *T) []K // the facets v belongs to, each once
+	all   []*T                    // every record, newest first; nil until made
+	by    map[K][]*T              // each facet, newest first; no empty ones
 }
 
-// of returns s's value of the indexed field f.
-func (f facetField) of(s *domain.Startup) string {
-	switch f {
-	case bySector:
-		return s.Sector
-	case byStage:
-		return s.Stage
-	case byDistrict:
-		return s.District
-	case bySpace:
-		return s.SpaceID
-	case byOwner:
-		return s.OwnerID
+// made returns x, made from m if it was not, under mu (lists that hold
+// only the model's read lock make it). Callers hold the model's lock (a
+// read lock is enough) and must not change what it holds.
+func made[T any, K comparable](mu *sync.Mutex, x *facets[T, K], m map[string]*T) *facets[T, K] {
+	mu.Lock()
+	defer mu.Unlock()
+	if x.all != nil {
+		return x
 	}
-	return ""
-}
-
-// wants returns the value filter f asks of field; empty for any.
-func (f facetField) wants(flt domain.StartupFilter) string {
-	switch f {
-	case bySector:
-		return flt.Sector
-	case byStage:
-		return flt.Stage
-	case byDistrict:
-		return flt.District
-	case bySpace:
-		return flt.SpaceID
-	case byOwner:
-		return flt.OwnerID
+	all := make([]*T, 0, len(m))
+	for _, v := range m {
+		all = append(all, v)
 	}
-	return ""
-}
-
-// facetKeys appends to dst the keys of every facet s belongs to. An empty
-// value (a startup in no space) is in no facet of its field: a filter with
-// an empty value asks for no filter.
-func facetKeys(dst []facetKey, s *domain.Startup) []facetKey {
-	if s.Status != "" {
-		dst = append(dst, facetKey{field: byStatus, status: s.Status})
-	}
-	for f := bySector; f < facetFields; f++ {
-		v := f.of(s)
-		if v == "" {
-			continue
+	slices.SortFunc(all, func(a, b *T) int {
+		if x.newer(a, b) {
+			return -1
 		}
-		dst = append(dst, facetKey{field: f, value: v})
-		if s.Status != "" {
-			dst = append(dst, facetKey{field: f, value: v, status: s.Status})
-		}
-	}
-	return dst
-}
-
-// makeFacets builds every facet from order, newest first. Callers hold
-// orderMu.
-func (rm *ReadModel) makeFacets() {
-	rm.facets = make(map[facetKey][]*domain.Startup, 64)
-	var keys []facetKey
-	for _, s := range rm.order {
-		keys = facetKeys(keys[:0], s)
+		return 1
+	})
+	x.by = make(map[K][]*T, 64)
+	var keys []K
+	for _, v := range all {
+		keys = x.keys(keys[:0], v)
 		for _, k := range keys {
-			rm.facets[k] = append(rm.facets[k], s)
+			x.by[k] = append(x.by[k], v)
 		}
 	}
+	x.all = all
+	return x
 }
 
-// refacet moves old (nil for a new startup) to s (nil when removed) in
-// every facet. Callers hold mu for writing, and the facets are made.
-func (rm *ReadModel) refacet(old, s *domain.Startup) {
-	var buf [1 + 2*facetFields]facetKey
+// move keeps the order and the facets when old (nil for a new record)
+// becomes v (nil when removed). Callers hold the model's write lock, so no
+// list is reading them while they move; before the first list it does
+// nothing.
+func (x *facets[T, K]) move(old, v *T) {
+	if x.all == nil {
+		return
+	}
+	var buf [16]K
 	if old != nil {
-		for _, k := range facetKeys(buf[:0], old) {
-			if l := without(rm.facets[k], old); len(l) > 0 {
-				rm.facets[k] = l
+		x.all = x.without(x.all, old)
+		for _, k := range x.keys(buf[:0], old) {
+			if l := x.without(x.by[k], old); len(l) > 0 {
+				x.by[k] = l
 			} else {
-				delete(rm.facets, k) // an owner's or a space's last startup: no empty lists kept
+				delete(x.by, k) // an owner's or a space's last record: no empty lists kept
 			}
 		}
 	}
-	if s != nil {
-		for _, k := range facetKeys(buf[:0], s) {
-			rm.facets[k] = with(rm.facets[k], s)
+	if v != nil {
+		x.all = x.with(x.all, v)
+		for _, k := range x.keys(buf[:0], v) {
+			x.by[k] = x.with(x.by[k], v)
 		}
 	}
 }
 
-// without returns list, newest first, less s.
-func without(list []*domain.Startup, s *domain.Startup) []*domain.Startup {
-	i := sort.Search(len(list), func(i int) bool { return !newer(list[i], s) })
-	if i >= len(list) || list[i] != s {
-		i = slices.Index(list, s) // held pointers are never changed, but be sure
+// without returns list less v.
+func (x *facets[T, K]) without(list []*T, v *T) []*T {
+	i := sort.Search(len(list), func(i int) bool { return !x.newer(list[i], v) })
+	if i >= len(list) || list[i] != v {
+		i = slices.Index(list, v) // held pointers are never changed, but be sure
 	}
 	if i < 0 {
 		return list
@@ -139,33 +94,41 @@ func without(list []*domain.Startup, s *domain.Startup) []*domain.Startup {
 	return slices.Delete(list, i, i+1)
 }
 
-// with returns list, newest first, with s in its place.
-func with(list []*domain.Startup, s *domain.Startup) []*domain.Startup {
-	i := sort.Search(len(list), func(i int) bool { return !newer(list[i], s) })
-	return slices.Insert(list, i, s)
+// with returns list with v in its place.
+func (x *facets[T, K]) with(list []*T, v *T) []*T {
+	i := sort.Search(len(list), func(i int) bool { return !x.newer(list[i], v) })
+	return slices.Insert(list, i, v)
 }
 
-// candidates returns the held startups a list with filter f need look at,
-// newest first, and whether every one of them matches f (then a page is a
-// window of them and the total their number). It picks the smallest facet
-// that f names. Callers hold mu (a read lock is enough) and must not change
-// the slice.
-func (rm *ReadModel) candidates(f domain.StartupFilter) (list []*domain.Startup, exact bool) {
-	list = rm.newestStartups() // makes the facets too
-	named := 0
-	if f.Status != "" {
-		named++
-		list = rm.facets[facetKey{field: byStatus, status: f.Status}]
-	}
-	for fld := bySector; fld < facetFields; fld++ {
-		v := fld.wants(f)
-		if v == "" {
-			continue
-		}
-		named++
-		if l := rm.facets[facetKey{field: fld, value: v, status: f.Status}]; len(l) <= len(list) {
-			list = l // on a tie the narrower facet, which is the whole answer when f names it alone
+// pick returns the facet with the fewest records among those of named
+// keys, or every record when none is named.
+func (x *facets[T, K]) pick(named []K) []*T {
+	list := x.all
+	for _, k := range named {
+		if l := x.by[k]; len(l) <= len(list) {
+			list = l // on a tie the later, narrower key
 		}
 	}
-	return list, f.Residency == "" && (named <= 1 || named == 2 && f.Status != "")
+	return list
+}
+
+// window returns one page of list, where every record matches when exact,
+// and the number that match; match checks the others.
+func window[T any](list []*T, exact bool, match func(*T) bool, skip, size int) (page []*T, total int) {
+	skip = max(skip, 0)
+	if exact {
+		if skip < len(list) {
+			page = slices.Clone(list[skip:min(len(list), skip+size)])
+		}
+		return page, len(list)
+	}
+	for _, v := range list {
+		if match(v) {
+			if total >= skip && len(page) < size {
+				page = append(page, v)
+			}
+			total++
+		}
+	}
+	return page, total
 }

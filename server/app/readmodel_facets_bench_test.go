@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -17,13 +18,19 @@ import (
 // random, seven in ten in a space (in its district), nine in ten of those
 // confirmed there, a share published.
 type listSet struct {
-	name             string
-	startups, spaces int
-	published        float64
-	rm               *ReadModel
-	spaceIDs         []string
-	tax              *domain.Taxonomy
-	queries          []listQuery
+	name                        string
+	startups, spaces, investors int
+	published                   float64
+	rm                          *ReadModel
+	spaceIDs                    []string
+	tax                         *domain.Taxonomy
+	queries                     []listQuery
+	invQueries                  []invQuery
+}
+
+type invQuery struct {
+	f domain.InvestorFilter
+	p domain.Page
 }
 
 type listQuery struct {
@@ -33,8 +40,9 @@ type listQuery struct {
 
 // The two sets #12 compares: the demo set (seed.DefaultSizes, nine in ten
 // published) and the full-size city (scripts/scalebench: 6,000 startups,
-// half published, 150 spaces).
-var listSets = []*listSet{{name: "demo", startups: 300, spaces: 20, published: 0.9}, {name: "city", startups: 6000, spaces: 150, published: 0.5}}
+// half published, 150 spaces, 2,000 investors).
+var listSets = []*listSet{{name: "demo", startups: 300, spaces: 20, investors: 100, published: 0.9},
+	{name: "city", startups: 6000, spaces: 150, investors: 2000, published: 0.5}}
 
 func (ls *listSet) make(b *testing.B) {
 	if ls.rm != nil {
@@ -78,6 +86,38 @@ func (ls *listSet) make(b *testing.B) {
 		}
 		rm.apply(Change{Kind: domain.ChangeStartup, ID: s.ID, Startup: s})
 	}
+	// Investors back one to three sectors, a range of stages and a district
+	// or two, as the demo loader's do.
+	for i := 0; i < ls.investors; i++ {
+		at := start.Add(time.Duration(rnd.IntN(300*24*3600)) * time.Second)
+		inv := &domain.Investor{ID: id(), OwnerID: id(), Name: fmt.Sprint("投资人", i), Kind: []string{domain.KindAngel, domain.KindInstitution}[i%2],
+			Bio: "关注硬科技早期项目", Verified: rnd.IntN(3) > 0, Version: 1, CreatedAt: at, UpdatedAt: at}
+		for range 1 + rnd.IntN(3) {
+			inv.Sectors = append(inv.Sectors, tax.Sectors[rnd.IntN(len(tax.Sectors))].Code)
+		}
+		lo := rnd.IntN(len(stages) - 1)
+		inv.Stages = stages[lo : lo+1+rnd.IntN(2)]
+		for range 1 + rnd.IntN(2) {
+			inv.Districts = append(inv.Districts, tax.Districts[rnd.IntN(len(tax.Districts))].Code)
+		}
+		rm.apply(Change{Kind: domain.ChangeInvestor, ID: inv.ID, Investor: inv})
+	}
+	// The investor directory: pages 1–3 of 20, unfiltered or by one
+	// sector, stage, district or kind.
+	for i := 0; i < 512; i++ {
+		q := invQuery{p: domain.Page{Page: 1 + rnd.IntN(3), PageSize: 20}}
+		switch i % 5 {
+		case 1:
+			q.f.Sector = tax.Sectors[rnd.IntN(len(tax.Sectors))].Code
+		case 2:
+			q.f.Stage = stages[rnd.IntN(len(stages))]
+		case 3:
+			q.f.District = tax.Districts[rnd.IntN(len(tax.Districts))].Code
+		case 4:
+			q.f.Kind = domain.KindInstitution
+		}
+		ls.invQueries = append(ls.invQueries, q)
+	}
 	// The public list page as scalebench asks for it: pages 1–5 of 20,
 	// unfiltered or by one sector, district or early stage.
 	for i := 0; i < 512; i++ {
@@ -94,7 +134,7 @@ func (ls *listSet) make(b *testing.B) {
 	}
 	ls.rm, ls.tax = rm, tax
 	rm.mu.RLock()
-	rm.newestStartups() // made by the first list, as after a start
+	made(&rm.orderMu, &rm.startupIdx, rm.startups) // by the first list, as after a start
 	rm.mu.RUnlock()
 }
 
@@ -107,7 +147,7 @@ func (sl scanLists) ListStartups(_ context.Context, f domain.StartupFilter, p do
 	rm := sl.ReadModel
 	skip, page, total := p.Skip(), make([]*domain.Startup, 0, p.PageSize), 0
 	rm.mu.RLock()
-	for _, s := range rm.newestStartups() {
+	for _, s := range made(&rm.orderMu, &rm.startupIdx, rm.startups).all {
 		if startupMatch(f).of(s) {
 			if total >= skip && len(page) < p.PageSize {
 				page = append(page, s)
@@ -123,11 +163,68 @@ func (sl scanLists) ListStartups(_ context.Context, f domain.StartupFilter, p do
 	return out, total, nil
 }
 
+// ListInvestors is the investor directory as it was before its facets:
+// every investor filtered, the matches sorted.
+func (sl scanLists) ListInvestors(_ context.Context, f domain.InvestorFilter, p domain.Page) ([]domain.Investor, int, error) {
+	rm := sl.ReadModel
+	has := func(list []string, v string) bool { return v == "" || slices.Contains(list, v) }
+	rm.mu.RLock()
+	matched := make([]*domain.Investor, 0, 64)
+	for _, inv := range rm.investors {
+		if has(inv.Sectors, f.Sector) && has(inv.Stages, f.Stage) && has(inv.Districts, f.District) &&
+			(f.Kind == "" || f.Kind == inv.Kind) && (f.OwnerID == "" || f.OwnerID == inv.OwnerID) &&
+			(f.Verified == nil || *f.Verified == inv.Verified) {
+			matched = append(matched, inv)
+		}
+	}
+	rm.mu.RUnlock()
+	slices.SortFunc(matched, func(a, b *domain.Investor) int {
+		if newerInvestor(a, b) {
+			return -1
+		}
+		return 1
+	})
+	out := []domain.Investor{}
+	for _, inv := range pageOf(matched, p) {
+		out = append(out, *cloneInvestor(inv))
+	}
+	return out, len(matched), nil
+}
+
+// BenchmarkInvestorList is one page of the public investor directory in
+// the service layer, as BenchmarkListPage measures the startup list page.
+func BenchmarkInvestorList(b *testing.B) {
+	ctx := context.Background()
+	for _, ls := range listSets {
+		for _, how := range []string{"facets", "sort-baseline"} {
+			b.Run(fmt.Sprintf("set=%s/%s", ls.name, how), func(b *testing.B) {
+				ls.make(b)
+				var store InvestorStore = ls.rm
+				if how != "facets" {
+					store = scanLists{ls.rm}
+				}
+				svc := NewInvestors(store, ls.tax)
+				items, i := 0, 0
+				for b.Loop() {
+					q := ls.invQueries[i%len(ls.invQueries)]
+					i++
+					l, err := svc.List(ctx, q.f, q.p)
+					if err != nil {
+						b.Fatal(err)
+					}
+					items += len(l.Items)
+				}
+				b.ReportMetric(float64(items)/float64(i), "items/op")
+			})
+		}
+	}
+}
+
 // BenchmarkListPage is one public list page in the service layer (no
 // HTTP) on the demo set and on the full-size city, from the facets and,
 // as the same run's baseline, by the walk of every startup they replace.
 //
-//	go test -run '^$' -bench 'ListPage|RegistryRows' -benchmem ./server/app/
+//	go test -run '^$' -bench 'ListPage|RegistryRows|InvestorList' -benchmem ./server/app/
 func BenchmarkListPage(b *testing.B) {
 	ctx := context.Background()
 	for _, ls := range listSets {
