@@ -16,6 +16,9 @@ type readers struct {
 	mu     sync.Mutex
 	dbs    map[string]*sql.DB
 	tables map[[2]string]string // database, collection → table
+	// docs are ReadDocument's prepared statements, by database and
+	// collection.
+	docs   map[[2]string]*sql.Stmt
 	closed bool
 }
 
@@ -101,16 +104,60 @@ func (r *readers) table(ctx context.Context, dir, database, collection string) (
 	return db, t, nil
 }
 
+// stmt returns ReadDocument's statement for collection, nil if the
+// collection does not exist (yet).
+func (r *readers) stmt(ctx context.Context, dir, database, collection string) (*sql.Stmt, error) {
+	key := [2]string{database, collection}
+	r.mu.Lock()
+	st := r.docs[key]
+	r.mu.Unlock()
+	if st != nil {
+		return st, nil
+	}
+	db, table, err := r.table(ctx, dir, database, collection)
+	if err != nil || table == "" {
+		return nil, err
+	}
+	st, err = db.PrepareContext(ctx, fmt.Sprintf(`SELECT _ferretdb_sjson FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, table))
+	if err != nil {
+		return nil, fmt.Errorf("ferret: prepare a read of %s: %w", collection, err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		_ = st.Close()
+		return nil, fmt.Errorf("ferret: closed")
+	}
+	if old := r.docs[key]; old != nil {
+		_ = st.Close()
+		return old, nil
+	}
+	if r.docs == nil {
+		r.docs = map[[2]string]*sql.Stmt{}
+	}
+	r.docs[key] = st
+	return st, nil
+}
+
 func (r *readers) forget(database, collection string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	delete(r.tables, [2]string{database, collection})
+	key := [2]string{database, collection}
+	delete(r.tables, key)
+	if st := r.docs[key]; st != nil {
+		_ = st.Close()
+		delete(r.docs, key)
+	}
 }
 
 func (r *readers) close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.closed = true
+	for _, st := range r.docs {
+		_ = st.Close()
+	}
+	r.docs = nil
 	for _, db := range r.dbs {
 		_ = db.Close()
 	}
