@@ -85,7 +85,7 @@ searchbench:
 	@mkdir -p docs/bench
 	$(GO) run ./scripts/searchbench -n 100000 | tee docs/bench/searchbench.md
 
-## scalebench: a full-size city (6,000 startups, 50,000 accounts, 1M notifications) against the demo set, through HTTP
+## scalebench: a full-size city (6,000 startups, 50,000 accounts, 1M notifications) against the demo set and a small city of the same shape, through HTTP
 scalebench: build
 	$(GO) run ./scripts/scalebench -bin $(BIN)
 

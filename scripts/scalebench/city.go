@@ -29,6 +29,20 @@ type citySize struct {
 var fullCity = citySize{Startups: 6000, Investors: 2000, Spaces: 150, PublishShare: 0.5, Accounts: 50000,
 	Notifications: 1_000_000, Roadshows: 300, EventsPerShow: 2000}
 
+// scaled is the city at share of sz's size, with sz's shape: the same
+// notifications per account, room events per roadshow, startups per space
+// and published share, so that a call's answer holds what it holds in sz.
+func (sz citySize) scaled(share float64) citySize {
+	f := func(n int) int { return max(1, int(float64(n)*share+0.5)) }
+	return citySize{Startups: f(sz.Startups), Investors: f(sz.Investors), Spaces: max(2, f(sz.Spaces)), PublishShare: sz.PublishShare,
+		Accounts: f(sz.Accounts), Notifications: f(sz.Notifications), Roadshows: max(2, f(sz.Roadshows)), EventsPerShow: sz.EventsPerShow}
+}
+
+func (sz citySize) String() string {
+	return fmt.Sprintf("%d startups (%.0f%% published), %d investors, %d spaces, %d accounts, %d notifications, %d ended roadshows × %d room events",
+		sz.Startups, sz.PublishShare*100, sz.Investors, sz.Spaces, sz.Accounts, sz.Notifications, sz.Roadshows, sz.EventsPerShow)
+}
+
 // makerPassword signs in every generated maker account.
 const makerPassword = "scalebench-2026"
 

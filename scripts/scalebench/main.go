@@ -3,13 +3,18 @@
 // bleve in a temporary DATA_DIR).
 //
 // It starts the real server binary on the demo set and measures every main
-// call, then builds a full-size city in bulk through the store (3,000
-// published and 3,000 draft startups, 2,000 investors, 150 spaces, 50,000
-// accounts, 1,000,000 notifications, 300 ended roadshows with 2,000 room
-// events each), builds its search index with the binary's reindex command,
-// starts the binary on it and measures the same calls. It prints p50 and
-// p99 of each beside the demo set's and the ratio, with the start time and
-// memory, and writes the table to docs/bench/scalebench.md.
+// call. Then it builds, in bulk through the store, a small city and a
+// full-size one (3,000 published and 3,000 draft startups, 2,000
+// investors, 150 spaces, 50,000 accounts, 1,000,000 notifications, 300
+// ended roadshows with 2,000 room events each), builds their search
+// indexes with the binary's reindex command, starts the binary on each and
+// measures the same calls. The small city is the full one's shape at the
+// demo set's size (-small): the demo set's answers hold less than the
+// city's (nearly empty notification lists, ended rooms with a few events),
+// so only a city of the same shape tells what size alone costs. It prints
+// p50 and p99 of each call in the three, the full city's ratios to the
+// other two, the start times and memory, and writes the table to
+// docs/bench/scalebench.md.
 //
 //	make scalebench
 //	go run ./scripts/scalebench -bin bin/yuechuang [-n 300] [-w 100]
@@ -31,6 +36,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/yuechuang/yuechuang/server/seed"
 )
 
 func main() {
@@ -43,6 +50,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the temporary data directories")
 	kept := flag.String("city", "", "measure this city, built and kept (-keep) by an earlier run, instead of building one; the run changes it, so give it a copy")
 	scale := flag.Float64("scale", 1, "size of the city relative to the full one (a quick try: 0.05)")
+	smallShare := flag.Float64("small", 0.05, "size of the small city relative to the full one: the full city's shape (notifications per account, events per room, startups per space) at the demo set's size; 0 for none")
 	budget := flag.Duration("budget", 25*time.Minute, "give up after this long")
 	flag.DurationVar(&callBudget, "calltime", callBudget, "most time spent measuring one call")
 	flag.Parse()
@@ -52,9 +60,7 @@ func main() {
 	size := fullCity
 	size.Notifications = *notes
 	if *scale != 1 {
-		f := func(n int) int { return max(1, int(float64(n)**scale)) }
-		size = citySize{Startups: f(size.Startups), Investors: f(size.Investors), Spaces: max(10, f(size.Spaces)), PublishShare: size.PublishShare,
-			Accounts: f(size.Accounts), Notifications: f(size.Notifications), Roadshows: f(size.Roadshows), EventsPerShow: size.EventsPerShow}
+		size = size.scaled(*scale)
 	}
 
 	tmp, err := os.MkdirTemp("", "scalebench-")
@@ -65,7 +71,7 @@ func main() {
 		defer os.RemoveAll(tmp)
 	}
 	var loads []string
-	run := func(name, dir string, env ...string) ([]*sample, *server) {
+	run := func(name, dir string, env ...string) *half {
 		before := loadavg()
 		defer func() { loads = append(loads, fmt.Sprintf("%s %s → %s", name, before, loadavg())) }()
 		log.Printf("%s: starting the server", name)
@@ -79,13 +85,23 @@ func main() {
 			s.stop()
 			log.Fatalf("%s: %v", name, err)
 		}
-		return res, s
+		h := &half{samples: res, start: s.start}
+		h.rss, h.peak = s.rss()
+		s.stop()
+		return h
 	}
 
-	demoDir := filepath.Join(tmp, "demo")
-	demo, ds := run("demo set", demoDir, "SEED_DEMO=true")
-	demoRSS, demoPeak := ds.rss()
-	ds.stop()
+	demo := run("demo set", filepath.Join(tmp, "demo"), "SEED_DEMO=true")
+
+	var small *half
+	var smallSize citySize
+	var smallSteps []string
+	if *smallShare > 0 {
+		smallSize = size.scaled(*smallShare)
+		smallDir := filepath.Join(tmp, "small")
+		smallSteps = build(ctx, *bin, "small city", smallDir, smallSize)
+		small = run("small city", smallDir, "SEED_DEMO=false")
+	}
 
 	cityDir := filepath.Join(tmp, "city")
 	steps, buildTook := []string{}, time.Duration(0)
@@ -94,14 +110,12 @@ func main() {
 		steps = append(steps, "not in this run: the city kept at "+cityDir+" by an earlier one, with whatever that run and any since changed in it")
 	} else {
 		buildStart := time.Now()
-		steps = build(ctx, *bin, cityDir, size)
+		steps = build(ctx, *bin, "full-size city", cityDir, size)
 		buildTook = time.Since(buildStart)
 	}
-	city, cs := run("full-size city", cityDir, "SEED_DEMO=false")
-	cityRSS, cityPeak := cs.rss()
-	cs.stop()
+	city := run("full-size city", cityDir, "SEED_DEMO=false")
 
-	table := report(demo, city, ds.start, cs.start, demoRSS, demoPeak, cityRSS, cityPeak)
+	table := report(demo, small, city)
 	fmt.Println(table)
 	if *out == "" {
 		return
@@ -111,9 +125,15 @@ func main() {
 	fmt.Fprintf(&b, "# scalebench: the whole city on one machine\n\n")
 	fmt.Fprintf(&b, "Measured at commit `%s` on %s; 1-minute load average %s at the end.\n\n", strings.TrimSpace(string(commit)), time.Now().UTC().Format("2006-01-02 15:04 UTC"), loadavg())
 	fmt.Fprintf(&b, "- commit `%s`, %s\n", strings.TrimSpace(string(commit)), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(&b, "- command: `make scalebench` (`go run ./scripts/scalebench -bin bin/yuechuang -n %d -w %d -logins %d -notifications %d -scale %g%s`)\n", *n, *nw, *logins, *notes, *scale, map[bool]string{true: " -city " + *kept}[*kept != ""])
-	fmt.Fprintf(&b, "- city: %d startups (%.0f%% published), %d investors, %d spaces, %d accounts, %d notifications, %d ended roadshows × %d room events\n",
-		size.Startups, size.PublishShare*100, size.Investors, size.Spaces, size.Accounts, size.Notifications, size.Roadshows, size.EventsPerShow)
+	fmt.Fprintf(&b, "- command: `make scalebench` (`go run ./scripts/scalebench -bin bin/yuechuang -n %d -w %d -logins %d -notifications %d -scale %g -small %g%s`)\n", *n, *nw, *logins, *notes, *scale, *smallShare, map[bool]string{true: " -city " + *kept}[*kept != ""])
+	fmt.Fprintf(&b, "- city: %s\n", size)
+	if small != nil {
+		fmt.Fprintf(&b, "- small city: the same generator at %g of the city's size, so with the city's notifications per account, events per roadshow and startups per space (the demo set has %d startups and %d investors), built in this run: %s\n",
+			*smallShare, seed.DefaultSizes.Startups, seed.DefaultSizes.Investors, smallSize)
+		for _, s := range smallSteps {
+			fmt.Fprintf(&b, "  - %s\n", s)
+		}
+	}
 	fmt.Fprintf(&b, "- machine: 2 cores; 1-minute load average before → after each half: %s. Other work on the machine makes the figures noisy; the ratios, from one run, say more than the absolute values\n", strings.Join(loads, "; "))
 	fmt.Fprintf(&b, "- embedded default (FerretDB v1 on SQLite, bleve), no `MONGODB_URI`; calls one at a time from one client on loopback, each as one of many users with varied inputs (ids, filters, pages, queries drawn at random from what the API lists)\n")
 	if *kept != "" {
@@ -135,17 +155,44 @@ func main() {
 	log.Printf("wrote %s", *out)
 }
 
-// report renders the table: each call's p50 and p99 on the demo set and the
-// full city, the ratio of p99s, and the target from issue 12.
-func report(demo, city []*sample, demoStart, cityStart time.Duration, demoRSS, demoPeak, cityRSS, cityPeak float64) string {
-	var b strings.Builder
-	b.WriteString("| call | demo p50 | demo p99 | city p50 | city p99 | city/demo p50 | city/demo p99 | target (city p99) |\n|---|---|---|---|---|---|---|---|\n")
-	byName := map[string]*sample{}
-	for _, s := range demo {
-		byName[s.name] = s
+// half is one server's measured calls, start time and memory.
+type half struct {
+	samples   []*sample
+	start     time.Duration
+	rss, peak float64
+}
+
+func (h *half) byName() map[string]*sample {
+	m := map[string]*sample{}
+	if h != nil {
+		for _, s := range h.samples {
+			m[s.name] = s
+		}
 	}
+	return m
+}
+
+// report renders the table: each call's p50 and p99 on the demo set, the
+// small city (when measured) and the full city, the full city's ratios to
+// each, and the target from issue 12.
+func report(demo, small, city *half) string {
+	var b strings.Builder
+	b.WriteString("| call | demo p50 | demo p99 |")
+	if small != nil {
+		b.WriteString(" small city p50 | small city p99 |")
+	}
+	b.WriteString(" city p50 | city p99 | city/demo p50 | city/demo p99 |")
+	if small != nil {
+		b.WriteString(" city/small p50 | city/small p99 |")
+	}
+	b.WriteString(" target (city p99) |\n|---|---|---|")
+	if small != nil {
+		b.WriteString("---|---|---|---|")
+	}
+	b.WriteString("---|---|---|---|---|\n")
+	demoBy, smallBy := demo.byName(), small.byName()
 	argon2 := 0.0
-	for _, c := range city {
+	for _, c := range city.samples {
 		if c.name == argon2Row {
 			argon2 = c.pct(0.99)
 		}
@@ -156,8 +203,14 @@ func report(demo, city []*sample, demoStart, cityStart time.Duration, demoRSS, d
 		}
 		return fmt.Sprintf("%.2f", c.pct(p)/d.pct(p))
 	}
-	for _, c := range city {
-		d := byName[c.name]
+	ms := func(s *sample, p float64) string {
+		if s == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.1f ms", s.pct(p))
+	}
+	for _, c := range city.samples {
+		d, sm := demoBy[c.name], smallBy[c.name]
 		target := "≤ 20 ms"
 		switch {
 		case c.name == argon2Row:
@@ -174,29 +227,67 @@ func report(demo, city []*sample, demoStart, cityStart time.Duration, demoRSS, d
 			name += " (" + c.note + ")"
 		}
 		if c.held != "" && d != nil {
-			name += fmt.Sprintf(" (demo: %s; city: %s)", d.held, c.held)
+			if sm != nil {
+				name += fmt.Sprintf(" (demo: %s; small city: %s; city: %s)", d.held, sm.held, c.held)
+			} else {
+				name += fmt.Sprintf(" (demo: %s; city: %s)", d.held, c.held)
+			}
 		}
-		failed := ""
-		if c.failed > 0 || d != nil && d.failed > 0 {
-			failed = fmt.Sprintf(" — failed calls: demo %d, city %d", d.failed, c.failed)
+		var failed []string
+		for _, h := range []struct {
+			name string
+			s    *sample
+		}{{"demo", d}, {"small city", sm}, {"city", c}} {
+			if h.s != nil && h.s.failed > 0 {
+				failed = append(failed, fmt.Sprintf("%d failed calls on the %s", h.s.failed, h.name))
+			}
+			if h.s != nil && h.s.cut {
+				failed = append(failed, fmt.Sprintf("stopped at the %s budget after %d calls on the %s", callBudget, len(h.s.ds), h.name))
+			}
 		}
-		if c.cut || d != nil && d.cut {
-			failed += fmt.Sprintf(" — stopped at the %s budget after %d demo / %d city calls", callBudget, len(d.ds), len(c.ds))
+		if len(failed) > 0 {
+			name += " — " + strings.Join(failed, ", ")
 		}
-		fmt.Fprintf(&b, "| %s%s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %s | %s |\n", name, failed, d.pct(0.5), d.pct(0.99), c.pct(0.5), c.pct(0.99),
-			ratio(c, d, 0.5), ratio(c, d, 0.99), target)
+		fmt.Fprintf(&b, "| %s | %s | %s |", name, ms(d, 0.5), ms(d, 0.99))
+		if small != nil {
+			fmt.Fprintf(&b, " %s | %s |", ms(sm, 0.5), ms(sm, 0.99))
+		}
+		fmt.Fprintf(&b, " %s | %s | %s | %s |", ms(c, 0.5), ms(c, 0.99), ratio(c, d, 0.5), ratio(c, d, 0.99))
+		if small != nil {
+			fmt.Fprintf(&b, " %s | %s |", ratio(c, sm, 0.5), ratio(c, sm, 0.99))
+		}
+		fmt.Fprintf(&b, " %s |\n", target)
 	}
-	fmt.Fprintf(&b, "| start (exec → /readyz 200) | %.1f s | | %.1f s | | %.2f | | ≤ 20 s |\n", demoStart.Seconds(), cityStart.Seconds(), cityStart.Seconds()/demoStart.Seconds())
-	fmt.Fprintf(&b, "| RSS after the calls (peak) | %.0f MiB (%.0f) | | %.0f MiB (%.0f) | | %.2f | | ≤ 1.5 GiB |\n", demoRSS, demoPeak, cityRSS, cityPeak, cityRSS/demoRSS)
+	row := func(cells ...string) { fmt.Fprintf(&b, "| %s |\n", strings.Join(cells, " | ")) }
+	secs := func(h *half) string { return fmt.Sprintf("%.1f s", h.start.Seconds()) }
+	mib := func(h *half) string { return fmt.Sprintf("%.0f MiB (%.0f)", h.rss, h.peak) }
+	for _, r := range []struct {
+		name, target string
+		cell         func(*half) string
+		value        func(*half) float64
+	}{
+		{"start (exec → /readyz 200)", "≤ 20 s", secs, func(h *half) float64 { return h.start.Seconds() }},
+		{"RSS after the calls (peak)", "≤ 1.5 GiB", mib, func(h *half) float64 { return h.rss }},
+	} {
+		cells := []string{r.name, r.cell(demo), ""}
+		if small != nil {
+			cells = append(cells, r.cell(small), "")
+		}
+		cells = append(cells, r.cell(city), "", fmt.Sprintf("%.2f", r.value(city)/r.value(demo)), "")
+		if small != nil {
+			cells = append(cells, fmt.Sprintf("%.2f", r.value(city)/r.value(small)), "")
+		}
+		row(append(cells, r.target)...)
+	}
 	return b.String()
 }
 
 // build makes a full-size city in dir in bulk through the store and builds
 // its search index with the binary's reindex command; it returns the steps
 // with their counts and times.
-func build(ctx context.Context, bin, dir string, size citySize) []string {
+func build(ctx context.Context, bin, name, dir string, size citySize) []string {
 	var steps []string
-	log.Printf("full-size city: building in %s", dir)
+	log.Printf("%s: building in %s", name, dir)
 	err := buildCity(ctx, dir, size, func(step string, count int, took time.Duration) {
 		line := fmt.Sprintf("%s: %d in %s", step, count, took.Round(time.Millisecond))
 		log.Print("  " + line)
