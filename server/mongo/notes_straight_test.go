@@ -13,8 +13,8 @@ import (
 )
 
 // TestStraightReadsAnswerAsTheDriver: on the embedded engine the
-// notification reads (head, log pages, drops) and a roadshow's
-// registrants read straight from storage give the same answers as the
+// notification reads (head, log pages, drops), a roadshow's registrants
+// and its room's event buckets read straight from storage give the same answers as the
 // same reads through FerretDB and the driver (the MongoDB path), after
 // appends across buckets, fan-out drops not yet absorbed, marks read,
 // digests waiting, and for users with no log; and each road finds what
@@ -69,6 +69,15 @@ func TestStraightReadsAnswerAsTheDriver(t *testing.T) {
 		}
 	}
 
+	var events []domain.RoomEvent
+	for seq := int64(1); seq <= 230; seq++ {
+		events = append(events, domain.RoomEvent{RoadshowID: "show", Seq: seq, Type: "chat", UserID: "r1", UserName: "创客 \"一\"", At: at.Add(time.Duration(seq) * time.Second),
+			Data: map[string]any{"text": fmt.Sprint("问题 ", seq), "id": seq, "nested": map[string]any{"votes": []any{1, "two"}}}})
+	}
+	if err := db.AppendRoomEvents(ctx, events); err != nil {
+		t.Fatal(err)
+	}
+
 	type answers struct {
 		Pages      map[string][]domain.Notification
 		Totals     map[string][2]int
@@ -76,12 +85,13 @@ func TestStraightReadsAnswerAsTheDriver(t *testing.T) {
 		Unread     map[string]int
 		Of         map[string]*domain.Notification
 		Registered map[string]int
+		Events     map[string][]domain.RoomEvent
 		Pending    int
 	}
 	read := func() answers {
 		t.Helper()
 		a := answers{Pages: map[string][]domain.Notification{}, Totals: map[string][2]int{}, After: map[string][]domain.Notification{},
-			Unread: map[string]int{}, Of: map[string]*domain.Notification{}, Registered: map[string]int{}}
+			Unread: map[string]int{}, Of: map[string]*domain.Notification{}, Registered: map[string]int{}, Events: map[string][]domain.RoomEvent{}}
 		for _, u := range append(users, "nobody") {
 			for _, unreadOnly := range []bool{false, true} {
 				for page := 1; page <= 8; page++ {
@@ -121,6 +131,9 @@ func TestStraightReadsAnswerAsTheDriver(t *testing.T) {
 			if a.Registered[show], err = db.CountRegistrations(ctx, show); err != nil {
 				t.Fatal(err)
 			}
+			if a.Events[show], err = db.RoomEvents(ctx, show); err != nil {
+				t.Fatal(err)
+			}
 		}
 		pending, err := db.PendingDigest(ctx)
 		if err != nil {
@@ -150,6 +163,9 @@ func TestStraightReadsAnswerAsTheDriver(t *testing.T) {
 	}
 	if straight.Registered["show"] != 3 || straight.Registered["none"] != 0 || straight.Pending == 0 {
 		t.Errorf("registered %v, digests pending for %d", straight.Registered, straight.Pending)
+	}
+	if got := straight.Events["show"]; len(got) != 230 || got[229].Seq != 230 || len(straight.Events["none"]) != 0 {
+		t.Errorf("room events: %d, %d", len(got), len(straight.Events["none"]))
 	}
 	if got := straight.Pages["short/false/1"]; len(got) == 0 || got[len(got)-1].Data["nested"] == nil {
 		t.Errorf("short's nested data lost: %+v", got)
