@@ -30,32 +30,43 @@ import (
 // seen, and depends on FerretDB v1's storage (each document's JSON with
 // its schema in "$s"; TestReadDocument guards an upgrade that changes it).
 func (s *Server) ReadDocument(ctx context.Context, database, collection, id string) ([]byte, bool, error) {
+	var out []byte
+	ok, err := s.readText(ctx, database, collection, id, func(text []byte) (err error) {
+		out, err = s.schemas.sjsonToBSON(nil, text)
+		return err
+	})
+	return out, ok, err
+}
+
+// readText calls use with the stored JSON of the document of collection
+// whose _id is id (valid only during the call) and reports whether there
+// was one.
+func (s *Server) readText(ctx context.Context, database, collection, id string, use func(text []byte) error) (bool, error) {
 	stmt, err := s.readers.stmt(ctx, s.dir, database, collection)
 	if err != nil || stmt == nil {
-		return nil, false, err
+		return false, err
 	}
 	key, err := json.Marshal(id) // the _id as FerretDB's index keys it
 	if err != nil {
-		return nil, false, err
+		return false, err
 	}
-	var text sql.RawBytes
 	rows, err := stmt.QueryContext(ctx, string(key))
 	if err != nil {
 		s.readers.forget(database, collection) // a dropped collection's table, say
-		return nil, false, fmt.Errorf("ferret: read %s: %w", collection, err)
+		return false, fmt.Errorf("ferret: read %s: %w", collection, err)
 	}
 	defer rows.Close()
 	if !rows.Next() {
-		return nil, false, rows.Err()
+		return false, rows.Err()
 	}
+	var text sql.RawBytes
 	if err := rows.Scan(&text); err != nil {
-		return nil, false, fmt.Errorf("ferret: read %s: %w", collection, err)
+		return false, fmt.Errorf("ferret: read %s: %w", collection, err)
 	}
-	out, err := s.schemas.sjsonToBSON(nil, text)
-	if err != nil {
-		return nil, false, fmt.Errorf("ferret: read %s %q: %w", collection, id, err)
+	if err := use(text); err != nil {
+		return false, fmt.Errorf("ferret: read %s %q: %w", collection, id, err)
 	}
-	return out, true, rows.Err()
+	return true, rows.Err()
 }
 
 // sjsonSchema is FerretDB v1's schema of a document or object ("$s"):
@@ -211,7 +222,7 @@ func appendValue(b []byte, key string, raw []byte, el *sjsonElem) ([]byte, error
 		b = binary.LittleEndian.AppendUint32(elem(0x02), uint32(len(s)+1))
 		return append(append(b, s...), 0), nil
 	case "binData":
-		s, err := unquote(raw)
+		s, err := plainText(raw)
 		if err != nil {
 			return nil, err
 		}
@@ -219,7 +230,7 @@ func appendValue(b []byte, key string, raw []byte, el *sjsonElem) ([]byte, error
 		n := base64.StdEncoding.DecodedLen(len(s))
 		at := len(b)
 		b = append(b, make([]byte, 5+n)...)
-		k, err := base64.StdEncoding.Decode(b[at+5:], []byte(s))
+		k, err := base64.StdEncoding.Decode(b[at+5:], s)
 		if err != nil {
 			return nil, err
 		}
@@ -262,6 +273,16 @@ func appendValue(b []byte, key string, raw []byte, el *sjsonElem) ([]byte, error
 		return binary.LittleEndian.AppendUint64(elem(0x01), math.Float64bits(v)), err
 	}
 	return nil, fmt.Errorf("type %q of %q", el.Type, key)
+}
+
+// plainText returns the text of a JSON string as a part of raw when it
+// has no escapes (base64 has none), else unquoted.
+func plainText(raw []byte) ([]byte, error) {
+	if len(raw) >= 2 && raw[0] == '"' && raw[len(raw)-1] == '"' && bytes.IndexByte(raw, '\\') < 0 {
+		return raw[1 : len(raw)-1], nil
+	}
+	s, err := unquote(raw)
+	return []byte(s), err
 }
 
 // unquote returns the text of a JSON string; one with no escapes is its
