@@ -21,6 +21,8 @@ import (
 	"github.com/yuechuang/yuechuang/search"
 	"github.com/yuechuang/yuechuang/server/auth"
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/ferret"
+	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/seed"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
@@ -486,6 +488,83 @@ func TestChangeSurvivesKillBeforeDispatch(t *testing.T) {
 			t.Fatalf("no match alert after the restart: %v", notes)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestEditSurvivesKillBeforeDispatch kills the real process (SIGKILL) right
+// after an edit of a published startup is stored, before the dispatcher
+// has passed it to the search index. On the embedded engine the edit's mark
+// is in the startup's document, written with it (server/mongo/outbox_doc.go);
+// after a restart the search index finds the new name and no longer the old.
+func TestEditSurvivesKillBeforeDispatch(t *testing.T) {
+	dir := t.TempDir()
+	cmd, base := startProcess(t, dir)
+	code, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "member-passphrase", "role": "founder", "name": "测试"})
+	if code != 201 {
+		t.Fatalf("register: %d %v", code, reg)
+	}
+	founder := reg["accessToken"].(string)
+	code, st := call(t, "POST", base+"/api/v1/startups", founder, map[string]any{"name": "越芯半导体", "oneLiner": "车规级功率芯片",
+		"description": "专注车规级功率芯片的设计与量产，服务新能源汽车客户。", "sector": "ic", "stage": "angel", "askWan": 300, "district": "keqiao"})
+	if code != 201 {
+		t.Fatalf("create: %d %v", code, st)
+	}
+	id := st["id"].(string)
+	if code, body := call(t, "POST", base+"/api/v1/startups/"+id+"/publish", founder, nil); code != 200 {
+		t.Fatalf("publish: %d %v", code, body)
+	}
+	searchTotal(t, base, "?q=越芯", 1)
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	// The dispatcher keeps a profile's marks for a minute after applying
+	// them (app.indexGrace), so the creation's mark would still be pending
+	// and would repair the index by itself; clear the outbox as that minute
+	// would, so that only the edit's own mark can.
+	clearOutbox(t, dir)
+
+	cmd, base = startProcess(t, dir, "YC_TEST_CRASH_AFTER="+string(domain.ChangeStartup))
+	_, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "f@test.cn", "password": "member-passphrase"})
+	body, _ := json.Marshal(map[string]any{"name": "钱塘光电"})
+	req, _ := http.NewRequest("PATCH", base+"/api/v1/startups/"+id, bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+fmt.Sprint(login["accessToken"]))
+	req.Header.Set("Content-Type", "application/json")
+	if res, err := http.DefaultClient.Do(req); err == nil {
+		res.Body.Close()
+		t.Fatalf("the edit answered %d: the process should have died right after storing it", res.StatusCode)
+	}
+	if err := cmd.Wait(); err == nil {
+		t.Fatal("the process exited cleanly; it should have been killed")
+	}
+
+	_, base = startProcess(t, dir)
+	if code, s := call(t, "GET", base+"/api/v1/startups/"+id, "", nil); code != 200 || s["name"] != "钱塘光电" {
+		t.Fatalf("the stored edit is lost: %d %v", code, s["name"])
+	}
+	searchTotal(t, base, "?q=钱塘", 1)
+	searchTotal(t, base, "?q=越芯", 0)
+}
+
+// clearOutbox clears every outbox mark, as the dispatcher does, in the stopped platform's data dir.
+func clearOutbox(t *testing.T, dir string) {
+	t.Helper()
+	srv, err := ferret.Start(filepath.Join(dir, "ferretdb"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	db, err := mongo.Open(t.Context(), srv.URI(), "yuechuang", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close(context.Background())
+	marks, err := db.PendingOutbox(t.Context(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range marks {
+		if err := db.DoneOutbox(t.Context(), m); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -77,17 +76,20 @@ type ReadModel struct {
 	cards     map[matching.ID]madeCard // by the ids the matching index ranks
 	investors map[string]*domain.Investor
 	ownerInv  map[string]string // owner user id → investor id
-	// order holds the startups newest first (readmodel_order.go), nil until
-	// a list needs it; orderMu lets lists that hold only a read lock make it.
-	orderMu    sync.Mutex
-	order      []*domain.Startup
-	spaces     map[string]*domain.Space
-	feedback   map[string]map[string]*domain.Feedback // investor user id → startup id → word
-	roadshows  map[string]*domain.Roadshow
-	intros     map[string]*domain.Intro
-	pipeline   map[string]*domain.PipelineItem          // investor:startup
-	attendance map[string]*domain.Attendance            // roadshow:user
-	attendees  map[string]map[string]*domain.Attendance // roadshow → user → the same records
+	// The startups, investors and spaces in list order with their facets
+	// (readmodel_facets.go), made by the first list after a load; orderMu
+	// lets lists that hold only a read lock make them.
+	orderMu     sync.Mutex
+	startupIdx  facets[domain.Startup, facetKey]
+	investorIdx facets[domain.Investor, listKey]
+	spaceIdx    facets[domain.Space, listKey]
+	spaces      map[string]*domain.Space
+	feedback    map[string]map[string]*domain.Feedback // investor user id → startup id → word
+	roadshows   map[string]*domain.Roadshow
+	intros      map[string]*domain.Intro
+	pipeline    map[string]*domain.PipelineItem          // investor:startup
+	attendance  map[string]*domain.Attendance            // roadshow:user
+	attendees   map[string]map[string]*domain.Attendance // roadshow → user → the same records
 	// gone remembers deleted profiles, so that a stale re-read of one by
 	// the dispatcher cannot bring it back.
 	gone map[string]bool
@@ -126,7 +128,7 @@ func NewReadModel(db Database, tax *domain.Taxonomy, log *slog.Logger) (*ReadMod
 func (rm *ReadModel) reset() {
 	rm.gen++
 	rm.startups = map[string]*domain.Startup{}
-	rm.order = nil
+	rm.resetFacets()
 	rm.cards = map[matching.ID]madeCard{}
 	rm.investors = map[string]*domain.Investor{}
 	rm.ownerInv = map[string]string{}
@@ -162,7 +164,7 @@ func (rm *ReadModel) Load(ctx context.Context) error {
 			return db.EachInvestor(ctx, func(inv domain.Investor) error { rm.putInvestor(&inv); return nil })
 		}},
 		{"spaces", func() error {
-			return db.EachSpace(ctx, func(sp domain.Space) error { rm.spaces[sp.ID] = &sp; return nil })
+			return db.EachSpace(ctx, func(sp domain.Space) error { rm.putSpace(&sp); return nil })
 		}},
 		{"feedback", func() error {
 			return db.EachFeedback(ctx, func(f domain.Feedback) error { rm.putFeedback(&f); return nil })
@@ -263,6 +265,7 @@ func (rm *ReadModel) apply(ch Change) {
 			if inv := rm.investors[ch.ID]; inv != nil {
 				delete(rm.ownerInv, inv.OwnerID)
 				delete(rm.investors, ch.ID)
+				rm.investorIdx.move(inv, nil)
 			}
 			return
 		}
@@ -274,7 +277,10 @@ func (rm *ReadModel) apply(ch Change) {
 		rm.putInvestor(cp)
 	case domain.ChangeSpace:
 		if ch.Space == nil {
-			delete(rm.spaces, ch.ID)
+			if sp := rm.spaces[ch.ID]; sp != nil {
+				delete(rm.spaces, ch.ID)
+				rm.spaceIdx.move(sp, nil)
+			}
 			return
 		}
 		if cur := rm.spaces[ch.ID]; cur != nil && cur.Version > ch.Space.Version {
@@ -282,7 +288,7 @@ func (rm *ReadModel) apply(ch Change) {
 		}
 		cp := cloneSpace(ch.Space)
 		cp.CreatedAt, cp.UpdatedAt = ms(cp.CreatedAt), ms(cp.UpdatedAt)
-		rm.spaces[cp.ID] = cp
+		rm.putSpace(cp)
 	case domain.ChangeFeedback:
 		f := *ch.Feedback
 		f.At = ms(f.At)
@@ -315,7 +321,7 @@ func (rm *ReadModel) apply(ch Change) {
 // putStartup holds s (owned by the model from now on) and keeps the
 // matching index in line. Callers hold mu.
 func (rm *ReadModel) putStartup(s *domain.Startup) {
-	rm.reorder(rm.startups[s.ID], s)
+	rm.startupIdx.move(rm.startups[s.ID], s)
 	rm.startups[s.ID] = s
 	if s.Status != domain.StatusPublished {
 		rm.dropCard(s.ID)
@@ -342,7 +348,7 @@ func (rm *ReadModel) dropCard(id string) {
 
 func (rm *ReadModel) removeStartup(id string) {
 	if old := rm.startups[id]; old != nil {
-		rm.reorder(old, nil)
+		rm.startupIdx.move(old, nil)
 	}
 	delete(rm.startups, id)
 	rm.dropCard(id)
@@ -354,6 +360,7 @@ func (rm *ReadModel) putInvestor(inv *domain.Investor) {
 	if old := rm.investors[inv.ID]; old != nil && old.OwnerID != inv.OwnerID {
 		delete(rm.ownerInv, old.OwnerID)
 	}
+	rm.investorIdx.move(rm.investors[inv.ID], inv)
 	rm.investors[inv.ID] = inv
 	rm.ownerInv[inv.OwnerID] = inv.ID
 }
@@ -388,36 +395,4 @@ func normalStartup(s *domain.Startup) *domain.Startup {
 	cp.CreatedAt, cp.UpdatedAt = ms(cp.CreatedAt), ms(cp.UpdatedAt)
 	cp.PublishedAt, cp.IncubatedSince = msPtr(cp.PublishedAt), msPtr(cp.IncubatedSince)
 	return cp
-}
-
-// cloneStartup copies s deeply enough that neither copy can change the other.
-func cloneStartup(s *domain.Startup) *domain.Startup {
-	cp := *s
-	cp.Team, cp.Tags, cp.Links = slices.Clone(s.Team), slices.Clone(s.Tags), slices.Clone(s.Links)
-	if s.Private != nil {
-		p := *s.Private
-		cp.Private = &p
-	}
-	if s.PublishedAt != nil {
-		t := *s.PublishedAt
-		cp.PublishedAt = &t
-	}
-	if s.IncubatedSince != nil {
-		t := *s.IncubatedSince
-		cp.IncubatedSince = &t
-	}
-	return &cp
-}
-
-func cloneInvestor(inv *domain.Investor) *domain.Investor {
-	cp := *inv
-	cp.Sectors, cp.Stages = slices.Clone(inv.Sectors), slices.Clone(inv.Stages)
-	cp.Districts, cp.SpaceIDs = slices.Clone(inv.Districts), slices.Clone(inv.SpaceIDs)
-	return &cp
-}
-
-func cloneSpace(sp *domain.Space) *domain.Space {
-	cp := *sp
-	cp.Services, cp.Districts = slices.Clone(sp.Services), slices.Clone(sp.Districts)
-	return &cp
 }

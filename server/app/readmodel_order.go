@@ -1,18 +1,16 @@
 package app
 
 import (
-	"slices"
-	"sort"
-
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// Startup lists are answered newest update first, then by id. The model
-// keeps its startups in that order, so that a list page walks the held
-// order and takes its window instead of sorting every match on each call
-// (a public list page at city size sorted 3,000 published startups per
-// call). The order is made by the first list after a load and then kept by
-// each write.
+// Startup lists are answered newest update first, then by id, from the
+// model's startup facets (readmodel_facets.go): for each value of each
+// field below, the startups with that value, once over every status and
+// once per status; and the startups of each status. A public list page
+// (published, perhaps of one sector, stage, district or space) is then a
+// window of one facet, and a founder's own list, a space's registry or a
+// count of either walks only that owner's or that space's startups.
 
 // newer says whether a comes before b in a startup list.
 func newer(a, b *domain.Startup) bool {
@@ -22,44 +20,97 @@ func newer(a, b *domain.Startup) bool {
 	return a.ID < b.ID
 }
 
-// newestStartups returns every startup held, newest first. Callers hold mu
-// (a read lock is enough) and must not change the slice.
-func (rm *ReadModel) newestStartups() []*domain.Startup {
-	rm.orderMu.Lock()
-	defer rm.orderMu.Unlock()
-	if rm.order == nil {
-		rm.order = make([]*domain.Startup, 0, len(rm.startups))
-		for _, s := range rm.startups {
-			rm.order = append(rm.order, s)
-		}
-		slices.SortFunc(rm.order, func(a, b *domain.Startup) int {
-			if newer(a, b) {
-				return -1
-			}
-			return 1
-		})
-	}
-	return rm.order
+// facetField is a field of a startup with facets.
+type facetField uint8
+
+const (
+	byStatus facetField = iota // the status alone: value is empty
+	bySector
+	byStage
+	byDistrict
+	bySpace
+	byOwner
+	facetFields
+)
+
+// facetKey names one startup facet: the startups whose field has value
+// and, when status is not empty, whose status is status.
+type facetKey struct {
+	field  facetField
+	value  string
+	status string
 }
 
-// reorder keeps the held order when old (nil for a new startup) becomes s
-// (nil when removed). Callers hold mu for writing, so no list is reading
-// the order while it moves.
-func (rm *ReadModel) reorder(old, s *domain.Startup) {
-	if rm.order == nil { // made by the next list
-		return
+// of returns s's value of field f.
+func (f facetField) of(s *domain.Startup) string {
+	switch f {
+	case bySector:
+		return s.Sector
+	case byStage:
+		return s.Stage
+	case byDistrict:
+		return s.District
+	case bySpace:
+		return s.SpaceID
+	case byOwner:
+		return s.OwnerID
 	}
-	if old != nil {
-		i := sort.Search(len(rm.order), func(i int) bool { return !newer(rm.order[i], old) })
-		if i >= len(rm.order) || rm.order[i] != old {
-			i = slices.Index(rm.order, old) // held pointers are never changed, but be sure
+	return ""
+}
+
+// wants returns the value flt asks of field f; empty for any.
+func (f facetField) wants(flt domain.StartupFilter) string {
+	switch f {
+	case bySector:
+		return flt.Sector
+	case byStage:
+		return flt.Stage
+	case byDistrict:
+		return flt.District
+	case bySpace:
+		return flt.SpaceID
+	case byOwner:
+		return flt.OwnerID
+	}
+	return ""
+}
+
+// startupKeys appends the keys of the facets s belongs to. An empty value
+// (a startup in no space) is in no facet of its field: a filter with an
+// empty value asks for no filter.
+func startupKeys(dst []facetKey, s *domain.Startup) []facetKey {
+	if s.Status != "" {
+		dst = append(dst, facetKey{field: byStatus, status: s.Status})
+	}
+	for f := bySector; f < facetFields; f++ {
+		v := f.of(s)
+		if v == "" {
+			continue
 		}
-		if i >= 0 {
-			rm.order = slices.Delete(rm.order, i, i+1)
+		dst = append(dst, facetKey{field: f, value: v})
+		if s.Status != "" {
+			dst = append(dst, facetKey{field: f, value: v, status: s.Status})
 		}
 	}
-	if s != nil {
-		i := sort.Search(len(rm.order), func(i int) bool { return !newer(rm.order[i], s) })
-		rm.order = slices.Insert(rm.order, i, s)
+	return dst
+}
+
+// startupsFor returns the held startups a list with filter f need look
+// at, newest first: the smallest facet f names, and whether every one of
+// them matches f (when f names one field, a status, or both, and no
+// residency). Callers hold mu (a read lock is enough) and must not change
+// the slice.
+func (rm *ReadModel) startupsFor(f domain.StartupFilter) (list []*domain.Startup, exact bool) {
+	x := made(&rm.orderMu, &rm.startupIdx, rm.startups)
+	var buf [facetFields]facetKey
+	named := buf[:0]
+	if f.Status != "" {
+		named = append(named, facetKey{field: byStatus, status: f.Status})
 	}
+	for fld := bySector; fld < facetFields; fld++ {
+		if v := fld.wants(f); v != "" {
+			named = append(named, facetKey{field: fld, value: v, status: f.Status})
+		}
+	}
+	return x.pick(named), f.Residency == "" && (len(named) <= 1 || len(named) == 2 && f.Status != "")
 }

@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"slices"
-	"sort"
-	"time"
 
 	"github.com/yuechuang/yuechuang/matching"
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -47,18 +45,13 @@ func (f startupMatch) of(s *domain.Startup) bool {
 
 type startupMatch domain.StartupFilter
 
-// ListStartups returns one page of the startups matching f.
+// ListStartups returns one page of the startups matching f. It walks only
+// the smallest facet f names (readmodel_order.go), and not even that when
+// the facet is the answer.
 func (rm *ReadModel) ListStartups(_ context.Context, f domain.StartupFilter, p domain.Page) ([]domain.Startup, int, error) {
-	skip, page, total := p.Skip(), make([]*domain.Startup, 0, p.PageSize), 0
 	rm.mu.RLock()
-	for _, s := range rm.newestStartups() {
-		if startupMatch(f).of(s) {
-			if total >= skip && len(page) < p.PageSize {
-				page = append(page, s)
-			}
-			total++
-		}
-	}
+	list, exact := rm.startupsFor(f)
+	page, total := window(list, exact, startupMatch(f).of, p.Skip(), p.PageSize)
 	rm.mu.RUnlock()
 	out := make([]domain.Startup, 0, len(page))
 	for _, s := range page {
@@ -67,17 +60,13 @@ func (rm *ReadModel) ListStartups(_ context.Context, f domain.StartupFilter, p d
 	return out, total, nil
 }
 
-// CountStartups counts the startups matching f.
+// CountStartups counts the startups matching f, as ListStartups does.
 func (rm *ReadModel) CountStartups(_ context.Context, f domain.StartupFilter) (int, error) {
 	rm.mu.RLock()
 	defer rm.mu.RUnlock()
-	n := 0
-	for _, s := range rm.startups {
-		if startupMatch(f).of(s) {
-			n++
-		}
-	}
-	return n, nil
+	list, exact := rm.startupsFor(f)
+	_, total := window(list, exact, startupMatch(f).of, 0, 0)
+	return total, nil
 }
 
 // InvestorByID returns a copy of the investor profile with id.
@@ -106,22 +95,20 @@ func (rm *ReadModel) InvestorByOwner(_ context.Context, userID string) (*domain.
 // and district match when the investor's list contains the value.
 func (rm *ReadModel) ListInvestors(_ context.Context, f domain.InvestorFilter, p domain.Page) ([]domain.Investor, int, error) {
 	has := func(list []string, v string) bool { return v == "" || slices.Contains(list, v) }
-	rm.mu.RLock()
-	matched := make([]*domain.Investor, 0, 64)
-	for _, inv := range rm.investors {
-		if has(inv.Sectors, f.Sector) && has(inv.Stages, f.Stage) && has(inv.Districts, f.District) &&
+	match := func(inv *domain.Investor) bool {
+		return has(inv.Sectors, f.Sector) && has(inv.Stages, f.Stage) && has(inv.Districts, f.District) &&
 			(f.Kind == "" || f.Kind == inv.Kind) && (f.OwnerID == "" || f.OwnerID == inv.OwnerID) &&
-			(f.Verified == nil || *f.Verified == inv.Verified) {
-			matched = append(matched, inv)
-		}
+			(f.Verified == nil || *f.Verified == inv.Verified)
 	}
+	rm.mu.RLock()
+	list, exact := rm.investorsFor(f)
+	page, total := window(list, exact, match, p.Skip(), p.PageSize)
 	rm.mu.RUnlock()
-	sortNewest(matched, func(inv *domain.Investor) (time.Time, string) { return inv.UpdatedAt, inv.ID })
-	out := []domain.Investor{}
-	for _, inv := range pageOf(matched, p) {
+	out := make([]domain.Investor, 0, len(page))
+	for _, inv := range page {
 		out = append(out, *cloneInvestor(inv))
 	}
-	return out, len(matched), nil
+	return out, total, nil
 }
 
 // SpaceByID returns a copy of the space with id.
@@ -138,20 +125,18 @@ func (rm *ReadModel) SpaceByID(_ context.Context, id string) (*domain.Space, err
 // ListSpaces returns one page of the spaces matching f.
 func (rm *ReadModel) ListSpaces(_ context.Context, f domain.SpaceFilter, p domain.Page) ([]domain.Space, int, error) {
 	eq := func(want, have string) bool { return want == "" || want == have }
-	rm.mu.RLock()
-	matched := make([]*domain.Space, 0, 64)
-	for _, sp := range rm.spaces {
-		if eq(f.Level, sp.Level) && eq(f.Model, sp.Model) && eq(f.District, sp.District) && eq(f.OwnerID, sp.OwnerID) {
-			matched = append(matched, sp)
-		}
+	match := func(sp *domain.Space) bool {
+		return eq(f.Level, sp.Level) && eq(f.Model, sp.Model) && eq(f.District, sp.District) && eq(f.OwnerID, sp.OwnerID)
 	}
+	rm.mu.RLock()
+	list, exact := rm.spacesFor(f)
+	page, total := window(list, exact, match, p.Skip(), p.PageSize)
 	rm.mu.RUnlock()
-	sortNewest(matched, func(sp *domain.Space) (time.Time, string) { return sp.UpdatedAt, sp.ID })
-	out := []domain.Space{}
-	for _, sp := range pageOf(matched, p) {
+	out := make([]domain.Space, 0, len(page))
+	for _, sp := range page {
 		out = append(out, *cloneSpace(sp))
 	}
-	return out, len(matched), nil
+	return out, total, nil
 }
 
 // FeedbackOn returns every investor's word on one startup.
@@ -319,17 +304,6 @@ func eachOf[T any](rm *ReadModel, m map[string]*T, fn func(T) error) error {
 	return nil
 }
 
-func sortNewest[T any](xs []*T, key func(*T) (time.Time, string)) {
-	sort.Slice(xs, func(i, j int) bool {
-		ti, ii := key(xs[i])
-		tj, ij := key(xs[j])
-		if !ti.Equal(tj) {
-			return ti.After(tj)
-		}
-		return ii < ij
-	})
-}
-
 func pageOf[T any](xs []*T, p domain.Page) []*T {
 	if p.Skip() >= len(xs) {
 		return nil
@@ -349,4 +323,36 @@ func (rm *ReadModel) UserName(ctx context.Context, id string) (string, error) {
 		return "", err
 	}
 	return u.Name, nil
+}
+
+// cloneStartup copies s deeply enough that neither copy can change the other.
+func cloneStartup(s *domain.Startup) *domain.Startup {
+	cp := *s
+	cp.Team, cp.Tags, cp.Links = slices.Clone(s.Team), slices.Clone(s.Tags), slices.Clone(s.Links)
+	if s.Private != nil {
+		p := *s.Private
+		cp.Private = &p
+	}
+	if s.PublishedAt != nil {
+		t := *s.PublishedAt
+		cp.PublishedAt = &t
+	}
+	if s.IncubatedSince != nil {
+		t := *s.IncubatedSince
+		cp.IncubatedSince = &t
+	}
+	return &cp
+}
+
+func cloneInvestor(inv *domain.Investor) *domain.Investor {
+	cp := *inv
+	cp.Sectors, cp.Stages = slices.Clone(inv.Sectors), slices.Clone(inv.Stages)
+	cp.Districts, cp.SpaceIDs = slices.Clone(inv.Districts), slices.Clone(inv.SpaceIDs)
+	return &cp
+}
+
+func cloneSpace(sp *domain.Space) *domain.Space {
+	cp := *sp
+	cp.Services, cp.Districts = slices.Clone(sp.Services), slices.Clone(sp.Districts)
+	return &cp
 }

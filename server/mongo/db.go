@@ -8,6 +8,7 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -227,6 +228,7 @@ func (d *DB) replaceVersioned(ctx context.Context, col, op, id string, prev int,
 		var cur struct {
 			Version  int `bson:"version"`
 			Announce int `bson:"announce"`
+			Changed  int `bson:"changed"`
 		}
 		if err := c.FindOne(ctx, byID(id)).Decode(&cur); err != nil {
 			return mapErr(op, err)
@@ -234,8 +236,9 @@ func (d *DB) replaceVersioned(ctx context.Context, col, op, id string, prev int,
 		if cur.Version != prev {
 			return domain.ErrEditConflict
 		}
-		if a, ok := doc.(*announcedStartup); ok && a.Announce == 0 {
-			a.Announce = cur.Announce // a pending match alert stays (outbox_doc.go)
+		if m, ok := doc.(*markedStartup); ok { // pending marks stay (outbox_doc.go)
+			m.Announce = cmp.Or(m.Announce, cur.Announce)
+			m.Changed = cmp.Or(m.Changed, cur.Changed)
 		}
 		res, err := c.ReplaceOne(ctx, byID(id), doc)
 		if err != nil {

@@ -387,6 +387,30 @@ func testOutbox(t *testing.T, db *mongo.DB) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// On the embedded engine an edit's mark is in the startup's
+		// document (outbox_doc.go): it stands for the mark of the same
+		// change in the collection, if any, and has the sequence number
+		// memory gave it.
+		inDoc := map[string]bool{}
+		var docs []bson.M
+		cur, err = db.Raw("startups").Find(ctx, bson.D{{Key: "changed", Value: bson.D{{Key: "$gt", Value: 0}}}})
+		if err == nil {
+			err = cur.All(ctx, &docs)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			inDoc["startup:"+d["_id"].(string)] = true
+		}
+		for id := range inDoc {
+			i := slices.IndexFunc(mem, func(e domain.OutboxEntry) bool { return e.ID == id })
+			if i < 0 {
+				t.Fatalf("the mark in %s's document is not pending", id)
+			}
+			stored = slices.DeleteFunc(stored, func(o domain.OutboxEntry) bool { return o.ID == id })
+			stored = append(stored, mem[i])
+		}
 		key := func(es []domain.OutboxEntry) string {
 			var ks []string
 			for _, e := range es {
@@ -395,8 +419,8 @@ func testOutbox(t *testing.T, db *mongo.DB) {
 			slices.Sort(ks)
 			return fmt.Sprint(ks)
 		}
-		if key(mem) != key(stored) {
-			t.Fatalf("pending marks %s, stored %s", key(mem), key(stored))
+		if key(mem) != key(stored) || len(inDoc) > 0 && !db.Embedded() {
+			t.Fatalf("pending marks %s, stored %s (in documents: %v)", key(mem), key(stored), inDoc)
 		}
 	}
 	defer sameAsStored()

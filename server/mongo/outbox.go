@@ -86,7 +86,7 @@ func (d *DB) scanOutbox(ctx context.Context, limit int) ([]domain.OutboxEntry, e
 // delete is by _id alone: a filter of {_id, seq} is not pushed down there
 // and would decode the whole collection.
 func (d *DB) DoneOutbox(ctx context.Context, e domain.OutboxEntry) error {
-	if d.embedded && d.outbox.inDocument(e.ID) {
+	if _, inDoc := d.outbox.docMark(e.ID); d.embedded && inDoc {
 		return d.doneInDocument(ctx, e)
 	}
 	defer d.locks.lock(colOutbox + e.ID)()
@@ -126,8 +126,13 @@ func (d *DB) CountOutbox(ctx context.Context) (int, error) {
 type outboxMemo struct {
 	mu     sync.Mutex
 	loaded bool
-	marks  map[string]domain.OutboxEntry
-	inDoc  map[string]bool // marks kept in their startup's document (outbox_doc.go)
+	marks  map[string]domain.OutboxEntry // the newest mark of each change
+	// Where the pending marks are: a change may have a mark in its
+	// startup's document (outbox_doc.go; by the version it marks) and an
+	// outbox document too (written at the startup's creation, by an
+	// earlier release, or by the dispatcher); clearing clears both.
+	inDoc    map[string]int
+	inOutbox map[string]bool
 }
 
 // stored applies a mark written, in the outbox or (inDoc) in its
@@ -142,19 +147,27 @@ func (o *outboxMemo) stored(e domain.OutboxEntry, inDoc, unknown bool) {
 	case o.loaded:
 		o.marks[e.ID] = e
 		if inDoc {
-			o.inDoc[e.ID] = true
+			o.inDoc[e.ID] = e.Version
 		} else {
-			delete(o.inDoc, e.ID)
+			o.inOutbox[e.ID] = true
 		}
 	}
 }
 
-// inDocument says whether the mark with id is kept in its startup's
-// document.
-func (o *outboxMemo) inDocument(id string) bool {
+// docMark returns the version marked in the startup's document for the
+// change with id, and whether there is such a mark.
+func (o *outboxMemo) docMark(id string) (int, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.inDoc[id]
+	v, ok := o.inDoc[id]
+	return v, ok
+}
+
+// alsoInOutbox says whether the change with id has an outbox document too.
+func (o *outboxMemo) alsoInOutbox(id string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.inOutbox[id]
 }
 
 // cleared applies a mark deleted (unknown: as for stored).
@@ -167,6 +180,7 @@ func (o *outboxMemo) cleared(id string, unknown bool) {
 	case o.loaded:
 		delete(o.marks, id)
 		delete(o.inDoc, id)
+		delete(o.inOutbox, id)
 	}
 }
 
@@ -189,9 +203,9 @@ func (o *outboxMemo) pending(ctx context.Context, d *DB, limit int) ([]domain.Ou
 		if err != nil {
 			return nil, err
 		}
-		o.marks, o.inDoc = make(map[string]domain.OutboxEntry, len(all)), map[string]bool{}
+		o.marks, o.inDoc, o.inOutbox = make(map[string]domain.OutboxEntry, len(all)), map[string]int{}, map[string]bool{}
 		for _, e := range all {
-			o.marks[e.ID] = e
+			o.marks[e.ID], o.inOutbox[e.ID] = e, true
 		}
 		if d.embedded {
 			inDoc, err := d.documentMarks(ctx)
@@ -199,14 +213,7 @@ func (o *outboxMemo) pending(ctx context.Context, d *DB, limit int) ([]domain.Ou
 				return nil, err
 			}
 			for _, e := range inDoc {
-				if _, both := o.marks[e.ID]; both {
-					// An earlier release's outbox document for the same
-					// alert: the document's mark stands for both.
-					if _, err := d.db.Collection(colOutbox).DeleteOne(ctx, byID(e.ID)); err != nil {
-						return nil, mapErr("clear outbox", err)
-					}
-				}
-				o.marks[e.ID], o.inDoc[e.ID] = e, true
+				o.marks[e.ID], o.inDoc[e.ID] = e, e.Version // stands for an outbox document of the same change too
 			}
 		}
 		o.loaded = true

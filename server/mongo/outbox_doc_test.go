@@ -109,3 +109,109 @@ func TestAlertMarkInDocument(t *testing.T) {
 		}
 	})
 }
+
+// TestChangeMarkInDocument: an edit's change mark (for the read model and
+// the search index) is written with the startup in one write on the
+// embedded engine (no outbox document; on MongoDB an outbox document
+// first). It is pending at once and after a start, survives a second edit,
+// is not cleared by a dispatch that picked it before a newer edit, and
+// once cleared is gone for good, with the outbox document of the
+// startup's creation, written before the document could hold a mark.
+func TestChangeMarkInDocument(t *testing.T) {
+	paths(t, func(t *testing.T, db *mongo.DB) {
+		ctx := context.Background()
+		changes := func(id string) []domain.OutboxEntry {
+			t.Helper()
+			marks, err := db.PendingOutbox(ctx, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []domain.OutboxEntry
+			for _, m := range marks {
+				if m.Kind == domain.ChangeStartup && m.DocID == id {
+					out = append(out, m)
+				}
+			}
+			return out
+		}
+		one := func(id, when string) domain.OutboxEntry {
+			t.Helper()
+			ms := changes(id)
+			if len(ms) != 1 {
+				t.Fatalf("%s: change marks %+v, want one for %s", when, ms, id)
+			}
+			return ms[0]
+		}
+		none := func(id, when string) {
+			t.Helper()
+			if ms := changes(id); len(ms) != 0 {
+				t.Fatalf("%s: change marks %+v, want none", when, ms)
+			}
+			db.ForgetOutbox()
+			if ms := changes(id); len(ms) != 0 {
+				t.Fatalf("%s, read again as after a start: change marks %+v, want none", when, ms)
+			}
+		}
+		outboxDocs := func() int64 {
+			t.Helper()
+			n, err := db.Raw("search_outbox").CountDocuments(ctx, bson.D{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		s := &domain.Startup{Name: "越芯", OwnerID: "o", Status: domain.StatusDraft}
+		if err := db.CreateStartup(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		// Created, then edited before any dispatch: one mark stands for
+		// both, and clearing it clears the creation's outbox document too.
+		s.Name = "越芯微电子"
+		if err := db.UpdateStartup(ctx, s, s.Version); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DoneOutbox(ctx, one(s.ID, "created and edited")); err != nil {
+			t.Fatal(err)
+		}
+		none(s.ID, "created, edited and cleared")
+		if n := outboxDocs(); n != 0 {
+			t.Fatalf("%d outbox documents left after clearing", n)
+		}
+
+		s.Name = "越芯半导体"
+		if err := db.UpdateStartup(ctx, s, s.Version); err != nil {
+			t.Fatal(err)
+		}
+		if n := outboxDocs(); db.Embedded() && n != 0 || !db.Embedded() && n != 1 {
+			t.Fatalf("an edit wrote %d outbox documents (embedded %v)", n, db.Embedded())
+		}
+		one(s.ID, "edited")
+		db.ForgetOutbox()
+		picked := one(s.ID, "read again, as after a start")
+		s.Stage = "angel"
+		if err := db.UpdateStartup(ctx, s, s.Version); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.DoneOutbox(ctx, picked); err != nil {
+			t.Fatal(err)
+		}
+		m := one(s.ID, "edited after the dispatch picked the mark")
+		db.ForgetOutbox()
+		m = one(s.ID, "edited after the dispatch picked the mark, read again")
+		if err := db.DoneOutbox(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+		none(s.ID, "cleared")
+		got, err := db.StartupByID(ctx, s.ID)
+		if err != nil || got.Version != s.Version || got.Name != "越芯半导体" || got.Stage != "angel" {
+			t.Fatalf("stored after clearing %+v, %v; want version %d", got, err, s.Version)
+		}
+		raw, err := db.Raw("startups").FindOne(ctx, bson.D{{Key: "_id", Value: s.ID}}).Raw()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := raw.LookupErr("changed"); err == nil {
+			t.Fatalf("the mark is still in the document after clearing: %v", raw)
+		}
+	})
+}

@@ -34,14 +34,26 @@ func (d *DB) StartupByID(ctx context.Context, id string) (*domain.Startup, error
 }
 
 // UpdateStartup stores s if the stored copy still has version prev, and
-// bumps s.Version. A match alert pending in the stored document (the
-// embedded engine's mark: outbox_doc.go) is kept.
+// bumps s.Version. On the embedded engine its change mark is written in
+// the same write, in the startup's document (outbox_doc.go): one fsynced
+// write instead of a mark before it; marks pending in the stored document
+// are kept.
 func (d *DB) UpdateStartup(ctx context.Context, s *domain.Startup, prev int) error {
+	if d.embedded {
+		e := domain.OutboxEntry{Kind: domain.ChangeStartup, DocID: s.ID, Version: prev + 1}
+		s.Version = prev + 1
+		err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, d.startupDoc(s, 0, prev+1))
+		d.markedInDocument(e, err)
+		if err != nil {
+			s.Version = prev
+		}
+		return err
+	}
 	if err := d.markDirty(ctx, domain.ChangeStartup, s.ID); err != nil {
 		return err
 	}
 	s.Version = prev + 1
-	if err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, d.startupDoc(s, 0)); err != nil {
+	if err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, s); err != nil {
 		s.Version = prev
 		return err
 	}
@@ -63,7 +75,7 @@ func (d *DB) UpdateAnnouncedStartup(ctx context.Context, s *domain.Startup, prev
 		}
 	}
 	s.Version = prev + 1
-	err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, d.startupDoc(s, prev+1))
+	err := d.replaceVersioned(ctx, colStartups, "update startup", s.ID, prev, d.startupDoc(s, prev+1, 0))
 	if d.embedded {
 		d.markedInDocument(e, err)
 	}
