@@ -98,6 +98,10 @@ func (r *readers) table(ctx context.Context, dir, database, collection string) (
 		if err != nil {
 			return nil, "", fmt.Errorf("ferret: open %s: %w", database, err)
 		}
+		// Requests read side by side (a list's drops four at a time): keep
+		// their connections rather than open a SQLite connection, which
+		// reads the schema anew, for each read beyond database/sql's two.
+		db.SetMaxIdleConns(8)
 		if r.dbs == nil {
 			r.dbs, r.tables = map[string]*sql.DB{}, map[[2]string]string{}
 		}
