@@ -230,6 +230,7 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		s.add(code, d, 200)
 	}
 	s = add(&sample{name: "public list page"})
+	listed := 0
 	for i := 0; i < n && !s.over(); i++ {
 		q := url.Values{"page": {fmt.Sprint(1 + rnd.IntN(5))}, "pageSize": {"20"}}
 		switch i % 4 {
@@ -240,9 +241,16 @@ func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
 		case 3:
 			q.Set("stage", tax.Stages[rnd.IntN(3)].Code)
 		}
-		code, _, d := c.do("GET", "/api/v1/startups?"+q.Encode(), "", nil)
+		code, body, d := c.do("GET", "/api/v1/startups?"+q.Encode(), "", nil)
 		s.add(code, d, 200)
+		var l struct {
+			Items []json.RawMessage `json:"items"`
+		}
+		if json.Unmarshal(body, &l) == nil {
+			listed += len(l.Items)
+		}
 	}
+	s.held = fmt.Sprintf("%.1f startups per page on average", float64(listed)/float64(max(len(s.ds)+s.failed, 1)))
 	s = add(&sample{name: "search", note: "sector names as typed by a user"})
 	hits := 0
 	for i := 0; i < n && !s.over(); i++ {

@@ -24,7 +24,8 @@ type RefreshStore interface {
 	SaveRefresh(ctx context.Context, t domain.RefreshToken) error
 	UseRefresh(ctx context.Context, hash string) (t domain.RefreshToken, reused bool, err error)
 	RefreshByHash(ctx context.Context, hash string) (domain.RefreshToken, error)
-	// RevokeRefreshFamily marks family revoked, then deletes its tokens.
+	// RevokeRefreshFamily marks family revoked until until (when its last
+	// token has expired): its tokens stop working.
 	RevokeRefreshFamily(ctx context.Context, family string, until time.Time) error
 	RefreshFamilyRevoked(ctx context.Context, family string) (bool, error)
 }

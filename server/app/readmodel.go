@@ -336,7 +336,7 @@ func (rm *ReadModel) putStartup(s *domain.Startup) {
 	}
 	key, _ := matching.ParseID(s.ID) // the index took it
 	rm.cards[key] = madeCard{card: card, json: card.AppendJSON(nil), ask: domain.AppendJSONFloat(nil, s.AskWan),
-		places: placesOf(rm.tax, s.Sector, s.Stage, s.District)}
+		places: placesOf(rm.tax, s.Sector, s.Stage, s.District), public: publicJSON(s)}
 }
 
 // dropCard forgets the card of the startup with id. Callers hold mu.

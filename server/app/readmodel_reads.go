@@ -187,6 +187,7 @@ type madeCard struct {
 	json   []byte
 	ask    []byte
 	places places
+	public []byte // the whole startup as public lists show it (publicJSON)
 }
 
 // publishedCards appends to dst the card of each ranked startup, in

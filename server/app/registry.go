@@ -329,10 +329,7 @@ func (r *Registry) Rows(ctx context.Context, actor domain.Actor, spaceID string)
 		return code
 	}
 	yn := map[bool]string{true: "是", false: "否"}
-	err = r.eachInSpace(ctx, spaceID, func(s *domain.Startup) error {
-		if !domain.RegistryLists(s, sp) {
-			return nil // others' drafts and unconfirmed requests are not the space's to hand out
-		}
+	err = r.eachListed(ctx, sp, func(s *domain.Startup) error {
 		sec, _ := r.tax.Sector(s.Sector)
 		rows = append(rows, []string{s.Name, sec.Zh, zh(r.tax.Stages, s.Stage), zh(r.tax.Districts, s.District), strconv.Itoa(s.TeamSize),
 			strconv.FormatFloat(s.AskWan, 'f', -1, 64), yn[s.HighTech], yn[s.Graduated], s.Status})

@@ -40,21 +40,70 @@ func residencyOf(s *domain.Startup) string {
 	return s.Residency
 }
 
+// eachInSpace calls fn for every startup in space spaceID, newest first.
 func (r *Registry) eachInSpace(ctx context.Context, spaceID string, fn func(*domain.Startup) error) error {
-	for page := 1; ; page++ {
-		items, total, err := r.store.ListStartups(ctx, domain.StartupFilter{SpaceID: spaceID}, domain.Page{Page: page, PageSize: domain.MaxPageSize})
-		if err != nil {
+	all, err := r.all(ctx, domain.StartupFilter{SpaceID: spaceID})
+	if err != nil {
+		return err
+	}
+	for i := range all {
+		if err := fn(&all[i]); err != nil {
 			return err
 		}
-		for i := range items {
-			if err := fn(&items[i]); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+// all returns every startup matching f, newest first, read a page at a time.
+func (r *Registry) all(ctx context.Context, f domain.StartupFilter) ([]domain.Startup, error) {
+	var all []domain.Startup
+	for page := 1; ; page++ {
+		items, total, err := r.store.ListStartups(ctx, f, domain.Page{Page: page, PageSize: domain.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		if all == nil {
+			all = items // most often the only page
+		} else {
+			all = append(all, items...)
 		}
 		if page*domain.MaxPageSize >= total {
-			return nil
+			return all, nil
 		}
 	}
+}
+
+// eachListed calls fn, newest first, for every startup space sp's registry
+// lists (domain.RegistryLists): the space's own rows and its confirmed,
+// published residents, read as those two lists, so that the founders'
+// drafts and unconfirmed requests in the space are not even read.
+func (r *Registry) eachListed(ctx context.Context, sp *domain.Space, fn func(*domain.Startup) error) error {
+	var own []domain.Startup
+	if sp.OwnerID != "" { // an empty owner would ask for no filter
+		var err error
+		if own, err = r.all(ctx, domain.StartupFilter{SpaceID: sp.ID, OwnerID: sp.OwnerID}); err != nil {
+			return err
+		}
+	}
+	residents, err := r.all(ctx, domain.StartupFilter{SpaceID: sp.ID, Status: domain.StatusPublished, Residency: domain.ResidencyConfirmed})
+	if err != nil {
+		return err
+	}
+	for len(own) > 0 || len(residents) > 0 {
+		var s *domain.Startup
+		if len(residents) == 0 || len(own) > 0 && newer(&own[0], &residents[0]) {
+			s, own = &own[0], own[1:]
+		} else if s, residents = &residents[0], residents[1:]; s.OwnerID == sp.OwnerID {
+			continue // one of the space's own, listed from own
+		}
+		if !domain.RegistryLists(s, sp) {
+			continue // not the space's to hand out (a store that answered more than it was asked)
+		}
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // AnswerResident is the space's side of residency (domain.Startup.SpaceAnswers):

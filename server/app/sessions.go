@@ -84,19 +84,20 @@ func (a *Accounts) Refresh(ctx context.Context, token string) (*Tokens, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Check again now that the new token is stored. A revocation marks (or
-	// raises the version) before it deletes, so either this sees it, or
-	// the revocation's delete comes after the save and takes the new token.
+	// Check again now that the new token is stored, so that a rotation
+	// that raced a revocation does not answer with tokens that will be
+	// refused: a revocation marks the family (or raises the version), and
+	// every later use of the new token finds that either way.
 	revoked, err := a.tokens.RefreshFamilyRevoked(ctx, t.Family)
 	if err != nil {
 		return nil, err
 	}
 	if !revoked {
-		now, err := a.users.UserByID(ctx, u.ID)
-		if err != nil && !domain.IsKind(err, domain.KindNotFound) {
+		v, found, err := a.sessionVersion(ctx, u.ID)
+		if err != nil {
 			return nil, err
 		}
-		revoked = err != nil || now.SessionVersion != u.SessionVersion
+		revoked = !found || v != u.SessionVersion
 	}
 	if revoked {
 		return nil, a.revokeFamily(ctx, t.Family)
@@ -105,10 +106,34 @@ func (a *Accounts) Refresh(ctx context.Context, token string) (*Tokens, error) {
 	return out, nil
 }
 
+// sessionVersion returns the account's session version as stored: from
+// the store's memory where it holds one (no read), else read from the
+// account. found is false when there is no such account.
+func (a *Accounts) sessionVersion(ctx context.Context, id string) (v int, found bool, err error) {
+	if a.held != nil {
+		if v, found, held := a.held.HeldSessionVersion(id); held {
+			return v, found, nil
+		}
+	}
+	u, err := a.users.UserByID(ctx, id)
+	if domain.IsKind(err, domain.KindNotFound) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return u.SessionVersion, true, nil
+}
+
+// revokeMargin is added to a revocation mark's life beyond its session's
+// last token: a rotation in flight when the mark is written may save a
+// token that expires a moment after the revocation's own clock says.
+const revokeMargin = time.Hour
+
 // revokeFamily ends one session and returns errBadRefresh, or the error
 // that kept it from ending.
 func (a *Accounts) revokeFamily(ctx context.Context, family string) error {
-	if err := a.tokens.RevokeRefreshFamily(ctx, family, a.now().UTC().Add(auth.RefreshTokenTTL)); err != nil {
+	if err := a.tokens.RevokeRefreshFamily(ctx, family, a.now().UTC().Add(auth.RefreshTokenTTL+revokeMargin)); err != nil {
 		return err
 	}
 	return errBadRefresh

@@ -358,18 +358,9 @@ type StartupQuery struct {
 // List returns one page of profiles. Lists never carry the investors-only
 // part except on the caller's own profiles.
 func (svc *Startups) List(ctx context.Context, actor domain.Actor, q StartupQuery) (*domain.List[domain.Startup], error) {
-	f := q.StartupFilter
-	f.OwnerID = ""
-	if q.Mine {
-		if actor.Anonymous() {
-			return nil, domain.ErrUnauthorized
-		}
-		f.OwnerID = actor.UserID // drafts too
-	} else {
-		f.Status = domain.StatusPublished
-		if f.SpaceID != "" {
-			f.Residency = domain.ResidencyConfirmed // a space's residents, as its page lists them
-		}
+	f, err := listFilter(actor, q)
+	if err != nil {
+		return nil, err
 	}
 	items, total, err := svc.store.ListStartups(ctx, f, q.Page)
 	if err != nil {
@@ -382,4 +373,22 @@ func (svc *Startups) List(ctx context.Context, actor domain.Actor, q StartupQuer
 		}
 	}
 	return &domain.List[domain.Startup]{Items: items, Total: total, Page: q.Page.Page, PageSize: q.Page.PageSize}, nil
+}
+
+// listFilter is the filter a list request asks the store for.
+func listFilter(actor domain.Actor, q StartupQuery) (domain.StartupFilter, error) {
+	f := q.StartupFilter
+	f.OwnerID = ""
+	if q.Mine {
+		if actor.Anonymous() {
+			return f, domain.ErrUnauthorized
+		}
+		f.OwnerID = actor.UserID // drafts too
+	} else {
+		f.Status = domain.StatusPublished
+		if f.SpaceID != "" {
+			f.Residency = domain.ResidencyConfirmed // a space's residents, as its page lists them
+		}
+	}
+	return f, nil
 }

@@ -103,11 +103,20 @@ func (s *Server) listStartups(c *fiber.Ctx) error {
 	if err := v.Err(); err != nil {
 		return err
 	}
-	list, err := s.svc.Startups.List(c.UserContext(), actor(c), q)
+	// The page is written from the read model's kept JSON of each startup
+	// (app.Startups.ListJSON), into a pooled buffer as the deal flow is.
+	buf, _ := s.bufs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	defer s.bufs.Put(buf)
+	*buf, err = s.svc.Startups.ListJSON(c.UserContext(), actor(c), q, (*buf)[:0])
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON) // as c.JSON
+	*buf = c.Response().SwapBody(*buf)[:0]
+	return nil
 }
 
 func (s *Server) createInvestor(c *fiber.Ctx) error {

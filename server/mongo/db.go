@@ -124,7 +124,7 @@ func (d *DB) Drop(ctx context.Context) error {
 // all up front so that storage-level set-up (ferret.IndexIDs) sees them.
 var collections = append([]string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
 	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEventBuckets, colRegistrations, colLists,
-	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshFamilies, colRefreshExpiry, colRevoked,
+	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshExpiry, colRevoked,
 	colNoteDrops, colRoomRecords, colSettledRecords, colVerifications, colResetTokens}, serviceCollections...)
 
 func (d *DB) ensureIndexes(ctx context.Context) error {

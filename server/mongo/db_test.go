@@ -99,11 +99,11 @@ func TestRefreshRotationIsAtomic(t *testing.T) {
 	if n, err := db.DeleteRefreshExpired(ctx, time.Now()); err != nil || n != 1 {
 		t.Fatalf("DeleteRefreshExpired = %d, %v; want 1", n, err)
 	}
-	if err := db.DeleteRefreshFamily(ctx, "f"); err != nil {
+	if err := db.RevokeRefreshFamily(ctx, "f", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := db.UseRefresh(ctx, "h1"); !domain.IsKind(err, domain.KindNotFound) {
-		t.Fatalf("after family delete: %v", err)
+		t.Fatalf("after the session was revoked: %v", err)
 	}
 }
 

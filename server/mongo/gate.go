@@ -22,6 +22,7 @@ import (
 type foreground struct {
 	inflight atomic.Int64
 	last     atomic.Int64 // when the last foreground write finished, Unix ns
+	writes   atomic.Int64 // foreground write commands sent (Writes)
 }
 
 // Background pacing.
@@ -60,6 +61,7 @@ func (f *foreground) monitor() *event.CommandMonitor {
 		Started: func(ctx context.Context, e *event.CommandStartedEvent) {
 			if f.counts(ctx, e.CommandName) {
 				f.inflight.Add(1)
+				f.writes.Add(1)
 			}
 		},
 		Succeeded: func(ctx context.Context, e *event.CommandSucceededEvent) { done(ctx, e.CommandName) },
@@ -79,3 +81,10 @@ func (f *foreground) wait(ctx context.Context, quiet, most time.Duration) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// Writes returns how many write commands this DB has sent for users' calls
+// (background work not counted). On the embedded engine a command that
+// writes one document is one SQLite commit, one fsync, so tests count what
+// a call costs by the difference (the accounts' calls write one document
+// a command; a fan-out's drops are many a command).
+func (d *DB) Writes() int64 { return d.fg.writes.Load() }

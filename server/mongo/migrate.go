@@ -71,6 +71,13 @@ func migrations() []migration {
 		{to: 10, name: "the users' session lists dropped", phases: []phase{
 			{"drop_refresh_users", dropCollection(colRefreshUsers)},
 		}},
+		// A session works while its family has no revocation mark, not
+		// while its family document exists: the sessions earlier releases
+		// ended by deleting that document alone get a mark first.
+		{to: 11, name: "sessions without a family document marked revoked; refresh_families dropped", phases: []phase{
+			{"mark_sessions_ended", migrateEndedSessions},
+			{"drop_refresh_families", dropCollection(colRefreshFamilies)},
+		}},
 	}
 }
 
@@ -185,9 +192,11 @@ func migrateInvestorOwners(ctx context.Context, d *DB) error {
 	})
 }
 
-// migrateRefreshSessions gives every live token its session, user list and
-// expiry bucket (version 1 revoked a session by deleting its tokens, so a
-// token that exists belongs to a live session) and deletes expired ones.
+// migrateRefreshSessions gives every live token its session (family
+// document) and, on MongoDB, expiry bucket (version 1 revoked a session by
+// deleting its tokens, so a token that exists belongs to a live session)
+// and deletes expired ones. Step 10 → 11 reads the family documents (a
+// live token without one was revoked) and drops them.
 func migrateRefreshSessions(ctx context.Context, d *DB) error {
 	now := time.Now()
 	var live []domain.RefreshToken
@@ -206,7 +215,7 @@ func migrateRefreshSessions(ctx context.Context, d *DB) error {
 	// Newest last, so that each family ends with its latest expiry.
 	slices.SortFunc(live, func(a, b domain.RefreshToken) int { return a.ExpiresAt.Compare(b.ExpiresAt) })
 	for _, t := range live {
-		if err := d.saveRefreshSession(ctx, t); err != nil {
+		if err := d.saveFamilyV2(ctx, t); err != nil {
 			return err
 		}
 	}

@@ -68,7 +68,7 @@ func checkV2(t *testing.T, db *mongo.DB) {
 		t.Fatalf("expired token kept: %v", err)
 	}
 	// The session is revocable as one, then none of its tokens works.
-	if err := db.DeleteRefreshFamily(ctx, "f"); err != nil {
+	if err := db.RevokeRefreshFamily(ctx, "f", time.Now().Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := db.UseRefresh(ctx, "live"); !domain.IsKind(err, domain.KindNotFound) {
@@ -165,6 +165,9 @@ func TestVersion9SessionListsDropped(t *testing.T) {
 	if _, err := db.Raw(mongo.ColRefreshUsers).InsertOne(ctx, bson.D{{Key: "_id", Value: "u"}, {Key: "families", Value: bson.A{"f"}}}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := db.Raw(mongo.ColRefreshFamilies).InsertOne(ctx, bson.M{"_id": "f", "userId": "u", "expiresAt": now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
 	if err := db.SetStoredSchemaVersion(ctx, 9); err != nil {
 		t.Fatal(err)
 	}
@@ -181,4 +184,104 @@ func TestVersion9SessionListsDropped(t *testing.T) {
 	if tok, reused, err := db.UseRefresh(ctx, "h"); err != nil || reused || tok.Family != "f" {
 		t.Fatalf("the session after the step: %+v reused %v, %v", tok, reused, err)
 	}
+}
+
+// TestVersion10LogoutsStayEnded: up to version 10 a session worked while
+// its family's document existed, and releases before the revocation marks
+// ended a session (a logout, a stolen token's reuse, signing out
+// everywhere by the users' session lists) by deleting that document alone,
+// its tokens left live for the sweep. From version 11 a session works
+// unless its family is marked, so step 10 → 11 must mark those: without it
+// the logged-out session's token rotates again. Sessions still live keep
+// working, a session ended with a mark stays ended, an expired one gets no
+// mark, the marks go with the sweep once their last token has expired,
+// and running the step again over its own result ends nothing.
+func TestVersion10LogoutsStayEnded(t *testing.T) {
+	paths(t, func(t *testing.T, db *mongo.DB) {
+		ctx := context.Background()
+		now := time.Now().UTC().Truncate(time.Millisecond)
+		exp := now.Add(20 * 24 * time.Hour)
+		family := func(f string, at time.Time) {
+			if _, err := db.Raw(mongo.ColRefreshFamilies).InsertOne(ctx, bson.M{"_id": f, "userId": "u", "expiresAt": at}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tok := range []domain.RefreshToken{
+			{Hash: "live1", UserID: "u", Family: "live", Used: true, ExpiresAt: exp.Add(-time.Hour)},
+			{Hash: "live2", UserID: "u", Family: "live", ExpiresAt: exp},
+			// Logged out under an older release: the family's document deleted.
+			{Hash: "out1", UserID: "u", Family: "out", Used: true, ExpiresAt: exp.Add(-2 * time.Hour)},
+			{Hash: "out2", UserID: "u", Family: "out", ExpiresAt: exp.Add(-time.Hour)},
+			// Logged out under version 10: marked, and the document deleted.
+			{Hash: "marked1", UserID: "u", Family: "marked", ExpiresAt: exp},
+			// Expired: its document swept, the token not yet.
+			{Hash: "old1", UserID: "u", Family: "old", ExpiresAt: now.Add(-time.Hour)},
+		} {
+			if _, err := db.Raw(mongo.ColRefresh).InsertOne(ctx, tok); err != nil {
+				t.Fatal(err)
+			}
+		}
+		family("live", exp)
+		family("lost", exp) // a crash between the family's write and its token's
+		if _, err := db.Raw(mongo.ColRevoked).InsertOne(ctx, bson.M{"_id": "marked", "until": exp}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetStoredSchemaVersion(ctx, 10); err != nil {
+			t.Fatal(err)
+		}
+		if from, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil || from != 10 {
+			t.Fatalf("migrate from %d: %v", from, err)
+		}
+		if _, _, err := db.UseRefresh(ctx, "out2"); !domain.IsKind(err, domain.KindNotFound) {
+			t.Fatalf("a session logged out under an older release works again after the upgrade: %v", err)
+		}
+		if _, _, err := db.UseRefresh(ctx, "marked1"); !domain.IsKind(err, domain.KindNotFound) {
+			t.Fatalf("a session revoked under version 10 works after the upgrade: %v", err)
+		}
+		if tok, reused, err := db.UseRefresh(ctx, "live2"); err != nil || reused || tok.Family != "live" {
+			t.Fatalf("the live session after the step: %+v reused %v, %v", tok, reused, err)
+		}
+		var marks []struct {
+			ID    string    `bson:"_id"`
+			Until time.Time `bson:"until"`
+		}
+		cur, err := db.Raw(mongo.ColRevoked).Find(ctx, bson.D{}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+		if err != nil || cur.All(ctx, &marks) != nil {
+			t.Fatal(err)
+		}
+		if len(marks) != 2 || marks[0].ID != "marked" || marks[1].ID != "out" || !marks[1].Until.Equal(exp.Add(-time.Hour)) {
+			t.Fatalf("marks after the step: %+v; want marked, and out until its last token's expiry %v", marks, exp.Add(-time.Hour))
+		}
+		names, err := db.Raw(mongo.ColRefreshFamilies).Database().ListCollectionNames(ctx, bson.D{{Key: "name", Value: mongo.ColRefreshFamilies}})
+		if err != nil || len(names) != 0 {
+			t.Fatalf("collections named %s after the step: %v, %v", mongo.ColRefreshFamilies, names, err)
+		}
+		// The step again over its own result (the families gone) marks
+		// nothing, so the live session and one begun since keep working.
+		if err := db.SaveRefresh(ctx, domain.RefreshToken{Hash: "new1", UserID: "u", Family: "new", ExpiresAt: exp}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveRefresh(ctx, domain.RefreshToken{Hash: "live3", UserID: "u", Family: "live", ExpiresAt: exp}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SetStoredSchemaVersion(ctx, 10); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range []string{"new1", "live3"} {
+			if _, reused, err := db.UseRefresh(ctx, h); err != nil || reused {
+				t.Fatalf("%s after the step ran again: reused %v, %v", h, reused, err)
+			}
+		}
+		// The mark goes with the sweep once the session's last token has
+		// expired (on MongoDB by the expiry bucket the step wrote).
+		if _, err := db.DeleteRefreshExpired(ctx, exp.Add(48*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if revoked, err := db.RefreshFamilyRevoked(ctx, "out"); err != nil || revoked {
+			t.Fatalf("the step's mark outlived its session: %v, %v", revoked, err)
+		}
+	})
 }

@@ -15,7 +15,7 @@ import (
 )
 
 // TestRefreshExpiryReadStraight: the embedded engine's token sweep finds
-// the expired tokens, sessions and revocation marks straight from the
+// the expired tokens and revocation marks straight from the
 // engine's storage exactly as the driver finds them (dates before, at and
 // after the cut; a mark of an earlier release, without a date, is left to
 // its expiry bucket).
@@ -40,7 +40,7 @@ func TestRefreshExpiryReadStraight(t *testing.T) {
 	if _, err := db.Raw(mongo.ColRevoked).InsertOne(ctx, bson.D{{Key: "_id", Value: "old-release"}}); err != nil {
 		t.Fatal(err)
 	}
-	for col, field := range map[string]string{mongo.ColRefresh: "expiresAt", mongo.ColRefreshFamilies: "expiresAt", mongo.ColRevoked: "until"} {
+	for col, field := range map[string]string{mongo.ColRefresh: "expiresAt", mongo.ColRevoked: "until"} {
 		straight, err := db.ExpiredIDs(ctx, col, field, now, true)
 		if err != nil {
 			t.Fatal(err)
@@ -51,7 +51,7 @@ func TestRefreshExpiryReadStraight(t *testing.T) {
 		}
 		slices.Sort(straight)
 		slices.Sort(driver)
-		want := map[string][]string{mongo.ColRefresh: {"h0", "h1"}, mongo.ColRefreshFamilies: {"f1"}, mongo.ColRevoked: {"f0"}}[col]
+		want := map[string][]string{mongo.ColRefresh: {"h0", "h1"}, mongo.ColRevoked: {"f0"}}[col]
 		if !slices.Equal(straight, driver) || !slices.Equal(straight, want) {
 			t.Fatalf("%s: straight %v, driver %v, want %v", col, straight, driver, want)
 		}

@@ -41,7 +41,15 @@ import (
 //     log folded, roadshow.EncodeSettled) stored beside its log, so that a
 //     room's first read folds nothing: made from each folded log; version 8
 //     would not keep it up to date.
-const SchemaVersion = 10
+//  10. the users' session lists (refresh_users) dropped: signing out
+//     everywhere is the account's session version.
+//  11. a session works unless its family has a revocation mark
+//     (refresh_revoked), instead of while its family document exists
+//     (refresh_families, dropped): a sign-in writes its token alone. The
+//     sessions earlier releases ended by deleting the family document
+//     alone are marked first; version 10 would take every session of
+//     version 11 for an ended one.
+const SchemaVersion = 11
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"

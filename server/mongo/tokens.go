@@ -14,17 +14,23 @@ import (
 // Refresh tokens are stored so that every operation is a few reads and
 // writes by _id:
 //
-//   - refresh_tokens: {_id: hash of the token, userId, family, used, ...};
-//   - refresh_families: {_id: family, userId, expiresAt}: a session. A
-//     token works only while its family exists, so revoking a session is one
-//     delete by _id, and its tokens are garbage for the sweep;
-//   - refresh_expiry: {_id: "YYYY-MM-DD", hashes, families, revoked}: what
-//     expires that day (UTC), so the hourly sweep reads the past days'
-//     buckets instead of filtering every token by date. Only on MongoDB: on
-//     the embedded engine the sweep reads the tokens', sessions' and
-//     revocation marks' expiry straight from FerretDB's SQLite tables
-//     (tokens_sweep.go), which saves a sign-in and a rotation an fsynced
-//     write of a document that grows with every sign-in of the day;
+//   - refresh_tokens: {_id: hash of the token, userId, family, used, ...}:
+//     a sign-in writes this one document (one fsynced write on the embedded
+//     engine), a rotation marks the old token used and writes the new one;
+//   - refresh_revoked: {_id: family, until}: a session (a family of
+//     tokens) that ended, kept until its last token would have expired. A
+//     token works while it is unused, unexpired and its family has no mark;
+//   - refresh_expiry: {_id: "YYYY-MM-DD", hashes, revoked}: what expires
+//     that day (UTC), so the hourly sweep reads the past days' buckets
+//     instead of filtering every token by date. Only on MongoDB: on the
+//     embedded engine the sweep reads the tokens' and revocation marks'
+//     expiry straight from FerretDB's SQLite tables (tokens_sweep.go), which
+//     saves a sign-in and a rotation an fsynced write of a document that
+//     grows with every sign-in of the day;
+//   - refresh_families: {_id: family, userId, expiresAt}, written by
+//     releases before schema version 11 for every session, which worked
+//     while its document existed; step 10 → 11 marks the sessions ended by
+//     deleting it alone and drops the collection;
 //   - refresh_users: {_id: userId, families}: a user's sessions, written by
 //     releases before schema version 10 for signing out everywhere, which
 //     the account's session version does by itself (a token of an older
@@ -41,60 +47,36 @@ const (
 	sweepLookback = 400 * 24 * time.Hour
 )
 
-type refreshFamily struct {
-	ID        string    `bson:"_id"`
-	UserID    string    `bson:"userId"`
-	ExpiresAt time.Time `bson:"expiresAt"`
-}
-
-type userFamilies struct {
-	ID       string   `bson:"_id"`
-	Families []string `bson:"families"`
-}
-
 type expiryBucket struct {
-	Day      string   `bson:"_id"`
-	Hashes   []string `bson:"hashes"`
-	Families []string `bson:"families"`
+	Day    string   `bson:"_id"`
+	Hashes []string `bson:"hashes"`
 	// Revoked lists the revocation marks (colRevoked) to delete that day.
+	// Buckets written before schema version 11 also list families, whose
+	// collection that step dropped.
 	Revoked []string `bson:"revoked"`
 }
 
 func expiryDay(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
-// SaveRefresh stores t and makes its family (the session) live until t
-// expires: two fsynced writes on the embedded engine, three on MongoDB,
-// whose expiry bucket is written first, so a crash part-way leaves nothing
-// the sweep does not find (on the embedded engine the sweep reads the
-// collections themselves).
+// SaveRefresh stores t, which starts or continues its session (family):
+// one fsynced write on the embedded engine. On MongoDB the token's expiry
+// bucket is written first, so a crash part-way leaves nothing the sweep
+// does not find (the embedded engine's sweep reads the tokens themselves).
 func (d *DB) SaveRefresh(ctx context.Context, t domain.RefreshToken) error {
-	if err := d.saveRefreshSession(ctx, t); err != nil {
-		return err
+	if !d.embedded {
+		if _, err := upsertUpdate(ctx, d.db.Collection(colRefreshExpiry), byID(expiryDay(t.ExpiresAt)),
+			bson.D{{Key: "$addToSet", Value: bson.D{{Key: "hashes", Value: t.Hash}}}}); err != nil {
+			return mapErr("save refresh expiry", err)
+		}
 	}
 	_, err := d.db.Collection(colRefresh).InsertOne(ctx, t)
 	return mapErr("save refresh token", err)
 }
 
-// saveRefreshSession writes what SaveRefresh writes besides the token.
-func (d *DB) saveRefreshSession(ctx context.Context, t domain.RefreshToken) error {
-	if !d.embedded {
-		add := func(field, v string) bson.E { return bson.E{Key: field, Value: v} }
-		if _, err := upsertUpdate(ctx, d.db.Collection(colRefreshExpiry), byID(expiryDay(t.ExpiresAt)),
-			bson.D{{Key: "$addToSet", Value: bson.D{add("hashes", t.Hash), add("families", t.Family)}}}); err != nil {
-			return mapErr("save refresh expiry", err)
-		}
-	}
-	if _, err := d.db.Collection(colRefreshFamilies).ReplaceOne(ctx, byID(t.Family),
-		refreshFamily{ID: t.Family, UserID: t.UserID, ExpiresAt: t.ExpiresAt}, options.Replace().SetUpsert(true)); err != nil {
-		return mapErr("save refresh family", err)
-	}
-	return nil
-}
-
 // UseRefresh marks the unused token with hash as used and returns it. It
-// returns ErrNotFound if no such token exists or its session was revoked,
-// and reused=true with the token if it had already been used: a sign that it
-// was stolen.
+// returns ErrNotFound if no such token exists or its session was revoked
+// (its family's mark: RevokeRefreshFamily), and reused=true with the token
+// if it had already been used: a sign that it was stolen.
 //
 // Exactly one of several concurrent calls with one token gets reused=false.
 // On MongoDB the update filtered by {_id, used: false} guarantees it across
@@ -126,20 +108,17 @@ func (d *DB) UseRefresh(ctx context.Context, hash string) (t domain.RefreshToken
 		}
 		reused = res.ModifiedCount == 0
 	}
-	if err := d.db.Collection(colRefreshFamilies).FindOne(ctx, byID(t.Family)).Err(); err != nil {
-		return domain.RefreshToken{}, false, mapErr("refresh family", err) // revoked
+	revoked, err := d.RefreshFamilyRevoked(ctx, t.Family)
+	if err != nil {
+		return domain.RefreshToken{}, false, err
+	}
+	if revoked {
+		return domain.RefreshToken{}, false, mapErr("refresh family", domain.ErrNotFound)
 	}
 	return t, reused, nil
 }
 
-// DeleteRefreshFamily revokes a session (logout, theft): one delete by _id.
-// Its tokens stop working at once and are removed by the sweep.
-func (d *DB) DeleteRefreshFamily(ctx context.Context, family string) error {
-	_, err := d.db.Collection(colRefreshFamilies).DeleteOne(ctx, byID(family))
-	return mapErr("delete refresh family", err)
-}
-
-// DeleteRefreshExpired removes the tokens and sessions that expired on the
+// DeleteRefreshExpired removes the tokens and revocation marks that expired on the
 // days before now's (UTC), one expiry bucket a day; FerretDB has no TTL
 // indexes, so the server calls this periodically. It returns how many tokens
 // it deleted.
@@ -165,7 +144,7 @@ func (d *DB) DeleteRefreshExpired(ctx context.Context, now time.Time) (int, erro
 		}
 	}
 	for ; expiryDay(day) < today; day = day.Add(24 * time.Hour) {
-		k, err := d.sweepDay(ctx, expiryDay(day), now)
+		k, err := d.sweepDay(ctx, expiryDay(day))
 		n += k
 		if err != nil {
 			return n, err
@@ -180,7 +159,7 @@ func (d *DB) DeleteRefreshExpired(ctx context.Context, now time.Time) (int, erro
 
 // sweepDay empties one expiry bucket. Re-running it after a crash deletes
 // what is left.
-func (d *DB) sweepDay(ctx context.Context, day string, now time.Time) (int, error) {
+func (d *DB) sweepDay(ctx context.Context, day string) (int, error) {
 	var b expiryBucket
 	err := mapErr("refresh expiry", d.db.Collection(colRefreshExpiry).FindOne(ctx, byID(day)).Decode(&b))
 	if domain.IsKind(err, domain.KindNotFound) {
@@ -196,22 +175,6 @@ func (d *DB) sweepDay(ctx context.Context, day string, now time.Time) (int, erro
 			return n, mapErr("sweep refresh token", err)
 		}
 		n += int(res.DeletedCount)
-	}
-	for _, f := range b.Families {
-		var fam refreshFamily
-		err := mapErr("sweep family", d.db.Collection(colRefreshFamilies).FindOne(ctx, byID(f)).Decode(&fam))
-		if domain.IsKind(err, domain.KindNotFound) {
-			continue
-		}
-		if err != nil {
-			return n, err
-		}
-		if fam.ExpiresAt.After(now) {
-			continue // rotated since: a later bucket has it
-		}
-		if err := d.DeleteRefreshFamily(ctx, f); err != nil {
-			return n, err
-		}
 	}
 	for _, f := range b.Revoked {
 		if _, err := d.db.Collection(colRevoked).DeleteOne(ctx, byID(f)); err != nil {
@@ -229,17 +192,17 @@ func (d *DB) RefreshByHash(ctx context.Context, hash string) (domain.RefreshToke
 	return t, mapErr("refresh by hash", err)
 }
 
-// colRevoked holds a mark per revoked session (family), by _id. Deleting
-// the family alone is not enough against a rotation in flight: the
-// rotation's SaveRefresh writes the family again.
+// colRevoked holds a mark per ended session (family), by _id: what makes
+// its tokens stop working, so ending a session is one write.
 const colRevoked = "refresh_revoked"
 
 // RevokeRefreshFamily ends a session for good: it marks the family revoked
 // until until (when its last token would have expired; the sweep then
-// removes the mark) and then deletes it. Marking first closes the race with
-// a rotation in flight, which saves its new token and then checks the mark
-// (RefreshFamilyRevoked): either it sees the mark, or its save came before
-// the delete, which then takes the family it wrote.
+// removes the mark): one fsynced write on the embedded engine, two on
+// MongoDB (the day's expiry bucket first). Its tokens stop working at once
+// and are removed by the sweep. A rotation in flight saves its new token
+// and then checks the mark again (RefreshFamilyRevoked); whichever way that
+// race goes, every later use of the new token finds the mark.
 func (d *DB) RevokeRefreshFamily(ctx context.Context, family string, until time.Time) error {
 	if !d.embedded { // the embedded engine's sweep reads the mark's until
 		if _, err := d.db.Collection(colRefreshExpiry).UpdateOne(ctx, byID(expiryDay(until)),
@@ -255,7 +218,7 @@ func (d *DB) RevokeRefreshFamily(ctx context.Context, family string, until time.
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return mapErr("revoke refresh family", err)
 	}
-	return d.DeleteRefreshFamily(ctx, family)
+	return nil
 }
 
 // RefreshFamilyRevoked reports whether family was revoked.

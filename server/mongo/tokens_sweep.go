@@ -4,25 +4,22 @@ import (
 	"context"
 	"strconv"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
-// sweepStraight deletes, on the embedded engine, the refresh tokens,
-// sessions and revocation marks whose time has passed, found by reading
-// their expiry straight from FerretDB's SQLite tables (StringScan: a date
-// is stored as its milliseconds), so that a sign-in or a rotation writes no
-// expiry bucket. A session whose time has passed can no longer be extended
-// (a rotation needs a token that has not expired, and a session lives as
-// long as its newest token), so deleting it after the read races nothing.
+// sweepStraight deletes, on the embedded engine, the refresh tokens and
+// revocation marks whose time has passed, found by reading their expiry
+// straight from FerretDB's SQLite tables (StringScan: a date is stored as
+// its milliseconds), so that a sign-in or a rotation writes no expiry
+// bucket. An expired token can no longer be used or rotated, and a mark
+// outlives its session's last token, so deleting either after the read
+// races nothing.
 // It returns how many tokens it deleted. The deletes are background
 // writes: each waits for a quiet moment of the users' writes.
 func (d *DB) sweepStraight(ctx context.Context, now time.Time) (int, error) {
 	ctx = asBackground(ctx)
 	n := 0
 	for _, c := range []struct{ col, field string }{
-		{colRefresh, "expiresAt"}, {colRefreshFamilies, "expiresAt"}, {colRevoked, "until"},
+		{colRefresh, "expiresAt"}, {colRevoked, "until"},
 	} {
 		ids, err := d.expiredIDs(ctx, c.col, c.field, now)
 		if err != nil {
@@ -48,33 +45,18 @@ func (d *DB) sweepStraight(ctx context.Context, now time.Time) (int, error) {
 func (d *DB) expiredIDs(ctx context.Context, col, field string, now time.Time) ([]string, error) {
 	var ids []string
 	cut := now.UnixMilli()
-	if d.scan != nil {
-		err := d.scan(ctx, d.db.Name(), col, []string{"_id", field}, func(v []string) error {
-			if v[1] == "" {
-				return nil
-			}
-			ms, err := strconv.ParseInt(v[1], 10, 64)
-			if err != nil {
-				return err
-			}
-			if ms < cut {
-				ids = append(ids, v[0])
-			}
+	err := d.scanFields(ctx, col, []string{"_id", field}, func(v []string) error {
+		if v[0] == "" || v[1] == "" {
 			return nil
-		})
-		return ids, mapErr("scan "+col, err)
-	}
-	cur, err := d.db.Collection(col).Find(ctx, bson.D{}, options.Find().SetBatchSize(1000).SetProjection(bson.D{{Key: field, Value: 1}}))
-	if err != nil {
-		return nil, mapErr("scan "+col, err)
-	}
-	defer cur.Close(ctx)
-	for cur.Next(ctx) {
-		at, ok := cur.Current.Lookup(field).DateTimeOK()
-		id, isString := cur.Current.Lookup("_id").StringValueOK()
-		if ok && isString && at < cut {
-			ids = append(ids, id)
 		}
-	}
-	return ids, mapErr("scan "+col, cur.Err())
+		ms, err := strconv.ParseInt(v[1], 10, 64)
+		if err != nil {
+			return err
+		}
+		if ms < cut {
+			ids = append(ids, v[0])
+		}
+		return nil
+	})
+	return ids, err
 }
