@@ -114,6 +114,7 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.ferret != nil {
 		m.db.SetStringScan(m.ferret.ScanStrings)
 		m.db.SetBinaryRead(m.ferret.ReadBinary)
+		m.db.SetDocumentRead(m.ferret.ReadDocument)
 		n, err := m.ferret.IndexIDs(ctx)
 		if err != nil {
 			return err

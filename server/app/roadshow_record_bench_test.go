@@ -67,7 +67,9 @@ func cityRoom(tb testing.TB, db *mongo.DB, rm *app.ReadModel, events int) *domai
 // the first read of the room since start (its folded record read from the
 // embedded engine), "again" from memory; each encoded as the API sends it
 // (RecordJSON, into a buffer reused as the handler's is); "stored-read" is
-// the read of the stored settled record alone, as a first read makes it.
+// the read of the stored settled record alone, as a first read makes it;
+// "scheduled" is a scheduled roadshow's record (its room empty), as the
+// demo set's are.
 func BenchmarkRoomRecord(b *testing.B) {
 	db, rm := roomsSetup(b)
 	r := cityRoom(b, db, rm, 2000)
@@ -95,6 +97,27 @@ func BenchmarkRoomRecord(b *testing.B) {
 			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
+	// The demo's records: a scheduled roadshow, its room empty (a 1 KB answer).
+	began := time.Now().Add(time.Hour).UTC().Truncate(time.Millisecond)
+	sched := &domain.Roadshow{OwnerID: "owner", SpaceID: "space", Title: "路演", Visibility: domain.VisibilityPublic, Status: domain.RoadshowScheduled,
+		StartsAt: began, Invited: []string{}, CreatedAt: began, UpdatedAt: began,
+		Slots: []domain.Slot{{StartupID: "startup0", StartupName: "项目", OwnerID: "founder0", Minutes: 10}}}
+	if err := rm.CreateRoadshow(ctx, sched); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("scheduled", func(b *testing.B) {
+		size, buf := 0, []byte(nil)
+		cpu := cpuTime()
+		for b.Loop() {
+			out, err := svc.RecordJSON(ctx, admin, sched.ID, buf[:0])
+			if err != nil {
+				b.Fatal(err)
+			}
+			size, buf = len(out), out
+		}
+		b.ReportMetric(float64(size), "bytes/answer")
+		b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	})
 	b.Run("stored-read", func(b *testing.B) {
 		cpu := cpuTime()
 		for b.Loop() {

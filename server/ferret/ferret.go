@@ -25,6 +25,8 @@ type Server struct {
 	done   chan struct{}
 	// readers are ReadBinary's handles on the SQLite files.
 	readers readers
+	// schemas are ReadDocument's parsed document schemas.
+	schemas schemaCache
 }
 
 // Start creates dir if needed and starts FerretDB storing its SQLite files there.

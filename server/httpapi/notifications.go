@@ -21,7 +21,17 @@ func (s *Server) listNotifications(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(list)
+	buf, _ := s.bufs.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	defer s.bufs.Put(buf)
+	if *buf, err = list.AppendJSON((*buf)[:0]); err != nil {
+		return err
+	}
+	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON) // as c.JSON
+	*buf = c.Response().SwapBody(*buf)[:0]                        // as the deal flow's answer
+	return nil
 }
 
 func (s *Server) readNotifications(c *fiber.Ctx) error {

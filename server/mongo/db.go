@@ -62,12 +62,13 @@ type DB struct {
 	dropProbes atomic.Int64
 	sweep      *sweeper
 	absorber   *absorber
-	fg         foreground  // background writes wait for a quiet moment (gate.go)
-	outbox     outboxMemo  // the embedded engine's outbox in memory (outbox.go)
-	book       accountBook // accounts' display names and session versions in memory (names.go)
-	scan       StringScan  // start-up scans straight from the embedded engine's storage, if set
-	readBinary BinaryRead  // settled room records straight from the embedded engine's storage, if set (records.go)
-	history    historyMemo // the daily snapshots in memory (stats.go)
+	fg         foreground   // background writes wait for a quiet moment (gate.go)
+	outbox     outboxMemo   // the embedded engine's outbox in memory (outbox.go)
+	book       accountBook  // accounts' display names and session versions in memory (names.go)
+	scan       StringScan   // start-up scans straight from the embedded engine's storage, if set
+	readBinary BinaryRead   // settled room records straight from the embedded engine's storage, if set (records.go)
+	readDoc    DocumentRead // hot reads by _id straight from the embedded engine's storage, if set (notes_straight.go)
+	history    historyMemo  // the daily snapshots in memory (stats.go)
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal

@@ -203,3 +203,14 @@ func (d *DB) ExpiredIDs(ctx context.Context, col, field string, now time.Time, s
 // ForgetOutbox makes the embedded engine's outbox memory read the marks
 // again, as the first pass after a start does.
 func (d *DB) ForgetOutbox() { d.outbox.cleared("", true) }
+
+// UseStraightReads turns the embedded engine's straight reads on or off
+// (off: every read through FerretDB and the driver, as on MongoDB) and
+// returns what restores them.
+func UseStraightReads(d *DB, on bool) func() {
+	read, doc := d.readBinary, d.readDoc
+	if !on {
+		d.readBinary, d.readDoc = nil, nil
+	}
+	return func() { d.readBinary, d.readDoc = read, doc }
+}

@@ -63,10 +63,7 @@ func (d *DB) listRemove(ctx context.Context, kind, owner, id string) error {
 // list returns a list's ids in the order they were added.
 func (d *DB) list(ctx context.Context, kind, owner string) ([]string, error) {
 	var l idList
-	err := mapErr(kind, d.db.Collection(colLists).FindOne(ctx, byID(listID(kind, owner))).Decode(&l))
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, nil
-	}
+	_, err := d.findByID(ctx, kind, colLists, listID(kind, owner), &l)
 	return l.IDs, err
 }
 

@@ -34,16 +34,16 @@ type packedItems struct {
 
 // items returns the bucket's items in position order, user ids set.
 func (b *noteBucketDoc) items(userID string) ([]noteItem, error) {
-	var p packedItems
-	if err := bson.Unmarshal(b.Packed, &p); err != nil {
+	items, err := decodeItems(b.Packed)
+	if err != nil {
 		return nil, mapErr("notifications decode", err)
 	}
 	// Writes from several processes may land out of order.
-	slices.SortStableFunc(p.Items, func(a, b noteItem) int { return a.Pos - b.Pos })
-	for i := range p.Items {
-		p.Items[i].UserID = userID
+	slices.SortStableFunc(items, func(a, b noteItem) int { return a.Pos - b.Pos })
+	for i := range items {
+		items[i].UserID = userID
 	}
-	return p.Items, nil
+	return items, nil
 }
 
 // packBucket is the stored document of a bucket holding items.
@@ -63,11 +63,8 @@ func packBucket(id string, rev int64, items []noteItem) (noteBucketDoc, error) {
 // readBucket reads one bucket as stored: nil if there is none.
 func (d *DB) readBucket(ctx context.Context, userID string, b int) (*noteBucketDoc, error) {
 	var doc noteBucketDoc
-	err := mapErr("notifications", d.db.Collection(colNoteBuckets).FindOne(ctx, byID(bucketID(userID, b))).Decode(&doc))
-	if domain.IsKind(err, domain.KindNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	ok, err := d.findByID(ctx, "notifications", colNoteBuckets, bucketID(userID, b), &doc)
+	if !ok || err != nil {
 		return nil, err
 	}
 	return &doc, nil

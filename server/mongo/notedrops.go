@@ -59,17 +59,15 @@ func dropID(userID string, k int) string { return fmt.Sprintf("%s/%08d", userID,
 // returns their items in order and the number of the first missing drop:
 // the hinted ones at once, or one by one.
 func (d *DB) drops(ctx context.Context, userID string, k int) ([]domain.Notification, int, error) {
-	c := d.db.Collection(colNoteDrops)
 	if h, ok := d.hints.get(userID); ok && h.drops == k {
 		got := make([]*noteDrop, h.next-k)
 		err := parallel(ctx, 4, len(got), func(i int) error {
 			var dr noteDrop
-			err := mapErr("notification drops", c.FindOne(ctx, byID(dropID(userID, k+i))).Decode(&dr))
-			if domain.IsKind(err, domain.KindNotFound) {
-				return nil // not there yet: read as the end
+			ok, err := d.findByID(ctx, "notification drops", colNoteDrops, dropID(userID, k+i), &dr)
+			if ok {
+				got[i] = &dr
 			}
-			got[i] = &dr
-			return err
+			return err // none: not there yet, read as the end
 		})
 		if err != nil {
 			return nil, k, err
@@ -93,8 +91,8 @@ func (d *DB) drops(ctx context.Context, userID string, k int) ([]domain.Notifica
 	for i := k; ; i++ {
 		d.dropProbes.Add(1)
 		var dr noteDrop
-		err := mapErr("notification drops", c.FindOne(ctx, byID(dropID(userID, i))).Decode(&dr))
-		if domain.IsKind(err, domain.KindNotFound) {
+		ok, err := d.findByID(ctx, "notification drops", colNoteDrops, dropID(userID, i), &dr)
+		if !ok && err == nil {
 			if d.embedded {
 				d.hints.set(userID, dropHint{drops: k, next: i}, false)
 			}

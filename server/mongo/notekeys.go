@@ -26,10 +26,7 @@ func (d *DB) NoteKeyHolder(ctx context.Context, key string) (string, error) {
 	var doc struct {
 		NotificationID string `bson:"notificationId"`
 	}
-	err := d.db.Collection(colNoteKeys).FindOne(ctx, bson.D{{Key: "_id", Value: noteKeyID(key)}}).Decode(&doc)
-	if err = mapErr("notification key", err); domain.IsKind(err, domain.KindNotFound) {
-		return "", nil
-	}
+	_, err := d.findByID(ctx, "notification key", colNoteKeys, noteKeyID(key), &doc)
 	return doc.NotificationID, err
 }
 

@@ -65,8 +65,8 @@ func bucketID(userID string, b int) string { return fmt.Sprintf("%s/%08d", userI
 // head reads a user's head; a user with no notifications has an empty one.
 func (d *DB) head(ctx context.Context, userID string) (noteHead, error) {
 	h := noteHead{UserID: userID, LastDigest: -1}
-	err := mapErr("notification head", d.db.Collection(colNoteHeads).FindOne(ctx, byID(userID)).Decode(&h))
-	if domain.IsKind(err, domain.KindNotFound) {
+	ok, err := d.findByID(ctx, "notification head", colNoteHeads, userID, &h)
+	if !ok && err == nil {
 		return noteHead{UserID: userID, LastDigest: -1}, nil
 	}
 	return h, err

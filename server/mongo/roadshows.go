@@ -267,12 +267,12 @@ func (d *DB) RoomEvents(ctx context.Context, roadshowID string) ([]domain.RoomEv
 	out := []domain.RoomEvent{}
 	for b := int64(0); ; b++ {
 		var eb eventBucket
-		err := mapErr("room events", d.db.Collection(colRoomEventBuckets).FindOne(ctx, byID(eventBucketID(roadshowID, b*eventBucketSize))).Decode(&eb))
-		if domain.IsKind(err, domain.KindNotFound) {
-			break
-		}
+		ok, err := d.findByID(ctx, "room events", colRoomEventBuckets, eventBucketID(roadshowID, b*eventBucketSize), &eb)
 		if err != nil {
 			return nil, err
+		}
+		if !ok {
+			break
 		}
 		slices.SortFunc(eb.Events, func(x, y domain.RoomEvent) int { return cmp.Compare(x.Seq, y.Seq) })
 		out = append(out, eb.Events...)

@@ -1,0 +1,112 @@
+package app
+
+import (
+	"encoding/json"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+)
+
+// AppendJSON appends l's JSON encoding to b: byte for byte what
+// encoding/json writes (TestNotificationListJSON), without its reflection
+// and its sorting of each item's data through interfaces. Once the page's
+// reads came straight from storage, encoding its 20 items was the largest
+// part of a full list (docs/bench/notes.md). A data value that is not a
+// string, number, boolean or null is written by encoding/json.
+func (l *NotificationList) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"items":`...)
+	if l.Items == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i := range l.Items {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendNotification(b, &l.Items[i]); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"total":`...)
+	b = strconv.AppendInt(b, int64(l.Total), 10)
+	b = append(b, `,"page":`...)
+	b = strconv.AppendInt(b, int64(l.Page), 10)
+	b = append(b, `,"pageSize":`...)
+	b = strconv.AppendInt(b, int64(l.PageSize), 10)
+	b = append(b, `,"unread":`...)
+	b = strconv.AppendInt(b, int64(l.Unread), 10)
+	return append(b, '}'), nil
+}
+
+func appendNotification(b []byte, n *domain.Notification) ([]byte, error) {
+	if y := n.CreatedAt.Year(); y < 0 || y > 9999 { // encoding/json's error, as it gives it
+		return appendMarshaled(b, n)
+	}
+	b = append(b, `{"id":`...)
+	b = domain.AppendJSONString(b, n.ID)
+	b = append(b, `,"type":`...)
+	b = domain.AppendJSONString(b, n.Type)
+	b = append(b, `,"data":`...)
+	if n.Data == nil {
+		b = append(b, "null"...)
+	} else {
+		keys := make([]string, 0, len(n.Data))
+		for k := range n.Data {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = domain.AppendJSONString(b, k)
+			b = append(b, ':')
+			var err error
+			if b, err = appendDataValue(b, n.Data[k]); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `,"read":`...)
+	b = strconv.AppendBool(b, n.Read)
+	b = append(b, `,"digest":`...)
+	b = strconv.AppendBool(b, n.Digest)
+	b = append(b, `,"createdAt":"`...)
+	b = n.CreatedAt.AppendFormat(b, time.RFC3339Nano)
+	return append(b, `"}`...), nil
+}
+
+func appendDataValue(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), nil
+	case string:
+		return domain.AppendJSONString(b, x), nil
+	case bool:
+		return strconv.AppendBool(b, x), nil
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int32:
+		return strconv.AppendInt(b, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(b, x, 10), nil
+	case float64:
+		if !math.IsInf(x, 0) && !math.IsNaN(x) {
+			return domain.AppendJSONFloat(b, x), nil
+		}
+	}
+	return appendMarshaled(b, v)
+}
+
+func appendMarshaled(b []byte, v any) ([]byte, error) {
+	out, err := json.Marshal(v)
+	return append(b, out...), err
+}

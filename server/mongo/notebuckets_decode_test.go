@@ -1,0 +1,50 @@
+package mongo
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
+	"go.mongodb.org/mongo-driver/v2/bson"
+)
+
+// TestDecodeItemsAsTheDriver: the hand decoding of a bucket's items gives
+// what bson.Unmarshal gives, for the usual items (as packBucket writes
+// them) and for every shape it leaves to the driver: data with nested
+// documents, arrays, dates and ids, a null or missing data, positions
+// stored as other numbers, fields it does not know.
+func TestDecodeItemsAsTheDriver(t *testing.T) {
+	at := time.Date(2026, 11, 28, 19, 0, 0, 123_000_000, time.UTC)
+	usual := []noteItem{
+		{Pos: 0, Notification: domain.Notification{ID: "a", Type: domain.NoteMatch, Data: map[string]any{"startupId": "s1", "startupName": "越芯半导体", "score": 80.5, "n": 3, "big": int64(1) << 40, "ok": true, "none": nil}, Read: true, CreatedAt: at}},
+		{Pos: 1, Notification: domain.Notification{ID: "b", Type: "interest", Data: map[string]any{}, Digest: true, Digested: true, CreatedAt: at.Add(-time.Hour)}},
+		{Pos: 2, Notification: domain.Notification{ID: "c", Type: "x"}},
+		{Pos: 1 << 40, Notification: domain.Notification{ID: "d", Data: map[string]any{"nested": map[string]any{"k": "v"}, "list": []any{"a", 1}, "at": at, "oid": bson.NewObjectID()}}},
+	}
+	doc, err := packBucket("u/00000000", 1, usual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	odd, err := bson.Marshal(bson.D{{Key: "items", Value: bson.A{
+		bson.D{{Key: "pos", Value: 3.0}, {Key: "_id", Value: "e"}},
+		bson.D{{Key: "pos", Value: int32(4)}, {Key: "_id", Value: "f"}, {Key: "data", Value: nil}, {Key: "extra", Value: "kept out"}},
+		bson.D{{Key: "pos", Value: int64(5)}, {Key: "_id", Value: "g"}, {Key: "createdAt", Value: "not a date"}},
+		bson.D{{Key: "_id", Value: "h"}, {Key: "data", Value: bson.D{{Key: "d", Value: bson.D{}}}}},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty, _ := bson.Marshal(bson.D{})
+	for name, packed := range map[string][]byte{"usual": doc.Packed, "odd": odd, "empty": empty} {
+		var want packedItems
+		wantErr := bson.Unmarshal(packed, &want)
+		got, err := decodeItems(packed)
+		if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want.Items) {
+			t.Errorf("%s: got %+v, %v\nwant %+v, %v", name, got, err, want.Items, wantErr)
+		}
+	}
+	if _, err := decodeItems([]byte{1, 2, 3}); err == nil {
+		t.Error("bytes that are not BSON decoded")
+	}
+}
