@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/yuechuang/yuechuang/server/auth/argon2buf"
+	"golang.org/x/crypto/argon2"
 )
 
 // HashParams are argon2id cost parameters.
@@ -37,10 +37,10 @@ func (h *Hasher) Hash(password string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: salt: %w", err)
 	}
-	key := argon2buf.IDKey([]byte(password), salt, h.p.Time, h.p.MemoryKiB, h.p.Threads, 32)
+	key := argon2.IDKey([]byte(password), salt, h.p.Time, h.p.MemoryKiB, h.p.Threads, 32)
 	b64 := base64.RawStdEncoding.EncodeToString
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2buf.Version, h.p.MemoryKiB, h.p.Time, h.p.Threads, b64(salt), b64(key)), nil
+		argon2.Version, h.p.MemoryKiB, h.p.Time, h.p.Threads, b64(salt), b64(key)), nil
 }
 
 // Verify reports whether password matches encoded. The parameters stored in
@@ -62,6 +62,6 @@ func (h *Hasher) Verify(encoded, password string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("auth: hash key: %w", err)
 	}
-	got := argon2buf.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
