@@ -1,8 +1,6 @@
 package app
 
 import (
-	"strconv"
-
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
@@ -33,11 +31,6 @@ func (d *DealItem) AppendJSON(b []byte) []byte {
 func AppendDealFlowJSON(b []byte, l *domain.List[DealItem]) []byte {
 	b = append(b, `{"items":`...)
 	b = domain.AppendJSONArray(b, l.Items, (*DealItem).AppendJSON)
-	b = append(b, `,"total":`...)
-	b = strconv.AppendInt(b, int64(l.Total), 10)
-	b = append(b, `,"page":`...)
-	b = strconv.AppendInt(b, int64(l.Page), 10)
-	b = append(b, `,"pageSize":`...)
-	b = strconv.AppendInt(b, int64(l.PageSize), 10)
+	b = domain.AppendPageFields(b, l.Total, l.Page, l.PageSize)
 	return append(b, '}')
 }

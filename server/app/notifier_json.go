@@ -33,12 +33,7 @@ func (l *NotificationList) AppendJSON(b []byte) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
-	b = append(b, `,"total":`...)
-	b = strconv.AppendInt(b, int64(l.Total), 10)
-	b = append(b, `,"page":`...)
-	b = strconv.AppendInt(b, int64(l.Page), 10)
-	b = append(b, `,"pageSize":`...)
-	b = strconv.AppendInt(b, int64(l.PageSize), 10)
+	b = domain.AppendPageFields(b, l.Total, l.Page, l.PageSize)
 	b = append(b, `,"unread":`...)
 	b = strconv.AppendInt(b, int64(l.Unread), 10)
 	return append(b, '}'), nil

@@ -46,12 +46,7 @@ func appendKey(dst []listKey, field byte, v string) []listKey {
 	return append(dst, k)
 }
 
-func newerInvestor(a, b *domain.Investor) bool {
-	if !a.UpdatedAt.Equal(b.UpdatedAt) {
-		return a.UpdatedAt.After(b.UpdatedAt)
-	}
-	return a.ID < b.ID
-}
+func newerInvestor(a, b *domain.Investor) bool { return newerAt(a.UpdatedAt, a.ID, b.UpdatedAt, b.ID) }
 
 func investorKeys(dst []listKey, inv *domain.Investor) []listKey {
 	for _, v := range inv.Sectors {
@@ -84,12 +79,7 @@ func (rm *ReadModel) investorsFor(f domain.InvestorFilter) (list []*domain.Inves
 	return x.pick(named), len(named) <= 1
 }
 
-func newerSpace(a, b *domain.Space) bool {
-	if !a.UpdatedAt.Equal(b.UpdatedAt) {
-		return a.UpdatedAt.After(b.UpdatedAt)
-	}
-	return a.ID < b.ID
-}
+func newerSpace(a, b *domain.Space) bool { return newerAt(a.UpdatedAt, a.ID, b.UpdatedAt, b.ID) }
 
 func spaceKeys(dst []listKey, sp *domain.Space) []listKey {
 	dst = appendKey(dst, 'l', sp.Level)

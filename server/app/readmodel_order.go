@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
@@ -13,11 +15,14 @@ import (
 // count of either walks only that owner's or that space's startups.
 
 // newer says whether a comes before b in a startup list.
-func newer(a, b *domain.Startup) bool {
-	if !a.UpdatedAt.Equal(b.UpdatedAt) {
-		return a.UpdatedAt.After(b.UpdatedAt)
+func newer(a, b *domain.Startup) bool { return newerAt(a.UpdatedAt, a.ID, b.UpdatedAt, b.ID) }
+
+// newerAt is the order of every held list: newest update first, then by id.
+func newerAt(aAt time.Time, aID string, bAt time.Time, bID string) bool {
+	if !aAt.Equal(bAt) {
+		return aAt.After(bAt)
 	}
-	return a.ID < b.ID
+	return aID < bID
 }
 
 // facetField is a field of a startup with facets.

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"strconv"
 
 	json "github.com/goccy/go-json"
 	"github.com/yuechuang/yuechuang/matching"
@@ -78,11 +77,6 @@ func (rm *ReadModel) publicPageJSON(dst []byte, f domain.StartupFilter, p domain
 		}
 		dst = append(dst, pub...)
 	}
-	dst = append(dst, `],"total":`...)
-	dst = strconv.AppendInt(dst, int64(total), 10)
-	dst = append(dst, `,"page":`...)
-	dst = strconv.AppendInt(dst, int64(p.Page), 10)
-	dst = append(dst, `,"pageSize":`...)
-	dst = strconv.AppendInt(dst, int64(p.PageSize), 10)
+	dst = domain.AppendPageFields(append(dst, ']'), total, p.Page, p.PageSize)
 	return append(dst, '}')
 }

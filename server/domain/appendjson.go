@@ -100,6 +100,17 @@ func AppendJSONArray[T any](b []byte, xs []T, appendOne func(*T, []byte) []byte)
 	return append(b, ']')
 }
 
+// AppendPageFields appends a List's paging fields, as encoding/json writes
+// them after its items: ,"total":…,"page":…,"pageSize":….
+func AppendPageFields(b []byte, total, page, pageSize int) []byte {
+	b = append(b, `,"total":`...)
+	b = strconv.AppendInt(b, int64(total), 10)
+	b = append(b, `,"page":`...)
+	b = strconv.AppendInt(b, int64(page), 10)
+	b = append(b, `,"pageSize":`...)
+	return strconv.AppendInt(b, int64(pageSize), 10)
+}
+
 // AppendJSONFloat appends f as encoding/json writes a float64.
 func AppendJSONFloat(b []byte, f float64) []byte {
 	if math.IsInf(f, 0) || math.IsNaN(f) {
