@@ -2,12 +2,11 @@ package app
 
 import (
 	"encoding/json"
-
-	gojson "github.com/goccy/go-json"
 	"reflect"
 	"testing"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 

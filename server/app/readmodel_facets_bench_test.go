@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-
-	json "github.com/goccy/go-json"
 	"slices"
 	"testing"
 	"time"
 
+	json "github.com/goccy/go-json"
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
