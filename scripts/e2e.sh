@@ -42,11 +42,23 @@ PLATFORM_ENV="SEED_DEMO=true LOGIN_RATE_LIMIT=1000 TICKETS_PER_MINUTE=1000"
 # Scheduled backups on, so the admin's dashboard shows the last one's age.
 backups=$(mktemp -d)
 export BACKUP_DIR=$backups
+# The server's log, kept to check that no scan ran once it was ready.
+PLATFORM_LOG=$(mktemp)
+export PLATFORM_LOG
 . scripts/platform.sh
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" "$backups"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" "$backups" "$PLATFORM_LOG"' EXIT
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "e2e: the platform did not become ready"; exit 1; }
 cd frontend
 # E2E_FILES (space-separated, e.g. "e2e/video.test.mjs") runs only those
 # suites, for iterating on one; make test always runs them all.
 CHROMIUM="$browser" BASE="http://127.0.0.1:$port" node --test --test-concurrency=1 ${E2E_FILES:-e2e/}
 echo "e2e: screenshots in test-artifacts/"
+# #12: no path a user takes may scan a collection on the embedded engine.
+# The server logs each scan it sends once ready (server/mongo/scanwatch.go).
+sleep 1 # the log's last lines through tee
+if grep -q "scan on the embedded engine" "$PLATFORM_LOG"; then
+  echo "e2e: FAILED: the platform scanned collections on the embedded engine while the suite used it:"
+  grep "scan on the embedded engine" "$PLATFORM_LOG" | sed 's/.*msg="scan on the embedded engine" //' | sort | uniq -c
+  exit 1
+fi
+echo "e2e: no scan on the embedded engine while the suite used the platform (server log checked)"

@@ -6,7 +6,12 @@ go build -o bin/yuechuang ./server
 data=$(mktemp -d)
 port=$(( 20000 + RANDOM % 20000 ))
 while (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$(( 20000 + RANDOM % 20000 )); done
-env LISTEN_ADDR=127.0.0.1:$port DATA_DIR=$data LOG_LEVEL=warn $PLATFORM_ENV ./bin/yuechuang &
+# PLATFORM_LOG, if set, gets a copy of the server's log (its stderr).
+if [ -n "${PLATFORM_LOG:-}" ]; then
+  env LISTEN_ADDR=127.0.0.1:$port DATA_DIR=$data LOG_LEVEL=warn $PLATFORM_ENV ./bin/yuechuang 2> >(tee -a "$PLATFORM_LOG" >&2) &
+else
+  env LISTEN_ADDR=127.0.0.1:$port DATA_DIR=$data LOG_LEVEL=warn $PLATFORM_ENV ./bin/yuechuang &
+fi
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 # Wait while the platform is alive and working (a loaded machine can take
