@@ -160,10 +160,7 @@ func (svc *Roadshows) authorNames(fold *RoomFold, who *names) []string {
 	if c := fold.names.Load(); ok && c != nil && c.version == version {
 		return c.names
 	}
-	out := make([]string, len(fold.People))
-	for i, p := range fold.People {
-		out[i] = who.lookUp(p.UserID, p.Name)
-	}
+	out := who.lookUpAll(fold.People)
 	if ok {
 		fold.names.Store(&foldNames{version: version, names: out})
 	}
