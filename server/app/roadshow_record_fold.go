@@ -28,6 +28,7 @@ type RoomFold struct {
 type foldNames struct {
 	version NamesVersion
 	names   []string
+	plain   []bool // which names are written in JSON as they are (jsonPlain)
 }
 
 func newRoomFold(s *roadshow.Settled) *RoomFold {
@@ -60,7 +61,7 @@ func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 func (f *RoomFold) size() int {
 	n := 4096 + 160*(len(f.Stages)+len(f.Interest))
 	for _, p := range f.People {
-		n += 57 + len(p.UserID) + len(p.Name) // the entry and its looked-up name
+		n += 58 + len(p.UserID) + len(p.Name) // the entry and its looked-up name
 	}
 	for _, c := range f.Chat {
 		n += 41 + len(c.Text)
