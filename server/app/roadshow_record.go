@@ -71,7 +71,7 @@ func (svc *Roadshows) RecordJSON(ctx context.Context, actor domain.Actor, id str
 type recordView struct {
 	rec   Record // Chat and Questions empty
 	fold  *RoomFold
-	names []string // by fold.People's index
+	names *foldNames // by fold.People's index
 }
 
 func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id string) (*recordView, error) {
@@ -111,11 +111,9 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 		if in := interest[sig.StartupID]; in != nil {
 			in.Count++
 			if host || slotOwner(r, sig.StartupID) == actor.UserID {
-				name := ""
+				name := v.names.interest[i]
 				if p := fold.InterestBy[i]; p >= 0 {
-					name = v.names[p]
-				} else {
-					name = who.of(sig.UserID, sig.UserName)
+					name = v.names.names[p]
 				}
 				in.Investors = append(in.Investors, name)
 			}
@@ -141,7 +139,7 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 		}
 		for i := range att {
 			if p, ok := authors[att[i].UserID]; ok {
-				att[i].Name = v.names[p]
+				att[i].Name = v.names.names[p]
 			} else {
 				att[i].Name = who.of(att[i].UserID, att[i].Name)
 			}
@@ -152,20 +150,34 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 	return v, nil
 }
 
-// authorNames returns the display names of the fold's authors. They are
-// looked up once per change to anyone's name, not once per answer: a full
-// room names 1,500 people, each a look-up among a city's accounts.
-func (svc *Roadshows) authorNames(fold *RoomFold, who *names) []string {
+// authorNames returns the display names of the fold's authors, and of the
+// investors who showed interest without writing. They are looked up once
+// per change to anyone's name, not once per answer: a full room names
+// 1,100 people, each a look-up among a city's accounts.
+func (svc *Roadshows) authorNames(fold *RoomFold, who *names) *foldNames {
 	version, ok := svc.store.NamesVersion()
 	if c := fold.names.Load(); ok && c != nil && c.version == version {
-		return c.names
+		return c
 	}
-	out := make([]string, len(fold.People))
-	for i, p := range fold.People {
-		out[i] = who.lookUp(p.UserID, p.Name)
+	out := &foldNames{version: version, names: who.lookUpAll(fold.People), interest: make([]string, len(fold.Interest))}
+	var silent []roadshow.Author
+	for i, sig := range fold.Interest {
+		if fold.InterestBy[i] < 0 {
+			silent = append(silent, roadshow.Author{UserID: sig.UserID, Name: sig.UserName})
+		}
+	}
+	silentNames := who.lookUpAll(silent)
+	for i := range fold.Interest {
+		if fold.InterestBy[i] < 0 {
+			out.interest[i], silentNames = silentNames[0], silentNames[1:]
+		}
+	}
+	out.plain = make([]bool, len(out.names))
+	for i, name := range out.names {
+		out.plain[i] = jsonPlain(name)
 	}
 	if ok {
-		fold.names.Store(&foldNames{version: version, names: out})
+		fold.names.Store(out)
 	}
 	return out
 }
@@ -177,11 +189,11 @@ func (v *recordView) record() *Record {
 	rec.Chat = make([]domain.RoomEvent, len(v.fold.Chat))
 	for i, c := range v.fold.Chat {
 		rec.Chat[i] = roadshow.Record(id, roadshow.Logged{Seq: c.Seq, At: msTime(c.At), UserID: v.fold.People[c.Person].UserID,
-			UserName: v.names[c.Person], Event: roadshow.Chat{Text: c.Text}})
+			UserName: v.names.names[c.Person], Event: roadshow.Chat{Text: c.Text}})
 	}
 	rec.Questions = make([]RecordQuestion, len(v.fold.Questions))
 	for i, q := range v.fold.Questions {
-		rec.Questions[i] = RecordQuestion{ID: q.Seq, Text: q.Text, UserName: v.names[q.Person], Votes: int(q.Votes), Answered: q.Answered, At: msTime(q.At)}
+		rec.Questions[i] = RecordQuestion{ID: q.Seq, Text: q.Text, UserName: v.names.names[q.Person], Votes: int(q.Votes), Answered: q.Answered, At: msTime(q.At)}
 	}
 	return &rec
 }
