@@ -267,6 +267,12 @@ func (m *Main) Run(ctx context.Context) error {
 			return
 		}
 		m.loadAccounts(ctx)
+		if err := m.db.Warm(ctx); err != nil {
+			if ctx.Err() == nil {
+				errc <- fmt.Errorf("start-up: %w", err)
+			}
+			return
+		}
 		go m.sweepTokens(ctx)
 		go m.sweepDeadDrops(ctx)
 		go m.sweepDeckWrites(ctx, serving)

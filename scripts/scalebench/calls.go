@@ -31,17 +31,21 @@ type call struct {
 	rows []*sample         // the first is the call's own row
 	once func(i int) error // round i: one sample, into one of rows
 	done func()            // after the last round
-	// settle is a pause after each sample of a write: the servers share
-	// one disk, and a write's background work (its dispatch, a fan-out's
-	// inserts, each paced behind that server's own writes only) would
-	// otherwise land on the next server's measured write, which one server
-	// on its machine never meets.
-	settle time.Duration
+	// writes are measured in turns of writeTurn rounds on one server,
+	// back to back as a busy moment brings them, then a pause (writeSettle)
+	// before the next server's turn: the servers share one disk, and one
+	// server's background work (a dispatch, a fan-out's inserts, each
+	// paced behind that server's own writes only) would otherwise land on
+	// another's measured write, which one server on its machine never
+	// meets.
+	writes bool
 }
 
-// writeSettle is a write's settle: longer than a dispatch takes, with its
-// background writes' wait for a quiet moment (server/mongo/gate.go).
-const writeSettle = 100 * time.Millisecond
+// Writes' turns.
+const (
+	writeTurn   = 10
+	writeSettle = 300 * time.Millisecond // longer than a dispatch with its paced writes
+)
 
 func (t *target) pick(xs []person) person { return xs[t.rnd.IntN(len(xs))] }
 
@@ -54,9 +58,10 @@ func (t *target) add(n int, rows ...*sample) *call {
 }
 
 // measureAll measures every call on every target in turn: round i of a
-// call on each target before round i+1 on any, the first target of each
+// read on each target before round i+1 on any, the first target of each
 // round rotating, so that every row of every target sees the same moments
 // of the machine and a ratio between two targets compares like with like.
+// Writes take turns of writeTurn rounds (call.writes).
 func measureAll(ts []*target, n, nw, logins int) error {
 	for _, t := range ts {
 		t.build(n, nw, logins)
@@ -64,23 +69,31 @@ func measureAll(ts []*target, n, nw, logins int) error {
 	for k := range ts[0].calls {
 		began := time.Now()
 		until := began.Add(time.Duration(len(ts)) * callBudget)
-		rounds, i := ts[0].calls[k].n, 0
-		for ; i < rounds && time.Now().Before(until); i++ {
+		first := ts[0].calls[k]
+		turn, settle := 1, time.Duration(0)
+		if first.writes {
+			turn, settle = writeTurn, writeSettle
+		}
+		i := 0
+		for ; i < first.n && time.Now().Before(until); i += turn {
 			for r := range ts {
-				t := ts[(i+r)%len(ts)]
-				if err := t.calls[k].once(i); err != nil {
-					return fmt.Errorf("%s: %s: %w", t.name, t.calls[k].rows[0].name, err)
+				t := ts[(i/turn+r)%len(ts)]
+				for j := i; j < min(i+turn, first.n); j++ {
+					if err := t.calls[k].once(j); err != nil {
+						return fmt.Errorf("%s: %s: %w", t.name, t.calls[k].rows[0].name, err)
+					}
 				}
-				time.Sleep(t.calls[k].settle)
+				time.Sleep(settle)
 			}
 		}
+		i = min(i, first.n)
 		for _, t := range ts {
 			for _, s := range t.calls[k].rows {
-				s.cut = i < rounds
+				s.cut = i < first.n
 			}
 			t.calls[k].done()
 		}
-		log.Printf("  %s: %d rounds on %d servers in %s", ts[0].calls[k].rows[0].name, i, len(ts), time.Since(began).Round(time.Millisecond))
+		log.Printf("  %s: %d rounds on %d servers in %s", first.rows[0].name, i, len(ts), time.Since(began).Round(time.Millisecond))
 	}
 	return nil
 }
@@ -279,7 +292,7 @@ func (t *target) writes(nw int) {
 	c, w := t.c, t.w
 	save := &sample{name: "profile save", write: true}
 	k := t.add(nw, save)
-	k.settle = writeSettle
+	k.writes = true
 	k.once = func(i int) error {
 		st := w.startups[t.rnd.IntN(len(w.startups))]
 		code, _, d := c.do("PATCH", "/api/v1/startups/"+st.ID, c.token(person{st.OwnerID, "founder"}),
@@ -289,7 +302,7 @@ func (t *target) writes(nw int) {
 	}
 	publish := &sample{name: "publish", write: true, note: "a published startup withdrawn, then published again (alerts fan out)"}
 	k = t.add(nw, publish)
-	k.settle = writeSettle
+	k.writes = true
 	k.once = func(i int) error {
 		st := w.startups[(i*7)%len(w.startups)]
 		tok := c.token(person{st.OwnerID, "founder"})

@@ -132,11 +132,14 @@ func main() {
 		fail("%v", err)
 	}
 	loads := fmt.Sprintf("%s → %s over %s of calls", before, loadavg(), time.Since(measuring).Round(time.Second))
+	var scans []string
 	for i, h := range halves {
 		h.samples = targets[i].rows()
 		h.rss, h.peak = servers[i].rss()
+		scans = append(scans, fmt.Sprintf("%s %d", targets[i].name, servers[i].scans.count()))
 	}
 	stopAll()
+	log.Printf("scans on the embedded engine once ready: %s", strings.Join(scans, "; "))
 
 	table := report(demo, small, city)
 	fmt.Println(table)
@@ -159,7 +162,8 @@ func main() {
 	}
 	fmt.Fprintf(&b, "- machine: 2 cores; 1-minute load average %s. Other work on the machine makes the absolute figures noisy\n", loads)
 	fmt.Fprintf(&b, "- embedded default (FerretDB v1 on SQLite, bleve), no `MONGODB_URI`; calls one at a time from one client on loopback, each as one of many users with varied inputs (ids, filters, pages, queries drawn at random from what the API lists)\n")
-	fmt.Fprintf(&b, "- the servers run side by side and each call is measured on all of them in turn (round i on each before round i+1 on any, the first of each round rotating), so that every ratio compares the same moments of the machine; each server's start is timed alone, before any call\n")
+	fmt.Fprintf(&b, "- scans on the embedded engine once ready (the servers' log lines \"%s\", server/mongo/scanwatch.go): %s\n", scanLine, strings.Join(scans, "; "))
+	fmt.Fprintf(&b, "- the servers run side by side and each call is measured on all of them in turn (a read's round i on each before round i+1 on any, the first of each round rotating; writes in turns of %d back-to-back rounds on one server, then a %s pause before the next server's turn, so that one server's background writes do not land on another's), so that every ratio compares the same moments of the machine; each server's start is timed alone, before any call\n", writeTurn, writeSettle)
 	if *kept != "" {
 		fmt.Fprintf(&b, "- full-size city (the size above is what this run would build; a kept city has the size its run built):\n")
 	} else {

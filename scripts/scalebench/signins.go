@@ -31,7 +31,7 @@ func (t *target) signIns(logins int) {
 	upExcess, inExcess := &sample{name: excessPrefix + "sign-up"}, &sample{name: excessPrefix + "sign-in"}
 	hasher := auth.NewHasher(auth.DefaultHashParams)
 	k := t.add(logins, hash, signup, signin, upExcess, inExcess)
-	k.settle = writeSettle
+	k.writes = true
 	k.once = func(i int) error {
 		began := time.Now()
 		_, err := hasher.Hash("Kuaiji-Shan-2026!")

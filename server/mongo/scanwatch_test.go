@@ -66,3 +66,39 @@ func TestScansWatched(t *testing.T) {
 	}
 	t.Logf("reported: %+v", got)
 }
+
+// TestWarmReadsWhatMemoryHolds pins that after Warm the dispatcher's pass
+// and the figures' history read no collection on the embedded engine: the
+// server warms before /readyz, so neither scans once users are served.
+func TestWarmReadsWhatMemoryHolds(t *testing.T) {
+	if os.Getenv("TEST_MONGODB_URI") != "" {
+		t.Skip("not run on MongoDB: Warm holds nothing there, and the scan watcher reports on the embedded engine only")
+	}
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	if err := db.SaveSnapshot(ctx, &domain.Snapshot{Date: "2026-11-27"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.MarkChange(ctx, domain.OutboxEntry{Kind: domain.ChangeInvestor, DocID: "i1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var scans []mongo.Scan
+	var mu sync.Mutex
+	db.WatchScans(func(s mongo.Scan) { mu.Lock(); scans = append(scans, s); mu.Unlock() })
+	marks, err := db.PendingOutbox(ctx, 100)
+	if err != nil || len(marks) != 1 {
+		t.Fatalf("PendingOutbox = %v, %v; want the one mark", marks, err)
+	}
+	days, err := db.Snapshots(ctx, "2026-01-01")
+	if err != nil || len(days) != 1 {
+		t.Fatalf("Snapshots = %v, %v; want the one day", days, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(scans) != 0 {
+		t.Fatalf("after Warm, reads scanned: %+v", scans)
+	}
+}
