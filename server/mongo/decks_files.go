@@ -110,12 +110,12 @@ func (d *DB) DeckFile(ctx context.Context, fileID string) ([]byte, error) {
 	}
 	out := make([]byte, f.Length)
 	err = parallel(ctx, 4, f.Chunks, func(n int) error {
-		b, err := d.deckChunk(ctx, deckChunkID(f.ID, n))
+		b, ok, err := d.deckChunk(ctx, deckChunkID(f.ID, n))
 		if err != nil {
 			return err
 		}
 		lo := int64(n) * int64(f.ChunkSize)
-		if want := min(f.Length-lo, int64(f.ChunkSize)); b == nil || int64(len(b)) != want {
+		if want := min(f.Length-lo, int64(f.ChunkSize)); !ok || int64(len(b)) != want {
 			return fmt.Errorf("mongo: deck file %s: chunk %d has %d bytes, want %d", f.ID, n, len(b), want)
 		}
 		copy(out[lo:], b)
@@ -127,21 +127,18 @@ func (d *DB) DeckFile(ctx context.Context, fileID string) ([]byte, error) {
 	return out, nil
 }
 
-// deckChunk returns a chunk's data, nil if it is missing.
-func (d *DB) deckChunk(ctx context.Context, id string) ([]byte, error) {
+// deckChunk returns a chunk's data, and false if it is missing.
+func (d *DB) deckChunk(ctx context.Context, id string) (string, bool, error) {
 	if d.readBinary != nil {
 		b, ok, err := d.readBinary(ctx, d.db.Name(), colDeckChunks, id, "data")
-		if err != nil || !ok {
-			return nil, mapErr("deck chunk", err)
-		}
-		return b, nil
+		return b, ok, mapErr("deck chunk", err)
 	}
 	var c deckChunk
 	err := d.db.Collection(colDeckChunks).FindOne(ctx, byID(id)).Decode(&c)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, nil
+		return "", false, nil
 	}
-	return c.Data, mapErr("deck chunk", err)
+	return string(c.Data), err == nil, mapErr("deck chunk", err)
 }
 
 // DeleteDeckFile removes a stored deck file: its document first, so that
