@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
@@ -50,6 +52,10 @@ func BenchmarkDeckRead(b *testing.B) {
 		}
 	}
 	b.Run("gridfs-baseline", func(b *testing.B) {
+		// Each read decodes all of fs.chunks: past the client's 30 s
+		// default at this size, so the read's own deadline is longer.
+		ctx, cancel := context.WithTimeout(ctx, time.Hour)
+		defer cancel()
 		r := rand.New(rand.NewPCG(1, 2))
 		for b.Loop() {
 			i := r.IntN(n)
@@ -78,5 +84,42 @@ func BenchmarkDeckRead(b *testing.B) {
 				check(got, i)
 			}
 		})
+	}
+}
+
+// BenchmarkDeckStep times step 11 → 12 on a city's GridFS decks (500 of
+// 2 MB, DECK_BENCH_DECKS to change the count); run it once each time:
+//
+//	go test -run '^$' -bench DeckStep -benchtime 1x ./server/mongo/
+func BenchmarkDeckStep(b *testing.B) {
+	n := 500
+	if s := os.Getenv("DECK_BENCH_DECKS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	db := mongotest.Open(b)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	bucket := db.Raw(mongo.ColGridFiles).Database().GridFSBucket()
+	data := deckBytes(2_000_000, 1)
+	ids := make([]string, n)
+	for i := range n {
+		data[0], data[1] = byte(i), byte(i>>8)
+		id, err := bucket.UploadFromStream(ctx, "deck.pdf", bytes.NewReader(data))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = id.Hex()
+	}
+	for b.Loop() {
+		if err := db.SetStoredSchemaVersion(ctx, 11); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Migrate(ctx, slog.New(slog.DiscardHandler)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	i := n / 2
+	if got, err := db.DeckFile(ctx, ids[i]); err != nil || len(got) != len(data) || got[0] != byte(i) || got[1] != byte(i>>8) {
+		b.Fatalf("deck %d after the step: %d bytes, %v", i, len(got), err)
 	}
 }
