@@ -273,6 +273,17 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 			return
 		}
+		// Changes a stopped or crashed process left undispatched (a
+		// profile's index update, a publish's match alerts) are applied
+		// before users are served, at full speed: once ready, the
+		// dispatcher's writes give way to users' and a backlog would run
+		// beside the first calls for as long as they keep writing. A
+		// consumer that is down (the search engine) is retried by Run.
+		if n, err := m.changes.Drain(ctx); err != nil && ctx.Err() == nil {
+			m.log.Warn("changes left by the last run not yet dispatched; will retry", "err", err)
+		} else if n > 0 {
+			m.log.Info("changes left by the last run dispatched", "marks", n)
+		}
 		go m.sweepTokens(ctx)
 		go m.sweepDeadDrops(ctx)
 		go m.sweepDeckWrites(ctx, serving)
