@@ -112,6 +112,14 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	if m.ferret != nil {
+		// A scan once the start-up work is done is on a path a user or the
+		// routine work takes, which #12 rules out: say so where an operator
+		// and the browser suite (scripts/e2e.sh) see it.
+		m.db.WatchScans(func(s mongo.Scan) {
+			if m.ready.Load() {
+				m.log.Warn("scan on the embedded engine", "collection", s.Collection, "command", s.Command, "filter", s.Filter)
+			}
+		})
 		m.db.SetStringScan(m.ferret.ScanStrings)
 		m.db.SetBinaryRead(m.ferret.ReadBinary)
 		m.db.SetDocumentRead(m.ferret.ReadDocument)
@@ -258,6 +266,12 @@ func (m *Main) Run(ctx context.Context) error {
 			return
 		}
 		m.loadAccounts(ctx)
+		if err := m.db.Warm(ctx); err != nil {
+			if ctx.Err() == nil {
+				errc <- fmt.Errorf("start-up: %w", err)
+			}
+			return
+		}
 		go m.sweepTokens(ctx)
 		go m.sweepDeadDrops(ctx)
 		go m.changes.Run(ctx)

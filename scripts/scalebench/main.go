@@ -2,18 +2,20 @@
 // against the demo set, through HTTP, on the embedded default (FerretDB and
 // bleve in a temporary DATA_DIR).
 //
-// It starts the real server binary on the demo set and measures every main
-// call. Then it builds, in bulk through the store, a small city and a
-// full-size one (3,000 published and 3,000 draft startups, 2,000
-// investors, 150 spaces, 50,000 accounts, 1,000,000 notifications, 300
-// ended roadshows with 2,000 room events each), builds their search
-// indexes with the binary's reindex command, starts the binary on each and
-// measures the same calls. The small city is the full one's shape at the
-// demo set's size (-small): the demo set's answers hold less than the
-// city's (nearly empty notification lists, ended rooms with a few events),
-// so only a city of the same shape tells what size alone costs. It prints
-// p50 and p99 of each call in the three, the full city's ratios to the
-// other two, the start times and memory, and writes the table to
+// It builds, in bulk through the store, a small city and a full-size one
+// (3,000 published and 3,000 draft startups, 2,000 investors, 150 spaces,
+// 50,000 accounts, 1,000,000 notifications, 300 ended roadshows with 2,000
+// room events each) and their search indexes with the binary's reindex
+// command. Then it starts the real server binary on the demo set and on
+// each city, one after the other, and measures every main call on the
+// three side by side: each round of a call on every server before the next
+// round on any, so that a ratio between two compares the same moments of
+// the machine. The small city is the full one's shape at the demo set's
+// size (-small): the demo set's answers may hold less than the city's
+// (fewer notifications per account, smaller rooms), so only a city of the
+// same shape tells what size alone costs. It prints p50 and p99 of each
+// call in the three, the full city's ratios to the other two, the start
+// times and memory, and writes the table to
 // docs/bench/scalebench.md.
 //
 //	make scalebench
@@ -70,39 +72,12 @@ func main() {
 	if !*keep {
 		defer os.RemoveAll(tmp)
 	}
-	var loads []string
-	run := func(name, dir string, env ...string) *half {
-		before := loadavg()
-		defer func() { loads = append(loads, fmt.Sprintf("%s %s → %s", name, before, loadavg())) }()
-		log.Printf("%s: starting the server", name)
-		s, err := startServer(ctx, *bin, dir, env...)
-		if err != nil {
-			log.Fatalf("%s: %v", name, err)
-		}
-		log.Printf("%s: ready after %s; measuring", name, s.start.Round(time.Millisecond))
-		res, err := measure(s.base, name, *n, *nw, *logins)
-		if err != nil {
-			s.stop()
-			log.Fatalf("%s: %v", name, err)
-		}
-		h := &half{samples: res, start: s.start}
-		h.rss, h.peak = s.rss()
-		s.stop()
-		return h
-	}
-
-	demo := run("demo set", filepath.Join(tmp, "demo"), "SEED_DEMO=true")
-
-	var small *half
 	var smallSize citySize
 	var smallSteps []string
 	if *smallShare > 0 {
 		smallSize = size.scaled(*smallShare)
-		smallDir := filepath.Join(tmp, "small")
-		smallSteps = build(ctx, *bin, "small city", smallDir, smallSize)
-		small = run("small city", smallDir, "SEED_DEMO=false")
+		smallSteps = build(ctx, *bin, "small city", filepath.Join(tmp, "small"), smallSize)
 	}
-
 	cityDir := filepath.Join(tmp, "city")
 	steps, buildTook := []string{}, time.Duration(0)
 	if *kept != "" {
@@ -113,7 +88,58 @@ func main() {
 		steps = build(ctx, *bin, "full-size city", cityDir, size)
 		buildTook = time.Since(buildStart)
 	}
-	city := run("full-size city", cityDir, "SEED_DEMO=false")
+
+	// The servers start one at a time, each start timed alone, and stay up
+	// until every call has been measured on all of them in turn.
+	var servers []*server
+	stopAll := func() {
+		for _, s := range servers {
+			s.stop()
+		}
+	}
+	fail := func(format string, args ...any) {
+		stopAll()
+		log.Fatalf(format, args...)
+	}
+	var targets []*target
+	var halves []*half
+	start := func(name, dir string, env ...string) *half {
+		log.Printf("%s: starting the server", name)
+		s, err := startServer(ctx, *bin, dir, env...)
+		if err != nil {
+			fail("%s: %v", name, err)
+		}
+		servers = append(servers, s)
+		log.Printf("%s: ready after %s", name, s.start.Round(time.Millisecond))
+		t, err := newTarget(name, s.base)
+		if err != nil {
+			fail("%s: %v", name, err)
+		}
+		targets = append(targets, t)
+		h := &half{start: s.start}
+		halves = append(halves, h)
+		return h
+	}
+	demo := start("demo set", filepath.Join(tmp, "demo"), "SEED_DEMO=true")
+	var small *half
+	if *smallShare > 0 {
+		small = start("small city", filepath.Join(tmp, "small"), "SEED_DEMO=false")
+	}
+	city := start("full-size city", cityDir, "SEED_DEMO=false")
+	before := loadavg()
+	measuring := time.Now()
+	if err := measureAll(targets, *n, *nw, *logins); err != nil {
+		fail("%v", err)
+	}
+	loads := fmt.Sprintf("%s → %s over %s of calls", before, loadavg(), time.Since(measuring).Round(time.Second))
+	var scans []string
+	for i, h := range halves {
+		h.samples = targets[i].rows()
+		h.rss, h.peak = servers[i].rss()
+		scans = append(scans, fmt.Sprintf("%s %d", targets[i].name, servers[i].scans.count()))
+	}
+	stopAll()
+	log.Printf("scans on the embedded engine once ready: %s", strings.Join(scans, "; "))
 
 	table := report(demo, small, city)
 	fmt.Println(table)
@@ -134,8 +160,10 @@ func main() {
 			fmt.Fprintf(&b, "  - %s\n", s)
 		}
 	}
-	fmt.Fprintf(&b, "- machine: 2 cores; 1-minute load average before → after each half: %s. Other work on the machine makes the figures noisy; the ratios, from one run, say more than the absolute values\n", strings.Join(loads, "; "))
+	fmt.Fprintf(&b, "- machine: 2 cores; 1-minute load average %s. Other work on the machine makes the absolute figures noisy\n", loads)
 	fmt.Fprintf(&b, "- embedded default (FerretDB v1 on SQLite, bleve), no `MONGODB_URI`; calls one at a time from one client on loopback, each as one of many users with varied inputs (ids, filters, pages, queries drawn at random from what the API lists)\n")
+	fmt.Fprintf(&b, "- scans on the embedded engine once ready (the servers' log lines \"%s\", server/mongo/scanwatch.go): %s\n", scanLine, strings.Join(scans, "; "))
+	fmt.Fprintf(&b, "- the servers run side by side and each call is measured on all of them in turn (a read's round i on each before round i+1 on any, the first of each round rotating; writes in turns of %d back-to-back rounds on one server, then a %s pause before the next server's turn, so that one server's background writes do not land on another's), so that every ratio compares the same moments of the machine; each server's start is timed alone, before any call\n", writeTurn, writeSettle)
 	if *kept != "" {
 		fmt.Fprintf(&b, "- full-size city (the size above is what this run would build; a kept city has the size its run built):\n")
 	} else {

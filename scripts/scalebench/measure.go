@@ -74,22 +74,12 @@ type sample struct {
 	// held says what the answers held, in each half (the content
 	// behind a ratio: a city list may carry more than a demo one).
 	held string
-	// until bounds the time spent on this call: past it, the loop stops
-	// and the table says how many calls were made.
-	until time.Time
-	cut   bool
+	// cut says the call's time budget ran out before its last round.
+	cut bool
 }
 
-// callBudget is the most time spent measuring one call.
+// callBudget is the most time spent measuring one call on one server.
 var callBudget = 90 * time.Second
-
-func (s *sample) over() bool {
-	if time.Now().After(s.until) {
-		s.cut = true
-		return true
-	}
-	return false
-}
 
 func (s *sample) add(code int, d time.Duration, want int) {
 	if code != want {
@@ -184,190 +174,24 @@ func (c *client) discover() (*world, error) {
 	return w, nil
 }
 
-// measure runs every main call, reads n times and writes nw times, as
-// many different users with varied inputs, one call at a time.
-func measure(base, tag string, n, nw, logins int) ([]*sample, error) {
+// newTarget finds, through base's API, what to act on, for a target of
+// its own random draws (the same on every target, so each draws its inputs
+// as the others do).
+func newTarget(name, base string) (*target, error) {
 	signer, _ := auth.NewSigner([]byte(jwtSecret), nil)
 	c := &client{base: base, http: &http.Client{Timeout: time.Minute}, signer: signer}
 	w, err := c.discover()
 	if err != nil {
 		return nil, err
 	}
-	log.Printf("  acting on %d published startups (%d founders), %d investors, %d spaces, %d roadshows",
-		len(w.startups), len(w.founders), len(w.investors), len(w.spaces), len(w.roadshows))
-	tax, _ := taxonomy.Load("")
-	rnd := rand.New(rand.NewPCG(7, 7))
-	pick := func(xs []person) person { return xs[rnd.IntN(len(xs))] }
-	var out []*sample
-	phase, logged := time.Now(), 0
-	add := func(s *sample) *sample {
-		for _, last := range out[logged:] {
-			log.Printf("  %s: %d calls in %s", last.name, len(last.ds)+last.failed, time.Since(phase).Round(time.Millisecond))
-		}
-		logged = len(out)
-		phase = time.Now()
-		s.until = phase.Add(callBudget)
-		out = append(out, s)
-		return s
+	log.Printf("%s: acting on %d published startups (%d founders), %d investors, %d spaces, %d roadshows",
+		name, len(w.startups), len(w.founders), len(w.investors), len(w.spaces), len(w.roadshows))
+	tax, err := taxonomy.Load("")
+	if err != nil {
+		return nil, err
 	}
-	defer func() { add(&sample{}); out = out[:len(out)-1] }()
-
-	hash := add(&sample{name: argon2Row})
-	out = append(out, c.signIns(hash, logins)...) // logged with the hash's row, by the next add
-	people := append(append([]person{}, w.founders...), w.investors...)
-	s := add(&sample{name: "GET /me"})
-	for i := 0; i < n && !s.over(); i++ {
-		code, _, d := c.do("GET", "/api/v1/me", c.token(pick(people)), nil)
-		s.add(code, d, 200)
-	}
-	s = add(&sample{name: "startup page"})
-	for i := 0; i < n && !s.over(); i++ {
-		tok := ""
-		if i%2 == 0 {
-			tok = c.token(pick(w.investors))
-		}
-		code, _, d := c.do("GET", "/api/v1/startups/"+w.startups[rnd.IntN(len(w.startups))].ID, tok, nil)
-		s.add(code, d, 200)
-	}
-	s = add(&sample{name: "public list page"})
-	listed := 0
-	for i := 0; i < n && !s.over(); i++ {
-		q := url.Values{"page": {fmt.Sprint(1 + rnd.IntN(5))}, "pageSize": {"20"}}
-		switch i % 4 {
-		case 1:
-			q.Set("sector", tax.Sectors[rnd.IntN(len(tax.Sectors))].Code)
-		case 2:
-			q.Set("district", tax.Districts[rnd.IntN(len(tax.Districts))].Code)
-		case 3:
-			q.Set("stage", tax.Stages[rnd.IntN(3)].Code)
-		}
-		code, body, d := c.do("GET", "/api/v1/startups?"+q.Encode(), "", nil)
-		s.add(code, d, 200)
-		var l struct {
-			Items []json.RawMessage `json:"items"`
-		}
-		if json.Unmarshal(body, &l) == nil {
-			listed += len(l.Items)
-		}
-	}
-	s.held = fmt.Sprintf("%.1f startups per page on average", float64(listed)/float64(max(len(s.ds)+s.failed, 1)))
-	s = add(&sample{name: "search", note: "sector names as typed by a user"})
-	hits := 0
-	for i := 0; i < n && !s.over(); i++ {
-		sec := tax.Sectors[rnd.IntN(len(tax.Sectors))]
-		q := url.Values{"q": {sec.Zh}, "pageSize": {"20"}}
-		if i%3 == 1 {
-			q.Set("district", tax.Districts[rnd.IntN(len(tax.Districts))].Code)
-		}
-		code, body, d := c.do("GET", "/api/v1/search?"+q.Encode(), "", nil)
-		s.add(code, d, 200)
-		if !bytes.Contains(body, []byte(`"total":0`)) {
-			hits++
-		}
-	}
-	s.note = fmt.Sprintf("sector names as typed; %d of %d found something", hits, n)
-	s = add(&sample{name: "deal flow"})
-	for i := 0; i < n && !s.over(); i++ {
-		code, _, d := c.do("GET", fmt.Sprintf("/api/v1/dealflow?page=%d&pageSize=20", 1+rnd.IntN(3)), c.token(pick(w.investors)), nil)
-		s.add(code, d, 200)
-	}
-	s = add(&sample{name: "notification list"})
-	var sinceIDs []struct {
-		user person
-		id   string
-	}
-	nonEmpty, items := 0, 0
-	for i := 0; i < n && !s.over(); i++ {
-		p := pick(people)
-		code, body, d := c.do("GET", "/api/v1/notifications?pageSize=20", c.token(p), nil)
-		s.add(code, d, 200)
-		var l struct {
-			Items []struct{ ID string } `json:"items"`
-		}
-		if json.Unmarshal(body, &l) == nil && len(l.Items) > 0 {
-			nonEmpty++
-			items += len(l.Items)
-		}
-		if len(l.Items) > 1 {
-			sinceIDs = append(sinceIDs, struct {
-				user person
-				id   string
-			}{p, l.Items[len(l.Items)/2].ID})
-		}
-	}
-	s.held = fmt.Sprintf("%d of %d lists had items, %.1f on average", nonEmpty, len(s.ds)+s.failed, float64(items)/float64(max(len(s.ds)+s.failed, 1)))
-	s = add(&sample{name: "notifications since replay (websocket)"})
-	for i := 0; i < n && !s.over(); i++ {
-		p, since := pick(people), "000000000000000000000000"
-		if len(sinceIDs) > 0 {
-			x := sinceIDs[rnd.IntN(len(sinceIDs))]
-			p, since = x.user, x.id
-		}
-		d, err := c.replay(p, since)
-		code := 200
-		if err != nil {
-			code = 0
-		}
-		s.add(code, d, 200)
-	}
-	// A room's first read since start reads its stored record; later ones
-	// are answered from memory (while held). The city has 20 times the
-	// rooms of the small city, so more of its reads are first reads: each
-	// kind gets its row, and the ratio compares like with like.
-	s = add(&sample{name: "roadshow record"})
-	again := &sample{name: "roadshow record, a room read before in this run"}
-	s.name = "roadshow record, a room's first read since start"
-	seen := map[string]bool{}
-	bytesOut := 0
-	for i := 0; i < n && !s.over(); i++ {
-		room := w.roadshows[rnd.IntN(len(w.roadshows))]
-		code, body, d := c.do("GET", "/api/v1/roadshows/"+room+"/record", c.token(w.admin), nil)
-		if seen[room] {
-			again.add(code, d, 200)
-		} else {
-			s.add(code, d, 200)
-		}
-		seen[room] = true
-		bytesOut += len(body)
-	}
-	s.held = fmt.Sprintf("%.0f KB per answer on average, %d of %d reads", float64(bytesOut)/1000/float64(max(len(s.ds)+s.failed+len(again.ds)+again.failed, 1)), len(s.ds)+s.failed, n)
-	again.held = fmt.Sprintf("%d of %d reads", len(again.ds)+again.failed, n)
-	out = append(out, again) // logged with the first reads' row, by the next add
-	s = add(&sample{name: "GET /stats/program"})
-	for i := 0; i < n && !s.over(); i++ {
-		tok := ""
-		if i%5 == 0 {
-			tok = c.token(w.admin) // with every district's figures
-		}
-		code, _, d := c.do("GET", "/api/v1/stats/program", tok, nil)
-		s.add(code, d, 200)
-	}
-	s = add(&sample{name: "registry export (CSV)"})
-	rows := 0
-	for i := 0; i < n && !s.over(); i++ {
-		code, body, d := c.do("GET", "/api/v1/spaces/"+w.spaces[rnd.IntN(len(w.spaces))]+"/registry.csv", c.token(w.admin), nil)
-		s.add(code, d, 200)
-		rows += max(bytes.Count(body, []byte("\n"))-1, 0)
-	}
-	s.held = fmt.Sprintf("%.1f rows per export on average", float64(rows)/float64(max(len(s.ds)+s.failed, 1)))
-	s = add(&sample{name: "profile save", write: true})
-	for i := 0; i < nw && !s.over(); i++ {
-		st := w.startups[rnd.IntN(len(w.startups))]
-		code, _, d := c.do("PATCH", "/api/v1/startups/"+st.ID, c.token(person{st.OwnerID, "founder"}),
-			map[string]any{"traction": fmt.Sprintf("已签约%d家客户，月收入%d万元", 3+i, 10+rnd.IntN(90))})
-		s.add(code, d, 200)
-	}
-	s = add(&sample{name: "publish", write: true, note: "a published startup withdrawn, then published again (alerts fan out)"})
-	for i := 0; i < nw && !s.over(); i++ {
-		st := w.startups[(i*7)%len(w.startups)]
-		tok := c.token(person{st.OwnerID, "founder"})
-		if code, body, _ := c.do("POST", "/api/v1/startups/"+st.ID+"/unpublish", tok, nil); code != 200 {
-			return nil, fmt.Errorf("unpublish: %d %s", code, body)
-		}
-		code, _, d := c.do("POST", "/api/v1/startups/"+st.ID+"/publish", tok, nil)
-		s.add(code, d, 200)
-	}
-	return out, nil
+	return &target{name: name, c: c, w: w, rnd: rand.New(rand.NewPCG(7, 7)), tax: tax,
+		people: append(append([]person{}, w.founders...), w.investors...)}, nil
 }
 
 // replay times a notification session that asks for what was missed since

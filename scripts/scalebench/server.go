@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -17,6 +20,42 @@ type server struct {
 	cmd   *exec.Cmd
 	base  string
 	start time.Duration // from exec to /readyz 200
+	scans *lineCounter  // its log's lines about scans once ready (server/mongo/scanwatch.go)
+}
+
+// scanLine is what the server logs for each scan on the embedded engine
+// once it is ready.
+const scanLine = "scan on the embedded engine"
+
+// lineCounter passes a log through and counts its lines that hold a text.
+type lineCounter struct {
+	text    string
+	mu      sync.Mutex
+	n       int
+	partial []byte
+}
+
+func (c *lineCounter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.partial = append(c.partial, p...)
+	for {
+		i := bytes.IndexByte(c.partial, '\n')
+		if i < 0 {
+			break
+		}
+		if bytes.Contains(c.partial[:i], []byte(c.text)) {
+			c.n++
+		}
+		c.partial = c.partial[i+1:]
+	}
+	return len(p), nil
+}
+
+func (c *lineCounter) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
 }
 
 func freePort() (string, error) {
@@ -37,12 +76,13 @@ func startServer(ctx context.Context, bin, dataDir string, env ...string) (*serv
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+dataDir, "JWT_SECRET="+jwtSecret, "LOGIN_RATE_LIMIT=1000000", "TICKETS_PER_MINUTE=0", "LOG_LEVEL=warn")
 	cmd.Env = append(cmd.Env, env...)
-	cmd.Stderr = os.Stderr
+	scans := &lineCounter{text: scanLine}
+	cmd.Stderr = io.MultiWriter(os.Stderr, scans)
 	began := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	s := &server{cmd: cmd, base: "http://" + addr}
+	s := &server{cmd: cmd, base: "http://" + addr, scans: scans}
 	for time.Since(began) < 10*time.Minute {
 		if res, err := http.Get(s.base + "/readyz"); err == nil {
 			res.Body.Close()

@@ -15,9 +15,10 @@ const argon2Row = "argon2id hash alone (this tool's process, the server's defaul
 // argon2 hash measured in the same round.
 const excessPrefix = "minus the same round's hash: "
 
-// signIns measures logins rounds of one argon2 hash alone (into hash), one
-// sign-up and one sign-in, and returns the sign-ups' and sign-ins' rows.
-func (c *client) signIns(hash *sample, logins int) []*sample {
+// signIns adds the rounds of one argon2 hash alone, one sign-up and one
+// sign-in: the hash's row, then the sign-ups', the sign-ins' and their
+// excess over the hash.
+func (t *target) signIns(logins int) {
 	// The sign-in target is the argon2 cost plus 10 ms, so the hash alone is
 	// measured here, in this process at the server's default cost, beside
 	// the sign-ups and sign-ins: each round hashes once, signs up once and
@@ -25,14 +26,13 @@ func (c *client) signIns(hash *sample, logins int) []*sample {
 	// machine. The excess rows are each call minus the hash of its own
 	// round: what the server does besides one argon2 hash, plus the
 	// difference between two hashes a moment apart.
+	hash := &sample{name: argon2Row}
 	signup, signin := &sample{name: "sign-up", write: true}, &sample{name: "sign-in", write: true}
 	upExcess, inExcess := &sample{name: excessPrefix + "sign-up"}, &sample{name: excessPrefix + "sign-in"}
-	round := []*sample{signup, signin, upExcess, inExcess}
-	for _, s := range round {
-		s.until = hash.until
-	}
 	hasher := auth.NewHasher(auth.DefaultHashParams)
-	for i := 0; i < logins && !hash.over(); i++ {
+	k := t.add(logins, hash, signup, signin, upExcess, inExcess)
+	k.writes = true
+	k.once = func(i int) error {
 		began := time.Now()
 		_, err := hasher.Hash("Kuaiji-Shan-2026!")
 		h, code := time.Since(began), 200
@@ -41,18 +41,15 @@ func (c *client) signIns(hash *sample, logins int) []*sample {
 		}
 		hash.add(code, h, 200)
 		email := fmt.Sprintf("bench-%d-%d@scale.yuechuang.cn", time.Now().UnixNano()%1e9, i)
-		code, body, d := c.do("POST", "/api/v1/auth/register", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!", "role": "founder", "name": "测试"})
+		code, body, d := t.c.do("POST", "/api/v1/auth/register", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!", "role": "founder", "name": "测试"})
 		signup.add(code, d, 201)
 		upExcess.add(code, d-h, 201)
 		if code != 201 && i == 0 {
-			log.Printf("  sign-up refused: %d %s", code, body)
+			log.Printf("  %s: sign-up refused: %d %s", t.name, code, body)
 		}
-		code, _, d = c.do("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!"})
+		code, _, d = t.c.do("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!"})
 		signin.add(code, d, 200)
 		inExcess.add(code, d-h, 200)
+		return nil
 	}
-	for _, s := range round {
-		s.cut = hash.cut
-	}
-	return round
 }

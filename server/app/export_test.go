@@ -1,6 +1,11 @@
 package app
 
-import "time"
+import (
+	"context"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/roadshow"
+)
 
 // ApplyChange lets tests put records into a read model without writing
 // them to a database first (as the dispatcher does after reading them).
@@ -15,3 +20,17 @@ func (r *PasswordResets) SetClock(now func() time.Time) { r.now = now }
 // ForgetRooms empties the read model's ended rooms held in memory, so that
 // the next read of each is its first since start.
 func (rm *ReadModel) ForgetRooms() { rm.rooms = newRoomCache(roomCacheBytes) }
+
+// NamesOneByOne and NamesAtOnce name people as the record's authors are
+// named: each looked up alone, and all at once (names.lookUpAll).
+func NamesOneByOne(ctx context.Context, people People, authors []roadshow.Author) []string {
+	who, out := newNames(ctx, people), make([]string, len(authors))
+	for i, a := range authors {
+		out[i] = who.lookUp(a.UserID, a.Name)
+	}
+	return out
+}
+
+func NamesAtOnce(ctx context.Context, people People, authors []roadshow.Author) []string {
+	return newNames(ctx, people).lookUpAll(authors)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/yuechuang/yuechuang/server/domain"
+	"github.com/yuechuang/yuechuang/server/roadshow"
 )
 
 // One display name per person. An investor is shown everywhere (interest,
@@ -72,23 +73,93 @@ func (n *names) of(userID, fallback string) string {
 	return name
 }
 
-// lookUp is of without remembering the answer, for a caller that asks
-// about each person once (the roadshow record's authors).
+// lookUp is of without remembering the answer.
 func (n *names) lookUp(userID, fallback string) string {
 	if userID == "" {
 		return fallback
 	}
-	name := fallback
-	if inv, err := n.people.InvestorByOwner(n.ctx, userID); err == nil && inv.Name != "" {
-		name = inv.Name
-	} else if dn, ok := n.people.(displayNames); ok {
+	if held, ok := n.people.(heldNames); ok {
+		if inv := held.investorOfOwner(userID); inv != nil && inv.Name != "" {
+			return inv.Name // the held profile itself: only its name is read
+		}
+	} else if inv, err := n.people.InvestorByOwner(n.ctx, userID); err == nil && inv.Name != "" {
+		return inv.Name
+	}
+	if dn, ok := n.people.(displayNames); ok {
 		if un, err := dn.UserName(n.ctx, userID); err == nil && un != "" {
-			name = un
+			return un
 		}
 	} else if u, err := n.people.UserByID(n.ctx, userID); err == nil && u.Name != "" {
-		name = u.Name
+		return u.Name
 	}
-	return name
+	return fallback
+}
+
+// lookUpAll returns the display names of people, each looked up once
+// (the roadshow record's authors: 1,500 in a full room), with the name
+// the log recorded as the fallback.
+func (n *names) lookUpAll(people []roadshow.Author) []string {
+	if held, ok := n.people.(heldNames); ok {
+		return held.displayNames(n.ctx, people)
+	}
+	out := make([]string, len(people))
+	for i, p := range people {
+		out[i] = n.lookUp(p.UserID, p.Name)
+	}
+	return out
+}
+
+// heldNames is the read model as a source of names: the investor profiles
+// it holds, read in place (a name is all that is needed of a profile, not
+// a copy), and many names at once (ReadModel.displayNames).
+type heldNames interface {
+	investorOfOwner(userID string) *domain.Investor
+	displayNames(ctx context.Context, people []roadshow.Author) []string
+}
+
+// manyUserNames is a database that names many accounts at once
+// (mongo.DB.UserNames, from its book of names on the embedded engine).
+type manyUserNames interface {
+	UserNames(ctx context.Context, ids, names []string)
+}
+
+// displayNames is names.lookUp for each of people, with the read model's
+// lock and the database's book taken once per batch of names, not twice
+// per person.
+func (rm *ReadModel) displayNames(ctx context.Context, people []roadshow.Author) []string {
+	out := make([]string, len(people))
+	ids := make([]string, len(people)) // those left to the accounts
+	const batch = 256                  // people named per hold of the lock, so that writers wait little
+	for at := 0; at < len(people); at += batch {
+		rm.mu.RLock()
+		for i := at; i < min(at+batch, len(people)); i++ {
+			p := people[i]
+			out[i] = p.Name
+			if p.UserID == "" {
+				continue
+			}
+			ids[i] = p.UserID
+			if invID, ok := rm.ownerInv[p.UserID]; ok {
+				if inv := rm.investors[invID]; inv != nil && inv.Name != "" {
+					out[i], ids[i] = inv.Name, ""
+				}
+			}
+		}
+		rm.mu.RUnlock()
+	}
+	if book, ok := rm.Database.(manyUserNames); ok {
+		book.UserNames(ctx, ids, out)
+		return out
+	}
+	for i, id := range ids {
+		if id == "" {
+			continue
+		}
+		if name, err := rm.UserName(ctx, id); err == nil && name != "" {
+			out[i] = name
+		}
+	}
+	return out
 }
 
 // NamesVersion identifies the display names this process answers from

@@ -71,7 +71,7 @@ func (svc *Roadshows) RecordJSON(ctx context.Context, actor domain.Actor, id str
 type recordView struct {
 	rec   Record // Chat and Questions empty
 	fold  *RoomFold
-	names []string // by fold.People's index
+	names *foldNames // by fold.People's index
 }
 
 func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id string) (*recordView, error) {
@@ -113,7 +113,7 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 			if host || slotOwner(r, sig.StartupID) == actor.UserID {
 				name := ""
 				if p := fold.InterestBy[i]; p >= 0 {
-					name = v.names[p]
+					name = v.names.names[p]
 				} else {
 					name = who.of(sig.UserID, sig.UserName)
 				}
@@ -141,7 +141,7 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 		}
 		for i := range att {
 			if p, ok := authors[att[i].UserID]; ok {
-				att[i].Name = v.names[p]
+				att[i].Name = v.names.names[p]
 			} else {
 				att[i].Name = who.of(att[i].UserID, att[i].Name)
 			}
@@ -155,17 +155,18 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 // authorNames returns the display names of the fold's authors. They are
 // looked up once per change to anyone's name, not once per answer: a full
 // room names 1,500 people, each a look-up among a city's accounts.
-func (svc *Roadshows) authorNames(fold *RoomFold, who *names) []string {
+func (svc *Roadshows) authorNames(fold *RoomFold, who *names) *foldNames {
 	version, ok := svc.store.NamesVersion()
 	if c := fold.names.Load(); ok && c != nil && c.version == version {
-		return c.names
+		return c
 	}
-	out := make([]string, len(fold.People))
-	for i, p := range fold.People {
-		out[i] = who.lookUp(p.UserID, p.Name)
+	out := &foldNames{version: version, names: who.lookUpAll(fold.People)}
+	out.plain = make([]bool, len(out.names))
+	for i, name := range out.names {
+		out.plain[i] = jsonPlain(name)
 	}
 	if ok {
-		fold.names.Store(&foldNames{version: version, names: out})
+		fold.names.Store(out)
 	}
 	return out
 }
@@ -177,11 +178,11 @@ func (v *recordView) record() *Record {
 	rec.Chat = make([]domain.RoomEvent, len(v.fold.Chat))
 	for i, c := range v.fold.Chat {
 		rec.Chat[i] = roadshow.Record(id, roadshow.Logged{Seq: c.Seq, At: msTime(c.At), UserID: v.fold.People[c.Person].UserID,
-			UserName: v.names[c.Person], Event: roadshow.Chat{Text: c.Text}})
+			UserName: v.names.names[c.Person], Event: roadshow.Chat{Text: c.Text}})
 	}
 	rec.Questions = make([]RecordQuestion, len(v.fold.Questions))
 	for i, q := range v.fold.Questions {
-		rec.Questions[i] = RecordQuestion{ID: q.Seq, Text: q.Text, UserName: v.names[q.Person], Votes: int(q.Votes), Answered: q.Answered, At: msTime(q.At)}
+		rec.Questions[i] = RecordQuestion{ID: q.Seq, Text: q.Text, UserName: v.names.names[q.Person], Votes: int(q.Votes), Answered: q.Answered, At: msTime(q.At)}
 	}
 	return &rec
 }

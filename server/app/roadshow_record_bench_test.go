@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -12,6 +13,8 @@ import (
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/mongo"
+	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
 // cityRoom stores an ended roadshow with a full room as scripts/scalebench
@@ -63,21 +66,65 @@ func cityRoom(tb testing.TB, db *mongo.DB, rm *app.ReadModel, events int) *domai
 	return r
 }
 
-// BenchmarkRoomRecord serves a full room's record to its host: "first" as
-// the first read of the room since start (its folded record read from the
-// embedded engine), "again" from memory; each encoded as the API sends it
-// (RecordJSON, into a buffer reused as the handler's is); "stored-read" is
-// the read of the stored settled record alone, as a first read makes it;
-// "scheduled" is a scheduled roadshow's record (its room empty), as the
-// demo set's are.
+// cityBook stores what a city holds beside a room's 1,500 authors (the
+// accounts cityRoom makes, ids 1 to 1,500): accounts up to accounts in
+// all, and investor profiles, one for every twentieth account, so that
+// about one author in twenty is named by a profile, as scripts/scalebench's
+// city has 50,000 accounts and 2,000 investors. Call it before the read
+// model is made, which loads the profiles.
+func cityBook(tb testing.TB, db *mongo.DB, accounts, investors int) {
+	ctx := context.Background()
+	var users []*domain.User
+	for i := 1500; i < accounts; i++ {
+		users = append(users, &domain.User{ID: fmt.Sprintf("5ca1e0%018x", i+1), Email: fmt.Sprintf("m%d@x.cn", i), Name: fmt.Sprint("创客", i), Role: domain.RoleFounder})
+	}
+	if err := db.InsertUsers(ctx, users); err != nil {
+		tb.Fatal(err)
+	}
+	var invs []*domain.Investor
+	for i := range investors {
+		invs = append(invs, &domain.Investor{OwnerID: fmt.Sprintf("5ca1e0%018x", 20*i+1), Name: fmt.Sprint("资本", i), Kind: "angel",
+			Sectors: []string{"智能制造", "新材料"}, Stages: []string{"天使轮"}, Districts: []string{"柯桥区"}, SpaceIDs: []string{"space"}})
+	}
+	if err := db.InsertInvestors(ctx, invs); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkRoomRecord serves a full room's record to its host in a
+// city-sized book of names (cityBook): "first" as the first read of the
+// room since start (its folded record read from the embedded engine),
+// "again" from memory; each encoded as the API sends it (RecordJSON, into
+// a buffer reused as the handler's is); "stored-read" is the read of the
+// stored settled record alone, as a first read makes it; "scheduled" is a
+// scheduled roadshow's record (its room empty), as the demo set's are.
 func BenchmarkRoomRecord(b *testing.B) {
-	db, rm := roomsSetup(b)
+	db := mongotest.Open(b)
+	cityBook(b, db, 50000, 2000)
+	tax, _ := taxonomy.Load("")
+	rm, err := app.NewReadModel(db, tax, slog.New(slog.DiscardHandler))
+	if err == nil {
+		err = rm.Load(context.Background())
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
 	r := cityRoom(b, db, rm, 2000)
 	svc := app.NewRoadshows(rm, nil, nil, nil, slog.New(slog.DiscardHandler))
 	ctx := context.Background()
 	admin := domain.Actor{UserID: "admin", Role: domain.RoleAdmin}
-	if _, err := svc.Record(ctx, admin, r.ID); err != nil { // folds the record
+	rec, err := svc.Record(ctx, admin, r.ID) // folds the record
+	if err != nil {
 		b.Fatal(err)
+	}
+	profiles := 0
+	for _, c := range rec.Chat {
+		if strings.HasPrefix(c.UserName, "资本") {
+			profiles++
+		}
+	}
+	if profiles == 0 {
+		b.Fatal("no author is named by an investor profile")
 	}
 	for _, first := range []bool{true, false} {
 		b.Run(map[bool]string{true: "first", false: "again"}[first], func(b *testing.B) {

@@ -28,6 +28,7 @@ type RoomFold struct {
 type foldNames struct {
 	version NamesVersion
 	names   []string
+	plain   []bool // which names are written in JSON as they are (jsonPlain)
 }
 
 func newRoomFold(s *roadshow.Settled) *RoomFold {
@@ -60,7 +61,7 @@ func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 func (f *RoomFold) size() int {
 	n := 4096 + 160*(len(f.Stages)+len(f.Interest))
 	for _, p := range f.People {
-		n += 57 + len(p.UserID) + len(p.Name) // the entry and its looked-up name
+		n += 58 + len(p.UserID) + len(p.Name) // the entry and its looked-up name
 	}
 	for _, c := range f.Chat {
 		n += 41 + len(c.Text)
@@ -74,15 +75,42 @@ func (f *RoomFold) size() int {
 // jsonPlain reports whether s is written in JSON as it is, between quotes:
 // valid UTF-8 with nothing that domain.AppendJSONString escapes (control
 // characters, quotes, backslashes, HTML's <, > and &, U+2028 and U+2029).
-// Most messages are; the record checks each once, when it is folded.
+// Most messages are; the record checks each once, when it is folded, in
+// one pass: a full room's 3,000 strings are checked on its first read.
 func jsonPlain(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20, c == '"', c == '\\', c == '<', c == '>', c == '&':
-			return false
-		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9):
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if jsonEscaped[c] {
+				return false
+			}
+			i++
+			continue
+		}
+		// Three bytes whose lead needs no check of the second byte's
+		// range (not E0, overlong below it, nor ED, the surrogates): most
+		// Chinese text.
+		if 0xE1 <= c && c <= 0xEF && c != 0xED && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 {
+			if c == 0xE2 && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9) {
+				return false
+			}
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if n == 1 || r == '\u2028' || r == '\u2029' { // n == 1: not UTF-8
 			return false
 		}
+		i += n
 	}
-	return utf8.ValidString(s)
+	return true
 }
+
+// jsonEscaped says which ASCII bytes domain.AppendJSONString escapes.
+var jsonEscaped = func() (t [utf8.RuneSelf]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'], t['<'], t['>'], t['&'] = true, true, true, true, true
+	return t
+}()

@@ -19,6 +19,7 @@ import (
 
 // appendJSON appends the view's JSON encoding, as a Record's, to b.
 func (v *recordView) appendJSON(b []byte) []byte {
+	var at millisWriter
 	b = append(b, `{"roadshow":`...)
 	b = appendEncoded(b, v.rec.Roadshow)
 	b = append(b, `,"chat":[`...)
@@ -32,11 +33,11 @@ func (v *recordView) appendJSON(b []byte) []byte {
 		b = append(b, `,"type":"chat","userId":`...)
 		b = appendText(b, v.fold.People[c.Person].UserID, v.fold.plainID(c.Person))
 		b = append(b, `,"userName":`...)
-		b = domain.AppendJSONString(b, v.names[c.Person])
+		b = appendText(b, v.names.names[c.Person], v.names.plain[c.Person])
 		b = append(b, `,"data":{"text":`...)
 		b = appendText(b, c.Text, v.fold.plainChat(i))
 		b = append(b, `},"ts":`...)
-		b = appendMillis(b, c.At)
+		b = at.append(b, c.At)
 		b = append(b, '}')
 	}
 	b = append(b, `],"questions":[`...)
@@ -49,13 +50,13 @@ func (v *recordView) appendJSON(b []byte) []byte {
 		b = append(b, `,"text":`...)
 		b = appendText(b, q.Text, v.fold.plainQuestion(i))
 		b = append(b, `,"userName":`...)
-		b = domain.AppendJSONString(b, v.names[q.Person])
+		b = appendText(b, v.names.names[q.Person], v.names.plain[q.Person])
 		b = append(b, `,"votes":`...)
 		b = strconv.AppendInt(b, int64(q.Votes), 10)
 		b = append(b, `,"answered":`...)
 		b = strconv.AppendBool(b, q.Answered)
 		b = append(b, `,"at":`...)
-		b = appendMillis(b, q.At)
+		b = at.append(b, q.At)
 		b = append(b, '}')
 	}
 	b = append(b, `],"interest":`...)
@@ -84,6 +85,46 @@ func appendEncoded(b []byte, x any) []byte {
 		return append(b, "null"...)
 	}
 	return append(b, out...)
+}
+
+// millisWriter appends times the log kept to the millisecond as
+// time.Time's JSON writes them in UTC (RFC 3339, the fraction's trailing
+// zeros cut). A record's 1,700 times fall on a day or two, so the date is
+// formatted once per day and the time of day by hand: formatting each
+// through time.Time.AppendFormat was a fifth of writing a record.
+type millisWriter struct {
+	day  int64
+	date []byte // "2006-01-02T" of day
+}
+
+const (
+	msPerDay = 24 * 60 * 60 * 1000
+	// msYear10000 is where RFC 3339's four-digit years end.
+	msYear10000 = 253402300800000
+)
+
+func (w *millisWriter) append(b []byte, ms int64) []byte {
+	if ms < 0 || ms >= msYear10000 { // before 1970 or past 9999: rare enough for the general road
+		return appendMillis(b, ms)
+	}
+	if day := ms / msPerDay; w.date == nil || day != w.day {
+		w.day, w.date = day, msTime(day*msPerDay).AppendFormat(w.date[:0], "2006-01-02T")
+	}
+	b = append(b, '"')
+	b = append(b, w.date...)
+	in := ms % msPerDay
+	s := in / 1000
+	b = append(b, byte('0'+s/36000), byte('0'+s/3600%10), ':', byte('0'+s/600%6), byte('0'+s/60%10), ':', byte('0'+s%60/10), byte('0'+s%10))
+	if f := in % 1000; f != 0 {
+		b = append(b, '.', byte('0'+f/100))
+		if f%100 != 0 {
+			b = append(b, byte('0'+f/10%10))
+			if f%10 != 0 {
+				b = append(b, byte('0'+f%10))
+			}
+		}
+	}
+	return append(b, 'Z', '"')
 }
 
 // appendMillis appends a time the log kept to the millisecond, in UTC, as

@@ -62,13 +62,14 @@ type DB struct {
 	dropProbes atomic.Int64
 	sweep      *sweeper
 	absorber   *absorber
-	fg         foreground   // background writes wait for a quiet moment (gate.go)
-	outbox     outboxMemo   // the embedded engine's outbox in memory (outbox.go)
-	book       accountBook  // accounts' display names and session versions in memory (names.go)
-	scan       StringScan   // start-up scans straight from the embedded engine's storage, if set
-	readBinary BinaryRead   // settled room records straight from the embedded engine's storage, if set (records.go)
-	readDoc    DocumentRead // hot reads by _id straight from the embedded engine's storage, if set (notes_straight.go)
-	history    historyMemo  // the daily snapshots in memory (stats.go)
+	fg         foreground                 // background writes wait for a quiet moment (gate.go)
+	outbox     outboxMemo                 // the embedded engine's outbox in memory (outbox.go)
+	book       accountBook                // accounts' display names and session versions in memory (names.go)
+	scan       StringScan                 // start-up scans straight from the embedded engine's storage, if set
+	readBinary BinaryRead                 // settled room records straight from the embedded engine's storage, if set (records.go)
+	readDoc    DocumentRead               // hot reads by _id straight from the embedded engine's storage, if set (notes_straight.go)
+	history    historyMemo                // the daily snapshots in memory (stats.go)
+	scans      atomic.Pointer[func(Scan)] // told of each scan on the embedded engine (scanwatch.go)
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal
@@ -82,7 +83,7 @@ func Open(ctx context.Context, uri, name string, embedded bool) (*DB, error) {
 		SetTimeout(30 * time.Second)
 	// Majority implies journaled writes on a real server.
 	d := &DB{embedded: embedded}
-	opts.SetMonitor(d.fg.monitor())
+	opts.SetMonitor(monitors(d.fg.monitor(), d.scanMonitor()))
 	client, err := mongo.Connect(opts)
 	if err != nil {
 		return nil, fmt.Errorf("mongo: connect: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"testing"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -37,6 +38,11 @@ func TestUserNamesInMemory(t *testing.T) {
 		got, err := db.UserName(ctx, id)
 		if err != nil || got != name {
 			t.Fatalf("%s: name of %s %q, %v; want %q", when, id, got, err, name)
+		}
+		// And among others at once: a guest and an unknown id keep theirs.
+		all := []string{"guest", "kept", "unknown"}
+		if db.UserNames(ctx, []string{"", id, "000000000000000000000000"}, all); !slices.Equal(all, []string{"guest", name, "unknown"}) {
+			t.Fatalf("%s: names at once %q; want %q for %s", when, all, name, id)
 		}
 	}
 	want("before the load", a.ID, "甲")

@@ -39,10 +39,12 @@ type roomEvents struct {
 	Events []domain.RoomEvent `bson:"e"`
 }
 
-// BinaryRead returns one document's top-level binary field, by its string
-// _id, straight from the embedded engine's storage (ferret.Server.ReadBinary),
-// and false if the document or such a field is not there.
-type BinaryRead func(ctx context.Context, database, collection, id, field string) ([]byte, bool, error)
+// BinaryRead returns one document's top-level binary field, its bytes as
+// a string, by its string _id, straight from the embedded engine's storage
+// (ferret.Server.ReadBinary), and false if the document or such a field is
+// not there. A string, because the records decoded from it keep strings
+// that share its bytes: made once, it is not copied again.
+type BinaryRead func(ctx context.Context, database, collection, id, field string) (string, bool, error)
 
 // SetBinaryRead makes the embedded engine's room records read through read
 // (a settled room's first read since start: FerretDB's parsing of the
@@ -90,7 +92,7 @@ func (d *DB) RoomRecord(ctx context.Context, roadshowID string) ([]roadshow.Logg
 // log reads the record in either stored form.
 func (rec *roomRecord) log() ([]roadshow.Logged, error) {
 	if rec.Log.Data != nil {
-		return roadshow.DecodeLog(rec.Log.Data)
+		return roadshow.DecodeLog(string(rec.Log.Data))
 	}
 	var evs roomEvents
 	if err := bson.Unmarshal(rec.Events.Data, &evs); err != nil {

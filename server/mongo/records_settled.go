@@ -27,7 +27,7 @@ type settledRecord struct {
 // SettledRecord returns what an ended roadshow's record shows of its room,
 // and false if it is not stored.
 func (d *DB) SettledRecord(ctx context.Context, roadshowID string) (*roadshow.Settled, bool, error) {
-	var raw []byte
+	var raw string
 	if d.readBinary != nil {
 		b, ok, err := d.readBinary(ctx, d.db.Name(), colSettledRecords, roadshowID, "settled")
 		if err != nil || !ok {
@@ -43,7 +43,7 @@ func (d *DB) SettledRecord(ctx context.Context, roadshowID string) (*roadshow.Se
 		if err != nil {
 			return nil, false, err
 		}
-		raw = rec.Settled.Data
+		raw = string(rec.Settled.Data)
 	}
 	s, err := roadshow.DecodeSettled(raw)
 	if err != nil {

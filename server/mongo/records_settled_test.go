@@ -26,7 +26,7 @@ func settledOf(t *testing.T, events []domain.RoomEvent) *roadshow.Settled {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if log, err = roadshow.DecodeLog(b); err != nil {
+	if log, err = roadshow.DecodeLog(string(b)); err != nil {
 		t.Fatal(err)
 	}
 	return roadshow.Settle(log)

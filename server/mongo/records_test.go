@@ -165,19 +165,19 @@ func TestRoomRecordReadStraight(t *testing.T) {
 		return
 	}
 	asked := 0
-	db.SetBinaryRead(func(_ context.Context, _, col, id, field string) ([]byte, bool, error) {
+	db.SetBinaryRead(func(_ context.Context, _, col, id, field string) (string, bool, error) {
 		asked++
 		if col != mongo.ColRoomRecords || id != "r" || field != "log" {
 			t.Errorf("asked for %s %s.%s", col, id, field)
 		}
-		return nil, false, nil
+		return "", false, nil
 	})
 	viaDriver, ok, err := db.RoomRecord(ctx, "r")
 	if asked != 1 || !ok || err != nil || !reflect.DeepEqual(viaDriver, want) {
 		t.Fatalf("through the driver: asked %d, %d events, %v, %v", asked, len(viaDriver), ok, err)
 	}
-	db.SetBinaryRead(func(context.Context, string, string, string, string) ([]byte, bool, error) {
-		return []byte{0xff}, true, nil // not a log: the answer must come from here
+	db.SetBinaryRead(func(context.Context, string, string, string, string) (string, bool, error) {
+		return "\xff", true, nil // not a log: the answer must come from here
 	})
 	if _, _, err := db.RoomRecord(ctx, "r"); err == nil {
 		t.Fatal("the straight reader's answer was not the one used")

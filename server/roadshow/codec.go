@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -155,13 +156,14 @@ func flags(bs ...bool) byte {
 	return f
 }
 
-// DecodeLog reads a log that EncodeLog wrote. Its strings share one copy of
-// b, so a part of the log that is kept keeps that copy.
-func DecodeLog(b []byte) ([]Logged, error) {
+// DecodeLog reads a log that EncodeLog wrote. Its strings share b's bytes
+// (a string, so that they cannot change), so a part of the log that is
+// kept keeps all of b.
+func DecodeLog(b string) ([]Logged, error) {
 	if len(b) == 0 || (b[0] != logVersion && b[0] != 1) {
 		return nil, errCorrupt
 	}
-	d := logDecoder{s: string(b), i: 1}
+	d := logDecoder{s: b, i: 1}
 	strs := d.strings(b[0])
 	if d.bad {
 		return nil, errCorrupt
@@ -233,6 +235,7 @@ func (d *logDecoder) strings(version byte) []string {
 		return nil
 	}
 	strs := make([]string, n)
+	var ids []int32 // the ids' places: their hex forms are written into one string after
 	for k := range strs {
 		if version == 1 {
 			strs[k] = d.str()
@@ -243,10 +246,24 @@ func (d *logDecoder) strings(version byte) []string {
 		case h&1 == 0:
 			strs[k] = d.take(h >> 1)
 		case h == 12<<1|1:
-			strs[k] = hex.EncodeToString([]byte(d.take(12)))
+			strs[k] = d.take(12)
+			ids = append(ids, int32(k))
 		default:
 			d.bad = true
 		}
+	}
+	// One string for all ids, not one each: a full room's table holds
+	// about 1,100 people, and its first read since start decodes them.
+	var all strings.Builder
+	all.Grow(24 * len(ids))
+	var h [24]byte
+	for _, k := range ids {
+		hex.Encode(h[:], []byte(strs[k]))
+		all.Write(h[:])
+	}
+	hexes := all.String()
+	for i, k := range ids {
+		strs[k] = hexes[24*i : 24*i+24]
 	}
 	return strs
 }

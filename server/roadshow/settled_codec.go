@@ -68,13 +68,13 @@ func EncodeSettled(s *Settled) ([]byte, error) {
 	return append(out, e.body...), nil
 }
 
-// DecodeSettled reads what EncodeSettled wrote. Its strings share one copy
-// of b.
-func DecodeSettled(b []byte) (*Settled, error) {
+// DecodeSettled reads what EncodeSettled wrote. Its strings share b's
+// bytes, as DecodeLog's do.
+func DecodeSettled(b string) (*Settled, error) {
 	if len(b) == 0 || b[0] != settledVersion {
 		return nil, errCorrupt
 	}
-	d := logDecoder{s: string(b), i: 1}
+	d := logDecoder{s: b, i: 1}
 	strs := d.strings(logVersion)
 	ref := func() string { return d.ref(strs) }
 	count := func() int {
@@ -133,7 +133,7 @@ func DecodeSettled(b []byte) (*Settled, error) {
 		return nil, errCorrupt
 	}
 	var err error
-	if s.Stages, err = DecodeLog([]byte(stages)); err != nil {
+	if s.Stages, err = DecodeLog(stages); err != nil {
 		return nil, err
 	}
 	return s, nil

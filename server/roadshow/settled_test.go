@@ -68,7 +68,7 @@ func TestSettledCodecRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored, err := DecodeLog(b)
+		stored, err := DecodeLog(string(b))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +77,7 @@ func TestSettledCodecRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := DecodeSettled(enc)
+		got, err := DecodeSettled(string(enc))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,19 +99,19 @@ func TestSettledCodecCorrupt(t *testing.T) {
 		t.Fatal(err)
 	}
 	for n := range len(enc) {
-		if s, err := DecodeSettled(enc[:n]); err == nil {
+		if s, err := DecodeSettled(string(enc[:n])); err == nil {
 			t.Fatalf("%d of %d bytes read as %+v", n, len(enc), s)
 		}
 	}
-	if _, err := DecodeSettled(append([]byte{2}, enc[1:]...)); err == nil {
+	if _, err := DecodeSettled("\x02" + string(enc[1:])); err == nil {
 		t.Error("another version read")
 	}
-	if _, err := DecodeSettled(append(enc, 0)); err == nil {
+	if _, err := DecodeSettled(string(enc) + "\x00"); err == nil {
 		t.Error("a byte too many read")
 	}
 	for i := 1; i < len(enc); i++ {
 		b := append([]byte(nil), enc...)
 		b[i] ^= 0xff
-		_, _ = DecodeSettled(b) // must not panic
+		_, _ = DecodeSettled(string(b)) // must not panic
 	}
 }
