@@ -25,7 +25,8 @@ func (svc *Alliance) tell(e *domain.Event, typ string, users []string) {
 		return
 	}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		// Nobody waits for these: their writes give way to users' (domain.Background).
+		ctx, cancel := context.WithTimeout(domain.Background(context.Background()), time.Minute)
 		defer cancel()
 		if err := svc.notify.NotifyMany(ctx, notes); err != nil {
 			svc.log.Error("event notifications", "event", e.ID, "type", typ, "err", err)

@@ -76,8 +76,10 @@ func (d *Digests) Make(ctx context.Context) (int, error) {
 	return len(notes), nil
 }
 
-// Run makes the digest every day at DigestHour until ctx ends.
+// Run makes the digest every day at DigestHour until ctx ends, as
+// background work: its writes give way to users' (domain.Background).
 func (d *Digests) Run(ctx context.Context) {
+	ctx = domain.Background(ctx)
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
 	lastDay := ""

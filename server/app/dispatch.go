@@ -116,7 +116,15 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // Drain dispatches the pending marks and returns how many it applied.
 // Match alerts are fanned out apart from the search index, so that a search
 // engine that is down does not hold alerts back.
+//
+// Nobody waits for a dispatch, and users wait for their writes: so its
+// writes (a fan-out's notes, marks, their clearing) are background writes,
+// which the store makes give way to users' writes (a founder who
+// unpublishes and publishes again at once no longer waits for the first
+// call's alert and clearing to commit). Alerts still go within a bounded
+// wait per write.
 func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
+	ctx = domain.Background(ctx)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	total := 0

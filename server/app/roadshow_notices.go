@@ -33,7 +33,8 @@ func (svc *Roadshows) announce(typ string, r *domain.Roadshow, users []string) {
 		return
 	}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		// Nobody waits for these: their writes give way to users' (domain.Background).
+		ctx, cancel := context.WithTimeout(domain.Background(context.Background()), time.Minute)
 		defer cancel()
 		if err := svc.notify.NotifyMany(ctx, notes); err != nil {
 			svc.log.Error("roadshow notifications", "roadshow", r.ID, "type", typ, "err", err)
@@ -88,7 +89,8 @@ func (svc *Roadshows) Remind(ctx context.Context) error {
 }
 
 // every runs f each period until ctx ends, logging (as what) the errors it
-// returns: the loop of the services' periodic work.
+// returns: the loop of the services' periodic work, which nobody waits
+// for, so its writes give way to users' (domain.Background).
 func every(ctx context.Context, period time.Duration, log *slog.Logger, what string, f func(context.Context) error) {
 	t := time.NewTicker(period)
 	defer t.Stop()
@@ -97,7 +99,7 @@ func every(ctx context.Context, period time.Duration, log *slog.Logger, what str
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := f(ctx); err != nil {
+			if err := f(domain.Background(ctx)); err != nil {
 				log.Warn(what, "err", err)
 			}
 		}

@@ -111,11 +111,9 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 		if in := interest[sig.StartupID]; in != nil {
 			in.Count++
 			if host || slotOwner(r, sig.StartupID) == actor.UserID {
-				name := ""
+				name := v.names.interest[i]
 				if p := fold.InterestBy[i]; p >= 0 {
 					name = v.names.names[p]
-				} else {
-					name = who.of(sig.UserID, sig.UserName)
 				}
 				in.Investors = append(in.Investors, name)
 			}
@@ -152,15 +150,28 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 	return v, nil
 }
 
-// authorNames returns the display names of the fold's authors. They are
-// looked up once per change to anyone's name, not once per answer: a full
-// room names 1,500 people, each a look-up among a city's accounts.
+// authorNames returns the display names of the fold's authors, and of the
+// investors who showed interest without writing. They are looked up once
+// per change to anyone's name, not once per answer: a full room names
+// 1,100 people, each a look-up among a city's accounts.
 func (svc *Roadshows) authorNames(fold *RoomFold, who *names) *foldNames {
 	version, ok := svc.store.NamesVersion()
 	if c := fold.names.Load(); ok && c != nil && c.version == version {
 		return c
 	}
-	out := &foldNames{version: version, names: who.lookUpAll(fold.People)}
+	out := &foldNames{version: version, names: who.lookUpAll(fold.People), interest: make([]string, len(fold.Interest))}
+	var silent []roadshow.Author
+	for i, sig := range fold.Interest {
+		if fold.InterestBy[i] < 0 {
+			silent = append(silent, roadshow.Author{UserID: sig.UserID, Name: sig.UserName})
+		}
+	}
+	silentNames := who.lookUpAll(silent)
+	for i := range fold.Interest {
+		if fold.InterestBy[i] < 0 {
+			out.interest[i], silentNames = silentNames[0], silentNames[1:]
+		}
+	}
 	out.plain = make([]bool, len(out.names))
 	for i, name := range out.names {
 		out.plain[i] = jsonPlain(name)

@@ -29,6 +29,9 @@ type foldNames struct {
 	version NamesVersion
 	names   []string
 	plain   []bool // which names are written in JSON as they are (jsonPlain)
+	// interest names each interest signal whose investor is not in
+	// People (InterestBy -1): they showed interest and wrote nothing.
+	interest []string
 }
 
 func newRoomFold(s *roadshow.Settled) *RoomFold {
@@ -59,7 +62,7 @@ func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 // full room of 2,000 events: about 240 KB on the heap, its strings sharing
 // the decoded record's bytes).
 func (f *RoomFold) size() int {
-	n := 4096 + 160*(len(f.Stages)+len(f.Interest))
+	n := 4096 + 176*(len(f.Stages)+len(f.Interest)) // a signal's name too
 	for _, p := range f.People {
 		n += 58 + len(p.UserID) + len(p.Name) // the entry and its looked-up name
 	}

@@ -8,7 +8,6 @@
 package mongo
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -237,9 +236,8 @@ func (d *DB) replaceVersioned(ctx context.Context, col, op, id string, prev int,
 		if cur.Version != prev {
 			return domain.ErrEditConflict
 		}
-		if m, ok := doc.(*markedStartup); ok { // pending marks stay (outbox_doc.go)
-			m.Announce = cmp.Or(m.Announce, cur.Announce)
-			m.Changed = cmp.Or(m.Changed, cur.Changed)
+		if m, ok := doc.(keepsMarks); ok { // pending marks stay (outbox_doc.go)
+			m.keep(cur.Announce, cur.Changed)
 		}
 		res, err := c.ReplaceOne(ctx, byID(id), doc)
 		if err != nil {

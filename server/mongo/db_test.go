@@ -387,21 +387,23 @@ func testOutbox(t *testing.T, db *mongo.DB) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// On the embedded engine an edit's mark is in the startup's
+		// On the embedded engine an edit's mark is in the profile's
 		// document (outbox_doc.go): it stands for the mark of the same
 		// change in the collection, if any, and has the sequence number
 		// memory gave it.
 		inDoc := map[string]bool{}
-		var docs []bson.M
-		cur, err = db.Raw("startups").Find(ctx, bson.D{{Key: "changed", Value: bson.D{{Key: "$gt", Value: 0}}}})
-		if err == nil {
-			err = cur.All(ctx, &docs)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range docs {
-			inDoc["startup:"+d["_id"].(string)] = true
+		for col, kind := range map[string]string{"startups": "startup", "investors": "investor", "spaces": "space"} {
+			var docs []bson.M
+			cur, err = db.Raw(col).Find(ctx, bson.D{{Key: "changed", Value: bson.D{{Key: "$gt", Value: 0}}}})
+			if err == nil {
+				err = cur.All(ctx, &docs)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range docs {
+				inDoc[kind+":"+d["_id"].(string)] = true
+			}
 		}
 		for id := range inDoc {
 			i := slices.IndexFunc(mem, func(e domain.OutboxEntry) bool { return e.ID == id })

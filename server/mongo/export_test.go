@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -109,7 +110,7 @@ func (d *DB) WaitForeground(ctx context.Context, quiet, most time.Duration) {
 }
 
 // AsBackground marks ctx as a background write's.
-func AsBackground(ctx context.Context) context.Context { return asBackground(ctx) }
+func AsBackground(ctx context.Context) context.Context { return domain.Background(ctx) }
 
 // EditBucket runs a change on bucket b of the user's log as every write to
 // a bucket does (notebuckets.go); the change gets the items' ids.
@@ -213,4 +214,30 @@ func UseStraightReads(d *DB, on bool) func() {
 		d.readBinary, d.readDoc = nil, nil
 	}
 	return func() { d.readBinary, d.readDoc = read, doc }
+}
+
+// HoldForeground counts a user's write in flight until the returned
+// release is first called, as the command monitor does for a real one.
+func (d *DB) HoldForeground() (release func()) {
+	d.fg.inflight.Add(1)
+	return sync.OnceFunc(func() {
+		d.fg.last.Store(time.Now().UnixNano())
+		d.fg.inflight.Add(-1)
+	})
+}
+
+// SetBackgroundWait sets the longest a background write waits for a quiet
+// moment (0: the default), so that a test can hold one back for good.
+func (d *DB) SetBackgroundWait(most time.Duration) { d.fg.most.Store(int64(most)) }
+
+// BackgroundWaiting reports how many background writers wait now.
+func (d *DB) BackgroundWaiting() int64 { return d.fg.waiting.Load() }
+
+// WithoutStringScan makes the embedded engine's start-up scans go through
+// the driver (as when FerretDB's storage cannot be read straight) and
+// returns what restores them.
+func WithoutStringScan(d *DB) (restore func()) {
+	scan := d.scan
+	d.scan = nil
+	return func() { d.scan = scan }
 }

@@ -1,28 +1,36 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 	"sync/atomic"
 	"time"
 
+	"github.com/yuechuang/yuechuang/server/domain"
 	"go.mongodb.org/mongo-driver/v2/event"
 )
 
-// foreground keeps the background writes (absorbing drops into logs,
-// sweeping dead drops) out of the way of the writes users wait for. The
-// embedded engine has one writer: a save that arrives while a background
-// transaction commits waits for its fsync, and one that arrives while
-// several are queued waits for them all. So each background write starts
+// foreground keeps the background writes (work nobody waits for, its
+// context marked by domain.Background) out of the way of the writes users
+// wait for. The embedded engine has one writer: a save that arrives while
+// a background transaction commits waits for its fsync, and one that
+// arrives while several are queued waits for them all. So each background write starts
 // only once no other write is in flight and none finished within a quiet
 // moment, or after a bounded wait, so that background work still moves
 // under a steady stream of writes.
 //
 // It counts write commands through the driver's command monitor; a
-// background write's context says so (asBackground) and is not counted.
+// background write is not counted. Every background writer goes through
+// giveWay before each write: the absorber, the sweepers, and the change
+// dispatcher (its fan-outs' drops, its marks and their clearing), whose
+// writes collided with the next call of a user who publishes or saves
+// again at once.
 type foreground struct {
 	inflight atomic.Int64
 	last     atomic.Int64 // when the last foreground write finished, Unix ns
 	writes   atomic.Int64 // foreground write commands sent (Writes)
+	most     atomic.Int64 // overrides bgWait when set, in ns (tests)
+	waiting  atomic.Int64 // background writers waiting now (tests)
 }
 
 // Background pacing.
@@ -31,22 +39,20 @@ const (
 	bgWait  = 200 * time.Millisecond // the longest a background write waits
 )
 
-type backgroundKey struct{}
-
-// asBackground marks ctx as a background write's.
-func asBackground(ctx context.Context) context.Context {
-	return context.WithValue(ctx, backgroundKey{}, true)
-}
-
-func isBackground(ctx context.Context) bool {
-	b, _ := ctx.Value(backgroundKey{}).(bool)
-	return b
+// giveWay makes a background write (its context says so:
+// domain.Background) wait for a quiet moment of the users' writes; other
+// writes go at once. Callers call it before taking any lock a user's write
+// may need, so that the wait holds nobody up.
+func (d *DB) giveWay(ctx context.Context) {
+	if domain.IsBackground(ctx) {
+		d.fg.wait(ctx, bgQuiet, cmp.Or(time.Duration(d.fg.most.Load()), bgWait))
+	}
 }
 
 var writeCommands = map[string]bool{"insert": true, "update": true, "delete": true, "findAndModify": true}
 
 func (f *foreground) counts(ctx context.Context, command string) bool {
-	return writeCommands[command] && !isBackground(ctx)
+	return writeCommands[command] && !domain.IsBackground(ctx)
 }
 
 // monitor returns the command monitor that counts foreground writes.
@@ -73,6 +79,8 @@ func (f *foreground) monitor() *event.CommandMonitor {
 // or when ctx ends.
 func (f *foreground) wait(ctx context.Context, quiet, most time.Duration) {
 	deadline := time.Now().Add(most)
+	f.waiting.Add(1)
+	defer f.waiting.Add(-1)
 	for {
 		now := time.Now()
 		if (f.inflight.Load() <= 0 && now.Sub(time.Unix(0, f.last.Load())) >= quiet) || !now.Before(deadline) || ctx.Err() != nil {

@@ -113,7 +113,7 @@ func (d *DB) LoadUserNames(ctx context.Context) error {
 	b.init()
 	b.loading = true
 	b.mu.Unlock()
-	scanned, err := d.scanAccounts(asBackground(ctx))
+	scanned, err := d.scanAccounts(domain.Background(ctx))
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.loading = false

@@ -46,6 +46,10 @@ const (
 	// at dropsHard the fan-out appends to that user's log itself.
 	dropsMax  = 16
 	dropsHard = 64
+	// dropBatch drops go in one insert: the embedded FerretDB commits an
+	// insert 100 documents to a transaction (its BatchSize), so each batch
+	// is one fsync, and a background fan-out gives way between them.
+	dropBatch = 100
 )
 
 type noteDrop struct {
@@ -203,14 +207,52 @@ func (d *DB) dropNotes(ctx context.Context, users []string, byUser map[string][]
 }
 
 // insertDrops gives the notes their ids and inserts the users' drops
-// numbered next, but for the full ones; a drop refused as taken marks its
-// user full. The hints change before appends may run again, so that no
-// append takes a user for one with nothing waiting while its drop is in.
-func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string][]*domain.Notification, from, next []int, full []bool) (err error) {
+// numbered next, but for the full ones, a batch of users per transaction;
+// a drop refused as taken marks its user full. Each batch gives way to
+// users' writes first (a fan-out is the dispatcher's, a background write:
+// gate.go) and holds appends off only while its own drops get their ids
+// and go in, so that a user's write waits for one transaction at most
+// rather than the whole fan-out. Numbering apart from inserting is safe as
+// it was for the first batch: an absorb only moves head.drops up to the
+// first missing drop, which a drop not yet inserted is.
+func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string][]*domain.Notification, from, next []int, full []bool) error {
+	var todo []int
+	var digest bson.A
+	for i, u := range users {
+		if full[i] {
+			d.hints.forget(u) // numbered wrong, or not known: appended to afterwards
+			continue
+		}
+		todo = append(todo, i)
+		if slices.ContainsFunc(byUser[u], func(n *domain.Notification) bool { return n.Digest }) {
+			digest = append(digest, u)
+		}
+	}
+	for start := 0; start < len(todo); start += dropBatch {
+		d.giveWay(ctx)
+		if err := d.insertDropBatch(ctx, users, byUser, from, next, full, todo[start:min(len(todo), start+dropBatch)]); err != nil {
+			return err
+		}
+	}
+	if len(digest) == 0 {
+		return nil
+	}
+	d.giveWay(ctx)
+	_, err := upsertUpdate(ctx, d.db.Collection(colMeta), byID(digestUsersID),
+		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "users", Value: bson.D{{Key: "$each", Value: digest}}}}}})
+	return mapErr("digest users", err)
+}
+
+// insertDropBatch inserts the drops of the users at batch (indexes into
+// users) in one transaction, with appends held off. The hints change
+// before appends may run again, so that no append takes a user for one
+// with nothing waiting while its drop is in.
+func (d *DB) insertDropBatch(ctx context.Context, users []string, byUser map[string][]*domain.Notification, from, next []int, full []bool, batch []int) (err error) {
 	d.dropsMu.Lock()
 	defer d.dropsMu.Unlock()
 	defer func() {
-		for i, u := range users {
+		for _, i := range batch {
+			u := users[i]
 			if err != nil || full[i] {
 				d.hints.forget(u) // absorbed meanwhile, numbered wrong, or not known to be in
 				continue
@@ -225,44 +267,26 @@ func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string]
 			}
 		}
 	}()
-	var docs []any
-	var owners []int
-	var digest bson.A
-	for i, u := range users {
-		if full[i] {
-			continue
-		}
+	docs := make([]any, 0, len(batch))
+	for _, i := range batch {
+		u := users[i]
 		d.hints.dropping(u)
 		dr := noteDrop{ID: dropID(u, next[i])}
 		for _, n := range byUser[u] {
 			n.ID = NewID()
 			dr.Items = append(dr.Items, *n)
 		}
-		docs, owners = append(docs, dr), append(owners, i)
-		if slices.ContainsFunc(byUser[u], func(n *domain.Notification) bool { return n.Digest }) {
-			digest = append(digest, u)
+		docs = append(docs, dr)
+	}
+	_, err = d.db.Collection(colNoteDrops).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	if errors.As(err, &bwe) && onlyDuplicates(err) {
+		for _, we := range bwe.WriteErrors {
+			full[batch[we.Index]] = true
 		}
+		err = nil
 	}
-	for start := 0; start < len(docs); start += bulkBatch {
-		end := min(len(docs), start+bulkBatch)
-		_, err := d.db.Collection(colNoteDrops).InsertMany(ctx, docs[start:end], options.InsertMany().SetOrdered(false))
-		var bwe mongo.BulkWriteException
-		switch {
-		case err == nil:
-		case errors.As(err, &bwe) && onlyDuplicates(err):
-			for _, we := range bwe.WriteErrors {
-				full[owners[start+we.Index]] = true
-			}
-		default:
-			return mapErr("insert notification drops", err)
-		}
-	}
-	if len(digest) == 0 {
-		return nil
-	}
-	_, err = upsertUpdate(ctx, d.db.Collection(colMeta), byID(digestUsersID),
-		bson.D{{Key: "$addToSet", Value: bson.D{{Key: "users", Value: bson.D{{Key: "$each", Value: digest}}}}}})
-	return mapErr("digest users", err)
+	return mapErr("insert notification drops", err)
 }
 
 // SweepDeadDrops queues for deletion the drops an absorb moved past (below
@@ -273,7 +297,7 @@ func (d *DB) insertDrops(ctx context.Context, users []string, byUser map[string]
 // yet swept, so it stays small) and each of their users' heads by _id,
 // and returns how many it queued.
 func (d *DB) SweepDeadDrops(ctx context.Context) (int, error) {
-	ctx = asBackground(ctx)
+	ctx = domain.Background(ctx)
 	found, err := d.dropIDs(ctx)
 	if err != nil {
 		return 0, err

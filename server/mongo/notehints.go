@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
 )
 
 // dropHints remembers, per user, the number of the first drop not yet
@@ -131,8 +133,8 @@ func (s *sweeper) run() {
 		case <-s.done:
 			return
 		case id := <-s.todo:
-			ctx, cancel := context.WithTimeout(asBackground(context.Background()), 10*time.Second)
-			s.d.fg.wait(ctx, bgQuiet, bgWait)
+			ctx, cancel := context.WithTimeout(domain.Background(context.Background()), 10*time.Second)
+			s.d.giveWay(ctx)
 			_, _ = c.DeleteOne(ctx, byID(id))
 			cancel()
 			select {
@@ -195,8 +197,8 @@ func (a *absorber) run() {
 			a.mu.Lock()
 			delete(a.queued, u)
 			a.mu.Unlock()
-			ctx, cancel := context.WithTimeout(asBackground(context.Background()), time.Minute)
-			a.d.fg.wait(ctx, bgQuiet, bgWait)
+			ctx, cancel := context.WithTimeout(domain.Background(context.Background()), time.Minute)
+			a.d.giveWay(ctx)
 			unlock := a.d.lockLog(u)
 			_, _ = a.d.absorb(ctx, u) // on failure the user is asked for again
 			unlock()

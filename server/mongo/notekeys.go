@@ -30,8 +30,10 @@ func (d *DB) NoteKeyHolder(ctx context.Context, key string) (string, error) {
 	return doc.NotificationID, err
 }
 
-// SetNoteKey records that notification id holds key.
+// SetNoteKey records that notification id holds key (giving way first
+// when it is a background write).
 func (d *DB) SetNoteKey(ctx context.Context, key, id string) error {
+	d.giveWay(ctx)
 	_, err := d.db.Collection(colNoteKeys).ReplaceOne(ctx, bson.D{{Key: "_id", Value: noteKeyID(key)}},
 		bson.D{{Key: "notificationId", Value: id}}, options.Replace().SetUpsert(true))
 	return mapErr("set notification key", err)

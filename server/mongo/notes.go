@@ -142,8 +142,10 @@ func (d *DB) lockLog(userID string) func() {
 	return func() { unlock(); d.dropsMu.RUnlock() }
 }
 
-// appendNotes appends ns to the user's log, after the user's drops.
+// appendNotes appends ns to the user's log, after the user's drops; a
+// background append (a fan-out's) gives way to users' writes first.
 func (d *DB) appendNotes(ctx context.Context, userID string, ns []*domain.Notification) error {
+	d.giveWay(ctx)
 	defer d.lockLog(userID)()
 	_, err := d.appendLocked(ctx, userID, ns)
 	return err

@@ -92,6 +92,7 @@ func (d *DB) MarkDigested(ctx context.Context, ns []domain.Notification) error {
 		byUser[n.UserID] = append(byUser[n.UserID], n.ID)
 	}
 	for u, ids := range byUser {
+		d.giveWay(ctx) // the daily digest is background work
 		if err := d.markDigested(ctx, u, ids); err != nil {
 			return err
 		}

@@ -45,8 +45,10 @@ func (d *DB) markAfter(ctx context.Context, kind domain.ChangeKind, id string) e
 
 // MarkChange stores e in the outbox (keyed by kind and document, so a newer
 // mark of the same change replaces an older one), with a fresh sequence
-// number and time. Callers write it before the change it announces.
+// number and time. Callers write it before the change it announces; the
+// dispatcher's marks (background) give way to users' writes first.
 func (d *DB) MarkChange(ctx context.Context, e domain.OutboxEntry) error {
+	d.giveWay(ctx)
 	e.ID = string(e.Kind) + ":" + e.DocID
 	defer d.locks.lock(colOutbox + e.ID)()
 	e.Seq, e.At = time.Now().UnixNano()<<8|d.outboxSeq.Add(1)&0xff, time.Now().UTC()
@@ -84,8 +86,11 @@ func (d *DB) scanOutbox(ctx context.Context, limit int) ([]domain.OutboxEntry, e
 // DoneOutbox clears e unless a newer mark has replaced it. On the embedded
 // engine the comparison is made in memory, under the mark's lock, and the
 // delete is by _id alone: a filter of {_id, seq} is not pushed down there
-// and would decode the whole collection.
+// and would decode the whole collection. The dispatcher's clearing is a
+// background write: it gives way to users' writes before it takes the
+// mark's (or the document's) lock.
 func (d *DB) DoneOutbox(ctx context.Context, e domain.OutboxEntry) error {
+	d.giveWay(ctx)
 	if _, inDoc := d.outbox.docMark(e.ID); d.embedded && inDoc {
 		return d.doneInDocument(ctx, e)
 	}

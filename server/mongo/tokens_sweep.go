@@ -4,6 +4,8 @@ import (
 	"context"
 	"strconv"
 	"time"
+
+	"github.com/yuechuang/yuechuang/server/domain"
 )
 
 // sweepStraight deletes, on the embedded engine, the refresh tokens and
@@ -16,7 +18,7 @@ import (
 // It returns how many tokens it deleted. The deletes are background
 // writes: each waits for a quiet moment of the users' writes.
 func (d *DB) sweepStraight(ctx context.Context, now time.Time) (int, error) {
-	ctx = asBackground(ctx)
+	ctx = domain.Background(ctx)
 	n := 0
 	for _, c := range []struct{ col, field string }{
 		{colRefresh, "expiresAt"}, {colRevoked, "until"},
@@ -26,7 +28,7 @@ func (d *DB) sweepStraight(ctx context.Context, now time.Time) (int, error) {
 			return n, err
 		}
 		for _, id := range ids {
-			d.fg.wait(ctx, bgQuiet, bgWait)
+			d.giveWay(ctx)
 			res, err := d.db.Collection(c.col).DeleteOne(ctx, byID(id))
 			if err != nil {
 				return n, mapErr("sweep "+c.col, err)
