@@ -23,7 +23,7 @@ func TestExportImport(t *testing.T) {
 	if b, err := command(t, map[string]string{"DATA_DIR": dir}, "export", "-o", out).CombinedOutput(); err != nil {
 		t.Fatalf("export: %v\n%s", err, b)
 	}
-	if _, err := os.Stat(filepath.Join(out, "yuechuang", "fs.chunks.bson")); err != nil {
+	if _, err := os.Stat(filepath.Join(out, "yuechuang", "deck_chunks.bson")); err != nil {
 		t.Fatalf("the decks are not in the dump: %v", err)
 	}
 	paths := []string{"/api/v1/startups?pageSize=100", "/api/v1/investors?pageSize=100", "/api/v1/spaces", "/api/v1/roadshows", "/api/v1/stats/program"}

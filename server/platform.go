@@ -254,6 +254,7 @@ func (m *Main) DemoAccounts() []seed.Account {
 // from the start, with /readyz at 503 until the start-up work (prepare) is
 // done; the background work starts after it.
 func (m *Main) Run(ctx context.Context) error {
+	serving := time.Now() // deck writes begun before this are a dead process's
 	errc := make(chan error, 2)
 	go func() { errc <- fmt.Errorf("http: %w", m.http.App().Listener(m.ln)) }()
 	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()), "release", release)
@@ -274,6 +275,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		go m.sweepTokens(ctx)
 		go m.sweepDeadDrops(ctx)
+		go m.sweepDeckWrites(ctx, serving)
 		go m.changes.Run(ctx)
 		go m.roadshows.RunReminders(ctx)
 		go m.plan.Alliance.RunReminders(ctx)
@@ -342,6 +344,16 @@ func (m *Main) sweepDeadDrops(ctx context.Context) {
 		m.log.Warn("sweep dead notification drops", "err", err)
 	} else if n > 0 {
 		m.log.Info("dead notification drops left by a crash, deleting", "count", n)
+	}
+}
+
+// sweepDeckWrites finishes the deck file uploads and deletions a crash
+// cut short (mongo.DB.SweepDeckWrites), once per start.
+func (m *Main) sweepDeckWrites(ctx context.Context, serving time.Time) {
+	if n, err := m.db.SweepDeckWrites(ctx, serving); err != nil {
+		m.log.Warn("sweep deck file writes cut short", "err", err)
+	} else if n > 0 {
+		m.log.Info("deck file writes cut short by a crash, finished", "count", n)
 	}
 }
 

@@ -23,7 +23,7 @@ import (
 )
 
 // dataDir makes a data directory with a running embedded database holding
-// a few documents, a deck file in GridFS, the given schema version and a
+// a few documents, a deck file (its chunks), the given schema version and a
 // signing key. The database keeps running until the test ends.
 func dataDir(t *testing.T, schema int) string {
 	t.Helper()
@@ -77,7 +77,7 @@ func restore(archive, into string) (backup.Manifest, error) {
 
 func TestRoundTrip(t *testing.T) {
 	archive, m := create(t, dataDir(t, mongo.SchemaVersion))
-	if m.Counts["startups"] != 25 || m.Counts["fs.files"] != 1 || m.Counts["fs.chunks"] < 2 || m.SchemaVersion != mongo.SchemaVersion {
+	if m.Counts["startups"] != 25 || m.Counts["deck_files"] != 1 || m.Counts["deck_chunks"] < 2 || m.SchemaVersion != mongo.SchemaVersion {
 		t.Fatalf("manifest: %+v", m)
 	}
 	into := filepath.Join(t.TempDir(), "data")

@@ -125,7 +125,7 @@ func (d *DB) Drop(ctx context.Context) error {
 var collections = append([]string{colUsers, colRefresh, colStartups, colInvestors, colSpaces, colDecks, colDeckViews, colFeedback,
 	colNoteHeads, colNoteBuckets, colNoteSettings, colIntros, colPipeline, colOutbox, colRoadshows, colRoomEventBuckets, colRegistrations, colLists,
 	colAttendance, colTargets, colHistory, colMeta, colUserEmails, colInvestorOwners, colRefreshExpiry, colRevoked,
-	colNoteDrops, colRoomRecords, colSettledRecords, colVerifications, colResetTokens}, serviceCollections...)
+	colNoteDrops, colRoomRecords, colSettledRecords, colVerifications, colResetTokens, colDeckFiles, colDeckChunks}, serviceCollections...)
 
 func (d *DB) ensureIndexes(ctx context.Context) error {
 	have, err := d.db.ListCollectionNames(ctx, bson.D{})

@@ -1,9 +1,7 @@
 package mongo
 
 import (
-	"bytes"
 	"context"
-	"io"
 	"slices"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -15,39 +13,6 @@ const (
 	colDecks     = "decks"
 	colDeckViews = "deck_views"
 )
-
-// SaveDeckFile stores a deck's bytes in GridFS and returns the file id.
-func (d *DB) SaveDeckFile(ctx context.Context, name string, data []byte) (string, error) {
-	id, err := d.db.GridFSBucket().UploadFromStream(ctx, name, bytes.NewReader(data))
-	if err != nil {
-		return "", mapErr("save deck file", err)
-	}
-	return id.Hex(), nil
-}
-
-// DeckFile returns a stored deck's bytes.
-func (d *DB) DeckFile(ctx context.Context, fileID string) ([]byte, error) {
-	oid, err := bson.ObjectIDFromHex(fileID)
-	if err != nil {
-		return nil, domain.ErrNotFound
-	}
-	s, err := d.db.GridFSBucket().OpenDownloadStream(ctx, oid)
-	if err != nil {
-		return nil, mapErr("open deck file", err)
-	}
-	defer s.Close()
-	b, err := io.ReadAll(s)
-	return b, mapErr("read deck file", err)
-}
-
-// DeleteDeckFile removes a stored deck file.
-func (d *DB) DeleteDeckFile(ctx context.Context, fileID string) error {
-	oid, err := bson.ObjectIDFromHex(fileID)
-	if err != nil {
-		return nil
-	}
-	return mapErr("delete deck file", d.db.GridFSBucket().Delete(ctx, oid))
-}
 
 // SaveDeck stores a deck's record.
 func (d *DB) SaveDeck(ctx context.Context, dk *domain.Deck) error {

@@ -13,7 +13,7 @@ import (
 
 // Facts are what a backup records about a database and a restore checks:
 // the version of its stored shapes and how many documents each collection
-// holds (GridFS's fs.files and fs.chunks included, which hold the decks).
+// holds (deck_files and deck_chunks included, which hold the decks).
 type Facts struct {
 	SchemaVersion int              `json:"schemaVersion"`
 	Counts        map[string]int64 `json:"counts"`

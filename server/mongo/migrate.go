@@ -78,6 +78,18 @@ func migrations() []migration {
 			{"mark_sessions_ended", migrateEndedSessions},
 			{"drop_refresh_families", dropCollection(colRefreshFamilies)},
 		}},
+		// GridFS finds a file's chunks by files_id: every deck read decoded
+		// every chunk on the embedded engine (migrate_decks.go).
+		{to: 12, name: "deck files out of GridFS, read by _id", phases: []phase{
+			{"deck_chunks", migrateDeckChunks},
+			{"deck_files", migrateDeckFiles},
+			{"drop_gridfs", func(ctx context.Context, d *DB) error {
+				if err := dropCollection(colGridChunks)(ctx, d); err != nil {
+					return err
+				}
+				return dropCollection(colGridFiles)(ctx, d)
+			}},
+		}},
 	}
 }
 

@@ -49,7 +49,10 @@ import (
 //     sessions earlier releases ended by deleting the family document
 //     alone are marked first; version 10 would take every session of
 //     version 11 for an ended one.
-const SchemaVersion = 11
+//  12. deck files as a file document and chunks read by _id (deck_files,
+//     deck_chunks) instead of GridFS (fs.files, fs.chunks, dropped), whose
+//     reads the embedded engine answered by decoding every chunk.
+const SchemaVersion = 12
 
 // colMeta holds the database's own facts, one document per fact.
 const colMeta = "meta"
