@@ -195,12 +195,13 @@ func clearOutbox(t *testing.T, dir string) {
 }
 
 // TestDemoLoadCompletesAfterKill kills the real process (SIGKILL) in the
-// middle of loading the demo set, twice at different points, and restarts
-// it each time on the same data: the next start completes the set, and it
-// is the same set an uninterrupted start loads.
+// middle of loading the demo set, three times at different points (the
+// last between the two past roadshows), and restarts it each time on the
+// same data: the next start completes the set, and it is the same set an
+// uninterrupted start loads.
 func TestDemoLoadCompletesAfterKill(t *testing.T) {
 	dir := t.TempDir()
-	for _, step := range []string{"demo:startups", "demo:roadshow1"} {
+	for _, step := range []string{"demo:startups", "demo:roadshow1", "demo:past1"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=true",
 			"LOG_LEVEL=error", "YC_TEST_CRASH_AFTER="+step)
@@ -219,12 +220,23 @@ func TestDemoLoadCompletesAfterKill(t *testing.T) {
 			return body["total"]
 		}
 		return fmt.Sprint(total("/api/v1/startups?pageSize=1"), " startups, ", total("/api/v1/investors?pageSize=1"), " investors, ",
-			total("/api/v1/spaces?pageSize=1"), " spaces, ", total("/api/v1/roadshows"), " roadshows")
+			total("/api/v1/spaces?pageSize=1"), " spaces, ", total("/api/v1/roadshows"), " roadshows, ", total("/api/v1/roadshows?status=ended"), " ended")
 	}
 	got := counts(base)
 	_, whole := startProcess(t, t.TempDir(), "SEED_DEMO=true")
 	if want := counts(whole); got != want {
-		t.Fatalf("after two interrupted loads: %s; an uninterrupted load: %s", got, want)
+		t.Fatalf("after three interrupted loads: %s; an uninterrupted load: %s", got, want)
+	}
+	wholeRecs := readRecords(t, whole)
+	if len(wholeRecs) != 2 {
+		t.Fatalf("%d past roadshows in the uninterrupted load", len(wholeRecs))
+	}
+	for id, rec := range readRecords(t, base) {
+		w := wholeRecs[id]
+		if len(rec.Chat) != len(w.Chat) || len(rec.Questions) != len(w.Questions) || rec.Attendance.Unique != w.Attendance.Unique || len(rec.Chat) == 0 {
+			t.Fatalf("past roadshow %s after interrupted loads: %d chat, %d questions, %d attended; uninterrupted: %d, %d, %d", id,
+				len(rec.Chat), len(rec.Questions), rec.Attendance.Unique, len(w.Chat), len(w.Questions), w.Attendance.Unique)
+		}
 	}
 	_, list := call(t, "GET", base+"/api/v1/startups?pageSize=1", "", nil)
 	searchTotal(t, base, "?type=startup", int(list["total"].(float64)))

@@ -116,7 +116,7 @@ func (m *Main) seed(ctx context.Context) (bool, error) {
 	svc := m.svc
 	accounts, err := seed.Demo(ctx, seed.Deps{
 		Store: m.readModel, Hasher: m.hasher, Startups: svc.Startups, Investors: svc.Investors, Spaces: svc.Spaces, Roadshows: svc.Roadshows,
-		Decks: svc.Decks, Taxonomy: svc.Taxonomy, AfterStep: func(step string) {
+		Decks: svc.Decks, Taxonomy: svc.Taxonomy, Alerts: svc.Matcher, Notes: m.db, AfterStep: func(step string) {
 			m.log.Debug("demo data step stored", "step", step, "after", time.Since(start).Round(time.Millisecond))
 			m.crashAfter("demo:" + step)
 		},

@@ -95,6 +95,36 @@ describe('manager, admin and everyone', () => {
     await host.close()
   })
 
+  it('the host reads the record of a past demo roadshow: who came, the interest, the questions with their votes and answers', async () => {
+    const past = (await api('/roadshows?status=ended&pageSize=50')).items.find((r) => r.title === '越创汇·第十二期创客项目路演')
+    assert.ok(past, 'the demo set has its past roadshows')
+    const host = await open(browser, 1280, errors)
+    await signIn(host, 'manager@demo.yuechuang.cn', 'yuechuang2026')
+    // Listed among the ended roadshows, it opens on its page with its record.
+    await host.goto(base + '/roadshows')
+    await host.click('button:has-text("已结束")')
+    await host.click(`a:has-text("${past.title}")`)
+    await host.waitForSelector('[data-test=record] [data-test=record-question]', wait)
+    const record = host.locator('[data-test=record]')
+    const came = Number((await record.innerText()).match(/(\d+) 人参加/)?.[1])
+    assert.ok(came >= 20, `attendance: ${came}`)
+    const interest = record.locator('[data-test=record-interest]')
+    assert.equal(await interest.count(), 3, 'a line of interest per presenter')
+    for (const s of past.slots) await record.locator('[data-test=record-interest]', { hasText: s.startupName }).waitFor(wait)
+    assert.ok(await record.locator('[data-test=record-question]').count() >= 20)
+    assert.ok(await record.locator('[data-test=record-question] .tag.ok').count() > 0, 'some questions were answered')
+    const votes = (await record.locator('[data-test=record-question]').allInnerTexts()).map((q) => Number(q.match(/▲ (\d+)/)?.[1]))
+    assert.ok(Math.max(...votes) > 1, `votes: ${votes}`)
+    // The host sees who was interested; a visitor sees only how many.
+    const names = await interest.locator('.muted').allInnerTexts()
+    assert.ok(names.some((n) => n.length > 0), 'the host sees the interested investors')
+    await shot(host, 'manager-past-roadshow-record')
+    const visitor = await open(browser, 1280, errors)
+    await visitor.goto(base + `/roadshows/${past.id}`)
+    await visitor.waitForSelector('[data-test=record] [data-test=record-interest]', wait)
+    assert.deepEqual((await visitor.locator('[data-test=record-interest] .muted').allInnerTexts()).filter((n) => n.length), [])
+  })
+
   it('an admin rejects a verification with a reason and the investor sees why', async () => {
     const name = `E2E待认证投资人${run}`
     const inv = await open(browser, 1280, errors)

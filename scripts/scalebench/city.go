@@ -137,7 +137,7 @@ func buildCity(ctx context.Context, dataDir string, sz citySize, report func(ste
 	report("notifications", sz.Notifications, time.Since(start))
 
 	start = time.Now()
-	if err := roadshows(ctx, db, rm, spaces, sz, rnd); err != nil {
+	if err := roadshows(ctx, db, rm, spaces, makers, sz, rnd); err != nil {
 		return fmt.Errorf("roadshows: %w", err)
 	}
 	report("ended roadshows with their room events", sz.Roadshows*sz.EventsPerShow, time.Since(start))
@@ -174,49 +174,50 @@ func notifications(ctx context.Context, db *mongo.DB, users []string, n int, rnd
 }
 
 // roadshows stores ended roadshows, each in one space with three published
-// residents presenting, and a room record of chat, questions, votes and
-// interest: in its buckets and folded, as the server leaves a room once it
-// has settled after its end (app.ReadModel.RoomEvents).
-func roadshows(ctx context.Context, db *mongo.DB, rm *app.ReadModel, spaces []domain.Space, sz citySize, rnd *rand.Rand) error {
+// startups presenting, and the room history each leaves (seed.GenerateRoom,
+// the demo set's past roadshows' generator): chat, questions, votes,
+// answers, interest and attendance by the city's makers and investors,
+// stored as the server leaves a room once it has settled after its end
+// (seed.StorePast: the buckets, the folded record, the attendance).
+func roadshows(ctx context.Context, db *mongo.DB, rm *app.ReadModel, spaces []domain.Space, makers int, sz citySize, rnd *rand.Rand) error {
 	var published []domain.Startup
 	_ = rm.EachPublishedStartup(ctx, func(s domain.Startup) error { published = append(published, s); return nil })
-	lines := []string{"请问贵公司的毛利率大概是多少？", "产品已经量产了吗？", "团队背景很扎实", "估值怎么考虑的？", "有没有政府补贴？", "欢迎来柯桥看厂"}
+	var investors []seed.Person
+	_ = rm.EachInvestor(ctx, func(inv domain.Investor) error {
+		investors = append(investors, seed.Person{UserID: inv.OwnerID, Name: inv.Name, Investor: true})
+		return nil
+	})
 	for i := 0; i < sz.Roadshows; i++ {
 		sp := spaces[i%len(spaces)]
 		began := time.Now().Add(-time.Duration(i+1) * 24 * time.Hour).UTC().Truncate(time.Millisecond)
-		ended := began.Add(2 * time.Hour)
-		r := &domain.Roadshow{OwnerID: sp.OwnerID, SpaceID: sp.ID, Title: fmt.Sprintf("%s 第%d期路演", sp.Name, i+1), Visibility: domain.VisibilityPublic,
-			Status: domain.RoadshowEnded, StartsAt: began, StartedAt: &began, EndedAt: &ended, Invited: []string{}, CreatedAt: began, UpdatedAt: ended}
+		r := &domain.Roadshow{ID: mongo.NewID(), OwnerID: sp.OwnerID, SpaceID: sp.ID, Title: fmt.Sprintf("%s 第%d期路演", sp.Name, i+1),
+			Visibility: domain.VisibilityPublic, StartsAt: began, Invited: []string{}, CreatedAt: began.AddDate(0, 0, -14)}
+		var products []string
 		for j := 0; j < 3; j++ {
 			s := published[rnd.IntN(len(published))]
-			r.Slots = append(r.Slots, domain.Slot{StartupID: s.ID, StartupName: s.Name, OwnerID: s.OwnerID, Sector: s.Sector, Minutes: 10})
-		}
-		if err := db.CreateRoadshow(ctx, r); err != nil {
-			return err
-		}
-		events := make([]domain.RoomEvent, 0, sz.EventsPerShow)
-		for seq := int64(1); seq <= int64(sz.EventsPerShow); seq++ {
-			e := domain.RoomEvent{RoadshowID: r.ID, Seq: seq, UserID: fmt.Sprintf("5ca1e0%018x", rnd.IntN(40000)+1), UserName: fmt.Sprint("创客", rnd.IntN(40000)),
-				At: began.Add(time.Duration(seq) * 3 * time.Second)}
-			switch x := rnd.IntN(100); {
-			case x < 75:
-				e.Type, e.Data = "chat", map[string]any{"text": lines[rnd.IntN(len(lines))]}
-			case x < 85:
-				e.Type, e.Data = "question", map[string]any{"text": lines[rnd.IntN(2)]}
-			case x < 92:
-				e.Type, e.Data = "question.vote", map[string]any{"id": rnd.Int64N(seq)}
-			default:
-				e.Type, e.Data = "interest", map[string]any{"startupId": r.Slots[rnd.IntN(3)].StartupID}
+			presenter := ""
+			if len(s.Team) > 0 {
+				presenter = s.Team[0].Name
 			}
-			events = append(events, e)
+			r.Slots = append(r.Slots, domain.Slot{StartupID: s.ID, StartupName: s.Name, OwnerID: s.OwnerID, Sector: s.Sector, Minutes: 10,
+				Presenter: presenter, Consent: domain.ConsentAccepted, Position: j})
+			products = append(products, s.Tags[len(s.Tags)-1])
 		}
-		if err := db.InsertRoomEvents(ctx, events); err != nil {
+		// About sixty people: makers, and a quarter investors.
+		var audience []seed.Person
+		for k := 0; k < 45 && makers > 0; k++ {
+			m := rnd.IntN(makers)
+			audience = append(audience, seed.Person{UserID: fmt.Sprintf("5ca1e0%018x", m+1), Name: fmt.Sprint("创客", m)})
+		}
+		for k := 0; k < 15 && len(investors) > 0; k++ {
+			audience = append(audience, investors[rnd.IntN(len(investors))])
+		}
+		room, err := seed.GenerateRoom(rand.New(rand.NewPCG(rnd.Uint64(), uint64(i))), seed.PastShow{Roadshow: r,
+			Host: seed.Person{UserID: sp.OwnerID, Name: sp.Name}, Audience: audience, Products: products, Events: sz.EventsPerShow})
+		if err != nil {
 			return err
 		}
-		for k := range events {
-			events[k].ID = fmt.Sprintf("%s:%012d", r.ID, events[k].Seq) // as the buckets give them back
-		}
-		if _, err := db.SaveRoomRecord(ctx, r.ID, events); err != nil {
+		if err := seed.StorePast(ctx, db, room); err != nil {
 			return err
 		}
 	}

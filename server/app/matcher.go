@@ -58,6 +58,17 @@ const (
 // from memory, with one database write for all of them. It returns how
 // many were notified. Only the Dispatcher calls it, for a match-alert mark.
 func (m *Matcher) FanOut(ctx context.Context, s *domain.Startup) (int, error) {
+	notes := m.MatchAlerts(s)
+	if len(notes) == 0 {
+		return 0, nil
+	}
+	return len(notes), m.notify.NotifyMany(ctx, notes)
+}
+
+// MatchAlerts returns the match alerts the publication of s sends (the
+// fit rule of FanOut), without sending them: a loader that stores a
+// program's past publications in bulk stores them with it.
+func (m *Matcher) MatchAlerts(s *domain.Startup) []Note {
 	f := features(s)
 	now := m.now()
 	var notes []Note
@@ -76,10 +87,7 @@ func (m *Matcher) FanOut(ctx context.Context, s *domain.Startup) (int, error) {
 				"score": round1(mt.Score)}})
 		}
 	}
-	if len(notes) == 0 {
-		return 0, nil
-	}
-	return len(notes), m.notify.NotifyMany(ctx, notes)
+	return notes
 }
 
 func thesis(inv *domain.Investor) matching.Thesis {

@@ -36,6 +36,8 @@ type Database interface {
 	InsertStartups(ctx context.Context, ss []*domain.Startup) error
 	InsertInvestors(ctx context.Context, invs []*domain.Investor) error
 	InsertSpaces(ctx context.Context, sps []*domain.Space) error
+	InsertRoomEvents(ctx context.Context, es []domain.RoomEvent) error
+	InsertAttendance(ctx context.Context, as []domain.Attendance) error
 	RoomRecordStore
 }
 

@@ -189,6 +189,17 @@ func (rm *ReadModel) InsertStartups(ctx context.Context, ss []*domain.Startup) e
 	return nil
 }
 
+// InsertAttendance stores ended roadshows' attendance in bulk and holds it.
+func (rm *ReadModel) InsertAttendance(ctx context.Context, as []domain.Attendance) error {
+	if err := rm.Database.InsertAttendance(ctx, as); err != nil {
+		return err
+	}
+	for i := range as {
+		rm.apply(Change{Kind: domain.ChangeAttendance, Attendance: &as[i]})
+	}
+	return nil
+}
+
 // InsertInvestors stores investor profiles in bulk and holds them.
 func (rm *ReadModel) InsertInvestors(ctx context.Context, invs []*domain.Investor) error {
 	if err := rm.Database.InsertInvestors(ctx, invs); err != nil {

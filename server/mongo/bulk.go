@@ -114,6 +114,31 @@ func (d *DB) InsertRoomEvents(ctx context.Context, es []domain.RoomEvent) error 
 	return d.insertMany(ctx, colRoomEventBuckets, docs)
 }
 
+// InsertAttendance stores who attended roadshows in bulk, as SaveAttendance
+// leaves each record (the attendee list first, then the records); a record
+// stored already is kept.
+func (d *DB) InsertAttendance(ctx context.Context, as []domain.Attendance) error {
+	users := map[string][]string{}
+	var shows []string
+	docs := make([]any, len(as))
+	for i, a := range as {
+		a.ID = a.RoadshowID + ":" + a.UserID
+		docs[i] = a
+		if users[a.RoadshowID] == nil {
+			shows = append(shows, a.RoadshowID)
+		}
+		users[a.RoadshowID] = append(users[a.RoadshowID], a.UserID)
+	}
+	for _, id := range shows {
+		_, err := upsertUpdate(ctx, d.db.Collection(colLists), byID(listID(listAttendees, id)),
+			bson.D{{Key: "$addToSet", Value: bson.D{{Key: "ids", Value: bson.D{{Key: "$each", Value: users[id]}}}}}})
+		if err := mapErr("add to "+listAttendees, err); err != nil {
+			return err
+		}
+	}
+	return d.insertMany(ctx, colAttendance, docs)
+}
+
 // insertMany inserts docs a batch at a time, unordered, and ignores
 // duplicate ids: those documents are stored already.
 func (d *DB) insertMany(ctx context.Context, col string, docs []any) error {

@@ -146,3 +146,46 @@ func TestBulkNotificationLogs(t *testing.T) {
 		t.Fatalf("append after a bulk log: %d", total)
 	}
 }
+
+// TestBulkAttendance stores ended roadshows' attendance in bulk, then again
+// with more (a load run again): each person is listed once per roadshow, as
+// SaveAttendance lists them, and a record stored first is kept.
+func TestBulkAttendance(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 3, 6, 0, 0, 0, time.UTC)
+	set := func(n int, shift time.Duration) []domain.Attendance {
+		var as []domain.Attendance
+		for _, show := range []string{"show-a", "show-b"} {
+			for i := 0; i < n; i++ {
+				as = append(as, domain.Attendance{RoadshowID: show, UserID: fmt.Sprintf("%024x", i+1), Name: fmt.Sprint("观众", i), Role: "viewer",
+					FirstSeen: at.Add(time.Duration(i)*time.Minute + shift), LastSeen: at.Add(time.Hour)})
+			}
+		}
+		return as
+	}
+	if err := db.InsertAttendance(ctx, set(3, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.InsertAttendance(ctx, set(5, time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	for _, show := range []string{"show-a", "show-b"} {
+		got, err := db.AttendanceOf(ctx, show)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 5 {
+			t.Fatalf("%s: %d attended, want 5", show, len(got))
+		}
+		for i, a := range got {
+			want := at.Add(time.Duration(i) * time.Minute)
+			if i >= 3 {
+				want = want.Add(time.Second)
+			}
+			if a.UserID != fmt.Sprintf("%024x", i+1) || !a.FirstSeen.Equal(want) || a.Name != fmt.Sprint("观众", i) {
+				t.Fatalf("%s: attendance %d: %+v", show, i, a)
+			}
+		}
+	}
+}

@@ -21,9 +21,13 @@ const (
 	colAttendance    = "roadshow_attendance"
 )
 
-// CreateRoadshow inserts r, assigning its ID and version 1.
+// CreateRoadshow inserts r with version 1, assigning its ID unless it has
+// one (a loader that stores an ended roadshow's room first names it ahead).
 func (d *DB) CreateRoadshow(ctx context.Context, r *domain.Roadshow) error {
-	r.ID, r.Version = NewID(), 1
+	if r.ID == "" {
+		r.ID = NewID()
+	}
+	r.Version = 1
 	if err := d.listRoadshow(ctx, r); err != nil {
 		return err
 	}
