@@ -1,7 +1,8 @@
 package main
 
-// The start-up work that follows Open: the demo set and the search index,
-// done while the server already answers (/readyz says 503 until it is).
+// The start-up work that follows Open: the demo set, the search index and
+// what the embedded engine holds in memory, done while the server already
+// answers (/readyz says 503 until it is); and the sweeps started after it.
 
 import (
 	"context"
@@ -147,4 +148,59 @@ func (m *Main) seed(ctx context.Context) (bool, error) {
 	m.accounts = accounts
 	m.mu.Unlock()
 	return true, nil
+}
+
+// loadAccounts reads every account's name and session version into memory
+// on the embedded engine (mongo.DB.LoadUserNames), as part of the start-up
+// work: /readyz says 503 until it is done, like the read model, so the
+// first calls neither share the CPU with the scan nor read an account each
+// to authenticate. Without it the server still answers correctly, reading
+// per account, so a failure is logged, not fatal.
+func (m *Main) loadAccounts(ctx context.Context) {
+	began := time.Now()
+	if err := m.db.LoadUserNames(ctx); err != nil {
+		if ctx.Err() == nil {
+			m.log.Warn("account names and session versions not held in memory; read per account", "err", err)
+		}
+		return
+	}
+	m.log.Info("account names and session versions read", "took", time.Since(began).Round(time.Millisecond))
+}
+
+// sweepTokens deletes expired refresh tokens, since FerretDB has no TTL index.
+func (m *Main) sweepTokens(ctx context.Context) {
+	t := time.NewTicker(tokenSweepInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-t.C:
+			if n, err := m.db.DeleteRefreshExpired(ctx, now); err != nil {
+				m.log.Warn("sweep refresh tokens", "err", err)
+			} else if n > 0 {
+				m.log.Info("swept expired refresh tokens", "count", n)
+			}
+		}
+	}
+}
+
+// sweepDeadDrops deletes the notification drops a crash left behind
+// (mongo.DB.SweepDeadDrops), once per start.
+func (m *Main) sweepDeadDrops(ctx context.Context) {
+	if n, err := m.db.SweepDeadDrops(ctx); err != nil {
+		m.log.Warn("sweep dead notification drops", "err", err)
+	} else if n > 0 {
+		m.log.Info("dead notification drops left by a crash, deleting", "count", n)
+	}
+}
+
+// sweepDeckWrites finishes the deck file uploads and deletions a crash
+// cut short (mongo.DB.SweepDeckWrites), once per start.
+func (m *Main) sweepDeckWrites(ctx context.Context, serving time.Time) {
+	if n, err := m.db.SweepDeckWrites(ctx, serving); err != nil {
+		m.log.Warn("sweep deck file writes cut short", "err", err)
+	} else if n > 0 {
+		m.log.Info("deck file writes cut short by a crash, finished", "count", n)
+	}
 }
