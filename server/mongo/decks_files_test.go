@@ -5,7 +5,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
@@ -107,9 +106,7 @@ func TestDeckFilesNoScan(t *testing.T) {
 	}
 	db := mongotest.Open(t)
 	ctx := context.Background()
-	var mu sync.Mutex
-	var seen []mongo.Scan
-	db.WatchScans(func(s mongo.Scan) { mu.Lock(); seen = append(seen, s); mu.Unlock() })
+	took := recordScans(db)
 	data := deckBytes(2*mongo.DeckChunkSize+5, 7)
 	for _, straight := range []bool{true, false} {
 		restore := mongo.UseStraightReads(db, straight)
@@ -128,9 +125,7 @@ func TestDeckFilesNoScan(t *testing.T) {
 		}
 		restore()
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(seen) != 0 {
+	if seen := took(); len(seen) != 0 {
 		t.Fatalf("a deck's save, read and delete scanned: %+v", seen)
 	}
 }

@@ -22,16 +22,7 @@ func TestScansWatched(t *testing.T) {
 	}
 	db := mongotest.Open(t)
 	ctx := context.Background()
-	var mu sync.Mutex
-	var seen []mongo.Scan
-	db.WatchScans(func(s mongo.Scan) { mu.Lock(); seen = append(seen, s); mu.Unlock() })
-	took := func() []mongo.Scan {
-		mu.Lock()
-		defer mu.Unlock()
-		out := seen
-		seen = nil
-		return out
-	}
+	took := recordScans(db)
 
 	s := &domain.Startup{Name: "越芯", Sector: "ic", Stage: "seed", District: "keqiao", Status: domain.StatusPublished, OwnerID: "o1", UpdatedAt: time.Now()}
 	if err := db.CreateStartup(ctx, s); err != nil {
@@ -85,9 +76,7 @@ func TestWarmReadsWhatMemoryHolds(t *testing.T) {
 	if err := db.Warm(ctx); err != nil {
 		t.Fatal(err)
 	}
-	var scans []mongo.Scan
-	var mu sync.Mutex
-	db.WatchScans(func(s mongo.Scan) { mu.Lock(); scans = append(scans, s); mu.Unlock() })
+	took := recordScans(db)
 	marks, err := db.PendingOutbox(ctx, 100)
 	if err != nil || len(marks) != 1 {
 		t.Fatalf("PendingOutbox = %v, %v; want the one mark", marks, err)
@@ -96,9 +85,22 @@ func TestWarmReadsWhatMemoryHolds(t *testing.T) {
 	if err != nil || len(days) != 1 {
 		t.Fatalf("Snapshots = %v, %v; want the one day", days, err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(scans) != 0 {
+	if scans := took(); len(scans) != 0 {
 		t.Fatalf("after Warm, reads scanned: %+v", scans)
+	}
+}
+
+// recordScans watches db's scans; the function it returns gives those
+// reported since its last call.
+func recordScans(db *mongo.DB) func() []mongo.Scan {
+	var mu sync.Mutex
+	var seen []mongo.Scan
+	db.WatchScans(func(s mongo.Scan) { mu.Lock(); seen = append(seen, s); mu.Unlock() })
+	return func() []mongo.Scan {
+		mu.Lock()
+		defer mu.Unlock()
+		out := seen
+		seen = nil
+		return out
 	}
 }
