@@ -123,6 +123,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.db.SetStringScan(m.ferret.ScanStrings)
 		m.db.SetBinaryRead(m.ferret.ReadBinary)
 		m.db.SetDocumentRead(m.ferret.ReadDocument)
+		m.db.SetDocumentsRead(m.ferret.ReadDocuments)
 		n, err := m.ferret.IndexIDs(ctx)
 		if err != nil {
 			return err

@@ -37,6 +37,17 @@ func TestDecodeItemsAsTheDriver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The usual items are decoded by hand (the last one's data is not).
+	body, _ := bsonBody(string(doc.Packed))
+	items, _, _ := bsonNext(body)
+	vals, _ := bsonBody(items.val)
+	for i := range 3 {
+		var v bsonElem
+		v, vals, _ = bsonNext(vals)
+		if !decodeItem(v.val, &noteItem{}) {
+			t.Errorf("usual item %d left to the driver", i)
+		}
+	}
 	empty, _ := bson.Marshal(bson.D{})
 	for name, packed := range map[string][]byte{"usual": doc.Packed, "odd": odd, "empty": empty} {
 		var want packedItems
