@@ -67,6 +67,7 @@ type DB struct {
 	scan       StringScan                 // start-up scans straight from the embedded engine's storage, if set
 	readBinary BinaryRead                 // settled room records straight from the embedded engine's storage, if set (records.go)
 	readDoc    DocumentRead               // hot reads by _id straight from the embedded engine's storage, if set (notes_straight.go)
+	scanDocs   DocumentScan               // start-up loads of whole collections straight from the embedded engine's storage, if set (loadscan.go)
 	history    historyMemo                // the daily snapshots in memory (stats.go)
 	scans      atomic.Pointer[func(Scan)] // told of each scan on the embedded engine (scanwatch.go)
 }
