@@ -20,6 +20,8 @@ import (
 // profiles as created, edited (with the marks the embedded engine keeps in
 // the document) and deleted, nested fields, optional times, bulk inserts;
 // and each straight load is told to the scan watcher, like the driver's.
+// The profiles' reads by _id (StartupByID…, the dispatcher's re-reads)
+// answer alike on both roads too.
 func TestLoadScansAnswerAsTheDriver(t *testing.T) {
 	db := mongotest.Open(t)
 	if !db.Embedded() {
@@ -101,6 +103,7 @@ func TestLoadScansAnswerAsTheDriver(t *testing.T) {
 		Pipeline   []domain.PipelineItem
 		Attendance []domain.Attendance
 		Settings   []domain.NotificationSettings
+		ByID       []any
 	}
 	collect := func(t *testing.T) (loaded, []string) {
 		var l loaded
@@ -134,10 +137,18 @@ func TestLoadScansAnswerAsTheDriver(t *testing.T) {
 		sortBy(l.Feedback, func(v domain.Feedback) string { return v.ID })
 		sortBy(l.Pipeline, func(v domain.PipelineItem) string { return v.ID })
 		sortBy(l.Attendance, func(v domain.Attendance) string { return v.ID })
+		for _, s := range startups {
+			got, err := db.StartupByID(ctx, s.ID)
+			l.ByID = append(l.ByID, got, err)
+		}
+		inv, err := db.InvestorByID(ctx, l.Investors[0].ID)
+		sp, err2 := db.SpaceByID(ctx, space.ID)
+		l.ByID = append(l.ByID, inv, err, sp, err2)
 		return l, scans
 	}
 	straight, straightScans := collect(t)
 	db.SetDocumentScan(nil) // the driver's road from here on
+	db.SetDocumentRead(nil)
 	driver, driverScans := collect(t)
 	if len(straight.Startups) != 40 || len(straight.Investors) != 12 || len(straight.Attendance) != 31 || len(straight.Settings) != 1 {
 		t.Fatalf("straight: %d startups, %d investors, %d attendances, %d settings", len(straight.Startups), len(straight.Investors), len(straight.Attendance), len(straight.Settings))
