@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/seed"
@@ -23,6 +24,28 @@ func (s startup) Ping(context.Context) error {
 		return errStarting
 	}
 	return nil
+}
+
+// startClock times the phases of a start (Open's and then Run's work up
+// to ready) for the ready line, so that an operator sees what a slow start
+// spent its time on.
+type startClock struct {
+	began, last time.Time
+	phases      []any
+}
+
+func (c *startClock) start() { c.began = time.Now(); c.last = c.began }
+
+// lap ends phase name.
+func (c *startClock) lap(name string) {
+	now := time.Now()
+	c.phases = append(c.phases, slog.Duration(name, now.Sub(c.last).Round(time.Millisecond)))
+	c.last = now
+}
+
+// attrs is the whole start's time and its phases, as log attributes.
+func (c *startClock) attrs() []any {
+	return []any{"took", time.Since(c.began).Round(time.Millisecond), slog.Group("phases", c.phases...)}
 }
 
 // prepare does the start-up work that may take a while: the demo set (if
@@ -148,6 +171,21 @@ func (m *Main) seed(ctx context.Context) (bool, error) {
 	m.accounts = accounts
 	m.mu.Unlock()
 	return true, nil
+}
+
+// startAccounts begins loadAccounts beside the rest of the start (the
+// read model's load, the demo set, the search index): it reads another
+// table, and the account book takes the writes made meanwhile over what
+// it read (mongo.DB.LoadUserNames), so the two loads need not take turns.
+// Run waits for it before it says ready; Close stops it.
+func (m *Main) startAccounts() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	m.accountLoad.cancel, m.accountLoad.done = cancel, done
+	go func() {
+		defer close(done)
+		m.loadAccounts(ctx)
+	}()
 }
 
 // loadAccounts reads every account's name and session version into memory

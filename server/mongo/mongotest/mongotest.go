@@ -60,6 +60,7 @@ func Open(t testing.TB) *mongo.DB {
 		db.SetBinaryRead(srv.ReadBinary)
 		db.SetDocumentRead(srv.ReadDocument)
 		db.SetDocumentsRead(srv.ReadDocuments)
+		db.SetDocumentScan(srv.ScanDocuments)
 	}
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
