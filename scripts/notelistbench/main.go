@@ -137,6 +137,8 @@ func main() {
 	var b strings.Builder
 	fmt.Fprintf(&b, "| data | binary | list p50 | list p99 | replay p50 | replay p99 | items per list | answers the same as %s's |\n|---|---|---|---|---|---|---|---|\n", names[0])
 	ratios := map[string][2][2]time.Duration{} // binary → set (demo, city) → list, replay p50
+	var sizes strings.Builder
+	fmt.Fprintf(&sizes, "\n| data | binary | empty lists p50 (n) | 1-19 items p50 (n) | 20 items p50 (n) |\n|---|---|---|---|---|\n")
 	for si, set := range []string{"demo", "city"} {
 		var on []*server
 		for _, s := range servers {
@@ -156,11 +158,17 @@ func main() {
 			l, rp := pct(r.list[i], 50), pct(r.replay[i], 50)
 			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %.1f | %d of %d lists, %d of %d replays |\n", set, s.name, ms(l), ms(pct(r.list[i], 99)),
 				ms(rp), ms(pct(r.replay[i], 99)), float64(r.items)/float64(*n), r.sameLists[i], r.lists, r.sameReplays[i], r.replays)
+			fmt.Fprintf(&sizes, "| %s | %s |", set, s.name)
+			for _, ds := range r.bySize[i] {
+				fmt.Fprintf(&sizes, " %s (%d) |", ms(pct(ds, 50)), len(ds))
+			}
+			sizes.WriteString("\n")
 			v := ratios[s.name]
 			v[si] = [2]time.Duration{l, rp}
 			ratios[s.name] = v
 		}
 	}
+	b.WriteString(sizes.String())
 	fmt.Fprintf(&b, "\n| binary | list city/demo p50 | replay city/demo p50 |\n|---|---|---|\n")
 	for _, name := range names {
 		v := ratios[name]
@@ -178,6 +186,7 @@ func main() {
 
 type results struct {
 	list, replay           [][]time.Duration
+	bySize                 [][3][]time.Duration // a list's durations by its items: none, 1-19, 20
 	sameLists, sameReplays []int
 	lists, replays, items  int
 	firstDiffShown         bool
@@ -186,7 +195,7 @@ type results struct {
 // measure takes n rounds of the list and then of the replay on every
 // server of one data set, comparing each answer with the first server's.
 func measure(on []*server, people []person, token func(person) string, n int) *results {
-	r := &results{list: make([][]time.Duration, len(on)), replay: make([][]time.Duration, len(on)), sameLists: make([]int, len(on)), sameReplays: make([]int, len(on))}
+	r := &results{list: make([][]time.Duration, len(on)), bySize: make([][3][]time.Duration, len(on)), replay: make([][]time.Duration, len(on)), sameLists: make([]int, len(on)), sameReplays: make([]int, len(on))}
 	rnd := rand.New(rand.NewPCG(7, 7))
 	type seen struct {
 		p    person
@@ -200,6 +209,7 @@ func measure(on []*server, people []person, token func(person) string, n int) *r
 		tok := token(p)
 		for _, q := range []string{"pageSize=20", "pageSize=20&page=2", "pageSize=20&unread=true"} {
 			answers := make([][]byte, len(on))
+			took := make([]time.Duration, len(on))
 			for k := range on {
 				i := (round + k) % len(on)
 				body, d, err := get(c, on[i].base+"/api/v1/notifications?"+q, tok)
@@ -209,7 +219,7 @@ func measure(on []*server, people []person, token func(person) string, n int) *r
 				if q == "pageSize=20" {
 					r.list[i] = append(r.list[i], d)
 				}
-				answers[i] = body
+				answers[i], took[i] = body, d
 			}
 			r.lists++
 			for i := range on {
@@ -226,6 +236,10 @@ func measure(on []*server, people []person, token func(person) string, n int) *r
 				}
 				_ = json.Unmarshal(answers[0], &l)
 				r.items += len(l.Items)
+				size := min(len(l.Items), 1) + len(l.Items)/20
+				for i := range on {
+					r.bySize[i][size] = append(r.bySize[i][size], took[i])
+				}
 				if len(l.Items) > 1 {
 					since = append(since, seen{p, l.Items[len(l.Items)/2].ID, len(l.Items) / 2})
 				}
