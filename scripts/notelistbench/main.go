@@ -40,6 +40,8 @@ import (
 
 const jwtSecret = "notelistbench-signing-key-0123456789abcdef"
 
+var logLevel = "warn"
+
 type bins []string
 
 func (b *bins) String() string     { return strings.Join(*b, ",") }
@@ -58,6 +60,7 @@ func main() {
 	city := flag.String("city", "", "a city kept by scripts/scalebench (-keep); copied, never changed")
 	n := flag.Int("n", 300, "rounds of each call")
 	out := flag.String("out", "", "also write the table to this file")
+	flag.StringVar(&logLevel, "log", "warn", "the servers' LOG_LEVEL (info: a line per request, with its time in the server)")
 	profile := flag.String("profile", "", "write each server's CPU profile of its list calls into this directory")
 	settle := flag.Duration("settle", 10*time.Second, "how long the demo set's first server runs after it is ready")
 	flag.Parse()
@@ -373,7 +376,7 @@ func start(ctx context.Context, bin, dir, pprof string, env ...string) (*server,
 	addr := ln.Addr().String()
 	ln.Close()
 	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+dir, "JWT_SECRET="+jwtSecret, "TICKETS_PER_MINUTE=0", "LOG_LEVEL=warn")
+	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+dir, "JWT_SECRET="+jwtSecret, "TICKETS_PER_MINUTE=0", "LOG_LEVEL="+logLevel)
 	cmd.Env = append(cmd.Env, env...)
 	if pprof != "" {
 		cmd.Env = append(cmd.Env, "YC_PPROF_ADDR="+pprof)
