@@ -8,10 +8,13 @@
 // its ready line (the phases, from this release on) is printed with it.
 //
 //	go run ./scripts/startbench -dir /tmp/city-kept -n 5 old=/tmp/yc-base new=bin/yuechuang
+//	go run ./scripts/startbench -dir /tmp/city-kept -n 3 -again old=/tmp/yc-base new=bin/yuechuang
 //	go run ./scripts/startbench -demo -n 5 old=/tmp/yc-base new=bin/yuechuang
 //
 // With -demo each start is a first start with the demo set (SEED_DEMO=true)
-// on an empty directory, as `make run` makes it.
+// on an empty directory, as `make run` makes it. With -again each binary
+// starts a second time on its copy after its first start's graceful stop
+// (SIGINT), as a restart does; those starts are reported as "name again".
 package main
 
 import (
@@ -33,8 +36,9 @@ type binary struct{ name, path string }
 
 type run struct {
 	took  time.Duration
-	load  string // 1-minute load average when it started
-	ready string // the server's ready line, as logged
+	stop  time.Duration // SIGINT → exit
+	load  string        // 1-minute load average when it started
+	ready string        // the server's ready line, as logged
 }
 
 func main() {
@@ -42,6 +46,7 @@ func main() {
 	demo := flag.Bool("demo", false, "a first start with the demo set on an empty directory instead")
 	n := flag.Int("n", 5, "starts per binary")
 	logs := flag.String("logs", "", "where to keep each start's log (default: a temporary directory)")
+	again := flag.Bool("again", false, "start each copy a second time after a graceful stop")
 	flag.Parse()
 	var bins []binary
 	for _, a := range flag.Args() {
@@ -66,6 +71,13 @@ func main() {
 		log.Fatal(err)
 	}
 	runs := map[string][]run{}
+	var names []string
+	for _, b := range bins {
+		names = append(names, b.name)
+		if *again {
+			names = append(names, b.name+" again")
+		}
+	}
 	for round := range *n {
 		for i := range bins {
 			b := bins[(round+i)%len(bins)]
@@ -78,23 +90,29 @@ func main() {
 			if err != nil {
 				log.Fatalf("copy %s: %v", *dir, err)
 			}
-			logFile := filepath.Join(*logs, fmt.Sprintf("%s-%d.log", b.name, round+1))
-			r, err := start(b.path, data, logFile, *demo)
-			if err != nil {
-				log.Fatalf("%s, round %d: %v (log: %s)", b.name, round+1, err, logFile)
+			starts := []string{b.name}
+			if *again {
+				starts = append(starts, b.name+" again")
+			}
+			for k, name := range starts {
+				logFile := filepath.Join(*logs, fmt.Sprintf("%s-%d-%d.log", b.name, round+1, k+1))
+				r, err := start(b.path, data, logFile, *demo)
+				if err != nil {
+					log.Fatalf("%s, round %d: %v (log: %s)", name, round+1, err, logFile)
+				}
+				runs[name] = append(runs[name], r)
+				fmt.Printf("%-10s round %d: %6.2f s at load %s, stopped in %.2f s  %s\n", name, round+1, r.took.Seconds(), r.load, r.stop.Seconds(), r.ready)
 			}
 			if err := os.RemoveAll(data); err != nil {
 				log.Fatal(err)
 			}
-			runs[b.name] = append(runs[b.name], r)
-			fmt.Printf("%-6s round %d: %6.2f s at load %s  %s\n", b.name, round+1, r.took.Seconds(), r.load, r.ready)
 		}
 	}
 	fmt.Println()
 	fmt.Println("| binary | starts | median | min | max | load at the starts |")
 	fmt.Println("|---|---|---|---|---|---|")
-	for _, b := range bins {
-		rs := runs[b.name]
+	for _, name := range names {
+		rs := runs[name]
 		ds := make([]float64, len(rs))
 		var loads []string
 		for i, r := range rs {
@@ -102,7 +120,7 @@ func main() {
 			loads = append(loads, r.load)
 		}
 		slices.Sort(ds)
-		fmt.Printf("| %s | %d | %.2f s | %.2f s | %.2f s | %s |\n", b.name, len(ds), median(ds), ds[0], ds[len(ds)-1], strings.Join(loads, ", "))
+		fmt.Printf("| %s | %d | %.2f s | %.2f s | %.2f s | %s |\n", name, len(ds), median(ds), ds[0], ds[len(ds)-1], strings.Join(loads, ", "))
 	}
 }
 
@@ -140,6 +158,7 @@ func start(bin, data, logFile string, demo bool) (r run, err error) {
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	defer func() {
+		stopping := time.Now()
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
 		case <-exited:
@@ -147,6 +166,7 @@ func start(bin, data, logFile string, demo bool) (r run, err error) {
 			_ = cmd.Process.Kill()
 			<-exited
 		}
+		r.stop = time.Since(stopping)
 		r.ready = readyLine(logFile)
 	}()
 	client := &http.Client{Timeout: 2 * time.Second}
