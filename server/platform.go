@@ -36,6 +36,7 @@ import (
 // Timing of the process's own housekeeping.
 const (
 	shutdownTimeout    = 10 * time.Second
+	finishTimeout      = 10 * time.Second // changes dispatched while stopping (finishChanges)
 	tokenSweepInterval = time.Hour
 )
 
@@ -328,7 +329,11 @@ func (m *Main) Run(ctx context.Context) error {
 	// Close the live rooms first: the HTTP server waits for connections,
 	// and websockets only end when their rooms close them.
 	m.hub.Close()
-	return m.http.Shutdown(shutdownTimeout)
+	if err := m.http.Shutdown(shutdownTimeout); err != nil {
+		return err
+	}
+	m.finishChanges()
+	return nil
 }
 
 // crashAfter kills the process with SIGKILL when what was just stored is

@@ -242,3 +242,26 @@ func (m *Main) sweepDeckWrites(ctx context.Context, serving time.Time) {
 		m.log.Info("deck file writes cut short by a crash, finished", "count", n)
 	}
 }
+
+// finishChanges dispatches and clears the changes still marked when the
+// server stops (app.Dispatcher.Finish), on the embedded engine, once the
+// HTTP server has shut down: the edits of the last minute, whose marks the
+// dispatcher keeps a minute, and publishes not yet announced, which the
+// next start would otherwise apply before it is ready. It is bounded by
+// finishTimeout; what it leaves, the next start dispatches.
+func (m *Main) finishChanges() {
+	if m.ferret == nil || !m.ready.Load() {
+		return // MongoDB: other processes write; before ready: the start's own drain
+	}
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
+	defer cancel()
+	n, err := m.changes.Finish(ctx)
+	if err != nil {
+		m.log.Warn("changes not all dispatched before stopping; the next start will", "marks", n, "err", err)
+		return
+	}
+	if n > 0 {
+		m.log.Info("changes dispatched before stopping", "marks", n, "took", time.Since(began).Round(time.Millisecond))
+	}
+}

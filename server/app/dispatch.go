@@ -125,6 +125,22 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // call's alert and clearing to commit). Alerts still go within a bounded
 // wait per write.
 func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
+	return d.drain(ctx, false)
+}
+
+// Finish dispatches every pending mark and clears it, young ones too, for
+// a server that stops once no write can still land (its HTTP server shut
+// down, on the embedded engine, where this process is the only writer): a
+// young mark is kept through indexGrace for a write that may land after
+// the dispatcher read its profile, and with none left in flight the grace
+// guards nothing. What Finish clears the next start need not apply again
+// before it is ready (docs/bench/start.md); what a stop cuts short (a
+// SIGKILL, a timeout) is left for it, as after a crash.
+func (d *Dispatcher) Finish(ctx context.Context) (int, error) {
+	return d.drain(ctx, true)
+}
+
+func (d *Dispatcher) drain(ctx context.Context, final bool) (int, error) {
 	ctx = domain.Background(ctx)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -135,6 +151,9 @@ func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
 			return total, err
 		}
 		old := d.now().Add(-indexGrace)
+		if final {
+			old = d.now().Add(time.Nanosecond) // every mark counts as aged
+		}
 		var profiles, alerts []domain.OutboxEntry
 		for _, m := range marks {
 			if m.Kind == domain.ChangeMatchAlert {

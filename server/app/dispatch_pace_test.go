@@ -153,6 +153,39 @@ func TestAlertsOfOnePass(t *testing.T) {
 	}
 }
 
+// TestFinishClearsEveryMark: a dispatch keeps a young change mark (an
+// edit of the last minute) for its grace, so that a start after a stop
+// applied it again before ready; Finish, which a stopping server calls once
+// no write can land, applies and clears every mark, young ones and
+// publishes not yet announced, so that nothing is left for the next start.
+func TestFinishClearsEveryMark(t *testing.T) {
+	r := newPaceRig(t, 12)
+	ctx := context.Background()
+	if _, err := r.startups.Update(ctx, r.founder, r.startupID, app.StartupInput{OneLiner: ptr("车规级 SiC 功率芯片")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if marks, _ := r.db.PendingOutbox(ctx, 0); len(marks) == 0 {
+		t.Fatal("a young mark cleared by a dispatch: the grace is gone")
+	}
+	if _, err := r.startups.SetPublished(ctx, r.founder, r.startupID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.d.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if marks, _ := r.db.PendingOutbox(ctx, 0); len(marks) != 0 {
+		t.Fatalf("marks left after Finish: %+v", marks)
+	}
+	for _, u := range r.fits {
+		if n := notesOf(t, r.db, u); n != 1 {
+			t.Fatalf("investor %s has %d match alerts, want 1", u, n)
+		}
+	}
+}
+
 // BenchmarkPublishBesideDispatch unpublishes and publishes one startup
 // again and again, as scalebench's founder does, with the dispatcher
 // running: each publish's alert to the 500 fitting investors of 2,000

@@ -30,7 +30,11 @@ func (d *DB) SetDocumentScan(scan DocumentScan) {
 // from the embedded engine's storage when the platform gave the way
 // (SetDocumentScan), else through the driver. It is a scan either way,
 // so the scan watcher hears of it (scanwatch.go): the start-up loads run
-// before the server says ready, and any other use is one to find.
+// before the server says ready, and any other use is one to find. Should
+// the straight road fail on a document (a stored form it does not know,
+// after a FerretDB upgrade, say), the documents it had not given fn yet
+// are read through the driver, so that a start never fails for want of
+// the fast road (TestLoadFallsBackToTheDriver).
 func loadAll[T any](ctx context.Context, d *DB, col string, fn func(T) error) error {
 	if d.scanDocs == nil {
 		return each(ctx, d, col, bson.D{}, fn)
@@ -38,17 +42,37 @@ func loadAll[T any](ctx context.Context, d *DB, col string, fn func(T) error) er
 	if watch := d.scans.Load(); watch != nil {
 		(*watch)(Scan{Collection: col, Command: "find (straight)", Filter: "{}"})
 	}
+	seen := map[string]bool{}
 	var fnErr error
 	err := d.scanDocs(ctx, d.db.Name(), col, func(raw []byte) error {
 		var v T
 		if err := bson.Unmarshal(raw, &v); err != nil {
 			return mapErr("decode "+col, err)
 		}
-		fnErr = fn(v)
-		return fnErr
+		if fnErr = fn(v); fnErr != nil {
+			return fnErr
+		}
+		if id, ok := bson.Raw(raw).Lookup("_id").StringValueOK(); ok {
+			seen[id] = true
+		}
+		return nil
 	})
-	if err != nil && err == fnErr {
-		return err // the caller's own error, as each returns it
+	switch {
+	case err == nil:
+		return nil
+	case fnErr != nil:
+		return fnErr // the caller's own error, as each returns it
+	case ctx.Err() != nil:
+		return mapErr("scan "+col, err)
 	}
-	return mapErr("scan "+col, err)
+	return each(ctx, d, col, bson.D{}, func(raw bson.Raw) error {
+		if id, ok := raw.Lookup("_id").StringValueOK(); ok && seen[id] {
+			return nil // given to fn by the straight road already
+		}
+		var v T
+		if err := bson.Unmarshal(raw, &v); err != nil {
+			return mapErr("decode "+col, err)
+		}
+		return fn(v)
+	})
 }

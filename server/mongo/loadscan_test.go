@@ -2,6 +2,7 @@ package mongo_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -171,4 +172,51 @@ func sortBy[T any](s []T, key func(T) string) {
 		}
 		return 0
 	})
+}
+
+// TestLoadFallsBackToTheDriver: when the straight road fails part-way (a
+// stored form it does not read, after a FerretDB upgrade, say), a start-up
+// load still gives every document once, the rest read through the driver;
+// and an error of the caller's own stops the load as it is, not retried.
+func TestLoadFallsBackToTheDriver(t *testing.T) {
+	db := mongotest.Open(t)
+	if !db.Embedded() {
+		t.Skip("TEST_MONGODB_URI is set: there is no embedded engine to read straight from")
+	}
+	ctx := context.Background()
+	var want []string
+	for i := range 30 {
+		s := &domain.Startup{OwnerID: "founder", Name: fmt.Sprint("项目 ", i), Status: domain.StatusDraft}
+		if err := db.CreateStartup(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, s.ID)
+	}
+	straight := db.DocumentScanFunc()
+	db.SetDocumentScan(func(ctx context.Context, database, collection string, fn func([]byte) error) error {
+		n := 0
+		return straight(ctx, database, collection, func(doc []byte) error {
+			if n++; n > 10 {
+				return errors.New("a stored form this road does not read")
+			}
+			return fn(doc)
+		})
+	})
+	got := map[string]int{}
+	if err := db.EachStartup(ctx, func(s domain.Startup) error { got[s.ID]++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d startups loaded, want %d", len(got), len(want))
+	}
+	for id, n := range got {
+		if n != 1 {
+			t.Fatalf("startup %s given %d times", id, n)
+		}
+	}
+	stop := errors.New("stop")
+	calls := 0
+	if err := db.EachStartup(ctx, func(domain.Startup) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Fatalf("the caller's error: %v after %d calls", err, calls)
+	}
 }
