@@ -15,7 +15,7 @@ import (
 
 // The relevance set (testdata/relevance.json) over the demo set as the
 // indexer writes it (testdata/demo_docs.jsonl, regenerated from the seed by
-// `go test -tags searchdemo ./server -run TestSearchDemoSnapshot`), with the
+// `UPDATE_SEARCH_DEMO=1 go test ./server -run TestSearchDemoSnapshot`), with the
 // vocabulary of the default taxonomy file.
 
 type relevanceSet struct {

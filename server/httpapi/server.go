@@ -5,12 +5,13 @@ package httpapi
 
 import (
 	"context"
-	json "github.com/goccy/go-json"
 	"io/fs"
 	"log/slog"
 	"net/netip"
 	"sync"
 	"time"
+
+	json "github.com/goccy/go-json"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/yuechuang/yuechuang/server/app"

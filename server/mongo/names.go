@@ -59,14 +59,19 @@ func (b *accountBook) set(id string, a heldAccount, fields heldFields, unsure bo
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.init()
-	if unsure || fields&heldName != 0 {
+	cur, held := b.accounts[id]
+	// The version moves when a name an answer may hold changes: not for a
+	// new account (once loaded the book holds every account, so no answer
+	// named this id yet) nor for a write that keeps the name (a password
+	// change), which were most account writes, each sending every held
+	// room back to look up its names.
+	if unsure || b.loading || fields&heldName != 0 && held && cur.name != a.name {
 		b.gen++
 	}
 	if unsure {
 		b.unsure[id] = true
 		return
 	}
-	cur := b.accounts[id]
 	if fields&heldName != 0 {
 		cur.name = a.name
 	}

@@ -124,8 +124,9 @@ func TestUserNamesScannedStraight(t *testing.T) {
 
 // TestNamesVersion: the book's version says nothing until the book is
 // loaded (names come from the database), then moves with the load and
-// with every name written through this process; on the MongoDB path,
-// where other processes write names, it says nothing.
+// with every name this process changes, and only then: not with a new
+// account (no answer can name it yet) nor with a write that keeps the name;
+// on the MongoDB path, where other processes write names, it says nothing.
 func TestNamesVersion(t *testing.T) {
 	db := mongotest.Open(t)
 	if !db.Embedded() {
@@ -159,8 +160,33 @@ func TestNamesVersion(t *testing.T) {
 	if err := db.InsertUsers(ctx, []*domain.User{{Email: "b@version.test", Name: "丙", Role: domain.RoleFounder}}); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := db.NamesVersion(); v == v1 {
-		t.Fatal("a new account did not move the version")
+	if v, _ := db.NamesVersion(); v != v1 {
+		t.Fatal("a new account moved the version")
+	}
+	c := &domain.User{Email: "c@version.test", Name: "丁", Role: domain.RoleFounder}
+	if err := db.CreateUser(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := db.NamesVersion(); v != v1 {
+		t.Fatal("a sign-up moved the version")
+	}
+	c.PasswordHash = "changed"
+	if err := db.UpdateUser(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := db.NamesVersion(); v != v1 {
+		t.Fatal("a write keeping the name moved the version")
+	}
+	c.Name = "戊"
+	if err := db.UpdateUser(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	v2, _ := db.NamesVersion()
+	if v2 == v1 {
+		t.Fatal("a rename through UpdateUser did not move the version")
+	}
+	if name, err := db.UserName(ctx, c.ID); err != nil || name != "戊" {
+		t.Fatalf("the renamed account's name: %q, %v", name, err)
 	}
 	db.SetEmbedded(false)
 	defer db.SetEmbedded(true)
