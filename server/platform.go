@@ -36,6 +36,7 @@ import (
 // Timing of the process's own housekeeping.
 const (
 	shutdownTimeout    = 10 * time.Second
+	finishTimeout      = 10 * time.Second // changes dispatched while stopping (finishChanges)
 	tokenSweepInterval = time.Hour
 )
 
@@ -74,6 +75,13 @@ type Main struct {
 	accounts []seed.Account
 	backups  *backup.Scheduler
 	plan     *app.PlanServices // the plan's other services (#18)
+	clock    startClock        // the start's phases, for the ready line
+	// accountLoad is the accounts' load into memory, begun by Open beside
+	// the read model's (startAccounts); Run waits for it before ready.
+	accountLoad struct {
+		cancel context.CancelFunc
+		done   chan struct{}
+	}
 }
 
 // NewMain returns a Main for cfg.
@@ -88,6 +96,7 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 // slow start, not a half-made one.
 func (m *Main) Open(ctx context.Context) error {
 	cfg := m.Config
+	m.clock.start()
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data dir: %w", err)
 	}
@@ -123,15 +132,19 @@ func (m *Main) Open(ctx context.Context) error {
 		m.db.SetStringScan(m.ferret.ScanStrings)
 		m.db.SetBinaryRead(m.ferret.ReadBinary)
 		m.db.SetDocumentRead(m.ferret.ReadDocument)
+		m.db.SetDocumentScan(m.ferret.ScanDocuments)
 		n, err := m.ferret.IndexIDs(ctx)
 		if err != nil {
 			return err
 		}
 		m.log.Debug("embedded FerretDB: id lookups indexed", "tables", n)
 	}
+	m.clock.lap("database")
 	if _, err := m.db.Migrate(ctx, m.log); err != nil {
 		return err
 	}
+	m.clock.lap("migrate")
+	m.startAccounts()
 	if cfg.MeiliURL != "" {
 		if m.engine, err = search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, "yuechuang", search.WithVocabulary(taxonomy.SearchVocabulary(tax))); err != nil {
 			return fmt.Errorf("meilisearch at MEILI_URL: %w", err)
@@ -198,9 +211,11 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		m.log.Info("admin account ready", "email", cfg.AdminEmail)
 	}
+	m.clock.lap("search")
 	if err := built.Load(ctx); err != nil {
 		return err
 	}
+	m.clock.lap("memory")
 	m.svc = svc
 	m.backups = newScheduler(cfg, m.log)
 	ready["search"] = m.indexer
@@ -259,20 +274,22 @@ func (m *Main) Run(ctx context.Context) error {
 	go func() { errc <- fmt.Errorf("http: %w", m.http.App().Listener(m.ln)) }()
 	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()), "release", release)
 	go func() {
-		start := time.Now()
 		if err := m.prepare(ctx); err != nil {
 			if ctx.Err() == nil {
 				errc <- fmt.Errorf("start-up: %w", err)
 			}
 			return
 		}
-		m.loadAccounts(ctx)
+		m.clock.lap("prepare")
+		<-m.accountLoad.done
+		m.clock.lap("accounts")
 		if err := m.db.Warm(ctx); err != nil {
 			if ctx.Err() == nil {
 				errc <- fmt.Errorf("start-up: %w", err)
 			}
 			return
 		}
+		m.clock.lap("warm")
 		// Changes a stopped or crashed process left undispatched (a
 		// profile's index update, a publish's match alerts) are applied
 		// before users are served, at full speed: once ready, the
@@ -284,6 +301,7 @@ func (m *Main) Run(ctx context.Context) error {
 		} else if n > 0 {
 			m.log.Info("changes left by the last run dispatched", "marks", n)
 		}
+		m.clock.lap("drain")
 		go m.sweepTokens(ctx)
 		go m.sweepDeadDrops(ctx)
 		go m.sweepDeckWrites(ctx, serving)
@@ -294,7 +312,7 @@ func (m *Main) Run(ctx context.Context) error {
 		go m.history.Run(ctx, m.log)
 		go m.backups.Run(ctx)
 		m.ready.Store(true)
-		m.log.Info("ready 就绪", "took", time.Since(start).Round(time.Millisecond))
+		m.log.Info("ready 就绪", m.clock.attrs()...)
 	}()
 	var runErr error
 	select {
@@ -310,7 +328,11 @@ func (m *Main) Run(ctx context.Context) error {
 	// Close the live rooms first: the HTTP server waits for connections,
 	// and websockets only end when their rooms close them.
 	m.hub.Close()
-	return m.http.Shutdown(shutdownTimeout)
+	if err := m.http.Shutdown(shutdownTimeout); err != nil {
+		return err
+	}
+	m.finishChanges()
+	return nil
 }
 
 // crashAfter kills the process with SIGKILL when what was just stored is
@@ -336,6 +358,10 @@ func (m *Main) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	var errs []error
+	if m.accountLoad.cancel != nil {
+		m.accountLoad.cancel()
+		<-m.accountLoad.done
+	}
 	if m.ln != nil {
 		_ = m.ln.Close()
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/seed"
@@ -23,6 +24,28 @@ func (s startup) Ping(context.Context) error {
 		return errStarting
 	}
 	return nil
+}
+
+// startClock times the phases of a start (Open's and then Run's work up
+// to ready) for the ready line, so that an operator sees what a slow start
+// spent its time on.
+type startClock struct {
+	began, last time.Time
+	phases      []any
+}
+
+func (c *startClock) start() { c.began = time.Now(); c.last = c.began }
+
+// lap ends phase name.
+func (c *startClock) lap(name string) {
+	now := time.Now()
+	c.phases = append(c.phases, slog.Duration(name, now.Sub(c.last).Round(time.Millisecond)))
+	c.last = now
+}
+
+// attrs is the whole start's time and its phases, as log attributes.
+func (c *startClock) attrs() []any {
+	return []any{"took", time.Since(c.began).Round(time.Millisecond), slog.Group("phases", c.phases...)}
 }
 
 // prepare does the start-up work that may take a while: the demo set (if
@@ -150,6 +173,21 @@ func (m *Main) seed(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
+// startAccounts begins loadAccounts beside the rest of the start (the
+// read model's load, the demo set, the search index): it reads another
+// table, and the account book takes the writes made meanwhile over what
+// it read (mongo.DB.LoadUserNames), so the two loads need not take turns.
+// Run waits for it before it says ready; Close stops it.
+func (m *Main) startAccounts() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	m.accountLoad.cancel, m.accountLoad.done = cancel, done
+	go func() {
+		defer close(done)
+		m.loadAccounts(ctx)
+	}()
+}
+
 // loadAccounts reads every account's name and session version into memory
 // on the embedded engine (mongo.DB.LoadUserNames), as part of the start-up
 // work: /readyz says 503 until it is done, like the read model, so the
@@ -202,5 +240,28 @@ func (m *Main) sweepDeckWrites(ctx context.Context, serving time.Time) {
 		m.log.Warn("sweep deck file writes cut short", "err", err)
 	} else if n > 0 {
 		m.log.Info("deck file writes cut short by a crash, finished", "count", n)
+	}
+}
+
+// finishChanges dispatches and clears the changes still marked when the
+// server stops (app.Dispatcher.Finish), on the embedded engine, once the
+// HTTP server has shut down: the edits of the last minute, whose marks the
+// dispatcher keeps a minute, and publishes not yet announced, which the
+// next start would otherwise apply before it is ready. It is bounded by
+// finishTimeout; what it leaves, the next start dispatches.
+func (m *Main) finishChanges() {
+	if m.ferret == nil || !m.ready.Load() {
+		return // MongoDB: other processes write; before ready: the start's own drain
+	}
+	began := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), finishTimeout)
+	defer cancel()
+	n, err := m.changes.Finish(ctx)
+	if err != nil {
+		m.log.Warn("changes not all dispatched before stopping; the next start will", "marks", n, "err", err)
+		return
+	}
+	if n > 0 {
+		m.log.Info("changes dispatched before stopping", "marks", n, "took", time.Since(began).Round(time.Millisecond))
 	}
 }

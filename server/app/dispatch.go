@@ -34,6 +34,7 @@ const (
 	// landed after the dispatcher read the profile is never missed; a
 	// match alert whose write has not landed by then never will.
 	indexGrace = time.Minute
+	alertBatch = 32 // startups whose alerts go out in one fan-out
 )
 
 // Dispatcher is the one road by which a stored change reaches everything
@@ -124,6 +125,22 @@ func (d *Dispatcher) Run(ctx context.Context) {
 // call's alert and clearing to commit). Alerts still go within a bounded
 // wait per write.
 func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
+	return d.drain(ctx, false)
+}
+
+// Finish dispatches every pending mark and clears it, young ones too, for
+// a server that stops once no write can still land (its HTTP server shut
+// down, on the embedded engine, where this process is the only writer): a
+// young mark is kept through indexGrace for a write that may land after
+// the dispatcher read its profile, and with none left in flight the grace
+// guards nothing. What Finish clears the next start need not apply again
+// before it is ready (docs/bench/start.md); what a stop cuts short (a
+// SIGKILL, a timeout) is left for it, as after a crash.
+func (d *Dispatcher) Finish(ctx context.Context) (int, error) {
+	return d.drain(ctx, true)
+}
+
+func (d *Dispatcher) drain(ctx context.Context, final bool) (int, error) {
 	ctx = domain.Background(ctx)
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -134,6 +151,9 @@ func (d *Dispatcher) Drain(ctx context.Context) (int, error) {
 			return total, err
 		}
 		old := d.now().Add(-indexGrace)
+		if final {
+			old = d.now().Add(time.Nanosecond) // every mark counts as aged
+		}
 		var profiles, alerts []domain.OutboxEntry
 		for _, m := range marks {
 			if m.Kind == domain.ChangeMatchAlert {
@@ -239,8 +259,31 @@ func (d *Dispatcher) current(ctx context.Context, m domain.OutboxEntry) (Change,
 // (ReadModel.UpdateStartup), so the alert also applies the stored startup
 // to the read model and the search index; when the search engine is down,
 // a startup mark takes that over, so that the alert is not held back.
+// The alerts of a pass go out together, alertBatch startups to a fan-out:
+// an investor several of them fit gets one drop, not one each (a start
+// after a stop finds every publish of the last moments waiting), and each
+// mark is cleared only once its alerts are stored (a pass cut short by an
+// error leaves the rest for the next, which sends them).
 func (d *Dispatcher) matchAlerts(ctx context.Context, marks []domain.OutboxEntry, old time.Time) (int, error) {
 	n := 0
+	var send []*domain.Startup
+	var sent []domain.OutboxEntry // send's marks
+	flush := func() error {
+		if len(send) == 0 {
+			return nil
+		}
+		if _, err := d.alerts.FanOut(ctx, send...); err != nil {
+			return err
+		}
+		for _, m := range sent {
+			if err := d.store.DoneOutbox(ctx, m); err != nil {
+				return err
+			}
+			n++
+		}
+		send, sent = send[:0], sent[:0]
+		return nil
+	}
 	for _, m := range marks {
 		s, err := d.store.StartupByID(ctx, m.DocID)
 		switch {
@@ -267,17 +310,19 @@ func (d *Dispatcher) matchAlerts(ctx context.Context, marks []domain.OutboxEntry
 					return n, err
 				}
 			}
-			if s.Status != domain.StatusPublished {
-				break
+			if s.Status == domain.StatusPublished {
+				send, sent = append(send, s), append(sent, m)
+				if len(send) == alertBatch {
+					if err := flush(); err != nil {
+						return n, err
+					}
+				}
+				continue
 			}
-			if _, err := d.alerts.FanOut(ctx, s); err != nil {
-				return n, err
-			}
-			n++
 		}
 		if err := d.store.DoneOutbox(ctx, m); err != nil {
 			return n, err
 		}
 	}
-	return n, nil
+	return n, flush()
 }

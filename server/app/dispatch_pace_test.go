@@ -103,6 +103,89 @@ func TestDispatchWritesAreBackground(t *testing.T) {
 	}
 }
 
+// TestAlertsOfOnePass: publishes waiting for the dispatcher together (a
+// start after a stop finds those of the last moments) are fanned out in
+// one pass, together (Matcher.FanOut of several startups, so that an
+// investor several fit gets their alerts in one write): every fitting
+// investor has each startup's alert once, and every mark is cleared.
+func TestAlertsOfOnePass(t *testing.T) {
+	r := newPaceRig(t, 40)
+	ctx := context.Background()
+	ids := []string{r.startupID}
+	for i := range 2 {
+		founder := domain.Actor{UserID: mongo.NewID(), Role: domain.RoleFounder}
+		s, err := r.startups.Create(ctx, founder, app.StartupInput{Name: ptr(fmt.Sprint("越芯", i)), OneLiner: ptr("车规级功率芯片"),
+			Description: ptr("专注车规级功率芯片的设计与量产，服务新能源汽车客户。"), Sector: ptr("ic"), Stage: ptr("angel"), AskWan: ptr(300.0), District: ptr("keqiao")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.startups.SetPublished(ctx, founder, s.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	if _, err := r.startups.SetPublished(ctx, r.founder, r.startupID, true); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.d.Drain(ctx); err != nil || n < 3 {
+		t.Fatalf("dispatched %d marks, %v", n, err)
+	}
+	p, _ := domain.NewPage(1, 10)
+	for _, u := range r.fits {
+		items, _, _, err := r.db.ListNotifications(ctx, u, false, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range items {
+			if it.Type == domain.NoteMatch {
+				got = append(got, fmt.Sprint(it.Data["startupId"]))
+			}
+		}
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(ids))
+		if !slices.Equal(got, want) {
+			t.Fatalf("investor %s was told of %v, want %v", u, got, want)
+		}
+	}
+	if marks, _ := r.db.PendingOutbox(ctx, 0); slices.ContainsFunc(marks, func(m domain.OutboxEntry) bool { return m.Kind == domain.ChangeMatchAlert }) {
+		t.Fatalf("alert marks left after the dispatch: %+v", marks)
+	}
+}
+
+// TestFinishClearsEveryMark: a dispatch keeps a young change mark (an
+// edit of the last minute) for its grace, so that a start after a stop
+// applied it again before ready; Finish, which a stopping server calls once
+// no write can land, applies and clears every mark, young ones and
+// publishes not yet announced, so that nothing is left for the next start.
+func TestFinishClearsEveryMark(t *testing.T) {
+	r := newPaceRig(t, 12)
+	ctx := context.Background()
+	if _, err := r.startups.Update(ctx, r.founder, r.startupID, app.StartupInput{OneLiner: ptr("车规级 SiC 功率芯片")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.d.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if marks, _ := r.db.PendingOutbox(ctx, 0); len(marks) == 0 {
+		t.Fatal("a young mark cleared by a dispatch: the grace is gone")
+	}
+	if _, err := r.startups.SetPublished(ctx, r.founder, r.startupID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.d.Finish(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if marks, _ := r.db.PendingOutbox(ctx, 0); len(marks) != 0 {
+		t.Fatalf("marks left after Finish: %+v", marks)
+	}
+	for _, u := range r.fits {
+		if n := notesOf(t, r.db, u); n != 1 {
+			t.Fatalf("investor %s has %d match alerts, want 1", u, n)
+		}
+	}
+}
+
 // BenchmarkPublishBesideDispatch unpublishes and publishes one startup
 // again and again, as scalebench's founder does, with the dispatcher
 // running: each publish's alert to the 500 fitting investors of 2,000

@@ -53,12 +53,17 @@ const (
 	MatchAlertScore = 3 * matching.TierWidth
 )
 
-// FanOut notifies every investor whose thesis s fits with a score of at
-// least their own alert score (MatchAlertScore unless they chose), scoring
-// from memory, with one database write for all of them. It returns how
-// many were notified. Only the Dispatcher calls it, for a match-alert mark.
-func (m *Matcher) FanOut(ctx context.Context, s *domain.Startup) (int, error) {
-	notes := m.MatchAlerts(s)
+// FanOut notifies every investor whose thesis a startup of ss fits with a
+// score of at least their own alert score (MatchAlertScore unless they
+// chose), scoring from memory, with one database write for all of them:
+// an investor that several of ss fit gets their alerts together (on the
+// embedded engine one drop, not one per startup). It returns how many
+// alerts it sent. Only the Dispatcher calls it, for match-alert marks.
+func (m *Matcher) FanOut(ctx context.Context, ss ...*domain.Startup) (int, error) {
+	var notes []Note
+	for _, s := range ss {
+		notes = append(notes, m.MatchAlerts(s)...)
+	}
 	if len(notes) == 0 {
 		return 0, nil
 	}

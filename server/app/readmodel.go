@@ -187,14 +187,17 @@ func (rm *ReadModel) Load(ctx context.Context) error {
 			return db.EachAttendance(ctx, func(a domain.Attendance) error { rm.putAttendance(&a); return nil })
 		}},
 	}
+	took := make([]any, 0, len(steps))
 	for _, st := range steps {
+		began := time.Now()
 		if err := st.scan(); err != nil {
 			return fmt.Errorf("read model: load %s: %w", st.name, err)
 		}
+		took = append(took, slog.Duration(st.name, time.Since(began).Round(time.Millisecond)))
 	}
 	rm.log.InfoContext(ctx, "read model loaded", "startups", len(rm.startups), "published", rm.idx.Len(),
 		"investors", len(rm.investors), "spaces", len(rm.spaces), "roadshows", len(rm.roadshows),
-		"took", time.Since(start).Round(time.Millisecond))
+		"attendance", len(rm.attendance), "took", time.Since(start).Round(time.Millisecond), slog.Group("steps", took...))
 	return nil
 }
 

@@ -1,9 +1,12 @@
 package ferret_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 )
@@ -84,5 +87,83 @@ func TestScanStrings(t *testing.T) {
 	}
 	if err := srv.ScanStrings(ctx, "db", "people", []string{"name') --"}, func([]string) error { return nil }); err == nil {
 		t.Fatal("a field name that is not a plain name was taken")
+	}
+}
+
+// TestScanDocuments: the straight scan of a collection gives, byte for
+// byte, the BSON that FerretDB sends the driver for a find of every
+// document: every type FerretDB v1 stores, nested documents and arrays,
+// replaced, updated and deleted documents, beside another collection's
+// writes; and nothing for a collection that does not exist. The load at
+// start decodes it as the driver's answer (mongo.loadAll).
+func TestScanDocuments(t *testing.T) {
+	srv, client := startWithClient(t, t.TempDir())
+	ctx := context.Background()
+	col := client.Database("db").Collection("docs")
+	at := time.Date(2026, 11, 29, 1, 0, 0, 123_000_000, time.UTC)
+	docs := []bson.D{
+		{{Key: "_id", Value: "scalars"}, {Key: "i", Value: int32(-7)}, {Key: "l", Value: int64(1) << 50}, {Key: "d", Value: 80.5}, {Key: "whole", Value: 3.0},
+			{Key: "b", Value: true}, {Key: "at", Value: at}, {Key: "null", Value: nil}, {Key: "oid", Value: bson.NewObjectID()},
+			{Key: "bin", Value: bson.Binary{Data: []byte{0, 1, 255}}}, {Key: "s", Value: "创客 \"q\" \\ </script>\n"}},
+		{{Key: "_id", Value: "nested"}, {Key: "team", Value: bson.A{bson.D{{Key: "name", Value: "甲"}, {Key: "role", Value: "CEO"}}, bson.D{}}},
+			{Key: "private", Value: bson.D{{Key: "deck", Value: bson.D{{Key: "pages", Value: int32(12)}}}, {Key: "tags", Value: bson.A{}}}}},
+	}
+	for i := range 250 {
+		docs = append(docs, bson.D{{Key: "_id", Value: fmt.Sprintf("%024x", i)}, {Key: "name", Value: fmt.Sprint("startup ", i)},
+			{Key: "version", Value: int32(i % 5)}, {Key: "tags", Value: bson.A{"a", i}}, {Key: "at", Value: at.Add(time.Duration(i) * time.Hour)}})
+	}
+	for _, d := range docs {
+		if _, err := col.InsertOne(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := col.UpdateOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%024x", 3)}}, bson.D{{Key: "$set", Value: bson.D{{Key: "changed", Value: int32(4)}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := col.ReplaceOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%024x", 4)}}, bson.D{{Key: "name", Value: "改名"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := col.DeleteOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprintf("%024x", 5)}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.Database("db").Collection("other").InsertOne(ctx, bson.D{{Key: "_id", Value: "x"}}); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := col.Find(ctx, bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bson.Raw{}
+	for cur.Next(ctx) {
+		want[cur.Current.Lookup("_id").StringValue()] = append(bson.Raw(nil), cur.Current...)
+	}
+	if err := cur.Err(); err != nil || len(want) != len(docs)-1 {
+		t.Fatalf("through the driver: %d documents, %v", len(want), err)
+	}
+	got := map[string]bool{}
+	err = srv.ScanDocuments(ctx, "db", "docs", func(doc []byte) error {
+		id := bson.Raw(doc).Lookup("_id").StringValue()
+		if got[id] {
+			t.Errorf("%s twice", id)
+		}
+		got[id] = true
+		if !bytes.Equal(doc, want[id]) {
+			t.Errorf("%s: %v\nwant %v", id, bson.Raw(doc), want[id])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d documents scanned, want %d", len(got), len(want))
+	}
+	n := 0
+	if err := srv.ScanDocuments(ctx, "db", "nothing", func([]byte) error { n++; return nil }); err != nil || n != 0 {
+		t.Fatalf("missing collection: %d, %v", n, err)
+	}
+	stop := errors.New("stop")
+	if err := srv.ScanDocuments(ctx, "db", "docs", func([]byte) error { return stop }); err != stop {
+		t.Fatalf("the caller's error: %v", err)
 	}
 }

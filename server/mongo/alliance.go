@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/yuechuang/yuechuang/server/domain"
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
@@ -40,7 +39,7 @@ func (d *DB) UpdateEvent(ctx context.Context, e *domain.Event, prev int) error {
 
 // EachEvent calls fn with every event (the load at start).
 func (d *DB) EachEvent(ctx context.Context, fn func(domain.Event) error) error {
-	return each(ctx, d, colEvents, bson.D{}, fn)
+	return loadAll(ctx, d, colEvents, fn)
 }
 
 // putByID stores doc under id, replacing what is there.
@@ -66,7 +65,7 @@ func (d *DB) DeleteEventRegistration(ctx context.Context, id string) error {
 
 // EachEventRegistration calls fn with every registration (the load at start).
 func (d *DB) EachEventRegistration(ctx context.Context, fn func(domain.EventRegistration) error) error {
-	return each(ctx, d, colEventRegs, bson.D{}, fn)
+	return loadAll(ctx, d, colEventRegs, fn)
 }
 
 // PutContestEntry stores an entry (again: the same one).
@@ -81,7 +80,7 @@ func (d *DB) DeleteContestEntry(ctx context.Context, id string) error {
 
 // EachContestEntry calls fn with every entry (the load at start).
 func (d *DB) EachContestEntry(ctx context.Context, fn func(domain.ContestEntry) error) error {
-	return each(ctx, d, colEntries, bson.D{}, fn)
+	return loadAll(ctx, d, colEntries, fn)
 }
 
 // PutScoreSheet stores a judge's sheet, replacing their earlier one.
@@ -91,7 +90,7 @@ func (d *DB) PutScoreSheet(ctx context.Context, s *domain.ScoreSheet) error {
 
 // EachScoreSheet calls fn with every score sheet (the load at start).
 func (d *DB) EachScoreSheet(ctx context.Context, fn func(domain.ScoreSheet) error) error {
-	return each(ctx, d, colScoreSheets, bson.D{}, fn)
+	return loadAll(ctx, d, colScoreSheets, fn)
 }
 
 // PutCalendarFeed stores a person's calendar token, replacing the old one.
@@ -101,5 +100,5 @@ func (d *DB) PutCalendarFeed(ctx context.Context, f domain.CalendarFeed) error {
 
 // EachCalendarFeed calls fn with every calendar token (the load at start).
 func (d *DB) EachCalendarFeed(ctx context.Context, fn func(domain.CalendarFeed) error) error {
-	return each(ctx, d, colCalendarFeeds, bson.D{}, fn)
+	return loadAll(ctx, d, colCalendarFeeds, fn)
 }

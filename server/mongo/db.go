@@ -61,14 +61,16 @@ type DB struct {
 	dropProbes atomic.Int64
 	sweep      *sweeper
 	absorber   *absorber
-	fg         foreground                 // background writes wait for a quiet moment (gate.go)
-	outbox     outboxMemo                 // the embedded engine's outbox in memory (outbox.go)
-	book       accountBook                // accounts' display names and session versions in memory (names.go)
-	scan       StringScan                 // start-up scans straight from the embedded engine's storage, if set
-	readBinary BinaryRead                 // settled room records straight from the embedded engine's storage, if set (records.go)
-	readDoc    DocumentRead               // hot reads by _id straight from the embedded engine's storage, if set (notes_straight.go)
-	history    historyMemo                // the daily snapshots in memory (stats.go)
-	scans      atomic.Pointer[func(Scan)] // told of each scan on the embedded engine (scanwatch.go)
+	fg         foreground                          // background writes wait for a quiet moment (gate.go)
+	outbox     outboxMemo                          // the embedded engine's outbox in memory (outbox.go)
+	book       accountBook                         // accounts' display names and session versions in memory (names.go)
+	scan       StringScan                          // start-up scans straight from the embedded engine's storage, if set
+	readBinary BinaryRead                          // settled room records straight from the embedded engine's storage, if set (records.go)
+	readDoc    DocumentRead                        // hot reads by _id straight from the embedded engine's storage, if set (notes_straight.go)
+	scanDocs   DocumentScan                        // start-up loads of whole collections straight from the embedded engine's storage, if set (loadscan.go)
+	startDrops atomic.Pointer[map[string][]string] // the drops' ids by user as Warm found them, for SweepDeadDrops (notedrops.go)
+	history    historyMemo                         // the daily snapshots in memory (stats.go)
+	scans      atomic.Pointer[func(Scan)]          // told of each scan on the embedded engine (scanwatch.go)
 }
 
 // Open connects to uri and uses database name. Writes wait for the journal

@@ -241,3 +241,6 @@ func WithoutStringScan(d *DB) (restore func()) {
 	d.scan = nil
 	return func() { d.scan = scan }
 }
+
+// DocumentScanFunc returns the straight scan SetDocumentScan gave, if any.
+func (d *DB) DocumentScanFunc() DocumentScan { return d.scanDocs }

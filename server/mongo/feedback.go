@@ -30,7 +30,7 @@ func (d *DB) DeleteFeedback(ctx context.Context, investorID, startupID string) e
 
 // EachFeedback calls fn for every stored feedback.
 func (d *DB) EachFeedback(ctx context.Context, fn func(domain.Feedback) error) error {
-	return each(ctx, d, colFeedback, bson.D{}, fn)
+	return loadAll(ctx, d, colFeedback, fn)
 }
 
 // EachPublishedStartup calls fn for every published startup.
@@ -40,7 +40,7 @@ func (d *DB) EachPublishedStartup(ctx context.Context, fn func(domain.Startup) e
 
 // EachInvestor calls fn for every investor profile.
 func (d *DB) EachInvestor(ctx context.Context, fn func(domain.Investor) error) error {
-	return each(ctx, d, colInvestors, bson.D{}, fn)
+	return loadAll(ctx, d, colInvestors, fn)
 }
 
 // StartupsByIDs returns the startups with the given ids, in no particular

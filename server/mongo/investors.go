@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -52,11 +53,12 @@ func (d *DB) CreateInvestor(ctx context.Context, inv *domain.Investor) error {
 	return err
 }
 
-// InvestorByID returns the investor with id.
+// InvestorByID returns the investor with id: straight from the embedded engine's storage
+// when the platform gave the way (findByID), else through the driver.
 func (d *DB) InvestorByID(ctx context.Context, id string) (*domain.Investor, error) {
 	var inv domain.Investor
-	if err := d.db.Collection(colInvestors).FindOne(ctx, byID(id)).Decode(&inv); err != nil {
-		return nil, mapErr("investor by id", err)
+	if ok, err := d.findByID(ctx, "investor by id", colInvestors, id, &inv); err != nil || !ok {
+		return nil, cmp.Or[error](err, domain.ErrNotFound)
 	}
 	return &inv, nil
 }

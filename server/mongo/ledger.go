@@ -41,7 +41,7 @@ func (d *DB) PaymentByID(ctx context.Context, id string) (*domain.Payment, error
 
 // EachPayment calls fn with every entry (the load at start).
 func (d *DB) EachPayment(ctx context.Context, fn func(domain.Payment) error) error {
-	return each(ctx, d, colPayments, bson.D{}, fn)
+	return loadAll(ctx, d, colPayments, fn)
 }
 
 // ClaimCorrection claims entry c.ID for the correcting entry c.By. It

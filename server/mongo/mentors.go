@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
-	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 )
 
@@ -47,7 +46,7 @@ func (d *DB) UpdateMentor(ctx context.Context, m *domain.Mentor, prev int) error
 
 // EachMentor calls fn with every mentor profile (the load at start).
 func (d *DB) EachMentor(ctx context.Context, fn func(domain.Mentor) error) error {
-	return each(ctx, d, colMentors, bson.D{}, fn)
+	return loadAll(ctx, d, colMentors, fn)
 }
 
 // CreateBooking stores a new booking, version 1, after claiming its slot
@@ -96,5 +95,5 @@ func (d *DB) UpdateBooking(ctx context.Context, b *domain.Booking, prev int) err
 
 // EachBooking calls fn with every booking (the load at start).
 func (d *DB) EachBooking(ctx context.Context, fn func(domain.Booking) error) error {
-	return each(ctx, d, colBookings, bson.D{}, fn)
+	return loadAll(ctx, d, colBookings, fn)
 }

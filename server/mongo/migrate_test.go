@@ -285,3 +285,23 @@ func TestVersion10LogoutsStayEnded(t *testing.T) {
 		}
 	})
 }
+
+// TestNewDatabaseNeedsNoSteps: a new database (no collection holds a
+// document) is recorded at the binary's version in one write, with no
+// step run over its empty collections; a database with any document and
+// no version is migrated step by step (TestMigrateFromV1).
+func TestNewDatabaseNeedsNoSteps(t *testing.T) {
+	db := mongotest.Open(t)
+	ctx := context.Background()
+	w := db.Writes()
+	from, err := db.Migrate(ctx, slog.New(slog.DiscardHandler))
+	if err != nil || from != 1 {
+		t.Fatalf("Migrate = %d, %v", from, err)
+	}
+	if v, err := db.StoredSchemaVersion(ctx); err != nil || v != mongo.SchemaVersion {
+		t.Fatalf("version %d, %v; want %d", v, err, mongo.SchemaVersion)
+	}
+	if n := db.Writes() - w; n != 1 {
+		t.Fatalf("%d writes to record a new database's version, want 1", n)
+	}
+}

@@ -292,26 +292,20 @@ func (d *DB) insertDropBatch(ctx context.Context, users []string, byUser map[str
 // SweepDeadDrops queues for deletion the drops an absorb moved past (below
 // their user's head.drops, never read again) whose deletion a stop or a
 // crash cut short: the sweeper's queue is in memory. The server calls it
-// once per start, in the background. It reads the drops' ids (the one
-// scan of the collection, which holds only drops not yet absorbed or not
-// yet swept, so it stays small) and each of their users' heads by _id,
-// and returns how many it queued.
+// once per start, in the background, after Warm has read the drops' ids
+// (findDrops: the one scan of the collection, which holds only drops not
+// yet absorbed or not yet swept, so it stays small); it reads each of
+// their users' heads by _id, and returns how many it queued.
 func (d *DB) SweepDeadDrops(ctx context.Context) (int, error) {
 	ctx = domain.Background(ctx)
-	found, err := d.dropIDs(ctx)
-	if err != nil {
-		return 0, err
-	}
-	byUser := map[string][]string{}
-	for _, id := range found {
-		if i := strings.LastIndexByte(id, '/'); i > 0 {
-			byUser[id[:i]] = append(byUser[id[:i]], id)
+	var byUser map[string][]string
+	if held := d.startDrops.Swap(nil); held != nil {
+		byUser = *held
+	} else {
+		var err error
+		if byUser, err = d.findDrops(ctx); err != nil {
+			return 0, err
 		}
-	}
-	if d.embedded {
-		// Drops are this process's alone here: the users not found have
-		// none, and reads need not probe for them (notehints.go).
-		d.hints.found(slices.Collect(maps.Keys(byUser)))
 	}
 	var dead []string
 	for user, ids := range byUser {
@@ -328,6 +322,31 @@ func (d *DB) SweepDeadDrops(ctx context.Context) (int, error) {
 	}
 	d.sweep.add(dead...)
 	return len(dead), nil
+}
+
+// findDrops reads the drops' ids, by user, and on the embedded engine
+// tells the hints which users have drops: from then on a fan-out or a
+// read of a user who had none and got none since probes for none
+// (notehints.go). Warm calls it before the server is ready, so that the
+// first fan-outs (a start dispatches the alerts the last run left) and
+// reads probe nothing; SweepDeadDrops then uses what it found.
+func (d *DB) findDrops(ctx context.Context) (map[string][]string, error) {
+	found, err := d.dropIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	byUser := map[string][]string{}
+	for _, id := range found {
+		if i := strings.LastIndexByte(id, '/'); i > 0 {
+			byUser[id[:i]] = append(byUser[id[:i]], id)
+		}
+	}
+	if d.embedded {
+		// Drops are this process's alone here: the users not found have
+		// none, and reads need not probe for them (notehints.go).
+		d.hints.found(slices.Collect(maps.Keys(byUser)))
+	}
+	return byUser, nil
 }
 
 // dropIDs reads the ids of every drop: straight from the embedded engine's

@@ -21,7 +21,7 @@ const (
 
 // EachNotificationSettings calls fn for every user's settings.
 func (d *DB) EachNotificationSettings(ctx context.Context, fn func(*domain.NotificationSettings) error) error {
-	return each(ctx, d, colNoteSettings, bson.D{}, func(doc settingsDoc) error {
+	return loadAll(ctx, d, colNoteSettings, func(doc settingsDoc) error {
 		s := &domain.NotificationSettings{UserID: doc.UserID, Types: map[string]string{}}
 		for _, t := range doc.Types {
 			s.Types[t.Type] = t.Delivery

@@ -236,10 +236,10 @@ func (o *outboxMemo) pending(ctx context.Context, d *DB, limit int) ([]domain.Ou
 
 // EachStartup calls fn for every startup, drafts included.
 func (d *DB) EachStartup(ctx context.Context, fn func(domain.Startup) error) error {
-	return each(ctx, d, colStartups, bson.D{}, fn)
+	return loadAll(ctx, d, colStartups, fn)
 }
 
 // EachSpace calls fn for every maker space.
 func (d *DB) EachSpace(ctx context.Context, fn func(domain.Space) error) error {
-	return each(ctx, d, colSpaces, bson.D{}, fn)
+	return loadAll(ctx, d, colSpaces, fn)
 }

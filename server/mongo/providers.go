@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
-	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // Service providers and requests: one document each under its id, loaded
@@ -44,7 +43,7 @@ func (d *DB) UpdateProvider(ctx context.Context, p *domain.Provider, prev int) e
 
 // EachProvider calls fn with every provider (the load at start).
 func (d *DB) EachProvider(ctx context.Context, fn func(domain.Provider) error) error {
-	return each(ctx, d, colProviders, bson.D{}, fn)
+	return loadAll(ctx, d, colProviders, fn)
 }
 
 // CreateRequest stores a new service request, version 1.
@@ -66,5 +65,5 @@ func (d *DB) UpdateRequest(ctx context.Context, r *domain.ServiceRequest, prev i
 
 // EachRequest calls fn with every service request (the load at start).
 func (d *DB) EachRequest(ctx context.Context, fn func(domain.ServiceRequest) error) error {
-	return each(ctx, d, colRequests, bson.D{}, fn)
+	return loadAll(ctx, d, colRequests, fn)
 }

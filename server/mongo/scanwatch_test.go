@@ -10,6 +10,7 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // TestScansWatched pins what the scan watcher reports on the embedded
@@ -103,4 +104,44 @@ func recordScans(db *mongo.DB) func() []mongo.Scan {
 		seen = nil
 		return out
 	}
+}
+
+// TestWarmFindsDrops: after Warm, which reads the drops' ids, a fan-out
+// (the alerts a start dispatches before it is ready) and a read of a user
+// who had no drops probe for none; and the start's sweep deletes the dead
+// drops among the ids Warm found, without reading them again.
+func TestWarmFindsDrops(t *testing.T) {
+	db := mongotest.Open(t)
+	if !db.Embedded() {
+		t.Skip("drops are the embedded engine's path")
+	}
+	ctx := context.Background()
+	fanOut(t, db, []string{"u", "v"}, "match", false)
+	if err := db.MarkRead(ctx, "u", nil); err != nil { // absorbs u's drop 0
+		t.Fatal(err)
+	}
+	waitDrops(t, db, 1)
+	// As a crash between an absorb's head write and the sweep leaves it.
+	if _, err := db.Raw(mongo.ColNoteDrops).InsertOne(ctx, bson.D{{Key: "_id", Value: "u/00000000"}, {Key: "items", Value: bson.A{}}}); err != nil {
+		t.Fatal(err)
+	}
+	db.RestartDropHints() // a start
+	if err := db.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := db.DropProbes()
+	fanOut(t, db, []string{"w", "x", "y"}, "match", false)
+	if _, total, _, err := db.ListNotifications(ctx, "z", false, mustPage(t, 1, 20)); err != nil || total != 0 {
+		t.Fatalf("an empty log: %d, %v", total, err)
+	}
+	if n := db.DropProbes() - before; n != 0 {
+		t.Fatalf("after Warm, %d probes for drops", n)
+	}
+	if got, total, _, err := db.ListNotifications(ctx, "x", false, mustPage(t, 1, 20)); err != nil || total != 1 || len(got) != 1 {
+		t.Fatalf("x's alert after Warm: %d listed, total %d, %v", len(got), total, err)
+	}
+	if n, err := db.SweepDeadDrops(ctx); err != nil || n != 1 {
+		t.Fatalf("dead drops queued: %d, %v; want u's 1", n, err)
+	}
+	waitDrops(t, db, 4) // u's dead one deleted; v's, w's, x's and y's wait
 }

@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -26,11 +27,12 @@ func (d *DB) CreateSpace(ctx context.Context, s *domain.Space) error {
 	return d.markAfter(ctx, domain.ChangeSpace, s.ID)
 }
 
-// SpaceByID returns the space with id.
+// SpaceByID returns the space with id: straight from the embedded engine's storage
+// when the platform gave the way (findByID), else through the driver.
 func (d *DB) SpaceByID(ctx context.Context, id string) (*domain.Space, error) {
 	var s domain.Space
-	if err := d.db.Collection(colSpaces).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&s); err != nil {
-		return nil, mapErr("space by id", err)
+	if ok, err := d.findByID(ctx, "space by id", colSpaces, id, &s); err != nil || !ok {
+		return nil, cmp.Or[error](err, domain.ErrNotFound)
 	}
 	return &s, nil
 }

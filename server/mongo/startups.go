@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -24,11 +25,12 @@ func (d *DB) CreateStartup(ctx context.Context, s *domain.Startup) error {
 	return d.markAfter(ctx, domain.ChangeStartup, s.ID)
 }
 
-// StartupByID returns the startup with id.
+// StartupByID returns the startup with id: straight from the embedded engine's storage
+// when the platform gave the way (findByID), else through the driver.
 func (d *DB) StartupByID(ctx context.Context, id string) (*domain.Startup, error) {
 	var s domain.Startup
-	if err := d.db.Collection(colStartups).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&s); err != nil {
-		return nil, mapErr("startup by id", err)
+	if ok, err := d.findByID(ctx, "startup by id", colStartups, id, &s); err != nil || !ok {
+		return nil, cmp.Or[error](err, domain.ErrNotFound)
 	}
 	return &s, nil
 }

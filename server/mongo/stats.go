@@ -36,22 +36,22 @@ func (d *DB) SaveTargets(ctx context.Context, t *domain.Targets) error {
 
 // EachRoadshow calls fn for every roadshow.
 func (d *DB) EachRoadshow(ctx context.Context, fn func(domain.Roadshow) error) error {
-	return each(ctx, d, colRoadshows, bson.D{}, fn)
+	return loadAll(ctx, d, colRoadshows, fn)
 }
 
 // EachIntro calls fn for every intro.
 func (d *DB) EachIntro(ctx context.Context, fn func(domain.Intro) error) error {
-	return each(ctx, d, colIntros, bson.D{}, fn)
+	return loadAll(ctx, d, colIntros, fn)
 }
 
 // EachPipelineItem calls fn for every pipeline entry.
 func (d *DB) EachPipelineItem(ctx context.Context, fn func(domain.PipelineItem) error) error {
-	return each(ctx, d, colPipeline, bson.D{}, fn)
+	return loadAll(ctx, d, colPipeline, fn)
 }
 
 // EachAttendance calls fn for every attendance record.
 func (d *DB) EachAttendance(ctx context.Context, fn func(domain.Attendance) error) error {
-	return each(ctx, d, colAttendance, bson.D{}, fn)
+	return loadAll(ctx, d, colAttendance, fn)
 }
 
 const colHistory = "stats_history"
