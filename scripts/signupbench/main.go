@@ -116,8 +116,8 @@ func main() {
 			reg := map[string]string{"email": email, "password": "Kuaiji-Shan-2026!", "role": "founder", "name": "注册"}
 			for _, c := range []struct {
 				row, excess, path string
-				body                map[string]string
-				want                int
+				body              map[string]string
+				want              int
 			}{
 				{rowNames[1], rowNames[4], "/api/v1/auth/register", reg, 201},
 				{rowNames[2], rowNames[5], "/api/v1/auth/register", reg, 409},
