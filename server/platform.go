@@ -132,6 +132,7 @@ func (m *Main) Open(ctx context.Context) error {
 		m.db.SetStringScan(m.ferret.ScanStrings)
 		m.db.SetBinaryRead(m.ferret.ReadBinary)
 		m.db.SetDocumentRead(m.ferret.ReadDocument)
+		m.db.SetDocumentsRead(m.ferret.ReadDocuments)
 		m.db.SetDocumentScan(m.ferret.ScanDocuments)
 		n, err := m.ferret.IndexIDs(ctx)
 		if err != nil {

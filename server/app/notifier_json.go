@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/domain"
@@ -51,20 +52,21 @@ func appendNotification(b []byte, n *domain.Notification) ([]byte, error) {
 	if n.Data == nil {
 		b = append(b, "null"...)
 	} else {
-		keys := make([]string, 0, len(n.Data))
-		for k := range n.Data {
-			keys = append(keys, k)
+		var kept [8]dataField // a notification's data holds a few fields
+		fields := kept[:0]
+		for k, v := range n.Data {
+			fields = append(fields, dataField{k, v})
 		}
-		slices.Sort(keys)
+		slices.SortFunc(fields, func(x, y dataField) int { return strings.Compare(x.key, y.key) })
 		b = append(b, '{')
-		for i, k := range keys {
+		for i, f := range fields {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = domain.AppendJSONString(b, k)
+			b = domain.AppendJSONString(b, f.key)
 			b = append(b, ':')
 			var err error
-			if b, err = appendDataValue(b, n.Data[k]); err != nil {
+			if b, err = appendDataValue(b, f.val); err != nil {
 				return b, err
 			}
 		}
@@ -77,6 +79,11 @@ func appendNotification(b []byte, n *domain.Notification) ([]byte, error) {
 	b = append(b, `,"createdAt":"`...)
 	b = n.CreatedAt.AppendFormat(b, time.RFC3339Nano)
 	return append(b, `"}`...), nil
+}
+
+type dataField struct {
+	key string
+	val any
 }
 
 func appendDataValue(b []byte, v any) ([]byte, error) {

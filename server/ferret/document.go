@@ -91,6 +91,12 @@ func (c *schemaCache) sjsonToBSON(b []byte, text []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return c.fieldsToBSON(b, fields)
+}
+
+// fieldsToBSON appends the BSON of a stored document split into its
+// fields (the schema among them, in "$s") to b.
+func (c *schemaCache) fieldsToBSON(b []byte, fields []jsonField) ([]byte, error) {
 	for i, f := range fields {
 		if f.key == "$s" {
 			sch, err := c.of(f.raw)

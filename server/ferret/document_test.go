@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -16,8 +17,9 @@ import (
 // every type FerretDB v1 stores (nested documents and arrays, empty ones,
 // every scalar, texts that JSON escapes, numbers at their limits), as
 // inserted, replaced and updated; a deleted or missing document and a
-// collection that does not exist read as nothing. It guards a FerretDB
-// upgrade that stores documents differently.
+// collection that does not exist read as nothing; and so do many read at
+// once (ReadDocuments). It guards a FerretDB upgrade that stores documents
+// differently.
 func TestReadDocument(t *testing.T) {
 	srv, client := startWithClient(t, t.TempDir())
 	ctx := context.Background()
@@ -81,5 +83,21 @@ func TestReadDocument(t *testing.T) {
 	}
 	if got, ok, err := srv.ReadDocument(ctx, "db", "none", "plain"); err != nil || ok || got != nil {
 		t.Errorf("a collection that does not exist: %v, %v, %v", got, ok, err)
+	}
+	// ReadDocuments: the same documents, many in one read, in the order
+	// asked (an id asked twice given twice), nothing for the missing.
+	many := append(slices.Clone(ids), "plain", "missing too")
+	got, err := srv.ReadDocuments(ctx, "db", "docs", many)
+	if err != nil || len(got) != len(many) {
+		t.Fatalf("ReadDocuments: %d documents, %v; want %d", len(got), err, len(many))
+	}
+	for i, id := range many {
+		want, _ := col.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Raw()
+		if !bytes.Equal(got[i], want) {
+			t.Errorf("ReadDocuments %q: %v\nwant %v", id, bson.Raw(got[i]), want)
+		}
+	}
+	if got, err := srv.ReadDocuments(ctx, "db", "none", []string{"plain"}); err != nil || len(got) != 1 || got[0] != nil {
+		t.Errorf("ReadDocuments of a collection that does not exist: %v, %v", got, err)
 	}
 }

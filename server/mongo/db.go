@@ -67,6 +67,7 @@ type DB struct {
 	scan       StringScan                          // start-up scans straight from the embedded engine's storage, if set
 	readBinary BinaryRead                          // settled room records straight from the embedded engine's storage, if set (records.go)
 	readDoc    DocumentRead                        // hot reads by _id straight from the embedded engine's storage, if set (notes_straight.go)
+	readDocs   DocumentsRead                       // many of them in one read (notes_straight.go)
 	scanDocs   DocumentScan                        // start-up loads of whole collections straight from the embedded engine's storage, if set (loadscan.go)
 	startDrops atomic.Pointer[map[string][]string] // the drops' ids by user as Warm found them, for SweepDeadDrops (notedrops.go)
 	history    historyMemo                         // the daily snapshots in memory (stats.go)

@@ -209,11 +209,11 @@ func (d *DB) ForgetOutbox() { d.outbox.cleared("", true) }
 // (off: every read through FerretDB and the driver, as on MongoDB) and
 // returns what restores them.
 func UseStraightReads(d *DB, on bool) func() {
-	read, doc := d.readBinary, d.readDoc
+	read, doc, docs := d.readBinary, d.readDoc, d.readDocs
 	if !on {
-		d.readBinary, d.readDoc = nil, nil
+		d.readBinary, d.readDoc, d.readDocs = nil, nil, nil
 	}
-	return func() { d.readBinary, d.readDoc = read, doc }
+	return func() { d.readBinary, d.readDoc, d.readDocs = read, doc, docs }
 }
 
 // HoldForeground counts a user's write in flight until the returned

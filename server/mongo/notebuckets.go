@@ -34,7 +34,13 @@ type packedItems struct {
 
 // items returns the bucket's items in position order, user ids set.
 func (b *noteBucketDoc) items(userID string) ([]noteItem, error) {
-	items, err := decodeItems(b.Packed)
+	return unpack(string(b.Packed), userID)
+}
+
+// unpack returns the items of a bucket's packed value in position order,
+// user ids set.
+func unpack(packed, userID string) ([]noteItem, error) {
+	items, err := decodeItems(packed)
 	if err != nil {
 		return nil, mapErr("notifications decode", err)
 	}
@@ -70,8 +76,21 @@ func (d *DB) readBucket(ctx context.Context, userID string, b int) (*noteBucketD
 	return &doc, nil
 }
 
-// bucket reads one bucket of a user's log, items in position order.
+// bucket reads one bucket of a user's log, items in position order. On
+// the embedded engine it reads the packed value alone straight from
+// storage (ferret.Server.ReadBinary, one string that the items' strings
+// share; docs/bench/notelist.md), and the whole document only where that
+// finds none (a hole a crash left, or a value that is not binary).
 func (d *DB) bucket(ctx context.Context, userID string, b int) ([]noteItem, error) {
+	if d.readBinary != nil {
+		packed, ok, err := d.readBinary(ctx, d.db.Name(), colNoteBuckets, bucketID(userID, b), "packed")
+		if err != nil {
+			return nil, mapErr("notifications", err)
+		}
+		if ok {
+			return unpack(packed, userID)
+		}
+	}
 	doc, err := d.readBucket(ctx, userID, b)
 	if doc == nil || err != nil {
 		return nil, err

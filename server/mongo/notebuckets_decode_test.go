@@ -1,7 +1,9 @@
 package mongo
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -35,16 +37,60 @@ func TestDecodeItemsAsTheDriver(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The usual items are decoded by hand (the last one's data is not).
+	body, _ := bsonBody(string(doc.Packed))
+	items, _, _ := bsonNext(body)
+	vals, _ := bsonBody(items.val)
+	for i := range 3 {
+		var v bsonElem
+		v, vals, _ = bsonNext(vals)
+		if !decodeItem(v.val, &noteItem{}) {
+			t.Errorf("usual item %d left to the driver", i)
+		}
+	}
 	empty, _ := bson.Marshal(bson.D{})
 	for name, packed := range map[string][]byte{"usual": doc.Packed, "odd": odd, "empty": empty} {
 		var want packedItems
 		wantErr := bson.Unmarshal(packed, &want)
-		got, err := decodeItems(packed)
+		got, err := decodeItems(string(packed))
 		if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want.Items) {
 			t.Errorf("%s: got %+v, %v\nwant %+v, %v", name, got, err, want.Items, wantErr)
 		}
 	}
-	if _, err := decodeItems([]byte{1, 2, 3}); err == nil {
+	if _, err := decodeItems("\x01\x02\x03"); err == nil {
 		t.Error("bytes that are not BSON decoded")
+	}
+}
+
+// TestDecodeItemsOnDamagedBytes: a bucket's packed value cut short or with
+// any one byte changed never panics the hand decoding, which fails where
+// the driver fails and elsewhere gives the driver's items (it may leave an
+// item to the driver, never answer otherwise).
+func TestDecodeItemsOnDamagedBytes(t *testing.T) {
+	at := time.Date(2026, 11, 28, 19, 0, 0, 0, time.UTC)
+	doc, err := packBucket("u/00000000", 1, []noteItem{
+		{Pos: 7, Notification: domain.Notification{ID: "a1", Type: domain.NoteMatch, Data: map[string]any{"startupId": "s1", "startupName": "越芯", "score": 80.5, "n": int32(3), "ok": true}, Read: true, CreatedAt: at}},
+		{Pos: 8, Notification: domain.Notification{ID: "b2", Type: "interest", CreatedAt: at}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, packed []byte) {
+		var want packedItems
+		wantErr := bson.Unmarshal(packed, &want)
+		got, err := decodeItems(string(packed))
+		if (err != nil) != (wantErr != nil) || wantErr == nil && !reflect.DeepEqual(got, want.Items) {
+			t.Errorf("%s: got %+v, %v\nwant %+v, %v", name, got, err, want.Items, wantErr)
+		}
+	}
+	for n := range len(doc.Packed) {
+		check(fmt.Sprint("cut at ", n), doc.Packed[:n])
+	}
+	for i := range doc.Packed {
+		for _, b := range []byte{0, 1, 2, 0x7f, 0xff, doc.Packed[i] + 1, doc.Packed[i] - 1} {
+			p := slices.Clone(doc.Packed)
+			p[i] = b
+			check(fmt.Sprintf("byte %d set to %#x", i, b), p)
+		}
 	}
 }

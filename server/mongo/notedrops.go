@@ -59,59 +59,6 @@ type noteDrop struct {
 
 func dropID(userID string, k int) string { return fmt.Sprintf("%s/%08d", userID, k) }
 
-// drops reads a user's drops from k on, up to the first missing one, and
-// returns their items in order and the number of the first missing drop:
-// the hinted ones at once, or one by one.
-func (d *DB) drops(ctx context.Context, userID string, k int) ([]domain.Notification, int, error) {
-	if h, ok := d.hints.get(userID); ok && h.drops == k {
-		got := make([]*noteDrop, h.next-k)
-		err := parallel(ctx, 4, len(got), func(i int) error {
-			var dr noteDrop
-			ok, err := d.findByID(ctx, "notification drops", colNoteDrops, dropID(userID, k+i), &dr)
-			if ok {
-				got[i] = &dr
-			}
-			return err // none: not there yet, read as the end
-		})
-		if err != nil {
-			return nil, k, err
-		}
-		var out []domain.Notification
-		for i, dr := range got {
-			if dr == nil {
-				return out, k + i, nil
-			}
-			for _, n := range dr.Items {
-				n.UserID = userID
-				out = append(out, n)
-			}
-		}
-		return out, h.next, nil
-	}
-	if d.hints.none(userID) {
-		return nil, k, nil
-	}
-	var out []domain.Notification
-	for i := k; ; i++ {
-		d.dropProbes.Add(1)
-		var dr noteDrop
-		ok, err := d.findByID(ctx, "notification drops", colNoteDrops, dropID(userID, i), &dr)
-		if !ok && err == nil {
-			if d.embedded {
-				d.hints.set(userID, dropHint{drops: k, next: i}, false)
-			}
-			return out, i, nil
-		}
-		if err != nil {
-			return nil, i, err
-		}
-		for _, n := range dr.Items {
-			n.UserID = userID
-			out = append(out, n)
-		}
-	}
-}
-
 // absorb moves the user's drops into the log (see above) and returns the
 // head after. The caller holds lockLog.
 func (d *DB) absorb(ctx context.Context, userID string) (noteHead, error) {

@@ -59,6 +59,7 @@ func Open(t testing.TB) *mongo.DB {
 		db.SetStringScan(srv.ScanStrings)
 		db.SetBinaryRead(srv.ReadBinary)
 		db.SetDocumentRead(srv.ReadDocument)
+		db.SetDocumentsRead(srv.ReadDocuments)
 		db.SetDocumentScan(srv.ScanDocuments)
 	}
 	t.Cleanup(func() {

@@ -1,0 +1,459 @@
+// Command notelistbench measures the notification list (GET
+// /api/v1/notifications?pageSize=20) and the notification socket's since
+// replay through HTTP, for several server binaries side by side on the
+// same data: the demo set (made once, by the first binary's first start)
+// and a city kept by scripts/scalebench, each copied for every binary. It
+// takes the calls in rounds (a round's user the same on every server of a
+// data set, the first server of each round rotating), so that the binaries
+// are compared at the same moments of a shared machine, and it compares
+// the answers: a list (its first page, its second and its unread page) must
+// be byte for byte the same on every binary, and so must the frames a
+// replay sends after its welcome. docs/bench/notelist.md holds the
+// figures:
+//
+//	go run ./scripts/notelistbench -bin base=/tmp/yc-base-21864cc -bin new=bin/yuechuang -city /tmp/city-kept
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/server/auth"
+)
+
+const jwtSecret = "notelistbench-signing-key-0123456789abcdef"
+
+var logLevel = "warn"
+
+type bins []string
+
+func (b *bins) String() string     { return strings.Join(*b, ",") }
+func (b *bins) Set(v string) error { *b = append(*b, v); return nil }
+
+type person struct{ id, role string }
+
+type server struct {
+	name, set, base, pprof string
+	cmd                    *exec.Cmd
+}
+
+func main() {
+	var bs bins
+	flag.Var(&bs, "bin", "name=path of a server binary (give two or more)")
+	city := flag.String("city", "", "a city kept by scripts/scalebench (-keep); copied, never changed")
+	n := flag.Int("n", 300, "rounds of each call")
+	out := flag.String("out", "", "also write the table to this file")
+	flag.StringVar(&logLevel, "log", "warn", "the servers' LOG_LEVEL (info: a line per request, with its time in the server)")
+	profile := flag.String("profile", "", "write each server's CPU profile of its list calls into this directory")
+	settle := flag.Duration("settle", 10*time.Second, "how long the demo set's first server runs after it is ready")
+	flag.Parse()
+	if len(bs) < 1 || *city == "" {
+		log.Fatal("give -bin name=path (one or more) and -city")
+	}
+	tmp, err := os.MkdirTemp("", "notelistbench-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+
+	names, paths := []string{}, map[string]string{}
+	for _, b := range bs {
+		name, path, ok := strings.Cut(b, "=")
+		if !ok {
+			log.Fatalf("-bin %q: want name=path", b)
+		}
+		names, paths[name] = append(names, name), path
+	}
+	// Each data set is settled once, by the first binary (the demo set made
+	// by its first start; the city's changes left undispatched by the run
+	// that kept it applied), then copied for every binary, so that every
+	// binary answers from the same data.
+	var servers []*server
+	defer func() {
+		for _, s := range servers {
+			s.stop()
+		}
+	}()
+	for i, set := range []struct{ name, src string }{{"demo", ""}, {"city", *city}} {
+		settled := filepath.Join(tmp, set.name)
+		seed := "SEED_DEMO=true"
+		if set.src != "" {
+			seed = "SEED_DEMO=false"
+			if err := exec.Command("cp", "-a", set.src, settled).Run(); err != nil {
+				log.Fatalf("copy %s: %v", set.src, err)
+			}
+		}
+		log.Printf("settling the %s with %s", set.name, names[0])
+		s, err := start(ctx, paths[names[0]], settled, "", seed)
+		if err != nil {
+			log.Fatal(err)
+		}
+		time.Sleep(*settle) // the work a start leaves for after /readyz
+		s.stop()
+		for j, name := range names {
+			dir := filepath.Join(tmp, set.name+"-"+name)
+			if err := exec.Command("cp", "-a", settled, dir).Run(); err != nil {
+				log.Fatalf("copy %s: %v", settled, err)
+			}
+			log.Printf("%s on the %s: starting", name, set.name)
+			pp := ""
+			if *profile != "" {
+				pp = fmt.Sprintf("127.0.0.1:%d", 16060+10*i+j)
+			}
+			s, err := start(ctx, paths[name], dir, pp, "SEED_DEMO=false")
+			if err != nil {
+				log.Fatal(err)
+			}
+			s.name, s.set, s.pprof = name, set.name, pp
+			servers = append(servers, s)
+		}
+	}
+	signer, _ := auth.NewSigner([]byte(jwtSecret), nil)
+	token := func(p person) string {
+		t, err := signer.Sign(auth.Claims{UserID: p.id, Role: p.role})
+		if err != nil {
+			log.Fatal(err)
+		}
+		return t
+	}
+	load0 := loadAvg()
+	began := time.Now()
+	var b strings.Builder
+	fmt.Fprintf(&b, "| data | binary | list p50 | list p99 | replay p50 | replay p99 | items per list | answers the same as %s's |\n|---|---|---|---|---|---|---|---|\n", names[0])
+	ratios := map[string][2][2]time.Duration{} // binary → set (demo, city) → list, replay p50
+	var sizes strings.Builder
+	fmt.Fprintf(&sizes, "\n| data | binary | empty lists p50 (n) | 1-19 items p50 (n) | 20 items p50 (n) |\n|---|---|---|---|---|\n")
+	for si, set := range []string{"demo", "city"} {
+		var on []*server
+		for _, s := range servers {
+			if s.set == set {
+				on = append(on, s)
+			}
+		}
+		people, err := discover(on[0].base)
+		if err != nil {
+			log.Fatal(err)
+		}
+		log.Printf("%s: %d people", set, len(people))
+		stopProfiles := profiles(on, *profile)
+		r := measure(on, people, token, *n)
+		stopProfiles()
+		for i, s := range on {
+			l, rp := pct(r.list[i], 50), pct(r.replay[i], 50)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %.1f | %d of %d lists, %d of %d replays |\n", set, s.name, ms(l), ms(pct(r.list[i], 99)),
+				ms(rp), ms(pct(r.replay[i], 99)), float64(r.items)/float64(*n), r.sameLists[i], r.lists, r.sameReplays[i], r.replays)
+			fmt.Fprintf(&sizes, "| %s | %s |", set, s.name)
+			for _, ds := range r.bySize[i] {
+				fmt.Fprintf(&sizes, " %s (%d) |", ms(pct(ds, 50)), len(ds))
+			}
+			sizes.WriteString("\n")
+			v := ratios[s.name]
+			v[si] = [2]time.Duration{l, rp}
+			ratios[s.name] = v
+		}
+	}
+	b.WriteString(sizes.String())
+	fmt.Fprintf(&b, "\n| binary | list city/demo p50 | replay city/demo p50 |\n|---|---|---|\n")
+	for _, name := range names {
+		v := ratios[name]
+		fmt.Fprintf(&b, "| %s | %.2f | %.2f |\n", name, float64(v[1][0])/float64(v[0][0]), float64(v[1][1])/float64(v[0][1]))
+	}
+	fmt.Fprintf(&b, "\n%s, %s of calls, 1-minute load average %s → %s; %d rounds\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"),
+		time.Since(began).Round(time.Second), load0, loadAvg(), *n)
+	fmt.Print(b.String())
+	if *out != "" {
+		if err := os.WriteFile(*out, []byte(b.String()), 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+type results struct {
+	list, replay           [][]time.Duration
+	bySize                 [][3][]time.Duration // a list's durations by its items: none, 1-19, 20
+	sameLists, sameReplays []int
+	lists, replays, items  int
+	firstDiffShown         bool
+}
+
+// measure takes n rounds of the list and then of the replay on every
+// server of one data set, comparing each answer with the first server's.
+func measure(on []*server, people []person, token func(person) string, n int) *results {
+	r := &results{list: make([][]time.Duration, len(on)), bySize: make([][3][]time.Duration, len(on)), replay: make([][]time.Duration, len(on)), sameLists: make([]int, len(on)), sameReplays: make([]int, len(on))}
+	rnd := rand.New(rand.NewPCG(7, 7))
+	type seen struct {
+		p    person
+		id   string
+		want int
+	}
+	var since []seen
+	c := &http.Client{Timeout: time.Minute}
+	for round := range n {
+		p := people[rnd.IntN(len(people))]
+		tok := token(p)
+		for _, q := range []string{"pageSize=20", "pageSize=20&page=2", "pageSize=20&unread=true"} {
+			answers := make([][]byte, len(on))
+			took := make([]time.Duration, len(on))
+			for k := range on {
+				i := (round + k) % len(on)
+				body, d, err := get(c, on[i].base+"/api/v1/notifications?"+q, tok)
+				if err != nil {
+					log.Fatalf("%s %s: %v", on[i].name, q, err)
+				}
+				if q == "pageSize=20" {
+					r.list[i] = append(r.list[i], d)
+				}
+				answers[i], took[i] = body, d
+			}
+			r.lists++
+			for i := range on {
+				if bytes.Equal(answers[i], answers[0]) {
+					r.sameLists[i]++
+				} else if !r.firstDiffShown {
+					r.firstDiffShown = true
+					log.Printf("%s's answer to %s differs:\n%s\n%s", on[i].name, q, answers[0], answers[i])
+				}
+			}
+			if q == "pageSize=20" {
+				var l struct {
+					Items []struct{ ID string } `json:"items"`
+				}
+				_ = json.Unmarshal(answers[0], &l)
+				r.items += len(l.Items)
+				size := min(len(l.Items), 1) + len(l.Items)/20
+				for i := range on {
+					r.bySize[i][size] = append(r.bySize[i][size], took[i])
+				}
+				if len(l.Items) > 1 {
+					since = append(since, seen{p, l.Items[len(l.Items)/2].ID, len(l.Items) / 2})
+				}
+			}
+		}
+	}
+	for round := range n {
+		x := seen{people[rnd.IntN(len(people))], "000000000000000000000000", -1}
+		if len(since) > 0 {
+			x = since[rnd.IntN(len(since))]
+		}
+		frames := make([][]byte, len(on))
+		for k := range on {
+			i := (round + k) % len(on)
+			d, fs, err := replay(c, on[i].base, token(x.p), x.id, x.want)
+			if err != nil {
+				log.Fatalf("%s replay: %v", on[i].name, err)
+			}
+			r.replay[i] = append(r.replay[i], d)
+			frames[i] = fs
+		}
+		r.replays++
+		for i := range on {
+			if bytes.Equal(frames[i], frames[0]) {
+				r.sameReplays[i]++
+			}
+		}
+	}
+	return r
+}
+
+func get(c *http.Client, u, token string) ([]byte, time.Duration, error) {
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	began := time.Now()
+	res, err := c.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer res.Body.Close()
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(res.Body)
+	d := time.Since(began)
+	if res.StatusCode != 200 {
+		return nil, d, fmt.Errorf("status %d: %s", res.StatusCode, buf.Bytes())
+	}
+	return buf.Bytes(), d, err
+}
+
+// replay times a ticket, the socket and its welcome (as scripts/scalebench
+// does), then reads, untimed, up to want frames that follow it within a
+// second and returns them.
+func replay(c *http.Client, base, token, since string, want int) (time.Duration, []byte, error) {
+	began := time.Now()
+	req, _ := http.NewRequest("POST", base+"/api/v1/realtime/ticket", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := c.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	var t struct{ Ticket string }
+	err = json.NewDecoder(res.Body).Decode(&t)
+	res.Body.Close()
+	if err != nil {
+		return 0, nil, err
+	}
+	u := strings.Replace(base, "http", "ws", 1) + "/ws/notifications?" + url.Values{"ticket": {t.Ticket}, "since": {since}}.Encode()
+	conn, _, err := websocket.DefaultDialer.Dial(u, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
+	if _, _, err := conn.ReadMessage(); err != nil {
+		return 0, nil, err
+	}
+	d := time.Since(began)
+	var frames []byte
+	// Digest notifications are listed but not replayed: a replay may send
+	// fewer than want.
+	_ = conn.SetReadDeadline(time.Now().Add(time.Second))
+	for range want {
+		_, m, err := conn.ReadMessage()
+		if err != nil {
+			break
+		}
+		frames = append(append(frames, m...), '\n')
+	}
+	return d, frames, nil
+}
+
+// discover lists the founders of published startups and the investors.
+func discover(base string) ([]person, error) {
+	var people []person
+	seen := map[string]bool{}
+	for _, src := range []struct{ path, role, field string }{{"/api/v1/startups", "founder", "ownerId"}, {"/api/v1/investors", "investor", "ownerId"}} {
+		for page := 1; page <= 1000; page++ {
+			res, err := http.Get(fmt.Sprintf("%s%s?pageSize=100&page=%d", base, src.path, page))
+			if err != nil {
+				return nil, err
+			}
+			var l struct {
+				Items []map[string]any `json:"items"`
+			}
+			err = json.NewDecoder(res.Body).Decode(&l)
+			res.Body.Close()
+			if err != nil || res.StatusCode != 200 {
+				return nil, fmt.Errorf("GET %s: %d, %v", src.path, res.StatusCode, err)
+			}
+			for _, it := range l.Items {
+				if id, _ := it[src.field].(string); id != "" && !seen[id] {
+					seen[id] = true
+					people = append(people, person{id, src.role})
+				}
+			}
+			if len(l.Items) < 100 {
+				break
+			}
+		}
+	}
+	return people, nil
+}
+
+// start runs bin on dir (with pprof on that address, if given) until it
+// is ready.
+func start(ctx context.Context, bin, dir, pprof string, env ...string) (*server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+dir, "JWT_SECRET="+jwtSecret, "TICKETS_PER_MINUTE=0", "LOG_LEVEL="+logLevel)
+	cmd.Env = append(cmd.Env, env...)
+	if pprof != "" {
+		cmd.Env = append(cmd.Env, "YC_PPROF_ADDR="+pprof)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	for began := time.Now(); time.Since(began) < 5*time.Minute; time.Sleep(50 * time.Millisecond) {
+		if res, err := http.Get(s.base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return s, nil
+			}
+		}
+	}
+	s.stop()
+	return nil, fmt.Errorf("%s never became ready", bin)
+}
+
+func (s *server) stop() {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	d = slices.Clone(d)
+	slices.Sort(d)
+	return d[min(len(d)-1, len(d)*p/100)]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
+
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
+// profiles starts each server's CPU profile (if dir is given) and returns
+// what waits for them, written to dir/<set>-<binary>.prof.
+func profiles(on []*server, dir string) func() {
+	if dir == "" {
+		return func() {}
+	}
+	var wg sync.WaitGroup
+	for _, s := range on {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := http.Get("http://" + s.pprof + "/debug/pprof/profile?seconds=8")
+			if err != nil {
+				log.Printf("profile of %s: %v", s.name, err)
+				return
+			}
+			defer res.Body.Close()
+			var b bytes.Buffer
+			_, _ = b.ReadFrom(res.Body)
+			_ = os.WriteFile(filepath.Join(dir, s.set+"-"+s.name+".prof"), b.Bytes(), 0o644)
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	return wg.Wait
+}
