@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -14,6 +15,15 @@ import (
 // UserStore stores accounts.
 type UserStore interface {
 	CreateUser(ctx context.Context, u *domain.User) error
+	// ClaimEmail claims email for a new account, returning its id and
+	// the claim's time; a taken email is a conflict (email_taken).
+	ClaimEmail(ctx context.Context, email string) (id string, at time.Time, err error)
+	// CreateClaimedUser writes the account whose email ClaimEmail
+	// claimed for u.ID at at.
+	CreateClaimedUser(ctx context.Context, u *domain.User, at time.Time) error
+	// ReleaseEmail gives up id's claim on email, for a sign-up that
+	// ends before it writes its account.
+	ReleaseEmail(ctx context.Context, email, id string) error
 	UserByEmail(ctx context.Context, email string) (*domain.User, error)
 	UserByID(ctx context.Context, id string) (*domain.User, error)
 	UpdateUser(ctx context.Context, u *domain.User) error
@@ -22,6 +32,7 @@ type UserStore interface {
 // RefreshStore stores refresh tokens by hash.
 type RefreshStore interface {
 	SaveRefresh(ctx context.Context, t domain.RefreshToken) error
+	DeleteRefresh(ctx context.Context, hash string) error
 	UseRefresh(ctx context.Context, hash string) (t domain.RefreshToken, reused bool, err error)
 	RefreshByHash(ctx context.Context, hash string) (domain.RefreshToken, error)
 	// RevokeRefreshFamily marks family revoked until until (when its last
@@ -30,11 +41,17 @@ type RefreshStore interface {
 	RefreshFamilyRevoked(ctx context.Context, family string) (bool, error)
 }
 
+// passwordHasher is what Accounts asks of auth.Hasher.
+type passwordHasher interface {
+	Hash(password string) (string, error)
+	Verify(encoded, password string) (bool, error)
+}
+
 // Accounts registers users and runs their sessions. It is safe for concurrent use.
 type Accounts struct {
 	users  UserStore
 	tokens RefreshStore
-	hasher *auth.Hasher
+	hasher passwordHasher
 	signer *auth.Signer
 	now    func() time.Time
 	log    *slog.Logger
@@ -101,6 +118,14 @@ func checkPassword(v *domain.Validator, field, pw, email string) {
 }
 
 // Register creates a founder, investor or manager account and signs it in.
+//
+// The writes that do not need the password's hash (the email's claim and
+// the session's refresh token: writeBeforeAccount) are made while the
+// hash is computed, so that only the account's write waits for it: a
+// sign-up costs the hash and one write, as a sign-in does. Invalid input
+// writes nothing; a sign-up that fails after its claim removes what it
+// wrote where it can (abandonSignUp). docs/STORAGE.md lists what each
+// crash point leaves.
 func (a *Accounts) Register(ctx context.Context, r Registration) (*Session, error) {
 	r.Email = strings.ToLower(strings.TrimSpace(r.Email))
 	r.Name = strings.TrimSpace(r.Name)
@@ -118,16 +143,95 @@ func (a *Accounts) Register(ctx context.Context, r Registration) (*Session, erro
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := a.hasher.Hash(r.Password)
-	if err != nil {
+	u := &domain.User{Email: r.Email, Role: r.Role, Name: r.Name, CreatedAt: a.now().UTC()}
+	early := make(chan signUpWrites, 1)
+	go func() { early <- a.writeBeforeAccount(ctx, u.Email, u.Role) }()
+	hash, hashErr := a.hasher.Hash(r.Password)
+	w := <-early
+	if !w.claimed && domain.IsKind(w.err, domain.KindConflict) {
+		// email_taken: the claim wrote nothing. Answered after the hash,
+		// as a sign-up that goes through is, so that probing emails by
+		// signing up costs what signing up does.
+		return nil, w.err
+	}
+	if err := cmp.Or(w.err, hashErr, ctx.Err()); err != nil {
+		a.abandonSignUp(ctx, u.Email, w, true)
 		return nil, err
 	}
-	u := &domain.User{Email: r.Email, Role: r.Role, Name: r.Name, PasswordHash: hash, CreatedAt: a.now().UTC()}
-	if err := a.users.CreateUser(ctx, u); err != nil {
+	u.ID, u.PasswordHash = w.id, hash
+	if err := a.users.CreateClaimedUser(ctx, u, w.at); err != nil {
+		// The account may be stored or not: its claim stays (taken over
+		// after the grace if the account is not there).
+		a.abandonSignUp(ctx, u.Email, w, false)
 		return nil, err
 	}
 	a.log.InfoContext(ctx, "user registered", "user", u.ID, "role", u.Role)
-	return a.startSession(ctx, u)
+	return &Session{User: u, Tokens: *w.tokens}, nil
+}
+
+// signUpWrites is what a sign-up wrote while its password hashed.
+type signUpWrites struct {
+	id string    // the new account's id, chosen by the claim
+	at time.Time // the claim's time
+	// claimed is set once the claim is stored; err is the first error.
+	claimed bool
+	err     error
+	// refreshHash names the session's refresh token once its save was
+	// tried (stored, or perhaps stored if err is set); tokens is the pair
+	// once it is stored.
+	refreshHash string
+	tokens      *Tokens
+}
+
+// writeBeforeAccount makes the writes of a sign-up that do not need the
+// password's hash, while it is computed: the email's claim, then the
+// first session's refresh token, which names the account by the id the
+// claim chose (a taken email writes no token). Neither lets anyone in
+// before the account is written: the token's plaintext leaves this
+// process only in Register's answer, after the account is stored, and an
+// account id the claim chose is written by this sign-up or by none.
+func (a *Accounts) writeBeforeAccount(ctx context.Context, email string, role domain.Role) (w signUpWrites) {
+	if w.id, w.at, w.err = a.users.ClaimEmail(ctx, email); w.err != nil {
+		return w
+	}
+	w.claimed = true
+	family, _, err := auth.NewOpaqueToken()
+	if err != nil {
+		w.err = err
+		return w
+	}
+	tokens, rt, err := a.mint(&domain.User{ID: w.id, Role: role}, family)
+	if err != nil {
+		w.err = err
+		return w
+	}
+	w.refreshHash = rt.Hash
+	if w.err = a.tokens.SaveRefresh(ctx, rt); w.err == nil {
+		w.tokens = tokens
+	}
+	return w
+}
+
+// abandonSignUp removes what a sign-up that will not write its account
+// (or did not manage to) wrote before it: the refresh token and, when
+// release, the email's claim. Left behind (by a crash, or when these
+// writes fail) neither does harm: the token can never be presented and
+// goes with the expired tokens' sweep; the claim is taken over after the
+// grace. So their failures are logged, not returned. They run even when
+// ctx is cancelled, since leaving the claim would block the email for the
+// grace.
+func (a *Accounts) abandonSignUp(ctx context.Context, email string, w signUpWrites, release bool) {
+	ctx = context.WithoutCancel(ctx)
+	if w.refreshHash != "" {
+		if err := a.tokens.DeleteRefresh(ctx, w.refreshHash); err != nil {
+			a.log.WarnContext(ctx, "sign-up's token left for the sweep", "err", err)
+		}
+	}
+	if release && w.id != "" {
+		if err := a.users.ReleaseEmail(ctx, email, w.id); err != nil {
+			a.log.WarnContext(ctx, "sign-up's email claim left for the grace", "err", err)
+		}
+	}
 }
 
 // Login checks email and password and starts a new session.

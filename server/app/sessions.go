@@ -29,21 +29,32 @@ func (a *Accounts) startSession(ctx context.Context, u *domain.User) (*Session, 
 }
 
 func (a *Accounts) issue(ctx context.Context, u *domain.User, family string) (*Tokens, error) {
-	access, err := a.signer.Sign(auth.Claims{UserID: u.ID, Role: string(u.Role), Session: u.SessionVersion})
+	t, rt, err := a.mint(u, family)
 	if err != nil {
 		return nil, err
 	}
+	if err := a.tokens.SaveRefresh(ctx, rt); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// mint makes a pair of tokens for u in family and the refresh token's
+// record to store, storing nothing: only the record (the token's hash)
+// is ever stored, and the pair leaves this process only once it is.
+func (a *Accounts) mint(u *domain.User, family string) (*Tokens, domain.RefreshToken, error) {
+	access, err := a.signer.Sign(auth.Claims{UserID: u.ID, Role: string(u.Role), Session: u.SessionVersion})
+	if err != nil {
+		return nil, domain.RefreshToken{}, err
+	}
 	refresh, hash, err := auth.NewOpaqueToken()
 	if err != nil {
-		return nil, err
+		return nil, domain.RefreshToken{}, err
 	}
 	now := a.now().UTC()
 	rt := domain.RefreshToken{Hash: hash, UserID: u.ID, Family: family, SessionVersion: u.SessionVersion,
 		ExpiresAt: now.Add(auth.RefreshTokenTTL), CreatedAt: now}
-	if err := a.tokens.SaveRefresh(ctx, rt); err != nil {
-		return nil, err
-	}
-	return &Tokens{AccessToken: access, RefreshToken: refresh}, nil
+	return &Tokens{AccessToken: access, RefreshToken: refresh}, rt, nil
 }
 
 var errBadRefresh = domain.CodedError(domain.KindUnauthorized, "invalid_refresh_token", "session expired, sign in again")

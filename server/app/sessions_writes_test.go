@@ -20,7 +20,8 @@ import (
 // the embedded engine one fsynced SQLite commit) and the service's reads of
 // an account by id (a sign-in's read by email is not among them). On the
 // embedded engine a sign-in is one write (its token), a sign-up three (the
-// email key, the account, the token), a rotation two (the used mark, the
+// email key and the token, written while the password hashes, then the
+// account), a rotation two (the used mark, the
 // new token) and reads the account once, a logout one (the revocation
 // mark); MongoDB adds the token's or mark's expiry bucket and reads the
 // account again after the rotation's save, where another process may have

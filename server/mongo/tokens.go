@@ -185,6 +185,15 @@ func (d *DB) sweepDay(ctx context.Context, day string) (int, error) {
 	return n, mapErr("sweep refresh expiry", err)
 }
 
+// DeleteRefresh deletes the token stored under hash, if any: a sign-up's
+// token written before its account, when the account is not written after
+// all. On MongoDB its hash stays in its expiry bucket, whose sweep then
+// finds nothing to delete.
+func (d *DB) DeleteRefresh(ctx context.Context, hash string) error {
+	_, err := d.db.Collection(colRefresh).DeleteOne(ctx, byID(hash))
+	return mapErr("delete refresh token", err)
+}
+
 // RefreshByHash returns the token stored under hash.
 func (d *DB) RefreshByHash(ctx context.Context, hash string) (domain.RefreshToken, error) {
 	var t domain.RefreshToken

@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -21,41 +22,110 @@ type emailKey struct {
 }
 
 // claimGrace is how old a key whose document does not exist must be before
-// another writer may take it over: longer than the driver lets the write
-// after the claim take (Open's client timeout), so a key whose document is
-// still being written is never taken.
+// another writer may take it over: longer than a writer may take between
+// its claim and its document's write landing (claimBudget, then Open's
+// client timeout for the write itself), so a key whose document is still
+// being written is never taken.
 const claimGrace = 2 * time.Minute
+
+// claimBudget is how long after its claim an account's insert may still
+// start: a sign-up claims the email while the password hashes
+// (app.Accounts.Register), so the insert waits for the hash. An insert
+// starting by then lands within claimBudget + the client's 30 s timeout,
+// before claimGrace.
+const claimBudget = claimGrace / 2
 
 // NormalizeEmail is the form an email is stored and looked up in.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-// CreateUser inserts u, assigning its ID. A taken email is a conflict.
-//
-// The email key is claimed first and the account written second, so a
-// crash in between leaves a key whose account does not exist; a sign-up
-// with that email after claimGrace takes such a key over instead of being
-// refused forever.
+var errEmailTaken = domain.CodedError(domain.KindConflict, "email_taken", "email already registered")
+
+// CreateUser inserts u, assigning its ID. A taken email is a conflict. It
+// is ClaimEmail, then CreateClaimedUser.
 func (d *DB) CreateUser(ctx context.Context, u *domain.User) error {
-	u.ID = NewID()
-	u.Email = NormalizeEmail(u.Email)
-	taken := domain.CodedError(domain.KindConflict, "email_taken", "email already registered")
-	ok, err := d.claimKey(ctx, "claim email", colUserEmails, "userId", u.Email, u.ID,
-		emailKey{Email: u.Email, UserID: u.ID, At: time.Now().UTC()},
-		func(id string) error { _, err := d.UserByID(ctx, id); return err })
+	id, at, err := d.ClaimEmail(ctx, u.Email)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return taken
+	u.ID = id
+	return d.CreateClaimedUser(ctx, u, at)
+}
+
+// ClaimEmail claims email for a new account: it inserts the email key
+// {_id: email, userId: id} and returns the new account's id and the time
+// of the claim (no later than the time stored in the key). A taken email
+// is a conflict (email_taken); a key whose account was never written (a
+// crash, or a sign-up that failed after its claim) is taken over once it
+// is older than claimGrace.
+//
+// The key is written before its account, so a crash in between leaves a
+// key whose account does not exist, never an account whose email a second
+// sign-up could take. The caller then writes the account with
+// CreateClaimedUser, or gives the key up with ReleaseEmail.
+func (d *DB) ClaimEmail(ctx context.Context, email string) (id string, at time.Time, err error) {
+	id, email, at = NewID(), NormalizeEmail(email), time.Now().UTC()
+	ok, err := d.claimKey(ctx, "claim email", colUserEmails, "userId", email, id,
+		emailKey{Email: email, UserID: id, At: at},
+		func(id string) error { _, err := d.UserByID(ctx, id); return err })
+	if err == nil && !ok {
+		err = errEmailTaken
 	}
-	_, err = d.db.Collection(colUsers).InsertOne(ctx, u)
+	return id, at, err
+}
+
+// CreateClaimedUser inserts u, whose email ClaimEmail claimed for u.ID at
+// at. An insert that could no longer land within claimGrace of the claim
+// (it would start later than claimBudget after it) is not made: the claim
+// is released and the error says to retry.
+func (d *DB) CreateClaimedUser(ctx context.Context, u *domain.User, at time.Time) error {
+	u.Email = NormalizeEmail(u.Email)
+	if time.Since(at) > claimBudget {
+		if err := d.ReleaseEmail(ctx, u.Email, u.ID); err != nil {
+			return err
+		}
+		return unavailable("create user", errors.New("the email claim is too old for its account to be written"))
+	}
+	_, err := d.db.Collection(colUsers).InsertOne(ctx, u)
 	d.accountWritten(u.ID, heldAccount{name: u.Name, session: u.SessionVersion}, heldAll, err != nil)
 	if err = mapErr("create user", err); domain.IsKind(err, domain.KindConflict) {
 		// Only an account written before the keys existed can still hold
 		// this email (the old unique index on users.email).
-		return taken
+		return errEmailTaken
 	}
 	return err
+}
+
+// ReleaseEmail gives up the claim on email that ClaimEmail made for the
+// account id, for a sign-up that ends before it writes its account: the
+// key is deleted if it still names id and no account id is stored, so that
+// the email can be signed up with again at once rather than after
+// claimGrace. A key another sign-up has taken over is left alone. The
+// caller must not write the account afterwards, nor call this after an
+// insert of the account whose outcome is unknown.
+//
+// The delete is conditional on the owner: a filter on {_id, userId} on
+// MongoDB, read-compare-delete under the key's lock on the embedded engine.
+func (d *DB) ReleaseEmail(ctx context.Context, email, id string) error {
+	email = NormalizeEmail(email)
+	defer d.locks.lock(colUserEmails + email)()
+	if _, err := d.UserByID(ctx, id); !domain.IsKind(err, domain.KindNotFound) {
+		return err // stored (nil): the key is its account's
+	}
+	c := d.db.Collection(colUserEmails)
+	filter := bson.D{{Key: "_id", Value: email}, {Key: "userId", Value: id}}
+	if d.embedded {
+		var k emailKey
+		err := mapErr("read email key", c.FindOne(ctx, byID(email)).Decode(&k))
+		if domain.IsKind(err, domain.KindNotFound) || (err == nil && k.UserID != id) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		filter = byID(email) // compared above, under the lock
+	}
+	_, err := c.DeleteOne(ctx, filter)
+	return mapErr("release email", err)
 }
 
 // claimKey inserts doc, the key document col/_id=key naming owner id in

@@ -1,0 +1,242 @@
+// Command signupbench measures sign-up and sign-in through HTTP on two
+// server binaries side by side (a baseline and the binary under test),
+// each on its own copy of one data directory, in interleaved rounds: each
+// round, for each server in turn (the first rotating), this process hashes
+// once at the server's argon2 cost, then signs up a new user, signs up again
+// with that email (refused: email_taken) and signs in. A call's excess is
+// its time minus the hash of its own turn. docs/bench/signup.md has the
+// figures and the command:
+//
+//	go run ./scripts/signupbench -old /tmp/yc-base-21864cc -new bin/yuechuang -data /tmp/city-kept -rounds 300
+//
+// -data is copied twice (never run on); empty -data starts each server on
+// an empty directory, which loads the demo set.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/yuechuang/yuechuang/server/auth"
+)
+
+type server struct {
+	name, base string
+	cmd        *exec.Cmd
+	rows       map[string]*sample
+}
+
+type sample struct {
+	ds     []time.Duration
+	failed int
+}
+
+func (s *sample) add(ok bool, d time.Duration) {
+	if !ok {
+		s.failed++
+		return
+	}
+	s.ds = append(s.ds, d)
+}
+
+// pct is the p-quantile in ms (nearest rank).
+func (s *sample) pct(p float64) float64 {
+	if len(s.ds) == 0 {
+		return 0
+	}
+	d := append([]time.Duration(nil), s.ds...)
+	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
+	i := int(float64(len(d))*p+0.999999) - 1
+	return float64(d[max(0, min(i, len(d)-1))].Microseconds()) / 1000
+}
+
+var rowNames = []string{"argon2id hash alone (this process, the server's cost)", "sign-up", "sign-up, email taken (409)", "sign-in",
+	"sign-up minus its turn's hash", "sign-up taken minus its turn's hash", "sign-in minus its turn's hash"}
+
+func main() {
+	oldBin := flag.String("old", "/tmp/yc-base-21864cc", "the baseline server binary")
+	newBin := flag.String("new", "bin/yuechuang", "the server binary under test")
+	data := flag.String("data", "", "a data directory to copy for each server (empty: the demo set)")
+	rounds := flag.Int("rounds", 300, "rounds")
+	pause := flag.Duration("pause", 100*time.Millisecond, "pause after each server's turn, so that its background writes do not land on the other's")
+	flag.Parse()
+	tmp, err := os.MkdirTemp("", "signupbench-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+	var servers []*server
+	stopAll := func() {
+		for _, s := range servers {
+			s.stop()
+		}
+		servers = nil
+	}
+	defer stopAll()
+	fail := func(err error) { stopAll(); os.RemoveAll(tmp); log.Fatal(err) }
+	for i, bin := range []string{*oldBin, *newBin} {
+		name := []string{"old", "new"}[i]
+		dir := filepath.Join(tmp, name)
+		if *data != "" {
+			if out, err := exec.Command("cp", "-a", *data, dir).CombinedOutput(); err != nil {
+				fail(fmt.Errorf("copy %s: %v %s", *data, err, out))
+			}
+		}
+		s, err := start(name, bin, dir)
+		if err != nil {
+			fail(err)
+		}
+		servers = append(servers, s)
+	}
+	load0 := loadavg()
+	began := time.Now()
+	hasher := auth.NewHasher(auth.DefaultHashParams)
+	client := &http.Client{Timeout: 30 * time.Second}
+	nonce := time.Now().UnixNano() % 1e9
+	for r := range *rounds {
+		for k := range servers {
+			s := servers[(r+k)%len(servers)]
+			t0 := time.Now()
+			_, _ = hasher.Hash("Kuaiji-Shan-2026!")
+			h := time.Since(t0)
+			s.rows[rowNames[0]].add(true, h)
+			email := fmt.Sprintf("signup-%d-%s-%d@bench.yuechuang.cn", nonce, s.name, r)
+			reg := map[string]string{"email": email, "password": "Kuaiji-Shan-2026!", "role": "founder", "name": "注册"}
+			for _, c := range []struct {
+				row, excess, path string
+				body              map[string]string
+				want              int
+			}{
+				{rowNames[1], rowNames[4], "/api/v1/auth/register", reg, 201},
+				{rowNames[2], rowNames[5], "/api/v1/auth/register", reg, 409},
+				{rowNames[3], rowNames[6], "/api/v1/auth/login", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!"}, 200},
+			} {
+				code, d := post(client, s.base+c.path, c.body)
+				if code != c.want && r == 0 {
+					log.Printf("%s %s: %d, want %d", s.name, c.path, code, c.want)
+				}
+				s.rows[c.row].add(code == c.want, d)
+				s.rows[c.excess].add(code == c.want, d-h)
+			}
+			time.Sleep(*pause)
+		}
+	}
+	took := time.Since(began)
+	fmt.Printf("%d rounds in %s; 1-minute load average %s → %s on 2 cores; nice %s\n\n", *rounds, took.Round(time.Second), load0, loadavg(), niceness())
+	fmt.Println("| call | old p50 | old p99 | new p50 | new p99 | new/old p50 | new/old p99 | failed (old, new) |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	for _, row := range rowNames {
+		o, n := servers[0].rows[row], servers[1].rows[row]
+		ratio := func(a, b float64) string {
+			if a <= 0 || b <= 0 {
+				return ""
+			}
+			return fmt.Sprintf("%.2f", b/a)
+		}
+		fmt.Printf("| %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %s | %s | %d, %d |\n", row, o.pct(.5), o.pct(.99), n.pct(.5), n.pct(.99),
+			ratio(o.pct(.5), n.pct(.5)), ratio(o.pct(.99), n.pct(.99)), o.failed, n.failed)
+	}
+	for _, s := range servers {
+		hashP99 := s.rows[rowNames[0]].pct(.99)
+		fmt.Printf("\n%s: sign-up p99 %.1f ms against its hash's p99 %.1f + 10 = %.1f ms: %s; sign-in p99 %.1f: %s", s.name,
+			s.rows["sign-up"].pct(.99), hashP99, hashP99+10, holds(s.rows["sign-up"].pct(.99), hashP99+10),
+			s.rows["sign-in"].pct(.99), holds(s.rows["sign-in"].pct(.99), hashP99+10))
+	}
+	fmt.Println()
+}
+
+func holds(v, limit float64) string {
+	if v <= limit {
+		return "holds"
+	}
+	return "misses"
+}
+
+func post(c *http.Client, url string, body map[string]string) (int, time.Duration) {
+	b, _ := json.Marshal(body)
+	t0 := time.Now()
+	res, err := c.Post(url, "application/json", bytes.NewReader(b))
+	if err != nil {
+		return 0, time.Since(t0)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, time.Since(t0)
+}
+
+func start(name, bin, dir string) (*server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+dir, "JWT_SECRET=signupbench-signing-key-0123456789abcdef",
+		"LOGIN_RATE_LIMIT=1000000", "TICKETS_PER_MINUTE=0", "LOG_LEVEL=warn")
+	cmd.Stderr = os.Stderr
+	began := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{name: name, base: "http://" + addr, cmd: cmd, rows: map[string]*sample{}}
+	for _, r := range rowNames {
+		s.rows[r] = &sample{}
+	}
+	for time.Since(began) < 5*time.Minute {
+		if res, err := http.Get(s.base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				log.Printf("%s (%s) ready in %s", name, bin, time.Since(began).Round(100*time.Millisecond))
+				return s, nil
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.stop()
+	return nil, fmt.Errorf("%s never became ready", bin)
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
+func niceness() string {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return "0"
+	}
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 17 {
+		return "0"
+	}
+	return f[16]
+}
