@@ -112,6 +112,11 @@ func (t *target) rows() []*sample {
 func (t *target) build(n, nw, logins int) {
 	c, w := t.c, t.w
 	t.signIns(logins)
+	// The writes come before the reads, so that the reads meet a city that
+	// is being used: the publishes' match alerts wait in their
+	// recipients' lists as fan-out drops, as in a live city, rather than
+	// all notifications lying bulk-loaded in their buckets.
+	t.writes(nw)
 	get := func(name string, path func(i int) (string, string)) *call {
 		s := &sample{name: name}
 		k := t.add(n, s)
@@ -154,7 +159,6 @@ func (t *target) build(n, nw, logins int) {
 		return nil
 	}
 	k.done = func() { export.held = fmt.Sprintf("%.1f rows per export on average", perCall(rows, export)) }
-	t.writes(nw)
 }
 
 // perCall is x per call made of s.
