@@ -37,6 +37,9 @@ func (d *DB) findByID(ctx context.Context, op, col, id string, v any) (bool, err
 		if err != nil || !ok {
 			return false, mapErr(op, err)
 		}
+		if h, ok := v.(*noteHead); ok && decodeHead(string(raw), h) {
+			return true, nil
+		}
 		return true, mapErr(op+" decode", bson.Unmarshal(raw, v))
 	}
 	err := mapErr(op, d.db.Collection(col).FindOne(ctx, byID(id)).Decode(v))
