@@ -1,0 +1,208 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// The calls this tool times and the servers it runs them on.
+
+func get(c *http.Client, u, token string) ([]byte, time.Duration, error) {
+	req, _ := http.NewRequest("GET", u, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	began := time.Now()
+	res, err := c.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer res.Body.Close()
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(res.Body)
+	d := time.Since(began)
+	if res.StatusCode != 200 {
+		return nil, d, fmt.Errorf("status %d: %s", res.StatusCode, buf.Bytes())
+	}
+	return buf.Bytes(), d, err
+}
+
+// replay times a ticket, the socket and its welcome (as scripts/scalebench
+// does), then reads, untimed, up to want frames that follow it within a
+// second and returns them.
+func replay(c *http.Client, base, token, since string, want int) (time.Duration, []byte, error) {
+	began := time.Now()
+	req, _ := http.NewRequest("POST", base+"/api/v1/realtime/ticket", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := c.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	var t struct{ Ticket string }
+	err = json.NewDecoder(res.Body).Decode(&t)
+	res.Body.Close()
+	if err != nil {
+		return 0, nil, err
+	}
+	u := strings.Replace(base, "http", "ws", 1) + "/ws/notifications?" + url.Values{"ticket": {t.Ticket}, "since": {since}}.Encode()
+	conn, _, err := websocket.DefaultDialer.Dial(u, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer conn.Close()
+	_ = conn.SetReadDeadline(time.Now().Add(time.Minute))
+	if _, _, err := conn.ReadMessage(); err != nil {
+		return 0, nil, err
+	}
+	d := time.Since(began)
+	var frames []byte
+	// Digest notifications are listed but not replayed: a replay may send
+	// fewer than want.
+	_ = conn.SetReadDeadline(time.Now().Add(time.Second))
+	for range want {
+		_, m, err := conn.ReadMessage()
+		if err != nil {
+			break
+		}
+		frames = append(append(frames, m...), '\n')
+	}
+	return d, frames, nil
+}
+
+// discover lists the founders of published startups and the investors.
+func discover(base string) ([]person, error) {
+	var people []person
+	seen := map[string]bool{}
+	for _, src := range []struct{ path, role, field string }{{"/api/v1/startups", "founder", "ownerId"}, {"/api/v1/investors", "investor", "ownerId"}} {
+		for page := 1; page <= 1000; page++ {
+			res, err := http.Get(fmt.Sprintf("%s%s?pageSize=100&page=%d", base, src.path, page))
+			if err != nil {
+				return nil, err
+			}
+			var l struct {
+				Items []map[string]any `json:"items"`
+			}
+			err = json.NewDecoder(res.Body).Decode(&l)
+			res.Body.Close()
+			if err != nil || res.StatusCode != 200 {
+				return nil, fmt.Errorf("GET %s: %d, %v", src.path, res.StatusCode, err)
+			}
+			for _, it := range l.Items {
+				if id, _ := it[src.field].(string); id != "" && !seen[id] {
+					seen[id] = true
+					people = append(people, person{id, src.role})
+				}
+			}
+			if len(l.Items) < 100 {
+				break
+			}
+		}
+	}
+	return people, nil
+}
+
+// start runs bin on dir (with pprof on that address, if given) until it
+// is ready.
+func start(ctx context.Context, bin, dir, pprof string, env ...string) (*server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+dir, "JWT_SECRET="+jwtSecret, "TICKETS_PER_MINUTE=0", "LOG_LEVEL="+logLevel)
+	cmd.Env = append(cmd.Env, env...)
+	if pprof != "" {
+		cmd.Env = append(cmd.Env, "YC_PPROF_ADDR="+pprof)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	for began := time.Now(); time.Since(began) < 5*time.Minute; time.Sleep(50 * time.Millisecond) {
+		if res, err := http.Get(s.base + "/readyz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return s, nil
+			}
+		}
+	}
+	s.stop()
+	return nil, fmt.Errorf("%s never became ready", bin)
+}
+
+func (s *server) stop() {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+func pct(d []time.Duration, p int) time.Duration {
+	if len(d) == 0 {
+		return 0
+	}
+	d = slices.Clone(d)
+	slices.Sort(d)
+	return d[min(len(d)-1, len(d)*p/100)]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
+
+func loadAvg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
+
+// profiles starts each server's CPU profile (if dir is given) and returns
+// what waits for them, written to dir/<set>-<binary>.prof.
+func profiles(on []*server, dir string) func() {
+	if dir == "" {
+		return func() {}
+	}
+	var wg sync.WaitGroup
+	for _, s := range on {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := http.Get("http://" + s.pprof + "/debug/pprof/profile?seconds=8")
+			if err != nil {
+				log.Printf("profile of %s: %v", s.name, err)
+				return
+			}
+			defer res.Body.Close()
+			var b bytes.Buffer
+			_, _ = b.ReadFrom(res.Body)
+			_ = os.WriteFile(filepath.Join(dir, s.set+"-"+s.name+".prof"), b.Bytes(), 0o644)
+		}()
+	}
+	time.Sleep(100 * time.Millisecond)
+	return wg.Wait
+}
