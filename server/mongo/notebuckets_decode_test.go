@@ -83,12 +83,19 @@ func TestDecodeItemsOnDamagedBytes(t *testing.T) {
 			t.Errorf("%s: got %+v, %v\nwant %+v, %v", name, got, err, want.Items, wantErr)
 		}
 	}
-	for n := range len(doc.Packed) {
-		check(fmt.Sprint("cut at ", n), doc.Packed[:n])
+	eachDamaged(doc.Packed, check)
+}
+
+// eachDamaged calls check with raw cut short at every length and with each
+// of its bytes in turn set to values that break a length, a type or a
+// terminator: what a hand decoder must refuse where bson.Unmarshal does.
+func eachDamaged(raw []byte, check func(name string, damaged []byte)) {
+	for n := range len(raw) {
+		check(fmt.Sprint("cut at ", n), raw[:n])
 	}
-	for i := range doc.Packed {
-		for _, b := range []byte{0, 1, 2, 0x7f, 0xff, doc.Packed[i] + 1, doc.Packed[i] - 1} {
-			p := slices.Clone(doc.Packed)
+	for i := range raw {
+		for _, b := range []byte{0, 1, 2, 0x7f, 0xff, raw[i] + 1, raw[i] - 1} {
+			p := slices.Clone(raw)
 			p[i] = b
 			check(fmt.Sprintf("byte %d set to %#x", i, b), p)
 		}

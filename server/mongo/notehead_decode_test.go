@@ -1,9 +1,7 @@
 package mongo
 
 import (
-	"fmt"
 	"reflect"
-	"slices"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -54,14 +52,5 @@ func TestDecodeHeadAsTheDriver(t *testing.T) {
 		}
 		check(name, raw)
 	}
-	for n := range len(usual) {
-		check(fmt.Sprint("cut at ", n), usual[:n])
-	}
-	for i := range usual {
-		for _, b := range []byte{0, 1, 2, 0x7f, 0xff, usual[i] + 1, usual[i] - 1} {
-			p := slices.Clone(usual)
-			p[i] = b
-			check(fmt.Sprintf("byte %d set to %#x", i, b), p)
-		}
-	}
+	eachDamaged(usual, check)
 }
