@@ -1,6 +1,7 @@
 // Package sheet reads and writes spreadsheets: CSV, and XLSX. Reading is
-// its own streaming reader with limits (read.go); writing goes through
-// excelize, which no other package imports. Rows are plain [][]string.
+// its own streaming reader with limits (read.go; XLSX in readxlsx.go);
+// writing goes through excelize, which no other package imports. Rows are
+// plain [][]string.
 package sheet
 
 import (
