@@ -24,11 +24,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 	"github.com/yuechuang/yuechuang/server/auth"
 )
 
@@ -44,8 +44,8 @@ func (b *bins) Set(v string) error { *b = append(*b, v); return nil }
 type person struct{ id, role string }
 
 type server struct {
-	name, set, base, pprof string
-	cmd                    *exec.Cmd
+	*benchrun.Server
+	name, set, pprof string
 }
 
 func main() {
@@ -84,7 +84,7 @@ func main() {
 	var servers []*server
 	defer func() {
 		for _, s := range servers {
-			s.stop()
+			s.Stop()
 		}
 	}()
 	for i, set := range []struct{ name, src string }{{"demo", ""}, {"city", *city}} {
@@ -92,8 +92,8 @@ func main() {
 		seed := "SEED_DEMO=true"
 		if set.src != "" {
 			seed = "SEED_DEMO=false"
-			if err := exec.Command("cp", "-a", set.src, settled).Run(); err != nil {
-				log.Fatalf("copy %s: %v", set.src, err)
+			if err := benchrun.CopyDir(set.src, settled); err != nil {
+				log.Fatal(err)
 			}
 		}
 		log.Printf("settling the %s with %s", set.name, names[0])
@@ -102,11 +102,11 @@ func main() {
 			log.Fatal(err)
 		}
 		time.Sleep(*settle) // the work a start leaves for after /readyz
-		s.stop()
+		s.Stop()
 		for j, name := range names {
 			dir := filepath.Join(tmp, set.name+"-"+name)
-			if err := exec.Command("cp", "-a", settled, dir).Run(); err != nil {
-				log.Fatalf("copy %s: %v", settled, err)
+			if err := benchrun.CopyDir(settled, dir); err != nil {
+				log.Fatal(err)
 			}
 			log.Printf("%s on the %s: starting", name, set.name)
 			pp := ""
@@ -129,7 +129,7 @@ func main() {
 		}
 		return t
 	}
-	load0 := loadAvg()
+	load0 := benchrun.LoadAvg()
 	began := time.Now()
 	var b strings.Builder
 	fmt.Fprintf(&b, "| data | binary | list p50 | list p99 | replay p50 | replay p99 | items per list | answers the same as %s's |\n|---|---|---|---|---|---|---|---|\n", names[0])
@@ -143,7 +143,7 @@ func main() {
 				on = append(on, s)
 			}
 		}
-		people, err := discover(on[0].base)
+		people, err := discover(on[0].Base)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -152,12 +152,12 @@ func main() {
 		r := measure(on, people, token, *n)
 		stopProfiles()
 		for i, s := range on {
-			l, rp := pct(r.list[i], 50), pct(r.replay[i], 50)
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %.1f | %d of %d lists, %d of %d replays |\n", set, s.name, ms(l), ms(pct(r.list[i], 99)),
-				ms(rp), ms(pct(r.replay[i], 99)), float64(r.items)/float64(*n), r.sameLists[i], r.lists, r.sameReplays[i], r.replays)
+			l, rp := benchrun.Percentile(r.list[i], .50), benchrun.Percentile(r.replay[i], .50)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s | %.1f | %d of %d lists, %d of %d replays |\n", set, s.name, ms(l), ms(benchrun.Percentile(r.list[i], .99)),
+				ms(rp), ms(benchrun.Percentile(r.replay[i], .99)), float64(r.items)/float64(*n), r.sameLists[i], r.lists, r.sameReplays[i], r.replays)
 			fmt.Fprintf(&sizes, "| %s | %s |", set, s.name)
 			for _, ds := range r.bySize[i] {
-				fmt.Fprintf(&sizes, " %s (%d) |", ms(pct(ds, 50)), len(ds))
+				fmt.Fprintf(&sizes, " %s (%d) |", ms(benchrun.Percentile(ds, .50)), len(ds))
 			}
 			sizes.WriteString("\n")
 			v := ratios[s.name]
@@ -172,7 +172,7 @@ func main() {
 		fmt.Fprintf(&b, "| %s | %.2f | %.2f |\n", name, float64(v[1][0])/float64(v[0][0]), float64(v[1][1])/float64(v[0][1]))
 	}
 	fmt.Fprintf(&b, "\n%s, %s of calls, 1-minute load average %s → %s; %d rounds\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"),
-		time.Since(began).Round(time.Second), load0, loadAvg(), *n)
+		time.Since(began).Round(time.Second), load0, benchrun.LoadAvg(), *n)
 	fmt.Print(b.String())
 	if *out != "" {
 		if err := os.WriteFile(*out, []byte(b.String()), 0o644); err != nil {
@@ -209,7 +209,7 @@ func measure(on []*server, people []person, token func(person) string, n int) *r
 			took := make([]time.Duration, len(on))
 			for k := range on {
 				i := (round + k) % len(on)
-				body, d, err := get(c, on[i].base+"/api/v1/notifications?"+q, tok)
+				body, d, err := get(c, on[i].Base+"/api/v1/notifications?"+q, tok)
 				if err != nil {
 					log.Fatalf("%s %s: %v", on[i].name, q, err)
 				}
@@ -251,7 +251,7 @@ func measure(on []*server, people []person, token func(person) string, n int) *r
 		frames := make([][]byte, len(on))
 		for k := range on {
 			i := (round + k) % len(on)
-			d, fs, err := replay(c, on[i].base, token(x.p), x.id, x.want)
+			d, fs, err := replay(c, on[i].Base, token(x.p), x.id, x.want)
 			if err != nil {
 				log.Fatalf("%s replay: %v", on[i].name, err)
 			}

@@ -6,19 +6,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"log"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 )
 
 // The calls this tool times and the servers it runs them on.
@@ -118,68 +115,18 @@ func discover(base string) ([]person, error) {
 // start runs bin on dir (with pprof on that address, if given) until it
 // is ready.
 func start(ctx context.Context, bin, dir, pprof string, env ...string) (*server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	env = append([]string{"JWT_SECRET=" + jwtSecret, "TICKETS_PER_MINUTE=0", "LOG_LEVEL=" + logLevel}, env...)
+	if pprof != "" {
+		env = append(env, "YC_PPROF_ADDR="+pprof)
+	}
+	s, err := benchrun.Start(ctx, bin, dir, benchrun.Options{Env: env})
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+dir, "JWT_SECRET="+jwtSecret, "TICKETS_PER_MINUTE=0", "LOG_LEVEL="+logLevel)
-	cmd.Env = append(cmd.Env, env...)
-	if pprof != "" {
-		cmd.Env = append(cmd.Env, "YC_PPROF_ADDR="+pprof)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &server{cmd: cmd, base: "http://" + addr}
-	for began := time.Now(); time.Since(began) < 5*time.Minute; time.Sleep(50 * time.Millisecond) {
-		if res, err := http.Get(s.base + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return s, nil
-			}
-		}
-	}
-	s.stop()
-	return nil, fmt.Errorf("%s never became ready", bin)
-}
-
-func (s *server) stop() {
-	if s.cmd.ProcessState != nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
-}
-
-func pct(d []time.Duration, p int) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	d = slices.Clone(d)
-	slices.Sort(d)
-	return d[min(len(d)-1, len(d)*p/100)]
+	return &server{Server: s}, nil
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
-
-func loadAvg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); len(f) > 0 {
-		return f[0]
-	}
-	return "?"
-}
 
 // profiles starts each server's CPU profile (if dir is given) and returns
 // what waits for them, written to dir/<set>-<binary>.prof.

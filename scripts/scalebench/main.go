@@ -39,6 +39,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 	"github.com/yuechuang/yuechuang/server/seed"
 )
 
@@ -94,7 +95,7 @@ func main() {
 	var servers []*server
 	stopAll := func() {
 		for _, s := range servers {
-			s.stop()
+			s.Stop()
 		}
 	}
 	fail := func(format string, args ...any) {
@@ -110,13 +111,13 @@ func main() {
 			fail("%s: %v", name, err)
 		}
 		servers = append(servers, s)
-		log.Printf("%s: ready after %s", name, s.start.Round(time.Millisecond))
-		t, err := newTarget(name, s.base)
+		log.Printf("%s: ready after %s", name, s.Ready.Round(time.Millisecond))
+		t, err := newTarget(name, s.Base)
 		if err != nil {
 			fail("%s: %v", name, err)
 		}
 		targets = append(targets, t)
-		h := &half{start: s.start}
+		h := &half{start: s.Ready}
 		halves = append(halves, h)
 		return h
 	}
@@ -126,16 +127,16 @@ func main() {
 		small = start("small city", filepath.Join(tmp, "small"), "SEED_DEMO=false")
 	}
 	city := start("full-size city", cityDir, "SEED_DEMO=false")
-	before := loadavg()
+	before := benchrun.LoadAvg()
 	measuring := time.Now()
 	if err := measureAll(targets, *n, *nw, *logins); err != nil {
 		fail("%v", err)
 	}
-	loads := fmt.Sprintf("%s → %s over %s of calls", before, loadavg(), time.Since(measuring).Round(time.Second))
+	loads := fmt.Sprintf("%s → %s over %s of calls", before, benchrun.LoadAvg(), time.Since(measuring).Round(time.Second))
 	var scans []string
 	for i, h := range halves {
 		h.samples = targets[i].rows()
-		h.rss, h.peak = servers[i].rss()
+		h.rss, h.peak = servers[i].RSS()
 		scans = append(scans, fmt.Sprintf("%s %d", targets[i].name, servers[i].scans.count()))
 	}
 	stopAll()
@@ -149,7 +150,7 @@ func main() {
 	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
 	var b strings.Builder
 	fmt.Fprintf(&b, "# scalebench: the whole city on one machine\n\n")
-	fmt.Fprintf(&b, "Measured at commit `%s` on %s; 1-minute load average %s at the end.\n\n", strings.TrimSpace(string(commit)), time.Now().UTC().Format("2006-01-02 15:04 UTC"), loadavg())
+	fmt.Fprintf(&b, "Measured at commit `%s` on %s; 1-minute load average %s at the end.\n\n", strings.TrimSpace(string(commit)), time.Now().UTC().Format("2006-01-02 15:04 UTC"), benchrun.LoadAvg())
 	fmt.Fprintf(&b, "- commit `%s`, %s\n", strings.TrimSpace(string(commit)), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "- command: `make scalebench` (`go run ./scripts/scalebench -bin bin/yuechuang -n %d -w %d -logins %d -notifications %d -scale %g -small %g%s`)\n", *n, *nw, *logins, *notes, *scale, *smallShare, map[bool]string{true: " -city " + *kept}[*kept != ""])
 	fmt.Fprintf(&b, "- city: %s\n", size)
@@ -332,13 +333,4 @@ func build(ctx context.Context, bin, name, dir string, size citySize) []string {
 		log.Fatalf("reindex: %v", err)
 	}
 	return append(steps, fmt.Sprintf("search index (`yuechuang reindex`): %s", time.Since(reindexStart).Round(time.Millisecond)))
-}
-
-// loadavg is the machine's 1-minute load average, as /proc/loadavg says.
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "?"
 }

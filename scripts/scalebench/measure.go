@@ -9,11 +9,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 	"github.com/yuechuang/yuechuang/server/auth"
 	"github.com/yuechuang/yuechuang/server/seed"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
@@ -89,14 +89,9 @@ func (s *sample) add(code int, d time.Duration, want int) {
 	s.ds = append(s.ds, d)
 }
 
+// pct is the p-quantile in ms (benchrun.Percentile: nearest rank).
 func (s *sample) pct(p float64) float64 {
-	if len(s.ds) == 0 {
-		return 0
-	}
-	d := append([]time.Duration(nil), s.ds...)
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	i := int(float64(len(d))*p+0.999999) - 1
-	return float64(d[max(0, min(i, len(d)-1))].Microseconds()) / 1000
+	return benchrun.MS(benchrun.Percentile(s.ds, p))
 }
 
 // world is what a run found through the API to act on.

@@ -23,7 +23,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/yuechuang/yuechuang/scripts/benchdoc"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -31,9 +30,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"sort"
 	"strings"
 	"time"
+
+	"github.com/yuechuang/yuechuang/scripts/benchdoc"
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 
 	"github.com/mozillazg/go-pinyin"
 	"github.com/yuechuang/yuechuang/search"
@@ -380,12 +381,12 @@ func homophone(r *rand.Rand, table map[string][]rune, w string) string {
 	return ""
 }
 
+// pct is the p-th percentile in ms (benchrun.Percentile: nearest rank).
 func pct(d []time.Duration, p int) string {
 	if len(d) == 0 {
 		return "–"
 	}
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	return fmt.Sprintf("%.2f", float64(d[min(len(d)-1, len(d)*p/100)].Microseconds())/1000)
+	return fmt.Sprintf("%.2f", benchrun.MS(benchrun.Percentile(d, float64(p)/100)))
 }
 
 func mean(sum, n int) string {

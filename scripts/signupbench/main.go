@@ -7,7 +7,7 @@
 // its time minus the hash of its own turn. docs/bench/signup.md has the
 // figures and the command:
 //
-//	go run ./scripts/signupbench -old /tmp/yc-base-21864cc -new bin/yuechuang -data /tmp/city-kept -rounds 300
+//	go run ./scripts/signupbench -old /tmp/yc-base -new bin/yuechuang -data /tmp/city-kept -rounds 300
 //
 // -data is copied twice (never run on); empty -data starts each server on
 // an empty directory, which loads the demo set.
@@ -15,27 +15,26 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
+	"github.com/yuechuang/yuechuang/scripts/benchdoc"
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 	"github.com/yuechuang/yuechuang/server/auth"
 )
 
 type server struct {
-	name, base string
-	cmd        *exec.Cmd
-	rows       map[string]*sample
+	*benchrun.Server
+	name string
+	rows map[string]*sample
 }
 
 type sample struct {
@@ -51,27 +50,24 @@ func (s *sample) add(ok bool, d time.Duration) {
 	s.ds = append(s.ds, d)
 }
 
-// pct is the p-quantile in ms (nearest rank).
+// pct is the p-quantile in ms (benchrun.Percentile: nearest rank).
 func (s *sample) pct(p float64) float64 {
-	if len(s.ds) == 0 {
-		return 0
-	}
-	d := append([]time.Duration(nil), s.ds...)
-	sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-	i := int(float64(len(d))*p+0.999999) - 1
-	return float64(d[max(0, min(i, len(d)-1))].Microseconds()) / 1000
+	return benchrun.MS(benchrun.Percentile(s.ds, p))
 }
 
 var rowNames = []string{"argon2id hash alone (this process, the server's cost)", "sign-up", "sign-up, email taken (409)", "sign-in",
 	"sign-up minus its turn's hash", "sign-up taken minus its turn's hash", "sign-in minus its turn's hash"}
 
 func main() {
-	oldBin := flag.String("old", "/tmp/yc-base-21864cc", "the baseline server binary")
+	oldBin := flag.String("old", "", "the baseline server binary (required)")
 	newBin := flag.String("new", "bin/yuechuang", "the server binary under test")
 	data := flag.String("data", "", "a data directory to copy for each server (empty: the demo set)")
 	rounds := flag.Int("rounds", 300, "rounds")
 	pause := flag.Duration("pause", 100*time.Millisecond, "pause after each server's turn, so that its background writes do not land on the other's")
 	flag.Parse()
+	if *oldBin == "" {
+		log.Fatal("usage: signupbench -old BASELINE_BINARY [-new BINARY] [-data DIR] [-rounds N]")
+	}
 	tmp, err := os.MkdirTemp("", "signupbench-")
 	if err != nil {
 		log.Fatal(err)
@@ -80,7 +76,7 @@ func main() {
 	var servers []*server
 	stopAll := func() {
 		for _, s := range servers {
-			s.stop()
+			s.Stop()
 		}
 		servers = nil
 	}
@@ -90,8 +86,8 @@ func main() {
 		name := []string{"old", "new"}[i]
 		dir := filepath.Join(tmp, name)
 		if *data != "" {
-			if out, err := exec.Command("cp", "-a", *data, dir).CombinedOutput(); err != nil {
-				fail(fmt.Errorf("copy %s: %v %s", *data, err, out))
+			if err := benchrun.CopyDir(*data, dir); err != nil {
+				fail(err)
 			}
 		}
 		s, err := start(name, bin, dir)
@@ -100,7 +96,7 @@ func main() {
 		}
 		servers = append(servers, s)
 	}
-	load0 := loadavg()
+	load0 := benchrun.LoadAvg()
 	began := time.Now()
 	hasher := auth.NewHasher(auth.DefaultHashParams)
 	client := &http.Client{Timeout: 30 * time.Second}
@@ -123,7 +119,7 @@ func main() {
 				{rowNames[2], rowNames[5], "/api/v1/auth/register", reg, 409},
 				{rowNames[3], rowNames[6], "/api/v1/auth/login", map[string]string{"email": email, "password": "Kuaiji-Shan-2026!"}, 200},
 			} {
-				code, d := post(client, s.base+c.path, c.body)
+				code, d := post(client, s.Base+c.path, c.body)
 				if code != c.want && r == 0 {
 					log.Printf("%s %s: %d, want %d", s.name, c.path, code, c.want)
 				}
@@ -134,7 +130,7 @@ func main() {
 		}
 	}
 	took := time.Since(began)
-	fmt.Printf("%d rounds in %s; 1-minute load average %s → %s on 2 cores; nice %s\n\n", *rounds, took.Round(time.Second), load0, loadavg(), niceness())
+	fmt.Printf("%d rounds in %s; 1-minute load average %s → %s on 2 cores; nice %s\n\n", *rounds, took.Round(time.Second), load0, benchrun.LoadAvg(), benchdoc.Niceness())
 	fmt.Println("| call | old p50 | old p99 | new p50 | new p99 | new/old p50 | new/old p99 | failed (old, new) |")
 	fmt.Println("|---|---|---|---|---|---|---|---|")
 	for _, row := range rowNames {
@@ -177,66 +173,16 @@ func post(c *http.Client, url string, body map[string]string) (int, time.Duratio
 }
 
 func start(name, bin, dir string) (*server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	b, err := benchrun.Start(context.Background(), bin, dir, benchrun.Options{
+		Env: []string{"JWT_SECRET=signupbench-signing-key-0123456789abcdef", "LOGIN_RATE_LIMIT=1000000", "TICKETS_PER_MINUTE=0", "LOG_LEVEL=warn"},
+	})
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+dir, "JWT_SECRET=signupbench-signing-key-0123456789abcdef",
-		"LOGIN_RATE_LIMIT=1000000", "TICKETS_PER_MINUTE=0", "LOG_LEVEL=warn")
-	cmd.Stderr = os.Stderr
-	began := time.Now()
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	s := &server{name: name, base: "http://" + addr, cmd: cmd, rows: map[string]*sample{}}
+	log.Printf("%s (%s) ready in %s", name, bin, b.Ready.Round(100*time.Millisecond))
+	s := &server{Server: b, name: name, rows: map[string]*sample{}}
 	for _, r := range rowNames {
 		s.rows[r] = &sample{}
 	}
-	for time.Since(began) < 5*time.Minute {
-		if res, err := http.Get(s.base + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				log.Printf("%s (%s) ready in %s", name, bin, time.Since(began).Round(100*time.Millisecond))
-				return s, nil
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	s.stop()
-	return nil, fmt.Errorf("%s never became ready", bin)
-}
-
-func (s *server) stop() {
-	_ = s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(20 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
-}
-
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); len(f) > 0 {
-		return f[0]
-	}
-	return "?"
-}
-
-func niceness() string {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return "0"
-	}
-	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	if len(f) < 17 {
-		return "0"
-	}
-	return f[16]
+	return s, nil
 }

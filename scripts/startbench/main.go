@@ -19,17 +19,17 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"log"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 )
 
 type binary struct{ name, path string }
@@ -85,7 +85,7 @@ func main() {
 			if *demo {
 				err = os.MkdirAll(data, 0o750)
 			} else {
-				err = exec.Command("cp", "-a", *dir, data).Run()
+				err = benchrun.CopyDir(*dir, data)
 			}
 			if err != nil {
 				log.Fatalf("copy %s: %v", *dir, err)
@@ -135,57 +135,23 @@ func median(sorted []float64) float64 {
 // start runs bin on data until /readyz says 200, then stops it (SIGINT)
 // and waits for it to exit.
 func start(bin, data, logFile string, demo bool) (r run, err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return run{}, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	out, err := os.Create(logFile)
 	if err != nil {
 		return run{}, err
 	}
 	defer out.Close()
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "LISTEN_ADDR="+addr, "DATA_DIR="+data, "LOG_LEVEL=info", "SEED_DEMO="+fmt.Sprint(demo),
-		"JWT_SECRET=startbench-startbench-startbench-startbench-startbench-startbench")
-	cmd.Stdout, cmd.Stderr = out, out
-	r.load = loadavg()
-	began := time.Now()
-	if err := cmd.Start(); err != nil {
+	r.load = benchrun.LoadAvg()
+	s, err := benchrun.Start(context.Background(), bin, data, benchrun.Options{
+		Env: []string{"LOG_LEVEL=info", "SEED_DEMO=" + fmt.Sprint(demo), "JWT_SECRET=startbench-startbench-startbench-startbench-startbench-startbench"},
+		Log: out,
+	})
+	if err != nil {
 		return r, err
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		stopping := time.Now()
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-exited:
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			<-exited
-		}
-		r.stop = time.Since(stopping)
-		r.ready = readyLine(logFile)
-	}()
-	client := &http.Client{Timeout: 2 * time.Second}
-	for time.Since(began) < 10*time.Minute {
-		if res, err := client.Get("http://" + addr + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				r.took = time.Since(began)
-				return r, nil
-			}
-		}
-		select {
-		case err := <-exited:
-			exited <- err
-			return r, fmt.Errorf("exited before ready: %v", err)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-	return r, fmt.Errorf("not ready after 10 minutes")
+	r.took = s.Ready
+	r.stop = s.Stop()
+	r.ready = readyLine(logFile)
+	return r, nil
 }
 
 // readyLine returns the server's ready line from its log, without the
@@ -207,12 +173,4 @@ func readyLine(logFile string) string {
 		}
 	}
 	return ""
-}
-
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "?"
 }
