@@ -34,3 +34,16 @@ func NamesOneByOne(ctx context.Context, people People, authors []roadshow.Author
 func NamesAtOnce(ctx context.Context, people People, authors []roadshow.Author) []string {
 	return newNames(ctx, people).lookUpAll(authors)
 }
+
+// HoldRooms empties the read model's ended rooms held in memory and bounds
+// them to max bytes (as RoomFold.size counts them).
+func (rm *ReadModel) HoldRooms(max int) { rm.rooms = newRoomCache(max) }
+
+// HeldRooms says how many ended rooms' folds are held, and their bytes as
+// counted.
+func (rm *ReadModel) HeldRooms() (rooms, bytes int) {
+	c := rm.rooms
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.byShow), c.size
+}

@@ -71,7 +71,7 @@ func (svc *Roadshows) RecordJSON(ctx context.Context, actor domain.Actor, id str
 type recordView struct {
 	rec   Record // Chat and Questions empty
 	fold  *RoomFold
-	names *foldNames // by fold.People's index
+	names *foldNames // by the index of fold's people
 }
 
 func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id string) (*recordView, error) {
@@ -131,10 +131,10 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 	}
 	rec.Attendance.Unique = len(att)
 	if host {
-		authors := make(map[string]int32, len(fold.People))
-		for i, p := range fold.People {
-			if p.UserID != "" {
-				authors[p.UserID] = int32(i)
+		authors := make(map[string]int32, len(fold.people))
+		for i, p := range fold.people {
+			if p.id.n > 0 {
+				authors[string(fold.bytes(p.id))] = int32(i)
 			}
 		}
 		for i := range att {
@@ -159,7 +159,7 @@ func (svc *Roadshows) authorNames(fold *RoomFold, who *names) *foldNames {
 	if c := fold.names.Load(); ok && c != nil && c.version == version {
 		return c
 	}
-	out := &foldNames{version: version, names: who.lookUpAll(fold.People), interest: make([]string, len(fold.Interest))}
+	out := &foldNames{version: version, names: who.lookUpAll(fold.authors()), interest: make([]string, len(fold.Interest))}
 	var silent []roadshow.Author
 	for i, sig := range fold.Interest {
 		if fold.InterestBy[i] < 0 {
@@ -186,14 +186,15 @@ func (svc *Roadshows) authorNames(fold *RoomFold, who *names) *foldNames {
 func (v *recordView) record() *Record {
 	rec := v.rec
 	id := rec.Roadshow.ID
-	rec.Chat = make([]domain.RoomEvent, len(v.fold.Chat))
-	for i, c := range v.fold.Chat {
-		rec.Chat[i] = roadshow.Record(id, roadshow.Logged{Seq: c.Seq, At: msTime(c.At), UserID: v.fold.People[c.Person].UserID,
-			UserName: v.names.names[c.Person], Event: roadshow.Chat{Text: c.Text}})
+	f := v.fold
+	rec.Chat = make([]domain.RoomEvent, len(f.chat))
+	for i, c := range f.chat {
+		rec.Chat[i] = roadshow.Record(id, roadshow.Logged{Seq: c.Seq, At: msTime(c.At), UserID: f.str(f.people[c.Person].id),
+			UserName: v.names.names[c.Person], Event: roadshow.Chat{Text: f.str(c.text)}})
 	}
-	rec.Questions = make([]RecordQuestion, len(v.fold.Questions))
-	for i, q := range v.fold.Questions {
-		rec.Questions[i] = RecordQuestion{ID: q.Seq, Text: q.Text, UserName: v.names.names[q.Person], Votes: int(q.Votes), Answered: q.Answered, At: msTime(q.At)}
+	rec.Questions = make([]RecordQuestion, len(f.questions))
+	for i, q := range f.questions {
+		rec.Questions[i] = RecordQuestion{ID: q.Seq, Text: f.str(q.text), UserName: v.names.names[q.Person], Votes: int(q.Votes), Answered: q.Answered, At: msTime(q.At)}
 	}
 	return &rec
 }

@@ -23,7 +23,8 @@ func (v *recordView) appendJSON(b []byte) []byte {
 	b = append(b, `{"roadshow":`...)
 	b = appendEncoded(b, v.rec.Roadshow)
 	b = append(b, `,"chat":[`...)
-	for i, c := range v.fold.Chat {
+	f := v.fold
+	for i, c := range f.chat {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -31,24 +32,25 @@ func (v *recordView) appendJSON(b []byte) []byte {
 		b = append(b, `{"seq":`...)
 		b = strconv.AppendInt(b, c.Seq, 10)
 		b = append(b, `,"type":"chat","userId":`...)
-		b = appendText(b, v.fold.People[c.Person].UserID, v.fold.plainID(c.Person))
+		p := &f.people[c.Person]
+		b = appendBytes(b, f.bytes(p.id), p.plainID)
 		b = append(b, `,"userName":`...)
 		b = appendText(b, v.names.names[c.Person], v.names.plain[c.Person])
 		b = append(b, `,"data":{"text":`...)
-		b = appendText(b, c.Text, v.fold.plainChat(i))
+		b = appendBytes(b, f.bytes(c.text), c.plain)
 		b = append(b, `},"ts":`...)
 		b = at.append(b, c.At)
 		b = append(b, '}')
 	}
 	b = append(b, `],"questions":[`...)
-	for i, q := range v.fold.Questions {
+	for i, q := range f.questions {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = append(b, `{"id":`...)
 		b = strconv.AppendInt(b, q.Seq, 10)
 		b = append(b, `,"text":`...)
-		b = appendText(b, q.Text, v.fold.plainQuestion(i))
+		b = appendBytes(b, f.bytes(q.text), q.plain)
 		b = append(b, `,"userName":`...)
 		b = appendText(b, v.names.names[q.Person], v.names.plain[q.Person])
 		b = append(b, `,"votes":`...)
@@ -75,6 +77,17 @@ func appendText(b []byte, s string, plain bool) []byte {
 	}
 	b = append(b, '"')
 	b = append(b, s...)
+	return append(b, '"')
+}
+
+// appendBytes appends text (a span of a fold's text) as a JSON string;
+// plain says it needs no escaping.
+func appendBytes(b, text []byte, plain bool) []byte {
+	if !plain {
+		return domain.AppendJSONString(b, string(text))
+	}
+	b = append(b, '"')
+	b = append(b, text...)
 	return append(b, '"')
 }
 
