@@ -57,6 +57,10 @@ func (t *target) add(n int, rows ...*sample) *call {
 	return c
 }
 
+// onCall, when set, is told of each call before its rounds begin (the
+// collector's trace is summed by call, gcWatch).
+var onCall func(name string, write bool)
+
 // measureAll measures every call on every target in turn: round i of a
 // read on each target before round i+1 on any, the first target of each
 // round rotating, so that every row of every target sees the same moments
@@ -70,6 +74,9 @@ func measureAll(ts []*target, n, nw, logins int) error {
 		began := time.Now()
 		until := began.Add(time.Duration(len(ts)) * callBudget)
 		first := ts[0].calls[k]
+		if onCall != nil {
+			onCall(first.rows[0].name, first.writes)
+		}
 		turn, settle := 1, time.Duration(0)
 		if first.writes {
 			turn, settle = writeTurn, writeSettle

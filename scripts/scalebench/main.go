@@ -55,6 +55,10 @@ func main() {
 	scale := flag.Float64("scale", 1, "size of the city relative to the full one (a quick try: 0.05)")
 	smallShare := flag.Float64("small", 0.05, "size of the small city relative to the full one: the full city's shape (notifications per account, events per room, startups per space) at the demo set's size; 0 for none")
 	budget := flag.Duration("budget", 25*time.Minute, "give up after this long")
+	vs := flag.String("vs", "", "also measure this binary (say, the one before a change) beside -bin, each call's rounds alternating over all the servers: its own demo set and its own copies of the cities; the tables go to stdout only")
+	vsCity := flag.String("vscity", "", "with -city and -vs: the -vs binary's copy of the kept city")
+	gctrace := flag.Bool("gctrace", false, "run every server with GODEBUG=gctrace=1 and print the collector's work during the reads")
+	profiles := flag.String("profiles", "", "serve pprof on each server (YC_PPROF_ADDR) and write its heap profile, taken after a collection once the calls are done, to this directory")
 	flag.DurationVar(&callBudget, "calltime", callBudget, "most time spent measuring one call")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *budget)
@@ -92,56 +96,59 @@ func main() {
 
 	// The servers start one at a time, each start timed alone, and stay up
 	// until every call has been measured on all of them in turn.
-	var servers []*server
-	stopAll := func() {
-		for _, s := range servers {
-			s.Stop()
-		}
-	}
-	fail := func(format string, args ...any) {
-		stopAll()
-		log.Fatalf(format, args...)
-	}
-	var targets []*target
-	var halves []*half
-	start := func(name, dir string, env ...string) *half {
-		log.Printf("%s: starting the server", name)
-		s, err := startServer(ctx, *bin, dir, env...)
-		if err != nil {
-			fail("%s: %v", name, err)
-		}
-		servers = append(servers, s)
-		log.Printf("%s: ready after %s", name, s.Ready.Round(time.Millisecond))
-		t, err := newTarget(name, s.Base)
-		if err != nil {
-			fail("%s: %v", name, err)
-		}
-		targets = append(targets, t)
-		h := &half{start: s.Ready}
-		halves = append(halves, h)
-		return h
-	}
-	demo := start("demo set", filepath.Join(tmp, "demo"), "SEED_DEMO=true")
-	var small *half
+	f := &fleet{ctx: ctx, gctrace: *gctrace, profiles: *profiles}
+	smallDir := ""
 	if *smallShare > 0 {
-		small = start("small city", filepath.Join(tmp, "small"), "SEED_DEMO=false")
+		smallDir = filepath.Join(tmp, "small")
 	}
-	city := start("full-size city", cityDir, "SEED_DEMO=false")
+	runs := []*binRun{f.startBin(*bin, map[bool]string{true: "-bin"}[*vs != ""], tmp, smallDir, cityDir)}
+	if *vs != "" {
+		vsSmall, vsCity := "", *vsCity
+		if smallDir != "" {
+			vsSmall = smallDir + "-vs"
+			if err := benchrun.CopyDir(smallDir, vsSmall); err != nil {
+				log.Fatal(err)
+			}
+		}
+		if vsCity == "" {
+			if *kept != "" {
+				log.Fatal("-vs with -city needs -vscity, a second copy of the city")
+			}
+			vsCity = cityDir + "-vs"
+			if err := benchrun.CopyDir(cityDir, vsCity); err != nil {
+				log.Fatal(err)
+			}
+		}
+		runs = append(runs, f.startBin(*vs, "-vs", tmp, vsSmall, vsCity))
+	}
+	if *gctrace {
+		onCall = func(name string, write bool) {
+			for _, w := range f.watches {
+				w.setPhase(name, write)
+			}
+		}
+	}
 	before := benchrun.LoadAvg()
 	measuring := time.Now()
-	if err := measureAll(targets, *n, *nw, *logins); err != nil {
-		fail("%v", err)
+	if err := measureAll(f.targets, *n, *nw, *logins); err != nil {
+		f.fail("%v", err)
 	}
 	loads := fmt.Sprintf("%s → %s over %s of calls", before, benchrun.LoadAvg(), time.Since(measuring).Round(time.Second))
-	var scans []string
-	for i, h := range halves {
-		h.samples = targets[i].rows()
-		h.rss, h.peak = servers[i].RSS()
-		scans = append(scans, fmt.Sprintf("%s %d", targets[i].name, servers[i].scans.count()))
-	}
-	stopAll()
+	scans, gcTable := f.finish()
 	log.Printf("scans on the embedded engine once ready: %s", strings.Join(scans, "; "))
 
+	demo, small, city := runs[0].demo, runs[0].small, runs[0].city
+	if len(runs) > 1 {
+		fmt.Printf("-bin %s, its servers:\n\n%s\n", *bin, report(demo, small, city))
+		fmt.Printf("-vs %s, its servers:\n\n%s\n", *vs, report(runs[1].demo, runs[1].small, runs[1].city))
+		fmt.Printf("-vs → -bin:\n\n%s\n", compare(runs[1], runs[0]))
+	}
+	if gcTable != "" {
+		fmt.Printf("The collector during the reads (GODEBUG=gctrace=1):\n\n%s\n", gcTable)
+	}
+	if len(runs) > 1 {
+		return // the two binaries' tables are for the reader, not for docs/bench/scalebench.md
+	}
 	table := report(demo, small, city)
 	fmt.Println(table)
 	if *out == "" {

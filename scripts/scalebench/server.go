@@ -51,12 +51,16 @@ func (c *lineCounter) count() int {
 	return c.n
 }
 
-// startServer runs bin on dataDir and waits until /readyz says 200.
-func startServer(ctx context.Context, bin, dataDir string, env ...string) (*server, error) {
+// startServer runs bin on dataDir and waits until /readyz says 200. The
+// server's log goes to logTo, or to this process's if nil.
+func startServer(ctx context.Context, bin, dataDir string, logTo io.Writer, env ...string) (*server, error) {
 	scans := &lineCounter{text: scanLine}
+	if logTo == nil {
+		logTo = os.Stderr
+	}
 	s, err := benchrun.Start(ctx, bin, dataDir, benchrun.Options{
 		Env: append([]string{"JWT_SECRET=" + jwtSecret, "LOGIN_RATE_LIMIT=1000000", "TICKETS_PER_MINUTE=0", "LOG_LEVEL=warn"}, env...),
-		Log: io.MultiWriter(os.Stderr, scans),
+		Log: io.MultiWriter(logTo, scans),
 	})
 	if err != nil {
 		return nil, err
