@@ -53,7 +53,7 @@ func (f *fleet) start(bin, name, dir string, env ...string) *half {
 	if f.gctrace {
 		w = newGCWatch()
 		logTo = io.MultiWriter(os.Stderr, w)
-		env = append(env, "GODEBUG=gctrace=1")
+		env = append(env, "GODEBUG=gctrace=1,gcpacertrace=1")
 	}
 	addr := ""
 	if f.profiles != "" {
