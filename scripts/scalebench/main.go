@@ -57,6 +57,7 @@ func main() {
 	budget := flag.Duration("budget", 25*time.Minute, "give up after this long")
 	vs := flag.String("vs", "", "also measure this binary (say, the one before a change) beside -bin, each call's rounds alternating over all the servers: its own demo set and its own copies of the cities; the tables go to stdout only")
 	vsCity := flag.String("vscity", "", "with -city and -vs: the -vs binary's copy of the kept city")
+	warm := flag.Bool("warmrooms", false, "read every roadshow's record once on each server before the calls, so that the calls meet a server holding its rooms, as one that has run a while does (the record's first-read row then has no samples)")
 	gctrace := flag.Bool("gctrace", false, "run every server with GODEBUG=gctrace=1 and print the collector's work during the reads")
 	profiles := flag.String("profiles", "", "serve pprof on each server (YC_PPROF_ADDR) and write its heap profile, taken after a collection once the calls are done, to this directory")
 	flag.DurationVar(&callBudget, "calltime", callBudget, "most time spent measuring one call")
@@ -125,6 +126,13 @@ func main() {
 		onCall = func(name string, write bool) {
 			for _, w := range f.watches {
 				w.setPhase(name, write)
+			}
+		}
+	}
+	if *warm {
+		for _, t := range f.targets {
+			if err := t.readRooms(); err != nil {
+				f.fail("%s: %v", t.name, err)
 			}
 		}
 	}

@@ -190,3 +190,15 @@ func compare(was, now *binRun) string {
 	fmt.Fprintf(&b, "| RSS after the calls | %s → %s | | %s → %s | | |\n", mib(was.demo), mib(now.demo), mib(was.city), mib(now.city))
 	return b.String()
 }
+
+// readRooms reads every roadshow's record once (-warmrooms).
+func (t *target) readRooms() error {
+	began := time.Now()
+	for _, room := range t.w.roadshows {
+		if code, body, _ := t.c.do("GET", "/api/v1/roadshows/"+room+"/record", t.c.token(t.w.admin), nil); code != 200 {
+			return fmt.Errorf("record of %s: %d %.200s", room, code, body)
+		}
+	}
+	log.Printf("%s: read %d rooms' records in %s", t.name, len(t.w.roadshows), time.Since(began).Round(time.Millisecond))
+	return nil
+}
