@@ -26,6 +26,15 @@
 //
 //	cp -a /tmp/scalebench-N/city /tmp/city-copy
 //	go run ./scripts/scalebench -city /tmp/city-copy -out ""
+//
+// To compare two binaries (before and after a change), give the second
+// with -vs and a second copy of the city with -vscity: both get their own
+// servers, measured in the same rounds. -gctrace sets the collector's work
+// beside the calls, -profiles takes each server's heap profile, and
+// -warmrooms makes the calls meet servers holding their rooms
+// (docs/bench/heap.md).
+//
+//	go run ./scripts/scalebench -bin NEW -vs OLD -city COPY1 -vscity COPY2 -small 0 -out "" -gctrace
 package main
 
 import (
