@@ -1,15 +1,12 @@
 package auth_test
 
 import (
-	"encoding/base64"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/yuechuang/yuechuang/server/auth"
-	xargon2 "golang.org/x/crypto/argon2"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -42,35 +39,6 @@ func TestPasswordHash(t *testing.T) {
 	}
 	if _, err := h.Verify("plain", "pw"); err == nil {
 		t.Fatal("malformed hash verified without error")
-	}
-}
-
-// The passwords stored before the hasher kept its memory (hashed by
-// golang.org/x/crypto/argon2) verify, and the hasher's hashes are
-// x/crypto's for the same salt.
-func TestPasswordHashIsXCrypto(t *testing.T) {
-	p := auth.DefaultHashParams
-	b64 := base64.RawStdEncoding
-	salt := []byte("stored-salt-0123")
-	key := xargon2.IDKey([]byte("绍兴 黄酒 spring-rain"), salt, p.Time, p.MemoryKiB, p.Threads, 32)
-	stored := fmt.Sprintf("$argon2id$v=19$m=%d,t=%d,p=%d$%s$%s", p.MemoryKiB, p.Time, p.Threads, b64.EncodeToString(salt), b64.EncodeToString(key))
-	h := auth.NewHasher(p)
-	for range 2 { // the second in the memory the first kept
-		if ok, err := h.Verify(stored, "绍兴 黄酒 spring-rain"); !ok || err != nil {
-			t.Fatalf("a stored x/crypto hash did not verify: %v, %v", ok, err)
-		}
-		if ok, _ := h.Verify(stored, "绍兴 黄酒 spring-rain!"); ok {
-			t.Fatal("a wrong password verified")
-		}
-	}
-	enc, err := h.Hash("Kuaiji-Shan-2026!")
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts := strings.Split(enc, "$")
-	s, _ := b64.DecodeString(parts[4])
-	if want := b64.EncodeToString(xargon2.IDKey([]byte("Kuaiji-Shan-2026!"), s, p.Time, p.MemoryKiB, p.Threads, 32)); parts[5] != want {
-		t.Fatalf("hash key %s, x/crypto's for its salt %s", parts[5], want)
 	}
 }
 

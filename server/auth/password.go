@@ -8,10 +8,9 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
 
-	"github.com/yuechuang/yuechuang/server/auth/argon2"
+	"golang.org/x/crypto/argon2"
 )
 
 // HashParams are argon2id cost parameters.
@@ -32,21 +31,13 @@ type Hasher struct{ p HashParams }
 // NewHasher returns a Hasher with params p.
 func NewHasher(p HashParams) *Hasher { return &Hasher{p: p} }
 
-// work keeps the memory of finished hashes (19 MiB each at the default
-// cost) for the next ones, instead of leaving it to the garbage collector
-// after every hash: otherwise sign-ups and sign-ins pace the process's
-// collections, which each mark the whole live heap while the next
-// sign-up's writes wait for the core the hash leaves free. One memory
-// per core: a hash is one core's work, so more at once only queue.
-var work = argon2.NewPool(runtime.GOMAXPROCS(0))
-
 // Hash returns an encoded argon2id hash of password with a random salt.
 func (h *Hasher) Hash(password string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("auth: salt: %w", err)
 	}
-	key := work.IDKey([]byte(password), salt, h.p.Time, h.p.MemoryKiB, h.p.Threads, 32)
+	key := argon2.IDKey([]byte(password), salt, h.p.Time, h.p.MemoryKiB, h.p.Threads, 32)
 	b64 := base64.RawStdEncoding.EncodeToString
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
 		argon2.Version, h.p.MemoryKiB, h.p.Time, h.p.Threads, b64(salt), b64(key)), nil
@@ -71,6 +62,6 @@ func (h *Hasher) Verify(encoded, password string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("auth: hash key: %w", err)
 	}
-	got := work.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.MemoryKiB, p.Threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
