@@ -70,9 +70,18 @@ func main() {
 	gctrace := flag.Bool("gctrace", false, "run every server with GODEBUG=gctrace=1 and print the collector's work during the reads")
 	profiles := flag.String("profiles", "", "serve pprof on each server (YC_PPROF_ADDR) and write its heap profile, taken after a collection once the calls are done, to this directory")
 	flag.DurationVar(&callBudget, "calltime", callBudget, "most time spent measuring one call")
+	old := flag.String("old", "", "measure only the writes, of this binary against -bin, on the demo set and on copies of -city (oldnew.go)")
+	trace := flag.String("trace", "", "with -old: write every call's start and time to this file")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *budget)
 	defer cancel()
+	if *old != "" {
+		if err := oldNew(ctx, *old, *bin, *kept, *nw, *logins, *trace); err != nil {
+			cancel()
+			log.Fatal(err)
+		}
+		return
+	}
 	began := time.Now()
 	size := fullCity
 	size.Notifications = *notes

@@ -28,6 +28,8 @@ type client struct {
 	base   string
 	http   *http.Client
 	signer *auth.Signer
+	// trace, when set, is told of every call once answered.
+	trace func(method, path string, began time.Time, d time.Duration, code int)
 }
 
 type person struct{ id, role string }
@@ -61,7 +63,11 @@ func (c *client) do(method, path, token string, body any) (int, []byte, time.Dur
 	}
 	out, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	return res.StatusCode, out, time.Since(began)
+	d := time.Since(began)
+	if c.trace != nil {
+		c.trace(method, path, began, d, res.StatusCode)
+	}
+	return res.StatusCode, out, d
 }
 
 // sample is one call's measured durations and failures.
