@@ -53,6 +53,59 @@ func TestSavedSurvivesKill(t *testing.T) {
 	}
 }
 
+// TestSavedSurvivesKillAcrossCheckpoints saves profiles until the
+// embedded engine's checkpointer has copied the WAL back into the
+// database file at least once (the file, which only a checkpoint writes,
+// grows), saves more, kills the process with SIGKILL, and finds every
+// save after a restart: those copied back and those still only in the WAL.
+func TestSavedSurvivesKillAcrossCheckpoints(t *testing.T) {
+	dir := t.TempDir()
+	cmd, base := startProcess(t, dir)
+	_, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "founder-passphrase", "role": "founder", "name": "创始人"})
+	token := reg["accessToken"].(string)
+	file := filepath.Join(dir, "ferretdb", "yuechuang.sqlite")
+	size := func() int64 {
+		fi, err := os.Stat(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.Size()
+	}
+	first := size()
+	var ids []string
+	save := func(i int) {
+		code, st := call(t, "POST", base+"/api/v1/startups", token, map[string]any{"name": fmt.Sprintf("项目%d", i), "sector": "ic", "stage": "seed", "district": "keqiao"})
+		if code != 201 {
+			t.Fatalf("create: %d %v", code, st)
+		}
+		ids = append(ids, st["id"].(string))
+	}
+	deadline := time.Now().Add(time.Minute)
+	for i := 0; size() == first; i++ {
+		if time.Now().After(deadline) {
+			t.Fatal("no checkpoint copied the WAL back within a minute")
+		}
+		save(i)
+		time.Sleep(20 * time.Millisecond)
+	}
+	for i := 0; i < 5; i++ {
+		save(1000 + i)
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	_, base = startProcess(t, dir)
+	_, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "f@test.cn", "password": "founder-passphrase"})
+	token, _ = login["accessToken"].(string)
+	for _, id := range ids {
+		if code, _ := call(t, "GET", base+"/api/v1/startups/"+id, token, nil); code != 200 {
+			t.Errorf("startup %s lost after SIGKILL: %d", id, code)
+		}
+	}
+}
+
 // TestChangeSurvivesKillBeforeDispatch publishes a startup in a process
 // that kills itself (SIGKILL) right after the publish is stored and before
 // anything dispatches it; after a restart on the same data the search

@@ -121,6 +121,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	if m.ferret != nil {
+		m.ferret.SetQuiet(m.db.Quiet)
 		// A scan once the start-up work is done is on a path a user or the
 		// routine work takes, which #12 rules out: say so where an operator
 		// and the browser suite (scripts/e2e.sh) see it.

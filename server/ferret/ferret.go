@@ -27,6 +27,8 @@ type Server struct {
 	readers readers
 	// schemas are ReadDocument's parsed document schemas.
 	schemas schemaCache
+	// ckpt copies the WALs back into the database files (checkpoint.go).
+	ckpt *checkpointer
 }
 
 // Start creates dir if needed and starts FerretDB storing its SQLite files there.
@@ -44,9 +46,11 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Handler:   "sqlite",
-		SQLiteURL: "file:" + abs + "/",
+		Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:  "sqlite",
+		// No commit checkpoints: the Server's checkpointer does
+		// (checkpoint.go). FerretDB adds its own pragmas to these.
+		SQLiteURL: "file:" + abs + "/?_pragma=wal_autocheckpoint(0)",
 		Logger:    logger,
 	})
 	if err != nil {
@@ -68,22 +72,25 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 		cancel()
 		return nil, errors.New("ferret: listener did not start within 30s")
 	}
+	s.ckpt = newCheckpointer(abs, checkpointEvery, walLimit)
 	return s, nil
 }
 
 // URI returns the mongodb:// connection string of the server.
 func (s *Server) URI() string { return s.uri }
 
-// Close stops the server and waits for its SQLite files to be closed.
+// Close stops the server and waits for its SQLite files to be closed,
+// their WALs checkpointed.
 func (s *Server) Close() error {
+	s.ckpt.stop()
 	s.readers.close()
 	s.cancel()
 	select {
 	case <-s.done:
-		return nil
 	case <-time.After(10 * time.Second):
-		return errors.New("ferret: stop timed out")
+		return errors.Join(errors.New("ferret: stop timed out"), s.ckpt.close())
 	}
+	return s.ckpt.close()
 }
 
 // IndexIDs gives every collection's SQLite table an index on the exact

@@ -49,6 +49,11 @@ func (d *DB) giveWay(ctx context.Context) {
 	}
 }
 
+// Quiet returns when a background write would start (giveWay): for work
+// beside the database that competes with the users' commits for the disk,
+// the embedded engine's checkpoints (ferret.Server.SetQuiet).
+func (d *DB) Quiet(ctx context.Context) { d.giveWay(domain.Background(ctx)) }
+
 var writeCommands = map[string]bool{"insert": true, "update": true, "delete": true, "findAndModify": true}
 
 func (f *foreground) counts(ctx context.Context, command string) bool {
