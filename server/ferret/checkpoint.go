@@ -154,13 +154,21 @@ func (c *checkpointer) stop() {
 	<-c.done
 }
 
-// close runs a last TRUNCATE checkpoint of each database and closes the
-// checkpointer's connections. Called once FerretDB has closed its own,
-// it finds no reader or writer in the way: a graceful stop leaves every
-// commit in the database files and no WAL.
+// close closes the checkpointer's connections and runs a last TRUNCATE
+// checkpoint of each database on a new one (the loop's may have been
+// interrupted by stop mid-statement, which the next statement on it would
+// report). Called once FerretDB has closed its own connections, it finds
+// no reader or writer in the way: a graceful stop leaves every commit in
+// the database files and no WAL.
 func (c *checkpointer) close() error {
-	files, _ := filepath.Glob(filepath.Join(c.dir, "*.sqlite"))
 	var errs []error
+	for f, db := range c.dbs {
+		if err := db.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		delete(c.dbs, f)
+	}
+	files, _ := filepath.Glob(filepath.Join(c.dir, "*.sqlite"))
 	for _, f := range files {
 		if _, err := os.Stat(f + "-wal"); err != nil {
 			continue
@@ -170,10 +178,10 @@ func (c *checkpointer) close() error {
 		} else if !whole {
 			errs = append(errs, fmt.Errorf("ferret: last checkpoint of %s: a reader or writer is still busy", filepath.Base(f)))
 		}
-	}
-	for _, db := range c.dbs {
-		if err := db.Close(); err != nil {
-			errs = append(errs, err)
+		if db := c.dbs[f]; db != nil {
+			if err := db.Close(); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
