@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 )
 
 // oldNew measures the writes (sign-ups and sign-ins, profile saves,
@@ -41,7 +42,7 @@ func oldNew(ctx context.Context, oldBin, newBin, city string, nw, logins int, tr
 	var servers []*server
 	defer func() {
 		for _, s := range servers {
-			s.stop()
+			s.Stop()
 		}
 	}()
 	var targets []*target
@@ -51,8 +52,8 @@ func oldNew(ctx context.Context, oldBin, newBin, city string, nw, logins int, tr
 			return fmt.Errorf("%s: %w", name, err)
 		}
 		servers = append(servers, s)
-		log.Printf("%s (%s, pid %d, %s): ready after %s", name, bin, s.cmd.Process.Pid, dir, s.start.Round(time.Millisecond))
-		t, err := newTarget(name, s.base)
+		log.Printf("%s (%s, pid %d, %s): ready after %s", name, bin, s.Cmd.Process.Pid, dir, s.Ready.Round(time.Millisecond))
+		t, err := newTarget(name, s.Base)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -75,8 +76,8 @@ func oldNew(ctx context.Context, oldBin, newBin, city string, nw, logins int, tr
 	if city != "" {
 		for _, b := range bins {
 			dir := filepath.Join(tmp, "city-"+b.name)
-			if out, err := exec.Command("cp", "-a", city, dir).CombinedOutput(); err != nil {
-				return fmt.Errorf("copy %s: %v %s", city, err, out)
+			if err := benchrun.CopyDir(city, dir); err != nil {
+				return err
 			}
 			if err := start("city "+b.name, b.bin, dir, "SEED_DEMO=false"); err != nil {
 				return err
@@ -89,11 +90,11 @@ func oldNew(ctx context.Context, oldBin, newBin, city string, nw, logins int, tr
 		}
 		t.writes(nw)
 	}
-	before, measuring := loadavg(), time.Now()
+	before, measuring := benchrun.LoadAvg(), time.Now()
 	if err := measureCalls(targets); err != nil {
 		return err
 	}
-	fmt.Printf("\n%d servers; 1-minute load average %s → %s over %s of calls\n\n", len(targets), before, loadavg(), time.Since(measuring).Round(time.Second))
+	fmt.Printf("\n%d servers; 1-minute load average %s → %s over %s of calls\n\n", len(targets), before, benchrun.LoadAvg(), time.Since(measuring).Round(time.Second))
 	fmt.Println("| call | server | old p50 | old p99 | new p50 | new p99 | new/old p50 | new/old p99 |")
 	fmt.Println("|---|---|---|---|---|---|---|---|")
 	for i := 0; i+1 < len(targets); i += 2 {
