@@ -47,7 +47,7 @@ func oldNew(ctx context.Context, oldBin, newBin, city string, nw, logins int, tr
 	}()
 	var targets []*target
 	start := func(name, bin, dir string, env ...string) error {
-		s, err := startServer(ctx, bin, dir, env...)
+		s, err := startServer(ctx, bin, dir, nil, env...)
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
