@@ -53,11 +53,11 @@ func TestSavedSurvivesKill(t *testing.T) {
 	}
 }
 
-// TestSavedSurvivesKillAcrossCheckpoints saves profiles until the
-// embedded engine's checkpointer has copied the WAL back into the
-// database file at least once (the file, which only a checkpoint writes,
-// grows), saves more, kills the process with SIGKILL, and finds every
-// save after a restart: those copied back and those still only in the WAL.
+// TestSavedSurvivesKillAcrossCheckpoints creates profiles, waits until the
+// embedded engine's checkpointer has copied them back into the database
+// file (the file, which only a checkpoint writes, grows), creates more,
+// kills the process with SIGKILL, and finds every profile after a
+// restart: those copied back and those still only in the WAL.
 func TestSavedSurvivesKillAcrossCheckpoints(t *testing.T) {
 	dir := t.TempDir()
 	cmd, base := startProcess(t, dir)
@@ -71,7 +71,6 @@ func TestSavedSurvivesKillAcrossCheckpoints(t *testing.T) {
 		}
 		return fi.Size()
 	}
-	first := size()
 	var ids []string
 	save := func(i int) {
 		code, st := call(t, "POST", base+"/api/v1/startups", token, map[string]any{"name": fmt.Sprintf("项目%d", i), "sector": "ic", "stage": "seed", "district": "keqiao"})
@@ -80,16 +79,19 @@ func TestSavedSurvivesKillAcrossCheckpoints(t *testing.T) {
 		}
 		ids = append(ids, st["id"].(string))
 	}
+	first := size()
+	for i := 0; i < 5; i++ {
+		save(i)
+	}
 	deadline := time.Now().Add(time.Minute)
-	for i := 0; size() == first; i++ {
+	for size() == first {
 		if time.Now().After(deadline) {
 			t.Fatal("no checkpoint copied the WAL back within a minute")
 		}
-		save(i)
 		time.Sleep(20 * time.Millisecond)
 	}
-	for i := 0; i < 5; i++ {
-		save(1000 + i)
+	for i := 5; i < 10; i++ {
+		save(i)
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
