@@ -25,38 +25,28 @@ import (
 // fsynced (synchronous=FULL), checkpointed or not, and a process killed
 // with frames not yet copied back finds them in the WAL on the next open.
 
-// Checkpoint pacing.
-const (
-	// checkpointEvery is how often the checkpointer checkpoints each
-	// database's WAL (PASSIVE), so that a burst of commits is copied back
-	// in one go (a page written by several commits once).
-	checkpointEvery = time.Second
-	// walLimit is the size of a -wal file past which the checkpointer
-	// also restarts it (TRUNCATE), once a passive checkpoint has copied
-	// all of it: the WAL file starts again from its beginning only when a
-	// writer finds it wholly copied and no reader in it, which a steady
-	// stream of reads and writes can put off.
-	walLimit = 64 << 20
-)
+// checkpointEvery is how often the checkpointer checkpoints each
+// database's WAL (PASSIVE), so that a burst of commits is copied back in
+// one go (a page written by several commits once).
+const checkpointEvery = time.Second
 
 // checkpointer copies each database's WAL back into its file.
 type checkpointer struct {
 	dir   string
 	every time.Duration
-	limit int64 // walLimit
 	quiet atomic.Pointer[func(context.Context)]
 	// runs counts the rounds of looks at the WALs, checkpoints the
-	// passive checkpoints run, truncated the WALs cut (tests).
-	runs, checkpoints, truncated atomic.Int64
-	cancel                       context.CancelFunc
-	done                         chan struct{}
+	// passive checkpoints run (tests).
+	runs, checkpoints atomic.Int64
+	cancel            context.CancelFunc
+	done              chan struct{}
 	// dbs belong to the loop's goroutine, then to close.
 	dbs map[string]*sql.DB
 }
 
-func newCheckpointer(dir string, every time.Duration, limit int64) *checkpointer {
+func newCheckpointer(dir string, every time.Duration) *checkpointer {
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &checkpointer{dir: dir, every: every, limit: limit, cancel: cancel, done: make(chan struct{}),
+	c := &checkpointer{dir: dir, every: every, cancel: cancel, done: make(chan struct{}),
 		dbs: map[string]*sql.DB{}}
 	go c.loop(ctx)
 	return c
@@ -107,21 +97,16 @@ func (c *checkpointer) look(ctx context.Context, file string) error {
 	if q := c.quiet.Load(); q != nil {
 		(*q)(ctx)
 	}
-	whole, err := c.checkpoint(ctx, file, "PASSIVE")
-	if err != nil {
+	if _, err := c.checkpoint(ctx, file, "PASSIVE"); err != nil {
 		return err
 	}
 	c.checkpoints.Add(1)
-	if fi, err := os.Stat(file + "-wal"); err == nil && whole && fi.Size() > c.limit {
-		if q := c.quiet.Load(); q != nil {
-			(*q)(ctx)
-		}
-		if whole, err := c.checkpoint(ctx, file, "TRUNCATE"); err != nil {
-			return err
-		} else if whole {
-			c.truncated.Add(1)
-		}
-	}
+	// No TRUNCATE or RESTART here, however large the WAL file: such a
+	// checkpoint holds the writers' lock while it waits for the readers,
+	// and retried each second under a stream of reads it kept a user's
+	// write waiting past FerretDB's busy timeout (SQLITE_BUSY in
+	// TestFeedbackAndScans, server/mongo). A WAL file keeps the largest
+	// size it reached until Close.
 	return nil
 }
 
@@ -130,8 +115,8 @@ func (c *checkpointer) look(ctx context.Context, file string) error {
 func (c *checkpointer) checkpoint(ctx context.Context, file, mode string) (whole bool, err error) {
 	db := c.dbs[file]
 	if db == nil {
-		// A TRUNCATE checkpoint waits for readers and writers at most
-		// this long (busy_timeout), then gives up until the next look.
+		// Close's TRUNCATE checkpoint waits for readers and writers at
+		// most this long (busy_timeout); none are left by then.
 		db, err = sql.Open("sqlite", "file:"+file+"?_pragma=busy_timeout(1000)")
 		if err != nil {
 			return false, fmt.Errorf("ferret: checkpoint %s: %w", filepath.Base(file), err)

@@ -22,7 +22,7 @@ func startFast(t *testing.T, dir string) (*Server, *mongo.Client) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	every(t, s, 5*time.Millisecond, walLimit)
+	every(t, s, 5*time.Millisecond)
 	client, err := mongo.Connect(options.Client().ApplyURI(s.URI()))
 	if err != nil {
 		_ = s.Close()
@@ -32,43 +32,14 @@ func startFast(t *testing.T, dir string) (*Server, *mongo.Client) {
 	return s, client
 }
 
-// every replaces s's checkpointer by one that looks every d and
-// truncates a WAL past limit.
-func every(t *testing.T, s *Server, d time.Duration, limit int64) {
+// every replaces s's checkpointer by one that looks every d.
+func every(t *testing.T, s *Server, d time.Duration) {
 	t.Helper()
 	s.ckpt.stop()
 	for _, db := range s.ckpt.dbs {
 		_ = db.Close()
 	}
-	s.ckpt = newCheckpointer(s.dir, d, limit)
-}
-
-// TestLargeWALIsTruncated lets a WAL grow past the checkpointer's limit
-// while the checkpointer is held off, then checks that its next looks
-// copy it back and cut the file to nothing.
-func TestLargeWALIsTruncated(t *testing.T) {
-	dir := t.TempDir()
-	s, client := startFast(t, dir)
-	defer s.Close()
-	every(t, s, time.Hour, walLimit)
-	ctx := context.Background()
-	col := client.Database("db").Collection("things")
-	pad := strings.Repeat("越", 1500)
-	for i := 0; i < 100; i++ {
-		if _, err := col.InsertOne(ctx, bson.D{{Key: "_id", Value: fmt.Sprint(i)}, {Key: "pad", Value: pad}}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	file := filepath.Join(dir, "db.sqlite")
-	const limit = 256 << 10
-	if n := walSize(t, file); n <= limit {
-		t.Fatalf("the WAL holds %d bytes, not past the limit", n)
-	}
-	every(t, s, 5*time.Millisecond, limit)
-	waitRounds(t, s, 2)
-	if n := walSize(t, file); n != 0 || s.ckpt.truncated.Load() == 0 {
-		t.Fatalf("WAL of %d bytes after %d truncations", n, s.ckpt.truncated.Load())
-	}
+	s.ckpt = newCheckpointer(s.dir, d)
 }
 
 // waitRounds returns once the checkpointer has finished n more rounds of
@@ -158,7 +129,7 @@ func TestCommitsDoNotCheckpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitRounds(t, s, 2) // the collection's creation copied back
-	every(t, s, time.Hour, walLimit)
+	every(t, s, time.Hour)
 	file := filepath.Join(dir, "db.sqlite")
 	before, err := os.Stat(file)
 	if err != nil {

@@ -72,7 +72,7 @@ func Start(dir string, logger *slog.Logger) (*Server, error) {
 		cancel()
 		return nil, errors.New("ferret: listener did not start within 30s")
 	}
-	s.ckpt = newCheckpointer(abs, checkpointEvery, walLimit)
+	s.ckpt = newCheckpointer(abs, checkpointEvery)
 	return s, nil
 }
 
