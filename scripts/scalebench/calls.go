@@ -130,6 +130,9 @@ func (t *target) build(n, nw, logins int) {
 	// recipients' lists as fan-out drops, as in a live city, rather than
 	// all notifications lying bulk-loaded in their buckets.
 	t.writes(nw)
+	if n == 0 {
+		return // -n 0: the writes only
+	}
 	get := func(name string, path func(i int) (string, string)) *call {
 		s := &sample{name: name}
 		k := t.add(n, s)

@@ -32,9 +32,12 @@
 // servers, measured in the same rounds. -gctrace sets the collector's work
 // beside the calls, -profiles takes each server's heap profile, and
 // -warmrooms makes the calls meet servers holding their rooms
-// (docs/bench/heap.md).
+// (docs/bench/heap.md). -n 0 measures the sign-ups, sign-ins and writes
+// only, and -trace writes every call's start and time to a file
+// (docs/bench/checkpoint.md).
 //
 //	go run ./scripts/scalebench -bin NEW -vs OLD -city COPY1 -vscity COPY2 -small 0 -out "" -gctrace
+//	go run ./scripts/scalebench -bin NEW -vs OLD -city COPY1 -vscity COPY2 -small 0 -out "" -n 0 -trace /tmp/calls.tsv
 package main
 
 import (
@@ -55,7 +58,7 @@ import (
 func main() {
 	bin := flag.String("bin", "bin/yuechuang", "the server binary")
 	out := flag.String("out", "docs/bench/scalebench.md", "where the table goes (empty: stdout only)")
-	n := flag.Int("n", 1000, "samples per read call (a p99 of 1,000 is the 11th slowest; of 300 it was the 4th, which one slow moment of the machine moved)")
+	n := flag.Int("n", 1000, "samples per read call (a p99 of 1,000 is the 11th slowest; of 300 it was the 4th, which one slow moment of the machine moved); 0 for none: the sign-ups, sign-ins and writes only")
 	nw := flag.Int("w", 300, "samples per write call")
 	logins := flag.Int("logins", 300, "rounds of a hash, a sign-up and a sign-in (argon2 each)")
 	notes := flag.Int("notifications", fullCity.Notifications, "notifications in the full-size city")
@@ -70,18 +73,10 @@ func main() {
 	gctrace := flag.Bool("gctrace", false, "run every server with GODEBUG=gctrace=1 and print the collector's work during the reads")
 	profiles := flag.String("profiles", "", "serve pprof on each server (YC_PPROF_ADDR) and write its heap profile, taken after a collection once the calls are done, to this directory")
 	flag.DurationVar(&callBudget, "calltime", callBudget, "most time spent measuring one call")
-	old := flag.String("old", "", "measure only the writes, of this binary against -bin, on the demo set and on copies of -city (oldnew.go)")
-	trace := flag.String("trace", "", "with -old: write every call's start and time to this file")
+	trace := flag.String("trace", "", "write every call's start and time to this file (trace.go)")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *budget)
 	defer cancel()
-	if *old != "" {
-		if err := oldNew(ctx, *old, *bin, *kept, *nw, *logins, *trace); err != nil {
-			cancel()
-			log.Fatal(err)
-		}
-		return
-	}
 	began := time.Now()
 	size := fullCity
 	size.Notifications = *notes
@@ -116,6 +111,12 @@ func main() {
 	// The servers start one at a time, each start timed alone, and stay up
 	// until every call has been measured on all of them in turn.
 	f := &fleet{ctx: ctx, gctrace: *gctrace, profiles: *profiles}
+	if *trace != "" {
+		if f.trace, err = newCallTrace(*trace); err != nil {
+			log.Fatal(err)
+		}
+		defer f.trace.close()
+	}
 	smallDir := ""
 	if *smallShare > 0 {
 		smallDir = filepath.Join(tmp, "small")

@@ -19,8 +19,9 @@ import (
 // one on the full city, all measured side by side.
 type fleet struct {
 	ctx      context.Context
-	gctrace  bool   // GODEBUG=gctrace=1 on every server, summed by call
-	profiles string // where each server's heap profile goes after the calls ("" for none)
+	gctrace  bool       // GODEBUG=gctrace=1 on every server, summed by call
+	profiles string     // where each server's heap profile goes after the calls ("" for none)
+	trace    *callTrace // every call's start and time (-trace), or nil
 	servers  []*server
 	targets  []*target
 	halves   []*half
@@ -73,6 +74,9 @@ func (f *fleet) start(bin, name, dir string, env ...string) *half {
 	t, err := newTarget(name, s.Base)
 	if err != nil {
 		f.fail("%s: %v", name, err)
+	}
+	if f.trace != nil {
+		t.c.trace = f.trace.writer(name)
 	}
 	f.targets = append(f.targets, t)
 	f.watches = append(f.watches, w)

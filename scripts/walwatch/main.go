@@ -5,7 +5,7 @@
 // (https://www.sqlite.org/walformat.html; the machine's byte order). A
 // rise of nBackfill is a checkpoint, a fall of mxFrame the WAL starting
 // again from its beginning. docs/bench/checkpoint.md counts checkpoints
-// with it, beside scalebench -old -trace:
+// with it, beside scalebench -vs -trace:
 //
 //	go run ./scripts/walwatch old=/tmp/x/city-old/ferretdb/yuechuang.sqlite-shm new=... > shm.tsv
 //
