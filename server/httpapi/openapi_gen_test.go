@@ -479,7 +479,7 @@ func mediaSchema(media string) map[string]any {
 // TestOpenAPIGenerated fails when openapi.json is not what the operations
 // table and the Go types make (run `make contract` after changing either).
 func TestOpenAPIGenerated(t *testing.T) {
-	b, errs := generateOpenAPI(slices.Concat(operations, journeyOperations, serviceOperations, allianceOperations))
+	b, errs := generateOpenAPI(slices.Concat(operations, roomOperations, deckOperations, journeyOperations, serviceOperations, allianceOperations))
 	for _, e := range errs {
 		t.Error(e)
 	}
