@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 )
 
 // result is one measured run of one target.
@@ -85,15 +87,6 @@ func ioCalls(pid int) (reads, writes int64) {
 	return reads, writes
 }
 
-// loadAverage returns the 1-minute load average, or "?".
-func loadAverage() string {
-	raw, err := os.ReadFile("/proc/loadavg")
-	if f := strings.Fields(string(raw)); err == nil && len(f) > 0 {
-		return f[0]
-	}
-	return "?"
-}
-
 // clockTicks is USER_HZ, the unit of /proc's CPU times, 100 on Linux.
 const clockTicks = 100
 
@@ -137,7 +130,7 @@ func run(client *http.Client, reqs []request, fresh bool, conc int, d time.Durat
 	if srv1, gen1 := cpuTime(serverPID), cpuTime(os.Getpid()); len(lat) > 0 && srv0 > 0 {
 		r.serverCPU, r.genCPU = (srv1-srv0)/time.Duration(len(lat)), (gen1-gen0)/time.Duration(len(lat))
 	}
-	r.load = loadAverage()
+	r.load = benchrun.LoadAvg()
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 	r.rps = float64(len(lat)) / elapsed.Seconds()
 	if len(lat) > 0 {

@@ -51,6 +51,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/yuechuang/yuechuang/scripts/benchdoc"
 	"github.com/yuechuang/yuechuang/scripts/benchrun"
 	"github.com/yuechuang/yuechuang/server/seed"
 )
@@ -181,11 +182,11 @@ func main() {
 	if *out == "" {
 		return
 	}
-	commit, _ := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
+	commit := benchdoc.Commit(".")
 	var b strings.Builder
 	fmt.Fprintf(&b, "# scalebench: the whole city on one machine\n\n")
-	fmt.Fprintf(&b, "Measured at commit `%s` on %s; 1-minute load average %s at the end.\n\n", strings.TrimSpace(string(commit)), time.Now().UTC().Format("2006-01-02 15:04 UTC"), benchrun.LoadAvg())
-	fmt.Fprintf(&b, "- commit `%s`, %s\n", strings.TrimSpace(string(commit)), time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&b, "Measured at commit `%s` on %s; 1-minute load average %s at the end.\n\n", commit, time.Now().UTC().Format("2006-01-02 15:04 UTC"), benchrun.LoadAvg())
+	fmt.Fprintf(&b, "- commit `%s`, %s\n", commit, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
 	fmt.Fprintf(&b, "- command: `make scalebench` (`go run ./scripts/scalebench -bin bin/yuechuang -n %d -w %d -logins %d -notifications %d -scale %g -small %g%s`)\n", *n, *nw, *logins, *notes, *scale, *smallShare, map[bool]string{true: " -city " + *kept}[*kept != ""])
 	fmt.Fprintf(&b, "- city: %s\n", size)
 	if small != nil {

@@ -26,7 +26,6 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
@@ -115,7 +114,7 @@ func main() {
 		fail(err)
 	}
 	ctx := context.Background()
-	loadStart := loadavg()
+	loadStart := benchrun.LoadAvg()
 	profiles := gen(*n)
 	docs := make([]search.Document, len(profiles))
 	for i, p := range profiles {
@@ -143,10 +142,10 @@ func main() {
 	fmt.Println("# Search benchmark (scripts/searchbench)")
 	fmt.Println()
 	fmt.Printf("- commit: %s\n- date: %s\n- command: `go run ./scripts/searchbench -n %d -reps %d` (`make searchbench`)\n",
-		commit(), time.Now().UTC().Format("2006-01-02 15:04 UTC"), *n, *reps)
+		benchdoc.Commit("."), time.Now().UTC().Format("2006-01-02 15:04 UTC"), *n, *reps)
 	fmt.Printf("- machine: %d cores shared with other engineers' builds and tests while this ran; load average %s at the start,"+
 		" %s after indexing. Every figure below is from this one run, the baseline rows included: compare ratios, not absolutes.\n\n",
-		runtime.NumCPU(), loadStart, loadavg())
+		runtime.NumCPU(), loadStart, benchrun.LoadAvg())
 	if n := benchdoc.Niceness(); n != "0" {
 		fmt.Printf("- priority: this process ran at nice %s (its own scheduling group at top priority, `scripts/prio.sh`), so it got more of the CPU than the others' work did; the baselines below ran the same way.\n\n", n)
 	}
@@ -394,28 +393,6 @@ func mean(sum, n int) string {
 		return "–"
 	}
 	return fmt.Sprintf("%.0f", float64(sum)/float64(n))
-}
-
-// commit is the checked-out commit, with "+changes" if the tree differs.
-func commit() string {
-	out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output()
-	if err != nil {
-		return "unknown"
-	}
-	c := strings.TrimSpace(string(out))
-	if st, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(st) > 0 {
-		c += " (+ uncommitted changes)"
-	}
-	return c
-}
-
-// loadavg is the 1-minute load average, or "?" where /proc has none.
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.Fields(string(b))[0]
 }
 
 func fail(err error) {

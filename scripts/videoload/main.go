@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/yuechuang/yuechuang/scripts/benchdoc"
+	"github.com/yuechuang/yuechuang/scripts/benchrun"
 	"github.com/yuechuang/yuechuang/scripts/loadapi"
 	"github.com/yuechuang/yuechuang/server/stage/stagetest"
 )
@@ -97,11 +98,6 @@ type row struct {
 	fps                     float64 // frames the publisher managed to send a second (30 asked)
 }
 
-func loadavg() string {
-	b, _ := os.ReadFile("/proc/loadavg")
-	return strings.Fields(string(b) + " ?")[0]
-}
-
 func main() {
 	flag.Parse()
 	if !strings.HasPrefix(*base, "http://127.0.0.1:") && !strings.HasPrefix(*base, "http://localhost:") {
@@ -146,12 +142,12 @@ func main() {
 	c0, t0 := cpu(*pid), time.Now()
 	time.Sleep(*window)
 	baseline := float64(cpu(*pid)-c0) / float64(time.Since(t0))
-	fmt.Printf("baseline (publisher only): server %.1f %% of a core, load %s\n", 100*baseline, loadavg())
+	fmt.Printf("baseline (publisher only): server %.1f %% of a core, load %s\n", 100*baseline, benchrun.LoadAvg())
 
 	var viewers []*stagetest.Viewer
 	var rows []row
 	for _, n := range counts {
-		loadStart := loadavg()
+		loadStart := benchrun.LoadAvg()
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		sem := make(chan struct{}, 8)
@@ -190,7 +186,7 @@ func main() {
 		time.Sleep(*window)
 		s1, m1, f1, b1, el := cpu(*pid), cpu(self), pub.Frames.Load(), pub.VideoBytes.Load(), time.Since(w0)
 		sent := b1 - b0 // what each viewer should have received in the window
-		r := row{viewers: n, load: loadavg(), loadStart: loadStart, fps: float64(f1-f0) / el.Seconds()}
+		r := row{viewers: n, load: benchrun.LoadAvg(), loadStart: loadStart, fps: float64(f1-f0) / el.Seconds()}
 		r.serverCPU = float64(s1-s0) / float64(el)
 		r.clientCPU = float64(m1-m0) / float64(el)
 		r.perViewerMs = 1000 * (r.serverCPU - baseline) / float64(n)
