@@ -3,6 +3,7 @@ package app
 import (
 	"container/list"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -18,7 +19,7 @@ import (
 type RoomRecordStore interface {
 	RoomRecord(ctx context.Context, roadshowID string) ([]roadshow.Logged, bool, error)
 	SaveRoomRecord(ctx context.Context, roadshowID string, events []domain.RoomEvent) (bool, error)
-	SettledRecord(ctx context.Context, roadshowID string) (*roadshow.Settled, bool, error)
+	SettledRecord(ctx context.Context, roadshowID string) (string, bool, error) // roadshow.EncodeSettled's form
 	SaveSettledRecord(ctx context.Context, roadshowID string, s *roadshow.Settled) (bool, error)
 }
 
@@ -36,7 +37,7 @@ const (
 // ended room's log is final once it has settled, so its fold is made once
 // and stored (SettledRecord), read from there on a room's first read since
 // start and then held in memory; a live or just-ended room's is folded
-// from its buckets on each call. Callers must not change it.
+// from its buckets on each call, and not held. Callers must not change it.
 func (rm *ReadModel) RoomFold(ctx context.Context, roadshowID string) (*RoomFold, error) {
 	if !rm.settledRoom(roadshowID) {
 		events, err := rm.Database.RoomEvents(ctx, roadshowID)
@@ -52,34 +53,47 @@ func (rm *ReadModel) RoomFold(ctx context.Context, roadshowID string) (*RoomFold
 	if f, ok := rm.rooms.get(roadshowID); ok {
 		return f, nil
 	}
-	s, err := rm.settled(ctx, roadshowID)
+	f, err := rm.settled(ctx, roadshowID)
 	if err != nil {
 		return nil, err
 	}
-	f := newRoomFold(s)
 	rm.rooms.put(roadshowID, f)
 	return f, nil
 }
 
-// settled reads what a settled room's record shows, folding and storing it
-// from the room's log (settledLog) if it is not stored.
-func (rm *ReadModel) settled(ctx context.Context, roadshowID string) (*roadshow.Settled, error) {
-	s, ok, err := rm.Database.SettledRecord(ctx, roadshowID)
-	if err != nil || ok {
-		return s, err
-	}
-	log, stored, err := rm.settledLog(ctx, roadshowID)
+// settled makes a settled room's fold from its stored record, folding and
+// storing that from the room's log (settledLog) if it is not stored.
+// Either way the fold is made from the record's stored form (foldStored),
+// whose bytes it keeps: strings decoded from the log would keep the whole
+// log.
+func (rm *ReadModel) settled(ctx context.Context, roadshowID string) (*RoomFold, error) {
+	raw, ok, err := rm.Database.SettledRecord(ctx, roadshowID)
 	if err != nil {
 		return nil, err
 	}
-	s = roadshow.Settle(log)
-	if stored { // else settledLog stored both
-		if _, err := rm.Database.SaveSettledRecord(ctx, roadshowID, s); err != nil {
-			// The log still answers; the next read tries again.
-			rm.log.WarnContext(ctx, "settled room record not stored", "roadshow", roadshowID, "err", err)
+	if !ok {
+		log, stored, err := rm.settledLog(ctx, roadshowID)
+		if err != nil {
+			return nil, err
 		}
+		s := roadshow.Settle(log)
+		b, err := roadshow.EncodeSettled(s)
+		if err != nil {
+			return nil, err
+		}
+		if stored { // else settledLog stored both
+			if _, err := rm.Database.SaveSettledRecord(ctx, roadshowID, s); err != nil {
+				// The log still answers; the next read tries again.
+				rm.log.WarnContext(ctx, "settled room record not stored", "roadshow", roadshowID, "err", err)
+			}
+		}
+		raw = string(b)
 	}
-	return s, nil
+	f, err := foldStored(raw)
+	if err != nil {
+		return nil, fmt.Errorf("roadshow %s: settled record: %w", roadshowID, err)
+	}
+	return f, nil
 }
 
 // RoomEvents returns a roadshow's room events in order (the live room's

@@ -134,7 +134,7 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 		authors := make(map[string]int32, len(fold.people))
 		for i, p := range fold.people {
 			if p.id.n > 0 {
-				authors[string(fold.bytes(p.id))] = int32(i)
+				authors[fold.str(p.id)] = int32(i)
 			}
 		}
 		for i := range att {

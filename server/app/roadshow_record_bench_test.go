@@ -96,7 +96,8 @@ func cityBook(tb testing.TB, db *mongo.DB, accounts, investors int) {
 // room since start (its folded record read from the embedded engine),
 // "again" from memory; each encoded as the API sends it (RecordJSON, into
 // a buffer reused as the handler's is); "stored-read" is the read of the
-// stored settled record alone, as a first read makes it; "scheduled" is a
+// stored settled record alone, as a first read makes it (its bytes, not
+// decoded); "scheduled" is a
 // scheduled roadshow's record (its room empty), as the demo set's are.
 func BenchmarkRoomRecord(b *testing.B) {
 	db := mongotest.Open(b)

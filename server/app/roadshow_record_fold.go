@@ -20,13 +20,22 @@ import (
 // A city holds a few hundred ended rooms' folds (roomCache), each about
 // 2,000 messages and questions. Held as roadshow.Settled they were a tree
 // of strings, a pointer per message that every cycle of the garbage
-// collector followed; a fold is therefore packed when it is made: every
-// string it shows copied into one byte block (text), and the people,
-// messages and questions as spans of it, so that the collector marks a
-// held fold's few blocks and scans none of their contents. Only the
-// stages and the interest signals, a few dozen, stay as the fold made them.
+// collector followed; a fold is therefore packed: every string it shows
+// lies in one of two blocks (text, and ids for the ids' hex forms), and
+// the people, messages and questions are spans of them, so that the
+// collector marks a held fold's few blocks and scans none of their
+// contents. Only the stages and the interest signals, a few dozen, stay as
+// the fold made them.
+//
+// A settled room's fold is read from its stored record (foldStored): its
+// text is the record's bytes as stored, which hold every text and name in
+// place, so a room's first read since start copies no text and builds no
+// roadshow.Settled to pack (each was a large allocation, and on a machine
+// where page faults are dear a first read paid for every page of them).
 type RoomFold struct {
-	text      []byte // never changed once the fold is made
+	// text and ids hold the strings the spans below are of (span.id says
+	// which); for a stored fold, text is the stored record's bytes.
+	text, ids string
 	people    []foldPerson
 	chat      []foldMessage
 	questions []foldQuestion
@@ -41,8 +50,11 @@ type RoomFold struct {
 	names atomic.Pointer[foldNames]
 }
 
-// span is a string of a fold's text.
+// span is a string of a fold's text, or with the top bit of off set
+// (spanID), of its ids.
 type span struct{ off, n uint32 }
+
+const spanID = 1 << 31
 
 // foldPerson is an author as the log recorded them (roadshow.Author).
 type foldPerson struct {
@@ -79,6 +91,8 @@ type foldNames struct {
 	interest []string
 }
 
+// newRoomFold packs a live or just-ended room's fold, copying its strings
+// into the fold's text.
 func newRoomFold(s *roadshow.Settled) *RoomFold {
 	n := 0
 	for _, p := range s.People {
@@ -90,27 +104,13 @@ func newRoomFold(s *roadshow.Settled) *RoomFold {
 	for _, q := range s.Questions {
 		n += len(q.Text)
 	}
-	f := &RoomFold{text: make([]byte, 0, n), people: make([]foldPerson, len(s.People)), chat: make([]foldMessage, len(s.Chat)),
-		questions: make([]foldQuestion, len(s.Questions)), Stages: make([]roadshow.Logged, len(s.Stages)),
-		Interest: make([]roadshow.InterestSignal, len(s.Interest)), InterestBy: s.InterestBy}
-	// The stages' and signals' strings are copied too: a decoded record's
-	// strings share its bytes (roadshow.DecodeSettled), which one of them
-	// would keep whole.
-	for i, l := range s.Stages {
-		l.UserID, l.UserName = strings.Clone(l.UserID), strings.Clone(l.UserName)
-		if e, ok := l.Event.(roadshow.Stage); ok {
-			e.StartupID, e.StartupName = strings.Clone(e.StartupID), strings.Clone(e.StartupName)
-			l.Event = e
-		}
-		f.Stages[i] = l
-	}
-	for i, sig := range s.Interest {
-		sig.StartupID, sig.UserID, sig.UserName = strings.Clone(sig.StartupID), strings.Clone(sig.UserID), strings.Clone(sig.UserName)
-		f.Interest[i] = sig
-	}
+	f := &RoomFold{people: make([]foldPerson, len(s.People)), chat: make([]foldMessage, len(s.Chat)),
+		questions: make([]foldQuestion, len(s.Questions)), Stages: s.Stages, Interest: s.Interest, InterestBy: s.InterestBy}
+	var text strings.Builder
+	text.Grow(n)
 	put := func(str string) span {
-		sp := span{off: uint32(len(f.text)), n: uint32(len(str))}
-		f.text = append(f.text, str...)
+		sp := span{off: uint32(text.Len()), n: uint32(len(str))}
+		text.WriteString(str)
 		return sp
 	}
 	for i, p := range s.People {
@@ -123,16 +123,64 @@ func newRoomFold(s *roadshow.Settled) *RoomFold {
 		f.questions[i] = foldQuestion{Seq: q.Seq, At: q.At, Person: q.Person, Votes: q.Votes, text: put(q.Text),
 			Answered: q.Answered, plain: jsonPlain(q.Text)}
 	}
+	f.text = text.String()
 	return f
 }
 
-// bytes is a span of the fold's text, not to be changed.
-func (f *RoomFold) bytes(s span) []byte { return f.text[s.off : s.off+s.n : s.off+s.n] }
+// foldStored makes a settled room's fold from its stored record (raw, in
+// roadshow.EncodeSettled's form), keeping raw as its text: the spans are
+// the places roadshow.WalkSettled gives. The stages' and interest
+// signals' strings share raw too, which the fold keeps anyway.
+func foldStored(raw string) (*RoomFold, error) {
+	f := &RoomFold{text: raw}
+	ids, rest, err := roadshow.WalkSettled(raw, (*foldWalk)(f))
+	if err != nil {
+		return nil, err
+	}
+	f.ids, f.Stages, f.Interest, f.InterestBy = ids, rest.Stages, rest.Interest, rest.InterestBy
+	for i := range f.people { // the ids' hex forms were written after the walk read the people
+		f.people[i].plainID = jsonPlain(f.str(f.people[i].id))
+	}
+	return f, nil
+}
 
-// str is a span of the fold's text as a string (a copy).
-func (f *RoomFold) str(s span) string { return string(f.bytes(s)) }
+// foldWalk is a fold as roadshow.WalkSettled fills it (foldStored).
+type foldWalk RoomFold
 
-// authors returns the fold's people as the log recorded them (copies).
+func foldSpan(s roadshow.Span) span {
+	if s.ID {
+		return span{off: s.Off | spanID, n: s.N}
+	}
+	return span{off: s.Off, n: s.N}
+}
+
+func (f *foldWalk) People(n int) { f.people = make([]foldPerson, 0, n) }
+func (f *foldWalk) Person(id, name roadshow.Span) {
+	f.people = append(f.people, foldPerson{id: foldSpan(id), name: foldSpan(name)})
+}
+func (f *foldWalk) Chat(n int) { f.chat = make([]foldMessage, 0, n) }
+func (f *foldWalk) Line(seq, at int64, person int32, text roadshow.Span) {
+	t := foldSpan(text)
+	f.chat = append(f.chat, foldMessage{Seq: seq, At: at, Person: person, text: t, plain: jsonPlain((*RoomFold)(f).str(t))})
+}
+func (f *foldWalk) Questions(n int) { f.questions = make([]foldQuestion, 0, n) }
+func (f *foldWalk) Question(seq, at int64, person int32, text roadshow.Span, votes int32, answered bool) {
+	t := foldSpan(text)
+	f.questions = append(f.questions, foldQuestion{Seq: seq, At: at, Person: person, Votes: votes, text: t, Answered: answered,
+		plain: jsonPlain((*RoomFold)(f).str(t))})
+}
+
+// str is a span of the fold's text or ids, not a copy: the fold's strings
+// never change.
+func (f *RoomFold) str(s span) string {
+	if s.off&spanID != 0 {
+		off := s.off &^ spanID
+		return f.ids[off : off+s.n]
+	}
+	return f.text[s.off : s.off+s.n]
+}
+
+// authors returns the fold's people as the log recorded them.
 func (f *RoomFold) authors() []roadshow.Author {
 	out := make([]roadshow.Author, len(f.people))
 	for i, p := range f.people {
@@ -149,7 +197,7 @@ func msTime(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
 // text, its packed entries, and the stages and interest as the fold made
 // them (a signal's name too) with the people's looked-up names.
 func (f *RoomFold) size() int {
-	n := 4096 + cap(f.text) + 176*(len(f.Stages)+len(f.Interest))
+	n := 4096 + len(f.text) + len(f.ids) + 176*(len(f.Stages)+len(f.Interest))
 	n += int(unsafe.Sizeof(foldPerson{}))*len(f.people) + int(unsafe.Sizeof(foldMessage{}))*len(f.chat) + int(unsafe.Sizeof(foldQuestion{}))*len(f.questions)
 	for _, p := range f.people {
 		n += 16 + int(p.name.n) // the looked-up name, about as long as the logged one

@@ -33,11 +33,11 @@ func (v *recordView) appendJSON(b []byte) []byte {
 		b = strconv.AppendInt(b, c.Seq, 10)
 		b = append(b, `,"type":"chat","userId":`...)
 		p := &f.people[c.Person]
-		b = appendBytes(b, f.bytes(p.id), p.plainID)
+		b = appendText(b, f.str(p.id), p.plainID)
 		b = append(b, `,"userName":`...)
 		b = appendText(b, v.names.names[c.Person], v.names.plain[c.Person])
 		b = append(b, `,"data":{"text":`...)
-		b = appendBytes(b, f.bytes(c.text), c.plain)
+		b = appendText(b, f.str(c.text), c.plain)
 		b = append(b, `},"ts":`...)
 		b = at.append(b, c.At)
 		b = append(b, '}')
@@ -50,7 +50,7 @@ func (v *recordView) appendJSON(b []byte) []byte {
 		b = append(b, `{"id":`...)
 		b = strconv.AppendInt(b, q.Seq, 10)
 		b = append(b, `,"text":`...)
-		b = appendBytes(b, f.bytes(q.text), q.plain)
+		b = appendText(b, f.str(q.text), q.plain)
 		b = append(b, `,"userName":`...)
 		b = appendText(b, v.names.names[q.Person], v.names.plain[q.Person])
 		b = append(b, `,"votes":`...)
@@ -70,24 +70,14 @@ func (v *recordView) appendJSON(b []byte) []byte {
 	return append(b, '}')
 }
 
-// appendText appends s as a JSON string; plain says it needs no escaping.
+// appendText appends s (a name, or a span of a fold) as a JSON string;
+// plain says it needs no escaping.
 func appendText(b []byte, s string, plain bool) []byte {
 	if !plain {
 		return domain.AppendJSONString(b, s)
 	}
 	b = append(b, '"')
 	b = append(b, s...)
-	return append(b, '"')
-}
-
-// appendBytes appends text (a span of a fold's text) as a JSON string;
-// plain says it needs no escaping.
-func appendBytes(b, text []byte, plain bool) []byte {
-	if !plain {
-		return domain.AppendJSONString(b, string(text))
-	}
-	b = append(b, '"')
-	b = append(b, text...)
 	return append(b, '"')
 }
 

@@ -130,7 +130,8 @@ func TestSettledRecordAsFromBuckets(t *testing.T) {
 // TestRecordJSONAsEncoded: the record written by hand is, byte for byte,
 // what the API's encoder makes of the same Record, for every reader, from
 // the buckets and from the fold, with texts and names that need escaping
-// (HTML, quotes, control characters, U+2028, invalid UTF-8) and attendance.
+// (HTML, quotes, control characters, U+2028, invalid UTF-8) and attendance,
+// the fold made from the room's log, held, and read back from its store.
 func TestRecordJSONAsEncoded(t *testing.T) {
 	db, rm := roomsSetup(t)
 	ctx := context.Background()
@@ -185,4 +186,6 @@ func TestRecordJSONAsEncoded(t *testing.T) {
 	}
 	check("from the stored fold")
 	check("from memory")
+	rm.ForgetRooms() // a first read since start: the stored record's bytes kept as the fold's text
+	check("from the stored record")
 }

@@ -24,32 +24,27 @@ type settledRecord struct {
 	Settled bson.Binary `bson:"settled"`
 }
 
-// SettledRecord returns what an ended roadshow's record shows of its room,
-// and false if it is not stored.
-func (d *DB) SettledRecord(ctx context.Context, roadshowID string) (*roadshow.Settled, bool, error) {
-	var raw string
+// SettledRecord returns what an ended roadshow's record shows of its room
+// in its stored form (roadshow.EncodeSettled's; its reader decodes it:
+// roadshow.DecodeSettled, or roadshow.WalkSettled to keep its bytes), and
+// false if it is not stored.
+func (d *DB) SettledRecord(ctx context.Context, roadshowID string) (string, bool, error) {
 	if d.readBinary != nil {
 		b, ok, err := d.readBinary(ctx, d.db.Name(), colSettledRecords, roadshowID, "settled")
 		if err != nil || !ok {
-			return nil, false, mapErr("settled record", err)
+			return "", false, mapErr("settled record", err)
 		}
-		raw = b
-	} else {
-		var rec settledRecord
-		err := mapErr("settled record", d.db.Collection(colSettledRecords).FindOne(ctx, byID(roadshowID)).Decode(&rec))
-		if domain.IsKind(err, domain.KindNotFound) {
-			return nil, false, nil
-		}
-		if err != nil {
-			return nil, false, err
-		}
-		raw = string(rec.Settled.Data)
+		return b, true, nil
 	}
-	s, err := roadshow.DecodeSettled(raw)
+	var rec settledRecord
+	err := mapErr("settled record", d.db.Collection(colSettledRecords).FindOne(ctx, byID(roadshowID)).Decode(&rec))
+	if domain.IsKind(err, domain.KindNotFound) {
+		return "", false, nil
+	}
 	if err != nil {
-		return nil, false, mapErr("settled record decode", err)
+		return "", false, err
 	}
-	return s, true, nil
+	return string(rec.Settled.Data), true, nil
 }
 
 // SaveSettledRecord stores what an ended roadshow's record shows. It is

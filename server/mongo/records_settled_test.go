@@ -32,6 +32,17 @@ func settledOf(t *testing.T, events []domain.RoomEvent) *roadshow.Settled {
 	return roadshow.Settle(log)
 }
 
+// settledRead is the settled record of roadshowID as db stores it, decoded.
+func settledRead(t *testing.T, db *mongo.DB, roadshowID string) (*roadshow.Settled, bool, error) {
+	t.Helper()
+	raw, ok, err := db.SettledRecord(context.Background(), roadshowID)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	s, err := roadshow.DecodeSettled(raw)
+	return s, err == nil, err
+}
+
 // TestSettledRecords: what a settled room's record shows is stored once
 // (a second save keeps the first; the room log's save stores it too) and
 // reads back as it went in, straight
@@ -54,7 +65,7 @@ func TestSettledRecords(t *testing.T) {
 		if !straight {
 			db.SetBinaryRead(nil) // through the driver, as on MongoDB
 		}
-		got, ok, err := db.SettledRecord(ctx, "r")
+		got, ok, err := settledRead(t, db, "r")
 		if !ok || err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("read (straight %v): %v, %v; %+v", straight, ok, err, got)
 		}
@@ -62,7 +73,7 @@ func TestSettledRecords(t *testing.T) {
 	if ok, err := db.SaveRoomRecord(ctx, "s", recordEvents("s", 40)); !ok || err != nil { // the log's save stores it too
 		t.Fatalf("fold: %v, %v", ok, err)
 	}
-	if got, ok, err := db.SettledRecord(ctx, "s"); !ok || err != nil || !reflect.DeepEqual(got, settledOf(t, recordEvents("s", 40))) {
+	if got, ok, err := settledRead(t, db, "s"); !ok || err != nil || !reflect.DeepEqual(got, settledOf(t, recordEvents("s", 40))) {
 		t.Fatalf("a folded room's settled record: %v, %v; %+v", ok, err, got)
 	}
 	big := &roadshow.Settled{Chat: []roadshow.SettledLine{{Seq: 1, Text: strings.Repeat("长", 5<<20)}}, People: []roadshow.Author{{UserID: "u"}}}
@@ -116,7 +127,7 @@ func TestSettledRecordsMigrated(t *testing.T) {
 			t.Fatalf("run %d: version %d, %v", run, v, err)
 		}
 		for id, want := range map[string]*roadshow.Settled{"a": settledOf(t, recordEvents("a", 150)), "b": early} {
-			if got, ok, err := db.SettledRecord(ctx, id); !ok || err != nil || !reflect.DeepEqual(got, want) {
+			if got, ok, err := settledRead(t, db, id); !ok || err != nil || !reflect.DeepEqual(got, want) {
 				t.Fatalf("run %d, %s: %v, %v; %+v", run, id, ok, err, got)
 			}
 		}

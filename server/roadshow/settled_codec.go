@@ -2,7 +2,6 @@ package roadshow
 
 import (
 	"encoding/binary"
-	"time"
 )
 
 // A settled room's record in a compact binary form (server/mongo/records.go
@@ -68,73 +67,57 @@ func EncodeSettled(s *Settled) ([]byte, error) {
 	return append(out, e.body...), nil
 }
 
-// DecodeSettled reads what EncodeSettled wrote. Its strings share b's
-// bytes, as DecodeLog's do.
+// DecodeSettled reads what EncodeSettled wrote (WalkSettled, with a
+// string made of each place). Its strings share b's bytes, as DecodeLog's
+// do, and the ids one string of their hex forms.
 func DecodeSettled(b string) (*Settled, error) {
-	if len(b) == 0 || b[0] != settledVersion {
-		return nil, errCorrupt
-	}
-	d := logDecoder{s: b, i: 1}
-	strs := d.strings(logVersion)
-	ref := func() string { return d.ref(strs) }
-	count := func() int {
-		n := d.uvarint()
-		if n > uint64(len(b)) { // each entry takes a byte at least
-			d.bad = true
-			return 0
-		}
-		return int(n)
-	}
-	s := &Settled{}
-	s.People = make([]Author, count())
-	for i := range s.People {
-		s.People[i].UserID = ref()
-		s.People[i].Name = ref()
-	}
-	var seq, at int64
-	line := func() (int64, int64, int32, string) {
-		seq += d.varint()
-		at += d.varint()
-		p := d.uvarint()
-		if p >= uint64(len(s.People)) {
-			d.bad = true
-		}
-		return seq, at, int32(p), d.str()
-	}
-	s.Chat = make([]SettledLine, count())
-	for i := range s.Chat {
-		c := &s.Chat[i]
-		c.Seq, c.At, c.Person, c.Text = line()
-	}
-	seq, at = 0, 0
-	s.Questions = make([]SettledQuestion, count())
-	for i := range s.Questions {
-		q := &s.Questions[i]
-		q.Seq, q.At, q.Person, q.Text = line()
-		q.Votes = int32(d.uvarint())
-		q.Answered = d.byte()&1 != 0
-	}
-	n := count()
-	s.Interest, s.InterestBy = make([]InterestSignal, n), make([]int32, n)
-	for i := range s.Interest {
-		sig := &s.Interest[i]
-		sig.StartupID = ref()
-		sig.UserID = ref()
-		sig.UserName = ref()
-		sig.At = time.UnixMilli(d.varint()).UTC()
-		by := d.varint() - 1
-		if by < -1 || by >= int64(len(s.People)) {
-			d.bad = true
-		}
-		s.InterestBy[i] = int32(by)
-	}
-	stages := d.take(d.uvarint())
-	if d.bad || d.i != len(d.s) {
-		return nil, errCorrupt
-	}
-	var err error
-	if s.Stages, err = DecodeLog(stages); err != nil {
+	var c settledStrings
+	ids, s, err := WalkSettled(b, &c)
+	if err != nil {
 		return nil, err
 	}
+	str := func(sp Span) string {
+		if sp.ID {
+			return ids[sp.Off : sp.Off+sp.N]
+		}
+		return b[sp.Off : sp.Off+sp.N]
+	}
+	s.People = make([]Author, len(c.people))
+	for i, p := range c.people {
+		s.People[i] = Author{UserID: str(p[0]), Name: str(p[1])}
+	}
+	s.Chat, s.Questions = c.chat, c.questions
+	for i := range s.Chat {
+		s.Chat[i].Text = str(c.chatText[i])
+	}
+	for i := range s.Questions {
+		s.Questions[i].Text = str(c.questionText[i])
+	}
 	return s, nil
+}
+
+// settledStrings collects a walked settled record's parts, their strings
+// as places until the walk has given the ids' hex forms.
+type settledStrings struct {
+	people                 [][2]Span
+	chat                   []SettledLine
+	chatText, questionText []Span
+	questions              []SettledQuestion
+}
+
+func (c *settledStrings) People(n int)         { c.people = make([][2]Span, 0, n) }
+func (c *settledStrings) Person(id, name Span) { c.people = append(c.people, [2]Span{id, name}) }
+func (c *settledStrings) Chat(n int) {
+	c.chat, c.chatText = make([]SettledLine, 0, n), make([]Span, 0, n)
+}
+func (c *settledStrings) Line(seq, at int64, person int32, text Span) {
+	c.chat = append(c.chat, SettledLine{Seq: seq, At: at, Person: person})
+	c.chatText = append(c.chatText, text)
+}
+func (c *settledStrings) Questions(n int) {
+	c.questions, c.questionText = make([]SettledQuestion, 0, n), make([]Span, 0, n)
+}
+func (c *settledStrings) Question(seq, at int64, person int32, text Span, votes int32, answered bool) {
+	c.questions = append(c.questions, SettledQuestion{Seq: seq, At: at, Person: person, Votes: votes, Answered: answered})
+	c.questionText = append(c.questionText, text)
 }
