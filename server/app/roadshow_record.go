@@ -131,16 +131,22 @@ func (svc *Roadshows) recordView(ctx context.Context, actor domain.Actor, id str
 	}
 	rec.Attendance.Unique = len(att)
 	if host {
-		authors := make(map[string]int32, len(fold.people))
-		for i, p := range fold.people {
-			if p.id.n > 0 {
-				authors[fold.str(p.id)] = int32(i)
+		// An attendee who wrote is named as the fold names them. The
+		// attendees are looked up among the authors, not the authors
+		// among the attendees: a city room has about 60 of these and
+		// 1,100 of those, and a map of the authors was made on every read.
+		attendee := make(map[string]int, len(att))
+		for i := range att {
+			attendee[att[i].UserID] = i
+		}
+		named := make([]bool, len(att))
+		for p, person := range fold.people {
+			if i, ok := attendee[fold.str(person.id)]; ok && person.id.n > 0 {
+				att[i].Name, named[i] = v.names.names[p], true
 			}
 		}
 		for i := range att {
-			if p, ok := authors[att[i].UserID]; ok {
-				att[i].Name = v.names.names[p]
-			} else {
+			if !named[i] {
 				att[i].Name = who.of(att[i].UserID, att[i].Name)
 			}
 		}

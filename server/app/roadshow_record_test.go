@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -188,4 +189,59 @@ func TestRecordJSONAsEncoded(t *testing.T) {
 	check("from memory")
 	rm.ForgetRooms() // a first read since start: the stored record's bytes kept as the fold's text
 	check("from the stored record")
+}
+
+// TestRecordAttendanceNames: the host's record names each attendee by
+// their current name, one who wrote in the room as the record names them
+// (a rename shows, held or read again from the store), one who did not by
+// their account, and one without an account by the name they came with;
+// the attendees are counted for everyone, and listed for the host only.
+func TestRecordAttendanceNames(t *testing.T) {
+	db, rm := roomsSetup(t)
+	ctx := context.Background()
+	svc := app.NewRoadshows(rm, nil, nil, nil, slog.New(slog.DiscardHandler))
+	r := cityRoom(t, db, rm, 300)
+	host := domain.Actor{UserID: r.OwnerID, Role: domain.RoleManager}
+	rec, err := svc.Record(ctx, host, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	author := rec.Chat[0].UserID
+	silent := "5ca1e0ffffffffffffffff02"
+	if err := db.InsertUsers(ctx, []*domain.User{{ID: silent, Email: "silent@x.cn", Name: "旁听者", Role: domain.RoleInvestor}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []struct{ id, name string }{{author, "来时的名字"}, {silent, "来时的名字"}, {"5ca1e0ffffffffffffffff03", "访客"}} {
+		now := time.Now().UTC()
+		if err := rm.SaveAttendance(ctx, domain.Attendance{RoadshowID: r.ID, UserID: a.id, Name: a.name, Role: "investor", FirstSeen: now, LastSeen: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.SetUserName(ctx, author, "改名的作者"); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{author: "改名的作者", silent: "旁听者", "5ca1e0ffffffffffffffff03": "访客"}
+	for _, forget := range []bool{false, true} { // the fold held, then read again from the store
+		if forget {
+			rm.ForgetRooms()
+		}
+		rec, err := svc.Record(ctx, host, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, a := range rec.Attendance.People {
+			got[a.UserID] = a.Name
+		}
+		if !reflect.DeepEqual(got, want) || rec.Attendance.Unique != 3 {
+			t.Errorf("forgotten %v: attendees %v (%d), want %v", forget, got, rec.Attendance.Unique, want)
+		}
+		viewer, err := svc.Record(ctx, domain.Actor{UserID: silent, Role: domain.RoleInvestor}, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if viewer.Attendance.Unique != 3 || viewer.Attendance.People != nil {
+			t.Errorf("a viewer's attendance: %+v", viewer.Attendance)
+		}
+	}
 }
