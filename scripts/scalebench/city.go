@@ -106,7 +106,7 @@ func buildCity(ctx context.Context, dataDir string, sz citySize, report func(ste
 		return nil
 	})
 	start = time.Now()
-	hash, err := hasher.Hash(makerPassword) // once, for every maker
+	hash, err := hasher.Hash(ctx, makerPassword) // once, for every maker
 	if err != nil {
 		return err
 	}

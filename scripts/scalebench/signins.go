@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"time"
@@ -34,7 +35,7 @@ func (t *target) signIns(logins int) {
 	k.writes = true
 	k.once = func(i int) error {
 		began := time.Now()
-		_, err := hasher.Hash("Kuaiji-Shan-2026!")
+		_, err := hasher.Hash(context.Background(), "Kuaiji-Shan-2026!")
 		h, code := time.Since(began), 200
 		if err != nil {
 			code = 0

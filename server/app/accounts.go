@@ -43,8 +43,8 @@ type RefreshStore interface {
 
 // passwordHasher is what Accounts asks of auth.Hasher.
 type passwordHasher interface {
-	Hash(password string) (string, error)
-	Verify(encoded, password string) (bool, error)
+	Hash(ctx context.Context, password string) (string, error)
+	Verify(ctx context.Context, encoded, password string) (bool, error)
 }
 
 // Accounts registers users and runs their sessions. It is safe for concurrent use.
@@ -67,7 +67,7 @@ type Accounts struct {
 
 // NewAccounts returns an Accounts service.
 func NewAccounts(users UserStore, tokens RefreshStore, hasher *auth.Hasher, signer *auth.Signer, log *slog.Logger) (*Accounts, error) {
-	dummy, err := hasher.Hash("dummy password for timing")
+	dummy, err := hasher.Hash(context.Background(), "dummy password for timing")
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (a *Accounts) Register(ctx context.Context, r Registration) (*Session, erro
 	u := &domain.User{Email: r.Email, Role: r.Role, Name: r.Name, CreatedAt: a.now().UTC()}
 	early := make(chan signUpWrites, 1)
 	go func() { early <- a.writeBeforeAccount(ctx, u.Email, u.Role) }()
-	hash, hashErr := a.hasher.Hash(r.Password)
+	hash, hashErr := a.hasher.Hash(ctx, r.Password)
 	w := <-early
 	if !w.claimed && domain.IsKind(w.err, domain.KindConflict) {
 		// email_taken: the claim wrote nothing. Answered after the hash,
@@ -245,17 +245,17 @@ func (a *Accounts) Login(ctx context.Context, email, password string) (*Session,
 	}
 	u, err := a.users.UserByEmail(ctx, strings.TrimSpace(email))
 	if domain.IsKind(err, domain.KindNotFound) {
-		_, _ = a.hasher.Verify(a.dummyHash, password)
+		_, _ = a.hasher.Verify(ctx, a.dummyHash, password)
 		return nil, errBadCredentials
 	}
 	if err != nil {
 		return nil, err
 	}
 	if u.PasswordHash == "" {
-		_, _ = a.hasher.Verify(a.dummyHash, password)
+		_, _ = a.hasher.Verify(ctx, a.dummyHash, password)
 		return nil, errBadCredentials
 	}
-	ok, err := a.hasher.Verify(u.PasswordHash, password)
+	ok, err := a.hasher.Verify(ctx, u.PasswordHash, password)
 	if err != nil {
 		return nil, fmt.Errorf("login %s: %w", u.ID, err)
 	}
@@ -286,7 +286,7 @@ func (a *Accounts) EnsureAdmin(ctx context.Context, email, password, name string
 	if name == "" {
 		name = "管理员"
 	}
-	hash, err := a.hasher.Hash(password)
+	hash, err := a.hasher.Hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +300,7 @@ func (a *Accounts) EnsureAdmin(ctx context.Context, email, password, name string
 	}
 	// A reset to another password ends every session of the account; the
 	// same password on each start (ADMIN_PASSWORD) signs no one out.
-	same, _ := a.hasher.Verify(u.PasswordHash, password)
+	same, _ := a.hasher.Verify(ctx, u.PasswordHash, password)
 	u.Role, u.PasswordHash, u.Name = domain.RoleAdmin, hash, name
 	if same {
 		return u, a.users.UpdateUser(ctx, u)

@@ -35,7 +35,7 @@ func (a *Accounts) CreateOfficer(ctx context.Context, actor domain.Actor, tax *d
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := a.hasher.Hash(in.Password)
+	hash, err := a.hasher.Hash(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}

@@ -218,7 +218,7 @@ func (r *PasswordResets) Reset(ctx context.Context, in ResetInput) (*Session, er
 	if t.Used {
 		return nil, domain.ErrResetInvalid // used meanwhile
 	}
-	if u.PasswordHash, err = r.accounts.hasher.Hash(in.Password); err != nil {
+	if u.PasswordHash, err = r.accounts.hasher.Hash(ctx, in.Password); err != nil {
 		return nil, err
 	}
 	if err := r.accounts.endSessions(ctx, u, "password reset"); err != nil {

@@ -207,17 +207,17 @@ func (a *Accounts) ChangePassword(ctx context.Context, actor domain.Actor, in Pa
 	}
 	ok := false
 	if u.PasswordHash != "" && len(in.OldPassword) <= 4*auth.MaxPassword {
-		if ok, err = a.hasher.Verify(u.PasswordHash, in.OldPassword); err != nil {
+		if ok, err = a.hasher.Verify(ctx, u.PasswordHash, in.OldPassword); err != nil {
 			return nil, fmt.Errorf("change password %s: %w", u.ID, err)
 		}
 	} else {
-		_, _ = a.hasher.Verify(a.dummyHash, in.OldPassword)
+		_, _ = a.hasher.Verify(ctx, a.dummyHash, in.OldPassword)
 	}
 	if !ok {
 		v.CheckCode(false, "oldPassword", "password_wrong", "the current password is wrong")
 		return nil, v.Err()
 	}
-	if u.PasswordHash, err = a.hasher.Hash(in.NewPassword); err != nil {
+	if u.PasswordHash, err = a.hasher.Hash(ctx, in.NewPassword); err != nil {
 		return nil, err
 	}
 	if err := a.endSessions(ctx, u, "password changed"); err != nil {

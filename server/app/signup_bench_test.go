@@ -48,14 +48,14 @@ func BenchmarkSignUpBesideHash(b *testing.B) {
 		steps := []func() error{
 			func() error {
 				t0 := time.Now()
-				_, err := hasher.Hash(pw)
+				_, err := hasher.Hash(ctx, pw)
 				h = time.Since(t0)
 				hash = append(hash, h)
 				return err
 			},
 			func() error { // the order before: hash, claim, account, token
 				t0 := time.Now()
-				enc, err := hasher.Hash(pw)
+				enc, err := hasher.Hash(ctx, pw)
 				if err != nil {
 					return err
 				}

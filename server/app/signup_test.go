@@ -29,14 +29,14 @@ type stepHasher struct {
 	calls  atomic.Int64
 }
 
-func (h *stepHasher) Hash(pw string) (string, error) {
+func (h *stepHasher) Hash(ctx context.Context, pw string) (string, error) {
 	h.calls.Add(1)
 	if h.during != nil {
 		if err := h.during(); err != nil {
 			return "", err
 		}
 	}
-	return h.Hasher.Hash(pw)
+	return h.Hasher.Hash(ctx, pw)
 }
 
 // hookedStore is the real store with hooks around a sign-up's writes (an

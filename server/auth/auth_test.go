@@ -11,14 +11,14 @@ import (
 
 func TestPasswordHash(t *testing.T) {
 	h := auth.NewHasher(auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1})
-	enc, err := h.Hash("正确的密码 correct horse")
+	enc, err := h.Hash(t.Context(), "正确的密码 correct horse")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(enc, "$argon2id$") {
 		t.Fatalf("hash %q is not argon2id", enc)
 	}
-	enc2, _ := h.Hash("正确的密码 correct horse")
+	enc2, _ := h.Hash(t.Context(), "正确的密码 correct horse")
 	if enc == enc2 {
 		t.Fatal("two hashes of one password are equal: salt missing")
 	}
@@ -26,18 +26,18 @@ func TestPasswordHash(t *testing.T) {
 		pw   string
 		want bool
 	}{{"正确的密码 correct horse", true}, {"wrong", false}, {"", false}} {
-		ok, err := h.Verify(enc, tc.pw)
+		ok, err := h.Verify(t.Context(), enc, tc.pw)
 		if err != nil || ok != tc.want {
 			t.Errorf("Verify(%q) = %v, %v; want %v", tc.pw, ok, err, tc.want)
 		}
 	}
 	// A hash made with other costs still verifies with the costs it names.
 	strong := auth.NewHasher(auth.DefaultHashParams)
-	enc3, _ := strong.Hash("pw")
-	if ok, _ := h.Verify(enc3, "pw"); !ok {
+	enc3, _ := strong.Hash(t.Context(), "pw")
+	if ok, _ := h.Verify(t.Context(), enc3, "pw"); !ok {
 		t.Fatal("hash with different params did not verify")
 	}
-	if _, err := h.Verify("plain", "pw"); err == nil {
+	if _, err := h.Verify(t.Context(), "plain", "pw"); err == nil {
 		t.Fatal("malformed hash verified without error")
 	}
 }

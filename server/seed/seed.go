@@ -97,7 +97,7 @@ func Demo(ctx context.Context, d Deps, sz Sizes) ([]Account, error) {
 		d.AfterStep = func(string) {}
 	}
 	s := &seeder{Deps: d, rnd: rand.New(rand.NewPCG(2026, 4))}
-	h, err := s.Hasher.Hash(DemoPassword)
+	h, err := s.Hasher.Hash(ctx, DemoPassword)
 	if err != nil {
 		return nil, err
 	}

@@ -49,7 +49,7 @@ func Services(ctx context.Context, d ServiceDeps) ([]Account, error) {
 	if err != nil {
 		return nil, fmt.Errorf("seed services: the demo admin: %w", err)
 	}
-	hash, err := d.Hasher.Hash(DemoPassword)
+	hash, err := d.Hasher.Hash(ctx, DemoPassword)
 	if err != nil {
 		return nil, err
 	}
