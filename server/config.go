@@ -21,26 +21,30 @@ import (
 // Config is the process configuration, read once from the environment.
 // The names are fixed by the public contract (../shared/API-CONTRACT.md).
 type Config struct {
-	ListenAddr    string         // LISTEN_ADDR
-	DataDir       string         // DATA_DIR
-	MongoURI      string         // MONGODB_URI; empty: embedded FerretDB under DataDir
-	MongoDB       string         // MONGODB_DB
-	MeiliURL      string         // MEILI_URL; empty: embedded search under DataDir
-	MeiliKey      string         // MEILI_API_KEY
-	AdminEmail    string         // ADMIN_EMAIL
-	AdminPassword string         // ADMIN_PASSWORD
-	IPHelpEmail   string         // IP_HELP_EMAIL: the account of the city's IP assistance contact, who receives IP-help requests; empty: none
-	SeedDemo      bool           // SEED_DEMO: load the demo set into an empty database; default false, so a bare start is empty and safe
-	JWTSecret     string         // JWT_SECRET; empty: a key generated once and kept in DataDir
-	TaxonomyFile  string         // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
-	TargetsFile   string         // TARGETS_FILE; empty: the Shaoxing action plan's targets
-	LogLevel      string         // LOG_LEVEL: debug, info, warn, error
-	LogFormat     string         // LOG_FORMAT: json or text
-	LoginLimit    int            // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
-	TimeZone      *time.Location // TIMEZONE: the city's clock, for daily figures; default Asia/Shanghai
-	BackupDir     string         // BACKUP_DIR: where scheduled backups go; empty: no scheduled backups
-	BackupEvery   time.Duration  // BACKUP_EVERY: time between scheduled backups; default 24h
-	BackupKeep    int            // BACKUP_KEEP: scheduled archives kept; default 7
+	ListenAddr    string // LISTEN_ADDR
+	DataDir       string // DATA_DIR
+	MongoURI      string // MONGODB_URI; empty: embedded FerretDB under DataDir
+	MongoDB       string // MONGODB_DB
+	MeiliURL      string // MEILI_URL; empty: embedded search under DataDir
+	MeiliKey      string // MEILI_API_KEY
+	AdminEmail    string // ADMIN_EMAIL
+	AdminPassword string // ADMIN_PASSWORD
+	IPHelpEmail   string // IP_HELP_EMAIL: the account of the city's IP assistance contact, who receives IP-help requests; empty: none
+	SeedDemo      bool   // SEED_DEMO: load the demo set into an empty database; default false, so a bare start is empty and safe
+	JWTSecret     string // JWT_SECRET; empty: a key generated once and kept in DataDir
+	TaxonomyFile  string // TAXONOMY_FILE; empty: the embedded Shaoxing taxonomy
+	TargetsFile   string // TARGETS_FILE; empty: the Shaoxing action plan's targets
+	LogLevel      string // LOG_LEVEL: debug, info, warn, error
+	LogFormat     string // LOG_FORMAT: json or text
+	LoginLimit    int    // LOGIN_RATE_LIMIT: sign-in and sign-up attempts per minute per client address
+	// HashProcs is HASH_PROCS: the child processes that hash passwords, so
+	// the hashes at once (server/auth/kdfproc); default 0, as many as
+	// cores (GOMAXPROCS), a hash holding a core throughout.
+	HashProcs   int
+	TimeZone    *time.Location // TIMEZONE: the city's clock, for daily figures; default Asia/Shanghai
+	BackupDir   string         // BACKUP_DIR: where scheduled backups go; empty: no scheduled backups
+	BackupEvery time.Duration  // BACKUP_EVERY: time between scheduled backups; default 24h
+	BackupKeep  int            // BACKUP_KEEP: scheduled archives kept; default 7
 	// AccountLimit is LOGIN_ACCOUNT_LIMIT: failed sign-ins per account per
 	// 15 minutes, from any addresses; default 10.
 	AccountLimit int
@@ -136,6 +140,9 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("LOGIN_RATE_LIMIT must be a positive integer, got %q", getenv("LOGIN_RATE_LIMIT"))
 	}
 	c.LoginLimit = limit
+	if c.HashProcs, err = strconv.Atoi(get("HASH_PROCS", "0")); err != nil || c.HashProcs < 0 {
+		return c, fmt.Errorf("HASH_PROCS must be a whole number, 0 for as many as cores, got %q", getenv("HASH_PROCS"))
+	}
 	if c.AccountLimit, err = strconv.Atoi(get("LOGIN_ACCOUNT_LIMIT", "10")); err != nil || c.AccountLimit < 1 {
 		return c, fmt.Errorf("LOGIN_ACCOUNT_LIMIT must be a positive integer, got %q", getenv("LOGIN_ACCOUNT_LIMIT"))
 	}

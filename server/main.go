@@ -19,6 +19,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/yuechuang/yuechuang/server/auth/kdfproc"
 )
 
 // release names the build (git describe), set by the Makefile and the
@@ -26,6 +28,12 @@ import (
 var release string
 
 func main() {
+	// A child that hashes passwords for a server (server/auth/kdfproc) is
+	// this executable too; it does nothing else, not even read the
+	// configuration.
+	if kdfproc.IsChild() {
+		os.Exit(kdfproc.ServeChild())
+	}
 	if err := run(os.Args[1:], os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "yuechuang:", err)
 		os.Exit(1)

@@ -19,13 +19,18 @@ import (
 
 	"github.com/yuechuang/yuechuang/search"
 	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/auth/kdfproc"
 	"github.com/yuechuang/yuechuang/server/seed"
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
 // TestMain lets a test start this very binary as the real server process
-// (for crash tests) by setting YC_RUN_SERVER=1.
+// (for crash tests) by setting YC_RUN_SERVER=1, and as the children that
+// hash passwords for every Main (kdfproc.ChildEnv).
 func TestMain(m *testing.M) {
+	if kdfproc.IsChild() { // the password hashing children of the Mains tests open
+		os.Exit(kdfproc.ServeChild())
+	}
 	if os.Getenv("YC_RUN_ARGS") != "" {
 		os.Exit(runTestCommand())
 	}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/auth/kdfproc"
 	"github.com/yuechuang/yuechuang/server/backup"
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/ferret"
@@ -68,6 +69,7 @@ type Main struct {
 	ln        net.Listener
 	svc       httpapi.Services
 	hasher    *auth.Hasher
+	kdf       *kdfproc.Pool // the children that derive password keys
 	// ready is set once the start-up work (demo set, search rebuild) is
 	// done; /readyz answers 503 until then.
 	ready    atomic.Bool
@@ -175,7 +177,14 @@ func (m *Main) Open(ctx context.Context) error {
 	if hp == (auth.HashParams{}) {
 		hp = auth.DefaultHashParams
 	}
-	hasher := auth.NewHasher(hp)
+	// Passwords are hashed in child processes of this executable (main()
+	// serves as one when kdfproc.IsChild): argon2's memory, allocated by
+	// every hash, would otherwise pace this process's garbage collector
+	// (server/auth/kdfproc, docs/bench/signup.md).
+	if m.kdf, err = kdfproc.New(kdfproc.Options{Procs: cfg.HashProcs}); err != nil {
+		return err
+	}
+	hasher := auth.NewHasherWith(hp, m.kdf.Key)
 	m.hasher = hasher
 	ready := map[string]httpapi.Pinger{"database": m.db, "startup": startup{m}}
 	deps := wire.Deps{DB: m.db, Engine: m.engine, Tax: tax, Targets: targets, Hasher: hasher, Signer: signer, Log: m.log,
@@ -375,6 +384,9 @@ func (m *Main) Close() error {
 	}
 	if m.bus != nil {
 		m.bus.Close()
+	}
+	if m.kdf != nil {
+		errs = append(errs, m.kdf.Close())
 	}
 	if m.engine != nil {
 		errs = append(errs, m.engine.Close())
