@@ -119,10 +119,23 @@ func (s *Server) Stop() time.Duration {
 	return time.Since(began)
 }
 
-// RSS returns the process's resident and peak resident memory in MiB
-// (0, 0 once it has exited).
+// RSS returns the resident and peak resident memory, in MiB, of the server
+// and every process under it (the children that hash its passwords), 0, 0
+// once it has exited. Each process's pages are counted in full, so the
+// executable's pages that the children share with the server are counted
+// once per process, and the peak is the sum of each process's own peak,
+// whether or not they came at once: both figures are upper bounds.
 func (s *Server) RSS() (cur, peak float64) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.Cmd.Process.Pid))
+	for _, pid := range tree(s.Cmd.Process.Pid) {
+		c, p := procRSS(pid)
+		cur, peak = cur+c, peak+p
+	}
+	return cur, peak
+}
+
+// procRSS returns pid's VmRSS and VmHWM in MiB (0, 0 if it is gone).
+func procRSS(pid int) (cur, peak float64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, 0
 	}
@@ -140,6 +153,41 @@ func (s *Server) RSS() (cur, peak float64) {
 		}
 	}
 	return cur, peak
+}
+
+// tree returns root and its descendants, from each process's parent in
+// /proc/PID/stat; just root if /proc cannot be listed.
+func tree(root int) []int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return []int{root}
+	}
+	kids := map[int][]int{}
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue // gone meanwhile
+		}
+		// The fields after the command, which may hold spaces and
+		// parentheses, in parentheses: state, then the parent.
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) < 2 {
+			continue
+		}
+		if ppid, err := strconv.Atoi(f[1]); err == nil {
+			kids[ppid] = append(kids[ppid], pid)
+		}
+	}
+	out := []int{root}
+	for i := 0; i < len(out); i++ {
+		out = append(out, kids[out[i]]...)
+	}
+	return out
 }
 
 // CopyDir copies the directory src to dst (which must not exist), keeping

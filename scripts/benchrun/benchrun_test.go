@@ -2,12 +2,15 @@ package benchrun
 
 import (
 	"context"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -24,6 +27,20 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "exit":
 		os.Exit(3)
+	case "child": // the server's child: it waits for its input to end
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		os.Exit(0)
+	}
+	if os.Getenv("BENCHRUN_TEST_CHILD") != "" {
+		c := exec.Command(os.Args[0])
+		c.Env = []string{"BENCHRUN_TEST_SERVE=child"}
+		if _, err := c.StdinPipe(); err != nil {
+			os.Exit(4)
+		}
+		if err := c.Start(); err != nil {
+			os.Exit(4)
+		}
+		_ = os.WriteFile(filepath.Join(os.Getenv("DATA_DIR"), "child"), []byte(strconv.Itoa(c.Process.Pid)), 0o644)
 	}
 	var asks atomic.Int32
 	srv := &http.Server{Addr: os.Getenv("LISTEN_ADDR"), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -66,6 +83,32 @@ func TestStartWaitsForReadyThenStops(t *testing.T) {
 	}
 	if d := s.Stop(); d != 0 {
 		t.Fatalf("a second Stop took %v, want 0 (nothing left to stop)", d)
+	}
+}
+
+// The server's memory is its process tree's: a server that hashes in
+// child processes must not look smaller for it.
+func TestRSSCountsTheChildren(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Start(context.Background(), os.Args[0], dir, Options{Env: []string{"BENCHRUN_TEST_SERVE=1", "BENCHRUN_TEST_CHILD=1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Stop()
+	b, err := os.ReadFile(filepath.Join(dir, "child"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := strconv.Atoi(string(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pids := tree(s.Cmd.Process.Pid); !slices.Contains(pids, child) {
+		t.Fatalf("tree %v lacks the child %d", pids, child)
+	}
+	own, _ := procRSS(child)
+	if cur, _ := s.RSS(); own <= 0 || cur < own {
+		t.Fatalf("RSS %v MiB, the child's alone %v", cur, own)
 	}
 }
 
