@@ -39,6 +39,7 @@ func startChild(opt Options) (*child, error) {
 	// The argument only names the process for ps; ChildEnv is what makes it
 	// a child.
 	cmd := exec.Command(opt.Path, "kdf-child")
+	cmd.Args[0] = opt.name
 	cmd.Env = []string{ChildEnv + "=1"}
 	for _, k := range passedEnv {
 		if v, ok := os.LookupEnv(k); ok {

@@ -39,13 +39,17 @@ type Options struct {
 	// derivation holds a core for its whole time.
 	Procs int
 	// Path is the executable to start; "": this process's own
-	// (os.Executable), whose main() must run ServeChild when IsChild.
+	// (/proc/self/exe on Linux, else os.Executable), whose main() must
+	// run ServeChild when IsChild.
 	Path string
 	// Env is added to a child's environment (tests).
 	Env []string
 	// Stderr receives the children's standard error (a crash's trace);
 	// nil: this process's.
 	Stderr io.Writer
+	// name is a child's argv[0], for ps: Path, or this executable's
+	// name where Path is /proc/self/exe.
+	name string
 }
 
 // stopWithin is how long Close waits for a child to finish its request
@@ -91,7 +95,16 @@ func New(opt Options) (*Pool, error) {
 		if err != nil {
 			return nil, fmt.Errorf("kdfproc: this executable: %w", err)
 		}
-		opt.Path = exe
+		opt.Path, opt.name = exe, exe
+		if runtime.GOOS == "linux" {
+			// The running binary itself, even once a deploy has replaced
+			// the file at exe: a child started after that (replacing one
+			// that died) must be this version, not the next.
+			opt.Path = "/proc/self/exe"
+		}
+	}
+	if opt.name == "" {
+		opt.name = opt.Path
 	}
 	if opt.Stderr == nil {
 		opt.Stderr = os.Stderr
