@@ -2,12 +2,14 @@ package kdfproc_test
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/yuechuang/yuechuang/server/auth/kdfproc"
@@ -88,15 +90,59 @@ func TestCloseLeavesNoChild(t *testing.T) {
 	}
 }
 
-// A parent killed outright (SIGKILL: no Close) takes its children with it.
-func TestParentKilledChildrenExit(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "kids")
-	parent := exec.Command(os.Args[0])
+// A child that replaces a dead one is the running binary even after the
+// file it was started from was replaced (a deploy over a running server):
+// not the new file, which may be another version or, here, no server at
+// all.
+func TestChildAfterTheBinaryIsReplaced(t *testing.T) {
+	dir := t.TempDir()
+	bin, out := filepath.Join(dir, "server"), filepath.Join(dir, "kids")
+	self, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, self, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	parent := exec.Command(bin)
 	parent.Env = append(os.Environ(), testParent+"="+out)
 	parent.Stderr = os.Stderr
 	if err := parent.Start(); err != nil {
 		t.Fatal(err)
 	}
+	defer func() { _ = parent.Process.Kill(); _ = parent.Wait() }()
+	kids := parentKids(t, out)
+	// The deploy: a new file where the binary was.
+	if err := os.Remove(bin); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, []byte("#!/bin/sh\nexit 3\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, pid := range kids {
+		if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(out+".ask", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the parent's answer", func() bool { return exists(out + ".answer") })
+	b, err := os.ReadFile(out + ".answer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := hex.DecodeString(string(b))
+	if err != nil {
+		t.Fatalf("the parent answered %q", b)
+	}
+	wantKey(t, key, "pw", "salt-salt", cheap, 32)
+}
+
+// parentKids waits for the parent to start its pool and returns its
+// children.
+func parentKids(t *testing.T, out string) []int {
+	t.Helper()
 	waitFor(t, "the parent to start its pool", func() bool { return exists(out) })
 	b, err := os.ReadFile(out)
 	if err != nil {
@@ -113,6 +159,19 @@ func TestParentKilledChildrenExit(t *testing.T) {
 	if len(kids) != 2 {
 		t.Fatalf("the parent's children %v, want 2", kids)
 	}
+	return kids
+}
+
+// A parent killed outright (SIGKILL: no Close) takes its children with it.
+func TestParentKilledChildrenExit(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "kids")
+	parent := exec.Command(os.Args[0])
+	parent.Env = append(os.Environ(), testParent+"="+out)
+	parent.Stderr = os.Stderr
+	if err := parent.Start(); err != nil {
+		t.Fatal(err)
+	}
+	kids := parentKids(t, out)
 	if err := parent.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package kdfproc_test
 
 import (
+	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -91,22 +93,39 @@ func misbehave(dir, mode string) {
 	}
 }
 
+// runParent is the parent a test kills, or asks for a key: once out.ask
+// exists it derives IDKey("pw", "salt-salt") at cheap costs and writes it
+// in hex, or the error, to out.answer.
 func runParent(out string) int {
 	p, err := kdfproc.New(kdfproc.Options{Procs: 2})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	_ = p
 	kids := children(os.Getpid())
-	tmp := out + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strings.Trim(fmt.Sprint(kids), "[]")), 0o600); err != nil {
+	if err := writeAtomic(out, strings.Trim(fmt.Sprint(kids), "[]")); err != nil {
 		return 1
 	}
-	_ = os.Rename(tmp, out)
-	for {
-		time.Sleep(time.Hour) // until killed
+	for !exists(out + ".ask") {
+		time.Sleep(5 * time.Millisecond) // until asked or killed
 	}
+	key, err := p.Key(context.Background(), []byte("pw"), []byte("salt-salt"), cheap, 32)
+	answer := hex.EncodeToString(key)
+	if err != nil {
+		answer = "error: " + err.Error()
+	}
+	if err := writeAtomic(out+".answer", answer); err != nil {
+		return 1
+	}
+	_ = p.Close()
+	return 0
+}
+
+func writeAtomic(path, s string) error {
+	if err := os.WriteFile(path+".tmp", []byte(s), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(path+".tmp", path)
 }
 
 func exists(path string) bool {
