@@ -38,15 +38,18 @@ if command -v flock >/dev/null; then
   flock 9
 fi
 (cd frontend && npm run build --silent >/dev/null)
-PLATFORM_ENV="SEED_DEMO=true LOGIN_RATE_LIMIT=1000 TICKETS_PER_MINUTE=1000"
+# At debug level: the stage's lines explain a video that does not play
+# (video.test.mjs puts them in its failure message).
+PLATFORM_ENV="SEED_DEMO=true LOGIN_RATE_LIMIT=1000 TICKETS_PER_MINUTE=1000 LOG_LEVEL=debug"
 # Scheduled backups on, so the admin's dashboard shows the last one's age.
 backups=$(mktemp -d)
 export BACKUP_DIR=$backups
-# The server's log, kept to check that no scan ran once it was ready.
+# The server's log, kept to check that no scan ran once it was ready
+# (E2E_SAVE_LOG=FILE keeps a copy after the run).
 PLATFORM_LOG=$(mktemp)
 export PLATFORM_LOG
 . scripts/platform.sh
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data" "$backups" "$PLATFORM_LOG"' EXIT
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; [ -n "${E2E_SAVE_LOG:-}" ] && cp "$PLATFORM_LOG" "$E2E_SAVE_LOG"; rm -rf "$data" "$backups" "$PLATFORM_LOG"' EXIT
 curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "e2e: the platform did not become ready"; exit 1; }
 cd frontend
 # E2E_FILES (space-separated, e.g. "e2e/video.test.mjs") runs only those

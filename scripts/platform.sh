@@ -6,9 +6,12 @@ go build -o bin/yuechuang ./server
 data=$(mktemp -d)
 port=$(( 20000 + RANDOM % 20000 ))
 while (echo >/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$(( 20000 + RANDOM % 20000 )); done
-# PLATFORM_LOG, if set, gets a copy of the server's log (its stderr).
+# PLATFORM_LOG, if set, gets a copy of the server's log (its stderr), at
+# the level PLATFORM_ENV may set; the terminal still shows warnings and
+# errors only.
 if [ -n "${PLATFORM_LOG:-}" ]; then
-  env LISTEN_ADDR=127.0.0.1:$port DATA_DIR=$data LOG_LEVEL=warn $PLATFORM_ENV ./bin/yuechuang 2> >(tee -a "$PLATFORM_LOG" >&2) &
+  env LISTEN_ADDR=127.0.0.1:$port DATA_DIR=$data LOG_LEVEL=warn $PLATFORM_ENV ./bin/yuechuang \
+    2> >(tee -a "$PLATFORM_LOG" | grep --line-buffered -v -E '^time=[^ ]+ level=(DEBUG|INFO) ' >&2) &
 else
   env LISTEN_ADDR=127.0.0.1:$port DATA_DIR=$data LOG_LEVEL=warn $PLATFORM_ENV ./bin/yuechuang &
 fi

@@ -7,10 +7,12 @@
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { base, wait, launch, open, signIn, shot, password } from './browser.mjs'
+import { keepConnections, pageState, serverStage } from './stagestats.mjs'
 
 const run = Date.now().toString(36)
 const errors = []
 let browser, presenter, viewer1, viewer2, host, rs, ids = {}, tokens = {}
+const pageOf = {}, names = new Map() // a publisher's page by user id; each page's name
 
 // call is the JSON API from the test itself, for setting up and checking.
 async function call(method, path, token, body) {
@@ -30,13 +32,23 @@ async function account(role, name) {
 }
 
 // playing waits until the tile of userId plays video in page: a picture
-// with a size, and decoded frames that keep increasing.
+// with a size, and decoded frames that keep increasing. If it does not,
+// the failure carries what the page and the publisher's page see of the
+// connections and what the server logged about the stage.
 async function playing(page, userId) {
   const video = `[data-test=stage-tile][data-user="${userId}"] video`
-  await page.waitForFunction((sel) => document.querySelector(sel)?.videoWidth > 0, video, wait)
-  const frames = () => page.evaluate((sel) => document.querySelector(sel).getVideoPlaybackQuality().totalVideoFrames, video)
-  const first = await frames()
-  await page.waitForFunction(([sel, n]) => document.querySelector(sel).getVideoPlaybackQuality().totalVideoFrames > n + 10, [video, first], wait)
+  try {
+    await page.waitForFunction((sel) => document.querySelector(sel)?.videoWidth > 0, video, wait)
+    const frames = () => page.evaluate((sel) => document.querySelector(sel).getVideoPlaybackQuality().totalVideoFrames, video)
+    const first = await frames()
+    await page.waitForFunction(([sel, n]) => document.querySelector(sel).getVideoPlaybackQuality().totalVideoFrames > n + 10, [video, first], wait)
+  } catch (e) {
+    const state = async (p) => p ? JSON.stringify(await pageState(p).catch((err) => String(err)), null, 1) : '(none)'
+    e.message += `\n--- the watching page (${names.get(page)}):\n${await state(page)}` +
+      `\n--- the publisher's page (${names.get(pageOf[userId])}):\n${await state(pageOf[userId])}` +
+      `\n--- the server's stage log:\n${serverStage(rs.id)}`
+    throw e
+  }
 }
 
 // hearing waits until the tile's audio track receives sound from the server.
@@ -81,6 +93,11 @@ describe('live video on the roadshow stage', () => {
     await signIn(viewer2, v2.email)
     host = await open(browser, 1280, errors)
     await signIn(host, 'manager@demo.yuechuang.cn', 'yuechuang2026')
+    Object.assign(pageOf, { [ids.founder]: presenter, [ids.v1]: viewer1 })
+    for (const [name, p] of Object.entries({ presenter, viewer1, viewer2, host })) {
+      names.set(p, name)
+      await keepConnections(p)
+    }
     for (const p of [presenter, viewer1, viewer2, host]) await p.goto(base + live)
     for (const p of [presenter, viewer1, viewer2, host]) await p.waitForSelector('[data-test=stage-video-area]', wait)
   })

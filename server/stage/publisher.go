@@ -57,6 +57,7 @@ func newPublisher(r *room, who roadshow.Peer, pc *webrtc.PeerConnection) *publis
 // watchState drops p when its connection fails or closes.
 func (p *publisher) watchState() {
 	p.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		p.debug("publisher connection", "state", st.String())
 		if st == webrtc.PeerConnectionStateFailed || st == webrtc.PeerConnectionStateClosed {
 			p.r.do(func() { p.r.dropPublisher(p) })
 		}
@@ -122,6 +123,7 @@ func (r *room) addSource(src *source) {
 		return
 	}
 	src.lastAt.Store(time.Now().UnixNano()) // it has just sent its first packet
+	p.debug("source added", "kind", src.kind.String(), "rid", src.rid, "ssrc", uint32(src.track.SSRC()))
 	p.sources = append(p.sources, src)
 	if src.kind == webrtc.RTPCodecTypeVideo {
 		p.setLayers()
@@ -195,10 +197,12 @@ func (p *publisher) keyframe(src *source) {
 	now := time.Now().UnixNano()
 	last := src.pliAt.Load()
 	if now-last < int64(keyframeGap) || !src.pliAt.CompareAndSwap(last, now) {
+		p.debug("key frame not asked: one was just asked", "rid", src.rid)
 		return
 	}
 	go func() {
-		_ = p.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(src.track.SSRC())}})
+		err := p.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(src.track.SSRC())}})
+		p.debug("key frame asked", "rid", src.rid, "ssrc", uint32(src.track.SSRC()), "err", err)
 	}()
 }
 

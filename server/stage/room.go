@@ -216,6 +216,7 @@ func (r *room) dropViewer(v *viewer) {
 	r.s.untrack(v.session)
 	delete(v.pub.viewers, v)
 	v.pub.setSinks()
+	v.debugCounts("viewer dropped")
 	go func() { _ = v.pc.Close() }() // closing waits for the connection's goroutines
 }
 

@@ -3,6 +3,7 @@ package stage
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtcp"
@@ -65,7 +66,10 @@ func (v *viewer) watchState() {
 		}
 	}
 	v.video.setWant(first(*v.pub.layers.Load()))
+	v.debug("viewer added", "wants", ridOf(v.video.wanted()))
+	go v.debugEvery()
 	v.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		v.debug("viewer connection", "state", st.String())
 		switch st {
 		case webrtc.PeerConnectionStateConnected:
 			// The key frame asked for when the viewer was added may have
@@ -106,6 +110,11 @@ type sink struct {
 	sent      bool
 	bad       int       // receiver reports with loss, in a row
 	goodSince time.Time // since when reports show no loss
+
+	// Counted for the debug log (debug.go): packets sent, packets of the
+	// wanted layer passed over while waiting for its key frame, starts at
+	// a key frame, and key frames the viewer asked for.
+	nSent, nWaited, nStarts, nAsked atomic.Int64
 }
 
 func (s *sink) wanted() *source {
@@ -138,6 +147,7 @@ func (s *sink) write(src *source, p *rtp.Packet, now int64) {
 		// short of CPU or bandwidth): want the best one still coming.
 		for _, l := range *s.v.pub.layers.Load() {
 			if now-l.lastAt.Load() <= int64(layerStall) {
+				s.v.debug("wanted layer stalled", "from", ridOf(s.want), "to", ridOf(l))
 				s.want, s.bad, s.goodSince = l, 0, time.Time{}
 				s.v.pub.keyframe(l)
 				break
@@ -146,8 +156,13 @@ func (s *sink) write(src *source, p *rtp.Packet, now int64) {
 	}
 	if src != s.cur {
 		if src != s.want || (s.video && !s.keyframe(p.Payload)) {
+			if src == s.want {
+				s.nWaited.Add(1)
+			}
 			return
 		}
+		s.nStarts.Add(1)
+		s.v.debug("sink starts", "video", s.video, "rid", src.rid, "ssrc", uint32(src.track.SSRC()), "seq", p.SequenceNumber)
 		s.cur = src
 		s.inSeq, s.inTS = p.SequenceNumber, p.Timestamp
 		if s.sent {
@@ -169,6 +184,7 @@ func (s *sink) write(src *source, p *rtp.Packet, now int64) {
 		s.lastSeq, s.lastTS, s.lastAt = out.SequenceNumber, out.Timestamp, time.Now()
 	}
 	s.sent = true
+	s.nSent.Add(1)
 	_ = s.track.WriteRTP(&out)
 }
 
@@ -184,6 +200,8 @@ func (s *sink) readRTCP(sender *webrtc.RTPSender) {
 		for _, pkt := range pkts {
 			switch pkt := pkt.(type) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+				s.nAsked.Add(1)
+				s.v.debug("viewer asks for a key frame", "video", s.video)
 				s.v.pub.keyframe(s.wanted())
 			case *rtcp.ReceiverReport:
 				for _, rr := range pkt.Reports {
@@ -218,6 +236,7 @@ func (s *sink) adapt(fractionLost uint8, now time.Time) {
 	s.want = next
 	s.mu.Unlock()
 	if changed {
+		s.v.debug("layer chosen", "lost", fractionLost, "to", ridOf(next))
 		s.v.pub.keyframe(next)
 	}
 }
