@@ -75,12 +75,9 @@ func (v *viewer) watchState() {
 			// The key frame asked for when the viewer was added may have
 			// come before its connection could carry it, leaving the
 			// viewer with frames it cannot decode: start again at a key
-			// frame asked for now.
-			// The second ask is in case the first fell inside keyframeGap
-			// of the one made at the start.
+			// frame asked for now (and again while none comes, write).
 			v.video.restart()
 			v.pub.keyframe(v.video.wanted())
-			time.AfterFunc(keyframeGap, func() { v.pub.keyframe(v.video.wanted()) })
 		case webrtc.PeerConnectionStateFailed, webrtc.PeerConnectionStateClosed:
 			v.r.do(func() { v.r.dropViewer(v) })
 		}
@@ -108,6 +105,7 @@ type sink struct {
 	lastTS    uint32
 	lastAt    time.Time
 	sent      bool
+	askedAt   int64     // when it last asked for a key frame (Unix ns)
 	bad       int       // receiver reports with loss, in a row
 	goodSince time.Time // since when reports show no loss
 
@@ -134,6 +132,7 @@ func (s *sink) setWant(src *source) {
 func (s *sink) restart() {
 	s.mu.Lock()
 	s.cur = nil
+	s.askedAt = time.Now().UnixNano() // the callers ask for one
 	s.mu.Unlock()
 }
 
@@ -155,9 +154,19 @@ func (s *sink) write(src *source, p *rtp.Packet, now int64) {
 		}
 	}
 	if src != s.cur {
-		if src != s.want || (s.video && !s.keyframe(p.Payload)) {
-			if src == s.want {
-				s.nWaited.Add(1)
+		if src != s.want {
+			return
+		}
+		if s.video && !s.keyframe(p.Payload) {
+			// Waiting for the wanted layer's key frame: a request may
+			// bring none (a browser honours one per 300 ms across its
+			// layers and drops the others; a packet may be lost), and the
+			// viewer, sent nothing of this video, asks for none itself.
+			// So the sink asks again for as long as it waits.
+			s.nWaited.Add(1)
+			if now-s.askedAt >= int64(keyframeRetry) {
+				s.askedAt = now
+				s.v.pub.keyframe(src)
 			}
 			return
 		}
@@ -217,6 +226,10 @@ func (s *sink) readRTCP(sender *webrtc.RTPSender) {
 // layerStall is how long a layer may send nothing before its viewers turn
 // to one that flows.
 const layerStall = time.Second
+
+// keyframeRetry is how long a video sink waits for the key frame it needs
+// before asking again.
+const keyframeRetry = time.Second
 
 // Layer choice: a viewer whose reports show more than badLoss of the
 // packets lost twice in a row gets the next lower layer; one that loses

@@ -35,6 +35,13 @@ type Publisher struct {
 	stop          chan struct{}
 	once          sync.Once
 	done          sync.WaitGroup
+
+	// Like a browser (NewBrowserLikePublisher): key frames only when asked,
+	// requests inside minKeyframeInterval of the last one honoured dropped,
+	// and the next unanswered requests bringing nothing (lost).
+	likeBrowser bool
+	unanswered  atomic.Int64
+	Asked       atomic.Int64 // key frame requests received
 }
 
 // Layers are the simulcast layers a simulcast publisher sends, best last,
@@ -52,6 +59,25 @@ func NewPublisher(ctx context.Context) (*Publisher, error) { return newPublisher
 func NewSimulcastPublisher(ctx context.Context) (*Publisher, error) {
 	return newPublisher(ctx, true, false)
 }
+
+// NewBrowserLikePublisher prepares the offer of a publisher that sends key
+// frames as libwebrtc does: the first frame, then only when asked, and not
+// again within minKeyframeInterval of the last (its encoder feedback drops
+// such requests).
+func NewBrowserLikePublisher(ctx context.Context) (*Publisher, error) {
+	p, err := newPublisher(ctx, false, false)
+	if p != nil {
+		p.likeBrowser = true
+	}
+	return p, err
+}
+
+// minKeyframeInterval is libwebrtc's kMinKeyframeSendIntervalMs.
+const minKeyframeInterval = 300 * time.Millisecond
+
+// LeaveUnanswered makes the next n key frame requests bring no key frame,
+// as when they or the key frame's first packet are lost.
+func (p *Publisher) LeaveUnanswered(n int) { p.unanswered.Store(int64(n)) }
 
 // NewH264Publisher prepares the offer of a publisher that sends only H.264
 // video (as OBS's WHIP output does) and Opus audio.
@@ -117,6 +143,7 @@ func newPublisher(ctx context.Context, simulcast, h264 bool) (*Publisher, error)
 	}
 	for _, sender := range []*webrtc.RTPSender{videoSender, audioSender} {
 		go func() {
+			var honoured time.Time
 			for {
 				pkts, _, err := sender.ReadRTCP()
 				if err != nil {
@@ -125,6 +152,13 @@ func newPublisher(ctx context.Context, simulcast, h264 bool) (*Publisher, error)
 				for _, pkt := range pkts {
 					switch pkt.(type) {
 					case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+						p.Asked.Add(1)
+						if p.likeBrowser {
+							if p.unanswered.Add(-1) >= 0 || time.Since(honoured) < minKeyframeInterval {
+								continue
+							}
+							honoured = time.Now()
+						}
 						p.keyframeAsked.Store(true)
 					}
 				}
@@ -164,7 +198,7 @@ func (p *Publisher) sendVideo(bitrate int) {
 			return
 		case <-t.C:
 		}
-		key := n%(2*fps) == 0 || p.keyframeAsked.Swap(false)
+		key := n == 0 || (!p.likeBrowser && n%(2*fps) == 0) || p.keyframeAsked.Swap(false)
 		frame := func(rate int) []byte {
 			inter := rate / 8 / fps * 60 / 67
 			size, first := inter, byte(0x01) // P bit set: an inter frame
