@@ -42,6 +42,11 @@ func (s *Server) ReadDocument(ctx context.Context, database, collection, id stri
 // whose _id is id (valid only during the call) and reports whether there
 // was one.
 func (s *Server) readText(ctx context.Context, database, collection, id string, use func(text []byte) error) (bool, error) {
+	done, err := s.readers.enter()
+	if err != nil {
+		return false, err
+	}
+	defer done()
 	stmt, err := s.readers.stmt(ctx, s.dir, database, collection)
 	if err != nil || stmt == nil {
 		return false, err

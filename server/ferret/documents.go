@@ -22,6 +22,11 @@ func (s *Server) ReadDocuments(ctx context.Context, database, collection string,
 	if len(ids) == 0 {
 		return out, nil
 	}
+	done, err := s.readers.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	db, table, err := s.readers.table(ctx, s.dir, database, collection)
 	if err != nil || table == "" {
 		return out, err

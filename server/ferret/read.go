@@ -8,7 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
+
+// closeWait bounds how long Close waits for the direct reads under way.
+const closeWait = 10 * time.Second
 
 // readers are the read-only SQLite handles ReadBinary keeps open, one per
 // database, with each collection's table name once found.
@@ -20,6 +24,24 @@ type readers struct {
 	// collection.
 	docs   map[[2]string]*sql.Stmt
 	closed bool
+	// reading counts the reads under way (enter), which close waits for:
+	// database/sql's Close does not wait for a query in progress, and a
+	// read left holding its snapshot kept Close's last TRUNCATE checkpoint
+	// from emptying the WAL.
+	reading sync.WaitGroup
+	onWait  func() // called as close starts waiting (tests)
+}
+
+// enter starts a read, or says the readers are closed; the read calls
+// the returned func when it no longer uses its handle or rows.
+func (r *readers) enter() (func(), error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, fmt.Errorf("ferret: closed")
+	}
+	r.reading.Add(1)
+	return r.reading.Done, nil
 }
 
 // ReadBinary returns the top-level binary field (its bytes, as a string) of the document whose _id
@@ -189,10 +211,25 @@ func (r *readers) forget(database, collection string) {
 	}
 }
 
+// close refuses new reads, waits for those under way (at most
+// closeWait: a read's own context bounds it, a scan's may not) and closes
+// the handles.
 func (r *readers) close() {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.closed = true
+	onWait := r.onWait
+	r.mu.Unlock()
+	if onWait != nil {
+		onWait()
+	}
+	done := make(chan struct{})
+	go func() { r.reading.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(closeWait):
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for _, st := range r.docs {
 		_ = st.Close()
 	}

@@ -34,6 +34,11 @@ func (s *Server) ScanStrings(ctx context.Context, database, collection string, f
 		}
 		want[f] = i
 	}
+	done, err := s.readers.enter()
+	if err != nil {
+		return err
+	}
+	defer done()
 	db, table, err := s.readers.table(ctx, s.dir, database, collection)
 	if err != nil || table == "" {
 		return err // no such collection: no documents
@@ -104,6 +109,11 @@ func scalarText(raw []byte) (string, error) {
 // consistent snapshot beside FerretDB's writers and writes nothing; a
 // collection that does not exist has no documents.
 func (s *Server) ScanDocuments(ctx context.Context, database, collection string, fn func(doc []byte) error) error {
+	done, err := s.readers.enter()
+	if err != nil {
+		return err
+	}
+	defer done()
 	db, table, err := s.readers.table(ctx, s.dir, database, collection)
 	if err != nil || table == "" {
 		return err
