@@ -5,7 +5,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 	"github.com/yuechuang/yuechuang/server/roadshow"
@@ -187,26 +186,6 @@ func ridRank(rid string) int {
 	}
 	return 0
 }
-
-// keyframe asks the publisher for a key frame on src, at most every
-// keyframeGap per layer: a viewer starts, switches layer or resumes there.
-func (p *publisher) keyframe(src *source) {
-	if src == nil {
-		return
-	}
-	now := time.Now().UnixNano()
-	last := src.pliAt.Load()
-	if now-last < int64(keyframeGap) || !src.pliAt.CompareAndSwap(last, now) {
-		p.debug("key frame not asked: one was just asked", "rid", src.rid)
-		return
-	}
-	go func() {
-		err := p.pc.WriteRTCP([]rtcp.Packet{&rtcp.PictureLossIndication{MediaSSRC: uint32(src.track.SSRC())}})
-		p.debug("key frame asked", "rid", src.rid, "ssrc", uint32(src.track.SSRC()), "err", err)
-	}()
-}
-
-const keyframeGap = 300 * time.Millisecond
 
 // source is one track (a simulcast layer of one) a publisher sends.
 type source struct {

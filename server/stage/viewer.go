@@ -1,7 +1,6 @@
 package stage
 
 import (
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -227,10 +226,6 @@ func (s *sink) readRTCP(sender *webrtc.RTPSender) {
 // to one that flows.
 const layerStall = time.Second
 
-// keyframeRetry is how long a video sink waits for the key frame it needs
-// before asking again.
-const keyframeRetry = time.Second
-
 // Layer choice: a viewer whose reports show more than badLoss of the
 // packets lost twice in a row gets the next lower layer; one that loses
 // at most goodLoss for raiseAfter tries the next higher one.
@@ -286,75 +281,4 @@ func chooseLayer(layers []*source, want *source, fractionLost uint8, now time.Ti
 		*bad, *goodSince = 0, time.Time{}
 	}
 	return want
-}
-
-// keyframeTest returns how to tell a key frame's first packet in a codec.
-func keyframeTest(mime string) func([]byte) bool {
-	if strings.EqualFold(mime, webrtc.MimeTypeH264) {
-		return h264Keyframe
-	}
-	return vp8Keyframe
-}
-
-// h264Keyframe reports whether an H.264 RTP payload (RFC 6184) starts an
-// IDR picture or carries its parameter sets (which precede it).
-func h264Keyframe(b []byte) bool {
-	if len(b) < 1 {
-		return false
-	}
-	idr := func(t byte) bool { return t == 5 || t == 7 }
-	switch t := b[0] & 0x1F; t {
-	case 24: // STAP-A: NAL units, each after a 16-bit size
-		for i := 1; i+2 < len(b); {
-			n := int(b[i])<<8 | int(b[i+1])
-			i += 2
-			if i < len(b) && idr(b[i]&0x1F) {
-				return true
-			}
-			i += n
-		}
-		return false
-	case 28: // FU-A: the start of a fragmented NAL unit
-		return len(b) > 1 && b[1]&0x80 != 0 && idr(b[1]&0x1F)
-	default:
-		return idr(t)
-	}
-}
-
-// vp8Keyframe reports whether a VP8 RTP payload starts a key frame
-// (RFC 7741: the descriptor's S bit and partition 0, then the payload
-// header's P bit clear).
-func vp8Keyframe(b []byte) bool {
-	if len(b) < 1 {
-		return false
-	}
-	x, start, pid := b[0]&0x80 != 0, b[0]&0x10 != 0, b[0]&0x07
-	if !start || pid != 0 {
-		return false
-	}
-	i := 1
-	if x {
-		if len(b) < 2 {
-			return false
-		}
-		ext := b[1]
-		i = 2
-		if ext&0x80 != 0 { // I: picture id
-			if len(b) <= i {
-				return false
-			}
-			if b[i]&0x80 != 0 {
-				i += 2
-			} else {
-				i++
-			}
-		}
-		if ext&0x40 != 0 { // L: TL0PICIDX
-			i++
-		}
-		if ext&0x30 != 0 { // T or K
-			i++
-		}
-	}
-	return len(b) > i && b[i]&0x01 == 0
 }
