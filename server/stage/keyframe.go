@@ -8,11 +8,13 @@ import (
 	"time"
 
 	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 )
 
 // keyframe asks the publisher for a key frame on src, at most every
-// keyframeGap per layer: a viewer starts, switches layer or resumes there.
+// keyframeGap per layer: a viewer starts, switches layer or resumes there,
+// or a video recording starts.
 func (p *publisher) keyframe(src *source) {
 	if src == nil {
 		return
@@ -31,9 +33,44 @@ func (p *publisher) keyframe(src *source) {
 
 const keyframeGap = 300 * time.Millisecond
 
-// keyframeRetry is how long a video sink waits for the key frame it needs
-// before asking again.
+// keyframeRetry is how long whatever waits for a key frame waits before
+// asking again.
 const keyframeRetry = time.Second
+
+// keyframeWait is the one rule for whatever must start at a key frame of
+// a source: a viewer's video sink (at its start, a layer switch, a
+// resumption) and a video recording (at its start). A request may bring
+// none: a browser honours one per 300 ms across its layers and drops the
+// others, and a packet may be lost. And nobody else asks again: a viewer
+// sent nothing of a video asks for nothing, and a recording has nobody
+// behind it (a stage without viewers has no sink asking either). So it
+// asks again every keyframeRetry for as long as it waits. Its owner's
+// lock guards it.
+type keyframeWait struct {
+	isKey   func(payload []byte) bool // whether a packet starts a key frame, in the codec
+	askedAt int64                     // when it last asked (Unix ns)
+}
+
+// ask asks src's publisher for a key frame now.
+func (w *keyframeWait) ask(src *source, now int64) {
+	w.askedAt = now
+	src.pub.keyframe(src)
+}
+
+// asked notes that the caller has just asked for one.
+func (w *keyframeWait) asked(now int64) { w.askedAt = now }
+
+// starts reports whether packet p of src starts a key frame; while none
+// does, it asks again every keyframeRetry.
+func (w *keyframeWait) starts(src *source, p *rtp.Packet, now int64) bool {
+	if w.isKey(p.Payload) {
+		return true
+	}
+	if now-w.askedAt >= int64(keyframeRetry) {
+		w.ask(src, now)
+	}
+	return false
+}
 
 // keyframeTest returns how to tell a key frame's first packet in a codec.
 func keyframeTest(mime string) func([]byte) bool {

@@ -226,7 +226,7 @@ func (src *source) forward() {
 			continue // held off: neither forwarded nor recorded
 		}
 		if rec := src.rec.Load(); rec != nil {
-			rec.write(&pkt)
+			rec.write(&pkt, now)
 		}
 		for _, s := range *sinks.Load() {
 			s.write(src, &pkt, now)

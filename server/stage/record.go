@@ -48,15 +48,28 @@ type recording struct {
 	w      interface{ WriteRTP(*rtp.Packet) error }
 	close_ func() error
 	src    *source
+	start  *keyframeWait // a video file's wait for its first key frame; nil once it came (and for audio)
 	done   bool
 }
 
-func (rec *recording) write(p *rtp.Packet) {
+// write writes packet p of rec's source, received at now (Unix ns). A
+// video file starts at a key frame: until one comes, its packets are
+// passed over (pion's writers would drop them too) and the publisher is
+// asked again, as a viewer's sink asks (keyframeWait).
+func (rec *recording) write(p *rtp.Packet, now int64) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
-	if !rec.done {
-		_ = rec.w.WriteRTP(p)
+	if rec.done {
+		return
 	}
+	if rec.start != nil {
+		if !rec.start.starts(rec.src, p, now) {
+			return
+		}
+		rec.start = nil
+		rec.src.pub.debug("recording starts", "rid", rec.src.rid, "seq", p.SequenceNumber)
+	}
+	_ = rec.w.WriteRTP(p)
 }
 
 func (rec *recording) close() {
@@ -99,11 +112,11 @@ func (p *publisher) record() {
 			p.r.s.log.Error("stage recording", "roadshow", p.r.id, "user", p.who.UserID, "err", err)
 			continue
 		}
+		if rec.start != nil {
+			rec.start.ask(want, time.Now().UnixNano()) // before the forwarder sees rec, which then guards it
+		}
 		p.recs[kind] = rec
 		want.rec.Store(rec)
-		if kind == webrtc.RTPCodecTypeVideo {
-			p.keyframe(want) // a video file starts at a key frame
-		}
 	}
 }
 
@@ -135,6 +148,9 @@ func (s *Stage) openRecording(p *publisher, src *source) (*recording, error) {
 	e.File = fmt.Sprintf("slot%d-%s-%s-%d.%s", rules.Slot+1, p.who.UserID, e.Kind, now.UnixMilli(), e.Format)
 	path := filepath.Join(dir, e.File)
 	rec := &recording{src: src}
+	if e.Kind == "video" {
+		rec.start = &keyframeWait{isKey: keyframeTest(src.track.Codec().MimeType)}
+	}
 	switch e.Format {
 	case "ivf":
 		w, err := ivfwriter.New(path, ivfwriter.WithCodec(webrtc.MimeTypeVP8))

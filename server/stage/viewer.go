@@ -46,7 +46,7 @@ func newViewer(r *room, p *publisher, who roadshow.Peer, pc *webrtc.PeerConnecti
 		}
 		s := &sink{v: v, track: t, video: kind == webrtc.RTPCodecTypeVideo, clock: 48000}
 		if s.video {
-			s.clock, s.keyframe = 90000, keyframeTest(codec.MimeType)
+			s.clock, s.key.isKey = 90000, keyframeTest(codec.MimeType)
 			v.video = s
 		} else {
 			v.audio = s
@@ -88,11 +88,10 @@ func (v *viewer) watchState() {
 // switches and pauses; a video sink switches layer, or resumes, only at a
 // key frame.
 type sink struct {
-	v        *viewer
-	track    *webrtc.TrackLocalStaticRTP
-	video    bool
-	keyframe func(payload []byte) bool // for video: whether a packet starts a key frame
-	clock    uint32                    // RTP clock rate
+	v     *viewer
+	track *webrtc.TrackLocalStaticRTP
+	video bool
+	clock uint32 // RTP clock rate
 
 	mu        sync.Mutex
 	cur, want *source // the layer forwarded, and the one to switch to
@@ -104,9 +103,9 @@ type sink struct {
 	lastTS    uint32
 	lastAt    time.Time
 	sent      bool
-	askedAt   int64     // when it last asked for a key frame (Unix ns)
-	bad       int       // receiver reports with loss, in a row
-	goodSince time.Time // since when reports show no loss
+	key       keyframeWait // for video: waiting for the wanted layer's key frame
+	bad       int          // receiver reports with loss, in a row
+	goodSince time.Time    // since when reports show no loss
 
 	// Counted for the debug log (debug.go): packets sent, packets of the
 	// wanted layer passed over while waiting for its key frame, starts at
@@ -131,7 +130,7 @@ func (s *sink) setWant(src *source) {
 func (s *sink) restart() {
 	s.mu.Lock()
 	s.cur = nil
-	s.askedAt = time.Now().UnixNano() // the callers ask for one
+	s.key.asked(time.Now().UnixNano()) // the callers ask for one
 	s.mu.Unlock()
 }
 
@@ -156,17 +155,8 @@ func (s *sink) write(src *source, p *rtp.Packet, now int64) {
 		if src != s.want {
 			return
 		}
-		if s.video && !s.keyframe(p.Payload) {
-			// Waiting for the wanted layer's key frame: a request may
-			// bring none (a browser honours one per 300 ms across its
-			// layers and drops the others; a packet may be lost), and the
-			// viewer, sent nothing of this video, asks for none itself.
-			// So the sink asks again for as long as it waits.
-			s.nWaited.Add(1)
-			if now-s.askedAt >= int64(keyframeRetry) {
-				s.askedAt = now
-				s.v.pub.keyframe(src)
-			}
+		if s.video && !s.key.starts(src, p, now) {
+			s.nWaited.Add(1) // waiting for the wanted layer's key frame
 			return
 		}
 		s.nStarts.Add(1)
