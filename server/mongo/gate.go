@@ -27,10 +27,31 @@ import (
 // again at once.
 type foreground struct {
 	inflight atomic.Int64
-	last     atomic.Int64 // when the last foreground write finished, Unix ns
-	writes   atomic.Int64 // foreground write commands sent (Writes)
-	most     atomic.Int64 // overrides bgWait when set, in ns (tests)
-	waiting  atomic.Int64 // background writers waiting now (tests)
+	last     atomic.Int64              // when the last foreground write finished, Unix ns, by the gate's clock
+	writes   atomic.Int64              // foreground write commands sent (Writes)
+	most     atomic.Int64              // overrides bgWait when set, in ns (tests)
+	waiting  atomic.Int64              // background writers waiting now (tests)
+	clock    atomic.Pointer[gateClock] // the gate's time; nil: the wall clock
+}
+
+// gateClock is the gate's time: the wall clock in production. A test gives
+// the gate a clock it moves by hand (StepClock in gate_export_test.go), so
+// that it sees what the gate does at each moment without timing it.
+type gateClock interface {
+	Now() time.Time
+	Sleep(d time.Duration)
+}
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time        { return time.Now() }
+func (wallClock) Sleep(d time.Duration) { time.Sleep(d) }
+
+func (f *foreground) timeSource() gateClock {
+	if c := f.clock.Load(); c != nil {
+		return *c
+	}
+	return wallClock{}
 }
 
 // Background pacing.
@@ -64,7 +85,7 @@ func (f *foreground) counts(ctx context.Context, command string) bool {
 func (f *foreground) monitor() *event.CommandMonitor {
 	done := func(ctx context.Context, command string) {
 		if f.counts(ctx, command) {
-			f.last.Store(time.Now().UnixNano())
+			f.last.Store(f.timeSource().Now().UnixNano())
 			f.inflight.Add(-1)
 		}
 	}
@@ -81,17 +102,18 @@ func (f *foreground) monitor() *event.CommandMonitor {
 }
 
 // wait returns once the foreground has been quiet for quiet, after most,
-// or when ctx ends.
+// or when ctx ends (looking every millisecond of the gate's clock).
 func (f *foreground) wait(ctx context.Context, quiet, most time.Duration) {
-	deadline := time.Now().Add(most)
+	clock := f.timeSource()
+	deadline := clock.Now().Add(most)
 	f.waiting.Add(1)
 	defer f.waiting.Add(-1)
 	for {
-		now := time.Now()
+		now := clock.Now()
 		if (f.inflight.Load() <= 0 && now.Sub(time.Unix(0, f.last.Load())) >= quiet) || !now.Before(deadline) || ctx.Err() != nil {
 			return
 		}
-		time.Sleep(time.Millisecond)
+		clock.Sleep(time.Millisecond)
 	}
 }
 
