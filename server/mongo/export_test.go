@@ -104,11 +104,6 @@ func (d *DB) ForegroundWrites() (int64, time.Time) {
 	return d.fg.inflight.Load(), time.Unix(0, d.fg.last.Load())
 }
 
-// WaitForeground is the background writers' wait.
-func (d *DB) WaitForeground(ctx context.Context, quiet, most time.Duration) {
-	d.fg.wait(ctx, quiet, most)
-}
-
 // AsBackground marks ctx as a background write's.
 func AsBackground(ctx context.Context) context.Context { return domain.Background(ctx) }
 
@@ -221,7 +216,7 @@ func UseStraightReads(d *DB, on bool) func() {
 func (d *DB) HoldForeground() (release func()) {
 	d.fg.inflight.Add(1)
 	return sync.OnceFunc(func() {
-		d.fg.last.Store(time.Now().UnixNano())
+		d.fg.last.Store(d.fg.timeSource().Now().UnixNano())
 		d.fg.inflight.Add(-1)
 	})
 }

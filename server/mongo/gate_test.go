@@ -13,20 +13,27 @@ import (
 // TestBackgroundWaitsForForeground checks the gate that keeps background
 // writes out of the way of the writes users wait for: the driver's monitor
 // counts a user's write (and not a write marked background, nor a read),
-// and a background writer waits while one is in flight or has just
-// finished, but no longer than its bound.
+// and a background writer (DB.Quiet, the gate's own wait with its own
+// bounds) goes at once when the foreground is quiet, waits while a user's
+// write is in flight and for bgQuiet (5 ms) after one finished, and no
+// longer than bgWait (200 ms) under a stream of them. The gate runs on a
+// clock the test moves by hand, a millisecond at a time, and after each
+// step the test sees whether the writer went or waits on: what the gate
+// does at each moment, not how fast this machine is.
 func TestBackgroundWaitsForForeground(t *testing.T) {
 	db := mongotest.Open(t)
+	clock := mongo.NewStepClock(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
+	db.SetGateClock(clock)
 	ctx := context.Background()
 	s := &domain.Startup{ID: mongo.NewID(), OwnerID: "o", Name: "n", Status: domain.StatusDraft}
 	if err := db.CreateStartup(ctx, s); err != nil {
 		t.Fatal(err)
 	}
 	n, last := db.ForegroundWrites()
-	if n != 0 || time.Since(last) > 5*time.Second {
-		t.Fatalf("after a user's write: %d in flight, last finished %s ago", n, time.Since(last))
+	if n != 0 || !last.Equal(clock.Now()) {
+		t.Fatalf("after a user's write: %d in flight, the last finished at %s, want now (%s)", n, last, clock.Now())
 	}
-	time.Sleep(30 * time.Millisecond)
+	clock.Advance(time.Second) // the background write below then goes at once
 	if _, err := db.StartupByID(ctx, s.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -36,43 +43,114 @@ func TestBackgroundWaitsForForeground(t *testing.T) {
 	if _, last2 := db.ForegroundWrites(); !last2.Equal(last) {
 		t.Fatalf("a read or a background write counted as a user's write")
 	}
-
-	// Right after a user's write, a background writer waits for the quiet
-	// moment; with the foreground quiet it goes at once; a stream of user
-	// writes holds it back no longer than its bound.
-	if err := db.MarkChange(ctx, domain.OutboxEntry{Kind: domain.ChangeStartup, DocID: s.ID}); err != nil {
-		t.Fatal(err)
-	}
-	_, last = db.ForegroundWrites()
-	db.WaitForeground(ctx, 100*time.Millisecond, 30*time.Second)
-	if since := time.Since(last); since < 100*time.Millisecond {
-		t.Fatalf("went %s after a user's write finished, want the quiet 100ms", since)
-	}
-	start := time.Now()
-	db.WaitForeground(ctx, 10*time.Millisecond, 30*time.Second)
-	if waited := time.Since(start); waited > 20*time.Second {
-		t.Fatalf("waited %s with the foreground quiet, as long as its bound", waited)
-	}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				_ = db.MarkChange(ctx, domain.OutboxEntry{Kind: domain.ChangeStartup, DocID: s.ID})
-			}
+	userWrite := func() {
+		t.Helper()
+		if err := db.MarkChange(ctx, domain.OutboxEntry{Kind: domain.ChangeStartup, DocID: s.ID}); err != nil {
+			t.Fatal(err)
 		}
+	}
+
+	// The foreground quiet: the writer goes without the clock moving.
+	w := startWaiting(t, db, clock)
+	if !w.gone() {
+		t.Fatal("waited with the foreground quiet")
+	}
+
+	// Right after a user's write: it waits until 5 ms have passed.
+	userWrite()
+	w = startWaiting(t, db, clock)
+	w.waitsFor(5, "after a user's write finished")
+
+	// A user's write in flight: it waits while it is (150 ms here, within
+	// the bound), then for 5 ms after it finished.
+	release := db.HoldForeground()
+	w = startWaiting(t, db, clock)
+	w.waitsOn(150, "with a user's write in flight")
+	release()
+	w.waitsFor(5, "after the write in flight finished")
+
+	// Held off for good, it gives up waiting after 200 ms.
+	release = db.HoldForeground()
+	w = startWaiting(t, db, clock)
+	w.waitsFor(200, "with a user's write in flight for good")
+	release()
+
+	// Under a stream of user writes (one every 4 ms, never 5 ms quiet),
+	// it goes after 200 ms too.
+	w = startWaiting(t, db, clock)
+	for ms := 1; ; ms++ {
+		if (ms-1)%4 == 0 {
+			userWrite()
+		}
+		if gone := w.step(); gone != (ms >= 200) {
+			t.Fatalf("under a stream of user writes: gone %v after %d ms, want it gone from 200 ms", gone, ms)
+		}
+		if ms >= 200 {
+			break
+		}
+	}
+}
+
+// waiter is a background writer at the gate (DB.Quiet), which runs on a
+// clock the test moves.
+type waiter struct {
+	t     *testing.T
+	clock *mongo.StepClock
+	done  chan struct{}
+	ctx   context.Context
+}
+
+func startWaiting(t *testing.T, db *mongo.DB, clock *mongo.StepClock) *waiter {
+	// A guard against hanging, not a measure: the clock the gate runs on
+	// moves only when the test moves it.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	w := &waiter{t: t, clock: clock, done: make(chan struct{}), ctx: ctx}
+	go func() {
+		defer close(w.done)
+		db.Quiet(context.Background())
 	}()
-	start = time.Now()
-	db.WaitForeground(ctx, 10*time.Second, 300*time.Millisecond)
-	waited := time.Since(start)
-	close(stop)
-	<-done
-	if waited < 300*time.Millisecond || waited > 20*time.Second {
-		t.Fatalf("under a stream of user writes waited %s, want its bound of 300ms", waited)
+	return w
+}
+
+// gone reports whether the writer has gone, once it has looked at the
+// clock's time.
+func (w *waiter) gone() bool {
+	w.t.Helper()
+	gone, err := w.clock.Settle(w.ctx, w.done)
+	if err != nil {
+		w.t.Fatalf("the writer neither went nor waited on: %v", err)
+	}
+	return gone
+}
+
+// step moves the clock a millisecond on and reports whether the writer
+// has gone.
+func (w *waiter) step() bool {
+	w.t.Helper()
+	w.clock.Advance(time.Millisecond)
+	return w.gone()
+}
+
+// waitsOn checks that the writer still waits ms milliseconds on.
+func (w *waiter) waitsOn(ms int, while string) {
+	w.t.Helper()
+	if w.gone() {
+		w.t.Fatalf("%s: went at once", while)
+	}
+	for i := 1; i <= ms; i++ {
+		if w.step() {
+			w.t.Fatalf("%s: went after %d ms, want it waiting %d ms on", while, i, ms)
+		}
+	}
+}
+
+// waitsFor checks that the writer waits ms milliseconds on and goes then.
+func (w *waiter) waitsFor(ms int, while string) {
+	w.t.Helper()
+	w.waitsOn(ms-1, while)
+	if !w.step() {
+		w.t.Fatalf("%s: still waiting after %d ms", while, ms)
 	}
 }
 
