@@ -181,7 +181,7 @@ func (m *Main) Open(ctx context.Context) error {
 	// serves as one when kdfproc.IsChild): argon2's memory, allocated by
 	// every hash, would otherwise pace this process's garbage collector
 	// (server/auth/kdfproc, docs/bench/signup.md).
-	if m.kdf, err = kdfproc.New(kdfproc.Options{Procs: cfg.HashProcs}); err != nil {
+	if m.kdf, err = kdfproc.New(kdfproc.Options{Procs: cfg.HashProcs, Warm: hp}); err != nil {
 		return err
 	}
 	hasher := auth.NewHasherWith(hp, m.kdf.Key)

@@ -7,9 +7,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/yuechuang/yuechuang/server/auth"
 )
 
 // ChildEnv is the environment variable (set to "1") that makes a process
@@ -43,10 +47,14 @@ func ServeChild() int {
 // The work is argon2.IDKey and nothing else. This process holds almost no
 // heap of its own, so the collections IDKey's allocation brings about are
 // cheap here, where in the server they mark a large heap.
+//
+// Serve manages this process's memory for that one allocation (it is
+// meant to run alone in its process): see keepMemory.
 func Serve(r io.Reader, w io.Writer) error {
 	in := bufio.NewReader(r)
 	out := bufio.NewWriter(w)
 	var buf []byte
+	mem := keepMemory()
 	for {
 		body, err := readFrame(in, buf)
 		if errors.Is(err, io.EOF) {
@@ -69,6 +77,7 @@ func Serve(r io.Reader, w io.Writer) error {
 		case req.keyLen < 1 || req.keyLen > maxKeyLen:
 			answer = encodeAnswer(req.seq, statusRefused, fmt.Appendf(nil, "key length %d", req.keyLen))
 		default:
+			mem.roomFor(req.p.MemoryKiB)
 			key := argon2.IDKey(req.password, req.salt, req.p.Time, req.p.MemoryKiB, req.p.Threads, req.keyLen)
 			answer = encodeAnswer(req.seq, statusKey, key)
 			clear(key)
@@ -81,5 +90,42 @@ func Serve(r io.Reader, w io.Writer) error {
 			return err
 		}
 		clear(answer)
+		mem.collect()
 	}
 }
+
+// memory keeps the pages of IDKey's work memory mapped from one request to
+// the next. IDKey allocates its memory anew on every call; under the
+// runtime's defaults a child's heap goal is a few MB, so the collector
+// frees that memory after each call and the scavenger hands most of it
+// back to the kernel, and the next call faults every page in again. A
+// fresh page costs a fault each, which on a virtual machine is dear enough
+// to add a large share to a hash (docs/bench/signup.md). So the collector
+// runs after each answer, while no one waits (never by the pacer), and the
+// scavenger's goal, which with GOGC off is the memory limit's, stays above
+// what one derivation maps, so the freed pages stay for the next call.
+type memory struct{ limit int64 }
+
+// keepMemory turns the pacer off and sets a limit with room for the
+// default cost's derivation.
+func keepMemory() *memory {
+	debug.SetGCPercent(-1)
+	m := &memory{}
+	m.roomFor(auth.DefaultHashParams.MemoryKiB)
+	return m
+}
+
+// roomFor raises the memory limit, if need be, to twice a derivation of
+// memKiB plus room for the runtime's own: with GOGC off the limit alone
+// paces the collector, which below a derivation's need would collect over
+// and over while it allocates.
+func (m *memory) roomFor(memKiB uint32) {
+	want := 2*int64(memKiB)<<10 + 32<<20
+	if want > m.limit {
+		m.limit = want
+		debug.SetMemoryLimit(want)
+	}
+}
+
+// collect frees the last derivation's memory for the next one to reuse.
+func (m *memory) collect() { runtime.GC() }

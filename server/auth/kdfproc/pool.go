@@ -47,6 +47,13 @@ type Options struct {
 	// Stderr receives the children's standard error (a crash's trace);
 	// nil: this process's.
 	Stderr io.Writer
+	// Warm, if set, are the costs each child first derives a throwaway
+	// key at, before it takes any caller's request: a child's first
+	// derivations map their memory page by page, several times slower
+	// than the derivations after them (docs/bench/signup.md), and the
+	// first users after a start should not wait for that. Give the costs
+	// the callers will use.
+	Warm auth.HashParams
 	// name is a child's argv[0], for ps: Path, or this executable's
 	// name where Path is /proc/self/exe.
 	name string
@@ -68,6 +75,9 @@ type Pool struct {
 
 	mu   sync.Mutex
 	kids map[*child]struct{} // the running children, for Close to kill
+
+	warming sync.WaitGroup // the first children's warm-ups
+	warmed  chan struct{}  // closed once they are done
 }
 
 // call is one derivation asked of the pool: a worker answers it on res
@@ -109,7 +119,8 @@ func New(opt Options) (*Pool, error) {
 	if opt.Stderr == nil {
 		opt.Stderr = os.Stderr
 	}
-	p := &Pool{opt: opt, reqs: make(chan *call), quit: make(chan struct{}), spawn: newSpawner(), kids: map[*child]struct{}{}}
+	p := &Pool{opt: opt, reqs: make(chan *call), quit: make(chan struct{}), spawn: newSpawner(), kids: map[*child]struct{}{},
+		warmed: make(chan struct{})}
 	kids := make([]*child, opt.Procs)
 	for i := range kids {
 		c, err := p.start()
@@ -122,12 +133,19 @@ func New(opt Options) (*Pool, error) {
 		}
 		kids[i] = c
 	}
+	p.warming.Add(len(kids))
 	for _, c := range kids {
 		p.wg.Add(1)
 		go p.work(c)
 	}
+	go func() { p.warming.Wait(); close(p.warmed) }()
 	return p, nil
 }
+
+// Warmed is closed once every child New started has made its warm-up
+// derivation (Options.Warm), or at once if there is none; a derivation
+// asked before then waits for a child to finish its own.
+func (p *Pool) Warmed() <-chan struct{} { return p.warmed }
 
 // Key derives keyLen bytes from password and salt at hp's costs in a child
 // (an auth.KDF). It waits for a free child as long as ctx lets it; a
@@ -161,6 +179,8 @@ func (p *Pool) work(c *child) {
 			p.stop(c)
 		}
 	}()
+	c = p.warm(c)
+	p.warming.Done()
 	for {
 		var k *call
 		select {
@@ -176,6 +196,18 @@ func (p *Pool) work(c *child) {
 		r, c = p.derive(c, &k.req)
 		k.res <- r
 	}
+}
+
+// warm makes c's warm-up derivation, if the pool has one, and returns the
+// child to go on with (see derive).
+func (p *Pool) warm(c *child) *child {
+	if p.opt.Warm == (auth.HashParams{}) {
+		return c
+	}
+	// Any password and salt will do: the key is dropped. A child that dies
+	// on it is replaced, as for a caller's request.
+	_, c = p.derive(c, &request{p: p.opt.Warm, keyLen: 32, password: []byte("warm-up"), salt: []byte("warm-up-salt-000")})
+	return c
 }
 
 // derive runs req on c, or on a new child if c is nil or dies on it, and
