@@ -68,10 +68,22 @@ func (s *Server) readText(ctx context.Context, database, collection, id string, 
 	if err := rows.Scan(&text); err != nil {
 		return false, fmt.Errorf("ferret: read %s: %w", collection, err)
 	}
-	if err := use(text); err != nil {
+	err = use(text)
+	// Close, not Err, ends the read. A Scan into RawBytes keeps the rows'
+	// read lock until they move on or close; Err takes that lock a second
+	// time, and if the context ended just before, database/sql's watcher
+	// is waiting to close the rows under the write lock by then, so the
+	// second read lock waits behind it and the watcher waits for the
+	// first: both for ever (a dispatcher's read at its context's end, in
+	// a test run). Close lets go of the first lock before it takes the
+	// write lock itself.
+	if cerr := rows.Close(); err == nil && cerr != nil {
+		return false, fmt.Errorf("ferret: read %s: %w", collection, cerr)
+	}
+	if err != nil {
 		return false, fmt.Errorf("ferret: read %s %q: %w", collection, id, err)
 	}
-	return true, rows.Err()
+	return true, nil
 }
 
 // sjsonSchema is FerretDB v1's schema of a document or object ("$s"):
