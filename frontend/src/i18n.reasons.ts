@@ -1,0 +1,32 @@
+// The words of the match reasons (taxonomy.ts's reasonText fills the names
+// and numbers), kept apart from i18n.ts's own list, which spreads them in.
+export const reasonsTexts: Record<string, [string, string]> = {
+  'reason.sector': ['{sector} ✓ 在关注行业内', '{sector} ✓ in the thesis sectors'],
+  'reason.sector_no': ['{sector} 不在关注行业内', '{sector} is outside the thesis sectors'],
+  'reason.sector_related': ['{sector} ≈ 属于关注的{family}领域', '{sector} ≈ related ({family})'],
+  'reason.sector_open': ['{sector}（不限行业）', '{sector} (any sector)'],
+  'reason.stage': ['{stage} ✓', '{stage} ✓'],
+  'reason.stage_no': ['{stage} 不在关注阶段内', '{stage} is outside the thesis stages'],
+  'reason.stage_near': ['{stage}，与关注阶段相邻', '{stage}, next to a thesis stage'],
+  'reason.stage_far_no': ['{stage}，与关注阶段相差两轮', '{stage}, two rounds from the thesis stages'],
+  'reason.stage_open': ['{stage}（不限阶段）', '{stage} (any stage)'],
+  'reason.cheque': ['融资 {ask}万元，在 {range}万元 单笔范围内', 'asks {ask}万, inside the {range}万 cheque range'],
+  'reason.cheque_no': ['融资 {ask}万元，超出 {range}万元 单笔范围', 'asks {ask}万, outside the {range}万 cheque range'],
+  'reason.cheque_near': ['融资 {ask}万元，接近 {range}万元 单笔范围', 'asks {ask}万, near the {range}万 cheque range'],
+  'reason.district': ['{district} ✓', '{district} ✓'],
+  'reason.district_no': ['{district}（不在关注区县）', '{district} (outside the thesis districts)'],
+  'reason.district_open': ['{district}', '{district}'],
+  // The same codes for a mentor's fit (Mentors.vue): expertise, not a thesis.
+  'reason.mentor.sector': ['{sector} ✓ 在导师擅长行业内', '{sector} ✓ in the mentor\'s sectors'],
+  'reason.mentor.sector_no': ['{sector} 不在导师擅长行业内', '{sector} is outside the mentor\'s sectors'],
+  'reason.mentor.sector_related': ['{sector} ≈ 导师擅长的{family}领域', '{sector} ≈ related to the mentor\'s {family} work'],
+  'reason.mentor.stage_no': ['{stage} 不在导师辅导阶段内', '{stage} is outside the stages the mentor coaches'],
+  'reason.mentor.stage_near': ['{stage}，与导师辅导阶段相邻', '{stage}, next to a stage the mentor coaches'],
+  'reason.mentor.stage_far_no': ['{stage}，与导师辅导阶段相差两轮', '{stage}, two rounds from the stages the mentor coaches'],
+  'reason.mentor.district_no': ['{district}（不在导师服务区县）', '{district} (outside the districts the mentor serves)'],
+  'reason.shared_space': ['同一众创空间', 'same maker space'],
+  'reason.feedback': ['与你感兴趣的项目相似', 'like startups you were interested in'],
+  'reason.feedback_no': ['与你跳过的项目相似', 'like startups you passed on'],
+  'reason.fresh': ['近期更新', 'recently updated'],
+  'reason.complete': ['资料完整', 'complete profile'],
+}
