@@ -3,19 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -24,70 +18,6 @@ import (
 
 	"github.com/gorilla/websocket"
 )
-
-// runTestCommand runs `yuechuang $YC_RUN_ARGS` in a child process of the
-// test binary. With YC_BACKUP_STALL=stage a backup stops at that stage,
-// says so on stdout and waits to be killed.
-func runTestCommand() int {
-	args := strings.Fields(os.Getenv("YC_RUN_ARGS"))
-	var err error
-	if stage := os.Getenv("YC_BACKUP_STALL"); stage != "" {
-		cfg, cerr := ConfigFromEnv(os.Getenv)
-		if cerr != nil {
-			fmt.Fprintln(os.Stderr, cerr)
-			return 1
-		}
-		_, err = runBackup(context.Background(), cfg, args[len(args)-1], func(s string) {
-			if s == stage {
-				fmt.Println("stalled at", s)
-				select {}
-			}
-		})
-	} else {
-		err = run(args, os.Getenv)
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	return 0
-}
-
-// command runs the test binary as `yuechuang args...` with env.
-func command(t *testing.T, env map[string]string, args ...string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "YC_RUN_ARGS="+strings.Join(args, " "), "LOG_LEVEL=warn")
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	return cmd
-}
-
-func login(t *testing.T, base, email, password string) string {
-	t.Helper()
-	code, body := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": email, "password": password})
-	if code != 200 {
-		t.Fatalf("login %s: %d %v", email, code, body)
-	}
-	return body["accessToken"].(string)
-}
-
-// getRaw returns a GET's status and body.
-func getRaw(t *testing.T, url, token string) (int, []byte) {
-	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, b
-}
 
 type ackedWrite struct {
 	id string
@@ -402,119 +332,5 @@ func TestBackupKilledMidway(t *testing.T) {
 	}
 	if _, err := restore(t, first); err != nil {
 		t.Fatalf("the earlier backup does not restore: %v", err)
-	}
-}
-
-// restore runs `yuechuang restore archive` into a new directory.
-func restore(t *testing.T, archive string) (string, error) {
-	into := t.TempDir()
-	out, err := command(t, map[string]string{"DATA_DIR": into}, "restore", archive).CombinedOutput()
-	if err != nil {
-		return into, fmt.Errorf("%w: %s", err, out)
-	}
-	return into, nil
-}
-
-// TestRestoreCommandRefusesCorruption runs the restore command on a damaged
-// archive: it exits non-zero and says why.
-func TestRestoreCommandRefusesCorruption(t *testing.T) {
-	cfg := testConfig(t, t.TempDir())
-	cfg.SeedDemo = false
-	m, stop := startMain(t, cfg)
-	_ = m
-	archive := filepath.Join(t.TempDir(), "a.tar.gz")
-	if out, err := command(t, map[string]string{"DATA_DIR": cfg.DataDir}, "backup", "-o", archive).CombinedOutput(); err != nil {
-		t.Fatalf("backup: %v\n%s", err, out)
-	}
-	stop()
-	b, _ := os.ReadFile(archive)
-	b[len(b)/3] ^= 0xff
-	_ = os.WriteFile(archive, b, 0o600)
-	into, err := restore(t, archive)
-	if err == nil || !strings.Contains(err.Error(), "corrupted") {
-		t.Fatalf("restore of a damaged archive: %v", err)
-	}
-	if names := dirNames(t, into); len(names) != 0 {
-		t.Fatalf("a refused restore left %v", names)
-	}
-}
-
-// TestHealthcheck runs the healthcheck command as a process: exit 0 against
-// a ready server, 1 against one that is not ready and against no server.
-func TestHealthcheck(t *testing.T) {
-	cfg := testConfig(t, t.TempDir())
-	cfg.SeedDemo = false
-	m, _ := startMain(t, cfg)
-	notReady := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusServiceUnavailable)
-	}))
-	defer notReady.Close()
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	closed := ln.Addr().String()
-	ln.Close()
-	_, port, _ := net.SplitHostPort(m.Addr())
-	for addr, want := range map[string]int{m.Addr(): 0, ":" + port: 0, strings.TrimPrefix(notReady.URL, "http://"): 1, closed: 1} {
-		err := command(t, map[string]string{"LISTEN_ADDR": addr}, "healthcheck").Run()
-		code := 0
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			code = exit.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		if code != want {
-			t.Errorf("healthcheck on %s: exit %d, want %d", addr, code, want)
-		}
-	}
-}
-
-// TestScheduledBackups starts the platform with BACKUP_DIR set: it takes a
-// backup at once, and /metrics and the admin's report show its age.
-func TestScheduledBackups(t *testing.T) {
-	cfg := testConfig(t, t.TempDir())
-	cfg.SeedDemo = false
-	cfg.AdminEmail, cfg.AdminPassword = "chief@kjj.sx.gov.cn", "admin-secret-1"
-	cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep = filepath.Join(t.TempDir(), "backups"), time.Hour, 3
-	m, _ := startMain(t, cfg)
-	base := "http://" + m.Addr()
-	admin := login(t, base, cfg.AdminEmail, cfg.AdminPassword)
-	var report map[string]any
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		code, body := call(t, "GET", base+"/api/v1/admin/backups", admin, nil)
-		if code != 200 {
-			t.Fatalf("backup report: %d %v", code, body)
-		}
-		if body["lastGoodAt"] != nil {
-			report = body
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no scheduled backup at start: %v", body)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if report["enabled"] != true || report["stale"] != false || report["everySeconds"] != 3600.0 || report["lastSize"].(float64) <= 0 {
-		t.Fatalf("report: %v", report)
-	}
-	archives, _ := filepath.Glob(filepath.Join(cfg.BackupDir, "yuechuang-*.tar.gz"))
-	if len(archives) != 1 {
-		t.Fatalf("archives: %v", archives)
-	}
-	if _, err := restore(t, archives[0]); err != nil {
-		t.Fatalf("the scheduled backup does not restore: %v", err)
-	}
-	_, metrics := getRaw(t, base+"/metrics", "")
-	for _, want := range []string{"yuechuang_backup_enabled 1", "yuechuang_backup_stale 0", "yuechuang_backup_period_seconds 3600", "yuechuang_backup_failures_total 0"} {
-		if !strings.Contains(string(metrics), "\n"+want+"\n") {
-			t.Errorf("/metrics lacks %q", want)
-		}
-	}
-	if !strings.Contains(string(metrics), "\nyuechuang_backup_last_success_timestamp_seconds 1.") {
-		t.Error("/metrics lacks the last backup's time")
-	}
-	_, reg := call(t, "POST", base+"/api/v1/auth/register", "", map[string]string{"email": "f@test.cn", "password": "Yc-backup-test-7781", "role": "founder", "name": "创始人"})
-	if code, body := call(t, "GET", base+"/api/v1/admin/backups", reg["accessToken"].(string), nil); code != 403 {
-		t.Fatalf("a founder reads the backup report: %d %v", code, body)
 	}
 }

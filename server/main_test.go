@@ -1,21 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/yuechuang/yuechuang/search"
 	"github.com/yuechuang/yuechuang/server/auth"
@@ -49,88 +40,6 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	os.Exit(m.Run())
-}
-
-// testConfig is the configuration `make run` uses: with the demo set.
-func testConfig(t *testing.T, dir string) Config {
-	t.Helper()
-	cfg, err := ConfigFromEnv(func(k string) string {
-		return map[string]string{"DATA_DIR": dir, "LISTEN_ADDR": "127.0.0.1:0", "SEED_DEMO": "true"}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
-
-// startMain opens and runs a Main on dir; it is stopped when the test ends
-// or when the returned stop is called.
-func startMain(t *testing.T, cfg Config) (m *Main, stop func()) {
-	t.Helper()
-	m = NewMain(cfg, slog.New(slog.DiscardHandler))
-	m.HashParams = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
-	m.SeedSizes = seed.Sizes{Startups: 30, Investors: 10, Spaces: 4}
-	if err := m.Open(t.Context()); err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	waitReady(t, "http://"+m.Addr())
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		if err := m.Close(); err != nil {
-			t.Errorf("Close: %v", err)
-		}
-	}
-	t.Cleanup(stop)
-	return m, stop
-}
-
-func waitReady(t *testing.T, base string) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		res, err := http.Get(base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("%s never became ready", base)
-}
-
-func call(t *testing.T, method, url, token string, body any) (int, map[string]any) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = bytes.NewReader(b)
-	}
-	req, _ := http.NewRequest(method, url, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer res.Body.Close()
-	var out map[string]any
-	_ = json.NewDecoder(res.Body).Decode(&out)
-	return res.StatusCode, out
 }
 
 // TestDemoDataAndRestart starts the platform as `make run` does, signs in
@@ -191,22 +100,6 @@ func TestDemoDataAndRestart(t *testing.T) {
 	code, deals := call(t, "GET", base+"/api/v1/dealflow?pageSize=5", tokens["investor"], nil)
 	if code != 200 || int(deals["total"].(float64)) != published || len(deals["items"].([]any)) != 5 {
 		t.Fatalf("deal flow after restart: %d total %v", code, deals["total"])
-	}
-}
-
-// searchTotal polls the search API until it reports want hits.
-func searchTotal(t *testing.T, base, query string, want int) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		code, body := call(t, "GET", base+"/api/v1/search"+query, "", nil)
-		if code == 200 && int(body["total"].(float64)) == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("search%s: %d %v, want total %d", query, code, body["total"], want)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 
@@ -330,39 +223,6 @@ func TestConfigRejectsBadValues(t *testing.T) {
 	if err != nil || cfg.ListenAddr != ":8080" || cfg.DataDir != "./data" || cfg.SeedDemo || cfg.TimeZone.String() != "Asia/Shanghai" {
 		t.Fatalf("defaults: %+v, %v", cfg, err)
 	}
-}
-
-// startProcess starts this test binary as the real server process on dir
-// with env added, and returns it and its base URL once it is ready.
-func startProcess(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=false",
-		"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-passphrase", "LOG_FORMAT=json")
-	cmd.Env = append(cmd.Env, env...)
-	stderr, _ := cmd.StderrPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			var line map[string]any
-			if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(fmt.Sprint(line["addr"]), "http://") {
-				addr <- fmt.Sprint(line["addr"])
-			}
-		}
-	}()
-	select {
-	case a := <-addr:
-		waitReady(t, a)
-		return cmd, a
-	case <-time.After(60 * time.Second):
-		t.Fatal("server did not start")
-	}
-	return nil, ""
 }
 
 // TestAdminResetEndsSessions: a start with another ADMIN_PASSWORD resets the
