@@ -1,6 +1,7 @@
 package mongo
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"strings"
@@ -178,20 +179,22 @@ func (d *DB) takeOverKey(ctx context.Context, col, field, key, newOwner string, 
 }
 
 // UserByEmail returns the user with email (case-insensitive): one read of
-// the email key and one of the account, both by _id.
+// the email key and one of the account, both by _id (findByID: straight
+// from the embedded engine's storage, as every sign-in asks).
 func (d *DB) UserByEmail(ctx context.Context, email string) (*domain.User, error) {
 	var k emailKey
-	if err := d.db.Collection(colUserEmails).FindOne(ctx, byID(NormalizeEmail(email))).Decode(&k); err != nil {
-		return nil, mapErr("user by email", err)
+	if ok, err := d.findByID(ctx, "user by email", colUserEmails, NormalizeEmail(email), &k); err != nil || !ok {
+		return nil, cmp.Or[error](err, domain.ErrNotFound)
 	}
 	return d.UserByID(ctx, k.UserID)
 }
 
-// UserByID returns the user with id.
+// UserByID returns the user with id, read by _id (findByID, as GET /me and
+// every sign-in ask).
 func (d *DB) UserByID(ctx context.Context, id string) (*domain.User, error) {
 	var u domain.User
-	if err := d.db.Collection(colUsers).FindOne(ctx, byID(id)).Decode(&u); err != nil {
-		return nil, mapErr("user by id", err)
+	if ok, err := d.findByID(ctx, "user by id", colUsers, id, &u); err != nil || !ok {
+		return nil, cmp.Or[error](err, domain.ErrNotFound)
 	}
 	return &u, nil
 }
