@@ -3,6 +3,7 @@ package stagetest
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -199,15 +200,18 @@ func (p *Publisher) sendVideo(bitrate int) {
 		case <-t.C:
 		}
 		key := n == 0 || (!p.likeBrowser && n%(2*fps) == 0) || p.keyframeAsked.Swap(false)
-		frame := func(rate int) []byte {
+		frame := func(rate int, rid string) []byte {
 			inter := rate / 8 / fps * 60 / 67
 			size, first := inter, byte(0x01) // P bit set: an inter frame
 			if key {
 				size, first = inter*8, 0x10 // P bit clear: a key frame
 			}
-			f := make([]byte, max(size, 2))
+			f := make([]byte, max(size, markSize))
 			_, _ = rand.Read(f[1:])
 			f[0] = first
+			if !p.h264 {
+				mark(f, rid, n)
+			}
 			if p.h264 {
 				// Annex B: a start code, then one NAL unit: IDR (5) or
 				// not (1); no zero bytes after it, so no start code hides
@@ -224,7 +228,7 @@ func (p *Publisher) sendVideo(bitrate int) {
 			return f
 		}
 		for _, track := range p.video {
-			f := frame(bitrate)
+			f := frame(bitrate, "")
 			if track.WriteSample(media.Sample{Data: f, Duration: time.Second / fps}) != nil {
 				return
 			}
@@ -234,7 +238,7 @@ func (p *Publisher) sendVideo(bitrate int) {
 			if _, off := p.paused.Load(l.rid); off {
 				continue
 			}
-			if l.send(p.videoSender, frame(bitrate*Layers[i].Share/16)) != nil {
+			if l.send(p.videoSender, frame(bitrate*Layers[i].Share/16, l.rid)) != nil {
 				return
 			}
 		}
@@ -266,6 +270,31 @@ func (p *Publisher) Close() {
 	p.once.Do(func() { close(p.stop) })
 	p.done.Wait()
 	_ = p.PC.Close()
+}
+
+// A VP8 frame's bytes after its first say which layer sent it and its
+// number (the sending tick, the same in every layer), so that a test can
+// tell from a recording which frames it holds and where it skipped some.
+const markSize = 10
+
+func mark(f []byte, rid string, n int) {
+	f[1] = '-' // a single stream
+	if rid != "" {
+		f[1] = rid[0]
+	}
+	binary.BigEndian.PutUint64(f[2:markSize], uint64(n))
+}
+
+// Mark reads a VP8 frame's mark: the layer that sent it ("" for a single
+// stream) and its number.
+func Mark(frame []byte) (rid string, n int64, ok bool) {
+	if len(frame) < markSize {
+		return "", 0, false
+	}
+	if frame[1] != '-' {
+		rid = string(frame[1:2])
+	}
+	return rid, int64(binary.BigEndian.Uint64(frame[2:markSize])), true
 }
 
 // Pause stops sending the simulcast layer rid, as browsers pause their
