@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/pion/interceptor"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
@@ -142,11 +143,17 @@ func newPublisher(ctx context.Context, simulcast, h264 bool) (*Publisher, error)
 	if err != nil {
 		return nil, err
 	}
-	for _, sender := range []*webrtc.RTPSender{videoSender, audioSender} {
+	// A simulcast layer's RTCP (a key frame asked for it) comes to its
+	// own encoding's reader.
+	readers := []func() ([]rtcp.Packet, interceptor.Attributes, error){videoSender.ReadRTCP, audioSender.ReadRTCP}
+	for _, l := range p.layers[min(1, len(p.layers)):] {
+		readers = append(readers, func() ([]rtcp.Packet, interceptor.Attributes, error) { return videoSender.ReadSimulcastRTCP(l.rid) })
+	}
+	for _, read := range readers {
 		go func() {
-			var honoured time.Time
+			var honoured time.Time // per reader: a browser-like publisher sends one stream
 			for {
-				pkts, _, err := sender.ReadRTCP()
+				pkts, _, err := read()
 				if err != nil {
 					return
 				}
