@@ -157,12 +157,7 @@ func (p *publisher) setLayers() {
 	slices.SortStableFunc(layers, func(a, b *source) int { return ridRank(b.rid) - ridRank(a.rid) })
 	top := first(*p.layers.Swap(&layers))
 	for _, s := range *p.videoSinks.Load() {
-		// Viewers on the best layer move to a better one that arrived;
-		// those on a layer now gone move to the best.
-		if w := s.wanted(); w == nil || w == top || !slices.Contains(layers, w) {
-			s.setWant(first(layers))
-			p.keyframe(s.wanted())
-		}
+		s.newLayers(top, layers)
 	}
 }
 

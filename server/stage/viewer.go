@@ -1,7 +1,6 @@
 package stage
 
 import (
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,9 +43,9 @@ func newViewer(r *room, p *publisher, who roadshow.Peer, pc *webrtc.PeerConnecti
 		if err != nil {
 			return nil, ErrBadOffer
 		}
-		s := &sink{v: v, track: t, video: kind == webrtc.RTPCodecTypeVideo, clock: 48000}
+		s := &sink{v: v, track: t}
+		s.init(p, kind, codec.MimeType)
 		if s.video {
-			s.clock, s.key.isKey = 90000, keyframeTest(codec.MimeType)
 			v.video = s
 		} else {
 			v.audio = s
@@ -83,29 +82,15 @@ func (v *viewer) watchState() {
 	})
 }
 
-// sink is a track sent to one viewer. Packets from the source it follows
-// are renumbered so that the viewer sees one unbroken stream across layer
-// switches and pauses; a video sink switches layer, or resumes, only at a
-// key frame.
+// sink is a track sent to one viewer, following one of the publisher's
+// tracks of its medium (follow).
 type sink struct {
+	follow
 	v     *viewer
 	track *webrtc.TrackLocalStaticRTP
-	video bool
-	clock uint32 // RTP clock rate
 
-	mu        sync.Mutex
-	cur, want *source // the layer forwarded, and the one to switch to
-	inSeq     uint16  // the first packet's numbers since cur started
-	inTS      uint32
-	outSeq    uint16 // what they became
-	outTS     uint32
-	lastSeq   uint16 // the newest sent
-	lastTS    uint32
-	lastAt    time.Time
-	sent      bool
-	key       keyframeWait // for video: waiting for the wanted layer's key frame
-	bad       int          // receiver reports with loss, in a row
-	goodSince time.Time    // since when reports show no loss
+	bad       int       // receiver reports with loss, in a row (under mu)
+	goodSince time.Time // since when reports show no loss
 
 	// Counted for the debug log (debug.go): packets sent, packets of the
 	// wanted layer passed over while waiting for its key frame, starts at
@@ -113,75 +98,29 @@ type sink struct {
 	nSent, nWaited, nStarts, nAsked atomic.Int64
 }
 
-func (s *sink) wanted() *source {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.want
-}
-
-func (s *sink) setWant(src *source) {
-	s.mu.Lock()
-	s.want = src
-	s.mu.Unlock()
-}
-
-// restart makes the sink resume at the next key frame of the layer it
-// wants (after a pause), renumbering from where it stopped.
-func (s *sink) restart() {
-	s.mu.Lock()
-	s.cur = nil
-	s.key.asked(time.Now().UnixNano()) // the callers ask for one
-	s.mu.Unlock()
-}
-
 // write sends one packet of src if src is the layer this sink follows,
 // switching to it at a key frame if it is the one wanted.
 func (s *sink) write(src *source, p *rtp.Packet, now int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.video && src != s.want && s.want != nil && now-s.want.lastAt.Load() > int64(layerStall) {
-		// The wanted layer stopped (browsers pause their higher layers when
-		// short of CPU or bandwidth): want the best one still coming.
-		for _, l := range *s.v.pub.layers.Load() {
-			if now-l.lastAt.Load() <= int64(layerStall) {
-				s.v.debug("wanted layer stalled", "from", ridOf(s.want), "to", ridOf(l))
-				s.want, s.bad, s.goodSince = l, 0, time.Time{}
-				s.v.pub.keyframe(l)
-				break
-			}
-		}
+	if from := s.want; s.unstall(src, now) != nil {
+		s.v.debug("wanted layer stalled", "from", ridOf(from), "to", ridOf(s.want))
+		s.bad, s.goodSince = 0, time.Time{}
 	}
-	if src != s.cur {
-		if src != s.want {
-			return
-		}
-		if s.video && !s.key.starts(src, p, now) {
-			s.nWaited.Add(1) // waiting for the wanted layer's key frame
-			return
-		}
+	var out rtp.Packet
+	switch s.pass(src, p, now, &out) {
+	case ignored:
+		return
+	case waiting:
+		s.nWaited.Add(1)
+		return
+	case started:
 		s.nStarts.Add(1)
 		s.v.debug("sink starts", "video", s.video, "rid", src.rid, "ssrc", uint32(src.track.SSRC()), "seq", p.SequenceNumber)
-		s.cur = src
-		s.inSeq, s.inTS = p.SequenceNumber, p.Timestamp
-		if s.sent {
-			// Continue the numbering: the next number, and the time
-			// that passed since the last packet.
-			gap := uint32(time.Since(s.lastAt).Seconds()*float64(s.clock)) + 1
-			s.outSeq, s.outTS = s.lastSeq+1, s.lastTS+gap
-		} else {
-			s.outSeq, s.outTS = p.SequenceNumber, p.Timestamp
-		}
 	}
-	out := rtp.Packet{Header: p.Header, Payload: p.Payload}
 	// The publisher's header extensions carry ids negotiated with it, not
 	// with this viewer.
 	out.Extension, out.Extensions, out.ExtensionProfile = false, nil, 0
-	out.SequenceNumber = s.outSeq + (p.SequenceNumber - s.inSeq)
-	out.Timestamp = s.outTS + (p.Timestamp - s.inTS)
-	if !s.sent || int16(out.SequenceNumber-s.lastSeq) > 0 {
-		s.lastSeq, s.lastTS, s.lastAt = out.SequenceNumber, out.Timestamp, time.Now()
-	}
-	s.sent = true
 	s.nSent.Add(1)
 	_ = s.track.WriteRTP(&out)
 }
@@ -211,10 +150,6 @@ func (s *sink) readRTCP(sender *webrtc.RTPSender) {
 		}
 	}
 }
-
-// layerStall is how long a layer may send nothing before its viewers turn
-// to one that flows.
-const layerStall = time.Second
 
 // Layer choice: a viewer whose reports show more than badLoss of the
 // packets lost twice in a row gets the next lower layer; one that loses
