@@ -13,8 +13,8 @@ import (
 )
 
 // keyframe asks the publisher for a key frame on src, at most every
-// keyframeGap per layer: a viewer starts, switches layer or resumes there,
-// or a video recording starts.
+// keyframeGap per layer: a viewer or a video recording starts, switches
+// layer or resumes there.
 func (p *publisher) keyframe(src *source) {
 	if src == nil {
 		return
@@ -38,8 +38,8 @@ const keyframeGap = 300 * time.Millisecond
 const keyframeRetry = time.Second
 
 // keyframeWait is the one rule for whatever must start at a key frame of
-// a source: a viewer's video sink (at its start, a layer switch, a
-// resumption) and a video recording (at its start). A request may bring
+// a source: a viewer's video sink and a video recording (follow), at
+// their start, a layer switch, a resumption. A request may bring
 // none: a browser honours one per 300 ms across its layers and drops the
 // others, and a packet may be lost. And nobody else asks again: a viewer
 // sent nothing of a video asks for nothing, and a recording has nobody

@@ -33,7 +33,8 @@ type publisher struct {
 	audioSinks       atomic.Pointer[[]*sink]
 	videoSinks       atomic.Pointer[[]*sink]
 
-	recs map[webrtc.RTPCodecType]*recording // this slot's, per medium
+	recs               map[webrtc.RTPCodecType]*recording // this slot's, per medium
+	audioRec, videoRec atomic.Pointer[recording]          // the same, for the forwarders
 }
 
 func newPublisher(r *room, who roadshow.Peer, pc *webrtc.PeerConnection) *publisher {
@@ -70,9 +71,6 @@ func (p *publisher) close() {
 		rec.close()
 		delete(p.recs, k)
 	}
-	for _, src := range p.sources {
-		src.rec.Store(nil)
-	}
 	go func() { _ = p.pc.Close() }() // it waits for the connection's goroutines, which may be waiting for the room
 }
 
@@ -87,17 +85,30 @@ func (p *publisher) livePublisher() roadshow.LivePublisher {
 }
 
 // setFlow lets audio and video flow or not as the rules say. Media that
-// start flowing again resume at a key frame.
+// start flowing again resume, for viewers and recordings alike, at a key
+// frame: each restarts before the forwarders may pass a packet, so that
+// none from after the gap comes before its key frame.
 func (p *publisher) setFlow(a roadshow.Allowed) {
-	if !p.audioOn.Swap(a.Audio) && a.Audio {
+	if a.Audio && !p.audioOn.Load() {
 		for _, s := range *p.audioSinks.Load() {
 			s.restart()
 		}
+		if rec := p.recs[webrtc.RTPCodecTypeAudio]; rec != nil {
+			rec.restart()
+		}
 	}
-	if !p.videoOn.Swap(a.Video) && a.Video {
+	p.audioOn.Store(a.Audio)
+	resume := a.Video && !p.videoOn.Load()
+	if resume {
 		for _, s := range *p.videoSinks.Load() {
 			s.restart()
 		}
+		if rec := p.recs[webrtc.RTPCodecTypeVideo]; rec != nil {
+			rec.restart()
+		}
+	}
+	p.videoOn.Store(a.Video)
+	if resume {
 		for _, src := range *p.layers.Load() {
 			p.keyframe(src)
 		}
@@ -146,7 +157,8 @@ func (r *room) dropSource(src *source) {
 }
 
 // setLayers orders the video layers best first and points each viewer
-// that wanted the best layer, or one now gone, at the best one.
+// and the recording that wanted the best layer, or one now gone, at the
+// best one.
 func (p *publisher) setLayers() {
 	var layers []*source
 	for _, s := range p.sources {
@@ -158,6 +170,9 @@ func (p *publisher) setLayers() {
 	top := first(*p.layers.Swap(&layers))
 	for _, s := range *p.videoSinks.Load() {
 		s.newLayers(top, layers)
+	}
+	if rec := p.recs[webrtc.RTPCodecTypeVideo]; rec != nil {
+		rec.newLayers(top, layers)
 	}
 }
 
@@ -190,18 +205,18 @@ type source struct {
 	rid    string
 	pliAt  atomic.Int64
 	lastAt atomic.Int64 // when its last packet came (Unix ns): browsers pause layers
-	rec    atomic.Pointer[recording]
 	// Counted for the viewers' choice of layer and for the benchmark.
 	packets, bytes atomic.Int64
 }
 
 // forward reads the track and hands each packet to every sink of its
-// medium and to its recording, until the track ends.
+// medium and to its recording (each takes those of the track it follows),
+// until the track ends.
 func (src *source) forward() {
 	p := src.pub
-	on, sinks := &p.audioOn, &p.audioSinks
+	on, sinks, rec := &p.audioOn, &p.audioSinks, &p.audioRec
 	if src.kind == webrtc.RTPCodecTypeVideo {
-		on, sinks = &p.videoOn, &p.videoSinks
+		on, sinks, rec = &p.videoOn, &p.videoSinks, &p.videoRec
 	}
 	buf := make([]byte, 1500)
 	var pkt rtp.Packet
@@ -220,8 +235,8 @@ func (src *source) forward() {
 		if !on.Load() {
 			continue // held off: neither forwarded nor recorded
 		}
-		if rec := src.rec.Load(); rec != nil {
-			rec.write(&pkt, now)
+		if rec := rec.Load(); rec != nil {
+			rec.write(src, &pkt, now)
 		}
 		for _, s := range *sinks.Load() {
 			s.write(src, &pkt, now)

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtp"
@@ -41,39 +41,58 @@ var ErrNoRecording = domain.CodedError(domain.KindNotFound, "no_recording", "no 
 // written when its file is opened: a crash leaves the file and its entry.
 const indexFile = "index.jsonl"
 
-// recording writes one source to a file. The source's forwarder writes;
+// recording writes one of a publisher's media to a file, following its
+// tracks as a viewer's sink does (follow): after a gap (the medium held
+// off, a track replaced, another layer) a video file goes on only at a
+// key frame, asked for by keyframeWait. The source's forwarders write;
 // the room's goroutine opens and closes.
 type recording struct {
-	mu     sync.Mutex
+	follow
 	w      interface{ WriteRTP(*rtp.Packet) error }
 	close_ func() error
-	src    *source
-	start  *keyframeWait // a video file's wait for its first key frame; nil once it came (and for audio)
+	frame  []*rtp.Packet // video: the packets of the frame under way
 	done   bool
 }
 
-// write writes packet p of rec's source, received at now (Unix ns). A
-// video file starts at a key frame: until one comes, its packets are
-// passed over (pion's writers would drop them too) and the publisher is
-// asked again, as a viewer's sink asks (keyframeWait).
-func (rec *recording) write(p *rtp.Packet, now int64) {
+// write writes packet p of src, received at now (Unix ns), if src is what
+// rec follows. A video frame is handed to the writer whole, when its last
+// packet comes: one cut short by a gap is left out rather than written
+// glued to the key frame after it (pion's writers would do that).
+func (rec *recording) write(src *source, p *rtp.Packet, now int64) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	if rec.done {
 		return
 	}
-	if rec.start != nil {
-		if !rec.start.starts(rec.src, p, now) {
-			return
-		}
-		rec.start = nil
-		rec.src.pub.debug("recording starts", "rid", rec.src.rid, "seq", p.SequenceNumber)
+	if from := rec.want; rec.unstall(src, now) != nil {
+		rec.pub.debug("recorded layer stalled", "from", ridOf(from), "to", ridOf(rec.want))
 	}
-	_ = rec.w.WriteRTP(p)
+	var out rtp.Packet
+	switch rec.pass(src, p, now, &out) {
+	case ignored, waiting:
+		return
+	case started:
+		rec.frame = rec.frame[:0]
+		rec.pub.debug("recording starts", "video", rec.video, "rid", src.rid, "seq", p.SequenceNumber)
+	}
+	if !rec.video {
+		_ = rec.w.WriteRTP(&out)
+		return
+	}
+	// out's payload is the forwarder's buffer, read into again next.
+	rec.frame = append(rec.frame, out.Clone())
+	if !out.Marker {
+		return
+	}
+	for i, q := range rec.frame {
+		_ = rec.w.WriteRTP(q)
+		rec.frame[i] = nil
+	}
+	rec.frame = rec.frame[:0]
 }
 
 func (rec *recording) close() {
-	rec.src.rec.Store(nil)
+	rec.pub.recOf(rec.video).CompareAndSwap(rec, nil)
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	if !rec.done {
@@ -82,8 +101,10 @@ func (rec *recording) close() {
 	}
 }
 
-// record keeps p's recordings on what it sends now: its audio and its
-// best video layer, in this slot's files. On the room's goroutine.
+// record keeps p's recordings of this slot: its audio and its video, each
+// in one file that follows what p sends (the video by the viewers' rules:
+// the best layer, or the best still flowing; newLayers and unstall). On
+// the room's goroutine.
 func (p *publisher) record() {
 	rules := p.r.rules
 	if p.r.s.cfg.RecordDir == "" || rules == nil || !rules.Live || p.closed {
@@ -96,13 +117,11 @@ func (p *publisher) record() {
 		}
 	}
 	for kind, want := range map[webrtc.RTPCodecType]*source{webrtc.RTPCodecTypeAudio: audio, webrtc.RTPCodecTypeVideo: first(*p.layers.Load())} {
-		cur := p.recs[kind]
-		if cur != nil && cur.src == want {
+		if rec := p.recs[kind]; rec != nil {
+			if kind == webrtc.RTPCodecTypeAudio && want != nil {
+				rec.setWant(want) // a replaced track; video's layers follow setLayers
+			}
 			continue
-		}
-		if cur != nil {
-			cur.close()
-			delete(p.recs, kind)
 		}
 		if want == nil {
 			continue
@@ -112,12 +131,22 @@ func (p *publisher) record() {
 			p.r.s.log.Error("stage recording", "roadshow", p.r.id, "user", p.who.UserID, "err", err)
 			continue
 		}
-		if rec.start != nil {
-			rec.start.ask(want, time.Now().UnixNano()) // before the forwarder sees rec, which then guards it
+		// Before the forwarders see rec, which then guards these.
+		rec.want = want
+		if rec.video {
+			rec.key.ask(want, time.Now().UnixNano())
 		}
 		p.recs[kind] = rec
-		want.rec.Store(rec)
+		p.recOf(rec.video).Store(rec)
 	}
+}
+
+// recOf is where the forwarders find the video's or the audio's recording.
+func (p *publisher) recOf(video bool) *atomic.Pointer[recording] {
+	if video {
+		return &p.videoRec
+	}
+	return &p.audioRec
 }
 
 // rotateRecordings closes this slot's files and starts the next slot's.
@@ -147,10 +176,8 @@ func (s *Stage) openRecording(p *publisher, src *source) (*recording, error) {
 	}
 	e.File = fmt.Sprintf("slot%d-%s-%s-%d.%s", rules.Slot+1, p.who.UserID, e.Kind, now.UnixMilli(), e.Format)
 	path := filepath.Join(dir, e.File)
-	rec := &recording{src: src}
-	if e.Kind == "video" {
-		rec.start = &keyframeWait{isKey: keyframeTest(src.track.Codec().MimeType)}
-	}
+	rec := &recording{}
+	rec.init(p, src.kind, src.track.Codec().MimeType)
 	switch e.Format {
 	case "ivf":
 		w, err := ivfwriter.New(path, ivfwriter.WithCodec(webrtc.MimeTypeVP8))
