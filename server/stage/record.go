@@ -81,7 +81,7 @@ func (rec *recording) write(src *source, p *rtp.Packet, now int64) {
 	}
 	// out's payload is the forwarder's buffer, read into again next.
 	rec.frame = append(rec.frame, out.Clone())
-	if !out.Marker {
+	if !out.Marker && len(rec.frame) < maxFramePackets {
 		return
 	}
 	for i, q := range rec.frame {
@@ -90,6 +90,10 @@ func (rec *recording) write(src *source, p *rtp.Packet, now int64) {
 	}
 	rec.frame = rec.frame[:0]
 }
+
+// maxFramePackets bounds what a recording holds of one frame: a sender
+// that never marks a frame's last packet is written as it comes.
+const maxFramePackets = 2048
 
 func (rec *recording) close() {
 	rec.pub.recOf(rec.video).CompareAndSwap(rec, nil)
