@@ -67,9 +67,9 @@ var onCall func(name string, write bool)
 // round rotating, so that every row of every target sees the same moments
 // of the machine and a ratio between two targets compares like with like.
 // Writes take turns of writeTurn rounds (call.writes).
-func measureAll(ts []*target, n, nw, logins int, kdf auth.KDF) error {
+func measureAll(ts []*target, n, nw, logins int, hasher *auth.Hasher) error {
 	for _, t := range ts {
-		t.build(n, nw, logins, kdf)
+		t.build(n, nw, logins, hasher)
 	}
 	return measureCalls(ts)
 }
@@ -123,9 +123,9 @@ func (t *target) rows() []*sample {
 
 // build lays out the target's calls: every main call, reads n times and
 // writes nw times, as many different users with varied inputs.
-func (t *target) build(n, nw, logins int, kdf auth.KDF) {
+func (t *target) build(n, nw, logins int, hasher *auth.Hasher) {
 	c, w := t.c, t.w
-	t.signIns(logins, kdf)
+	t.signIns(logins, hasher)
 	// The writes come before the reads, so that the reads meet a city that
 	// is being used: the publishes' match alerts wait in their
 	// recipients' lists as fan-out drops, as in a live city, rather than

@@ -53,13 +53,12 @@ import (
 
 	"github.com/yuechuang/yuechuang/scripts/benchdoc"
 	"github.com/yuechuang/yuechuang/scripts/benchrun"
-	"github.com/yuechuang/yuechuang/server/auth"
 	"github.com/yuechuang/yuechuang/server/auth/kdfproc"
 	"github.com/yuechuang/yuechuang/server/seed"
 )
 
 func main() {
-	if kdfproc.IsChild() { // this tool's hashing child (signins.go)
+	if kdfproc.IsChild() { // this tool's hashing child (benchrun.ReferenceHasher)
 		os.Exit(kdfproc.ServeChild())
 	}
 	bin := flag.String("bin", "bin/yuechuang", "the server binary")
@@ -161,17 +160,14 @@ func main() {
 			}
 		}
 	}
-	// The hash measured alone is derived as the servers derive theirs, in
-	// a warm child process (signins.go).
-	hashes, err := kdfproc.New(kdfproc.Options{Procs: 1, Warm: auth.DefaultHashParams})
+	hasher, closeHasher, err := benchrun.ReferenceHasher()
 	if err != nil {
 		f.fail("%v", err)
 	}
-	defer hashes.Close()
-	<-hashes.Warmed()
+	defer closeHasher()
 	before := benchrun.LoadAvg()
 	measuring := time.Now()
-	if err := measureAll(f.targets, *n, *nw, *logins, hashes.Key); err != nil {
+	if err := measureAll(f.targets, *n, *nw, *logins, hasher); err != nil {
 		f.fail("%v", err)
 	}
 	loads := fmt.Sprintf("%s → %s over %s of calls", before, benchrun.LoadAvg(), time.Since(measuring).Round(time.Second))

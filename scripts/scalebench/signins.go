@@ -19,22 +19,18 @@ const excessPrefix = "minus the same round's hash: "
 // signIns adds the rounds of one argon2 hash alone, one sign-up and one
 // sign-in: the hash's row, then the sign-ups', the sign-ins' and their
 // excess over the hash.
-func (t *target) signIns(logins int, kdf auth.KDF) {
+func (t *target) signIns(logins int, hasher *auth.Hasher) {
 	// The sign-in target is the argon2 cost plus 10 ms, so the hash alone is
 	// measured here at the server's default cost, beside the sign-ups and
 	// sign-ins: each round hashes once, signs up once and signs in once, so
 	// that the three rows see the same moments of a busy machine. The
 	// excess rows are each call minus the hash of its own round: what the
 	// server does besides one argon2 hash, plus the difference between two
-	// hashes a moment apart. The hash is derived by kdf, a warm child
-	// process as the server's are (kdfproc): in this process it would carry
-	// this process's own costs, a collection of its heap or faults on the
-	// fresh memory each hash allocates, and so make the floor, and the
-	// target with it, higher than argon2 is.
+	// hashes a moment apart. hasher derives it as the server does, in a warm
+	// child process (benchrun.ReferenceHasher).
 	hash := &sample{name: argon2Row}
 	signup, signin := &sample{name: "sign-up", write: true}, &sample{name: "sign-in", write: true}
 	upExcess, inExcess := &sample{name: excessPrefix + "sign-up"}, &sample{name: excessPrefix + "sign-in"}
-	hasher := auth.NewHasherWith(auth.DefaultHashParams, kdf)
 	k := t.add(logins, hash, signup, signin, upExcess, inExcess)
 	k.writes = true
 	k.once = func(i int) error {

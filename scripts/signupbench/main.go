@@ -64,7 +64,7 @@ var rowNames = []string{"argon2id hash alone (a warm hashing child of this tool,
 	"sign-up minus its turn's hash", "sign-up taken minus its turn's hash", "sign-in minus its turn's hash"}
 
 func main() {
-	if kdfproc.IsChild() { // this tool's hashing child (below)
+	if kdfproc.IsChild() { // this tool's hashing child (benchrun.ReferenceHasher)
 		os.Exit(kdfproc.ServeChild())
 	}
 	oldBin := flag.String("old", "", "the baseline server binary (required)")
@@ -106,17 +106,11 @@ func main() {
 		}
 		servers = append(servers, s)
 	}
-	// The hash alone is derived as the servers derive theirs, in a warm
-	// child process: in this process it would carry this process's own
-	// costs (faults on the fresh memory each hash allocates, a collection),
-	// which would raise the floor the calls are set against.
-	hashes, err := kdfproc.New(kdfproc.Options{Procs: 1, Warm: auth.DefaultHashParams})
+	hasher, closeHasher, err := benchrun.ReferenceHasher()
 	if err != nil {
 		fail(err)
 	}
-	defer hashes.Close()
-	<-hashes.Warmed()
-	hasher := auth.NewHasherWith(auth.DefaultHashParams, hashes.Key)
+	defer closeHasher()
 	load0 := benchrun.LoadAvg()
 	began := time.Now()
 	client := &http.Client{Timeout: 30 * time.Second}
