@@ -1,5 +1,5 @@
 import { ref } from 'vue'
-import { api, type Taxonomy } from './api'
+import { api, type Reason, type Taxonomy } from './api'
 import { pick, t, has } from './i18n'
 
 // The deployment's sectors, stages and districts, loaded once.
@@ -22,22 +22,10 @@ export function codeName(list: 'sectors' | 'stages' | 'districts' | 'families', 
 // the API, as domain.PipelineStages).
 export const pipelineStages = ['watching', 'contacted', 'meeting', 'due-diligence', 'term-sheet', 'invested', 'passed']
 
-// Reason is one part of a match explanation as the server sends it: a
-// code, whether it speaks for the match, and what its words name
-// (domain.Reason).
-export interface Reason {
-  code: string
-  ok: boolean
-  sector?: string
-  family?: string
-  stage?: string
-  district?: string
-  askWan?: number
-  minWan?: number
-  maxWan?: number
-  contest?: string
-  place?: number
-}
+// Reason is one part of a match explanation as the server sends it
+// (domain.Reason): the contract's own type, re-exported for the views
+// that word reasons.
+export type { Reason }
 
 // Whose fit a reason speaks of: an investor's thesis or a mentor's
 // expertise (the same scorer ranks both).
