@@ -63,7 +63,7 @@ func main() {
 	}
 	bin := flag.String("bin", "bin/yuechuang", "the server binary")
 	out := flag.String("out", "docs/bench/scalebench.md", "where the table goes (empty: stdout only)")
-	n := flag.Int("n", 1000, "samples per read call (a p99 of 1,000 is the 11th slowest; of 300 it was the 4th, which one slow moment of the machine moved); 0 for none: the sign-ups, sign-ins and writes only")
+	n := flag.Int("n", 3000, "samples per read call (a p99 of 3,000 is the 31st slowest; of 1,000 it was the 11th, and the p99s of the calls under a few milliseconds moved from run to run by more than their city/demo ratio's margin); 0 for none: the sign-ups, sign-ins and writes only")
 	nw := flag.Int("w", 300, "samples per write call")
 	logins := flag.Int("logins", 300, "rounds of a hash, a sign-up and a sign-in (argon2 each)")
 	notes := flag.Int("notifications", fullCity.Notifications, "notifications in the full-size city")
