@@ -7,11 +7,12 @@ import "runtime/debug"
 //
 // The read model holds the city in memory (every published startup,
 // investor and space, every account's name), so the server's live heap
-// grows with the city, and each collection's mark with it. Under the
+// grows with the city, and each collection's mark with it: the full-size
+// city's marks lasted two to four times the demo set's, and a request that
+// meets one waits for the collector's share of the two cores. Under the
 // runtime's default pacing (GOGC=100: a collection each time the heap
-// doubles) the full-size city's requests spent several times the demo
-// set's share of their time inside a mark, enough to set the p99 of the
-// calls that otherwise take under a millisecond
+// doubles) more than one request in a hundred met one, and those set the
+// p99 of the calls that otherwise take under a millisecond
 // (docs/bench/scalebench.md). A collection each time the heap grows by
 // four times its live size makes them a quarter as frequent, for a heap
 // goal of five times the live heap; the memory limit caps that goal, so
