@@ -34,7 +34,6 @@ func main() {
 	if kdfproc.IsChild() {
 		os.Exit(kdfproc.ServeChild())
 	}
-	collectorDefaults(os.Getenv)
 	if err := run(os.Args[1:], os.Getenv); err != nil {
 		fmt.Fprintln(os.Stderr, "yuechuang:", err)
 		os.Exit(1)
