@@ -32,7 +32,7 @@ type follow struct {
 	outTS     uint32
 	lastSeq   uint16 // the newest passed
 	lastTS    uint32
-	lastAt    time.Time
+	lastAt    int64 // when the newest passed came (Unix ns)
 	sent      bool
 	key       keyframeWait // for video: waiting for the wanted layer's key frame
 }
@@ -131,7 +131,7 @@ func (f *follow) pass(src *source, p *rtp.Packet, now int64, out *rtp.Packet) st
 		if f.sent {
 			// Continue the numbering: the next number, and the time
 			// that passed since the last packet.
-			gap := uint32(time.Since(f.lastAt).Seconds()*float64(f.clock)) + 1
+			gap := uint32(float64(now-f.lastAt)/float64(time.Second)*float64(f.clock)) + 1
 			f.outSeq, f.outTS = f.lastSeq+1, f.lastTS+gap
 		} else {
 			f.outSeq, f.outTS = p.SequenceNumber, p.Timestamp
@@ -141,7 +141,7 @@ func (f *follow) pass(src *source, p *rtp.Packet, now int64, out *rtp.Packet) st
 	out.SequenceNumber = f.outSeq + (p.SequenceNumber - f.inSeq)
 	out.Timestamp = f.outTS + (p.Timestamp - f.inTS)
 	if !f.sent || int16(out.SequenceNumber-f.lastSeq) > 0 {
-		f.lastSeq, f.lastTS, f.lastAt = out.SequenceNumber, out.Timestamp, time.Now()
+		f.lastSeq, f.lastTS, f.lastAt = out.SequenceNumber, out.Timestamp, now
 	}
 	f.sent = true
 	return st
