@@ -30,8 +30,9 @@ type client struct {
 	signer *auth.Signer
 	// body receives every answer, so that reading one touches memory the
 	// tool has touched before: read into a fresh buffer grown as it fills
-	// (io.ReadAll), a large answer cost the tool a page fault per 4 KiB of
-	// new heap, and on a VM those count against the server's time
+	// (io.ReadAll), a large answer cost the tool new heap (dear on a VM,
+	// where a fresh page faults) and a copy at each growth, in proportion
+	// to its size, and that was counted as the server's time
 	// (BenchmarkReadAnswer).
 	body bytes.Buffer
 	// trace, when set, is told of every call once answered.

@@ -130,8 +130,10 @@ func (f *follow) pass(src *source, p *rtp.Packet, now int64, out *rtp.Packet) st
 		f.inSeq, f.inTS = p.SequenceNumber, p.Timestamp
 		if f.sent {
 			// Continue the numbering: the next number, and the time
-			// that passed since the last packet.
-			gap := uint32(float64(now-f.lastAt)/float64(time.Second)*float64(f.clock)) + 1
+			// that passed since the last packet (none if the wall clock
+			// was set back in between).
+			elapsed := max(now-f.lastAt, 0)
+			gap := uint32(float64(elapsed)/float64(time.Second)*float64(f.clock)) + 1
 			f.outSeq, f.outTS = f.lastSeq+1, f.lastTS+gap
 		} else {
 			f.outSeq, f.outTS = p.SequenceNumber, p.Timestamp
