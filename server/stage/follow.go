@@ -32,7 +32,7 @@ type follow struct {
 	outTS     uint32
 	lastSeq   uint16 // the newest passed
 	lastTS    uint32
-	lastAt    int64 // when the newest passed came (Unix ns)
+	lastAt    int64 // when the newest passed came (pub.now)
 	sent      bool
 	key       keyframeWait // for video: waiting for the wanted layer's key frame
 }
@@ -63,7 +63,7 @@ func (f *follow) setWant(src *source) {
 func (f *follow) restart() {
 	f.mu.Lock()
 	f.cur = nil
-	f.key.asked(time.Now().UnixNano()) // the callers ask for one
+	f.key.asked(f.pub.now()) // the callers ask for one
 	f.mu.Unlock()
 }
 
@@ -130,8 +130,8 @@ func (f *follow) pass(src *source, p *rtp.Packet, now int64, out *rtp.Packet) st
 		f.inSeq, f.inTS = p.SequenceNumber, p.Timestamp
 		if f.sent {
 			// Continue the numbering: the next number, and the time
-			// that passed since the last packet (none if the wall clock
-			// was set back in between).
+			// that passed since the last packet (none if they came out
+			// of order).
 			elapsed := max(now-f.lastAt, 0)
 			gap := uint32(float64(elapsed)/float64(time.Second)*float64(f.clock)) + 1
 			f.outSeq, f.outTS = f.lastSeq+1, f.lastTS+gap

@@ -43,8 +43,8 @@ func TestFollowGapFromPacketTimes(t *testing.T) {
 	if st := f.pass(a, pkt(102, 6920), t0+int64(1541*time.Millisecond), &out); st != ignored {
 		t.Errorf("a packet of the source left: %v, want ignored", st)
 	}
-	// Back to a, its packet stamped before b's last (the wall clock set
-	// back): the numbering goes on with no time between.
+	// Back to a, its packet stamped before b's last (out of order): the
+	// numbering goes on with no time between.
 	f.want = a
 	if st := f.pass(a, pkt(103, 7880), t0, &out); st != started || out.SequenceNumber != 104 || out.Timestamp != 5960+72001+960+1 {
 		t.Errorf("after the clock went back: %v, seq %d ts %d", st, out.SequenceNumber, out.Timestamp)

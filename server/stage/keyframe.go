@@ -19,7 +19,7 @@ func (p *publisher) keyframe(src *source) {
 	if src == nil {
 		return
 	}
-	now := time.Now().UnixNano()
+	now := p.now()
 	last := src.pliAt.Load()
 	if now-last < int64(keyframeGap) || !src.pliAt.CompareAndSwap(last, now) {
 		p.debug("key frame not asked: one was just asked", "rid", src.rid)
@@ -48,7 +48,7 @@ const keyframeRetry = time.Second
 // lock guards it.
 type keyframeWait struct {
 	isKey   func(payload []byte) bool // whether a packet starts a key frame, in the codec
-	askedAt int64                     // when it last asked (Unix ns)
+	askedAt int64                     // when it last asked (pub.now)
 }
 
 // ask asks src's publisher for a key frame now.

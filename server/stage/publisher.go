@@ -35,11 +35,20 @@ type publisher struct {
 
 	recs               map[webrtc.RTPCodecType]*recording // this slot's, per medium
 	audioRec, videoRec atomic.Pointer[recording]          // the same, for the forwarders
+
+	born time.Time // now's origin
 }
+
+// now is p's clock for the times its forwarders, viewers and recordings
+// keep and compare (a packet's arrival, a key frame's ask): Unix
+// nanoseconds as of p's making, advanced on the monotonic clock since, so
+// that the wall clock set back or forward does not stall a layer or a key
+// frame's retry. A zero time is long ago, as the fields' zero values mean.
+func (p *publisher) now() int64 { return p.born.UnixNano() + int64(time.Since(p.born)) }
 
 func newPublisher(r *room, who roadshow.Peer, pc *webrtc.PeerConnection) *publisher {
 	p := &publisher{r: r, session: newSession(), who: who, pc: pc, viewers: map[*viewer]struct{}{},
-		recs: map[webrtc.RTPCodecType]*recording{}}
+		recs: map[webrtc.RTPCodecType]*recording{}, born: time.Now()}
 	p.layers.Store(&[]*source{})
 	p.audioSinks.Store(&[]*sink{})
 	p.videoSinks.Store(&[]*sink{})
@@ -132,7 +141,7 @@ func (r *room) addSource(src *source) {
 	if p.closed {
 		return
 	}
-	src.lastAt.Store(time.Now().UnixNano()) // it has just sent its first packet
+	src.lastAt.Store(p.now()) // it has just sent its first packet
 	p.debug("source added", "kind", src.kind.String(), "rid", src.rid, "ssrc", uint32(src.track.SSRC()))
 	p.sources = append(p.sources, src)
 	if src.kind == webrtc.RTPCodecTypeVideo {
@@ -204,7 +213,7 @@ type source struct {
 	kind   webrtc.RTPCodecType
 	rid    string
 	pliAt  atomic.Int64
-	lastAt atomic.Int64 // when its last packet came (Unix ns): browsers pause layers
+	lastAt atomic.Int64 // when its last packet came (pub.now): browsers pause layers
 	// Counted for the viewers' choice of layer and for the benchmark.
 	packets, bytes atomic.Int64
 }
@@ -230,7 +239,7 @@ func (src *source) forward() {
 		}
 		src.packets.Add(1)
 		src.bytes.Add(int64(n))
-		now := time.Now().UnixNano()
+		now := p.now()
 		src.lastAt.Store(now)
 		if !on.Load() {
 			continue // held off: neither forwarded nor recorded

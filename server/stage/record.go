@@ -54,7 +54,7 @@ type recording struct {
 	done   bool
 }
 
-// write writes packet p of src, received at now (Unix ns), if src is what
+// write writes packet p of src, received at now (pub.now), if src is what
 // rec follows. A video frame is handed to the writer whole, when its last
 // packet comes: one cut short by a gap is left out rather than written
 // glued to the key frame after it (pion's writers would do that).
@@ -138,7 +138,7 @@ func (p *publisher) record() {
 		// Before the forwarders see rec, which then guards these.
 		rec.want = want
 		if rec.video {
-			rec.key.ask(want, time.Now().UnixNano())
+			rec.key.ask(want, p.now())
 		}
 		p.recs[kind] = rec
 		p.recOf(rec.video).Store(rec)
