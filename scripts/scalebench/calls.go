@@ -77,6 +77,8 @@ func measureAll(ts []*target, n, nw, logins int, hasher *auth.Hasher) error {
 // measureCalls measures the calls the targets were given, in measureAll's
 // order.
 func measureCalls(ts []*target) error {
+	defer quietCollector()()
+	round := 0
 	for k := range ts[0].calls {
 		began := time.Now()
 		until := began.Add(time.Duration(len(ts)) * callBudget)
@@ -99,6 +101,8 @@ func measureCalls(ts []*target) error {
 				}
 				time.Sleep(settle)
 			}
+			round++
+			collectBetweenRounds(round)
 		}
 		i = min(i, first.n)
 		for _, t := range ts {

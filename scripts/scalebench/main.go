@@ -171,6 +171,12 @@ func main() {
 		f.fail("%v", err)
 	}
 	loads := fmt.Sprintf("%s → %s over %s of calls", before, benchrun.LoadAvg(), time.Since(measuring).Round(time.Second))
+	calls, collected := 0, 0
+	for _, t := range f.targets {
+		calls, collected = calls+t.c.calls, collected+t.c.collected
+	}
+	toolGC := fmt.Sprintf("the tool's own collector runs between rounds, its pacer off (toolgc.go); timed HTTP calls during which one of its collections ended: %d of %d", collected, calls)
+	log.Print(toolGC)
 	scans, gcTable := f.finish()
 	log.Printf("scans on the embedded engine once ready: %s", strings.Join(scans, "; "))
 
@@ -207,6 +213,7 @@ func main() {
 	}
 	fmt.Fprintf(&b, "- machine: 2 cores; 1-minute load average %s. Other work on the machine makes the absolute figures noisy\n", loads)
 	fmt.Fprintf(&b, "- embedded default (FerretDB v1 on SQLite, bleve), no `MONGODB_URI`; calls one at a time from one client on loopback, each as one of many users with varied inputs (ids, filters, pages, queries drawn at random from what the API lists)\n")
+	fmt.Fprintf(&b, "- %s\n", toolGC)
 	fmt.Fprintf(&b, "- scans on the embedded engine once ready (the servers' log lines \"%s\", server/mongo/scanwatch.go): %s\n", scanLine, strings.Join(scans, "; "))
 	fmt.Fprintf(&b, "- the servers run side by side and each call is measured on all of them in turn (a read's round i on each before round i+1 on any, the first of each round rotating; writes in turns of %d back-to-back rounds on one server, then a %s pause before the next server's turn, so that one server's background writes do not land on another's), so that every ratio compares the same moments of the machine; each server's start is timed alone, before any call; the sign-ups, sign-ins and writes come first, then the reads, which so meet the publishes' match alerts waiting as fan-out drops in their recipients' lists, as in a live city\n", writeTurn, writeSettle)
 	if *kept != "" {

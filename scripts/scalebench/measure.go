@@ -35,6 +35,9 @@ type client struct {
 	// to its size, and that was counted as the server's time
 	// (BenchmarkReadAnswer).
 	body bytes.Buffer
+	// calls counts the timed calls; collected those during which one of
+	// the tool's own collections ended (toolgc.go).
+	calls, collected int
 	// trace, when set, is told of every call once answered.
 	trace func(method, path string, began time.Time, d time.Duration, code int)
 }
@@ -63,6 +66,7 @@ func (c *client) do(method, path, token string, body any) (int, []byte, time.Dur
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	cycles := gcCycles()
 	began := time.Now()
 	res, err := c.http.Do(req)
 	if err != nil {
@@ -72,6 +76,10 @@ func (c *client) do(method, path, token string, body any) (int, []byte, time.Dur
 	_, _ = c.body.ReadFrom(res.Body)
 	res.Body.Close()
 	d := time.Since(began)
+	c.calls++
+	if gcCycles() != cycles {
+		c.collected++
+	}
 	out := bytes.Clone(c.body.Bytes()) // the caller's to keep, copied off the clock
 	if c.trace != nil {
 		c.trace(method, path, began, d, res.StatusCode)
