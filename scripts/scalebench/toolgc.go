@@ -11,15 +11,14 @@ import (
 // measures: its pacer is off, and it collects between rounds
 // (collectEvery), not during a call. Left to the pacer, the tool
 // collected every few hundred calls, and a call that met one of its marks
-// counted the tool's work as the server's: in one run 441 of 94,574 timed
-// calls saw one of the tool's cycles end, so more than that met a mark,
-// enough to reach the p99 of the calls that take a millisecond or less.
-// With the pacer off and the limit far above what the rounds between two
-// collections allocate, the scavenger also keeps the freed pages mapped,
-// so the calls after a collection do not fault them in again.
+// counted the tool's work as the server's, often enough to reach a p99
+// (docs/bench/scalebench.md, "The tool's own collector"). With the pacer
+// off and the limit far above what the rounds between two collections
+// allocate, the scavenger also keeps the freed pages mapped, so the calls
+// after a collection do not fault them in again.
 
-// collectEvery is how many rounds pass between two of the tool's
-// collections.
+// collectEvery is how many rounds (a write's turns) pass between two of
+// the tool's collections.
 const collectEvery = 50
 
 // toolHeapLimit bounds the tool's heap should the rounds between two
