@@ -24,10 +24,7 @@ import (
 // The profiles' reads by _id (StartupByID…, the dispatcher's re-reads)
 // answer alike on both roads too.
 func TestLoadScansAnswerAsTheDriver(t *testing.T) {
-	db := mongotest.Open(t)
-	if !db.Embedded() {
-		t.Skip("TEST_MONGODB_URI is set: there is no embedded engine to read straight from")
-	}
+	db := mongotest.OpenEmbedded(t)
 	ctx := context.Background()
 	at := time.Date(2026, 11, 29, 1, 0, 0, 0, time.UTC)
 	var startups []*domain.Startup
@@ -179,10 +176,7 @@ func sortBy[T any](s []T, key func(T) string) {
 // load still gives every document once, the rest read through the driver;
 // and an error of the caller's own stops the load as it is, not retried.
 func TestLoadFallsBackToTheDriver(t *testing.T) {
-	db := mongotest.Open(t)
-	if !db.Embedded() {
-		t.Skip("TEST_MONGODB_URI is set: there is no embedded engine to read straight from")
-	}
+	db := mongotest.OpenEmbedded(t)
 	ctx := context.Background()
 	var want []string
 	for i := range 30 {

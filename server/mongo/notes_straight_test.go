@@ -21,10 +21,7 @@ import (
 // the other's writes left, since the writes go through the driver either
 // way.
 func TestStraightReadsAnswerAsTheDriver(t *testing.T) {
-	db := mongotest.Open(t)
-	if !db.Embedded() {
-		t.Skip("TEST_MONGODB_URI is set: there is no embedded engine to read straight from")
-	}
+	db := mongotest.OpenEmbedded(t)
 	ctx := context.Background()
 	at := time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)
 	users := []string{"long", "short", "fanned", "marked"}

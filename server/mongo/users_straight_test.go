@@ -17,10 +17,7 @@ import (
 // driver's, for accounts of every shape, after an update, and for an
 // email or id that has none.
 func TestAccountReadsAnswerAsTheDriver(t *testing.T) {
-	db := mongotest.Open(t)
-	if !db.Embedded() {
-		t.Skip("TEST_MONGODB_URI is set: there is no embedded engine to read straight from")
-	}
+	db := mongotest.OpenEmbedded(t)
 	ctx := context.Background()
 	at := time.Date(2026, 11, 29, 10, 0, 0, 123_000_000, time.UTC)
 	users := []*domain.User{

@@ -40,6 +40,18 @@ func start(t testing.TB) (string, *ferret.Server) {
 	return srv.URI(), srv
 }
 
+// OpenEmbedded is Open for a test of what only the embedded engine does
+// (its straight reads and loads): with TEST_MONGODB_URI set there is none,
+// and t is skipped, saying so.
+func OpenEmbedded(t testing.TB) *mongo.DB {
+	t.Helper()
+	db := Open(t)
+	if !db.Embedded() {
+		t.Skip("TEST_MONGODB_URI is set: there is no embedded engine to read straight from")
+	}
+	return db
+}
+
 // Open returns a connected, empty database for t, dropped and closed when
 // t ends, set up as the platform sets up its own (ferret.IndexIDs).
 func Open(t testing.TB) *mongo.DB {
