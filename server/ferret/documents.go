@@ -12,11 +12,11 @@ import (
 // are the strings ids, as ReadDocument returns one, in the order of ids
 // (nil for an id with no document), read in one SQLite statement by the
 // index ReadDocument uses (an IN list on the same expression; the plan is
-// checked by TestReadDocumentsUsesTheIDIndex). Each statement costs the
-// modernc driver a fresh prepare and step whatever it reads, so a user's
-// fan-out drops, read one by one, were most of a list's time for a user
-// with a few waiting (docs/bench/notelist.md). All are read from one
-// snapshot.
+// checked by TestReadDocumentsUsesTheIDIndex). Each statement cost the
+// modernc driver a fresh prepare and step whatever it read (up to v1.32),
+// so a user's fan-out drops, read one by one, were most of a list's time
+// for a user with a few waiting (docs/bench/notelist.md); one statement
+// also reads all of them from one snapshot.
 func (s *Server) ReadDocuments(ctx context.Context, database, collection string, ids []string) ([][]byte, error) {
 	out := make([][]byte, len(ids))
 	if len(ids) == 0 {

@@ -56,9 +56,9 @@ func (d *DB) findByID(ctx context.Context, op, col, id string, v any) (bool, err
 type DocumentsRead func(ctx context.Context, database, collection string, ids []string) ([][]byte, error)
 
 // SetDocumentsRead makes the embedded engine's reads of several documents
-// by _id at once (a user's fan-out drops) one read through read: each read
-// through ReadDocument is a statement of its own, prepared anew. Without
-// it, or on MongoDB, each is read on its own (findByID).
+// by _id at once (a user's fan-out drops) one read through read, where
+// each read through ReadDocument is a statement of its own. Without it,
+// or on MongoDB, each is read on its own (findByID).
 func (d *DB) SetDocumentsRead(read DocumentsRead) {
 	if d.embedded {
 		d.readDocs = read
