@@ -134,6 +134,10 @@ func profiles(on []*server, dir string) func() {
 	if dir == "" {
 		return func() {}
 	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		log.Printf("profiles: %v", err)
+		return func() {}
+	}
 	var wg sync.WaitGroup
 	for _, s := range on {
 		wg.Add(1)
@@ -147,7 +151,9 @@ func profiles(on []*server, dir string) func() {
 			defer res.Body.Close()
 			var b bytes.Buffer
 			_, _ = b.ReadFrom(res.Body)
-			_ = os.WriteFile(filepath.Join(dir, s.set+"-"+s.name+".prof"), b.Bytes(), 0o644)
+			if err := os.WriteFile(filepath.Join(dir, s.set+"-"+s.name+".prof"), b.Bytes(), 0o644); err != nil {
+				log.Printf("profile of %s: %v", s.name, err)
+			}
 		}()
 	}
 	time.Sleep(100 * time.Millisecond)
