@@ -117,6 +117,9 @@ func TestStageFollowsTheAgendaAndRecordsEachSlot(t *testing.T) {
 			if err != nil || hdr.FourCC != "VP80" {
 				t.Fatalf("%s: %v %+v", rec.File, err, hdr)
 			}
+			if hdr.Width != stagetest.Width || hdr.Height != stagetest.Height {
+				t.Errorf("%s: the header says %d×%d, the key frames %d×%d", rec.File, hdr.Width, hdr.Height, stagetest.Width, stagetest.Height)
+			}
 			frames := 0
 			for {
 				if _, _, err := ivf.ParseNextFrame(); err != nil {

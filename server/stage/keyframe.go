@@ -4,6 +4,7 @@ package stage
 // in a codec's packets.
 
 import (
+	"encoding/binary"
 	"strings"
 	"time"
 
@@ -109,23 +110,43 @@ func h264Keyframe(b []byte) bool {
 // (RFC 7741: the descriptor's S bit and partition 0, then the payload
 // header's P bit clear).
 func vp8Keyframe(b []byte) bool {
+	i, ok := vp8Start(b)
+	return ok && len(b) > i && b[i]&0x01 == 0
+}
+
+// vp8Size returns the width and height a VP8 key frame's first packet
+// gives (RFC 6386, 9.1: after the 3-byte frame tag, the start code, then
+// each as 14 bits and a 2-bit scale), and false if b is not such a packet.
+func vp8Size(b []byte) (width, height uint16, ok bool) {
+	i, start := vp8Start(b)
+	if !start || len(b) < i+10 || b[i]&0x01 != 0 || b[i+3] != 0x9d || b[i+4] != 0x01 || b[i+5] != 0x2a {
+		return 0, 0, false
+	}
+	width, height = binary.LittleEndian.Uint16(b[i+6:])&0x3fff, binary.LittleEndian.Uint16(b[i+8:])&0x3fff
+	return width, height, width > 0 && height > 0
+}
+
+// vp8Start returns where a VP8 RTP payload's frame data begins, after its
+// descriptor (RFC 7741, 4.2), and whether the packet starts a frame
+// (partition 0, its S bit set).
+func vp8Start(b []byte) (int, bool) {
 	if len(b) < 1 {
-		return false
+		return 0, false
 	}
 	x, start, pid := b[0]&0x80 != 0, b[0]&0x10 != 0, b[0]&0x07
 	if !start || pid != 0 {
-		return false
+		return 0, false
 	}
 	i := 1
 	if x {
 		if len(b) < 2 {
-			return false
+			return 0, false
 		}
 		ext := b[1]
 		i = 2
 		if ext&0x80 != 0 { // I: picture id
 			if len(b) <= i {
-				return false
+				return 0, false
 			}
 			if b[i]&0x80 != 0 {
 				i += 2
@@ -140,5 +161,5 @@ func vp8Keyframe(b []byte) bool {
 			i++
 		}
 	}
-	return len(b) > i && b[i]&0x01 == 0
+	return i, true
 }

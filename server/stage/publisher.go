@@ -33,8 +33,9 @@ type publisher struct {
 	audioSinks       atomic.Pointer[[]*sink]
 	videoSinks       atomic.Pointer[[]*sink]
 
-	recs               map[webrtc.RTPCodecType]*recording // this slot's, per medium
-	audioRec, videoRec atomic.Pointer[recording]          // the same, for the forwarders
+	// This slot's recordings, per medium: the room's goroutine opens and
+	// closes them, the forwarders write to them.
+	audioRec, videoRec atomic.Pointer[recording]
 
 	born time.Time // now's origin
 }
@@ -47,8 +48,7 @@ type publisher struct {
 func (p *publisher) now() int64 { return p.born.UnixNano() + int64(time.Since(p.born)) }
 
 func newPublisher(r *room, who roadshow.Peer, pc *webrtc.PeerConnection) *publisher {
-	p := &publisher{r: r, session: newSession(), who: who, pc: pc, viewers: map[*viewer]struct{}{},
-		recs: map[webrtc.RTPCodecType]*recording{}, born: time.Now()}
+	p := &publisher{r: r, session: newSession(), who: who, pc: pc, viewers: map[*viewer]struct{}{}, born: time.Now()}
 	p.layers.Store(&[]*source{})
 	p.audioSinks.Store(&[]*sink{})
 	p.videoSinks.Store(&[]*sink{})
@@ -76,10 +76,7 @@ func (p *publisher) watchState() {
 // close ends p's connection and recordings; on the room's goroutine.
 func (p *publisher) close() {
 	p.closed = true
-	for k, rec := range p.recs {
-		rec.close()
-		delete(p.recs, k)
-	}
+	p.closeRecordings()
 	go func() { _ = p.pc.Close() }() // it waits for the connection's goroutines, which may be waiting for the room
 }
 
@@ -102,7 +99,7 @@ func (p *publisher) setFlow(a roadshow.Allowed) {
 		for _, s := range *p.audioSinks.Load() {
 			s.restart()
 		}
-		if rec := p.recs[webrtc.RTPCodecTypeAudio]; rec != nil {
+		if rec := p.audioRec.Load(); rec != nil {
 			rec.restart()
 		}
 	}
@@ -112,7 +109,7 @@ func (p *publisher) setFlow(a roadshow.Allowed) {
 		for _, s := range *p.videoSinks.Load() {
 			s.restart()
 		}
-		if rec := p.recs[webrtc.RTPCodecTypeVideo]; rec != nil {
+		if rec := p.videoRec.Load(); rec != nil {
 			rec.restart()
 		}
 	}
@@ -180,7 +177,7 @@ func (p *publisher) setLayers() {
 	for _, s := range *p.videoSinks.Load() {
 		s.newLayers(top, layers)
 	}
-	if rec := p.recs[webrtc.RTPCodecTypeVideo]; rec != nil {
+	if rec := p.videoRec.Load(); rec != nil {
 		rec.newLayers(top, layers)
 	}
 }

@@ -14,7 +14,6 @@ import (
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media/h264writer"
-	"github.com/pion/webrtc/v4/pkg/media/ivfwriter"
 	"github.com/pion/webrtc/v4/pkg/media/oggwriter"
 	"github.com/yuechuang/yuechuang/server/domain"
 )
@@ -121,7 +120,7 @@ func (p *publisher) record() {
 		}
 	}
 	for kind, want := range map[webrtc.RTPCodecType]*source{webrtc.RTPCodecTypeAudio: audio, webrtc.RTPCodecTypeVideo: first(*p.layers.Load())} {
-		if rec := p.recs[kind]; rec != nil {
+		if rec := p.recOf(kind == webrtc.RTPCodecTypeVideo).Load(); rec != nil {
 			if kind == webrtc.RTPCodecTypeAudio && want != nil {
 				rec.setWant(want) // a replaced track; video's layers follow setLayers
 			}
@@ -140,7 +139,6 @@ func (p *publisher) record() {
 		if rec.video {
 			rec.key.ask(want, p.now())
 		}
-		p.recs[kind] = rec
 		p.recOf(rec.video).Store(rec)
 	}
 }
@@ -155,11 +153,17 @@ func (p *publisher) recOf(video bool) *atomic.Pointer[recording] {
 
 // rotateRecordings closes this slot's files and starts the next slot's.
 func (p *publisher) rotateRecordings() {
-	for k, rec := range p.recs {
-		rec.close()
-		delete(p.recs, k)
-	}
+	p.closeRecordings()
 	p.record()
+}
+
+// closeRecordings closes this slot's files; on the room's goroutine.
+func (p *publisher) closeRecordings() {
+	for _, video := range []bool{false, true} {
+		if rec := p.recOf(video).Load(); rec != nil {
+			rec.close() // which takes it from recOf
+		}
+	}
 }
 
 func (s *Stage) openRecording(p *publisher, src *source) (*recording, error) {
@@ -184,7 +188,7 @@ func (s *Stage) openRecording(p *publisher, src *source) (*recording, error) {
 	rec.init(p, src.kind, src.track.Codec().MimeType)
 	switch e.Format {
 	case "ivf":
-		w, err := ivfwriter.New(path, ivfwriter.WithCodec(webrtc.MimeTypeVP8))
+		w, err := newIVFFile(path)
 		if err != nil {
 			return nil, err
 		}

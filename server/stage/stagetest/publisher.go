@@ -49,9 +49,13 @@ type Publisher struct {
 // Layers are the simulcast layers a simulcast publisher sends, best last,
 // with the share of the bit rate each gets.
 var Layers = []struct {
-	RID   string
-	Share int // of 16
-}{{"q", 1}, {"h", 4}, {"f", 16}}
+	RID           string
+	Share         int    // of 16
+	Width, Height uint16 // what its key frames say
+}{{"q", 1, 320, 180}, {"h", 4, 640, 360}, {"f", 16, 1280, 720}}
+
+// Width and Height are what a single stream's key frames say.
+const Width, Height = 1280, 720
 
 // NewPublisher prepares a publisher's offer: one video stream.
 func NewPublisher(ctx context.Context) (*Publisher, error) { return newPublisher(ctx, false, false) }
@@ -207,16 +211,21 @@ func (p *Publisher) sendVideo(bitrate int) {
 		case <-t.C:
 		}
 		key := n == 0 || (!p.likeBrowser && n%(2*fps) == 0) || p.keyframeAsked.Swap(false)
-		frame := func(rate int, rid string) []byte {
+		frame := func(rate int, rid string, width, height uint16) []byte {
 			inter := rate / 8 / fps * 60 / 67
 			size, first := inter, byte(0x01) // P bit set: an inter frame
 			if key {
 				size, first = inter*8, 0x10 // P bit clear: a key frame
 			}
-			f := make([]byte, max(size, markSize))
+			f := make([]byte, max(size, markEnd))
 			_, _ = rand.Read(f[1:])
 			f[0] = first
 			if !p.h264 {
+				if key { // RFC 6386, 9.1: after the frame tag, the start code and the size
+					copy(f[3:], []byte{0x9d, 0x01, 0x2a})
+					binary.LittleEndian.PutUint16(f[6:], width)
+					binary.LittleEndian.PutUint16(f[8:], height)
+				}
 				mark(f, rid, n)
 			}
 			if p.h264 {
@@ -235,7 +244,7 @@ func (p *Publisher) sendVideo(bitrate int) {
 			return f
 		}
 		for _, track := range p.video {
-			f := frame(bitrate, "")
+			f := frame(bitrate, "", Width, Height)
 			if track.WriteSample(media.Sample{Data: f, Duration: time.Second / fps}) != nil {
 				return
 			}
@@ -245,7 +254,7 @@ func (p *Publisher) sendVideo(bitrate int) {
 			if _, off := p.paused.Load(l.rid); off {
 				continue
 			}
-			if l.send(p.videoSender, frame(bitrate*Layers[i].Share/16, l.rid)) != nil {
+			if l.send(p.videoSender, frame(bitrate*Layers[i].Share/16, l.rid, Layers[i].Width, Layers[i].Height)) != nil {
 				return
 			}
 		}
@@ -279,29 +288,30 @@ func (p *Publisher) Close() {
 	_ = p.PC.Close()
 }
 
-// A VP8 frame's bytes after its first say which layer sent it and its
-// number (the sending tick, the same in every layer), so that a test can
-// tell from a recording which frames it holds and where it skipped some.
-const markSize = 10
+// A VP8 frame's bytes after its header (a key frame's is 10 bytes) say
+// which layer sent it and its number (the sending tick, the same in every
+// layer), so that a test can tell from a recording which frames it holds
+// and where it skipped some.
+const markAt, markEnd = 10, 19
 
 func mark(f []byte, rid string, n int) {
-	f[1] = '-' // a single stream
+	f[markAt] = '-' // a single stream
 	if rid != "" {
-		f[1] = rid[0]
+		f[markAt] = rid[0]
 	}
-	binary.BigEndian.PutUint64(f[2:markSize], uint64(n))
+	binary.BigEndian.PutUint64(f[markAt+1:markEnd], uint64(n))
 }
 
 // Mark reads a VP8 frame's mark: the layer that sent it ("" for a single
 // stream) and its number.
 func Mark(frame []byte) (rid string, n int64, ok bool) {
-	if len(frame) < markSize {
+	if len(frame) < markEnd {
 		return "", 0, false
 	}
-	if frame[1] != '-' {
-		rid = string(frame[1:2])
+	if frame[markAt] != '-' {
+		rid = string(frame[markAt : markAt+1])
 	}
-	return rid, int64(binary.BigEndian.Uint64(frame[2:markSize])), true
+	return rid, int64(binary.BigEndian.Uint64(frame[markAt+1 : markEnd])), true
 }
 
 // Pause stops sending the simulcast layer rid, as browsers pause their
