@@ -96,3 +96,34 @@ func TestH264Keyframe(t *testing.T) {
 		}
 	}
 }
+
+// TestH264ViewerJoiningGetsParameterSets: a publisher whose encoder sends
+// H.264's parameter sets with its first key frame only (GStreamer's
+// rtph264pay without config-interval). A viewer joining later starts at a
+// key frame that is an IDR alone, which nothing can decode without them:
+// the stage sends it the ones the publisher sent, first.
+func TestH264ViewerJoiningGetsParameterSets(t *testing.T) {
+	r := newRoom(t)
+	r.do(host, roadshow.Start{})
+	ctx := ctxT(t, 20*time.Second)
+	p, _, _ := r.publishWith(host, 500_000, stagetest.NewH264PublisherHeadersOnce)
+	for p.Frames.Load() < 15 { // past the first key frame, the only one with them
+		time.Sleep(20 * time.Millisecond)
+	}
+	v, _ := r.watch(hostID)
+	if err := v.WaitFor(ctx, func(_, vid stagetest.Count) bool { return vid.Packets > 30 }); err != nil {
+		t.Fatalf("%v: video %+v", err, v.Got("video"))
+	}
+	first := v.FirstPayload("video")
+	sps := false
+	if len(first) > 0 && first[0]&0x1F == 24 { // a STAP-A: look for an SPS in it
+		for i := 1; i+2 < len(first); {
+			n := int(first[i])<<8 | int(first[i+1])
+			sps = sps || first[i+2]&0x1F == 7
+			i += 2 + n
+		}
+	}
+	if !sps && (len(first) == 0 || first[0]&0x1F != 7) {
+		t.Fatalf("the viewer's first video packet holds no SPS: % x", first[:min(len(first), 16)])
+	}
+}

@@ -35,6 +35,9 @@ type follow struct {
 	lastAt    int64 // when the newest passed came (pub.now)
 	sent      bool
 	key       keyframeWait // for video: waiting for the wanted layer's key frame
+	// prefix is what goes before the packet that started cur (before):
+	// H.264's parameter sets, for an IDR that came without them.
+	prefix []byte
 }
 
 // init sets what f follows: p's medium kind, in the codec mime (video).
@@ -138,6 +141,11 @@ func (f *follow) pass(src *source, p *rtp.Packet, now int64, out *rtp.Packet) st
 		} else {
 			f.outSeq, f.outTS = p.SequenceNumber, p.Timestamp
 		}
+		f.prefix = nil
+		if f.video && src.params.stap != nil && h264BareIDR(p.Payload) {
+			f.prefix = src.params.stap
+			f.outSeq++ // the parameter sets take the number before
+		}
 	}
 	*out = rtp.Packet{Header: p.Header, Payload: p.Payload}
 	out.SequenceNumber = f.outSeq + (p.SequenceNumber - f.inSeq)
@@ -147,4 +155,20 @@ func (f *follow) pass(src *source, p *rtp.Packet, now int64, out *rtp.Packet) st
 	}
 	f.sent = true
 	return st
+}
+
+// before returns the packet an output sends ahead of out when pass said
+// out started its source: the parameter sets that an H.264 IDR without
+// them needs (h264params.go), numbered just before it, or false if none.
+// Its payload is the source's: the caller sends or copies it before the
+// source's next packet. Under mu.
+func (f *follow) before(out *rtp.Packet) (rtp.Packet, bool) {
+	if f.prefix == nil {
+		return rtp.Packet{}, false
+	}
+	pre := rtp.Packet{Header: out.Header, Payload: f.prefix}
+	pre.SequenceNumber--
+	pre.Marker = false
+	f.prefix = nil
+	return pre, true
 }

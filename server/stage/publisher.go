@@ -2,6 +2,7 @@ package stage
 
 import (
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -53,7 +54,7 @@ func newPublisher(r *room, who roadshow.Peer, pc *webrtc.PeerConnection) *publis
 	p.audioSinks.Store(&[]*sink{})
 	p.videoSinks.Store(&[]*sink{})
 	pc.OnTrack(func(t *webrtc.TrackRemote, _ *webrtc.RTPReceiver) {
-		src := &source{pub: p, track: t, kind: t.Kind(), rid: t.RID()}
+		src := &source{pub: p, track: t, kind: t.Kind(), rid: t.RID(), h264: strings.EqualFold(t.Codec().MimeType, webrtc.MimeTypeH264)}
 		if !r.sync(func() { r.addSource(src) }) {
 			return
 		}
@@ -213,6 +214,8 @@ type source struct {
 	lastAt atomic.Int64 // when its last packet came (pub.now): browsers pause layers
 	// Counted for the viewers' choice of layer and for the benchmark.
 	packets, bytes atomic.Int64
+	h264           bool
+	params         h264Params // H.264's: what an output starting at an IDR without them is sent first
 }
 
 // forward reads the track and hands each packet to every sink of its
@@ -238,6 +241,9 @@ func (src *source) forward() {
 		src.bytes.Add(int64(n))
 		now := p.now()
 		src.lastAt.Store(now)
+		if src.h264 {
+			src.params.see(pkt.Payload) // held off or not: an IDR later needs them
+		}
 		if !on.Load() {
 			continue // held off: neither forwarded nor recorded
 		}

@@ -79,6 +79,9 @@ func (rec *recording) write(src *source, p *rtp.Packet, now int64) {
 		return
 	}
 	// out's payload is the forwarder's buffer, read into again next.
+	if pre, ok := rec.before(&out); ok {
+		rec.frame = append(rec.frame, pre.Clone())
+	}
 	rec.frame = append(rec.frame, out.Clone())
 	if !out.Marker && len(rec.frame) < maxFramePackets {
 		return

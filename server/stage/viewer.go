@@ -121,6 +121,10 @@ func (s *sink) write(src *source, p *rtp.Packet, now int64) {
 	// The publisher's header extensions carry ids negotiated with it, not
 	// with this viewer.
 	out.Extension, out.Extensions, out.ExtensionProfile = false, nil, 0
+	if pre, ok := s.before(&out); ok {
+		s.nSent.Add(1)
+		_ = s.track.WriteRTP(&pre)
+	}
 	s.nSent.Add(1)
 	_ = s.track.WriteRTP(&out)
 }

@@ -30,6 +30,7 @@ type Publisher struct {
 	videoSender   *webrtc.RTPSender
 	audio         *webrtc.TrackLocalStaticSample
 	h264          bool     // H.264 video instead of VP8
+	headersOnce   bool     // H.264: the parameter sets with the first key frame only
 	paused        sync.Map // rid → true: a simulcast layer not sent (Pause)
 	keyframeAsked atomic.Bool
 	Frames        atomic.Int64 // video frames sent
@@ -88,6 +89,18 @@ func (p *Publisher) LeaveUnanswered(n int) { p.unanswered.Store(int64(n)) }
 // NewH264Publisher prepares the offer of a publisher that sends only H.264
 // video (as OBS's WHIP output does) and Opus audio.
 func NewH264Publisher(ctx context.Context) (*Publisher, error) { return newPublisher(ctx, false, true) }
+
+// NewH264PublisherHeadersOnce prepares the offer of an H.264 publisher
+// whose encoder sends the parameter sets (SPS, PPS) with its first key
+// frame only, as GStreamer's rtph264pay does without config-interval:
+// every later key frame is an IDR alone.
+func NewH264PublisherHeadersOnce(ctx context.Context) (*Publisher, error) {
+	p, err := newPublisher(ctx, false, true)
+	if p != nil {
+		p.headersOnce = true
+	}
+	return p, err
+}
 
 func newPublisher(ctx context.Context, simulcast, h264 bool) (*Publisher, error) {
 	var only map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters
@@ -236,8 +249,11 @@ func (p *Publisher) sendVideo(bitrate int) {
 					f[i] |= 0x80
 				}
 				nal := []byte{0, 0, 0, 1, 0x41}
-				if key { // parameter sets (SPS, PPS), then the IDR picture, as encoders send them
+				switch {
+				case key && (n == 0 || !p.headersOnce): // parameter sets (SPS, PPS), then the IDR picture, as encoders send them
 					nal = []byte{0, 0, 0, 1, 0x67, 0x64, 0x00, 0x1f, 0xac, 0, 0, 0, 1, 0x68, 0xee, 0x3c, 0x80, 0, 0, 0, 1, 0x65}
+				case key:
+					nal = []byte{0, 0, 0, 1, 0x65}
 				}
 				f = append(nal, f...)
 			}

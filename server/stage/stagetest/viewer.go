@@ -34,7 +34,8 @@ type Count struct {
 
 type counter struct {
 	Count
-	seen map[uint16]bool
+	seen         map[uint16]bool
+	firstPayload []byte // of the first packet received
 }
 
 // Expected is how many packets the sequence numbers say were sent, from
@@ -80,6 +81,9 @@ func NewViewer(ctx context.Context) (*Viewer, error) {
 			} else if int16(pkt.SequenceNumber-c.highest) > 0 {
 				c.highest = pkt.SequenceNumber
 			}
+			if c.Packets == 0 {
+				c.firstPayload = append([]byte(nil), pkt.Payload...)
+			}
 			c.Packets++
 			c.Bytes += int64(len(pkt.Payload))
 			if !c.seen[pkt.SequenceNumber] {
@@ -112,6 +116,17 @@ func (v *Viewer) Got(kind string) Count {
 		return c.Count
 	}
 	return Count{}
+}
+
+// FirstPayload returns the payload of the first packet of a medium
+// received, nil before any.
+func (v *Viewer) FirstPayload(kind string) []byte {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if c := v.media[kind]; c != nil {
+		return c.firstPayload
+	}
+	return nil
 }
 
 // StreamID is the stream id of the tracks received, "" before any.
