@@ -49,14 +49,15 @@ type recording struct {
 	follow
 	w      interface{ WriteRTP(*rtp.Packet) error }
 	close_ func() error
-	frame  []*rtp.Packet // video: the packets of the frame under way
+	frames frameQueue // video: packets put back in order, frames written whole
 	done   bool
 }
 
 // write writes packet p of src, received at now (pub.now), if src is what
-// rec follows. A video frame is handed to the writer whole, when its last
-// packet comes: one cut short by a gap is left out rather than written
-// glued to the key frame after it (pion's writers would do that).
+// rec follows. A video frame is handed to the writer whole, in order, once
+// all its packets came (frameQueue, which waits for the ones resent after
+// a loss): one cut short by a gap is left out rather than written glued to
+// the key frame after it (pion's writers would do that).
 func (rec *recording) write(src *source, p *rtp.Packet, now int64) {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
@@ -71,7 +72,7 @@ func (rec *recording) write(src *source, p *rtp.Packet, now int64) {
 	case ignored, waiting:
 		return
 	case started:
-		rec.frame = rec.frame[:0]
+		rec.frames.reset(out.SequenceNumber)
 		rec.pub.debug("recording starts", "video", rec.video, "rid", src.rid, "seq", p.SequenceNumber)
 	}
 	if !rec.video {
@@ -80,22 +81,26 @@ func (rec *recording) write(src *source, p *rtp.Packet, now int64) {
 	}
 	// out's payload is the forwarder's buffer, read into again next.
 	if pre, ok := rec.before(&out); ok {
-		rec.frame = append(rec.frame, pre.Clone())
+		rec.frames.reset(pre.SequenceNumber)
+		rec.push(src, pre.Clone(), now)
 	}
-	rec.frame = append(rec.frame, out.Clone())
-	if !out.Marker && len(rec.frame) < maxFramePackets {
-		return
-	}
-	for i, q := range rec.frame {
-		_ = rec.w.WriteRTP(q)
-		rec.frame[i] = nil
-	}
-	rec.frame = rec.frame[:0]
+	rec.push(src, out.Clone(), now)
 }
 
-// maxFramePackets bounds what a recording holds of one frame: a sender
-// that never marks a frame's last packet is written as it comes.
-const maxFramePackets = 2048
+// push hands packet p of src to the frame queue and writes what it
+// readies; when the queue gives up on a lost packet with no key frame to
+// go on at, the recording waits for one, as after any gap. Under mu.
+func (rec *recording) push(src *source, p *rtp.Packet, now int64) {
+	ready, lost := rec.frames.push(p, now, rec.key.isKey)
+	for _, q := range ready {
+		_ = rec.w.WriteRTP(q)
+	}
+	if lost {
+		rec.pub.debug("recording lost a packet; it waits for a key frame", "rid", src.rid)
+		rec.cur = nil
+		rec.key.ask(src, now)
+	}
+}
 
 func (rec *recording) close() {
 	rec.pub.recOf(rec.video).CompareAndSwap(rec, nil)

@@ -7,15 +7,18 @@ import (
 	"context"
 	"time"
 
+	"github.com/pion/interceptor"
+
 	"github.com/pion/webrtc/v4"
 )
 
 // newPC makes a client connection that can reach a server on this machine.
-func newPC() (*webrtc.PeerConnection, error) { return newPCWith(nil) }
+func newPC() (*webrtc.PeerConnection, error) { return newPCWith(nil, nil) }
 
 // newPCWith makes one whose media engine knows only codecs (nil: pion's
-// defaults).
-func newPCWith(only map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters) (*webrtc.PeerConnection, error) {
+// defaults), with the interceptors of ir and the NACK ones added after
+// them (nil: none).
+func newPCWith(only map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters, ir *interceptor.Registry) (*webrtc.PeerConnection, error) {
 	se := webrtc.SettingEngine{}
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
@@ -36,7 +39,14 @@ func newPCWith(only map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters) (*webrt
 	if err := webrtc.ConfigureSimulcastExtensionHeaders(m); err != nil {
 		return nil, err
 	}
-	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se)).NewPeerConnection(webrtc.Configuration{})
+	opts := []func(*webrtc.API){webrtc.WithMediaEngine(m), webrtc.WithSettingEngine(se)}
+	if ir != nil {
+		if err := webrtc.ConfigureNack(m, ir); err != nil {
+			return nil, err
+		}
+		opts = append(opts, webrtc.WithInterceptorRegistry(ir))
+	}
+	return webrtc.NewAPI(opts...).NewPeerConnection(webrtc.Configuration{})
 }
 
 // offer makes a complete offer (every candidate in it).

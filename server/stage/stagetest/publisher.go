@@ -33,6 +33,8 @@ type Publisher struct {
 	headersOnce   bool     // H.264: the parameter sets with the first key frame only
 	paused        sync.Map // rid → true: a simulcast layer not sent (Pause)
 	keyframeAsked atomic.Bool
+	sizes         sync.Map     // VP8 frame number → its size (FrameSize)
+	dropper       *dropFirst   // a lossy publisher's (NewLossyPublisher)
 	Frames        atomic.Int64 // video frames sent
 	VideoBytes    atomic.Int64 // bytes of video frames sent (the best layer's with simulcast)
 	stop          chan struct{}
@@ -103,6 +105,10 @@ func NewH264PublisherHeadersOnce(ctx context.Context) (*Publisher, error) {
 }
 
 func newPublisher(ctx context.Context, simulcast, h264 bool) (*Publisher, error) {
+	return newPublisherWith(ctx, simulcast, h264, nil)
+}
+
+func newPublisherWith(ctx context.Context, simulcast, h264 bool, ir *interceptor.Registry) (*Publisher, error) {
 	var only map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters
 	if h264 {
 		only = map[webrtc.RTPCodecType][]webrtc.RTPCodecParameters{
@@ -111,7 +117,7 @@ func newPublisher(ctx context.Context, simulcast, h264 bool) (*Publisher, error)
 			webrtc.RTPCodecTypeAudio: {{RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, PayloadType: 111}},
 		}
 	}
-	pc, err := newPCWith(only)
+	pc, err := newPCWith(only, ir)
 	if err != nil {
 		return nil, err
 	}
@@ -240,6 +246,9 @@ func (p *Publisher) sendVideo(bitrate int) {
 					binary.LittleEndian.PutUint16(f[8:], height)
 				}
 				mark(f, rid, n)
+				if rid == "" {
+					p.sizes.Store(int64(n), len(f))
+				}
 			}
 			if p.h264 {
 				// Annex B: a start code, then one NAL unit: IDR (5) or
