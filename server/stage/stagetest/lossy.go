@@ -56,9 +56,9 @@ func (p *Publisher) FrameSize(n int64) (int, bool) {
 // sequence number; its own resending goes through.
 type dropFirst struct {
 	interceptor.NoOp
-	every uint16
-	mu    sync.Mutex
-	sent  map[[2]uint32]bool // ssrc, sequence number: sent (or dropped) once
+	every   uint16
+	mu      sync.Mutex
+	sent    map[[2]uint32]bool // ssrc, sequence number: sent (or dropped) once
 	dropped int
 }
 
