@@ -33,7 +33,7 @@ func (h *h264Params) see(b []byte) {
 	if !changed || len(h.sps) == 0 || len(h.pps) == 0 {
 		return
 	}
-	nri := max(h.sps[0], h.pps[0]) & 0x60
+	nri := max(h.sps[0]&0x60, h.pps[0]&0x60) // RFC 6184, 5.7.1: the highest of its units'
 	stap := append(h.stap[:0], nri|24)
 	for _, nal := range [][]byte{h.sps, h.pps} {
 		stap = binary.BigEndian.AppendUint16(stap, uint16(len(nal)))

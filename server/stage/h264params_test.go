@@ -53,7 +53,8 @@ func TestParamsBeforeBareIDR(t *testing.T) {
 	src := &source{h264: true}
 	src.params.see(stapA(testSPS, testPPS)) // as a browser packs them
 	src.params.see([]byte{0x41, 0x9a})      // an inter frame changes nothing
-	if want := stapA(testSPS, testPPS); !bytes.Equal(src.params.stap[1:], want[1:]) || src.params.stap[0]&0x1F != 24 {
+	// A STAP-A header (0x78: type 24, with its units' NRI), then the units.
+	if want := stapA(testSPS, testPPS); !bytes.Equal(src.params.stap[1:], want[1:]) || src.params.stap[0] != 0x78 {
 		t.Fatalf("kept % x, want % x", src.params.stap, want)
 	}
 
