@@ -84,13 +84,8 @@ func TestStageFollowsTheAgendaAndRecordsEachSlot(t *testing.T) {
 	r.publish(presB, 300_000)
 	r.waitLive(liveWith(hostID, founderB))
 	time.Sleep(time.Second)
-	r.do(host, roadshow.End{})
-	r.waitLive(liveWith())
 
-	recs, err := r.stage.Recordings(rsID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := r.end()
 	type key struct {
 		slot       int
 		user, kind string

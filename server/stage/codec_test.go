@@ -56,12 +56,7 @@ func TestH264PublisherLikeOBS(t *testing.T) {
 		t.Fatalf("the viewer got %q", v.Codec("video"))
 	}
 	time.Sleep(500 * time.Millisecond)
-	r.do(host, roadshow.End{})
-	r.waitLive(liveWith())
-	recs, err := r.stage.Recordings(rsID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	recs := r.end()
 	var h264 *stage.Recording
 	for i := range recs {
 		if recs[i].Format == "h264" && recs[i].Bytes > 1000 {

@@ -126,9 +126,10 @@ func TestRecordingFollowsTheFlowingLayer(t *testing.T) {
 // recFrame is one frame of a video recording, as the test publisher
 // marked it (stagetest.Mark).
 type recFrame struct {
-	key bool
-	rid string
-	n   int64
+	key  bool
+	rid  string
+	n    int64
+	size int // bytes
 }
 
 // lossGap is how many frame numbers a recording may skip without that
@@ -226,6 +227,6 @@ func readFrames(path string) ([]recFrame, error) {
 		if !ok {
 			return out, fmt.Errorf("frame %d of %s is not one the publisher sent (%d bytes)", len(out), path, len(frame))
 		}
-		out = append(out, recFrame{key: frame[0]&0x01 == 0, rid: rid, n: n})
+		out = append(out, recFrame{key: frame[0]&0x01 == 0, rid: rid, n: n, size: len(frame)})
 	}
 }

@@ -77,6 +77,19 @@ func (r *room) do(p roadshow.Peer, c roadshow.Command) {
 
 func (r *room) rules() *roadshow.StageRules { return r.st.Rules(agenda) }
 
+// end ends the roadshow, waits until nobody is live (so every recording
+// is closed) and returns the recordings.
+func (r *room) end() []stage.Recording {
+	r.t.Helper()
+	r.do(host, roadshow.End{})
+	r.waitLive(liveWith())
+	recs, err := r.stage.Recordings(rsID)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return recs
+}
+
 func ctxT(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
