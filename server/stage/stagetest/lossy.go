@@ -42,8 +42,9 @@ func (p *Publisher) Dropped() int {
 	return p.dropper.dropped
 }
 
-// FrameSize returns the size of the VP8 frame the publisher sent as its
-// frame n (stagetest.Mark), and false if it sent none by that number.
+// FrameSize returns the size of the VP8 frame a single-stream publisher
+// sent as its frame n (stagetest.Mark), and false if it sent none by that
+// number (simulcast layers' frames are not kept).
 func (p *Publisher) FrameSize(n int64) (int, bool) {
 	v, ok := p.sizes.Load(n)
 	if !ok {
