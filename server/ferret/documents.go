@@ -12,11 +12,15 @@ import (
 // are the strings ids, as ReadDocument returns one, in the order of ids
 // (nil for an id with no document), read in one SQLite statement by the
 // index ReadDocument uses (an IN list on the same expression; the plan is
-// checked by TestReadDocumentsUsesTheIDIndex). Each statement cost the
-// modernc driver a fresh prepare and step whatever it read (up to v1.32),
-// so a user's fan-out drops, read one by one, were most of a list's time
-// for a user with a few waiting (docs/bench/notelist.md); one statement
-// also reads all of them from one snapshot.
+// checked by TestReadDocumentsUsesTheIDIndex), or in one per inListMax
+// ids. One statement reads all of them from one snapshot, where reads one
+// by one paid a statement each (a user's fan-out drops were most of a
+// list's time: docs/bench/notelist.md).
+//
+// The statements are prepared once and kept, one per IN-list size, the
+// sizes being powers of two: an IN list of any other length is filled up
+// with its last id again (which finds nothing more), so that a few kept
+// statements serve every length and no read pays a prepare.
 func (s *Server) ReadDocuments(ctx context.Context, database, collection string, ids []string) ([][]byte, error) {
 	out := make([][]byte, len(ids))
 	if len(ids) == 0 {
@@ -27,43 +31,69 @@ func (s *Server) ReadDocuments(ctx context.Context, database, collection string,
 		return nil, err
 	}
 	defer done()
-	db, table, err := s.readers.table(ctx, s.dir, database, collection)
-	if err != nil || table == "" {
-		return out, err
-	}
-	args := make([]any, len(ids))
-	at := make(map[string][]int, len(ids))
-	for i, id := range ids {
-		key, err := json.Marshal(id) // the _id as FerretDB's index keys it
-		if err != nil {
+	for at := 0; at < len(ids); at += inListMax {
+		if err := s.readDocuments(ctx, database, collection, ids[at:min(at+inListMax, len(ids))], out[at:]); err != nil {
 			return nil, err
 		}
-		args[i] = string(key)
-		at[id] = append(at[id], i)
 	}
-	rows, err := db.QueryContext(ctx, readDocumentsQuery(table, len(ids)), args...)
+	return out, nil
+}
+
+// inListMax is the most ids one statement of ReadDocuments asks for.
+const inListMax = 128
+
+// inListSize is the size of the kept IN-list statement that reads n ids:
+// the power of two at or above n.
+func inListSize(n int) int {
+	size := 1
+	for size < n {
+		size *= 2
+	}
+	return size
+}
+
+// readDocuments reads ids (at most inListMax) into out.
+func (s *Server) readDocuments(ctx context.Context, database, collection string, ids []string, out [][]byte) error {
+	st, err := s.readers.manyStmt(ctx, s.dir, database, collection, inListSize(len(ids)))
+	if err != nil || st == nil {
+		return err
+	}
+	args := make([]any, inListSize(len(ids)))
+	at := make(map[string][]int, len(ids))
+	for i := range args {
+		id := ids[min(i, len(ids)-1)]
+		key, err := json.Marshal(id) // the _id as FerretDB's index keys it
+		if err != nil {
+			return err
+		}
+		args[i] = string(key)
+		if i < len(ids) {
+			at[id] = append(at[id], i)
+		}
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		s.readers.forget(database, collection) // a dropped collection's table, say
-		return nil, fmt.Errorf("ferret: read %s: %w", collection, err)
+		return fmt.Errorf("ferret: read %s: %w", collection, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var text sql.RawBytes
 		if err := rows.Scan(&text); err != nil {
-			return nil, fmt.Errorf("ferret: read %s: %w", collection, err)
+			return fmt.Errorf("ferret: read %s: %w", collection, err)
 		}
 		id, doc, err := s.schemas.sjsonToBSONWithID(text)
 		if err != nil {
-			return nil, fmt.Errorf("ferret: read %s: %w", collection, err)
+			return fmt.Errorf("ferret: read %s: %w", collection, err)
 		}
 		for _, i := range at[id] {
 			out[i] = doc
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("ferret: read %s: %w", collection, err)
+		return fmt.Errorf("ferret: read %s: %w", collection, err)
 	}
-	return out, nil
+	return nil
 }
 
 // readDocumentsQuery reads the documents of table whose _ids are n

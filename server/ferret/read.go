@@ -20,9 +20,9 @@ type readers struct {
 	mu     sync.Mutex
 	dbs    map[string]*sql.DB
 	tables map[[2]string]string // database, collection → table
-	// docs are ReadDocument's prepared statements, by database and
-	// collection.
-	docs   map[[2]string]*sql.Stmt
+	// stmts are the prepared statements of ReadDocument and
+	// ReadDocuments, kept for the handle's life.
+	stmts  map[stmtKey]*sql.Stmt
 	closed bool
 	// reading counts the reads under way (enter), which close waits for:
 	// database/sql's Close does not wait for a query in progress, and a
@@ -165,23 +165,46 @@ func (r *readers) table(ctx context.Context, dir, database, collection string) (
 	return db, t, nil
 }
 
+// stmtKey names a kept statement: ReadDocument's (in 0) or ReadDocuments'
+// of in ids, for a collection.
+type stmtKey struct {
+	database, collection string
+	in                   int
+}
+
 // stmt returns ReadDocument's statement for collection, nil if the
 // collection does not exist (yet).
 func (r *readers) stmt(ctx context.Context, dir, database, collection string) (*sql.Stmt, error) {
-	key := [2]string{database, collection}
+	return r.prepared(ctx, dir, stmtKey{database, collection, 0}, func(table string) string {
+		return fmt.Sprintf(`SELECT CAST(_ferretdb_sjson AS BLOB) FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, table)
+	})
+}
+
+// manyStmt returns ReadDocuments' statement for in ids of collection, nil
+// if the collection does not exist (yet).
+func (r *readers) manyStmt(ctx context.Context, dir, database, collection string, in int) (*sql.Stmt, error) {
+	return r.prepared(ctx, dir, stmtKey{database, collection, in}, func(table string) string {
+		return readDocumentsQuery(table, in)
+	})
+}
+
+// prepared returns the statement kept under key, preparing query's text
+// for the collection's table the first time; nil if the collection does
+// not exist (yet).
+func (r *readers) prepared(ctx context.Context, dir string, key stmtKey, query func(table string) string) (*sql.Stmt, error) {
 	r.mu.Lock()
-	st := r.docs[key]
+	st := r.stmts[key]
 	r.mu.Unlock()
 	if st != nil {
 		return st, nil
 	}
-	db, table, err := r.table(ctx, dir, database, collection)
+	db, table, err := r.table(ctx, dir, key.database, key.collection)
 	if err != nil || table == "" {
 		return nil, err
 	}
-	st, err = db.PrepareContext(ctx, fmt.Sprintf(`SELECT CAST(_ferretdb_sjson AS BLOB) FROM %q WHERE _ferretdb_sjson->'$._id' = ?`, table))
+	st, err = db.PrepareContext(ctx, query(table))
 	if err != nil {
-		return nil, fmt.Errorf("ferret: prepare a read of %s: %w", collection, err)
+		return nil, fmt.Errorf("ferret: prepare a read of %s: %w", key.collection, err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -189,25 +212,26 @@ func (r *readers) stmt(ctx context.Context, dir, database, collection string) (*
 		_ = st.Close()
 		return nil, fmt.Errorf("ferret: closed")
 	}
-	if old := r.docs[key]; old != nil {
+	if old := r.stmts[key]; old != nil {
 		_ = st.Close()
 		return old, nil
 	}
-	if r.docs == nil {
-		r.docs = map[[2]string]*sql.Stmt{}
+	if r.stmts == nil {
+		r.stmts = map[stmtKey]*sql.Stmt{}
 	}
-	r.docs[key] = st
+	r.stmts[key] = st
 	return st, nil
 }
 
 func (r *readers) forget(database, collection string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	key := [2]string{database, collection}
-	delete(r.tables, key)
-	if st := r.docs[key]; st != nil {
-		_ = st.Close()
-		delete(r.docs, key)
+	delete(r.tables, [2]string{database, collection})
+	for key, st := range r.stmts {
+		if key.database == database && key.collection == collection {
+			_ = st.Close()
+			delete(r.stmts, key)
+		}
 	}
 }
 
@@ -230,10 +254,10 @@ func (r *readers) close() {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, st := range r.docs {
+	for _, st := range r.stmts {
 		_ = st.Close()
 	}
-	r.docs = nil
+	r.stmts = nil
 	for _, db := range r.dbs {
 		_ = db.Close()
 	}
