@@ -295,7 +295,7 @@ func report(demo, small, city *half) string {
 		switch {
 		case c.name == argon2Row:
 			target = "(the floor of the two rows below)"
-		case strings.HasPrefix(c.name, excessPrefix):
+		case c.diagnostic:
 			target = "(a diagnostic: no target of its own)"
 		case c.name == "sign-in" || c.name == "sign-up":
 			target = fmt.Sprintf("argon2 + ≤ 10 ms: ≤ %.1f ms", argon2+10)

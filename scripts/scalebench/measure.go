@@ -99,6 +99,9 @@ type sample struct {
 	held string
 	// cut says the call's time budget ran out before its last round.
 	cut bool
+	// diagnostic marks a row that explains another and has no target of
+	// its own.
+	diagnostic bool
 }
 
 // callBudget is the most time spent measuring one call on one server.

@@ -30,7 +30,7 @@ func (t *target) signIns(logins int, hasher *auth.Hasher) {
 	// child process (benchrun.ReferenceHasher).
 	hash := &sample{name: argon2Row}
 	signup, signin := &sample{name: "sign-up", write: true}, &sample{name: "sign-in", write: true}
-	upExcess, inExcess := &sample{name: excessPrefix + "sign-up"}, &sample{name: excessPrefix + "sign-in"}
+	upExcess, inExcess := &sample{name: excessPrefix + "sign-up", diagnostic: true}, &sample{name: excessPrefix + "sign-in", diagnostic: true}
 	k := t.add(logins, hash, signup, signin, upExcess, inExcess)
 	k.writes = true
 	k.once = func(i int) error {
