@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/seed"
 )
 
@@ -210,5 +211,102 @@ func TestDemoMatchAlerts(t *testing.T) {
 	}
 	if again := alerts(); len(again) != len(got) {
 		t.Fatalf("after a second load: %d match alerts, before: %d", len(again), len(got))
+	}
+}
+
+// TestDemoRoomInterest: the interest investors signalled in the demo's
+// past roadshows is what the live room would have left: each startup's
+// interested investors (as its founder and admins list them) are the ones
+// its record counts, and its founder was told of each once, in the past,
+// under the key that keeps the same investor's interest from being told
+// again; a second load adds nothing.
+func TestDemoRoomInterest(t *testing.T) {
+	m, _ := startMain(t, testConfig(t, t.TempDir()))
+	base := "http://" + m.Addr()
+	code, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "admin@demo.yuechuang.cn", "password": seed.DemoPassword})
+	if code != 200 {
+		t.Fatalf("demo admin login: %d", code)
+	}
+	admin := login["accessToken"].(string)
+	type told struct{ notes, keyed int }
+	look := func() (map[string]int, map[string]told) {
+		counted, founders := map[string]int{}, map[string]told{}
+		_, list := call(t, "GET", base+"/api/v1/roadshows?status=ended", "", nil)
+		for _, it := range list["items"].([]any) {
+			r := it.(map[string]any)
+			owners := map[string]string{}
+			for _, sl := range r["slots"].([]any) {
+				sl := sl.(map[string]any)
+				owners[sl["startupId"].(string)] = sl["ownerId"].(string)
+			}
+			req, _ := http.NewRequest("GET", base+"/api/v1/roadshows/"+r["id"].(string)+"/record", nil)
+			req.Header.Set("Authorization", "Bearer "+admin)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rec struct {
+				Interest []struct {
+					StartupID string `json:"startupId"`
+					Count     int    `json:"count"`
+				} `json:"interest"`
+			}
+			err = json.NewDecoder(res.Body).Decode(&rec)
+			res.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, in := range rec.Interest {
+				counted[in.StartupID] = in.Count
+				owner := owners[in.StartupID]
+				p, _ := domain.NewPage(1, 100)
+				notes, _, _, err := m.db.ListNotifications(t.Context(), owner, false, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var tl told
+				for _, n := range notes {
+					if n.Type != domain.NoteInterest || n.Data["startupId"] != in.StartupID {
+						continue
+					}
+					tl.notes++
+					if !n.CreatedAt.Before(time.Now().Add(-24 * time.Hour)) {
+						t.Errorf("an interest note dated %v: not in the past", n.CreatedAt)
+					}
+					key := domain.NoteDedupKey(owner, domain.NoteInterest, n.Data["investorUserId"].(string), in.StartupID)
+					if id, err := m.db.NoteKeyHolder(t.Context(), key); err != nil || id != n.ID {
+						t.Errorf("the note %s is not under its key (%q, %v)", n.ID, id, err)
+					} else {
+						tl.keyed++
+					}
+				}
+				founders[in.StartupID] = tl
+			}
+		}
+		return counted, founders
+	}
+	counted, founders := look()
+	signalled := 0
+	for sid, n := range counted {
+		signalled += n
+		_, got := call(t, "GET", base+"/api/v1/startups/"+sid+"/interest", admin, nil)
+		if total := int(got["total"].(float64)); total != n {
+			t.Errorf("startup %s: %d interested investors listed, its record counts %d", sid, total, n)
+		}
+		if founders[sid].notes != n || founders[sid].keyed != n {
+			t.Errorf("startup %s: its founder was told %d times (%d under their key), its record counts %d", sid, founders[sid].notes, founders[sid].keyed, n)
+		}
+	}
+	if signalled == 0 {
+		t.Fatal("no interest signalled in the demo's past roadshows")
+	}
+	if err := m.db.SetLoadState(t.Context(), demoLoad, "started"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.seed(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, again := look(); fmt.Sprint(again) != fmt.Sprint(founders) {
+		t.Errorf("after a second load the founders were told %v, before %v", again, founders)
 	}
 }

@@ -17,9 +17,11 @@ type Alerter interface {
 }
 
 // NoteStore stores users' notifications in bulk, skipping users who have
-// some already (mongo.DB.InsertNotificationLogs).
+// some already (mongo.DB.InsertNotificationLogs), and the keys that keep a
+// notification from being told twice (mongo.DB.SetNoteKey).
 type NoteStore interface {
 	InsertNotificationLogs(ctx context.Context, ns []*domain.Notification) error
+	SetNoteKey(ctx context.Context, key, id string) error
 }
 
 // alertDays is how far back the demo's startups were published.

@@ -46,11 +46,13 @@ func (s *seeder) pastRoadshows(ctx context.Context, manager *domain.User, spaces
 	// Anchored to the day, so that a load completed later the same day
 	// writes the same room.
 	day := time.Now().UTC().Truncate(24 * time.Hour)
+	var rooms []*PastRoom
+	var steps []string
 	for i, ps := range pastShows {
 		sp := spaces[i%2]
 		presenting := s.presenters(sp, taken)
 		if len(presenting) < 3 {
-			return nil // a set too small for a roadshow
+			break // a set too small for a roadshow
 		}
 		id := pastID(i)
 		if _, err := s.Store.RoadshowByID(ctx, id); err == nil {
@@ -82,10 +84,18 @@ func (s *seeder) pastRoadshows(ctx context.Context, manager *domain.User, spaces
 		if err != nil {
 			return err
 		}
+		rooms, steps = append(rooms, room), append(steps, fmt.Sprint("past", i+1))
+	}
+	// What the rooms' interest left, for all of them at once (a founder's
+	// log is stored in one write), before any room is stored.
+	if err := s.roomInterest(ctx, rooms); err != nil {
+		return fmt.Errorf("past roadshows' interest: %w", err)
+	}
+	for i, room := range rooms {
 		if err := StorePast(ctx, s.Store, room); err != nil {
-			return fmt.Errorf("past roadshow %d: %w", i+1, err)
+			return fmt.Errorf("past roadshow %s: %w", room.Roadshow.ID, err)
 		}
-		s.AfterStep(fmt.Sprint("past", i+1))
+		s.AfterStep(steps[i])
 	}
 	return nil
 }

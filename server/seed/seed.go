@@ -30,6 +30,7 @@ type Store interface {
 	InsertStartups(ctx context.Context, ss []*domain.Startup) error
 	ListRoadshows(ctx context.Context, spaceID, status string, p domain.Page) ([]domain.Roadshow, int, error)
 	RoadshowByID(ctx context.Context, id string) (*domain.Roadshow, error)
+	SaveFeedback(ctx context.Context, f domain.Feedback) error
 	HistoryStore
 }
 
