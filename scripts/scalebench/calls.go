@@ -258,11 +258,14 @@ func (t *target) notifications(n int) {
 	k.once = func(int) error {
 		p := t.pick(t.people)
 		code, body, d := t.c.do("GET", "/api/v1/notifications?pageSize=20", t.c.token(p), nil)
-		every.add(code, d, 200)
 		var l struct {
 			Items []struct{ ID string } `json:"items"`
 		}
-		if code != 200 || json.Unmarshal(body, &l) != nil {
+		if code == 200 && json.Unmarshal(body, &l) != nil {
+			code = 0 // an answer that is not a list failed
+		}
+		every.add(code, d, 200)
+		if code != 200 {
 			list.add(code, d, 200)
 			return nil
 		}

@@ -14,12 +14,15 @@ import (
 )
 
 // TestNotificationRows: the notification list's row counts the lists that
-// found something and every failed call; the row below it, a diagnostic,
+// found something and every failed call (an answer that is not a list
+// too); the row below it, a diagnostic,
 // counts every call, empty lists too.
 func TestNotificationRows(t *testing.T) {
 	var n atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch n.Add(1) % 4 {
+		switch n.Add(1) % 5 {
+		case 4:
+			fmt.Fprint(w, `<html>not a list</html>`)
 		case 0:
 			http.Error(w, `{"error":{"code":"database_unavailable"}}`, http.StatusServiceUnavailable)
 		case 1:
@@ -37,7 +40,7 @@ func TestNotificationRows(t *testing.T) {
 	}
 	tg := &target{c: &client{base: srv.URL, http: &http.Client{Timeout: time.Minute}, signer: signer},
 		rnd: rand.New(rand.NewPCG(1, 2)), people: []person{{"6a0000000000000000000001", "founder"}}}
-	tg.notifications(8)
+	tg.notifications(10)
 	k := tg.calls[0]
 	for i := range k.n {
 		if err := k.once(i); err != nil {
@@ -49,14 +52,15 @@ func TestNotificationRows(t *testing.T) {
 	if list.name != "notification list" || list.diagnostic || !every.diagnostic {
 		t.Fatalf("rows %q (diagnostic %v), %q (diagnostic %v)", list.name, list.diagnostic, every.name, every.diagnostic)
 	}
-	// Eight calls: two each of a failure, an empty list, one item, three.
-	if len(every.ds) != 6 || every.failed != 2 {
-		t.Errorf("every draw: %d answered, %d failed; want 6 and 2", len(every.ds), every.failed)
+	// Ten calls: two each of a refusal, an answer that is not a list (a
+	// failure too), an empty list, one item, three.
+	if len(every.ds) != 6 || every.failed != 4 {
+		t.Errorf("every draw: %d answered, %d failed; want 6 and 4", len(every.ds), every.failed)
 	}
-	if len(list.ds) != 4 || list.failed != 2 {
-		t.Errorf("the list's row: %d answered, %d failed; want 4 (those with items) and 2", len(list.ds), list.failed)
+	if len(list.ds) != 4 || list.failed != 4 {
+		t.Errorf("the list's row: %d answered, %d failed; want 4 (those with items) and 4", len(list.ds), list.failed)
 	}
-	if !strings.HasPrefix(list.held, "4 of 8 people drawn had items, 2.0 on average") {
+	if !strings.HasPrefix(list.held, "4 of 10 people drawn had items, 2.0 on average") {
 		t.Errorf("held %q", list.held)
 	}
 }

@@ -60,16 +60,16 @@ func (s *Server) readDocuments(ctx context.Context, database, collection string,
 	}
 	args := make([]any, inListSize(len(ids)))
 	at := make(map[string][]int, len(ids))
-	for i := range args {
-		id := ids[min(i, len(ids)-1)]
+	for i, id := range ids {
 		key, err := json.Marshal(id) // the _id as FerretDB's index keys it
 		if err != nil {
 			return err
 		}
 		args[i] = string(key)
-		if i < len(ids) {
-			at[id] = append(at[id], i)
-		}
+		at[id] = append(at[id], i)
+	}
+	for i := len(ids); i < len(args); i++ {
+		args[i] = args[len(ids)-1]
 	}
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
