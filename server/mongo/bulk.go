@@ -213,8 +213,10 @@ func (d *DB) SetLoadState(ctx context.Context, name, state string) error {
 // InsertNotificationLogs stores the notifications of users who have none
 // yet, in bulk: each user's log (head and buckets, as appendNotes leaves
 // them) built in memory and written a batch of documents at a time, ids
-// assigned in order. A user whose log exists already is skipped. Digest
-// deliveries are not taken: they also need the digest list.
+// assigned in order. A user whose log exists already is skipped, and the
+// notifications given for them are left with no id (none of them was
+// stored). Digest deliveries are not taken: they also need the digest
+// list.
 func (d *DB) InsertNotificationLogs(ctx context.Context, ns []*domain.Notification) error {
 	byUser := map[string][]*domain.Notification{}
 	var users []string
@@ -257,5 +259,11 @@ func (d *DB) InsertNotificationLogs(ctx context.Context, ns []*domain.Notificati
 	if err := d.insertMany(ctx, colNoteBuckets, buckets); err != nil {
 		return err
 	}
-	return d.insertMany(ctx, colNoteHeads, heads)
+	kept, err := d.insertManyKept(ctx, colNoteHeads, heads)
+	for i := range kept {
+		for _, n := range byUser[users[i]] {
+			n.ID = ""
+		}
+	}
+	return err
 }

@@ -145,6 +145,22 @@ func TestBulkNotificationLogs(t *testing.T) {
 	if _, total, _, _ := db.ListNotifications(ctx, "user0", false, p); total != 41 {
 		t.Fatalf("append after a bulk log: %d", total)
 	}
+	// Again, for a user with a log (kept as it is, the notes given for
+	// them left with no id) and a new one (stored, with ids).
+	again := []*domain.Notification{{UserID: "user1", Type: domain.NoteMatch, CreatedAt: time.Now().UTC()},
+		{UserID: "user9", Type: domain.NoteMatch, CreatedAt: time.Now().UTC()}}
+	if err := db.InsertNotificationLogs(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if again[0].ID != "" || again[1].ID == "" {
+		t.Fatalf("ids after a second bulk write: kept user %q, new user %q", again[0].ID, again[1].ID)
+	}
+	if _, total, _, _ := db.ListNotifications(ctx, "user1", false, p); total != 80 {
+		t.Fatalf("a kept log after a second bulk write: %d notifications", total)
+	}
+	if got, err := db.NotificationOf(ctx, "user9", again[1].ID); err != nil || got.ID != again[1].ID {
+		t.Fatalf("the new user's note: %v, %v", got, err)
+	}
 }
 
 // TestBulkAttendance stores ended roadshows' attendance in bulk, then again

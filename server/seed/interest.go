@@ -22,10 +22,13 @@ import (
 // It runs before the rooms are stored (StorePast stores each roadshow
 // last): a load cut short before a roadshow is stored runs it again for
 // that room, the feedback is saved again as it was, and a founder's log
-// stored already is kept (InsertNotificationLogs), so nothing is told
-// twice. The founders of the demo's past roadshows have no notifications
-// before this step; one who had would not be told (their log is kept as it
-// is).
+// stored already is kept (InsertNotificationLogs, which gives the notes it
+// did not store no id, so no key is set again for them), so nothing is
+// told twice. A load cut short between the logs and their keys leaves
+// those notes without keys: the same investor signalling again live would
+// tell the founder a second time. The founders of the demo's past
+// roadshows have no notifications before this step; one who had would not
+// be told (their log is kept as it is).
 func (s *seeder) roomInterest(ctx context.Context, rooms []*PastRoom) error {
 	type pair struct{ investor, startup string }
 	first := map[pair]domain.RoomEvent{}
