@@ -19,7 +19,9 @@ type demoRecord struct {
 		Title  string `json:"title"`
 		Status string `json:"status"`
 		Slots  []struct {
+			StartupID   string `json:"startupId"`
 			StartupName string `json:"startupName"`
+			OwnerID     string `json:"ownerId"`
 			Consent     string `json:"consent"`
 		} `json:"slots"`
 	} `json:"roadshow"`
@@ -33,6 +35,7 @@ type demoRecord struct {
 		Answered bool   `json:"answered"`
 	} `json:"questions"`
 	Interest []struct {
+		StartupID string   `json:"startupId"`
 		Count     int      `json:"count"`
 		Investors []string `json:"investors"`
 	} `json:"interest"`
@@ -50,16 +53,13 @@ type demoRecord struct {
 // roadshows, and reads the record of every ended roadshow.
 func readRecords(t *testing.T, base string) map[string]demoRecord {
 	t.Helper()
-	code, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "manager@demo.yuechuang.cn", "password": seed.DemoPassword})
-	if code != 200 {
-		t.Fatalf("demo manager login: %d %v", code, login)
-	}
+	token := demoLogin(t, base, "manager")
 	_, list := call(t, "GET", base+"/api/v1/roadshows?status=ended", "", nil)
 	out := map[string]demoRecord{}
 	for _, it := range list["items"].([]any) {
 		id := it.(map[string]any)["id"].(string)
 		req, _ := http.NewRequest("GET", base+"/api/v1/roadshows/"+id+"/record", nil)
-		req.Header.Set("Authorization", "Bearer "+login["accessToken"].(string))
+		req.Header.Set("Authorization", "Bearer "+token)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -73,6 +73,29 @@ func readRecords(t *testing.T, base string) map[string]demoRecord {
 		out[id] = rec
 	}
 	return out
+}
+
+// demoLogin signs in as the demo account of role (its email's first part)
+// and returns the access token.
+func demoLogin(t *testing.T, base, role string) string {
+	t.Helper()
+	code, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": role + "@demo.yuechuang.cn", "password": seed.DemoPassword})
+	if code != 200 {
+		t.Fatalf("demo %s login: %d %v", role, code, login)
+	}
+	return login["accessToken"].(string)
+}
+
+// loadDemoAgain runs the demo load again, as a start after an interrupted
+// one does.
+func loadDemoAgain(t *testing.T, m *Main) {
+	t.Helper()
+	if err := m.db.SetLoadState(t.Context(), demoLoad, "started"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.seed(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestDemoPastRoadshows: the demo set holds two ended roadshows at the demo
@@ -144,12 +167,7 @@ func TestDemoPastRoadshows(t *testing.T) {
 	}
 
 	// A load run again, as a start that finds the load unfinished does.
-	if err := m.db.SetLoadState(t.Context(), demoLoad, "started"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.seed(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	loadDemoAgain(t, m)
 	_, all := call(t, "GET", base+"/api/v1/roadshows", "", nil)
 	if all["total"].(float64) != 4 {
 		t.Fatalf("after a second load: %v roadshows, want 4", all["total"])
@@ -171,11 +189,7 @@ func TestDemoPastRoadshows(t *testing.T) {
 func TestDemoMatchAlerts(t *testing.T) {
 	m, _ := startMain(t, testConfig(t, t.TempDir()))
 	base := "http://" + m.Addr()
-	code, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "investor@demo.yuechuang.cn", "password": seed.DemoPassword})
-	if code != 200 {
-		t.Fatalf("demo investor login: %d", code)
-	}
-	token := login["accessToken"].(string)
+	token := demoLogin(t, base, "investor")
 	alerts := func() []map[string]any {
 		_, list := call(t, "GET", base+"/api/v1/notifications?pageSize=100", token, nil)
 		var out []map[string]any
@@ -203,12 +217,7 @@ func TestDemoMatchAlerts(t *testing.T) {
 			t.Fatalf("a match alert for %v: the startup is %v", data["startupName"], s["name"])
 		}
 	}
-	if err := m.db.SetLoadState(t.Context(), demoLoad, "started"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.seed(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	loadDemoAgain(t, m)
 	if again := alerts(); len(again) != len(got) {
 		t.Fatalf("after a second load: %d match alerts, before: %d", len(again), len(got))
 	}
@@ -223,38 +232,14 @@ func TestDemoMatchAlerts(t *testing.T) {
 func TestDemoRoomInterest(t *testing.T) {
 	m, _ := startMain(t, testConfig(t, t.TempDir()))
 	base := "http://" + m.Addr()
-	code, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "admin@demo.yuechuang.cn", "password": seed.DemoPassword})
-	if code != 200 {
-		t.Fatalf("demo admin login: %d", code)
-	}
-	admin := login["accessToken"].(string)
+	admin := demoLogin(t, base, "admin")
 	type told struct{ notes, keyed int }
 	look := func() (map[string]int, map[string]told) {
 		counted, founders := map[string]int{}, map[string]told{}
-		_, list := call(t, "GET", base+"/api/v1/roadshows?status=ended", "", nil)
-		for _, it := range list["items"].([]any) {
-			r := it.(map[string]any)
+		for _, rec := range readRecords(t, base) {
 			owners := map[string]string{}
-			for _, sl := range r["slots"].([]any) {
-				sl := sl.(map[string]any)
-				owners[sl["startupId"].(string)] = sl["ownerId"].(string)
-			}
-			req, _ := http.NewRequest("GET", base+"/api/v1/roadshows/"+r["id"].(string)+"/record", nil)
-			req.Header.Set("Authorization", "Bearer "+admin)
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var rec struct {
-				Interest []struct {
-					StartupID string `json:"startupId"`
-					Count     int    `json:"count"`
-				} `json:"interest"`
-			}
-			err = json.NewDecoder(res.Body).Decode(&rec)
-			res.Body.Close()
-			if err != nil {
-				t.Fatal(err)
+			for _, sl := range rec.Roadshow.Slots {
+				owners[sl.StartupID] = sl.OwnerID
 			}
 			for _, in := range rec.Interest {
 				counted[in.StartupID] = in.Count
@@ -300,12 +285,7 @@ func TestDemoRoomInterest(t *testing.T) {
 	if signalled == 0 {
 		t.Fatal("no interest signalled in the demo's past roadshows")
 	}
-	if err := m.db.SetLoadState(t.Context(), demoLoad, "started"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := m.seed(t.Context()); err != nil {
-		t.Fatal(err)
-	}
+	loadDemoAgain(t, m)
 	if _, again := look(); fmt.Sprint(again) != fmt.Sprint(founders) {
 		t.Errorf("after a second load the founders were told %v, before %v", again, founders)
 	}
