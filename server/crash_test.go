@@ -250,13 +250,14 @@ func clearOutbox(t *testing.T, dir string) {
 }
 
 // TestDemoLoadCompletesAfterKill kills the real process (SIGKILL) in the
-// middle of loading the demo set, three times at different points (the
-// last between the two past roadshows), and restarts it each time on the
-// same data: the next start completes the set, and it is the same set an
-// uninterrupted start loads.
+// middle of loading the demo set, four times at different points (the
+// third between the founders' interest notes and their keys, the last
+// between the two past roadshows), and restarts it each time on the same
+// data: the next start completes the set, and it is the same set an
+// uninterrupted start loads, each founder's interest note under its key.
 func TestDemoLoadCompletesAfterKill(t *testing.T) {
 	dir := t.TempDir()
-	for _, step := range []string{"demo:startups", "demo:roadshow1", "demo:past1"} {
+	for _, step := range []string{"demo:startups", "demo:roadshow1", "demo:interest notes", "demo:past1"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=true",
 			"LOG_LEVEL=error", "YC_TEST_CRASH_AFTER="+step)
@@ -264,7 +265,7 @@ func TestDemoLoadCompletesAfterKill(t *testing.T) {
 			t.Fatalf("crash at %s: the process exited cleanly", step)
 		}
 	}
-	_, base := startProcess(t, dir, "SEED_DEMO=true")
+	proc, base := startProcess(t, dir, "SEED_DEMO=true")
 	code, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "founder@demo.yuechuang.cn", "password": seed.DemoPassword})
 	if code != 200 {
 		t.Fatalf("demo founder after an interrupted load: %d %v", code, login)
@@ -295,4 +296,18 @@ func TestDemoLoadCompletesAfterKill(t *testing.T) {
 	}
 	_, list := call(t, "GET", base+"/api/v1/startups?pageSize=1", "", nil)
 	searchTotal(t, base, "?type=startup", int(list["total"].(float64)))
+	// The keys are read from the store: the process is stopped and its data
+	// opened here.
+	_ = proc.Process.Kill()
+	_ = proc.Wait()
+	m, _ := startMain(t, testConfig(t, dir))
+	counted, founders := foundersTold(t, m, "http://"+m.Addr())
+	for sid, n := range counted {
+		if founders[sid] != (told{n, n}) {
+			t.Errorf("startup %s after interrupted loads: its founder was told %d times (%d under their key), its record counts %d", sid, founders[sid].notes, founders[sid].keyed, n)
+		}
+	}
+	if len(counted) == 0 {
+		t.Fatal("no interest counted in the past roadshows after interrupted loads")
+	}
 }

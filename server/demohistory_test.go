@@ -223,6 +223,50 @@ func TestDemoMatchAlerts(t *testing.T) {
 	}
 }
 
+// told is what a founder was told of the interest in one startup: the
+// interest notes, and how many of them are under their de-duplication key.
+type told struct{ notes, keyed int }
+
+// foundersTold reads the past roadshows' records: how many investors each
+// counts interested in each startup, and what its founder was told of it.
+func foundersTold(t *testing.T, m *Main, base string) (counted map[string]int, founders map[string]told) {
+	t.Helper()
+	counted, founders = map[string]int{}, map[string]told{}
+	for _, rec := range readRecords(t, base) {
+		owners := map[string]string{}
+		for _, sl := range rec.Roadshow.Slots {
+			owners[sl.StartupID] = sl.OwnerID
+		}
+		for _, in := range rec.Interest {
+			counted[in.StartupID] = in.Count
+			owner := owners[in.StartupID]
+			p, _ := domain.NewPage(1, 100)
+			notes, _, _, err := m.db.ListNotifications(t.Context(), owner, false, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var tl told
+			for _, n := range notes {
+				if n.Type != domain.NoteInterest || n.Data["startupId"] != in.StartupID {
+					continue
+				}
+				tl.notes++
+				if !n.CreatedAt.Before(time.Now().Add(-24 * time.Hour)) {
+					t.Errorf("an interest note dated %v: not in the past", n.CreatedAt)
+				}
+				key := domain.NoteDedupKey(owner, domain.NoteInterest, n.Data["investorUserId"].(string), in.StartupID)
+				if id, err := m.db.NoteKeyHolder(t.Context(), key); err != nil || id != n.ID {
+					t.Errorf("the note %s is not under its key (%q, %v)", n.ID, id, err)
+				} else {
+					tl.keyed++
+				}
+			}
+			founders[in.StartupID] = tl
+		}
+	}
+	return counted, founders
+}
+
 // TestDemoRoomInterest: the interest investors signalled in the demo's
 // past roadshows is what the live room would have left: each startup's
 // interested investors (as its founder and admins list them) are the ones
@@ -233,44 +277,7 @@ func TestDemoRoomInterest(t *testing.T) {
 	m, _ := startMain(t, testConfig(t, t.TempDir()))
 	base := "http://" + m.Addr()
 	admin := demoLogin(t, base, "admin")
-	type told struct{ notes, keyed int }
-	look := func() (map[string]int, map[string]told) {
-		counted, founders := map[string]int{}, map[string]told{}
-		for _, rec := range readRecords(t, base) {
-			owners := map[string]string{}
-			for _, sl := range rec.Roadshow.Slots {
-				owners[sl.StartupID] = sl.OwnerID
-			}
-			for _, in := range rec.Interest {
-				counted[in.StartupID] = in.Count
-				owner := owners[in.StartupID]
-				p, _ := domain.NewPage(1, 100)
-				notes, _, _, err := m.db.ListNotifications(t.Context(), owner, false, p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var tl told
-				for _, n := range notes {
-					if n.Type != domain.NoteInterest || n.Data["startupId"] != in.StartupID {
-						continue
-					}
-					tl.notes++
-					if !n.CreatedAt.Before(time.Now().Add(-24 * time.Hour)) {
-						t.Errorf("an interest note dated %v: not in the past", n.CreatedAt)
-					}
-					key := domain.NoteDedupKey(owner, domain.NoteInterest, n.Data["investorUserId"].(string), in.StartupID)
-					if id, err := m.db.NoteKeyHolder(t.Context(), key); err != nil || id != n.ID {
-						t.Errorf("the note %s is not under its key (%q, %v)", n.ID, id, err)
-					} else {
-						tl.keyed++
-					}
-				}
-				founders[in.StartupID] = tl
-			}
-		}
-		return counted, founders
-	}
-	counted, founders := look()
+	counted, founders := foundersTold(t, m, base)
 	signalled := 0
 	for sid, n := range counted {
 		signalled += n
@@ -286,7 +293,7 @@ func TestDemoRoomInterest(t *testing.T) {
 		t.Fatal("no interest signalled in the demo's past roadshows")
 	}
 	loadDemoAgain(t, m)
-	if _, again := look(); fmt.Sprint(again) != fmt.Sprint(founders) {
+	if _, again := foundersTold(t, m, base); fmt.Sprint(again) != fmt.Sprint(founders) {
 		t.Errorf("after a second load the founders were told %v, before %v", again, founders)
 	}
 }

@@ -18,10 +18,13 @@ type Alerter interface {
 
 // NoteStore stores users' notifications in bulk, skipping users who have
 // some already (mongo.DB.InsertNotificationLogs), and the keys that keep a
-// notification from being told twice (mongo.DB.SetNoteKey).
+// notification from being told twice (mongo.DB.SetNoteKey); it reads a
+// user's log back (mongo.DB.ListNotifications) to key the notes a load cut
+// short stored.
 type NoteStore interface {
 	InsertNotificationLogs(ctx context.Context, ns []*domain.Notification) error
 	SetNoteKey(ctx context.Context, key, id string) error
+	ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) ([]domain.Notification, int, int, error)
 }
 
 // alertDays is how far back the demo's startups were published.
