@@ -8,8 +8,10 @@
 // are compared at the same moments of a shared machine, and it compares
 // the answers: a list (its first page, its second and its unread page) must
 // be byte for byte the same on every binary, and so must the frames a
-// replay sends after its welcome. docs/bench/notelist.md holds the
-// figures:
+// replay sends after its welcome. Each data set also gets founders signed
+// up before it is copied (-empty), whose empty lists are measured in
+// rounds of their own, so that a full list and an empty one are compared
+// on the same server. docs/bench/notelist.md holds the figures:
 //
 //	go run ./scripts/notelistbench -bin base=/tmp/yc-base-21864cc -bin new=bin/yuechuang -city /tmp/city-kept
 package main
@@ -57,6 +59,7 @@ func main() {
 	flag.StringVar(&logLevel, "log", "warn", "the servers' LOG_LEVEL (info: a line per request, with its time in the server)")
 	profile := flag.String("profile", "", "write each server's CPU profile of its list calls into this directory")
 	settle := flag.Duration("settle", 10*time.Second, "how long the demo set's first server runs after it is ready")
+	empties := flag.Int("empty", 50, "accounts signed up on each data set before it is copied, whose lists are empty: their lists are measured in rounds of their own (n/4), on the same servers as the full ones")
 	flag.Parse()
 	if len(bs) < 1 || *city == "" {
 		log.Fatal("give -bin name=path (one or more) and -city")
@@ -82,6 +85,7 @@ func main() {
 	// that kept it applied), then copied for every binary, so that every
 	// binary answers from the same data.
 	var servers []*server
+	empty := map[string][]person{} // by data set: accounts with no notification
 	defer func() {
 		for _, s := range servers {
 			s.Stop()
@@ -97,8 +101,11 @@ func main() {
 			}
 		}
 		log.Printf("settling the %s with %s", set.name, names[0])
-		s, err := start(ctx, paths[names[0]], settled, "", seed)
+		s, err := start(ctx, paths[names[0]], settled, "", seed, "LOGIN_RATE_LIMIT=1000000")
 		if err != nil {
+			log.Fatal(err)
+		}
+		if empty[set.name], err = signUp(s.Base, set.name, *empties); err != nil {
 			log.Fatal(err)
 		}
 		time.Sleep(*settle) // the work a start leaves for after /readyz
@@ -135,7 +142,7 @@ func main() {
 	fmt.Fprintf(&b, "| data | binary | list p50 | list p99 | replay p50 | replay p99 | items per list | answers the same as %s's |\n|---|---|---|---|---|---|---|---|\n", names[0])
 	ratios := map[string][2][2]time.Duration{} // binary → set (demo, city) → list, replay p50
 	var sizes strings.Builder
-	fmt.Fprintf(&sizes, "\n| data | binary | empty lists p50 (n) | 1-19 items p50 (n) | 20 items p50 (n) |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&sizes, "\n| data | binary | empty lists p50 (n) | 1-19 items p50 (n) | 20 items p50 (n) | a new account's list (empty) p50 (n) | 20 items / a new account's, p50 |\n|---|---|---|---|---|---|---|\n")
 	for si, set := range []string{"demo", "city"} {
 		var on []*server
 		for _, s := range servers {
@@ -149,7 +156,7 @@ func main() {
 		}
 		log.Printf("%s: %d people", set, len(people))
 		stopProfiles := profiles(on, *profile)
-		r := measure(on, people, token, *n)
+		r := measure(on, people, empty[set], token, *n)
 		stopProfiles()
 		for i, s := range on {
 			l, rp := benchrun.Percentile(r.list[i], .50), benchrun.Percentile(r.replay[i], .50)
@@ -159,7 +166,8 @@ func main() {
 			for _, ds := range r.bySize[i] {
 				fmt.Fprintf(&sizes, " %s (%d) |", ms(benchrun.Percentile(ds, .50)), len(ds))
 			}
-			sizes.WriteString("\n")
+			full, none := benchrun.Percentile(r.bySize[i][2], .50), benchrun.Percentile(r.empty[i], .50)
+			fmt.Fprintf(&sizes, " %s (%d) | %s |\n", ms(none), len(r.empty[i]), ratio(full, none))
 			v := ratios[s.name]
 			v[si] = [2]time.Duration{l, rp}
 			ratios[s.name] = v
@@ -183,6 +191,7 @@ func main() {
 
 type results struct {
 	list, replay           [][]time.Duration
+	empty                  [][]time.Duration    // the lists of accounts with none, in rounds of their own
 	bySize                 [][3][]time.Duration // a list's durations by its items: none, 1-19, 20
 	sameLists, sameReplays []int
 	lists, replays, items  int
@@ -190,9 +199,10 @@ type results struct {
 }
 
 // measure takes n rounds of the list and then of the replay on every
-// server of one data set, comparing each answer with the first server's.
-func measure(on []*server, people []person, token func(person) string, n int) *results {
-	r := &results{list: make([][]time.Duration, len(on)), bySize: make([][3][]time.Duration, len(on)), replay: make([][]time.Duration, len(on)), sameLists: make([]int, len(on)), sameReplays: make([]int, len(on))}
+// server of one data set, comparing each answer with the first server's,
+// and n/4 rounds of the list of an account drawn from empties.
+func measure(on []*server, people, empties []person, token func(person) string, n int) *results {
+	r := &results{list: make([][]time.Duration, len(on)), empty: make([][]time.Duration, len(on)), bySize: make([][3][]time.Duration, len(on)), replay: make([][]time.Duration, len(on)), sameLists: make([]int, len(on)), sameReplays: make([]int, len(on))}
 	rnd := rand.New(rand.NewPCG(7, 7))
 	type seen struct {
 		p    person
@@ -240,6 +250,27 @@ func measure(on []*server, people []person, token func(person) string, n int) *r
 				if len(l.Items) > 1 {
 					since = append(since, seen{p, l.Items[len(l.Items)/2].ID, len(l.Items) / 2})
 				}
+			}
+		}
+	}
+	for round := range n / 4 {
+		if len(empties) == 0 {
+			break
+		}
+		tok := token(empties[rnd.IntN(len(empties))])
+		answers := make([][]byte, len(on))
+		for k := range on {
+			i := (round + k) % len(on)
+			body, d, err := get(c, on[i].Base+"/api/v1/notifications?pageSize=20", tok)
+			if err != nil {
+				log.Fatalf("%s, a new account's list: %v", on[i].name, err)
+			}
+			r.empty[i], answers[i] = append(r.empty[i], d), body
+		}
+		r.lists++
+		for i := range on {
+			if bytes.Equal(answers[i], answers[0]) {
+				r.sameLists[i]++
 			}
 		}
 	}

@@ -128,6 +128,39 @@ func start(ctx context.Context, bin, dir, pprof string, env ...string) (*server,
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }
 
+// ratio is a/b to two places, or "" without both.
+func ratio(a, b time.Duration) string {
+	if a <= 0 || b <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%.2f", float64(a)/float64(b))
+}
+
+// signUp signs up n founders on the server at base (set names the data
+// set, for their emails) and returns them: accounts whose lists are empty,
+// real accounts the server's tokens are good for.
+func signUp(base, set string, n int) ([]person, error) {
+	var out []person
+	for i := range n {
+		b, _ := json.Marshal(map[string]string{"email": fmt.Sprintf("empty-%s-%d@notelist.yuechuang.cn", set, i),
+			"password": "Kuaiji-Shan-2026!", "role": "founder", "name": "空列表"})
+		res, err := http.Post(base+"/api/v1/auth/register", "application/json", bytes.NewReader(b))
+		if err != nil {
+			return nil, err
+		}
+		var body struct {
+			User struct{ ID, Role string } `json:"user"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&body)
+		res.Body.Close()
+		if err != nil || res.StatusCode != http.StatusCreated || body.User.ID == "" {
+			return nil, fmt.Errorf("sign-up on the %s: %d, %v", set, res.StatusCode, err)
+		}
+		out = append(out, person{body.User.ID, body.User.Role})
+	}
+	return out, nil
+}
+
 // profiles starts each server's CPU profile (if dir is given) and returns
 // what waits for them, written to dir/<set>-<binary>.prof.
 func profiles(on []*server, dir string) func() {
