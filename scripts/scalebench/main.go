@@ -202,7 +202,7 @@ func main() {
 	fmt.Fprintf(&b, "# scalebench: the whole city on one machine\n\n")
 	fmt.Fprintf(&b, "Measured at commit `%s` on %s; 1-minute load average %s at the end.\n\n", commit, time.Now().UTC().Format("2006-01-02 15:04 UTC"), benchrun.LoadAvg())
 	fmt.Fprintf(&b, "- commit `%s`, %s\n", commit, time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Fprintf(&b, "- command: `make scalebench` (`go run ./scripts/scalebench -bin bin/yuechuang -n %d -w %d -logins %d -notifications %d -scale %g -small %g%s`)\n", *n, *nw, *logins, *notes, *scale, *smallShare, map[bool]string{true: " -city " + *kept}[*kept != ""])
+	fmt.Fprintf(&b, "- command: %s\n", commandLine(flag.CommandLine))
 	fmt.Fprintf(&b, "- city: %s\n", size)
 	if small != nil {
 		fmt.Fprintf(&b, "- small city: the same generator at %g of the city's size, so with the city's notifications per account, events per roadshow and startups per space (the demo set has %d startups and %d investors), built in this run: %s\n",
@@ -384,4 +384,24 @@ func build(ctx context.Context, bin, name, dir string, size citySize) []string {
 		log.Fatalf("reindex: %v", err)
 	}
 	return append(steps, fmt.Sprintf("search index (`yuechuang reindex`): %s", time.Since(reindexStart).Round(time.Millisecond)))
+}
+
+// commandLine says how this run was started: `make scalebench` only when
+// no flag but the binary and the output was given (a kept city, fewer
+// samples or another size is not what the make target measures), and the
+// flags given either way.
+func commandLine(fs *flag.FlagSet) string {
+	given := []string{"go run ./scripts/scalebench"}
+	byMake := true
+	fs.Visit(func(f *flag.Flag) {
+		given = append(given, "-"+f.Name+" "+f.Value.String())
+		if f.Name != "bin" && f.Name != "out" {
+			byMake = false
+		}
+	})
+	cmd := "`" + strings.Join(given, " ") + "`"
+	if byMake {
+		return "`make scalebench` (" + cmd + ", every other flag at its default)"
+	}
+	return cmd + " (not `make scalebench`'s flags: every flag not shown at its default)"
 }
