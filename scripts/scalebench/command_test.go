@@ -16,6 +16,7 @@ func TestCommandLine(t *testing.T) {
 	}{
 		{[]string{"-bin", "bin/yuechuang"}, true, "-bin bin/yuechuang"},
 		{nil, true, "go run ./scripts/scalebench`"},
+		{[]string{"-keep"}, true, "-keep true"},
 		{[]string{"-bin", "b", "-city", "/tmp/c"}, false, "-city /tmp/c"},
 		{[]string{"-n", "1000"}, false, "-n 1000"},
 	} {
@@ -24,6 +25,7 @@ func TestCommandLine(t *testing.T) {
 		fs.String("out", "docs/bench/scalebench.md", "")
 		fs.String("city", "", "")
 		fs.Int("n", 3000, "")
+		fs.Bool("keep", false, "")
 		if err := fs.Parse(c.args); err != nil {
 			t.Fatal(err)
 		}

@@ -387,15 +387,15 @@ func build(ctx context.Context, bin, name, dir string, size citySize) []string {
 }
 
 // commandLine says how this run was started: `make scalebench` only when
-// no flag but the binary and the output was given (a kept city, fewer
-// samples or another size is not what the make target measures), and the
-// flags given either way.
+// no flag but the binary, the output and -keep (which keeps the city
+// afterwards) was given (a kept city, fewer samples or another size is
+// not what the make target measures), and the flags given either way.
 func commandLine(fs *flag.FlagSet) string {
 	given := []string{"go run ./scripts/scalebench"}
 	byMake := true
 	fs.Visit(func(f *flag.Flag) {
 		given = append(given, "-"+f.Name+" "+f.Value.String())
-		if f.Name != "bin" && f.Name != "out" {
+		if f.Name != "bin" && f.Name != "out" && f.Name != "keep" {
 			byMake = false
 		}
 	})
