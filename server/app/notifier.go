@@ -10,17 +10,23 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 )
 
-// NotifyStore stores notifications and delivery settings.
+// NotifyStore stores notifications and delivery settings. It is the one
+// owner of the settings: the Notifier asks it for them on every delivery
+// and holds none, so that on MongoDB a choice saved through any process
+// decides the next delivery of every process (mongo.DB holds them in
+// memory where it is the database's only writer, the embedded engine).
 type NotifyStore interface {
 	CreateNotification(ctx context.Context, n *domain.Notification) error
 	CreateNotifications(ctx context.Context, ns []*domain.Notification) error
-	EachNotificationSettings(ctx context.Context, fn func(*domain.NotificationSettings) error) error
 	// ListNotifications returns a page, the total and the unread count.
 	ListNotifications(ctx context.Context, userID string, unreadOnly bool, p domain.Page) (items []domain.Notification, total, unread int, err error)
 	NotificationsAfter(ctx context.Context, userID, id string, limit int) ([]domain.Notification, error)
 	CountUnread(ctx context.Context, userID string) (int, error)
 	MarkRead(ctx context.Context, userID string, ids []string) error
 	NotificationSettingsOf(ctx context.Context, userID string) (*domain.NotificationSettings, error)
+	// NotificationSettingsOfUsers returns the settings of those of userIDs
+	// who stored any, by user id, in one read for a whole fan-out.
+	NotificationSettingsOfUsers(ctx context.Context, userIDs []string) (map[string]*domain.NotificationSettings, error)
 	SaveNotificationSettings(ctx context.Context, s *domain.NotificationSettings) error
 	// De-duplication (domain.NoteDedupKey).
 	NoteKeyHolder(ctx context.Context, key string) (string, error)
@@ -42,11 +48,6 @@ type Notifier struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	// settings mirrors every user's stored choices (few users set any), so
-	// a fan-out to thousands needs no reads.
-	mu       sync.RWMutex
-	settings map[string]*domain.NotificationSettings
-
 	senders senderLimits
 	// caused serializes the notes people cause (those with a sender), so
 	// that two like ones sent at once (a room's questions stored together)
@@ -54,25 +55,29 @@ type Notifier struct {
 	caused sync.Mutex
 }
 
-// NewNotifier returns a Notifier; Load fills its settings.
+// NewNotifier returns a Notifier.
 func NewNotifier(store NotifyStore, pusher Pusher, log *slog.Logger) *Notifier {
-	return &Notifier{store: store, pusher: pusher, log: log, now: time.Now, settings: map[string]*domain.NotificationSettings{}}
+	return &Notifier{store: store, pusher: pusher, log: log, now: time.Now}
 }
 
-// Load reads every user's delivery settings.
-func (n *Notifier) Load(ctx context.Context) error {
-	return n.store.EachNotificationSettings(ctx, func(s *domain.NotificationSettings) error {
-		n.mu.Lock()
-		n.settings[s.UserID] = s
-		n.mu.Unlock()
-		return nil
-	})
+// deliveries returns the stored settings of the recipients of notes, by
+// user id, asked of the store in one call however many notes there are.
+func (n *Notifier) deliveries(ctx context.Context, notes []Note) (map[string]*domain.NotificationSettings, error) {
+	ids := make([]string, 0, len(notes))
+	seen := make(map[string]bool, len(notes))
+	for _, nt := range notes {
+		if !seen[nt.UserID] {
+			seen[nt.UserID] = true
+			ids = append(ids, nt.UserID)
+		}
+	}
+	return n.store.NotificationSettingsOfUsers(ctx, ids)
 }
 
-func (n *Notifier) delivery(userID, typ string) string {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	if s := n.settings[userID]; s != nil {
+// delivery says how a note of type typ reaches userID by the settings
+// deliveries returned: live unless the user chose otherwise.
+func delivery(settings map[string]*domain.NotificationSettings, userID, typ string) string {
+	if s := settings[userID]; s != nil {
 		return s.Delivery(typ)
 	}
 	return domain.DeliverLive
@@ -98,7 +103,14 @@ type Note struct {
 // charge an admitted note again.
 func (n *Notifier) Admit(ctx context.Context, nt *Note) error {
 	key := domain.NoteDedupKey(nt.UserID, nt.Type, nt.From, nt.Subject)
-	if key == "" || !domain.NoteRuleOf(nt.Type).Limited || n.delivery(nt.UserID, nt.Type) == domain.DeliverOff {
+	if key == "" || !domain.NoteRuleOf(nt.Type).Limited {
+		return nil
+	}
+	settings, err := n.deliveries(ctx, []Note{*nt})
+	if err != nil {
+		return err
+	}
+	if delivery(settings, nt.UserID, nt.Type) == domain.DeliverOff {
 		return nil
 	}
 	now := n.now().UTC()
@@ -132,11 +144,15 @@ func (n *Notifier) NotifyMany(ctx context.Context, notes []Note) error {
 		n.caused.Lock()
 		defer n.caused.Unlock()
 	}
+	settings, err := n.deliveries(ctx, notes)
+	if err != nil {
+		return err
+	}
 	now := n.now().UTC()
 	stored := make([]*domain.Notification, 0, len(notes))
 	keys := make([]string, 0, len(notes))
 	for _, nt := range notes {
-		d := n.delivery(nt.UserID, nt.Type)
+		d := delivery(settings, nt.UserID, nt.Type)
 		if d == domain.DeliverOff {
 			continue
 		}
@@ -309,8 +325,5 @@ func (n *Notifier) SaveSettings(ctx context.Context, actor domain.Actor, types m
 	if err := n.store.SaveNotificationSettings(ctx, s); err != nil {
 		return nil, err
 	}
-	n.mu.Lock()
-	n.settings[actor.UserID] = s
-	n.mu.Unlock()
 	return n.Settings(ctx, actor)
 }

@@ -64,6 +64,7 @@ type DB struct {
 	fg         foreground                          // background writes wait for a quiet moment (gate.go)
 	outbox     outboxMemo                          // the embedded engine's outbox in memory (outbox.go)
 	book       accountBook                         // accounts' display names and session versions in memory (names.go)
+	settings   settingsMemo                        // users' notification delivery settings in memory (notify_settings.go)
 	scan       StringScan                          // start-up scans straight from the embedded engine's storage, if set
 	readBinary BinaryRead                          // settled room records straight from the embedded engine's storage, if set (records.go)
 	readDoc    DocumentRead                        // hot reads by _id straight from the embedded engine's storage, if set (notes_straight.go)

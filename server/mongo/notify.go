@@ -19,57 +19,6 @@ const (
 	colPipeline      = "pipeline"
 )
 
-// EachNotificationSettings calls fn for every user's settings.
-func (d *DB) EachNotificationSettings(ctx context.Context, fn func(*domain.NotificationSettings) error) error {
-	return loadAll(ctx, d, colNoteSettings, func(doc settingsDoc) error {
-		s := &domain.NotificationSettings{UserID: doc.UserID, Types: map[string]string{}}
-		for _, t := range doc.Types {
-			s.Types[t.Type] = t.Delivery
-		}
-		return fn(s)
-	})
-}
-
-// settingsDoc is how settings are stored: notification types contain dots
-// ("intro.accepted"), which FerretDB refuses as field names, so the choices
-// are a list rather than a map.
-type settingsDoc struct {
-	UserID string           `bson:"_id"`
-	Types  []typeDeliveryDB `bson:"types"`
-}
-
-type typeDeliveryDB struct {
-	Type     string `bson:"type"`
-	Delivery string `bson:"delivery"`
-}
-
-// NotificationSettingsOf returns a user's settings (empty if never set).
-func (d *DB) NotificationSettingsOf(ctx context.Context, userID string) (*domain.NotificationSettings, error) {
-	out := &domain.NotificationSettings{UserID: userID, Types: map[string]string{}}
-	var doc settingsDoc
-	err := mapErr("notification settings", d.db.Collection(colNoteSettings).FindOne(ctx, bson.D{{Key: "_id", Value: userID}}).Decode(&doc))
-	if domain.IsKind(err, domain.KindNotFound) {
-		return out, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range doc.Types {
-		out.Types[t.Type] = t.Delivery
-	}
-	return out, nil
-}
-
-// SaveNotificationSettings stores a user's settings.
-func (d *DB) SaveNotificationSettings(ctx context.Context, s *domain.NotificationSettings) error {
-	doc := settingsDoc{UserID: s.UserID, Types: []typeDeliveryDB{}}
-	for t, del := range s.Types {
-		doc.Types = append(doc.Types, typeDeliveryDB{Type: t, Delivery: del})
-	}
-	_, err := d.db.Collection(colNoteSettings).ReplaceOne(ctx, bson.D{{Key: "_id", Value: s.UserID}}, doc, options.Replace().SetUpsert(true))
-	return mapErr("save notification settings", err)
-}
-
 // CreateIntro stores i, assigning its id.
 func (d *DB) CreateIntro(ctx context.Context, i *domain.Intro) error {
 	i.ID, i.Version = NewID(), 1

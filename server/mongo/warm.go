@@ -4,9 +4,10 @@ import "context"
 
 // Warm reads, on the embedded engine, what this process then holds in
 // memory and would otherwise read at its first use: the outbox's marks
-// (outboxMemo), the figures' daily snapshots (historyMemo) and which users
-// have notification drops waiting (findDrops; without it the first
-// fan-out after a start probes every recipient's drops by _id). Each is
+// (outboxMemo), the figures' daily snapshots (historyMemo), the users'
+// notification delivery settings (settingsMemo) and which users have
+// notification drops waiting (findDrops; without it the first fan-out
+// after a start probes every recipient's drops by _id). Each is
 // one scan per start; the server calls Warm before /readyz says ready, so
 // that no scan runs once users are served (scanwatch.go). On MongoDB it
 // does nothing: those reads go to the collections each time.
@@ -18,6 +19,9 @@ func (d *DB) Warm(ctx context.Context) error {
 		return err
 	}
 	if _, err := d.history.from(ctx, d, "\uffff"); err != nil { // loads every day, copies none
+		return err
+	}
+	if err := d.settings.load(ctx, d); err != nil {
 		return err
 	}
 	byUser, err := d.findDrops(ctx)

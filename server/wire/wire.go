@@ -149,16 +149,14 @@ func Build(d Deps) (*Services, error) {
 	return s, nil
 }
 
-// Load reads what the services hold in memory: the read model, the plan's
-// services and the notification settings.
+// Load reads what the services hold in memory: the read model and the
+// plan's services. The notification settings are the store's to hold
+// (mongo.DB.Warm), not a service's.
 func (s *Services) Load(ctx context.Context) error {
 	if err := s.ReadModel.Load(ctx); err != nil {
 		return err
 	}
-	if err := s.Plan.Load(ctx); err != nil {
-		return err
-	}
-	return s.Notifier.Load(ctx)
+	return s.Plan.Load(ctx)
 }
 
 // Close stops the live parts: the stage and the rooms.
