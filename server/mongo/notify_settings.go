@@ -58,6 +58,14 @@ type settingsMemo struct {
 // write lock through the scan, so that a write landing meanwhile (saved)
 // waits and is applied over what the scan found.
 func (m *settingsMemo) load(ctx context.Context, d *DB) error {
+	// Every fan-out calls this: once loaded, a read lock, so that fan-outs
+	// do not queue behind one another.
+	m.mu.RLock()
+	loaded := m.loaded
+	m.mu.RUnlock()
+	if loaded {
+		return nil
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.loaded {
