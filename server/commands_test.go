@@ -56,7 +56,8 @@ func command(t *testing.T, env map[string]string, args ...string) *exec.Cmd {
 }
 
 // startProcess starts this test binary as the real server process on dir
-// with env added, and returns it and its base URL once it is ready.
+// with env added, and returns it and its base URL once it is ready. A scan
+// the process logs once ready fails the test when it ends (scanlog_test.go).
 func startProcess(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -67,14 +68,21 @@ func startProcess(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	scans := &scanLog{}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); scans.failScans(t) })
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			var line map[string]any
-			if json.Unmarshal(sc.Bytes(), &line) == nil && strings.HasPrefix(fmt.Sprint(line["addr"]), "http://") {
+			if json.Unmarshal(sc.Bytes(), &line) != nil {
+				continue
+			}
+			if strings.HasPrefix(fmt.Sprint(line["addr"]), "http://") {
 				addr <- fmt.Sprint(line["addr"])
+			}
+			if line["msg"] == scanLine {
+				scans.add(fmt.Sprintf(" collection=%v command=%v filter=%v", line["collection"], line["command"], line["filter"]))
 			}
 		}
 	}()

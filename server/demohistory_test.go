@@ -87,9 +87,13 @@ func demoLogin(t *testing.T, base, role string) string {
 }
 
 // loadDemoAgain runs the demo load again, as a start after an interrupted
-// one does.
+// one does: before ready, so that its loads (the read model read back,
+// which scans) are the start's, as they are in a real start, and not a
+// scan once ready (startMain fails on those).
 func loadDemoAgain(t *testing.T, m *Main) {
 	t.Helper()
+	m.ready.Store(false)
+	defer m.ready.Store(true)
 	if err := m.db.SetLoadState(t.Context(), demoLoad, "started"); err != nil {
 		t.Fatal(err)
 	}

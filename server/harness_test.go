@@ -27,10 +27,12 @@ func testConfig(t *testing.T, dir string) Config {
 }
 
 // startMain opens and runs a Main on dir; it is stopped when the test ends
-// or when the returned stop is called.
+// or when the returned stop is called. A scan the Main logs once ready
+// fails the test when it stops (scanlog_test.go).
 func startMain(t *testing.T, cfg Config) (m *Main, stop func()) {
 	t.Helper()
-	m = NewMain(cfg, slog.New(slog.DiscardHandler))
+	scans := &scanLog{}
+	m = NewMain(cfg, slog.New(scans))
 	m.HashParams = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 	m.SeedSizes = seed.Sizes{Startups: 30, Investors: 10, Spaces: 4}
 	if err := m.Open(t.Context()); err != nil {
@@ -53,6 +55,7 @@ func startMain(t *testing.T, cfg Config) (m *Main, stop func()) {
 		if err := m.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
+		scans.failScans(t)
 	}
 	t.Cleanup(stop)
 	return m, stop

@@ -125,8 +125,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.ferret != nil {
 		m.ferret.SetQuiet(m.db.Quiet)
 		// A scan once the start-up work is done is on a path a user or the
-		// routine work takes, which #12 rules out: say so where an operator
-		// and the browser suite (scripts/e2e.sh) see it.
+		// routine work takes, which #12 rules out: say so where an operator,
+		// the browser suite (scripts/e2e.sh) and the Go tests that start a
+		// Main or the process (scanlog_test.go) see it.
 		m.db.WatchScans(func(s mongo.Scan) {
 			if m.ready.Load() {
 				m.log.Warn("scan on the embedded engine", "collection", s.Collection, "command", s.Command, "filter", s.Filter)

@@ -42,6 +42,7 @@ type env struct {
 	notifier  *app.Notifier
 	notes     *realtime.Notifications
 	hub       *realtime.Hub // Close waits for the rooms' after-effects in flight
+	scans     *scanWatch    // fails the test on a scan once started (scans_test.go)
 }
 
 // shanghai is the demo city's clock for day boundaries.
@@ -80,6 +81,7 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB, opts ...envOptio
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
+	scans := watchScans(t, db)
 	if cfg.LoginLimit == 0 {
 		cfg.LoginLimit = 1000
 	}
@@ -99,6 +101,15 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB, opts ...envOptio
 	if err := built.Load(t.Context()); err != nil {
 		t.Fatal(err)
 	}
+	// The rest of the server's loads before it says ready (server/serve.go):
+	// without them the first reads of accounts, the outbox and the
+	// notification drops would scan where the server's do not.
+	if err := db.LoadUserNames(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Warm(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	changes := built.Changes
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -113,10 +124,11 @@ func newEnvWith(t *testing.T, cfg httpapi.Config, db *mongo.DB, opts ...envOptio
 	}
 	e := &env{t: t, db: db, engine: engine, indexer: built.Indexer, changes: changes, readModel: built.ReadModel, roadshows: built.Roadshows,
 		notifier: built.Notifier, notes: built.Notes, hub: built.Hub,
-		digests: built.Digests, history: built.History, srv: httpapi.New(svc, cfg, log)}
+		digests: built.Digests, history: built.History, srv: httpapi.New(svc, cfg, log), scans: scans}
 	if _, err := accounts.EnsureAdmin(t.Context(), "admin@test.cn", "admin-passphrase", "管理员"); err != nil {
 		t.Fatal(err)
 	}
+	scans.ready.Store(true) // the server's start (Open, Run's prepare) ends here
 	e.admin = e.login("admin@test.cn", "admin-passphrase")
 	return e
 }
@@ -180,7 +192,9 @@ func (e *env) send(method, path, token string, body any, headers map[string]stri
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
+	e.scans.serving(method, path)
 	res, err := e.srv.App().Test(req, 30_000)
+	e.scans.check()
 	if err != nil {
 		e.t.Fatalf("%s %s: %v", method, path, err)
 	}
