@@ -60,6 +60,13 @@ func command(t *testing.T, env map[string]string, args ...string) *exec.Cmd {
 // the process logs once ready fails the test when it ends (scanlog_test.go).
 func startProcess(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return startProcessLog(t, dir, nil, env...)
+}
+
+// startProcessLog is startProcess telling onLine, if not nil, each line of
+// the process's JSON log, in order, from another goroutine.
+func startProcessLog(t *testing.T, dir string, onLine func(map[string]any), env ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=false",
 		"ADMIN_EMAIL=admin@test.cn", "ADMIN_PASSWORD=admin-passphrase", "LOG_FORMAT=json")
@@ -83,6 +90,9 @@ func startProcess(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
 			}
 			if line["msg"] == scanLine {
 				scans.add(fmt.Sprintf(" collection=%v command=%v filter=%v", line["collection"], line["command"], line["filter"]))
+			}
+			if onLine != nil {
+				onLine(line)
 			}
 		}
 	}()

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -16,7 +15,6 @@ import (
 	"github.com/yuechuang/yuechuang/server/domain"
 	"github.com/yuechuang/yuechuang/server/ferret"
 	"github.com/yuechuang/yuechuang/server/mongo"
-	"github.com/yuechuang/yuechuang/server/seed"
 )
 
 // Tests that kill the real process (SIGKILL) between a write and what
@@ -246,68 +244,5 @@ func clearOutbox(t *testing.T, dir string) {
 		if err := db.DoneOutbox(t.Context(), m); err != nil {
 			t.Fatal(err)
 		}
-	}
-}
-
-// TestDemoLoadCompletesAfterKill kills the real process (SIGKILL) in the
-// middle of loading the demo set, four times at different points (the
-// third between the founders' interest notes and their keys, the last
-// between the two past roadshows), and restarts it each time on the same
-// data: the next start completes the set, and it is the same set an
-// uninterrupted start loads, each founder's interest note under its key.
-func TestDemoLoadCompletesAfterKill(t *testing.T) {
-	dir := t.TempDir()
-	for _, step := range []string{"demo:startups", "demo:roadshow1", "demo:interest notes", "demo:past1"} {
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "YC_RUN_SERVER=1", "DATA_DIR="+dir, "LISTEN_ADDR=127.0.0.1:0", "SEED_DEMO=true",
-			"LOG_LEVEL=error", "YC_TEST_CRASH_AFTER="+step)
-		if err := cmd.Run(); err == nil {
-			t.Fatalf("crash at %s: the process exited cleanly", step)
-		}
-	}
-	proc, base := startProcess(t, dir, "SEED_DEMO=true")
-	code, login := call(t, "POST", base+"/api/v1/auth/login", "", map[string]string{"email": "founder@demo.yuechuang.cn", "password": seed.DemoPassword})
-	if code != 200 {
-		t.Fatalf("demo founder after an interrupted load: %d %v", code, login)
-	}
-	counts := func(base string) string {
-		total := func(path string) any {
-			_, body := call(t, "GET", base+path, "", nil)
-			return body["total"]
-		}
-		return fmt.Sprint(total("/api/v1/startups?pageSize=1"), " startups, ", total("/api/v1/investors?pageSize=1"), " investors, ",
-			total("/api/v1/spaces?pageSize=1"), " spaces, ", total("/api/v1/roadshows"), " roadshows, ", total("/api/v1/roadshows?status=ended"), " ended")
-	}
-	got := counts(base)
-	_, whole := startProcess(t, t.TempDir(), "SEED_DEMO=true")
-	if want := counts(whole); got != want {
-		t.Fatalf("after three interrupted loads: %s; an uninterrupted load: %s", got, want)
-	}
-	wholeRecs := readRecords(t, whole)
-	if len(wholeRecs) != 2 {
-		t.Fatalf("%d past roadshows in the uninterrupted load", len(wholeRecs))
-	}
-	for id, rec := range readRecords(t, base) {
-		w := wholeRecs[id]
-		if len(rec.Chat) != len(w.Chat) || len(rec.Questions) != len(w.Questions) || rec.Attendance.Unique != w.Attendance.Unique || len(rec.Chat) == 0 {
-			t.Fatalf("past roadshow %s after interrupted loads: %d chat, %d questions, %d attended; uninterrupted: %d, %d, %d", id,
-				len(rec.Chat), len(rec.Questions), rec.Attendance.Unique, len(w.Chat), len(w.Questions), w.Attendance.Unique)
-		}
-	}
-	_, list := call(t, "GET", base+"/api/v1/startups?pageSize=1", "", nil)
-	searchTotal(t, base, "?type=startup", int(list["total"].(float64)))
-	// The keys are read from the store: the process is stopped and its data
-	// opened here.
-	_ = proc.Process.Kill()
-	_ = proc.Wait()
-	m, _ := startMain(t, testConfig(t, dir))
-	counted, founders := foundersTold(t, m, "http://"+m.Addr())
-	for sid, n := range counted {
-		if founders[sid] != (told{n, n}) {
-			t.Errorf("startup %s after interrupted loads: its founder was told %d times (%d under their key), its record counts %d", sid, founders[sid].notes, founders[sid].keyed, n)
-		}
-	}
-	if len(counted) == 0 {
-		t.Fatal("no interest counted in the past roadshows after interrupted loads")
 	}
 }

@@ -138,12 +138,15 @@ func (m *Main) seed(ctx context.Context) (bool, error) {
 	}
 	m.log.Info("loading demo data set", "startups", sizes.Startups, "investors", sizes.Investors, "spaces", sizes.Spaces)
 	svc := m.svc
+	// Each step stored is logged, and is where the crash tests kill the
+	// process (TestDemoLoadCompletesAfterKill kills at every step logged).
+	afterStep := func(step string) {
+		m.log.Debug("demo data step stored", "step", step, "after", time.Since(start).Round(time.Millisecond))
+		m.crashAfter("demo:" + step)
+	}
 	accounts, err := seed.Demo(ctx, seed.Deps{
 		Store: m.readModel, Hasher: m.hasher, Startups: svc.Startups, Investors: svc.Investors, Spaces: svc.Spaces, Roadshows: svc.Roadshows,
-		Decks: svc.Decks, Taxonomy: svc.Taxonomy, Alerts: svc.Matcher, Notes: m.db, AfterStep: func(step string) {
-			m.log.Debug("demo data step stored", "step", step, "after", time.Since(start).Round(time.Millisecond))
-			m.crashAfter("demo:" + step)
-		},
+		Decks: svc.Decks, Taxonomy: svc.Taxonomy, Alerts: svc.Matcher, Notes: m.db, AfterStep: afterStep,
 	}, sizes)
 	if err != nil {
 		return false, fmt.Errorf("demo data: %w", err)
@@ -152,6 +155,7 @@ func (m *Main) seed(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("demo data (services): %w", err)
 	}
+	afterStep("services")
 	accounts = append(accounts, more...)
 	if state == "started" {
 		// Records the first start stored were kept as they were: read them
