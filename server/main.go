@@ -78,6 +78,9 @@ func run(args []string, getenv func(string) string) error {
 			return errors.New("create-admin needs ADMIN_EMAIL and ADMIN_PASSWORD")
 		}
 		cfg.SeedDemo = false
+		// It serves nothing, and Open binds the address first: not the
+		// port of a server that may be running.
+		cfg.ListenAddr = "127.0.0.1:0"
 		m := NewMain(cfg, log)
 		defer m.Close()
 		return m.Open(ctx) // Open creates or resets the configured admin

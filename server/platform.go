@@ -67,6 +67,7 @@ type Main struct {
 	history   *app.History
 	http      *httpapi.Server
 	ln        net.Listener
+	early     *early // what answers on ln while Open runs (starting.go)
 	svc       httpapi.Services
 	hasher    *auth.Hasher
 	kdf       *kdfproc.Pool // the children that derive password keys
@@ -84,6 +85,10 @@ type Main struct {
 		cancel context.CancelFunc
 		done   chan struct{}
 	}
+	// pause, if set, is called by Open after the migrations and Open goes
+	// on when it returns (tests only, like Config.CrashAfter): it holds a
+	// start at its longest step, to see what the port answers meanwhile.
+	pause func()
 }
 
 // NewMain returns a Main for cfg.
@@ -91,10 +96,11 @@ func NewMain(cfg Config, log *slog.Logger) *Main {
 	return &Main{Config: cfg, log: log}
 }
 
-// Open starts the database, creates the configured admin, loads the read
-// model and binds the listen address. The longer start-up work (the demo
-// set, a search rebuild) is Run's, behind a /readyz that says 503 until it
-// is done. Nothing here runs against a fixed budget: a slow machine makes a
+// Open binds the listen address, starts the database, creates the
+// configured admin and loads the read model. The address answers from the
+// start, /readyz with 503 until the start is done (starting.go); the longer
+// start-up work (the demo set, a search rebuild) is Run's, behind the same
+// 503. Nothing here runs against a fixed budget: a slow machine makes a
 // slow start, not a half-made one.
 func (m *Main) Open(ctx context.Context) error {
 	cfg := m.Config
@@ -108,6 +114,9 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	targets, err := taxonomy.LoadTargets(cfg.TargetsFile)
 	if err != nil {
+		return err
+	}
+	if err := m.listen(); err != nil {
 		return err
 	}
 	uri := cfg.MongoURI
@@ -149,6 +158,9 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.clock.lap("migrate")
+	if m.pause != nil {
+		m.pause()
+	}
 	m.startAccounts()
 	if cfg.MeiliURL != "" {
 		if m.engine, err = search.NewMeili(ctx, cfg.MeiliURL, cfg.MeiliKey, "yuechuang", search.WithVocabulary(taxonomy.SearchVocabulary(tax))); err != nil {
@@ -235,10 +247,7 @@ func (m *Main) Open(ctx context.Context) error {
 		Web: frontend.Dist(), LoginLimit: cfg.LoginLimit, AccountLimit: cfg.AccountLimit, TrustedProxies: cfg.TrustedProxies,
 		Backups:           backupReports{m.backups},
 		SocketsPerAddress: noLimitIfZero(cfg.SocketsPerAddress), TicketsPerMinute: noLimitIfZero(cfg.TicketsPerMinute)}, m.log)
-	if m.ln, err = net.Listen("tcp", cfg.ListenAddr); err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.ListenAddr, err)
-	}
-	m.ln = httpapi.LimitListener(m.ln, cfg.ConnsPerAddress)
+	m.handover() // Run serves m.http on m.ln
 	return nil
 }
 

@@ -18,7 +18,6 @@ func (m *Main) Run(ctx context.Context) error {
 	serving := time.Now() // deck writes begun before this are a dead process's
 	errc := make(chan error, 2)
 	go func() { errc <- fmt.Errorf("http: %w", m.http.App().Listener(m.ln)) }()
-	m.log.Info("yuechuang listening 越创汇已启动", "addr", "http://"+displayAddr(m.Addr()), "release", release)
 	go func() {
 		if err := m.prepare(ctx); err != nil {
 			if ctx.Err() == nil {
@@ -99,6 +98,7 @@ func (m *Main) Close() error {
 		m.accountLoad.cancel()
 		<-m.accountLoad.done
 	}
+	m.handover() // after a failed Open
 	if m.ln != nil {
 		_ = m.ln.Close()
 	}

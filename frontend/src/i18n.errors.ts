@@ -70,6 +70,7 @@ export const errorTexts: Record<string, [string, string]> = {
   'err.search_unavailable': ['搜索暂不可用，请稍后重试；资料的保存不受影响', 'Search is unavailable; retry later. Saving profiles still works'],
   'err.sender_limit': ['通知他人过于频繁，请稍后再试', 'You have notified others too often; try again later'],
   'err.sign_in_required': ['请登录并报名后进入', 'Sign in and register to enter'],
+  'err.starting': ['服务正在启动，请稍后重试', 'The service is starting; retry in a moment'],
   'err.too_long': ['内容过长', 'The text is too long'],
   'err.too_many_columns': ['表格列数过多', 'The sheet has too many columns'],
   'err.too_many_rows': ['最多 5000 行', 'At most 5,000 rows'],
