@@ -18,7 +18,7 @@ import (
 // the expired tokens and revocation marks straight from the
 // engine's storage exactly as the driver finds them (dates before, at and
 // after the cut; a mark of an earlier release, without a date, is left to
-// its expiry bucket).
+// its expiry bucket), and either road tells the scan watcher of its scan.
 func TestRefreshExpiryReadStraight(t *testing.T) {
 	db := mongotest.Open(t)
 	if !db.Embedded() {
@@ -40,14 +40,27 @@ func TestRefreshExpiryReadStraight(t *testing.T) {
 	if _, err := db.Raw(mongo.ColRevoked).InsertOne(ctx, bson.D{{Key: "_id", Value: "old-release"}}); err != nil {
 		t.Fatal(err)
 	}
+	// Both roads read the whole table, so both must tell the scan watcher,
+	// whose log line is how a scan after ready shows (the hourly sweep).
+	var told []string
+	db.WatchScans(func(s mongo.Scan) { told = append(told, s.Collection) })
+	defer db.WatchScans(func(mongo.Scan) {})
 	for col, field := range map[string]string{mongo.ColRefresh: "expiresAt", mongo.ColRevoked: "until"} {
+		told = nil
 		straight, err := db.ExpiredIDs(ctx, col, field, now, true)
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !slices.Equal(told, []string{col}) {
+			t.Errorf("%s read straight: the scan watcher was told of %v", col, told)
+		}
+		told = nil
 		driver, err := db.ExpiredIDs(ctx, col, field, now, false)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if !slices.Equal(told, []string{col}) {
+			t.Errorf("%s read through the driver: the scan watcher was told of %v", col, told)
 		}
 		slices.Sort(straight)
 		slices.Sort(driver)
