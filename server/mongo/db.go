@@ -72,6 +72,7 @@ type DB struct {
 	scanDocs   DocumentScan                        // start-up loads of whole collections straight from the embedded engine's storage, if set (loadscan.go)
 	startDrops atomic.Pointer[map[string][]string] // the drops' ids by user as Warm found them, for SweepDeadDrops (notedrops.go)
 	history    historyMemo                         // the daily snapshots in memory (stats.go)
+	expiry     expiryIndex                         // what the token sweep deletes when, in memory (tokens_sweep.go)
 	scans      atomic.Pointer[func(Scan)]          // told of each scan on the embedded engine (scanwatch.go)
 }
 

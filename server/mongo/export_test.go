@@ -185,15 +185,31 @@ const ColRoomRecords = colRoomRecords
 const ColRoadshows = colRoadshows
 
 // ExpiredIDs reads the ids of col's documents whose date field is before
-// now as the embedded engine's token sweep does: straight from the
-// engine's storage when straight, else through the driver.
+// now as the embedded engine's token index is read at start (eachExpiry):
+// straight from the engine's storage when straight, else through the
+// driver.
 func (d *DB) ExpiredIDs(ctx context.Context, col, field string, now time.Time, straight bool) ([]string, error) {
 	scan := d.scan
 	defer func() { d.scan = scan }()
 	if !straight {
 		d.scan = nil
 	}
-	return d.expiredIDs(ctx, col, field, now)
+	var ids []string
+	err := d.eachExpiry(ctx, col, field, func(id string, at time.Time) {
+		if at.Before(now) {
+			ids = append(ids, id)
+		}
+	})
+	return ids, err
+}
+
+// ForgetExpiry empties the embedded engine's expiry index, as a new
+// process starts with it, so that the next sweep or Warm reads it from the
+// tables.
+func (d *DB) ForgetExpiry() {
+	d.expiry.mu.Lock()
+	defer d.expiry.mu.Unlock()
+	d.expiry.loaded, d.expiry.hours = false, nil
 }
 
 // ForgetOutbox makes the embedded engine's outbox memory read the marks

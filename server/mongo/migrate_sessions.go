@@ -93,10 +93,8 @@ func migrateEndedSessions(ctx context.Context, d *DB) error {
 // missing or of another type as ""): straight from the embedded engine's
 // storage where it can (StringScan), else through the driver. It is a
 // scan either way, so the scan watcher hears of it (scanwatch.go), as of
-// loadAll's: the migrations run before the server says ready, but the
-// hourly token sweep (tokens_sweep.go) runs after, and the server's log
-// should show that it reads whole tables (docs/STORAGE.md, "Scans that
-// remain").
+// loadAll's: the migrations and the token sweep's index (Warm) read before
+// the server says ready, and any other use is one to find.
 func (d *DB) scanFields(ctx context.Context, col string, fields []string, fn func(values []string) error) error {
 	if d.scan != nil {
 		if watch := d.scans.Load(); watch != nil {

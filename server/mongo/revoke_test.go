@@ -14,9 +14,9 @@ import (
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 )
 
-// TestRefreshExpiryReadStraight: the embedded engine's token sweep finds
-// the expired tokens and revocation marks straight from the
-// engine's storage exactly as the driver finds them (dates before, at and
+// TestRefreshExpiryReadStraight: the embedded engine's token sweep index,
+// read at start, finds the tokens' and revocation marks' dates straight
+// from the engine's storage exactly as the driver finds them (dates before, at and
 // after the cut; a mark of an earlier release, without a date, is left to
 // its expiry bucket), and either road tells the scan watcher of its scan.
 func TestRefreshExpiryReadStraight(t *testing.T) {
@@ -41,7 +41,7 @@ func TestRefreshExpiryReadStraight(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Both roads read the whole table, so both must tell the scan watcher,
-	// whose log line is how a scan after ready shows (the hourly sweep).
+	// whose log line is how a scan after ready would show.
 	var told []string
 	db.WatchScans(func(s mongo.Scan) { told = append(told, s.Collection) })
 	defer db.WatchScans(func(mongo.Scan) {})

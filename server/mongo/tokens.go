@@ -23,10 +23,10 @@ import (
 //   - refresh_expiry: {_id: "YYYY-MM-DD", hashes, revoked}: what expires
 //     that day (UTC), so the hourly sweep reads the past days' buckets
 //     instead of filtering every token by date. Only on MongoDB: on the
-//     embedded engine the sweep reads the tokens' and revocation marks'
-//     expiry straight from FerretDB's SQLite tables (tokens_sweep.go), which
-//     saves a sign-in and a rotation an fsynced write of a document that
-//     grows with every sign-in of the day;
+//     embedded engine the sweep deletes what its index in memory lists
+//     (expiryIndex, tokens_sweep.go: read from the tables once per start),
+//     which saves a sign-in and a rotation an fsynced write of a document
+//     that grows with every sign-in of the day;
 //   - refresh_families: {_id: family, userId, expiresAt}, written by
 //     releases before schema version 11 for every session, which worked
 //     while its document existed; step 10 → 11 marks the sessions ended by
@@ -59,9 +59,11 @@ type expiryBucket struct {
 func expiryDay(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // SaveRefresh stores t, which starts or continues its session (family):
-// one fsynced write on the embedded engine. On MongoDB the token's expiry
-// bucket is written first, so a crash part-way leaves nothing the sweep
-// does not find (the embedded engine's sweep reads the tokens themselves).
+// one fsynced write on the embedded engine, whose sweep then finds it in
+// its index in memory (a crash loses nothing there: the next start reads
+// the index from the tokens). On MongoDB the token's expiry bucket is
+// written first, so a crash part-way leaves nothing the sweep does not
+// find.
 func (d *DB) SaveRefresh(ctx context.Context, t domain.RefreshToken) error {
 	if !d.embedded {
 		if _, err := upsertUpdate(ctx, d.db.Collection(colRefreshExpiry), byID(expiryDay(t.ExpiresAt)),
@@ -69,8 +71,13 @@ func (d *DB) SaveRefresh(ctx context.Context, t domain.RefreshToken) error {
 			return mapErr("save refresh expiry", err)
 		}
 	}
-	_, err := d.db.Collection(colRefresh).InsertOne(ctx, t)
-	return mapErr("save refresh token", err)
+	if _, err := d.db.Collection(colRefresh).InsertOne(ctx, t); err != nil {
+		return mapErr("save refresh token", err)
+	}
+	if d.embedded {
+		d.expiry.add(t.ExpiresAt, t.Hash, false)
+	}
+	return nil
 }
 
 // UseRefresh marks the unused token with hash as used and returns it. It
@@ -118,10 +125,12 @@ func (d *DB) UseRefresh(ctx context.Context, hash string) (t domain.RefreshToken
 	return t, reused, nil
 }
 
-// DeleteRefreshExpired removes the tokens and revocation marks that expired on the
-// days before now's (UTC), one expiry bucket a day; FerretDB has no TTL
-// indexes, so the server calls this periodically. It returns how many tokens
-// it deleted.
+// DeleteRefreshExpired removes the tokens and revocation marks that expired:
+// on the embedded engine those its index lists for the hours that ended by
+// now (sweepIndexed); on MongoDB, and for the buckets earlier releases
+// wrote on the embedded engine, those of the days before now's (UTC), one
+// expiry bucket a day. FerretDB has no TTL indexes, so the server calls
+// this periodically. It returns how many tokens it deleted.
 func (d *DB) DeleteRefreshExpired(ctx context.Context, now time.Time) (int, error) {
 	meta := d.db.Collection(colMeta)
 	var mark struct {
@@ -138,7 +147,7 @@ func (d *DB) DeleteRefreshExpired(ctx context.Context, now time.Time) (int, erro
 	today := expiryDay(now)
 	n := 0
 	if d.embedded {
-		k, err := d.sweepStraight(ctx, now)
+		k, err := d.sweepIndexed(ctx, now)
 		if n += k; err != nil {
 			return n, err
 		}
@@ -213,7 +222,7 @@ const colRevoked = "refresh_revoked"
 // and then checks the mark again (RefreshFamilyRevoked); whichever way that
 // race goes, every later use of the new token finds the mark.
 func (d *DB) RevokeRefreshFamily(ctx context.Context, family string, until time.Time) error {
-	if !d.embedded { // the embedded engine's sweep reads the mark's until
+	if !d.embedded { // the embedded engine's sweep lists the mark below
 		if _, err := d.db.Collection(colRefreshExpiry).UpdateOne(ctx, byID(expiryDay(until)),
 			bson.D{{Key: "$addToSet", Value: bson.D{{Key: "revoked", Value: family}}}},
 			options.UpdateOne().SetUpsert(true)); err != nil {
@@ -226,6 +235,9 @@ func (d *DB) RevokeRefreshFamily(ctx context.Context, family string, until time.
 	// the losers find it there, which is all they wanted.
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return mapErr("revoke refresh family", err)
+	}
+	if d.embedded {
+		d.expiry.add(until, family, true)
 	}
 	return nil
 }
