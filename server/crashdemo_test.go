@@ -19,13 +19,16 @@ import (
 // on the same data: each start resumes the load the last one left and
 // dies at the next step. The start after the last kill completes the set,
 // and it is the set an uninterrupted start loads: the same profiles,
-// roadshows, past records and plan services, the same search index, each
-// founder's interest note under its key.
+// roadshows, past records and plan services (seed.Services' steps too:
+// mentors, providers, the ledger and its correction, the alliance's events,
+// registrations and judged contest), the same search index, each founder's
+// interest note under its key.
 func TestDemoLoadCompletesAfterKill(t *testing.T) {
 	// The steps are read from an uninterrupted load's log rather than
 	// listed here, so that a step the load gains is killed at too.
 	steps, whole := demoLoadSteps(t)
-	for _, s := range []string{"startups", "roadshow1", "interest notes", "past1", "history", "services"} {
+	for _, s := range []string{"startups", "roadshow1", "interest notes", "past1", "history", "services:accounts", "services:mentors created",
+		"services:payments", "services:contest judged", "services"} {
 		if !slices.Contains(steps, s) { // the points earlier bugs were found at
 			t.Fatalf("the demo load's steps %q lack %q", steps, s)
 		}
@@ -40,9 +43,11 @@ func TestDemoLoadCompletesAfterKill(t *testing.T) {
 	if code != 200 {
 		t.Fatalf("demo founder after an interrupted load: %d %v", code, login)
 	}
-	if got, want := demoCounts(t, base), demoCounts(t, whole); got != want {
+	got, want := demoCounts(t, base), demoCounts(t, whole)
+	if got != want {
 		t.Fatalf("after loads killed at %q: %s; an uninterrupted load: %s", steps, got, want)
 	}
+	t.Logf("after the killed loads, as uninterrupted: %s", got)
 	wholeRecs := readRecords(t, whole)
 	if len(wholeRecs) != 2 {
 		t.Fatalf("%d past roadshows in the uninterrupted load", len(wholeRecs))
@@ -140,8 +145,19 @@ func demoCounts(t *testing.T, base string) string {
 	today := time.Now().UTC().Truncate(24 * time.Hour)
 	_, cal := call(t, "GET", base+"/api/v1/calendar?from="+today.AddDate(0, 0, -60).Format(time.DateOnly)+"&to="+today.AddDate(0, 0, 120).Format(time.DateOnly), "", nil)
 	items, _ := cal["items"].([]any)
+	// What a write the load skipped or made twice inside an item leaves:
+	// the registrations, and each contest's stage (a past contest left
+	// open or unjudged).
+	registered, stages := 0.0, map[string]int{}
+	for _, it := range items {
+		it := it.(map[string]any)
+		registered += it["registered"].(float64)
+		if st, ok := it["contestStage"].(string); ok {
+			stages[st]++
+		}
+	}
 	return fmt.Sprint(total("/api/v1/startups?pageSize=1"), " startups, ", total("/api/v1/investors?pageSize=1"), " investors, ",
 		total("/api/v1/spaces?pageSize=1"), " spaces, ", total("/api/v1/roadshows"), " roadshows, ", total("/api/v1/roadshows?status=ended"), " ended, ",
 		total("/api/v1/mentors"), " mentors, ", total("/api/v1/providers"), " providers, ", total("/api/v1/ledger?district="), " payments, ",
-		len(items), " calendar items")
+		total("/api/v1/ledger?history=true"), " with corrected ones, ", len(items), " calendar items, ", registered, " registrations, contests by stage ", stages)
 }

@@ -151,7 +151,7 @@ func (m *Main) seed(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("demo data: %w", err)
 	}
-	more, err := m.seedServices(ctx)
+	more, err := m.seedServices(ctx, afterStep)
 	if err != nil {
 		return false, fmt.Errorf("demo data (services): %w", err)
 	}

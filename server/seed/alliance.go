@@ -3,6 +3,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/app"
@@ -11,8 +12,14 @@ import (
 
 // alliance puts the alliance's events on the demo calendar: each kind the
 // plan names (roadshows come with the roadshows), hosted by the spaces'
-// managers, some of them with registrations.
+// managers, some of them with registrations. An event an earlier,
+// interrupted run stored is not created again; registering again changes
+// nothing (Alliance.Register).
 func alliance(ctx context.Context, d ServiceDeps, now time.Time, attendees []domain.Actor) error {
+	stored, err := storedEvents(ctx, d.Plan.Alliance, now)
+	if err != nil {
+		return err
+	}
 	day := func(days, h int) time.Time {
 		return now.Add(time.Duration(days) * 24 * time.Hour).Truncate(24 * time.Hour).Add(time.Duration(h-8) * time.Hour) // h o'clock in Shaoxing
 	}
@@ -39,13 +46,17 @@ func alliance(ctx context.Context, d ServiceDeps, now time.Time, attendees []dom
 				host.UserID = s.OwnerID
 			}
 		}
-		e, err := d.Plan.Alliance.Create(ctx, host, in)
-		if err != nil {
-			return fmt.Errorf("seed event %q: %w", in.Title, err)
+		id := stored[eventKey{in.Title, in.SpaceID}]
+		if id == "" {
+			e, err := d.Plan.Alliance.Create(ctx, host, in)
+			if err != nil {
+				return fmt.Errorf("seed event %q: %w", in.Title, err)
+			}
+			id = e.ID
 		}
 		for j, a := range attendees {
 			if (i+j)%2 == 0 {
-				if _, err := d.Plan.Alliance.Register(ctx, a, e.ID); err != nil {
+				if _, err := d.Plan.Alliance.Register(ctx, a, id); err != nil {
 					return fmt.Errorf("seed event registration: %w", err)
 				}
 			}
@@ -54,43 +65,134 @@ func alliance(ctx context.Context, d ServiceDeps, now time.Time, attendees []dom
 	return nil
 }
 
+// eventKey names a demo event: its title at its space. Not its day, which
+// is counted from now, so that a load resumed on a later day finds the
+// events an earlier day stored.
+type eventKey struct{ title, space string }
+
+// storedEvents returns the ids of the alliance's events stored around now
+// (the demo's lie within two months of it), by their keys.
+func storedEvents(ctx context.Context, al *app.Alliance, now time.Time) (map[eventKey]string, error) {
+	items, err := al.Calendar(ctx, domain.Actor{}, app.CalendarQuery{From: now.AddDate(0, -2, 0), To: now.AddDate(0, 2, 0)})
+	if err != nil {
+		return nil, fmt.Errorf("seed events: the calendar: %w", err)
+	}
+	ids := map[eventKey]string{}
+	for _, it := range items {
+		if it.Source == "event" {
+			ids[eventKey{it.Title, it.SpaceID}] = it.ID
+		}
+	}
+	return ids, nil
+}
+
 // pastContest adds last month's contest with its results: stored as
 // history (it began in the past), then entered, judged and published
-// through the contest's rules.
+// through the contest's rules. A run resuming an interrupted one finds the
+// contest by its title and takes it on from the stage it is at, skipping
+// the entries, the panel and the judges' sheets already stored.
 func pastContest(ctx context.Context, d ServiceDeps, now time.Time, judges []string) error {
 	if d.Events == nil || len(d.Startups) < 4 {
 		return nil
 	}
 	host := d.Spaces[0]
-	start := now.AddDate(0, -1, 0).Truncate(24 * time.Hour).Add(time.Hour) // 9:00 in Shaoxing
-	e := &domain.Event{OwnerID: host.OwnerID, Kind: domain.EventContest, Title: "越创杯创客大赛（初赛）", SpaceID: host.ID, Location: "路演中心",
-		Description: "全市众创空间推荐项目参赛，评审团按创新性、市场前景、团队和完成度打分。", StartsAt: start, EndsAt: start.Add(9 * time.Hour),
-		Status: domain.EventScheduled, Reminded: true, CreatedAt: start.AddDate(0, 0, -30), UpdatedAt: start,
-		Contest: &domain.Contest{Winners: 3, Stage: domain.ContestOpen, Judges: []string{},
-			Criteria: []domain.Criterion{{ID: "c1", Name: "创新性", Weight: 3}, {ID: "c2", Name: "市场前景", Weight: 3}, {ID: "c3", Name: "团队", Weight: 2}, {ID: "c4", Name: "完成度", Weight: 2}}}}
-	if err := d.Events.CreateEvent(ctx, e); err != nil {
-		return fmt.Errorf("seed past contest: %w", err)
-	}
-	if err := d.Plan.Load(ctx); err != nil {
+	const title = "越创杯创客大赛（初赛）"
+	stored, err := storedEvents(ctx, d.Plan.Alliance, now)
+	if err != nil {
 		return err
 	}
+	id := stored[eventKey{title, host.ID}]
+	if id == "" {
+		start := now.AddDate(0, -1, 0).Truncate(24 * time.Hour).Add(time.Hour) // 9:00 in Shaoxing
+		e := &domain.Event{OwnerID: host.OwnerID, Kind: domain.EventContest, Title: title, SpaceID: host.ID, Location: "路演中心",
+			Description: "全市众创空间推荐项目参赛，评审团按创新性、市场前景、团队和完成度打分。", StartsAt: start, EndsAt: start.Add(9 * time.Hour),
+			Status: domain.EventScheduled, Reminded: true, CreatedAt: start.AddDate(0, 0, -30), UpdatedAt: start,
+			Contest: &domain.Contest{Winners: 3, Stage: domain.ContestOpen, Judges: []string{},
+				Criteria: []domain.Criterion{{ID: "c1", Name: "创新性", Weight: 3}, {ID: "c2", Name: "市场前景", Weight: 3}, {ID: "c3", Name: "团队", Weight: 2}, {ID: "c4", Name: "完成度", Weight: 2}}}}
+		if err := d.Events.CreateEvent(ctx, e); err != nil {
+			return fmt.Errorf("seed past contest: %w", err)
+		}
+		if err := d.Plan.Load(ctx); err != nil {
+			return err
+		}
+		id = e.ID
+	}
+	d.AfterStep("services:contest stored")
 	al, mgr := d.Plan.Alliance, domain.Actor{UserID: host.OwnerID, Role: domain.RoleManager}
+	c, err := al.Contest(ctx, mgr, id)
+	if err != nil {
+		return fmt.Errorf("seed past contest: %w", err)
+	}
+	stage := c.Stage
 	entries := d.Startups[:min(6, len(d.Startups))]
+	if stage == domain.ContestOpen {
+		if err := openContest(ctx, al, mgr, c, entries, judges); err != nil {
+			return err
+		}
+		stage = domain.ContestJudging
+	}
+	if stage == domain.ContestJudging {
+		if err := judgeContest(ctx, al, id, entries, judges); err != nil {
+			return err
+		}
+	}
+	d.AfterStep("services:contest judged")
+	if stage == domain.ContestJudging {
+		if _, err := al.Publish(ctx, mgr, id); err != nil {
+			return fmt.Errorf("seed contest results: %w", err)
+		}
+	}
+	return nil
+}
+
+// openContest enters the startups not entered yet in contest c, names its
+// panel unless named, and closes its entries.
+func openContest(ctx context.Context, al *app.Alliance, mgr domain.Actor, c *app.ContestView, entries []domain.Startup, judges []string) error {
+	entered := map[string]bool{}
+	for _, en := range c.Entries {
+		entered[en.StartupID] = true
+	}
 	for _, s := range entries {
-		if _, err := al.Enter(ctx, domain.Actor{UserID: s.OwnerID, Role: domain.RoleFounder}, e.ID, s.ID); err != nil {
+		if entered[s.ID] {
+			continue
+		}
+		if _, err := al.Enter(ctx, domain.Actor{UserID: s.OwnerID, Role: domain.RoleFounder}, c.EventID, s.ID); err != nil {
 			return fmt.Errorf("seed contest entry: %w", err)
 		}
 	}
-	if _, err := al.SetJudges(ctx, mgr, e.ID, judges); err != nil {
-		return fmt.Errorf("seed contest judges: %w", err)
+	var named []string
+	for _, j := range c.Judges {
+		named = append(named, j.UserID)
 	}
-	if _, err := al.CloseEntries(ctx, mgr, e.ID); err != nil {
-		return err
+	if !slices.Equal(named, judges) {
+		if _, err := al.SetJudges(ctx, mgr, c.EventID, judges); err != nil {
+			return fmt.Errorf("seed contest judges: %w", err)
+		}
 	}
-	// Each judge's sheet per entry; the second and third entries tie.
+	if _, err := al.CloseEntries(ctx, mgr, c.EventID); err != nil {
+		return fmt.Errorf("seed contest: closing entries: %w", err)
+	}
+	return nil
+}
+
+// judgeContest gives each judge's sheet per entry that the judge has not
+// sent yet (ContestView.MySheets); the second and third entries tie.
+func judgeContest(ctx context.Context, al *app.Alliance, id string, entries []domain.Startup, judges []string) error {
 	marks := [][]float64{{9, 8, 9, 8}, {8, 7, 8, 7}, {7, 8, 7, 8}, {6, 7, 6, 7}, {5, 6, 7, 5}, {4, 5, 5, 6}}
-	for i, s := range entries {
-		for j, judge := range judges {
+	for j, judge := range judges {
+		actor := domain.Actor{UserID: judge, Role: domain.RoleMentor}
+		mine, err := al.Contest(ctx, actor, id)
+		if err != nil {
+			return fmt.Errorf("seed contest: a judge's view: %w", err)
+		}
+		sent := map[string]bool{}
+		for _, s := range mine.MySheets {
+			sent[s.StartupID] = true
+		}
+		for i, s := range entries {
+			if sent[s.ID] {
+				continue
+			}
 			var in app.ScoreInput
 			for k, m := range marks[i] {
 				if j == 1 && k == 0 && i != 1 && i != 2 {
@@ -98,11 +200,10 @@ func pastContest(ctx context.Context, d ServiceDeps, now time.Time, judges []str
 				}
 				in.Scores = append(in.Scores, app.ScoreLine{Criterion: fmt.Sprintf("c%d", k+1), Score: m})
 			}
-			if _, err := al.Score(ctx, domain.Actor{UserID: judge, Role: domain.RoleMentor}, e.ID, s.ID, in); err != nil {
+			if _, err := al.Score(ctx, actor, id, s.ID, in); err != nil {
 				return fmt.Errorf("seed contest score: %w", err)
 			}
 		}
 	}
-	_, err := al.Publish(ctx, mgr, e.ID)
-	return err
+	return nil
 }

@@ -50,9 +50,9 @@ type Deps struct {
 	Notes  NoteStore
 	// AfterStep, when set, is called after each step is stored (spaces,
 	// investors, startups, users, alerts, roadshow1, roadshow2, roadshows,
-	// interest notes, past1, past2, history); the server logs each and its
-	// crash test kills the process at each in turn
-	// (TestDemoLoadCompletesAfterKill).
+	// interest notes, past1, past2, history; ServiceDeps.AfterStep names
+	// seed.Services' own); the server logs each and its crash test kills
+	// the process at each in turn (TestDemoLoadCompletesAfterKill).
 	AfterStep func(step string)
 }
 

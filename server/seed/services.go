@@ -3,7 +3,6 @@ package seed
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"time"
 
 	"github.com/yuechuang/yuechuang/server/app"
@@ -25,6 +24,11 @@ type ServiceDeps struct {
 	Events interface {
 		CreateEvent(ctx context.Context, e *domain.Event) error
 	}
+	// AfterStep, when set, is called after each group of writes is stored
+	// (services:accounts, services:mentors created, services:mentors, …,
+	// services:contest), as seed.Deps.AfterStep: the server logs each and
+	// its crash test kills the process at each in turn.
+	AfterStep func(step string)
 }
 
 // ServiceUsers stores and finds the demo's service accounts.
@@ -35,15 +39,21 @@ type ServiceUsers interface {
 
 // Services adds the plan's other services to the demo set: a district
 // officer, mentors and providers with sign-ins, verified, with office
-// hours; and a support ledger with a correction. It adds nothing when the
-// demo's mentor account exists already (a load run again), and returns
-// the sign-ins.
+// hours; a support ledger with a correction; the alliance's events and a
+// judged past contest (alliance.go). It returns the sign-ins.
+//
+// A start killed inside it completes the same set on the next start
+// (TestDemoLoadCompletesAfterKill): the services choose their records'
+// ids, so each write is first looked up by its natural key through the
+// services (a profile by its owner, a payment by its document number and
+// recipient, an event by its title and space) and skipped when it is
+// stored already.
 func Services(ctx context.Context, d ServiceDeps) ([]Account, error) {
 	if len(d.Spaces) == 0 || len(d.Startups) == 0 {
 		return nil, nil
 	}
-	if _, err := d.Users.UserByEmail(ctx, "mentor@demo.yuechuang.cn"); err == nil {
-		return nil, nil
+	if d.AfterStep == nil {
+		d.AfterStep = func(string) {}
 	}
 	admin, err := d.Users.UserByEmail(ctx, "admin@demo.yuechuang.cn")
 	if err != nil {
@@ -64,17 +74,17 @@ func Services(ctx context.Context, d ServiceDeps) ([]Account, error) {
 	mentor2.PasswordHash = ""
 	provider2 := user(domain.RoleProvider, "provider-002@seed.yuechuang.cn", "越州技术转移中心", nil)
 	provider2.PasswordHash = ""
-	if err := d.Users.InsertUsers(ctx, []*domain.User{officer, mentor, provider, mentor2, provider2}); err != nil {
+	if err := serviceAccounts(ctx, d.Users, []*domain.User{officer, mentor, provider, mentor2, provider2}); err != nil {
 		return nil, err
 	}
+	d.AfterStep("services:accounts")
 	adminActor := domain.Actor{UserID: admin.ID, Role: domain.RoleAdmin}
-	rnd := rand.New(rand.NewPCG(2026, 18))
 	sp := func(i int) domain.Space { return d.Spaces[i%len(d.Spaces)] }
 	hour := func(days, h int, space string) app.OfficeHourInput {
 		day := now.Add(time.Duration(days) * 24 * time.Hour).Truncate(24 * time.Hour)
 		return app.OfficeHourInput{StartsAt: day.Add(time.Duration(h-8) * time.Hour), Minutes: 60, SpaceID: space}
 	}
-	for _, m := range []struct {
+	mentors := []struct {
 		u  *domain.User
 		in app.MentorInput
 	}{
@@ -84,16 +94,23 @@ func Services(ctx context.Context, d ServiceDeps) ([]Account, error) {
 		{mentor2, app.MentorInput{Name: "沈知远", Title: "合伙人", Organization: "鉴湖创投", Bio: "早期投资人，关注生物医药与医疗器械，擅长融资辅导与商业计划书。",
 			Sectors: []string{"biomedicine", "medical-devices", "health-services"}, Stages: []string{"idea", "seed", "angel"}, SpaceIDs: []string{sp(2).ID},
 			OfficeHours: []app.OfficeHourInput{hour(3, 9, sp(2).ID), hour(6, 16, "")}}},
-	} {
-		v, err := d.Plan.Mentors.Create(ctx, domain.Actor{UserID: m.u.ID, Role: domain.RoleMentor}, m.in)
-		if err != nil {
-			return nil, fmt.Errorf("seed mentor: %w", err)
-		}
-		if _, err := d.Plan.Mentors.Update(ctx, adminActor, v.ID, app.MentorInput{Verified: ptr(true)}); err != nil {
+	}
+	// Created first, verified after, so that a kill between the two
+	// (step "services:mentors created") leaves profiles to verify.
+	mentorIDs := make([]string, len(mentors))
+	for i, m := range mentors {
+		if mentorIDs[i], err = seedMentor(ctx, d.Plan.Mentors, m.u.ID, m.in); err != nil {
 			return nil, err
 		}
 	}
-	for _, p := range []struct {
+	d.AfterStep("services:mentors created")
+	for _, id := range mentorIDs {
+		if err := verifyMentor(ctx, d.Plan.Mentors, adminActor, id); err != nil {
+			return nil, err
+		}
+	}
+	d.AfterStep("services:mentors")
+	providers := []struct {
 		u  *domain.User
 		in app.ProviderInput
 	}{
@@ -101,48 +118,22 @@ func Services(ctx context.Context, d ServiceDeps) ([]Account, error) {
 			Description: "电子电气、汽车零部件与纺织品的检验检测和认证，出具 CMA/CNAS 报告。"}},
 		{provider2, app.ProviderInput{Name: "越州技术转移中心", Kinds: []string{"techTransfer", "rnd", "ip"}, SpaceIDs: []string{sp(1).ID, sp(2).ID},
 			Description: "高校院所成果转化、联合研发与专利布局服务。"}},
-	} {
-		pr, err := d.Plan.Providers.Create(ctx, domain.Actor{UserID: p.u.ID, Role: domain.RoleProvider}, p.in)
-		if err != nil {
-			return nil, fmt.Errorf("seed provider: %w", err)
-		}
-		if _, err := d.Plan.Providers.Update(ctx, adminActor, pr.ID, app.ProviderInput{Verified: ptr(true)}); err != nil {
+	}
+	providerIDs := make([]string, len(providers))
+	for i, p := range providers {
+		if providerIDs[i], err = seedProvider(ctx, d.Plan.Providers, p.u.ID, p.in); err != nil {
 			return nil, err
 		}
 	}
-	// The ledger: a space subsidy per district's first spaces, first-round
-	// awards to some startups, one corrected.
-	var first *app.LedgerEntry
-	for i := range min(6, len(d.Spaces)) {
-		s := d.Spaces[i]
-		e, err := d.Plan.Ledger.Record(ctx, adminActor, app.PaymentInput{RecipientKind: domain.RecipientSpace, RecipientID: s.ID,
-			AmountWan: float64(30 + 10*rnd.IntN(8)), Policy: "众创空间建设补助", DocNumber: fmt.Sprintf("绍市科〔%d〕%d号", now.Year(), 3+i),
-			Date: now.AddDate(0, -1-i, 0).Format(time.DateOnly), Status: domain.PaymentPaid})
-		if err != nil {
-			return nil, fmt.Errorf("seed ledger: %w", err)
-		}
-		if first == nil {
-			first = e
+	d.AfterStep("services:providers created")
+	for _, id := range providerIDs {
+		if err := verifyProvider(ctx, d.Plan.Providers, adminActor, id); err != nil {
+			return nil, err
 		}
 	}
-	for i := range min(8, len(d.Startups)) {
-		s := d.Startups[i]
-		status := domain.PaymentPaid
-		if i%4 == 3 {
-			status = domain.PaymentApproved
-		}
-		if _, err := d.Plan.Ledger.Record(ctx, adminActor, app.PaymentInput{RecipientKind: domain.RecipientStartup, RecipientID: s.ID,
-			AmountWan: float64(5 + 5*rnd.IntN(6)), Policy: "创业企业首次融资奖励", DocNumber: fmt.Sprintf("绍市科〔%d〕%d号", now.Year(), 20+i),
-			Date: now.AddDate(0, 0, -10-7*i).Format(time.DateOnly), Status: status}); err != nil {
-			return nil, fmt.Errorf("seed ledger: %w", err)
-		}
-	}
-	if first != nil {
-		if _, err := d.Plan.Ledger.Correct(ctx, adminActor, first.ID, app.PaymentInput{RecipientKind: first.RecipientKind, RecipientID: first.RecipientID,
-			AmountWan: first.AmountWan + 5, Policy: first.Policy, DocNumber: first.DocNumber, District: first.District, Date: first.Date,
-			Status: domain.PaymentPaid, Note: "金额更正：含设备补助 5 万元"}); err != nil {
-			return nil, fmt.Errorf("seed ledger correction: %w", err)
-		}
+	d.AfterStep("services:providers")
+	if err := ledger(ctx, d, adminActor, now); err != nil {
+		return nil, err
 	}
 	var attendees []domain.Actor
 	for _, s := range d.Startups[:min(6, len(d.Startups))] {
@@ -151,9 +142,11 @@ func Services(ctx context.Context, d ServiceDeps) ([]Account, error) {
 	if err := alliance(ctx, d, now, append(attendees, domain.Actor{UserID: mentor.ID, Role: domain.RoleMentor})); err != nil {
 		return nil, err
 	}
+	d.AfterStep("services:alliance")
 	if err := pastContest(ctx, d, now, []string{mentor.ID, mentor2.ID}); err != nil {
 		return nil, err
 	}
+	d.AfterStep("services:contest")
 	return []Account{
 		{Role: domain.RoleOfficer, Email: officer.Email, Password: DemoPassword},
 		{Role: domain.RoleMentor, Email: mentor.Email, Password: DemoPassword},
