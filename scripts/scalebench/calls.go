@@ -247,8 +247,8 @@ func (t *target) notifications(n int) {
 	// founders have no notifications, so about 70 of 100 people drawn
 	// there have an empty list, one read that finds nothing, where every
 	// city account's holds 20; a ratio over every draw compares empty
-	// pages with full ones (on the city server alone a full list cost 1.6
-	// to 1.7 times an empty one: docs/bench/notelist.md), not a small city
+	// pages with full ones (on one server a full list costs about twice an
+	// empty one: scripts/notelistbench, docs/bench/notelist.md), not a small city
 	// with a large one. Every draw, empty lists too, is the row below it,
 	// a diagnostic. A failed call counts in both.
 	list := &sample{name: "notification list"}
