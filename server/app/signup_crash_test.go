@@ -120,8 +120,9 @@ func TestSignUpCrashPoints(t *testing.T) {
 }
 
 // markDaySweepDone records MongoDB's day-bucket sweep as done up to the
-// day before at, so that a sweep at at runs the embedded engine's
-// straight sweep alone (a first bucket sweep walks 400 days).
+// day before at, so that a sweep at at runs the embedded engine's own
+// sweep alone, the one from its index in memory (a first bucket sweep
+// walks 400 days).
 func markDaySweepDone(t *testing.T, w *heldWorld, at time.Time) {
 	t.Helper()
 	client, err := driver.Connect(options.Client().ApplyURI(w.srv.URI()))
