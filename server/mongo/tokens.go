@@ -71,13 +71,13 @@ func (d *DB) SaveRefresh(ctx context.Context, t domain.RefreshToken) error {
 			return mapErr("save refresh expiry", err)
 		}
 	}
-	if _, err := d.db.Collection(colRefresh).InsertOne(ctx, t); err != nil {
-		return mapErr("save refresh token", err)
-	}
+	_, err := d.db.Collection(colRefresh).InsertOne(ctx, t)
 	if d.embedded {
+		// Listed whatever the outcome: a write that failed may still be
+		// stored, and sweeping an id that is not there deletes nothing.
 		d.expiry.add(t.ExpiresAt, t.Hash, false)
 	}
-	return nil
+	return mapErr("save refresh token", err)
 }
 
 // UseRefresh marks the unused token with hash as used and returns it. It
@@ -231,13 +231,14 @@ func (d *DB) RevokeRefreshFamily(ctx context.Context, family string, until time.
 	}
 	_, err := d.db.Collection(colRevoked).ReplaceOne(ctx, byID(family), bson.D{{Key: "_id", Value: family}, {Key: "until", Value: until}},
 		options.Replace().SetUpsert(true))
+	if d.embedded {
+		// Listed whatever the outcome, as SaveRefresh's token is.
+		d.expiry.add(until, family, true)
+	}
 	// Concurrent revocations of one family race to insert the one mark;
 	// the losers find it there, which is all they wanted.
 	if err != nil && !mongo.IsDuplicateKeyError(err) {
 		return mapErr("revoke refresh family", err)
-	}
-	if d.embedded {
-		d.expiry.add(until, family, true)
 	}
 	return nil
 }

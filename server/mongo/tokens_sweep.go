@@ -25,27 +25,48 @@ import (
 type expiryIndex struct {
 	mu     sync.Mutex
 	loaded bool
-	hours  map[int64]*expiring // the hour's start (Unix seconds) → ids
+	hours  map[int64]*listed // the hour's start (Unix seconds) → ids
+	// markHour is the hour each revocation mark is listed under: its latest
+	// until's. A session revoked again (a logout repeated, a reuse found
+	// again) moves its one entry rather than adding one, so the index
+	// holds at most one entry a mark, however often a caller revokes.
+	markHour map[string]int64
 }
 
+// listed is what the index lists under one hour.
+type listed struct {
+	tokens []string // a token's expiry never changes: listed once
+	marks  map[string]struct{}
+}
+
+// expiring is what due takes out.
 type expiring struct{ tokens, marks []string }
 
 // add lists id to expire at at: a refresh token, or a revocation mark
-// (mark).
+// (mark), which stays listed under the latest of the hours it was given.
 func (x *expiryIndex) add(at time.Time, id string, mark bool) {
 	h := at.Truncate(time.Hour).Unix()
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if x.hours == nil {
-		x.hours = map[int64]*expiring{}
+		x.hours, x.markHour = map[int64]*listed{}, map[string]int64{}
+	}
+	if mark {
+		if p, ok := x.markHour[id]; ok {
+			if p >= h {
+				return // the later listing sweeps it (sweepMark reads its until)
+			}
+			delete(x.hours[p].marks, id)
+		}
+		x.markHour[id] = h
 	}
 	e := x.hours[h]
 	if e == nil {
-		e = &expiring{}
+		e = &listed{marks: map[string]struct{}{}}
 		x.hours[h] = e
 	}
 	if mark {
-		e.marks = append(e.marks, id)
+		e.marks[id] = struct{}{}
 	} else {
 		e.tokens = append(e.tokens, id)
 	}
@@ -55,10 +76,13 @@ func (x *expiryIndex) add(at time.Time, id string, mark bool) {
 func (x *expiryIndex) due(now time.Time) (e expiring) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	for h, ids := range x.hours {
+	for h, l := range x.hours {
 		if h+3600 <= now.Unix() {
-			e.tokens = append(e.tokens, ids.tokens...)
-			e.marks = append(e.marks, ids.marks...)
+			e.tokens = append(e.tokens, l.tokens...)
+			for id := range l.marks {
+				e.marks = append(e.marks, id)
+				delete(x.markHour, id)
+			}
 			delete(x.hours, h)
 		}
 	}
