@@ -108,6 +108,16 @@ func TestAnswersWhileStarting(t *testing.T) {
 	if _, err := io.WriteString(half, "GET /healthz HTTP/1.1\r\nHost: yuechuang\r\n"); err != nil {
 		t.Fatal(err)
 	}
+	// The socket hands out connections in the order they came: an answer on
+	// a connection dialled after half means the starting app has taken half
+	// (otherwise half could still wait in the backlog at the release, and
+	// nothing would serve it until Run).
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	if res, err := fresh.Get(base + "/healthz"); err != nil {
+		t.Fatal(err)
+	} else {
+		res.Body.Close()
+	}
 
 	// /healthz asked without pause from before the release until ready.
 	probing, probed := make(chan struct{}), make(chan error, 1)
