@@ -76,17 +76,25 @@ func startProcessLog(t *testing.T, dir string, onLine func(map[string]any), env 
 		t.Fatal(err)
 	}
 	scans := &scanLog{}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); scans.failScans(t) })
+	read := make(chan struct{}) // closed once the log is read to its end
+	// The log is read to its end before Wait, which closes the pipe: its
+	// last lines may be the scans this test must fail on.
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-read; _ = cmd.Wait(); scans.failScans(t) })
 	addr := make(chan string, 1)
 	go func() {
+		defer close(read)
 		sc := bufio.NewScanner(stderr)
+		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
 			var line map[string]any
 			if json.Unmarshal(sc.Bytes(), &line) != nil {
 				continue
 			}
 			if strings.HasPrefix(fmt.Sprint(line["addr"]), "http://") {
-				addr <- fmt.Sprint(line["addr"])
+				select { // the first address is the one; reading goes on
+				case addr <- fmt.Sprint(line["addr"]):
+				default:
+				}
 			}
 			if line["msg"] == scanLine {
 				scans.add(fmt.Sprintf(" collection=%v command=%v filter=%v", line["collection"], line["command"], line["filter"]))

@@ -34,6 +34,11 @@ import (
 	"github.com/yuechuang/yuechuang/server/taxonomy"
 )
 
+// scanMessage is the log line of a scan sent to the embedded engine once
+// ready; the tests (scanlog_test.go), scripts/e2e.sh and scalebench look
+// for this text.
+const scanMessage = "scan on the embedded engine"
+
 // Timing of the process's own housekeeping.
 const (
 	shutdownTimeout    = 10 * time.Second
@@ -139,7 +144,7 @@ func (m *Main) Open(ctx context.Context) error {
 		// Main or the process (scanlog_test.go) see it.
 		m.db.WatchScans(func(s mongo.Scan) {
 			if m.ready.Load() {
-				m.log.Warn("scan on the embedded engine", "collection", s.Collection, "command", s.Command, "filter", s.Filter)
+				m.log.Warn(scanMessage, "collection", s.Collection, "command", s.Command, "filter", s.Filter)
 			}
 		})
 		m.db.SetStringScan(m.ferret.ScanStrings)

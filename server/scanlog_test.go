@@ -7,12 +7,15 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/yuechuang/yuechuang/server/auth"
+	"github.com/yuechuang/yuechuang/server/seed"
 )
 
 // scanLine is what the server logs for each scan it sends the embedded
-// engine once ready (platform.go): issue #12 rules out a scan on any path
-// a user or the server's routine work takes.
-const scanLine = "scan on the embedded engine"
+// engine once ready (platform.go's scanMessage, the one text): issue #12
+// rules out a scan on any path a user or the server's routine work takes.
+const scanLine = scanMessage
 
 // scanLog keeps the scan lines of a Main's log (startMain: everything else
 // is dropped) or of a server process's (startProcess reads its JSON log),
@@ -56,5 +59,39 @@ func (h *scanLog) failScans(t *testing.T) {
 	h.mu.Unlock()
 	for _, l := range lines {
 		t.Errorf("%s once ready (issue #12):%s", scanLine, l)
+	}
+}
+
+// TestScanOnceReadyIsLogged is the check's own control: a scan a Main
+// sends once ready reaches scanLog, so the harnesses' failScans has
+// something to fail on (a reworded log line or a watch not wired would
+// let every test pass).
+func TestScanOnceReadyIsLogged(t *testing.T) {
+	scans := &scanLog{}
+	m := NewMain(testConfig(t, t.TempDir()), slog.New(scans))
+	m.HashParams = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
+	m.SeedSizes = seed.Sizes{Startups: 30, Investors: 10, Spaces: 4}
+	if err := m.Open(t.Context()); err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+		_ = m.Close()
+	}()
+	waitReady(t, "http://"+m.Addr())
+	scans.failScans(t)                                      // none before: the start's loads do not count
+	if _, err := m.db.CountUsers(t.Context()); err != nil { // a count of every account: a scan
+		t.Fatal(err)
+	}
+	scans.mu.Lock()
+	lines := scans.lines
+	scans.lines = nil
+	scans.mu.Unlock()
+	if len(lines) != 1 || !strings.Contains(lines[0], "users") {
+		t.Fatalf("a count of the users once ready logged %q, want one scan of users", lines)
 	}
 }
