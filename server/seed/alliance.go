@@ -70,10 +70,12 @@ func alliance(ctx context.Context, d ServiceDeps, now time.Time, attendees []dom
 // events an earlier day stored.
 type eventKey struct{ title, space string }
 
-// storedEvents returns the ids of the alliance's events stored around now
-// (the demo's lie within two months of it), by their keys.
+// storedEvents returns the ids of the alliance's events stored around now,
+// by their keys. The demo's lie within two months of the day the load
+// began; the window is the widest the calendar answers (400 days), so that
+// a load resumed months after it was cut still finds them.
 func storedEvents(ctx context.Context, al *app.Alliance, now time.Time) (map[eventKey]string, error) {
-	items, err := al.Calendar(ctx, domain.Actor{}, app.CalendarQuery{From: now.AddDate(0, -2, 0), To: now.AddDate(0, 2, 0)})
+	items, err := al.Calendar(ctx, domain.Actor{}, app.CalendarQuery{From: now.AddDate(0, 0, -199), To: now.AddDate(0, 0, 199)})
 	if err != nil {
 		return nil, fmt.Errorf("seed events: the calendar: %w", err)
 	}
