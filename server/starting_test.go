@@ -94,7 +94,7 @@ func TestAnswersWhileStarting(t *testing.T) {
 		res.Body.Close()
 		if err != nil || res.StatusCode != 503 || p["code"] != "starting" || p["status"] != float64(503) ||
 			p["type"] != "https://yuechuang.dev/problems/starting" || p["detail"] == "" ||
-			!strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+			!strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") || res.Header.Get("Retry-After") == "" {
 			t.Fatalf("%s %s while starting: %d %s %v (%v), want 503 problem starting", c.method, c.path, res.StatusCode, res.Header.Get("Content-Type"), p, err)
 		}
 	}

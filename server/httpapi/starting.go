@@ -12,6 +12,9 @@ import (
 // (server/starting.go), and no service exists to call.
 var errStarting = domain.CodedError(domain.KindUnavailable, "starting", "the server is starting; retry shortly")
 
+// startingRetry is the Retry-After of a starting answer, in seconds.
+const startingRetry = "5"
+
 // Starting returns the app that answers on the listen address while the
 // process starts, before the services New needs exist: /healthz says the
 // process lives (a liveness probe must not kill a start that migrates for
@@ -41,5 +44,8 @@ func Starting(log *slog.Logger) *fiber.App {
 // and orchestrators' probes ask many times during a start.
 func (s *Server) starting(c *fiber.Ctx) error {
 	status := statusOf[errStarting.Kind]
+	// Clients and load balancers that honour it wait before they ask
+	// again; a start takes seconds, a migration minutes.
+	c.Set(fiber.HeaderRetryAfter, startingRetry)
 	return c.Status(status).JSON(problem(errStarting, status), "application/problem+json; charset=utf-8")
 }
