@@ -10,7 +10,6 @@ import (
 
 	"github.com/yuechuang/yuechuang/server/app"
 	"github.com/yuechuang/yuechuang/server/domain"
-	"github.com/yuechuang/yuechuang/server/ferret"
 	"github.com/yuechuang/yuechuang/server/mongo"
 	"github.com/yuechuang/yuechuang/server/mongo/mongotest"
 )
@@ -100,18 +99,7 @@ func saveMatch(t *testing.T, n *app.Notifier, user, delivery string) {
 func openSettingsStore(t *testing.T, dir string) (*mongo.DB, func()) {
 	t.Helper()
 	ctx := t.Context()
-	srv, err := ferret.Start(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := mongo.Open(ctx, srv.URI(), "yc", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.IndexIDs(ctx); err != nil {
-		t.Fatal(err)
-	}
-	db.SetStringScan(srv.ScanStrings)
+	srv, db := openEmbedded(t, dir)
 	db.SetDocumentRead(srv.ReadDocument)
 	db.SetDocumentsRead(srv.ReadDocuments)
 	db.SetDocumentScan(srv.ScanDocuments)

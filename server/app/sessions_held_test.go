@@ -39,23 +39,32 @@ type heldWorld struct {
 	resets   *app.PasswordResets
 }
 
-func openHeld(t *testing.T, dir string, signer *auth.Signer) *heldWorld {
+// openEmbedded starts the embedded engine kept in dir and opens the store
+// on it with the ids indexed and the straight string scans, as the server
+// does before its loads; the caller closes both.
+func openEmbedded(t *testing.T, dir string) (*ferret.Server, *mongo.DB) {
 	t.Helper()
-	ctx := t.Context()
 	srv, err := ferret.Start(dir, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := mongo.Open(ctx, srv.URI(), "yc", true)
+	db, err := mongo.Open(t.Context(), srv.URI(), "yc", true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.IndexIDs(ctx); err != nil {
+	if _, err := srv.IndexIDs(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	db.SetStringScan(srv.ScanStrings)
+	return srv, db
+}
+
+func openHeld(t *testing.T, dir string, signer *auth.Signer) *heldWorld {
+	t.Helper()
+	srv, db := openEmbedded(t, dir)
 	w := &heldWorld{srv: srv, db: db, users: &countingUsers{DB: db}}
 	log := slog.New(slog.DiscardHandler)
+	var err error
 	if w.accounts, err = app.NewAccounts(w.users, db, auth.NewHasher(auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}), signer, log); err != nil {
 		t.Fatal(err)
 	}
