@@ -31,7 +31,15 @@ func testConfig(t *testing.T, dir string) Config {
 // fails the test when it stops (scanlog_test.go).
 func startMain(t *testing.T, cfg Config) (m *Main, stop func()) {
 	t.Helper()
-	scans := &scanLog{}
+	m, stop, _ = startMainScans(t, cfg)
+	return m, stop
+}
+
+// startMainScans is startMain returning also the log of the Main's scans,
+// for a test that looks at them itself before stop fails on them.
+func startMainScans(t *testing.T, cfg Config) (m *Main, stop func(), scans *scanLog) {
+	t.Helper()
+	scans = &scanLog{}
 	m = NewMain(cfg, slog.New(scans))
 	m.HashParams = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
 	m.SeedSizes = seed.Sizes{Startups: 30, Investors: 10, Spaces: 4}
@@ -58,7 +66,7 @@ func startMain(t *testing.T, cfg Config) (m *Main, stop func()) {
 		scans.failScans(t)
 	}
 	t.Cleanup(stop)
-	return m, stop
+	return m, stop, scans
 }
 
 func waitReady(t *testing.T, base string) {

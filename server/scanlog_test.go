@@ -7,9 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/yuechuang/yuechuang/server/auth"
-	"github.com/yuechuang/yuechuang/server/seed"
 )
 
 // scanLine is what the server logs for each scan it sends the embedded
@@ -67,22 +64,7 @@ func (h *scanLog) failScans(t *testing.T) {
 // something to fail on (a reworded log line or a watch not wired would
 // let every test pass).
 func TestScanOnceReadyIsLogged(t *testing.T) {
-	scans := &scanLog{}
-	m := NewMain(testConfig(t, t.TempDir()), slog.New(scans))
-	m.HashParams = auth.HashParams{MemoryKiB: 1024, Time: 1, Threads: 1}
-	m.SeedSizes = seed.Sizes{Startups: 30, Investors: 10, Spaces: 4}
-	if err := m.Open(t.Context()); err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-done
-		_ = m.Close()
-	}()
-	waitReady(t, "http://"+m.Addr())
+	m, _, scans := startMainScans(t, testConfig(t, t.TempDir()))
 	scans.failScans(t)                                      // none before: the start's loads do not count
 	if _, err := m.db.CountUsers(t.Context()); err != nil { // a count of every account: a scan
 		t.Fatal(err)
